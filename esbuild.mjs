@@ -1,0 +1,33 @@
+// One build script for every bundle. `node esbuild.mjs` builds, `--watch` rebuilds on change,
+// `--production` minifies. Entries are listed once; they share the defaults below.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Shared by every Node entry: CommonJS for VS Code's extension host and plain `node`. */
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  // TensorFlow.js loads native or .wasm binaries from its own package folder: never bundle it
+  external: ['vscode', '@tensorflow/*'],
+};
+
+const entries = [
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+const contexts = await Promise.all(entries.filter((e) => e.entryPoints.every(existsSync)).map((e) => esbuild.context({ ...node, ...e })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  chmodSync('dist/cli.js', 0o755);
+}

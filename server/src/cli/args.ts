@@ -1,0 +1,36 @@
+// A small command-line parser: positionals, --flags and --key value (or --key=value).
+
+export interface Parsed {
+  positionals: string[];
+  flags: Map<string, string | true>;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[], valued: readonly string[], booleans: readonly string[]): Parsed {
+  const positionals: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+      if (valued.includes(key)) {
+        const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new UsageError(`--${key} needs a value`);
+        flags.set(key, v);
+      } else if (booleans.includes(key) && eq < 0) {
+        flags.set(key, true);
+      } else {
+        throw new UsageError(`unknown option --${key}`);
+      }
+      continue;
+    }
+    positionals.push(a);
+  }
+  return { positionals, flags };
+}

@@ -1,0 +1,60 @@
+// nn check FILE...: diagnostics as file:line:col: severity code: message (or --json); exit 1 on errors.
+
+import * as path from 'node:path';
+import { Program } from '../core/program';
+import { analyzeFiles } from '../core/analyze';
+import { NodeHost } from '../node/host';
+import { expandFiles } from './files';
+import type { Parsed } from './args';
+import { UsageError } from './args';
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+export function check(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
+  if (!args.positionals.length) throw new UsageError('nn check needs at least one .nn file or folder');
+  const shown = expandFiles(args.positionals);
+  const abs = shown.map((f) => path.resolve(f));
+  const display = new Map(abs.map((a, i) => [a, shown[i]]));
+  const program = new Program(new NodeHost());
+  const results = analyzeFiles(program, abs);
+  const all: JsonDiagnostic[] = [];
+  for (const r of results) {
+    if (!r.source) {
+      err(`${display.get(r.path)}: cannot read the file`);
+      all.push({ file: display.get(r.path)!, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message: 'cannot read the file' });
+      continue;
+    }
+    for (const d of r.diagnostics) {
+      const s = r.source.lines.position(d.start);
+      const e = r.source.lines.position(d.end);
+      all.push({
+        file: display.get(r.path)!,
+        line: s.line + 1,
+        column: s.character + 1,
+        endLine: e.line + 1,
+        endColumn: e.character + 1,
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+      });
+    }
+  }
+  const errors = all.filter((d) => d.severity === 'error').length;
+  if (args.flags.has('json')) {
+    out(JSON.stringify({ diagnostics: all }, null, 2));
+  } else {
+    for (const d of all) out(`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+    const warnings = all.filter((d) => d.severity === 'warning').length;
+    err(`${shown.length} file${shown.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  }
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,354 @@
+// Checking values against parameter types, and binding call arguments to a function's
+// parameters. The result is normalised JS values (numbers, strings, arrays, bound functions);
+// `undefined` stands for "unknown", after an error was reported or when a value depends on a
+// block parameter that is not bound yet. Only this file turns Values into arguments.
+
+import type { PType, FnSpec, BoundFn, Args, Category } from './catalog/types';
+import { findSpec, specsOf, CATEGORY_NAMES } from './catalog';
+import { LAYER_ONLY_ACTIVATIONS } from './catalog/common';
+import { type Value, type Loc, type Sink, report, describeValue } from './values';
+import type { Program } from './program';
+import type { Fix } from './diagnostics';
+import { suggest } from './suggest';
+import type { NamedDecl } from './syntax/ast';
+
+export interface BindCtx {
+  program: Program;
+  sink: Sink;
+  /** the file whose names are visible, for suggestions */
+  file: string;
+  /** block parameters in scope, for suggestions */
+  params?: Iterable<string>;
+}
+
+export interface Bound extends BoundFn {
+  /** where each written argument's value is */
+  argAt: Map<string, Loc>;
+  /** where each written argument is, `name: value` included */
+  argSpan: Map<string, Loc>;
+  /** the call (or bare name) itself */
+  at: Loc;
+  calleeAt: Loc;
+}
+
+/** A fix that replaces a misspelt word, offered only when the text there is that word. */
+export function replaceFix(program: Program, at: Loc, word: string, replacement: string): Fix[] {
+  if (program.text(at.file).slice(at.start, at.end) !== word) return [];
+  return [{ title: `Change to '${replacement}'`, edits: [{ file: at.file, start: at.start, end: at.end, newText: replacement }], preferred: true }];
+}
+
+function rangeText(t: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }): string | undefined {
+  const { min, max } = t;
+  if (min !== undefined && max !== undefined) return `in ${t.minOpen ? '(' : '['}${min}, ${max}${t.maxOpen ? ')' : ']'}`;
+  if (min !== undefined) return t.minOpen ? `greater than ${min}` : `at least ${min}`;
+  if (max !== undefined) return t.maxOpen ? `less than ${max}` : `at most ${max}`;
+  return undefined;
+}
+
+function inRange(v: number, t: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }): boolean {
+  if (t.min !== undefined && (t.minOpen ? v <= t.min : v < t.min)) return false;
+  if (t.max !== undefined && (t.maxOpen ? v >= t.max : v > t.max)) return false;
+  return true;
+}
+
+export function expectedText(t: PType): string {
+  switch (t.t) {
+    case 'int':
+      return 'a whole number';
+    case 'float':
+      return 'a number';
+    case 'bool':
+      return 'true or false';
+    case 'string':
+      return 'a string in quotes';
+    case 'word':
+      return `a ${t.what} such as val_loss`;
+    case 'enum':
+      return `a ${t.what} (${t.values.join(', ')})`;
+    case 'ints':
+      return t.n === 1 ? 'a whole number' : `a whole number or a list of ${t.n}`;
+    case 'shape':
+      return 'a shape such as [28, 28, 1]';
+    case 'floats':
+      return t.n ? `a list of ${t.n} numbers` : 'a list of numbers';
+    case 'fn':
+      return `a ${t.what}`;
+    case 'list':
+      return `a list of ${expectedText(t.of).replace(/^an? /, '')}s`;
+    case 'ref':
+      return `a ${t.kind} name`;
+    case 'oneOf':
+      return t.expected;
+  }
+}
+
+function declKind(d: NamedDecl): string {
+  return d.kind === 'Const' ? 'constant' : d.kind.toLowerCase();
+}
+
+/** An undeclared bare word where a name or number was expected. */
+function unknownName(v: Value & { k: 'word' }, c: BindCtx, kinds?: string[]): void {
+  const candidates = [...(c.params ?? [])];
+  for (const s of c.program.visible(c.file)) if (!kinds || kinds.includes(declKind(s.decl))) candidates.push(s.decl.name!.text);
+  const s = suggest(v.v, candidates);
+  report(c.sink, v.at, 'NN101', 'unknownName', { name: v.v, suggestion: s }, { fixes: s ? replaceFix(c.program, v.at, v.v, s) : [] });
+}
+
+function wrong(v: Value, t: PType, what: string, c: BindCtx): undefined {
+  if (v.k === 'word' && (t.t === 'int' || t.t === 'float' || t.t === 'ints' || t.t === 'floats' || t.t === 'shape' || t.t === 'bool')) {
+    unknownName(v, c);
+    return undefined;
+  }
+  report(c.sink, v.at, 'NN205', 'wrongType', { what, expected: expectedText(t), got: describeValue(v) });
+  return undefined;
+}
+
+function isInt(v: number): boolean {
+  return Number.isInteger(v);
+}
+
+/** Check a value against a type; return the normalised value, or undefined after reporting. */
+export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
+  if (v.k === 'unknown') return undefined;
+  switch (t.t) {
+    case 'int':
+    case 'float': {
+      if (v.k !== 'num') return wrong(v, t, what, c);
+      if (t.t === 'int' && !isInt(v.v)) {
+        report(c.sink, v.at, 'NN205', 'wrongType', { what, expected: 'a whole number', got: String(v.v) });
+        return undefined;
+      }
+      if (!inRange(v.v, t)) {
+        report(c.sink, v.at, 'NN206', 'outOfRange', { what, expected: rangeText(t)!, got: String(v.v) });
+        return undefined;
+      }
+      return v.v;
+    }
+    case 'bool':
+      return v.k === 'bool' ? v.v : wrong(v, t, what, c);
+    case 'string':
+      return v.k === 'str' ? v.v : wrong(v, t, what, c);
+    case 'word':
+      return v.k === 'word' || v.k === 'str' ? v.v : wrong(v, t, what, c);
+    case 'enum': {
+      if (v.k !== 'word' && v.k !== 'str') return wrong(v, t, what, c);
+      if (t.values.includes(v.v)) return v.v;
+      if (t.what === 'activation' && (LAYER_ONLY_ACTIVATIONS as readonly string[]).includes(v.v)) {
+        report(c.sink, v.at, 'NN207', 'activationNotAvailable', { value: v.v });
+        return undefined;
+      }
+      const s = suggest(v.v, t.values);
+      report(c.sink, v.at, 'NN207', 'unknownValue', { what: t.what, value: v.v, suggestion: s, options: [...t.values] }, { fixes: s ? replaceFix(c.program, v.at, v.v, s) : [] });
+      return undefined;
+    }
+    case 'ints': {
+      if (v.k === 'num') {
+        const r = coerce(v, { t: 'int', min: t.min }, what, c);
+        return r === undefined ? undefined : new Array<number>(t.n).fill(r as number);
+      }
+      if (v.k === 'list') {
+        if (v.items.length !== t.n) return wrong(v, t, what, c);
+        const items = v.items.map((i) => coerce(i, { t: 'int', min: t.min }, what, c));
+        return items.some((i) => i === undefined) ? undefined : items;
+      }
+      return wrong(v, t, what, c);
+    }
+    case 'shape': {
+      if (v.k !== 'list') {
+        if (v.k === 'num' && !t.allowMinusOne) {
+          const fixes: Fix[] =
+            c.program.text(v.at.file).slice(v.at.start, v.at.end) === String(v.v)
+              ? [{ title: `Write [${v.v}]`, edits: [{ file: v.at.file, start: v.at.start, end: v.at.end, newText: `[${v.v}]` }], preferred: true }]
+              : [];
+          report(c.sink, v.at, 'NN309', 'invalidShape', { got: describeValue(v) }, { fixes });
+          return undefined;
+        }
+        return wrong(v, t, what, c);
+      }
+      if (v.items.length === 0) {
+        report(c.sink, v.at, 'NN309', 'invalidShape', { got: '[]' });
+        return undefined;
+      }
+      const dims: number[] = [];
+      let ok = true;
+      for (const i of v.items) {
+        if (i.k === 'unknown') {
+          ok = false;
+          continue;
+        }
+        if (i.k !== 'num' || !isInt(i.v) || !(i.v >= 1 || (t.allowMinusOne && i.v === -1))) {
+          if (i.k === 'word') unknownName(i, c);
+          else report(c.sink, i.at, 'NN309', 'invalidShape', { got: describeValue(i) });
+          ok = false;
+          continue;
+        }
+        dims.push(i.v);
+      }
+      return ok ? dims : undefined;
+    }
+    case 'floats': {
+      if (v.k !== 'list' || (t.n !== undefined && v.items.length !== t.n)) return wrong(v, t, what, c);
+      const items = v.items.map((i) => coerce(i, { t: 'float' }, what, c));
+      return items.some((i) => i === undefined) ? undefined : items;
+    }
+    case 'list': {
+      const items = v.k === 'list' ? v.items : [v];
+      const out = items.map((i) => coerce(i, t.of, what, c));
+      return out.some((i) => i === undefined) ? undefined : out;
+    }
+    case 'ref': {
+      if (v.k === 'word') {
+        unknownName(v, c, [t.kind]);
+        return undefined;
+      }
+      if (v.k !== 'ref') return wrong(v, t, what, c);
+      const kind = declKind(v.decl);
+      if (kind !== t.kind) {
+        report(c.sink, v.at, 'NN107', 'wrongKindOfName', { name: v.decl.name!.text, is: kind, expected: t.kind });
+        return undefined;
+      }
+      return v;
+    }
+    case 'fn':
+      return coerceFn(v, t, what, c);
+    case 'oneOf': {
+      const option = t.options.find((o) => fits(v, o));
+      if (!option) {
+        if (v.k === 'word') {
+          // neither a declared name nor a known function: suggest from both
+          const fnOption = t.options.find((o) => o.t === 'fn');
+          const refOption = t.options.find((o) => o.t === 'ref');
+          const candidates = [
+            ...(fnOption && fnOption.t === 'fn' ? specsOf(fnOption.category).map((s) => s.name) : []),
+            ...(refOption && refOption.t === 'ref' ? c.program.visible(c.file).filter((s) => declKind(s.decl) === refOption.kind).map((s) => s.decl.name!.text) : []),
+          ];
+          const s = suggest(v.v, candidates);
+          report(c.sink, v.at, 'NN101', 'unknownName', { name: v.v, suggestion: s }, { fixes: s ? replaceFix(c.program, v.at, v.v, s) : [] });
+          return undefined;
+        }
+        report(c.sink, v.at, 'NN205', 'wrongType', { what, expected: t.expected, got: describeValue(v) });
+        return undefined;
+      }
+      return coerce(v, option, what, c);
+    }
+  }
+}
+
+/** Does the value's form match this alternative of a `oneOf`? */
+function fits(v: Value, t: PType): boolean {
+  switch (t.t) {
+    case 'int':
+    case 'float':
+      return v.k === 'num';
+    case 'bool':
+      return v.k === 'bool';
+    case 'string':
+      return v.k === 'str';
+    case 'word':
+    case 'enum':
+      return v.k === 'word' || v.k === 'str';
+    case 'ints':
+      return v.k === 'num' || v.k === 'list';
+    case 'shape':
+    case 'floats':
+    case 'list':
+      return v.k === 'list';
+    case 'ref':
+      return v.k === 'ref';
+    case 'fn':
+      return v.k === 'call' || (v.k === 'word' && findSpec(t.category, v.v) !== undefined);
+    case 'oneOf':
+      return t.options.some((o) => fits(v, o));
+  }
+}
+
+function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): Bound | undefined {
+  let name: string;
+  if (v.k === 'call') name = v.name;
+  else if (v.k === 'word') name = v.v;
+  else return wrong(v, t, what, c);
+  const spec = findSpec(t.category, name);
+  const nameAt = v.k === 'call' ? v.calleeAt : v.at;
+  if (!spec || (t.accepts && !t.accepts(spec))) {
+    const options = specsOf(t.category)
+      .filter((s) => !t.accepts || t.accepts(s))
+      .map((s) => s.name);
+    const s = suggest(name, options);
+    report(c.sink, nameAt, spec ? 'NN205' : 'NN207', 'unknownFunction', { name, what: t.what, suggestion: s, options }, { fixes: s ? replaceFix(c.program, nameAt, name, s) : [] });
+    return undefined;
+  }
+  return bindCall(spec, v, c);
+}
+
+/**
+ * Bind a call's arguments to a function's parameters: positional in order (named-only ones
+ * excluded), then by name. Reports unknown, repeated, surplus and missing arguments; fills
+ * defaults. A bare name (`relu`, `adam`) is a call without arguments.
+ */
+export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: BindCtx): Bound {
+  const args: Args = {};
+  const given = new Set<string>();
+  const argAt = new Map<string, Loc>();
+  const argSpan = new Map<string, Loc>();
+  const callee = spec.name;
+  const positional = spec.params.filter((p) => !p.namedOnly);
+  const calleeAt = v.k === 'call' ? v.calleeAt : v.at;
+  if (v.k === 'call') {
+    let seenNamed = false;
+    let index = 0;
+    for (const a of v.args) {
+      let param;
+      if (a.name) {
+        seenNamed = true;
+        param = spec.params.find((p) => p.name === a.name!.text);
+        if (!param) {
+          const aliases = new Map<string, string>();
+          for (const p of spec.params) for (const al of p.aliases ?? []) aliases.set(al, p.name);
+          const s = suggest(a.name.text, spec.params.map((p) => p.name), aliases);
+          const nameAt: Loc = { file: a.at.file, start: a.name.start, end: a.name.end };
+          report(
+            c.sink,
+            nameAt,
+            'NN201',
+            'unknownArgument',
+            { name: a.name.text, callee, suggestion: s, options: spec.params.map((p) => p.name) },
+            { fixes: s ? replaceFix(c.program, nameAt, a.name.text, s) : [] },
+          );
+          continue;
+        }
+      } else {
+        if (seenNamed) {
+          report(c.sink, a.at, 'NN208', 'positionalAfterNamed', {});
+          continue;
+        }
+        param = positional[index++];
+        if (!param) {
+          report(c.sink, a.at, 'NN203', 'tooManyArguments', { callee, max: positional.length });
+          continue;
+        }
+      }
+      if (given.has(param.name)) {
+        report(c.sink, a.at, 'NN204', 'duplicateArgument', { name: param.name });
+        continue;
+      }
+      given.add(param.name);
+      argAt.set(param.name, a.value.at);
+      argSpan.set(param.name, a.at);
+      args[param.name] = coerce(a.value, param.type, `${callee}(${param.name})`, c);
+    }
+  }
+  for (const p of spec.params) {
+    if (given.has(p.name)) continue;
+    if (p.required) {
+      report(c.sink, calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
+      args[p.name] = undefined;
+    } else {
+      args[p.name] = p.default;
+    }
+  }
+  return { spec, args, given, argAt, argSpan, at: v.at, calleeAt };
+}
+
+export function categoryName(c: Category): string {
+  return CATEGORY_NAMES[c];
+}

@@ -1,0 +1,228 @@
+// Datasets by name: what each gives (feature shape, classes or targets, sizes). Generation and
+// loading are the runtime's job (server/src/runtime/data); here are only names, arguments and
+// the shapes they imply. File-backed datasets ask a DataHost to look at the file's header.
+
+import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args } from './types';
+
+const n = (def: number): ParamSpec => ({ name: 'n', type: { t: 'int', min: 4, max: 10_000_000 }, default: def, aliases: ['samples', 'n_samples', 'size'], doc: `number of samples generated (default ${def})` });
+const noise = (def: number): ParamSpec => ({ name: 'noise', type: { t: 'float', min: 0 }, default: def, doc: `standard deviation of the noise added (default ${def})` });
+const seed: ParamSpec = { name: 'seed', type: { t: 'int', min: 0 }, default: 0, namedOnly: true, doc: 'seed of the generator: the same seed gives the same data' };
+const testSplit: ParamSpec = {
+  name: 'test',
+  type: { t: 'float', min: 0, max: 1, maxOpen: true },
+  default: 0.2,
+  namedOnly: true,
+  aliases: ['test_split', 'test_size'],
+  doc: 'fraction held out as the test set, never trained on',
+};
+const oneHot: ParamSpec = { name: 'one_hot', type: { t: 'bool' }, default: false, namedOnly: true, doc: 'give labels as one-hot rows instead of class indices' };
+const limit: ParamSpec = { name: 'limit', type: { t: 'int', min: 1 }, namedOnly: true, aliases: ['max_samples'], doc: 'use only the first N training samples (quick experiments)' };
+const normalizeImages: ParamSpec = {
+  name: 'normalize',
+  type: { t: 'floats', n: 2 },
+  namedOnly: true,
+  doc: 'pixels are scaled to [0, 1]; [mean, std] then maps x to (x - mean) / std, as torchvision Normalize',
+};
+const normalizeFeatures: ParamSpec = {
+  name: 'normalize',
+  type: { t: 'bool' },
+  default: false,
+  namedOnly: true,
+  aliases: ['standardize'],
+  doc: 'standardize each feature to mean 0 and standard deviation 1 (statistics of the training split)',
+};
+
+function split(args: Args, total: number | null): { train: number | null; test: number | null } {
+  const t = typeof args.test === 'number' ? args.test : null;
+  if (total === null || t === null) return { train: null, test: null };
+  const test = Math.round(total * t);
+  return { train: applyLimit(args, total - test), test };
+}
+function applyLimit(args: Args, train: number | null): number | null {
+  return typeof args.limit === 'number' && train !== null ? Math.min(train, args.limit) : train;
+}
+function num(v: unknown): number | null {
+  return typeof v === 'number' ? v : null;
+}
+const ok = (info: DataInfo): DataProbe => ({ ok: true, info });
+
+function synthetic2d(name: string, summary: string, explain: string, extra: ParamSpec[] = []): DatasetSpec {
+  return {
+    name,
+    category: 'dataset',
+    source: 'synthetic',
+    params: [n(1000), noise(0.1), ...extra, testSplit, seed, oneHot, limit],
+    doc: { summary, explain, equivalent: 'TensorFlow Playground data sets' },
+    describe: (args) =>
+      ok({
+        features: [2],
+        featureType: 'float',
+        target: { kind: 'classes', count: name === 'spiral' ? num(args.classes) : 2 },
+        ...split(args, num(args.n)),
+        image: false,
+      }),
+  };
+}
+
+export const DATASETS: readonly DatasetSpec[] = [
+  synthetic2d('circle', 'Two classes in the plane: a disc inside a ring.', 'Not linearly separable: a model needs a hidden layer (or features x², y²) to separate them.'),
+  synthetic2d('xor', 'Two classes in the plane by quadrant: x·y > 0 or < 0.', 'The classic problem a single-layer perceptron cannot solve.'),
+  synthetic2d('gauss', 'Two Gaussian blobs in the plane, one per class.', 'Linearly separable: logistic regression (one dense layer) is enough.'),
+  synthetic2d('spiral', 'Interleaved spirals in the plane, one per class.', 'Hard: needs several hidden layers, a good test of a deeper MLP.', [
+    { name: 'classes', type: { t: 'int', min: 2, max: 10 }, default: 2, doc: 'number of spiral arms (classes)' },
+  ]),
+  {
+    name: 'linear',
+    category: 'dataset',
+    source: 'synthetic',
+    params: [
+      n(200),
+      { name: 'features', type: { t: 'int', min: 1, max: 1000 }, default: 1, doc: 'number of input features' },
+      noise(0.1),
+      testSplit,
+      seed,
+      limit,
+    ],
+    doc: { summary: 'Regression data on a random line (hyperplane) plus noise: y = w·x + b + ε.', explain: 'A dense(1) layer with mse recovers w and b: linear regression.' },
+    describe: (args) => ok({ features: [num(args.features)], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false }),
+  },
+  {
+    name: 'polynomial',
+    category: 'dataset',
+    source: 'synthetic',
+    params: [
+      n(200),
+      { name: 'degree', type: { t: 'int', min: 1, max: 10 }, default: 3, doc: 'degree of the random polynomial' },
+      noise(0.1),
+      testSplit,
+      seed,
+      limit,
+    ],
+    doc: {
+      summary: 'Regression data on a random polynomial of x in [-1, 1] plus noise.',
+      explain: 'poly_features(degree) then dense(1) fits it; a degree that is too high on few samples overfits.',
+    },
+    describe: (args) => ok({ features: [1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false }),
+  },
+  {
+    name: 'sine',
+    category: 'dataset',
+    source: 'synthetic',
+    params: [
+      n(1000),
+      { name: 'length', type: { t: 'int', min: 2, max: 10_000 }, default: 20, aliases: ['steps', 'window'], doc: 'steps in each input window' },
+      noise(0.05),
+      testSplit,
+      seed,
+      limit,
+    ],
+    doc: {
+      summary: 'Windows of noisy sine waves of random frequency and phase; the target is the next value.',
+      explain: 'A forecasting task for recurrent layers: input [length, 1], one value to predict.',
+    },
+    describe: (args) => ok({ features: [num(args.length), 1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false }),
+  },
+  {
+    name: 'waveforms',
+    category: 'dataset',
+    source: 'synthetic',
+    params: [
+      n(1000),
+      { name: 'length', type: { t: 'int', min: 4, max: 10_000 }, default: 32, aliases: ['steps'], doc: 'steps in each sequence' },
+      noise(0.1),
+      testSplit,
+      seed,
+      oneHot,
+      limit,
+    ],
+    doc: { summary: 'Sequences of sine, square or triangle waves of random frequency: classify the shape (3 classes).', explain: 'Sequence classification for lstm, gru or conv1d: input [length, 1].' },
+    describe: (args) => ok({ features: [num(args.length), 1], featureType: 'float', target: { kind: 'classes', count: 3 }, ...split(args, num(args.n)), image: false }),
+  },
+  {
+    name: 'majority',
+    category: 'dataset',
+    source: 'synthetic',
+    params: [
+      n(2000),
+      { name: 'length', type: { t: 'int', min: 2, max: 10_000 }, default: 16, aliases: ['steps'], doc: 'tokens in each sequence' },
+      { name: 'vocab', type: { t: 'int', min: 2, max: 1000 }, default: 8, doc: 'number of distinct tokens (and classes)' },
+      testSplit,
+      seed,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary: 'Sequences of random token ids; the label is the most frequent token.',
+      explain: 'Token classification for embedding + transformer_encoder: the model must compare every position with every other.',
+    },
+    describe: (args) => ok({ features: [num(args.length)], featureType: 'int', target: { kind: 'classes', count: num(args.vocab) }, ...split(args, num(args.n)), image: false }),
+  },
+  {
+    name: 'csv',
+    category: 'dataset',
+    source: 'file',
+    params: [
+      { name: 'path', type: { t: 'string' }, required: true, aliases: ['file'], doc: 'the CSV file, relative to this .nn file' },
+      { name: 'label', type: { t: 'oneOf', options: [{ t: 'string' }, { t: 'int', min: 0 }], expected: 'a column name in quotes or a column index' }, required: true, aliases: ['target', 'y'], doc: 'the column to predict: its header name or index' },
+      { name: 'task', type: { t: 'enum', values: ['auto', 'classification', 'regression'], what: 'task' }, default: 'auto', namedOnly: true, doc: "'auto': classification when the labels are text or whole numbers with few values" },
+      { name: 'header', type: { t: 'bool' }, default: true, namedOnly: true, doc: 'the first row names the columns' },
+      testSplit,
+      seed,
+      normalizeFeatures,
+      oneHot,
+      limit,
+    ],
+    doc: { summary: 'A table of numbers: one row per sample, one column is the label.', explain: 'Every other column is a feature and must be numeric.' },
+    describe: (args, host, fromFile) => probe('csv', args, host, fromFile),
+  },
+  {
+    name: 'idx',
+    category: 'dataset',
+    source: 'file',
+    params: [
+      { name: 'images', type: { t: 'string' }, required: true, doc: 'IDX file of training images (may be .gz)' },
+      { name: 'labels', type: { t: 'string' }, required: true, doc: 'IDX file of training labels' },
+      { name: 'test_images', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test images' },
+      { name: 'test_labels', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test labels' },
+      normalizeImages,
+      oneHot,
+      limit,
+    ],
+    doc: { summary: 'Images and labels in the IDX format of MNIST.', explain: 'Images become [height, width, 1] with pixels scaled to [0, 1].' },
+    describe: (args, host, fromFile) => probe('idx', args, host, fromFile),
+  },
+  builtinImages('mnist', 'Handwritten digits 0-9: 60,000 training and 10,000 test images of 28x28 pixels.'),
+  builtinImages('fashion_mnist', 'Zalando clothing in 10 classes: 60,000 training and 10,000 test images of 28x28 pixels.'),
+];
+
+function builtinImages(name: string, summary: string): DatasetSpec {
+  return {
+    name,
+    category: 'dataset',
+    source: 'builtin',
+    params: [
+      { name: 'path', type: { t: 'string' }, aliases: ['root', 'dir'], doc: 'folder with the IDX files; otherwise the nn.data.path setting, NN_DATA, /usr/share/datasets, or a download' },
+      normalizeImages,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary,
+      explain: 'Images are [28, 28, 1] with pixels scaled to [0, 1]; normalize: [0.5, 0.5] maps them to [-1, 1] as in the PyTorch tutorials.',
+      equivalent: `torchvision.datasets.${name === 'mnist' ? 'MNIST' : 'FashionMNIST'}`,
+    },
+    describe: (args) => ok({ features: [28, 28, 1], featureType: 'float', target: { kind: 'classes', count: 10 }, train: applyLimit(args, 60000), test: 10000, image: true }),
+  };
+}
+
+function probe(kind: 'csv' | 'idx', args: Args, host: Parameters<DatasetSpec['describe']>[1], fromFile: string): DataProbe {
+  const found = host?.probe(kind, args, fromFile);
+  if (!found) return { ok: true, info: {} };
+  if (!found.ok) return found;
+  const info = found.info;
+  // a CSV file is split here; IDX files come with their own test files
+  const sizes = kind === 'csv' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
+  return { ok: true, info: { ...info, ...sizes } };
+}
+
+export const DATASET_BY_NAME: ReadonlyMap<string, DatasetSpec> = new Map(DATASETS.map((d) => [d.name, d]));

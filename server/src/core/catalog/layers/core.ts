@@ -1,0 +1,152 @@
+// dense, flatten, reshape, dropout, poly_features
+
+import type { LayerSpec } from '../types';
+import { activationParam, useBiasParam, regularizerParams, passThrough, unknownOutput, asNum } from '../common';
+import { product, mulOrNull, type Shape, last } from '../../shape';
+
+export const dense: LayerSpec = {
+  name: 'dense',
+  category: 'layer',
+  group: 'core',
+  params: [
+    { name: 'units', type: { t: 'int', min: 1 }, required: true, aliases: ['out_features', 'size'], doc: 'number of outputs (neurons)' },
+    activationParam,
+    useBiasParam,
+    ...regularizerParams,
+  ],
+  doc: {
+    summary: 'A fully connected layer: every output is a weighted sum of all inputs.',
+    formula: 'y = activation(x · W + b)',
+    explain:
+      'Each of the `units` outputs has one weight per input and a bias. On inputs with more than one axis it acts on the last axis only, the same weights at every position.',
+    equivalent: 'Keras Dense, PyTorch nn.Linear',
+  },
+  infer({ input, args }) {
+    const units = asNum(args.units);
+    if (input === null) return { shape: null, trainable: null, nonTrainable: 0, macs: null };
+    const inFeatures = last(input);
+    const bias = args.use_bias === false ? 0 : 1;
+    const positions = product(input.slice(0, -1));
+    return {
+      shape: [...input.slice(0, -1), units],
+      trainable: inFeatures === null || units === null ? null : inFeatures * units + bias * units,
+      nonTrainable: 0,
+      macs: mulOrNull(positions, inFeatures, units),
+    };
+  },
+};
+
+export const flatten: LayerSpec = {
+  name: 'flatten',
+  category: 'layer',
+  group: 'core',
+  params: [],
+  doc: {
+    summary: 'Flattens all axes but the batch into one: [28, 28, 1] becomes [784].',
+    formula: 'y = reshape(x, [-1])',
+    explain: 'Needed between image layers (conv, pooling) and dense layers, which read a flat vector.',
+    equivalent: 'Keras Flatten, PyTorch nn.Flatten',
+  },
+  infer(ctx) {
+    const input = ctx.input;
+    if (input === null) return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+    if (input.length === 1) ctx.report('NN310', 'noOpLayer', { layer: 'flatten()', reason: 'its input is already flat' });
+    return { shape: [product(input)], trainable: 0, nonTrainable: 0, macs: 0 };
+  },
+};
+
+export const reshape: LayerSpec = {
+  name: 'reshape',
+  category: 'layer',
+  group: 'core',
+  params: [
+    {
+      name: 'shape',
+      type: { t: 'shape', allowMinusOne: true },
+      required: true,
+      aliases: ['target_shape'],
+      doc: 'the new shape without the batch axis; one dimension may be -1 to be computed',
+    },
+  ],
+  doc: {
+    summary: 'Rearranges the values into a new shape with the same number of elements.',
+    formula: 'y = reshape(x, shape)',
+    explain: 'One dimension can be -1: it is computed so that the element count stays the same.',
+    equivalent: 'Keras Reshape, PyTorch x.view(...)',
+  },
+  infer(ctx) {
+    const target = ctx.args.shape as number[] | undefined;
+    if (!target) return unknownOutput();
+    const minusOnes = target.filter((d) => d === -1).length;
+    if (minusOnes > 1) {
+      ctx.report('NN309', 'reshapeTwoUnknown', {}, 'shape');
+      return { shape: target.map((d) => (d === -1 ? null : d)), trainable: 0, nonTrainable: 0, macs: 0 };
+    }
+    const count = ctx.input === null ? null : product(ctx.input);
+    const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    let out: Shape = target.map((d) => (d === -1 ? null : d));
+    if (count !== null) {
+      if (minusOnes === 1) {
+        if (count % known !== 0) {
+          ctx.report('NN306', 'reshapeIndivisible', { from: ctx.input, to: target, count, known }, 'shape');
+        } else {
+          out = target.map((d) => (d === -1 ? count / known : d));
+        }
+      } else if (known !== count) {
+        ctx.report('NN306', 'reshapeMismatch', { from: ctx.input, to: target, fromCount: count, toCount: known }, 'shape');
+      }
+    }
+    return { shape: out, trainable: 0, nonTrainable: 0, macs: 0 };
+  },
+};
+
+export const dropout: LayerSpec = {
+  name: 'dropout',
+  category: 'layer',
+  group: 'core',
+  params: [
+    {
+      name: 'rate',
+      type: { t: 'float', min: 0, max: 1, maxOpen: true },
+      required: true,
+      aliases: ['p'],
+      doc: 'fraction of inputs set to 0 during training, in [0, 1)',
+    },
+  ],
+  doc: {
+    summary: 'Randomly zeroes a fraction of its inputs during training; does nothing at inference.',
+    formula: 'training: y = x · mask / (1 - rate), mask ~ Bernoulli(1 - rate); inference: y = x',
+    explain:
+      'A regularizer: units cannot rely on any single other unit, which reduces overfitting. The survivors are scaled up by 1/(1 - rate) so the expected sum is unchanged, which is why nothing needs to change at inference.',
+    equivalent: 'Keras Dropout, PyTorch nn.Dropout',
+  },
+  infer(ctx) {
+    if (ctx.args.rate === 0) ctx.report('NN310', 'noOpLayer', { layer: 'dropout(0)', reason: 'a rate of 0 drops nothing' }, 'rate');
+    return passThrough(ctx.input);
+  },
+};
+
+export const polyFeatures: LayerSpec = {
+  name: 'poly_features',
+  category: 'layer',
+  group: 'core',
+  ranks: [1],
+  params: [{ name: 'degree', type: { t: 'int', min: 1, max: 20 }, required: true, doc: 'highest power of each input' }],
+  doc: {
+    summary: 'Polynomial features: each input x becomes x, x², …, x^degree.',
+    formula: 'y = [x, x², …, x^degree] (per input feature)',
+    explain:
+      'Followed by dense(1), this is polynomial regression: a model that is linear in its weights but fits a curve. A high degree on few points shows overfitting.',
+    equivalent: 'scikit-learn PolynomialFeatures (without the constant column)',
+  },
+  infer(ctx) {
+    const degree = asNum(ctx.args.degree);
+    const input = ctx.input;
+    if (input === null) return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+    if (input.length !== 1) {
+      ctx.report('NN303', 'wrongRank', { layer: 'poly_features', expected: 'a flat [features]', got: input, advice: 'add flatten() before it' });
+      return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+    }
+    return { shape: [mulOrNull(input[0], degree)], trainable: 0, nonTrainable: 0, macs: 0 };
+  },
+};

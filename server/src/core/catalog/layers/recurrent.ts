@@ -1,0 +1,121 @@
+// simple_rnn, lstm, gru, bidirectional
+
+import type { LayerSpec, LayerCtx, LayerInference, BoundFn } from '../types';
+import { requireRank, asNum, ACTIVATION_FUNCTIONS } from '../common';
+import { mulOrNull, addOrNull } from '../../shape';
+
+const seqAdvice = (got: number) =>
+  got === 1
+    ? 'recurrent layers read a sequence: reshape([steps, features]) first, or put embedding() before it for token ids'
+    : got === 3
+      ? 'reshape the image into a sequence first, e.g. reshape([28, 28]) reads each row as one step'
+      : undefined;
+
+/** Gates per cell: the weight blocks of each kind of recurrent layer. */
+export const GATES: Record<string, number> = { simple_rnn: 1, lstm: 4, gru: 3 };
+
+export function rnnInfer(ctx: LayerCtx, name: string): LayerInference {
+  const units = asNum(ctx.args.units);
+  const seq = ctx.args.return_sequences === true;
+  if (!requireRank(ctx, name, [2], seqAdvice)) return { shape: seq ? [null, units] : [units], trainable: null, nonTrainable: 0, macs: null };
+  const steps = ctx.input === null ? null : ctx.input[0];
+  const features = ctx.input === null ? null : ctx.input[1];
+  const gates = GATES[name];
+  // tfjs-layers: kernel [F, g·u], recurrent kernel [u, g·u], one bias [g·u] (GRU without reset_after)
+  const perGate = units === null ? null : addOrNull(features, units, 1);
+  return {
+    shape: seq ? [steps, units] : [units],
+    trainable: mulOrNull(gates, units, perGate),
+    nonTrainable: 0,
+    macs: mulOrNull(steps, gates, units, units === null ? null : addOrNull(features, units)),
+  };
+}
+
+function rnn(name: 'simple_rnn' | 'lstm' | 'gru', summary: string, formula: string, explain: string, equivalent: string): LayerSpec {
+  return {
+    name,
+    category: 'layer',
+    group: 'recurrent',
+    ranks: [2],
+    params: [
+      { name: 'units', type: { t: 'int', min: 1 }, required: true, aliases: ['hidden_size'], doc: 'size of the hidden state' },
+      {
+        name: 'return_sequences',
+        type: { t: 'bool' },
+        default: false,
+        namedOnly: true,
+        doc: 'output the hidden state at every step [steps, units] (to stack recurrent layers) instead of only the last [units]',
+      },
+      ...(name === 'simple_rnn'
+        ? [
+            {
+              name: 'activation',
+              type: { t: 'enum' as const, values: Object.keys(ACTIVATION_FUNCTIONS), what: 'activation' },
+              default: 'tanh',
+              namedOnly: true,
+              doc: 'activation of the hidden state',
+            },
+          ]
+        : []),
+    ],
+    doc: { summary, formula, explain, equivalent },
+    infer: (ctx) => rnnInfer(ctx, name),
+  };
+}
+
+export const simpleRnn = rnn(
+  'simple_rnn',
+  'A plain recurrent layer: the hidden state is updated from the input and the previous state at every step.',
+  'h_t = tanh(x_t · W + h_{t-1} · U + b)',
+  'The simplest recurrent network. Gradients shrink or explode over long sequences, which is why lstm and gru exist.',
+  'Keras SimpleRNN, PyTorch nn.RNN',
+);
+
+export const lstm = rnn(
+  'lstm',
+  'Long short-term memory: a recurrent layer with input, forget and output gates and a cell state.',
+  'i, f, o = σ(x_t W_{i,f,o} + h_{t-1} U_{i,f,o} + b); g = tanh(x_t W_g + h_{t-1} U_g + b_g); c_t = f·c_{t-1} + i·g; h_t = o·tanh(c_t)',
+  'The cell state carries information across many steps, and the gates learn what to keep, so it learns long-range patterns that simple_rnn cannot. 4 weight blocks: 4·units·(features + units + 1) parameters.',
+  'Keras LSTM, PyTorch nn.LSTM (PyTorch has two bias vectors, so it counts 4·units more)',
+);
+
+export const gru = rnn(
+  'gru',
+  'Gated recurrent unit: like lstm with fewer gates (update and reset) and no separate cell state.',
+  'z, r = σ(x_t W_{z,r} + h_{t-1} U_{z,r} + b); h̃ = tanh(x_t W_h + (r·h_{t-1}) U_h + b_h); h_t = (1 - z)·h_{t-1} + z·h̃',
+  '3 weight blocks instead of 4: faster than lstm and often as good. Parameters: 3·units·(features + units + 1), the original formulation (Keras reset_after=False).',
+  'Keras GRU(reset_after=False), PyTorch nn.GRU (two bias vectors)',
+);
+
+export const bidirectional: LayerSpec = {
+  name: 'bidirectional',
+  category: 'layer',
+  group: 'recurrent',
+  ranks: [2],
+  params: [
+    {
+      name: 'layer',
+      type: { t: 'fn', category: 'layer', what: 'recurrent layer', accepts: (s) => s.name in GATES },
+      required: true,
+      doc: 'the recurrent layer to run in both directions, e.g. lstm(64)',
+    },
+    { name: 'merge', type: { t: 'enum', values: ['concat', 'sum', 'mul', 'ave'], what: 'merge mode' }, default: 'concat', namedOnly: true, aliases: ['merge_mode'], doc: 'how the two directions combine' },
+  ],
+  doc: {
+    summary: 'Runs a recurrent layer forwards and backwards over the sequence and combines both outputs.',
+    formula: "y = merge(layer(x), reverse(layer'(reverse(x))))",
+    explain: 'Each step then sees both its past and its future, useful when the whole sequence is known (classification, tagging), not for forecasting.',
+    equivalent: 'Keras Bidirectional, PyTorch bidirectional=True',
+  },
+  infer(ctx) {
+    const inner = ctx.args.layer as BoundFn | undefined;
+    if (!inner) {
+      requireRank(ctx, 'bidirectional', [2], seqAdvice);
+      return { shape: null, trainable: null, nonTrainable: 0, macs: null };
+    }
+    const r = rnnInfer({ ...ctx, args: inner.args, given: inner.given }, inner.spec.name);
+    const concat = ctx.args.merge === 'concat';
+    const shape = r.shape === null ? null : r.shape.map((d, i, a) => (i === a.length - 1 && concat ? mulOrNull(d, 2) : d));
+    return { shape, trainable: mulOrNull(r.trainable, 2), nonTrainable: 0, macs: mulOrNull(r.macs, 2) };
+  },
+};

@@ -1,0 +1,507 @@
+// Models as layer graphs, with shape inference. A model's statements are expanded into nodes:
+// one per layer, plus `add` and `concat` nodes for residual and parallel statements; blocks are
+// inlined with their arguments bound and `repeat` unrolled. Every node gets an output shape and
+// parameter counts, or null where they cannot be known (after an error), and expansion goes on
+// past broken layers so later layers still get shapes where they can.
+//
+// Diagnostics inside a block: a block body is first checked once on its own with unknown
+// arguments and input (the "generic" pass), reporting problems that do not depend on the call
+// (typos, literal values) in the block itself. When a model calls the block, problems that only
+// this call causes are reported at the call site, "in block 'x': ...", pointing into the block.
+
+import type * as A from './syntax/ast';
+import type { LayerSpec, Args, LayerCtx } from './catalog/types';
+import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
+import { type Shape, product, sameShape } from './shape';
+import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, type ConstTable } from './values';
+import { bindCall, coerce, replaceFix, type BindCtx } from './bind';
+import type { Program } from './program';
+import type { Diagnostic } from './diagnostics';
+import { suggest } from './suggest';
+
+export interface LayerNode {
+  id: number;
+  /** unique within the model: dense, dense_1, ... (the tfjs layer name) */
+  name: string;
+  /** a layer of the catalogue, or 'input', 'add', 'concat' */
+  kind: string;
+  spec?: LayerSpec;
+  args: Args;
+  given: ReadonlySet<string>;
+  /** where written arguments are: their values, and the whole `name: value` */
+  argAt: ReadonlyMap<string, Loc>;
+  argSpan: ReadonlyMap<string, Loc>;
+  inputs: number[];
+  shape: Shape | null;
+  trainable: number | null;
+  nonTrainable: number | null;
+  macs: number | null;
+  /** the statement (or keyword) that made this node, in the file where it is written */
+  at: Loc;
+  /** the whole statement's span, for edits */
+  stmt: Loc;
+  /** block calls that led here, outermost first (the first is in the model's file) */
+  sites: Loc[];
+  blocks: string[];
+}
+
+export interface ModelTotals {
+  trainable: number | null;
+  nonTrainable: number | null;
+  macs: number | null;
+  /** output values of every layer for one sample (forward activations) */
+  activations: number | null;
+}
+
+export interface ModelGraph {
+  name: string;
+  file: string;
+  decl: A.ModelDecl;
+  inputShape: Shape | null;
+  nodes: LayerNode[];
+  /** the node whose output is the model's output */
+  output: number | undefined;
+  /** errors were reported in this model or in the blocks it uses */
+  hasErrors: boolean;
+  totals: ModelTotals;
+}
+
+/** What expanding a model needs from the analysis around it. */
+export interface ExpandContext {
+  program: Program;
+  consts: ConstTable;
+  sink: Sink;
+  /** the generic pass of a block: keys of the diagnostics it reported, and whether any is an error */
+  generic(block: A.BlockDecl, file: string): GenericResult;
+}
+
+export interface GenericResult {
+  keys: ReadonlySet<string>;
+  hasErrors: boolean;
+}
+
+export function diagnosticKey(d: { file: string; start: number; end: number; code: string }): string {
+  return `${d.file}:${d.start}:${d.end}:${d.code}`;
+}
+
+interface Cursor {
+  id: number | undefined;
+  shape: Shape | null;
+}
+
+interface Scope {
+  env: Env;
+  sink: Sink;
+  stack: A.BlockDecl[];
+  sites: Loc[];
+  blocks: string[];
+  /** inside a block body: `input` is not allowed */
+  inBlock: boolean;
+  /** errors reported while expanding this model, including those of the blocks it uses */
+  counter: { errors: number };
+}
+
+function countingSink(parent: Sink, counter: { errors: number }): Sink {
+  return (d) => {
+    if (d.severity === 'error') counter.errors++;
+    parent(d);
+  };
+}
+
+/**
+ * Problems found while expanding a block for one call go to the call site, unless the block's
+ * generic pass already reported them in the block, or they already are inside the call's span
+ * (an argument written at the call).
+ */
+const ORIGIN = new WeakMap<Diagnostic, Loc>();
+
+function relocatingSink(parent: Sink, site: Loc, block: string, drop: ReadonlySet<string>): Sink {
+  return (d: Diagnostic) => {
+    if (drop.has(diagnosticKey(d))) return;
+    const msg = { id: 'inBlock' as const, args: { block, inner: d.msg } };
+    const message = `in block '${block}': ${d.message}`;
+    // where the problem was found, before any block call moved it
+    const origin = ORIGIN.get(d) ?? { file: d.file, start: d.start, end: d.end };
+    const moved: Diagnostic =
+      origin.file === site.file && origin.start >= site.start && origin.end <= site.end
+        ? // at an argument written in this call: point there
+          { ...d, ...origin, msg, message }
+        : {
+            ...d,
+            file: site.file,
+            start: site.start,
+            end: site.end,
+            msg,
+            message,
+            related: ORIGIN.has(d) ? d.related : [{ ...origin, message: `inside block '${block}'` }, ...d.related],
+          };
+    ORIGIN.set(moved, origin);
+    parent(moved);
+  };
+}
+
+export class ModelBuilder {
+  private readonly nodes: LayerNode[] = [];
+  private readonly counters = new Map<string, number>();
+  private inputId: number | undefined;
+
+  constructor(private readonly ctx: ExpandContext) {}
+
+  /** Expand a model declaration. */
+  static model(ctx: ExpandContext, decl: A.ModelDecl, file: string): ModelGraph {
+    const b = new ModelBuilder(ctx);
+    const counter = { errors: 0 };
+    const scope: Scope = {
+      env: { file },
+      sink: countingSink(ctx.sink, counter),
+      stack: [],
+      sites: [],
+      blocks: [],
+      inBlock: false,
+      counter,
+    };
+    const stmts = decl.body.stmts;
+    let cur: Cursor = { id: undefined, shape: null };
+    let inputShape: Shape | null = null;
+    const first = stmts[0];
+    if (first && first.kind === 'Input') {
+      const v = evaluate(first.shape, scope.env, ctx.program, ctx.consts, scope.sink);
+      inputShape = (coerce(v, { t: 'shape', allowMinusOne: false }, 'input', b.bindCtx(scope)) as number[] | undefined) ?? null;
+      const id = b.add({
+        kind: 'input',
+        args: {},
+        given: new Set(),
+        argAt: new Map(),
+        argSpan: new Map(),
+        inputs: [],
+        shape: inputShape,
+        trainable: 0,
+        nonTrainable: 0,
+        macs: 0,
+        at: loc(file, first.keyword),
+        stmt: loc(file, first),
+        scope,
+      });
+      b.inputId = id;
+      cur = { id, shape: inputShape };
+    } else {
+      report(scope.sink, loc(file, decl.name ?? decl.keyword), 'NN301', 'missingInput', { name: decl.name?.text ?? '?' });
+    }
+    cur = b.stmts(first && first.kind === 'Input' ? stmts.slice(1) : stmts, cur, scope);
+    const nodes = b.nodes;
+    const sum = (f: (n: LayerNode) => number | null) => nodes.reduce<number | null>((acc, n) => (acc === null || f(n) === null ? null : acc + f(n)!), 0);
+    return {
+      name: decl.name?.text ?? '',
+      file,
+      decl,
+      inputShape,
+      nodes,
+      output: cur.id,
+      hasErrors: counter.errors > 0,
+      totals: {
+        trainable: sum((n) => n.trainable),
+        nonTrainable: sum((n) => n.nonTrainable),
+        macs: sum((n) => n.macs),
+        activations: sum((n) => (n.kind === 'input' ? 0 : n.shape === null ? null : product(n.shape))),
+      },
+    };
+  }
+
+  /** Check a block on its own: unknown arguments, unknown input. Nodes are thrown away. */
+  static generic(ctx: ExpandContext, block: A.BlockDecl, file: string, sink: Sink): void {
+    const b = new ModelBuilder(ctx);
+    const params = new Map<string, Value>();
+    for (const p of block.params) {
+      if (p.default) evaluate(p.default, { file }, ctx.program, ctx.consts, sink);
+      params.set(p.name.text, { k: 'unknown', at: loc(file, p.name) });
+    }
+    const used = new Set<string>();
+    const scope: Scope = {
+      env: { file, params, usedParams: used },
+      sink,
+      stack: [block],
+      sites: [],
+      blocks: [block.name?.text ?? '?'],
+      inBlock: true,
+      counter: { errors: 0 },
+    };
+    b.stmts(block.body.stmts, { id: undefined, shape: null }, scope);
+    for (const p of block.params) {
+      if (!used.has(p.name.text)) report(sink, loc(file, p.name), 'NN109', 'unusedParam', { name: p.name.text }, { unnecessary: true });
+    }
+  }
+
+  private bindCtx(scope: Scope): BindCtx {
+    return { program: this.ctx.program, sink: scope.sink, file: scope.env.file, params: scope.env.params?.keys() };
+  }
+
+  private add(n: Omit<LayerNode, 'id' | 'name' | 'sites' | 'blocks'> & { scope: Scope }): number {
+    const { scope, ...rest } = n;
+    const count = this.counters.get(n.kind) ?? 0;
+    this.counters.set(n.kind, count + 1);
+    const id = this.nodes.length;
+    this.nodes.push({ ...rest, id, name: count === 0 ? n.kind : `${n.kind}_${count}`, sites: scope.sites, blocks: scope.blocks });
+    return id;
+  }
+
+  private stmts(stmts: A.Stmt[], cur: Cursor, scope: Scope): Cursor {
+    for (const s of stmts) cur = this.stmt(s, cur, scope);
+    return cur;
+  }
+
+  private stmt(s: A.Stmt, cur: Cursor, scope: Scope): Cursor {
+    const file = scope.env.file;
+    switch (s.kind) {
+      case 'Input':
+        if (scope.inBlock) report(scope.sink, loc(file, s.keyword), 'NN112', 'inputOnlyInModel', {});
+        else report(scope.sink, loc(file, s.keyword), 'NN302', 'misplacedInput', {});
+        return cur;
+      case 'Layer':
+        return this.call(s.call, s, cur, scope);
+      case 'Repeat': {
+        const v = evaluate(s.count, scope.env, this.ctx.program, this.ctx.consts, scope.sink);
+        let times = 1;
+        if (v.k === 'num' && (!Number.isInteger(v.v) || v.v < 1 || v.v > 1000)) {
+          report(scope.sink, v.at, 'NN206', 'repeatCount', { got: String(v.v) });
+        } else {
+          const n = coerce(v, { t: 'int', min: 1, max: 1000 }, 'repeat', this.bindCtx(scope));
+          if (typeof n === 'number') times = n;
+        }
+        for (let i = 0; i < times; i++) cur = this.stmts(s.body.stmts, cur, scope);
+        return cur;
+      }
+      case 'Residual': {
+        const body = this.stmts(s.body.stmts, cur, scope);
+        const short = s.shortcut ? this.stmts(s.shortcut.stmts, cur, scope) : cur;
+        return this.merge('add', [short, body], s.keyword, s, scope, s.shortcut ? 'the shortcut and the residual body' : 'the input and the output of the residual body');
+      }
+      case 'Parallel': {
+        const mode = s.mode?.text;
+        if (!s.mode) report(scope.sink, loc(file, s.keyword), 'NN002', 'parallelNeedsMode', {});
+        else if (mode !== 'concat' && mode !== 'add') {
+          const sug = suggest(s.mode.text, ['concat', 'add']);
+          report(scope.sink, loc(file, s.mode), 'NN207', 'parallelMode', { got: s.mode.text }, { fixes: sug ? replaceFix(this.ctx.program, loc(file, s.mode), s.mode.text, sug) : [] });
+        }
+        if (s.branches.length < 2) report(scope.sink, loc(file, s.keyword), 'NN002', 'parallelNeedsBranches', { n: s.branches.length });
+        const outs = s.branches.map((b) => this.stmts(b.body.stmts, cur, scope));
+        if (outs.length === 0) return { id: undefined, shape: null };
+        if (outs.length === 1) return outs[0];
+        return this.merge(mode === 'add' ? 'add' : 'concat', outs, s.keyword, s, scope, 'the branches');
+      }
+    }
+  }
+
+  private merge(kind: 'add' | 'concat', ins: Cursor[], keyword: A.Node, stmt: A.Node, scope: Scope, what: string): Cursor {
+    const file = scope.env.file;
+    const shapes = ins.map((i) => i.shape);
+    let shape: Shape | null = null;
+    if (shapes.every((s): s is Shape => s !== null)) {
+      if (kind === 'add') {
+        if (shapes.some((s) => sameShape(s, shapes[0]) === false)) {
+          report(scope.sink, loc(file, keyword), 'NN307', 'branchesDoNotAdd', { shapes, what });
+        } else {
+          shape = shapes[0].map((d, i) => d ?? shapes.find((s) => s[i] !== null)?.[i] ?? null);
+        }
+      } else {
+        const rank = shapes[0].length;
+        const agree =
+          shapes.every((s) => s.length === rank) &&
+          shapes.every((s) => s.slice(0, -1).every((d, i) => d === null || shapes[0][i] === null || d === shapes[0][i]));
+        if (!agree) report(scope.sink, loc(file, keyword), 'NN308', 'branchesDoNotConcat', { shapes });
+        else {
+          const lastDims = shapes.map((s) => s[rank - 1]);
+          shape = [...shapes[0].slice(0, -1), lastDims.some((d) => d === null) ? null : lastDims.reduce((a, b) => a! + b!, 0)];
+        }
+      }
+    }
+    const id = this.add({
+      kind,
+      args: {},
+      given: new Set(),
+      argAt: new Map(),
+      argSpan: new Map(),
+      inputs: ins.map((i) => i.id).filter((i): i is number => i !== undefined),
+      shape,
+      trainable: 0,
+      nonTrainable: 0,
+      macs: kind === 'add' && shape ? product(shape) : 0,
+      at: loc(file, keyword),
+      stmt: loc(file, stmt),
+      scope,
+    });
+    return { id, shape };
+  }
+
+  private call(call: A.CallExpr, stmt: A.Stmt, cur: Cursor, scope: Scope): Cursor {
+    const file = scope.env.file;
+    const name = call.callee.text;
+    const spec = LAYER_BY_NAME.get(name);
+    if (spec) return this.layer(spec, call, stmt, cur, scope);
+    const sym = this.ctx.program.lookup(file, name);
+    const calleeAt = loc(file, call.callee);
+    if (sym && sym.decl.kind === 'Block') return this.block(sym.decl, sym.file, call, cur, scope);
+    if (sym && sym.decl.kind === 'Model') {
+      report(scope.sink, calleeAt, 'NN107', 'modelAsLayer', { name });
+    } else {
+      const blocks = this.ctx.program
+        .visible(file)
+        .filter((s) => s.decl.kind === 'Block')
+        .map((s) => s.decl.name!.text);
+      const sug = suggest(name, [...LAYERS.map((l) => l.name), ...blocks], LAYER_ALIASES);
+      report(scope.sink, calleeAt, 'NN104', 'unknownLayer', { name, suggestion: sug }, { fixes: sug ? replaceFix(this.ctx.program, calleeAt, name, sug) : [] });
+    }
+    // still evaluate the arguments, for the problems inside them
+    evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink);
+    return { id: undefined, shape: null };
+  }
+
+  private layer(spec: LayerSpec, call: A.CallExpr, stmt: A.Stmt, cur: Cursor, scope: Scope): Cursor {
+    const file = scope.env.file;
+    const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
+    const bound = bindCall(spec, v, this.bindCtx(scope));
+    const sink = scope.sink;
+    const lctx: LayerCtx = {
+      input: cur.shape,
+      args: bound.args,
+      given: bound.given,
+      atModelInput: cur.id === undefined ? undefined : cur.id === this.inputId,
+      report(code, id, args, at) {
+        report(sink, (at !== undefined ? bound.argAt.get(at) : undefined) ?? bound.calleeAt, code, id, args);
+      },
+    };
+    const r = spec.infer(lctx);
+    const id = this.add({
+      kind: spec.name,
+      spec,
+      args: bound.args,
+      given: bound.given,
+      argAt: bound.argAt,
+      argSpan: bound.argSpan,
+      inputs: cur.id === undefined ? [] : [cur.id],
+      shape: r.shape,
+      trainable: r.trainable,
+      nonTrainable: r.nonTrainable,
+      macs: r.macs,
+      at: loc(file, call),
+      stmt: loc(file, stmt),
+      scope,
+    });
+    return { id, shape: r.shape };
+  }
+
+  private block(block: A.BlockDecl, blockFile: string, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
+    const file = scope.env.file;
+    const calleeAt = loc(file, call.callee);
+    const name = block.name?.text ?? '?';
+    if (scope.stack.includes(block)) {
+      report(scope.sink, calleeAt, 'NN110', 'recursiveBlock', { name });
+      return { id: undefined, shape: null };
+    }
+    const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
+    const params = this.bindBlockArgs(block, blockFile, v, scope);
+    const generic = this.ctx.generic(block, blockFile);
+    if (generic.hasErrors) scope.counter.errors++;
+    const site = loc(file, call);
+    const child: Scope = {
+      env: { file: blockFile, params },
+      sink: relocatingSink(scope.sink, site, name, generic.keys),
+      stack: [...scope.stack, block],
+      sites: [...scope.sites, site],
+      blocks: [...scope.blocks, name],
+      inBlock: true,
+      counter: scope.counter,
+    };
+    return this.stmts(block.body.stmts, cur, child);
+  }
+
+  /** Block arguments are bound like a call's, but stay untyped values until a layer uses them. */
+  private bindBlockArgs(block: A.BlockDecl, blockFile: string, v: Value & { k: 'call' }, scope: Scope): Map<string, Value> {
+    const out = new Map<string, Value>();
+    const names = block.params.map((p) => p.name.text);
+    let index = 0;
+    let seenNamed = false;
+    const callee = block.name?.text ?? '?';
+    for (const a of v.args) {
+      let pname: string | undefined;
+      if (a.name) {
+        seenNamed = true;
+        pname = a.name.text;
+        if (!names.includes(pname)) {
+          const sug = suggest(pname, names);
+          const at = loc(a.at.file, a.name);
+          report(scope.sink, at, 'NN201', 'unknownArgument', { name: pname, callee, suggestion: sug, options: names }, { fixes: sug ? replaceFix(this.ctx.program, at, pname, sug) : [] });
+          continue;
+        }
+      } else {
+        if (seenNamed) {
+          report(scope.sink, a.at, 'NN208', 'positionalAfterNamed', {});
+          continue;
+        }
+        pname = names[index++];
+        if (pname === undefined) {
+          report(scope.sink, a.at, 'NN203', 'tooManyArguments', { callee, max: names.length });
+          continue;
+        }
+      }
+      if (out.has(pname)) {
+        report(scope.sink, a.at, 'NN204', 'duplicateArgument', { name: pname });
+        continue;
+      }
+      out.set(pname, a.value);
+    }
+    for (const p of block.params) {
+      if (out.has(p.name.text)) continue;
+      if (p.default) {
+        // defaults are checked by the generic pass; evaluate quietly here
+        out.set(p.name.text, evaluate(p.default, { file: blockFile }, this.ctx.program, this.ctx.consts, () => undefined));
+      } else {
+        report(scope.sink, v.calleeAt, 'NN202', 'missingArgument', { name: p.name.text, callee });
+        out.set(p.name.text, { k: 'unknown', at: v.calleeAt });
+      }
+    }
+    return out;
+  }
+}
+
+/** Keras and PyTorch names people type, mapped to ours. */
+export const LAYER_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['linear', 'dense'],
+  ['Linear', 'dense'],
+  ['Dense', 'dense'],
+  ['Conv2D', 'conv2d'],
+  ['Conv2d', 'conv2d'],
+  ['Conv1D', 'conv1d'],
+  ['Conv1d', 'conv1d'],
+  ['maxpool', 'max_pool'],
+  ['max_pool2d', 'max_pool'],
+  ['max_pool1d', 'max_pool'],
+  ['MaxPooling2D', 'max_pool'],
+  ['MaxPool2d', 'max_pool'],
+  ['avg_pool2d', 'avg_pool'],
+  ['avg_pool1d', 'avg_pool'],
+  ['AveragePooling2D', 'avg_pool'],
+  ['batchnorm', 'batch_norm'],
+  ['BatchNormalization', 'batch_norm'],
+  ['BatchNorm2d', 'batch_norm'],
+  ['BatchNorm1d', 'batch_norm'],
+  ['layernorm', 'layer_norm'],
+  ['LayerNorm', 'layer_norm'],
+  ['LayerNormalization', 'layer_norm'],
+  ['Dropout', 'dropout'],
+  ['Flatten', 'flatten'],
+  ['ReLU', 'relu'],
+  ['LeakyReLU', 'leaky_relu'],
+  ['rnn', 'simple_rnn'],
+  ['RNN', 'simple_rnn'],
+  ['SimpleRNN', 'simple_rnn'],
+  ['LSTM', 'lstm'],
+  ['GRU', 'gru'],
+  ['Embedding', 'embedding'],
+  ['MultiHeadAttention', 'self_attention'],
+  ['multi_head_attention', 'self_attention'],
+  ['attention', 'self_attention'],
+  ['GlobalAveragePooling2D', 'global_avg_pool'],
+  ['global_average_pooling', 'global_avg_pool'],
+  ['UpSampling2D', 'upsampling'],
+  ['Upsample', 'upsampling'],
+]);

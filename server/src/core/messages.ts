@@ -1,0 +1,184 @@
+// Every user-facing diagnostic text, keyed by a message id. Diagnostics store the id and its
+// arguments, so another locale re-renders the same diagnostic (see `render`). Keep the wording
+// "expected X, got Y" and end with what to do when there is an obvious next step.
+
+export type Locale = 'en';
+
+const CONTEXTS: Record<string, string> = {
+  constantName: "a constant name after 'const'",
+  datasetName: "a dataset name after 'dataset'",
+  modelName: "a model name after 'model'",
+  blockName: "a block name after 'block'",
+  trainName: "a name after 'train'",
+  paramName: 'a parameter name',
+  blockParams: 'block parameters',
+  const: 'constant',
+  dataset: 'dataset',
+  model: 'model',
+  block: 'block',
+  train: 'train block',
+  residual: "'residual'",
+  shortcut: "'shortcut'",
+  repeat: "'repeat'",
+  branch: "'branch'",
+  parallel: "'parallel'",
+  list: 'list',
+  arguments: 'arguments',
+  parenthesis: 'parenthesis',
+  value: 'a value',
+  argument: 'argument value',
+  repeatCount: "a repeat count after 'repeat'",
+};
+const ctx = (c: unknown) => CONTEXTS[String(c)] ?? String(c);
+const didYouMean = (s: unknown) => (s ? `; did you mean '${String(s)}'?` : '');
+const list = (xs: unknown) => (xs as string[]).map((x) => `'${x}'`).join(', ');
+const shape = (s: unknown) => (s === null || s === undefined ? '?' : `[${(s as (number | null)[]).map((d) => (d === null ? '?' : String(d))).join(', ')}]`);
+const num = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+
+/** English texts. Each takes one argument object; the keys are the message's parameters. */
+export const en = {
+  // ---- syntax ----
+  notANumber: (a: { text: string }) => `'${a.text}' is not a number`,
+  unterminatedString: (_: Record<string, never>) => 'unterminated string: add the closing "',
+  invalidCharacter: (a: { text: string }) => `unexpected character '${a.text}'`,
+  expected: (a: { expected: string; context: string; found: string }) => `expected ${a.expected} in ${ctx(a.context)}, found ${a.found}`,
+  expectedName: (a: { context: string; found: string }) => `expected ${ctx(a.context)}, found ${a.found}`,
+  keywordAsName: (a: { word: string }) => `'${a.word}' is a keyword and cannot be used as a name`,
+  expectedDeclaration: (a: { found: string }) =>
+    `expected a declaration (model, block, dataset, train, const or import), found ${a.found}`,
+  expectedImportPath: (a: { found: string }) => `expected a file path in quotes after 'import', found ${a.found}`,
+  unclosedBrace: (a: { what: string; name: string }) =>
+    `this '{' of ${ctx(a.what)}${a.name ? ` '${a.name}'` : ''} is never closed: add '}'`,
+  settingNeedsColon: (a: { key: string }) => `settings are written '${a.key}: value', with ':' not '='`,
+  expectedSetting: (a: { key: string; found: string }) => `expected ':' and a value after '${a.key}', found ${a.found}`,
+  expectedEntry: (a: { found: string }) => `expected a setting such as 'epochs: 10', found ${a.found}`,
+  expectedLayer: (a: { found: string }) => `expected a layer such as 'dense(10)', found ${a.found}`,
+  keywordOutOfPlace: (a: { word: string }) =>
+    a.word === 'branch'
+      ? "'branch' is only allowed directly inside 'parallel { ... }'"
+      : a.word === 'shortcut'
+        ? "'shortcut' is only allowed right after a 'residual { ... }' body"
+        : `'${a.word}' is not allowed here`,
+  callNeedsParens: (a: { name: string }) => `layers are called with parentheses: write '${a.name}()'`,
+  expectedBranch: (a: { found: string }) => `expected 'branch { ... }' inside 'parallel', found ${a.found}`,
+  expectedValue: (a: { context: string; found: string }) => `expected ${a.context === 'value' ? 'a value' : ctx(a.context)}, found ${a.found}`,
+  tooDeep: (a: { max: number }) => `nesting is deeper than ${a.max} levels`,
+  unclosedBracket: (a: { bracket: string }) => `this ${a.bracket} is never closed`,
+  unclosedCall: (a: { name: string }) => `the arguments of '${a.name}(' are never closed: add ')'`,
+
+  // ---- names ----
+  unknownName: (a: { name: string; suggestion?: string }) => `unknown name '${a.name}'${didYouMean(a.suggestion)}`,
+  unknownLayer: (a: { name: string; suggestion?: string }) => `unknown layer '${a.name}'${didYouMean(a.suggestion)}`,
+  unknownFunction: (a: { name: string; what: string; suggestion?: string; options: string[] }) =>
+    `unknown ${a.what} '${a.name}'${a.suggestion ? didYouMean(a.suggestion) : `; expected one of ${list(a.options)}`}`,
+  duplicateDecl: (a: { name: string; kind: string }) => `'${a.name}' is already declared as a ${a.kind}`,
+  unusedDecl: (a: { name: string; kind: string }) => `${a.kind} '${a.name}' is never used`,
+  unusedParam: (a: { name: string }) => `parameter '${a.name}' is never used`,
+  importNotFound: (a: { path: string }) => `cannot find the file '${a.path}'`,
+  importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
+  importSelf: (_: Record<string, never>) => 'a file cannot import itself',
+  wrongKindOfName: (a: { name: string; is: string; expected: string }) => `'${a.name}' is a ${a.is}, expected a ${a.expected}`,
+  modelAsLayer: (a: { name: string }) => `'${a.name}' is a model; to reuse layers, declare them as a 'block'`,
+  constCycle: (a: { name: string }) => `constant '${a.name}' depends on itself`,
+  recursiveBlock: (a: { name: string }) => `block '${a.name}' calls itself`,
+  inputOnlyInModel: (_: Record<string, never>) => "'input' is only allowed at the start of a model; a block takes the shape it is called with",
+
+  // ---- arguments and values ----
+  unknownArgument: (a: { name: string; callee: string; suggestion?: string; options: string[] }) =>
+    `${a.callee}() has no argument '${a.name}'${a.suggestion ? didYouMean(a.suggestion) : a.options.length ? `; it takes ${list(a.options)}` : '; it takes none'}`,
+  missingArgument: (a: { name: string; callee: string }) => `${a.callee}() needs the argument '${a.name}'`,
+  tooManyArguments: (a: { callee: string; max: number }) =>
+    `${a.callee}() takes ${a.max === 0 ? 'no arguments' : `at most ${a.max} positional argument${a.max === 1 ? '' : 's'}`}`,
+  duplicateArgument: (a: { name: string }) => `argument '${a.name}' is given twice`,
+  positionalAfterNamed: (_: Record<string, never>) => 'a positional argument cannot follow a named one',
+  wrongType: (a: { what: string; expected: string; got: string }) => `${a.what}: expected ${a.expected}, got ${a.got}`,
+  outOfRange: (a: { what: string; expected: string; got: string }) => `${a.what} must be ${a.expected}, got ${a.got}`,
+  unknownValue: (a: { what: string; value: string; suggestion?: string; options: string[] }) =>
+    `unknown ${a.what} '${a.value}'${a.suggestion ? didYouMean(a.suggestion) : `; expected one of ${list(a.options)}`}`,
+  activationNotAvailable: (a: { value: string }) =>
+    `'${a.value}' is not available as an activation argument; add a ${a.value}() layer after this one`,
+  divisionByZero: (_: Record<string, never>) => 'division by zero',
+  arithmeticOnNonNumber: (a: { got: string }) => `arithmetic needs numbers, got ${a.got}`,
+  inBlock: (a: { block: string; inner: { id: string; args: Record<string, unknown> } }) => `in block '${a.block}': ${render(a.inner as { id: MessageId; args: Record<string, unknown> }, 'en')}`,
+  blockDefinedHere: (a: { block: string }) => `inside block '${a.block}'`,
+  repeatCount: (a: { got: string }) => `repeat needs a whole number of at least 1, got ${a.got}`,
+  parallelMode: (a: { got: string }) => `parallel branches merge by 'concat' or 'add', got '${a.got}'`,
+  parallelNeedsMode: (_: Record<string, never>) => "say how branches merge: 'parallel concat { ... }' or 'parallel add { ... }'",
+  parallelNeedsBranches: (a: { n: number }) => `parallel needs at least 2 branches, got ${a.n}`,
+  unusualValue: (a: { what: string; advice: string }) => `${a.what}: ${a.advice}`,
+
+  // ---- shapes ----
+  missingInput: (a: { name: string }) => `model '${a.name}' needs an input shape first, e.g. 'input [28, 28, 1]'`,
+  misplacedInput: (_: Record<string, never>) => "'input' must be the first statement of a model, and only once",
+  wrongRank: (a: { layer: string; expected: string; got: unknown; advice?: string }) =>
+    `${a.layer} needs ${a.expected} input, got ${shape(a.got)}${a.advice ? `; ${a.advice}` : ''}`,
+  dimensionNotPositive: (a: { layer: string; input: unknown; output: unknown; advice: string }) =>
+    `${a.layer} turns ${shape(a.input)} into ${shape(a.output)}: a dimension is 0 or less; ${a.advice}`,
+  kernelTooLarge: (a: { layer: string; what: string; size: string; input: string; advice: string }) =>
+    `${a.layer} ${a.what} ${a.size} is larger than its input ${a.input}; ${a.advice}`,
+  reshapeMismatch: (a: { from: unknown; to: unknown; fromCount: number; toCount: number }) =>
+    `cannot reshape ${shape(a.from)} (${num(a.fromCount)} values) into ${shape(a.to)} (${num(a.toCount)} values)`,
+  reshapeIndivisible: (a: { from: unknown; to: unknown; count: number; known: number }) =>
+    `cannot reshape ${shape(a.from)} (${num(a.count)} values) into ${shape(a.to)}: ${num(a.count)} is not divisible by ${num(a.known)}`,
+  reshapeTwoUnknown: (_: Record<string, never>) => 'reshape allows at most one -1',
+  branchesDoNotAdd: (a: { shapes: unknown[]; what: string }) =>
+    `${a.what} cannot be added: shapes ${a.shapes.map(shape).join(' and ')} differ`,
+  branchesDoNotConcat: (a: { shapes: unknown[] }) =>
+    `branches cannot be concatenated: shapes ${a.shapes.map(shape).join(', ')} must agree in every dimension but the last`,
+  invalidShape: (a: { got: string }) => `a shape is a list of positive whole numbers such as [28, 28, 1], got ${a.got}`,
+  noOpLayer: (a: { layer: string; reason: string }) => `${a.layer} does nothing here: ${a.reason}`,
+  embeddingNeedsTokens: (_: Record<string, never>) =>
+    'embedding reads integer token ids: put it right after input, before any other layer',
+  strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
+  headsDoNotDivide: (a: { dim: number; heads: number }) =>
+    `${a.heads} heads do not divide the model dimension ${a.dim}: give key_dim or change heads`,
+  unknownDimension: (a: { layer: string }) => `${a.layer} needs every input dimension known`,
+  modelTooLarge: (a: { params: number; bytes: string }) => `this model has ${num(a.params)} parameters (${a.bytes} of weights)`,
+
+  // ---- training ----
+  missingSetting: (a: { key: string; example: string }) => `train needs '${a.key}', e.g. '${a.example}'`,
+  unknownSetting: (a: { key: string; suggestion?: string }) => `unknown setting '${a.key}'${didYouMean(a.suggestion)}`,
+  duplicateSetting: (a: { key: string }) => `'${a.key}' is set twice`,
+  inputVsData: (a: { model: string; input: unknown; data: string; features: unknown; advice: string }) =>
+    `model '${a.model}' takes ${shape(a.input)} but dataset '${a.data}' gives ${shape(a.features)}; ${a.advice}`,
+  outputVsClasses: (a: { loss: string; units: number; classes: number; data: string }) =>
+    `${a.loss} compares the last layer's ${a.units} output${a.units === 1 ? '' : 's'} with ${a.classes} classes of '${a.data}': make the last layer ${a.classes} units`,
+  outputVsTargets: (a: { units: unknown; targets: number; data: string }) =>
+    `the model outputs ${shape(a.units)} but '${a.data}' has ${a.targets} target value${a.targets === 1 ? '' : 's'} per sample`,
+  outputNotFlat: (a: { loss: string; shape: unknown }) =>
+    `${a.loss} needs one score per class, a flat output, but the model outputs ${shape(a.shape)}: add flatten() or global_avg_pool() before the last dense`,
+  binaryLossManyUnits: (a: { loss: string; units: number }) =>
+    `${a.loss} needs 1 output unit (the probability of class 1), got ${a.units}; for several classes use cross_entropy`,
+  binaryLossClasses: (a: { loss: string; classes: number; data: string }) =>
+    `${a.loss} is for 2 classes but '${a.data}' has ${a.classes}; use cross_entropy`,
+  regressionLossOnClasses: (a: { loss: string; data: string }) =>
+    `${a.loss} treats class labels of '${a.data}' as numbers to fit; use cross_entropy for classification, or set one_hot: true on the dataset`,
+  classificationLossOnRegression: (a: { loss: string; data: string }) =>
+    `${a.loss} needs class labels but '${a.data}' has real-valued targets; use mse, mae or huber`,
+  softmaxBeforeLogits: (a: { loss: string; act: string }) =>
+    `the model ends in ${a.act} but ${a.loss} expects logits (it applies ${a.act} itself): remove the ${a.act}, or set from_logits: false`,
+  probabilitiesWithoutSoftmax: (a: { loss: string; act: string }) =>
+    `${a.loss} has from_logits: false, so it expects probabilities, but the model does not end in ${a.act}`,
+  metricDoesNotApply: (a: { metric: string; task: string }) => `metric '${a.metric}' does not apply to ${a.task}`,
+  monitorNotAvailable: (a: { monitor: string; why: string }) => `'${a.monitor}' is not recorded during training: ${a.why}`,
+  suspiciousLr: (a: { optimizer: string; lr: number; typical: string }) =>
+    `learning rate ${a.lr} is high for ${a.optimizer} (typical: ${a.typical}); training will likely diverge`,
+  batchLargerThanData: (a: { batch: number; n: number; data: string }) =>
+    `batch_size ${num(a.batch)} is larger than the ${num(a.n)} training samples of '${a.data}'; every epoch is one smaller batch`,
+  conflictingSettings: (a: { a: string; b: string; why: string }) => `'${a.a}' and '${a.b}' cannot be used together: ${a.why}`,
+  dataProblem: (a: { problem: string }) => a.problem,
+  augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
+    `${a.aug} augmentation works on images [H, W, C], but the data is ${shape(a.features)}`,
+};
+
+export type MessageId = keyof typeof en;
+export type MessageArgs<K extends MessageId> = Parameters<(typeof en)[K]>[0];
+
+export function render(m: { id: MessageId; args: Record<string, unknown> }, _locale: Locale): string {
+  const f = en[m.id] as (a: Record<string, unknown>) => string;
+  return f(m.args);
+}
+
+/** Shape as users write it: [28, 28, 1]; unknown dimensions as '?'. */
+export const formatShape = shape;
+export const formatNumber = num;

@@ -1,0 +1,186 @@
+// Names: what every written name refers to (for go-to-definition, references, rename and the
+// unused hint), and the checks on declarations themselves: duplicates, imports, unused.
+
+import type * as A from './syntax/ast';
+import type { Program, SourceFile } from './program';
+import { type Sink, report, loc, type Loc } from './values';
+import { LAYER_BY_NAME } from './catalog/layers';
+
+export type Target =
+  | { kind: 'decl'; decl: A.NamedDecl; file: string }
+  | { kind: 'param'; param: A.Param; block: A.BlockDecl; file: string };
+
+export interface Reference {
+  at: Loc;
+  target: Target;
+}
+
+/** Every name in `file` that refers to a declaration or a block parameter. */
+export function collectReferences(program: Program, file: SourceFile): Reference[] {
+  const refs: Reference[] = [];
+  const path = file.path;
+
+  const name = (id: A.Ident, params?: { block: A.BlockDecl; names: Map<string, A.Param> }) => {
+    const p = params?.names.get(id.text);
+    if (p) {
+      refs.push({ at: loc(path, id), target: { kind: 'param', param: p, block: params!.block, file: path } });
+      return;
+    }
+    const sym = program.lookup(path, id.text);
+    if (sym) refs.push({ at: loc(path, id), target: { kind: 'decl', decl: sym.decl, file: sym.file } });
+  };
+
+  const expr = (e: A.Expr, params?: { block: A.BlockDecl; names: Map<string, A.Param> }): void => {
+    switch (e.kind) {
+      case 'Name':
+        name(e.name, params);
+        return;
+      case 'Call':
+        if (!LAYER_BY_NAME.has(e.callee.text)) name(e.callee, params);
+        for (const a of e.args) expr(a.value, params);
+        return;
+      case 'List':
+        for (const i of e.items) expr(i, params);
+        return;
+      case 'Unary':
+        expr(e.arg, params);
+        return;
+      case 'Binary':
+        expr(e.left, params);
+        expr(e.right, params);
+        return;
+      case 'Paren':
+        expr(e.expr, params);
+        return;
+      default:
+        return;
+    }
+  };
+
+  const stmts = (ss: A.Stmt[], params?: { block: A.BlockDecl; names: Map<string, A.Param> }): void => {
+    for (const s of ss) {
+      switch (s.kind) {
+        case 'Input':
+          expr(s.shape, params);
+          break;
+        case 'Layer':
+          expr(s.call, params);
+          break;
+        case 'Repeat':
+          expr(s.count, params);
+          stmts(s.body.stmts, params);
+          break;
+        case 'Residual':
+          stmts(s.body.stmts, params);
+          if (s.shortcut) stmts(s.shortcut.stmts, params);
+          break;
+        case 'Parallel':
+          for (const b of s.branches) stmts(b.body.stmts, params);
+          break;
+      }
+    }
+  };
+
+  for (const d of file.parsed.decls) {
+    switch (d.kind) {
+      case 'Const':
+      case 'Dataset':
+        expr(d.value);
+        break;
+      case 'Model':
+        stmts(d.body.stmts);
+        break;
+      case 'Block': {
+        const names = new Map(d.params.map((p) => [p.name.text, p]));
+        for (const p of d.params) if (p.default) expr(p.default);
+        stmts(d.body.stmts, { block: d, names });
+        break;
+      }
+      case 'Train':
+        for (const e of d.entries) expr(e.kind === 'Setting' ? e.value : e.call);
+        break;
+      case 'Import':
+        break;
+    }
+  }
+  return refs;
+}
+
+/** A name declared twice in one file, or a block named like a built-in layer. */
+export function checkDuplicates(file: SourceFile, sink: Sink): void {
+  for (const [name, decls] of file.decls) {
+    for (const d of decls.slice(1)) {
+      report(sink, loc(file.path, d.name!), 'NN102', 'duplicateDecl', { name, kind: kindName(decls[0]) }, {
+        related: [{ file: file.path, start: decls[0].name!.start, end: decls[0].name!.end, message: `first declared here` }],
+      });
+    }
+    for (const d of decls) {
+      if (d.kind === 'Block' && LAYER_BY_NAME.has(name)) report(sink, loc(file.path, d.name!), 'NN102', 'duplicateDecl', { name, kind: 'built-in layer' });
+    }
+  }
+}
+
+function kindName(d: A.NamedDecl): string {
+  return d.kind === 'Const' ? 'constant' : d.kind.toLowerCase();
+}
+
+/** Imports that cannot be read, that import their own file, or that close a cycle. */
+export function checkImports(program: Program, file: SourceFile, sink: Sink): void {
+  for (const i of file.imports) {
+    if (!i.decl.path) continue;
+    const at = loc(file.path, i.decl.path);
+    if (!i.decl.path.value || !i.target || !program.file(i.target)) {
+      report(sink, at, 'NN105', 'importNotFound', { path: i.decl.path.value });
+      continue;
+    }
+    if (i.target === file.path) {
+      report(sink, at, 'NN106', 'importSelf', {});
+      continue;
+    }
+    const chain = findPath(program, i.target, file.path);
+    if (chain) report(sink, at, 'NN106', 'importCycle', { chain: [file.path, ...chain].map(baseName) });
+  }
+}
+
+function baseName(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i >= 0 ? p.slice(i + 1) : p;
+}
+
+/** A chain of imports from `from` to `to`, if there is one. */
+function findPath(program: Program, from: string, to: string): string[] | undefined {
+  const prev = new Map<string, string>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length) {
+    const p = queue.shift()!;
+    if (p === to) {
+      const chain = [p];
+      let c = p;
+      while (prev.has(c)) {
+        c = prev.get(c)!;
+        chain.unshift(c);
+      }
+      return chain;
+    }
+    for (const i of program.file(p)?.imports ?? []) {
+      if (i.target && !seen.has(i.target)) {
+        seen.add(i.target);
+        prev.set(i.target, p);
+        queue.push(i.target);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Constants, blocks and datasets nobody refers to (models and trains are entry points). */
+export function checkUnused(file: SourceFile, allRefs: Reference[], sink: Sink): void {
+  const used = new Set<A.NamedDecl>();
+  for (const r of allRefs) if (r.target.kind === 'decl') used.add(r.target.decl);
+  for (const [name, decls] of file.decls) {
+    const d = decls[0];
+    if (d.kind !== 'Const' && d.kind !== 'Block' && d.kind !== 'Dataset') continue;
+    if (!used.has(d)) report(sink, loc(file.path, d.name!), 'NN103', 'unusedDecl', { name, kind: kindName(d) }, { unnecessary: true });
+  }
+}

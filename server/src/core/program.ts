@@ -1,0 +1,137 @@
+// A program: the files reachable from the ones being analyzed, parsed once, with their
+// declarations and imports. The host supplies text (from disk, or from an editor's open
+// documents) and path resolution; the core never touches the file system itself.
+
+import { parse } from './syntax/parser';
+import type { ParsedFile, NamedDecl, ImportDecl } from './syntax/ast';
+import { LineIndex } from './text';
+import type { DataHost } from './catalog/types';
+
+export interface Host extends DataHost {
+  /** The text of a file, or undefined when it cannot be read. */
+  readFile(path: string): string | undefined;
+  /** The path an `import "spec"` written in file `from` refers to. */
+  resolve(from: string, spec: string): string;
+}
+
+export interface Symbol {
+  decl: NamedDecl;
+  file: string;
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  parsed: ParsedFile;
+  lines: LineIndex;
+  /** declarations by name, in source order (more than one is a duplicate) */
+  decls: Map<string, NamedDecl[]>;
+  imports: { decl: ImportDecl; target: string | undefined }[];
+}
+
+/** Parses keyed by path and text, shared between programs (an editor makes a program per change). */
+export class ParseCache {
+  private readonly files = new Map<string, SourceFile>();
+
+  get(path: string, text: string, host: Host): SourceFile {
+    const hit = this.files.get(path);
+    if (hit && hit.text === text) return hit;
+    const parsed = parse(text);
+    const decls = new Map<string, NamedDecl[]>();
+    const imports: SourceFile['imports'] = [];
+    for (const d of parsed.decls) {
+      if (d.kind === 'Import') {
+        imports.push({ decl: d, target: d.path && d.path.value ? host.resolve(path, d.path.value) : undefined });
+        continue;
+      }
+      if (!d.name) continue;
+      const list = decls.get(d.name.text);
+      if (list) list.push(d);
+      else decls.set(d.name.text, [d]);
+    }
+    const file: SourceFile = { path, text, parsed, lines: new LineIndex(text), decls, imports };
+    this.files.set(path, file);
+    return file;
+  }
+
+  delete(path: string): void {
+    this.files.delete(path);
+  }
+}
+
+export class Program {
+  private readonly loaded = new Map<string, SourceFile | null>();
+
+  constructor(
+    readonly host: Host,
+    private readonly cache: ParseCache = new ParseCache(),
+  ) {}
+
+  /** The parsed file, or undefined when the host cannot read it. */
+  file(path: string): SourceFile | undefined {
+    const known = this.loaded.get(path);
+    if (known !== undefined) return known ?? undefined;
+    const text = this.host.readFile(path);
+    const f = text === undefined ? undefined : this.cache.get(path, text, this.host);
+    this.loaded.set(path, f ?? null);
+    return f;
+  }
+
+  /** Every file loaded so far. */
+  files(): SourceFile[] {
+    return [...this.loaded.values()].filter((f): f is SourceFile => f !== null);
+  }
+
+  /** Load a file and everything it imports, transitively. */
+  loadWithImports(path: string): void {
+    const todo = [path];
+    const seen = new Set<string>();
+    while (todo.length) {
+      const p = todo.pop()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const f = this.file(p);
+      if (f) for (const i of f.imports) if (i.target) todo.push(i.target);
+    }
+  }
+
+  /**
+   * Resolve a name as seen from `file`: its own declarations first, then those of the files it
+   * imports directly (imports are not re-exported). The first declaration wins when duplicated.
+   */
+  lookup(file: string, name: string): Symbol | undefined {
+    const f = this.file(file);
+    if (!f) return undefined;
+    const own = f.decls.get(name);
+    if (own) return { decl: own[0], file };
+    for (const i of f.imports) {
+      if (!i.target || i.target === file) continue;
+      const g = this.file(i.target);
+      const d = g?.decls.get(name);
+      if (d) return { decl: d[0], file: i.target };
+    }
+    return undefined;
+  }
+
+  /** Every name visible from `file`, for suggestions and completion. */
+  visible(file: string): Symbol[] {
+    const out: Symbol[] = [];
+    const seen = new Set<string>();
+    const add = (f: SourceFile | undefined) => {
+      if (!f) return;
+      for (const [name, ds] of f.decls) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        out.push({ decl: ds[0], file: f.path });
+      }
+    };
+    const f = this.file(file);
+    add(f);
+    for (const i of f?.imports ?? []) if (i.target && i.target !== file) add(this.file(i.target));
+    return out;
+  }
+
+  text(file: string): string {
+    return this.file(file)?.text ?? '';
+  }
+}

@@ -1,0 +1,55 @@
+// Shapes without the batch dimension. A dimension is a positive whole number, or null when it is
+// not known (after an error, or from a block parameter not yet bound). A whole shape is null
+// when not even its rank is known.
+
+export type Dim = number | null;
+export type Shape = Dim[];
+
+export function product(s: Shape): number | null {
+  let p = 1;
+  for (const d of s) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean | null {
+  if (a.length !== b.length) return false;
+  let unknown = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === null || b[i] === null) unknown = true;
+    else if (a[i] !== b[i]) return false;
+  }
+  return unknown ? null : true;
+}
+
+export function last(s: Shape): Dim {
+  return s.length ? s[s.length - 1] : null;
+}
+
+export function mulOrNull(...xs: (number | null)[]): number | null {
+  let p = 1;
+  for (const x of xs) {
+    if (x === null) return null;
+    p *= x;
+  }
+  return p;
+}
+
+export function addOrNull(...xs: (number | null)[]): number | null {
+  let s = 0;
+  for (const x of xs) {
+    if (x === null) return null;
+    s += x;
+  }
+  return s;
+}
+
+/** Output length of a convolution or pooling window along one axis (Keras/tfjs conventions). */
+export function windowOutput(n: Dim, window: number, stride: number, padding: string, dilation = 1): Dim {
+  if (n === null) return null;
+  const eff = (window - 1) * dilation + 1;
+  if (padding === 'same') return Math.ceil(n / stride);
+  return Math.floor((n - eff) / stride) + 1;
+}

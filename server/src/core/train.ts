@@ -1,0 +1,208 @@
+// `train` blocks and `dataset` declarations resolved into configurations: the settings checked
+// against their types, the model expanded, the dataset described. The checks that relate them
+// (loss vs output, monitors, ...) are in checks/training.ts; the runtime trains from these.
+
+import type * as A from './syntax/ast';
+import type { DatasetSpec, DataInfo } from './catalog/types';
+import { TRAIN_SETTINGS, TRAIN_CALLS } from './catalog/settings';
+import { findSpec } from './catalog';
+import { type Loc, type Value, type Sink, loc, report, evaluate, type ConstTable } from './values';
+import { coerce, bindCall, replaceFix, type Bound, type BindCtx } from './bind';
+import type { ModelGraph } from './graph';
+import type { Program } from './program';
+import { suggest } from './suggest';
+import { insertLineAfter, fix } from './fixes';
+import type { Fix } from './diagnostics';
+
+export interface DataRef {
+  /** the declared name, or the function name when written inline */
+  name: string;
+  spec: DatasetSpec;
+  fn: Bound;
+  /** what the dataset gives; fields are missing where unknown (an unreadable file, say) */
+  info: Partial<DataInfo>;
+  /** the file whose folder relative data paths start from */
+  file: string;
+  /** the dataset's declaration, when declared */
+  decl?: A.DatasetDecl;
+}
+
+export interface TrainConfig {
+  name: string;
+  file: string;
+  decl: A.TrainDecl;
+  model?: ModelGraph;
+  data?: DataRef;
+  loss?: Bound;
+  /** adam() when not written */
+  optimizer?: Bound;
+  epochs: number;
+  batchSize: number;
+  validation?: number | DataRef;
+  metrics: Bound[];
+  schedule?: Bound;
+  kfold?: number;
+  augment: Bound[];
+  seed?: number;
+  shuffle: boolean;
+  clipNorm?: number;
+  earlyStopping?: Bound;
+  checkpoint?: Bound;
+  /** where each written setting is: the key, and the value */
+  keyAt: Map<string, Loc>;
+  valueAt: Map<string, Loc>;
+  /** errors were reported in this train block or in what it uses (set by the analysis after its checks) */
+  hasErrors: boolean;
+}
+
+export interface TrainContext {
+  program: Program;
+  consts: ConstTable;
+  model(decl: A.ModelDecl, file: string): ModelGraph;
+  dataset(decl: A.DatasetDecl, file: string): DataRef | undefined;
+}
+
+const SETTING_ALIASES: ReadonlyMap<string, string> = new Map(TRAIN_SETTINGS.flatMap((p) => (p.aliases ?? []).map((a) => [a, p.name] as [string, string])));
+
+/** Describe a dataset from its bound function, reporting an unreadable file at the call. */
+export function describeData(fn: Bound, name: string, file: string, program: Program, sink: Sink, decl?: A.DatasetDecl): DataRef {
+  const spec = fn.spec as DatasetSpec;
+  const known = spec.params.every((p) => !p.required || fn.args[p.name] !== undefined);
+  let info: Partial<DataInfo> = {};
+  if (known) {
+    const r = spec.describe(fn.args, program.host, file);
+    if (r.ok) info = r.info;
+    else report(sink, fn.at, 'NN416', 'dataProblem', { problem: r.problem });
+  }
+  return { name, spec, fn, info, file, decl };
+}
+
+export function resolveDataset(decl: A.DatasetDecl, file: string, program: Program, consts: ConstTable, sink: Sink): DataRef | undefined {
+  const v = evaluate(decl.value, { file }, program, consts, sink);
+  const bc: BindCtx = { program, sink, file };
+  const fn = coerce(v, { t: 'fn', category: 'dataset', what: 'dataset' }, 'dataset', bc) as Bound | undefined;
+  if (!fn) return undefined;
+  return describeData(fn, decl.name?.text ?? fn.spec.name, file, program, sink, decl);
+}
+
+function example(key: string, program: Program, file: string): string {
+  const first = (kind: string) => program.visible(file).find((s) => s.decl.kind === kind)?.decl.name?.text;
+  switch (key) {
+    case 'model':
+      return first('Model') ?? 'MyModel';
+    case 'data':
+      return first('Dataset') ?? 'spiral(n: 1000)';
+    default:
+      return 'cross_entropy';
+  }
+}
+
+export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string, s: Sink): TrainConfig {
+  const { program } = ctx;
+  const bc: BindCtx = { program, sink: s, file };
+  const env = { file };
+  const written = new Map<string, A.SettingEntry>();
+  const calls = new Map<string, A.CallEntry>();
+  const keyAt = new Map<string, Loc>();
+  const valueAt = new Map<string, Loc>();
+
+  for (const e of decl.entries) {
+    if (e.kind === 'Setting') {
+      const key = e.key.text;
+      const at = loc(file, e.key);
+      if (!TRAIN_SETTINGS.some((p) => p.name === key)) {
+        const sug = suggest(key, TRAIN_SETTINGS.map((p) => p.name), SETTING_ALIASES);
+        report(s, at, 'NN402', 'unknownSetting', { key, suggestion: sug }, { fixes: sug ? replaceFix(program, at, key, sug) : [] });
+        evaluate(e.value, env, program, ctx.consts, s);
+        continue;
+      }
+      if (written.has(key)) {
+        report(s, at, 'NN418', 'duplicateSetting', { key });
+        continue;
+      }
+      written.set(key, e);
+      keyAt.set(key, at);
+      valueAt.set(key, loc(file, e.value));
+    } else {
+      const name = e.call.callee.text;
+      const at = loc(file, e.call.callee);
+      if (!(TRAIN_CALLS as readonly string[]).includes(name)) {
+        const sug = suggest(name, [...TRAIN_CALLS], new Map([['earlystopping', 'early_stopping'], ['EarlyStopping', 'early_stopping'], ['ModelCheckpoint', 'checkpoint']]));
+        report(s, at, 'NN402', 'unknownSetting', { key: name, suggestion: sug }, { fixes: sug ? replaceFix(program, at, name, sug) : [] });
+        continue;
+      }
+      if (calls.has(name)) {
+        report(s, at, 'NN418', 'duplicateSetting', { key: name });
+        continue;
+      }
+      calls.set(name, e);
+      keyAt.set(name, at);
+    }
+  }
+
+  const values: Record<string, unknown> = {};
+  for (const p of TRAIN_SETTINGS) {
+    const e = written.get(p.name);
+    if (e) {
+      const v: Value = evaluate(e.value, env, program, ctx.consts, s);
+      values[p.name] = coerce(v, p.type, p.name, bc);
+    } else if (p.required) {
+      const ex = example(p.name, program, file);
+      const last = decl.entries[decl.entries.length - 1];
+      const fixes: Fix[] = last ? fix(`Add '${p.name}: ${ex}'`, [insertLineAfter(program, loc(file, last), `${p.name}: ${ex}`)]) : [];
+      report(s, loc(file, decl.name ?? decl.keyword), 'NN401', 'missingSetting', { key: p.name, example: `${p.name}: ${ex}` }, { fixes });
+    } else {
+      values[p.name] = p.default;
+    }
+  }
+  const callBound = (name: string): Bound | undefined => {
+    const e = calls.get(name);
+    if (!e) return undefined;
+    const v = evaluate(e.call, env, program, ctx.consts, s) as Value & { k: 'call' };
+    return bindCall(findSpec('callback', name)!, v, bc);
+  };
+
+  const modelRef = values.model as (Value & { k: 'ref' }) | undefined;
+  const model = modelRef && modelRef.decl.kind === 'Model' ? ctx.model(modelRef.decl, modelRef.file) : undefined;
+  const data = toData(values.data, ctx, program, s, file);
+  const validation = typeof values.validation === 'number' ? values.validation : toData(values.validation, ctx, program, s, file);
+  let optimizer = values.optimizer as Bound | undefined;
+  if (!written.has('optimizer')) {
+    const at = loc(file, decl.name ?? decl.keyword);
+    optimizer = bindCall(findSpec('optimizer', 'adam')!, { k: 'word', v: 'adam', at }, bc);
+  }
+  return {
+    name: decl.name?.text ?? '',
+    file,
+    decl,
+    model,
+    data,
+    loss: values.loss as Bound | undefined,
+    optimizer,
+    epochs: (values.epochs as number | undefined) ?? 10,
+    batchSize: (values.batch_size as number | undefined) ?? 32,
+    validation,
+    metrics: (values.metrics as Bound[] | undefined) ?? [],
+    schedule: values.schedule as Bound | undefined,
+    kfold: values.kfold as number | undefined,
+    augment: (values.augment as Bound[] | undefined) ?? [],
+    seed: values.seed as number | undefined,
+    shuffle: (values.shuffle as boolean | undefined) ?? true,
+    clipNorm: values.clip_norm as number | undefined,
+    earlyStopping: callBound('early_stopping'),
+    checkpoint: callBound('checkpoint'),
+    keyAt,
+    valueAt,
+    hasErrors: false,
+  };
+}
+
+function toData(v: unknown, ctx: TrainContext, program: Program, sink: Sink, file: string): DataRef | undefined {
+  if (v === undefined) return undefined;
+  const asRef = v as Value;
+  if (typeof v === 'object' && v !== null && 'k' in v && asRef.k === 'ref') {
+    return asRef.decl.kind === 'Dataset' ? ctx.dataset(asRef.decl, asRef.file) : undefined;
+  }
+  const fn = v as Bound;
+  return describeData(fn, fn.spec.name, file, program, sink);
+}

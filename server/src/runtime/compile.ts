@@ -1,0 +1,195 @@
+// A checked model graph -> a tfjs LayersModel, one tfjs layer per graph node with the node's
+// name. Shape inference in the core and this compiler must agree exactly; the oracle tests
+// (test/unit/oracle.test.ts) compare them on every sample and on random models.
+
+import { tf, type SymbolicTensor } from './tf';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
+import type { ModelGraph, LayerNode } from '../core/graph';
+import type { BoundFn } from '../core/catalog/types';
+import { ACTIVATION_FUNCTIONS } from '../core/catalog/common';
+import { PolyFeatures } from './layers/poly-features';
+import { SelfAttention, TransformerEncoder } from './layers/attention';
+import { PositionalEmbedding } from './layers/positional-embedding';
+
+export class CompileError extends Error {}
+
+export interface CompileOptions {
+  /** seeds the weight initializers, so the same seed gives the same starting weights */
+  seed?: number;
+}
+
+export interface Compiled {
+  model: tf.LayersModel;
+  /** the tfjs layer of each graph node (by node id) */
+  layers: Map<number, tf.layers.Layer>;
+}
+
+type LayerArgs = {
+  name: string;
+  kernelInitializer?: Initializer;
+  /** the output shape the core inferred (tfjs cannot resolve a -1 statically) */
+  outShape?: (number | null)[] | null;
+};
+
+function concrete(s: (number | null)[] | null | undefined): number[] | undefined {
+  return s && s.every((d) => d !== null) ? (s as number[]) : undefined;
+}
+
+function regularizer(fn: unknown) {
+  const r = fn as BoundFn | undefined;
+  if (!r) return undefined;
+  switch (r.spec.name) {
+    case 'l1':
+      return tf.regularizers.l1({ l1: r.args.l1 as number });
+    case 'l2':
+      return tf.regularizers.l2({ l2: r.args.l2 as number });
+    default:
+      return tf.regularizers.l1l2({ l1: r.args.l1 as number, l2: r.args.l2 as number });
+  }
+}
+
+function act(a: unknown) {
+  return ACTIVATION_FUNCTIONS[a as string] as 'linear';
+}
+
+/** The tfjs layer for one catalogue layer. `rank` is the input rank without the batch axis. */
+export function buildLayer(kind: string, args: Record<string, unknown>, rank: number, base: LayerArgs): tf.layers.Layer {
+  const a = args;
+  const weights = {
+    useBias: a.use_bias !== false,
+    kernelRegularizer: regularizer(a.kernel_regularizer),
+    biasRegularizer: regularizer(a.bias_regularizer),
+    ...(base.kernelInitializer ? { kernelInitializer: base.kernelInitializer } : {}),
+  };
+  const name = base.name;
+  switch (kind) {
+    case 'dense':
+      return tf.layers.dense({ name, units: a.units as number, activation: act(a.activation), ...weights });
+    case 'flatten':
+      // tfjs' Flatten refuses inputs that are already flat; Keras passes them through
+      return rank === 1 ? tf.layers.reshape({ name, targetShape: concrete(base.outShape) ?? [-1] }) : tf.layers.flatten({ name });
+    case 'reshape':
+      return tf.layers.reshape({ name, targetShape: concrete(base.outShape) ?? (a.shape as number[]) });
+    case 'dropout':
+      return tf.layers.dropout({ name, rate: a.rate as number });
+    case 'poly_features':
+      return new PolyFeatures({ name, degree: a.degree as number });
+    case 'relu':
+      return tf.layers.reLU({ name });
+    case 'leaky_relu':
+      return tf.layers.leakyReLU({ name, alpha: a.alpha as number });
+    case 'elu':
+      return tf.layers.elu({ name });
+    case 'softmax':
+      return tf.layers.softmax({ name });
+    case 'gelu':
+    case 'sigmoid':
+    case 'tanh':
+      return tf.layers.activation({ name, activation: kind as 'tanh' });
+    case 'batch_norm':
+      return tf.layers.batchNormalization({ name, momentum: a.momentum as number, epsilon: a.epsilon as number });
+    case 'layer_norm':
+      return tf.layers.layerNormalization({ name, epsilon: a.epsilon as number });
+    case 'conv1d': {
+      const [k] = a.kernel as number[];
+      const [s] = a.stride as number[];
+      const [d] = a.dilation as number[];
+      return tf.layers.conv1d({ name, filters: a.filters as number, kernelSize: k, strides: s, dilationRate: d, padding: a.padding as 'valid', activation: act(a.activation), ...weights });
+    }
+    case 'conv2d':
+      return tf.layers.conv2d({
+        name,
+        filters: a.filters as number,
+        kernelSize: a.kernel as number[],
+        strides: a.stride as number[],
+        dilationRate: a.dilation as [number, number],
+        padding: a.padding as 'valid',
+        activation: act(a.activation),
+        ...weights,
+      });
+    case 'max_pool':
+    case 'avg_pool': {
+      const size = a.size as number[];
+      const stride = (a.stride as number[] | undefined) ?? size;
+      const padding = a.padding as 'valid';
+      if (rank === 2) {
+        const c = { name, poolSize: size[0], strides: stride[0], padding };
+        return kind === 'max_pool' ? tf.layers.maxPooling1d(c) : tf.layers.averagePooling1d(c);
+      }
+      const c = { name, poolSize: size as [number, number], strides: stride as [number, number], padding };
+      return kind === 'max_pool' ? tf.layers.maxPooling2d(c) : tf.layers.averagePooling2d(c);
+    }
+    case 'global_avg_pool':
+      return rank === 2 ? tf.layers.globalAveragePooling1d({ name }) : tf.layers.globalAveragePooling2d({ name });
+    case 'global_max_pool':
+      return rank === 2 ? tf.layers.globalMaxPooling1d({ name }) : tf.layers.globalMaxPooling2d({ name });
+    case 'upsampling':
+      return tf.layers.upSampling2d({ name, size: a.size as number[] });
+    case 'embedding':
+      return tf.layers.embedding({ name, inputDim: a.vocab as number, outputDim: a.dim as number, ...(base.kernelInitializer ? { embeddingsInitializer: base.kernelInitializer } : {}) });
+    case 'positional_embedding':
+      return new PositionalEmbedding({ name, kind: a.kind as 'learned' });
+    case 'simple_rnn':
+      return tf.layers.simpleRNN({ name, units: a.units as number, returnSequences: a.return_sequences === true, activation: act(a.activation), ...initOnly(base) });
+    case 'lstm':
+      return tf.layers.lstm({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...initOnly(base) });
+    case 'gru':
+      return tf.layers.gru({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...initOnly(base) });
+    case 'bidirectional': {
+      const inner = a.layer as BoundFn;
+      const layer = buildLayer(inner.spec.name, inner.args, rank, { ...base, name: `${name}_${inner.spec.name}` }) as unknown as tf.RNN;
+      return tf.layers.bidirectional({ name, layer, mergeMode: a.merge as 'concat' });
+    }
+    case 'self_attention':
+      return new SelfAttention({ name, heads: a.heads as number, keyDim: (a.key_dim as number | undefined) ?? null, dropout: a.dropout as number, causal: a.causal === true });
+    case 'transformer_encoder':
+      return new TransformerEncoder({
+        name,
+        heads: a.heads as number,
+        keyDim: (a.key_dim as number | undefined) ?? null,
+        dropout: a.dropout as number,
+        ff: a.ff as number,
+        activation: a.activation as 'relu',
+      });
+    default:
+      throw new CompileError(`no tfjs layer for '${kind}'`);
+  }
+}
+
+function initOnly(base: LayerArgs) {
+  return base.kernelInitializer ? { kernelInitializer: base.kernelInitializer } : {};
+}
+
+/** Compile a model graph that checked without errors. */
+export function compileModel(graph: ModelGraph, options: CompileOptions = {}): Compiled {
+  if (graph.hasErrors) throw new CompileError(`model '${graph.name}' has errors; run nn check`);
+  const tensors = new Map<number, SymbolicTensor>();
+  const layers = new Map<number, tf.layers.Layer>();
+  let input: SymbolicTensor | undefined;
+  let seed = options.seed;
+  const nextInit = () => (seed === undefined ? undefined : tf.initializers.glorotUniform({ seed: seed++ }));
+  for (const n of graph.nodes) {
+    if (n.kind === 'input') {
+      if (!n.shape || n.shape.some((d) => d === null)) throw new CompileError(`model '${graph.name}' has no known input shape`);
+      input = tf.input({ shape: n.shape as number[], name: n.name });
+      tensors.set(n.id, input);
+      continue;
+    }
+    const ins = n.inputs.map((i) => tensors.get(i));
+    if (ins.length === 0 || ins.some((t) => t === undefined)) throw new CompileError(`layer '${n.name}' has no input`);
+    const layer = makeLayer(n, ins as SymbolicTensor[], nextInit());
+    const out = layer.apply(ins.length === 1 ? ins[0]! : (ins as SymbolicTensor[])) as SymbolicTensor;
+    tensors.set(n.id, out);
+    layers.set(n.id, layer);
+  }
+  if (!input || graph.output === undefined) throw new CompileError(`model '${graph.name}' has no layers`);
+  const model = tf.model({ inputs: input, outputs: tensors.get(graph.output)!, name: graph.name });
+  return { model, layers };
+}
+
+function makeLayer(n: LayerNode, ins: SymbolicTensor[], init: Initializer | undefined): tf.layers.Layer {
+  if (n.kind === 'add') return tf.layers.add({ name: n.name });
+  if (n.kind === 'concat') return tf.layers.concatenate({ name: n.name });
+  const rank = ins[0].shape.length - 1;
+  return buildLayer(n.kind, n.args, rank, { name: n.name, kernelInitializer: init, outShape: n.shape });
+}

@@ -1,0 +1,9 @@
+// The one import of TensorFlow.js in the project. Everything in the runtime gets `tf` from here,
+// so a backend chosen at start-up (tfjs-node when installed, else wasm, else cpu) is the one used.
+
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+export type Tensor = tf.Tensor;
+export type LayersModel = tf.LayersModel;
+export type SymbolicTensor = tf.SymbolicTensor;
