@@ -109,7 +109,11 @@ export class Analysis implements ExpandContext, TrainContext {
     const first = !this.checked.has(path);
     this.checked.add(path);
     if (first) {
-      for (const e of source.parsed.errors) this.sink(makeDiagnostic(path, e, e.code, e.msg.id, e.msg.args as never));
+      for (const e of source.parsed.errors) {
+        const f = e.fix;
+        const fixes = f ? [{ title: f.title, edits: [{ file: path, start: f.start, end: f.end, newText: f.newText }], preferred: true }] : [];
+        this.sink(makeDiagnostic(path, e, e.code, e.msg.id, e.msg.args as never, { fixes }));
+      }
       checkImports(program, source, this.sink);
       checkDuplicates(source, this.sink);
     }

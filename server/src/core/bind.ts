@@ -323,7 +323,12 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
         }
         param = positional[index++];
         if (!param) {
-          report(c.sink, a.at, 'NN203', 'tooManyArguments', { callee, max: positional.length });
+          // one report for all the surplus arguments
+          const surplus = v.args.filter((x) => !x.name).slice(positional.length);
+          if (surplus[0] === a) {
+            const span: Loc = { file: a.at.file, start: a.at.start, end: surplus[surplus.length - 1].at.end };
+            report(c.sink, span, 'NN203', 'tooManyArguments', { callee, max: positional.length });
+          }
           continue;
         }
       }
@@ -337,10 +342,12 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
       args[param.name] = coerce(a.value, param.type, `${callee}(${param.name})`, c);
     }
   }
+  // a call whose ')' is missing is still being typed (and already reported): no missing-argument noise
+  const complete = v.k !== 'call' || v.node.closed;
   for (const p of spec.params) {
     if (given.has(p.name)) continue;
     if (p.required) {
-      report(c.sink, calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
+      if (complete) report(c.sink, calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
       args[p.name] = undefined;
     } else {
       args[p.name] = p.default;

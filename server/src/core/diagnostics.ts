@@ -38,12 +38,10 @@ export const CODES = {
   NN207: { slug: 'unknown-value', severity: 'error' },
   NN208: { slug: 'positional-after-named', severity: 'error' },
   NN209: { slug: 'invalid-arithmetic', severity: 'error' },
-  NN210: { slug: 'unusual-value', severity: 'warning' },
   // shapes
   NN301: { slug: 'missing-input', severity: 'error' },
   NN302: { slug: 'misplaced-input', severity: 'error' },
   NN303: { slug: 'wrong-rank', severity: 'error' },
-  NN304: { slug: 'dimension-not-positive', severity: 'error' },
   NN305: { slug: 'kernel-larger-than-input', severity: 'error' },
   NN306: { slug: 'reshape-size-mismatch', severity: 'error' },
   NN307: { slug: 'branches-do-not-add', severity: 'error' },
@@ -53,8 +51,6 @@ export const CODES = {
   NN311: { slug: 'embedding-needs-token-ids', severity: 'error' },
   NN312: { slug: 'stride-and-dilation', severity: 'error' },
   NN313: { slug: 'heads-do-not-divide', severity: 'error' },
-  NN314: { slug: 'unknown-dimension', severity: 'error' },
-  NN315: { slug: 'model-too-large', severity: 'warning' },
   // training
   NN401: { slug: 'missing-setting', severity: 'error' },
   NN402: { slug: 'unknown-setting', severity: 'error' },

@@ -393,11 +393,11 @@ export class ModelBuilder {
     const file = scope.env.file;
     const calleeAt = loc(file, call.callee);
     const name = block.name?.text ?? '?';
+    const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
     if (scope.stack.includes(block)) {
       report(scope.sink, calleeAt, 'NN110', 'recursiveBlock', { name });
       return { id: undefined, shape: null };
     }
-    const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
     const params = this.bindBlockArgs(block, blockFile, v, scope);
     const generic = this.ctx.generic(block, blockFile);
     if (generic.hasErrors) scope.counter.errors++;
@@ -439,7 +439,10 @@ export class ModelBuilder {
         }
         pname = names[index++];
         if (pname === undefined) {
-          report(scope.sink, a.at, 'NN203', 'tooManyArguments', { callee, max: names.length });
+          const surplus = v.args.filter((x) => !x.name).slice(names.length);
+          if (surplus[0] === a) {
+            report(scope.sink, { file: a.at.file, start: a.at.start, end: surplus[surplus.length - 1].at.end }, 'NN203', 'tooManyArguments', { callee, max: names.length });
+          }
           continue;
         }
       }
@@ -455,7 +458,7 @@ export class ModelBuilder {
         // defaults are checked by the generic pass; evaluate quietly here
         out.set(p.name.text, evaluate(p.default, { file: blockFile }, this.ctx.program, this.ctx.consts, () => undefined));
       } else {
-        report(scope.sink, v.calleeAt, 'NN202', 'missingArgument', { name: p.name.text, callee });
+        if (v.node.closed) report(scope.sink, v.calleeAt, 'NN202', 'missingArgument', { name: p.name.text, callee });
         out.set(p.name.text, { k: 'unknown', at: v.calleeAt });
       }
     }

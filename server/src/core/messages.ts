@@ -105,15 +105,12 @@ export const en = {
   parallelMode: (a: { got: string }) => `parallel branches merge by 'concat' or 'add', got '${a.got}'`,
   parallelNeedsMode: (_: Record<string, never>) => "say how branches merge: 'parallel concat { ... }' or 'parallel add { ... }'",
   parallelNeedsBranches: (a: { n: number }) => `parallel needs at least 2 branches, got ${a.n}`,
-  unusualValue: (a: { what: string; advice: string }) => `${a.what}: ${a.advice}`,
 
   // ---- shapes ----
   missingInput: (a: { name: string }) => `model '${a.name}' needs an input shape first, e.g. 'input [28, 28, 1]'`,
   misplacedInput: (_: Record<string, never>) => "'input' must be the first statement of a model, and only once",
   wrongRank: (a: { layer: string; expected: string; got: unknown; advice?: string }) =>
     `${a.layer} needs ${a.expected} input, got ${shape(a.got)}${a.advice ? `; ${a.advice}` : ''}`,
-  dimensionNotPositive: (a: { layer: string; input: unknown; output: unknown; advice: string }) =>
-    `${a.layer} turns ${shape(a.input)} into ${shape(a.output)}: a dimension is 0 or less; ${a.advice}`,
   kernelTooLarge: (a: { layer: string; what: string; size: string; input: string; advice: string }) =>
     `${a.layer} ${a.what} ${a.size} is larger than its input ${a.input}; ${a.advice}`,
   reshapeMismatch: (a: { from: unknown; to: unknown; fromCount: number; toCount: number }) =>
@@ -132,8 +129,6 @@ export const en = {
   strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
     `${a.heads} heads do not divide the model dimension ${a.dim}: give key_dim or change heads`,
-  unknownDimension: (a: { layer: string }) => `${a.layer} needs every input dimension known`,
-  modelTooLarge: (a: { params: number; bytes: string }) => `this model has ${num(a.params)} parameters (${a.bytes} of weights)`,
 
   // ---- training ----
   missingSetting: (a: { key: string; example: string }) => `train needs '${a.key}', e.g. '${a.example}'`,

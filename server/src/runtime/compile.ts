@@ -81,7 +81,8 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
     case 'elu':
       return tf.layers.elu({ name });
     case 'softmax':
-      return tf.layers.softmax({ name });
+      // tfjs' Softmax layer defaults to axis 1; Keras (and the docs) mean the last axis
+      return tf.layers.softmax({ name, axis: rank });
     case 'gelu':
     case 'sigmoid':
     case 'tanh':

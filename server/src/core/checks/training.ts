@@ -207,7 +207,7 @@ export function checkMonitors(ctx: CheckContext, cfg: TrainConfig): void {
     } else if (METRICS.some((m) => m.name === bare)) {
       report(ctx.sink, at, 'NN410', 'monitorNotAvailable', { monitor, why: `'${bare}' is not in metrics` });
     } else {
-      const s = suggest(monitor, available);
+      const s = suggest(monitor, [...base, ...base.map((b) => `val_${b}`)]);
       report(ctx.sink, at, 'NN207', 'unknownValue', { what: 'monitor', value: monitor, suggestion: s, options: available }, {
         fixes: s && ctx.program.text(at.file).slice(at.start, at.end) === monitor ? fix(`Change to '${s}'`, [replaceAt(at, s)], true) : [],
       });

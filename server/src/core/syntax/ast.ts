@@ -10,6 +10,8 @@ export interface SyntaxError {
   end: number;
   code: Code;
   msg: Message;
+  /** an edit that repairs it, when obvious */
+  fix?: { title: string; start: number; end: number; newText: string };
 }
 
 export interface Node {

@@ -57,6 +57,8 @@ export interface Token {
   value: number;
   /** true when a line break separates this token from the previous one */
   nl: boolean;
+  /** the lexer reported this token as malformed (a bad number, say) */
+  bad?: boolean;
 }
 
 export interface Comment {
@@ -214,7 +216,8 @@ export function lex(text: string): LexResult {
       const value = Number(clean);
       if (bad || !Number.isFinite(value) || src.endsWith('_') || src.includes('__')) {
         errors.push({ start, end: i, code: 'NN005', msg: { id: 'notANumber', args: { text: src } } });
-        push(T.Number, start, i, src, Number.isFinite(value) ? value : 0);
+        push(T.Number, start, i, src, 0);
+        tokens[tokens.length - 1].bad = true;
       } else {
         push(T.Number, start, i, src, value);
       }

@@ -390,6 +390,7 @@ class Parser {
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
     this.next();
     this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
+    this.errors[this.errors.length - 1].fix = { title: 'Insert ()', start: t.end, end: t.end, newText: '()' };
     const call: A.CallExpr = {
       kind: 'Call',
       callee: this.ident(t),
@@ -502,6 +503,8 @@ class Parser {
     switch (t.kind) {
       case T.Number:
         this.next();
+        // a malformed number was reported by the lexer; it has no value to check further
+        if (t.bad) return { kind: 'Missing', start: t.start, end: t.end };
         return { kind: 'Number', value: t.value, raw: t.text, start: t.start, end: t.end };
       case T.String:
         this.next();
@@ -546,6 +549,8 @@ class Parser {
       items.push(this.expr());
       if (!this.eat(T.Comma)) {
         if (this.at(T.RBracket)) break;
+        // the next line is not part of this list: it was never closed (reported below)
+        if (this.tok.nl) break;
         this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ']'", context: 'list', found: this.describe(this.tok) });
         // skip to the next ',' or ']' on this line
         while (!this.at(T.Comma) && !this.at(T.RBracket) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.tok.nl) {
@@ -583,6 +588,8 @@ class Parser {
       args.push({ kind: 'Arg', name, value, start: name ? name.start : value.start, end: value.end });
       if (!this.eat(T.Comma)) {
         if (this.at(T.RParen)) continue;
+        // the next line is not part of these arguments: the call was never closed (reported below)
+        if (this.tok.nl) break;
         this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ')'", context: 'arguments', found: this.describe(this.tok) });
         // skip to the next ',' or ')' on this line
         while (!this.at(T.Comma) && !this.at(T.RParen) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.tok.nl) {
