@@ -17,7 +17,11 @@ options:
   --help       this text
   --version    the version`;
 
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => void process.stdout.write(s + '\n'),
+  err: (s: string) => void = (s) => void process.stderr.write(s + '\n'),
+): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {

@@ -9,7 +9,7 @@ import { ConstTable, type Sink, loc } from './values';
 import { ModelBuilder, type ModelGraph, type GenericResult, diagnosticKey, type ExpandContext } from './graph';
 import { resolveTrain, resolveDataset, type TrainConfig, type DataRef, type TrainContext } from './train';
 import { TRAINING_CHECKS } from './checks/training';
-import { collectReferences, checkDuplicates, checkImports, checkUnused, type Reference } from './names';
+import { collectReferences, checkDuplicates, checkImports, checkUnused, usedDeclarations, type Reference } from './names';
 
 export interface FileAnalysis {
   path: string;
@@ -20,8 +20,6 @@ export interface FileAnalysis {
   models: ModelGraph[];
   trains: TrainConfig[];
   datasets: DataRef[];
-  /** names written in this file and what they refer to */
-  references: Reference[];
 }
 
 export class Analysis implements ExpandContext, TrainContext {
@@ -34,6 +32,8 @@ export class Analysis implements ExpandContext, TrainContext {
   private readonly trains = new Map<A.TrainDecl, TrainConfig>();
   private readonly refs = new Map<string, Reference[]>();
   private readonly checked = new Set<string>();
+  /** declarations referred to from any loaded file (computed once, for the unused hint) */
+  private used: Set<A.NamedDecl> | undefined;
 
   constructor(readonly program: Program) {
     this.sink = (d) => this.diags.push(d);
@@ -87,6 +87,7 @@ export class Analysis implements ExpandContext, TrainContext {
     return t;
   }
 
+  /** Names written in a file and what they refer to (for the editor; not part of checking). */
   references(path: string): Reference[] {
     let r = this.refs.get(path);
     if (!r) {
@@ -102,7 +103,7 @@ export class Analysis implements ExpandContext, TrainContext {
     const program = this.program;
     program.loadWithImports(path);
     const source = program.file(path);
-    if (!source) return { path, source, diagnostics: [], models: [], trains: [], datasets: [], references: [] };
+    if (!source) return { path, source, diagnostics: [], models: [], trains: [], datasets: [] };
     const models: ModelGraph[] = [];
     const trains: TrainConfig[] = [];
     const datasets: DataRef[] = [];
@@ -141,11 +142,10 @@ export class Analysis implements ExpandContext, TrainContext {
       }
     }
     if (first) {
-      const all: Reference[] = [];
-      for (const f of program.files()) all.push(...this.references(f.path));
-      checkUnused(source, all, this.sink);
+      this.used ??= usedDeclarations(program, program.files());
+      checkUnused(source, this.used, this.sink);
     }
-    return { path, source, diagnostics: this.diagnosticsOf(path), models, trains, datasets, references: this.references(path) };
+    return { path, source, diagnostics: this.diagnosticsOf(path), models, trains, datasets };
   }
 
   /** Diagnostics reported so far in one file: sorted, without repeats (a repeated block reports once). */

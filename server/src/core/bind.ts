@@ -3,14 +3,14 @@
 // `undefined` stands for "unknown", after an error was reported or when a value depends on a
 // block parameter that is not bound yet. Only this file turns Values into arguments.
 
-import type { PType, FnSpec, BoundFn, Args, Category } from './catalog/types';
+import type { PType, FnSpec, BoundFn, Args, Category, ParamSpec } from './catalog/types';
 import { findSpec, specsOf, CATEGORY_NAMES } from './catalog';
 import { LAYER_ONLY_ACTIVATIONS } from './catalog/common';
-import { type Value, type Loc, type Sink, report, describeValue } from './values';
+import { type Value, type Loc, type Sink, type CallArg, report, describeValue, calleeLoc } from './values';
 import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
-import type { NamedDecl } from './syntax/ast';
+import type { NamedDecl, CallExpr, Arg } from './syntax/ast';
 
 export interface BindCtx {
   program: Program;
@@ -18,17 +18,66 @@ export interface BindCtx {
   /** the file whose names are visible, for suggestions */
   file: string;
   /** block parameters in scope, for suggestions */
-  params?: Iterable<string>;
+  params?: ReadonlyMap<string, unknown>;
 }
 
+export type Given = Readonly<Record<string, CallArg | undefined>>;
+
+/** No arguments written (shared, so a call without arguments allocates nothing for them). */
+export const NONE_GIVEN: Given = Object.freeze({});
+
 export interface Bound extends BoundFn {
-  /** where each written argument's value is */
-  argAt: Map<string, Loc>;
-  /** where each written argument is, `name: value` included */
-  argSpan: Map<string, Loc>;
+  /** the arguments written at the call, by parameter: their span and value */
+  given: Given;
   /** the call (or bare name) itself */
   at: Loc;
   calleeAt: Loc;
+}
+
+/** Where a written argument's value is. */
+export function valueAt(b: { given: Given }, name: string): Loc | undefined {
+  return b.given[name]?.value;
+}
+
+/** The argument written for parameter `name` in a call, found in the syntax (by name or position). */
+export function writtenArg(spec: FnSpec, call: CallExpr, name: string): Arg | undefined {
+  const positional = table(spec).positional;
+  let index = 0;
+  for (const a of call.args) {
+    if (a.name) {
+      if (a.name.text === name) return a;
+    } else if (positional[index++]?.name === name) {
+      return a;
+    }
+  }
+  return undefined;
+}
+
+/** Parameters by position and by name, computed once per function. */
+interface ParamTable {
+  positional: ParamSpec[];
+  byName: Map<string, ParamSpec>;
+  aliases: Map<string, string>;
+  names: string[];
+  /** every parameter with its default, in order: bound arguments start as a copy (one shape per function) */
+  defaults: Args;
+}
+const TABLES = new WeakMap<FnSpec, ParamTable>();
+function table(spec: FnSpec): ParamTable {
+  let t = TABLES.get(spec);
+  if (!t) {
+    const aliases = new Map<string, string>();
+    for (const p of spec.params) for (const al of p.aliases ?? []) aliases.set(al, p.name);
+    t = {
+      positional: spec.params.filter((p) => !p.namedOnly),
+      byName: new Map(spec.params.map((p) => [p.name, p])),
+      aliases,
+      names: spec.params.map((p) => p.name),
+      defaults: Object.fromEntries(spec.params.map((p) => [p.name, p.required ? undefined : p.default])),
+    };
+    TABLES.set(spec, t);
+  }
+  return t;
 }
 
 /** A fix that replaces a misspelt word, offered only when the text there is that word. */
@@ -88,10 +137,10 @@ function declKind(d: NamedDecl): string {
 
 /** An undeclared bare word where a name or number was expected. */
 function unknownName(v: Value & { k: 'word' }, c: BindCtx, kinds?: string[]): void {
-  const candidates = [...(c.params ?? [])];
+  const candidates = [...(c.params?.keys() ?? [])];
   for (const s of c.program.visible(c.file)) if (!kinds || kinds.includes(declKind(s.decl))) candidates.push(s.decl.name!.text);
   const s = suggest(v.v, candidates);
-  report(c.sink, v.at, 'NN101', 'unknownName', { name: v.v, suggestion: s }, { fixes: s ? replaceFix(c.program, v.at, v.v, s) : [] });
+  report(c.sink, v, 'NN101', 'unknownName', { name: v.v, suggestion: s }, { fixes: s ? replaceFix(c.program, v, v.v, s) : [] });
 }
 
 function wrong(v: Value, t: PType, what: string, c: BindCtx): undefined {
@@ -99,7 +148,7 @@ function wrong(v: Value, t: PType, what: string, c: BindCtx): undefined {
     unknownName(v, c);
     return undefined;
   }
-  report(c.sink, v.at, 'NN205', 'wrongType', { what, expected: expectedText(t), got: describeValue(v) });
+  report(c.sink, v, 'NN205', 'wrongType', { what, expected: expectedText(t), got: describeValue(v) });
   return undefined;
 }
 
@@ -115,11 +164,11 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
     case 'float': {
       if (v.k !== 'num') return wrong(v, t, what, c);
       if (t.t === 'int' && !isInt(v.v)) {
-        report(c.sink, v.at, 'NN205', 'wrongType', { what, expected: 'a whole number', got: String(v.v) });
+        report(c.sink, v, 'NN205', 'wrongType', { what, expected: 'a whole number', got: String(v.v) });
         return undefined;
       }
       if (!inRange(v.v, t)) {
-        report(c.sink, v.at, 'NN206', 'outOfRange', { what, expected: rangeText(t)!, got: String(v.v) });
+        report(c.sink, v, 'NN206', 'outOfRange', { what, expected: rangeText(t)!, got: String(v.v) });
         return undefined;
       }
       return v.v;
@@ -134,11 +183,11 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
       if (v.k !== 'word' && v.k !== 'str') return wrong(v, t, what, c);
       if (t.values.includes(v.v)) return v.v;
       if (t.what === 'activation' && (LAYER_ONLY_ACTIVATIONS as readonly string[]).includes(v.v)) {
-        report(c.sink, v.at, 'NN207', 'activationNotAvailable', { value: v.v });
+        report(c.sink, v, 'NN207', 'activationNotAvailable', { value: v.v });
         return undefined;
       }
       const s = suggest(v.v, t.values);
-      report(c.sink, v.at, 'NN207', 'unknownValue', { what: t.what, value: v.v, suggestion: s, options: [...t.values] }, { fixes: s ? replaceFix(c.program, v.at, v.v, s) : [] });
+      report(c.sink, v, 'NN207', 'unknownValue', { what: t.what, value: v.v, suggestion: s, options: [...t.values] }, { fixes: s ? replaceFix(c.program, v, v.v, s) : [] });
       return undefined;
     }
     case 'ints': {
@@ -157,16 +206,16 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
       if (v.k !== 'list') {
         if (v.k === 'num' && !t.allowMinusOne) {
           const fixes: Fix[] =
-            c.program.text(v.at.file).slice(v.at.start, v.at.end) === String(v.v)
-              ? [{ title: `Write [${v.v}]`, edits: [{ file: v.at.file, start: v.at.start, end: v.at.end, newText: `[${v.v}]` }], preferred: true }]
+            c.program.text(v.file).slice(v.start, v.end) === String(v.v)
+              ? [{ title: `Write [${v.v}]`, edits: [{ file: v.file, start: v.start, end: v.end, newText: `[${v.v}]` }], preferred: true }]
               : [];
-          report(c.sink, v.at, 'NN309', 'invalidShape', { got: describeValue(v) }, { fixes });
+          report(c.sink, v, 'NN309', 'invalidShape', { got: describeValue(v) }, { fixes });
           return undefined;
         }
         return wrong(v, t, what, c);
       }
       if (v.items.length === 0) {
-        report(c.sink, v.at, 'NN309', 'invalidShape', { got: '[]' });
+        report(c.sink, v, 'NN309', 'invalidShape', { got: '[]' });
         return undefined;
       }
       const dims: number[] = [];
@@ -178,7 +227,7 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
         }
         if (i.k !== 'num' || !isInt(i.v) || !(i.v >= 1 || (t.allowMinusOne && i.v === -1))) {
           if (i.k === 'word') unknownName(i, c);
-          else report(c.sink, i.at, 'NN309', 'invalidShape', { got: describeValue(i) });
+          else report(c.sink, i, 'NN309', 'invalidShape', { got: describeValue(i) });
           ok = false;
           continue;
         }
@@ -204,7 +253,7 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
       if (v.k !== 'ref') return wrong(v, t, what, c);
       const kind = declKind(v.decl);
       if (kind !== t.kind) {
-        report(c.sink, v.at, 'NN107', 'wrongKindOfName', { name: v.decl.name!.text, is: kind, expected: t.kind });
+        report(c.sink, v, 'NN107', 'wrongKindOfName', { name: v.decl.name!.text, is: kind, expected: t.kind });
         return undefined;
       }
       return v;
@@ -223,10 +272,10 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
             ...(refOption && refOption.t === 'ref' ? c.program.visible(c.file).filter((s) => declKind(s.decl) === refOption.kind).map((s) => s.decl.name!.text) : []),
           ];
           const s = suggest(v.v, candidates);
-          report(c.sink, v.at, 'NN101', 'unknownName', { name: v.v, suggestion: s }, { fixes: s ? replaceFix(c.program, v.at, v.v, s) : [] });
+          report(c.sink, v, 'NN101', 'unknownName', { name: v.v, suggestion: s }, { fixes: s ? replaceFix(c.program, v, v.v, s) : [] });
           return undefined;
         }
-        report(c.sink, v.at, 'NN205', 'wrongType', { what, expected: t.expected, got: describeValue(v) });
+        report(c.sink, v, 'NN205', 'wrongType', { what, expected: t.expected, got: describeValue(v) });
         return undefined;
       }
       return coerce(v, option, what, c);
@@ -268,7 +317,7 @@ function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): B
   else if (v.k === 'word') name = v.v;
   else return wrong(v, t, what, c);
   const spec = findSpec(t.category, name);
-  const nameAt = v.k === 'call' ? v.calleeAt : v.at;
+  const nameAt = v.k === 'call' ? calleeLoc(v) : v;
   if (!spec || (t.accepts && !t.accepts(spec))) {
     const options = specsOf(t.category)
       .filter((s) => !t.accepts || t.accepts(s))
@@ -286,74 +335,64 @@ function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): B
  * defaults. A bare name (`relu`, `adam`) is a call without arguments.
  */
 export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: BindCtx): Bound {
-  const args: Args = {};
-  const given = new Set<string>();
-  const argAt = new Map<string, Loc>();
-  const argSpan = new Map<string, Loc>();
+  const t = table(spec);
+  const args: Args = { ...t.defaults };
+  let given: Record<string, CallArg> | undefined;
   const callee = spec.name;
-  const positional = spec.params.filter((p) => !p.namedOnly);
-  const calleeAt = v.k === 'call' ? v.calleeAt : v.at;
+  const calleeAt = v.k === 'call' ? calleeLoc(v) : v;
   if (v.k === 'call') {
     let seenNamed = false;
     let index = 0;
     for (const a of v.args) {
-      let param;
+      let param: ParamSpec | undefined;
       if (a.name) {
         seenNamed = true;
-        param = spec.params.find((p) => p.name === a.name!.text);
+        param = t.byName.get(a.name.text);
         if (!param) {
-          const aliases = new Map<string, string>();
-          for (const p of spec.params) for (const al of p.aliases ?? []) aliases.set(al, p.name);
-          const s = suggest(a.name.text, spec.params.map((p) => p.name), aliases);
-          const nameAt: Loc = { file: a.at.file, start: a.name.start, end: a.name.end };
+          const s = suggest(a.name.text, t.names, t.aliases);
+          const nameAt: Loc = { file: a.file, start: a.name.start, end: a.name.end };
           report(
             c.sink,
             nameAt,
             'NN201',
             'unknownArgument',
-            { name: a.name.text, callee, suggestion: s, options: spec.params.map((p) => p.name) },
+            { name: a.name.text, callee, suggestion: s, options: t.names },
             { fixes: s ? replaceFix(c.program, nameAt, a.name.text, s) : [] },
           );
           continue;
         }
       } else {
         if (seenNamed) {
-          report(c.sink, a.at, 'NN208', 'positionalAfterNamed', {});
+          report(c.sink, a, 'NN208', 'positionalAfterNamed', {});
           continue;
         }
-        param = positional[index++];
+        param = t.positional[index++];
         if (!param) {
           // one report for all the surplus arguments
-          const surplus = v.args.filter((x) => !x.name).slice(positional.length);
+          const surplus = v.args.filter((x) => !x.name).slice(t.positional.length);
           if (surplus[0] === a) {
-            const span: Loc = { file: a.at.file, start: a.at.start, end: surplus[surplus.length - 1].at.end };
-            report(c.sink, span, 'NN203', 'tooManyArguments', { callee, max: positional.length });
+            const span: Loc = { file: a.file, start: a.start, end: surplus[surplus.length - 1].end };
+            report(c.sink, span, 'NN203', 'tooManyArguments', { callee, max: t.positional.length });
           }
           continue;
         }
       }
-      if (given.has(param.name)) {
-        report(c.sink, a.at, 'NN204', 'duplicateArgument', { name: param.name });
+      if (given?.[param.name]) {
+        report(c.sink, a, 'NN204', 'duplicateArgument', { name: param.name });
         continue;
       }
-      given.add(param.name);
-      argAt.set(param.name, a.value.at);
-      argSpan.set(param.name, a.at);
+      (given ??= {})[param.name] = a;
       args[param.name] = coerce(a.value, param.type, `${callee}(${param.name})`, c);
     }
   }
   // a call whose ')' is missing is still being typed (and already reported): no missing-argument noise
   const complete = v.k !== 'call' || v.node.closed;
-  for (const p of spec.params) {
-    if (given.has(p.name)) continue;
-    if (p.required) {
-      if (complete) report(c.sink, calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
-      args[p.name] = undefined;
-    } else {
-      args[p.name] = p.default;
+  if (complete) {
+    for (const p of spec.params) {
+      if (p.required && !given?.[p.name]) report(c.sink, calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
     }
   }
-  return { spec, args, given, argAt, argSpan, at: v.at, calleeAt };
+  return { spec, args, given: given ?? NONE_GIVEN, at: v, calleeAt };
 }
 
 export function categoryName(c: Category): string {

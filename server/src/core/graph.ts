@@ -13,36 +13,55 @@ import type * as A from './syntax/ast';
 import type { LayerSpec, Args, LayerCtx } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape } from './shape';
-import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, type ConstTable } from './values';
-import { bindCall, coerce, replaceFix, type BindCtx } from './bind';
+import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
+import { bindCall, coerce, replaceFix, writtenArg, type BindCtx, type Bound } from './bind';
 import type { Program } from './program';
 import type { Diagnostic } from './diagnostics';
 import { suggest } from './suggest';
 
-export interface LayerNode {
-  id: number;
-  /** unique within the model: dense, dense_1, ... (the tfjs layer name) */
-  name: string;
-  /** a layer of the catalogue, or 'input', 'add', 'concat' */
-  kind: string;
-  spec?: LayerSpec;
-  args: Args;
-  given: ReadonlySet<string>;
-  /** where written arguments are: their values, and the whole `name: value` */
-  argAt: ReadonlyMap<string, Loc>;
-  argSpan: ReadonlyMap<string, Loc>;
-  inputs: number[];
-  shape: Shape | null;
-  trainable: number | null;
-  nonTrainable: number | null;
-  macs: number | null;
-  /** the statement (or keyword) that made this node, in the file where it is written */
-  at: Loc;
-  /** the whole statement's span, for edits */
-  stmt: Loc;
-  /** block calls that led here, outermost first (the first is in the model's file) */
-  sites: Loc[];
-  blocks: string[];
+/** One layer of a model graph (or its input, or an add/concat merge). */
+export class LayerNode {
+  constructor(
+    readonly id: number,
+    /** unique within the model: dense, dense_1, ... (the tfjs layer name) */
+    readonly name: string,
+    /** a layer of the catalogue, or 'input', 'add', 'concat' */
+    readonly kind: string,
+    readonly spec: LayerSpec | undefined,
+    /** arguments after checking, defaults filled in (undefined where unknown) */
+    readonly args: Args,
+    readonly inputs: number[],
+    readonly shape: Shape | null,
+    readonly trainable: number | null,
+    readonly nonTrainable: number | null,
+    readonly macs: number | null,
+    /** the file where the statement is written (a block's file for layers inside blocks) */
+    readonly file: string,
+    /** a layer's call, or the keyword of an input, residual or parallel statement */
+    readonly syntax: A.Node,
+    /** the whole statement */
+    readonly statement: A.Node,
+    /** block calls that led here, outermost first (the first is in the model's file) */
+    readonly sites: Loc[],
+    readonly blocks: string[],
+  ) {}
+
+  /** where the layer is written */
+  get at(): Loc {
+    return { file: this.file, start: this.syntax.start, end: this.syntax.end };
+  }
+
+  /** the whole statement, for edits */
+  get stmt(): Loc {
+    return { file: this.file, start: this.statement.start, end: this.statement.end };
+  }
+
+  /** where an argument is written in the layer's call: the whole `name: value`, and the value */
+  arg(name: string): { span: Loc; value: Loc } | undefined {
+    if (!this.spec || (this.syntax as A.Expr).kind !== 'Call') return undefined;
+    const a = writtenArg(this.spec, this.syntax as A.CallExpr, name);
+    return a && { span: loc(this.file, a), value: loc(this.file, a.value) };
+  }
 }
 
 export interface ModelTotals {
@@ -99,6 +118,12 @@ interface Scope {
   inBlock: boolean;
   /** errors reported while expanding this model, including those of the blocks it uses */
   counter: { errors: number };
+  /** what checking a value against a type needs in this scope (made once per scope) */
+  bind: BindCtx;
+}
+
+function bindCtxOf(ctx: ExpandContext, scope: Scope): BindCtx {
+  return { program: ctx.program, sink: scope.sink, file: scope.env.file, params: scope.env.params };
 }
 
 function countingSink(parent: Sink, counter: { errors: number }): Sink {
@@ -144,6 +169,19 @@ export class ModelBuilder {
   private readonly nodes: LayerNode[] = [];
   private readonly counters = new Map<string, number>();
   private inputId: number | undefined;
+  /** one context for every layer's inference, refilled per layer */
+  private readonly lctx: LayerCtx & { bound: Bound | undefined; sink: Sink } = {
+    input: null,
+    args: {},
+    given: {},
+    atModelInput: undefined,
+    bound: undefined,
+    sink: () => undefined,
+    report(code, id, args, at) {
+      const b = this.bound!;
+      report(this.sink, (at !== undefined ? b.given[at]?.value : undefined) ?? b.calleeAt, code, id, args);
+    },
+  };
 
   constructor(private readonly ctx: ExpandContext) {}
 
@@ -159,27 +197,26 @@ export class ModelBuilder {
       blocks: [],
       inBlock: false,
       counter,
+      bind: undefined!,
     };
+    scope.bind = bindCtxOf(ctx, scope);
     const stmts = decl.body.stmts;
     let cur: Cursor = { id: undefined, shape: null };
     let inputShape: Shape | null = null;
     const first = stmts[0];
     if (first && first.kind === 'Input') {
       const v = evaluate(first.shape, scope.env, ctx.program, ctx.consts, scope.sink);
-      inputShape = (coerce(v, { t: 'shape', allowMinusOne: false }, 'input', b.bindCtx(scope)) as number[] | undefined) ?? null;
+      inputShape = (coerce(v, { t: 'shape', allowMinusOne: false }, 'input', scope.bind) as number[] | undefined) ?? null;
       const id = b.add({
         kind: 'input',
         args: {},
-        given: new Set(),
-        argAt: new Map(),
-        argSpan: new Map(),
         inputs: [],
         shape: inputShape,
         trainable: 0,
         nonTrainable: 0,
         macs: 0,
-        at: loc(file, first.keyword),
-        stmt: loc(file, first),
+        syntax: first.keyword,
+        statement: first,
         scope,
       });
       b.inputId = id;
@@ -213,7 +250,7 @@ export class ModelBuilder {
     const params = new Map<string, Value>();
     for (const p of block.params) {
       if (p.default) evaluate(p.default, { file }, ctx.program, ctx.consts, sink);
-      params.set(p.name.text, { k: 'unknown', at: loc(file, p.name) });
+      params.set(p.name.text, { k: 'unknown', file, start: p.name.start, end: p.name.end });
     }
     const used = new Set<string>();
     const scope: Scope = {
@@ -224,23 +261,36 @@ export class ModelBuilder {
       blocks: [block.name?.text ?? '?'],
       inBlock: true,
       counter: { errors: 0 },
+      bind: undefined!,
     };
+    scope.bind = bindCtxOf(ctx, scope);
     b.stmts(block.body.stmts, { id: undefined, shape: null }, scope);
     for (const p of block.params) {
       if (!used.has(p.name.text)) report(sink, loc(file, p.name), 'NN109', 'unusedParam', { name: p.name.text }, { unnecessary: true });
     }
   }
 
-  private bindCtx(scope: Scope): BindCtx {
-    return { program: this.ctx.program, sink: scope.sink, file: scope.env.file, params: scope.env.params?.keys() };
-  }
 
-  private add(n: Omit<LayerNode, 'id' | 'name' | 'sites' | 'blocks'> & { scope: Scope }): number {
-    const { scope, ...rest } = n;
+  private add(n: {
+    kind: string;
+    spec?: LayerSpec;
+    args: Args;
+    inputs: number[];
+    shape: Shape | null;
+    trainable: number | null;
+    nonTrainable: number | null;
+    macs: number | null;
+    syntax: A.Node;
+    statement: A.Node;
+    scope: Scope;
+  }): number {
     const count = this.counters.get(n.kind) ?? 0;
     this.counters.set(n.kind, count + 1);
     const id = this.nodes.length;
-    this.nodes.push({ ...rest, id, name: count === 0 ? n.kind : `${n.kind}_${count}`, sites: scope.sites, blocks: scope.blocks });
+    const name = count === 0 ? n.kind : `${n.kind}_${count}`;
+    this.nodes.push(
+      new LayerNode(id, name, n.kind, n.spec, n.args, n.inputs, n.shape, n.trainable, n.nonTrainable, n.macs, n.scope.env.file, n.syntax, n.statement, n.scope.sites, n.scope.blocks),
+    );
     return id;
   }
 
@@ -257,14 +307,14 @@ export class ModelBuilder {
         else report(scope.sink, loc(file, s.keyword), 'NN302', 'misplacedInput', {});
         return cur;
       case 'Layer':
-        return this.call(s.call, s, cur, scope);
+        return this.call(s.call, cur, scope);
       case 'Repeat': {
         const v = evaluate(s.count, scope.env, this.ctx.program, this.ctx.consts, scope.sink);
         let times = 1;
         if (v.k === 'num' && (!Number.isInteger(v.v) || v.v < 1 || v.v > 1000)) {
-          report(scope.sink, v.at, 'NN206', 'repeatCount', { got: String(v.v) });
+          report(scope.sink, v, 'NN206', 'repeatCount', { got: String(v.v) });
         } else {
-          const n = coerce(v, { t: 'int', min: 1, max: 1000 }, 'repeat', this.bindCtx(scope));
+          const n = coerce(v, { t: 'int', min: 1, max: 1000 }, 'repeat', scope.bind);
           if (typeof n === 'number') times = n;
         }
         for (let i = 0; i < times; i++) cur = this.stmts(s.body.stmts, cur, scope);
@@ -317,26 +367,23 @@ export class ModelBuilder {
     const id = this.add({
       kind,
       args: {},
-      given: new Set(),
-      argAt: new Map(),
-      argSpan: new Map(),
       inputs: ins.map((i) => i.id).filter((i): i is number => i !== undefined),
       shape,
       trainable: 0,
       nonTrainable: 0,
       macs: kind === 'add' && shape ? product(shape) : 0,
-      at: loc(file, keyword),
-      stmt: loc(file, stmt),
+      syntax: keyword,
+      statement: stmt,
       scope,
     });
     return { id, shape };
   }
 
-  private call(call: A.CallExpr, stmt: A.Stmt, cur: Cursor, scope: Scope): Cursor {
+  private call(call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
     const file = scope.env.file;
     const name = call.callee.text;
     const spec = LAYER_BY_NAME.get(name);
-    if (spec) return this.layer(spec, call, stmt, cur, scope);
+    if (spec) return this.layer(spec, call, cur, scope);
     const sym = this.ctx.program.lookup(file, name);
     const calleeAt = loc(file, call.callee);
     if (sym && sym.decl.kind === 'Block') return this.block(sym.decl, sym.file, call, cur, scope);
@@ -355,35 +402,29 @@ export class ModelBuilder {
     return { id: undefined, shape: null };
   }
 
-  private layer(spec: LayerSpec, call: A.CallExpr, stmt: A.Stmt, cur: Cursor, scope: Scope): Cursor {
-    const file = scope.env.file;
+  private layer(spec: LayerSpec, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
     const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
-    const bound = bindCall(spec, v, this.bindCtx(scope));
-    const sink = scope.sink;
-    const lctx: LayerCtx = {
-      input: cur.shape,
-      args: bound.args,
-      given: bound.given,
-      atModelInput: cur.id === undefined ? undefined : cur.id === this.inputId,
-      report(code, id, args, at) {
-        report(sink, (at !== undefined ? bound.argAt.get(at) : undefined) ?? bound.calleeAt, code, id, args);
-      },
-    };
+    const bound = bindCall(spec, v, scope.bind);
+    const lctx = this.lctx;
+    lctx.input = cur.shape;
+    lctx.args = bound.args;
+    lctx.given = bound.given;
+    lctx.atModelInput = cur.id === undefined ? undefined : cur.id === this.inputId;
+    lctx.bound = bound;
+    lctx.sink = scope.sink;
     const r = spec.infer(lctx);
     const id = this.add({
       kind: spec.name,
       spec,
       args: bound.args,
-      given: bound.given,
-      argAt: bound.argAt,
-      argSpan: bound.argSpan,
       inputs: cur.id === undefined ? [] : [cur.id],
       shape: r.shape,
       trainable: r.trainable,
       nonTrainable: r.nonTrainable,
       macs: r.macs,
-      at: loc(file, call),
-      stmt: loc(file, stmt),
+      // a layer statement is just its call
+      syntax: call,
+      statement: call,
       scope,
     });
     return { id, shape: r.shape };
@@ -410,7 +451,9 @@ export class ModelBuilder {
       blocks: [...scope.blocks, name],
       inBlock: true,
       counter: scope.counter,
+      bind: undefined!,
     };
+    child.bind = bindCtxOf(this.ctx, child);
     return this.stmts(block.body.stmts, cur, child);
   }
 
@@ -428,26 +471,26 @@ export class ModelBuilder {
         pname = a.name.text;
         if (!names.includes(pname)) {
           const sug = suggest(pname, names);
-          const at = loc(a.at.file, a.name);
+          const at = loc(a.file, a.name);
           report(scope.sink, at, 'NN201', 'unknownArgument', { name: pname, callee, suggestion: sug, options: names }, { fixes: sug ? replaceFix(this.ctx.program, at, pname, sug) : [] });
           continue;
         }
       } else {
         if (seenNamed) {
-          report(scope.sink, a.at, 'NN208', 'positionalAfterNamed', {});
+          report(scope.sink, a, 'NN208', 'positionalAfterNamed', {});
           continue;
         }
         pname = names[index++];
         if (pname === undefined) {
           const surplus = v.args.filter((x) => !x.name).slice(names.length);
           if (surplus[0] === a) {
-            report(scope.sink, { file: a.at.file, start: a.at.start, end: surplus[surplus.length - 1].at.end }, 'NN203', 'tooManyArguments', { callee, max: names.length });
+            report(scope.sink, { file: a.file, start: a.start, end: surplus[surplus.length - 1].end }, 'NN203', 'tooManyArguments', { callee, max: names.length });
           }
           continue;
         }
       }
       if (out.has(pname)) {
-        report(scope.sink, a.at, 'NN204', 'duplicateArgument', { name: pname });
+        report(scope.sink, a, 'NN204', 'duplicateArgument', { name: pname });
         continue;
       }
       out.set(pname, a.value);
@@ -458,8 +501,9 @@ export class ModelBuilder {
         // defaults are checked by the generic pass; evaluate quietly here
         out.set(p.name.text, evaluate(p.default, { file: blockFile }, this.ctx.program, this.ctx.consts, () => undefined));
       } else {
-        if (v.node.closed) report(scope.sink, v.calleeAt, 'NN202', 'missingArgument', { name: p.name.text, callee });
-        out.set(p.name.text, { k: 'unknown', at: v.calleeAt });
+        const at = calleeLoc(v);
+        if (v.node.closed) report(scope.sink, at, 'NN202', 'missingArgument', { name: p.name.text, callee });
+        out.set(p.name.text, { k: 'unknown', ...at });
       }
     }
     return out;

@@ -15,25 +15,36 @@ export interface Reference {
   target: Target;
 }
 
-/** Every name in `file` that refers to a declaration or a block parameter. */
-export function collectReferences(program: Program, file: SourceFile): Reference[] {
-  const refs: Reference[] = [];
+type ParamScope = { block: A.BlockDecl; names: Map<string, A.Param> };
+
+/** A written name: an identifier, or a name used as a value. */
+export type Named = { text: string; start: number; end: number };
+
+/**
+ * Visit every written name in `file` that refers to something: a declaration (visible from the
+ * file) or a block parameter. The one walk behind references, rename and the unused hint.
+ */
+export function walkNames(
+  program: Program,
+  file: SourceFile,
+  visit: (id: Named, decl: { decl: A.NamedDecl; file: string } | undefined, param: { param: A.Param; block: A.BlockDecl } | undefined) => void,
+): void {
   const path = file.path;
 
-  const name = (id: A.Ident, params?: { block: A.BlockDecl; names: Map<string, A.Param> }) => {
+  const name = (id: Named, params?: ParamScope) => {
     const p = params?.names.get(id.text);
     if (p) {
-      refs.push({ at: loc(path, id), target: { kind: 'param', param: p, block: params!.block, file: path } });
+      visit(id, undefined, { param: p, block: params!.block });
       return;
     }
     const sym = program.lookup(path, id.text);
-    if (sym) refs.push({ at: loc(path, id), target: { kind: 'decl', decl: sym.decl, file: sym.file } });
+    if (sym) visit(id, sym, undefined);
   };
 
-  const expr = (e: A.Expr, params?: { block: A.BlockDecl; names: Map<string, A.Param> }): void => {
+  const expr = (e: A.Expr, params?: ParamScope): void => {
     switch (e.kind) {
       case 'Name':
-        name(e.name, params);
+        name(e, params);
         return;
       case 'Call':
         if (!LAYER_BY_NAME.has(e.callee.text)) name(e.callee, params);
@@ -57,7 +68,7 @@ export function collectReferences(program: Program, file: SourceFile): Reference
     }
   };
 
-  const stmts = (ss: A.Stmt[], params?: { block: A.BlockDecl; names: Map<string, A.Param> }): void => {
+  const stmts = (ss: A.Stmt[], params?: ParamScope): void => {
     for (const s of ss) {
       switch (s.kind) {
         case 'Input':
@@ -103,7 +114,24 @@ export function collectReferences(program: Program, file: SourceFile): Reference
         break;
     }
   }
+}
+
+/** Every name in `file` that refers to a declaration or a block parameter (for the editor). */
+export function collectReferences(program: Program, file: SourceFile): Reference[] {
+  const refs: Reference[] = [];
+  walkNames(program, file, (id, decl, param) => {
+    const at = loc(file.path, id);
+    if (param) refs.push({ at, target: { kind: 'param', param: param.param, block: param.block, file: file.path } });
+    else if (decl) refs.push({ at, target: { kind: 'decl', decl: decl.decl, file: decl.file } });
+  });
   return refs;
+}
+
+/** Declarations some name in these files refers to. */
+export function usedDeclarations(program: Program, files: SourceFile[]): Set<A.NamedDecl> {
+  const used = new Set<A.NamedDecl>();
+  for (const f of files) walkNames(program, f, (_id, decl) => decl && used.add(decl.decl));
+  return used;
 }
 
 /** A name declared twice in one file, or a block named like a built-in layer. */
@@ -175,9 +203,7 @@ function findPath(program: Program, from: string, to: string): string[] | undefi
 }
 
 /** Constants, blocks and datasets nobody refers to (models and trains are entry points). */
-export function checkUnused(file: SourceFile, allRefs: Reference[], sink: Sink): void {
-  const used = new Set<A.NamedDecl>();
-  for (const r of allRefs) if (r.target.kind === 'decl') used.add(r.target.decl);
+export function checkUnused(file: SourceFile, used: ReadonlySet<A.NamedDecl>, sink: Sink): void {
   for (const [name, decls] of file.decls) {
     const d = decls[0];
     if (d.kind !== 'Const' && d.kind !== 'Block' && d.kind !== 'Dataset') continue;

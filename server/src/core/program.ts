@@ -61,6 +61,8 @@ export class ParseCache {
 
 export class Program {
   private readonly loaded = new Map<string, SourceFile | null>();
+  /** lookups by file, then name (a program is a snapshot: answers never change) */
+  private readonly lookups = new Map<string, Map<string, Symbol | null>>();
 
   constructor(
     readonly host: Host,
@@ -100,6 +102,17 @@ export class Program {
    * imports directly (imports are not re-exported). The first declaration wins when duplicated.
    */
   lookup(file: string, name: string): Symbol | undefined {
+    let byName = this.lookups.get(file);
+    if (!byName) this.lookups.set(file, (byName = new Map()));
+    let sym = byName.get(name);
+    if (sym === undefined) {
+      sym = this.find(file, name) ?? null;
+      byName.set(name, sym);
+    }
+    return sym ?? undefined;
+  }
+
+  private find(file: string, name: string): Symbol | undefined {
     const f = this.file(file);
     if (!f) return undefined;
     const own = f.decls.get(name);

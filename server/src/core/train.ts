@@ -3,7 +3,7 @@
 // (loss vs output, monitors, ...) are in checks/training.ts; the runtime trains from these.
 
 import type * as A from './syntax/ast';
-import type { DatasetSpec, DataInfo } from './catalog/types';
+import type { DatasetSpec, DataInfo, ParamSpec } from './catalog/types';
 import { TRAIN_SETTINGS, TRAIN_CALLS } from './catalog/settings';
 import { findSpec } from './catalog';
 import { type Loc, type Value, type Sink, loc, report, evaluate, type ConstTable } from './values';
@@ -62,6 +62,7 @@ export interface TrainContext {
   dataset(decl: A.DatasetDecl, file: string): DataRef | undefined;
 }
 
+const SETTING_BY_NAME: ReadonlyMap<string, ParamSpec> = new Map(TRAIN_SETTINGS.map((p) => [p.name, p]));
 const SETTING_ALIASES: ReadonlyMap<string, string> = new Map(TRAIN_SETTINGS.flatMap((p) => (p.aliases ?? []).map((a) => [a, p.name] as [string, string])));
 
 /** Describe a dataset from its bound function, reporting an unreadable file at the call. */
@@ -110,7 +111,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     if (e.kind === 'Setting') {
       const key = e.key.text;
       const at = loc(file, e.key);
-      if (!TRAIN_SETTINGS.some((p) => p.name === key)) {
+      if (!SETTING_BY_NAME.has(key)) {
         const sug = suggest(key, TRAIN_SETTINGS.map((p) => p.name), SETTING_ALIASES);
         report(s, at, 'NN402', 'unknownSetting', { key, suggestion: sug }, { fixes: sug ? replaceFix(program, at, key, sug) : [] });
         evaluate(e.value, env, program, ctx.consts, s);
@@ -169,7 +170,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
   let optimizer = values.optimizer as Bound | undefined;
   if (!written.has('optimizer')) {
     const at = loc(file, decl.name ?? decl.keyword);
-    optimizer = bindCall(findSpec('optimizer', 'adam')!, { k: 'word', v: 'adam', at }, bc);
+    optimizer = bindCall(findSpec('optimizer', 'adam')!, { k: 'word', v: 'adam', ...at }, bc);
   }
   return {
     name: decl.name?.text ?? '',

@@ -15,21 +15,32 @@ export interface Loc {
   end: number;
 }
 
-export type Value =
-  | { k: 'num'; v: number; at: Loc }
-  | { k: 'str'; v: string; at: Loc }
-  | { k: 'bool'; v: boolean; at: Loc }
-  | { k: 'word'; v: string; at: Loc }
-  | { k: 'list'; items: Value[]; at: Loc }
-  | { k: 'call'; name: string; args: CallArg[]; node: A.CallExpr; at: Loc; calleeAt: Loc }
-  | { k: 'ref'; decl: NamedDecl; file: string; at: Loc }
-  /** not known: an unbound block parameter, or an error that was already reported */
-  | { k: 'unknown'; at: Loc };
+/**
+ * A value carries where it was written (it is a Loc itself: one object, not two). A value bound
+ * to a block parameter keeps the location of the argument at the call.
+ */
+export type Value = Loc &
+  (
+    | { k: 'num'; v: number }
+    | { k: 'str'; v: string }
+    | { k: 'bool'; v: boolean }
+    | { k: 'word'; v: string }
+    | { k: 'list'; items: Value[] }
+    | { k: 'call'; name: string; args: CallArg[]; node: A.CallExpr }
+    | { k: 'ref'; decl: NamedDecl; declFile: string }
+    /** not known: an unbound block parameter, or an error that was already reported */
+    | { k: 'unknown' }
+  );
 
-export interface CallArg {
+/** One written argument: its span (name included) and its value. */
+export interface CallArg extends Loc {
   name?: A.Ident;
   value: Value;
-  at: Loc;
+}
+
+/** Where a call's function name is written. */
+export function calleeLoc(v: Value & { k: 'call' }): Loc {
+  return { file: v.file, start: v.node.callee.start, end: v.node.callee.end };
 }
 
 export type Sink = (d: Diagnostic) => void;
@@ -90,92 +101,96 @@ export class ConstTable {
     private readonly sink: Sink,
   ) {}
 
+  /** The constant's value, located at `at` (where it is used). */
   get(decl: A.ConstDecl, file: string, at: Loc): Value {
     const known = this.values.get(decl);
-    if (known) return { ...known, at } as Value;
+    if (known) return relocate(known, at);
     if (this.visiting.has(decl)) {
       report(this.sink, loc(file, decl.name ?? decl), 'NN108', 'constCycle', { name: decl.name?.text ?? '?' });
-      return { k: 'unknown', at };
+      return { k: 'unknown', file: at.file, start: at.start, end: at.end };
     }
     this.visiting.add(decl);
     const v = evaluate(decl.value, { file }, this.program, this, this.sink);
     this.visiting.delete(decl);
     this.values.set(decl, v);
-    return { ...v, at } as Value;
+    return relocate(v, at);
   }
 }
 
+function relocate(v: Value, at: Loc): Value {
+  return { ...v, file: at.file, start: at.start, end: at.end };
+}
+
 export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTable, sink: Sink): Value {
-  const at = loc(env.file, e);
+  const file = env.file;
+  const start = e.start;
+  const end = e.end;
   switch (e.kind) {
     case 'Number':
-      return { k: 'num', v: e.value, at };
+      return { k: 'num', v: e.value, file, start, end };
     case 'String':
-      return { k: 'str', v: e.value, at };
+      return { k: 'str', v: e.value, file, start, end };
     case 'Bool':
-      return { k: 'bool', v: e.value, at };
+      return { k: 'bool', v: e.value, file, start, end };
     case 'Missing':
-      return { k: 'unknown', at };
-    case 'Paren': {
-      const v = evaluate(e.expr, env, program, consts, sink);
-      return { ...v, at } as Value;
+      return { k: 'unknown', file, start, end };
+    case 'Paren':
+      return relocate(evaluate(e.expr, env, program, consts, sink), { file, start, end });
+    case 'List': {
+      const items: Value[] = [];
+      for (const i of e.items) items.push(evaluate(i, env, program, consts, sink));
+      return { k: 'list', items, file, start, end };
     }
-    case 'List':
-      return { k: 'list', items: e.items.map((i) => evaluate(i, env, program, consts, sink)), at };
-    case 'Call':
-      return {
-        k: 'call',
-        name: e.callee.text,
-        node: e,
-        at,
-        calleeAt: loc(env.file, e.callee),
-        args: e.args.map((a) => ({ name: a.name, value: evaluate(a.value, env, program, consts, sink), at: loc(env.file, a) })),
-      };
+    case 'Call': {
+      const args: CallArg[] = [];
+      for (const a of e.args) args.push({ name: a.name, value: evaluate(a.value, env, program, consts, sink), file, start: a.start, end: a.end });
+      return { k: 'call', name: e.callee.text, node: e, args, file, start, end };
+    }
     case 'Name': {
-      const name = e.name.text;
+      const name = e.text;
       const param = env.params?.get(name);
       if (param) {
         // keep where the value was written (the call site's argument), so problems point there
         env.usedParams?.add(name);
         return param;
       }
-      const sym = program.lookup(env.file, name);
-      if (!sym) return { k: 'word', v: name, at };
-      if (sym.decl.kind === 'Const') return consts.get(sym.decl, sym.file, at);
-      return { k: 'ref', decl: sym.decl, file: sym.file, at };
+      const sym = program.lookup(file, name);
+      if (!sym) return { k: 'word', v: name, file, start, end };
+      if (sym.decl.kind === 'Const') return consts.get(sym.decl, sym.file, { file, start, end });
+      return { k: 'ref', decl: sym.decl, declFile: sym.file, file, start, end };
     }
     case 'Unary': {
       const v = evaluate(e.arg, env, program, consts, sink);
-      if (v.k === 'unknown') return { k: 'unknown', at };
+      if (v.k === 'unknown') return { k: 'unknown', file, start, end };
       if (v.k !== 'num') {
-        report(sink, v.at, 'NN209', 'arithmeticOnNonNumber', { got: describeValue(v) });
-        return { k: 'unknown', at };
+        report(sink, v, 'NN209', 'arithmeticOnNonNumber', { got: describeValue(v) });
+        return { k: 'unknown', file, start, end };
       }
-      return { k: 'num', v: e.op === '-' ? -v.v : v.v, at };
+      return { k: 'num', v: e.op === '-' ? -v.v : v.v, file, start, end };
     }
     case 'Binary': {
       const l = evaluate(e.left, env, program, consts, sink);
       const r = evaluate(e.right, env, program, consts, sink);
       for (const side of [l, r]) {
         if (side.k !== 'num' && side.k !== 'unknown') {
-          report(sink, side.at, 'NN209', 'arithmeticOnNonNumber', { got: describeValue(side) });
-          return { k: 'unknown', at };
+          report(sink, side, 'NN209', 'arithmeticOnNonNumber', { got: describeValue(side) });
+          return { k: 'unknown', file, start, end };
         }
       }
-      if (l.k !== 'num' || r.k !== 'num') return { k: 'unknown', at };
+      if (l.k !== 'num' || r.k !== 'num') return { k: 'unknown', file, start, end };
       switch (e.op) {
         case '+':
-          return { k: 'num', v: l.v + r.v, at };
+          return { k: 'num', v: l.v + r.v, file, start, end };
         case '-':
-          return { k: 'num', v: l.v - r.v, at };
+          return { k: 'num', v: l.v - r.v, file, start, end };
         case '*':
-          return { k: 'num', v: l.v * r.v, at };
+          return { k: 'num', v: l.v * r.v, file, start, end };
         case '/':
           if (r.v === 0) {
-            report(sink, r.at, 'NN209', 'divisionByZero', {});
-            return { k: 'unknown', at };
+            report(sink, r, 'NN209', 'divisionByZero', {});
+            return { k: 'unknown', file, start, end };
           }
-          return { k: 'num', v: l.v / r.v, at };
+          return { k: 'num', v: l.v / r.v, file, start, end };
       }
     }
   }

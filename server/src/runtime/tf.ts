@@ -3,6 +3,10 @@
 
 import * as tf from '@tensorflow/tfjs';
 
+// Production mode: no per-op debug checks, and no banner asking for tfjs-node on every run (the
+// runtime says itself which backend it uses and how to get a faster one).
+tf.env().set('PROD', true);
+
 export { tf };
 export type Tensor = tf.Tensor;
 export type LayersModel = tf.LayersModel;

@@ -79,9 +79,12 @@ export type Args = Record<string, unknown>;
 export interface BoundFn {
   spec: FnSpec;
   args: Args;
-  /** parameters written explicitly at the call */
-  given: ReadonlySet<string>;
+  /** parameters written explicitly at the call, with where they are written */
+  given: Written;
 }
+
+/** The arguments written at a call, by parameter name (a plain object: one per call, often shared empty). */
+export type Written = Readonly<Record<string, unknown>>;
 
 // ---- layers ----
 
@@ -98,7 +101,7 @@ export interface LayerCtx {
   input: Shape | null;
   args: Args;
   /** arguments written at the call site (not defaults) */
-  given: ReadonlySet<string>;
+  given: Written;
   /** whether the layer reads the model's input directly; undefined when not known (a block checked on its own) */
   atModelInput: boolean | undefined;
   /** report a problem at an argument's value (or at the call when the argument was not written) */

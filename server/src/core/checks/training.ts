@@ -12,6 +12,7 @@ import { sameShape, type Shape } from '../shape';
 import { fix, replaceAt, removeStatement, removeArgument, addArgument, replaceNumber, insertLineBefore, insertLineAfter } from '../fixes';
 import type { Fix } from '../diagnostics';
 import { suggest } from '../suggest';
+import { valueAt } from '../bind';
 
 export interface CheckContext {
   program: Program;
@@ -89,7 +90,7 @@ function flattenFixes(ctx: CheckContext, m: ModelGraph): Fix[] {
 /** A fix that sets the last dense layer's units, when it is written in the model as a number. */
 function setUnitsFix(ctx: CheckContext, out: LayerNode, units: number): Fix[] {
   if (out.kind !== 'dense' || out.sites.length) return [];
-  return fix(`Set the last layer to ${units} units`, [replaceNumber(ctx.program, out.argAt.get('units'), units)], true);
+  return fix(`Set the last layer to ${units} units`, [replaceNumber(ctx.program, out.arg('units')?.value, units)], true);
 }
 
 /** The loss must fit the model's output and the data's targets. */
@@ -161,16 +162,16 @@ export function checkFinalActivation(ctx: CheckContext, cfg: TrainConfig): void 
   if (fromLogits && final && final.act === expected) {
     const fixes: Fix[] = [];
     if (final.node.sites.length === 0) {
-      const edit = final.via === 'layer' ? removeStatement(ctx.program, final.node.stmt) : removeArgument(ctx.program, final.node.argSpan.get('activation')!);
+      const edit = final.via === 'layer' ? removeStatement(ctx.program, final.node.stmt) : removeArgument(ctx.program, final.node.arg('activation')!.span);
       fixes.push(...fix(`Remove the ${expected} (the loss applies it)`, [edit], true));
     }
     fixes.push(...fix('Set from_logits: false', [addArgument(ctx.program, loss, 'from_logits: false')]));
     report(ctx.sink, loss.at, 'NN407', 'softmaxBeforeLogits', { loss: spec.name, act: expected }, {
       fixes,
-      related: [{ ...final.node.at, message: `the ${expected} at the end of '${m.name}'` }],
+      related: [{ file: final.node.at.file, start: final.node.at.start, end: final.node.at.end, message: `the ${expected} at the end of '${m.name}'` }],
     });
   } else if (!fromLogits && final?.act !== expected) {
-    const span = loss.argSpan.get('from_logits');
+    const span = loss.given.from_logits;
     report(ctx.sink, span ?? loss.at, 'NN413', 'probabilitiesWithoutSoftmax', { loss: spec.name, act: expected }, {
       fixes: span ? fix('Remove from_logits: false (the model gives logits)', [removeArgument(ctx.program, span)], true) : [],
     });
@@ -197,7 +198,7 @@ export function checkMonitors(ctx: CheckContext, cfg: TrainConfig): void {
     if (!w) continue;
     const monitor = w.args.monitor;
     if (typeof monitor !== 'string' || available.includes(monitor)) continue;
-    const at = w.argAt.get('monitor') ?? w.calleeAt;
+    const at = valueAt(w, 'monitor') ?? w.calleeAt;
     const bare = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
     if (monitor.startsWith('val_') && base.includes(bare)) {
       const last = cfg.decl.entries[cfg.decl.entries.length - 1];
@@ -222,9 +223,9 @@ export function checkLearningRate(ctx: CheckContext, cfg: TrainConfig): void {
   const spec = opt.spec as OptimizerSpec;
   if (opt.args.lr < spec.highLr) return;
   const def = spec.params.find((p) => p.name === 'lr')!.default as number;
-  const at = opt.argAt.get('lr') ?? opt.at;
+  const at = valueAt(opt, 'lr') ?? opt.at;
   report(ctx.sink, at, 'NN411', 'suspiciousLr', { optimizer: spec.name, lr: opt.args.lr, typical: spec.typicalLr }, {
-    fixes: fix(`Use lr ${def}`, [replaceNumber(ctx.program, opt.argAt.get('lr'), def)]),
+    fixes: fix(`Use lr ${def}`, [replaceNumber(ctx.program, valueAt(opt, 'lr'), def)]),
   });
 }
 

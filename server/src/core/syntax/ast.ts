@@ -28,7 +28,6 @@ export interface Ident extends Node {
 export interface NumberLit extends Node {
   kind: 'Number';
   value: number;
-  raw: string;
 }
 export interface StringLit extends Node {
   kind: 'String';
@@ -38,9 +37,10 @@ export interface BoolLit extends Node {
   kind: 'Bool';
   value: boolean;
 }
+/** A name used as a value (its own span is the name's). */
 export interface NameRef extends Node {
   kind: 'Name';
-  name: Ident;
+  text: string;
 }
 export interface Arg extends Node {
   kind: 'Arg';

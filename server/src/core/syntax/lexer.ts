@@ -58,7 +58,33 @@ export interface Token {
   /** true when a line break separates this token from the previous one */
   nl: boolean;
   /** the lexer reported this token as malformed (a bad number, say) */
-  bad?: boolean;
+  bad: boolean;
+}
+
+/**
+ * Identifier strings are shared: the same name written many times is one string, found by a
+ * hash of its characters without slicing the text first. A bounded table, shared by all parses.
+ */
+const INTERN_SIZE = 4096;
+const intern: (string | undefined)[] = new Array(INTERN_SIZE);
+
+function internIdent(text: string, start: number, end: number, hash: number): string {
+  const slot = hash & (INTERN_SIZE - 1);
+  const known = intern[slot];
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let k = 0; k < known.length; k++) {
+      if (known.charCodeAt(k) !== text.charCodeAt(start + k)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  // a copy, not a slice: a slice would keep the whole document alive from the table
+  const s = (' ' + text.slice(start, end)).slice(1);
+  intern[slot] = s;
+  return s;
 }
 
 export interface Comment {
@@ -143,143 +169,175 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
-  const comments: Comment[] = [];
-  const errors: SyntaxError[] = [];
-  const n = text.length;
-  let i = 0;
-  let nl = true;
-  // A byte-order mark at the start is not part of the program.
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
+/**
+ * Scans one token at a time. The parser holds at most three tokens (previous, current, one of
+ * lookahead), so token objects die young instead of all surviving the parse: allocation that
+ * cost a third of the parse time in garbage collection when every token was kept in an array.
+ */
+export class Lexer {
+  readonly comments: Comment[] = [];
+  readonly errors: SyntaxError[] = [];
+  private i = 0;
+  private nl = true;
+  private readonly n: number;
 
-  const push = (kind: T, start: number, end: number, str: string, value = 0) => {
-    tokens.push({ kind, start, end, text: str, value, nl });
-    nl = false;
-  };
+  constructor(private readonly text: string) {
+    this.n = text.length;
+    // A byte-order mark at the start is not part of the program.
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
+  }
 
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    // whitespace
-    if (c === 10 || c === 13) {
-      nl = true;
-      i++;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0) {
-      i++;
-      continue;
-    }
-    if (c === 35 /* # */) {
-      const start = i;
-      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      comments.push({ start, end: i, text: text.slice(start, i) });
-      continue;
-    }
-    if (isIdentStart(c)) {
-      const start = i;
-      i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      push(T.Ident, start, i, text.slice(start, i));
-      continue;
-    }
-    if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) {
-      const start = i;
-      let bad = false;
-      while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-      if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+  private make(kind: T, start: number, end: number, str: string, value = 0): Token {
+    const t: Token = { kind, start, end, text: str, value, nl: this.nl, bad: false };
+    this.nl = false;
+    return t;
+  }
+
+  next(): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      // whitespace
+      if (c === 10 || c === 13) {
+        this.nl = true;
         i++;
-        while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-      } else if (text.charCodeAt(i) === 46 && !isIdentStart(text.charCodeAt(i + 1))) {
-        i++; // "1." is 1.0
+        continue;
       }
-      const e = text.charCodeAt(i);
-      if (e === 101 || e === 69) {
-        let j = i + 1;
-        const s = text.charCodeAt(j);
-        if (s === 43 || s === 45) j++;
-        if (isDigit(text.charCodeAt(j))) {
-          while (j < n && isDigit(text.charCodeAt(j))) j++;
-          i = j;
-        } else {
-          bad = true;
-          i = j;
-        }
+      if (c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0) {
+        i++;
+        continue;
       }
-      // a number glued to letters ("3x3", "12abc") is one bad token, not two
-      if (i < n && isIdentStart(text.charCodeAt(i))) {
-        bad = true;
-        while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      if (c === 35 /* # */) {
+        const start = i;
+        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+        this.comments.push({ start, end: i, text: text.slice(start, i) });
+        continue;
       }
-      const src = text.slice(start, i);
-      const clean = src.replace(/_/g, '');
-      const value = Number(clean);
-      if (bad || !Number.isFinite(value) || src.endsWith('_') || src.includes('__')) {
-        errors.push({ start, end: i, code: 'NN005', msg: { id: 'notANumber', args: { text: src } } });
-        push(T.Number, start, i, src, 0);
-        tokens[tokens.length - 1].bad = true;
-      } else {
-        push(T.Number, start, i, src, value);
-      }
-      continue;
-    }
-    if (c === 34 /* " */) {
-      const start = i;
-      i++;
-      let out = '';
-      let closed = false;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 34) {
+      if (isIdentStart(c)) {
+        const start = i;
+        let hash = c;
+        i++;
+        let d: number;
+        while (i < n && isIdentPart((d = text.charCodeAt(i)))) {
+          hash = (Math.imul(hash, 31) + d) | 0;
           i++;
-          closed = true;
-          break;
         }
-        if (d === 10 || d === 13) break;
-        if (d === 92 /* \ */ && i + 1 < n) {
-          const e = text[i + 1];
-          out += e === 'n' ? '\n' : e === 't' ? '\t' : e;
-          i += 2;
-          continue;
-        }
-        out += text[i];
-        i++;
+        this.i = i;
+        return this.make(T.Ident, start, i, internIdent(text, start, i, hash));
       }
-      if (!closed) {
-        errors.push({ start, end: i, code: 'NN003', msg: { id: 'unterminatedString', args: {} } });
+      if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) return this.number(i);
+      if (c === 34 /* " */) return this.string(i);
+      const p = PUNCT[c];
+      if (p !== undefined) {
+        this.i = i + 1;
+        return this.make(p, i, i + 1, text[i]);
       }
-      push(T.String, start, i, out);
-      continue;
+      return this.bad(i);
     }
-    const p = PUNCT[c];
-    if (p !== undefined) {
-      push(p, i, i + 1, text[i]);
+    this.i = i;
+    const eof = this.make(T.EOF, n, n, '');
+    eof.nl = true;
+    return eof;
+  }
+
+  private number(start: number): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = start;
+    let bad = false;
+    while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
+    if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
       i++;
-      continue;
+      while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
+    } else if (text.charCodeAt(i) === 46 && !isIdentStart(text.charCodeAt(i + 1))) {
+      i++; // "1." is 1.0
     }
-    // anything else: one bad token per run of unknown characters (a surrogate pair stays whole)
-    const start = i;
-    i++;
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      if (isDigit(text.charCodeAt(j))) {
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+        i = j;
+      } else {
+        bad = true;
+        i = j;
+      }
+    }
+    // a number glued to letters ("3x3", "12abc") is one bad token, not two
+    if (i < n && isIdentStart(text.charCodeAt(i))) {
+      bad = true;
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+    }
+    this.i = i;
+    const src = text.slice(start, i);
+    const value = Number(src.includes('_') ? src.replace(/_/g, '') : src);
+    if (bad || !Number.isFinite(value) || src.endsWith('_') || src.includes('__')) {
+      this.errors.push({ start, end: i, code: 'NN005', msg: { id: 'notANumber', args: { text: src } } });
+      const t = this.make(T.Number, start, i, src, 0);
+      t.bad = true;
+      return t;
+    }
+    return this.make(T.Number, start, i, src, value);
+  }
+
+  private string(start: number): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = start + 1;
+    let out = '';
+    let closed = false;
     while (i < n) {
       const d = text.charCodeAt(i);
-      if (
-        d <= 32 ||
-        d === 35 ||
-        d === 34 ||
-        isIdentStart(d) ||
-        isDigit(d) ||
-        PUNCT[d] !== undefined ||
-        d === 0xfeff ||
-        d === 0xa0
-      )
+      if (d === 34) {
+        i++;
+        closed = true;
         break;
+      }
+      if (d === 10 || d === 13) break;
+      if (d === 92 /* \ */ && i + 1 < n) {
+        const e = text[i + 1];
+        out += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+        i += 2;
+        continue;
+      }
+      out += text[i];
       i++;
     }
+    if (!closed) this.errors.push({ start, end: i, code: 'NN003', msg: { id: 'unterminatedString', args: {} } });
+    this.i = i;
+    return this.make(T.String, start, i, out);
+  }
+
+  /** One bad token per run of unknown characters (a surrogate pair stays whole). */
+  private bad(start: number): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = start + 1;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d <= 32 || d === 35 || d === 34 || isIdentStart(d) || isDigit(d) || PUNCT[d] !== undefined || d === 0xfeff || d === 0xa0) break;
+      i++;
+    }
+    this.i = i;
     const bad = text.slice(start, i);
     const shown = bad.length > 20 ? bad.slice(0, 20) + '…' : bad;
-    errors.push({ start, end: i, code: 'NN004', msg: { id: 'invalidCharacter', args: { text: shown } } });
-    push(T.Bad, start, i, bad);
+    this.errors.push({ start, end: i, code: 'NN004', msg: { id: 'invalidCharacter', args: { text: shown } } });
+    return this.make(T.Bad, start, i, bad);
   }
-  tokens.push({ kind: T.EOF, start: n, end: n, text: '', value: 0, nl: true });
-  return { tokens, comments, errors };
+}
+
+/** All tokens at once (tests and tools; the parser streams). */
+export function lex(text: string): LexResult {
+  const l = new Lexer(text);
+  const tokens: Token[] = [];
+  let t: Token;
+  do {
+    t = l.next();
+    tokens.push(t);
+  } while (t.kind !== T.EOF);
+  return { tokens, comments: l.comments, errors: l.errors };
 }

@@ -16,7 +16,7 @@
 //   call     := NAME '(' (arg ',')* ')'     arg := (NAME ':')? expr
 // Statements and entries need no separator; ';' and ',' between them are accepted.
 
-import { lex, T, type Token, tokenName, isKeyword } from './lexer';
+import { Lexer, T, type Token, tokenName, isKeyword } from './lexer';
 import type * as A from './ast';
 import { type MessageId, type MessageArgs } from '../messages';
 import type { Code } from '../diagnostics';
@@ -25,36 +25,47 @@ const MAX_DEPTH = 64;
 const DECL_KEYWORDS: ReadonlySet<string> = new Set(['import', 'const', 'model', 'block', 'dataset', 'train']);
 
 export function parse(text: string): A.ParsedFile {
-  const lexed = lex(text);
-  const p = new Parser(lexed.tokens, lexed.errors);
+  const lexer = new Lexer(text);
+  const p = new Parser(lexer);
   const decls = p.file();
-  return { text, decls, comments: lexed.comments, errors: p.errors };
+  return { text, decls, comments: lexer.comments, errors: [...lexer.errors, ...p.errors] };
 }
 
 class Parser {
+  readonly errors: A.SyntaxError[] = [];
+  /** tokens consumed so far: loops compare it to make sure they advance */
   private pos = 0;
   private depth = 0;
   /** >0 while inside ( ) or [ ]: line breaks do not end an expression there */
   private bracketDepth = 0;
+  private cur: Token;
+  private ahead: Token | undefined;
+  private prev: Token | undefined;
 
-  constructor(
-    private readonly toks: Token[],
-    readonly errors: A.SyntaxError[],
-  ) {}
+  constructor(private readonly lexer: Lexer) {
+    this.cur = lexer.next();
+  }
 
   // ---- token helpers ----
   private get tok(): Token {
-    return this.toks[this.pos];
+    return this.cur;
   }
-  private peek(k = 1): Token {
-    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+  /** the token after the current one */
+  private peek(): Token {
+    if (!this.ahead) this.ahead = this.cur.kind === T.EOF ? this.cur : this.lexer.next();
+    return this.ahead;
   }
   private get prevEnd(): number {
-    return this.pos > 0 ? this.toks[this.pos - 1].end : 0;
+    return this.prev ? this.prev.end : 0;
   }
   private next(): Token {
-    const t = this.toks[this.pos];
-    if (t.kind !== T.EOF) this.pos++;
+    const t = this.cur;
+    if (t.kind !== T.EOF) {
+      this.prev = t;
+      this.cur = this.ahead ?? this.lexer.next();
+      this.ahead = undefined;
+      this.pos++;
+    }
     return t;
   }
   private at(kind: T): boolean {
@@ -83,7 +94,7 @@ class Parser {
   private missingSpan(): { start: number; end: number } {
     const t = this.tok;
     if (t.kind === T.EOF || t.nl) {
-      const prev = this.pos > 0 ? this.toks[this.pos - 1] : undefined;
+      const prev = this.prev;
       return prev ? { start: prev.start, end: prev.end } : { start: t.start, end: t.end };
     }
     return { start: t.start, end: t.end };
@@ -102,9 +113,8 @@ class Parser {
     return t;
   }
 
-  /** Skip a balanced group starting at the current opening bracket. */
-  private skipBalanced(): void {
-    let level = 0;
+  /** Skip a balanced group starting at the current opening bracket (or inside one already opened: level 1). */
+  private skipBalanced(level = 0): void {
     do {
       const k = this.tok.kind;
       if (k === T.EOF) return;
@@ -315,8 +325,7 @@ class Parser {
     }
     if (this.depth >= MAX_DEPTH) {
       this.error(open, 'NN007', 'tooDeep', { max: MAX_DEPTH });
-      this.pos--;
-      this.skipBalanced();
+      this.skipBalanced(1);
       return { kind: 'Body', stmts: [], closed: true, start, end: this.prevEnd };
     }
     this.depth++;
@@ -505,7 +514,7 @@ class Parser {
         this.next();
         // a malformed number was reported by the lexer; it has no value to check further
         if (t.bad) return { kind: 'Missing', start: t.start, end: t.end };
-        return { kind: 'Number', value: t.value, raw: t.text, start: t.start, end: t.end };
+        return { kind: 'Number', value: t.value, start: t.start, end: t.end };
       case T.String:
         this.next();
         return { kind: 'String', value: t.text, start: t.start, end: t.end };
@@ -517,7 +526,7 @@ class Parser {
         if (t.nl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(t.text)) return this.missingHere('value');
         if (this.peek().kind === T.LParen) return this.call();
         this.next();
-        return { kind: 'Name', name: this.ident(t), start: t.start, end: t.end };
+        return { kind: 'Name', text: t.text, start: t.start, end: t.end };
       }
       case T.LBracket:
         return this.list();
@@ -601,7 +610,7 @@ class Parser {
       if (this.pos === before) this.next();
     }
     this.bracketDepth--;
-    const argsEnd = closed ? this.toks[this.pos - 1].start : this.prevEnd;
+    const argsEnd = closed ? this.prev!.start : this.prevEnd;
     if (!closed) this.error({ start: nameTok.start, end: open.end }, 'NN002', 'unclosedCall', { name: nameTok.text });
     return {
       kind: 'Call',

@@ -22,7 +22,7 @@ function attentionDims(ctx: LayerCtx, name: string): AttentionDims | undefined {
   const dim = input[1];
   const heads = asNum(ctx.args.heads);
   let keyDim = asNum(ctx.args.key_dim);
-  if (keyDim === null && !ctx.given.has('key_dim') && heads !== null && dim !== null) {
+  if (keyDim === null && ctx.given.key_dim === undefined && heads !== null && dim !== null) {
     if (dim % heads !== 0) ctx.report('NN313', 'headsDoNotDivide', { dim, heads }, 'heads');
     else keyDim = dim / heads;
   }

@@ -17,7 +17,7 @@ function poolInfer(ctx: LayerCtx, layer: string): LayerInference {
   const padding = ctx.args.padding as string | undefined;
   if (!size || !stride || padding === undefined) return { shape: [...unknownDims(dims), input[dims]], trainable: 0, nonTrainable: 0, macs: 0 };
   if (dims === 1 && (size[0] !== size[1] || stride[0] !== stride[1])) {
-    ctx.report('NN205', 'wrongType', { what: `${layer} on a sequence`, expected: 'one window size, not a [height, width] pair', got: `[${size.join(', ')}]` }, ctx.given.has('stride') && stride[0] !== stride[1] ? 'stride' : 'size');
+    ctx.report('NN205', 'wrongType', { what: `${layer} on a sequence`, expected: 'one window size, not a [height, width] pair', got: `[${size.join(', ')}]` }, ctx.given.stride !== undefined && stride[0] !== stride[1] ? 'stride' : 'size');
   }
   const out: Shape = [];
   let tooLarge = false;

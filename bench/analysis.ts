@@ -1,0 +1,156 @@
+// Benchmark: parse + full analysis of generated 1k, 10k and 100k-line files.
+// Prints a table and writes bench/results/analysis.json. Goal: under 20 ms for 10k lines.
+// Not a test: it asserts nothing; compare the numbers between runs.
+
+import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { parse } from '../server/src/core/syntax/parser';
+import { Program, ParseCache } from '../server/src/core/program';
+import { Analysis } from '../server/src/core/analyze';
+import { MemoryHost } from '../test/helpers';
+
+/** A realistic file: blocks, models of every family, datasets and train blocks, repeated. */
+export function generate(lines: number): string {
+  const unit = (i: number) => `# section ${i}
+const width_${i} = ${32 + (i % 4) * 16}
+
+block conv_bn_${i}(filters, kernel = 3) {
+  conv2d(filters, kernel, padding: same, use_bias: false)
+  batch_norm()
+  relu()
+}
+
+model Cnn_${i} {
+  input [28, 28, 1]
+  conv_bn_${i}(16)
+  max_pool(2)
+  residual { conv_bn_${i}(16)  conv_bn_${i}(16) }
+  conv2d(32, 3, activation: relu)
+  max_pool(2)
+  flatten()
+  dropout(0.5)
+  dense(width_${i}, activation: relu, kernel_regularizer: l2(0.001))
+  dense(10)
+}
+
+model Seq_${i} {
+  input [20, 1]
+  lstm(32, return_sequences: true)
+  gru(16)
+  dense(1)
+}
+
+dataset data_${i} = fashion_mnist(normalize: [0.5, 0.5])
+
+train train_${i} {
+  model: Cnn_${i}
+  data: data_${i}
+  validation: 0.1
+  loss: cross_entropy
+  optimizer: adam(lr: 0.001)
+  batch_size: 64
+  epochs: 5
+  metrics: [accuracy]
+  early_stopping(monitor: val_loss, patience: 3)
+}
+
+train seq_${i} {
+  model: Seq_${i}
+  data: sine(n: 500)
+  loss: mse
+  metrics: [mae]
+}
+`;
+  const perUnit = unit(0).split('\n').length - 1;
+  let out = '';
+  for (let i = 0; i * perUnit < lines; i++) out += unit(i);
+  return out;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Times of `runs` calls in steady state: JIT warm, garbage collected as V8 sees fit (a full GC
+ * before each run shrinks the young generation and measures a heap no running server has).
+ */
+function time(f: () => void, runs: number): number[] {
+  for (let i = 0; i < 5; i++) f(); // warm up the JIT
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return ts;
+}
+
+interface Row {
+  lines: number;
+  bytes: number;
+  parseMs: number;
+  /** parse + analysis of a new program */
+  analysisMs: number;
+  analysisP90Ms: number;
+  /** analysis with the parse cached: what an editor pays when another file changed */
+  cachedParseMs: number;
+  retainedMB: number;
+}
+
+function measure(lines: number): Row {
+  const text = generate(lines);
+  const runs = lines >= 100_000 ? 7 : 41;
+  const parseMs = percentile(time(() => parse(text), runs), 0.5);
+  let result: unknown;
+  const analyze = () => {
+    const host = new MemoryHost();
+    host.files.set('/bench/big.nn', text);
+    const r = new Analysis(new Program(host)).analyzeFile('/bench/big.nn');
+    if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error('the generated file has errors');
+    result = r;
+  };
+  const ts = time(analyze, runs);
+  const cache = new ParseCache();
+  const cachedHost = new MemoryHost();
+  cachedHost.files.set('/bench/big.nn', text);
+  const cachedParseMs = percentile(time(() => new Analysis(new Program(cachedHost, cache)).analyzeFile('/bench/big.nn'), runs), 0.5);
+  // memory a result keeps alive: hold several and average, so collector timing washes out
+  result = undefined;
+  const held: unknown[] = [];
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 5; i++) {
+    analyze();
+    held.push(result);
+  }
+  gc?.();
+  const retainedMB = (process.memoryUsage().heapUsed - before) / 5 / 2 ** 20;
+  held.length = 0;
+  return { lines: text.split('\n').length - 1, bytes: text.length, parseMs, analysisMs: percentile(ts, 0.5), analysisP90Ms: percentile(ts, 0.9), cachedParseMs, retainedMB };
+}
+
+// Each size runs in its own process so one size's garbage does not bill another.
+if (process.argv[2] === '--one') {
+  process.stdout.write(JSON.stringify(measure(Number(process.argv[3]))));
+} else {
+  const rows: Row[] = [];
+  for (const lines of [1_000, 10_000, 100_000]) {
+    const out = execFileSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, '--one', String(lines)], { encoding: 'utf8' });
+    rows.push(JSON.parse(out) as Row);
+  }
+  console.log('lines     bytes      parse ms   parse+analysis ms (median / p90)   analysis, parse cached   retained MB');
+  for (const r of rows) {
+    console.log(
+      `${String(r.lines).padEnd(9)} ${String(r.bytes).padEnd(10)} ${r.parseMs.toFixed(2).padStart(8)}   ${r.analysisMs.toFixed(2).padStart(9)} / ${r.analysisP90Ms.toFixed(2).padStart(7)}          ${r.cachedParseMs.toFixed(2).padStart(10)}               ${r.retainedMB.toFixed(1).padStart(6)}`,
+    );
+  }
+  const tenK = rows[1];
+  console.log(`10k lines: parse+analysis ${tenK.analysisMs.toFixed(1)} ms median (goal < 20 ms: ${tenK.analysisMs < 20 ? 'met' : 'NOT met'}); analysis with the parse cached ${tenK.cachedParseMs.toFixed(1)} ms`);
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', 'analysis.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
+}

@@ -1,0 +1,119 @@
+// The `nn` command line, called in-process (and once as the built binary): output formats and
+// exit codes.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { main } from '../../server/src/cli/main';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const root = path.join(__dirname, '..', '..');
+const sample = (f: string) => path.join(root, 'samples', f);
+
+describe('nn check', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-cli-'));
+    fs.writeFileSync(path.join(dir, 'bad.nn'), 'model M {\n  input [4]\n  dense(10, activation: rleu)\n}\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints file:line:col: severity code: message and exits 1 on errors', async () => {
+    const bad = path.join(dir, 'bad.nn');
+    const r = await run('check', bad);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, `${bad}:3:25: error NN207: unknown activation 'rleu'; did you mean 'relu'?`);
+    assert.match(r.err, /1 file checked: 1 error, 0 warnings/);
+  });
+
+  it('prints JSON with 1-based ranges', async () => {
+    const r = await run('check', '--json', path.join(dir, 'bad.nn'));
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(j.diagnostics[0], {
+      file: path.join(dir, 'bad.nn'),
+      line: 3,
+      column: 25,
+      endLine: 3,
+      endColumn: 29,
+      severity: 'error',
+      code: 'NN207',
+      message: "unknown activation 'rleu'; did you mean 'relu'?",
+    });
+  });
+
+  it('checks a folder and exits 0 when clean', async () => {
+    const r = await run('check', path.join(root, 'samples'));
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out, '');
+  });
+
+  it('reports an unreadable path as a usage error (exit 2)', async () => {
+    const r = await run('check', path.join(dir, 'nope.nn'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot read/);
+  });
+
+  it('rejects unknown commands and options with usage (exit 2)', async () => {
+    assert.equal((await run('frobnicate')).code, 2);
+    const r = await run('check', '--bogus', 'x.nn');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown option --bogus/);
+  });
+});
+
+describe('nn summary', () => {
+  it('prints the per-layer table with totals', async () => {
+    const r = await run('summary', sample('mlp.nn'));
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Model: MnistMlp/);
+    assert.match(r.out, /dense \(dense\)\s+\[128\]\s+100,480/);
+    assert.match(r.out, /Total params: 109,386 \(427\.29 KB\)/);
+    assert.match(r.out, /Mult-adds per sample: 109,184/);
+  });
+
+  it('prints JSON for one model with --model', async () => {
+    const r = await run('summary', sample('mnist_convnet.nn'), '--model', 'MnistConvnet', '--json');
+    const j = JSON.parse(r.out);
+    assert.equal(j.models.length, 1);
+    const m = j.models[0];
+    assert.equal(m.name, 'MnistConvnet');
+    assert.deepEqual(m.inputShape, [28, 28, 1]);
+    assert.equal(m.totalParams, 34826);
+    assert.equal(m.trainableParams, 34826);
+    assert.deepEqual(
+      m.layers.map((l: { name: string; outputShape: number[]; params: number; line: number }) => [l.name, l.outputShape.join('x'), l.params, l.line]),
+      [
+        ['input', '28x28x1', 0, 5],
+        ['conv2d', '26x26x32', 320, 6],
+        ['max_pool', '13x13x32', 0, 7],
+        ['conv2d_1', '11x11x64', 18496, 8],
+        ['max_pool_1', '5x5x64', 0, 9],
+        ['flatten', '1600', 0, 10],
+        ['dropout', '1600', 0, 11],
+        ['dense', '10', 16010, 12],
+      ],
+    );
+  });
+
+  it('names the models there are when --model matches none', async () => {
+    const r = await run('summary', sample('mlp.nn'), '--model', 'Nope');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no model named 'Nope'; the file has 'MnistMlp'/);
+  });
+
+  it('runs as the built binary', () => {
+    const bin = path.join(root, 'dist', 'cli.js');
+    assert.ok(fs.existsSync(bin), 'dist/cli.js is missing: npm test builds it first (npm run build)');
+    const out = execFileSync(process.execPath, [bin, 'summary', sample('softmax_regression.nn'), '--json'], { encoding: 'utf8' });
+    assert.equal(JSON.parse(out).models[0].totalParams, 7850);
+  });
+});

@@ -1,0 +1,44 @@
+// The samples are the curriculum: each checks clean, and the classic models have the parameter
+// counts their papers and tutorials give.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Program } from '../../server/src/core/program';
+import { analyzeFiles } from '../../server/src/core/analyze';
+import { NodeHost } from '../../server/src/node/host';
+
+const dir = path.join(__dirname, '..', '..', 'samples');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.nn')).map((f) => path.join(dir, f));
+
+describe('samples', () => {
+  const results = analyzeFiles(new Program(new NodeHost()), files);
+
+  for (const r of results) {
+    it(`${path.basename(r.path)} checks clean`, () => {
+      assert.deepEqual(
+        r.diagnostics.map((d) => `${r.source!.lines.position(d.start).line + 1}: ${d.code} ${d.message}`),
+        [],
+      );
+      for (const t of r.trains) assert.equal(t.hasErrors, false, `train ${t.name}`);
+    });
+  }
+
+  const params = (model: string) => {
+    const m = results.flatMap((r) => r.models).find((x) => x.name === model);
+    assert.ok(m, `no model ${model}`);
+    return (m.totals.trainable ?? NaN) + (m.totals.nonTrainable ?? NaN);
+  };
+
+  it('the reference MLP has 109,386 parameters', () => assert.equal(params('MnistMlp'), 109_386));
+  it('softmax regression has 7,850', () => assert.equal(params('SoftmaxRegression'), 7_850));
+  it('the Keras MNIST convnet has 34,826', () => assert.equal(params('MnistConvnet'), 34_826));
+  it('LeNet-5 has 61,706', () => assert.equal(params('LeNet5'), 61_706));
+
+  it('cover the curriculum', () => {
+    const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    for (const word of ['residual', 'lstm(', 'gru(', 'transformer_encoder', 'kfold:', 'augment:', 'early_stopping(', 'checkpoint(', 'schedule:', 'dropout(', 'batch_norm(', 'l2(', 'hinge', 'momentum:', 'rmsprop(', 'poly_features(', 'linear(', 'spiral(', 'xor(', 'circle(', 'import "']) {
+      assert.ok(text.includes(word), `no sample uses ${word}`);
+    }
+  });
+});
