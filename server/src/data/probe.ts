@@ -1,5 +1,118 @@
-// Placeholder replaced below
-import type { Args, DataProbe } from '../core/catalog/types';
-export function probeData(_kind: 'csv' | 'idx', _args: Args, _dir: string): DataProbe | undefined {
-  return undefined;
+// What the editor and `nn check` learn from a data file without training: the shape of its
+// samples, its classes, its size; or the problem that stops it from loading. Results are cached
+// by path, size and modification time.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
+import { DataError } from './errors';
+import { readIdxHeader, readIdx } from './idx';
+import { readCsvTable } from './csv';
+
+/** Files larger than this are not read whole while editing; their shapes stay unknown. */
+const PROBE_LIMIT = 64 * 2 ** 20;
+
+const cache = new Map<string, { stamp: string; result: DataProbe }>();
+
+function stamp(files: string[]): string | undefined {
+  try {
+    return files.map((f) => {
+      const s = fs.statSync(f);
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    }).join('|');
+  } catch {
+    return undefined;
+  }
+}
+
+function cached(key: string, files: string[], compute: () => DataProbe): DataProbe {
+  const st = stamp(files);
+  const hit = cache.get(key);
+  if (st && hit && hit.stamp === st) return hit.result;
+  const result = compute();
+  if (st) cache.set(key, { stamp: st, result });
+  return result;
+}
+
+function attempt(f: () => Partial<DataInfo> | undefined): DataProbe {
+  try {
+    const info = f();
+    return info ? { ok: true, info } : { ok: true, info: {} };
+  } catch (e) {
+    if (e instanceof DataError) return { ok: false, problem: e.message };
+    throw e;
+  }
+}
+
+export function probeData(kind: 'csv' | 'idx', args: Args, dir: string): DataProbe | undefined {
+  if (kind === 'csv') {
+    if (typeof args.path !== 'string') return undefined;
+    const file = path.resolve(dir, args.path);
+    return cached(`csv:${file}:${String(args.label)}:${String(args.header)}:${String(args.task)}`, [file], () =>
+      attempt(() => {
+        let size: number;
+        try {
+          size = fs.statSync(file).size;
+        } catch {
+          throw new DataError(args.path as string, 'file not found');
+        }
+        if (size > PROBE_LIMIT) return undefined;
+        const t = readCsvTable(fs.readFileSync(file, 'utf8'), args.path as string, {
+          label: args.label as string | number,
+          header: args.header !== false,
+          task: (args.task as 'auto') ?? 'auto',
+        });
+        return {
+          features: [t.featureNames.length],
+          featureType: 'float',
+          target: t.task === 'classification' ? { kind: 'classes', count: t.classNames!.length } : { kind: 'values', dims: 1 },
+          train: t.rows,
+          image: false,
+        };
+      }),
+    );
+  }
+  const names = ['images', 'labels', 'test_images', 'test_labels'].filter((k) => typeof args[k] === 'string');
+  if (!names.includes('images') || !names.includes('labels')) return undefined;
+  const files = names.map((k) => path.resolve(dir, args[k] as string));
+  const shown = (k: string) => args[k] as string;
+  return cached(`idx:${files.join('|')}`, files, () =>
+    attempt(() => {
+      if (names.includes('test_images') !== names.includes('test_labels')) {
+        throw new DataError(shown(names.includes('test_images') ? 'test_images' : 'test_labels'), 'give both test_images and test_labels, or neither');
+      }
+      const at = (k: string) => path.resolve(dir, args[k] as string);
+      return probeIdxSet(
+        { abs: at('images'), shown: shown('images') },
+        { abs: at('labels'), shown: shown('labels') },
+        names.includes('test_images') ? { abs: at('test_images'), shown: shown('test_images') } : undefined,
+        names.includes('test_labels') ? { abs: at('test_labels'), shown: shown('test_labels') } : undefined,
+      );
+    }),
+  );
+}
+
+interface FileName {
+  abs: string;
+  shown: string;
+}
+
+function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | undefined, testLabels: FileName | undefined): Partial<DataInfo> {
+  const img = readIdxHeader(images.abs, images.shown);
+  if (img.dims.length < 3) throw new DataError(images.shown, `images need 3 dimensions [count, height, width], found [${img.dims.join(', ')}]`);
+  const [n, h, w, c] = img.dims;
+  const lab = readIdx(labels.abs, labels.shown);
+  if (lab.dims.length !== 1) throw new DataError(labels.shown, `labels need 1 dimension [count], found [${lab.dims.join(', ')}]`);
+  if (lab.dims[0] !== n) throw new DataError(labels.shown, `${lab.dims[0]} labels for ${n} images in ${images.shown}`);
+  let max = 0;
+  for (const l of lab.data) if (l > max) max = l;
+  let test: number | null = null;
+  if (testImages && testLabels) {
+    const ti = readIdxHeader(testImages.abs, testImages.shown);
+    const tl = readIdxHeader(testLabels.abs, testLabels.shown);
+    if (ti.dims[1] !== h || ti.dims[2] !== w) throw new DataError(testImages.shown, `test images are ${ti.dims[1]}x${ti.dims[2]}, training images ${h}x${w}`);
+    if (tl.dims[0] !== ti.dims[0]) throw new DataError(testLabels.shown, `${tl.dims[0]} labels for ${ti.dims[0]} test images`);
+    test = ti.dims[0];
+  }
+  return { features: [h, w, c ?? 1], featureType: 'float', target: { kind: 'classes', count: max + 1 }, train: n, test, image: true };
 }

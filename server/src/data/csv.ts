@@ -1,0 +1,151 @@
+// CSV tables: one row per sample, numeric feature columns, one label column. The parser follows
+// RFC 4180 (quotes, doubled quotes, CRLF). Every problem names the file, the row and the column.
+
+import { DataError } from './errors';
+
+export interface CsvOptions {
+  /** the label column: a header name or an index */
+  label: string | number;
+  header: boolean;
+  task: 'auto' | 'classification' | 'regression';
+}
+
+export interface CsvTable {
+  columns: string[];
+  /** the feature columns, in order */
+  featureNames: string[];
+  /** rows × features, row-major */
+  features: Float32Array;
+  rows: number;
+  task: 'classification' | 'regression';
+  /** class index per row (classification) */
+  classes?: Int32Array;
+  /** the class names, in index order: sorted distinct labels */
+  classNames?: string[];
+  /** target per row (regression) */
+  targets?: Float32Array;
+}
+
+/** Split CSV text into rows of cells. */
+export function parseCsv(text: string, file: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let i = 0;
+  let quoted = false;
+  let line = 1;
+  const n = text.length;
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  while (i < n) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      if (c === '\n') line++;
+      cell += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && cell === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      row.push(cell);
+      cell = '';
+      i++;
+      continue;
+    }
+    if (c === '\r' || c === '\n') {
+      row.push(cell);
+      cell = '';
+      rows.push(row);
+      row = [];
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      i++;
+      line++;
+      continue;
+    }
+    cell += c;
+    i++;
+  }
+  if (quoted) throw new DataError(file, 'a quoted field is never closed', `line ${line}`);
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  // blank lines are not rows
+  return rows.filter((r) => !(r.length === 1 && r[0].trim() === ''));
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function isNumber(s: string): boolean {
+  return NUMBER.test(s.trim());
+}
+
+export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTable {
+  const all = parseCsv(text, file);
+  if (all.length === 0) throw new DataError(file, 'empty file: no rows');
+  const width = all[0].length;
+  const columns = o.header ? all[0].map((c) => c.trim()) : all[0].map((_, i) => `column ${i}`);
+  const body = o.header ? all.slice(1) : all;
+  if (body.length === 0) throw new DataError(file, 'the header has no rows under it');
+  let labelIndex: number;
+  if (typeof o.label === 'number') {
+    if (o.label >= width) throw new DataError(file, `label column ${o.label} does not exist: the table has ${width} columns (0 to ${width - 1})`);
+    labelIndex = o.label;
+  } else {
+    if (!o.header) throw new DataError(file, `label: "${o.label}" names a column, but header: false; give the column index`);
+    labelIndex = columns.indexOf(o.label);
+    if (labelIndex < 0) throw new DataError(file, `no column named "${o.label}"; the columns are ${columns.map((c) => `"${c}"`).join(', ')}`);
+  }
+  if (width < 2) throw new DataError(file, 'needs at least one feature column besides the label');
+  const featureNames = columns.filter((_, i) => i !== labelIndex);
+  const f = width - 1;
+  const features = new Float32Array(body.length * f);
+  const labels: string[] = new Array(body.length);
+  const rowNumber = (r: number) => `row ${r + (o.header ? 2 : 1)}`;
+  for (let r = 0; r < body.length; r++) {
+    const row = body[r];
+    if (row.length !== width) throw new DataError(file, `${row.length} values, but the ${o.header ? 'header has' : 'first row has'} ${width}`, rowNumber(r));
+    let k = 0;
+    for (let c = 0; c < width; c++) {
+      const cell = row[c];
+      if (c === labelIndex) {
+        labels[r] = cell.trim();
+        continue;
+      }
+      if (!isNumber(cell)) {
+        throw new DataError(file, `column "${columns[c]}": ${cell.trim() === '' ? 'empty cell' : `'${cell.length > 30 ? cell.slice(0, 30) + '…' : cell}' is not a number`}`, rowNumber(r));
+      }
+      features[r * f + k++] = Number(cell);
+    }
+    if (labels[r] === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, rowNumber(r));
+  }
+  const numeric = labels.every(isNumber);
+  const distinct = [...new Set(labels)];
+  const integers = numeric && labels.every((l) => Number.isInteger(Number(l)));
+  let task: 'classification' | 'regression';
+  if (o.task !== 'auto') task = o.task;
+  else task = !numeric || (integers && distinct.length <= 50) ? 'classification' : 'regression';
+  if (task === 'regression') {
+    if (!numeric) {
+      const bad = labels.findIndex((l) => !isNumber(l));
+      throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, and task: regression needs numbers`, rowNumber(bad));
+    }
+    return { columns, featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, Number) };
+  }
+  const classNames = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+  const index = new Map(classNames.map((c, i) => [c, i]));
+  return { columns, featureNames, features, rows: body.length, task, classes: Int32Array.from(labels, (l) => index.get(l)!), classNames };
+}

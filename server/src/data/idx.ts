@@ -1,0 +1,142 @@
+// The IDX format of MNIST: a magic number (two zero bytes, a type, the number of dimensions),
+// the dimensions as big-endian 32-bit integers, then the values. Files may be gzipped.
+
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { DataError } from './errors';
+
+export const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
+  0x08: { name: 'unsigned byte', bytes: 1 },
+  0x09: { name: 'signed byte', bytes: 1 },
+  0x0b: { name: 'short', bytes: 2 },
+  0x0c: { name: 'int', bytes: 4 },
+  0x0d: { name: 'float', bytes: 4 },
+  0x0e: { name: 'double', bytes: 8 },
+};
+
+export interface IdxHeader {
+  type: number;
+  dims: number[];
+  /** where the values start */
+  offset: number;
+}
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
+  if (b.length < 4) throw new DataError(file, `not an IDX file: ${b.length} bytes, too short for a header`);
+  if (b[0] !== 0 || b[1] !== 0 || !IDX_TYPES[b[2]]) {
+    const magic = [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+    throw new DataError(file, `not an IDX file: wrong magic number ${magic} (expected 00 00 08 03 for images, 00 00 08 01 for labels)`);
+  }
+  const nd = b[3];
+  if (nd === 0 || nd > 4) throw new DataError(file, `IDX file with ${nd} dimensions; expected 1 (labels) to 4`);
+  if (b.length < 4 + 4 * nd) throw new DataError(file, 'truncated IDX header');
+  const dims: number[] = [];
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < nd; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  return { type: b[2], dims, offset: 4 + 4 * nd };
+}
+
+function readBytes(path: string, shown: string): Uint8Array {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw new DataError(shown, readProblem(e));
+  }
+}
+
+function readProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'permission denied' : `cannot read: ${(e as Error).message}`;
+}
+
+/** Just the header, without reading or unpacking the whole file. `shown` names the file in messages. */
+export function readIdxHeader(path: string, shown = path): IdxHeader {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw new DataError(shown, readProblem(e));
+  }
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    let head: Uint8Array = buf.subarray(0, n);
+    if (n === 0) throw new DataError(shown, 'empty file');
+    if (isGzip(head)) {
+      try {
+        head = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      } catch (e) {
+        throw new DataError(shown, `corrupt gzip data: ${(e as Error).message}`);
+      }
+    }
+    return parseIdxHeader(head, shown);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export interface IdxArray {
+  dims: number[];
+  /** unsigned bytes as stored (images, labels); other types converted to float32 */
+  data: Uint8Array | Float32Array;
+}
+
+/** The whole file, checked: the value count must match the dimensions. `shown` names the file in messages. */
+export function readIdx(path: string, shown = path): IdxArray {
+  let b = readBytes(path, shown);
+  if (b.length === 0) throw new DataError(shown, 'empty file');
+  if (isGzip(b)) {
+    try {
+      b = zlib.gunzipSync(b);
+    } catch (e) {
+      throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
+    }
+  }
+  const h = parseIdxHeader(b, shown);
+  const t = IDX_TYPES[h.type];
+  const count = h.dims.reduce((a, d) => a * d, 1);
+  const need = h.offset + count * t.bytes;
+  if (b.length < need) {
+    const records = h.dims.length ? Math.floor((b.length - h.offset) / t.bytes / (count / (h.dims[0] || 1))) : 0;
+    throw new DataError(shown, `truncated: the header says ${h.dims[0]} records of [${h.dims.slice(1).join(', ')}], the file holds ${records}`);
+  }
+  if (h.type === 0x08) return { dims: h.dims, data: new Uint8Array(b.buffer, b.byteOffset + h.offset, count) };
+  const view = new DataView(b.buffer, b.byteOffset + h.offset);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    switch (h.type) {
+      case 0x09:
+        out[i] = view.getInt8(i);
+        break;
+      case 0x0b:
+        out[i] = view.getInt16(2 * i, false);
+        break;
+      case 0x0c:
+        out[i] = view.getInt32(4 * i, false);
+        break;
+      case 0x0d:
+        out[i] = view.getFloat32(4 * i, false);
+        break;
+      default:
+        out[i] = view.getFloat64(8 * i, false);
+    }
+  }
+  return { dims: h.dims, data: out };
+}
+
+/** Write an IDX file (for tests and tools). */
+export function encodeIdx(dims: number[], values: Uint8Array): Uint8Array {
+  const head = new Uint8Array(4 + 4 * dims.length);
+  head[2] = 0x08;
+  head[3] = dims.length;
+  const view = new DataView(head.buffer);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  const out = new Uint8Array(head.length + values.length);
+  out.set(head);
+  out.set(values, head.length);
+  return out;
+}
