@@ -1,0 +1,128 @@
+// Messages between a training process and whoever watches it: `nn train --json` prints them as
+// JSON lines on stdout; under VS Code the task's process also sends them to the extension over a
+// local socket (NN_PROGRESS_SOCKET), which sends back `stop`. One typed union each way; both
+// sides import this module, nothing else defines message shapes.
+
+export interface Samples {
+  train: number;
+  validation: number;
+  test: number;
+}
+
+export interface MetricValues {
+  [metric: string]: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  metrics: MetricValues;
+  /** classification: rows are true classes, columns predicted */
+  confusion?: number[][];
+  classNames?: string[];
+}
+
+/** Training process -> watcher. */
+export type TrainEvent =
+  | {
+      type: 'start';
+      train: string;
+      file: string;
+      model: string;
+      data: string;
+      backend: string;
+      /** why this backend, and how to get a faster one when there is one */
+      backendNote?: string;
+      runDir: string;
+      epochs: number;
+      batchSize: number;
+      samples: Samples;
+      params: number;
+      task: 'classification' | 'regression';
+      classes?: number;
+      metrics: string[];
+      kfold?: number;
+      /** the epoch training resumes after, when resuming */
+      resumedFrom?: number;
+    }
+  | { type: 'fold'; fold: number; folds: number }
+  | {
+      type: 'batch';
+      epoch: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      lr: number;
+      fold?: number;
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      loss: number;
+      metrics: MetricValues;
+      val?: Evaluation;
+      lr: number;
+      seconds: number;
+      samplesPerSecond: number;
+      /** this epoch is the best so far by the monitored quantity */
+      best: boolean;
+      /** live tensors after the epoch (flat across epochs: no leaks) */
+      tensors: number;
+      fold?: number;
+    }
+  | {
+      /** predictions over a grid of the input plane, for 2-D datasets: the decision boundary */
+      type: 'boundary';
+      epoch: number;
+      /** [xmin, xmax, ymin, ymax] */
+      extent: [number, number, number, number];
+      size: number;
+      /** size × size predicted class (or value), row-major from ymin */
+      values: number[];
+      fold?: number;
+    }
+  | { type: 'checkpoint'; kind: 'best' | 'last'; epoch: number; path: string }
+  | {
+      type: 'stopped';
+      reason: 'early_stopping' | 'requested' | 'not_finite';
+      epoch: number;
+      message: string;
+    }
+  | {
+      type: 'end';
+      test?: Evaluation;
+      /** k-fold: the validation result of each fold, and their mean and standard deviation */
+      folds?: { results: Evaluation[]; mean: MetricValues; std: MetricValues };
+      bestEpoch?: number;
+      epochs: number;
+      seconds: number;
+      samplesPerSecond: number;
+      runDir: string;
+    }
+  | { type: 'error'; message: string; file?: string }
+  | { type: 'log'; message: string };
+
+/** Watcher -> training process. */
+export type ControlMessage = { type: 'stop' };
+
+export type TrainEventType = TrainEvent['type'];
+
+/** Parse one JSON line into an event; undefined when it is not one (never throws). */
+export function parseEvent(line: string): TrainEvent | undefined {
+  try {
+    const v = JSON.parse(line) as { type?: unknown };
+    return v && typeof v === 'object' && typeof v.type === 'string' ? (v as TrainEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse and validate a control message; undefined for anything else. */
+export function parseControl(line: string): ControlMessage | undefined {
+  try {
+    const v = JSON.parse(line) as { type?: unknown };
+    return v && typeof v === 'object' && v.type === 'stop' ? { type: 'stop' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
