@@ -9,6 +9,7 @@ import { ConstTable, type Sink, loc } from './values';
 import { ModelBuilder, type ModelGraph, type GenericResult, diagnosticKey, type ExpandContext } from './graph';
 import { resolveTrain, resolveDataset, type TrainConfig, type DataRef, type TrainContext } from './train';
 import { TRAINING_CHECKS } from './checks/training';
+import { fix } from './fixes';
 import { collectReferences, checkDuplicates, checkImports, checkUnused, usedDeclarations, type Reference } from './names';
 
 export interface FileAnalysis {
@@ -112,7 +113,7 @@ export class Analysis implements ExpandContext, TrainContext {
     if (first) {
       for (const e of source.parsed.errors) {
         const f = e.fix;
-        const fixes = f ? [{ title: f.title, edits: [{ file: path, start: f.start, end: f.end, newText: f.newText }], preferred: true }] : [];
+        const fixes = f ? fix(f.msg.id, f.msg.args as never, [{ file: path, start: f.start, end: f.end, newText: f.newText }], true) : [];
         this.sink(makeDiagnostic(path, e, e.code, e.msg.id, e.msg.args as never, { fixes }));
       }
       checkImports(program, source, this.sink);

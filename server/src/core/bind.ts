@@ -10,6 +10,7 @@ import { type Value, type Loc, type Sink, type CallArg, report, describeValue, c
 import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
+import { fix } from './fixes';
 import type { NamedDecl, CallExpr, Arg } from './syntax/ast';
 
 export interface BindCtx {
@@ -83,7 +84,7 @@ function table(spec: FnSpec): ParamTable {
 /** A fix that replaces a misspelt word, offered only when the text there is that word. */
 export function replaceFix(program: Program, at: Loc, word: string, replacement: string): Fix[] {
   if (program.text(at.file).slice(at.start, at.end) !== word) return [];
-  return [{ title: `Change to '${replacement}'`, edits: [{ file: at.file, start: at.start, end: at.end, newText: replacement }], preferred: true }];
+  return fix('fixChangeTo', { text: replacement }, [{ file: at.file, start: at.start, end: at.end, newText: replacement }], true);
 }
 
 function rangeText(t: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }): string | undefined {
@@ -207,7 +208,7 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
         if (v.k === 'num' && !t.allowMinusOne) {
           const fixes: Fix[] =
             c.program.text(v.file).slice(v.start, v.end) === String(v.v)
-              ? [{ title: `Write [${v.v}]`, edits: [{ file: v.file, start: v.start, end: v.end, newText: `[${v.v}]` }], preferred: true }]
+              ? fix('fixWrite', { text: `[${v.v}]` }, [{ file: v.file, start: v.start, end: v.end, newText: `[${v.v}]` }], true)
               : [];
           report(c.sink, v, 'NN309', 'invalidShape', { got: describeValue(v) }, { fixes });
           return undefined;

@@ -83,7 +83,9 @@ export interface TextEdit {
 }
 
 export interface Fix {
+  /** English title; `msg` renders other locales */
   title: string;
+  msg: Message;
   edits: TextEdit[];
   /** the fix a user most likely wants (LSP isPreferred) */
   preferred?: boolean;

@@ -2,6 +2,7 @@
 // text is not what it expects (a fix must never produce a surprise).
 
 import type { Fix, TextEdit } from './diagnostics';
+import { render, type MessageId, type MessageArgs } from './messages';
 import type { Loc } from './values';
 import type { Program } from './program';
 import type { Bound } from './bind';
@@ -96,7 +97,10 @@ export function replaceNumber(program: Program, at: Loc | undefined, value: numb
   return /^[0-9_.eE+-]+$/.test(src) ? replaceAt(at, String(value)) : undefined;
 }
 
-export function fix(title: string, edits: (TextEdit | undefined)[], preferred = false): Fix[] {
+/** A fix titled by a message, when every edit could be made (none undefined). */
+export function fix<K extends MessageId>(id: K, args: MessageArgs<K>, edits: (TextEdit | undefined)[], preferred = false): Fix[] {
   const real = edits.filter((e): e is TextEdit => e !== undefined);
-  return real.length === edits.length && real.length ? [{ title, edits: real, preferred }] : [];
+  if (real.length !== edits.length || !real.length) return [];
+  const msg = { id, args: args as Record<string, unknown> };
+  return [{ title: render(msg, 'en'), msg, edits: real, preferred }];
 }

@@ -164,6 +164,18 @@ export const en = {
   dataProblem: (a: { problem: string }) => a.problem,
   augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
     `${a.aug} augmentation works on images [H, W, C], but the data is ${shape(a.features)}`,
+
+  // ---- quick fix titles ----
+  fixChangeTo: (a: { text: string }) => `Change to '${a.text}'`,
+  fixInsert: (a: { text: string }) => `Insert ${a.text}`,
+  fixUse: (a: { text: string }) => `Use ${a.text}`,
+  fixSet: (a: { text: string }) => `Set ${a.text}`,
+  fixAdd: (a: { text: string }) => `Add ${a.text}`,
+  fixWrite: (a: { text: string }) => `Write ${a.text}`,
+  fixChangeInput: (a: { shape: string }) => `Change the input to ${a.shape}`,
+  fixSetUnits: (a: { units: number }) => `Set the last layer to ${a.units} units`,
+  fixRemoveFinalActivation: (a: { act: string }) => `Remove the ${a.act} (the loss applies it)`,
+  fixRemoveFromLogits: (_: Record<string, never>) => 'Remove from_logits: false (the model gives logits)',
 };
 
 export type MessageId = keyof typeof en;

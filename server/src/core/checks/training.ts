@@ -47,7 +47,7 @@ export function finalActivation(m: ModelGraph): { act: 'softmax' | 'sigmoid'; no
 function changeLossFix(cfg: TrainConfig, to: string): Fix[] {
   const loss = cfg.loss;
   if (!loss) return [];
-  return fix(`Use ${to}`, [replaceAt(loss.at, to)]);
+  return fix('fixUse', { text: to }, [replaceAt(loss.at, to)]);
 }
 
 /** The dataset's samples must have the shape the model's input declares. */
@@ -62,7 +62,7 @@ export function checkInputMatchesData(ctx: CheckContext, cfg: TrainConfig): void
       ? `same number of values: change the input to [${features.join(', ')}] and add flatten() or reshape() where the model needs another shape`
       : `change the model's input to [${features.join(', ')}]`;
   const first = m.decl.body.stmts[0];
-  const fixes = first && first.kind === 'Input' ? fix(`Change the input to [${features.join(', ')}]`, [replaceAt(loc(m.file, first.shape), `[${features.join(', ')}]`)], true) : [];
+  const fixes = first && first.kind === 'Input' ? fix('fixChangeInput', { shape: `[${features.join(', ')}]` }, [replaceAt(loc(m.file, first.shape), `[${features.join(', ')}]`)], true) : [];
   report(
     ctx.sink,
     where(cfg, 'model'),
@@ -82,15 +82,15 @@ function flattenFixes(ctx: CheckContext, m: ModelGraph): Fix[] {
   const at = denseOnUnflattened(m);
   if (!at) return [];
   return [
-    ...fix('Insert flatten()', [insertLineBefore(ctx.program, at.stmt, 'flatten()')], true),
-    ...fix('Insert global_avg_pool()', [insertLineBefore(ctx.program, at.stmt, 'global_avg_pool()')]),
+    ...fix('fixInsert', { text: 'flatten()' }, [insertLineBefore(ctx.program, at.stmt, 'flatten()')], true),
+    ...fix('fixInsert', { text: 'global_avg_pool()' }, [insertLineBefore(ctx.program, at.stmt, 'global_avg_pool()')]),
   ];
 }
 
 /** A fix that sets the last dense layer's units, when it is written in the model as a number. */
 function setUnitsFix(ctx: CheckContext, out: LayerNode, units: number): Fix[] {
   if (out.kind !== 'dense' || out.sites.length) return [];
-  return fix(`Set the last layer to ${units} units`, [replaceNumber(ctx.program, out.arg('units')?.value, units)], true);
+  return fix('fixSetUnits', { units }, [replaceNumber(ctx.program, out.arg('units')?.value, units)], true);
 }
 
 /** The loss must fit the model's output and the data's targets. */
@@ -163,9 +163,9 @@ export function checkFinalActivation(ctx: CheckContext, cfg: TrainConfig): void 
     const fixes: Fix[] = [];
     if (final.node.sites.length === 0) {
       const edit = final.via === 'layer' ? removeStatement(ctx.program, final.node.stmt) : removeArgument(ctx.program, final.node.arg('activation')!.span);
-      fixes.push(...fix(`Remove the ${expected} (the loss applies it)`, [edit], true));
+      fixes.push(...fix('fixRemoveFinalActivation', { act: expected }, [edit], true));
     }
-    fixes.push(...fix('Set from_logits: false', [addArgument(ctx.program, loss, 'from_logits: false')]));
+    fixes.push(...fix('fixSet', { text: 'from_logits: false' }, [addArgument(ctx.program, loss, 'from_logits: false')]));
     report(ctx.sink, loss.at, 'NN407', 'softmaxBeforeLogits', { loss: spec.name, act: expected }, {
       fixes,
       related: [{ file: final.node.at.file, start: final.node.at.start, end: final.node.at.end, message: `the ${expected} at the end of '${m.name}'` }],
@@ -173,7 +173,7 @@ export function checkFinalActivation(ctx: CheckContext, cfg: TrainConfig): void 
   } else if (!fromLogits && final?.act !== expected) {
     const span = loss.given.from_logits;
     report(ctx.sink, span ?? loss.at, 'NN413', 'probabilitiesWithoutSoftmax', { loss: spec.name, act: expected }, {
-      fixes: span ? fix('Remove from_logits: false (the model gives logits)', [removeArgument(ctx.program, span)], true) : [],
+      fixes: span ? fix('fixRemoveFromLogits', {}, [removeArgument(ctx.program, span)], true) : [],
     });
   }
 }
@@ -203,14 +203,14 @@ export function checkMonitors(ctx: CheckContext, cfg: TrainConfig): void {
     if (monitor.startsWith('val_') && base.includes(bare)) {
       const last = cfg.decl.entries[cfg.decl.entries.length - 1];
       report(ctx.sink, at, 'NN410', 'monitorNotAvailable', { monitor, why: 'there is no validation data; add validation: 0.1' }, {
-        fixes: last ? fix('Add validation: 0.1', [insertLineAfter(ctx.program, loc(cfg.file, last), 'validation: 0.1')], true) : [],
+        fixes: last ? fix('fixAdd', { text: 'validation: 0.1' }, [insertLineAfter(ctx.program, loc(cfg.file, last), 'validation: 0.1')], true) : [],
       });
     } else if (METRICS.some((m) => m.name === bare)) {
       report(ctx.sink, at, 'NN410', 'monitorNotAvailable', { monitor, why: `'${bare}' is not in metrics` });
     } else {
       const s = suggest(monitor, [...base, ...base.map((b) => `val_${b}`)]);
       report(ctx.sink, at, 'NN207', 'unknownValue', { what: 'monitor', value: monitor, suggestion: s, options: available }, {
-        fixes: s && ctx.program.text(at.file).slice(at.start, at.end) === monitor ? fix(`Change to '${s}'`, [replaceAt(at, s)], true) : [],
+        fixes: s && ctx.program.text(at.file).slice(at.start, at.end) === monitor ? fix('fixChangeTo', { text: s }, [replaceAt(at, s)], true) : [],
       });
     }
   }
@@ -225,7 +225,7 @@ export function checkLearningRate(ctx: CheckContext, cfg: TrainConfig): void {
   const def = spec.params.find((p) => p.name === 'lr')!.default as number;
   const at = valueAt(opt, 'lr') ?? opt.at;
   report(ctx.sink, at, 'NN411', 'suspiciousLr', { optimizer: spec.name, lr: opt.args.lr, typical: spec.typicalLr }, {
-    fixes: fix(`Use lr ${def}`, [replaceNumber(ctx.program, valueAt(opt, 'lr'), def)]),
+    fixes: fix('fixUse', { text: `lr ${def}` }, [replaceNumber(ctx.program, valueAt(opt, 'lr'), def)]),
   });
 }
 

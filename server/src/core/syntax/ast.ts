@@ -11,7 +11,7 @@ export interface SyntaxError {
   code: Code;
   msg: Message;
   /** an edit that repairs it, when obvious */
-  fix?: { title: string; start: number; end: number; newText: string };
+  fix?: { msg: Message; start: number; end: number; newText: string };
 }
 
 export interface Node {

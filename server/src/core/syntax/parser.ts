@@ -399,7 +399,7 @@ class Parser {
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
     this.next();
     this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
-    this.errors[this.errors.length - 1].fix = { title: 'Insert ()', start: t.end, end: t.end, newText: '()' };
+    this.errors[this.errors.length - 1].fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
     const call: A.CallExpr = {
       kind: 'Call',
       callee: this.ident(t),
