@@ -36,6 +36,10 @@ export function compare(graph: ModelGraph): string[] {
       if (JSON.stringify(shape) !== JSON.stringify(n.shape)) out.push(`${n.name}: inferred ${JSON.stringify(n.shape)}, tfjs ${JSON.stringify(shape)}`);
       if (trainable !== n.trainable) out.push(`${n.name}: inferred ${n.trainable} trainable, tfjs ${trainable}`);
       if (nonTrainable !== n.nonTrainable) out.push(`${n.name}: inferred ${n.nonTrainable} non-trainable, tfjs ${nonTrainable}`);
+      // the weight tensors themselves: the same shapes, trainable or not
+      const ours = (n.weights ?? []).map((w) => `${w.trainable ? 't' : 'n'}[${w.shape.join(',')}]`).sort();
+      const theirs = [...layer.trainableWeights.map((w) => `t[${w.shape.join(',')}]`), ...layer.nonTrainableWeights.map((w) => `n[${w.shape.join(',')}]`)].sort();
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) out.push(`${n.name}: inferred weights ${ours.join(' ')}, tfjs ${theirs.join(' ')}`);
     }
     const total = (graph.totals.trainable ?? NaN) + (graph.totals.nonTrainable ?? NaN);
     if (compiled.model.countParams() !== total) out.push(`model: inferred ${total} parameters, tfjs ${compiled.model.countParams()}`);

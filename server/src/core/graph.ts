@@ -10,7 +10,7 @@
 // this call causes are reported at the call site, "in block 'x': ...", pointing into the block.
 
 import type * as A from './syntax/ast';
-import type { LayerSpec, Args, LayerCtx } from './catalog/types';
+import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
@@ -32,6 +32,8 @@ export class LayerNode {
     readonly args: Args,
     readonly inputs: number[],
     readonly shape: Shape | null,
+    /** the weight tensors; null when not known */
+    readonly weights: Weight[] | null,
     readonly trainable: number | null,
     readonly nonTrainable: number | null,
     readonly macs: number | null,
@@ -97,6 +99,19 @@ export interface ExpandContext {
 export interface GenericResult {
   keys: ReadonlySet<string>;
   hasErrors: boolean;
+}
+
+/** Parameters in the trainable (or non-trainable) weights; null when a size is not known. */
+function paramCount(weights: Weight[] | null, trainable: boolean): number | null {
+  if (weights === null) return null;
+  let n = 0;
+  for (const w of weights) {
+    if (w.trainable !== trainable) continue;
+    const size = product(w.shape);
+    if (size === null) return null;
+    n += size;
+  }
+  return n;
 }
 
 export function diagnosticKey(d: { file: string; start: number; end: number; code: string }): string {
@@ -212,8 +227,7 @@ export class ModelBuilder {
         args: {},
         inputs: [],
         shape: inputShape,
-        trainable: 0,
-        nonTrainable: 0,
+        weights: [],
         macs: 0,
         syntax: first.keyword,
         statement: first,
@@ -277,8 +291,7 @@ export class ModelBuilder {
     args: Args;
     inputs: number[];
     shape: Shape | null;
-    trainable: number | null;
-    nonTrainable: number | null;
+    weights: Weight[] | null;
     macs: number | null;
     syntax: A.Node;
     statement: A.Node;
@@ -289,7 +302,24 @@ export class ModelBuilder {
     const id = this.nodes.length;
     const name = count === 0 ? n.kind : `${n.kind}_${count}`;
     this.nodes.push(
-      new LayerNode(id, name, n.kind, n.spec, n.args, n.inputs, n.shape, n.trainable, n.nonTrainable, n.macs, n.scope.env.file, n.syntax, n.statement, n.scope.sites, n.scope.blocks),
+      new LayerNode(
+        id,
+        name,
+        n.kind,
+        n.spec,
+        n.args,
+        n.inputs,
+        n.shape,
+        n.weights,
+        paramCount(n.weights, true),
+        paramCount(n.weights, false),
+        n.macs,
+        n.scope.env.file,
+        n.syntax,
+        n.statement,
+        n.scope.sites,
+        n.scope.blocks,
+      ),
     );
     return id;
   }
@@ -369,8 +399,7 @@ export class ModelBuilder {
       args: {},
       inputs: ins.map((i) => i.id).filter((i): i is number => i !== undefined),
       shape,
-      trainable: 0,
-      nonTrainable: 0,
+      weights: [],
       macs: kind === 'add' && shape ? product(shape) : 0,
       syntax: keyword,
       statement: stmt,
@@ -419,8 +448,7 @@ export class ModelBuilder {
       args: bound.args,
       inputs: cur.id === undefined ? [] : [cur.id],
       shape: r.shape,
-      trainable: r.trainable,
-      nonTrainable: r.nonTrainable,
+      weights: r.weights,
       macs: r.macs,
       // a layer statement is just its call
       syntax: call,

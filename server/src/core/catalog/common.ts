@@ -1,6 +1,6 @@
 // Parameters and helpers shared by several layers.
 
-import type { ParamSpec, LayerInference, LayerCtx } from './types';
+import type { ParamSpec, LayerInference, LayerCtx, Weight } from './types';
 import type { Shape } from '../shape';
 
 /** Activation names accepted by `activation:` arguments, mapped to their tfjs names. */
@@ -57,11 +57,21 @@ export const regularizerParams: ParamSpec[] = [
 ];
 
 export function unknownOutput(): LayerInference {
-  return { shape: null, trainable: null, nonTrainable: null, macs: null };
+  return { shape: null, weights: null, macs: null };
 }
 
 export function passThrough(input: Shape | null, macs: number | null = 0): LayerInference {
-  return { shape: input, trainable: 0, nonTrainable: 0, macs };
+  return { shape: input, weights: [], macs };
+}
+
+/** A weight tensor (trainable unless said otherwise). */
+export function weight(name: string, shape: (number | null)[], trainable = true): Weight {
+  return { name, shape, trainable };
+}
+
+/** A kernel and, when the layer uses one, a bias. */
+export function kernelAndBias(kernel: (number | null)[], units: number | null, useBias: boolean): Weight[] {
+  return useBias ? [weight('kernel', kernel), weight('bias', [units])] : [weight('kernel', kernel)];
 }
 
 export function rankName(rank: number): string {

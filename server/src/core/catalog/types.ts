@@ -88,10 +88,18 @@ export type Written = Readonly<Record<string, unknown>>;
 
 // ---- layers ----
 
+/** One weight tensor of a layer: what the parameter counts are made of. */
+export interface Weight {
+  name: string;
+  /** null where a dimension is not known */
+  shape: (number | null)[];
+  trainable: boolean;
+}
+
 export interface LayerInference {
   shape: Shape | null;
-  trainable: number | null;
-  nonTrainable: number | null;
+  /** the layer's weights in tfjs order; null when not even their number is known */
+  weights: Weight[] | null;
   /** multiply-accumulates per sample */
   macs: number | null;
 }

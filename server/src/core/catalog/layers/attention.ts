@@ -1,7 +1,8 @@
 // self_attention, transformer_encoder (custom tfjs layers in the runtime)
 
 import type { LayerSpec, LayerCtx, ParamSpec } from '../types';
-import { requireRank, asNum } from '../common';
+import { requireRank, asNum, weight } from '../common';
+import type { Weight } from '../types';
 import { mulOrNull, addOrNull, type Shape } from '../../shape';
 
 const seqAdvice = (g: number) =>
@@ -29,10 +30,11 @@ function attentionDims(ctx: LayerCtx, name: string): AttentionDims | undefined {
   return { steps, dim, heads, keyDim };
 }
 
-/** Query, key and value projections [dim -> heads·key_dim] with biases, and the output projection back to dim. */
-export function attentionParams(d: AttentionDims): number | null {
+/** Query, key and value projections [dim -> heads·key_dim] with biases, and the output projection back to dim (the runtime's order). */
+function attentionWeights(d: AttentionDims): Weight[] {
   const hk = mulOrNull(d.heads, d.keyDim);
-  return addOrNull(mulOrNull(3, addOrNull(mulOrNull(d.dim, hk), hk)), mulOrNull(hk, d.dim), d.dim);
+  const proj = (name: string, din: number | null, dout: number | null) => [weight(`${name}_kernel`, [din, dout]), weight(`${name}_bias`, [dout])];
+  return [...proj('query', d.dim, hk), ...proj('key', d.dim, hk), ...proj('value', d.dim, hk), ...proj('output', hk, d.dim)];
 }
 
 function attentionMacs(d: AttentionDims): number | null {
@@ -72,8 +74,8 @@ export const selfAttention: LayerSpec = {
   },
   infer(ctx) {
     const d = attentionDims(ctx, 'self_attention');
-    if (!d) return { shape: null, trainable: null, nonTrainable: 0, macs: null };
-    return { shape: [d.steps, d.dim], trainable: attentionParams(d), nonTrainable: 0, macs: attentionMacs(d) };
+    if (!d) return { shape: null, weights: null, macs: null };
+    return { shape: [d.steps, d.dim], weights: attentionWeights(d), macs: attentionMacs(d) };
   },
 };
 
@@ -97,14 +99,20 @@ export const transformerEncoder: LayerSpec = {
   },
   infer(ctx) {
     const d = attentionDims(ctx, 'transformer_encoder');
-    if (!d) return { shape: null, trainable: null, nonTrainable: 0, macs: null };
+    if (!d) return { shape: null, weights: null, macs: null };
     const ff = asNum(ctx.args.ff);
-    const norms = mulOrNull(4, d.dim);
-    const ffn = addOrNull(mulOrNull(d.dim, ff), ff, mulOrNull(ff, d.dim), d.dim);
+    const norm = (name: string) => [weight(`${name}_gamma`, [d.dim]), weight(`${name}_beta`, [d.dim])];
     return {
       shape: [d.steps, d.dim],
-      trainable: addOrNull(attentionParams(d), norms, ffn),
-      nonTrainable: 0,
+      weights: [
+        ...attentionWeights(d),
+        ...norm('norm1'),
+        weight('ff1_kernel', [d.dim, ff]),
+        weight('ff1_bias', [ff]),
+        weight('ff2_kernel', [ff, d.dim]),
+        weight('ff2_bias', [d.dim]),
+        ...norm('norm2'),
+      ],
       macs: addOrNull(attentionMacs(d), mulOrNull(2, d.steps, d.dim, ff)),
     };
   },

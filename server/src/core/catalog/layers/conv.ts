@@ -1,7 +1,7 @@
 // conv1d, conv2d
 
 import type { LayerSpec, LayerCtx, LayerInference, ParamSpec } from '../types';
-import { activationParam, useBiasParam, regularizerParams, requireRank, unknownDims, asNum } from '../common';
+import { activationParam, useBiasParam, regularizerParams, requireRank, unknownDims, asNum, kernelAndBias } from '../common';
 import { windowOutput, type Shape, product, mulOrNull } from '../../shape';
 
 function convParams(dims: 1 | 2): ParamSpec[] {
@@ -48,7 +48,9 @@ function convInfer(ctx: LayerCtx, dims: 1 | 2): LayerInference {
           ? 'reshape it to [steps, 1] first'
           : undefined,
   );
-  if (!ok) return { shape: [...unknownDims(dims), filters], trainable: null, nonTrainable: 0, macs: null };
+  const useBias = ctx.args.use_bias !== false;
+  const kernelDims = (ctx.args.kernel as number[] | undefined) ?? unknownDims(dims);
+  if (!ok) return { shape: [...unknownDims(dims), filters], weights: kernelAndBias([...kernelDims, null, filters], filters, useBias), macs: null };
   const input: Shape = ctx.input ?? unknownDims(dims + 1);
   const kernel = ctx.args.kernel as number[] | undefined;
   const stride = ctx.args.stride as number[] | undefined;
@@ -87,12 +89,9 @@ function convInfer(ctx: LayerCtx, dims: 1 | 2): LayerInference {
   }
   const cin = input[dims];
   const k = kernel ? kernel.reduce((a, b) => a * b, 1) : null;
-  const bias = ctx.args.use_bias === false ? 0 : 1;
-  const weights = mulOrNull(k, cin, filters);
   return {
     shape: [...out, filters],
-    trainable: weights === null || filters === null ? null : weights + bias * filters,
-    nonTrainable: 0,
+    weights: kernelAndBias([...kernelDims, cin, filters], filters, useBias),
     macs: mulOrNull(product(out), filters, k, cin),
   };
 }

@@ -1,7 +1,7 @@
 // dense, flatten, reshape, dropout, poly_features
 
 import type { LayerSpec } from '../types';
-import { activationParam, useBiasParam, regularizerParams, passThrough, unknownOutput, asNum } from '../common';
+import { activationParam, useBiasParam, regularizerParams, passThrough, unknownOutput, asNum, kernelAndBias } from '../common';
 import { product, mulOrNull, type Shape, last } from '../../shape';
 
 export const dense: LayerSpec = {
@@ -23,14 +23,13 @@ export const dense: LayerSpec = {
   },
   infer({ input, args }) {
     const units = asNum(args.units);
-    if (input === null) return { shape: null, trainable: null, nonTrainable: 0, macs: null };
+    const useBias = args.use_bias !== false;
+    if (input === null) return { shape: null, weights: kernelAndBias([null, units], units, useBias), macs: null };
     const inFeatures = last(input);
-    const bias = args.use_bias === false ? 0 : 1;
     const positions = product(input.slice(0, -1));
     return {
       shape: [...input.slice(0, -1), units],
-      trainable: inFeatures === null || units === null ? null : inFeatures * units + bias * units,
-      nonTrainable: 0,
+      weights: kernelAndBias([inFeatures, units], units, useBias),
       macs: mulOrNull(positions, inFeatures, units),
     };
   },
@@ -49,9 +48,9 @@ export const flatten: LayerSpec = {
   },
   infer(ctx) {
     const input = ctx.input;
-    if (input === null) return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+    if (input === null) return passThrough([null]);
     if (input.length === 1) ctx.report('NN310', 'noOpLayer', { layer: 'flatten()', reason: 'its input is already flat' });
-    return { shape: [product(input)], trainable: 0, nonTrainable: 0, macs: 0 };
+    return passThrough([product(input)]);
   },
 };
 
@@ -80,7 +79,7 @@ export const reshape: LayerSpec = {
     const minusOnes = target.filter((d) => d === -1).length;
     if (minusOnes > 1) {
       ctx.report('NN309', 'reshapeTwoUnknown', {}, 'shape');
-      return { shape: target.map((d) => (d === -1 ? null : d)), trainable: 0, nonTrainable: 0, macs: 0 };
+      return passThrough(target.map((d) => (d === -1 ? null : d)));
     }
     const count = ctx.input === null ? null : product(ctx.input);
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
@@ -96,7 +95,7 @@ export const reshape: LayerSpec = {
         ctx.report('NN306', 'reshapeMismatch', { from: ctx.input, to: target, fromCount: count, toCount: known }, 'shape');
       }
     }
-    return { shape: out, trainable: 0, nonTrainable: 0, macs: 0 };
+    return passThrough(out);
   },
 };
 
@@ -142,11 +141,11 @@ export const polyFeatures: LayerSpec = {
   infer(ctx) {
     const degree = asNum(ctx.args.degree);
     const input = ctx.input;
-    if (input === null) return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+    if (input === null) return passThrough([null]);
     if (input.length !== 1) {
       ctx.report('NN303', 'wrongRank', { layer: 'poly_features', expected: 'a flat [features]', got: input, advice: 'add flatten() before it' });
-      return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+      return passThrough([null]);
     }
-    return { shape: [mulOrNull(input[0], degree)], trainable: 0, nonTrainable: 0, macs: 0 };
+    return passThrough([mulOrNull(input[0], degree)]);
   },
 };

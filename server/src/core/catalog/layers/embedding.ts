@@ -1,8 +1,7 @@
 // embedding, positional_embedding
 
 import type { LayerSpec } from '../types';
-import { requireRank, asNum } from '../common';
-import { mulOrNull } from '../../shape';
+import { requireRank, asNum, weight } from '../common';
 
 export const embedding: LayerSpec = {
   name: 'embedding',
@@ -23,12 +22,7 @@ export const embedding: LayerSpec = {
     const dim = asNum(ctx.args.dim);
     if (ctx.atModelInput === false) ctx.report('NN311', 'embeddingNeedsTokens', {});
     const input = ctx.input;
-    return {
-      shape: input === null ? null : [...input, dim],
-      trainable: mulOrNull(vocab, dim),
-      nonTrainable: 0,
-      macs: 0,
-    };
+    return { shape: input === null ? null : [...input, dim], weights: [weight('embeddings', [vocab, dim])], macs: 0 };
   },
 };
 
@@ -52,11 +46,10 @@ export const positionalEmbedding: LayerSpec = {
     equivalent: 'keras_hub PositionEmbedding / SinePositionEncoding',
   },
   infer(ctx) {
-    if (!requireRank(ctx, 'positional_embedding', [2], (g) => (g === 1 ? 'put it after embedding(), which gives [steps, dim]' : undefined)))
-      return { shape: null, trainable: null, nonTrainable: 0, macs: 0 };
-    const input = ctx.input;
-    if (input === null) return { shape: null, trainable: null, nonTrainable: 0, macs: 0 };
-    const learned = ctx.args.kind === 'learned';
-    return { shape: input, trainable: ctx.args.kind === undefined ? null : learned ? mulOrNull(input[0], input[1]) : 0, nonTrainable: 0, macs: 0 };
+    const ok = requireRank(ctx, 'positional_embedding', [2], (g) => (g === 1 ? 'put it after embedding(), which gives [steps, dim]' : undefined));
+    const input = ok ? ctx.input : null;
+    const kind = ctx.args.kind;
+    const table = input === null ? [null, null] : [input[0], input[1]];
+    return { shape: input, weights: kind === undefined ? null : kind === 'learned' ? [weight('positions', table)] : [], macs: 0 };
   },
 };

@@ -1,7 +1,8 @@
 // batch_norm, layer_norm
 
 import type { LayerSpec } from '../types';
-import { last, mulOrNull } from '../../shape';
+import { last } from '../../shape';
+import { weight } from '../common';
 
 export const batchNorm: LayerSpec = {
   name: 'batch_norm',
@@ -19,9 +20,12 @@ export const batchNorm: LayerSpec = {
     equivalent: 'Keras BatchNormalization, PyTorch nn.BatchNorm1d/2d',
   },
   infer({ input }) {
-    if (input === null) return { shape: null, trainable: null, nonTrainable: null, macs: null };
-    const c = last(input);
-    return { shape: input, trainable: mulOrNull(2, c), nonTrainable: mulOrNull(2, c), macs: 0 };
+    const c = input === null ? null : last(input);
+    return {
+      shape: input,
+      weights: [weight('gamma', [c]), weight('beta', [c]), weight('moving_mean', [c], false), weight('moving_variance', [c], false)],
+      macs: 0,
+    };
   },
 };
 
@@ -37,7 +41,7 @@ export const layerNorm: LayerSpec = {
     equivalent: 'Keras LayerNormalization, PyTorch nn.LayerNorm',
   },
   infer({ input }) {
-    if (input === null) return { shape: null, trainable: null, nonTrainable: 0, macs: null };
-    return { shape: input, trainable: mulOrNull(2, last(input)), nonTrainable: 0, macs: 0 };
+    const c = input === null ? null : last(input);
+    return { shape: input, weights: [weight('gamma', [c]), weight('beta', [c])], macs: 0 };
   },
 };

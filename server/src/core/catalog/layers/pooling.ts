@@ -1,21 +1,21 @@
 // max_pool, avg_pool (1-D or 2-D by input rank), global_avg_pool, global_max_pool, upsampling
 
 import type { LayerSpec, LayerCtx, LayerInference } from '../types';
-import { requireRank, unknownDims } from '../common';
+import { requireRank, unknownDims, passThrough } from '../common';
 import { windowOutput, type Shape, mulOrNull } from '../../shape';
 
 const poolRankAdvice = (got: number) =>
   got === 1 ? 'pooling needs a sequence or an image; a flat vector has no axis to pool over' : undefined;
 
 function poolInfer(ctx: LayerCtx, layer: string): LayerInference {
-  if (!requireRank(ctx, layer, [2, 3], poolRankAdvice)) return { shape: null, trainable: 0, nonTrainable: 0, macs: 0 };
+  if (!requireRank(ctx, layer, [2, 3], poolRankAdvice)) return passThrough(null);
   const input = ctx.input;
-  if (input === null) return { shape: null, trainable: 0, nonTrainable: 0, macs: 0 };
+  if (input === null) return passThrough(null);
   const dims = input.length - 1;
   const size = ctx.args.size as number[] | undefined;
   const stride = (ctx.args.stride as number[] | undefined) ?? size;
   const padding = ctx.args.padding as string | undefined;
-  if (!size || !stride || padding === undefined) return { shape: [...unknownDims(dims), input[dims]], trainable: 0, nonTrainable: 0, macs: 0 };
+  if (!size || !stride || padding === undefined) return passThrough([...unknownDims(dims), input[dims]]);
   if (dims === 1 && (size[0] !== size[1] || stride[0] !== stride[1])) {
     ctx.report('NN205', 'wrongType', { what: `${layer} on a sequence`, expected: 'one window size, not a [height, width] pair', got: `[${size.join(', ')}]` }, ctx.given.stride !== undefined && stride[0] !== stride[1] ? 'stride' : 'size');
   }
@@ -41,7 +41,7 @@ function poolInfer(ctx: LayerCtx, layer: string): LayerInference {
       'size',
     );
   }
-  return { shape: [...out, input[dims]], trainable: 0, nonTrainable: 0, macs: 0 };
+  return passThrough([...out, input[dims]]);
 }
 
 function pool(name: 'max_pool' | 'avg_pool'): LayerSpec {
@@ -89,9 +89,9 @@ function globalPool(name: 'global_avg_pool' | 'global_max_pool'): LayerSpec {
       equivalent: max ? 'Keras GlobalMaxPooling1D/2D, PyTorch AdaptiveMaxPool(1)' : 'Keras GlobalAveragePooling1D/2D, PyTorch AdaptiveAvgPool(1)',
     },
     infer(ctx) {
-      if (!requireRank(ctx, name, [2, 3], poolRankAdvice)) return { shape: [null], trainable: 0, nonTrainable: 0, macs: 0 };
+      if (!requireRank(ctx, name, [2, 3], poolRankAdvice)) return passThrough([null]);
       const input = ctx.input;
-      return { shape: [input === null ? null : input[input.length - 1]], trainable: 0, nonTrainable: 0, macs: 0 };
+      return passThrough([input === null ? null : input[input.length - 1]]);
     },
   };
 }
@@ -112,16 +112,10 @@ export const upsampling: LayerSpec = {
     equivalent: 'Keras UpSampling2D, PyTorch nn.Upsample(mode="nearest")',
   },
   infer(ctx) {
-    if (!requireRank(ctx, 'upsampling', [3]))
-      return { shape: null, trainable: 0, nonTrainable: 0, macs: 0 };
+    if (!requireRank(ctx, 'upsampling', [3])) return passThrough(null);
     const input = ctx.input ?? unknownDims(3);
     const size = ctx.args.size as number[] | undefined;
-    return {
-      shape: [mulOrNull(input[0], size?.[0] ?? null), mulOrNull(input[1], size?.[1] ?? null), input[2]],
-      trainable: 0,
-      nonTrainable: 0,
-      macs: 0,
-    };
+    return passThrough([mulOrNull(input[0], size?.[0] ?? null), mulOrNull(input[1], size?.[1] ?? null), input[2]]);
   },
 };
 

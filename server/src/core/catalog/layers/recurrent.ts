@@ -1,7 +1,8 @@
 // simple_rnn, lstm, gru, bidirectional
 
 import type { LayerSpec, LayerCtx, LayerInference, BoundFn } from '../types';
-import { requireRank, asNum, ACTIVATION_FUNCTIONS } from '../common';
+import { requireRank, asNum, ACTIVATION_FUNCTIONS, weight } from '../common';
+import type { Weight } from '../types';
 import { mulOrNull, addOrNull } from '../../shape';
 
 const seqAdvice = (got: number) =>
@@ -14,19 +15,22 @@ const seqAdvice = (got: number) =>
 /** Gates per cell: the weight blocks of each kind of recurrent layer. */
 export const GATES: Record<string, number> = { simple_rnn: 1, lstm: 4, gru: 3 };
 
+/** tfjs-layers: kernel [F, g·u], recurrent kernel [u, g·u], one bias [g·u] (GRU without reset_after). */
+function rnnWeights(gates: number, features: number | null, units: number | null): Weight[] {
+  const gu = mulOrNull(gates, units);
+  return [weight('kernel', [features, gu]), weight('recurrent_kernel', [units, gu]), weight('bias', [gu])];
+}
+
 export function rnnInfer(ctx: LayerCtx, name: string): LayerInference {
   const units = asNum(ctx.args.units);
   const seq = ctx.args.return_sequences === true;
-  if (!requireRank(ctx, name, [2], seqAdvice)) return { shape: seq ? [null, units] : [units], trainable: null, nonTrainable: 0, macs: null };
+  const gates = GATES[name];
+  if (!requireRank(ctx, name, [2], seqAdvice)) return { shape: seq ? [null, units] : [units], weights: rnnWeights(gates, null, units), macs: null };
   const steps = ctx.input === null ? null : ctx.input[0];
   const features = ctx.input === null ? null : ctx.input[1];
-  const gates = GATES[name];
-  // tfjs-layers: kernel [F, g·u], recurrent kernel [u, g·u], one bias [g·u] (GRU without reset_after)
-  const perGate = units === null ? null : addOrNull(features, units, 1);
   return {
     shape: seq ? [steps, units] : [units],
-    trainable: mulOrNull(gates, units, perGate),
-    nonTrainable: 0,
+    weights: rnnWeights(gates, features, units),
     macs: mulOrNull(steps, gates, units, units === null ? null : addOrNull(features, units)),
   };
 }
@@ -111,11 +115,12 @@ export const bidirectional: LayerSpec = {
     const inner = ctx.args.layer as BoundFn | undefined;
     if (!inner) {
       requireRank(ctx, 'bidirectional', [2], seqAdvice);
-      return { shape: null, trainable: null, nonTrainable: 0, macs: null };
+      return { shape: null, weights: null, macs: null };
     }
     const r = rnnInfer({ ...ctx, args: inner.args, given: inner.given }, inner.spec.name);
-    const concat = ctx.args.merge === 'concat';
-    const shape = r.shape === null ? null : r.shape.map((d, i, a) => (i === a.length - 1 && concat ? mulOrNull(d, 2) : d));
-    return { shape, trainable: mulOrNull(r.trainable, 2), nonTrainable: 0, macs: mulOrNull(r.macs, 2) };
+    const merge = ctx.args.merge;
+    const shape = r.shape === null ? null : r.shape.map((d, i, a) => (i < a.length - 1 ? d : merge === undefined ? null : merge === 'concat' ? mulOrNull(d, 2) : d));
+    const both = r.weights && [...r.weights.map((w) => ({ ...w, name: `forward_${w.name}` })), ...r.weights.map((w) => ({ ...w, name: `backward_${w.name}` }))];
+    return { shape, weights: both, macs: mulOrNull(r.macs, 2) };
   },
 };
