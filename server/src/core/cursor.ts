@@ -1,0 +1,150 @@
+// What the language expects at a place in the text: which function a call is, which parameter
+// an argument binds to, which type a value should have. Editor features (hover, completion,
+// signature help) ask here, so they agree with the checker.
+
+import type * as A from './syntax/ast';
+import type { AnyNode } from './syntax/walk';
+import type { FnSpec, ParamSpec, PType } from './catalog/types';
+import { findSpec } from './catalog';
+import { LAYER_BY_NAME } from './catalog/layers';
+import { TRAIN_SETTINGS } from './catalog/settings';
+import type { Program } from './program';
+
+/** What a call refers to: a catalogue function, a user block, or nothing known. */
+export type Callee =
+  | { kind: 'spec'; spec: FnSpec }
+  | { kind: 'block'; decl: A.BlockDecl; file: string }
+  | { kind: 'unknown' };
+
+export interface Expected {
+  type: PType;
+  /** the parameter (or train setting) the value is for */
+  param?: ParamSpec;
+  /** the function the parameter belongs to; undefined for train settings */
+  owner?: FnSpec;
+}
+
+const SETTINGS: ReadonlyMap<string, ParamSpec> = new Map(TRAIN_SETTINGS.map((p) => [p.name, p]));
+
+export function trainSetting(name: string): ParamSpec | undefined {
+  return SETTINGS.get(name);
+}
+
+/** The parameter an argument of a call binds to: by name, or by position among the positional ones. */
+export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpec | undefined {
+  if (arg.name) return spec.params.find((p) => p.name === arg.name!.text);
+  const positional = spec.params.filter((p) => !p.namedOnly);
+  let i = 0;
+  for (const a of call.args) {
+    if (a === arg) return positional[i];
+    if (!a.name) i++;
+  }
+  return undefined;
+}
+
+/** The index of the parameter a new argument at `offset` would fill (for signature help). */
+export function activeParam(spec: FnSpec, call: A.CallExpr, offset: number): number | undefined {
+  const written = call.args.find((a) => a.start <= offset && offset <= a.end);
+  if (written) {
+    const p = paramOfArg(spec, call, written);
+    return p ? spec.params.indexOf(p) : undefined;
+  }
+  // after the last argument before the cursor: the next positional slot, if no name was used
+  const before = call.args.filter((a) => a.end <= offset);
+  if (before.some((a) => a.name)) return undefined;
+  const positional = spec.params.filter((p) => !p.namedOnly);
+  const p = positional[before.length];
+  return p ? spec.params.indexOf(p) : undefined;
+}
+
+/** The function a call at `path[i]` is, from where it is written. */
+export function calleeOf(path: AnyNode[], i: number, program: Program, file: string): Callee {
+  const call = path[i] as A.CallExpr;
+  const name = call.callee.text;
+  const parent = path[i - 1];
+  if (parent?.kind === 'Layer') {
+    const spec = LAYER_BY_NAME.get(name);
+    if (spec) return { kind: 'spec', spec };
+    const sym = program.lookup(file, name);
+    if (sym && sym.decl.kind === 'Block') return { kind: 'block', decl: sym.decl, file: sym.file };
+    return { kind: 'unknown' };
+  }
+  if (parent?.kind === 'CallEntry') {
+    const spec = findSpec('callback', name);
+    return spec ? { kind: 'spec', spec } : { kind: 'unknown' };
+  }
+  const e = expectedAt(path, i, program, file);
+  const spec = e && specForType(e.type, name);
+  return spec ? { kind: 'spec', spec } : { kind: 'unknown' };
+}
+
+/** The function named `name` among those a type accepts. */
+export function specForType(t: PType, name: string): FnSpec | undefined {
+  switch (t.t) {
+    case 'fn': {
+      const s = findSpec(t.category, name);
+      return s && (!t.accepts || t.accepts(s)) ? s : undefined;
+    }
+    case 'list':
+      return specForType(t.of, name);
+    case 'oneOf':
+      for (const o of t.options) {
+        const s = specForType(o, name);
+        if (s) return s;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The type expected of the expression at `path[i]`, from its context. */
+export function expectedAt(path: AnyNode[], i: number, program: Program, file: string): Expected | undefined {
+  const parent = path[i - 1];
+  if (!parent) return undefined;
+  switch (parent.kind) {
+    case 'Arg': {
+      const call = path[i - 2] as A.CallExpr;
+      const callee = calleeOf(path, i - 2, program, file);
+      if (callee.kind !== 'spec') return undefined;
+      const param = paramOfArg(callee.spec, call, parent);
+      return param && { type: param.type, param, owner: callee.spec };
+    }
+    case 'Setting': {
+      if (path[i] !== parent.value) return undefined;
+      const param = SETTINGS.get(parent.key.text);
+      return param && { type: param.type, param };
+    }
+    case 'List': {
+      const outer = expectedAt(path, i - 1, program, file);
+      if (!outer) return undefined;
+      const t = outer.type.t === 'oneOf' ? outer.type.options.find((o) => o.t === 'list' || o.t === 'floats' || o.t === 'shape' || o.t === 'ints') : outer.type;
+      if (!t) return undefined;
+      if (t.t === 'list') return { ...outer, type: t.of };
+      if (t.t === 'floats') return { ...outer, type: { t: 'float' } };
+      if (t.t === 'ints' || t.t === 'shape') return { ...outer, type: { t: 'int' } };
+      return undefined;
+    }
+    case 'Dataset':
+      return path[i] === parent.value ? { type: { t: 'fn', category: 'dataset', what: 'dataset' } } : undefined;
+    case 'Input':
+      return { type: { t: 'shape', allowMinusOne: false } };
+    case 'Repeat':
+      return path[i] === parent.count ? { type: { t: 'int', min: 1 } } : undefined;
+    case 'Paren':
+    case 'Unary':
+    case 'Binary':
+      return { type: { t: 'float' } };
+    default:
+      return undefined;
+  }
+}
+
+/** Inside which call's parentheses is `offset`? The innermost, with its index in the path. */
+export function enclosingCall(path: AnyNode[], offset: number): number | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const n = path[i];
+    if (n.kind === 'Call' && offset >= n.argsStart && offset <= (n.closed ? n.argsEnd : n.end)) return i;
+  }
+  return undefined;
+}

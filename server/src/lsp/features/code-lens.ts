@@ -1,0 +1,32 @@
+// Code lenses: "Train" and "Summary" above each train block, and the parameter count with
+// "Summary" above each model. The client implements the commands.
+
+import type * as lsp from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import { toRange } from '../convert';
+import { formatNumber } from '../../core/messages';
+import { ui } from '../strings';
+
+export const COMMANDS = { train: 'nn.train', summary: 'nn.showSummary' } as const;
+
+export function codeLenses(ctx: ServerContext, params: lsp.CodeLensParams): lsp.CodeLens[] {
+  const place = ctx.place(params.textDocument.uri);
+  if (!place) return [];
+  const { snap, path, source } = place;
+  const r = snap.file(path);
+  const L = ctx.locale;
+  const out: lsp.CodeLens[] = [];
+  const uri = params.textDocument.uri;
+  for (const t of r.trains) {
+    const range = toRange(source.lines, t.decl.start, t.decl.keyword.end);
+    out.push({ range, command: { title: ui(L, 'lensTrain'), command: COMMANDS.train, arguments: [uri, t.name] } });
+    if (t.model) out.push({ range, command: { title: ui(L, 'lensSummary'), command: COMMANDS.summary, arguments: [uri, t.model.name, t.model.file] } });
+  }
+  for (const m of r.models) {
+    const range = toRange(source.lines, m.decl.start, m.decl.keyword.end);
+    const total = m.totals.trainable === null || m.totals.nonTrainable === null ? null : m.totals.trainable + m.totals.nonTrainable;
+    const title = total === null ? ui(L, 'lensSummary') : `${ui(L, 'lensSummary')} · ${formatNumber(total)} ${ui(L, 'lensParams')}`;
+    out.push({ range, command: { title, command: COMMANDS.summary, arguments: [uri, m.name, m.file] } });
+  }
+  return out;
+}

@@ -1,0 +1,377 @@
+// Completion, from where the cursor is: layers and blocks at a statement in a model or block,
+// settings in a train block, argument names inside a call, the allowed values after `name:`
+// (activations, paddings, losses, optimizers, declared models and datasets, monitors), list
+// elements, file paths inside strings, and snippets for whole declarations at the top level.
+
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import * as lsp from 'vscode-languageserver';
+import type { ServerContext, Place } from '../context';
+import type * as A from '../../core/syntax/ast';
+import { pathAt, type AnyNode } from '../../core/syntax/walk';
+import { calleeOf, enclosingCall, expectedAt, paramOfArg, trainSetting, type Callee } from '../../core/cursor';
+import type { FnSpec, ParamSpec, PType } from '../../core/catalog/types';
+import { LAYERS } from '../../core/catalog/layers';
+import { specsOf } from '../../core/catalog';
+import { TRAIN_SETTINGS, TRAIN_CALLS } from '../../core/catalog/settings';
+import { findSpec } from '../../core/catalog';
+import { METRICS } from '../../core/catalog/training';
+import { signature, typeText, valueText } from '../../core/catalog/describe';
+import { docOf, paramDocOf, settingDocOf, keywordDoc } from '../docs';
+import { Lexer, T } from '../../core/syntax/lexer';
+
+const K = lsp.CompletionItemKind;
+const isIdent = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+
+export function completion(ctx: ServerContext, params: lsp.CompletionParams): lsp.CompletionItem[] {
+  const place = ctx.place(params.textDocument.uri, params.position);
+  if (!place) return [];
+  const { source, offset } = place;
+  const text = source.text;
+  const str = stringAt(text, offset);
+  if (str) return pathItems(place, str);
+  let ws = offset;
+  while (ws > 0 && isIdent(text[ws - 1])) ws--;
+  let we = offset;
+  while (isIdent(text[we])) we++;
+  const range = { start: source.lines.position(ws), end: source.lines.position(we) };
+  let b = ws - 1;
+  while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  const before = b < 0 ? '\n' : text[b];
+  const nodes = pathAt(source.parsed, ws > 0 ? ws - 1 : 0).filter((n) => n.start <= offset);
+  const items = itemsFor(ctx, place, nodes, before, b, ws);
+  for (const it of items) if (!it.textEdit) it.textEdit = lsp.TextEdit.replace(range, it.insertText ?? it.label);
+  return items;
+}
+
+function itemsFor(ctx: ServerContext, place: Place, nodes: AnyNode[], before: string, b: number, ws: number): lsp.CompletionItem[] {
+  const { snap, path, source } = place;
+  const text = source.text;
+  const decl = nodes[0] as A.Decl | undefined;
+  const callIndex = enclosingCall(nodes, ws);
+  // a value after `name:`
+  if (before === ':') {
+    let k = b - 1;
+    while (k >= 0 && /\s/.test(text[k])) k--;
+    let ks = k;
+    while (ks > 0 && isIdent(text[ks - 1])) ks--;
+    const key = text.slice(ks, k + 1);
+    if (callIndex !== undefined) {
+      const callee = calleeOf(nodes, callIndex, snap.program, path);
+      const p = callee.kind === 'spec' ? callee.spec.params.find((x) => x.name === key) : undefined;
+      return p ? valueItems(ctx, place, p.type, callee.kind === 'spec' ? callee.spec : undefined) : [];
+    }
+    if (decl?.kind === 'Train') {
+      const p = trainSetting(key);
+      return p ? valueItems(ctx, place, p.type, undefined) : [];
+    }
+    return [];
+  }
+  // inside a list written as a value
+  const listIndex = lastIndexOf(nodes, 'List');
+  if ((before === '[' || before === ',') && listIndex !== undefined && (callIndex === undefined || listIndex > callIndex)) {
+    const e = expectedAt([...nodes.slice(0, listIndex + 1), { kind: 'Missing', start: ws, end: ws }], listIndex + 1, snap.program, path);
+    return e ? valueItems(ctx, place, e.type, e.owner) : [];
+  }
+  // an argument of a call: names not given yet, and values for the next positional parameter
+  if ((before === '(' || before === ',') && callIndex !== undefined) {
+    const call = nodes[callIndex] as A.CallExpr;
+    const callee = calleeOf(nodes, callIndex, snap.program, path);
+    return argumentItems(ctx, place, call, callee, ws);
+  }
+  // a statement, a setting or a declaration
+  const atStatement = before === '\n' || before === '{' || before === '}' || before === ';' || before === ')' || before === ']';
+  if (!atStatement) return [];
+  const bodyOwner = [...nodes].reverse().find((n) => n.kind === 'Body' || n.kind === 'Train' || n.kind === 'Parallel');
+  if (bodyOwner?.kind === 'Parallel') return [{ label: 'branch', kind: K.Keyword, insertText: 'branch { $0 }', insertTextFormat: lsp.InsertTextFormat.Snippet, documentation: md(keywordDoc('branch', ctx.locale)) }];
+  if (bodyOwner?.kind === 'Train' && ws > (bodyOwner as A.TrainDecl).lbrace) return settingItems(ctx, bodyOwner as A.TrainDecl);
+  if (bodyOwner?.kind === 'Body' && decl && (decl.kind === 'Model' || decl.kind === 'Block')) {
+    const first = decl.kind === 'Model' && decl.body.stmts.every((s) => s.start >= ws);
+    return statementItems(ctx, place, first);
+  }
+  if (!decl || ws >= decl.end || ws <= decl.keyword.start) return declarationItems(ctx, place);
+  return [];
+}
+
+function lastIndexOf(nodes: AnyNode[], kind: string): number | undefined {
+  for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i].kind === kind) return i;
+  return undefined;
+}
+
+function md(value: string): lsp.MarkupContent {
+  return { kind: 'markdown', value };
+}
+
+/** A call with its required arguments as snippet placeholders: `dense(${1:units})`. */
+function callSnippet(spec: FnSpec): string {
+  const req = spec.params.filter((p) => p.required && !p.namedOnly);
+  return `${spec.name}(${req.map((p, i) => `\${${i + 1}:${p.name}}`).join(', ')})`;
+}
+
+function specItem(ctx: ServerContext, spec: FnSpec, kind: lsp.CompletionItemKind, asCall: boolean): lsp.CompletionItem {
+  const doc = docOf(spec, ctx.locale);
+  const bare = !spec.params.some((p) => p.required);
+  return {
+    label: spec.name,
+    kind,
+    detail: signature(spec),
+    documentation: md([doc.summary, doc.formula ? `\`${doc.formula}\`` : '', doc.equivalent ? `*${doc.equivalent}*` : ''].filter(Boolean).join('\n\n')),
+    insertText: asCall || !bare ? callSnippet(spec) : spec.name,
+    insertTextFormat: asCall || !bare ? lsp.InsertTextFormat.Snippet : lsp.InsertTextFormat.PlainText,
+  };
+}
+
+function statementItems(ctx: ServerContext, place: Place, first: boolean): lsp.CompletionItem[] {
+  const L = ctx.locale;
+  const items: lsp.CompletionItem[] = LAYERS.map((l) => ({ ...specItem(ctx, l, K.Function, true), sortText: `1${l.name}` }));
+  for (const s of place.snap.program.visible(place.path)) {
+    if (s.decl.kind !== 'Block') continue;
+    const d = s.decl;
+    const req = d.params.filter((p) => !p.default);
+    items.push({
+      label: d.name!.text,
+      kind: K.Module,
+      detail: `block ${d.name!.text}(${d.params.map((p) => (p.default ? `${p.name.text} = …` : p.name.text)).join(', ')})`,
+      insertText: `${d.name!.text}(${req.map((p, i) => `\${${i + 1}:${p.name.text}}`).join(', ')})`,
+      insertTextFormat: lsp.InsertTextFormat.Snippet,
+      sortText: `0${d.name!.text}`,
+    });
+  }
+  const kw = (label: string, insertText: string) => ({ label, kind: K.Keyword, insertText, insertTextFormat: lsp.InsertTextFormat.Snippet, documentation: md(keywordDoc(label, L)), sortText: `2${label}` });
+  items.push(kw('residual', 'residual {\n\t$0\n}'), kw('parallel', 'parallel ${1|concat,add|} {\n\tbranch { $2 }\n\tbranch { $3 }\n}'), kw('repeat', 'repeat ${1:2} {\n\t$0\n}'));
+  if (first) items.unshift({ ...kw('input', 'input [${1:28, 28, 1}]'), sortText: '00input', preselect: true });
+  return items;
+}
+
+function settingItems(ctx: ServerContext, train: A.TrainDecl): lsp.CompletionItem[] {
+  const written = new Set(train.entries.map((e) => (e.kind === 'Setting' ? e.key.text : e.call.callee.text)));
+  const items: lsp.CompletionItem[] = TRAIN_SETTINGS.filter((p) => !written.has(p.name)).map((p) => ({
+    label: p.name,
+    kind: K.Property,
+    detail: typeText(p.type),
+    documentation: md(settingDocOf(p, ctx.locale)),
+    insertText: `${p.name}: $0`,
+    insertTextFormat: lsp.InsertTextFormat.Snippet,
+    sortText: `${p.required ? 0 : 1}${p.name}`,
+    command: { title: 'values', command: 'editor.action.triggerSuggest' },
+  }));
+  for (const name of TRAIN_CALLS) {
+    if (written.has(name)) continue;
+    const spec = findSpec('callback', name)!;
+    items.push({ ...specItem(ctx, spec, K.Event, true), insertText: name === 'early_stopping' ? 'early_stopping(monitor: ${1:val_loss}, patience: ${2:5})' : 'checkpoint(monitor: ${1:val_loss})', sortText: `2${name}` });
+  }
+  return items;
+}
+
+function argumentItems(ctx: ServerContext, place: Place, call: A.CallExpr, callee: Callee, ws: number): lsp.CompletionItem[] {
+  if (callee.kind === 'block') {
+    const given = new Set(call.args.filter((a) => a.name).map((a) => a.name!.text));
+    return callee.decl.params
+      .filter((p) => !given.has(p.name.text))
+      .map((p) => ({ label: `${p.name.text}:`, kind: K.Field, insertText: `${p.name.text}: $0`, insertTextFormat: lsp.InsertTextFormat.Snippet, filterText: p.name.text }));
+  }
+  if (callee.kind !== 'spec') return [];
+  const spec = callee.spec;
+  const given = new Set<string>();
+  for (const a of call.args) {
+    if (a.end > ws && a.start >= ws) continue;
+    const p = paramOfArg(spec, call, a);
+    if (p) given.add(p.name);
+  }
+  const items: lsp.CompletionItem[] = spec.params
+    .filter((p) => !given.has(p.name))
+    .map((p) => ({
+      label: `${p.name}:`,
+      kind: K.Field,
+      detail: `${typeText(p.type)}${p.required ? '' : valueText(p.default) ? ` = ${valueText(p.default)}` : ''}`,
+      documentation: md(paramDocOf(spec, p, ctx.locale)),
+      insertText: `${p.name}: $0`,
+      insertTextFormat: lsp.InsertTextFormat.Snippet,
+      filterText: p.name,
+      sortText: `${p.required ? 0 : 1}${String(spec.params.indexOf(p)).padStart(2, '0')}`,
+      command: { title: 'values', command: 'editor.action.triggerSuggest' },
+    }));
+  // the next positional parameter's values, when no name was used yet
+  const before = call.args.filter((a) => a.end <= ws);
+  if (!before.some((a) => a.name)) {
+    const next = spec.params.filter((p) => !p.namedOnly)[before.length];
+    if (next) items.push(...valueItems(ctx, place, next.type, spec).map((i) => ({ ...i, sortText: `00${i.label}` })));
+  }
+  return items;
+}
+
+/** The values a type allows. */
+function valueItems(ctx: ServerContext, place: Place, t: PType, owner: FnSpec | undefined): lsp.CompletionItem[] {
+  const visibleOf = (kind: string) =>
+    place.snap.program
+      .visible(place.path)
+      .filter((s) => s.decl.kind === kind)
+      .map((s) => ({ label: s.decl.name!.text, kind: kind === 'Model' ? K.Class : K.Variable, sortText: `0${s.decl.name!.text}` }));
+  switch (t.t) {
+    case 'enum':
+      return t.values.map((v) => ({ label: v, kind: K.EnumMember, detail: t.what, documentation: t.what === 'activation' ? activationDoc(ctx, v) : undefined }));
+    case 'bool':
+      return ['true', 'false'].map((v) => ({ label: v, kind: K.Keyword }));
+    case 'fn':
+      return specsOf(t.category)
+        .filter((s) => !t.accepts || t.accepts(s))
+        .map((s) => specItem(ctx, s, K.Function, t.category === 'layer'));
+    case 'list':
+      return valueItems(ctx, place, t.of, owner);
+    case 'ref':
+      return visibleOf(t.kind === 'model' ? 'Model' : 'Dataset');
+    case 'oneOf':
+      return t.options.flatMap((o) => valueItems(ctx, place, o, owner));
+    case 'word':
+      return monitorItems(place);
+    case 'int':
+    case 'float':
+    case 'ints': {
+      const p = owner?.params.find((x) => x.type === t);
+      return p && p.default !== undefined ? [{ label: valueText(p.default), kind: K.Value }] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+function activationDoc(ctx: ServerContext, name: string): lsp.MarkupContent | undefined {
+  const layer = LAYERS.find((l) => l.name === name);
+  return layer ? md(docOf(layer, ctx.locale).summary) : undefined;
+}
+
+/** loss and the metrics of the enclosing train block, with val_ versions. */
+function monitorItems(place: Place): lsp.CompletionItem[] {
+  const nodes = pathAt(place.source.parsed, place.offset);
+  const train = nodes[0]?.kind === 'Train' ? (nodes[0] as A.TrainDecl) : undefined;
+  const config = train && place.snap.file(place.path).trains.find((t) => t.decl === train);
+  const base = ['loss', ...(config ? config.metrics.map((m) => m.spec.name) : METRICS.map((m) => m.name))];
+  return [...base.map((m) => `val_${m}`), ...base].map((m, i) => ({ label: m, kind: K.EnumMember, sortText: String(i).padStart(3, '0') }));
+}
+
+function declarationItems(ctx: ServerContext, place: Place): lsp.CompletionItem[] {
+  const L = ctx.locale;
+  const visible = place.snap.program.visible(place.path);
+  const model = visible.find((s) => s.decl.kind === 'Model')?.decl.name?.text ?? 'MyModel';
+  const data = visible.find((s) => s.decl.kind === 'Dataset')?.decl.name?.text ?? 'spiral(n: 1000)';
+  const snip = (label: string, insertText: string, detail: string) => ({ label, kind: K.Snippet, insertText, insertTextFormat: lsp.InsertTextFormat.Snippet, detail, documentation: md(keywordDoc(label, L)) });
+  return [
+    snip('model', 'model ${1:Name} {\n\tinput [${2:28, 28, 1}]\n\t$0\n}', 'model Name { input [...] ... }'),
+    snip('block', 'block ${1:name}(${2:units}) {\n\t$0\n}', 'block name(params) { ... }'),
+    snip('dataset', 'dataset ${1:name} = ${2:spiral}(${3})', 'dataset name = source(...)'),
+    snip('train', `train \${1:name} {\n\tmodel: \${2:${model}}\n\tdata: \${3:${data}}\n\tloss: \${4:cross_entropy}\n\toptimizer: adam(lr: \${5:0.001})\n\tepochs: \${6:10}\n\tmetrics: [accuracy]\n}`, 'train name { model, data, loss, ... }'),
+    snip('const', 'const ${1:name} = ${2:128}', 'const name = value'),
+    snip('import', 'import "${1}"', 'import "file.nn"'),
+  ];
+}
+
+// ---- strings: file paths ----
+
+interface StringSpot {
+  /** the string's contents up to the cursor */
+  typed: string;
+  /** where the contents start */
+  start: number;
+}
+
+function stringAt(text: string, offset: number): StringSpot | undefined {
+  const lexer = new Lexer(text);
+  for (let t = lexer.next(); t.kind !== T.EOF && t.start < offset; t = lexer.next()) {
+    if (t.kind === T.String && t.start < offset && (offset < t.end || (offset === t.end && text[t.end - 1] !== '"'))) {
+      return { typed: text.slice(t.start + 1, offset), start: t.start + 1 };
+    }
+  }
+  return undefined;
+}
+
+function pathItems(place: Place, s: StringSpot): lsp.CompletionItem[] {
+  const nodes = pathAt(place.source.parsed, s.start);
+  const inImport = nodes[0]?.kind === 'Import';
+  const callIndex = enclosingCall(nodes, s.start);
+  let exts: string[] | undefined;
+  if (inImport) exts = ['.nn'];
+  else if (callIndex !== undefined) {
+    const callee = calleeOf(nodes, callIndex, place.snap.program, place.path);
+    if (callee.kind !== 'spec' || callee.spec.category !== 'dataset') return [];
+    exts = callee.spec.name === 'csv' ? ['.csv', '.tsv', '.txt'] : callee.spec.name === 'idx' ? ['-ubyte', '-ubyte.gz', '.idx', '.gz'] : [];
+  } else return [];
+  const dirTyped = s.typed.includes('/') ? s.typed.slice(0, s.typed.lastIndexOf('/') + 1) : '';
+  const dir = nodePath.resolve(nodePath.dirname(place.path), dirTyped);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const from = place.source.lines.position(s.start + dirTyped.length);
+  const to = place.source.lines.position(s.start + s.typed.length);
+  const out: lsp.CompletionItem[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const isDir = e.isDirectory();
+    if (!isDir && exts.length && !exts.some((x) => e.name.endsWith(x))) continue;
+    if (!isDir && !exts.length) continue;
+    if (!isDir && inImport && nodePath.join(dir, e.name) === place.path) continue;
+    const label = isDir ? `${e.name}/` : e.name;
+    out.push({
+      label,
+      kind: isDir ? K.Folder : K.File,
+      textEdit: lsp.TextEdit.replace({ start: from, end: to }, label),
+      command: isDir ? { title: 'more', command: 'editor.action.triggerSuggest' } : undefined,
+    });
+  }
+  return out;
+}
+
+// ---- signature help ----
+
+export function signatureHelp(ctx: ServerContext, params: lsp.SignatureHelpParams): lsp.SignatureHelp | null {
+  const place = ctx.place(params.textDocument.uri, params.position);
+  if (!place) return null;
+  const { snap, path, source, offset } = place;
+  const nodes = pathAt(source.parsed, offset);
+  const i = enclosingCall(nodes, offset);
+  if (i === undefined) return null;
+  const call = nodes[i] as A.CallExpr;
+  const callee = calleeOf(nodes, i, snap.program, path);
+  if (callee.kind === 'block') {
+    const ps = callee.decl.params.map((p) => (p.default ? `${p.name.text} = ${source.text.slice(p.default.start, p.default.end)}` : p.name.text));
+    return signatureOf(`${callee.decl.name?.text}(`, ps, undefined, activeBlockParam(callee.decl, call, offset));
+  }
+  if (callee.kind !== 'spec') return null;
+  const spec = callee.spec;
+  const doc = docOf(spec, ctx.locale);
+  const labels = spec.params.map((p) => signature({ ...spec, params: [p] }).slice(spec.name.length + 1, -1));
+  const info = signatureOf(`${spec.name}(`, labels, doc.summary, activeFor(spec, call, offset));
+  info.signatures[0].parameters!.forEach((p, k) => (p.documentation = paramDocOf(spec, spec.params[k], ctx.locale)));
+  return info;
+}
+
+function activeFor(spec: FnSpec, call: A.CallExpr, offset: number): number | undefined {
+  const written = call.args.find((a) => a.start <= offset && offset <= a.end);
+  const p: ParamSpec | undefined = written ? paramOfArg(spec, call, written) : undefined;
+  if (p) return spec.params.indexOf(p);
+  const before = call.args.filter((a) => a.end <= offset);
+  if (before.some((a) => a.name)) return undefined;
+  const next = spec.params.filter((x) => !x.namedOnly)[before.length];
+  return next ? spec.params.indexOf(next) : undefined;
+}
+
+function activeBlockParam(decl: A.BlockDecl, call: A.CallExpr, offset: number): number | undefined {
+  const written = call.args.find((a) => a.start <= offset && offset <= a.end);
+  if (written?.name) return decl.params.findIndex((p) => p.name.text === written.name!.text);
+  const before = call.args.filter((a) => a.end <= offset && !a.name).length;
+  return written ? call.args.filter((a) => !a.name).indexOf(written) : before;
+}
+
+function signatureOf(head: string, params: string[], documentation: string | undefined, active: number | undefined): lsp.SignatureHelp {
+  let label = head;
+  const parameters: lsp.ParameterInformation[] = [];
+  params.forEach((p, i) => {
+    if (i) label += ', ';
+    parameters.push({ label: [label.length, label.length + p.length] });
+    label += p;
+  });
+  label += ')';
+  return { signatures: [{ label, documentation, parameters, activeParameter: active ?? parameters.length }], activeSignature: 0, activeParameter: active ?? parameters.length };
+}

@@ -1,0 +1,78 @@
+// Diagnostics, pushed. An edit schedules a run after a short quiet time, so a burst of edits
+// costs one analysis; a run that finds the workspace changed under it stops (the edit scheduled
+// a new one). The edited file is published first, then the other open files and every file that
+// imports one of them, yielding between files so requests are answered in between.
+
+import type * as lsp from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import { toDiagnostic, pathToUri } from '../convert';
+
+export class DiagnosticsPublisher {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** last published diagnostics by path (as JSON) and the document version, to send only changes */
+  private readonly published = new Map<string, { json: string; version: number | undefined }>();
+  private first: string | undefined;
+  /** resolves when the current run ends (tests wait on it) */
+  idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly delayMs = 15,
+  ) {}
+
+  /** Something changed; `path` (the edited file) is published first. */
+  schedule(path?: string): void {
+    if (path) this.first = path;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.idle = this.run();
+    }, this.delayMs);
+  }
+
+  private targets(): string[] {
+    const ws = this.ctx.workspace;
+    const snap = ws.current();
+    const open = ws.openDocuments().map((d) => d.path);
+    const order = new Set<string>();
+    if (this.first && open.includes(this.first)) order.add(this.first);
+    for (const p of open) order.add(p);
+    for (const p of open) for (const i of snap.importers(p)) order.add(i);
+    // files published before and no longer targeted get their diagnostics cleared
+    for (const p of this.published.keys()) order.add(p);
+    return [...order];
+  }
+
+  private async run(): Promise<void> {
+    const ws = this.ctx.workspace;
+    const state = ws.currentVersion;
+    const targets = this.targets();
+    const open = new Set(ws.openDocuments().map((d) => d.path));
+    const snap = ws.current();
+    const keep = new Set<string>();
+    for (const p of open) {
+      keep.add(p);
+      for (const i of snap.importers(p)) keep.add(i);
+    }
+    for (const path of targets) {
+      if (ws.currentVersion !== state) return;
+      let diagnostics: lsp.Diagnostic[] = [];
+      if (keep.has(path)) {
+        const source = snap.source(path);
+        if (!source) continue;
+        diagnostics = snap.diagnostics(path).map((d) => toDiagnostic(d, source.lines, this.ctx.linesOf, this.ctx.locale));
+      }
+      const json = JSON.stringify(diagnostics);
+      const version = ws.document(path)?.version;
+      const last = this.published.get(path);
+      // a new version of an open document is always answered, so clients can tell it is current
+      if (!last || last.json !== json || last.version !== version) {
+        await this.ctx.connection.sendDiagnostics({ uri: pathToUri(path), version, diagnostics });
+        if (diagnostics.length || keep.has(path)) this.published.set(path, { json, version });
+        else this.published.delete(path);
+      }
+      // let pending messages (edits, requests) in before the next file
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}

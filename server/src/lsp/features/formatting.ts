@@ -1,0 +1,41 @@
+// Formatting, of the whole document or of a range (the lines of the tokens in the range).
+
+import type * as lsp from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import { format } from '../../core/format';
+import { toRange } from '../convert';
+
+export function formatDocument(ctx: ServerContext, params: lsp.DocumentFormattingParams): lsp.TextEdit[] {
+  const place = ctx.place(params.textDocument.uri);
+  if (!place) return [];
+  const text = place.source.text;
+  const r = format(text);
+  if (!r || r.text === text) return [];
+  return [{ range: toRange(place.source.lines, 0, text.length), newText: r.text }];
+}
+
+export function formatRange(ctx: ServerContext, params: lsp.DocumentRangeFormattingParams): lsp.TextEdit[] {
+  const place = ctx.place(params.textDocument.uri);
+  if (!place) return [];
+  const { source } = place;
+  const text = source.text;
+  const r = format(text);
+  if (!r) return [];
+  const from = source.lines.offset(params.range.start);
+  const to = source.lines.offset(params.range.end);
+  // the tokens that start in the range, widened to whole lines in the input and the output
+  const starts = [...r.map.keys()].filter((s) => s >= from && s < Math.max(to, from + 1)).sort((a, b) => a - b);
+  if (!starts.length) return [];
+  const first = starts[0];
+  const last = starts[starts.length - 1];
+  const lineOf = (o: number) => source.lines.position(o).line;
+  const inStart = source.lines.lineStart(lineOf(first));
+  const inEnd = source.lines.lineEnd(lineOf(last));
+  const outStart = r.text.lastIndexOf('\n', r.map.get(first)! - 1) + 1;
+  let outEnd = r.text.indexOf('\n', r.map.get(last)!);
+  if (outEnd < 0) outEnd = r.text.length;
+  let replacement = r.text.slice(outStart, outEnd);
+  if (replacement.endsWith('\r')) replacement = replacement.slice(0, -1);
+  if (replacement === text.slice(inStart, inEnd)) return [];
+  return [{ range: toRange(source.lines, inStart, inEnd), newText: replacement }];
+}

@@ -1,0 +1,110 @@
+// Document symbols (the outline: declarations, and the layers of models and blocks with their
+// shapes) and workspace symbols (every declaration of every .nn file).
+
+import * as lsp from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import type * as A from '../../core/syntax/ast';
+import { toRange, pathToUri } from '../convert';
+import { formatShape } from '../../core/messages';
+import type { LineIndex } from '../../core/text';
+import type { LayerNode } from '../../core/graph';
+
+const KIND: Record<A.Decl['kind'], lsp.SymbolKind> = {
+  Model: lsp.SymbolKind.Class,
+  Block: lsp.SymbolKind.Function,
+  Dataset: lsp.SymbolKind.Variable,
+  Train: lsp.SymbolKind.Event,
+  Const: lsp.SymbolKind.Constant,
+  Import: lsp.SymbolKind.Module,
+};
+
+export function documentSymbols(ctx: ServerContext, params: lsp.DocumentSymbolParams): lsp.DocumentSymbol[] {
+  const place = ctx.place(params.textDocument.uri);
+  if (!place) return [];
+  const { snap, path, source } = place;
+  const r = snap.file(path);
+  const shapes = new Map<A.Node, LayerNode>();
+  for (const m of r.models) for (const n of m.nodes) if (n.file === path && n.kind !== 'input') shapes.set(n.syntax, n);
+  const lines = source.lines;
+  const out: lsp.DocumentSymbol[] = [];
+  for (const d of source.parsed.decls) {
+    const name = d.kind === 'Import' ? (d.path?.value ?? 'import') : d.name?.text;
+    if (!name) continue;
+    const selection = d.kind === 'Import' ? (d.path ?? d.keyword) : d.name!;
+    const sym: lsp.DocumentSymbol = {
+      name,
+      kind: KIND[d.kind],
+      detail: d.kind.toLowerCase(),
+      range: toRange(lines, d.start, d.end),
+      selectionRange: toRange(lines, selection.start, selection.end),
+    };
+    if (d.kind === 'Model' || d.kind === 'Block') sym.children = statements(d.body.stmts, lines, shapes);
+    if (d.kind === 'Train') {
+      sym.children = d.entries.map((e) => {
+        const key = e.kind === 'Setting' ? e.key : e.call.callee;
+        return { name: key.text, kind: lsp.SymbolKind.Property, range: toRange(lines, e.start, e.end), selectionRange: toRange(lines, key.start, key.end) };
+      });
+    }
+    out.push(sym);
+  }
+  return out;
+}
+
+function statements(stmts: A.Stmt[], lines: LineIndex, shapes: Map<A.Node, LayerNode>): lsp.DocumentSymbol[] {
+  const out: lsp.DocumentSymbol[] = [];
+  for (const s of stmts) {
+    const range = toRange(lines, s.start, s.end);
+    switch (s.kind) {
+      case 'Input':
+        out.push({ name: 'input', kind: lsp.SymbolKind.Field, range, selectionRange: toRange(lines, s.keyword.start, s.keyword.end) });
+        break;
+      case 'Layer': {
+        const n = shapes.get(s.call);
+        out.push({ name: s.call.callee.text, detail: n ? formatShape(n.shape) : undefined, kind: lsp.SymbolKind.Method, range, selectionRange: toRange(lines, s.call.callee.start, s.call.callee.end) });
+        break;
+      }
+      case 'Repeat':
+      case 'Residual':
+        out.push({
+          name: s.kind.toLowerCase(),
+          kind: lsp.SymbolKind.Namespace,
+          range,
+          selectionRange: toRange(lines, s.keyword.start, s.keyword.end),
+          children: statements([...s.body.stmts, ...(s.kind === 'Residual' && s.shortcut ? s.shortcut.stmts : [])], lines, shapes),
+        });
+        break;
+      case 'Parallel':
+        out.push({
+          name: `parallel ${s.mode?.text ?? ''}`.trim(),
+          kind: lsp.SymbolKind.Namespace,
+          range,
+          selectionRange: toRange(lines, s.keyword.start, s.keyword.end),
+          children: s.branches.map((b) => ({ name: 'branch', kind: lsp.SymbolKind.Namespace, range: toRange(lines, b.start, b.end), selectionRange: toRange(lines, b.keyword.start, b.keyword.end), children: statements(b.body.stmts, lines, shapes) })),
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+export function workspaceSymbols(ctx: ServerContext, params: lsp.WorkspaceSymbolParams): lsp.SymbolInformation[] {
+  const snap = ctx.workspace.current();
+  const q = params.query.toLowerCase();
+  const out: lsp.SymbolInformation[] = [];
+  for (const f of snap.program.files()) {
+    for (const d of f.parsed.decls) {
+      if (d.kind === 'Import' || !d.name) continue;
+      if (q && !fuzzy(d.name.text.toLowerCase(), q)) continue;
+      out.push({ name: d.name.text, kind: KIND[d.kind], containerName: f.path.split(/[\\/]/).pop(), location: { uri: pathToUri(f.path), range: toRange(f.lines, d.name.start, d.name.end) } });
+      if (out.length >= 500) return out;
+    }
+  }
+  return out;
+}
+
+/** The query's letters appear in order in the name. */
+function fuzzy(name: string, q: string): boolean {
+  let i = 0;
+  for (const c of name) if (c === q[i]) i++;
+  return i === q.length;
+}

@@ -1,0 +1,30 @@
+// Requests of the nn extension beyond LSP (client <-> server), typed once for both sides.
+
+import type { ModelSummary } from '../core/summary';
+
+/** `nn/summary`: the per-layer summary of a model. */
+export const SummaryRequest = 'nn/summary';
+export interface SummaryParams {
+  uri: string;
+  model: string;
+}
+export interface SummaryResult {
+  summary: Omit<ModelSummary, 'rows'> & { rows: Omit<ModelSummary['rows'][number], 'node'>[] };
+  /** the same as a text table */
+  text: string;
+}
+
+/** `nn/trainBlocks`: every train block of the workspace, for tasks and the Train command. */
+export const TrainBlocksRequest = 'nn/trainBlocks';
+export interface TrainBlock {
+  uri: string;
+  file: string;
+  name: string;
+  model?: string;
+  data?: string;
+  /** the block checks without errors */
+  ok: boolean;
+}
+export interface TrainBlocksResult {
+  trains: TrainBlock[];
+}

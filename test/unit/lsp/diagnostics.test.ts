@@ -1,0 +1,70 @@
+// Diagnostics over LSP: pushed on open and change, merged across a burst of edits, pushed for
+// files that import the changed one, cleared when a file leaves.
+
+import { strict as assert } from 'node:assert';
+import { TestClient } from '../../lsp-client';
+
+const MODEL = 'model M {\n  input [4]\n  dense(3, activation: relu)\n}\n';
+
+describe('lsp: diagnostics', () => {
+  let c: TestClient;
+  afterEach(() => c.dispose());
+
+  it('publishes located diagnostics with codes on open', async () => {
+    c = await TestClient.start();
+    const uri = await c.open('a.nn', 'model M {\n  input [4]\n  dense(3, activation: rleu)\n}\n');
+    const ds = await c.diagnostics(uri);
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0].code, 'NN207');
+    assert.equal(ds[0].source, 'nn');
+    assert.equal(ds[0].severity, 1);
+    assert.deepEqual(ds[0].range, { start: { line: 2, character: 23 }, end: { line: 2, character: 27 } });
+    assert.match(ds[0].message, /did you mean 'relu'/);
+  });
+
+  it('updates on change, for the latest version only, after a burst of edits', async () => {
+    c = await TestClient.start();
+    const uri = await c.open('a.nn', MODEL);
+    assert.deepEqual(await c.diagnostics(uri), []);
+    // five quick edits: the published diagnostics are for the last one
+    for (let i = 1; i <= 5; i++) await c.change(uri, MODEL.replace('dense(3', `dense(${i % 2 ? -i : i}`));
+    const ds = await c.diagnostics(uri);
+    assert.equal(c.version(uri), 6);
+    assert.equal(ds.length, 1);
+    assert.match(ds[0].message, /got -5/);
+  });
+
+  it('pushes diagnostics to a file that imports the changed one', async () => {
+    c = await TestClient.start({ 'lib.nn': 'block two(n) {\n  dense(n)\n  dense(n)\n}\n', 'main.nn': 'import "lib.nn"\nmodel M {\n  input [4]\n  two(3)\n}\n' });
+    const main = await c.open('main.nn');
+    const lib = await c.open('lib.nn');
+    assert.deepEqual(await c.diagnostics(main), []);
+    await c.diagnostics(lib);
+    // rename the block in lib: main's call is now unknown
+    await c.change(lib, 'block pair(n) {\n  dense(n)\n  dense(n)\n}\n');
+    const ds = await c.diagnosticsWhere(main, (d) => d.length > 0);
+    assert.equal(ds[0].code, 'NN104');
+    assert.match(ds[0].message, /unknown layer 'two'/);
+  });
+
+  it('publishes for a closed file that imports an open one, and clears a file that leaves', async () => {
+    c = await TestClient.start({ 'lib.nn': 'block two(n) {\n  dense(n)\n}\n', 'user.nn': 'import "lib.nn"\nmodel M {\n  input [4]\n  two(3)\n}\n' });
+    const userUri = c.uri('user.nn');
+    const lib = await c.open('lib.nn');
+    await c.diagnostics(lib);
+    await c.change(lib, 'block three(n) {\n  dense(n)\n}\n');
+    const ds = await c.diagnosticsWhere(userUri, (d) => d.length > 0);
+    assert.equal(ds[0].code, 'NN104');
+    await c.close(lib);
+    assert.deepEqual(await c.diagnosticsWhere(userUri, (d) => d.length === 0), []);
+  });
+
+  it('recovers from a broken document without crashing, and reports several errors', async () => {
+    c = await TestClient.start();
+    const uri = await c.open('a.nn', 'model M {\n  input [4\n  dense(\n  @@@\n}\ntrain t { model: M }\n');
+    const ds = await c.diagnostics(uri);
+    assert.ok(ds.length >= 3, ds.map((d) => d.message).join('\n'));
+    assert.ok(ds.every((d) => typeof d.code === 'string' && d.range));
+    assert.deepEqual(c.logs.filter((l) => l.includes('failed')), []);
+  });
+});
