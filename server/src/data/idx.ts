@@ -62,7 +62,7 @@ export function readIdxHeader(path: string, shown = path): IdxHeader {
       try {
         head = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
       } catch (e) {
-        throw new DataError(shown, `corrupt gzip data: ${(e as Error).message}`);
+        throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
       }
     }
     return parseIdxHeader(head, shown);
