@@ -11,8 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { loadData } from '../../server/src/data/load';
 import { FILE_KEYS, FILE_NAMES, type FileSet, type BuiltinOverrides } from '../../server/src/data/builtin';
 import type { LoadOptions } from '../../server/src/data/types';
-import { datasetRef } from '../support/datasets';
-import { writeMnistLike } from '../support/idx';
+import { datasetRef, writeMnistLike } from '../data-helpers';
 
 const labels = (n: number) => Array.from({ length: n }, (_, i) => i % 10);
 

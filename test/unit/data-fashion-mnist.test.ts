@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadData } from '../../server/src/data/load';
 import { FILE_KEYS, FILE_NAMES } from '../../server/src/data/builtin';
-import { datasetRef } from '../support/datasets';
+import { datasetRef } from '../data-helpers';
 
 const FOLDER = '/usr/share/datasets/fashion-mnist';
 
