@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as http from 'node:http';
 import * as crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { loadData } from '../../server/src/data/load';
 import { FILE_KEYS, FILE_NAMES, type FileSet, type BuiltinOverrides } from '../../server/src/data/builtin';
@@ -161,6 +162,21 @@ describe('built-in datasets: downloading', () => {
     requests = [];
     await fetch({ cache: f.cache }).load;
     assert.deepEqual(requests, ['/mirror/fashion-mnist/t10k-labels-idx1-ubyte.gz']);
+  });
+
+  it('removes the temporary files of downloads whose process is gone', async () => {
+    const cache = path.join(dir, 'cache-with-leftovers');
+    const folder = path.join(cache, 'fashion-mnist');
+    fs.mkdirSync(folder, { recursive: true });
+    // a process that has ended: its id names a leftover
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    assert.equal(child.status, 0);
+    const dead = `train-images-idx3-ubyte.gz.${child.pid}.0badc0de.part`;
+    const alive = `train-images-idx3-ubyte.gz.${process.pid}.0badc0de.part`;
+    fs.writeFileSync(path.join(folder, dead), 'half');
+    fs.writeFileSync(path.join(folder, alive), 'half');
+    await fetch({ cache }).load;
+    assert.deepEqual(cacheFiles(folder), [alive, ...FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`)].sort());
   });
 
   it('follows redirects', async () => {

@@ -208,6 +208,7 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
   }
 
   const base = mirrorBase(spec, env);
+  removeStaleParts(cache);
   for (const k of missing) {
     const file = `${FILE_NAMES[k]}.gz`;
     const dest = path.join(cache, file);
@@ -215,6 +216,35 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
     cached[k] = dest;
   }
   return { files: cached as FileSet, source: `${base} (downloaded into ${cache})` };
+}
+
+const PART = /^.+\.(\d+)\.[0-9a-f]+\.part$/;
+
+/**
+ * Removes the temporary files of downloads whose process is gone (killed, or stopped by Ctrl-C,
+ * which skips cleanup). Their names carry the process id: <file>.<pid>.<random>.part.
+ */
+export function removeStaleParts(folder: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return; // no cache folder yet: nothing to clean
+  }
+  for (const name of names) {
+    const m = PART.exec(name);
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(folder, name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The URL the files are downloaded from: NN_DATA_MIRROR/<folder>/, or the official location. */

@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import type { DataRef } from '../core/train';
 import type { Args } from '../core/catalog/types';
 import type { LoadedData, LoadOptions, Split } from './types';
-import { DataError } from './errors';
+import { DataError, unknownArgument } from './errors';
 import { generate } from './synthetic';
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readIdx, imageShape, checkLabelDims, checkTestImageShape, IDX_TYPES } from './idx';
@@ -32,6 +32,9 @@ import { rngFor, STREAM } from './random';
 /** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
 export async function loadData(ref: DataRef, opts: LoadOptions = {}, over: BuiltinOverrides = {}): Promise<LoadedData> {
   const dir = path.dirname(ref.file);
+  for (const p of ref.spec.params) {
+    if (p.required && ref.fn.args[p.name] === undefined) throw unknownArgument(ref.spec.name, p.name);
+  }
   switch (ref.spec.source) {
     case 'synthetic':
       return loadSynthetic(ref);
