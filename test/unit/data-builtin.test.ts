@@ -238,14 +238,16 @@ describe('built-in datasets: downloading', () => {
 
   it('follows only https redirects (or loopback http), and not forever', async () => {
     mode = 'to-http';
-    await assert.rejects(fetch().load, /http:\/\/example\.com\/file\.gz: only https is allowed \(plain http only to 127\.0\.0\.1, localhost or ::1\)/);
+    await assert.rejects(fetch().load, /train-images-idx3-ubyte\.gz: redirected to http:\/\/example\.com\/file\.gz: only https is allowed \(plain http only to 127\.0\.0\.1, localhost or ::1\)$/);
     mode = 'loop';
     await assert.rejects(fetch().load, /train-images-idx3-ubyte\.gz: more than 5 redirects/);
   });
 
   it('refuses a plain-http mirror that is not on this machine', async () => {
-    await assert.rejects(fetch({ mirror: 'http://mirror.example.org/data' }).load, /^DataError: NN_DATA_MIRROR: http:\/\/mirror\.example\.org\/data\/: only https is allowed/);
+    await assert.rejects(fetch({ mirror: 'http://mirror.example.org/data' }).load, /^DataError: NN_DATA_MIRROR: the mirror http:\/\/mirror\.example\.org\/data\/: only https is allowed/);
     await assert.rejects(fetch({ mirror: 'not a url' }).load, /^DataError: NN_DATA_MIRROR: 'not a url' is not a URL$/);
     assert.deepEqual(requests, []);
+    // localhost is this machine too
+    assert.equal((await fetch({ mirror: base.replace('127.0.0.1', 'localhost') }).load).train.n, 20);
   });
 });

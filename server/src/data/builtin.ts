@@ -257,14 +257,15 @@ function mirrorBase(spec: BuiltinSpec, env: Record<string, string | undefined>):
   } catch {
     throw new DataError('NN_DATA_MIRROR', `'${mirror}' is not a URL`);
   }
-  checkUrl(u, 'NN_DATA_MIRROR');
+  checkUrl(u, 'NN_DATA_MIRROR', 'the mirror');
   return new URL(`${spec.folder}/`, u);
 }
 
-function checkUrl(u: URL, what: string): void {
+/** Only https, or plain http to this machine; `what` names the URL's origin in the error ("NN_DATA_MIRROR", "redirected to"). */
+function checkUrl(u: URL, file: string, what: string): void {
   if (u.protocol === 'https:') return;
   if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return;
-  throw new DataError(what, `${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
+  throw new DataError(file, `${what} ${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
 }
 
 interface DownloadContext {
@@ -292,7 +293,7 @@ function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): 
         let next: URL;
         try {
           next = new URL(res.headers.location, url);
-          checkUrl(next, original.href);
+          checkUrl(next, original.href, 'redirected to');
         } catch (e) {
           return reject(e);
         }
@@ -327,7 +328,7 @@ function formatSize(bytes: number): string {
 
 /** Downloads `url` to `dest` through a temporary file, checking its MD5; nothing is left at `dest` unless it is complete and correct. */
 export async function download(url: URL, dest: string, md5: string, ctx: DownloadContext): Promise<void> {
-  checkUrl(url, url.href);
+  checkUrl(url, url.href, 'the download from');
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`;
   const fh = await fs.promises.open(tmp, 'w');
