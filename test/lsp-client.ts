@@ -55,7 +55,9 @@ export class TestClient {
         return false;
       });
     });
-    this.conn.onNotification(lsp.LogMessageNotification.type.method, (p: lsp.LogMessageParams) => this.logs.push(p.message));
+    this.conn.onNotification(lsp.LogMessageNotification.type.method, (p: lsp.LogMessageParams) => {
+      this.logs.push(p.message);
+    });
     this.conn.onRequest(lsp.ConfigurationRequest.type.method, (p: lsp.ConfigurationParams) => p.items.map((i) => (i.section === 'nn' ? this.settings : null)));
     this.conn.onRequest(lsp.InlayHintRefreshRequest.type.method, () => null);
     this.conn.onRequest(lsp.RegistrationRequest.type.method, () => null);
