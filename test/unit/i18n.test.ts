@@ -14,6 +14,8 @@ import { tokenName, type T } from '../../server/src/core/syntax/lexer';
 import { describeValue } from '../../server/src/core/values';
 import { specsOf, CATEGORY_NAMES, type Category, type PType, type FnSpec } from '../../server/src/core/catalog';
 import { TRAIN_SETTINGS } from '../../server/src/core/catalog/settings';
+import { DOCS_ZH, SETTINGS_ZH, docKey, docOf, paramDocOf, settingDocOf, typeTextOf } from '../../server/src/core/catalog/docs-zh';
+import { typeText } from '../../server/src/core/catalog/describe';
 import { analyzeText, splitFixture } from '../helpers';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -30,10 +32,11 @@ const CODE_WORDS = new Set<string>([
   ...['true', 'false', 'concat', 'add', 'logits', 'value'],
 ]);
 
-/** English words left in a Chinese text, outside quotes, brackets, calls, file names and code words. */
+/** English words left in a Chinese text, outside quotes, brackets, calls, paths and code words. */
 function englishLeft(text: string): string[] {
   const bare = text
-    .replace(/[\w./-]+\.nn\b/g, ' ')
+    .replace(/[\w./-]*\.nn\b/g, ' ')
+    .replace(/[\w.]*[./]\w[\w./]*/g, ' ')
     .replace(/“[^”]*”/g, ' ')
     .replace(/"[^"]*"/g, ' ')
     .replace(/'[^']*'/g, ' ')
@@ -46,16 +49,22 @@ function englishLeft(text: string): string[] {
 const PROSE = new Set(['step', 'shift', 'noise', 'rotate', 'linear', 'exponential', 'cosine', 'warmup', 'checkpoint']);
 const CATALOGUE_NAMES = new Set([...ALL_SPECS.map((s) => s.name), 'residual', 'shortcut', 'parallel', 'repeat'].filter((n) => !PROSE.has(n)));
 
-/** The code of an English message: quoted text, shapes, calls, numbers, names with _ or digits, catalogue names. */
-function codeWords(english: string): string[] {
+/**
+ * The code of an English text: quoted text, shapes, calls, numbers, names with _ or digits, and
+ * (in messages, where they are always code) catalogue names. In docs, double quotes and bare
+ * catalogue names are prose: "dying ReLU", "dense layers".
+ */
+function codeWords(english: string, kind: 'message' | 'doc' = 'message'): string[] {
   const out: string[] = [];
-  const rest = english.replace(/(?<!\w)'([^']*)'(?!\w)|"([^"]*)"|(\[[^\]]*\])/g, (_m, a: string, b: string, c: string) => {
+  const quoted = kind === 'message' ? /(?<!\w)'([^']*)'(?!\w)|"([^"]*)"|(\[[^\]]*\])/g : /(?<!\w)'([^']*)'(?!\w)|`([^`]*)`|(\[[^\]]*\])/g;
+  // 1-D, 2-D read as 一维, 二维
+  const rest = english.replace(/\b\d-D\b/g, ' ').replace(quoted, (_m, a: string, b: string, c: string) => {
     out.push(a ?? b ?? c);
     return ' ';
   });
   for (const m of rest.matchAll(/[A-Za-z_][\w]*(\()?|-?\d+(\.\d+)?(e-?\d+)?/g)) {
     const w = m[0].replace(/\($/, '');
-    if (/^-?\d/.test(w) || /[_\d]/.test(w) || m[1] || CATALOGUE_NAMES.has(w)) out.push(w);
+    if (/^-?\d/.test(w) || /[_\d]/.test(w) || m[1] || (kind === 'message' && CATALOGUE_NAMES.has(w))) out.push(w);
   }
   return out.filter((w) => w !== '');
 }
@@ -349,6 +358,7 @@ describe('zh-cn phrases', () => {
 
   it('shows an unknown phrase as written rather than guessing', () => {
     assert.equal(zhPhrase('something the core never says'), undefined);
+    for (const s of ['constructor', 'toString', 'a constructor', "constructor 'x'"]) assert.equal(zhPhrase(s), undefined, s);
     assert.equal(zhPhrase('[3, 3]'), '[3, 3]');
     assert.equal(zhPhrase("'relu'"), '“relu”');
   });
@@ -364,6 +374,75 @@ describe('zh-cn fixtures', () => {
       for (const r of rendered) checkZh(r.english, r.chinese, r.where, r.verbatim);
     });
   }
+});
+
+// ---- (c) the catalogue's documentation ----
+
+/** Names in the docs that stay in Latin letters: libraries, models, formats, units. */
+const DOC_NAMES = new Set(['Keras', 'PyTorch', 'torchvision', 'Normalize', 'BERT', 'GPT', 'ReLU', 'ELU', 'GELU', 'LSTM', 'GRU', 'Transformer', 'Adam', 'RMSProp', 'Adagrad', 'MNIST', 'IDX', 'CSV', 'Zalando', 'steps', 'top-k', 'False', 'mean', 'best', 'last', 'gz', 'logit', 'gamma', 'beta', 'alpha', 'kernel_h', 'in_channels']);
+
+function checkDocZh(english: string, chinese: string, where: string): void {
+  assert.match(chinese, CJK, `${where}: no Chinese in '${chinese}'`);
+  const left = englishLeft(chinese.replace(/`[^`]*`/g, ' ')).filter((w) => !DOC_NAMES.has(w));
+  assert.deepEqual(left, [], `${where}: English left in '${chinese}'`);
+  for (const w of codeWords(english, 'doc')) assert.ok(chinese.includes(w), `${where}: '${w}' of '${english}' is missing from '${chinese}'`);
+}
+
+describe('zh-cn catalogue docs', () => {
+  for (const c of CATEGORIES) {
+    it(`documents every ${c} and its parameters`, () => {
+      for (const spec of specsOf(c)) {
+        const key = docKey(spec);
+        const z = DOCS_ZH[key];
+        assert.ok(z, `${key} has no zh-cn doc`);
+        checkDocZh(spec.doc.summary, z.summary, `${key} summary`);
+        assert.equal(z.explain !== undefined, spec.doc.explain !== undefined, `${key}: explain in one language only`);
+        if (spec.doc.explain !== undefined) checkDocZh(spec.doc.explain, z.explain!, `${key} explain`);
+        assert.deepEqual(Object.keys(z.params).sort(), spec.params.map((p) => p.name).sort(), `${key}: parameters`);
+        for (const p of spec.params) checkDocZh(p.doc, z.params[p.name], `${key}(${p.name})`);
+      }
+    });
+  }
+
+  it('documents nothing that is not in the catalogue', () => {
+    const keys = new Set(ALL_SPECS.map(docKey));
+    assert.deepEqual(Object.keys(DOCS_ZH).filter((k) => !keys.has(k)), []);
+  });
+
+  it('documents every train setting, and nothing else', () => {
+    assert.deepEqual(Object.keys(SETTINGS_ZH).sort(), TRAIN_SETTINGS.map((p) => p.name).sort());
+    for (const p of TRAIN_SETTINGS) checkDocZh(p.doc, settingDocOf(p, 'zh-cn'), `setting ${p.name}`);
+  });
+
+  it('gives the catalogue its own English, and keeps formulas and equivalents in Chinese', () => {
+    for (const spec of ALL_SPECS) {
+      assert.equal(docOf(spec, 'en'), spec.doc);
+      for (const p of spec.params) assert.equal(paramDocOf(spec, p, 'en'), p.doc);
+      const z = docOf(spec, 'zh-cn');
+      assert.equal(z.summary, DOCS_ZH[docKey(spec)].summary);
+      assert.equal(z.formula, spec.doc.formula);
+      assert.equal(z.equivalent, spec.doc.equivalent);
+      for (const p of spec.params) assert.equal(paramDocOf(spec, p, 'zh-cn'), DOCS_ZH[docKey(spec)].params[p.name]);
+    }
+    for (const p of TRAIN_SETTINGS) assert.equal(settingDocOf(p, 'en'), p.doc);
+  });
+
+  it('writes every parameter type in Chinese', () => {
+    for (const t of ALL_TYPES) {
+      assert.equal(typeTextOf(t, 'en'), typeText(t));
+      const zhText = typeTextOf(t, 'zh-cn');
+      if (t.t === 'bool' || t.t === 'enum') assert.equal(zhText, typeText(t));
+      else {
+        assert.match(zhText, CJK, `${typeText(t)}: no Chinese in '${zhText}'`);
+        assert.deepEqual(englishLeft(zhText.replace(/[[\]]/g, ' ')), [], `${typeText(t)}: English left in '${zhText}'`);
+      }
+    }
+  });
+
+  it('refuses a spec it has no Chinese for rather than showing English', () => {
+    const made: FnSpec = { name: 'made_up', category: 'layer', params: [], doc: { summary: 'x' } };
+    assert.throws(() => docOf(made, 'zh-cn'), /made_up/);
+  });
 });
 
 // ---- (d) locale tags ----

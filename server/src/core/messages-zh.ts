@@ -79,6 +79,11 @@ const WORDS: Record<string, string> = {
   window: '窗口',
 };
 
+/** The Chinese of a kind of declaration or of what a parameter takes ('activation'); undefined when unknown. */
+export function zhWord(w: string): string | undefined {
+  return Object.hasOwn(WORDS, w) ? WORDS[w] : undefined;
+}
+
 /** Phrases the core composes, word for word. */
 export const PHRASES: Record<string, string> = {
   // tokens (lexer tokenName, parser describe)
@@ -150,13 +155,13 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => string | undefined][] 
   [/^a whole number or a list of (\d+)$/, (m) => `整数或由 ${m[1]} 个整数组成的列表`],
   [/^a list of (\d+) numbers$/, (m) => `由 ${m[1]} 个数字组成的列表`],
   [/^a list of (.+)s$/, (m) => withSuffix(zhPhrase(`a ${m[1]}`), '列表')],
-  [/^an? (.+) such as val_loss$/, (m) => withSuffix(WORDS[m[1]], '，例如 val_loss')],
-  [/^an? (.+) \((.+)\)$/, (m) => withSuffix(WORDS[m[1]], `（${m[2]}）`)],
-  [/^an? (.+) name$/, (m) => withSuffix(WORDS[m[1]], '名称')],
-  [/^an? (.+)$/, (m) => WORDS[m[1]]],
+  [/^an? (.+) such as val_loss$/, (m) => withSuffix(zhWord(m[1]), '，例如 val_loss')],
+  [/^an? (.+) \((.+)\)$/, (m) => withSuffix(zhWord(m[1]), `（${m[2]}）`)],
+  [/^an? (.+) name$/, (m) => withSuffix(zhWord(m[1]), '名称')],
+  [/^an? (.+)$/, (m) => zhWord(m[1])],
   [/^a rank-(\d+)$/, (m) => `${m[1]} 阶张量`],
   // a declared name (values.ts describeValue): model 'Mlp'
-  [/^(\w+) '([^']*)'$/, (m) => withSuffix(WORDS[m[1]], `“${m[2]}”`)],
+  [/^(\w+) '([^']*)'$/, (m) => withSuffix(zhWord(m[1]), `“${m[2]}”`)],
   // pooling.ts: a 2-D window on a sequence
   [/^(\w+) on a sequence$/, (m) => `序列上的 ${m[1]}`],
   // checks/training.ts
@@ -183,7 +188,7 @@ const CODE = /^(-?[\d.]+(e-?\d+)?|\[[^\]]*\]|"[^"]*"|true|false|\w+\(…\)|\w+\(
  * quoted names) comes back as code. `undefined` for a phrase it does not know.
  */
 export function zhPhrase(s: string): string | undefined {
-  const exact = PHRASES[s] ?? WORDS[s];
+  const exact = Object.hasOwn(PHRASES, s) ? PHRASES[s] : zhWord(s);
   if (exact !== undefined) return exact;
   for (const [re, f] of PATTERNS) {
     const m = re.exec(s);
