@@ -445,6 +445,28 @@ describe('zh-cn catalogue docs', () => {
   });
 });
 
+// ---- the Chinese guides ----
+
+describe('docs/zh', () => {
+  const root = path.join(__dirname, '..', '..');
+  const blocks = (file: string) => [...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/^ *```[^\n]*\n[\s\S]*?^ *```$/gm)].map((m) => m[0]);
+  for (const [zhFile, enFile] of [
+    ['docs/zh/language.md', 'docs/language.md'],
+    ['docs/zh/README.md', 'README.md'],
+  ]) {
+    it(`${zhFile} keeps the code blocks of ${enFile}`, () => {
+      assert.deepEqual(blocks(zhFile), blocks(enFile));
+    });
+  }
+  it('links every relative file that exists', () => {
+    for (const file of ['docs/zh/language.md', 'docs/zh/README.md']) {
+      for (const m of fs.readFileSync(path.join(root, file), 'utf8').matchAll(/\]\(([^)#:]+)\)/g)) {
+        assert.ok(fs.existsSync(path.join(root, path.dirname(file), m[1])), `${file}: ${m[1]}`);
+      }
+    }
+  });
+});
+
 // ---- (d) locale tags ----
 
 describe('toLocale', () => {
