@@ -87,7 +87,7 @@ export function replaceFix(program: Program, at: Loc, word: string, replacement:
   return fix('fixChangeTo', { text: replacement }, [{ file: at.file, start: at.start, end: at.end, newText: replacement }], true);
 }
 
-function rangeText(t: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }): string | undefined {
+export function rangeText(t: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }): string | undefined {
   const { min, max } = t;
   if (min !== undefined && max !== undefined) return `in ${t.minOpen ? '(' : '['}${min}, ${max}${t.maxOpen ? ')' : ']'}`;
   if (min !== undefined) return t.minOpen ? `greater than ${min}` : `at least ${min}`;

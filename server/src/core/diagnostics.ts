@@ -95,7 +95,9 @@ export interface Related {
   file: string;
   start: number;
   end: number;
+  /** English text; `localize` renders another locale from `msg` */
   message: string;
+  msg: Message;
 }
 
 export interface Message {
@@ -141,8 +143,20 @@ export function makeDiagnostic<K extends MessageId>(
   };
 }
 
-export function localize(d: Diagnostic, locale: Locale): string {
+/** Related information: another place a diagnostic points at, with what is there. */
+export function makeRelated<K extends MessageId>(at: { file: string; start: number; end: number }, id: K, args: MessageArgs<K>): Related {
+  const msg: Message = { id, args: args as Record<string, unknown> };
+  return { file: at.file, start: at.start, end: at.end, message: render(msg, 'en'), msg };
+}
+
+/** The message of a diagnostic or of its related information, in `locale`. */
+export function localize(d: { message: string; msg: Message }, locale: Locale): string {
   return locale === 'en' ? d.message : render(d.msg, locale);
+}
+
+/** The title of a quick fix, in `locale`. */
+export function localizeFix(f: Fix, locale: Locale): string {
+  return locale === 'en' ? f.title : render(f.msg, locale);
 }
 
 /** Stable order: by file, position, then code. */

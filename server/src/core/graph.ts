@@ -16,7 +16,7 @@ import { type Shape, product, sameShape } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
 import { bindCall, coerce, replaceFix, writtenArg, type BindCtx, type Bound } from './bind';
 import type { Program } from './program';
-import type { Diagnostic } from './diagnostics';
+import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
 
 /** One layer of a model graph (or its input, or an add/concat merge). */
@@ -173,7 +173,7 @@ function relocatingSink(parent: Sink, site: Loc, block: string, drop: ReadonlySe
             end: site.end,
             msg,
             message,
-            related: ORIGIN.has(d) ? d.related : [{ ...origin, message: `inside block '${block}'` }, ...d.related],
+            related: ORIGIN.has(d) ? d.related : [makeRelated(origin, 'blockDefinedHere', { block }), ...d.related],
           };
     ORIGIN.set(moved, origin);
     parent(moved);

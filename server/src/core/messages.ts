@@ -1,10 +1,28 @@
 // Every user-facing diagnostic text, keyed by a message id. Diagnostics store the id and its
 // arguments, so another locale re-renders the same diagnostic (see `render`). Keep the wording
 // "expected X, got Y" and end with what to do when there is an obvious next step.
+// The Chinese table is `zh` in messages-zh.ts; `render` picks the table of a locale.
 
-export type Locale = 'en';
+import { zh } from './messages-zh';
 
-const CONTEXTS: Record<string, string> = {
+/** The locales messages and catalogue docs are rendered in. */
+export type Locale = 'en' | 'zh-cn';
+
+/**
+ * The locale for a VS Code / LSP locale tag (`initializeParams.locale`, `vscode.env.language`).
+ * Simplified Chinese tags ('zh-cn', 'zh-CN', 'zh', 'zh-hans', 'zh-hans-cn', 'zh-sg', 'zh-my') get
+ * 'zh-cn'. Traditional Chinese tags ('zh-tw', 'zh-hk', 'zh-mo', 'zh-hant') get English: there
+ * is no zh-tw translation, and simplified characters and mainland terms (信息, 软件, 默认) would
+ * read as foreign there. Everything else, and no tag, gets 'en'.
+ */
+export function toLocale(tag: string | undefined): Locale {
+  const t = (tag ?? '').trim().toLowerCase().replace(/_/g, '-');
+  if (t === 'zh' || t === 'zh-cn' || t === 'zh-sg' || t === 'zh-my' || t === 'zh-hans' || t.startsWith('zh-hans-')) return 'zh-cn';
+  return 'en';
+}
+
+/** What the parser was reading, for "expected X in Y": keys of this table are message arguments. */
+export const CONTEXTS = {
   constantName: "a constant name after 'const'",
   datasetName: "a dataset name after 'dataset'",
   modelName: "a model name after 'model'",
@@ -28,8 +46,9 @@ const CONTEXTS: Record<string, string> = {
   value: 'a value',
   argument: 'argument value',
   repeatCount: "a repeat count after 'repeat'",
-};
-const ctx = (c: unknown) => CONTEXTS[String(c)] ?? String(c);
+} as const satisfies Record<string, string>;
+export type Context = keyof typeof CONTEXTS;
+const ctx = (c: unknown) => (CONTEXTS as Record<string, string>)[String(c)] ?? String(c);
 const didYouMean = (s: unknown) => (s ? `; did you mean '${String(s)}'?` : '');
 const list = (xs: unknown) => (xs as string[]).map((x) => `'${x}'`).join(', ');
 const shape = (s: unknown) => (s === null || s === undefined ? '?' : `[${(s as (number | null)[]).map((d) => (d === null ? '?' : String(d))).join(', ')}]`);
@@ -165,6 +184,11 @@ export const en = {
   augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
     `${a.aug} augmentation works on images [H, W, C], but the data is ${shape(a.features)}`,
 
+  // ---- related information (where else a diagnostic points) ----
+  firstDeclaredHere: (_: Record<string, never>) => 'first declared here',
+  inputOf: (a: { model: string }) => `the input of '${a.model}'`,
+  finalActivationOf: (a: { act: string; model: string }) => `the ${a.act} at the end of '${a.model}'`,
+
   // ---- quick fix titles ----
   fixChangeTo: (a: { text: string }) => `Change to '${a.text}'`,
   fixInsert: (a: { text: string }) => `Insert ${a.text}`,
@@ -181,8 +205,17 @@ export const en = {
 export type MessageId = keyof typeof en;
 export type MessageArgs<K extends MessageId> = Parameters<(typeof en)[K]>[0];
 
-export function render(m: { id: MessageId; args: Record<string, unknown> }, _locale: Locale): string {
-  const f = en[m.id] as (a: Record<string, unknown>) => string;
+/** A complete message table: one renderer per message id, with that message's arguments. */
+export type MessageTable = { [K in MessageId]: (a: MessageArgs<K>) => string };
+
+function table(locale: Locale): MessageTable {
+  // looked up at call time: messages-zh.ts imports this module's helpers, so `zh` is not yet
+  // defined while this module initializes when messages-zh.ts is loaded first
+  return locale === 'zh-cn' ? zh : en;
+}
+
+export function render(m: { id: MessageId; args: Record<string, unknown> }, locale: Locale): string {
+  const f = table(locale)[m.id] as (a: Record<string, unknown>) => string;
   return f(m.args);
 }
 

@@ -5,6 +5,7 @@ import type * as A from './syntax/ast';
 import type { Program, SourceFile } from './program';
 import { type Sink, report, loc, type Loc } from './values';
 import { LAYER_BY_NAME } from './catalog/layers';
+import { makeRelated } from './diagnostics';
 
 export type Target =
   | { kind: 'decl'; decl: A.NamedDecl; file: string }
@@ -139,7 +140,7 @@ export function checkDuplicates(file: SourceFile, sink: Sink): void {
   for (const [name, decls] of file.decls) {
     for (const d of decls.slice(1)) {
       report(sink, loc(file.path, d.name!), 'NN102', 'duplicateDecl', { name, kind: kindName(decls[0]) }, {
-        related: [{ file: file.path, start: decls[0].name!.start, end: decls[0].name!.end, message: `first declared here` }],
+        related: [makeRelated(loc(file.path, decls[0].name!), 'firstDeclaredHere', {})],
       });
     }
     for (const d of decls) {

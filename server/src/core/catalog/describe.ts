@@ -3,37 +3,64 @@
 
 import type { FnSpec, ParamSpec, PType, BoundFn } from './types';
 
-export function typeText(t: PType): string {
+/** The words a parameter type is written with, per language (docs-zh.ts has the Chinese). */
+export interface TypeWords {
+  int: string;
+  number: string;
+  text: string;
+  shape: string;
+  /** a shape in which one dimension may be -1 */
+  shapeMinusOne: string;
+  /** a value of kind `n` within `range`: "number in [0, 1)" */
+  inRange(n: string, range: string): string;
+  /** what a word or function parameter takes: `PType.what` ('activation', 'loss') */
+  what(w: string): string;
+  /** the name of a declared model or dataset */
+  ref(kind: 'model' | 'dataset'): string;
+}
+
+export const TYPE_WORDS_EN: TypeWords = {
+  int: 'int',
+  number: 'number',
+  text: 'text',
+  shape: 'shape',
+  shapeMinusOne: 'shape, one dimension may be -1',
+  inRange: (n, range) => `${n} in ${range}`,
+  what: (w) => w,
+  ref: (kind) => `${kind} name`,
+};
+
+export function typeText(t: PType, w: TypeWords = TYPE_WORDS_EN): string {
   switch (t.t) {
     case 'int':
-      return t.min !== undefined && t.max !== undefined ? `int ${t.min}..${t.max}` : t.min !== undefined ? `int ≥ ${t.min}` : 'int';
+      return t.min !== undefined && t.max !== undefined ? `${w.int} ${t.min}..${t.max}` : t.min !== undefined ? `${w.int} ≥ ${t.min}` : w.int;
     case 'float':
-      if (t.min !== undefined && t.max !== undefined) return `number in ${t.minOpen ? '(' : '['}${t.min}, ${t.max}${t.maxOpen ? ')' : ']'}`;
-      if (t.min !== undefined) return `number ${t.minOpen ? '>' : '≥'} ${t.min}`;
-      if (t.max !== undefined) return `number ${t.maxOpen ? '<' : '≤'} ${t.max}`;
-      return 'number';
+      if (t.min !== undefined && t.max !== undefined) return w.inRange(w.number, `${t.minOpen ? '(' : '['}${t.min}, ${t.max}${t.maxOpen ? ')' : ']'}`);
+      if (t.min !== undefined) return `${w.number} ${t.minOpen ? '>' : '≥'} ${t.min}`;
+      if (t.max !== undefined) return `${w.number} ${t.maxOpen ? '<' : '≤'} ${t.max}`;
+      return w.number;
     case 'bool':
       return 'true | false';
     case 'string':
-      return '"text"';
+      return `"${w.text}"`;
     case 'word':
-      return t.what;
+      return w.what(t.what);
     case 'enum':
       return t.values.join(' | ');
     case 'ints':
-      return t.n === 1 ? 'int' : `int | [${new Array(t.n).fill('int').join(', ')}]`;
+      return t.n === 1 ? w.int : `${w.int} | [${new Array(t.n).fill(w.int).join(', ')}]`;
     case 'shape':
-      return t.allowMinusOne ? 'shape, one dimension may be -1' : 'shape';
+      return t.allowMinusOne ? w.shapeMinusOne : w.shape;
     case 'floats':
-      return t.n ? `[${new Array(t.n).fill('number').join(', ')}]` : '[number, …]';
+      return t.n ? `[${new Array(t.n).fill(w.number).join(', ')}]` : `[${w.number}, …]`;
     case 'fn':
-      return t.what;
+      return w.what(t.what);
     case 'list':
-      return `[${typeText(t.of)}, …]`;
+      return `[${typeText(t.of, w)}, …]`;
     case 'ref':
-      return `${t.kind} name`;
+      return w.ref(t.kind);
     case 'oneOf':
-      return t.options.map(typeText).join(' | ');
+      return t.options.map((o) => typeText(o, w)).join(' | ');
   }
 }
 

@@ -10,7 +10,7 @@ import { type Sink, type Loc, report, loc } from '../values';
 import type { Program } from '../program';
 import { sameShape, type Shape } from '../shape';
 import { fix, replaceAt, removeStatement, removeArgument, addArgument, replaceNumber, insertLineBefore, insertLineAfter } from '../fixes';
-import type { Fix } from '../diagnostics';
+import { type Fix, makeRelated } from '../diagnostics';
 import { suggest } from '../suggest';
 import { valueAt } from '../bind';
 
@@ -69,7 +69,7 @@ export function checkInputMatchesData(ctx: CheckContext, cfg: TrainConfig): void
     'NN403',
     'inputVsData',
     { model: m.name, input: m.inputShape, data: cfg.data!.name, features, advice },
-    { fixes, related: first ? [{ file: m.file, start: first.start, end: first.end, message: `the input of '${m.name}'` }] : [] },
+    { fixes, related: first ? [makeRelated(loc(m.file, first), 'inputOf', { model: m.name })] : [] },
   );
 }
 
@@ -168,7 +168,7 @@ export function checkFinalActivation(ctx: CheckContext, cfg: TrainConfig): void 
     fixes.push(...fix('fixSet', { text: 'from_logits: false' }, [addArgument(ctx.program, loss, 'from_logits: false')]));
     report(ctx.sink, loss.at, 'NN407', 'softmaxBeforeLogits', { loss: spec.name, act: expected }, {
       fixes,
-      related: [{ file: final.node.at.file, start: final.node.at.start, end: final.node.at.end, message: `the ${expected} at the end of '${m.name}'` }],
+      related: [makeRelated(final.node.at, 'finalActivationOf', { act: expected, model: m.name })],
     });
   } else if (!fromLogits && final?.act !== expected) {
     const span = loss.given.from_logits;
