@@ -5,8 +5,8 @@ import { URI } from 'vscode-uri';
 import * as lsp from 'vscode-languageserver';
 import type { LineIndex } from '../core/text';
 import type { Diagnostic, TextEdit, Fix } from '../core/diagnostics';
-import { localize } from '../core/diagnostics';
-import { render, type Locale } from '../core/messages';
+import { localize, localizeFix } from '../core/diagnostics';
+import type { Locale } from '../core/messages';
 
 export function uriToPath(uri: string): string {
   return URI.parse(uri).fsPath;
@@ -44,7 +44,7 @@ export function toDiagnostic(d: Diagnostic, lines: LineIndex, linesOf: LinesOf, 
   if (d.unnecessary) out.tags = [lsp.DiagnosticTag.Unnecessary];
   const related = d.related.flatMap((r) => {
     const l = linesOf(r.file);
-    return l ? [{ location: { uri: pathToUri(r.file), range: toRange(l, r.start, r.end) }, message: r.message }] : [];
+    return l ? [{ location: { uri: pathToUri(r.file), range: toRange(l, r.start, r.end) }, message: localize(r, locale) }] : [];
   });
   if (related.length) out.relatedInformation = related;
   return out;
@@ -61,5 +61,5 @@ export function toWorkspaceEdit(edits: TextEdit[], linesOf: LinesOf): lsp.Worksp
 }
 
 export function fixTitle(f: Fix, locale: Locale): string {
-  return locale === 'en' ? f.title : render(f.msg, locale);
+  return localizeFix(f, locale);
 }

@@ -1,20 +1,9 @@
 // Documentation shown by hover, completion and signature help, in the user's locale. Catalogue
 // docs come from the core's tables; keywords are documented here.
 
-import type { FnSpec, ParamSpec, Doc } from '../core/catalog/types';
 import type { Locale } from '../core/messages';
 
-export function docOf(spec: FnSpec, _locale: Locale): Doc {
-  return spec.doc;
-}
-
-export function paramDocOf(_spec: FnSpec, param: ParamSpec, _locale: Locale): string {
-  return param.doc;
-}
-
-export function settingDocOf(param: ParamSpec, _locale: Locale): string {
-  return param.doc;
-}
+export { docOf, paramDocOf, settingDocOf, typeTextOf } from '../core/catalog/docs-zh';
 
 const KEYWORDS: Record<string, { en: string; zh: string }> = {
   input: {

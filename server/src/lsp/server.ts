@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace } from './workspace';
 import { ServerContext, DEFAULT_SETTINGS, type Settings } from './context';
 import { uriToPath } from './convert';
+import { toLocale } from '../core/messages';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { inlayHints } from './features/inlay-hints';
 import { hover } from './features/hover';
@@ -51,7 +52,8 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.onInitialize((params) => {
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
     workspace.scan(folders);
-    ctx.locale = 'en';
+    const options = params.initializationOptions as { locale?: string } | undefined;
+    ctx.locale = toLocale(options?.locale ?? params.locale);
     configurable = !!params.capabilities.workspace?.configuration;
     return {
       capabilities: {

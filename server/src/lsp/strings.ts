@@ -5,6 +5,7 @@ import type { Locale } from '../core/messages';
 
 const en = {
   layer: 'layer',
+  layers: 'layers',
   block: 'block',
   model: 'model',
   dataset: 'dataset',
@@ -45,6 +46,7 @@ export type UiString = keyof typeof en;
 
 const zh: Record<UiString, string> = {
   layer: '层',
+  layers: '层',
   block: '块',
   model: '模型',
   dataset: '数据集',

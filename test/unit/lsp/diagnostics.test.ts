@@ -19,7 +19,7 @@ describe('lsp: diagnostics', () => {
     assert.equal(ds[0].source, 'nn');
     assert.equal(ds[0].severity, 1);
     assert.deepEqual(ds[0].range, { start: { line: 2, character: 23 }, end: { line: 2, character: 27 } });
-    assert.match(ds[0].message, /did you mean 'relu'/);
+    assert.match(String(ds[0].message), /did you mean 'relu'/);
   });
 
   it('updates on change, for the latest version only, after a burst of edits', async () => {
@@ -31,7 +31,7 @@ describe('lsp: diagnostics', () => {
     const ds = await c.diagnostics(uri);
     assert.equal(c.version(uri), 6);
     assert.equal(ds.length, 1);
-    assert.match(ds[0].message, /got -5/);
+    assert.match(String(ds[0].message), /got -5/);
   });
 
   it('pushes diagnostics to a file that imports the changed one', async () => {
@@ -44,7 +44,7 @@ describe('lsp: diagnostics', () => {
     await c.change(lib, 'block pair(n) {\n  dense(n)\n  dense(n)\n}\n');
     const ds = await c.diagnosticsWhere(main, (d) => d.length > 0);
     assert.equal(ds[0].code, 'NN104');
-    assert.match(ds[0].message, /unknown layer 'two'/);
+    assert.match(String(ds[0].message), /unknown layer 'two'/);
   });
 
   it('publishes for a closed file that imports an open one, and clears a file that leaves', async () => {

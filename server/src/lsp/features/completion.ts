@@ -16,8 +16,8 @@ import { specsOf } from '../../core/catalog';
 import { TRAIN_SETTINGS, TRAIN_CALLS } from '../../core/catalog/settings';
 import { findSpec } from '../../core/catalog';
 import { METRICS } from '../../core/catalog/training';
-import { signature, typeText, valueText } from '../../core/catalog/describe';
-import { docOf, paramDocOf, settingDocOf, keywordDoc } from '../docs';
+import { signature, valueText } from '../../core/catalog/describe';
+import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs';
 import { Lexer, T } from '../../core/syntax/lexer';
 
 const K = lsp.CompletionItemKind;
@@ -148,7 +148,7 @@ function settingItems(ctx: ServerContext, train: A.TrainDecl): lsp.CompletionIte
   const items: lsp.CompletionItem[] = TRAIN_SETTINGS.filter((p) => !written.has(p.name)).map((p) => ({
     label: p.name,
     kind: K.Property,
-    detail: typeText(p.type),
+    detail: typeTextOf(p.type, ctx.locale),
     documentation: md(settingDocOf(p, ctx.locale)),
     insertText: `${p.name}: $0`,
     insertTextFormat: lsp.InsertTextFormat.Snippet,
@@ -183,7 +183,7 @@ function argumentItems(ctx: ServerContext, place: Place, call: A.CallExpr, calle
     .map((p) => ({
       label: `${p.name}:`,
       kind: K.Field,
-      detail: `${typeText(p.type)}${p.required ? '' : valueText(p.default) ? ` = ${valueText(p.default)}` : ''}`,
+      detail: `${typeTextOf(p.type, ctx.locale)}${p.required ? '' : valueText(p.default) ? ` = ${valueText(p.default)}` : ''}`,
       documentation: md(paramDocOf(spec, p, ctx.locale)),
       insertText: `${p.name}: $0`,
       insertTextFormat: lsp.InsertTextFormat.Snippet,

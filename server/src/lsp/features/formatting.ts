@@ -21,10 +21,13 @@ export function formatRange(ctx: ServerContext, params: lsp.DocumentRangeFormatt
   const text = source.text;
   const r = format(text);
   if (!r) return [];
-  const from = source.lines.offset(params.range.start);
-  const to = source.lines.offset(params.range.end);
-  // the tokens that start in the range, widened to whole lines in the input and the output
-  const starts = [...r.map.keys()].filter((s) => s >= from && s < Math.max(to, from + 1)).sort((a, b) => a - b);
+  // the lines the range touches (a range ending at a line's start does not touch that line)
+  const { start, end } = params.range;
+  const lastLine = end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
+  const from = source.lines.lineStart(start.line);
+  const to = source.lines.lineEnd(lastLine);
+  // the tokens that start on those lines, widened to whole lines in the input and the output
+  const starts = [...r.map.keys()].filter((s) => s >= from && s <= to).sort((a, b) => a - b);
   if (!starts.length) return [];
   const first = starts[0];
   const last = starts[starts.length - 1];

@@ -9,12 +9,12 @@ import { pathAt, type AnyNode } from '../../core/syntax/walk';
 import { calleeOf, expectedAt, specForType, paramOfArg, trainSetting } from '../../core/cursor';
 import type { FnSpec, ParamSpec, DatasetSpec } from '../../core/catalog/types';
 import { LAYER_BY_NAME } from '../../core/catalog/layers';
-import { signature, typeText, valueText } from '../../core/catalog/describe';
+import { signature, valueText } from '../../core/catalog/describe';
 import { formatShape, formatNumber, type Locale } from '../../core/messages';
 import type { LayerNode, ModelGraph } from '../../core/graph';
 import { summarize, formatBytes } from '../../core/summary';
 import { ui } from '../strings';
-import { docOf, paramDocOf, settingDocOf, keywordDoc } from '../docs';
+import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs';
 import { toRange } from '../convert';
 
 export function hover(ctx: ServerContext, params: lsp.HoverParams): lsp.Hover | null {
@@ -191,7 +191,7 @@ function specMarkdown(spec: FnSpec, L: Locale, instances: { node: LayerNode; mod
 function paramMarkdown(owner: FnSpec | undefined, p: ParamSpec, L: Locale): string {
   const doc = owner ? paramDocOf(owner, p, L) : settingDocOf(p, L);
   const def = p.required ? ui(L, 'required') : valueText(p.default) ? `${ui(L, 'default')} \`${valueText(p.default)}\`` : '';
-  return [`**${p.name}**${owner ? ` · ${owner.name}()` : ''}`, '', `${ui(L, 'type')}: \`${typeText(p.type)}\`${def ? ` · ${def}` : ''}`, '', doc].join('\n');
+  return [`**${p.name}**${owner ? ` · ${owner.name}()` : ''}`, '', `${ui(L, 'type')}: \`${typeTextOf(p.type, L)}\`${def ? ` · ${def}` : ''}`, '', doc].join('\n');
 }
 
 function settingMarkdown(p: ParamSpec, L: Locale): string {
@@ -204,7 +204,7 @@ function blockMarkdown(ctx: ServerContext, decl: A.BlockDecl, _file: string, cal
   const lines = [`**${decl.name?.text ?? '?'}** · ${ui(L, 'block')}`, '', '```nn', `block ${decl.name?.text ?? '?'}(${params})`, '```'];
   for (const group of calls.slice(0, 4)) {
     const total = group.reduce<number | null>((a, n) => (a === null || n.trainable === null || n.nonTrainable === null ? null : a + n.trainable + n.nonTrainable), 0);
-    lines.push('', `\`→ ${formatShape(group[group.length - 1].shape)}\` · ${group.length} ${ui(L, 'layer')} · ${total === null ? '?' : formatNumber(total)} ${ui(L, 'params')}`);
+    lines.push('', `\`→ ${formatShape(group[group.length - 1].shape)}\` · ${group.length} ${ui(L, group.length === 1 ? 'layer' : 'layers')} · ${total === null ? '?' : formatNumber(total)} ${ui(L, 'params')}`);
   }
   return lines.join('\n');
 }
