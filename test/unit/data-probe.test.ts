@@ -34,6 +34,8 @@ describe('data files seen by the checker', () => {
     write('lab5.idx', encodeIdx([5], labels.subarray(0, 5)));
     write('bad.idx', Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
     write('short.idx', encodeIdx([6, 4, 4], images).subarray(0, 40));
+    write('img5x4.idx', encodeIdx([2, 5, 4], new Uint8Array(40)));
+    fs.mkdirSync(path.join(dir, 'folder.csv'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -72,6 +74,13 @@ describe('data files seen by the checker', () => {
     assert.deepEqual(problems('dataset d = idx("img.idx", "lab5.idx")\n'), ['lab5.idx: 5 labels for 6 images in img.idx']);
     assert.match(problems('dataset d = idx("bad.idx", "lab5.idx")\n')[0], /^bad\.idx: not an IDX file: wrong magic number 01 02 03 04/);
     assert.deepEqual(problems('dataset d = idx("img.idx", "lab.idx.gz", test_images: "img.idx")\n'), ['img.idx: give both test_images and test_labels, or neither']);
+    assert.deepEqual(problems('dataset d = idx("img.idx", "lab.idx.gz", test_images: "img.idx", test_labels: "lab5.idx")\n'), ['lab5.idx: 5 labels for 6 images in img.idx']);
+    assert.deepEqual(problems('dataset d = idx("img.idx", "lab.idx.gz", test_images: "img5x4.idx", test_labels: "lab5.idx")\n'), ['img5x4.idx: test images are 5x4x1, training images 4x4x1']);
+  });
+
+  it('reports a folder given as a file instead of failing the analysis', () => {
+    assert.deepEqual(problems('dataset d = csv("folder.csv", label: "y")\n'), ['folder.csv: is a folder, not a file']);
+    assert.deepEqual(problems('dataset d = idx("folder.csv", "lab.idx.gz")\n'), ['folder.csv: is a folder, not a file']);
   });
 
   it('reports a truncated IDX file when loading it', () => {

@@ -1,7 +1,8 @@
 // CSV tables: one row per sample, numeric feature columns, one label column. The parser follows
 // RFC 4180 (quotes, doubled quotes, CRLF). Every problem names the file, the row and the column.
 
-import { DataError } from './errors';
+import type { Args } from '../core/catalog/types';
+import { DataError, readDataFile } from './errors';
 
 export interface CsvOptions {
   /** the label column: a header name or an index */
@@ -12,6 +13,8 @@ export interface CsvOptions {
 
 export interface CsvTable {
   columns: string[];
+  /** the name of the label column */
+  labelColumn: string;
   /** the feature columns, in order */
   featureNames: string[];
   /** rows × features, row-major */
@@ -24,6 +27,16 @@ export interface CsvTable {
   classNames?: string[];
   /** target per row (regression) */
   targets?: Float32Array;
+}
+
+/** The reading options of a bound csv(...) call. */
+export function csvOptionsOf(args: Args): CsvOptions {
+  return { label: args.label as string | number, header: args.header !== false, task: (args.task as CsvOptions['task'] | undefined) ?? 'auto' };
+}
+
+/** Reads and parses a CSV file; `shown` names it in messages. */
+export function readCsvFile(path: string, shown: string, o: CsvOptions): CsvTable {
+  return readCsvTable(readDataFile(path, shown).toString('utf8'), shown, o);
 }
 
 /** Split CSV text into rows of cells. */
@@ -143,9 +156,9 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
       const bad = labels.findIndex((l) => !isNumber(l));
       throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, and task: regression needs numbers`, rowNumber(bad));
     }
-    return { columns, featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, Number) };
+    return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, Number) };
   }
   const classNames = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const index = new Map(classNames.map((c, i) => [c, i]));
-  return { columns, featureNames, features, rows: body.length, task, classes: Int32Array.from(labels, (l) => index.get(l)!), classNames };
+  return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, classes: Int32Array.from(labels, (l) => index.get(l)!), classNames };
 }

@@ -1,5 +1,7 @@
 // A problem with a data file: always names the file, and the row or record when there is one.
 
+import * as fs from 'node:fs';
+
 export class DataError extends Error {
   constructor(
     readonly file: string,
@@ -8,5 +10,20 @@ export class DataError extends Error {
   ) {
     super(`${file}: ${where ? `${where}: ` : ''}${problem}`);
     this.name = 'DataError';
+  }
+}
+
+/** What went wrong reading a file, in words: "file not found", "is a folder, not a file", ... */
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'permission denied' : `cannot read: ${(e as Error).message}`;
+}
+
+/** The bytes of a file; a problem reading it is a DataError naming `shown`. */
+export function readDataFile(path: string, shown: string): Buffer {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw new DataError(shown, fileProblem(e));
   }
 }

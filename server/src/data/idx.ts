@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { DataError } from './errors';
+import { DataError, fileProblem, readDataFile } from './errors';
 
 export const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
   0x08: { name: 'unsigned byte', bytes: 1 },
@@ -40,37 +40,29 @@ export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
   return { type: b[2], dims, offset: 4 + 4 * nd };
 }
 
-function readBytes(path: string, shown: string): Uint8Array {
-  try {
-    return fs.readFileSync(path);
-  } catch (e) {
-    throw new DataError(shown, readProblem(e));
-  }
-}
-
-function readProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'permission denied' : `cannot read: ${(e as Error).message}`;
-}
-
 /** Just the header, without reading or unpacking the whole file. `shown` names the file in messages. */
 export function readIdxHeader(path: string, shown = path): IdxHeader {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
-    throw new DataError(shown, readProblem(e));
+    throw new DataError(shown, fileProblem(e));
   }
   try {
     const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, 0);
+    } catch (e) {
+      throw new DataError(shown, fileProblem(e));
+    }
     let head: Uint8Array = buf.subarray(0, n);
     if (n === 0) throw new DataError(shown, 'empty file');
     if (isGzip(head)) {
       try {
         head = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
       } catch (e) {
-        throw new DataError(shown, `corrupt gzip data: ${(e as Error).message}`);
+        throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
       }
     }
     return parseIdxHeader(head, shown);
@@ -80,6 +72,8 @@ export function readIdxHeader(path: string, shown = path): IdxHeader {
 }
 
 export interface IdxArray {
+  /** the IDX type code (0x08 unsigned byte, ...; see IDX_TYPES) */
+  type: number;
   dims: number[];
   /** unsigned bytes as stored (images, labels); other types converted to float32 */
   data: Uint8Array | Float32Array;
@@ -87,7 +81,7 @@ export interface IdxArray {
 
 /** The whole file, checked: the value count must match the dimensions. `shown` names the file in messages. */
 export function readIdx(path: string, shown = path): IdxArray {
-  let b = readBytes(path, shown);
+  let b: Uint8Array = readDataFile(path, shown);
   if (b.length === 0) throw new DataError(shown, 'empty file');
   if (isGzip(b)) {
     try {
@@ -104,7 +98,7 @@ export function readIdx(path: string, shown = path): IdxArray {
     const records = h.dims.length ? Math.floor((b.length - h.offset) / t.bytes / (count / (h.dims[0] || 1))) : 0;
     throw new DataError(shown, `truncated: the header says ${h.dims[0]} records of [${h.dims.slice(1).join(', ')}], the file holds ${records}`);
   }
-  if (h.type === 0x08) return { dims: h.dims, data: new Uint8Array(b.buffer, b.byteOffset + h.offset, count) };
+  if (h.type === 0x08) return { type: h.type, dims: h.dims, data: new Uint8Array(b.buffer, b.byteOffset + h.offset, count) };
   const view = new DataView(b.buffer, b.byteOffset + h.offset);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -125,7 +119,24 @@ export function readIdx(path: string, shown = path): IdxArray {
         out[i] = view.getFloat64(8 * i, false);
     }
   }
-  return { dims: h.dims, data: out };
+  return { type: h.type, dims: h.dims, data: out };
+}
+
+/** The shape of one image [height, width, channels] from the dimensions of an images file. */
+export function imageShape(dims: number[], shown: string): number[] {
+  if (dims.length < 3) throw new DataError(shown, `images need 3 dimensions [count, height, width], found [${dims.join(', ')}]`);
+  return [dims[1], dims[2], dims[3] ?? 1];
+}
+
+/** Checks the dimensions of a labels file against the number of images they label. */
+export function checkLabelDims(dims: number[], images: number, shown: string, imagesShown: string): void {
+  if (dims.length !== 1) throw new DataError(shown, `labels need 1 dimension [count], found [${dims.join(', ')}]`);
+  if (dims[0] !== images) throw new DataError(shown, `${dims[0]} labels for ${images} images in ${imagesShown}`);
+}
+
+/** Checks that test images have the shape of the training images. */
+export function checkTestImageShape(shape: number[], train: number[], shown: string): void {
+  if (shape.join('x') !== train.join('x')) throw new DataError(shown, `test images are ${shape.join('x')}, training images ${train.join('x')}`);
 }
 
 /** Write an IDX file (for tests and tools). */

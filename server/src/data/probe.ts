@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
-import { DataError } from './errors';
-import { readIdxHeader, readIdx } from './idx';
-import { readCsvTable } from './csv';
+import { DataError, fileProblem } from './errors';
+import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape } from './idx';
+import { readCsvFile, csvOptionsOf } from './csv';
 
 /** Files larger than this are not read whole while editing; their shapes stay unknown. */
 const PROBE_LIMIT = 64 * 2 ** 20;
@@ -53,15 +53,11 @@ export function probeData(kind: 'csv' | 'idx', args: Args, dir: string): DataPro
         let size: number;
         try {
           size = fs.statSync(file).size;
-        } catch {
-          throw new DataError(args.path as string, 'file not found');
+        } catch (e) {
+          throw new DataError(args.path as string, fileProblem(e));
         }
         if (size > PROBE_LIMIT) return undefined;
-        const t = readCsvTable(fs.readFileSync(file, 'utf8'), args.path as string, {
-          label: args.label as string | number,
-          header: args.header !== false,
-          task: (args.task as 'auto') ?? 'auto',
-        });
+        const t = readCsvFile(file, args.path as string, csvOptionsOf(args));
         return {
           features: [t.featureNames.length],
           featureType: 'float',
@@ -99,20 +95,18 @@ interface FileName {
 
 function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | undefined, testLabels: FileName | undefined): Partial<DataInfo> {
   const img = readIdxHeader(images.abs, images.shown);
-  if (img.dims.length < 3) throw new DataError(images.shown, `images need 3 dimensions [count, height, width], found [${img.dims.join(', ')}]`);
-  const [n, h, w, c] = img.dims;
+  const shape = imageShape(img.dims, images.shown);
+  const n = img.dims[0];
   const lab = readIdx(labels.abs, labels.shown);
-  if (lab.dims.length !== 1) throw new DataError(labels.shown, `labels need 1 dimension [count], found [${lab.dims.join(', ')}]`);
-  if (lab.dims[0] !== n) throw new DataError(labels.shown, `${lab.dims[0]} labels for ${n} images in ${images.shown}`);
+  checkLabelDims(lab.dims, n, labels.shown, images.shown);
   let max = 0;
   for (const l of lab.data) if (l > max) max = l;
   let test: number | null = null;
   if (testImages && testLabels) {
     const ti = readIdxHeader(testImages.abs, testImages.shown);
-    const tl = readIdxHeader(testLabels.abs, testLabels.shown);
-    if (ti.dims[1] !== h || ti.dims[2] !== w) throw new DataError(testImages.shown, `test images are ${ti.dims[1]}x${ti.dims[2]}, training images ${h}x${w}`);
-    if (tl.dims[0] !== ti.dims[0]) throw new DataError(testLabels.shown, `${tl.dims[0]} labels for ${ti.dims[0]} test images`);
+    checkTestImageShape(imageShape(ti.dims, testImages.shown), shape, testImages.shown);
+    checkLabelDims(readIdxHeader(testLabels.abs, testLabels.shown).dims, ti.dims[0], testLabels.shown, testImages.shown);
     test = ti.dims[0];
   }
-  return { features: [h, w, c ?? 1], featureType: 'float', target: { kind: 'classes', count: max + 1 }, train: n, test, image: true };
+  return { features: shape, featureType: 'float', target: { kind: 'classes', count: max + 1 }, train: n, test, image: true };
 }

@@ -1,0 +1,347 @@
+// Finding the IDX files of the built-in datasets (mnist, fashion_mnist), and downloading them
+// once when they are nowhere on the machine.
+//
+// Where they are looked for, in this order (the first folder holding all four files wins):
+//   1. the `path:` argument (relative to the .nn file): that folder, or its fashion-mnist/ or
+//      mnist/ subfolder; given but without the files, it is an error (no other place is tried)
+//   2. the nn.data.path setting (LoadOptions.dataPath), then the NN_DATA variable: a folder with
+//      fashion-mnist/ or mnist/ subfolders, or with the files directly
+//   3. /usr/share/datasets/fashion-mnist or /usr/share/datasets/mnist (Debian's
+//      dataset-fashion-mnist package installs the first)
+//   4. the download cache: LoadOptions.cacheDir (default ~/.cache/nn-lang/datasets), subfolder
+//      fashion-mnist/ or mnist/
+//   5. a download into that cache, unless LoadOptions.download is false.
+// A folder with some of the four files but not all is an error that names the missing ones
+// (except the cache, where the missing files are downloaded).
+//
+// Each file is train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte or
+// t10k-labels-idx1-ubyte, gzipped (.gz) or not.
+//
+// Downloads: HTTPS only (plain http only to 127.0.0.1, localhost or ::1: tests and local
+// mirrors), redirects followed (to HTTPS, or loopback http), the mirror replaceable by
+// NN_DATA_MIRROR (a base URL holding fashion-mnist/ and mnist/ folders), each .gz checked
+// against the official MD5 checksum, written to a temporary file in the cache folder, synced and
+// renamed into place: an interrupted or corrupt download never leaves a file in the cache.
+// Local files are never checksummed: Debian's are recompressed (other bytes, same content).
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as crypto from 'node:crypto';
+import type { LoadOptions } from './types';
+import { DataError } from './errors';
+
+export type BuiltinName = 'mnist' | 'fashion_mnist';
+export const FILE_KEYS = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
+export type FileKey = (typeof FILE_KEYS)[number];
+export type FileSet = Record<FileKey, string>;
+
+/** The file names, without .gz */
+export const FILE_NAMES: FileSet = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+};
+
+export interface BuiltinSpec {
+  name: BuiltinName;
+  title: string;
+  /** the folder name under NN_DATA, /usr/share/datasets, the cache and a mirror */
+  folder: string;
+  /** the official download location, ending in / */
+  base: string;
+  /** MD5 of each official .gz file */
+  md5: FileSet;
+  classNames: string[];
+  /** the Debian package that installs it into /usr/share/datasets, if there is one */
+  debianPackage?: string;
+}
+
+export const BUILTINS: Record<BuiltinName, BuiltinSpec> = {
+  fashion_mnist: {
+    name: 'fashion_mnist',
+    title: 'Fashion-MNIST',
+    folder: 'fashion-mnist',
+    base: 'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+    md5: {
+      trainImages: '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+      trainLabels: '25c81989df183df01b3e8a0aad5dffbe',
+      testImages: 'bef4ecab320f06d8554ea6380940ec79',
+      testLabels: 'bb300cfdad3c16e7a12a480ee83cd310',
+    },
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    debianPackage: 'dataset-fashion-mnist',
+  },
+  mnist: {
+    name: 'mnist',
+    title: 'MNIST',
+    folder: 'mnist',
+    base: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
+    md5: {
+      trainImages: 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+      trainLabels: 'd53e105ee54ea40749a09fcbcd1e9432',
+      testImages: '9fb629c4189551a2d022fa330f9573f3',
+      testLabels: 'ec29112dd5afa0611ce80d1b7f02629c',
+    },
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  },
+};
+
+/** Settings for tests (and tools); production code passes none. */
+export interface BuiltinOverrides {
+  /** checksums that downloads are checked against instead of the official ones */
+  md5?: Partial<FileSet>;
+  /** the folder holding Debian's datasets (default /usr/share/datasets) */
+  systemRoot?: string;
+  /** how long a connection may stay silent, in ms (default 30 s) */
+  timeoutMs?: number;
+}
+
+export interface Located {
+  /** absolute paths of the four files */
+  files: FileSet;
+  /** where they were found or downloaded from, for the run log */
+  source: string;
+}
+
+const SYSTEM_ROOT = '/usr/share/datasets';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const MAX_REDIRECTS = 5;
+
+export function defaultCacheDir(): string {
+  return path.join(os.homedir(), '.cache', 'nn-lang', 'datasets');
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The files of a dataset present in `dir` (gzipped preferred), by key. */
+function filesIn(dir: string): Partial<FileSet> {
+  const found: Partial<FileSet> = {};
+  for (const k of FILE_KEYS) {
+    const p = [`${FILE_NAMES[k]}.gz`, FILE_NAMES[k]].map((f) => path.join(dir, f)).find(isFile);
+    if (p) found[k] = p;
+  }
+  return found;
+}
+
+function missingNames(found: Partial<FileSet>): string[] {
+  return FILE_KEYS.filter((k) => !found[k]).map((k) => `${FILE_NAMES[k]}.gz`);
+}
+
+/** The complete set in the first of `dirs` that has one; a folder with only some of them is an error. */
+function completeSetIn(dirs: string[], spec: BuiltinSpec): FileSet | undefined {
+  for (const d of dirs) {
+    const found = filesIn(d);
+    const missing = missingNames(found);
+    if (missing.length === 0) return found as FileSet;
+    if (missing.length < FILE_KEYS.length) {
+      throw new DataError(d, `has some of the ${spec.title} files but not ${missing.join(', ')} (gzipped or not)`);
+    }
+  }
+  return undefined;
+}
+
+/** A root folder may hold the dataset in its own subfolder, or the files directly. */
+function underRoot(root: string, spec: BuiltinSpec): string[] {
+  return [path.join(root, spec.folder), root];
+}
+
+/** Finds (or downloads) the four IDX files of a built-in dataset. `pathArg` is the `path:` argument, relative to `fromDir`. */
+export async function locateBuiltin(name: BuiltinName, pathArg: string | undefined, fromDir: string, opts: LoadOptions, over: BuiltinOverrides = {}): Promise<Located> {
+  const spec = BUILTINS[name];
+  const log = opts.log ?? (() => {});
+  const env = opts.env ?? process.env;
+  const found = (files: FileSet, where: string): Located => {
+    log(`${name}: using ${where}`);
+    return { files, source: where };
+  };
+
+  if (pathArg !== undefined) {
+    const root = path.resolve(fromDir, pathArg);
+    const dirs = underRoot(root, spec);
+    const files = completeSetIn(dirs, spec);
+    if (files) return found(files, path.dirname(files.trainImages));
+    throw new DataError(pathArg, `no ${spec.title} files in ${dirs.join(' or ')}: expected ${FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ')} (gzipped or not)`);
+  }
+
+  const looked: string[] = [];
+  const roots: [string, string | undefined][] = [
+    ['nn.data.path', opts.dataPath],
+    ['NN_DATA', env.NN_DATA],
+  ];
+  for (const [what, root] of roots) {
+    if (!root) continue;
+    const dirs = underRoot(path.resolve(root), spec);
+    looked.push(...dirs.map((d) => `${d} (${what})`));
+    const files = completeSetIn(dirs, spec);
+    if (files) return found(files, path.dirname(files.trainImages));
+  }
+
+  const system = path.join(over.systemRoot ?? SYSTEM_ROOT, spec.folder);
+  looked.push(system);
+  const sysFiles = completeSetIn([system], spec);
+  if (sysFiles) return found(sysFiles, system);
+
+  const cache = path.join(opts.cacheDir ?? defaultCacheDir(), spec.folder);
+  looked.push(cache);
+  const cached = filesIn(cache);
+  const missing = FILE_KEYS.filter((k) => !cached[k]);
+  if (missing.length === 0) return found(cached as FileSet, cache);
+
+  if (opts.download === false) {
+    const fixes = [
+      spec.debianPackage ? `install the Debian package ${spec.debianPackage}` : undefined,
+      `set NN_DATA (or the nn.data.path setting) to a folder with the four files (${FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ')})`,
+      `give the folder as path:`,
+      'or allow downloading',
+    ].filter(Boolean);
+    throw new DataError(name, `${spec.title} not found and downloading is off; looked in ${looked.join(', ')}. To fix: ${fixes.join('; ')}`);
+  }
+
+  const base = mirrorBase(spec, env);
+  for (const k of missing) {
+    const file = `${FILE_NAMES[k]}.gz`;
+    const dest = path.join(cache, file);
+    await download(new URL(file, base), dest, over.md5?.[k] ?? spec.md5[k], { log, timeoutMs: over.timeoutMs ?? 30_000, cache });
+    cached[k] = dest;
+  }
+  return { files: cached as FileSet, source: `${base} (downloaded into ${cache})` };
+}
+
+/** The URL the files are downloaded from: NN_DATA_MIRROR/<folder>/, or the official location. */
+function mirrorBase(spec: BuiltinSpec, env: Record<string, string | undefined>): URL {
+  const mirror = env.NN_DATA_MIRROR;
+  if (!mirror) return new URL(spec.base);
+  let u: URL;
+  try {
+    u = new URL(mirror.endsWith('/') ? mirror : mirror + '/');
+  } catch {
+    throw new DataError('NN_DATA_MIRROR', `'${mirror}' is not a URL`);
+  }
+  checkUrl(u, 'NN_DATA_MIRROR');
+  return new URL(`${spec.folder}/`, u);
+}
+
+function checkUrl(u: URL, what: string): void {
+  if (u.protocol === 'https:') return;
+  if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return;
+  throw new DataError(what, `${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
+}
+
+interface DownloadContext {
+  log: (message: string) => void;
+  timeoutMs: number;
+  /** the cache folder, named in the advice when a download fails */
+  cache: string;
+}
+
+function advice(ctx: DownloadContext): string {
+  return `set NN_DATA (or the nn.data.path setting) to a folder with the files, or put them in ${ctx.cache}, or set NN_DATA_MIRROR to a reachable mirror`;
+}
+
+/** Requests `url`, following redirects; resolves with the 200 response. */
+function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const get = url.protocol === 'https:' ? https.get : http.get;
+    const req = get(url, { timeout: ctx.timeoutMs }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.resume();
+        if (redirects >= MAX_REDIRECTS) return reject(new DataError(original.href, `more than ${MAX_REDIRECTS} redirects`));
+        let next: URL;
+        try {
+          next = new URL(res.headers.location, url);
+          checkUrl(next, original.href);
+        } catch (e) {
+          return reject(e);
+        }
+        request(next, ctx, original, redirects + 1).then(resolve, reject);
+        return;
+      }
+      if (status !== 200) {
+        res.resume();
+        return reject(new DataError(url.href, `the server answered HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd() + `; ${advice(ctx)}`));
+      }
+      resolve(res);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer for ${ctx.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => reject(new DataError(url.href, `cannot reach ${url.host}: ${networkProblem(e)}; ${advice(ctx)}`)));
+  });
+}
+
+function networkProblem(e: NodeJS.ErrnoException): string {
+  if (e.code === 'ECONNREFUSED') return 'connection refused';
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'host name not found (no network?)';
+  return e.message;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+/** Downloads `url` to `dest` through a temporary file, checking its MD5; nothing is left at `dest` unless it is complete and correct. */
+export async function download(url: URL, dest: string, md5: string, ctx: DownloadContext): Promise<void> {
+  checkUrl(url, url.href);
+  await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+  const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`;
+  const fh = await fs.promises.open(tmp, 'w');
+  let closed = false;
+  try {
+    ctx.log(`downloading ${url.href}`);
+    const res = await request(url, ctx, url);
+    const total = Number(res.headers['content-length']) || 0;
+    const hash = crypto.createHash('md5');
+    let got = 0;
+    let reported = 0;
+    try {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        await fh.write(chunk);
+        got += chunk.length;
+        const quarter = total ? Math.floor((4 * got) / total) : 0;
+        if (quarter > reported && quarter < 4) {
+          reported = quarter;
+          ctx.log(`  ${path.basename(dest)}: ${quarter * 25}% of ${formatSize(total)}`);
+        }
+      }
+    } catch (e) {
+      res.destroy();
+      throw new DataError(url.href, `the download broke off after ${formatSize(got)}${total ? ` of ${formatSize(total)}` : ''}: ${(e as Error).message}; ${advice(ctx)}`);
+    }
+    if (total && got !== total) {
+      throw new DataError(url.href, `the download broke off after ${formatSize(got)} of ${formatSize(total)}; ${advice(ctx)}`);
+    }
+    const sum = hash.digest('hex');
+    if (sum !== md5) throw new DataError(url.href, `checksum mismatch: expected MD5 ${md5}, got ${sum}; the download was discarded`);
+    await fh.sync();
+    await fh.close();
+    closed = true;
+    await fs.promises.rename(tmp, dest);
+    await syncFolder(path.dirname(dest));
+    ctx.log(`  saved ${dest} (${formatSize(got)})`);
+  } finally {
+    if (!closed) await fh.close();
+    await fs.promises.rm(tmp, { force: true });
+  }
+}
+
+/** Makes a rename durable: fsync of the folder that holds the file. */
+async function syncFolder(dir: string): Promise<void> {
+  // Windows cannot open a folder for fsync; NTFS journals the rename itself
+  if (process.platform === 'win32') return;
+  const d = await fs.promises.open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}

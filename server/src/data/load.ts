@@ -1,0 +1,256 @@
+// A checked dataset (core DataRef) turned into training data: typed arrays, one row per sample.
+//
+// Splits, in the order they are made (the sizes are those `describe()` in catalog/datasets.ts
+// promises: test = round(n · test), train = min(n - test, limit)):
+// - generated and CSV data: the `test` fraction is a random subset of the rows chosen by the
+//   dataset's seed (both parts keep their original order; generated rows are already in random
+//   order); then `limit` keeps the first N training rows.
+// - IDX and the built-in sets: the training files, cut to the first `limit` records; the test
+//   split is the test files (never limited).
+// Normalization comes after splitting:
+// - CSV `normalize: true`: each feature minus its mean, divided by its standard deviation, both
+//   measured on the training split as it is trained on (after `limit`), applied to both splits
+//   and recorded in `standardize`; a constant feature has standard deviation 0 and is divided by
+//   1 (recorded as std 1).
+// - images: pixel bytes / 255 into [0, 1], then with `normalize: [mean, std]` (x - mean) / std,
+//   recorded in `pixelNormalize`.
+// Labels stay class indices (Int32Array) also with `one_hot: true`, which only sets `oneHot`: the
+// trainer expands them.
+
+import * as path from 'node:path';
+import type { DataRef } from '../core/train';
+import type { Args } from '../core/catalog/types';
+import type { LoadedData, LoadOptions, Split } from './types';
+import { DataError } from './errors';
+import { generate } from './synthetic';
+import { readCsvFile, csvOptionsOf } from './csv';
+import { readIdx, imageShape, checkLabelDims, checkTestImageShape, IDX_TYPES } from './idx';
+import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides } from './builtin';
+import { takeRows, firstRows } from './batches';
+import { rngFor, STREAM } from './random';
+
+/** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
+export async function loadData(ref: DataRef, opts: LoadOptions = {}, over: BuiltinOverrides = {}): Promise<LoadedData> {
+  const dir = path.dirname(ref.file);
+  switch (ref.spec.source) {
+    case 'synthetic':
+      return loadSynthetic(ref);
+    case 'file':
+      return ref.spec.name === 'csv' ? loadCsv(ref, dir) : loadIdx(ref, dir);
+    case 'builtin':
+      return loadBuiltin(ref, dir, opts, over);
+  }
+}
+
+function limitOf(args: Args): number | undefined {
+  return typeof args.limit === 'number' ? args.limit : undefined;
+}
+
+/**
+ * Holds out round(n · fraction) rows, chosen by the seed, as the test split. `shown` names the
+ * data in the error when nothing would be left to train on.
+ */
+function holdOut(all: Split, fraction: unknown, seed: unknown, shown: string): { train: Split; test?: Split } {
+  const f = typeof fraction === 'number' ? fraction : 0;
+  const nTest = Math.round(all.n * f);
+  if (nTest === 0) return { train: all };
+  if (nTest >= all.n) throw new DataError(shown, `test: ${f} holds out all ${all.n} samples; none are left to train on`);
+  const perm = rngFor(typeof seed === 'number' ? seed : 0, STREAM.split).permutation(all.n);
+  return { train: takeRows(all, perm.slice(nTest).sort()), test: takeRows(all, perm.slice(0, nTest).sort()) };
+}
+
+function limited(s: Split, limit: number | undefined): Split {
+  return limit === undefined ? s : firstRows(s, limit);
+}
+
+function loadSynthetic(ref: DataRef): LoadedData {
+  const args = ref.fn.args;
+  const g = generate(ref.spec.name, args);
+  const { train, test } = holdOut(g, args.test, args.seed, ref.name);
+  return {
+    name: ref.name,
+    featureShape: g.featureShape,
+    task: g.task,
+    ...(g.task === 'classification' ? { classes: g.classes, ...(g.classNames ? { classNames: g.classNames } : {}) } : { targetDims: g.targetDims }),
+    oneHot: args.one_hot === true,
+    image: false,
+    train: limited(train, limitOf(args)),
+    ...(test ? { test } : {}),
+    source: `generated (seed ${String(args.seed)})`,
+  };
+}
+
+function loadCsv(ref: DataRef, dir: string): LoadedData {
+  const args = ref.fn.args;
+  const shown = args.path as string;
+  const file = path.resolve(dir, shown);
+  const t = readCsvFile(file, shown, csvOptionsOf(args));
+  const classification = t.task === 'classification';
+  if (!classification && args.one_hot === true) {
+    throw new DataError(shown, `one_hot: true needs class labels, but column "${t.labelColumn}" is read as numbers to predict (task: regression)`);
+  }
+  const all: Split = { x: t.features, y: classification ? t.classes! : t.targets!, n: t.rows };
+  const split = holdOut(all, args.test, args.seed, shown);
+  const train = limited(split.train, limitOf(args));
+  const test = split.test;
+  const standardize = args.normalize === true ? standardizeFeatures(train, test, t.featureNames.length) : undefined;
+  return {
+    name: ref.name,
+    featureShape: [t.featureNames.length],
+    task: t.task,
+    ...(classification ? { classes: t.classNames!.length, classNames: t.classNames } : { targetDims: 1 }),
+    oneHot: args.one_hot === true,
+    image: false,
+    train,
+    ...(test ? { test } : {}),
+    source: file,
+    ...(standardize ? { standardize } : {}),
+  };
+}
+
+/** (x - mean) / std per feature, with the training split's statistics, in place on both splits. */
+function standardizeFeatures(train: Split, test: Split | undefined, f: number): { mean: number[]; std: number[] } {
+  const mean = new Float64Array(f);
+  const sq = new Float64Array(f);
+  const x = train.x;
+  for (let i = 0; i < x.length; i++) mean[i % f] += x[i];
+  for (let k = 0; k < f; k++) mean[k] /= train.n;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i] - mean[i % f];
+    sq[i % f] += d * d;
+  }
+  const std = Array.from(sq, (s) => Math.sqrt(s / train.n) || 1);
+  for (const s of test ? [train, test] : [train]) {
+    for (let i = 0; i < s.x.length; i++) s.x[i] = (s.x[i] - mean[i % f]) / std[i % f];
+  }
+  return { mean: Array.from(mean), std };
+}
+
+// ---- images ----
+
+interface FileName {
+  abs: string;
+  shown: string;
+}
+
+/** pixel byte -> value: v / 255, then (x - mean) / std when normalize is given */
+function pixelTable(normalize: unknown, shown: string): { lut: Float32Array; pixelNormalize?: { mean: number; std: number } } {
+  const lut = new Float32Array(256);
+  let pn: { mean: number; std: number } | undefined;
+  if (Array.isArray(normalize)) {
+    const [mean, std] = normalize as number[];
+    if (!(std > 0)) throw new DataError(shown, `normalize: [${mean}, ${std}]: the standard deviation must be greater than 0`);
+    pn = { mean, std };
+  }
+  for (let v = 0; v < 256; v++) lut[v] = pn ? (v / 255 - pn.mean) / pn.std : v / 255;
+  return { lut, ...(pn ? { pixelNormalize: pn } : {}) };
+}
+
+interface ImageSet {
+  split: Split;
+  shape: number[];
+  /** largest label over all records (also those past `limit`) */
+  maxLabel: number;
+}
+
+/**
+ * Reads an images file and its labels file: the first `limit` records become the split. Every
+ * label is checked to be a class index below `classes` (when known), naming the file and record.
+ */
+function readImageSet(
+  images: FileName,
+  labels: FileName,
+  lut: Float32Array,
+  limit: number | undefined,
+  classes: { count: number; why: string } | undefined,
+  checkShape: (shape: number[]) => void,
+): ImageSet {
+  const img = readIdx(images.abs, images.shown);
+  const shape = imageShape(img.dims, images.shown);
+  checkShape(shape);
+  if (img.type !== 0x08) throw new DataError(images.shown, `images are stored as ${IDX_TYPES[img.type].name} values; expected unsigned bytes (IDX type 08), as in MNIST`);
+  const n = img.dims[0];
+  const lab = readIdx(labels.abs, labels.shown);
+  checkLabelDims(lab.dims, n, labels.shown, images.shown);
+  let maxLabel = 0;
+  for (let i = 0; i < n; i++) {
+    const v = lab.data[i];
+    if (!Number.isInteger(v) || v < 0) throw new DataError(labels.shown, `label ${v} is not a class index (a whole number from 0)`, `record ${i}`);
+    if (classes && v >= classes.count) throw new DataError(labels.shown, `label ${v} is outside 0..${classes.count - 1}: ${classes.why}`, `record ${i}`);
+    if (v > maxLabel) maxLabel = v;
+  }
+  const m = limit === undefined ? n : Math.min(n, limit);
+  const x = new Float32Array(m * shape[0] * shape[1] * shape[2]);
+  const bytes = img.data as Uint8Array;
+  for (let i = 0; i < x.length; i++) x[i] = lut[bytes[i]];
+  const y = new Int32Array(m);
+  for (let i = 0; i < m; i++) y[i] = lab.data[i];
+  return { split: { x, y, n: m }, shape, maxLabel };
+}
+
+interface ImageFiles {
+  images: FileName;
+  labels: FileName;
+  testImages?: FileName;
+  testLabels?: FileName;
+}
+
+/** What a built-in dataset must be. */
+interface Expected {
+  classes: { count: number; why: string };
+  shape: number[];
+  title: string;
+}
+
+/** Training and test image sets; the classes those of a built-in set, or the training labels' largest + 1 (idx). */
+function readImageFiles(files: ImageFiles, args: Args, expected: Expected | undefined) {
+  const { lut, pixelNormalize } = pixelTable(args.normalize, files.images.shown);
+  const fixed = expected?.classes;
+  const train = readImageSet(files.images, files.labels, lut, limitOf(args), fixed, (shape) => {
+    if (expected && shape.join('x') !== expected.shape.join('x')) {
+      throw new DataError(files.images.shown, `images are ${shape.join('x')}; ${expected.title} images are ${expected.shape.join('x')}`);
+    }
+  });
+  const classes = fixed ?? { count: train.maxLabel + 1, why: `the training labels (${files.labels.shown}) have ${train.maxLabel + 1} classes` };
+  let test: ImageSet | undefined;
+  if (files.testImages && files.testLabels) {
+    const shown = files.testImages.shown;
+    test = readImageSet(files.testImages, files.testLabels, lut, undefined, classes, (shape) => checkTestImageShape(shape, train.shape, shown));
+  }
+  return { train, test, classes: classes.count, pixelNormalize };
+}
+
+function loadIdx(ref: DataRef, dir: string): LoadedData {
+  const args = ref.fn.args;
+  const at = (k: string): FileName | undefined => (typeof args[k] === 'string' ? { abs: path.resolve(dir, args[k] as string), shown: args[k] as string } : undefined);
+  const [testImages, testLabels] = [at('test_images'), at('test_labels')];
+  if (!testImages !== !testLabels) throw new DataError((testImages ?? testLabels)!.shown, 'give both test_images and test_labels, or neither');
+  const files: ImageFiles = { images: at('images')!, labels: at('labels')!, testImages, testLabels };
+  const r = readImageFiles(files, args, undefined);
+  return images(ref, r, files.images.abs);
+}
+
+async function loadBuiltin(ref: DataRef, dir: string, opts: LoadOptions, over: BuiltinOverrides): Promise<LoadedData> {
+  const args = ref.fn.args;
+  const spec = BUILTINS[ref.spec.name as BuiltinName];
+  const found = await locateBuiltin(spec.name, typeof args.path === 'string' ? args.path : undefined, dir, opts, over);
+  const f = (abs: string): FileName => ({ abs, shown: abs });
+  const files: ImageFiles = { images: f(found.files.trainImages), labels: f(found.files.trainLabels), testImages: f(found.files.testImages), testLabels: f(found.files.testLabels) };
+  const r = readImageFiles(files, args, { classes: { count: 10, why: `${spec.title} has 10 classes` }, shape: [28, 28, 1], title: spec.title });
+  return { ...images(ref, r, found.source), classNames: spec.classNames };
+}
+
+function images(ref: DataRef, r: ReturnType<typeof readImageFiles>, source: string): LoadedData {
+  return {
+    name: ref.name,
+    featureShape: r.train.shape,
+    task: 'classification',
+    classes: r.classes,
+    oneHot: ref.fn.args.one_hot === true,
+    image: true,
+    train: r.train.split,
+    ...(r.test ? { test: r.test.split } : {}),
+    source,
+    ...(r.pixelNormalize ? { pixelNormalize: r.pixelNormalize } : {}),
+  };
+}

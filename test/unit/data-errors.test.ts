@@ -1,0 +1,153 @@
+// Bad data: every problem is a DataError naming the file, the row or record where there is one,
+// and the problem; and the editor (the probe) says the same thing as the loader where it sees it.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { loadData } from '../../server/src/data/load';
+import { DataError } from '../../server/src/data/errors';
+import { encodeIdx } from '../../server/src/data/idx';
+import { checkDatasets } from '../support/datasets';
+import { imagesIdx, labelsIdx, writeMnistLike } from '../support/idx';
+
+describe('bad data', () => {
+  let dir: string;
+  const write = (name: string, content: string | Uint8Array) => fs.writeFileSync(path.join(dir, name), content);
+
+  /**
+   * The loader's message. With probe 'same' the editor reports the same message at the dataset;
+   * with 'none' the editor does not see the problem (it reads only headers, or the data is
+   * found only when loading) and reports nothing.
+   */
+  async function problem(call: string, o: { probe: 'same' | 'none' } = { probe: 'same' }): Promise<string> {
+    const { refs, dataProblems } = checkDatasets(dir, `dataset d = ${call}\n`);
+    let message = '';
+    try {
+      await loadData(refs[0], { env: {}, download: false, cacheDir: path.join(dir, 'cache') }, { systemRoot: path.join(dir, 'no-system') });
+      assert.fail(`${call} loaded`);
+    } catch (e) {
+      assert.ok(e instanceof DataError, `${call}: ${(e as Error).stack}`);
+      message = e.message;
+    }
+    assert.deepEqual(dataProblems, o.probe === 'same' ? [message] : [], 'what the editor reports');
+    return message;
+  }
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-bad-'));
+    write('ok.csv', 'a,b,y\n1,2,0\n3,4,1\n');
+    write('empty.csv', '');
+    write('blank.csv', '\n\n  \n');
+    write('header.csv', 'a,b,y\n');
+    write('ragged.csv', 'a,b,y\n1,2,0\n3,4\n');
+    write('text.csv', 'a,b,y\n1,2,0\n3,abc,1\n');
+    write('hole.csv', 'a,b,y\n1,,0\n3,4,1\n');
+    write('nolabel.csv', 'a,b,y\n1,2,\n3,4,1\n');
+    write('cats.csv', 'a,b,y\n1,2,cat\n3,4,dog\n');
+    write('quote.csv', 'a,b,y\n1,2,"open\n');
+    fs.mkdirSync(path.join(dir, 'folder.csv'));
+    write('img.idx', imagesIdx(6, 4, 4));
+    write('lab.idx', labelsIdx([0, 1, 2, 1, 0, 2]));
+    write('lab5.idx', labelsIdx([0, 1, 2, 1, 0]));
+    write('bad.idx', Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
+    write('empty.idx', new Uint8Array(0));
+    write('short.idx', imagesIdx(6, 4, 4).subarray(0, 40));
+    write('corrupt.idx.gz', zlib.gzipSync(imagesIdx(6, 4, 4)).subarray(0, 60));
+    write('notgzip.idx.gz', Uint8Array.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    write('timg.idx', imagesIdx(3, 4, 4));
+    write('timg5.idx', imagesIdx(3, 5, 4));
+    write('tlab.idx', labelsIdx([2, 1, 7]));
+    write('flat.idx', encodeIdx([6, 16], new Uint8Array(96)));
+    const floats = new Uint8Array(4 + 12 + 6 * 4 * 4 * 4);
+    floats.set([0, 0, 0x0d, 3, 0, 0, 0, 6, 0, 0, 0, 4, 0, 0, 0, 4]);
+    write('float.idx', floats);
+    const signed = encodeIdx([6], Uint8Array.from([0, 1, 255, 1, 0, 2]));
+    signed[2] = 0x09;
+    write('signedlab.idx', signed);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('missing, empty, and folder-instead-of-file', async () => {
+    assert.equal(await problem('csv("nowhere.csv", label: "y")'), 'nowhere.csv: file not found');
+    assert.equal(await problem('idx("nowhere.idx", "lab.idx")'), 'nowhere.idx: file not found');
+    assert.equal(await problem('idx("img.idx", "nowhere.idx")'), 'nowhere.idx: file not found');
+    assert.equal(await problem('csv("empty.csv", label: "y")'), 'empty.csv: empty file: no rows');
+    assert.equal(await problem('csv("blank.csv", label: "y")'), 'blank.csv: empty file: no rows');
+    assert.equal(await problem('idx("empty.idx", "lab.idx")'), 'empty.idx: empty file');
+    assert.equal(await problem('csv("folder.csv", label: "y")'), 'folder.csv: is a folder, not a file');
+    assert.equal(await problem('idx("folder.csv", "lab.idx")'), 'folder.csv: is a folder, not a file');
+  });
+
+  it('CSV tables', async () => {
+    assert.equal(await problem('csv("header.csv", label: "y")'), 'header.csv: the header has no rows under it');
+    assert.equal(await problem('csv("ragged.csv", label: "y")'), 'ragged.csv: row 3: 2 values, but the header has 3');
+    assert.equal(await problem('csv("text.csv", label: "y")'), `text.csv: row 3: column "b": 'abc' is not a number`);
+    assert.equal(await problem('csv("hole.csv", label: "y")'), 'hole.csv: row 2: column "b": empty cell');
+    assert.equal(await problem('csv("nolabel.csv", label: "y")'), 'nolabel.csv: row 2: column "y": empty label');
+    assert.equal(await problem('csv("ok.csv", label: "price")'), 'ok.csv: no column named "price"; the columns are "a", "b", "y"');
+    assert.equal(await problem('csv("ok.csv", label: 3)'), 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)');
+    assert.equal(await problem('csv("ok.csv", label: "y", header: false)'), 'ok.csv: label: "y" names a column, but header: false; give the column index');
+    assert.equal(await problem('csv("cats.csv", label: "y", task: regression)'), `cats.csv: row 2: column "y": 'cat' is not a number, and task: regression needs numbers`);
+    assert.equal(await problem('csv("quote.csv", label: "y")'), 'quote.csv: line 3: a quoted field is never closed');
+  });
+
+  it('CSV settings that do not fit the data', async () => {
+    // the checker sees these only when training is checked; the loader refuses them
+    assert.equal(await problem('csv("ok.csv", label: "y", task: regression, one_hot: true)', { probe: 'none' }), 'ok.csv: one_hot: true needs class labels, but column "y" is read as numbers to predict (task: regression)');
+    assert.equal(await problem('csv("ok.csv", label: "y", test: 0.8)', { probe: 'none' }), 'ok.csv: test: 0.8 holds out all 2 samples; none are left to train on');
+  });
+
+  it('IDX files', async () => {
+    assert.match(await problem('idx("bad.idx", "lab.idx")'), /^bad\.idx: not an IDX file: wrong magic number 01 02 03 04 \(expected 00 00 08 03 for images, 00 00 08 01 for labels\)$/);
+    assert.equal(await problem('idx("short.idx", "lab.idx")', { probe: 'none' }), 'short.idx: truncated: the header says 6 records of [4, 4], the file holds 1');
+    assert.match(await problem('idx("corrupt.idx.gz", "lab.idx")', { probe: 'none' }), /^corrupt\.idx\.gz: corrupt or truncated gzip data: unexpected end of file$/);
+    assert.match(await problem('idx("notgzip.idx.gz", "lab.idx")'), /^notgzip\.idx\.gz: corrupt (or truncated )?gzip data: /);
+    assert.equal(await problem('idx("img.idx", "lab5.idx")'), 'lab5.idx: 5 labels for 6 images in img.idx');
+    assert.equal(await problem('idx("img.idx", "img.idx")'), 'img.idx: labels need 1 dimension [count], found [6, 4, 4]');
+    assert.equal(await problem('idx("flat.idx", "lab.idx")'), 'flat.idx: images need 3 dimensions [count, height, width], found [6, 16]');
+    assert.equal(await problem('idx("float.idx", "lab.idx")', { probe: 'none' }), 'float.idx: images are stored as float values; expected unsigned bytes (IDX type 08), as in MNIST');
+    assert.equal(await problem('idx("img.idx", "lab.idx", test_images: "timg.idx")'), 'timg.idx: give both test_images and test_labels, or neither');
+    assert.equal(await problem('idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "lab.idx")'), 'lab.idx: 6 labels for 3 images in timg.idx');
+    assert.equal(await problem('idx("img.idx", "lab.idx", test_images: "timg5.idx", test_labels: "tlab.idx")'), 'timg5.idx: test images are 5x4x1, training images 4x4x1');
+  });
+
+  it('labels out of range', async () => {
+    assert.equal(
+      await problem('idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "tlab.idx")', { probe: 'none' }),
+      'tlab.idx: record 2: label 7 is outside 0..2: the training labels (lab.idx) have 3 classes',
+    );
+    assert.equal(await problem('idx("img.idx", "signedlab.idx")', { probe: 'none' }), 'signedlab.idx: record 2: label -1 is not a class index (a whole number from 0)');
+    writeMnistLike(path.join(dir, 'badmnist'), { train: [0, 1, 2, 12, 4] });
+    const train = path.join(dir, 'badmnist', 'train-labels-idx1-ubyte.gz');
+    assert.equal(await problem('fashion_mnist(path: "badmnist")', { probe: 'none' }), `${train}: record 3: label 12 is outside 0..9: Fashion-MNIST has 10 classes`);
+    writeMnistLike(path.join(dir, 'badtest'), { test: [0, 10] });
+    assert.equal(await problem('mnist(path: "badtest")', { probe: 'none' }), `${path.join(dir, 'badtest', 't10k-labels-idx1-ubyte.gz')}: record 1: label 10 is outside 0..9: MNIST has 10 classes`);
+  });
+
+  it('built-in datasets in a folder that does not hold them', async () => {
+    fs.mkdirSync(path.join(dir, 'half'), { recursive: true });
+    writeMnistLike(path.join(dir, 'half'));
+    fs.rmSync(path.join(dir, 'half', 't10k-labels-idx1-ubyte.gz'));
+    assert.equal(await problem('mnist(path: "half")', { probe: 'none' }), `${path.join(dir, 'half')}: has some of the MNIST files but not t10k-labels-idx1-ubyte.gz (gzipped or not)`);
+    fs.mkdirSync(path.join(dir, 'nothing'), { recursive: true });
+    assert.equal(
+      await problem('mnist(path: "nothing")', { probe: 'none' }),
+      `nothing: no MNIST files in ${path.join(dir, 'nothing', 'mnist')} or ${path.join(dir, 'nothing')}: expected train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (gzipped or not)`,
+    );
+    writeMnistLike(path.join(dir, 'small'));
+    fs.writeFileSync(path.join(dir, 'small', 'train-images-idx3-ubyte.gz'), zlib.gzipSync(imagesIdx(12, 20, 20)));
+    assert.equal(await problem('mnist(path: "small")', { probe: 'none' }), `${path.join(dir, 'small', 'train-images-idx3-ubyte.gz')}: images are 20x20x1; MNIST images are 28x28x1`);
+  });
+
+  it('a built-in dataset found nowhere, with downloading off: says where it looked and how to fix it', async () => {
+    const message = await problem('fashion_mnist()', { probe: 'none' });
+    assert.equal(
+      message,
+      `fashion_mnist: Fashion-MNIST not found and downloading is off; looked in ${path.join(dir, 'no-system', 'fashion-mnist')}, ${path.join(dir, 'cache', 'fashion-mnist')}. ` +
+        'To fix: install the Debian package dataset-fashion-mnist; set NN_DATA (or the nn.data.path setting) to a folder with the four files ' +
+        '(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz); give the folder as path:; or allow downloading',
+    );
+  });
+});
