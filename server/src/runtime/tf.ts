@@ -11,8 +11,3 @@ export { tf };
 export type Tensor = tf.Tensor;
 export type LayersModel = tf.LayersModel;
 export type SymbolicTensor = tf.SymbolicTensor;
-/** A tensor with a name, as optimizers' getWeights and tf.io.encodeWeights use. */
-export interface NamedTensor {
-  name: string;
-  tensor: tf.Tensor;
-}

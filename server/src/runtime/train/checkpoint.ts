@@ -11,14 +11,20 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tf, type LayersModel, type NamedTensor } from '../tf';
+import { tf, type LayersModel, type Tensor } from '../tf';
+
+/** A tensor with a name, as optimizers' getWeights and tf.io.encodeWeights use. */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
 
 export type Files = Record<string, string | Uint8Array>;
 
 /** Test hook: called after each step of an atomic write (to simulate a kill between steps). */
 export type StepHook = (step: 'files' | 'old' | 'renamed' | 'done') => void;
 
-function writeSynced(file: string, data: string | Uint8Array): void {
+export function writeSynced(file: string, data: string | Uint8Array): void {
   const fd = fs.openSync(file, 'w');
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);

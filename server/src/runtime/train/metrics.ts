@@ -21,6 +21,18 @@ export interface MetricsSetup {
   metrics: readonly BoundFn[];
 }
 
+export interface AccumulatorState {
+  lossSum: number;
+  n: number;
+  confusion?: number[][];
+  topHits: [number, number][];
+  absErr: number;
+  sqErr: number;
+  ySum: number[];
+  ySq: number[];
+  dimSq: number[];
+}
+
 export class MetricsAccumulator {
   private lossSum = 0;
   private n = 0;
@@ -68,6 +80,33 @@ export class MetricsAccumulator {
         this.ySq[d] += y[i * u + d] * y[i * u + d];
       }
     }
+  }
+
+  /** The sums so far, as JSON (a checkpoint taken mid-epoch resumes the epoch's metrics). */
+  state(): AccumulatorState {
+    return {
+      lossSum: this.lossSum,
+      n: this.n,
+      confusion: this.confusion,
+      topHits: [...this.topHits],
+      absErr: this.absErr,
+      sqErr: this.sqErr,
+      ySum: [...this.ySum],
+      ySq: [...this.ySq],
+      dimSq: [...this.dimSq],
+    };
+  }
+
+  restore(s: AccumulatorState): void {
+    this.lossSum = s.lossSum;
+    this.n = s.n;
+    if (this.confusion && s.confusion) s.confusion.forEach((row, i) => row.forEach((v, j) => (this.confusion![i][j] = v)));
+    this.topHits = new Map(s.topHits);
+    this.absErr = s.absErr;
+    this.sqErr = s.sqErr;
+    this.ySum = Float64Array.from(s.ySum);
+    this.ySq = Float64Array.from(s.ySq);
+    this.dimSq = Float64Array.from(s.dimSq);
   }
 
   get count(): number {

@@ -9,7 +9,8 @@
 // - adagrad divides by √(G + 1e-7), with G starting at initial_accumulator.
 // - adamw: w ← w·(1 - lr·weight_decay) before the Adam step (PyTorch's order), on every weight.
 
-import { tf, type Tensor, type NamedTensor } from '../tf';
+import { tf, type Tensor } from '../tf';
+import { encodeTensors, type NamedTensor } from './checkpoint';
 import type { BoundFn } from '../../core/catalog/types';
 
 export class OptimizerError extends Error {}
@@ -89,9 +90,15 @@ export class TrainOptimizer {
     this.inner.applyGradients(grads);
   }
 
-  /** The optimizer's state (step count, moments), for resuming. */
-  getWeights(): Promise<NamedTensor[]> {
-    return this.inner.getWeights();
+  /** The optimizer's state (step count, moments) encoded for a checkpoint. */
+  async encodeState(): Promise<{ bin: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {
+    const weights = await this.inner.getWeights();
+    try {
+      return await encodeTensors(weights);
+    } finally {
+      // the step count is a new scalar on every call; the rest are the optimizer's live slots
+      tf.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
+    }
   }
 
   setWeights(weights: NamedTensor[]): Promise<void> {

@@ -26,6 +26,11 @@ export class Schedule {
     }
   }
 
+  /** the quantity reduce_on_plateau watches */
+  get monitorName(): string | undefined {
+    return this.plateau?.name;
+  }
+
   /** The learning rate of epoch `e` (from 0). */
   lrFor(e: number): number {
     if (!this.fn || this.plateau) return this.lr;
@@ -54,8 +59,11 @@ export class Schedule {
   }
 
   restore(s: ScheduleState): void {
-    this.lr = s.lr;
-    if (this.plateau && s.plateau) this.plateau.restore(s.plateau);
+    // only reduce_on_plateau's rate is history; the others follow from the (maybe edited) file
+    if (this.plateau && s.plateau) {
+      this.lr = s.lr;
+      this.plateau.restore(s.plateau);
+    }
   }
 }
 
