@@ -9,8 +9,7 @@ import * as zlib from 'node:zlib';
 import { loadData } from '../../server/src/data/load';
 import { DataError } from '../../server/src/data/errors';
 import { encodeIdx } from '../../server/src/data/idx';
-import { checkDatasets } from '../support/datasets';
-import { imagesIdx, labelsIdx, writeMnistLike } from '../support/idx';
+import { checkDatasets, imagesIdx, labelsIdx, writeMnistLike } from '../data-helpers';
 
 describe('bad data', () => {
   let dir: string;

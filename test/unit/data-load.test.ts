@@ -7,9 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { loadData } from '../../server/src/data/load';
-import { datasetRef } from '../support/datasets';
-import { imageBytes, imagesIdx, labelsIdx } from '../support/idx';
 import type { LoadedData } from '../../server/src/data/types';
+import { datasetRef, imageBytes, imagesIdx, labelsIdx } from '../data-helpers';
 
 describe('loading CSV files', () => {
   let dir: string;

@@ -10,7 +10,7 @@ import { loadData } from '../../server/src/data/load';
 import { generate, SYNTHETIC_NAMES } from '../../server/src/data/synthetic';
 import type { LoadedData } from '../../server/src/data/types';
 import { Rng } from '../../server/src/data/random';
-import { checkDatasets, datasetRef } from '../support/datasets';
+import { checkDatasets, datasetRef } from '../data-helpers';
 
 const CASES = [
   'circle()',

@@ -252,7 +252,9 @@ function advice(ctx: DownloadContext): string {
 function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const get = url.protocol === 'https:' ? https.get : http.get;
+    let response: http.IncomingMessage | undefined;
     const req = get(url, { timeout: ctx.timeoutMs }, (res) => {
+      response = res;
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
@@ -273,7 +275,12 @@ function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): 
       }
       resolve(res);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer for ${ctx.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () => {
+      // silent before the answer (reported as unreachable) or in the middle of the body (broke off)
+      const e = Object.assign(new Error(`no answer for ${ctx.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' });
+      response?.destroy(e);
+      req.destroy(e);
+    });
     req.on('error', (e: NodeJS.ErrnoException) => reject(new DataError(url.href, `cannot reach ${url.host}: ${networkProblem(e)}; ${advice(ctx)}`)));
   });
 }

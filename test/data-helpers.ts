@@ -1,0 +1,58 @@
+// Test data for the data layer: datasets written in .nn files and checked (as the trainer gets
+// them), and small IDX files whose pixels encode where they are.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { Program } from '../server/src/core/program';
+import { analyzeFiles } from '../server/src/core/analyze';
+import { NodeHost } from '../server/src/node/host';
+import type { DataRef } from '../server/src/core/train';
+import { encodeIdx } from '../server/src/data/idx';
+
+/** Writes `source` to dir/name, checks it, and returns its datasets, the errors the checker found, and among them the data problems (NN416). */
+export function checkDatasets(dir: string, source: string, name = 'main.nn'): { refs: DataRef[]; errors: string[]; dataProblems: string[] } {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, source);
+  const [r] = analyzeFiles(new Program(new NodeHost()), [file]);
+  return {
+    refs: r.datasets,
+    errors: r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    dataProblems: r.diagnostics.filter((d) => d.code === 'NN416').map((d) => d.message),
+  };
+}
+
+/** The one dataset declared in `source`, which must check without errors. */
+export function datasetRef(dir: string, source: string): DataRef {
+  const { refs, errors } = checkDatasets(dir, source);
+  if (errors.length) throw new Error(`the dataset does not check: ${errors.join('; ')}`);
+  if (refs.length !== 1) throw new Error(`expected one dataset, found ${refs.length}`);
+  return refs[0];
+}
+
+/** n images of h × w (× c): pixel j of image i is (i * 7 + j) mod 256 */
+export function imageBytes(n: number, h: number, w: number, c = 1): Uint8Array {
+  const size = h * w * c;
+  return new Uint8Array(n * size).map((_, k) => (Math.floor(k / size) * 7 + (k % size)) % 256);
+}
+
+export function imagesIdx(n: number, h: number, w: number, c?: number): Uint8Array {
+  return encodeIdx(c ? [n, h, w, c] : [n, h, w], imageBytes(n, h, w, c));
+}
+
+export function labelsIdx(labels: number[]): Uint8Array {
+  return encodeIdx([labels.length], Uint8Array.from(labels));
+}
+
+/** The four files of an MNIST-like set (28 × 28), gzipped or not, written into `dir`. */
+export function writeMnistLike(dir: string, o: { train?: number[]; test?: number[]; gzip?: boolean } = {}): void {
+  const train = o.train ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 4];
+  const test = o.test ?? [9, 8, 7];
+  const gz = o.gzip ?? true;
+  fs.mkdirSync(dir, { recursive: true });
+  const put = (name: string, bytes: Uint8Array) => fs.writeFileSync(path.join(dir, gz ? `${name}.gz` : name), gz ? zlib.gzipSync(bytes) : bytes);
+  put('train-images-idx3-ubyte', imagesIdx(train.length, 28, 28));
+  put('train-labels-idx1-ubyte', labelsIdx(train));
+  put('t10k-images-idx3-ubyte', imagesIdx(test.length, 28, 28));
+  put('t10k-labels-idx1-ubyte', labelsIdx(test));
+}

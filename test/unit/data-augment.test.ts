@@ -1,0 +1,194 @@
+// Augmentations of training batches: what each one does to an image, and that a seed repeats it.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Augmenter, augmentationsOf, flip, shift, rotate, rotateImage, noise, type ImageDims } from '../../server/src/data/augment';
+import { Rng } from '../../server/src/data/random';
+import { Program } from '../../server/src/core/program';
+import { analyzeFiles } from '../../server/src/core/analyze';
+import { NodeHost } from '../../server/src/node/host';
+
+/** b images whose values are all different and not 0: image i, pixel j, channel k -> 1 + i * 10000 + j * 10 + k */
+function batch(b: number, h: number, w: number, c: number): Float32Array {
+  return new Float32Array(b * h * w * c).map((_, n) => 1 + Math.floor(n / (h * w * c)) * 10000 + Math.floor((n % (h * w * c)) / c) * 10 + (n % c));
+}
+const pixel = (a: Float32Array, dims: ImageDims, i: number, y: number, x: number, k: number) => a[((i * dims[1] + y) * dims[2] + x) * dims[3] + k];
+
+describe('augmentations', () => {
+  const dims: ImageDims = [40, 6, 5, 2];
+
+  it('flip: each image is itself or its mirror, about half mirrored; flipping twice with the same seed restores it', () => {
+    const src = batch(...dims);
+    const once = new Float32Array(src.length);
+    flip(src, dims, true, false, new Rng(1), once);
+    let mirrored = 0;
+    for (let i = 0; i < dims[0]; i++) {
+      const same = pixel(once, dims, i, 2, 0, 1) === pixel(src, dims, i, 2, 0, 1);
+      if (!same) mirrored++;
+      for (let y = 0; y < 6; y++) for (let x = 0; x < 5; x++) for (let k = 0; k < 2; k++) {
+        assert.equal(pixel(once, dims, i, y, x, k), pixel(src, dims, i, y, same ? x : 4 - x, k));
+      }
+    }
+    assert.ok(mirrored > 10 && mirrored < 30, `${mirrored} of 40 mirrored`);
+    const twice = once.slice();
+    flip(twice, dims, true, true, new Rng(1));
+    assert.notDeepEqual(twice, once);
+    flip(twice, dims, true, true, new Rng(1));
+    assert.deepEqual(twice, once);
+    flip(once, dims, true, false, new Rng(1));
+    assert.deepEqual(once, src);
+    const vertical = src.slice();
+    flip(vertical, dims, false, true, new Rng(2));
+    for (let i = 0; i < dims[0]; i++) {
+      const same = pixel(vertical, dims, i, 0, 3, 0) === pixel(src, dims, i, 0, 3, 0);
+      assert.equal(pixel(vertical, dims, i, 1, 3, 0), pixel(src, dims, i, same ? 1 : 4, 3, 0));
+    }
+    const none = src.slice();
+    flip(none, dims, false, false, new Rng(3));
+    assert.deepEqual(none, src);
+  });
+
+  it('shift: whole-pixel moves within the fraction, values kept, zeros moved in', () => {
+    const src = batch(...dims);
+    const out = new Float32Array(src.length);
+    shift(src, dims, 0.4, new Rng(4), out);
+    const seen = new Set<string>();
+    for (let i = 0; i < dims[0]; i++) {
+      // where did the pixel values go: one offset per image
+      const offsets = new Set<string>();
+      for (let y = 0; y < 6; y++) for (let x = 0; x < 5; x++) for (let k = 0; k < 2; k++) {
+        const v = pixel(out, dims, i, y, x, k);
+        if (v === 0) continue;
+        const j = Math.floor(((v - 1) % 10000) / 10);
+        assert.equal(Math.floor((v - 1) / 10000), i, 'stays in its image');
+        assert.equal((v - 1) % 10, k, 'stays in its channel');
+        const [sy, sx] = [Math.floor(j / 5), j % 5];
+        offsets.add(`${y - sy},${x - sx}`);
+      }
+      assert.ok(offsets.size <= 1, `image ${i} moved by ${[...offsets]}`);
+      const [dy, dx] = [...(offsets.size ? offsets : new Set(['0,0']))][0].split(',').map(Number);
+      assert.ok(Math.abs(dy) <= Math.round(0.4 * 6) && Math.abs(dx) <= Math.round(0.4 * 5));
+      const zeros = Array.from(out.subarray(i * 60, (i + 1) * 60)).filter((v) => v === 0).length;
+      assert.equal(zeros, 60 - (6 - Math.abs(dy)) * (5 - Math.abs(dx)) * 2, 'zero fill exactly where nothing moved in');
+      seen.add(`${dy},${dx}`);
+    }
+    assert.ok(seen.size > 8, 'shifts vary');
+    const still = src.slice();
+    shift(still, dims, 0, new Rng(5));
+    assert.deepEqual(still, src);
+  });
+
+  it('rotate: 0 degrees is the identity, 90 degrees turns the pixel grid', () => {
+    const src = batch(...dims);
+    const zero = src.slice();
+    rotate(zero, dims, 0, new Rng(6));
+    assert.deepEqual(zero, src);
+    const sq: ImageDims = [1, 5, 5, 1];
+    const img = batch(...sq);
+    const turned = new Float32Array(25);
+    rotateImage(img, turned, 5, 5, 1, Math.PI / 2);
+    // output (x, y) samples input (cx + dy, cy - dx)
+    for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) assert.ok(Math.abs(turned[y * 5 + x] - img[(4 - x) * 5 + y]) < 1e-3, `${x},${y}`);
+  });
+
+  it('rotate: the center stays, values are blends of the input and zeros', () => {
+    const sq: ImageDims = [30, 7, 7, 1];
+    const src = batch(...sq);
+    const out = new Float32Array(src.length);
+    rotate(src, sq, 30, new Rng(7), out);
+    let changed = 0;
+    for (let i = 0; i < 30; i++) {
+      assert.equal(pixel(out, sq, i, 3, 3, 0), pixel(src, sq, i, 3, 3, 0));
+      const img = Array.from(src.subarray(i * 49, (i + 1) * 49));
+      const lo = Math.min(...img);
+      const hi = Math.max(...img);
+      for (const v of out.subarray(i * 49, (i + 1) * 49)) assert.ok(v === 0 || (v >= Math.min(0, lo) - 1e-3 && v <= hi + 1e-3));
+      if (pixel(out, sq, i, 0, 3, 0) !== pixel(src, sq, i, 0, 3, 0)) changed++;
+    }
+    assert.ok(changed > 20);
+  });
+
+  it('noise: added with mean 0 and the given standard deviation, repeatable', () => {
+    const src = new Float32Array(50000).fill(3);
+    const out = new Float32Array(src.length);
+    noise(src, src.length, 0.2, new Rng(8), out);
+    assert.ok(src.every((v) => v === 3), 'the source is untouched when an output buffer is given');
+    const d = Array.from(out, (v) => v - 3);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const std = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+    assert.ok(Math.abs(mean) < 0.005 && Math.abs(std - 0.2) < 0.005, `${mean} ${std}`);
+    const again = new Float32Array(src.length);
+    noise(src, src.length, 0.2, new Rng(8), again);
+    assert.deepEqual(again, out);
+  });
+
+  it('gives the same result in place and into an output buffer', () => {
+    for (const f of [
+      (s: Float32Array, o?: Float32Array) => flip(s, dims, true, true, new Rng(9), o),
+      (s: Float32Array, o?: Float32Array) => shift(s, dims, 0.3, new Rng(9), o),
+      (s: Float32Array, o?: Float32Array) => rotate(s, dims, 20, new Rng(9), o),
+    ]) {
+      const src = batch(...dims);
+      const out = new Float32Array(src.length);
+      f(src, out);
+      f(src);
+      assert.deepEqual(src, out);
+    }
+  });
+});
+
+describe('the augmenter of a train block', () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-aug-'))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function augmentOf(list: string) {
+    const file = path.join(dir, 'main.nn');
+    fs.writeFileSync(file, `model M { input [2] dense(2) }\ntrain t { model: M  data: circle()  loss: cross_entropy  augment: [${list}] }\n`);
+    const [r] = analyzeFiles(new Program(new NodeHost()), [file]);
+    return augmentationsOf(r.trains[0].augment);
+  }
+
+  it('reads the augment list with its defaults', () => {
+    assert.deepEqual(augmentOf('flip(), shift(0.2), rotate(), noise(std: 0.3), flip(vertical: true)'), [
+      { kind: 'flip', horizontal: true, vertical: false },
+      { kind: 'shift', fraction: 0.2 },
+      { kind: 'rotate', degrees: 10 },
+      { kind: 'noise', std: 0.3 },
+      { kind: 'flip', horizontal: true, vertical: true },
+    ]);
+  });
+
+  it('augments batch after batch from its seed, each batch differently', () => {
+    const shape = [6, 5, 2];
+    const run = () => {
+      const a = new Augmenter([{ kind: 'flip', horizontal: true, vertical: true }, { kind: 'shift', fraction: 0.2 }, { kind: 'rotate', degrees: 15 }, { kind: 'noise', std: 0.1 }], shape, true, 3);
+      return [0, 1].map(() => {
+        const b = batch(8, 6, 5, 2);
+        a.apply(b, 8);
+        return b;
+      });
+    };
+    const [b1, b2] = run();
+    assert.deepEqual(run(), [b1, b2]);
+    assert.notDeepEqual(b1, b2);
+    // rows past `rows` are left alone
+    const a = new Augmenter([{ kind: 'noise', std: 1 }], shape, true, 0);
+    const b = batch(8, 6, 5, 2);
+    const before = b.slice();
+    a.apply(b, 3);
+    assert.deepEqual(b.subarray(180), before.subarray(180));
+    assert.notDeepEqual(b.subarray(0, 180), before.subarray(0, 180));
+  });
+
+  it('adds noise to features that are not images, and refuses image augmentations there', () => {
+    const a = new Augmenter([{ kind: 'noise', std: 0.5 }], [2], false, 1);
+    const x = new Float32Array(10);
+    const out = new Float32Array(10);
+    a.apply(x, 5, out);
+    assert.ok(out.every((v) => v !== 0));
+    assert.throws(() => new Augmenter([{ kind: 'flip', horizontal: true, vertical: false }], [2], false, 1), /flip works on images \[height, width, channels\]; these samples are \[2\]/);
+  });
+});
