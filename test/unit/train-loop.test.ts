@@ -153,6 +153,17 @@ describe('train: the loop', function () {
     model.dispose();
   });
 
+  it('augments training batches only, with fresh noise every epoch', async () => {
+    // a step too small to move the weights: the losses show what each epoch's batches looked like
+    const cfg = config(`${CLS}\n  validation: 0.5\n  optimizer: sgd(lr: 0.000000001)\n  epochs: 2\n  seed: 7\n  augment: [noise(std: 3)]`);
+    const { result, epochs } = await run(cfg, rings(200, 8));
+    result.model!.dispose();
+    const [a, b] = epochs;
+    assert.ok(Math.abs(a.val!.loss - b.val!.loss) < 1e-6, 'validation data is not augmented');
+    assert.ok(a.loss > 1.2 * a.val!.loss, `training loss ${a.loss} vs validation ${a.val!.loss}: the training inputs are noisy`);
+    assert.notEqual(a.loss, b.loss, 'each epoch draws new noise');
+  });
+
   it('k-fold trains K models and reports each fold with mean and std', async () => {
     const cfg = config(`${CLS}\n  kfold: 3\n  optimizer: adam(lr: 0.03)\n  epochs: 15\n  batch_size: 16\n  seed: 2`);
     const { result, events, runDir } = await run(cfg, rings(300, 3));

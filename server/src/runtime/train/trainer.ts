@@ -15,6 +15,7 @@ import { tf, type Tensor, type LayersModel } from '../tf';
 import type { TrainConfig } from '../../core/train';
 import type { LoadedData, Split } from '../../data/types';
 import { epochOrder, gatherBatch, validationSplit, kfold, takeRows } from '../../data/batches';
+import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
 import type { BackendInfo } from '../backend';
 import { compileModel } from '../compile';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
@@ -43,6 +44,8 @@ export interface TrainOptions {
   stopRequested?: () => boolean;
   /** the model summary table, for summary.txt */
   summaryText?: string;
+  /** notes gathered before training (loading the data, ...), sent as log events right after start */
+  notes?: string[];
   /** extra fields for config.json (the command line, the data source, ...) */
   configExtra?: Record<string, unknown>;
   /** minimum milliseconds between batch events (default 100: at most 10 a second) */
@@ -167,6 +170,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     ...(folds ? { kfold: folds } : {}),
     ...(resume ? { resumedFrom: resume.epoch } : {}),
   });
+  for (const message of opts.notes ?? []) emit({ type: 'log', message });
 
   const started = Date.now();
   let stats = { samples: resume?.samples ?? 0, seconds: resume?.seconds ?? 0 };
@@ -186,6 +190,8 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     last!.model.dispose();
     return { outcome, runDir: opts.runDir, message: last!.message };
   }
+  // a requested stop ends with `stopped` (last/ is saved); `end` and the report belong to a finished run
+  if (outcome === 'stopped') return { outcome, runDir: opts.runDir, model: last!.model };
 
   const seconds = (Date.now() - started) / 1000;
   const end: Extract<TrainEvent, { type: 'end' }> = {
@@ -197,7 +203,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   };
   if (last!.bestEpoch !== undefined) end.bestEpoch = last!.bestEpoch;
   const model = last!.model;
-  if (folds && outcome !== 'stopped') {
+  if (folds) {
     end.folds = summarizeFolds(foldResults);
     const bm = bestMonitor(cfg, validated);
     const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
@@ -248,10 +254,11 @@ class FoldRun {
   private lastBoundary = 0;
   private lastYield = Date.now();
   private readonly grid?: { extent: [number, number, number, number]; x: Float32Array };
+  private readonly augmentations: Augmentation[];
 
   constructor(
     private readonly cfg: TrainConfig,
-    data: LoadedData,
+    private readonly data: LoadedData,
     private readonly opts: TrainOptions,
     private readonly folder: RunFolder,
     private readonly emit: (e: TrainEvent) => void,
@@ -276,6 +283,7 @@ class FoldRun {
     this.variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.xBuf = new Float32Array(cfg.batchSize * this.task.xw);
     this.yBuf = this.task.classification ? new Int32Array(cfg.batchSize) : new Float32Array(cfg.batchSize * this.task.yw);
+    this.augmentations = augmentationsOf(cfg.augment);
     if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = makeGrid(split.train, 40);
   }
 
@@ -329,6 +337,8 @@ class FoldRun {
         const to = Math.min(n, from + bs);
         const s0 = performance.now();
         const rows = gatherBatch(this.split.train, order, from, to, this.xBuf, this.yBuf);
+        // training batches only, fresh every epoch; seeded per batch so a run resumed mid-epoch sees the same
+        if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b)).apply(this.xBuf, rows);
         const loss = this.step(rows, acc);
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
