@@ -164,6 +164,18 @@ describe('train: the loop', function () {
     assert.notEqual(a.loss, b.loss, 'each epoch draws new noise');
   });
 
+  it('weights broken by the last step of an epoch (finite loss) are never saved', async () => {
+    // mae's gradient is the input itself: 1e38 · lr overflows the weight while the loss stays finite
+    const cfg = config(`model: Reg\n  data: linear(n: 400, features: 2)\n  loss: mae\n  optimizer: sgd(lr: 100)\n  epochs: 1\n  batch_size: 4\n  shuffle: false\n  seed: 1`);
+    const x = new Float32Array([0.1, 0.2, 0.3, 0.1, 0.2, 0.2, 1e38, 0]);
+    const data: LoadedData = { name: 'huge', featureShape: [2], task: 'regression', targetDims: 1, oneHot: false, image: false, train: { x, y: new Float32Array(4), n: 4 }, source: 'test' };
+    const { result, events, runDir } = await run(cfg, data);
+    assert.equal(result.outcome, 'not_finite');
+    assert.match(result.message!, /^the weights stopped being finite numbers at epoch 1; /);
+    assert.ok(!events.some((e) => e.type === 'checkpoint'));
+    assert.ok(!fs.existsSync(path.join(runDir, 'last')) && !fs.existsSync(path.join(runDir, 'best')));
+  });
+
   it('k-fold trains K models and reports each fold with mean and std', async () => {
     const cfg = config(`${CLS}\n  kfold: 3\n  optimizer: adam(lr: 0.03)\n  epochs: 15\n  batch_size: 16\n  seed: 2`);
     const { result, events, runDir } = await run(cfg, rings(300, 3));

@@ -393,8 +393,10 @@ class FoldRun {
         ...this.foldTag,
       });
       if (reduced !== undefined) this.emit({ type: 'log', message: `reduce_on_plateau: ${this.schedule.monitorName} has not improved; learning rate ${lr} -> ${reduced}` });
-      if (val && !Number.isFinite(val.loss)) {
-        const message = `the validation loss became ${val.loss} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
+      // the last step of an epoch can break the weights with a finite loss: never save those
+      const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
+      if (broken) {
+        const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
         this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
         this.emit({ type: 'error', message, file: this.cfg.file });
         return this.outcome('not_finite', epochsRun, finalVal, message);
@@ -426,10 +428,9 @@ class FoldRun {
         return this.outcome('stopped', epochsRun, finalVal);
       }
     }
-    if (this.restoreWeights) {
-      this.model.setWeights(this.restoreWeights);
-      if (this.split.val) finalVal = evaluateSplit(this.model, this.task, this.split.val);
-    }
+    if (this.restoreWeights) this.model.setWeights(this.restoreWeights);
+    // restored weights, or a fold resumed after its last epoch: measure what the fold ends with
+    if (this.split.val && (this.restoreWeights || !finalVal)) finalVal = evaluateSplit(this.model, this.task, this.split.val);
     return this.outcome(outcome, epochsRun, finalVal);
   }
 
@@ -463,6 +464,10 @@ class FoldRun {
       acc.add(out!, this.yBuf, rows, loss);
       return loss;
     });
+  }
+
+  private weightsFinite(): boolean {
+    return tf.tidy(() => tf.addN(this.model.weights.map((w) => tf.sum(tf.logicalNot(tf.isFinite(w.read())).toFloat()))).dataSync()[0] === 0);
   }
 
   private keepRestoreWeights(): void {
