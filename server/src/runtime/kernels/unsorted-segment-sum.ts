@@ -1,8 +1,9 @@
 // UnsortedSegmentSum for wasm, which stock tfjs-backend-wasm lacks: it is the gradient of gather,
 // so without it no embedding layer trains there. out[s, ...] = Σ x[i, ...] over the positions i
-// whose segment id is s; ids outside [0, numSegments) contribute nothing (as on cpu). A scatter-add
-// is one pass over x: a plain loop over the wasm heap, measured faster than the backend's ScatterNd
-// (which needs the ids reshaped and checked first) for the sizes embeddings produce.
+// whose segment id is s; ids outside [0, numSegments) contribute nothing (as on cpu). A plain
+// scatter-add loop over the wasm heap. The backend's ScatterNd would do the adding about twice as
+// fast (measured 0.03 against 0.07 ms for a batch of 64 × 16 tokens of 32 values), but it writes
+// outside its output for ids out of range; at these sizes the difference is lost in a step.
 
 import { tf } from '../tf';
 import { type Info, type KernelArgs, heapViews, size } from './util';
