@@ -132,6 +132,27 @@ describe('nn train (command line)', function () {
     assert.equal(JSON.parse(p.out[0]).predictions[0].values.length, 1);
   });
 
+  it('every loss learns its classifier (samples/losses.nn: logistic, svm, softmax, mse on one-hot)', async () => {
+    for (const t of ['logistic', 'svm', 'softmax_ce', 'quadratic']) {
+      const r = await run(['train', sample('losses.nn'), '--train', t, '--json', '--runs', runs, '--backend', 'cpu']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      const acc = endOf(events(r.out)).test!.metrics.accuracy;
+      assert.ok(acc > 0.9, `${t}: test accuracy ${acc}`);
+    }
+  });
+
+  it('validates on a dataset named by validation:', async () => {
+    const file = path.join(runs, 'valdata.nn');
+    fs.writeFileSync(file, 'model M {\n  input [2]\n  dense(16, activation: tanh)\n  dense(2)\n}\ndataset held = circle(n: 300, seed: 9, test: 0)\ntrain t {\n  model: M\n  data: circle(n: 600, seed: 1)\n  validation: held\n  loss: cross_entropy\n  optimizer: adam(lr: 0.03)\n  epochs: 15\n  metrics: [accuracy]\n  seed: 1\n}\n');
+    const r = await run(['train', file, '--json', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const evs = events(r.out);
+    const start = evs[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.deepEqual(start.samples, { train: 480, validation: 300, test: 120 });
+    const last = evs.filter((e) => e.type === 'epoch').pop() as Extract<TrainEvent, { type: 'epoch' }>;
+    assert.ok(last.val!.metrics.accuracy > 0.9, `val accuracy ${last.val!.metrics.accuracy}`);
+  });
+
   it('sends the events to NN_PROGRESS_SOCKET and stops when it says stop; invalid messages are ignored', async function () {
     if (process.platform === 'win32') this.skip();
     const sock = path.join(runs, 'progress.sock');
@@ -162,6 +183,12 @@ describe('nn train (command line)', function () {
       assert.ok(stopped && stopped.type === 'stopped' && stopped.reason === 'requested', JSON.stringify(received.map((e) => e.type)));
       assert.ok(received.filter((e) => e.type === 'epoch').length < 40);
       assert.ok(r.out.some((l) => /^epoch +1\/40/.test(l)), 'the terminal output goes on as usual');
+      // --resume last finds this run (the latest of circle_tiny under --runs) and finishes it
+      const again = await run(['train', sample('playground.nn'), '--train', 'circle_tiny', '--resume', 'last', '--runs', runs, '--json', '--backend', 'cpu']);
+      assert.equal(again.code, 0, again.err.join('\n'));
+      const evs = events(again.out);
+      assert.ok(evs[0].type === 'start' && evs[0].resumedFrom === stopped.epoch - (stopped.message.includes('batch') ? 1 : 0) && evs[0].runDir === (received[0] as { runDir: string }).runDir);
+      assert.equal(endOf(evs).epochs, 40);
     } finally {
       server.close();
     }

@@ -176,6 +176,32 @@ describe('train: the loop', function () {
     assert.ok(!fs.existsSync(path.join(runDir, 'last')) && !fs.existsSync(path.join(runDir, 'best')));
   });
 
+  it('every optimizer and schedule trains; lr follows the schedule; checkpoint(every) sets the cadence of last/', async () => {
+    const data = rings(300, 11);
+    const runs: [string, string][] = [
+      ['optimizer: sgd(lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.0001)', 'schedule: step(every: 2, factor: 0.5)'],
+      ['optimizer: adam(lr: 0.02)', 'schedule: exponential(gamma: 0.9)'],
+      ['optimizer: adamw(lr: 0.03, weight_decay: 0.01)', 'schedule: cosine(min_lr: 0.001)'],
+      ['optimizer: rmsprop(lr: 0.01, momentum: 0.5)', 'schedule: warmup(epochs: 2, then: cosine())'],
+      ['optimizer: adagrad(lr: 0.2)', 'schedule: reduce_on_plateau(monitor: loss, patience: 0, factor: 0.5)'],
+    ];
+    for (const [opt, sched] of runs) {
+      const cfg = config(`${CLS}\n  ${opt}\n  ${sched}\n  epochs: 6\n  batch_size: 16\n  seed: 5\n  checkpoint(monitor: accuracy, every: 4)`);
+      const { result, epochs, events } = await run(cfg, data);
+      result.model!.dispose();
+      assert.ok(epochs[5].loss < epochs[0].loss * 0.85, `${opt}: loss ${epochs[0].loss} -> ${epochs[5].loss}`);
+      const lrs = epochs.map((e) => e.lr);
+      const base = cfg.optimizer!.args.lr as number;
+      if (sched.startsWith('schedule: step')) assert.deepEqual(lrs, [1, 1, 0.5, 0.5, 0.25, 0.25].map((f) => base * f));
+      if (sched.startsWith('schedule: exponential')) lrs.forEach((lr, i) => assert.ok(Math.abs(lr - base * 0.9 ** i) < 1e-12));
+      if (sched.startsWith('schedule: cosine')) assert.ok(lrs[0] === base && lrs.every((lr, i) => i === 0 || lr < lrs[i - 1]));
+      if (sched.startsWith('schedule: warmup')) assert.deepEqual(lrs.slice(0, 3), [base / 2, base, base]);
+      if (sched.startsWith('schedule: reduce')) assert.ok(lrs.every((lr, i) => i === 0 || lr === lrs[i - 1] || lr === lrs[i - 1] / 2));
+      const lasts = events.filter((e) => e.type === 'checkpoint' && e.kind === 'last').map((e) => (e as { epoch: number }).epoch);
+      assert.deepEqual(lasts, [4, 6], opt);
+    }
+  });
+
   it('k-fold trains K models and reports each fold with mean and std', async () => {
     const cfg = config(`${CLS}\n  kfold: 3\n  optimizer: adam(lr: 0.03)\n  epochs: 15\n  batch_size: 16\n  seed: 2`);
     const { result, events, runDir } = await run(cfg, rings(300, 3));

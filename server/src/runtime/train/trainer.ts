@@ -349,7 +349,7 @@ class FoldRun {
         }
         this.stats.samples += rows;
         const now = Date.now();
-        if (now - this.lastBatchEvent >= (this.opts.batchEventInterval ?? 100) || b === batches - 1) {
+        if (now - this.lastBatchEvent >= (this.opts.batchEventInterval ?? 100)) {
           this.lastBatchEvent = now;
           this.emit({ type: 'batch', epoch: e + 1, batch: b + 1, batches, loss, lr, ...this.foldTag });
         }
