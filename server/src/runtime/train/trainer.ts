@@ -96,6 +96,9 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   if (resume && (resume.train !== cfg.name || resume.file !== cfg.file)) {
     throw new TrainError(`${opts.runDir} is a run of '${resume.train}' in ${resume.file}, not of '${cfg.name}' in ${cfg.file}`);
   }
+  if (resume && opts.seed !== undefined && opts.seed !== resume.seed) {
+    throw new TrainError(`a resumed run keeps its seed (${resume.seed}); --seed ${opts.seed} would start another run`);
+  }
   const seed = resume?.seed ?? opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
   const epochs = opts.epochs ?? resume?.epochs ?? cfg.epochs;
   const folds = cfg.kfold;
