@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as http from 'node:http';
 import * as crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { loadData } from '../../server/src/data/load';
 import { FILE_KEYS, FILE_NAMES, type FileSet, type BuiltinOverrides } from '../../server/src/data/builtin';
@@ -163,6 +164,21 @@ describe('built-in datasets: downloading', () => {
     assert.deepEqual(requests, ['/mirror/fashion-mnist/t10k-labels-idx1-ubyte.gz']);
   });
 
+  it('removes the temporary files of downloads whose process is gone', async () => {
+    const cache = path.join(dir, 'cache-with-leftovers');
+    const folder = path.join(cache, 'fashion-mnist');
+    fs.mkdirSync(folder, { recursive: true });
+    // a process that has ended: its id names a leftover
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    assert.equal(child.status, 0);
+    const dead = `train-images-idx3-ubyte.gz.${child.pid}.0badc0de.part`;
+    const alive = `train-images-idx3-ubyte.gz.${process.pid}.0badc0de.part`;
+    fs.writeFileSync(path.join(folder, dead), 'half');
+    fs.writeFileSync(path.join(folder, alive), 'half');
+    await fetch({ cache }).load;
+    assert.deepEqual(cacheFiles(folder), [alive, ...FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`)].sort());
+  });
+
   it('follows redirects', async () => {
     mode = 'redirect';
     const d = await fetch().load;
@@ -222,14 +238,16 @@ describe('built-in datasets: downloading', () => {
 
   it('follows only https redirects (or loopback http), and not forever', async () => {
     mode = 'to-http';
-    await assert.rejects(fetch().load, /http:\/\/example\.com\/file\.gz: only https is allowed \(plain http only to 127\.0\.0\.1, localhost or ::1\)/);
+    await assert.rejects(fetch().load, /train-images-idx3-ubyte\.gz: redirected to http:\/\/example\.com\/file\.gz: only https is allowed \(plain http only to 127\.0\.0\.1, localhost or ::1\)$/);
     mode = 'loop';
     await assert.rejects(fetch().load, /train-images-idx3-ubyte\.gz: more than 5 redirects/);
   });
 
   it('refuses a plain-http mirror that is not on this machine', async () => {
-    await assert.rejects(fetch({ mirror: 'http://mirror.example.org/data' }).load, /^DataError: NN_DATA_MIRROR: http:\/\/mirror\.example\.org\/data\/: only https is allowed/);
+    await assert.rejects(fetch({ mirror: 'http://mirror.example.org/data' }).load, /^DataError: NN_DATA_MIRROR: the mirror http:\/\/mirror\.example\.org\/data\/: only https is allowed/);
     await assert.rejects(fetch({ mirror: 'not a url' }).load, /^DataError: NN_DATA_MIRROR: 'not a url' is not a URL$/);
     assert.deepEqual(requests, []);
+    // localhost is this machine too
+    assert.equal((await fetch({ mirror: base.replace('127.0.0.1', 'localhost') }).load).train.n, 20);
   });
 });

@@ -8,11 +8,25 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { loadData } from '../../server/src/data/load';
 import type { LoadedData } from '../../server/src/data/types';
+import type { DataRef } from '../../server/src/core/train';
+
+/** Loads, and checks that the loaded data is what the editor promised (the probe and describe()). */
+async function loadChecked(ref: DataRef): Promise<LoadedData> {
+  const d = await loadData(ref, {});
+  const info = ref.info;
+  assert.deepEqual(d.featureShape, info.features);
+  assert.equal(d.train.n, info.train);
+  assert.equal(d.test?.n ?? 0, info.test ?? 0);
+  assert.equal(d.image, info.image);
+  if (info.target?.kind === 'classes') assert.equal(d.classes, info.target.count);
+  else assert.equal(d.targetDims, info.target?.dims);
+  return d;
+}
 import { datasetRef, imageBytes, imagesIdx, labelsIdx } from '../data-helpers';
 
 describe('loading CSV files', () => {
   let dir: string;
-  const load = (nn: string): Promise<LoadedData> => loadData(datasetRef(dir, nn), {});
+  const load = (nn: string): Promise<LoadedData> => loadChecked(datasetRef(dir, nn));
   const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
 
   before(() => {
@@ -103,14 +117,14 @@ describe('loading CSV files', () => {
 
   it('finds the file relative to the .nn file that declares the dataset', async () => {
     const ref = datasetRef(path.join(dir, 'sub'), 'dataset n = csv("../nohead.csv", label: 2, header: false)\n');
-    const d = await loadData(ref, {});
+    const d = await loadChecked(ref);
     assert.equal(d.source, path.join(dir, 'nohead.csv'));
   });
 });
 
 describe('loading IDX files', () => {
   let dir: string;
-  const load = (nn: string): Promise<LoadedData> => loadData(datasetRef(dir, nn), {});
+  const load = (nn: string): Promise<LoadedData> => loadChecked(datasetRef(dir, nn));
   const write = (name: string, bytes: Uint8Array) => fs.writeFileSync(path.join(dir, name), bytes);
 
   before(() => {

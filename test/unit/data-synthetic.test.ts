@@ -260,6 +260,12 @@ describe('generated datasets', () => {
     return assert.rejects(loadData(refs[0], {}), /spiral: argument 'n' is not known/);
   });
 
+  it('refuses a file dataset whose required argument the checker could not know', () => {
+    const { refs, errors } = checkDatasets(dir, 'dataset d = csv(label: "y")\n');
+    assert.ok(errors.length > 0);
+    return assert.rejects(loadData(refs[0], {}), /^Error: csv: argument 'path' is not known/);
+  });
+
   it('refuses a test fraction that leaves nothing to train on', async () => {
     await assert.rejects(load('circle(n: 4, test: 0.9)'), /^DataError: d: test: 0.9 holds out all 4 samples; none are left to train on$/);
   });

@@ -14,6 +14,7 @@
 
 import type { BoundFn } from '../core/catalog/types';
 import { Rng, rngFor, STREAM } from './random';
+import { unknownArgument } from './errors';
 
 export type Augmentation =
   | { kind: 'flip'; horizontal: boolean; vertical: boolean }
@@ -26,7 +27,7 @@ export function augmentationsOf(bound: readonly BoundFn[]): Augmentation[] {
   return bound.map((b): Augmentation => {
     const a = b.args;
     const num = (k: string): number => {
-      if (typeof a[k] !== 'number') throw new Error(`${b.spec.name}: argument '${k}' is not known (fix the problems the checker reports first)`);
+      if (typeof a[k] !== 'number') throw unknownArgument(b.spec.name, k);
       return a[k] as number;
     };
     switch (b.spec.name) {

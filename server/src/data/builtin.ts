@@ -208,6 +208,7 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
   }
 
   const base = mirrorBase(spec, env);
+  removeStaleParts(cache);
   for (const k of missing) {
     const file = `${FILE_NAMES[k]}.gz`;
     const dest = path.join(cache, file);
@@ -215,6 +216,35 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
     cached[k] = dest;
   }
   return { files: cached as FileSet, source: `${base} (downloaded into ${cache})` };
+}
+
+const PART = /^.+\.(\d+)\.[0-9a-f]+\.part$/;
+
+/**
+ * Removes the temporary files of downloads whose process is gone (killed, or stopped by Ctrl-C,
+ * which skips cleanup). Their names carry the process id: <file>.<pid>.<random>.part.
+ */
+export function removeStaleParts(folder: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return; // no cache folder yet: nothing to clean
+  }
+  for (const name of names) {
+    const m = PART.exec(name);
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(folder, name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The URL the files are downloaded from: NN_DATA_MIRROR/<folder>/, or the official location. */
@@ -227,14 +257,15 @@ function mirrorBase(spec: BuiltinSpec, env: Record<string, string | undefined>):
   } catch {
     throw new DataError('NN_DATA_MIRROR', `'${mirror}' is not a URL`);
   }
-  checkUrl(u, 'NN_DATA_MIRROR');
+  checkUrl(u, 'NN_DATA_MIRROR', 'the mirror');
   return new URL(`${spec.folder}/`, u);
 }
 
-function checkUrl(u: URL, what: string): void {
+/** Only https, or plain http to this machine; `what` names the URL's origin in the error ("NN_DATA_MIRROR", "redirected to"). */
+function checkUrl(u: URL, file: string, what: string): void {
   if (u.protocol === 'https:') return;
   if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return;
-  throw new DataError(what, `${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
+  throw new DataError(file, `${what} ${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
 }
 
 interface DownloadContext {
@@ -262,7 +293,7 @@ function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): 
         let next: URL;
         try {
           next = new URL(res.headers.location, url);
-          checkUrl(next, original.href);
+          checkUrl(next, original.href, 'redirected to');
         } catch (e) {
           return reject(e);
         }
@@ -297,7 +328,7 @@ function formatSize(bytes: number): string {
 
 /** Downloads `url` to `dest` through a temporary file, checking its MD5; nothing is left at `dest` unless it is complete and correct. */
 export async function download(url: URL, dest: string, md5: string, ctx: DownloadContext): Promise<void> {
-  checkUrl(url, url.href);
+  checkUrl(url, url.href, 'the download from');
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`;
   const fh = await fs.promises.open(tmp, 'w');

@@ -13,6 +13,11 @@ export class DataError extends Error {
   }
 }
 
+/** An argument the checker could not know (it reported an error there): data cannot be made from it. */
+export function unknownArgument(fn: string, arg: string): Error {
+  return new Error(`${fn}: argument '${arg}' is not known (fix the problems the checker reports first)`);
+}
+
 /** What went wrong reading a file, in words: "file not found", "is a folder, not a file", ... */
 export function fileProblem(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;

@@ -21,8 +21,8 @@ import * as path from 'node:path';
 import type { DataRef } from '../core/train';
 import type { Args } from '../core/catalog/types';
 import type { LoadedData, LoadOptions, Split } from './types';
-import { DataError } from './errors';
-import { generate } from './synthetic';
+import { DataError, unknownArgument } from './errors';
+import { generate, ArgReader } from './synthetic';
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readIdx, imageShape, checkLabelDims, checkTestImageShape, IDX_TYPES } from './idx';
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides } from './builtin';
@@ -32,6 +32,9 @@ import { rngFor, STREAM } from './random';
 /** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
 export async function loadData(ref: DataRef, opts: LoadOptions = {}, over: BuiltinOverrides = {}): Promise<LoadedData> {
   const dir = path.dirname(ref.file);
+  for (const p of ref.spec.params) {
+    if (p.required && ref.fn.args[p.name] === undefined) throw unknownArgument(ref.spec.name, p.name);
+  }
   switch (ref.spec.source) {
     case 'synthetic':
       return loadSynthetic(ref);
@@ -50,12 +53,12 @@ function limitOf(args: Args): number | undefined {
  * Holds out round(n · fraction) rows, chosen by the seed, as the test split. `shown` names the
  * data in the error when nothing would be left to train on.
  */
-function holdOut(all: Split, fraction: unknown, seed: unknown, shown: string): { train: Split; test?: Split } {
-  const f = typeof fraction === 'number' ? fraction : 0;
+function holdOut(all: Split, a: ArgReader, shown: string): { train: Split; test?: Split } {
+  const f = a.num('test');
   const nTest = Math.round(all.n * f);
   if (nTest === 0) return { train: all };
   if (nTest >= all.n) throw new DataError(shown, `test: ${f} holds out all ${all.n} samples; none are left to train on`);
-  const perm = rngFor(typeof seed === 'number' ? seed : 0, STREAM.split).permutation(all.n);
+  const perm = rngFor(a.num('seed'), STREAM.split).permutation(all.n);
   return { train: takeRows(all, perm.slice(nTest).sort()), test: takeRows(all, perm.slice(0, nTest).sort()) };
 }
 
@@ -66,7 +69,7 @@ function limited(s: Split, limit: number | undefined): Split {
 function loadSynthetic(ref: DataRef): LoadedData {
   const args = ref.fn.args;
   const g = generate(ref.spec.name, args);
-  const { train, test } = holdOut(g, args.test, args.seed, ref.name);
+  const { train, test } = holdOut(g, new ArgReader(ref.spec.name, args), ref.name);
   return {
     name: ref.name,
     featureShape: g.featureShape,
@@ -90,7 +93,7 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
     throw new DataError(shown, `one_hot: true needs class labels, but column "${t.labelColumn}" is read as numbers to predict (task: regression)`);
   }
   const all: Split = { x: t.features, y: classification ? t.classes! : t.targets!, n: t.rows };
-  const split = holdOut(all, args.test, args.seed, shown);
+  const split = holdOut(all, new ArgReader(ref.spec.name, args), shown);
   const train = limited(split.train, limitOf(args));
   const test = split.test;
   const standardize = args.normalize === true ? standardizeFeatures(train, test, t.featureNames.length) : undefined;

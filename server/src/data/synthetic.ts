@@ -12,6 +12,7 @@
 import type { Args } from '../core/catalog/types';
 import { Rng, rngFor, STREAM } from './random';
 import { takeRows } from './batches';
+import { unknownArgument } from './errors';
 
 export interface Generated {
   /** n × product(featureShape), row-major */
@@ -37,7 +38,7 @@ export class ArgReader {
 
   num(name: string): number {
     const v = this.args[name];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${this.dataset}: argument '${name}' is not known (fix the problems the checker reports first)`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw unknownArgument(this.dataset, name);
     return v;
   }
 }
