@@ -203,6 +203,17 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     }
   });
 
+  it('MaxPoolGrad: windows of NaN and -Infinity get what cpu gives them', async () => {
+    const x = [NaN, 2, -Infinity, -Infinity, 1, NaN, -Infinity, -Infinity, 3, 3, NaN, NaN, 0, -1, NaN, NaN];
+    const grads: number[][] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      grads.push(Array.from(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d(x, [1, 4, 4, 1])).dataSync())));
+    }
+    assert.deepEqual(grads[1], grads[0]);
+    assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
   it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {
     const r = mulberry32(16);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
