@@ -75,14 +75,20 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     await tf.setBackend('cpu');
   });
 
-  it('registering twice is harmless, unregistering restores the stock kernels', () => {
+  it('registering twice is harmless, unregistering restores working stock kernels', () => {
     const mine = tf.getKernel(tf.BatchMatMul, 'wasm');
     registerWasmKernels();
     assert.equal(tf.getKernel(tf.BatchMatMul, 'wasm'), mine);
     unregisterWasmKernels();
-    assert.notEqual(tf.getKernel(tf.BatchMatMul, 'wasm'), mine);
-    assert.equal(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), undefined);
-    registerWasmKernels();
+    try {
+      assert.notEqual(tf.getKernel(tf.BatchMatMul, 'wasm'), mine);
+      assert.equal(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), undefined);
+      // stock kernels replaced before the backend started were set up all the same
+      const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d([1, 5, 2, 3], [1, 2, 2, 1])).dataSync());
+      assert.deepEqual(Array.from(g), [0, 1, 0, 0]);
+    } finally {
+      registerWasmKernels();
+    }
     assert.notEqual(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), undefined);
   });
 
@@ -195,6 +201,17 @@ describe('wasm kernels agree with cpu on random shapes', function () {
         return valueAndGrads((xx) => tf.maxPool(xx as tf.Tensor4D, size, strides, pad), [values(rr, x, ints)], rr);
       }, 0);
     }
+  });
+
+  it('MaxPoolGrad: windows of NaN and -Infinity get what cpu gives them', async () => {
+    const x = [NaN, 2, -Infinity, -Infinity, 1, NaN, -Infinity, -Infinity, 3, 3, NaN, NaN, 0, -1, NaN, NaN];
+    const grads: number[][] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      grads.push(Array.from(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d(x, [1, 4, 4, 1])).dataSync())));
+    }
+    assert.deepEqual(grads[1], grads[0]);
+    assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {

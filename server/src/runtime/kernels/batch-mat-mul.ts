@@ -52,5 +52,5 @@ export function batchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
     free(backend, out, ...fold.temps);
     return result;
   };
-  return { kernelName: tf.BatchMatMul, backendName: 'wasm', setupFunc: stock.setupFunc, disposeFunc: stock.disposeFunc, kernelFunc };
+  return { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc };
 }

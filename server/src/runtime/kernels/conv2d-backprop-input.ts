@@ -83,8 +83,6 @@ export function conv2DBackpropInputConfig(stock: tf.KernelConfig): tf.KernelConf
   return {
     kernelName: tf.Conv2DBackpropInput,
     backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    disposeFunc: stock.disposeFunc,
     kernelFunc: (params) => conv2DBackpropInput(stock, params),
   };
 }

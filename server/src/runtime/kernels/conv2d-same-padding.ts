@@ -32,5 +32,5 @@ export function samePaddingConfig(stock: tf.KernelConfig): tf.KernelConfig {
     ];
     return stock.kernelFunc({ ...params, attrs: { ...params.attrs, pad } }) as Info;
   };
-  return { ...stock, kernelFunc };
+  return { kernelName: stock.kernelName, backendName: stock.backendName, kernelFunc };
 }

@@ -62,5 +62,5 @@ export function fusedMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
     if (out !== biased) free(backend, biased);
     return out;
   };
-  return { kernelName: tf._FusedMatMul, backendName: 'wasm', setupFunc: stock.setupFunc, disposeFunc: stock.disposeFunc, kernelFunc };
+  return { kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc };
 }

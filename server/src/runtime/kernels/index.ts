@@ -14,7 +14,11 @@ import { maxPoolGradConfig } from './max-pool-grad';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
-/** A kernel that stock tfjs has; the factory gets the stock config, to delegate to it. */
+/**
+ * A kernel that stock tfjs has; the factory gets the stock config, to delegate to it. The stock
+ * kernel's setup (run when the backend starts) stays attached, so the stock kernel works whether
+ * ours was registered before the backend started or not, and after unregistering.
+ */
 type Replacement = [name: string, make: (stock: tf.KernelConfig) => tf.KernelConfig];
 
 /** Kernels stock wasm does not have. */
@@ -43,9 +47,11 @@ function replace(backend: 'wasm' | 'cpu', table: Replacement[]): void {
   }
   for (const [name, make] of table) {
     const original = tf.getKernel(name, backend);
+    const mine = make(original);
+    if (mine.setupFunc || mine.disposeFunc) throw new Error(`${name}: a replacement kernel takes the stock kernel's setup`);
     stock[backend].set(name, original);
     tf.unregisterKernel(name, backend);
-    tf.registerKernel(make(original));
+    tf.registerKernel({ ...mine, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
   }
 }
 
