@@ -68,6 +68,11 @@ model Reg {
   input [2]
   dense(1)
 }
+model Cubic {
+  input [2]
+  poly_features(3)
+  dense(1)
+}
 `;
 
 function config(body: string, name = 't'): TrainConfig {
@@ -200,6 +205,20 @@ describe('train: the loop', function () {
       const lasts = events.filter((e) => e.type === 'checkpoint' && e.kind === 'last').map((e) => (e as { epoch: number }).epoch);
       assert.deepEqual(lasts, [4, 6], opt);
     }
+  });
+
+  it('last/ loads back with tfjs (custom layers too) and predicts what the trained model predicts', async () => {
+    const cfg = config(`model: Cubic\n  data: linear(n: 400, features: 2)\n  loss: mse\n  optimizer: adam(lr: 0.05)\n  epochs: 3\n  seed: 2`);
+    const data = line(100, 12);
+    const { result, runDir } = await run(cfg, data);
+    const saved = await loadModel(checkpointDir(path.join(runDir, 'last'))!);
+    const x = tf.tensor2d([[0.3, -0.7], [1.5, 2]]);
+    const [a, b] = [result.model!, saved].map((m) => Array.from((m.predict(x) as tf.Tensor).dataSync()));
+    assert.deepEqual(a, b);
+    assert.equal(saved.layers.some((l) => l.getClassName() === 'NnPolyFeatures'), true);
+    tf.dispose([x]);
+    saved.dispose();
+    result.model!.dispose();
   });
 
   it('k-fold trains K models and reports each fold with mean and std', async () => {

@@ -12,6 +12,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf, type LayersModel, type Tensor } from '../tf';
+// registers the custom layers (tf.serialization.registerClass) that a saved model.json may name
+import '../compile';
 
 /** A tensor with a name, as optimizers' getWeights and tf.io.encodeWeights use. */
 export interface NamedTensor {
