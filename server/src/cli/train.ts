@@ -132,7 +132,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       stopRequested: () => stop !== undefined,
       summaryText: checked.summary,
       notes,
-      configExtra: { command: ['nn', 'train', ...process.argv.slice(3)].join(' ') },
+      configExtra: { command: commandLine(args) },
     });
     result.model?.dispose();
     if (result.outcome === 'not_finite') return 1;
@@ -170,4 +170,10 @@ function connect(p: string): Promise<net.Socket> {
       reject(e);
     });
   });
+}
+
+/** The command as given (for config.json), rebuilt from the parsed arguments. */
+function commandLine(args: Parsed): string {
+  const flags = [...args.flags].map(([k, v]) => (v === true ? `--${k}` : `--${k} ${v}`));
+  return ['nn', 'train', ...args.positionals, ...flags].join(' ');
 }
