@@ -214,6 +214,22 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('Sum over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
+    const r = mulberry32(19);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 30; c++) {
+      const shape = Array.from({ length: int(1, 4) }, () => int(1, 20));
+      const rank = shape.length;
+      const lead = int(1, rank);
+      const axis = c % 3 === 2 ? [int(0, rank - 1)] : [...Array(lead).keys()].map((a) => (r() < 0.3 ? a - rank : a));
+      const keepDims = r() < 0.5;
+      await agree(`sum ${shape} axis=${axis} keepDims=${keepDims}`, () => {
+        const rr = mulberry32(700 + c);
+        return valueAndGrads((x) => tf.sum(x, axis, keepDims), [values(rr, shape)], rr);
+      });
+    }
+  });
+
   it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {
     const r = mulberry32(16);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
