@@ -190,9 +190,10 @@ describe('wasm kernels agree with cpu on random shapes', function () {
   it('MaxPoolGrad: windows of ties, zeros and negative values, same/valid padding', async () => {
     const r = mulberry32(15);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-    for (let c = 0; c < 30; c++) {
+    for (let c = 0; c < 40; c++) {
       const size: [number, number] = [int(1, 3), int(1, 3)];
-      const strides: [number, number] = [int(1, 3), int(1, 3)];
+      // every other case: windows that tile the input (stride = size), the kernel's fast path
+      const strides: [number, number] = c % 2 ? size : [int(1, 3), int(1, 3)];
       const pad = r() < 0.5 ? 'same' : 'valid';
       const x = [int(1, 3), int(size[0], 9), int(size[1], 9), int(1, 5)];
       const ints = r() < 0.6;
