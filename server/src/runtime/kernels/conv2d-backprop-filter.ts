@@ -19,15 +19,9 @@
 // NHWC only, like the wasm backend's own convolutions.
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, free, heapViews, reshape, run } from './util';
+import { type Info, type KernelArgs, convWithPadding, free, heapViews, reshape, run } from './util';
 
-type Attrs = {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-};
+type Attrs = tf.Conv2DBackpropFilterAttrs;
 
 type Backend = KernelArgs<'x'>['backend'];
 
@@ -36,28 +30,13 @@ function byConvolution(backend: Backend, x: Info, dy: Info, info: tf.backend_uti
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   // bottom/right padding that makes the output exactly filterHeight × filterWidth; negative when
-  // the forward pass never reached the last rows/columns of x: then the output is larger, and cut
+  // the forward pass never reached the last rows/columns of x
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left;
   const xT = run(tf.Transpose, backend, { x }, { perm: [3, 1, 2, 0] });
   const dyT = run(tf.Transpose, backend, { x: dy }, { perm: [1, 2, 0, 3] });
-  let grad = run(tf.Conv2D, backend, { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    pad: [
-      [0, 0],
-      [top, Math.max(bottom, 0)],
-      [left, Math.max(right, 0)],
-      [0, 0],
-    ],
-    dataFormat: 'NHWC',
-    dilations: [strideHeight, strideWidth],
-  });
+  const grad = convWithPadding(backend, xT, dyT, { top, bottom, left, right }, [strideHeight, strideWidth], filterHeight, filterWidth);
   free(backend, xT, dyT);
-  if (bottom < 0 || right < 0) {
-    const cut = run(tf.Slice, backend, { x: grad }, { begin: [0, 0, 0, 0], size: [-1, filterHeight, filterWidth, -1] });
-    free(backend, grad);
-    grad = cut;
-  }
   const dW = run(tf.Transpose, backend, { x: grad }, { perm: [1, 2, 0, 3] });
   free(backend, grad);
   return dW;

@@ -11,12 +11,7 @@
 import { tf } from '../tf';
 import { type Info, type KernelArgs, heapViews } from './util';
 
-type Attrs = {
-  filterSize: number | [number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-};
+type Attrs = tf.MaxPoolGradAttrs;
 
 function maxPoolGrad(params: Parameters<tf.KernelFunc>[0]): Info {
   const { inputs, backend, attrs } = params as unknown as KernelArgs<'dy' | 'input' | 'output'>;
