@@ -190,9 +190,10 @@ describe('wasm kernels agree with cpu on random shapes', function () {
   it('MaxPoolGrad: windows of ties, zeros and negative values, same/valid padding', async () => {
     const r = mulberry32(15);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-    for (let c = 0; c < 30; c++) {
+    for (let c = 0; c < 40; c++) {
       const size: [number, number] = [int(1, 3), int(1, 3)];
-      const strides: [number, number] = [int(1, 3), int(1, 3)];
+      // every other case: windows that tile the input (stride = size), the kernel's fast path
+      const strides: [number, number] = c % 2 ? size : [int(1, 3), int(1, 3)];
       const pad = r() < 0.5 ? 'same' : 'valid';
       const x = [int(1, 3), int(size[0], 9), int(size[1], 9), int(1, 5)];
       const ints = r() < 0.6;
@@ -212,6 +213,22 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     }
     assert.deepEqual(grads[1], grads[0]);
     assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('Sum over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
+    const r = mulberry32(19);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 30; c++) {
+      const shape = Array.from({ length: int(1, 4) }, () => int(1, 20));
+      const rank = shape.length;
+      const lead = int(1, rank);
+      const axis = c % 3 === 2 ? [int(0, rank - 1)] : [...Array(lead).keys()].map((a) => (r() < 0.3 ? a - rank : a));
+      const keepDims = r() < 0.5;
+      await agree(`sum ${shape} axis=${axis} keepDims=${keepDims}`, () => {
+        const rr = mulberry32(700 + c);
+        return valueAndGrads((x) => tf.sum(x, axis, keepDims), [values(rr, shape)], rr);
+      });
+    }
   });
 
   it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {

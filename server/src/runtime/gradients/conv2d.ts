@@ -6,13 +6,7 @@
 
 import { tf } from '../tf';
 
-type Attrs = {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dilations: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-};
+type Attrs = tf.Conv2DAttrs;
 
 function pair(v: number | [number, number]): [number, number] {
   return typeof v === 'number' ? [v, v] : v;

@@ -5,29 +5,23 @@
 //   dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·s + kh - top, ow·s + kw - left, ci] · dy[b, oh, ow, co]
 //
 // Two ways, both on the backend's XNNPACK kernels, with the same matrix product inside
-// (kh·kw·ci rows, b·oh·ow terms, co columns); they differ in how the operands get into place:
-// - byMatMul: the columns matrix [kh·kw·ci, b·oh·ow] (each row the input values one filter tap
-//   meets), built by a loop over the heap, times dy [b·oh·ow, co]. The loop writes kh·kw·ci values
-//   per output pixel.
+// (kh·kw·ci by co, summed over b·oh·ow); they differ in how the operands get into place, and
+// XNNPACK packs (reorders) the right operand of every product anew, at about 4 ns a value:
+// - byMatMul: dWᵀ [co, kh·kw·ci] = dyᵀ · cols, where the columns matrix [b·oh·ow, kh·kw·ci]
+//   (row p: the input values the filter meets at output pixel p) is built by a loop over the
+//   heap and packed, and dy is transposed (about 2 ns a value).
 // - byConvolution: Conv2D(input = x as [ci, h, w, b], filter = dy as [oh, ow, b, co], stride 1,
 //   dilation s, padding top/left as the forward pass), whose output [ci, kh, kw, co] is dW with its
-//   axes reordered. XNNPACK reads the windows itself, but x and dy are transposed first: ci + co
-//   values moved per output pixel.
-// Each pays about 2 ns per value it moves, so byMatMul is chosen when kh·kw·ci < ci + co (a first
-// layer on one channel: 14 ms against 17 ms in the reference convnet's training step) and its
-// matrix stays under 64 MiB; byConvolution otherwise (its second layer: 23 ms against 31 ms).
+//   axes reordered: x and dy are transposed, dy packed as the filter.
+// byMatMul wins when the columns matrix is narrower than dy (kh·kw·ci < co: a first layer on
+// one channel, 14 ms against 19 ms for the reference convnet's), byConvolution otherwise (its
+// second layer: 24 ms against 40 ms); byMatMul also needs the matrix to stay under 64 MiB.
 // NHWC only, like the wasm backend's own convolutions.
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, free, heapViews, reshape, run } from './util';
+import { type Info, type KernelArgs, convWithPadding, free, heapViews, reshape, run } from './util';
 
-type Attrs = {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-};
+type Attrs = tf.Conv2DBackpropFilterAttrs;
 
 type Backend = KernelArgs<'x'>['backend'];
 
@@ -36,76 +30,51 @@ function byConvolution(backend: Backend, x: Info, dy: Info, info: tf.backend_uti
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   // bottom/right padding that makes the output exactly filterHeight × filterWidth; negative when
-  // the forward pass never reached the last rows/columns of x: then the output is larger, and cut
+  // the forward pass never reached the last rows/columns of x
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left;
   const xT = run(tf.Transpose, backend, { x }, { perm: [3, 1, 2, 0] });
   const dyT = run(tf.Transpose, backend, { x: dy }, { perm: [1, 2, 0, 3] });
-  let grad = run(tf.Conv2D, backend, { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    pad: [
-      [0, 0],
-      [top, Math.max(bottom, 0)],
-      [left, Math.max(right, 0)],
-      [0, 0],
-    ],
-    dataFormat: 'NHWC',
-    dilations: [strideHeight, strideWidth],
-  });
+  const grad = convWithPadding(backend, xT, dyT, { top, bottom, left, right }, [strideHeight, strideWidth], filterHeight, filterWidth);
   free(backend, xT, dyT);
-  if (bottom < 0 || right < 0) {
-    const cut = run(tf.Slice, backend, { x: grad }, { begin: [0, 0, 0, 0], size: [-1, filterHeight, filterWidth, -1] });
-    free(backend, grad);
-    grad = cut;
-  }
   const dW = run(tf.Transpose, backend, { x: grad }, { perm: [1, 2, 0, 3] });
   free(backend, grad);
   return dW;
 }
 
-/**
- * dW as one matrix product: colsᵀ [kh·kw·ci, b·oh·ow] · dy [b·oh·ow, co], where row (kh, kw, ci)
- * of colsᵀ holds every input value that filter tap meets. x is first transposed to [ci, b, h, w]
- * so each row is built from runs along w.
- */
+/** dWᵀ = dyᵀ · cols (see the header), transposed back. */
 function byMatMul(backend: Backend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const pixels = batchSize * outHeight * outWidth;
   const taps = filterHeight * filterWidth * inChannels;
-  const xT = run(tf.Transpose, backend, { x }, { perm: [3, 0, 1, 2] });
-  const cols = backend.makeOutput([1, taps, pixels], 'float32');
-  const [c, v] = heapViews(backend, cols, xT) as Float32Array[];
-  // output columns [owMin, owMax) read inside the input for tap column kw; the rest are padding
-  const owRange = (kw: number): [number, number] => {
-    const first = Math.max(0, Math.ceil((left - kw) / strideWidth));
-    const end = Math.min(outWidth, Math.floor((inWidth - 1 + left - kw) / strideWidth) + 1);
-    return [first, Math.max(first, end)];
-  };
+  const cols = backend.makeOutput([1, pixels, taps], 'float32');
+  const [c, v] = heapViews(backend, cols, x) as Float32Array[];
   // taps that reach into the padding read zeros: clear the matrix once, then copy what is inside
   if (top > 0 || left > 0 || info.padInfo.bottom > 0 || info.padInfo.right > 0) c.fill(0);
   let o = 0;
-  for (let kh = 0; kh < filterHeight; kh++) {
-    for (let kw = 0; kw < filterWidth; kw++) {
-      const [owMin, owMax] = owRange(kw);
-      for (let ci = 0; ci < inChannels; ci++) {
-        for (let b = 0; b < batchSize; b++) {
-          for (let oh = 0; oh < outHeight; oh++, o += outWidth) {
-            const r = oh * strideHeight + kh - top;
-            if (r < 0 || r >= inHeight) continue;
-            const row = ((ci * batchSize + b) * inHeight + r) * inWidth + kw - left;
-            for (let ow = owMin; ow < owMax; ow++) c[o + ow] = v[row + ow * strideWidth];
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, o += taps) {
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const r = oh * strideHeight + kh - top;
+          if (r < 0 || r >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const col = ow * strideWidth + kw - left;
+            if (col < 0 || col >= inWidth) continue;
+            const from = ((b * inHeight + r) * inWidth + col) * inChannels;
+            const to = o + (kh * filterWidth + kw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) c[to + ci] = v[from + ci];
           }
         }
       }
     }
   }
-  free(backend, xT);
   const dy3 = reshape(backend, dy, [1, pixels, outChannels]);
-  const product = run(tf.BatchMatMul, backend, { a: cols, b: dy3 }, { transposeA: false, transposeB: false });
-  free(backend, cols, dy3);
-  const dW = reshape(backend, product, [filterHeight, filterWidth, inChannels, outChannels]);
-  free(backend, product);
+  const product = run(tf.BatchMatMul, backend, { a: dy3, b: cols }, { transposeA: true, transposeB: false });
+  const t = run(tf.Transpose, backend, { x: product }, { perm: [0, 2, 1] });
+  const dW = reshape(backend, t, [filterHeight, filterWidth, inChannels, outChannels]);
+  free(backend, cols, dy3, product, t);
   return dW;
 }
 
@@ -130,7 +99,7 @@ function conv2DBackpropFilter(params: Parameters<tf.KernelFunc>[0]): Info {
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const taps = info.filterHeight * info.filterWidth * info.inChannels;
-  const auto = taps < info.inChannels + info.outChannels && info.batchSize * info.outHeight * info.outWidth * taps <= MAX_COLUMN_FLOATS;
+  const auto = taps < info.outChannels && info.batchSize * info.outHeight * info.outWidth * taps <= MAX_COLUMN_FLOATS;
   return way === 'matmul' || (way === 'auto' && auto) ? byMatMul(backend, x, dy, info) : byConvolution(backend, x, dy, info);
 }
 

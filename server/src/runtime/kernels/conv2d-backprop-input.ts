@@ -10,15 +10,9 @@
 // so the output has the input's size. NHWC only, like the wasm backend's own convolutions.
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, free, reshape, run } from './util';
+import { type Info, type KernelArgs, convWithPadding, free, reshape, run } from './util';
 
-type Attrs = {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-};
+type Attrs = tf.Conv2DBackpropInputAttrs;
 
 /** dy [b, oh, ow, c] with s-1 zero rows/columns after each row/column: [b, oh·sh, ow·sw, c]. */
 function insertZeros(backend: KernelArgs<'dy'>['backend'], dy: Info, sh: number, sw: number): Info {
@@ -53,29 +47,14 @@ function conv2DBackpropInput(stock: tf.KernelConfig, params: Parameters<tf.Kerne
   const up = insertZeros(backend, dy, strideHeight, strideWidth);
   const [, upHeight, upWidth] = up.shape;
   // output rows = upHeight + top + bottom - filterHeight + 1 must be inHeight; negative when the
-  // inserted zeros run past the input: then the output is computed larger and cut
+  // inserted zeros run past the input
   const bottom = inHeight - upHeight + filterHeight - 1 - top;
   const right = inWidth - upWidth + filterWidth - 1 - left;
   const flipped = run(tf.Reverse, backend, { x: filter }, { dims: [0, 1] });
   const rotated = run(tf.Transpose, backend, { x: flipped }, { perm: [0, 1, 3, 2] });
-  let dx = run(tf.Conv2D, backend, { x: up, filter: rotated }, {
-    strides: [1, 1],
-    pad: [
-      [0, 0],
-      [top, Math.max(bottom, 0)],
-      [left, Math.max(right, 0)],
-      [0, 0],
-    ],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-  });
+  const dx = convWithPadding(backend, up, rotated, { top, bottom, left, right }, [1, 1], inHeight, inWidth);
   if (up !== dy) free(backend, up);
   free(backend, flipped, rotated);
-  if (bottom < 0 || right < 0) {
-    const cut = run(tf.Slice, backend, { x: dx }, { begin: [0, 0, 0, 0], size: [-1, inHeight, inWidth, -1] });
-    free(backend, dx);
-    dx = cut;
-  }
   return dx;
 }
 

@@ -8,13 +8,7 @@
 import { tf } from '../tf';
 import { type Info } from './util';
 
-type Attrs = {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dilations: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-};
+type Attrs = tf.Conv2DAttrs;
 
 export function samePaddingConfig(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (params: Parameters<tf.KernelFunc>[0]): Info => {

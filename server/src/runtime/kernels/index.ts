@@ -12,6 +12,7 @@ import { samePaddingConfig } from './conv2d-same-padding';
 import { fusedMatMulConfig } from './fused-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
+import { sumConfig } from './sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /**
@@ -32,6 +33,7 @@ const WASM_REPLACED: Replacement[] = [
   [tf.Conv2DBackpropInput, conv2DBackpropInputConfig],
   [tf.MaxPoolGrad, () => maxPoolGradConfig],
   [tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradWasmConfig],
+  [tf.Sum, sumConfig],
 ];
 
 const CPU_REPLACED: Replacement[] = [[tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradCpuConfig]];

@@ -37,6 +37,26 @@ export function free(backend: BackendWasm, ...infos: Info[]): void {
 }
 
 /**
+ * The backend's Conv2D, stride 1, padded by `top`/`left` and by `bottom`/`right`, which the
+ * callers choose to make the output exactly height × width; when that takes negative padding
+ * (input rows or columns no output reaches), the output is computed larger and cut.
+ */
+export function convWithPadding(backend: BackendWasm, x: Info, filter: Info, pads: { top: number; bottom: number; left: number; right: number }, dilations: [number, number], height: number, width: number): Info {
+  const { top, bottom, left, right } = pads;
+  const pad = [
+    [0, 0],
+    [top, Math.max(bottom, 0)],
+    [left, Math.max(right, 0)],
+    [0, 0],
+  ];
+  const out = run(tf.Conv2D, backend, { x, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations });
+  if (bottom >= 0 && right >= 0) return out;
+  const cut = run(tf.Slice, backend, { x: out }, { begin: [0, 0, 0, 0], size: [-1, height, width, -1] });
+  free(backend, out);
+  return cut;
+}
+
+/**
  * Views of the wasm heap holding these tensors. Call after the kernel's last allocation: an
  * allocation may grow the heap, which detaches views made before. Data that still lives on another
  * backend is moved here first (that allocates too), so all views are made after all moves.
