@@ -10,6 +10,7 @@ import { ACTIVATION_FUNCTIONS } from '../core/catalog/common';
 import { PolyFeatures } from './layers/poly-features';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
+import { DilatedConv2D } from './layers/dilated-conv2d';
 
 export class CompileError extends Error {}
 
@@ -97,8 +98,8 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
       const [d] = a.dilation as number[];
       return tf.layers.conv1d({ name, filters: a.filters as number, kernelSize: k, strides: s, dilationRate: d, padding: a.padding as 'valid', activation: act(a.activation), ...weights });
     }
-    case 'conv2d':
-      return tf.layers.conv2d({
+    case 'conv2d': {
+      const args = {
         name,
         filters: a.filters as number,
         kernelSize: a.kernel as number[],
@@ -107,7 +108,10 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
         padding: a.padding as 'valid',
         activation: act(a.activation),
         ...weights,
-      });
+      };
+      // tfjs' own Conv2D cannot differentiate a dilated convolution without activation
+      return args.dilationRate.some((d) => d !== 1) ? new DilatedConv2D(args) : tf.layers.conv2d(args);
+    }
     case 'max_pool':
     case 'avg_pool': {
       const size = a.size as number[];

@@ -1,0 +1,121 @@
+// What nn train, evaluate and predict share: finding a train block in a checked file, choosing
+// the backend, loading data, and reading a run folder back.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Program } from '../core/program';
+import { analyzeFiles, type FileAnalysis } from '../core/analyze';
+import type { TrainConfig } from '../core/train';
+import { summarize, formatSummary } from '../core/summary';
+import { NodeHost } from '../node/host';
+import { loadData } from '../data/load';
+import type { LoadedData, LoadOptions } from '../data/types';
+import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
+import { DataError } from '../data/errors';
+import { UsageError, type Parsed } from './args';
+
+/** A failure that is the user's to fix (not a usage error): printed, exit 1. */
+export class CliError extends Error {}
+
+/** Print a failure that is the user's to fix (bad data, no backend, ...) and return exit code 1; rethrow anything else. */
+export function userError(cmd: string, e: unknown, err: (s: string) => void): number {
+  if (e instanceof CliError || e instanceof DataError || e instanceof BackendError) {
+    err(`nn ${cmd}: ${e.message}`);
+    return 1;
+  }
+  throw e;
+}
+
+export interface Checked {
+  cfg: TrainConfig;
+  analysis: FileAnalysis;
+  summary: string;
+  /** `file:line:col: severity code: message` for every diagnostic */
+  diagnostics: string[];
+  errors: number;
+}
+
+/** Analyze a file and pick its train block (by name, or the only one). */
+export function checkedTrain(file: string, name: string | undefined): Checked {
+  const abs = path.resolve(file);
+  const program = new Program(new NodeHost());
+  const [analysis] = analyzeFiles(program, [abs]);
+  if (!analysis.source) throw new UsageError(`cannot read '${file}'`);
+  const diagnostics = analysis.diagnostics.map((d) => {
+    const p = analysis.source!.lines.position(d.start);
+    return `${file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
+  });
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
+  const names = analysis.trains.map((t) => t.name);
+  let cfg: TrainConfig | undefined;
+  if (name !== undefined) {
+    cfg = analysis.trains.find((t) => t.name === name);
+    if (!cfg) throw new UsageError(`${file} has no train block '${name}'; it has ${names.map((n) => `'${n}'`).join(', ') || 'none'}`);
+  } else if (names.length === 1) {
+    cfg = analysis.trains[0];
+  } else if (!names.length) {
+    throw new UsageError(`${file} has no train block`);
+  } else {
+    throw new UsageError(`${file} has ${names.length} train blocks: say which with --train (${names.join(', ')})`);
+  }
+  const summary = cfg.model ? formatSummary(summarize(cfg.model, (f) => program.file(f)?.lines), `${file}`) : '';
+  return { cfg, analysis, summary, diagnostics, errors };
+}
+
+export function backendPreference(args: Parsed): BackendPreference {
+  const b = args.flags.get('backend') ?? 'auto';
+  if (b === 'auto' || b === 'tensorflow' || b === 'wasm' || b === 'cpu') return b;
+  throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, not '${String(b)}'`);
+}
+
+/** The backend asked for (--backend, default auto); `log` hears what auto tried and why it moved on. */
+export function chooseBackend(args: Parsed, log?: (m: string) => void): Promise<BackendInfo> {
+  return selectBackend(backendPreference(args), log);
+}
+
+export function intFlag(args: Parsed, name: string, min: number): number | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === true || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} needs a whole number of at least ${min}, not '${String(v)}'`);
+  return n;
+}
+
+export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions {
+  const dataPath = args.flags.get('data-path');
+  return { dataPath: typeof dataPath === 'string' ? path.resolve(dataPath) : undefined, download: !args.flags.has('no-download'), log };
+}
+
+/** Load the train block's data (and its validation dataset, when it names one). */
+export async function loadTrainData(cfg: TrainConfig, opts: LoadOptions): Promise<{ data: LoadedData; validation?: LoadedData }> {
+  if (!cfg.data) throw new CliError(`train '${cfg.name}' has no data`);
+  const data = await loadData(cfg.data, opts);
+  const validation = cfg.validation !== undefined && typeof cfg.validation !== 'number' ? await loadData(cfg.validation, opts) : undefined;
+  return { data, validation };
+}
+
+/** What a run folder says about itself (config.json). */
+export interface RunConfig {
+  train: string;
+  file: string;
+  data: { classNames?: string[]; featureShape: number[]; task: 'classification' | 'regression' };
+  loss: { name: string; args: Record<string, unknown> };
+  standardize?: { mean: number[]; std: number[] };
+  pixelNormalize?: { mean: number; std: number };
+  kfold?: number;
+}
+
+export function readRunConfig(runDir: string): RunConfig {
+  const f = path.join(runDir, 'config.json');
+  if (!fs.existsSync(f)) throw new UsageError(`'${runDir}' is not a run folder (no config.json)`);
+  return JSON.parse(fs.readFileSync(f, 'utf8')) as RunConfig;
+}
+
+/** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */
+export function weightsDir(runDir: string, checkpointDir: (d: string) => string | undefined): string {
+  const best = checkpointDir(path.join(runDir, 'best'));
+  if (best) return best;
+  const last = checkpointDir(path.join(runDir, 'last'));
+  if (last) return last;
+  throw new CliError(`${runDir} has no saved weights (best/ or last/)`);
+}

@@ -1,0 +1,146 @@
+// nn predict RUN_DIR INPUT... [--index N] [--json]: the run's best weights on new inputs.
+// An INPUT is comma-separated numbers (one sample of a flat model, e.g. a CSV row without its
+// label, standardized as the training data was) or a PNG image (decoded in pure JS, made grey
+// or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
+// as the training data was). --index N predicts sample N of the data's test split instead.
+// Prints the 3 most probable classes with their names, or the predicted value(s).
+
+import * as fs from 'node:fs';
+import { PNG } from 'pngjs';
+import { tf, type Tensor } from '../runtime/tf';
+import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
+import { UsageError, type Parsed } from './args';
+import { checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+
+export interface Prediction {
+  input: string;
+  /** classification: the top classes, most probable first */
+  top?: { class: number; name?: string; probability?: number; score?: number }[];
+  /** regression: the predicted values */
+  values?: number[];
+}
+
+export async function predictCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const [runDir, ...inputs] = args.positionals;
+  if (!runDir) throw new UsageError('nn predict needs a run folder and inputs (numbers, a PNG file, or --index N)');
+  const index = intFlag(args, 'index', 0);
+  if (index === undefined && !inputs.length) throw new UsageError('nn predict needs inputs: comma-separated numbers, a PNG file, or --index N');
+  const rc = readRunConfig(runDir);
+  try {
+    await chooseBackend(args);
+    const dir = weightsDir(runDir, checkpointDir);
+    const model = await loadModel(dir);
+    const shape = (model.inputs[0].shape.slice(1) as number[]).map((d) => d ?? 1);
+    const rows: { input: string; x: Float32Array }[] = inputs.map((i) => ({ input: i, x: readInput(i, shape, rc) }));
+    if (index !== undefined) {
+      const { cfg, errors } = checkedTrain(rc.file, rc.train);
+      if (errors > 0) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
+      const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+      const test = data.test;
+      if (!test || index >= test.n) throw new CliError(`--index ${index}: the test split has ${test?.n ?? 0} samples`);
+      const w = shape.reduce((a, b) => a * b, 1);
+      const label = data.task === 'classification' ? ` (label ${test.y[index]}${data.classNames ? ` ${data.classNames[test.y[index]]}` : ''})` : '';
+      rows.push({ input: `test sample ${index}${label}`, x: test.x.slice(index * w, index * w + w) });
+    }
+    const preds = rows.map((r) => predictOne(model, shape, r.input, r.x, rc));
+    model.dispose();
+    if (args.flags.has('json')) out(JSON.stringify({ run: runDir, weights: dir, predictions: preds }));
+    else for (const p of preds) out(formatPrediction(p));
+    return 0;
+  } catch (e) {
+    return userError('predict', e, err);
+  }
+}
+
+function predictOne(model: tf.LayersModel, shape: number[], input: string, x: Float32Array, rc: RunConfig): Prediction {
+  const outv = tf.tidy(() => Array.from((model.predict(tf.tensor(x, [1, ...shape])) as Tensor).dataSync()));
+  if (rc.data.task !== 'classification') return { input, values: outv };
+  const loss = rc.loss;
+  const logits = loss.args.from_logits !== false;
+  let probs: number[] | undefined;
+  if (outv.length === 1) {
+    // one unit: the score of class 1
+    const p1 = loss.name === 'binary_cross_entropy' ? (logits ? 1 / (1 + Math.exp(-outv[0])) : outv[0]) : undefined;
+    const c = p1 !== undefined ? (p1 > 0.5 ? 1 : 0) : outv[0] > 0 ? 1 : 0;
+    const name = rc.data.classNames?.[c];
+    return { input, top: [{ class: c, ...(name ? { name } : {}), ...(p1 !== undefined ? { probability: c === 1 ? p1 : 1 - p1 } : { score: outv[0] }) }] };
+  }
+  if (loss.name === 'cross_entropy') probs = logits ? softmax(outv) : outv;
+  const order = outv.map((_, i) => i).sort((a, b) => outv[b] - outv[a]).slice(0, 3);
+  return {
+    input,
+    top: order.map((c) => {
+      const name = rc.data.classNames?.[c];
+      return { class: c, ...(name ? { name } : {}), ...(probs ? { probability: probs[c] } : { score: outv[c] }) };
+    }),
+  };
+}
+
+function softmax(z: number[]): number[] {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+function formatPrediction(p: Prediction): string {
+  if (p.values) return `${p.input}: ${p.values.map((v) => Number(v.toPrecision(6))).join(', ')}`;
+  const parts = p.top!.map((t) => {
+    const label = t.name ? `${t.class} ${t.name}` : `class ${t.class}`;
+    return t.probability !== undefined ? `${label} ${(t.probability * 100).toFixed(1)}%` : `${label} (score ${t.score!.toFixed(3)})`;
+  });
+  return `${p.input}: ${parts.join(', ')}`;
+}
+
+/** One input argument as the model's input values. */
+export function readInput(input: string, shape: number[], rc: RunConfig): Float32Array {
+  const w = shape.reduce((a, b) => a * b, 1);
+  if (/\.png$/i.test(input)) {
+    if (!fs.existsSync(input)) throw new CliError(`${input}: file not found`);
+    if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
+    return imageInput(fs.readFileSync(input), input, shape as [number, number, number], rc);
+  }
+  const values = input.split(',').map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v) || Number.isNaN(v)) || input.trim() === '') throw new CliError(`'${input}' is neither comma-separated numbers nor a .png file`);
+  if (values.length !== w) throw new CliError(`'${input}' has ${values.length} numbers; the model takes ${w} ([${shape.join(', ')}])`);
+  const st = rc.standardize;
+  return Float32Array.from(values, (v, i) => (st ? (v - st.mean[i]) / (st.std[i] || 1) : v));
+}
+
+/** A PNG as [h, w, c] values: grey (c = 1) or RGB (c = 3), area-resized, scaled and normalized. */
+export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig): Float32Array {
+  if (c !== 1 && c !== 3) throw new CliError(`${name}: the model's images have ${c} channels; only 1 (grey) and 3 (RGB) can be read from a PNG`);
+  let png: PNG;
+  try {
+    png = PNG.sync.read(bytes);
+  } catch (e) {
+    throw new CliError(`${name}: not a readable PNG (${(e as Error).message})`);
+  }
+  const { width: W, height: H, data } = png;
+  const out = new Float32Array(h * w * c);
+  const norm = rc.pixelNormalize;
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.floor((y * H) / h);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / h));
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.floor((x * W) / w);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * W) / w));
+      const sum = [0, 0, 0];
+      let count = 0;
+      for (let yy = y0; yy < y1; yy++) {
+        for (let xx = x0; xx < x1; xx++) {
+          const i = (yy * W + xx) * 4;
+          const a = data[i + 3] / 255; // transparent pixels count as black
+          sum[0] += data[i] * a;
+          sum[1] += data[i + 1] * a;
+          sum[2] += data[i + 2] * a;
+          count++;
+        }
+      }
+      const rgb = sum.map((s) => s / count / 255);
+      const vals = c === 1 ? [0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]] : rgb;
+      for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = norm ? (vals[k] - norm.mean) / norm.std : vals[k];
+    }
+  }
+  return out;
+}

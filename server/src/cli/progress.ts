@@ -1,0 +1,127 @@
+// How `nn train` shows training to a person: on a terminal a progress line redrawn in place
+// (epoch, batch, loss, samples/s, ETA), one line per finished epoch, and a final summary; in a
+// pipe or log the same lines without the redrawn bar. `--json` bypasses this (JSON lines only).
+
+import type { TrainEvent, Evaluation, MetricValues } from '../runtime/train/protocol';
+
+export interface Screen {
+  /** a finished line */
+  line(s: string): void;
+  /** the in-place bar; undefined when the output is not a terminal */
+  bar?(s: string): void;
+}
+
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+  return v.toFixed(4);
+}
+
+function duration(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  const m = Math.floor(s / 60);
+  const sec = Math.round(s % 60);
+  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+export function formatMetrics(metrics: MetricValues, prefix = ''): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `${prefix}${k} ${num(v)}`)
+    .join('  ');
+}
+
+export function formatEvaluation(e: Evaluation, prefix = ''): string {
+  return [`${prefix}loss ${num(e.loss)}`, formatMetrics(e.metrics, prefix)].filter(Boolean).join('  ');
+}
+
+/** A confusion matrix as a table, rows = true classes, columns = predicted. */
+export function formatConfusion(m: number[][], names?: string[]): string {
+  const labels = m.map((_, i) => names?.[i] ?? String(i));
+  const w = Math.max(5, ...labels.map((l) => l.length), ...m.flat().map((v) => String(v).length));
+  const pad = (s: string) => s.padStart(w);
+  const head = `${' '.repeat(w)} | ${labels.map(pad).join(' ')}   <- predicted`;
+  const rows = m.map((r, i) => `${pad(labels[i])} | ${r.map((v) => pad(String(v))).join(' ')}`);
+  return [head, '-'.repeat(head.length), ...rows].join('\n');
+}
+
+/** Turns events into lines (and a bar) for a person. */
+export class Progress {
+  private epochStart = Date.now();
+  private runStart = Date.now();
+  private epochs = 0;
+  private batchSize = 0;
+  private folds?: number;
+  private lastMetrics = '';
+
+  constructor(private readonly screen: Screen) {}
+
+  event(e: TrainEvent): void {
+    const s = this.screen;
+    switch (e.type) {
+      case 'start':
+        this.epochs = e.epochs;
+        this.batchSize = e.batchSize;
+        this.folds = e.kfold;
+        this.runStart = Date.now();
+        this.epochStart = Date.now();
+        s.line(`training '${e.train}': model ${e.model} (${e.params.toLocaleString('en-US')} parameters) on ${e.data}`);
+        s.line(`  ${e.samples.train} training, ${e.samples.validation} validation, ${e.samples.test} test samples; ${e.epochs} epochs of batches of ${e.batchSize}${e.kfold ? `; ${e.kfold}-fold cross-validation` : ''}`);
+        s.line(`  backend: ${e.backend}${e.backendNote ? ` (${e.backendNote})` : ''}`);
+        s.line(`  run folder: ${e.runDir}${e.resumedFrom !== undefined ? ` (resumed after epoch ${e.resumedFrom})` : ''}`);
+        break;
+      case 'fold':
+        s.line(`fold ${e.fold}/${e.folds}`);
+        break;
+      case 'batch': {
+        if (!s.bar) break;
+        const frac = e.batch / e.batches;
+        const width = 20;
+        const filled = Math.round(frac * width);
+        const elapsed = (Date.now() - this.epochStart) / 1000;
+        const eta = frac > 0 ? elapsed / frac - elapsed : NaN;
+        // the run's ETA: this epoch's rest, and the epochs after it at this epoch's pace
+        const runEta = eta + (this.epochs - e.epoch) * (frac > 0 ? elapsed / frac : NaN);
+        const rate = elapsed > 0 ? Math.round((e.batch * this.batchSize) / elapsed) : 0;
+        s.bar(`epoch ${e.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.batch}/${e.batches}  loss ${num(e.loss)}${this.lastMetrics ? `  (last epoch ${this.lastMetrics})` : ''}  ${rate} samples/s  ETA ${duration(eta)} (run ${duration(runEta)})`);
+        break;
+      }
+      case 'epoch': {
+        this.epochStart = Date.now();
+        this.lastMetrics = formatMetrics(e.metrics);
+        const fold = e.fold !== undefined && this.folds ? `fold ${e.fold} ` : '';
+        const val = e.val ? `  ${formatEvaluation(e.val, 'val_')}` : '';
+        const elapsed = (Date.now() - this.runStart) / 1000;
+        s.line(
+          `${fold}epoch ${String(e.epoch).padStart(String(e.epochs).length)}/${e.epochs}  loss ${num(e.loss)}${formatMetrics(e.metrics) ? '  ' + formatMetrics(e.metrics) : ''}${val}  ${Math.round(e.samplesPerSecond)} samples/s  ${e.seconds.toFixed(1)} s${e.best ? '  *' : ''}  [${duration(elapsed)}]`,
+        );
+        break;
+      }
+      case 'checkpoint':
+      case 'boundary':
+        break;
+      case 'stopped':
+        s.line(`stopped: ${e.message}`);
+        break;
+      case 'log':
+        s.line(e.message);
+        break;
+      case 'error':
+        s.line(`error: ${e.message}`);
+        break;
+      case 'end':
+        s.line(`done: ${e.epochs} epochs in ${duration(e.seconds)}, ${Math.round(e.samplesPerSecond)} samples/s${e.bestEpoch !== undefined ? `; best epoch ${e.bestEpoch}` : ''}`);
+        if (e.folds) {
+          const names = Object.keys(e.folds.mean);
+          e.folds.results.forEach((r, i) => s.line(`  fold ${i + 1}: ${formatEvaluation(r, 'val_')}`));
+          s.line(`  mean ± std: ${names.map((k) => `val_${k} ${num(e.folds!.mean[k])} ± ${num(e.folds!.std[k])}`).join('  ')}`);
+        }
+        if (e.test) {
+          s.line(`test: ${formatEvaluation(e.test)}`);
+          if (e.test.confusion) s.line(formatConfusion(e.test.confusion, e.test.classNames));
+        }
+        s.line(`run folder: ${e.runDir}`);
+        break;
+    }
+  }
+}

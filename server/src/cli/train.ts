@@ -1,0 +1,179 @@
+// nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--json] [--runs DIR]
+//          [--resume RUN|last] [--data-path DIR] [--no-download]
+//
+// Refuses to start when the file has errors. On a terminal: a progress bar and one line per
+// epoch; --json: only JSON lines (protocol.ts TrainEvent) on stdout. With NN_PROGRESS_SOCKET
+// set, the same lines also go to that local socket (Unix socket or Windows named pipe), which
+// may send back {"type":"stop"}. SIGINT/SIGTERM (or stop) finish the batch, save last/ and exit
+// 130/143; a second SIGINT exits at once. Exit 0 on success, 1 on training errors, 2 on usage.
+
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { train, TrainError, type TrainResult } from '../runtime/train/trainer';
+import { newRunDir, latestRun, RunError } from '../runtime/train/runs';
+import { parseControl, type TrainEvent } from '../runtime/train/protocol';
+import { DataError } from '../data/errors';
+import { BackendError } from '../runtime/backend';
+import { UsageError, type Parsed } from './args';
+import { checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, CliError } from './common';
+import { Progress, type Screen } from './progress';
+
+export interface TrainIO {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** stdout is a terminal: draw the progress bar */
+  tty?: boolean;
+  /** the environment (NN_PROGRESS_SOCKET); process.env by default */
+  env?: Record<string, string | undefined>;
+}
+
+export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
+  const json = args.flags.has('json');
+  const env = io.env ?? process.env;
+  const resumeFlag = args.flags.get('resume');
+  if (resumeFlag === true) throw new UsageError('--resume needs a run folder or last');
+  let file = args.positionals[0];
+  let trainName = args.flags.get('train') as string | undefined;
+  if (args.positionals.length > 1) throw new UsageError('nn train takes one .nn file');
+  let resumeDir: string | undefined;
+  if (typeof resumeFlag === 'string' && resumeFlag !== 'last') {
+    resumeDir = path.resolve(resumeFlag);
+    const rc = readRunConfig(resumeDir);
+    file ??= rc.file;
+    trainName ??= rc.train;
+  }
+  if (!file) throw new UsageError('nn train needs a .nn file (or --resume RUN_FOLDER)');
+  const epochs = intFlag(args, 'epochs', 1);
+  const seed = intFlag(args, 'seed', 0);
+
+  // output: JSON lines, or lines for a person; the socket gets JSON lines either way
+  let socket: net.Socket | undefined;
+  let stop: 'SIGINT' | 'SIGTERM' | 'socket' | undefined;
+  const screen: Screen = {
+    line: (s) => (io.tty ? process.stdout.write(`\r\x1b[K${s}\n`) : io.out(s)),
+    bar: io.tty ? (s) => process.stdout.write(`\r\x1b[K${s.slice(0, (process.stdout.columns ?? 120) - 1)}`) : undefined,
+  };
+  const progress = new Progress(screen);
+  const emit = (e: TrainEvent) => {
+    const line = JSON.stringify(e);
+    if (json) io.out(line);
+    else progress.event(e);
+    socket?.write(line + '\n');
+  };
+  const fail = (message: string): number => {
+    if (json) emit({ type: 'error', message, file });
+    else {
+      socket?.write(JSON.stringify({ type: 'error', message, file } satisfies TrainEvent) + '\n');
+      io.err(`nn train: ${message}`);
+    }
+    return 1;
+  };
+
+  const sockPath = env.NN_PROGRESS_SOCKET;
+  if (sockPath) {
+    try {
+      socket = await connect(sockPath);
+    } catch (e) {
+      return fail(`cannot connect to NN_PROGRESS_SOCKET ${sockPath}: ${(e as Error).message}`);
+    }
+    let buf = '';
+    socket.on('data', (chunk) => {
+      buf += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const raw = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!raw) continue;
+        const msg = parseControl(raw);
+        if (msg?.type === 'stop') stop ??= 'socket';
+        else io.err(`nn train: ignored an invalid control message from the socket: ${raw.slice(0, 200)}`);
+      }
+    });
+    socket.on('error', (e) => io.err(`nn train: progress socket: ${e.message}`));
+  }
+
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = 'SIGINT';
+    if (!json) screen.line('stopping after this batch (press Ctrl+C again to quit at once)');
+  };
+  const onSigterm = () => {
+    stop ??= 'SIGTERM';
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  let result: TrainResult | undefined;
+  try {
+    const checked = checkedTrain(file, trainName);
+    const { cfg } = checked;
+    if (checked.errors > 0 || cfg.hasErrors) {
+      for (const d of checked.diagnostics) io.err(d);
+      return fail(`${file} has ${checked.errors} error${checked.errors === 1 ? '' : 's'}; fix them first (nn check ${file})`);
+    }
+    const root = typeof args.flags.get('runs') === 'string' ? path.resolve(args.flags.get('runs') as string) : path.join(path.dirname(path.resolve(file)), 'runs');
+    if (resumeFlag === 'last') {
+      resumeDir = latestRun(root, cfg.name);
+      if (!resumeDir) return fail(`no run of '${cfg.name}' to resume under ${root}`);
+    }
+    // the watcher's first event is start: what choosing the backend and loading say goes out right after it
+    const notes: string[] = [];
+    const backend = await chooseBackend(args, (m) => notes.push(m));
+    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
+    const runDir = resumeDir ?? newRunDir(root, cfg.name);
+    result = await train(cfg, data, {
+      emit,
+      runDir,
+      backend,
+      epochs,
+      seed,
+      validationData: validation?.train,
+      resume: resumeDir !== undefined,
+      stopRequested: () => stop !== undefined,
+      summaryText: checked.summary,
+      notes,
+      configExtra: { command: commandLine(args) },
+    });
+    result.model?.dispose();
+    if (result.outcome === 'not_finite') return 1;
+    if (result.outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof TrainError || e instanceof RunError || e instanceof CliError || e instanceof DataError || e instanceof BackendError) return fail((e as Error).message);
+    // a bug (ours or tfjs'): the watcher still hears of it, then main prints the stack (exit 70)
+    const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    if (json) emit({ type: 'error', message, file });
+    else socket?.write(JSON.stringify({ type: 'error', message, file } satisfies TrainEvent) + '\n');
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    if (socket) await new Promise<void>((r) => socket!.end(() => r()));
+  }
+}
+
+function connect(p: string): Promise<net.Socket> {
+  if (process.platform !== 'win32' && !p.startsWith('\\\\') && !fs.existsSync(p)) return Promise.reject(new Error('no such socket'));
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection(p);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error('timed out'));
+    }, 5000);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+/** The command as given (for config.json), rebuilt from the parsed arguments. */
+function commandLine(args: Parsed): string {
+  const flags = [...args.flags].map(([k, v]) => (v === true ? `--${k}` : `--${k} ${v}`));
+  return ['nn', 'train', ...args.positionals, ...flags].join(' ');
+}

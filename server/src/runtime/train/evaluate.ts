@@ -1,0 +1,102 @@
+// What the trainer, `nn evaluate` and `nn predict` share: how a train block's task turns into a
+// loss, metric set-up and batch tensors, and evaluation of a model on a whole split in
+// inference mode (dropout off, batch norm on its moving averages).
+
+import { tf, type Tensor, type LayersModel } from '../tf';
+import type { BoundFn, OptimizerSpec } from '../../core/catalog/types';
+import type { LoadedData, Split } from '../../data/types';
+import type { Evaluation } from './protocol';
+import { makeLoss, binaryThreshold, type LossFn } from './losses';
+import { MetricsAccumulator, type MetricsSetup } from './metrics';
+
+/** Everything about a training task that does not change during training. */
+export interface Task {
+  data: LoadedData;
+  featureShape: number[];
+  /** values per sample in x, and per sample in y (1 for class labels) */
+  xw: number;
+  yw: number;
+  classification: boolean;
+  units: number;
+  lossFn: LossFn;
+  metrics: MetricsSetup;
+}
+
+export function outputUnits(model: LayersModel): number {
+  const shape = model.outputs[0].shape;
+  return shape[shape.length - 1] ?? 1;
+}
+
+export function makeTask(model: LayersModel, data: LoadedData, loss: BoundFn, metrics: readonly BoundFn[]): Task {
+  const units = outputUnits(model);
+  const classification = data.task === 'classification';
+  const xw = data.featureShape.reduce((a, b) => a * b, 1);
+  const yw = classification ? 1 : (data.targetDims ?? 1);
+  return {
+    data,
+    featureShape: data.featureShape,
+    xw,
+    yw,
+    classification,
+    units,
+    lossFn: makeLoss(loss, units, classification ? data.classes : undefined),
+    metrics: { task: data.task, units, classes: data.classes, threshold: binaryThreshold(loss), metrics },
+  };
+}
+
+/** The batch tensors of the first `b` rows of reusable buffers (no copy on the cpu backend). */
+export function batchTensors(task: Task, x: Float32Array, y: Int32Array | Float32Array, b: number): { xs: Tensor; ys: Tensor } {
+  const xs = tf.tensor(x.subarray(0, b * task.xw), [b, ...task.featureShape], 'float32');
+  const ys = task.classification ? tf.tensor1d(y.subarray(0, b) as Int32Array, 'int32') : tf.tensor2d(y.subarray(0, b * task.yw) as Float32Array, [b, task.yw], 'float32');
+  return { xs, ys };
+}
+
+/** The sum of the layers' regularization penalties (l1/l2 on kernels and biases), or undefined. */
+export function penalty(model: LayersModel): tf.Scalar | undefined {
+  const losses = model.calculateLosses();
+  return losses.length ? (tf.addN(losses) as tf.Scalar) : undefined;
+}
+
+/** Evaluate on a whole split in inference mode: loss (with the penalties), metrics, confusion matrix. */
+export function evaluateSplit(model: LayersModel, task: Task, split: Split, batchSize = 256): Evaluation {
+  const acc = new MetricsAccumulator(task.metrics);
+  const pen = tf.tidy(() => penalty(model)?.dataSync()[0] ?? 0);
+  for (let from = 0; from < split.n; from += batchSize) {
+    const b = Math.min(batchSize, split.n - from);
+    const x = split.x.subarray(from * task.xw, (from + b) * task.xw);
+    const y = split.y.subarray(from * task.yw, (from + b) * task.yw);
+    const [loss, out] = tf.tidy(() => {
+      const { xs, ys } = batchTensors(task, x as Float32Array, y, b);
+      const p = model.apply(xs, { training: false }) as Tensor;
+      return [task.lossFn(ys, p).dataSync()[0], p.dataSync() as Float32Array] as const;
+    });
+    acc.add(out, y, b, loss + pen);
+  }
+  const ev: Evaluation = { loss: acc.loss, metrics: acc.values() };
+  if (acc.confusion) {
+    ev.confusion = acc.confusion;
+    if (task.data.classNames) ev.classNames = task.data.classNames;
+  }
+  return ev;
+}
+
+/** The model's outputs for `n` samples laid out in `x` (inference mode), in batches. */
+export function predictRows(model: LayersModel, featureShape: number[], x: Float32Array, n: number, batchSize = 256): Float32Array {
+  const xw = featureShape.reduce((a, b) => a * b, 1);
+  const units = outputUnits(model);
+  const out = new Float32Array(n * units);
+  for (let from = 0; from < n; from += batchSize) {
+    const b = Math.min(batchSize, n - from);
+    const part = tf.tidy(() => (model.apply(tf.tensor(x.subarray(from * xw, (from + b) * xw), [b, ...featureShape], 'float32'), { training: false }) as Tensor).dataSync() as Float32Array);
+    out.set(part, from * units);
+  }
+  return out;
+}
+
+/** The advice when the loss stops being a finite number. */
+export function notFiniteAdvice(optimizer: BoundFn, lr: number): string {
+  const spec = optimizer.spec as OptimizerSpec;
+  const def = spec.params.find((p) => p.name === 'lr')?.default as number | undefined;
+  if (def !== undefined && lr > def) return `the learning rate ${lr} is probably too high for ${spec.name}: try ${def}`;
+  return `lower the learning rate (now ${lr}), add clip_norm: 1.0, or check the data for NaN or huge values`;
+}

@@ -1,0 +1,101 @@
+// The losses of a `train` block as tfjs functions of (targets, model output) -> scalar mean
+// over the batch. Targets are what `targetTensor` builds from a batch: class indices (int32,
+// [B]) for classification data, values ([B, dims]) for regression. The loss expands class
+// indices itself (one-hot, ±1), so a batch is built the same way whatever the loss.
+//
+// Conventions (where Keras and PyTorch differ, the choice is said here):
+// - cross_entropy: mean over the batch of -Σ y'·log softmax(z), with label smoothing
+//   y' = (1 - ε)·onehot + ε/K (Keras and PyTorch agree). from_logits: false takes probabilities,
+//   clipped to [1e-7, 1 - 1e-7] before the log (Keras).
+// - binary_cross_entropy: the stable max(z, 0) - z·y + log(1 + e^-|z|) on logits (PyTorch
+//   BCEWithLogitsLoss); probabilities are clipped as above.
+// - hinge with one unit: labels 0/1 become -1/+1, mean(max(0, margin - t·s)) (Keras Hinge).
+// - hinge with K units: Weston-Watkins, Σ_{j≠y} max(0, margin + s_j - s_y), averaged over the
+//   batch. PyTorch MultiMarginLoss divides that sum by K; Keras CategoricalHinge is
+//   Crammer-Singer (only the largest wrong score counts). This is the catalogue's formula.
+// - huber: ½e² for |e| ≤ δ, else δ(|e| - ½δ), mean over all values (Keras and PyTorch).
+// - mse / mae: mean over all values (batch and target dims).
+
+import { tf, type Tensor } from '../tf';
+import type { BoundFn } from '../../core/catalog/types';
+
+export type LossFn = (targets: Tensor, output: Tensor) => tf.Scalar;
+
+const EPS = 1e-7;
+
+export class LossError extends Error {}
+
+/** The tfjs loss for a bound loss; `units` is the model's output width, `classes` the data's. */
+export function makeLoss(loss: BoundFn, units: number, classes: number | undefined): LossFn {
+  const a = loss.args;
+  switch (loss.spec.name) {
+    case 'mse':
+      return (y, p) => tf.mean(tf.squaredDifference(regressionTargets(y, p, classes), p));
+    case 'mae':
+      return (y, p) => tf.mean(tf.abs(tf.sub(regressionTargets(y, p, classes), p)));
+    case 'huber': {
+      const delta = a.delta as number;
+      return (y, p) => {
+        const e = tf.abs(tf.sub(regressionTargets(y, p, classes), p));
+        const quad = tf.minimum(e, delta);
+        // ½·min(e,δ)² + δ·(e - min(e,δ)) is ½e² below δ and δ(e - ½δ) above: one smooth formula
+        return tf.mean(tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(delta, tf.sub(e, quad))));
+      };
+    }
+    case 'cross_entropy': {
+      const fromLogits = a.from_logits !== false;
+      const smoothing = (a.label_smoothing as number | undefined) ?? 0;
+      return (y, p) => {
+        const k = p.shape[p.shape.length - 1]!;
+        let target = tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
+        if (smoothing > 0) target = tf.add(tf.mul(target, 1 - smoothing), smoothing / k);
+        const logp = fromLogits ? tf.logSoftmax(p) : tf.log(tf.clipByValue(p, EPS, 1 - EPS));
+        return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
+      };
+    }
+    case 'binary_cross_entropy': {
+      const fromLogits = a.from_logits !== false;
+      return (y, p) => {
+        const t = tf.reshape(tf.cast(y, 'float32'), p.shape);
+        if (fromLogits) {
+          const z = p;
+          return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, t)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
+        }
+        const q = tf.clipByValue(p, EPS, 1 - EPS);
+        return tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))))));
+      };
+    }
+    case 'hinge': {
+      const margin = a.margin as number;
+      if (units === 1) {
+        return (y, p) => {
+          const t = tf.sub(tf.mul(tf.reshape(tf.cast(y, 'float32'), p.shape), 2), 1);
+          return tf.mean(tf.relu(tf.sub(margin, tf.mul(t, p))));
+        };
+      }
+      return (y, p) => {
+        const k = p.shape[p.shape.length - 1]!;
+        const onehot = tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
+        const trueScore = tf.sum(tf.mul(onehot, p), -1, true);
+        // margin + s_j - s_y for every j, with the true class's own term removed
+        const terms = tf.mul(tf.relu(tf.add(tf.sub(p, trueScore), margin)), tf.sub(1, onehot));
+        return tf.mean(tf.sum(terms, -1));
+      };
+    }
+    default:
+      throw new LossError(`no implementation of the loss '${loss.spec.name}'`);
+  }
+}
+
+/** A regression loss on class data (mse on one-hot labels) compares with one-hot rows. */
+function regressionTargets(y: Tensor, p: Tensor, classes: number | undefined): Tensor {
+  if (classes === undefined) return y;
+  const k = p.shape[p.shape.length - 1]!;
+  return tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
+}
+
+/** How the model's output turns into a class: argmax, or a threshold for one output unit. */
+export function binaryThreshold(loss: BoundFn): number {
+  const probabilities = loss.args.from_logits === false || loss.spec.name === 'mse' || loss.spec.name === 'mae' || loss.spec.name === 'huber';
+  return probabilities ? 0.5 : 0;
+}

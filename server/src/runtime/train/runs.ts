@@ -1,0 +1,172 @@
+// The folder of one training run: runs/<train name>/<timestamp>/ with
+//   config.json    the resolved configuration (every setting with its defaults, the seed used)
+//   summary.txt    the model's summary table
+//   metrics.jsonl  every event but batch and boundary, one JSON object a line
+//   best/          the best weights so far (model.json, weights.bin, meta.json); with k-fold,
+//                  fold-<k>/best/ per fold
+//   last/          the last weights and what resuming needs: optimizer.json + optimizer.bin (the
+//                  optimizer's slots and step count, tfjs getWeights), state.json (epoch and batch
+//                  reached, seed, schedule, early-stopping and best-monitor state, partial epoch
+//                  metrics, k-fold results so far), restore.json + restore.bin (early stopping's
+//                  best weights, when restore_best)
+//   report.json    at the end: test results with the confusion matrix, best epoch, timings, history
+// Checkpoint folders are written atomically (checkpoint.ts).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tf, type LayersModel, type Tensor } from '../tf';
+import type { TrainEvent, Evaluation } from './protocol';
+import type { TrainOptimizer } from './optimizers';
+import type { ScheduleState } from './schedules';
+import type { MonitorState } from './monitor';
+import type { AccumulatorState } from './metrics';
+import { writeDirAtomic, writeSynced, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
+
+export interface ResumeState {
+  version: 1;
+  train: string;
+  file: string;
+  seed: number;
+  epochs: number;
+  /** the fold in progress (0 without k-fold) */
+  fold: number;
+  /** epochs completed in this fold; with `batch` > 0, batches of the next epoch completed too */
+  epoch: number;
+  batch: number;
+  /** metrics of the partial epoch (batch > 0) */
+  accumulator?: AccumulatorState;
+  schedule: ScheduleState;
+  best: MonitorState;
+  early?: MonitorState;
+  /** validation results of the folds finished before this one */
+  foldResults: Evaluation[];
+  /** samples trained and seconds spent training so far (for samples per second) */
+  samples: number;
+  seconds: number;
+}
+
+export class RunError extends Error {}
+
+/** A new run folder name under root/<train>/: the time, made unique. */
+export function newRunDir(root: string, train: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
+  const base = path.join(root, train, stamp);
+  let dir = base;
+  for (let i = 2; fs.existsSync(dir); i++) dir = `${base}-${i}`;
+  return dir;
+}
+
+/** The most recent run of `train` under root that can be resumed (has last/). */
+export function latestRun(root: string, train: string): string | undefined {
+  const dir = path.join(root, train);
+  if (!fs.existsSync(dir)) return undefined;
+  const runs = fs
+    .readdirSync(dir)
+    .filter((d) => checkpointDir(path.join(dir, d, 'last')))
+    .sort((a, b) => fs.statSync(path.join(dir, a)).mtimeMs - fs.statSync(path.join(dir, b)).mtimeMs || a.localeCompare(b));
+  return runs.length ? path.join(dir, runs[runs.length - 1]) : undefined;
+}
+
+export class RunFolder {
+  constructor(
+    readonly dir: string,
+    private readonly hook?: StepHook,
+  ) {}
+
+  create(config: object, summary: string): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+    fs.writeFileSync(path.join(this.dir, 'summary.txt'), summary + '\n');
+    fs.writeFileSync(path.join(this.dir, 'metrics.jsonl'), '');
+  }
+
+  config(): Record<string, unknown> {
+    return JSON.parse(fs.readFileSync(path.join(this.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  }
+
+  log(e: TrainEvent): void {
+    fs.appendFileSync(path.join(this.dir, 'metrics.jsonl'), JSON.stringify(e) + '\n');
+  }
+
+  writeReport(report: object): void {
+    writeFileAtomic(path.join(this.dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  }
+
+  async saveBest(model: LayersModel, sub: string, meta: object): Promise<string> {
+    const dir = path.join(this.dir, sub, 'best');
+    writeDirAtomic(dir, { ...(await modelFiles(model)), 'meta.json': JSON.stringify(meta, null, 2) }, this.hook);
+    return dir;
+  }
+
+  async saveLast(model: LayersModel, optimizer: TrainOptimizer, state: ResumeState, restore: Tensor[] | undefined): Promise<string> {
+    const files: Files = await modelFiles(model);
+    const opt = await optimizer.encodeState();
+    files['optimizer.bin'] = opt.bin;
+    files['optimizer.json'] = JSON.stringify({ optimizer: optimizer.name, weights: opt.specs });
+    if (restore) {
+      const r = await encodeTensors(model.weights.map((w, i) => ({ name: w.originalName, tensor: restore[i] })));
+      files['restore.bin'] = r.bin;
+      files['restore.json'] = JSON.stringify({ weights: r.specs });
+    }
+    // written last into the folder: a folder with state.json is complete (the rename makes it so anyway)
+    files['state.json'] = JSON.stringify(state, null, 2);
+    const dir = path.join(this.dir, 'last');
+    writeDirAtomic(dir, files, this.hook);
+    return dir;
+  }
+
+  /** k-fold: copy the best of the folds' best/ checkpoints to the run's best/ (for evaluate and predict). */
+  promoteBestFold(folds: number, higherIsBetter: boolean): string | undefined {
+    let chosen: { dir: string; value: number } | undefined;
+    for (let k = 1; k <= folds; k++) {
+      const d = checkpointDir(path.join(this.dir, `fold-${k}`, 'best'));
+      if (!d) continue;
+      const value = (JSON.parse(fs.readFileSync(path.join(d, 'meta.json'), 'utf8')) as { value: number }).value;
+      if (!chosen || (higherIsBetter ? value > chosen.value : value < chosen.value)) chosen = { dir: d, value };
+    }
+    if (!chosen) return undefined;
+    const files: Files = {};
+    for (const f of fs.readdirSync(chosen.dir)) files[f] = fs.readFileSync(path.join(chosen.dir, f));
+    const dir = path.join(this.dir, 'best');
+    writeDirAtomic(dir, files, this.hook);
+    return dir;
+  }
+
+  private lastDir(): string {
+    const d = checkpointDir(path.join(this.dir, 'last'));
+    if (!d || !fs.existsSync(path.join(d, 'state.json'))) throw new RunError(`${this.dir} has no last/ checkpoint to resume from`);
+    return d;
+  }
+
+  readResume(): ResumeState {
+    const s = JSON.parse(fs.readFileSync(path.join(this.lastDir(), 'state.json'), 'utf8')) as ResumeState;
+    if (s.version !== 1) throw new RunError(`${this.dir}: last/state.json has version ${String(s.version)}; this nn reads version 1`);
+    return s;
+  }
+
+  /** Put last/'s weights into the model and its optimizer state into the optimizer. */
+  async loadLast(model: LayersModel, optimizer: TrainOptimizer): Promise<void> {
+    const d = this.lastDir();
+    loadWeightsInto(model, d);
+    const meta = JSON.parse(fs.readFileSync(path.join(d, 'optimizer.json'), 'utf8')) as { optimizer: string; weights: tf.io.WeightsManifestEntry[] };
+    if (meta.optimizer !== optimizer.name) throw new RunError(`${this.dir} was trained with ${meta.optimizer}, the train block now says ${optimizer.name}`);
+    const weights = decodeTensors(fs.readFileSync(path.join(d, 'optimizer.bin')), meta.weights);
+    if (weights.length) await optimizer.setWeights(weights);
+  }
+
+  /** Early stopping's best weights saved with last/, by weight name. */
+  readRestoreWeights(): tf.NamedTensorMap | undefined {
+    const d = this.lastDir();
+    if (!fs.existsSync(path.join(d, 'restore.json'))) return undefined;
+    const meta = JSON.parse(fs.readFileSync(path.join(d, 'restore.json'), 'utf8')) as { weights: tf.io.WeightsManifestEntry[] };
+    const list = decodeTensors(fs.readFileSync(path.join(d, 'restore.bin')), meta.weights);
+    return Object.fromEntries(list.map((t) => [t.name, t.tensor]));
+  }
+}
+
+/** One file written atomically: temp file, fsync, rename. */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  writeSynced(tmp, text);
+  fs.renameSync(tmp, file);
+}

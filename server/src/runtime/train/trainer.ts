@@ -1,0 +1,592 @@
+// The training loop: a checked `train` block and its loaded data -> a trained model, events as it
+// goes, and a run folder (runs.ts). A custom loop rather than model.fit, because the language
+// asks for what fit lacks: restoring the best weights, decoupled weight decay, exact epoch
+// metrics, NaN detection before a broken step is applied, a stop that finishes the batch, and
+// checkpoints that resume mid-epoch.
+//
+// One step, all inside tf.tidy: the batch is gathered into reusable typed arrays, the model is
+// applied in training mode (dropout on, batch norm on batch statistics), the loss plus the
+// layers' l1/l2 penalties is differentiated with tf.variableGrads, the loss is read back and
+// checked to be finite, then the gradients are clipped (clip_norm: global norm) and the
+// optimizer steps. Shuffling, splits and folds are seeded (server/src/data/batches.ts): the
+// order of epoch e is a function of (seed, e), so a resumed run needs no generator state.
+
+import { tf, type Tensor, type LayersModel } from '../tf';
+import type { TrainConfig } from '../../core/train';
+import type { LoadedData, Split } from '../../data/types';
+import { epochOrder, gatherBatch, validationSplit, kfold, takeRows } from '../../data/batches';
+import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
+import type { BackendInfo } from '../backend';
+import { compileModel } from '../compile';
+import type { TrainEvent, Evaluation, MetricValues } from './protocol';
+import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers';
+import { Schedule } from './schedules';
+import { Monitor, type Mode } from './monitor';
+import { MetricsAccumulator } from './metrics';
+import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, type Task } from './evaluate';
+import { RunFolder, type ResumeState } from './runs';
+import type { StepHook } from './checkpoint';
+
+export interface TrainOptions {
+  /** every event, in order */
+  emit: (e: TrainEvent) => void;
+  /** the run folder: created when new, continued when resuming */
+  runDir: string;
+  backend: BackendInfo;
+  /** override the block's epochs / seed */
+  epochs?: number;
+  seed?: number;
+  /** the validation data, when `validation:` names a dataset (loaded by the caller) */
+  validationData?: Split;
+  /** continue the run in runDir from its last/ checkpoint */
+  resume?: boolean;
+  /** polled after every batch: true stops after it (last/ is saved, `stopped` emitted) */
+  stopRequested?: () => boolean;
+  /** the model summary table, for summary.txt */
+  summaryText?: string;
+  /** notes gathered before training (loading the data, ...), sent as log events right after start */
+  notes?: string[];
+  /** extra fields for config.json (the command line, the data source, ...) */
+  configExtra?: Record<string, unknown>;
+  /** minimum milliseconds between batch events (default 100: at most 10 a second) */
+  batchEventInterval?: number;
+  /** minimum milliseconds between decision-boundary events (default 200); the last epoch always sends one */
+  boundaryInterval?: number;
+  /** test hook for the atomic checkpoint writer */
+  checkpointHook?: StepHook;
+}
+
+export type Outcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';
+
+export interface TrainResult {
+  outcome: Outcome;
+  runDir: string;
+  /** the end event (absent when the loss stopped being finite) */
+  end?: Extract<TrainEvent, { type: 'end' }>;
+  message?: string;
+  /** the trained model (best weights restored when asked); the caller disposes it */
+  model?: LayersModel;
+}
+
+export class TrainError extends Error {}
+
+/** Mixes a seed with small numbers into another 32-bit seed (fold, purpose). */
+function subSeed(seed: number, ...parts: number[]): number {
+  let h = seed >>> 0;
+  for (const p of parts) h = (Math.imul(h ^ (p + 0x9e3779b9), 0x85ebca6b) ^ (h >>> 13)) >>> 0;
+  return h;
+}
+
+interface FoldData {
+  train: Split;
+  val?: Split;
+}
+
+/** How "best" is judged for best/ and early stopping. */
+function bestMonitor(cfg: TrainConfig, validated: boolean): { name: string; mode: Mode } {
+  const cb = cfg.checkpoint ?? cfg.earlyStopping;
+  if (cb) return { name: cb.args.monitor as string, mode: cb.args.mode as Mode };
+  return { name: validated ? 'val_loss' : 'loss', mode: 'auto' };
+}
+
+export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TrainError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+  const run = new RunFolder(opts.runDir, opts.checkpointHook);
+  const resume = opts.resume ? run.readResume() : undefined;
+  if (resume && (resume.train !== cfg.name || resume.file !== cfg.file)) {
+    throw new TrainError(`${opts.runDir} is a run of '${resume.train}' in ${resume.file}, not of '${cfg.name}' in ${cfg.file}`);
+  }
+  if (resume && opts.seed !== undefined && opts.seed !== resume.seed) {
+    throw new TrainError(`a resumed run keeps its seed (${resume.seed}); --seed ${opts.seed} would start another run`);
+  }
+  const seed = resume?.seed ?? opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const epochs = opts.epochs ?? resume?.epochs ?? cfg.epochs;
+  const folds = cfg.kfold;
+
+  // the data of each fold (one "fold" without k-fold)
+  const foldData: FoldData[] = [];
+  if (folds) {
+    for (const f of kfold(data.train.n, folds, seed)) foldData.push({ train: takeRows(data.train, f.train), val: takeRows(data.train, f.val) });
+  } else if (typeof cfg.validation === 'number') {
+    const s = validationSplit(data.train, cfg.validation, seed);
+    foldData.push({ train: s.train, val: s.val });
+  } else {
+    foldData.push({ train: data.train, val: opts.validationData });
+  }
+  const validated = foldData[0].val !== undefined;
+  if (cfg.validation !== undefined && typeof cfg.validation !== 'number' && !opts.validationData) {
+    throw new TrainError(`train '${cfg.name}': the validation dataset was not loaded`);
+  }
+
+  const emitted: TrainEvent[] = [];
+  const emit = (e: TrainEvent) => {
+    if (e.type !== 'batch' && e.type !== 'boundary') run.log(e);
+    emitted.push(e);
+    opts.emit(e);
+  };
+
+  if (!resume) {
+    run.create({
+      train: cfg.name,
+      file: cfg.file,
+      model: cfg.model.name,
+      data: { name: data.name, source: data.source, featureShape: data.featureShape, task: data.task, classes: data.classes, classNames: data.classNames, samples: { train: data.train.n, test: data.test?.n ?? 0 } },
+      loss: describeFn(cfg.loss),
+      optimizer: describeFn(cfg.optimizer),
+      epochs,
+      batchSize: cfg.batchSize,
+      validation: typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name,
+      metrics: cfg.metrics.map(describeFn),
+      schedule: cfg.schedule && describeFn(cfg.schedule),
+      kfold: folds,
+      augment: cfg.augment.map(describeFn),
+      seed,
+      shuffle: cfg.shuffle,
+      clipNorm: cfg.clipNorm,
+      earlyStopping: cfg.earlyStopping && describeFn(cfg.earlyStopping),
+      checkpoint: cfg.checkpoint && describeFn(cfg.checkpoint),
+      backend: opts.backend.name,
+      standardize: data.standardize,
+      pixelNormalize: data.pixelNormalize,
+      ...opts.configExtra,
+    }, opts.summaryText ?? '');
+  }
+
+  const metricNames = cfg.metrics.map((m) => m.spec.name);
+  const params = countParams(cfg);
+  emit({
+    type: 'start',
+    train: cfg.name,
+    file: cfg.file,
+    model: cfg.model.name,
+    data: data.name,
+    backend: opts.backend.name,
+    backendNote: opts.backend.note,
+    runDir: opts.runDir,
+    epochs,
+    batchSize: cfg.batchSize,
+    samples: { train: foldData[0].train.n, validation: foldData[0].val?.n ?? 0, test: data.test?.n ?? 0 },
+    params,
+    task: data.task,
+    ...(data.classes !== undefined ? { classes: data.classes } : {}),
+    metrics: metricNames,
+    ...(folds ? { kfold: folds } : {}),
+    ...(resume ? { resumedFrom: resume.epoch } : {}),
+  });
+  for (const message of opts.notes ?? []) emit({ type: 'log', message });
+
+  const started = Date.now();
+  let stats = { samples: resume?.samples ?? 0, seconds: resume?.seconds ?? 0 };
+  const foldResults: Evaluation[] = resume?.foldResults ?? [];
+  let last: FoldOutcome | undefined;
+  for (let f = resume?.fold ?? 0; f < foldData.length; f++) {
+    if (folds) emit({ type: 'fold', fold: f + 1, folds });
+    if (last) last.model.dispose();
+    const r = new FoldRun(cfg, data, opts, run, emit, seed, epochs, f, folds, foldData[f], validated, stats, foldResults, resume && resume.fold === f ? resume : undefined);
+    last = await r.run();
+    stats = last.stats;
+    if (last.outcome === 'not_finite' || last.outcome === 'stopped') break;
+    if (folds && last.finalVal) foldResults.push(last.finalVal);
+  }
+  const outcome = last!.outcome;
+  if (outcome === 'not_finite') {
+    last!.model.dispose();
+    return { outcome, runDir: opts.runDir, message: last!.message };
+  }
+  // a requested stop ends with `stopped` (last/ is saved); `end` and the report belong to a finished run
+  if (outcome === 'stopped') return { outcome, runDir: opts.runDir, model: last!.model };
+
+  const seconds = (Date.now() - started) / 1000;
+  const end: Extract<TrainEvent, { type: 'end' }> = {
+    type: 'end',
+    epochs: last!.epochsRun,
+    seconds,
+    samplesPerSecond: stats.seconds > 0 ? stats.samples / stats.seconds : 0,
+    runDir: opts.runDir,
+  };
+  if (last!.bestEpoch !== undefined) end.bestEpoch = last!.bestEpoch;
+  const model = last!.model;
+  if (folds) {
+    end.folds = summarizeFolds(foldResults);
+    const bm = bestMonitor(cfg, validated);
+    const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
+    if (best) emit({ type: 'log', message: `the best fold's best weights are in ${best}` });
+  } else if (data.test && data.test.n > 0) {
+    end.test = evaluateSplit(model, last!.task, data.test);
+  }
+  emit(end);
+  run.writeReport({
+    train: cfg.name,
+    outcome,
+    test: end.test,
+    folds: end.folds,
+    bestEpoch: end.bestEpoch,
+    bestMonitor: bestMonitor(cfg, validated).name,
+    epochs: end.epochs,
+    timings: { seconds, trainingSeconds: stats.seconds, samples: stats.samples, samplesPerSecond: end.samplesPerSecond },
+    backend: opts.backend.name,
+    history: emitted.filter((e) => e.type === 'epoch'),
+  });
+  return { outcome, runDir: opts.runDir, end, model };
+}
+
+interface FoldOutcome {
+  outcome: Outcome;
+  model: LayersModel;
+  task: Task;
+  epochsRun: number;
+  bestEpoch?: number;
+  finalVal?: Evaluation;
+  message?: string;
+  stats: { samples: number; seconds: number };
+}
+
+/** One model trained on one fold (or the whole run without k-fold). */
+class FoldRun {
+  private readonly model: LayersModel;
+  private readonly task: Task;
+  private readonly optimizer: TrainOptimizer;
+  private readonly schedule: Schedule;
+  private readonly best: Monitor;
+  private readonly early?: Monitor;
+  private restoreWeights: Tensor[] | undefined;
+  private readonly variables: tf.Variable[];
+  private readonly xBuf: Float32Array;
+  private readonly yBuf: Int32Array | Float32Array;
+  private lastBatchEvent = 0;
+  private lastBoundary = 0;
+  private lastYield = Date.now();
+  private readonly grid?: { extent: [number, number, number, number]; x: Float32Array };
+  private readonly augmentations: Augmentation[];
+
+  constructor(
+    private readonly cfg: TrainConfig,
+    private readonly data: LoadedData,
+    private readonly opts: TrainOptions,
+    private readonly folder: RunFolder,
+    private readonly emit: (e: TrainEvent) => void,
+    private readonly seed: number,
+    private readonly epochs: number,
+    private readonly fold: number,
+    private readonly folds: number | undefined,
+    private readonly split: FoldData,
+    validated: boolean,
+    private stats: { samples: number; seconds: number },
+    private readonly foldResults: Evaluation[],
+    private readonly resume: ResumeState | undefined,
+  ) {
+    this.model = compileModel(cfg.model!, { seed }).model;
+    this.task = makeTask(this.model, data, cfg.loss!, cfg.metrics);
+    this.optimizer = TrainOptimizer.from(cfg.optimizer!);
+    this.schedule = new Schedule(cfg.schedule, this.optimizer.baseLr, epochs);
+    const bm = bestMonitor(cfg, validated);
+    this.best = new Monitor(bm.name, bm.mode, 0);
+    const es = cfg.earlyStopping;
+    if (es) this.early = new Monitor(es.args.monitor as string, es.args.mode as Mode, es.args.min_delta as number);
+    this.variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.xBuf = new Float32Array(cfg.batchSize * this.task.xw);
+    this.yBuf = this.task.classification ? new Int32Array(cfg.batchSize) : new Float32Array(cfg.batchSize * this.task.yw);
+    this.augmentations = augmentationsOf(cfg.augment);
+    if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = makeGrid(split.train, 40);
+  }
+
+  private get foldTag(): { fold?: number } {
+    return this.folds ? { fold: this.fold + 1 } : {};
+  }
+
+  private get dir(): string {
+    return this.folds ? `fold-${this.fold + 1}` : '';
+  }
+
+  async run(): Promise<FoldOutcome> {
+    let startEpoch = 0;
+    let startBatch = 0;
+    let partial: MetricsAccumulator | undefined;
+    if (this.resume) {
+      const r = this.resume;
+      await this.folder.loadLast(this.model, this.optimizer);
+      this.schedule.restore(r.schedule);
+      this.best.restore(r.best);
+      if (this.early && r.early) this.early.restore(r.early);
+      const restore = this.folder.readRestoreWeights();
+      if (restore) this.restoreWeights = this.model.weights.map((w) => restore[w.originalName]);
+      startEpoch = r.epoch;
+      startBatch = r.batch;
+      if (r.accumulator) {
+        partial = new MetricsAccumulator(this.task.metrics);
+        partial.restore(r.accumulator);
+      }
+    }
+    const es = this.cfg.earlyStopping;
+    const every = (this.cfg.checkpoint?.args.every as number | undefined) ?? 1;
+    const n = this.split.train.n;
+    const bs = this.cfg.batchSize;
+    const batches = Math.ceil(n / bs);
+    let epochsRun = startEpoch;
+    let finalVal: Evaluation | undefined;
+    let outcome: Outcome = 'completed';
+
+    for (let e = startEpoch; e < this.epochs; e++) {
+      const t0 = Date.now();
+      this.optimizer.learningRate = this.schedule.lrFor(e);
+      const lr = this.optimizer.learningRate;
+      const order = this.cfg.shuffle ? epochOrder(n, subSeed(this.seed, this.fold), e) : identity(n);
+      const acc = partial ?? new MetricsAccumulator(this.task.metrics);
+      partial = undefined;
+      let trainMs = 0;
+      let b = e === startEpoch ? startBatch : 0;
+      for (; b < batches; b++) {
+        const from = b * bs;
+        const to = Math.min(n, from + bs);
+        const s0 = performance.now();
+        const rows = gatherBatch(this.split.train, order, from, to, this.xBuf, this.yBuf);
+        // training batches only, fresh every epoch; seeded per batch so a run resumed mid-epoch sees the same
+        if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b)).apply(this.xBuf, rows);
+        const loss = this.step(rows, acc);
+        trainMs += performance.now() - s0;
+        if (!Number.isFinite(loss)) {
+          const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
+          this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
+          this.emit({ type: 'error', message, file: this.cfg.file });
+          return this.outcome('not_finite', epochsRun, finalVal, message);
+        }
+        this.stats.samples += rows;
+        const now = Date.now();
+        if (now - this.lastBatchEvent >= (this.opts.batchEventInterval ?? 100)) {
+          this.lastBatchEvent = now;
+          this.emit({ type: 'batch', epoch: e + 1, batch: b + 1, batches, loss, lr, ...this.foldTag });
+        }
+        if (now - this.lastYield >= 50) {
+          // let signals, sockets and timers through
+          await new Promise((r) => setImmediate(r));
+          this.lastYield = Date.now();
+        }
+        if (this.opts.stopRequested?.() && b < batches - 1) {
+          this.stats.seconds += trainMs / 1000;
+          await this.saveLast(e, b + 1, acc);
+          this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped at epoch ${e + 1}, batch ${b + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
+          return this.outcome('stopped', epochsRun, finalVal);
+        }
+      }
+      this.stats.seconds += trainMs / 1000;
+      const values: Record<string, number> = { loss: acc.loss, ...acc.values() };
+      let val: Evaluation | undefined;
+      if (this.split.val) {
+        val = evaluateSplit(this.model, this.task, this.split.val);
+        values.val_loss = val.loss;
+        for (const [k, v] of Object.entries(val.metrics)) values[`val_${k}`] = v;
+      }
+      finalVal = val;
+      epochsRun = e + 1;
+      const improved = this.best.update(values, e + 1);
+      const reduced = this.schedule.observe(values);
+      const seconds = (Date.now() - t0) / 1000;
+      this.emit({
+        type: 'epoch',
+        epoch: e + 1,
+        epochs: this.epochs,
+        loss: acc.loss,
+        metrics: acc.values(),
+        ...(val ? { val } : {}),
+        lr,
+        seconds,
+        samplesPerSecond: trainMs > 0 ? (acc.count * 1000) / trainMs : 0,
+        best: improved,
+        tensors: tf.memory().numTensors,
+        ...this.foldTag,
+      });
+      if (reduced !== undefined) this.emit({ type: 'log', message: `reduce_on_plateau: ${this.schedule.monitorName} has not improved; learning rate ${lr} -> ${reduced}` });
+      // the last step of an epoch can break the weights with a finite loss: never save those
+      const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
+      if (broken) {
+        const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
+        this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
+        this.emit({ type: 'error', message, file: this.cfg.file });
+        return this.outcome('not_finite', epochsRun, finalVal, message);
+      }
+      this.boundary(e + 1, e === this.epochs - 1);
+      let stop = false;
+      if (this.early) {
+        const better = this.early.update(values, e + 1);
+        if (better && es!.args.restore_best === true) this.keepRestoreWeights();
+        stop = this.early.wait >= (es!.args.patience as number) && this.early.wait > 0;
+      }
+      if (improved) await this.saveBest(e + 1, values);
+      const lastEpoch = stop || e === this.epochs - 1;
+      if ((e + 1) % every === 0 || lastEpoch) await this.saveLast(e + 1, 0, undefined);
+      if (stop) {
+        outcome = 'early_stopped';
+        const bestE = this.early!.bestEpoch;
+        this.emit({
+          type: 'stopped',
+          reason: 'early_stopping',
+          epoch: e + 1,
+          message: `${this.early!.name} has not improved for ${this.early!.wait} epochs (best ${fmt(this.early!.best)} at epoch ${bestE})${es!.args.restore_best === true ? `; the weights of epoch ${bestE} are restored` : ''}`,
+        });
+        break;
+      }
+      if (this.opts.stopRequested?.() && e < this.epochs - 1) {
+        if ((e + 1) % every !== 0) await this.saveLast(e + 1, 0, undefined);
+        this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped after epoch ${e + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
+        return this.outcome('stopped', epochsRun, finalVal);
+      }
+    }
+    if (this.restoreWeights) this.model.setWeights(this.restoreWeights);
+    // restored weights, or a fold resumed after its last epoch: measure what the fold ends with
+    if (this.split.val && (this.restoreWeights || !finalVal)) finalVal = evaluateSplit(this.model, this.task, this.split.val);
+    return this.outcome(outcome, epochsRun, finalVal);
+  }
+
+  private outcome(outcome: Outcome, epochsRun: number, finalVal: Evaluation | undefined, message?: string): FoldOutcome {
+    tf.dispose(this.restoreWeights ?? []);
+    this.restoreWeights = undefined;
+    this.optimizer.dispose();
+    const bestEpoch = this.early?.bestEpoch ?? this.best.bestEpoch ?? undefined;
+    return { outcome, model: this.model, task: this.task, epochsRun, bestEpoch: bestEpoch ?? undefined, finalVal, message, stats: this.stats };
+  }
+
+  /** One training step on the first `rows` rows of the batch buffers; returns the batch loss. */
+  private step(rows: number, acc: MetricsAccumulator): number {
+    return tf.tidy(() => {
+      const { xs, ys } = batchTensors(this.task, this.xBuf, this.yBuf, rows);
+      let out: Float32Array | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const p = this.model.apply(xs, { training: true }) as Tensor;
+        out = p.dataSync() as Float32Array;
+        const l = this.task.lossFn(ys, p);
+        const pen = penalty(this.model);
+        return pen ? tf.add(l, pen) : l;
+      }, this.variables);
+      const loss = value.dataSync()[0];
+      if (!Number.isFinite(loss)) return loss;
+      // the optimizers match their slots to variables by position: keep the variables' order
+      let ordered: NamedGrads = {};
+      for (const v of this.variables) if (grads[v.name]) ordered[v.name] = grads[v.name];
+      if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
+      this.optimizer.apply(ordered, this.variables);
+      acc.add(out!, this.yBuf, rows, loss);
+      return loss;
+    });
+  }
+
+  private weightsFinite(): boolean {
+    return tf.tidy(() => tf.addN(this.model.weights.map((w) => tf.sum(tf.logicalNot(tf.isFinite(w.read())).toFloat()))).dataSync()[0] === 0);
+  }
+
+  private keepRestoreWeights(): void {
+    tf.dispose(this.restoreWeights ?? []);
+    this.restoreWeights = this.model.getWeights().map((w) => tf.keep(w.clone()));
+  }
+
+  private boundary(epoch: number, force: boolean): void {
+    if (!this.grid) return;
+    const now = Date.now();
+    if (!force && now - this.lastBoundary < (this.opts.boundaryInterval ?? 200)) return;
+    this.lastBoundary = now;
+    const size = 40;
+    const out = predictRows(this.model, [2], this.grid.x, size * size);
+    const values = new Array<number>(size * size);
+    const u = this.task.units;
+    for (let i = 0; i < size * size; i++) {
+      if (u === 1) values[i] = out[i] > this.task.metrics.threshold ? 1 : 0;
+      else {
+        let best = 0;
+        for (let j = 1; j < u; j++) if (out[i * u + j] > out[i * u + best]) best = j;
+        values[i] = best;
+      }
+    }
+    this.emit({ type: 'boundary', epoch, extent: this.grid.extent, size, values, ...this.foldTag });
+  }
+
+  private async saveBest(epoch: number, values: MetricValues): Promise<void> {
+    const p = await this.folder.saveBest(this.model, this.dir, { epoch, monitor: this.best.name, value: values[this.best.name], values });
+    this.emit({ type: 'checkpoint', kind: 'best', epoch, path: p });
+  }
+
+  private async saveLast(epoch: number, batch: number, acc: MetricsAccumulator | undefined): Promise<void> {
+    const state: ResumeState = {
+      version: 1,
+      train: this.cfg.name,
+      file: this.cfg.file,
+      seed: this.seed,
+      epochs: this.epochs,
+      fold: this.fold,
+      epoch,
+      batch,
+      accumulator: acc?.state(),
+      schedule: this.schedule.state(),
+      best: this.best.state(),
+      early: this.early?.state(),
+      foldResults: this.foldResults,
+      samples: this.stats.samples,
+      seconds: this.stats.seconds,
+    };
+    const p = await this.folder.saveLast(this.model, this.optimizer, state, this.restoreWeights);
+    this.emit({ type: 'checkpoint', kind: 'last', epoch, path: p });
+  }
+}
+
+function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+/** A size × size grid over the data's extent (10% margin), row-major from ymin. */
+function makeGrid(s: Split, size: number): { extent: [number, number, number, number]; x: Float32Array } {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < s.n; i++) {
+    x0 = Math.min(x0, s.x[2 * i]);
+    x1 = Math.max(x1, s.x[2 * i]);
+    y0 = Math.min(y0, s.x[2 * i + 1]);
+    y1 = Math.max(y1, s.x[2 * i + 1]);
+  }
+  const mx = (x1 - x0) * 0.1 || 1;
+  const my = (y1 - y0) * 0.1 || 1;
+  const extent: [number, number, number, number] = [x0 - mx, x1 + mx, y0 - my, y1 + my];
+  const x = new Float32Array(size * size * 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const i = r * size + c;
+      x[2 * i] = extent[0] + ((c + 0.5) / size) * (extent[1] - extent[0]);
+      x[2 * i + 1] = extent[2] + ((r + 0.5) / size) * (extent[3] - extent[2]);
+    }
+  }
+  return { extent, x };
+}
+
+function summarizeFolds(results: Evaluation[]): { results: Evaluation[]; mean: MetricValues; std: MetricValues } {
+  const names = ['loss', ...Object.keys(results[0]?.metrics ?? {})];
+  const mean: MetricValues = {};
+  const std: MetricValues = {};
+  for (const k of names) {
+    const xs = results.map((r) => (k === 'loss' ? r.loss : r.metrics[k]));
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    mean[k] = m;
+    // population standard deviation over the folds (numpy's default, as scikit-learn reports it)
+    std[k] = Math.sqrt(xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length);
+  }
+  return { results, mean, std };
+}
+
+function countParams(cfg: TrainConfig): number {
+  const t = cfg.model!.totals;
+  return (t.trainable ?? 0) + (t.nonTrainable ?? 0);
+}
+
+function describeFn(b: { spec: { name: string }; args: Record<string, unknown> }): { name: string; args: Record<string, unknown> } {
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(b.args)) {
+    if (v === undefined) continue;
+    args[k] = v && typeof v === 'object' && 'spec' in v ? describeFn(v as { spec: { name: string }; args: Record<string, unknown> }) : v;
+  }
+  return { name: b.spec.name, args };
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '-' : Number(v.toPrecision(4)).toString();
+}
+

@@ -1,0 +1,279 @@
+// This project's kernels against the cpu backend, on seeded random shapes: forward values and the
+// gradients that flow through them (which exercise the gradient kernels: Conv2DBackpropFilter,
+// Conv2DBackpropInput, MaxPoolGrad, UnsortedSegmentSum and the transposed products).
+//
+// Tolerance: max |wasm - cpu| <= 1e-5 · max |cpu| + 1e-6 for products and convolutions. Each
+// output is a sum of up to a few hundred products (here: k ≤ 40, filters ≤ 4x4x6); summed in
+// another order, float32 results differ by a few units of 6e-8 times the size of the terms, so
+// relative to the output's largest entry well under 1e-5 (measured ≤ 6e-7). Kernels that move or
+// add values without reordering sums (pooling and resize gradients, segment sums of a few terms)
+// must agree to 1e-6. A wrong index or padding shows up as an error of the size of the values.
+
+import { strict as assert } from 'node:assert';
+import { tf, loadWasmBackend } from '../../server/src/runtime/tf';
+import { registerCpuKernels, registerWasmKernels, unregisterWasmKernels } from '../../server/src/runtime/kernels';
+import { registerGradientFixes } from '../../server/src/runtime/gradients';
+import { setFilterGradientWay } from '../../server/src/runtime/kernels/conv2d-backprop-filter';
+import { mulberry32 } from '../gen/random-models';
+
+const RTOL = 1e-5;
+const ATOL = 1e-6;
+
+type Arrays = Float32Array[];
+
+/** Runs `f` on a backend and returns its tensors' values. */
+async function on(backend: string, f: () => tf.Tensor[]): Promise<Arrays> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => f().map((t) => t.dataSync() as Float32Array));
+}
+
+function maxAbs(xs: Float32Array): number {
+  let m = 0;
+  for (const v of xs) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/** Asserts that wasm's values equal cpu's within rtol · max |cpu| + ATOL, tensor by tensor. */
+async function agree(what: string, f: () => tf.Tensor[], rtol = RTOL): Promise<void> {
+  const cpu = await on('cpu', f);
+  const wasm = await on('wasm', f);
+  assert.equal(wasm.length, cpu.length);
+  cpu.forEach((c, i) => {
+    const w = wasm[i];
+    assert.equal(w.length, c.length, `${what}: output ${i} has ${w.length} values on wasm, ${c.length} on cpu`);
+    let diff = 0;
+    for (let j = 0; j < c.length; j++) diff = Math.max(diff, Math.abs(c[j] - w[j]));
+    const allowed = rtol * maxAbs(c) + ATOL;
+    assert.ok(w.every(Number.isFinite) && diff <= allowed, `${what}: output ${i}: max |wasm - cpu| = ${diff}, allowed ${allowed}`);
+  });
+}
+
+/** Seeded random values; `ints` gives small integers (ties, zeros and negatives for pooling). */
+function values(r: () => number, shape: number[], ints = false): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => (ints ? Math.floor(r() * 5) - 3 : r() * 2 - 1)), shape);
+}
+
+/** The value of `f` and its gradients with respect to `xs`, weighted by a fixed random dy. */
+function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], r: () => number): tf.Tensor[] {
+  const y = f(...xs);
+  const dy = values(r, y.shape);
+  const grads = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), dy)))(xs);
+  return [y, ...grads];
+}
+
+describe('wasm kernels agree with cpu on random shapes', function () {
+  before(async () => {
+    loadWasmBackend();
+    registerWasmKernels();
+    registerCpuKernels();
+    // for the dilated convolutions' gradients (gradients.test.ts)
+    registerGradientFixes();
+    assert.ok(await tf.setBackend('wasm'));
+  });
+  after(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('registering twice is harmless, unregistering restores working stock kernels', () => {
+    const mine = tf.getKernel(tf.BatchMatMul, 'wasm');
+    registerWasmKernels();
+    assert.equal(tf.getKernel(tf.BatchMatMul, 'wasm'), mine);
+    unregisterWasmKernels();
+    try {
+      assert.notEqual(tf.getKernel(tf.BatchMatMul, 'wasm'), mine);
+      assert.equal(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), undefined);
+      // stock kernels replaced before the backend started were set up all the same
+      const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d([1, 5, 2, 3], [1, 2, 2, 1])).dataSync());
+      assert.deepEqual(Array.from(g), [0, 1, 0, 0]);
+    } finally {
+      registerWasmKernels();
+    }
+    assert.notEqual(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), undefined);
+  });
+
+  it('BatchMatMul: transposes, batches, broadcast batch dimensions', async () => {
+    const r = mulberry32(11);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 40; c++) {
+      const [m, k, n] = [int(1, 40), int(1, 40), int(1, 40)];
+      const ta = r() < 0.5;
+      const tb = r() < 0.5;
+      // batch dimensions: none, equal, or one side broadcast (size 1 or missing)
+      const batch = [[], [int(2, 3)], [int(2, 3), int(1, 2)]][int(0, 2)];
+      const form = int(0, 3);
+      const batchA = form === 1 ? batch.map(() => 1) : batch;
+      const batchB = form === 2 ? [] : form === 3 ? batch.map(() => 1) : batch;
+      const a = [...batchA, ...(ta ? [k, m] : [m, k])];
+      const b = [...batchB, ...(tb ? [n, k] : [k, n])];
+      await agree(`matMul ${a} x ${b} ta=${ta} tb=${tb}`, () => {
+        const rr = mulberry32(c);
+        const [x, y] = [values(rr, a), values(rr, b)];
+        // tfjs cannot differentiate a broadcast batch (its gradient keeps the broadcast shape)
+        return form === 0 ? valueAndGrads((p, q) => tf.matMul(p, q, ta, tb), [x, y], rr) : [tf.matMul(x, y, ta, tb)];
+      });
+    }
+  });
+
+  it('_FusedMatMul: bias shapes, activations, transposes, batches', async () => {
+    const r = mulberry32(12);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    const activations = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
+    for (let c = 0; c < 40; c++) {
+      const [m, k, n] = [int(1, 20), int(1, 20), int(1, 20)];
+      const ta = r() < 0.4;
+      const tb = r() < 0.4;
+      const batch = r() < 0.3 ? [int(2, 3)] : [];
+      const a = [...batch, ...(ta ? [k, m] : [m, k])];
+      const sameBatch = r() < 0.5;
+      const b = [...(sameBatch ? batch : []), ...(tb ? [n, k] : [k, n])];
+      const biasShape = [[n], [1], [m, n], undefined][int(0, 3)];
+      const activation = activations[int(0, activations.length - 1)];
+      await agree(`fused matMul ${a} x ${b} ta=${ta} tb=${tb} bias=${biasShape} ${activation}`, () => {
+        const rr = mulberry32(100 + c);
+        const bias = biasShape && values(rr, biasShape);
+        const alpha = activation === 'prelu' ? values(rr, [n]) : undefined;
+        // forward alone: the fused kernel itself (with gradients recorded, tfjs does not fuse)
+        const fused = tf.fused.matMul({ a: values(rr, a), b: values(rr, b), transposeA: ta, transposeB: tb, bias, activation, preluActivationWeights: alpha, leakyreluAlpha: 0.15 });
+        if (!sameBatch && batch.length) return [fused];
+        const grads = valueAndGrads((x, y) => tf.fused.matMul({ a: x, b: y, transposeA: ta, transposeB: tb, bias, activation: activation === 'prelu' ? 'linear' : activation }), [values(rr, a), values(rr, b)], rr);
+        return [fused, ...grads];
+      });
+    }
+  });
+
+  it('Conv2D, FusedConv2D and their gradients: strides, dilations, same/valid padding', async () => {
+    const r = mulberry32(13);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 40; c++) {
+      const dilated = r() < 0.25;
+      const strides: [number, number] = dilated ? [1, 1] : [int(1, 3), int(1, 3)];
+      const dilations: [number, number] = dilated ? [int(1, 2), int(2, 3)] : [1, 1];
+      const kernel = [int(1, 4), int(1, 4)];
+      const pad = r() < 0.5 ? 'same' : 'valid';
+      const x = [int(1, 3), int(kernel[0] * dilations[0], 11), int(kernel[1] * dilations[1], 11), int(1, 6)];
+      const w = [...kernel, x[3], int(1, 6)];
+      const what = `conv2d x=${x} w=${w} strides=${strides} dilations=${dilations} ${pad}`;
+      await agree(what, () => {
+        const rr = mulberry32(200 + c);
+        const conv = (xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, strides, pad, 'NHWC', dilations);
+        const fused = tf.fused.conv2d({ x: values(rr, x) as tf.Tensor4D, filter: values(rr, w) as tf.Tensor4D, strides, pad, dilations, bias: values(rr, [w[3]]), activation: 'relu' });
+        return [fused, ...valueAndGrads(conv, [values(rr, x), values(rr, w)], rr)];
+      });
+    }
+  });
+
+  for (const way of ['matmul', 'convolution'] as const) {
+    it(`Conv2DBackpropFilter computed by ${way}: strides, same/valid padding`, async () => {
+      const r = mulberry32(way === 'matmul' ? 14 : 18);
+      const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+      const previous = setFilterGradientWay(way);
+      try {
+        for (let c = 0; c < 20; c++) {
+          const strides: [number, number] = [int(1, 3), int(1, 3)];
+          const kernel = [int(1, 4), int(1, 4)];
+          const pad = r() < 0.5 ? 'same' : 'valid';
+          const x = [int(1, 3), int(kernel[0], 10), int(kernel[1], 10), int(1, 5)];
+          const w = [...kernel, x[3], int(1, 5)];
+          await agree(`filter gradient by ${way} x=${x} w=${w} strides=${strides} ${pad}`, () => {
+            const rr = mulberry32(300 + c);
+            const xs = values(rr, x);
+            return valueAndGrads((ww) => tf.conv2d(xs as tf.Tensor4D, ww as tf.Tensor4D, strides, pad), [values(rr, w)], rr);
+          });
+        }
+      } finally {
+        setFilterGradientWay(previous);
+      }
+    });
+  }
+
+  it('MaxPoolGrad: windows of ties, zeros and negative values, same/valid padding', async () => {
+    const r = mulberry32(15);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 40; c++) {
+      const size: [number, number] = [int(1, 3), int(1, 3)];
+      // every other case: windows that tile the input (stride = size), the kernel's fast path
+      const strides: [number, number] = c % 2 ? size : [int(1, 3), int(1, 3)];
+      const pad = r() < 0.5 ? 'same' : 'valid';
+      const x = [int(1, 3), int(size[0], 9), int(size[1], 9), int(1, 5)];
+      const ints = r() < 0.6;
+      await agree(`maxPool x=${x} size=${size} strides=${strides} ${pad}${ints ? ' (integers)' : ''}`, () => {
+        const rr = mulberry32(400 + c);
+        return valueAndGrads((xx) => tf.maxPool(xx as tf.Tensor4D, size, strides, pad), [values(rr, x, ints)], rr);
+      }, 0);
+    }
+  });
+
+  it('MaxPoolGrad: windows of NaN and -Infinity get what cpu gives them', async () => {
+    const x = [NaN, 2, -Infinity, -Infinity, 1, NaN, -Infinity, -Infinity, 3, 3, NaN, NaN, 0, -1, NaN, NaN];
+    const grads: number[][] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      grads.push(Array.from(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d(x, [1, 4, 4, 1])).dataSync())));
+    }
+    assert.deepEqual(grads[1], grads[0]);
+    assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('Sum over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
+    const r = mulberry32(19);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 30; c++) {
+      const shape = Array.from({ length: int(1, 4) }, () => int(1, 20));
+      const rank = shape.length;
+      const lead = int(1, rank);
+      const axis = c % 3 === 2 ? [int(0, rank - 1)] : [...Array(lead).keys()].map((a) => (r() < 0.3 ? a - rank : a));
+      const keepDims = r() < 0.5;
+      await agree(`sum ${shape} axis=${axis} keepDims=${keepDims}`, () => {
+        const rr = mulberry32(700 + c);
+        return valueAndGrads((x) => tf.sum(x, axis, keepDims), [values(rr, shape)], rr);
+      });
+    }
+  });
+
+  it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {
+    const r = mulberry32(16);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 20; c++) {
+      const segments = int(1, 8);
+      const rows = int(1, 12);
+      const inner = [[], [int(1, 5)], [int(1, 3), int(1, 4)]][int(0, 2)];
+      await agree(`unsortedSegmentSum [${rows}, ${inner}] into ${segments}`, () => {
+        const rr = mulberry32(500 + c);
+        const ids = tf.tensor1d(Int32Array.from({ length: rows }, () => Math.floor(rr() * (segments + 2)) - 1), 'int32');
+        const table = values(rr, [segments, ...inner]);
+        const picked = tf.tensor1d(Int32Array.from({ length: rows }, () => Math.floor(rr() * segments)), 'int32');
+        const gatherGrad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, picked), values(mulberry32(c), [rows, ...inner]))))(table);
+        return [tf.unsortedSegmentSum(values(rr, [rows, ...inner]), ids, segments), gatherGrad];
+      }, 0);
+    }
+  });
+
+  it('ResizeNearestNeighborGrad sends each gradient to the pixel the forward pass copied (cpu and wasm)', async () => {
+    const r = mulberry32(17);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 20; c++) {
+      const shape = [int(1, 3), int(1, 6), int(1, 6), int(1, 3)];
+      const size: [number, number] = [int(1, 13), int(1, 13)];
+      const alignCorners = r() < 0.3;
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const [got, expected] = tf.tidy(() => {
+          const rr = mulberry32(600 + c);
+          const x = values(rr, shape);
+          const resize = (t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, size, alignCorners);
+          const dy = values(rr, [shape[0], ...size, shape[3]]);
+          const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(resize(t), dy)))(x).dataSync();
+          // the reference: which input value each output copied, read off the forward kernel
+          const copied = resize(tf.range(0, x.size).reshape(shape)).dataSync();
+          const dyValues = dy.dataSync();
+          const reference = new Float32Array(x.size);
+          copied.forEach((from, i) => (reference[from] += dyValues[i]));
+          return [grad, reference];
+        });
+        const diff = Math.max(...Array.from(got, (v, i) => Math.abs(v - expected[i])));
+        assert.ok(diff <= ATOL, `${backend}: resizeNearestNeighbor ${shape} -> ${size} alignCorners=${alignCorners}: max error ${diff}`);
+      }
+    }
+  });
+});
