@@ -8,7 +8,7 @@
 
 import { tf } from '../tf';
 import { foldForFastPath } from './batch-mat-mul';
-import { type Info, type KernelArgs, free, run, size } from './util';
+import { type Info, type KernelArgs, free, reshape, run, size } from './util';
 
 type Inputs = KernelArgs<'a' | 'b' | 'bias' | 'preluActivationWeights'>;
 
@@ -49,7 +49,7 @@ export function fusedMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
         backend,
         attrs: { ...args.attrs, transposeA: false, transposeB: false },
       }) as Info;
-      const result = run(tf.Reshape, backend, { x: out }, { shape: fold.outShape });
+      const result = reshape(backend, out, fold.outShape);
       free(backend, out, ...fold.temps);
       return result;
     }
