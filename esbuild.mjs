@@ -21,6 +21,10 @@ const node = {
 
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
+  // the chart webview runs in a browser context
+  { entryPoints: ['client/webview/chart.ts'], outfile: 'dist/webview/chart.js', platform: 'browser', format: 'iife', target: 'es2020', external: [] },
 ];
 
 const contexts = await Promise.all(entries.filter((e) => e.entryPoints.every(existsSync)).map((e) => esbuild.context({ ...node, ...e })));

@@ -6,6 +6,8 @@
 import { zh } from './messages-zh';
 
 /** The locales messages and catalogue docs are rendered in. */
+import { formatShape, formatNumber } from './format-values';
+
 export type Locale = 'en' | 'zh-cn';
 
 /**
@@ -51,8 +53,8 @@ export type Context = keyof typeof CONTEXTS;
 const ctx = (c: unknown) => (CONTEXTS as Record<string, string>)[String(c)] ?? String(c);
 const didYouMean = (s: unknown) => (s ? `; did you mean '${String(s)}'?` : '');
 const list = (xs: unknown) => (xs as string[]).map((x) => `'${x}'`).join(', ');
-const shape = (s: unknown) => (s === null || s === undefined ? '?' : `[${(s as (number | null)[]).map((d) => (d === null ? '?' : String(d))).join(', ')}]`);
-const num = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+const shape = formatShape;
+const num = formatNumber;
 
 /** English texts. Each takes one argument object; the keys are the message's parameters. */
 export const en = {
@@ -220,5 +222,4 @@ export function render(m: { id: MessageId; args: Record<string, unknown> }, loca
 }
 
 /** Shape as users write it: [28, 28, 1]; unknown dimensions as '?'. */
-export const formatShape = shape;
-export const formatNumber = num;
+export { formatShape, formatNumber };

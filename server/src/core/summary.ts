@@ -3,7 +3,7 @@
 
 import type { ModelGraph, LayerNode } from './graph';
 import type { Shape } from './shape';
-import { formatShape, formatNumber } from './messages';
+import { formatShape, formatNumber } from './format-values';
 import type { LineIndex } from './text';
 
 export interface SummaryRow {

@@ -145,6 +145,8 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.onRequest(SummaryRequest, guard('summary', null, (p: SummaryParams) => summary(ctx, p)));
   connection.onRequest(TrainBlocksRequest, guard('train blocks', { trains: [] }, () => trainBlocks(ctx)));
 
+  connection.onShutdown(() => diagnostics.dispose());
+
   documents.listen(connection);
   return { ctx, diagnostics };
 }

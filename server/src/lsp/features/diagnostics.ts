@@ -12,6 +12,7 @@ export class DiagnosticsPublisher {
   /** last published diagnostics by path (as JSON) and the document version, to send only changes */
   private readonly published = new Map<string, { json: string; version: number | undefined }>();
   private first: string | undefined;
+  private disposed = false;
   /** resolves when the current run ends (tests wait on it) */
   idle: Promise<void> = Promise.resolve();
 
@@ -22,12 +23,24 @@ export class DiagnosticsPublisher {
 
   /** Something changed; `path` (the edited file) is published first. */
   schedule(path?: string): void {
+    if (this.disposed) return;
     if (path) this.first = path;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.idle = this.run();
+      this.idle = this.run().catch((e: unknown) => {
+        // a closed connection ends the run; anything else is a bug to see in the log
+        if (this.disposed) return;
+        this.ctx.connection.console.error(`nn: diagnostics failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      });
     }, this.delayMs);
+  }
+
+  /** Stop publishing (the client is shutting down). */
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private targets(): string[] {
@@ -55,7 +68,7 @@ export class DiagnosticsPublisher {
       for (const i of snap.importers(p)) keep.add(i);
     }
     for (const path of targets) {
-      if (ws.currentVersion !== state) return;
+      if (ws.currentVersion !== state || this.disposed) return;
       let diagnostics: lsp.Diagnostic[] = [];
       if (keep.has(path)) {
         const source = snap.source(path);

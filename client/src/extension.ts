@@ -1,0 +1,77 @@
+// The VS Code extension: starts the language server, and adds the commands (summary, restart,
+// and the training ones from training.ts). Activated by .nn files or by its commands.
+
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SummaryView } from './summary-view';
+import { SummaryRequest, type SummaryParams, type SummaryResult } from '../../server/src/lsp/requests';
+import { registerTraining } from './training';
+
+let client: LanguageClient | undefined;
+
+export interface Api {
+  /** the running language client (tests wait on it) */
+  client(): LanguageClient | undefined;
+  /** milliseconds from activation until the server answered initialize */
+  startupMs(): number | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<Api> {
+  const started = Date.now();
+  let startupMs: number | undefined;
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'nn' },
+      { scheme: 'untitled', language: 'nn' },
+    ],
+    synchronize: {
+      configurationSection: 'nn',
+      // .nn files, and data files whose shapes the checker reads
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{nn,csv,tsv,idx,gz}'),
+    },
+    initializationOptions: { locale: vscode.env.language },
+  };
+  client = new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
+  await client.start();
+  startupMs = Date.now() - started;
+
+  const summary = new SummaryView();
+  context.subscriptions.push(
+    summary,
+    vscode.commands.registerCommand('nn.showSummary', async (uri?: string, model?: string) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!target || !client) return;
+      const name = model ?? (await pickModel(target));
+      if (!name) return;
+      const result = await client.sendRequest<SummaryResult | null>(SummaryRequest, { uri: target, model: name } satisfies SummaryParams);
+      if (!result) {
+        void vscode.window.showWarningMessage(`No model named '${name}' here.`);
+        return;
+      }
+      summary.show(name, result);
+    }),
+    vscode.commands.registerCommand('nn.restartServer', async () => {
+      await client?.restart();
+    }),
+  );
+  registerTraining(context, () => client);
+  return { client: () => client, startupMs: () => startupMs };
+}
+
+/** The model under the cursor's declaration, or a pick among the document's models. */
+async function pickModel(uri: string): Promise<string | undefined> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+  const names = doc ? [...doc.getText().matchAll(/^\s*model\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]) : [];
+  if (names.length <= 1) return names[0];
+  return vscode.window.showQuickPick(names, { placeHolder: 'Which model?' });
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
