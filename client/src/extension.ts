@@ -19,7 +19,6 @@ export interface Api {
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const started = Date.now();
-  let startupMs: number | undefined;
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
@@ -39,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   };
   client = new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
   await client.start();
-  startupMs = Date.now() - started;
+  const startupMs = Date.now() - started;
 
   const summary = new SummaryView();
   context.subscriptions.push(
