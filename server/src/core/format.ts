@@ -71,7 +71,8 @@ export function format(text: string): FormatResult | undefined {
   let beforeLast: Piece | undefined;
   for (const t of ps) {
     const gap = text.slice(prev ? prev.end : 0, t.start);
-    const breaks = (gap.match(/\n/g) ?? []).length;
+    // line breaks as the lexer counts them: \r\n, \n, and a lone \r (which also ends a comment)
+    const breaks = (gap.match(/\r\n|\r|\n/g) ?? []).length;
     if (!prev || breaks > 0) {
       if (prev) out += eol.repeat(Math.min(breaks, 2));
       const closingBrace = t.kind === T.RBrace ? 1 : 0;

@@ -226,6 +226,7 @@ export const zh: MessageTable = {
   notANumber: (a) => `${q(a.text)}不是有效的数字。`,
   unterminatedString: () => '字符串没有结束：请补上右引号 "。',
   invalidCharacter: (a) => `意外的字符${q(a.text)}。`,
+  tooManySyntaxErrors: (a) => `从此处起另有 ${a.more} 个语法错误未报告（已报告前 ${a.shown} 个）：这是 .nn 文件吗？`,
   expected: (a) => `${ctx(a.context)}中应为${w(P(a.expected))}，却遇到了${w(P(a.found))}。`,
   expectedName: (a) => `此处应为${ctx(a.context)}，却遇到了${w(P(a.found))}。`,
   keywordAsName: (a) => `${q(a.word)}是关键字，不能用作名称。`,
@@ -300,6 +301,7 @@ export const zh: MessageTable = {
   noOpLayer: (a) => `${a.layer} 在这里不起任何作用：${P(a.reason)}。`,
   embeddingNeedsTokens: () => 'embedding 读取的是整数词元索引：请把它紧接在 input 之后，放在其他所有层之前。',
   strideAndDilation: (a) => `${a.layer}：stride 和 dilation 不能同时大于 1。`,
+  tooLarge: (a) => `repeat 与 block 调用在此展开超过 ${a.limit} 条语句；其余部分不再检查。`,
   headsDoNotDivide: (a) => `${a.heads} 个头不能整除模型维度 ${a.dim}：请指定 key_dim 或修改 heads。`,
 
   // ---- training ----

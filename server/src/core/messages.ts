@@ -62,6 +62,7 @@ export const en = {
   notANumber: (a: { text: string }) => `'${a.text}' is not a number`,
   unterminatedString: (_: Record<string, never>) => 'unterminated string: add the closing "',
   invalidCharacter: (a: { text: string }) => `unexpected character '${a.text}'`,
+  tooManySyntaxErrors: (a: { shown: number; more: number }) => `${num(a.more)} more syntax errors from here on are not reported (the first ${a.shown} are): is this a .nn file?`,
   expected: (a: { expected: string; context: string; found: string }) => `expected ${a.expected} in ${ctx(a.context)}, found ${a.found}`,
   expectedName: (a: { context: string; found: string }) => `expected ${ctx(a.context)}, found ${a.found}`,
   keywordAsName: (a: { word: string }) => `'${a.word}' is a keyword and cannot be used as a name`,
@@ -148,6 +149,7 @@ export const en = {
   embeddingNeedsTokens: (_: Record<string, never>) =>
     'embedding reads integer token ids: put it right after input, before any other layer',
   strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
+  tooLarge: (a: { limit: number }) => `repeats and block calls unroll to more than ${num(a.limit)} statements here; the rest is not checked`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
     `${a.heads} heads do not divide the model dimension ${a.dim}: give key_dim or change heads`,
 

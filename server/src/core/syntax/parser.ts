@@ -24,11 +24,26 @@ import type { Code } from '../diagnostics';
 const MAX_DEPTH = 64;
 const DECL_KEYWORDS: ReadonlySet<string> = new Set(['import', 'const', 'model', 'block', 'dataset', 'train']);
 
+/**
+ * Syntax errors reported per file. Past this, the text is not the language (a binary file, a
+ * megabyte of noise); hundreds of thousands of errors would only cost the checker and the editor
+ * seconds and memory, so the rest is summed up in one error where it begins.
+ */
+export const MAX_SYNTAX_ERRORS = 200;
+
 export function parse(text: string): A.ParsedFile {
   const lexer = new Lexer(text);
   const p = new Parser(lexer);
   const decls = p.file();
-  return { text, decls, comments: lexer.comments, errors: [...lexer.errors, ...p.errors] };
+  let errors = [...lexer.errors, ...p.errors];
+  if (errors.length > MAX_SYNTAX_ERRORS) {
+    errors = errors.sort((a, b) => a.start - b.start);
+    const first = errors[MAX_SYNTAX_ERRORS];
+    const more = errors.length - MAX_SYNTAX_ERRORS;
+    errors = errors.slice(0, MAX_SYNTAX_ERRORS);
+    errors.push({ start: first.start, end: first.end, code: 'NN009', msg: { id: 'tooManySyntaxErrors', args: { shown: MAX_SYNTAX_ERRORS, more } } });
+  }
+  return { text, decls, comments: lexer.comments, errors };
 }
 
 class Parser {
