@@ -1,6 +1,7 @@
 // A small seeded run of the fuzzer (`npm run fuzz` runs 100,000 inputs), and the inputs it
-// found that broke something, kept in test/fixtures/fuzz/: none throws, each analysis takes
-// under a second, and the server answers every request on them.
+// found that broke something, kept in test/fixtures/fuzz/: none throws, and the server answers
+// every request on them. Time is not asserted here (a loaded machine would make it flaky):
+// `npm run fuzz` measures every analysis against its 1 s budget.
 
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -10,30 +11,20 @@ import { checkCore, checkLsp } from '../fuzz/check';
 import { TestClient } from '../lsp-client';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'fuzz');
-const LIMIT_MS = 1000;
 
 describe('fuzz', function () {
   this.timeout(300_000);
   const samples = loadSamples();
   const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.nn')).sort();
 
-  it('a seeded run: 1,200 inputs through the core, none throws, each under 1 s', () => {
+  it('a seeded run: 1,200 inputs through the core, none throws', () => {
     const inputs = new FuzzInputs(20260101, samples);
-    let max = 0;
-    for (let i = 0; i < 1200; i++) {
-      const input = inputs.input(i);
-      const { ms } = checkCore(input.text, samples);
-      assert.ok(ms < LIMIT_MS, `input ${i} (${input.kind}) took ${ms.toFixed(0)} ms`);
-      max = Math.max(max, ms);
-    }
+    for (let i = 0; i < 1200; i++) checkCore(inputs.input(i).text, samples);
   });
 
-  it('the kept crashers: none throws, each under 1 s', () => {
+  it('the kept crashers: none throws', () => {
     assert.ok(fixtures.length > 0);
-    for (const f of fixtures) {
-      const { ms } = checkCore(fs.readFileSync(path.join(FIXTURES, f), 'utf8'), samples);
-      assert.ok(ms < LIMIT_MS, `${f} took ${ms.toFixed(0)} ms`);
-    }
+    for (const f of fixtures) checkCore(fs.readFileSync(path.join(FIXTURES, f), 'utf8'), samples);
   });
 
   it('the server answers every request type on seeded inputs and on the kept crashers', async () => {

@@ -8,6 +8,7 @@ import { parse } from '../../server/src/core/syntax/parser';
 import { lex, T } from '../../server/src/core/syntax/lexer';
 import { mulberry32 } from '../gen/random-models';
 import { analyzeText } from '../helpers';
+import { pathAt, allNodes } from '../../server/src/core/syntax/walk';
 
 describe('lexer', () => {
   it('reads numbers in every written form', () => {
@@ -75,6 +76,14 @@ describe('parser', () => {
     const last = r.errors[200];
     assert.equal(last.code, 'NN009');
     assert.ok(r.errors.slice(0, 200).every((e) => e.start <= last.start));
+    // the parser keeps only the errors that can still be among the first (sorted as it goes): the
+    // unclosed '{', reported last but at the start, is still one of them
+    assert.equal(r.errors[0].code, 'NN006');
+    // the tree of 262,144 statements is walked without spreading them as arguments (a stack overflow in the server)
+    assert.equal(pathAt(r, noise.length - 3).at(-1)?.kind, 'Ident');
+    let nodes = 0;
+    for (const _ of allNodes(r)) nodes++;
+    assert.ok(nodes > 2 ** 18);
     const d = analyzeText(noise).diagnostics.find((x) => x.code === 'NN009');
     assert.match(d!.message, /^261,\d{3} more syntax errors from here on are not reported \(the first 200 are\)/);
   });

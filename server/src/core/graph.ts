@@ -193,6 +193,8 @@ export class ModelBuilder {
   /** statements expanded so far; past MAX_EXPANDED the expansion stops (NN314) */
   private expanded = 0;
   private stopped = false;
+  /** layerSuggestion's answers, by file and name */
+  private readonly suggestions = new Map<string, string | undefined>();
   private readonly counters = new Map<string, number>();
   private inputId: number | undefined;
   /** one context for every layer's inference, refilled per layer */
@@ -438,16 +440,28 @@ export class ModelBuilder {
     if (sym && sym.decl.kind === 'Model') {
       report(scope.sink, calleeAt, 'NN107', 'modelAsLayer', { name });
     } else {
-      const blocks = this.ctx.program
-        .visible(file)
-        .filter((s) => s.decl.kind === 'Block')
-        .map((s) => s.decl.name!.text);
-      const sug = suggest(name, [...LAYERS.map((l) => l.name), ...blocks], LAYER_ALIASES);
+      const sug = this.layerSuggestion(file, name);
       report(scope.sink, calleeAt, 'NN104', 'unknownLayer', { name, suggestion: sug }, { fixes: sug ? replaceFix(this.ctx.program, calleeAt, name, sug) : [] });
     }
     // still evaluate the arguments, for the problems inside them
     evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink);
     return { id: undefined, shape: null };
+  }
+
+  /**
+   * "Did you mean" for an unknown layer name, once per file and name: a model of 10,000 calls
+   * of one unknown name would otherwise compare it with the whole catalogue 10,000 times.
+   */
+  private layerSuggestion(file: string, name: string): string | undefined {
+    const key = `${file}\u0000${name}`;
+    if (this.suggestions.has(key)) return this.suggestions.get(key);
+    const blocks = this.ctx.program
+      .visible(file)
+      .filter((s) => s.decl.kind === 'Block')
+      .map((s) => s.decl.name!.text);
+    const sug = suggest(name, [...LAYERS.map((l) => l.name), ...blocks], LAYER_ALIASES);
+    this.suggestions.set(key, sug);
+    return sug;
   }
 
   private layer(spec: LayerSpec, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {

@@ -36,10 +36,11 @@ export function parse(text: string): A.ParsedFile {
   const p = new Parser(lexer);
   const decls = p.file();
   let errors = [...lexer.errors, ...p.errors];
-  if (errors.length > MAX_SYNTAX_ERRORS) {
+  const total = lexer.errors.length + p.errorCount();
+  if (total > MAX_SYNTAX_ERRORS) {
     errors = errors.sort((a, b) => a.start - b.start);
     const first = errors[MAX_SYNTAX_ERRORS];
-    const more = errors.length - MAX_SYNTAX_ERRORS;
+    const more = total - MAX_SYNTAX_ERRORS;
     errors = errors.slice(0, MAX_SYNTAX_ERRORS);
     errors.push({ start: first.start, end: first.end, code: 'NN009', msg: { id: 'tooManySyntaxErrors', args: { shown: MAX_SYNTAX_ERRORS, more } } });
   }
@@ -47,7 +48,16 @@ export function parse(text: string): A.ParsedFile {
 }
 
 class Parser {
+  /**
+   * The errors by position that can still be among the first MAX_SYNTAX_ERRORS + 1 of the file:
+   * past twice that many, they are sorted (stably, as parse sorts them) and cut back, so a megabyte
+   * of noise does not keep hundreds of thousands of error objects alive.
+   */
   readonly errors: A.SyntaxError[] = [];
+  /** errors cut from `errors` */
+  private dropped = 0;
+  /** the span of the last error, for one error per position */
+  private lastError: { start: number; end: number } | undefined;
   /** tokens consumed so far: loops compare it to make sure they advance */
   private pos = 0;
   private depth = 0;
@@ -98,11 +108,24 @@ class Parser {
     return this.tok.kind === T.Ident && this.tok.nl && DECL_KEYWORDS.has(this.tok.text) && this.peek().kind !== T.Colon;
   }
 
-  private error<K extends MessageId>(span: { start: number; end: number }, code: Code, id: K, args: MessageArgs<K>) {
+  /** Errors found, including those cut from `errors`. */
+  errorCount(): number {
+    return this.errors.length + this.dropped;
+  }
+
+  private error<K extends MessageId>(span: { start: number; end: number }, code: Code, id: K, args: MessageArgs<K>): A.SyntaxError | undefined {
     // one error per position: a second one at the same place is noise from the same cause
-    const last = this.errors[this.errors.length - 1];
-    if (last && last.start === span.start && last.end === span.end) return;
-    this.errors.push({ start: span.start, end: span.end, code, msg: { id, args: args as Record<string, unknown> } });
+    const last = this.lastError;
+    if (last && last.start === span.start && last.end === span.end) return undefined;
+    this.lastError = { start: span.start, end: span.end };
+    const e: A.SyntaxError = { start: span.start, end: span.end, code, msg: { id, args: args as Record<string, unknown> } };
+    this.errors.push(e);
+    if (this.errors.length > 2 * (MAX_SYNTAX_ERRORS + 1)) {
+      this.errors.sort((a, b) => a.start - b.start);
+      this.dropped += this.errors.length - (MAX_SYNTAX_ERRORS + 1);
+      this.errors.length = MAX_SYNTAX_ERRORS + 1;
+    }
+    return e;
   }
 
   /** Where to point when something is missing: the current token if on the same line, else just after the previous one. */
@@ -413,8 +436,8 @@ class Parser {
     }
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
     this.next();
-    this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
-    this.errors[this.errors.length - 1].fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
+    const e = this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
+    if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
     const call: A.CallExpr = {
       kind: 'Call',
       callee: this.ident(t),
