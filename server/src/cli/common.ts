@@ -12,6 +12,7 @@ import { loadData } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { DataError } from '../data/errors';
+import { readJson, CheckpointError } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
@@ -19,7 +20,7 @@ export class CliError extends Error {}
 
 /** Print a failure that is the user's to fix (bad data, no backend, ...) and return exit code 1; rethrow anything else. */
 export function userError(cmd: string, e: unknown, err: (s: string) => void): number {
-  if (e instanceof CliError || e instanceof DataError || e instanceof BackendError) {
+  if (e instanceof CliError || e instanceof DataError || e instanceof BackendError || e instanceof CheckpointError) {
     err(`nn ${cmd}: ${e.message}`);
     return 1;
   }
@@ -108,7 +109,12 @@ export interface RunConfig {
 export function readRunConfig(runDir: string): RunConfig {
   const f = path.join(runDir, 'config.json');
   if (!fs.existsSync(f)) throw new UsageError(`'${runDir}' is not a run folder (no config.json)`);
-  return JSON.parse(fs.readFileSync(f, 'utf8')) as RunConfig;
+  try {
+    return readJson<RunConfig>(f);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(`'${runDir}' is not a usable run folder: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { train, TrainError, type TrainResult } from '../runtime/train/trainer';
-import { newRunDir, latestRun, RunError } from '../runtime/train/runs';
+import { newRunDir, latestRun } from '../runtime/train/runs';
+import { CheckpointError } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { DataError } from '../data/errors';
 import { BackendError } from '../runtime/backend';
@@ -140,7 +141,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (e instanceof TrainError || e instanceof RunError || e instanceof CliError || e instanceof DataError || e instanceof BackendError) return fail((e as Error).message);
+    if (e instanceof TrainError || e instanceof CheckpointError || e instanceof CliError || e instanceof DataError || e instanceof BackendError) return fail((e as Error).message);
     // a bug (ours or tfjs'): the watcher still hears of it, then main prints the stack (exit 70)
     const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
     if (json) emit({ type: 'error', message, file });

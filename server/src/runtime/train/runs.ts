@@ -20,7 +20,7 @@ import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
-import { writeDirAtomic, writeSynced, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
+import { writeDirAtomic, writeSynced, appendLine, readJson, readBytes, ioProblem, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
 
 export interface ResumeState {
   version: 1;
@@ -45,7 +45,8 @@ export interface ResumeState {
   seconds: number;
 }
 
-export class RunError extends Error {}
+/** A run folder that cannot be used as asked (nothing to resume, another train block's run). */
+export class RunError extends CheckpointError {}
 
 /** A new run folder name under root/<train>/: the time, made unique. */
 export function newRunDir(root: string, train: string, now = new Date()): string {
@@ -74,22 +75,31 @@ export class RunFolder {
   ) {}
 
   create(config: object, summary: string): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    fs.writeFileSync(path.join(this.dir, 'summary.txt'), summary + '\n');
-    fs.writeFileSync(path.join(this.dir, 'metrics.jsonl'), '');
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      writeSynced(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+      writeSynced(path.join(this.dir, 'summary.txt'), summary + '\n');
+      writeSynced(path.join(this.dir, 'metrics.jsonl'), '');
+    } catch (e) {
+      throw new CheckpointError(`cannot create the run folder ${this.dir}: ${ioProblem(e)}`);
+    }
   }
 
   config(): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(path.join(this.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    return readJson<Record<string, unknown>>(path.join(this.dir, 'config.json'));
   }
 
   log(e: TrainEvent): void {
-    fs.appendFileSync(path.join(this.dir, 'metrics.jsonl'), JSON.stringify(e) + '\n');
+    appendLine(path.join(this.dir, 'metrics.jsonl'), JSON.stringify(e));
   }
 
   writeReport(report: object): void {
-    writeFileAtomic(path.join(this.dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    const file = path.join(this.dir, 'report.json');
+    try {
+      writeFileAtomic(file, JSON.stringify(report, null, 2) + '\n');
+    } catch (e) {
+      throw new CheckpointError(`cannot write ${file}: ${ioProblem(e)}`);
+    }
   }
 
   async saveBest(model: LayersModel, sub: string, meta: object): Promise<string> {
@@ -121,12 +131,12 @@ export class RunFolder {
     for (let k = 1; k <= folds; k++) {
       const d = checkpointDir(path.join(this.dir, `fold-${k}`, 'best'));
       if (!d) continue;
-      const value = (JSON.parse(fs.readFileSync(path.join(d, 'meta.json'), 'utf8')) as { value: number }).value;
+      const value = readJson<{ value: number }>(path.join(d, 'meta.json')).value;
       if (!chosen || (higherIsBetter ? value > chosen.value : value < chosen.value)) chosen = { dir: d, value };
     }
     if (!chosen) return undefined;
     const files: Files = {};
-    for (const f of fs.readdirSync(chosen.dir)) files[f] = fs.readFileSync(path.join(chosen.dir, f));
+    for (const f of fs.readdirSync(chosen.dir)) files[f] = readBytes(path.join(chosen.dir, f));
     const dir = path.join(this.dir, 'best');
     writeDirAtomic(dir, files, this.hook);
     return dir;
@@ -139,7 +149,7 @@ export class RunFolder {
   }
 
   readResume(): ResumeState {
-    const s = JSON.parse(fs.readFileSync(path.join(this.lastDir(), 'state.json'), 'utf8')) as ResumeState;
+    const s = readJson<ResumeState>(path.join(this.lastDir(), 'state.json'));
     if (s.version !== 1) throw new RunError(`${this.dir}: last/state.json has version ${String(s.version)}; this nn reads version 1`);
     return s;
   }
@@ -148,9 +158,9 @@ export class RunFolder {
   async loadLast(model: LayersModel, optimizer: TrainOptimizer): Promise<void> {
     const d = this.lastDir();
     loadWeightsInto(model, d);
-    const meta = JSON.parse(fs.readFileSync(path.join(d, 'optimizer.json'), 'utf8')) as { optimizer: string; weights: tf.io.WeightsManifestEntry[] };
+    const meta = readJson<{ optimizer: string; weights: tf.io.WeightsManifestEntry[] }>(path.join(d, 'optimizer.json'));
     if (meta.optimizer !== optimizer.name) throw new RunError(`${this.dir} was trained with ${meta.optimizer}, the train block now says ${optimizer.name}`);
-    const weights = decodeTensors(fs.readFileSync(path.join(d, 'optimizer.bin')), meta.weights);
+    const weights = decodeTensors(readBytes(path.join(d, 'optimizer.bin')), meta.weights);
     if (weights.length) await optimizer.setWeights(weights);
   }
 
@@ -158,8 +168,8 @@ export class RunFolder {
   readRestoreWeights(): tf.NamedTensorMap | undefined {
     const d = this.lastDir();
     if (!fs.existsSync(path.join(d, 'restore.json'))) return undefined;
-    const meta = JSON.parse(fs.readFileSync(path.join(d, 'restore.json'), 'utf8')) as { weights: tf.io.WeightsManifestEntry[] };
-    const list = decodeTensors(fs.readFileSync(path.join(d, 'restore.bin')), meta.weights);
+    const meta = readJson<{ weights: tf.io.WeightsManifestEntry[] }>(path.join(d, 'restore.json'));
+    const list = decodeTensors(readBytes(path.join(d, 'restore.bin')), meta.weights);
     return Object.fromEntries(list.map((t) => [t.name, t.tensor]));
   }
 }

@@ -120,9 +120,10 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
 
   const emitted: TrainEvent[] = [];
   const emit = (e: TrainEvent) => {
-    if (e.type !== 'batch' && e.type !== 'boundary') run.log(e);
     emitted.push(e);
     opts.emit(e);
+    // after the watcher has it: a full disk fails the run here, and the watcher still heard the event
+    if (e.type !== 'batch' && e.type !== 'boundary') run.log(e);
   };
 
   if (!resume) {
