@@ -36,6 +36,7 @@ function runId(dir: string | undefined): string | undefined {
 }
 
 function reset(t: string, dir: string | undefined, events: readonly TrainEvent[]): void {
+  if (t !== train) history = []; // another block's earlier runs are not this one's
   train = t;
   runDir = dir;
   log.clear();
