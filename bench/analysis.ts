@@ -135,7 +135,9 @@ function measure(lines: number): Row {
 }
 
 // Each size runs in its own process so one size's garbage does not bill another.
-if (process.argv[2] === '--one') {
+if (require.main !== module) {
+  // imported for generate() (bench/lsp.ts): nothing to run
+} else if (process.argv[2] === '--one') {
   process.stdout.write(JSON.stringify(measure(Number(process.argv[3]))));
 } else {
   const rows: Row[] = [];

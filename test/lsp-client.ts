@@ -74,7 +74,8 @@ export class TestClient {
     const c = new TestClient(root);
     if (options.settings) c.settings = options.settings;
     await c.conn.sendRequest(lsp.InitializeRequest.type.method, {
-      processId: process.pid,
+      // in-process: no parent to watch (a process id would make the server poll it, forever)
+      processId: null,
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: 'ws' }],
       locale: options.locale,

@@ -31,6 +31,8 @@ export class ChartView implements vscode.Disposable {
   private history: HistoryRun[] = [];
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  /** events delivered to the webview (tests read it) */
+  delivered = 0;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.disposables.push(
@@ -128,7 +130,9 @@ export class ChartView implements vscode.Disposable {
   }
 
   private send(m: ToWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+    if (!this.panel || !this.ready) return;
+    void this.panel.webview.postMessage(m);
+    this.delivered += m.type === 'event' ? 1 : m.events.length;
   }
 
   private html(webview: vscode.Webview): string {

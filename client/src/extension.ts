@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SummaryView } from './summary-view';
 import { SummaryRequest, type SummaryParams, type SummaryResult } from '../../server/src/lsp/requests';
-import { registerTraining } from './training';
+import { registerTraining, type TrainingService } from './training';
 
 let client: LanguageClient | undefined;
 
@@ -15,6 +15,8 @@ export interface Api {
   client(): LanguageClient | undefined;
   /** milliseconds from activation until the server answered initialize */
   startupMs(): number | undefined;
+  /** training runs: their events, the chart */
+  training: TrainingService;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
@@ -43,24 +45,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const summary = new SummaryView();
   context.subscriptions.push(
     summary,
-    vscode.commands.registerCommand('nn.showSummary', async (uri?: string, model?: string) => {
+    vscode.commands.registerCommand('nn.showSummary', async (uri?: string, model?: string): Promise<boolean> => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
-      if (!target || !client) return;
+      if (!target || !client) return false;
       const name = model ?? (await pickModel(target));
-      if (!name) return;
+      if (!name) return false;
       const result = await client.sendRequest<SummaryResult | null>(SummaryRequest, { uri: target, model: name } satisfies SummaryParams);
       if (!result) {
         void vscode.window.showWarningMessage(`No model named '${name}' here.`);
-        return;
+        return false;
       }
       summary.show(name, result);
+      return true;
     }),
     vscode.commands.registerCommand('nn.restartServer', async () => {
       await client?.restart();
     }),
   );
-  registerTraining(context, () => client);
-  return { client: () => client, startupMs: () => startupMs };
+  const training = registerTraining(context, () => client);
+  return { client: () => client, startupMs: () => startupMs, training };
 }
 
 /** The model under the cursor's declaration, or a pick among the document's models. */

@@ -18,7 +18,7 @@ export class DiagnosticsPublisher {
 
   constructor(
     private readonly ctx: ServerContext,
-    private readonly delayMs = 15,
+    private readonly delayMs = 5,
   ) {}
 
   /** Something changed; `path` (the edited file) is published first. */

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set-up on a fresh Debian/Ubuntu machine with Node.js 20: the system packages the tests use,
+# then the npm dependencies. Safe to run again: it installs only what is missing.
+#   dataset-fashion-mnist   the real Fashion-MNIST (/usr/share/datasets/fashion-mnist)
+#   chromium, ripgrep and build tools   the end-to-end tests: code-server (a real VS Code, from
+#                           npm, native modules built with node-gyp) driven by Chromium
+#   python3-torch           optional: the PyTorch reference in npm run bench:train
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(dataset-fashion-mnist chromium ripgrep build-essential python3 pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+  echo "installing: ${missing[*]}"
+  "${SUDO[@]}" apt-get update -q
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
