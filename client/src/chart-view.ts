@@ -132,7 +132,8 @@ export class ChartView implements vscode.Disposable {
   private send(m: ToWebview): void {
     if (!this.panel || !this.ready) return;
     void this.panel.webview.postMessage(m);
-    this.delivered += m.type === 'event' ? 1 : m.events.length;
+    if (m.type === 'event') this.delivered += 1;
+    else if (m.type === 'run') this.delivered += m.events.length;
   }
 
   private html(webview: vscode.Webview): string {

@@ -185,6 +185,7 @@ function check(ok: boolean, what: string): void {
 
 async function openPage(browser: Browser, origin: string, theme: Theme, width = 1200, state?: unknown): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -241,7 +242,7 @@ async function verify(page: Page, s: Scenario, errors: string[], label = s.name)
   }
   for (const sel of s.panels) check((await page.locator(sel).count()) > 0, `${label}: ${sel} is missing`);
   for (const c of await canvasColours(page, '.extras canvas')) check(c > 1, `${label}: a blank picture`);
-  const status = await page.locator('.status').textContent();
+  const status = await page.evaluate(() => document.querySelector('.status')?.textContent ?? null);
   check(!!status && (s.share ? /epoch \d+\/\d+ · loss/.test(status) && !/done in/.test(status) : /done in/.test(status)), `${label}: status says "${status}"`);
   if (s.share) check((await page.locator('table.confusion').count()) === 0, `${label}: a confusion matrix before the end`);
   const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
@@ -272,40 +273,11 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   try {
     for (const s of SCENARIOS) {
-      const { page, errors } = await openPage(browser, origin, s.theme, s.width);
-      await feed(page, s);
-      if (s.then) {
-        await s.then(page);
-        await settle(page);
+      try {
+        await scenario(browser, origin, s);
+      } catch (e) {
+        failures.push(`${s.name}: ${(e as Error).message.split('\n')[0]}`);
       }
-      await verify(page, s, errors);
-      await page.screenshot({ path: path.join(shots, `${s.name}.png`), fullPage: true });
-      console.log(`${s.name}: ${path.relative(root, path.join(shots, `${s.name}.png`))}`);
-
-      if (s.name === 'spiral-dark' || s.name === 'mlp-light') await exports(page, s.name);
-
-      if (s.name === 'spiral-dark') {
-        // the theme changes under a live page: the curves take the new colours
-        const before = await page.locator('.u-legend .u-marker').first().evaluate((e) => getComputedStyle(e).borderColor);
-        await page.evaluate(() => (window as unknown as { __setTheme: (t: string) => void }).__setTheme('light'));
-        await settle(page);
-        const after = await page.locator('.u-legend .u-marker').first().evaluate((e) => getComputedStyle(e).borderColor);
-        check(before !== after, `theme change: the legend colour stayed ${before}`);
-        await page.screenshot({ path: path.join(shots, 'spiral-theme-switched.png'), fullPage: true });
-        check(errors.length === 0, `theme change: ${errors.join('; ')}`);
-      }
-
-      if (s.name === 'mlp-dark' || s.name === 'spiral-dark') {
-        // a reload: a new page gets the saved state back and draws it before the extension says anything
-        const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
-        check(!!state && Array.isArray((state as { events?: unknown[] }).events), `${s.name}: no state saved`);
-        const restored = await openPage(browser, origin, s.theme, s.width, state);
-        await settle(restored.page);
-        await verify(restored.page, s, restored.errors, `${s.name} restored`);
-        await restored.page.screenshot({ path: path.join(shots, `${s.name}-restored.png`), fullPage: true });
-        await restored.page.close();
-      }
-      await page.close();
     }
   } finally {
     await browser.close();
@@ -316,6 +288,49 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`\nall ${SCENARIOS.length} scenarios drawn; screenshots in ${path.relative(root, shots)}/`);
+}
+
+async function scenario(browser: Browser, origin: string, s: Scenario): Promise<void> {
+  const { page, errors } = await openPage(browser, origin, s.theme, s.width);
+  await feed(page, s);
+  if (s.then) {
+    await s.then(page);
+    await settle(page);
+  }
+  const known = failures.length;
+  await verify(page, s, errors);
+  await page.screenshot({ path: path.join(shots, `${s.name}.png`), fullPage: true });
+  console.log(`${s.name}: ${path.relative(root, path.join(shots, `${s.name}.png`))}`);
+  if (failures.length > known) {
+    // nothing more to try on a page that did not draw
+    await page.close();
+    return;
+  }
+
+  if (s.name === 'spiral-dark' || s.name === 'mlp-light') await exports(page, s.name);
+
+  if (s.name === 'spiral-dark') {
+    // the theme changes under a live page: the curves take the new colours
+    const before = await page.locator('.u-legend .u-marker').first().evaluate((e) => getComputedStyle(e).borderColor);
+    await page.evaluate(() => (window as unknown as { __setTheme: (t: string) => void }).__setTheme('light'));
+    await settle(page);
+    const after = await page.locator('.u-legend .u-marker').first().evaluate((e) => getComputedStyle(e).borderColor);
+    check(before !== after, `theme change: the legend colour stayed ${before}`);
+    await page.screenshot({ path: path.join(shots, 'spiral-theme-switched.png'), fullPage: true });
+    check(errors.length === 0, `theme change: ${errors.join('; ')}`);
+  }
+
+  if (s.name === 'mlp-dark' || s.name === 'spiral-dark') {
+    // a reload: a new page gets the saved state back and draws it before the extension says anything
+    const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    check(!!state && Array.isArray((state as { events?: unknown[] }).events), `${s.name}: no state saved`);
+    const restored = await openPage(browser, origin, s.theme, s.width, state);
+    await settle(restored.page);
+    await verify(restored.page, s, restored.errors, `${s.name} restored`);
+    await restored.page.screenshot({ path: path.join(shots, `${s.name}-restored.png`), fullPage: true });
+    await restored.page.close();
+  }
+  await page.close();
 }
 
 main().catch((e) => {
