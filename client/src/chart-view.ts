@@ -1,25 +1,34 @@
-// The training chart: a webview that draws loss, validation loss and metrics as training goes.
-// Events arrive from TrainingService; the panel keeps them per run so a reloaded or reopened
-// panel replays them. Strict CSP with a nonce; scripts only from the extension's dist/webview.
+// The training chart: a webview (client/webview/chart.ts) that draws a run as it trains. Events
+// arrive from TrainingService; the panel keeps them per run (compacted: client/webview/events.ts)
+// so a reopened panel replays them, and sends the earlier runs of the same train block for the
+// overlay. A window reload restores the panel from the webview's saved state, or from the run's
+// metrics.jsonl when the state has no events. Strict CSP with a nonce (chart-html.ts); every
+// message from the webview is checked (client/webview/messages.ts) and an export is written only
+// where the user chose in the save dialog.
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { EventLog } from '../webview/events';
+import { parseFromWebview, parseState, type ToWebview, type FromWebview, type HistoryRun } from '../webview/messages';
+import { chartHtml, chartPanelOptions, WEBVIEW_DIR } from './chart-html';
+import { isRunDirOf, readHistory, readRunEvents } from './chart-files';
 import { nonce } from './html';
 
-/** Host -> webview. */
-export type ToWebview = { type: 'run'; train: string; runDir?: string; events: TrainEvent[] } | { type: 'event'; runDir?: string; event: TrainEvent };
-/** Webview -> host. */
-export type FromWebview = { type: 'ready' };
+export type { ToWebview, FromWebview };
 
-export function parseFromWebview(m: unknown): FromWebview | undefined {
-  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready' ? { type: 'ready' } : undefined;
-}
+const FILTERS: Record<'csv' | 'png' | 'svg', Record<string, string[]>> = {
+  csv: { 'CSV table': ['csv'] },
+  png: { 'PNG image': ['png'] },
+  svg: { 'SVG image': ['svg'] },
+};
 
 export class ChartView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private train = '';
   private runDir: string | undefined;
-  private events: TrainEvent[] = [];
+  private readonly log = new EventLog();
+  private history: HistoryRun[] = [];
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   /** events delivered to the webview (tests read it) */
@@ -28,10 +37,16 @@ export class ChartView implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer('nn.chart', {
-        deserializeWebviewPanel: async (panel, state: { train?: string; events?: TrainEvent[] } | undefined) => {
-          this.attach(panel);
+        deserializeWebviewPanel: async (panel, raw: unknown) => {
+          const state = parseState(raw);
           this.train = state?.train ?? '';
-          this.events = Array.isArray(state?.events) ? state!.events : [];
+          this.runDir = state?.runDir && isRunDirOf(state.runDir, this.train) ? state.runDir : undefined;
+          this.log.clear();
+          // the state's events are the richer (batches, boundaries); without them, the run's log
+          const events = state?.events ?? (this.runDir ? readRunEvents(this.runDir) : undefined) ?? [];
+          for (const e of events) this.log.push(e);
+          this.history = this.runDir ? readHistory(this.runDir, this.train) : [];
+          this.attach(panel);
         },
       }),
     );
@@ -40,8 +55,9 @@ export class ChartView implements vscode.Disposable {
   /** Show the chart for a train block about to start. */
   open(train: string): void {
     this.train = train;
-    this.events = [];
+    this.log.clear();
     this.runDir = undefined;
+    this.history = [];
     this.reveal();
     this.send({ type: 'run', train, events: [] });
   }
@@ -55,7 +71,7 @@ export class ChartView implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview')] };
+    return chartPanelOptions(this.context.extensionUri, (base, ...segments) => vscode.Uri.joinPath(base, ...segments));
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -66,8 +82,11 @@ export class ChartView implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((m: unknown) => {
       const msg = parseFromWebview(m);
       if (!msg) return; // anything else from the webview is ignored
-      this.ready = true;
-      this.send({ type: 'run', train: this.train, runDir: this.runDir, events: this.events });
+      if (msg.type === 'ready') {
+        this.ready = true;
+        this.send({ type: 'run', train: this.train, runDir: this.runDir, events: this.log.events });
+        this.send({ type: 'history', train: this.train, runs: this.history });
+      } else void this.save(msg);
     });
     panel.onDidDispose(() => {
       this.panel = undefined;
@@ -78,38 +97,53 @@ export class ChartView implements vscode.Disposable {
   /** An event of a run: kept for replay, drawn if the panel is open. */
   post(runDir: string | undefined, event: TrainEvent): void {
     if (event.type === 'start') {
+      const resumed = event.resumedFrom !== undefined && event.runDir === this.runDir;
+      if (!resumed) this.log.clear();
       this.train = event.train;
       this.runDir = event.runDir;
-      this.events = [];
+    } else if (runDir && this.runDir && runDir !== this.runDir) {
+      return; // another run than the one shown (two trainings at once: the chart follows the latest)
     }
-    this.events.push(event);
+    this.log.push(event);
     this.send({ type: 'event', runDir, event });
+    if (event.type === 'start') {
+      this.history = isRunDirOf(event.runDir, event.train) ? readHistory(event.runDir, event.train) : [];
+      this.send({ type: 'history', train: event.train, runs: this.history });
+    }
+  }
+
+  private async save(msg: Extract<FromWebview, { type: 'save' }>): Promise<void> {
+    const folder = this.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const uri = await vscode.window.showSaveDialog({
+      title: `Save the training curves as ${msg.format.toUpperCase()}`,
+      filters: FILTERS[msg.format],
+      ...(folder ? { defaultUri: vscode.Uri.file(path.join(folder, msg.name)) } : {}),
+    });
+    if (!uri) return;
+    const bytes = msg.format === 'png' ? Buffer.from(msg.data, 'base64') : Buffer.from(msg.data, 'utf8');
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      void vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not save ${uri.fsPath}: ${(e as Error).message}`);
+    }
   }
 
   private send(m: ToWebview): void {
     if (!this.panel || !this.ready) return;
     void this.panel.webview.postMessage(m);
-    this.delivered += m.type === 'event' ? 1 : m.events.length;
+    if (m.type === 'event') this.delivered += 1;
+    else if (m.type === 'run') this.delivered += m.events.length;
   }
 
   private html(webview: vscode.Webview): string {
-    const n = nonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'chart.js'));
-    return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${n}'; script-src 'nonce-${n}';">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style nonce="${n}">
-  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0.5em 1em; }
-  h1 { font-size: 1.1em; font-weight: 600; margin: 0.3em 0; }
-  .status { color: var(--vscode-descriptionForeground); }
-  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1em; }
-  canvas { width: 100%; height: 220px; }
-  figure { margin: 0; } figcaption { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
-</style></head><body>
-<h1 id="title">NN Training</h1><div class="status" id="status"></div>
-<div class="charts" id="charts"></div>
-<script nonce="${n}" src="${script}"></script>
-</body></html>`;
+    const dir = vscode.Uri.joinPath(this.context.extensionUri, ...WEBVIEW_DIR);
+    return chartHtml({
+      cspSource: webview.cspSource,
+      nonce: nonce(),
+      script: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'chart.js')).toString(),
+      style: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'chart.css')).toString(),
+    });
   }
 
   dispose(): void {

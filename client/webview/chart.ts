@@ -1,122 +1,605 @@
-// The chart webview's script: draws each series of the run (loss, val loss, metrics, learning
-// rate) per epoch on canvases, in the theme's colours. Messages from the host are checked.
+// The training chart webview: loss, validation loss, every metric and the learning rate as uPlot
+// charts, live per batch and epoch, with smoothing, a log scale and earlier runs overlaid; per-fold
+// curves and the mean ± std for k-fold; the decision boundary for 2-D data; the confusion matrix;
+// test predictions and the first layer's weights for image models; CSV, SVG and PNG export.
+// Colours are the theme's (re-read when it changes). State survives a reload (setState).
+// Every message is checked (messages.ts); the logic lives in pure modules tested in Node.
 
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './chart.css';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { EventLog } from './events';
+import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, type ExportFormat, type ChartState } from './messages';
+import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
+import { toCsv, toSvg, exportName } from './export';
+import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, normalizeRows, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
 
-type Series = Map<string, { x: number[]; y: number[] }>;
-let series: Series = new Map();
+/** Saved events beyond this many characters of JSON are left out of the state; the extension reloads metrics.jsonl instead. */
+const MAX_STATE_CHARS = 4_000_000;
+
+// ---------------------------------------------------------------- state
+
 let train = '';
-let events: TrainEvent[] = [];
+let runDir: string | undefined;
+const log = new EventLog();
+let run = new RunModel();
+let history: HistoryRun[] = [];
+let overlays: Overlay[] = [];
+let ui: UiState = { ...DEFAULT_UI };
 
-function add(name: string, x: number, y: number): void {
-  if (!Number.isFinite(y)) return;
-  let s = series.get(name);
-  if (!s) series.set(name, (s = { x: [], y: [] }));
-  s.x.push(x);
-  s.y.push(y);
+function runId(dir: string | undefined): string | undefined {
+  return dir?.split(/[\\/]/).filter(Boolean).pop();
 }
 
-function take(e: TrainEvent): void {
-  events.push(e);
-  if (e.type === 'epoch') {
-    add('loss', e.epoch, e.loss);
-    if (e.val) add('val_loss', e.epoch, e.val.loss);
-    for (const [k, v] of Object.entries(e.metrics)) add(k, e.epoch, v);
-    if (e.val) for (const [k, v] of Object.entries(e.val.metrics)) add(`val_${k}`, e.epoch, v);
-    add('learning rate', e.epoch, e.lr);
+function reset(t: string, dir: string | undefined, events: readonly TrainEvent[]): void {
+  if (t !== train) history = []; // another block's earlier runs are not this one's
+  train = t;
+  runDir = dir;
+  log.clear();
+  for (const e of events) log.push(e);
+  run = new RunModel(log.events);
+  if (!runDir && run.start) runDir = run.start.runDir;
+  setOverlays();
+}
+
+function take(e: TrainEvent, dir: string | undefined): void {
+  if (e.type === 'start') {
+    const resumed = e.resumedFrom !== undefined && e.runDir === runDir;
+    if (!resumed) {
+      reset(e.train, e.runDir, []);
+    }
+    train = e.train;
+    runDir = e.runDir;
+  } else if (dir && runDir && dir !== runDir) {
+    return; // an event of another run than the one shown
   }
-  const status = document.getElementById('status')!;
-  if (e.type === 'start') status.textContent = `${e.model} on ${e.data} · ${e.backend} · ${e.samples.train} training samples`;
-  if (e.type === 'epoch') status.textContent = `epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(4)} · ${Math.round(e.samplesPerSecond)} samples/s`;
-  if (e.type === 'end') status.textContent = `done in ${e.seconds.toFixed(1)} s${e.test ? ` · test loss ${e.test.loss.toFixed(4)}` : ''}`;
-  if (e.type === 'stopped' || e.type === 'error') status.textContent = e.message;
+  log.push(e);
+  run.add(e);
 }
 
-function color(i: number): string {
-  const css = getComputedStyle(document.body);
-  const names = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red'];
-  return css.getPropertyValue(names[i % names.length]).trim() || ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c'][i % 5];
+function setOverlays(): void {
+  const current = runId(runDir);
+  overlays = history
+    .filter((h) => h.id !== current && ui.overlay.includes(h.id))
+    .map((h) => ({ id: h.id, label: runLabel(h.id), run: new RunModel(h.events) }));
 }
 
-/** Charts pair a quantity with its validation twin: loss with val_loss, accuracy with val_accuracy. */
-function draw(): void {
-  const host = document.getElementById('charts')!;
-  document.getElementById('title')!.textContent = train ? `Training ${train}` : 'NN Training';
-  const groups = [...series.keys()].filter((k) => !k.startsWith('val_'));
-  host.replaceChildren(
-    ...groups.map((g) => {
-      const fig = document.createElement('figure');
-      const canvas = document.createElement('canvas');
-      canvas.dataset.series = g;
-      const cap = document.createElement('figcaption');
-      const names = [g, `val_${g}`].filter((n) => series.has(n));
-      cap.textContent = names.join(' / ');
-      fig.append(canvas, cap);
-      requestAnimationFrame(() => plot(canvas, names));
-      return fig;
-    }),
+// ---------------------------------------------------------------- theme
+
+let palette: Palette;
+let rgbOf: (css: string) => Rgb;
+
+function readTheme(): void {
+  const style = getComputedStyle(document.documentElement);
+  const probe = document.createElement('canvas').getContext('2d')!;
+  /** a CSS variable resolved to a colour the canvas understands ('#rrggbb' or 'rgba(...)') */
+  const v = (name: string, fallback: string): string => {
+    const raw = style.getPropertyValue(name).trim();
+    probe.fillStyle = fallback;
+    if (raw) probe.fillStyle = raw;
+    return String(probe.fillStyle);
+  };
+  rgbOf = (css) => parseColor(css) ?? [128, 128, 128];
+  const background = v('--vscode-editor-background', document.body.classList.contains('vscode-light') ? '#ffffff' : '#1e1e1e');
+  const foreground = v('--vscode-foreground', document.body.classList.contains('vscode-light') ? '#616161' : '#cccccc');
+  const series = [
+    v('--vscode-charts-blue', '#3794ff'),
+    v('--vscode-charts-orange', '#d18616'),
+    v('--vscode-charts-green', '#89d185'),
+    v('--vscode-charts-purple', '#b180d7'),
+    v('--vscode-charts-red', '#f14c4c'),
+    v('--vscode-charts-yellow', '#cca700'),
+    '#4ec9b0',
+    '#d16d9e',
+    '#7f8c8d',
+    '#c586c0',
+  ];
+  palette = {
+    train: series[0],
+    val: series[1],
+    lr: series[3],
+    series,
+    foreground,
+    muted: v('--vscode-descriptionForeground', foreground),
+    grid: rgba(mix(rgbOf(background), rgbOf(foreground), 0.16), 1),
+    background,
+  };
+}
+
+const stroke = (l: Line) => (l.alpha >= 1 ? l.color : rgba(rgbOf(l.color), l.alpha));
+
+// ---------------------------------------------------------------- page
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+const title = el('h1', {}, 'NN Training');
+const status = el('div', { class: 'status', role: 'status' });
+const bar = el('div');
+const smoothing = el('input', { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' });
+const smoothingOut = el('output');
+const logScale = el('input', { type: 'checkbox' });
+const batches = el('input', { type: 'checkbox' });
+const overlayBox = el('span', { class: 'overlay' });
+const buttons = (['csv', 'svg', 'png'] as const).map((f) => {
+  const b = el('button', { title: `Save the curves as ${f.toUpperCase()}` }, f.toUpperCase());
+  b.addEventListener('click', () => void exportAs(f));
+  return b;
+});
+const empty = el('div', { class: 'empty' }, 'Waiting for a training run. Start one with "NN: Train" (or the ▶ button of a .nn file).');
+const chartsBox = el('section', { class: 'charts', 'aria-label': 'Training curves' });
+const extras = el('section', { class: 'extras' });
+const logList = el('ul');
+const logSummary = el('summary');
+const logBox = el('details', { class: 'log' }, logSummary, logList);
+
+document.body.append(
+  el(
+    'header',
+    {},
+    el('div', { class: 'title-row' }, title, el('div', { class: 'actions' }, ...buttons)),
+    status,
+    el('div', { class: 'progress' }, bar),
+    el(
+      'div',
+      { class: 'controls' },
+      el('label', { title: 'Exponential moving average of the curves (as TensorBoard): 0 is none' }, 'Smoothing', smoothing, smoothingOut),
+      el('label', {}, logScale, 'Log scale'),
+      el('label', { title: 'The loss of single batches, faint under the epoch curve' }, batches, 'Batches'),
+      overlayBox,
+    ),
+  ),
+  empty,
+  chartsBox,
+  extras,
+  logBox,
+);
+
+smoothing.addEventListener('input', () => {
+  ui.smoothing = Number(smoothing.value);
+  changed();
+});
+logScale.addEventListener('change', () => {
+  ui.log = logScale.checked;
+  changed();
+});
+batches.addEventListener('change', () => {
+  ui.batches = batches.checked;
+  changed();
+});
+
+function changed(): void {
+  saveState();
+  render();
+}
+
+function syncControls(): void {
+  smoothing.value = String(ui.smoothing);
+  smoothingOut.value = ui.smoothing.toFixed(2);
+  logScale.checked = ui.log;
+  batches.checked = ui.batches;
+}
+
+function renderOverlayControls(): void {
+  const current = runId(runDir);
+  const others = history.filter((h) => h.id !== current);
+  const items: Node[] = [el('span', {}, 'Earlier runs:')];
+  if (!others.length) items.push(el('span', { class: 'none' }, 'none'));
+  others.forEach((h) => {
+    const box = el('input', { type: 'checkbox' });
+    box.checked = ui.overlay.includes(h.id);
+    box.addEventListener('change', () => {
+      ui.overlay = box.checked ? [...ui.overlay, h.id] : ui.overlay.filter((id) => id !== h.id);
+      setOverlays();
+      changed();
+    });
+    const last = [...h.events].reverse().find((e): e is Ev<'epoch'> => e.type === 'epoch');
+    const tip = last ? `${last.epoch} epochs, loss ${fmt(last.loss)}${last.val ? `, val_loss ${fmt(last.val.loss)}` : ''}` : 'no epochs';
+    items.push(el('label', { title: tip }, box, runLabel(h.id)));
+  });
+  overlayBox.replaceChildren(...items);
+}
+
+// ---------------------------------------------------------------- curves
+
+interface Plot {
+  key: string;
+  figure: HTMLElement;
+  host: HTMLElement;
+  plot: uPlot;
+}
+const plots = new Map<string, Plot>();
+
+/** What fixes a uPlot's options; a change rebuilds it, anything else is setData. */
+const plotKey = (c: Chart) => JSON.stringify([c.log, c.lines.map((l) => [l.label, l.color, l.alpha, l.width, l.dash, l.kind])]);
+
+/** The learning rate is a lower chart: it matters less than the curves it drives. */
+const plotHeight = (id: string) => (id === 'lr' ? 150 : 230);
+
+function plotOptions(c: Chart, width: number): uPlot.Options {
+  const font = `11px ${getComputedStyle(document.body).fontFamily}`;
+  const axis = (label: string): uPlot.Axis => ({
+    label,
+    stroke: palette.muted,
+    font,
+    labelFont: font,
+    labelSize: 18,
+    grid: { stroke: palette.grid, width: 1 },
+    ticks: { stroke: palette.grid, width: 1, size: 4 },
+  });
+  const integer = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
+  return {
+    width,
+    height: plotHeight(c.id),
+    scales: { x: { time: false }, y: c.log ? { distr: 3, log: 10 } : {} },
+    series: [
+      { label: 'epoch', value: (_u, v) => (v == null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(2)) },
+      ...c.lines.map((l) => ({
+        label: l.label,
+        stroke: stroke(l),
+        width: l.width,
+        ...(l.dash ? { dash: l.dash } : {}),
+        spanGaps: true,
+        ...(l.kind === 'epoch' ? {} : { points: { show: false } }),
+        value: (_u: uPlot, v: number | null) => (v == null ? '–' : fmt(v)),
+      })),
+    ],
+    axes: [
+      { ...axis('epoch'), size: 34, incrs: integer, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
+      { ...axis(c.title), size: 60, values: (_u, splits) => splits.map((s) => (s == null ? '' : fmt(s))) },
+    ],
+    legend: { show: true, live: true },
+    cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+  };
+}
+
+function renderCharts(list: Chart[]): void {
+  const seen = new Set<string>();
+  const figures: HTMLElement[] = [];
+  for (const c of list) {
+    seen.add(c.id);
+    const { x, ys } = align(c.lines);
+    const data = [x, ...ys] as uPlot.AlignedData;
+    let p = plots.get(c.id);
+    const key = plotKey(c);
+    if (p && p.key !== key) {
+      p.plot.destroy();
+      p = undefined;
+    }
+    if (!p) {
+      const host = el('div', { class: 'plot' });
+      const figure = el('figure', { class: 'panel', 'data-chart': c.id }, host);
+      figure.style.margin = '0';
+      chartsBox.append(figure);
+      const width = Math.max(300, Math.floor(host.clientWidth || chartsBox.clientWidth || 400));
+      p = { key, figure, host, plot: new uPlot(plotOptions(c, width), data, host) };
+      plots.set(c.id, p);
+    } else {
+      p.plot.setData(data);
+    }
+    figures.push(p.figure);
+  }
+  for (const [id, p] of plots) {
+    if (!seen.has(id)) {
+      p.plot.destroy();
+      plots.delete(id);
+    }
+  }
+  // keep the order of the list
+  chartsBox.replaceChildren(...figures);
+}
+
+function resizePlots(): void {
+  for (const p of plots.values()) {
+    const w = Math.floor(p.host.clientWidth);
+    if (w > 0 && Math.abs(w - p.plot.width) > 1) p.plot.setSize({ width: w, height: p.plot.height });
+  }
+}
+new ResizeObserver(() => resizePlots()).observe(chartsBox);
+
+// ---------------------------------------------------------------- pictures
+
+function pictureCanvas(p: Picture, cssWidth: number, cls = 'pixels'): HTMLCanvasElement {
+  const c = el('canvas', { class: cls });
+  c.width = p.width;
+  c.height = p.height;
+  c.getContext('2d')!.putImageData(new ImageData(p.data, p.width, p.height), 0, 0);
+  c.style.width = `${cssWidth}px`;
+  c.style.height = `${Math.round((cssWidth * p.height) / p.width)}px`;
+  return c;
+}
+
+function panel(heading: string, ...children: Node[]): HTMLElement {
+  return el('div', { class: 'panel' }, el('h2', {}, heading), ...children);
+}
+
+const classRgbs = () => palette.series.map(rgbOf);
+
+function className(names: string[] | undefined, k: number): string {
+  return names?.[k] ?? `class ${k}`;
+}
+
+function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTMLElement {
+  const size = 300;
+  const dpr = window.devicePixelRatio || 1;
+  const canvas = el('canvas', { class: 'boundary', role: 'img', 'aria-label': 'Decision boundary with the training points' });
+  canvas.width = size * dpr;
+  canvas.height = size * dpr;
+  canvas.style.width = canvas.style.height = `${size}px`;
+  const g = canvas.getContext('2d')!;
+  g.scale(dpr, dpr);
+  const pic = boundaryPicture(b, classRgbs(), rgbOf(palette.background), 0.38);
+  const src = pictureCanvas(pic, pic.width);
+  g.imageSmoothingEnabled = true;
+  g.drawImage(src, 0, 0, size, size);
+  if (points) {
+    const edge = luminance(rgbOf(palette.background)) > 0.5 ? 'rgba(0, 0, 0, 0.55)' : 'rgba(255, 255, 255, 0.7)';
+    points.x.forEach((x, i) => {
+      const [px, py] = toPixel(b.extent, size, size, x, points.y[i]);
+      g.beginPath();
+      g.arc(px, py, 2.6, 0, Math.PI * 2);
+      g.fillStyle = palette.series[points.labels[i] % palette.series.length];
+      g.fill();
+      g.lineWidth = 0.8;
+      g.strokeStyle = edge;
+      g.stroke();
+    });
+  }
+  const classes = run.start?.classes ?? Math.max(...b.values) + 1;
+  const key = el('div', { class: 'scale' }, ...Array.from({ length: classes }, (_, k) => {
+    const swatch = el('span');
+    swatch.style.cssText = `display:inline-block;width:0.8em;height:0.8em;border-radius:50%;background:${palette.series[k % palette.series.length]}`;
+    return el('span', {}, swatch, ` class ${k} `);
+  }));
+  const [x0, x1, y0, y1] = b.extent;
+  return panel(
+    `Decision boundary · epoch ${b.epoch}${b.fold ? ` · fold ${b.fold}` : ''}`,
+    canvas,
+    key,
+    el('p', { class: 'caption' }, `The class the model predicts at each point of the plane (x ${fmt(x0)} to ${fmt(x1)}, y ${fmt(y0)} to ${fmt(y1)}), with ${points ? `${points.x.length} of the training points` : 'no points'} on top.`),
   );
 }
 
-function plot(canvas: HTMLCanvasElement, names: string[]): void {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  const g = canvas.getContext('2d')!;
-  g.scale(dpr, dpr);
-  const all = names.map((n) => series.get(n)!);
-  const xs = all.flatMap((s) => s.x);
-  const ys = all.flatMap((s) => s.y);
-  if (!xs.length) return;
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
-  const pad = 28;
-  const X = (x: number) => pad + ((x - x0) / (x1 - x0)) * (w - pad - 8);
-  const Y = (y: number) => h - pad + 4 - ((y - y0) / (y1 - y0)) * (h - pad - 8);
-  const fg = getComputedStyle(document.body).getPropertyValue('--vscode-descriptionForeground').trim() || '#888';
-  g.strokeStyle = fg;
-  g.fillStyle = fg;
-  g.font = '10px sans-serif';
-  g.beginPath();
-  g.moveTo(pad, 4);
-  g.lineTo(pad, h - pad + 4);
-  g.lineTo(w - 8, h - pad + 4);
-  g.stroke();
-  g.fillText(y1.toPrecision(3), 2, 12);
-  g.fillText(y0.toPrecision(3), 2, h - pad + 4);
-  g.fillText(String(x1), w - 24, h - 8);
-  all.forEach((s, i) => {
-    g.strokeStyle = color(i);
-    g.lineWidth = 2;
-    g.beginPath();
-    s.x.forEach((x, k) => (k ? g.lineTo(X(x), Y(s.y[k])) : g.moveTo(X(x), Y(s.y[k]))));
-    g.stroke();
+function confusionPanel(m: number[][], names: string[] | undefined): HTMLElement {
+  const norm = normalizeRows(m);
+  const accent = rgbOf(palette.train);
+  const bg = rgbOf(palette.background);
+  const total = m.flat().reduce((a, b) => a + b, 0);
+  const right = m.reduce((a, row, i) => a + row[i], 0);
+  const head = el('tr', {}, el('th', { class: 'axis' }, 'true ↓ / predicted →'), ...m.map((_, j) => el('th', { class: 'pred', title: className(names, j) }, className(names, j))));
+  const rows = m.map((row, i) =>
+    el(
+      'tr',
+      {},
+      el('th', { class: 'true' }, className(names, i)),
+      ...row.map((v, j) => {
+        const cell = mix(bg, accent, norm[i][j]);
+        const td = el('td', { title: `true ${className(names, i)}, predicted ${className(names, j)}: ${v} (${(norm[i][j] * 100).toFixed(1)}% of the row)` }, String(v));
+        td.style.background = rgba(cell, 1);
+        td.style.color = luminance(cell) > 0.35 ? '#000000' : '#ffffff';
+        if (i === j) td.style.fontWeight = '600';
+        return td;
+      }),
+    ),
+  );
+  return panel(
+    'Confusion matrix (test)',
+    el('table', { class: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)),
+    el('p', { class: 'caption' }, `${right} of ${total} test samples right (${total ? ((right / total) * 100).toFixed(1) : '0'}%). Rows are the true classes, columns the predicted ones; the colour is the share of the row.`),
+  );
+}
+
+function foldsPanel(end: Ev<'end'>): HTMLElement {
+  const f = end.folds!;
+  const names = Object.keys(f.mean);
+  const head = el('tr', {}, el('th', {}, 'fold'), ...names.map((n) => el('th', {}, `val_${n === 'loss' ? 'loss' : n}`)));
+  const rows = f.results.map((r, i) => el('tr', {}, el('td', {}, String(i + 1)), ...names.map((n) => el('td', {}, fmt(n === 'loss' ? r.loss : r.metrics[n])))));
+  const mean = el('tr', { class: 'mean' }, el('td', {}, 'mean ± std'), ...names.map((n) => el('td', {}, `${fmt(f.mean[n])} ± ${fmt(f.std[n])}`)));
+  return panel(
+    `k-fold: ${f.results.length} folds`,
+    el('table', { class: 'folds' }, el('thead', {}, head), el('tbody', {}, ...rows, mean)),
+    el('p', { class: 'caption' }, 'Each fold is validated on its own part of the data; the spread says how far one validation score can be trusted.'),
+  );
+}
+
+function predictionsPanel(p: Ev<'predictions'>): HTMLElement {
+  const pics = predictionPictures(p);
+  const cells = pics.map((pic, i) => {
+    const ok = p.predicted[i] === p.labels[i];
+    const name = className(p.classNames, p.predicted[i]);
+    const truth = className(p.classNames, p.labels[i]);
+    return el(
+      'div',
+      { class: `prediction${ok ? '' : ' wrong'}`, title: `true: ${truth}\npredicted: ${name} (${(p.confidence[i] * 100).toFixed(0)}%)` },
+      pictureCanvas(pic, 56),
+      el('div', { class: 'label' }, `${ok ? '' : '✗ '}${name}`),
+      el('div', { class: 'truth' }, ok ? `${(p.confidence[i] * 100).toFixed(0)}%` : `true: ${truth}`),
+    );
+  });
+  const right = p.predicted.filter((c, i) => c === p.labels[i]).length;
+  return panel(`Test predictions: ${right} of ${p.labels.length} right`, el('div', { class: 'grid predictions' }, ...cells), el('p', { class: 'caption' }, 'The first test images with the predicted class; red where it is wrong, with the true class under it.'));
+}
+
+function weightsPanel(w: Ev<'weights'>): HTMLElement {
+  const neg = rgbOf(palette.series[0]);
+  const pos = rgbOf(palette.series[1]);
+  const zero = rgbOf(palette.background);
+  const pics = weightPictures(w, neg, zero, pos);
+  const px = w.kind === 'dense' ? 56 : Math.max(48, w.shape[1] * 8);
+  const cells = pics.map((pic, i) => {
+    const c = pictureCanvas(pic, px);
+    c.title = `${w.kind === 'dense' ? 'unit' : 'filter'} ${i + 1}: weights from -${fmt(w.scale[i])} to ${fmt(w.scale[i])}`;
+    return c;
+  });
+  const gradient = el('canvas', { class: 'pixels' });
+  gradient.width = 64;
+  gradient.height = 1;
+  const gg = gradient.getContext('2d')!;
+  for (let i = 0; i < 64; i++) {
+    const v = (i / 63) * 2 - 1;
+    gg.fillStyle = rgba(v < 0 ? mix(zero, neg, -v) : mix(zero, pos, v), 1);
+    gg.fillRect(i, 0, 1, 1);
+  }
+  const what = w.kind === 'dense' ? `${w.scale.length} of its ${w.units} units, each unit's weights over the ${w.shape[0]}×${w.shape[1]} input pixels` : `${w.scale.length} of its ${w.units} filters, each ${w.shape[0]}×${w.shape[1]} kernel`;
+  const explain = w.kind === 'dense' ? 'A unit responds to bright pixels where its picture is orange and to dark ones where it is blue: the picture is the pattern it matches.' : 'Each kernel slides over the image; it responds where the image looks like its pattern (orange positive, blue negative weights).';
+  return panel(
+    `First layer: ${w.layer} · epoch ${w.epoch}${w.fold ? ` · fold ${w.fold}` : ''}`,
+    el('div', { class: 'grid weights' }, ...cells),
+    el('div', { class: 'scale' }, 'negative', gradient, 'positive'),
+    el('p', { class: 'caption' }, `${what} (each on its own scale). ${w.shape[2] === 3 ? 'Three channels are drawn as colour.' : explain}`),
+  );
+}
+
+let extrasKey: unknown[] = [];
+
+function renderExtras(): void {
+  const end = run.end;
+  const key = [run.boundary, run.points, end, run.predictions, run.weights, palette];
+  if (key.length === extrasKey.length && key.every((k, i) => k === extrasKey[i])) return;
+  extrasKey = key;
+  const parts: HTMLElement[] = [];
+  if (run.boundary) parts.push(boundaryPanel(run.boundary, run.points));
+  if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames));
+  if (end?.folds) parts.push(foldsPanel(end));
+  if (run.predictions) parts.push(predictionsPanel(run.predictions));
+  if (run.weights) parts.push(weightsPanel(run.weights));
+  extras.replaceChildren(...parts);
+}
+
+function renderLog(): void {
+  const lines = [...(run.start?.backendNote ? [run.start.backendNote] : []), ...run.logs];
+  logBox.hidden = lines.length === 0;
+  logSummary.textContent = `Messages (${lines.length})`;
+  if (logList.childElementCount !== lines.length) logList.replaceChildren(...lines.map((l) => el('li', run.error?.message === l ? { class: 'error' } : {}, l)));
+}
+
+// ---------------------------------------------------------------- render
+
+let pending = false;
+
+function render(): void {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    draw();
   });
 }
 
-function isEvent(e: unknown): e is TrainEvent {
-  return typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string';
+function draw(): void {
+  title.textContent = train ? `Training ${train}` : 'NN Training';
+  status.textContent = statusText(run);
+  status.classList.toggle('failed', !!run.error);
+  bar.style.width = `${(progress(run) * 100).toFixed(1)}%`;
+  syncControls();
+  const list = charts(run, ui, palette, overlays);
+  empty.hidden = list.length > 0 || !!run.start;
+  for (const b of buttons) b.disabled = list.length === 0;
+  renderCharts(list);
+  renderExtras();
+  renderLog();
+}
+
+function themeChanged(): void {
+  readTheme();
+  for (const p of plots.values()) p.plot.destroy();
+  plots.clear();
+  chartsBox.replaceChildren();
+  draw();
+}
+
+// ---------------------------------------------------------------- export
+
+function currentCharts(): Chart[] {
+  return charts(run, ui, palette, overlays);
+}
+
+function svgText(): string {
+  return toSvg(currentCharts(), { title: `${train || 'training'}${runDir ? ` · ${runLabel(runId(runDir)!)}` : ''}`, palette, font: getComputedStyle(document.body).fontFamily });
+}
+
+/** The SVG drawn on a canvas at twice its size: the PNG's base64. */
+async function pngBase64(svg: string): Promise<string> {
+  const img = new Image();
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.naturalWidth * 2;
+  c.height = img.naturalHeight * 2;
+  const g = c.getContext('2d')!;
+  g.scale(2, 2);
+  g.drawImage(img, 0, 0);
+  return c.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+}
+
+async function exportAs(format: ExportFormat): Promise<void> {
+  const name = exportName(train, runId(runDir), format);
+  let data: string;
+  if (format === 'csv') data = toCsv([{ id: runId(runDir) ?? 'current', run }, ...overlays.map((o) => ({ id: o.id, run: o.run }))]);
+  else if (format === 'svg') data = svgText();
+  else data = await pngBase64(svgText());
+  vscode.postMessage({ type: 'save', format, name, data });
+}
+
+// ---------------------------------------------------------------- state and messages
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+function saveState(now = false): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  const write = () => {
+    const events = log.events;
+    const state: ChartState = { train, ...(runDir ? { runDir } : {}), ui };
+    // a large run is reloaded from its metrics.jsonl by the extension instead
+    if (JSON.stringify(events).length <= MAX_STATE_CHARS) state.events = events;
+    vscode.setState(state);
+  };
+  if (now) write();
+  else saveTimer = setTimeout(write, 1000);
 }
 
 window.addEventListener('message', (m: MessageEvent) => {
-  const d = m.data as { type?: unknown; train?: unknown; events?: unknown; event?: unknown };
-  if (d?.type === 'run' && typeof d.train === 'string' && Array.isArray(d.events)) {
-    series = new Map();
-    events = [];
-    train = d.train;
-    for (const e of d.events) if (isEvent(e)) take(e);
-  } else if (d?.type === 'event' && isEvent(d.event)) {
-    take(d.event);
-  } else return;
-  vscode.setState({ train, events });
-  draw();
+  const msg = parseToWebview(m.data);
+  if (!msg) return; // not ours, or malformed
+  if (msg.type === 'run') reset(msg.train, msg.runDir, msg.events);
+  else if (msg.type === 'event') take(msg.event, msg.runDir);
+  else {
+    if (msg.train !== train && train) return;
+    history = msg.runs;
+    const current = runId(runDir);
+    const ids = history.filter((h) => h.id !== current).map((h) => h.id);
+    // the newest earlier run is drawn unless one the user chose is still there
+    if (!ui.overlay.some((id) => ids.includes(id))) ui.overlay = ids.slice(0, 1);
+    setOverlays();
+    renderOverlayControls();
+  }
+  if (msg.type === 'run') renderOverlayControls();
+  const final = msg.type === 'event' && (msg.event.type === 'end' || msg.event.type === 'stopped' || msg.event.type === 'error');
+  saveState(final || msg.type !== 'event');
+  render();
 });
 
-window.addEventListener('resize', draw);
+new MutationObserver(themeChanged).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(themeChanged).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
+readTheme();
+const saved = parseState(vscode.getState());
+if (saved) {
+  ui = saved.ui ?? { ...DEFAULT_UI };
+  reset(saved.train, saved.runDir, saved.events ?? []);
+}
+renderOverlayControls();
+draw();
 vscode.postMessage({ type: 'ready' });

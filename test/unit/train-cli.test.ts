@@ -104,6 +104,9 @@ describe('nn train (command line)', function () {
     console.log(`      spiral_deep: test accuracy ${acc}, ${end.epochs} epochs in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${Math.round(end.samplesPerSecond)} samples/s (cpu)`);
     assert.ok(acc >= 0.95, `test accuracy ${acc}`);
     assert.ok(evs.some((e) => e.type === 'boundary'));
+    // 2-D data: the training points for the chart, no image events
+    assert.equal(evs[1].type, 'points');
+    assert.ok(!evs.some((e) => e.type === 'predictions' || e.type === 'weights'));
     assert.ok(fs.existsSync(path.join(end.runDir, 'report.json')));
     const report = JSON.parse(fs.readFileSync(path.join(end.runDir, 'report.json'), 'utf8'));
     assert.equal(report.test.confusion.flat().reduce((a: number, b: number) => a + b, 0), 400);
@@ -281,6 +284,24 @@ describe('nn train (command line)', function () {
     console.log(`      cnn_small: loss ${epochs[0].loss.toFixed(3)} -> ${epochs[2].loss.toFixed(3)}, test accuracy ${end.test!.metrics.accuracy}, ${Math.round(end.samplesPerSecond)} samples/s, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.ok(epochs[2].loss < epochs[0].loss * 0.7, 'the loss falls');
     assert.ok(end.test!.metrics.accuracy > 0.75, `test accuracy ${end.test!.metrics.accuracy}`);
+  });
+
+  it('an image model sends the test predictions and the first layer\'s weights at the end (--epochs 1)', async () => {
+    const r = await run(['train', path.join(root, 'test', 'train', 'small.nn'), '--train', 'mlp_tiny', '--epochs', '1', '--json', '--runs', runs, '--backend', 'wasm', '--no-download']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const evs = events(r.out);
+    assert.deepEqual(evs.slice(-3).map((e) => e.type), ['predictions', 'weights', 'end']);
+    const p = evs[evs.length - 3] as Extract<TrainEvent, { type: 'predictions' }>;
+    assert.deepEqual(p.shape, [28, 28, 1]);
+    assert.equal(Buffer.from(p.images, 'base64').length, 32 * 784);
+    assert.equal(p.classNames?.length, 10);
+    assert.ok(p.predicted.filter((c, i) => c === p.labels[i]).length > 16, `${p.predicted} vs ${p.labels}`);
+    const w = evs[evs.length - 2] as Extract<TrainEvent, { type: 'weights' }>;
+    assert.ok(w.kind === 'dense' && w.units === 32 && w.scale.length === 32 && w.epoch === 1);
+    assert.equal(Buffer.from(w.values, 'base64').length, 32 * 784);
+    // compact: each line well under 100 kB
+    assert.ok(r.out.every((l) => l.length < 100_000));
+    assert.ok(!evs.some((e) => e.type === 'points' || e.type === 'boundary'));
   });
 
   it('an LSTM learns to forecast a sine wave on wasm', async () => {

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { Program } from '../core/program';
 import { analyzeFiles } from '../core/analyze';
+import { render } from '../core/messages';
 import { NodeHost } from '../node/host';
 import { expandFiles } from './files';
 import type { Parsed } from './args';
@@ -29,8 +30,10 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
   const all: JsonDiagnostic[] = [];
   for (const r of results) {
     if (!r.source) {
-      err(`${display.get(r.path)}: cannot read the file`);
-      all.push({ file: display.get(r.path)!, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message: 'cannot read the file' });
+      // the same code and words as an import of a missing file
+      const message = render({ id: 'importNotFound', args: { path: display.get(r.path)! } }, 'en');
+      err(`${display.get(r.path)}: ${message}`);
+      all.push({ file: display.get(r.path)!, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message });
       continue;
     }
     for (const d of r.diagnostics) {

@@ -68,7 +68,7 @@ const WORDS: Record<string, string> = {
   monitor: '监控指标',
   optimizer: '优化器',
   padding: '填充方式',
-  'positional embedding': '位置嵌入方式',
+  'positional embedding kind': '位置嵌入方式',
   'recurrent layer': '循环层',
   regularizer: '正则化项',
   schedule: '学习率调度',
@@ -327,7 +327,7 @@ export const zh: MessageTable = {
   monitorNotAvailable: (a) => `训练过程中不会记录${q(a.monitor)}：${P(a.why)}。`,
   suspiciousLr: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 过高（常用值：${P(a.typical)}）；训练很可能发散。`,
   batchLargerThanData: (a) =>
-    `batch_size ${num(a.batch)} 大于${q(a.data)}的 ${num(a.n)} 个训练样本；每个迭代周期只有一个比 batch_size 小的批量。`,
+    `batch_size ${num(a.batch)} 大于${q(a.data)}的 ${num(a.n)} 个训练样本；因此每个迭代周期只有一个 ${num(a.n)} 个样本的批量。`,
   conflictingSettings: (a) => `${q(a.a)}和${q(a.b)}不能同时使用：${P(a.why)}。`,
   dataProblem: (a) => `数据无法加载：${a.problem}`,
   augmentationNeedsImages: (a) => `${a.aug} 数据增广只适用于图像 [H, W, C]，但数据的形状是 ${shape(a.features)}。`,

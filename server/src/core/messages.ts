@@ -55,6 +55,8 @@ const didYouMean = (s: unknown) => (s ? `; did you mean '${String(s)}'?` : '');
 const list = (xs: unknown) => (xs as string[]).map((x) => `'${x}'`).join(', ');
 const shape = formatShape;
 const num = formatNumber;
+/** 'a' or 'an' before a noun phrase: an optimizer, a dataset. */
+const article = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 
 /** English texts. Each takes one argument object; the keys are the message's parameters. */
 export const en = {
@@ -93,13 +95,13 @@ export const en = {
   unknownLayer: (a: { name: string; suggestion?: string }) => `unknown layer '${a.name}'${didYouMean(a.suggestion)}`,
   unknownFunction: (a: { name: string; what: string; suggestion?: string; options: string[] }) =>
     `unknown ${a.what} '${a.name}'${a.suggestion ? didYouMean(a.suggestion) : `; expected one of ${list(a.options)}`}`,
-  duplicateDecl: (a: { name: string; kind: string }) => `'${a.name}' is already declared as a ${a.kind}`,
+  duplicateDecl: (a: { name: string; kind: string }) => `'${a.name}' is already declared as ${article(a.kind)}`,
   unusedDecl: (a: { name: string; kind: string }) => `${a.kind} '${a.name}' is never used`,
   unusedParam: (a: { name: string }) => `parameter '${a.name}' is never used`,
   importNotFound: (a: { path: string }) => `cannot find the file '${a.path}'`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
   importSelf: (_: Record<string, never>) => 'a file cannot import itself',
-  wrongKindOfName: (a: { name: string; is: string; expected: string }) => `'${a.name}' is a ${a.is}, expected a ${a.expected}`,
+  wrongKindOfName: (a: { name: string; is: string; expected: string }) => `'${a.name}' is ${article(a.is)}, expected ${article(a.expected)}`,
   modelAsLayer: (a: { name: string }) => `'${a.name}' is a model; to reuse layers, declare them as a 'block'`,
   constCycle: (a: { name: string }) => `constant '${a.name}' depends on itself`,
   recursiveBlock: (a: { name: string }) => `block '${a.name}' calls itself`,
@@ -182,7 +184,7 @@ export const en = {
   suspiciousLr: (a: { optimizer: string; lr: number; typical: string }) =>
     `learning rate ${a.lr} is high for ${a.optimizer} (typical: ${a.typical}); training will likely diverge`,
   batchLargerThanData: (a: { batch: number; n: number; data: string }) =>
-    `batch_size ${num(a.batch)} is larger than the ${num(a.n)} training samples of '${a.data}'; every epoch is one smaller batch`,
+    `batch_size ${num(a.batch)} is larger than the ${num(a.n)} training samples of '${a.data}', so each epoch is a single batch of ${num(a.n)}`,
   conflictingSettings: (a: { a: string; b: string; why: string }) => `'${a.a}' and '${a.b}' cannot be used together: ${a.why}`,
   dataProblem: (a: { problem: string }) => a.problem,
   augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
@@ -198,10 +200,10 @@ export const en = {
   fixInsert: (a: { text: string }) => `Insert ${a.text}`,
   fixUse: (a: { text: string }) => `Use ${a.text}`,
   fixSet: (a: { text: string }) => `Set ${a.text}`,
-  fixAdd: (a: { text: string }) => `Add ${a.text}`,
+  fixAdd: (a: { text: string }) => `Add '${a.text}'`,
   fixWrite: (a: { text: string }) => `Write ${a.text}`,
   fixChangeInput: (a: { shape: string }) => `Change the input to ${a.shape}`,
-  fixSetUnits: (a: { units: number }) => `Set the last layer to ${a.units} units`,
+  fixSetUnits: (a: { units: number }) => `Set the last layer to ${a.units} unit${a.units === 1 ? '' : 's'}`,
   fixRemoveFinalActivation: (a: { act: string }) => `Remove the ${a.act} (the loss applies it)`,
   fixRemoveFromLogits: (_: Record<string, never>) => 'Remove from_logits: false (the model gives logits)',
 };

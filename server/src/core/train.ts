@@ -150,7 +150,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     } else if (p.required) {
       const ex = example(p.name, program, file);
       const last = decl.entries[decl.entries.length - 1];
-      const fixes: Fix[] = last ? fix('fixAdd', { text: `'${p.name}: ${ex}'` }, [insertLineAfter(program, loc(file, last), `${p.name}: ${ex}`)]) : [];
+      const fixes: Fix[] = last ? fix('fixAdd', { text: `${p.name}: ${ex}` }, [insertLineAfter(program, loc(file, last), `${p.name}: ${ex}`)]) : [];
       report(s, loc(file, decl.name ?? decl.keyword), 'NN401', 'missingSetting', { key: p.name, example: `${p.name}: ${ex}` }, { fixes });
     } else {
       values[p.name] = p.default;

@@ -1,5 +1,5 @@
 // Datasets by name: what each gives (feature shape, classes or targets, sizes). Generation and
-// loading are the runtime's job (server/src/runtime/data); here are only names, arguments and
+// loading are the runtime's job (server/src/data); here are only names, arguments and
 // the shapes they imply. File-backed datasets ask a DataHost to look at the file's header.
 
 import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args } from './types';

@@ -81,6 +81,48 @@ export type TrainEvent =
       values: number[];
       fold?: number;
     }
+  | {
+      /** 2-D classification data: a sample of the training points (at most 400), to draw over the decision boundary */
+      type: 'points';
+      /** x, y of each point, in the plane of the boundary's extent */
+      x: number[];
+      y: number[];
+      /** the class of each point */
+      labels: number[];
+    }
+  | {
+      /** image classification, at the end: the first test images with their true and predicted classes */
+      type: 'predictions';
+      /** [height, width, channels] of each image */
+      shape: [number, number, number];
+      /** base64 of uint8 pixels (0-255, row-major height × width × channels), the images one after another */
+      images: string;
+      labels: number[];
+      predicted: number[];
+      /** the probability given to the predicted class */
+      confidence: number[];
+      classNames?: string[];
+    }
+  | {
+      /**
+       * image models: the first layer's weights as images, every few epochs and at the end. dense on
+       * flattened pixels: each unit's weight vector as height × width × channels; conv2d: each
+       * filter's kernel (kh × kw × channels).
+       */
+      type: 'weights';
+      epoch: number;
+      layer: string;
+      kind: 'dense' | 'conv2d';
+      /** [height, width, channels] of each image */
+      shape: [number, number, number];
+      /** the layer's units or filters; `scale.length` of them are sent (the first ones) */
+      units: number;
+      /** the largest |w| of each image sent */
+      scale: number[];
+      /** base64 of uint8: round(127.5 + 127.5 · w / scale) per weight, the images one after another */
+      values: string;
+      fold?: number;
+    }
   | { type: 'checkpoint'; kind: 'best' | 'last'; epoch: number; path: string }
   | {
       type: 'stopped';

@@ -1,7 +1,8 @@
 // The folder of one training run: runs/<train name>/<timestamp>/ with
 //   config.json    the resolved configuration (every setting with its defaults, the seed used)
 //   summary.txt    the model's summary table
-//   metrics.jsonl  every event but batch and boundary, one JSON object a line
+//   metrics.jsonl  every event but batch, boundary and the weights sent during training (the
+//                  final weights are there), one JSON object a line
 //   best/          the best weights so far (model.json, weights.bin, meta.json); with k-fold,
 //                  fold-<k>/best/ per fold
 //   last/          the last weights and what resuming needs: optimizer.json + optimizer.bin (the

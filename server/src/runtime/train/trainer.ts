@@ -25,6 +25,7 @@ import { Monitor, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, type Task } from './evaluate';
 import { RunFolder, type ResumeState } from './runs';
+import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
 import type { StepHook } from './checkpoint';
 
 export interface TrainOptions {
@@ -52,6 +53,8 @@ export interface TrainOptions {
   batchEventInterval?: number;
   /** minimum milliseconds between decision-boundary events (default 200); the last epoch always sends one */
   boundaryInterval?: number;
+  /** image models: minimum milliseconds between first-layer weights events after an epoch (default 1000); the end always sends one */
+  weightsInterval?: number;
   /** test hook for the atomic checkpoint writer */
   checkpointHook?: StepHook;
 }
@@ -119,11 +122,12 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   }
 
   const emitted: TrainEvent[] = [];
-  const emit = (e: TrainEvent) => {
+  // live-only events are not written to metrics.jsonl: batches, boundaries, weights during training
+  const emit = (e: TrainEvent, live = e.type === 'batch' || e.type === 'boundary') => {
     emitted.push(e);
     opts.emit(e);
     // after the watcher has it: a full disk fails the run here, and the watcher still heard the event
-    if (e.type !== 'batch' && e.type !== 'boundary') run.log(e);
+    if (!live) run.log(e);
   };
 
   if (!resume) {
@@ -175,6 +179,8 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     ...(resume ? { resumedFrom: resume.epoch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
+  const points = pointsEvent(data);
+  if (points) emit(points);
 
   const started = Date.now();
   let stats = { samples: resume?.samples ?? 0, seconds: resume?.seconds ?? 0 };
@@ -214,7 +220,11 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     if (best) emit({ type: 'log', message: `the best fold's best weights are in ${best}` });
   } else if (data.test && data.test.n > 0) {
     end.test = evaluateSplit(model, last!.task, data.test);
+    const predictions = predictionsEvent(model, data);
+    if (predictions) emit(predictions);
   }
+  const weights = weightsEvent(model, data, last!.epochsRun, folds);
+  if (weights) emit(weights);
   emit(end);
   run.writeReport({
     train: cfg.name,
@@ -256,6 +266,7 @@ class FoldRun {
   private readonly yBuf: Int32Array | Float32Array;
   private lastBatchEvent = 0;
   private lastBoundary = 0;
+  private lastWeights = 0;
   private lastYield = Date.now();
   private readonly grid?: { extent: [number, number, number, number]; x: Float32Array };
   private readonly augmentations: Augmentation[];
@@ -265,7 +276,7 @@ class FoldRun {
     private readonly data: LoadedData,
     private readonly opts: TrainOptions,
     private readonly folder: RunFolder,
-    private readonly emit: (e: TrainEvent) => void,
+    private readonly emit: (e: TrainEvent, live?: boolean) => void,
     private readonly seed: number,
     private readonly epochs: number,
     private readonly fold: number,
@@ -406,6 +417,7 @@ class FoldRun {
         return this.outcome('not_finite', epochsRun, finalVal, message);
       }
       this.boundary(e + 1, e === this.epochs - 1);
+      this.weights(e + 1);
       let stop = false;
       if (this.early) {
         const better = this.early.update(values, e + 1);
@@ -497,6 +509,15 @@ class FoldRun {
       }
     }
     this.emit({ type: 'boundary', epoch, extent: this.grid.extent, size, values, ...this.foldTag });
+  }
+
+  /** Image models: the first layer's weights now and then (live only; train() sends the final ones). */
+  private weights(epoch: number): void {
+    const now = Date.now();
+    if (now - this.lastWeights < (this.opts.weightsInterval ?? 1000)) return;
+    this.lastWeights = now;
+    const w = weightsEvent(this.model, this.data, epoch, this.folds ? this.fold + 1 : undefined);
+    if (w) this.emit(w, true);
   }
 
   private async saveBest(epoch: number, values: MetricValues): Promise<void> {

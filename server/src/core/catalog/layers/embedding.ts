@@ -34,7 +34,7 @@ export const positionalEmbedding: LayerSpec = {
   params: [
     {
       name: 'kind',
-      type: { t: 'enum', values: ['learned', 'sinusoidal'], what: 'positional embedding' },
+      type: { t: 'enum', values: ['learned', 'sinusoidal'], what: 'positional embedding kind' },
       default: 'learned',
       doc: "'learned': a trained vector per position (steps × dim weights); 'sinusoidal': fixed sines and cosines (no weights)",
     },

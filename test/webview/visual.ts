@@ -1,0 +1,339 @@
+// The chart webview in a real browser: serves dist/webview/chart.js and chart.css in the page that
+// client/src/chart-html.ts makes (the same CSP, the test server as the webview's source), with a
+// stubbed acquireVsCodeApi and VS Code's theme variables set the way VS Code sets them, feeds it
+// recorded events (test/webview/fixtures, from record.ts) one by one as the extension would,
+// and takes screenshots in a dark and a light theme into test/webview/screenshots/.
+//
+// It fails when the page throws, logs an error, breaks its CSP, or renders nothing: each
+// scenario says which charts and panels must be there and checks that their canvases are drawn.
+// It also exports CSV, SVG and PNG (checked with the extension's own message parser), restores a
+// page from its saved state, and switches the theme of a live page.
+//
+//   npm run test:webview      (builds first; needs Chromium: apt-get install -y chromium)
+
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chartHtml } from '../../client/src/chart-html';
+import { readHistory } from '../../client/src/chart-files';
+import { parseFromWebview, type ToWebview } from '../../client/webview/messages';
+import { parseEventLines } from '../../client/webview/events';
+import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+
+const root = path.join(__dirname, '..', '..');
+const fixtures = path.join(__dirname, 'fixtures');
+const shots = path.join(__dirname, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const DARK: Record<string, string> = {
+  '--vscode-font-family': 'system-ui, "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': 'rgba(204, 204, 204, 0.7)',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-progressBar-background': '#0078d4',
+  '--vscode-charts-foreground': '#cccccc',
+  '--vscode-charts-lines': 'rgba(204, 204, 204, 0.5)',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+};
+
+const LIGHT: Record<string, string> = {
+  ...DARK,
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-panel-border': '#e5e5e5',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+  '--vscode-button-secondaryHoverBackground': '#cccccc',
+  '--vscode-charts-foreground': '#616161',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
+};
+
+const THEMES = { dark: { vars: DARK, cls: 'vscode-dark' }, light: { vars: LIGHT, cls: 'vscode-light' } };
+type Theme = keyof typeof THEMES;
+
+/** The stub of VS Code's webview API, and the theme as VS Code applies it (CSSOM, not style attributes: the CSP forbids those). */
+function stubScript(): string {
+  return `
+window.__posted = [];
+window.__violations = [];
+window.__state = undefined;
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+const params = new URLSearchParams(location.search);
+const themes = ${JSON.stringify(THEMES)};
+window.__setTheme = (name) => {
+  const t = themes[name];
+  for (const [k, v] of Object.entries(t.vars)) document.documentElement.style.setProperty(k, v);
+  document.body.className = t.cls;
+};
+window.__setTheme(params.get('theme') || 'dark');
+const initial = sessionStorage.getItem('state');
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => window.__posted.push(m),
+  setState: (s) => { window.__state = s; },
+  getState: () => (initial ? JSON.parse(initial) : undefined),
+});
+`;
+}
+
+function serve(): Promise<{ server: http.Server; origin: string }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const origin = `http://${req.headers.host}`;
+    const files: Record<string, [string, string]> = {
+      '/dist/webview/chart.js': [path.join(root, 'dist', 'webview', 'chart.js'), 'text/javascript'],
+      '/dist/webview/chart.css': [path.join(root, 'dist', 'webview', 'chart.css'), 'text/css'],
+    };
+    if (url.pathname === '/') {
+      const nonce = 'N' + Math.random().toString(36).slice(2);
+      const html = chartHtml({ cspSource: origin, nonce, script: `${origin}/dist/webview/chart.js`, style: `${origin}/dist/webview/chart.css` }).replace('<body>', `<body>\n<script nonce="${nonce}" src="${origin}/stub.js"></script>`);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    } else if (url.pathname === '/stub.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(stubScript());
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+    } else if (files[url.pathname]) {
+      res.writeHead(200, { 'content-type': files[url.pathname][1] }).end(fs.readFileSync(files[url.pathname][0]));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
+}
+
+const events = (name: string): TrainEvent[] => parseEventLines(fs.readFileSync(path.join(fixtures, `${name}.jsonl`), 'utf8'));
+
+/** The earlier runs as the extension reads them: written as run folders, read back with readHistory. */
+function historyOf(train: string, runs: Record<string, TrainEvent[]>, current: string): ToWebview {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-history-'));
+  try {
+    for (const [id, evs] of Object.entries(runs)) {
+      fs.mkdirSync(path.join(dir, train, id), { recursive: true });
+      // the run's log as the trainer writes it, with a line cut short at the end as a crash leaves it
+      const lines = evs.filter((e) => e.type !== 'batch' && e.type !== 'boundary').map((e) => JSON.stringify(e));
+      fs.writeFileSync(path.join(dir, train, id, 'metrics.jsonl'), lines.join('\n') + '\n{"type":"epoch","epo');
+    }
+    return { type: 'history', train, runs: readHistory(path.join(dir, train, current), train) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Scenario {
+  name: string;
+  theme: Theme;
+  fixture: string;
+  history?: Record<string, string>;
+  /** chart ids that must be drawn */
+  charts: string[];
+  /** selectors that must be on the page */
+  panels: string[];
+  /** page width */
+  width?: number;
+  /** feed only this share of the events: a run still training */
+  share?: number;
+  /** before the screenshot */
+  then?: (page: Page) => Promise<void>;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'spiral-dark', theme: 'dark', fixture: 'spiral', history: { '2020-01-01T10-00-00': 'spiral-earlier' }, charts: ['loss', 'accuracy', 'lr'], panels: ['canvas.boundary', 'table.confusion'] },
+  { name: 'spiral-light', theme: 'light', fixture: 'spiral', history: { '2020-01-01T10-00-00': 'spiral-earlier' }, charts: ['loss', 'accuracy', 'lr'], panels: ['canvas.boundary', 'table.confusion'] },
+  {
+    name: 'spiral-smooth-log-dark',
+    theme: 'dark',
+    fixture: 'spiral',
+    charts: ['loss', 'accuracy', 'lr'],
+    panels: ['canvas.boundary'],
+    then: async (page) => {
+      await page.locator('input[type=range]').fill('0.8');
+      await page.getByLabel('Log scale').check();
+    },
+  },
+  { name: 'spiral-live-dark', theme: 'dark', fixture: 'spiral', share: 0.5, charts: ['loss', 'accuracy', 'lr'], panels: ['canvas.boundary'] },
+  { name: 'kfold-dark', theme: 'dark', fixture: 'kfold', charts: ['loss', 'accuracy', 'lr'], panels: ['table.folds', 'canvas.boundary'] },
+  { name: 'mlp-dark', theme: 'dark', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'] },
+  { name: 'mlp-light', theme: 'light', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'] },
+  { name: 'cnn-dark', theme: 'dark', fixture: 'cnn', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'], width: 900 },
+];
+
+const failures: string[] = [];
+function check(ok: boolean, what: string): void {
+  if (!ok) failures.push(what);
+}
+
+async function openPage(browser: Browser, origin: string, theme: Theme, width = 1200, state?: unknown): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
+  });
+  if (state !== undefined) await page.addInitScript((s) => sessionStorage.setItem('state', s), JSON.stringify(state));
+  await page.goto(`${origin}/?theme=${theme}`);
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  return { page, errors };
+}
+
+async function post(page: Page, m: unknown): Promise<void> {
+  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+}
+
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForTimeout(150);
+}
+
+/** Distinct colours on a canvas: a blank (or single-colour) canvas has one or two. */
+async function canvasColours(page: Page, selector: string): Promise<number[]> {
+  return page.$$eval(selector, (list) =>
+    (list as HTMLCanvasElement[]).map((c) => {
+      const g = c.getContext('2d');
+      if (!g || !c.width || !c.height) return 0;
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      return seen.size;
+    }),
+  );
+}
+
+async function feed(page: Page, s: Scenario): Promise<void> {
+  const evs = events(s.fixture);
+  const start = evs.find((e) => e.type === 'start') as Extract<TrainEvent, { type: 'start' }>;
+  await post(page, { type: 'run', train: start.train, events: [] } satisfies ToWebview);
+  // garbage and malformed messages are ignored
+  await post(page, { type: 'event', event: { type: 'epoch', epoch: 'one' } });
+  await post(page, 'not a message');
+  for (const e of evs.slice(0, Math.round(evs.length * (s.share ?? 1)))) await post(page, { type: 'event', runDir: start.runDir, event: e } satisfies ToWebview);
+  if (s.history) {
+    const runs = Object.fromEntries(Object.entries(s.history).map(([id, f]) => [id, events(f)]));
+    await post(page, historyOf(start.train, runs, path.basename(start.runDir)));
+  }
+  await settle(page);
+}
+
+async function verify(page: Page, s: Scenario, errors: string[], label = s.name): Promise<void> {
+  for (const id of s.charts) {
+    const colours = await canvasColours(page, `figure[data-chart="${id}"] canvas`);
+    check(colours.length === 1 && colours[0] > 3, `${label}: chart ${id} is not drawn (${colours.join(', ') || 'missing'})`);
+  }
+  for (const sel of s.panels) check((await page.locator(sel).count()) > 0, `${label}: ${sel} is missing`);
+  for (const c of await canvasColours(page, '.extras canvas')) check(c > 1, `${label}: a blank picture`);
+  const status = await page.evaluate(() => document.querySelector('.status')?.textContent ?? null);
+  check(!!status && (s.share ? /epoch \d+\/\d+ · loss/.test(status) && !/done in/.test(status) : /done in/.test(status)), `${label}: status says "${status}"`);
+  if (s.share) check((await page.locator('table.confusion').count()) === 0, `${label}: a confusion matrix before the end`);
+  const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  check(violations.length === 0, `${label}: CSP violations ${violations.join('; ')}`);
+  check(errors.length === 0, `${label}: ${errors.join('; ')}`);
+}
+
+async function exports(page: Page, label: string): Promise<void> {
+  for (const f of ['CSV', 'SVG', 'PNG']) await page.getByRole('button', { name: f, exact: true }).click();
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'save').length === 3, undefined, { timeout: 10_000 });
+  const saves = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'save'))).map(parseFromWebview);
+  for (const [i, format] of (['csv', 'svg', 'png'] as const).entries()) {
+    const m = saves[i];
+    check(m?.type === 'save' && m.format === format, `${label}: the ${format} export is not a valid save message`);
+    if (m?.type !== 'save') continue;
+    const file = path.join(shots, `${label}-export.${format}`);
+    fs.writeFileSync(file, format === 'png' ? Buffer.from(m.data, 'base64') : m.data);
+  }
+  const csv = saves[0]?.type === 'save' ? saves[0].data : '';
+  check(/^run,fold,epoch,loss,/.test(csv) && csv.split('\n').length > 8, `${label}: CSV export ${csv.slice(0, 80)}`);
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(root, 'dist', 'webview', 'chart.js'))) throw new Error('build first: npm run build');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, origin } = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  try {
+    for (const s of SCENARIOS) {
+      try {
+        await scenario(browser, origin, s);
+      } catch (e) {
+        failures.push(`${s.name}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  if (failures.length) {
+    console.error(`\n${failures.length} problem${failures.length === 1 ? '' : 's'}:\n  ${failures.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`\nall ${SCENARIOS.length} scenarios drawn; screenshots in ${path.relative(root, shots)}/`);
+}
+
+async function scenario(browser: Browser, origin: string, s: Scenario): Promise<void> {
+  const { page, errors } = await openPage(browser, origin, s.theme, s.width);
+  await feed(page, s);
+  if (s.then) {
+    await s.then(page);
+    await settle(page);
+  }
+  const known = failures.length;
+  await verify(page, s, errors);
+  await page.screenshot({ path: path.join(shots, `${s.name}.png`), fullPage: true });
+  console.log(`${s.name}: ${path.relative(root, path.join(shots, `${s.name}.png`))}`);
+  if (failures.length > known) {
+    // nothing more to try on a page that did not draw
+    await page.close();
+    return;
+  }
+
+  if (s.name === 'spiral-dark' || s.name === 'mlp-light') await exports(page, s.name);
+
+  if (s.name === 'spiral-dark') {
+    // the theme changes under a live page: the curves take the new colours
+    const before = await page.locator('.u-legend .u-marker').first().evaluate((e) => getComputedStyle(e).borderColor);
+    await page.evaluate(() => (window as unknown as { __setTheme: (t: string) => void }).__setTheme('light'));
+    await settle(page);
+    const after = await page.locator('.u-legend .u-marker').first().evaluate((e) => getComputedStyle(e).borderColor);
+    check(before !== after, `theme change: the legend colour stayed ${before}`);
+    await page.screenshot({ path: path.join(shots, 'spiral-theme-switched.png'), fullPage: true });
+    check(errors.length === 0, `theme change: ${errors.join('; ')}`);
+  }
+
+  if (s.name === 'mlp-dark' || s.name === 'spiral-dark') {
+    // a reload: a new page gets the saved state back and draws it before the extension says anything
+    const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    check(!!state && Array.isArray((state as { events?: unknown[] }).events), `${s.name}: no state saved`);
+    const restored = await openPage(browser, origin, s.theme, s.width, state);
+    await settle(restored.page);
+    await verify(restored.page, s, restored.errors, `${s.name} restored`);
+    await restored.page.screenshot({ path: path.join(shots, `${s.name}-restored.png`), fullPage: true });
+    await restored.page.close();
+  }
+  await page.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
