@@ -2,11 +2,14 @@
 // the backend, loading data, and reading a run folder back.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Program } from '../core/program';
 import { analyzeFiles, type FileAnalysis } from '../core/analyze';
 import type { TrainConfig } from '../core/train';
-import { summarize, formatSummary } from '../core/summary';
+import { summarize, formatSummary, formatBytes } from '../core/summary';
+import { trainingMemory } from '../core/memory';
+import { render } from '../core/messages';
 import { NodeHost } from '../node/host';
 import { loadData } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
@@ -61,6 +64,45 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   }
   const summary = cfg.model ? formatSummary(summarize(cfg.model, (f) => program.file(f)?.lines), `${file}`) : '';
   return { cfg, analysis, summary, diagnostics, errors };
+}
+
+/** The memory training can have: the machine's free memory (or the container's limit), at most 4 GiB on wasm. */
+export function availableMemory(backend: string): { bytes: number; limit: 'free' | 'wasm' } {
+  let bytes = os.freemem();
+  const constrained = process.constrainedMemory?.() ?? 0;
+  if (constrained > 0 && constrained < bytes) bytes = constrained;
+  const wasm = 4 * 2 ** 30;
+  return backend === 'wasm' && wasm < bytes ? { bytes: wasm, limit: 'wasm' } : { bytes, limit: 'free' };
+}
+
+/**
+ * NN420 as a line (`file:line:col: error NN420: ...` at the train block's model) when training
+ * `checked` would need more memory than `available` bytes; undefined when it fits or is not known.
+ */
+export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'wasm' }): string | undefined {
+  const cfg = checked.cfg;
+  const m = trainingMemory(cfg);
+  if (!m || m.total <= available.bytes) return undefined;
+  const message = render(
+    {
+      id: 'notEnoughMemory',
+      args: {
+        train: cfg.name,
+        need: formatBytes(m.total),
+        weights: formatBytes(m.weights),
+        optimizer: cfg.optimizer?.spec.name ?? 'adam',
+        activations: formatBytes(m.activations),
+        batch: m.batch,
+        data: formatBytes(m.data),
+        available: formatBytes(available.bytes),
+        limit: available.limit,
+      },
+    },
+    'en',
+  );
+  const at = cfg.keyAt.get('model')?.start ?? cfg.decl.start;
+  const p = checked.analysis.source!.lines.position(at);
+  return `${file}:${p.line + 1}:${p.character + 1}: error NN420: ${message}`;
 }
 
 export function backendPreference(args: Parsed): BackendPreference {

@@ -73,6 +73,11 @@ export const CODES = {
   NN417: { slug: 'augmentation-needs-images', severity: 'error', doc: 'An image augmentation on data that is not images.' },
   NN418: { slug: 'duplicate-setting', severity: 'error', doc: 'A setting given twice in one train block.' },
   NN419: { slug: 'binary-loss-needs-two-classes', severity: 'error', doc: 'binary_cross_entropy on a dataset with more than two classes.' },
+  NN420: {
+    slug: 'not-enough-memory',
+    severity: 'error',
+    doc: 'Training would need more memory than can be had (weights with their gradients and optimizer state, the activations of a batch, the data): nn train refuses before it starts, with the estimate.',
+  },
 } as const satisfies Record<string, { slug: string; severity: Severity; doc: string }>;
 
 export type Code = keyof typeof CODES;

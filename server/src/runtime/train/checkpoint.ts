@@ -23,8 +23,13 @@ export interface NamedTensor {
 
 export type Files = Record<string, string | Uint8Array>;
 
-/** Test hook: called after each step of an atomic write (to simulate a kill between steps). */
-export type StepHook = (step: 'files' | 'old' | 'renamed' | 'done') => void;
+/**
+ * Test hook: called after each step of an atomic write of `dir`, to simulate a kill or a failure
+ * there: 'file' after each file written into `<dir>.tmp/` (`name` says which), 'files' when all
+ * are, 'old' when the previous folder is `<dir>.old/`, 'renamed' when the new one is `<dir>/`,
+ * 'done' when `.old` is gone.
+ */
+export type StepHook = (step: 'file' | 'files' | 'old' | 'renamed' | 'done', dir: string, name?: string) => void;
 
 /**
  * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
@@ -75,6 +80,21 @@ function fsyncDir(dir: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * mkdir -p that reports what went wrong: Node's recursive mkdir says ENOENT ("file not found")
+ * on a read-only file system, where each level made on its own says EROFS.
+ */
+export function makeDirs(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  try {
+    fs.mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
 }
 
@@ -138,23 +158,26 @@ export function writeDirAtomic(dir: string, files: Files, hook?: StepHook): void
 
 function writeDirSteps(dir: string, files: Files, hook?: StepHook): void {
   const parent = path.dirname(dir);
-  fs.mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   recover(dir);
   const tmp = `${dir}.tmp`;
   const old = `${dir}.old`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) writeSynced(path.join(tmp, name), data);
+  for (const [name, data] of Object.entries(files)) {
+    writeSynced(path.join(tmp, name), data);
+    hook?.('file', dir, name);
+  }
   fsyncDir(tmp);
-  hook?.('files');
+  hook?.('files', dir);
   fs.rmSync(old, { recursive: true, force: true });
   if (fs.existsSync(dir)) fs.renameSync(dir, old);
-  hook?.('old');
+  hook?.('old', dir);
   fs.renameSync(tmp, dir);
   fsyncDir(parent);
-  hook?.('renamed');
+  hook?.('renamed', dir);
   fs.rmSync(old, { recursive: true, force: true });
-  hook?.('done');
+  hook?.('done', dir);
 }
 
 /** A write killed between its two renames left only `<dir>.old`: put it back. */

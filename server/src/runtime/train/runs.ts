@@ -21,7 +21,7 @@ import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
-import { writeDirAtomic, writeSynced, appendLine, readJson, readBytes, ioProblem, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
+import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, ioProblem, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
 
 export interface ResumeState {
   version: 1;
@@ -77,7 +77,7 @@ export class RunFolder {
 
   create(config: object, summary: string): void {
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
       writeSynced(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
       writeSynced(path.join(this.dir, 'summary.txt'), summary + '\n');
       writeSynced(path.join(this.dir, 'metrics.jsonl'), '');
@@ -88,6 +88,24 @@ export class RunFolder {
 
   config(): Record<string, unknown> {
     return readJson<Record<string, unknown>>(path.join(this.dir, 'config.json'));
+  }
+
+  /**
+   * A process killed while appending to metrics.jsonl can leave half a line at its end: cut it,
+   * so that the resumed run's lines follow whole ones. Returns the bytes cut.
+   */
+  repairLog(): number {
+    const file = path.join(this.dir, 'metrics.jsonl');
+    try {
+      if (!fs.existsSync(file)) return 0;
+      const text = fs.readFileSync(file);
+      if (text.length === 0 || text[text.length - 1] === 0x0a) return 0;
+      const keep = text.lastIndexOf(0x0a) + 1;
+      fs.truncateSync(file, keep);
+      return text.length - keep;
+    } catch (e) {
+      throw new CheckpointError(`cannot repair ${file}: ${ioProblem(e)}`);
+    }
   }
 
   log(e: TrainEvent): void {

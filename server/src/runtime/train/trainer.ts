@@ -130,6 +130,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     if (!live) run.log(e);
   };
 
+  const cut = resume ? run.repairLog() : 0;
   if (!resume) {
     run.create({
       train: cfg.name,
@@ -179,6 +180,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     ...(resume ? { resumedFrom: resume.epoch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
+  if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
   const points = pointsEvent(data);
   if (points) emit(points);
 
