@@ -88,6 +88,13 @@ describe('parser', () => {
     assert.match(d!.message, /^261,\d{3} more syntax errors from here on are not reported \(the first 200 are\)/);
   });
 
+  it('a bracket never closed in text between declarations does not swallow the declarations after it', () => {
+    // found by the incremental consistency test: a comment split by a line break left `watch the decdense(ision.`
+    const r = parse('# Try fewer units\nand watch the decdense(ision boundary.\nmodel A {\n  input [2]\n  dense(3)\n}\ntrain t {\n  model: A\n}\n');
+    assert.deepEqual(r.decls.map((d) => d.kind), ['Model', 'Train']);
+    assert.deepEqual(r.errors.map((e) => e.code).sort(), ['NN001', 'NN004'], 'the text, and its stray full stop');
+  });
+
   it('survives deep nesting without overflowing the stack', () => {
     const deep = 'model M { input [2] dense(' + '('.repeat(100_000) + ') }';
     const r = parse(deep);

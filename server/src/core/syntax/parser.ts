@@ -152,10 +152,13 @@ class Parser {
   }
 
   /** Skip a balanced group starting at the current opening bracket (or inside one already opened: level 1). */
+  /** Skip a bracketed group; one never closed ends at a declaration keyword at a line start (it would swallow the file). */
   private skipBalanced(level = 0): void {
+    const startPos = this.pos;
     do {
       const k = this.tok.kind;
       if (k === T.EOF) return;
+      if (this.pos > startPos && this.atDeclStart()) return;
       if (k === T.LBrace || k === T.LParen || k === T.LBracket) level++;
       else if (k === T.RBrace || k === T.RParen || k === T.RBracket) level--;
       this.next();
