@@ -28,7 +28,7 @@ export function checkCore(text: string, samples: Map<string, string>): { ms: num
   const analysis = new Analysis(program);
   const r = analysis.analyzeFile(FUZZ_FILE);
   for (const m of r.models) summarize(m, (f) => program.file(f)?.lines);
-  const formatted = format(text);
+  const formatted = format(text, program.file(FUZZ_FILE)?.parsed);
   const ms = performance.now() - t0;
   // formatting changes only whitespace: the same tokens and comments, in the same order
   if (formatted && codeOf(formatted.text).join('\u0000') !== codeOf(text).join('\u0000')) throw new Error('formatting changed more than whitespace');
