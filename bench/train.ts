@@ -323,6 +323,10 @@ async function writeSequenceData(dir: string): Promise<void> {
   fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function fmt(n: number | undefined): string {
   if (n === undefined) return '-';
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
@@ -330,6 +334,11 @@ function fmt(n: number | undefined): string {
 
 function pct(a: number | undefined): string {
   return a === undefined ? '-' : `${(a * 100).toFixed(2)}%`;
+}
+
+/** A ratio with two decimals, or two significant digits below 0.01 (the cpu backend). */
+function ratioText(r: number): string {
+  return `${r >= 0.01 ? r.toFixed(2) : r.toPrecision(2)}x`;
 }
 
 function tensorsText(t: number[]): string {
@@ -350,7 +359,7 @@ function table(ours: OursResult[], torch: TorchResult[]): string[] {
         r.backend,
         String(r.epochs),
         fmt(r.samplesPerSecond),
-        r.samplesPerSecond !== undefined && t?.samplesPerSecond !== undefined ? `${(r.samplesPerSecond / t.samplesPerSecond).toFixed(2)}x` : '-',
+        r.samplesPerSecond !== undefined && t?.samplesPerSecond !== undefined ? ratioText(r.samplesPerSecond / t.samplesPerSecond) : '-',
         pct(r.testAccuracy),
         comparable ? ((r.testAccuracy! - t.testAccuracy!) * 100).toFixed(2) : '-',
         fmt(r.peakRssMB),
@@ -380,13 +389,15 @@ function goals(ours: OursResult[], torch: TorchResult[]): string[] {
     const { r, t } = get('mlp');
     if (r?.testAccuracy !== undefined && t?.testAccuracy !== undefined) {
       const d = Math.abs(r.testAccuracy - t.testAccuracy) * 100;
-      out.push(`mlp test accuracy: ${pct(r.testAccuracy)} vs PyTorch ${pct(t.testAccuracy)} at ${r.epochs} epochs (goal within 0.5 point: ${d <= 0.5 ? 'met' : 'NOT met'})`);
+      out.push(`mlp test accuracy: ${pct(r.testAccuracy)} vs PyTorch ${pct(t.testAccuracy)} at ${plural(r.epochs, 'epoch')} (goal within 0.5 point: ${d <= 0.5 ? 'met' : 'NOT met'})`);
     }
     if (r?.peakRssMB !== undefined) out.push(`mlp peak RSS on wasm: ${fmt(r.peakRssMB)} MB (goal < 1 GB: ${r.peakRssMB < 1024 ? 'met' : 'NOT met'})`);
   }
   if (ours.some((r) => r.model === 'convnet')) out.push(speed('convnet'));
-  const leaks = ours.filter((r) => r.tensors.length > 1 && r.tensors.some((v) => v !== r.tensors[0]));
-  out.push(leaks.length ? `tensor count NOT flat: ${leaks.map((r) => `${r.model}/${r.backend} ${r.tensors.join(' -> ')}`).join(', ')}` : 'tensor count flat across epochs in every run of more than one epoch');
+  const multi = ours.filter((r) => r.tensors.length > 1);
+  const leaks = multi.filter((r) => r.tensors.some((v) => v !== r.tensors[0]));
+  if (!multi.length) out.push('tensor count: no run of more than one epoch to compare');
+  else out.push(leaks.length ? `tensor count NOT flat: ${leaks.map((r) => `${r.model}/${r.backend} ${r.tensors.join(' -> ')}`).join(', ')}` : 'tensor count flat across epochs in every run of more than one epoch');
   return out;
 }
 
@@ -398,10 +409,6 @@ function idxProblem(dir: string): { short: string; full: string } | undefined {
 }
 
 const TFJS_NODE_HOWTO = 'tfjs-node not installed (see docs/backends.md)';
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
@@ -421,7 +428,8 @@ async function main(): Promise<void> {
   const loadavg = os.loadavg();
   console.log(`bench:train: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${loadavg.map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`runs (one process each): ${runs.join(', ') || 'none'}`);
-  console.log(`each run is stopped after ${o.timeLimit} s (--time-limit); the full bench takes about ${o.quick ? '6' : '12'} minutes on 2 idle cores`);
+  console.log(`each run is stopped after ${o.timeLimit} s (--time-limit); all of it took about ${o.quick ? '5' : '10'} minutes on 2 cores (docs/backends.md)`);
+  if (loadavg[0] > os.cpus().length / 2) console.log(`warning: the machine is busy (load ${loadavg[0].toFixed(1)} on ${os.cpus().length} cores): every figure will be lower than on an idle machine`);
   if (torchProblem) console.log(`PyTorch not measured: ${torchProblem.full}`);
   if (dataProblem) console.log(`Fashion-MNIST models not measured: ${dataProblem.full}`);
   if (!o.backendsAsked && !o.backends.includes('tensorflow')) console.log(`tensorflow backend not measured: ${TFJS_NODE_HOWTO}: npm install --no-save @tensorflow/tfjs-node@4.22.0`);
