@@ -12,7 +12,7 @@
 //
 // The cpu backend is slow: it trains one epoch of the MLP, and one epoch of the convnet and the
 // LSTM on their first 256 images and 2,000 sequences only, without their test evaluation (the
-// convnet's 10,000 test images would take most of an hour); the table says so.
+// convnet's 10,000 test images alone would take tens of minutes); the table says so.
 //
 // What cannot run here is a row that says why, never a crash: PyTorch without torch, the
 // Fashion-MNIST models without the IDX files, tfjs-node when it is not installed.
