@@ -42,3 +42,20 @@ describe('samples', () => {
     }
   });
 });
+
+describe('bench/train.nn', () => {
+  const [r] = analyzeFiles(new Program(new NodeHost()), [path.join(__dirname, '..', '..', 'bench', 'train.nn')]);
+  const params = (model: string) => {
+    const m = r.models.find((x) => x.name === model)!;
+    return (m.totals.trainable ?? NaN) + (m.totals.nonTrainable ?? NaN);
+  };
+
+  it('checks clean, with the parameter counts of its PyTorch references', () => {
+    assert.deepEqual(r.diagnostics.map((d) => `${r.source!.lines.position(d.start).line + 1}: ${d.code} ${d.message}`), []);
+    for (const t of r.trains) assert.equal(t.hasErrors, false, `train ${t.name}`);
+    assert.equal(params('RefMlp'), 109_386);
+    assert.equal(params('RefConvnet'), 34_826);
+    // torch.nn.LSTM has a second bias vector (4 · 64 more), as bench/pytorch/lstm.py says
+    assert.equal(params('SeqLstm'), 4 * (64 * (1 + 64) + 64) + 64 * 3 + 3);
+  });
+});

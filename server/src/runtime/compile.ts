@@ -11,6 +11,7 @@ import { PolyFeatures } from './layers/poly-features';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
 import { DilatedConv2D } from './layers/dilated-conv2d';
+import { seededInit } from './layers/seeds';
 
 export class CompileError extends Error {}
 
@@ -27,7 +28,8 @@ export interface Compiled {
 
 type LayerArgs = {
   name: string;
-  kernelInitializer?: Initializer;
+  /** seeds every initializer of the layer (see seededInit); unseeded when undefined */
+  seed?: number;
   /** the output shape the core inferred (tfjs cannot resolve a -1 statically) */
   outShape?: (number | null)[] | null;
 };
@@ -60,7 +62,7 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
     useBias: a.use_bias !== false,
     kernelRegularizer: regularizer(a.kernel_regularizer),
     biasRegularizer: regularizer(a.bias_regularizer),
-    ...(base.kernelInitializer ? { kernelInitializer: base.kernelInitializer } : {}),
+    ...kernelInit(base),
   };
   const name = base.name;
   switch (kind) {
@@ -131,22 +133,22 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
     case 'upsampling':
       return tf.layers.upSampling2d({ name, size: a.size as number[] });
     case 'embedding':
-      return tf.layers.embedding({ name, inputDim: a.vocab as number, outputDim: a.dim as number, ...(base.kernelInitializer ? { embeddingsInitializer: base.kernelInitializer } : {}) });
+      return tf.layers.embedding({ name, inputDim: a.vocab as number, outputDim: a.dim as number, ...(base.seed === undefined ? {} : { embeddingsInitializer: seededInit('glorotUniform', base.seed) }) });
     case 'positional_embedding':
-      return new PositionalEmbedding({ name, kind: a.kind as 'learned' });
+      return new PositionalEmbedding({ name, kind: a.kind as 'learned', seed: base.seed });
     case 'simple_rnn':
-      return tf.layers.simpleRNN({ name, units: a.units as number, returnSequences: a.return_sequences === true, activation: act(a.activation), ...initOnly(base) });
+      return tf.layers.simpleRNN({ name, units: a.units as number, returnSequences: a.return_sequences === true, activation: act(a.activation), ...rnnInit(base) });
     case 'lstm':
-      return tf.layers.lstm({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...initOnly(base) });
+      return tf.layers.lstm({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...rnnInit(base) });
     case 'gru':
-      return tf.layers.gru({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...initOnly(base) });
+      return tf.layers.gru({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...rnnInit(base) });
     case 'bidirectional': {
       const inner = a.layer as BoundFn;
       const layer = buildLayer(inner.spec.name, inner.args, rank, { ...base, name: `${name}_${inner.spec.name}` }) as unknown as tf.RNN;
       return tf.layers.bidirectional({ name, layer, mergeMode: a.merge as 'concat' });
     }
     case 'self_attention':
-      return new SelfAttention({ name, heads: a.heads as number, keyDim: (a.key_dim as number | undefined) ?? null, dropout: a.dropout as number, causal: a.causal === true });
+      return new SelfAttention({ name, heads: a.heads as number, keyDim: (a.key_dim as number | undefined) ?? null, dropout: a.dropout as number, causal: a.causal === true, seed: base.seed });
     case 'transformer_encoder':
       return new TransformerEncoder({
         name,
@@ -155,14 +157,20 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
         dropout: a.dropout as number,
         ff: a.ff as number,
         activation: a.activation as 'relu',
+        seed: base.seed,
       });
     default:
       throw new CompileError(`no tfjs layer for '${kind}'`);
   }
 }
 
-function initOnly(base: LayerArgs) {
-  return base.kernelInitializer ? { kernelInitializer: base.kernelInitializer } : {};
+function kernelInit(base: LayerArgs): { kernelInitializer?: Initializer } {
+  return base.seed === undefined ? {} : { kernelInitializer: seededInit('glorotUniform', base.seed) };
+}
+
+/** A recurrent layer's kernel and its recurrent kernel (orthogonal, as Keras), both seeded. */
+function rnnInit(base: LayerArgs): { kernelInitializer?: Initializer; recurrentInitializer?: Initializer } {
+  return base.seed === undefined ? {} : { ...kernelInit(base), recurrentInitializer: seededInit('orthogonal', base.seed, 1) };
 }
 
 /** Compile a model graph that checked without errors. */
@@ -172,7 +180,7 @@ export function compileModel(graph: ModelGraph, options: CompileOptions = {}): C
   const layers = new Map<number, tf.layers.Layer>();
   let input: SymbolicTensor | undefined;
   let seed = options.seed;
-  const nextInit = () => (seed === undefined ? undefined : tf.initializers.glorotUniform({ seed: seed++ }));
+  const nextSeed = () => (seed === undefined ? undefined : seed++);
   for (const n of graph.nodes) {
     if (n.kind === 'input') {
       if (!n.shape || n.shape.some((d) => d === null)) throw new CompileError(`model '${graph.name}' has no known input shape`);
@@ -182,8 +190,9 @@ export function compileModel(graph: ModelGraph, options: CompileOptions = {}): C
     }
     const ins = n.inputs.map((i) => tensors.get(i));
     if (ins.length === 0 || ins.some((t) => t === undefined)) throw new CompileError(`layer '${n.name}' has no input`);
-    const layer = makeLayer(n, ins as SymbolicTensor[], nextInit());
+    const layer = makeLayer(n, ins as SymbolicTensor[], nextSeed());
     const out = layer.apply(ins.length === 1 ? ins[0]! : (ins as SymbolicTensor[])) as SymbolicTensor;
+    if (n.kind === 'bidirectional' && seed !== undefined) reseedBackward(layer, nextSeed()!);
     tensors.set(n.id, out);
     layers.set(n.id, layer);
   }
@@ -192,9 +201,25 @@ export function compileModel(graph: ModelGraph, options: CompileOptions = {}): C
   return { model, layers };
 }
 
-function makeLayer(n: LayerNode, ins: SymbolicTensor[], init: Initializer | undefined): tf.layers.Layer {
+/**
+ * tfjs builds a bidirectional layer's backward copy from the forward layer's config, seeds
+ * included, so both directions would start from the same weights: give the backward one its own.
+ */
+function reseedBackward(layer: tf.layers.Layer, seed: number): void {
+  const backward = (layer as unknown as { backwardLayer?: tf.layers.Layer }).backwardLayer;
+  if (!backward) throw new CompileError(`bidirectional layer '${layer.name}' has no backward layer`);
+  backward.weights.forEach((w, i) => {
+    const kind = w.originalName.endsWith('recurrent_kernel') ? 'orthogonal' : w.originalName.endsWith('kernel') ? 'glorotUniform' : undefined;
+    if (!kind) return; // biases start from constants
+    const value = seededInit(kind, seed, i).apply(w.shape);
+    w.write(value);
+    value.dispose();
+  });
+}
+
+function makeLayer(n: LayerNode, ins: SymbolicTensor[], seed: number | undefined): tf.layers.Layer {
   if (n.kind === 'add') return tf.layers.add({ name: n.name });
   if (n.kind === 'concat') return tf.layers.concatenate({ name: n.name });
   const rank = ins[0].shape.length - 1;
-  return buildLayer(n.kind, n.args, rank, { name: n.name, kernelInitializer: init, outShape: n.shape });
+  return buildLayer(n.kind, n.args, rank, { name: n.name, seed, outShape: n.shape });
 }

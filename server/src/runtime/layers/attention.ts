@@ -4,6 +4,7 @@
 
 import { tf } from '../tf';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import { seededInit } from './seeds';
 
 interface Projection {
   kernel: LayerVariable;
@@ -60,12 +61,16 @@ abstract class AttentionBase extends tf.layers.Layer {
   protected k!: Projection;
   protected v!: Projection;
   protected o!: Projection;
+  /** seeds the projections' kernels (not saved: a loaded model has its weights) */
+  private readonly seed: number | undefined;
+  private projections = 0;
 
-  constructor(args: { heads: number; keyDim: number | null; dropout: number; name?: string }) {
+  constructor(args: { heads: number; keyDim: number | null; dropout: number; seed?: number; name?: string }) {
     super(args);
     this.heads = args.heads;
     this.keyDim = args.keyDim;
     this.dropout = args.dropout;
+    this.seed = args.seed;
   }
 
   protected resolvedKeyDim(dim: number): number {
@@ -74,7 +79,7 @@ abstract class AttentionBase extends tf.layers.Layer {
 
   protected projection(name: string, din: number, dout: number): Projection {
     return {
-      kernel: this.addWeight(`${name}_kernel`, [din, dout], 'float32', tf.initializers.glorotUniform({})),
+      kernel: this.addWeight(`${name}_kernel`, [din, dout], 'float32', seededInit('glorotUniform', this.seed, this.projections++)),
       bias: this.addWeight(`${name}_bias`, [dout], 'float32', tf.initializers.zeros()),
     };
   }
@@ -96,7 +101,7 @@ export class SelfAttention extends AttentionBase {
   static className = 'NnSelfAttention';
   readonly causal: boolean;
 
-  constructor(args: { heads: number; keyDim: number | null; dropout: number; causal: boolean; name?: string }) {
+  constructor(args: { heads: number; keyDim: number | null; dropout: number; causal: boolean; seed?: number; name?: string }) {
     super(args);
     this.causal = args.causal;
   }
@@ -130,7 +135,7 @@ export class TransformerEncoder extends AttentionBase {
   private ln1!: { gamma: LayerVariable; beta: LayerVariable };
   private ln2!: { gamma: LayerVariable; beta: LayerVariable };
 
-  constructor(args: { heads: number; keyDim: number | null; dropout: number; ff: number; activation: 'relu' | 'gelu'; name?: string }) {
+  constructor(args: { heads: number; keyDim: number | null; dropout: number; ff: number; activation: 'relu' | 'gelu'; seed?: number; name?: string }) {
     super(args);
     this.ff = args.ff;
     this.activation = args.activation;

@@ -2,6 +2,7 @@
 
 import { tf } from '../tf';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import { seededInit } from './seeds';
 
 export function sinusoid(steps: number, dim: number): Float32Array {
   const p = new Float32Array(steps * dim);
@@ -18,16 +19,19 @@ export class PositionalEmbedding extends tf.layers.Layer {
   static className = 'NnPositionalEmbedding';
   readonly kind: 'learned' | 'sinusoidal';
   private table?: LayerVariable;
+  /** seeds the learned table (not saved: a loaded model has its weights) */
+  private readonly seed: number | undefined;
 
-  constructor(args: { kind: 'learned' | 'sinusoidal'; name?: string }) {
+  constructor(args: { kind: 'learned' | 'sinusoidal'; seed?: number; name?: string }) {
     super(args);
     this.kind = args.kind;
+    this.seed = args.seed;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = inputShape as tf.Shape;
     if (this.kind === 'learned') {
-      this.table = this.addWeight('positions', [s[1]!, s[2]!], 'float32', tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05 }));
+      this.table = this.addWeight('positions', [s[1]!, s[2]!], 'float32', seededInit('smallUniform', this.seed));
     }
     this.built = true;
   }
