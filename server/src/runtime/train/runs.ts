@@ -49,8 +49,13 @@ export interface ResumeState {
 /** A run folder that cannot be used as asked (nothing to resume, another train block's run). */
 export class RunError extends CheckpointError {}
 
-/** A new run folder name under root/<train>/: the time, made unique. */
+/**
+ * A new run folder name under root/<train>/: the time, made unique. `train` is a train block's
+ * name, which the language makes an identifier; anything else (a path such as ../x) is refused,
+ * so a run never writes outside root.
+ */
 export function newRunDir(root: string, train: string, now = new Date()): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(train)) throw new RunError(`'${train}' is not a train block's name: run folders are named after train blocks`);
   const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
   const base = path.join(root, train, stamp);
   let dir = base;
