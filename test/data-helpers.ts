@@ -56,3 +56,41 @@ export function writeMnistLike(dir: string, o: { train?: number[]; test?: number
   put('t10k-images-idx3-ubyte', imagesIdx(test.length, 28, 28));
   put('t10k-labels-idx1-ubyte', labelsIdx(test));
 }
+
+/**
+ * The bad data files both bad-data tests read (data-errors.test.ts through the loader,
+ * bad-data-cli.test.ts through nn train), written into `dir`: CSV tables with each kind of
+ * problem, and IDX files broken in each way (see the tests for what each one is).
+ */
+export function writeBadData(dir: string): void {
+  const write = (name: string, content: string | Uint8Array) => fs.writeFileSync(path.join(dir, name), content);
+  write('ok.csv', 'a,b,y\n1,2,0\n3,4,1\n');
+  write('empty.csv', '');
+  write('blank.csv', '\n\n  \n');
+  write('header.csv', 'a,b,y\n');
+  write('ragged.csv', 'a,b,y\n1,2,0\n3,4\n');
+  write('text.csv', 'a,b,y\n1,2,0\n3,abc,1\n');
+  write('hole.csv', 'a,b,y\n1,,0\n3,4,1\n');
+  write('nolabel.csv', 'a,b,y\n1,2,\n3,4,1\n');
+  write('cats.csv', 'a,b,y\n1,2,cat\n3,4,dog\n');
+  write('quote.csv', 'a,b,y\n1,2,"open\n');
+  fs.mkdirSync(path.join(dir, 'folder.csv'));
+  write('img.idx', imagesIdx(6, 4, 4));
+  write('lab.idx', labelsIdx([0, 1, 2, 1, 0, 2]));
+  write('lab5.idx', labelsIdx([0, 1, 2, 1, 0]));
+  write('bad.idx', Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
+  write('empty.idx', new Uint8Array(0));
+  write('short.idx', imagesIdx(6, 4, 4).subarray(0, 40));
+  write('corrupt.idx.gz', zlib.gzipSync(imagesIdx(6, 4, 4)).subarray(0, 60));
+  write('notgzip.idx.gz', Uint8Array.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+  write('timg.idx', imagesIdx(3, 4, 4));
+  write('timg5.idx', imagesIdx(3, 5, 4));
+  write('tlab.idx', labelsIdx([2, 1, 7]));
+  write('flat.idx', encodeIdx([6, 16], new Uint8Array(96)));
+  const floats = new Uint8Array(4 + 12 + 6 * 4 * 4 * 4);
+  floats.set([0, 0, 0x0d, 3, 0, 0, 0, 6, 0, 0, 0, 4, 0, 0, 0, 4]);
+  write('float.idx', floats);
+  const signed = encodeIdx([6], Uint8Array.from([0, 1, 255, 1, 0, 2]));
+  signed[2] = 0x09;
+  write('signedlab.idx', signed);
+}

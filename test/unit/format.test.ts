@@ -31,6 +31,11 @@ describe('formatter', () => {
     assert.equal(format('\uFEFFmodel M {\r\ninput [2]\r\n}')!.text, '\uFEFFmodel M {\r\n  input [2]\r\n}\r\n');
   });
 
+  it('counts a lone CR as a line break, as the lexer does (a comment ends there)', () => {
+    // found by the fuzzer: the comment swallowed the declaration after it, and a CR-only file threw
+    assert.equal(format('# c\rmodel M {\rinput [2]\r}')!.text, '# c\nmodel M {\n  input [2]\n}\n');
+  });
+
   it('leaves text with syntax errors alone', () => {
     assert.equal(format('model M {\n  dense(3 4)\n}\n'), undefined);
   });

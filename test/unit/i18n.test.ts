@@ -30,6 +30,8 @@ const CODE_WORDS = new Set<string>([
   ...ALL_SPECS.flatMap((s) => s.params.flatMap((p) => (p.type.t === 'enum' ? p.type.values : []))),
   ...['import', 'const', 'model', 'block', 'dataset', 'train', 'input', 'residual', 'shortcut', 'parallel', 'branch', 'repeat'],
   ...['true', 'false', 'concat', 'add', 'logits', 'value'],
+  // units of memory, written as they are in Chinese too
+  ...['KB', 'MB', 'GB', 'TB'],
 ]);
 
 /** English words left in a Chinese text, outside quotes, brackets, calls, paths and code words. */
@@ -88,6 +90,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   notANumber: { text: '1x' },
   unterminatedString: {},
   invalidCharacter: { text: '@' },
+  tooManySyntaxErrors: { shown: 200, more: 1234 },
   expected: { expected: "',' or ')'", context: 'arguments', found: "'4'" },
   expectedName: { context: 'modelName', found: "'{'" },
   keywordAsName: { word: 'input' },
@@ -149,6 +152,8 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   noOpLayer: { layer: 'flatten()', reason: 'its input is already flat' },
   embeddingNeedsTokens: {},
   strideAndDilation: { layer: 'conv1d' },
+  tooLarge: { limit: 10000 },
+  notEnoughMemory: { train: 'big', need: '160.02 GB', weights: '160.00 GB', optimizer: 'adam', activations: '23.44 MB', batch: 32, data: '0.00 B', available: '21.30 GB', limit: 'free' },
   headsDoNotDivide: { dim: 64, heads: 3 },
   missingSetting: { key: 'data', example: 'data: spiral' },
   unknownSetting: { key: 'lr' },

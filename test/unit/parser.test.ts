@@ -8,6 +8,7 @@ import { parse } from '../../server/src/core/syntax/parser';
 import { lex, T } from '../../server/src/core/syntax/lexer';
 import { mulberry32 } from '../gen/random-models';
 import { analyzeText } from '../helpers';
+import { pathAt, allNodes } from '../../server/src/core/syntax/walk';
 
 describe('lexer', () => {
   it('reads numbers in every written form', () => {
@@ -65,6 +66,33 @@ describe('parser', () => {
       // analysis of broken text never throws either
       analyzeText(s);
     }
+  });
+
+  it('reports the first 200 syntax errors of a megabyte of noise, then where the rest begin', () => {
+    // found by the fuzzer: a 1 MB line of names gave 209,718 errors and took the checker 3 s
+    const noise = 'model M {\n' + 'ab_c '.repeat(2 ** 18);
+    const r = parse(noise);
+    assert.equal(r.errors.length, 201);
+    const last = r.errors[200];
+    assert.equal(last.code, 'NN009');
+    assert.ok(r.errors.slice(0, 200).every((e) => e.start <= last.start));
+    // the parser keeps only the errors that can still be among the first (sorted as it goes): the
+    // unclosed '{', reported last but at the start, is still one of them
+    assert.equal(r.errors[0].code, 'NN006');
+    // the tree of 262,144 statements is walked without spreading them as arguments (a stack overflow in the server)
+    assert.equal(pathAt(r, noise.length - 3).at(-1)?.kind, 'Ident');
+    let nodes = 0;
+    for (const _ of allNodes(r)) nodes++;
+    assert.ok(nodes > 2 ** 18);
+    const d = analyzeText(noise).diagnostics.find((x) => x.code === 'NN009');
+    assert.match(d!.message, /^261,\d{3} more syntax errors from here on are not reported \(the first 200 are\)/);
+  });
+
+  it('a bracket never closed in text between declarations does not swallow the declarations after it', () => {
+    // found by the incremental consistency test: a comment split by a line break left `watch the decdense(ision.`
+    const r = parse('# Try fewer units\nand watch the decdense(ision boundary.\nmodel A {\n  input [2]\n  dense(3)\n}\ntrain t {\n  model: A\n}\n');
+    assert.deepEqual(r.decls.map((d) => d.kind), ['Model', 'Train']);
+    assert.deepEqual(r.errors.map((e) => e.code).sort(), ['NN001', 'NN004'], 'the text, and its stray full stop');
   });
 
   it('survives deep nesting without overflowing the stack', () => {

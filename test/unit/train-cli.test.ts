@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { main } from '../../server/src/cli/main';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { onLines } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);
@@ -161,18 +162,12 @@ describe('nn train (command line)', function () {
     const sock = path.join(runs, 'progress.sock');
     const received: TrainEvent[] = [];
     const server = net.createServer((c) => {
-      let buf = '';
       c.write('not json\n{"type":"explode"}\n');
-      c.on('data', (d) => {
-        buf += d.toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const e = parseEvent(buf.slice(0, nl));
-          buf = buf.slice(nl + 1);
-          if (!e) continue;
-          received.push(e);
-          if (e.type === 'epoch' && e.epoch === 2) c.write('{"type":"stop"}\n');
-        }
+      onLines(c, (l) => {
+        const e = parseEvent(l);
+        if (!e) return;
+        received.push(e);
+        if (e.type === 'epoch' && e.epoch === 2) c.write('{"type":"stop"}\n');
       });
     });
     await new Promise<void>((r) => server.listen(sock, r));
@@ -202,20 +197,13 @@ describe('nn train (command line)', function () {
     const args = [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', '60', '--json', '--runs', runs, '--backend', 'cpu'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
-    let buf = '';
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d) => {
-        buf += d.toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const l = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          lines.push(l);
-          const e = parseEvent(l);
-          if (e?.type === 'epoch' && e.epoch === 3) child.kill('SIGINT');
-        }
+      onLines(child.stdout, (l) => {
+        lines.push(l);
+        const e = parseEvent(l);
+        if (e?.type === 'epoch' && e.epoch === 3) child.kill('SIGINT');
       });
       child.on('exit', (c) => resolve(c));
     });

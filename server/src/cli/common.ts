@@ -2,16 +2,20 @@
 // the backend, loading data, and reading a run folder back.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Program } from '../core/program';
 import { analyzeFiles, type FileAnalysis } from '../core/analyze';
 import type { TrainConfig } from '../core/train';
-import { summarize, formatSummary } from '../core/summary';
+import { summarize, formatSummary, formatBytes } from '../core/summary';
+import { trainingMemory } from '../core/memory';
+import { render } from '../core/messages';
 import { NodeHost } from '../node/host';
 import { loadData } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { DataError } from '../data/errors';
+import { readJson, CheckpointError } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
@@ -19,7 +23,7 @@ export class CliError extends Error {}
 
 /** Print a failure that is the user's to fix (bad data, no backend, ...) and return exit code 1; rethrow anything else. */
 export function userError(cmd: string, e: unknown, err: (s: string) => void): number {
-  if (e instanceof CliError || e instanceof DataError || e instanceof BackendError) {
+  if (e instanceof CliError || e instanceof DataError || e instanceof BackendError || e instanceof CheckpointError) {
     err(`nn ${cmd}: ${e.message}`);
     return 1;
   }
@@ -60,6 +64,45 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   }
   const summary = cfg.model ? formatSummary(summarize(cfg.model, (f) => program.file(f)?.lines), `${file}`) : '';
   return { cfg, analysis, summary, diagnostics, errors };
+}
+
+/** The memory training can have: the machine's free memory (or the container's limit), at most 4 GiB on wasm. */
+export function availableMemory(backend: string): { bytes: number; limit: 'free' | 'wasm' } {
+  let bytes = os.freemem();
+  const constrained = process.constrainedMemory?.() ?? 0;
+  if (constrained > 0 && constrained < bytes) bytes = constrained;
+  const wasm = 4 * 2 ** 30;
+  return backend === 'wasm' && wasm < bytes ? { bytes: wasm, limit: 'wasm' } : { bytes, limit: 'free' };
+}
+
+/**
+ * NN420 as a line (`file:line:col: error NN420: ...` at the train block's model) when training
+ * `checked` would need more memory than `available` bytes; undefined when it fits or is not known.
+ */
+export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'wasm' }): string | undefined {
+  const cfg = checked.cfg;
+  const m = trainingMemory(cfg);
+  if (!m || m.total <= available.bytes) return undefined;
+  const message = render(
+    {
+      id: 'notEnoughMemory',
+      args: {
+        train: cfg.name,
+        need: formatBytes(m.total),
+        weights: formatBytes(m.weights),
+        optimizer: cfg.optimizer?.spec.name ?? 'adam',
+        activations: formatBytes(m.activations),
+        batch: m.batch,
+        data: formatBytes(m.data),
+        available: formatBytes(available.bytes),
+        limit: available.limit,
+      },
+    },
+    'en',
+  );
+  const at = cfg.keyAt.get('model')?.start ?? cfg.decl.start;
+  const p = checked.analysis.source!.lines.position(at);
+  return `${file}:${p.line + 1}:${p.character + 1}: error NN420: ${message}`;
 }
 
 export function backendPreference(args: Parsed): BackendPreference {
@@ -108,7 +151,12 @@ export interface RunConfig {
 export function readRunConfig(runDir: string): RunConfig {
   const f = path.join(runDir, 'config.json');
   if (!fs.existsSync(f)) throw new UsageError(`'${runDir}' is not a run folder (no config.json)`);
-  return JSON.parse(fs.readFileSync(f, 'utf8')) as RunConfig;
+  try {
+    return readJson<RunConfig>(f);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(`'${runDir}' is not a usable run folder: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */

@@ -5,7 +5,7 @@
 // as the training data was). --index N predicts sample N of the data's test split instead.
 // Prints the 3 most probable classes with their names, or the predicted value(s).
 
-import * as fs from 'node:fs';
+import { readDataFile } from '../data/errors';
 import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
@@ -77,7 +77,7 @@ function predictOne(model: tf.LayersModel, shape: number[], input: string, x: Fl
 }
 
 function softmax(z: number[]): number[] {
-  const m = Math.max(...z);
+  const m = z.reduce((a, b) => Math.max(a, b), -Infinity);
   const e = z.map((v) => Math.exp(v - m));
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / s);
@@ -96,9 +96,8 @@ function formatPrediction(p: Prediction): string {
 export function readInput(input: string, shape: number[], rc: RunConfig): Float32Array {
   const w = shape.reduce((a, b) => a * b, 1);
   if (/\.png$/i.test(input)) {
-    if (!fs.existsSync(input)) throw new CliError(`${input}: file not found`);
     if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
-    return imageInput(fs.readFileSync(input), input, shape as [number, number, number], rc);
+    return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc);
   }
   const values = input.split(',').map((s) => Number(s.trim()));
   if (values.some((v) => !Number.isFinite(v) || Number.isNaN(v)) || input.trim() === '') throw new CliError(`'${input}' is neither comma-separated numbers nor a .png file`);
@@ -107,9 +106,17 @@ export function readInput(input: string, shape: number[], rc: RunConfig): Float3
   return Float32Array.from(values, (v, i) => (st ? (v - st.mean[i]) / (st.std[i] || 1) : v));
 }
 
+/** The largest PNG read (decoded as 4 bytes a pixel: 256 MB). */
+const MAX_PNG_PIXELS = 64e6;
+
 /** A PNG as [h, w, c] values: grey (c = 1) or RGB (c = 3), area-resized, scaled and normalized. */
 export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig): Float32Array {
   if (c !== 1 && c !== 3) throw new CliError(`${name}: the model's images have ${c} channels; only 1 (grey) and 3 (RGB) can be read from a PNG`);
+  // the header's size before decoding: a small file can claim an image that fills the memory
+  if (bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR') {
+    const pixels = bytes.readUInt32BE(16) * bytes.readUInt32BE(20);
+    if (pixels > MAX_PNG_PIXELS) throw new CliError(`${name}: a ${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)} image is too large to read (at most ${MAX_PNG_PIXELS / 1e6} megapixels)`);
+  }
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);

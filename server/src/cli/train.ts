@@ -6,17 +6,23 @@
 // set, the same lines also go to that local socket (Unix socket or Windows named pipe), which
 // may send back {"type":"stop"}. SIGINT/SIGTERM (or stop) finish the batch, save last/ and exit
 // 130/143; a second SIGINT exits at once. Exit 0 on success, 1 on training errors, 2 on usage.
+//
+// For the fault tests only: NN_TEST_FAULT=FOLDER:STEP:N:WHAT (FOLDER last or best, STEP a step of
+// the atomic checkpoint write, checkpoint.ts StepHook): the N-th time a checkpoint folder of that
+// name reaches that step, WHAT happens: kill, the process SIGKILLs itself (a real kill at an
+// exact moment); or an errno code (ENOSPC, EROFS, EACCES, EIO), the write fails with it.
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { train, TrainError, type TrainResult } from '../runtime/train/trainer';
-import { newRunDir, latestRun, RunError } from '../runtime/train/runs';
+import { newRunDir, latestRun } from '../runtime/train/runs';
+import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { DataError } from '../data/errors';
 import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, CliError } from './common';
+import { checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError } from './common';
 import { Progress, type Screen } from './progress';
 
 export interface TrainIO {
@@ -119,6 +125,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
     const backend = await chooseBackend(args, (m) => notes.push(m));
+    // a model the machine cannot hold is refused with the estimate, before the data is loaded
+    const refused = memoryRefusal(file, checked, availableMemory(backend.name));
+    if (refused) return fail(refused);
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
     const runDir = resumeDir ?? newRunDir(root, cfg.name);
     result = await train(cfg, data, {
@@ -133,6 +142,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       summaryText: checked.summary,
       notes,
       configExtra: { command: commandLine(args) },
+      checkpointHook: faultHook(env.NN_TEST_FAULT),
     });
     result.model?.dispose();
     if (result.outcome === 'not_finite') return 1;
@@ -140,7 +150,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (e instanceof TrainError || e instanceof RunError || e instanceof CliError || e instanceof DataError || e instanceof BackendError) return fail((e as Error).message);
+    if (e instanceof TrainError || e instanceof CheckpointError || e instanceof CliError || e instanceof DataError || e instanceof BackendError) return fail((e as Error).message);
     // a bug (ours or tfjs'): the watcher still hears of it, then main prints the stack (exit 70)
     const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
     if (json) emit({ type: 'error', message, file });
@@ -170,6 +180,18 @@ function connect(p: string): Promise<net.Socket> {
       reject(e);
     });
   });
+}
+
+/** NN_TEST_FAULT (see the header): a hook that kills this process, or fails the write, at one step of a checkpoint write. */
+function faultHook(spec: string | undefined): StepHook | undefined {
+  const m = spec?.match(/^(last|best):(file|files|old|renamed|done):(\d+):(kill|E[A-Z]+)$/);
+  if (!m) return undefined;
+  let seen = 0;
+  return (step, dir) => {
+    if (step !== m[2] || path.basename(dir) !== m[1] || ++seen !== Number(m[3])) return;
+    if (m[4] === 'kill') process.kill(process.pid, 'SIGKILL');
+    throw Object.assign(new Error(`${m[4]}: injected by NN_TEST_FAULT`), { code: m[4] });
+  };
 }
 
 /** The command as given (for config.json), rebuilt from the parsed arguments. */

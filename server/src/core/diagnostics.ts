@@ -15,6 +15,7 @@ export const CODES = {
   NN006: { slug: 'unclosed-brace', severity: 'error', doc: "A '{' that is never closed before the next declaration or the end of the file." },
   NN007: { slug: 'nesting-too-deep', severity: 'error', doc: 'Brackets or bodies nested deeper than the parser follows (64 levels).' },
   NN008: { slug: 'call-needs-parentheses', severity: 'error', doc: 'A layer written without parentheses: flatten instead of flatten().' },
+  NN009: { slug: 'too-many-syntax-errors', severity: 'error', doc: 'More than 200 syntax errors in one file: the first 200 are reported, then where the rest begin.' },
   // names
   NN101: { slug: 'unknown-name', severity: 'error', doc: 'A name that is not declared in this file or the files it imports.' },
   NN102: { slug: 'duplicate-declaration', severity: 'error', doc: 'A name declared twice, or a block named like a built-in layer.' },
@@ -51,6 +52,7 @@ export const CODES = {
   NN311: { slug: 'embedding-needs-token-ids', severity: 'error', doc: "An embedding that does not read the model's input (it needs integer token ids)." },
   NN312: { slug: 'stride-and-dilation', severity: 'error', doc: 'A convolution with both stride and dilation above 1.' },
   NN313: { slug: 'heads-do-not-divide', severity: 'error', doc: 'Attention heads that do not divide the model dimension.' },
+  NN314: { slug: 'model-too-large', severity: 'error', doc: 'A model (or block) whose repeats and block calls unroll to more than 10,000 statements; the rest is not checked.' },
   // training
   NN401: { slug: 'missing-setting', severity: 'error', doc: 'A train block without model, data or loss.' },
   NN402: { slug: 'unknown-setting', severity: 'error', doc: 'A setting that train blocks do not have.' },
@@ -71,6 +73,11 @@ export const CODES = {
   NN417: { slug: 'augmentation-needs-images', severity: 'error', doc: 'An image augmentation on data that is not images.' },
   NN418: { slug: 'duplicate-setting', severity: 'error', doc: 'A setting given twice in one train block.' },
   NN419: { slug: 'binary-loss-needs-two-classes', severity: 'error', doc: 'binary_cross_entropy on a dataset with more than two classes.' },
+  NN420: {
+    slug: 'not-enough-memory',
+    severity: 'error',
+    doc: 'Training would need more memory than can be had (weights with their gradients and optimizer state, the activations of a batch, the data): nn train refuses before it starts, with the estimate.',
+  },
 } as const satisfies Record<string, { slug: string; severity: Severity; doc: string }>;
 
 export type Code = keyof typeof CODES;

@@ -6,6 +6,7 @@
 
 import { Lexer, T, type Token, isKeyword } from './syntax/lexer';
 import { parse } from './syntax/parser';
+import type { ParsedFile } from './syntax/ast';
 
 interface Piece {
   kind: T | 'comment';
@@ -14,13 +15,34 @@ interface Piece {
   end: number;
 }
 
+/** Tokens and comments in text order: the two lists come sorted from the lexer and are merged, not sorted (a 1 MB line has 400,000 tokens). */
 function pieces(text: string): Piece[] {
   const lexer = new Lexer(text);
   const toks: Token[] = [];
   for (let t = lexer.next(); t.kind !== T.EOF; t = lexer.next()) toks.push(t);
-  const out: Piece[] = toks.map((t) => ({ kind: t.kind, text: text.slice(t.start, t.end), start: t.start, end: t.end }));
-  for (const c of lexer.comments) out.push({ kind: 'comment', text: c.text.replace(/\s+$/, ''), start: c.start, end: c.end });
-  return out.sort((a, b) => a.start - b.start);
+  const comments = lexer.comments;
+  const out: Piece[] = [];
+  let c = 0;
+  for (const t of toks) {
+    for (; c < comments.length && comments[c].start < t.start; c++) out.push({ kind: 'comment', text: comments[c].text.replace(/\s+$/, ''), start: comments[c].start, end: comments[c].end });
+    out.push({ kind: t.kind, text: text.slice(t.start, t.end), start: t.start, end: t.end });
+  }
+  for (; c < comments.length; c++) out.push({ kind: 'comment', text: comments[c].text.replace(/\s+$/, ''), start: comments[c].start, end: comments[c].end });
+  return out;
+}
+
+/** Line breaks in text[from, to) as the lexer counts them: \r\n, \n, and a lone \r. */
+function lineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) n++;
+    else if (ch === 13) {
+      n++;
+      if (text.charCodeAt(i + 1) === 10 && i + 1 < to) i++;
+    }
+  }
+  return n;
 }
 
 const OPEN = new Set<Piece['kind']>([T.LParen, T.LBracket]);
@@ -51,18 +73,28 @@ function space(prev: Piece, t: Piece, prevPrev: Piece | undefined, inBody: boole
 
 export interface FormatResult {
   text: string;
-  /** start offset in the output of each input token, by its start offset in the input */
-  map: Map<number, number>;
+  /** the start offset of each token and comment in the input, in order */
+  starts: number[];
+  /** and its start offset in the output */
+  outStarts: number[];
 }
 
-/** The formatted text, or undefined when the text has syntax errors. */
-export function format(text: string): FormatResult | undefined {
-  if (parse(text).errors.length) return undefined;
+/** The formatted text, or undefined when the text has syntax errors (`parsed`: its parse, when the caller has it). */
+export function format(text: string, parsed: Pick<ParsedFile, 'text' | 'errors'> = parse(text)): FormatResult | undefined {
+  if (parsed.text !== text) parsed = parse(text);
+  if (parsed.errors.length) return undefined;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const bom = text.charCodeAt(0) === 0xfeff ? '\uFEFF' : '';
   const ps = pieces(text);
-  const map = new Map<number, number>();
-  let out = bom;
+  const starts: number[] = [];
+  const outStarts: number[] = [];
+  // the output in parts, joined at the end, and its length so far
+  const parts: string[] = [bom];
+  let length = bom.length;
+  const emit = (piece: string) => {
+    parts.push(piece);
+    length += piece.length;
+  };
   let braces = 0;
   let brackets = 0;
   // the previous piece (for line breaks), and the last two code tokens (for spacing)
@@ -70,21 +102,23 @@ export function format(text: string): FormatResult | undefined {
   let last: Piece | undefined;
   let beforeLast: Piece | undefined;
   for (const t of ps) {
-    const gap = text.slice(prev ? prev.end : 0, t.start);
-    const breaks = (gap.match(/\n/g) ?? []).length;
+    const gapStart = prev ? prev.end : 0;
+    // line breaks as the lexer counts them: \r\n, \n, and a lone \r (which also ends a comment)
+    const breaks = lineBreaks(text, gapStart, t.start);
     if (!prev || breaks > 0) {
-      if (prev) out += eol.repeat(Math.min(breaks, 2));
+      if (prev) emit(eol.repeat(Math.min(breaks, 2)));
       const closingBrace = t.kind === T.RBrace ? 1 : 0;
       const closingBracket = CLOSE.has(t.kind) ? 1 : 0;
-      out += '  '.repeat(Math.max(0, braces - closingBrace) + Math.max(0, brackets - closingBracket));
+      emit('  '.repeat(Math.max(0, braces - closingBrace) + Math.max(0, brackets - closingBracket)));
     } else if (t.kind === 'comment') {
       // keep the author's alignment of a trailing comment, at least one space
-      out += gap.length > 0 ? gap.replace(/\t/g, ' ') : ' ';
+      emit(t.start > gapStart ? text.slice(gapStart, t.start).replace(/\t/g, ' ') : ' ');
     } else {
-      out += space(last!, t, beforeLast, braces > 0 && brackets === 0);
+      emit(space(last!, t, beforeLast, braces > 0 && brackets === 0));
     }
-    map.set(t.start, out.length);
-    out += t.text;
+    starts.push(t.start);
+    outStarts.push(length);
+    emit(t.text);
     if (t.kind === T.LBrace) braces++;
     else if (t.kind === T.RBrace) braces = Math.max(0, braces - 1);
     else if (OPEN.has(t.kind)) brackets++;
@@ -95,6 +129,6 @@ export function format(text: string): FormatResult | undefined {
       last = t;
     }
   }
-  if (ps.length) out += eol;
-  return { text: out, map };
+  if (ps.length) emit(eol);
+  return { text: parts.join(''), starts, outStarts };
 }

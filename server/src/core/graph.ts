@@ -180,8 +180,21 @@ function relocatingSink(parent: Sink, site: Loc, block: string, drop: ReadonlySe
   };
 }
 
+/**
+ * Statements one expansion (a model, or a block's generic pass) unrolls at most. Nested repeats
+ * multiply (64 levels of repeat(1000) would be 1000^64), so without a bound a few lines could
+ * keep the checker busy forever; 10,000 is far beyond any model that trains in reasonable time,
+ * and unrolls in about 50 ms.
+ */
+export const MAX_EXPANDED = 10_000;
+
 export class ModelBuilder {
   private readonly nodes: LayerNode[] = [];
+  /** statements expanded so far; past MAX_EXPANDED the expansion stops (NN314) */
+  private expanded = 0;
+  private stopped = false;
+  /** layerSuggestion's answers, by file and name */
+  private readonly suggestions = new Map<string, string | undefined>();
   private readonly counters = new Map<string, number>();
   private inputId: number | undefined;
   /** one context for every layer's inference, refilled per layer */
@@ -325,12 +338,20 @@ export class ModelBuilder {
   }
 
   private stmts(stmts: A.Stmt[], cur: Cursor, scope: Scope): Cursor {
-    for (const s of stmts) cur = this.stmt(s, cur, scope);
+    for (const s of stmts) {
+      if (this.stopped) break;
+      cur = this.stmt(s, cur, scope);
+    }
     return cur;
   }
 
   private stmt(s: A.Stmt, cur: Cursor, scope: Scope): Cursor {
     const file = scope.env.file;
+    if (++this.expanded > MAX_EXPANDED) {
+      this.stopped = true;
+      report(scope.sink, loc(file, s.kind === 'Layer' ? s.call.callee : s.keyword), 'NN314', 'tooLarge', { limit: MAX_EXPANDED });
+      return { id: undefined, shape: null };
+    }
     switch (s.kind) {
       case 'Input':
         if (scope.inBlock) report(scope.sink, loc(file, s.keyword), 'NN112', 'inputOnlyInModel', {});
@@ -347,7 +368,7 @@ export class ModelBuilder {
           const n = coerce(v, { t: 'int', min: 1, max: 1000 }, 'repeat', scope.bind);
           if (typeof n === 'number') times = n;
         }
-        for (let i = 0; i < times; i++) cur = this.stmts(s.body.stmts, cur, scope);
+        for (let i = 0; i < times && !this.stopped; i++) cur = this.stmts(s.body.stmts, cur, scope);
         return cur;
       }
       case 'Residual': {
@@ -419,16 +440,28 @@ export class ModelBuilder {
     if (sym && sym.decl.kind === 'Model') {
       report(scope.sink, calleeAt, 'NN107', 'modelAsLayer', { name });
     } else {
-      const blocks = this.ctx.program
-        .visible(file)
-        .filter((s) => s.decl.kind === 'Block')
-        .map((s) => s.decl.name!.text);
-      const sug = suggest(name, [...LAYERS.map((l) => l.name), ...blocks], LAYER_ALIASES);
+      const sug = this.layerSuggestion(file, name);
       report(scope.sink, calleeAt, 'NN104', 'unknownLayer', { name, suggestion: sug }, { fixes: sug ? replaceFix(this.ctx.program, calleeAt, name, sug) : [] });
     }
     // still evaluate the arguments, for the problems inside them
     evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink);
     return { id: undefined, shape: null };
+  }
+
+  /**
+   * "Did you mean" for an unknown layer name, once per file and name: a model of 10,000 calls
+   * of one unknown name would otherwise compare it with the whole catalogue 10,000 times.
+   */
+  private layerSuggestion(file: string, name: string): string | undefined {
+    const key = `${file}\u0000${name}`;
+    if (this.suggestions.has(key)) return this.suggestions.get(key);
+    const blocks = this.ctx.program
+      .visible(file)
+      .filter((s) => s.decl.kind === 'Block')
+      .map((s) => s.decl.name!.text);
+    const sug = suggest(name, [...LAYERS.map((l) => l.name), ...blocks], LAYER_ALIASES);
+    this.suggestions.set(key, sug);
+    return sug;
   }
 
   private layer(spec: LayerSpec, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {

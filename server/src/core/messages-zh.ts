@@ -226,6 +226,7 @@ export const zh: MessageTable = {
   notANumber: (a) => `${q(a.text)}不是有效的数字。`,
   unterminatedString: () => '字符串没有结束：请补上右引号 "。',
   invalidCharacter: (a) => `意外的字符${q(a.text)}。`,
+  tooManySyntaxErrors: (a) => `从此处起另有 ${a.more} 个语法错误未报告（已报告前 ${a.shown} 个）：这是 .nn 文件吗？`,
   expected: (a) => `${ctx(a.context)}中应为${w(P(a.expected))}，却遇到了${w(P(a.found))}。`,
   expectedName: (a) => `此处应为${ctx(a.context)}，却遇到了${w(P(a.found))}。`,
   keywordAsName: (a) => `${q(a.word)}是关键字，不能用作名称。`,
@@ -300,6 +301,7 @@ export const zh: MessageTable = {
   noOpLayer: (a) => `${a.layer} 在这里不起任何作用：${P(a.reason)}。`,
   embeddingNeedsTokens: () => 'embedding 读取的是整数词元索引：请把它紧接在 input 之后，放在其他所有层之前。',
   strideAndDilation: (a) => `${a.layer}：stride 和 dilation 不能同时大于 1。`,
+  tooLarge: (a) => `repeat 与 block 调用在此展开超过 ${a.limit} 条语句；其余部分不再检查。`,
   headsDoNotDivide: (a) => `${a.heads} 个头不能整除模型维度 ${a.dim}：请指定 key_dim 或修改 heads。`,
 
   // ---- training ----
@@ -328,6 +330,9 @@ export const zh: MessageTable = {
     `batch_size ${num(a.batch)} 大于${q(a.data)}的 ${num(a.n)} 个训练样本；因此每个迭代周期只有一个 ${num(a.n)} 个样本的批量。`,
   conflictingSettings: (a) => `${q(a.a)}和${q(a.b)}不能同时使用：${P(a.why)}。`,
   dataProblem: (a) => `数据无法加载：${a.problem}`,
+  notEnoughMemory: (a) =>
+    `训练${q(a.train)}大约需要 ${a.need} 内存（权重、梯度和 ${a.optimizer} 的状态 ${a.weights}；批量 ${num(a.batch)} 的激活值 ${a.activations}；数据 ${a.data}），` +
+    `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : '本机的空闲内存'}）：请使用更小的模型或 batch_size。`,
   augmentationNeedsImages: (a) => `${a.aug} 数据增广只适用于图像 [H, W, C]，但数据的形状是 ${shape(a.features)}。`,
 
   // ---- related information ----

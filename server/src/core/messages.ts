@@ -64,6 +64,7 @@ export const en = {
   notANumber: (a: { text: string }) => `'${a.text}' is not a number`,
   unterminatedString: (_: Record<string, never>) => 'unterminated string: add the closing "',
   invalidCharacter: (a: { text: string }) => `unexpected character '${a.text}'`,
+  tooManySyntaxErrors: (a: { shown: number; more: number }) => `${num(a.more)} more syntax errors from here on are not reported (the first ${a.shown} are): is this a .nn file?`,
   expected: (a: { expected: string; context: string; found: string }) => `expected ${a.expected} in ${ctx(a.context)}, found ${a.found}`,
   expectedName: (a: { context: string; found: string }) => `expected ${ctx(a.context)}, found ${a.found}`,
   keywordAsName: (a: { word: string }) => `'${a.word}' is a keyword and cannot be used as a name`,
@@ -150,6 +151,7 @@ export const en = {
   embeddingNeedsTokens: (_: Record<string, never>) =>
     'embedding reads integer token ids: put it right after input, before any other layer',
   strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
+  tooLarge: (a: { limit: number }) => `repeats and block calls unroll to more than ${num(a.limit)} statements here; the rest is not checked`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
     `${a.heads} heads do not divide the model dimension ${a.dim}: give key_dim or change heads`,
 
@@ -185,6 +187,9 @@ export const en = {
     `batch_size ${num(a.batch)} is larger than the ${num(a.n)} training samples of '${a.data}', so each epoch is a single batch of ${num(a.n)}`,
   conflictingSettings: (a: { a: string; b: string; why: string }) => `'${a.a}' and '${a.b}' cannot be used together: ${a.why}`,
   dataProblem: (a: { problem: string }) => a.problem,
+  notEnoughMemory: (a: { train: string; need: string; weights: string; optimizer: string; activations: string; batch: number; data: string; available: string; limit: 'free' | 'wasm' }) =>
+    `training '${a.train}' needs about ${a.need} of memory (${a.weights} for the weights, their gradients and ${a.optimizer}'s state; ${a.activations} for the activations of a batch of ${num(a.batch)}; ${a.data} for the data), ` +
+    `but only ${a.available} can be had (${a.limit === 'wasm' ? "the wasm backend's memory ends at 4 GB" : 'the free memory of this machine'}): use a smaller model or batch_size`,
   augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
     `${a.aug} augmentation works on images [H, W, C], but the data is ${shape(a.features)}`,
 

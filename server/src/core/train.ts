@@ -205,5 +205,11 @@ function toData(v: unknown, ctx: TrainContext, program: Program, sink: Sink, fil
     return asRef.decl.kind === 'Dataset' ? ctx.dataset(asRef.decl, asRef.file) : undefined;
   }
   const fn = v as Bound;
-  return describeData(fn, fn.spec.name, file, program, sink);
+  return describeData(fn, inlineName(fn), file, program, sink);
+}
+
+/** A dataset written in place (not declared): its function, with its file when it reads one: csv("houses.csv"). */
+function inlineName(fn: Bound): string {
+  const p = fn.spec.params.find((q) => q.required && q.type.t === 'string' && typeof fn.args[q.name] === 'string');
+  return p ? `${fn.spec.name}("${fn.args[p.name] as string}")` : fn.spec.name;
 }

@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { DataError, fileProblem, readDataFile } from './errors';
+import { DataError, fileProblem, openDataFile, readDataFile } from './errors';
 
 export const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
   0x08: { name: 'unsigned byte', bytes: 1 },
@@ -42,12 +42,7 @@ export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
 
 /** Just the header, without reading or unpacking the whole file. `shown` names the file in messages. */
 export function readIdxHeader(path: string, shown = path): IdxHeader {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (e) {
-    throw new DataError(shown, fileProblem(e));
-  }
+  const fd = openDataFile(path, shown);
   try {
     const buf = Buffer.alloc(64 * 1024);
     let n: number;

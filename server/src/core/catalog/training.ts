@@ -116,6 +116,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     name: 'sgd',
     category: 'optimizer',
+    slots: (a) => ((a.momentum as number) > 0 ? 1 : 0),
     highLr: 2,
     typicalLr: '0.01 to 0.1',
     params: [
@@ -134,6 +135,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     name: 'adam',
     category: 'optimizer',
+    slots: () => 2,
     highLr: 0.1,
     typicalLr: '1e-4 to 1e-2, usually 0.001',
     params: [lr(0.001), ...adamBetas],
@@ -147,6 +149,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     name: 'adamw',
     category: 'optimizer',
+    slots: () => 2,
     highLr: 0.1,
     typicalLr: '1e-4 to 1e-2, usually 0.001',
     params: [lr(0.001), weightDecay(0.01), ...adamBetas],
@@ -160,6 +163,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     name: 'rmsprop',
     category: 'optimizer',
+    slots: (a) => ((a.momentum as number) > 0 ? 2 : 1),
     highLr: 0.1,
     typicalLr: '1e-4 to 1e-2, usually 0.001',
     params: [
@@ -178,6 +182,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     name: 'adagrad',
     category: 'optimizer',
+    slots: () => 1,
     highLr: 1,
     typicalLr: '0.01 to 0.1',
     params: [lr(0.01), { name: 'initial_accumulator', type: { t: 'float', min: 0 }, default: 0.1, namedOnly: true, doc: 'starting value of the sum of squared gradients' }],

@@ -181,6 +181,8 @@ export interface OptimizerSpec extends FnSpec {
   /** a learning rate at or above which training usually diverges */
   highLr: number;
   typicalLr: string;
+  /** the state it keeps per trainable weight (momentum, running averages): for the memory estimate */
+  slots: (args: Record<string, unknown>) => number;
 }
 
 export interface MetricSpec extends FnSpec {

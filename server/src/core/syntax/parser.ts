@@ -24,15 +24,40 @@ import type { Code } from '../diagnostics';
 const MAX_DEPTH = 64;
 const DECL_KEYWORDS: ReadonlySet<string> = new Set(['import', 'const', 'model', 'block', 'dataset', 'train']);
 
+/**
+ * Syntax errors reported per file. Past this, the text is not the language (a binary file, a
+ * megabyte of noise); hundreds of thousands of errors would only cost the checker and the editor
+ * seconds and memory, so the rest is summed up in one error where it begins.
+ */
+export const MAX_SYNTAX_ERRORS = 200;
+
 export function parse(text: string): A.ParsedFile {
   const lexer = new Lexer(text);
   const p = new Parser(lexer);
   const decls = p.file();
-  return { text, decls, comments: lexer.comments, errors: [...lexer.errors, ...p.errors] };
+  let errors = [...lexer.errors, ...p.errors];
+  const total = lexer.errors.length + p.errorCount();
+  if (total > MAX_SYNTAX_ERRORS) {
+    errors = errors.sort((a, b) => a.start - b.start);
+    const first = errors[MAX_SYNTAX_ERRORS];
+    const more = total - MAX_SYNTAX_ERRORS;
+    errors = errors.slice(0, MAX_SYNTAX_ERRORS);
+    errors.push({ start: first.start, end: first.end, code: 'NN009', msg: { id: 'tooManySyntaxErrors', args: { shown: MAX_SYNTAX_ERRORS, more } } });
+  }
+  return { text, decls, comments: lexer.comments, errors };
 }
 
 class Parser {
+  /**
+   * The errors by position that can still be among the first MAX_SYNTAX_ERRORS + 1 of the file:
+   * past twice that many, they are sorted (stably, as parse sorts them) and cut back, so a megabyte
+   * of noise does not keep hundreds of thousands of error objects alive.
+   */
   readonly errors: A.SyntaxError[] = [];
+  /** errors cut from `errors` */
+  private dropped = 0;
+  /** the span of the last error, for one error per position */
+  private lastError: { start: number; end: number } | undefined;
   /** tokens consumed so far: loops compare it to make sure they advance */
   private pos = 0;
   private depth = 0;
@@ -83,11 +108,24 @@ class Parser {
     return this.tok.kind === T.Ident && this.tok.nl && DECL_KEYWORDS.has(this.tok.text) && this.peek().kind !== T.Colon;
   }
 
-  private error<K extends MessageId>(span: { start: number; end: number }, code: Code, id: K, args: MessageArgs<K>) {
+  /** Errors found, including those cut from `errors`. */
+  errorCount(): number {
+    return this.errors.length + this.dropped;
+  }
+
+  private error<K extends MessageId>(span: { start: number; end: number }, code: Code, id: K, args: MessageArgs<K>): A.SyntaxError | undefined {
     // one error per position: a second one at the same place is noise from the same cause
-    const last = this.errors[this.errors.length - 1];
-    if (last && last.start === span.start && last.end === span.end) return;
-    this.errors.push({ start: span.start, end: span.end, code, msg: { id, args: args as Record<string, unknown> } });
+    const last = this.lastError;
+    if (last && last.start === span.start && last.end === span.end) return undefined;
+    this.lastError = { start: span.start, end: span.end };
+    const e: A.SyntaxError = { start: span.start, end: span.end, code, msg: { id, args: args as Record<string, unknown> } };
+    this.errors.push(e);
+    if (this.errors.length > 2 * (MAX_SYNTAX_ERRORS + 1)) {
+      this.errors.sort((a, b) => a.start - b.start);
+      this.dropped += this.errors.length - (MAX_SYNTAX_ERRORS + 1);
+      this.errors.length = MAX_SYNTAX_ERRORS + 1;
+    }
+    return e;
   }
 
   /** Where to point when something is missing: the current token if on the same line, else just after the previous one. */
@@ -114,10 +152,13 @@ class Parser {
   }
 
   /** Skip a balanced group starting at the current opening bracket (or inside one already opened: level 1). */
+  /** Skip a bracketed group; one never closed ends at a declaration keyword at a line start (it would swallow the file). */
   private skipBalanced(level = 0): void {
+    const startPos = this.pos;
     do {
       const k = this.tok.kind;
       if (k === T.EOF) return;
+      if (this.pos > startPos && this.atDeclStart()) return;
       if (k === T.LBrace || k === T.LParen || k === T.LBracket) level++;
       else if (k === T.RBrace || k === T.RParen || k === T.RBracket) level--;
       this.next();
@@ -398,8 +439,8 @@ class Parser {
     }
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
     this.next();
-    this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
-    this.errors[this.errors.length - 1].fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
+    const e = this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
+    if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
     const call: A.CallExpr = {
       kind: 'Call',
       callee: this.ident(t),

@@ -18,8 +18,13 @@ export type AnyNode =
 /** The direct children of a node, in source order. */
 export function children(n: AnyNode): AnyNode[] {
   const out: AnyNode[] = [];
-  const push = (...xs: (AnyNode | undefined)[]) => {
-    for (const x of xs) if (x) out.push(x);
+  // arrays are passed whole, never spread: a body of 200,000 statements would overflow the stack as arguments
+  const push = (...xs: (AnyNode | readonly AnyNode[] | undefined)[]) => {
+    for (const x of xs) {
+      if (!x) continue;
+      if (Array.isArray(x)) for (const y of x as readonly AnyNode[]) out.push(y);
+      else out.push(x as AnyNode);
+    }
   };
   switch (n.kind) {
     case 'Import':
@@ -33,16 +38,16 @@ export function children(n: AnyNode): AnyNode[] {
       push(n.name, n.body);
       break;
     case 'Block':
-      push(n.name, ...n.params, n.body);
+      push(n.name, n.params, n.body);
       break;
     case 'Train':
-      push(n.name, ...n.entries);
+      push(n.name, n.entries);
       break;
     case 'Param':
       push(n.name, n.default);
       break;
     case 'Body':
-      push(...n.stmts);
+      push(n.stmts);
       break;
     case 'Input':
       push(n.shape);
@@ -54,7 +59,7 @@ export function children(n: AnyNode): AnyNode[] {
       push(n.body, n.shortcut);
       break;
     case 'Parallel':
-      push(n.mode, ...n.branches);
+      push(n.mode, n.branches);
       break;
     case 'Branch':
       push(n.body);
@@ -69,13 +74,13 @@ export function children(n: AnyNode): AnyNode[] {
       push(n.call);
       break;
     case 'Call':
-      push(n.callee, ...n.args);
+      push(n.callee, n.args);
       break;
     case 'Arg':
       push(n.name, n.value);
       break;
     case 'List':
-      push(...n.items);
+      push(n.items);
       break;
     case 'Unary':
       push(n.arg);

@@ -9,7 +9,7 @@ export function formatDocument(ctx: ServerContext, params: lsp.DocumentFormattin
   const place = ctx.place(params.textDocument.uri);
   if (!place) return [];
   const text = place.source.text;
-  const r = format(text);
+  const r = format(text, place.source.parsed);
   if (!r || r.text === text) return [];
   return [{ range: toRange(place.source.lines, 0, text.length), newText: r.text }];
 }
@@ -19,7 +19,7 @@ export function formatRange(ctx: ServerContext, params: lsp.DocumentRangeFormatt
   if (!place) return [];
   const { source } = place;
   const text = source.text;
-  const r = format(text);
+  const r = format(text, source.parsed);
   if (!r) return [];
   // the lines the range touches (a range ending at a line's start does not touch that line)
   const { start, end } = params.range;
@@ -27,15 +27,18 @@ export function formatRange(ctx: ServerContext, params: lsp.DocumentRangeFormatt
   const from = source.lines.lineStart(start.line);
   const to = source.lines.lineEnd(lastLine);
   // the tokens that start on those lines, widened to whole lines in the input and the output
-  const starts = [...r.map.keys()].filter((s) => s >= from && s <= to).sort((a, b) => a - b);
-  if (!starts.length) return [];
-  const first = starts[0];
-  const last = starts[starts.length - 1];
+  let i = 0;
+  while (i < r.starts.length && r.starts[i] < from) i++;
+  let j = i;
+  while (j < r.starts.length && r.starts[j] <= to) j++;
+  if (i === j) return [];
+  const first = r.starts[i];
+  const last = r.starts[j - 1];
   const lineOf = (o: number) => source.lines.position(o).line;
   const inStart = source.lines.lineStart(lineOf(first));
   const inEnd = source.lines.lineEnd(lineOf(last));
-  const outStart = r.text.lastIndexOf('\n', r.map.get(first)! - 1) + 1;
-  let outEnd = r.text.indexOf('\n', r.map.get(last)!);
+  const outStart = r.text.lastIndexOf('\n', r.outStarts[i] - 1) + 1;
+  let outEnd = r.text.indexOf('\n', r.outStarts[j - 1]);
   if (outEnd < 0) outEnd = r.text.length;
   let replacement = r.text.slice(outStart, outEnd);
   if (replacement.endsWith('\r')) replacement = replacement.slice(0, -1);

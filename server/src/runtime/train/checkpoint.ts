@@ -23,11 +23,47 @@ export interface NamedTensor {
 
 export type Files = Record<string, string | Uint8Array>;
 
-/** Test hook: called after each step of an atomic write (to simulate a kill between steps). */
-export type StepHook = (step: 'files' | 'old' | 'renamed' | 'done') => void;
+/**
+ * Test hook: called after each step of an atomic write of `dir`, to simulate a kill or a failure
+ * there: 'file' after each file written into `<dir>.tmp/` (`name` says which), 'files' when all
+ * are, 'old' when the previous folder is `<dir>.old/`, 'renamed' when the new one is `<dir>/`,
+ * 'done' when `.old` is gone.
+ */
+export type StepHook = (step: 'file' | 'files' | 'old' | 'renamed' | 'done', dir: string, name?: string) => void;
+
+/**
+ * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
+ * folder, a damaged file): the message names the file and the problem, for the user to fix.
+ */
+export class CheckpointError extends Error {}
+
+/** An I/O error in words. */
+export function ioProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'the disk quota is exhausted';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'file not found';
+    case 'ELOOP':
+      return 'is a symbolic link; run folders are written only through real folders and files';
+    default:
+      return (e as Error).message;
+  }
+}
+
+/** Files in run folders are created and written without following a symbolic link at their name. */
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export function writeSynced(file: string, data: string | Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | NOFOLLOW, 0o666);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fs.fsyncSync(fd);
@@ -47,26 +83,101 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Write a folder of files atomically (see the header). */
-export function writeDirAtomic(dir: string, files: Files, hook?: StepHook): void {
+/**
+ * mkdir -p that reports what went wrong: Node's recursive mkdir says ENOENT ("file not found")
+ * on a read-only file system, where each level made on its own says EROFS.
+ */
+export function makeDirs(dir: string): void {
+  if (fs.existsSync(dir)) return;
   const parent = path.dirname(dir);
-  fs.mkdirSync(parent, { recursive: true });
+  if (parent !== dir) makeDirs(parent);
+  try {
+    fs.mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
+/** Append a line to a file (metrics.jsonl), not through a symbolic link. */
+export function appendLine(file: string, line: string): void {
+  try {
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NOFOLLOW, 0o666);
+    try {
+      fs.writeSync(fd, line + '\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw new CheckpointError(`cannot write ${file}: ${ioProblem(e)}`);
+  }
+}
+
+/** A JSON file of a run folder; a missing or damaged one is a CheckpointError naming it. */
+export function readJson<T>(file: string): T {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new CheckpointError(`${file} is damaged: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** A binary file of a run folder; a missing one is a CheckpointError naming it. */
+export function readBytes(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+  }
+}
+
+/**
+ * Write a folder of files atomically (see the header). When it fails (a full disk, a read-only
+ * folder), the partial `<dir>.tmp/` is removed and the error says which complete checkpoint is
+ * left, if any.
+ */
+export function writeDirAtomic(dir: string, files: Files, hook?: StepHook): void {
+  try {
+    writeDirSteps(dir, files, hook);
+  } catch (e) {
+    if (e instanceof CheckpointError || !(e as NodeJS.ErrnoException).code) throw e;
+    try {
+      fs.rmSync(`${dir}.tmp`, { recursive: true, force: true });
+    } catch {
+      // the message below is what matters; a read-only folder cannot hold a .tmp anyway
+    }
+    const kept = checkpointDir(dir);
+    throw new CheckpointError(`cannot write the checkpoint ${dir}: ${ioProblem(e)}; ${kept ? `the last good checkpoint is kept in ${kept}` : 'no earlier checkpoint of it exists'}`);
+  }
+}
+
+function writeDirSteps(dir: string, files: Files, hook?: StepHook): void {
+  const parent = path.dirname(dir);
+  makeDirs(parent);
   recover(dir);
   const tmp = `${dir}.tmp`;
   const old = `${dir}.old`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) writeSynced(path.join(tmp, name), data);
+  for (const [name, data] of Object.entries(files)) {
+    writeSynced(path.join(tmp, name), data);
+    hook?.('file', dir, name);
+  }
   fsyncDir(tmp);
-  hook?.('files');
+  hook?.('files', dir);
   fs.rmSync(old, { recursive: true, force: true });
   if (fs.existsSync(dir)) fs.renameSync(dir, old);
-  hook?.('old');
+  hook?.('old', dir);
   fs.renameSync(tmp, dir);
   fsyncDir(parent);
-  hook?.('renamed');
+  hook?.('renamed', dir);
   fs.rmSync(old, { recursive: true, force: true });
-  hook?.('done');
+  hook?.('done', dir);
 }
 
 /** A write killed between its two renames left only `<dir>.old`: put it back. */
@@ -108,9 +219,15 @@ interface ModelJson {
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 }
 
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
 function readModelJson(dir: string): { json: ModelJson; weights: ArrayBuffer } {
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
-  const buf = fs.readFileSync(path.join(dir, 'weights.bin'));
+  const json = readJson<ModelJson>(path.join(dir, 'model.json'));
+  const specs = json.weightsManifest?.[0]?.weights;
+  if (!json.modelTopology || !Array.isArray(specs)) throw new CheckpointError(`${path.join(dir, 'model.json')} is damaged: no model topology or weights manifest`);
+  const buf = readBytes(path.join(dir, 'weights.bin'));
+  const want = specs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype] ?? 4), 0);
+  if (buf.byteLength !== want) throw new CheckpointError(`${path.join(dir, 'weights.bin')} is damaged: ${buf.byteLength} bytes, the manifest in model.json needs ${want}`);
   return { json, weights: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
 }
 

@@ -21,7 +21,7 @@ import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
-import { writeDirAtomic, writeSynced, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
+import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, ioProblem, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
 
 export interface ResumeState {
   version: 1;
@@ -46,10 +46,16 @@ export interface ResumeState {
   seconds: number;
 }
 
-export class RunError extends Error {}
+/** A run folder that cannot be used as asked (nothing to resume, another train block's run). */
+export class RunError extends CheckpointError {}
 
-/** A new run folder name under root/<train>/: the time, made unique. */
+/**
+ * A new run folder name under root/<train>/: the time, made unique. `train` is a train block's
+ * name, which the language makes an identifier; anything else (a path such as ../x) is refused,
+ * so a run never writes outside root.
+ */
 export function newRunDir(root: string, train: string, now = new Date()): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(train)) throw new RunError(`'${train}' is not a train block's name: run folders are named after train blocks`);
   const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
   const base = path.join(root, train, stamp);
   let dir = base;
@@ -75,22 +81,49 @@ export class RunFolder {
   ) {}
 
   create(config: object, summary: string): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    fs.writeFileSync(path.join(this.dir, 'summary.txt'), summary + '\n');
-    fs.writeFileSync(path.join(this.dir, 'metrics.jsonl'), '');
+    try {
+      makeDirs(this.dir);
+      writeSynced(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+      writeSynced(path.join(this.dir, 'summary.txt'), summary + '\n');
+      writeSynced(path.join(this.dir, 'metrics.jsonl'), '');
+    } catch (e) {
+      throw new CheckpointError(`cannot create the run folder ${this.dir}: ${ioProblem(e)}`);
+    }
   }
 
   config(): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(path.join(this.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    return readJson<Record<string, unknown>>(path.join(this.dir, 'config.json'));
+  }
+
+  /**
+   * A process killed while appending to metrics.jsonl can leave half a line at its end: cut it,
+   * so that the resumed run's lines follow whole ones. Returns the bytes cut.
+   */
+  repairLog(): number {
+    const file = path.join(this.dir, 'metrics.jsonl');
+    try {
+      if (!fs.existsSync(file)) return 0;
+      const text = fs.readFileSync(file);
+      if (text.length === 0 || text[text.length - 1] === 0x0a) return 0;
+      const keep = text.lastIndexOf(0x0a) + 1;
+      fs.truncateSync(file, keep);
+      return text.length - keep;
+    } catch (e) {
+      throw new CheckpointError(`cannot repair ${file}: ${ioProblem(e)}`);
+    }
   }
 
   log(e: TrainEvent): void {
-    fs.appendFileSync(path.join(this.dir, 'metrics.jsonl'), JSON.stringify(e) + '\n');
+    appendLine(path.join(this.dir, 'metrics.jsonl'), JSON.stringify(e));
   }
 
   writeReport(report: object): void {
-    writeFileAtomic(path.join(this.dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    const file = path.join(this.dir, 'report.json');
+    try {
+      writeFileAtomic(file, JSON.stringify(report, null, 2) + '\n');
+    } catch (e) {
+      throw new CheckpointError(`cannot write ${file}: ${ioProblem(e)}`);
+    }
   }
 
   async saveBest(model: LayersModel, sub: string, meta: object): Promise<string> {
@@ -122,12 +155,12 @@ export class RunFolder {
     for (let k = 1; k <= folds; k++) {
       const d = checkpointDir(path.join(this.dir, `fold-${k}`, 'best'));
       if (!d) continue;
-      const value = (JSON.parse(fs.readFileSync(path.join(d, 'meta.json'), 'utf8')) as { value: number }).value;
+      const value = readJson<{ value: number }>(path.join(d, 'meta.json')).value;
       if (!chosen || (higherIsBetter ? value > chosen.value : value < chosen.value)) chosen = { dir: d, value };
     }
     if (!chosen) return undefined;
     const files: Files = {};
-    for (const f of fs.readdirSync(chosen.dir)) files[f] = fs.readFileSync(path.join(chosen.dir, f));
+    for (const f of fs.readdirSync(chosen.dir)) files[f] = readBytes(path.join(chosen.dir, f));
     const dir = path.join(this.dir, 'best');
     writeDirAtomic(dir, files, this.hook);
     return dir;
@@ -140,7 +173,7 @@ export class RunFolder {
   }
 
   readResume(): ResumeState {
-    const s = JSON.parse(fs.readFileSync(path.join(this.lastDir(), 'state.json'), 'utf8')) as ResumeState;
+    const s = readJson<ResumeState>(path.join(this.lastDir(), 'state.json'));
     if (s.version !== 1) throw new RunError(`${this.dir}: last/state.json has version ${String(s.version)}; this nn reads version 1`);
     return s;
   }
@@ -149,9 +182,9 @@ export class RunFolder {
   async loadLast(model: LayersModel, optimizer: TrainOptimizer): Promise<void> {
     const d = this.lastDir();
     loadWeightsInto(model, d);
-    const meta = JSON.parse(fs.readFileSync(path.join(d, 'optimizer.json'), 'utf8')) as { optimizer: string; weights: tf.io.WeightsManifestEntry[] };
+    const meta = readJson<{ optimizer: string; weights: tf.io.WeightsManifestEntry[] }>(path.join(d, 'optimizer.json'));
     if (meta.optimizer !== optimizer.name) throw new RunError(`${this.dir} was trained with ${meta.optimizer}, the train block now says ${optimizer.name}`);
-    const weights = decodeTensors(fs.readFileSync(path.join(d, 'optimizer.bin')), meta.weights);
+    const weights = decodeTensors(readBytes(path.join(d, 'optimizer.bin')), meta.weights);
     if (weights.length) await optimizer.setWeights(weights);
   }
 
@@ -159,8 +192,8 @@ export class RunFolder {
   readRestoreWeights(): tf.NamedTensorMap | undefined {
     const d = this.lastDir();
     if (!fs.existsSync(path.join(d, 'restore.json'))) return undefined;
-    const meta = JSON.parse(fs.readFileSync(path.join(d, 'restore.json'), 'utf8')) as { weights: tf.io.WeightsManifestEntry[] };
-    const list = decodeTensors(fs.readFileSync(path.join(d, 'restore.bin')), meta.weights);
+    const meta = readJson<{ weights: tf.io.WeightsManifestEntry[] }>(path.join(d, 'restore.json'));
+    const list = decodeTensors(readBytes(path.join(d, 'restore.bin')), meta.weights);
     return Object.fromEntries(list.map((t) => [t.name, t.tensor]));
   }
 }

@@ -124,11 +124,13 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   const emitted: TrainEvent[] = [];
   // live-only events are not written to metrics.jsonl: batches, boundaries, weights during training
   const emit = (e: TrainEvent, live = e.type === 'batch' || e.type === 'boundary') => {
-    if (!live) run.log(e);
     emitted.push(e);
     opts.emit(e);
+    // after the watcher has it: a full disk fails the run here, and the watcher still heard the event
+    if (!live) run.log(e);
   };
 
+  const cut = resume ? run.repairLog() : 0;
   if (!resume) {
     run.create({
       train: cfg.name,
@@ -178,6 +180,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     ...(resume ? { resumedFrom: resume.epoch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
+  if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
   const points = pointsEvent(data);
   if (points) emit(points);
 

@@ -1,0 +1,45 @@
+// What training a model needs in memory, estimated from the checked model and train block
+// before anything is allocated, so that `nn train` can refuse a model the machine cannot hold
+// (NN420) instead of dying of an out-of-memory crash. All values are float32 (4 bytes):
+//   weights     every weight, and for each trainable one its gradient and the optimizer's slots
+//               (adam keeps 2: the running means of the gradient and of its square)
+//   activations every layer's output for one sample, times ACTIVATION_FACTOR (kept for the
+//               backward pass, its gradient, and a temporary of the op), times the batch size
+//   data        the training samples' features, held in memory by the loader
+// It is an estimate of the order of magnitude: tfjs adds its own temporaries, and the backend's
+// allocator its overhead.
+
+import type { TrainConfig } from './train';
+import type { OptimizerSpec } from './catalog/types';
+
+/** Copies of each layer output a training step holds: the output, its gradient, a temporary. */
+export const ACTIVATION_FACTOR = 3;
+const FLOAT = 4;
+
+export interface MemoryEstimate {
+  /** weights, their gradients and the optimizer's state, in bytes */
+  weights: number;
+  /** the optimizer's state tensors per trainable weight */
+  slots: number;
+  /** a batch's activations, in bytes */
+  activations: number;
+  batch: number;
+  /** the training features in memory, in bytes (0 when the data's size is not known) */
+  data: number;
+  total: number;
+}
+
+/** The estimate for a train block, or undefined when its model's size is not known. */
+export function trainingMemory(cfg: TrainConfig): MemoryEstimate | undefined {
+  const t = cfg.model?.totals;
+  if (!t || t.trainable === null || t.nonTrainable === null || t.activations === null) return undefined;
+  const spec = cfg.optimizer?.spec as OptimizerSpec | undefined;
+  const slots = spec?.slots ? spec.slots(cfg.optimizer!.args) : 2;
+  const weights = FLOAT * (t.trainable * (2 + slots) + t.nonTrainable);
+  const activations = FLOAT * ACTIVATION_FACTOR * t.activations * cfg.batchSize;
+  const info = cfg.data?.info;
+  const features = info?.features;
+  const n = (info?.train ?? 0) + (info?.test ?? 0);
+  const data = features && features.every((d) => d !== null) ? FLOAT * n * features.reduce<number>((a, b) => a * (b as number), 1) : 0;
+  return { weights, slots, activations, batch: cfg.batchSize, data, total: weights + activations + data };
+}

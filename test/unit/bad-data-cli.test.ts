@@ -1,0 +1,161 @@
+// Bad data through the `nn` command, one row per kind: each stops `nn train` (or `nn predict`)
+// before anything is written, with a non-zero exit and a message that names the file (and the
+// row or record) and the problem. A finished run and every data file are compared byte for byte
+// before and after: nothing is overwritten. (The loader's own messages, and that the editor says
+// the same, are in data-errors.test.ts.)
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { PNG } from 'pngjs';
+import { main } from '../../server/src/cli/main';
+import { labelsIdx, writeBadData } from '../data-helpers';
+
+interface Row {
+  /** the kind of bad data */
+  kind: string;
+  /** the dataset expression of the train block (CSV rows use model F: input [2], 2 classes) */
+  data?: string;
+  /** the model, when not F */
+  model?: string;
+  /** nn predict on the good run with this input, instead of nn train */
+  predict?: string;
+  /** what stderr must say, {dir} standing for the data folder */
+  says: string | RegExp;
+  /** the exit code (1 unless said) */
+  exit?: number;
+}
+
+const ROWS: Row[] = [
+  { kind: 'missing file', data: 'csv("nowhere.csv", label: "y")', says: 'nowhere.csv: file not found' },
+  { kind: 'empty file', data: 'csv("empty.csv", label: "y")', says: 'empty.csv: empty file: no rows' },
+  { kind: 'a header and no rows', data: 'csv("header.csv", label: "y")', says: 'header.csv: the header has no rows under it' },
+  { kind: 'a folder where a file should be', data: 'csv("folder.csv", label: "y")', says: 'folder.csv: is a folder, not a file' },
+  { kind: 'CSV ragged row', data: 'csv("ragged.csv", label: "y")', says: 'ragged.csv: row 3: 2 values, but the header has 3' },
+  { kind: 'CSV non-numeric cell', data: 'csv("text.csv", label: "y")', says: `text.csv: row 3: column "b": 'abc' is not a number` },
+  { kind: 'CSV empty cell', data: 'csv("hole.csv", label: "y")', says: 'hole.csv: row 2: column "b": empty cell' },
+  { kind: 'CSV empty label', data: 'csv("nolabel.csv", label: "y")', says: 'nolabel.csv: row 2: column "y": empty label' },
+  { kind: 'CSV missing label column', data: 'csv("ok.csv", label: "price")', says: 'ok.csv: no column named "price"; the columns are "a", "b", "y"' },
+  { kind: 'CSV label column index out of range', data: 'csv("ok.csv", label: 3)', says: 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)' },
+  { kind: 'CSV unclosed quote', data: 'csv("quote.csv", label: "y")', says: 'quote.csv: line 3: a quoted field is never closed' },
+  { kind: 'CSV text labels for regression', data: 'csv("cats.csv", label: "y", task: regression)', model: 'R', says: `cats.csv: row 2: column "y": 'cat' is not a number, and task: regression needs numbers` },
+  { kind: 'wrong feature count for the model input', data: 'csv("three.csv", label: "y")', says: `model 'F' takes [2] but dataset 'csv("three.csv")' gives [3]; change the model's input to [3]` },
+  { kind: 'no samples left to train on', data: 'csv("ok.csv", label: "y", test: 0.8)', says: 'ok.csv: test: 0.8 holds out all 2 samples; none are left to train on' },
+  { kind: 'a named pipe (FIFO) as data', data: 'csv("fifo.csv", label: "y")', says: 'fifo.csv: is a FIFO (named pipe), not a regular file' },
+  { kind: 'IDX missing file', data: 'idx("nowhere.idx", "lab.idx")', model: 'I', says: 'nowhere.idx: file not found' },
+  { kind: 'IDX empty file', data: 'idx("empty.idx", "lab.idx")', model: 'I', says: 'empty.idx: empty file' },
+  { kind: 'IDX wrong magic number', data: 'idx("bad.idx", "lab.idx")', model: 'I', says: 'bad.idx: not an IDX file: wrong magic number 01 02 03 04 (expected 00 00 08 03 for images, 00 00 08 01 for labels)' },
+  { kind: 'IDX truncated', data: 'idx("short.idx", "lab.idx")', model: 'I', says: 'short.idx: truncated: the header says 6 records of [4, 4], the file holds 1' },
+  { kind: 'IDX corrupt gzip', data: 'idx("corrupt.idx.gz", "lab.idx")', model: 'I', says: 'corrupt.idx.gz: corrupt or truncated gzip data: unexpected end of file' },
+  { kind: 'IDX image/label count mismatch', data: 'idx("img.idx", "lab5.idx")', model: 'I', says: 'lab5.idx: 5 labels for 6 images in img.idx' },
+  { kind: 'IDX labels out of range', data: 'idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "tlab.idx")', model: 'I', says: 'tlab.idx: record 2: label 7 is outside 0..2: the training labels (lab.idx) have 3 classes' },
+  { kind: 'IDX negative label', data: 'idx("img.idx", "signedlab.idx")', model: 'I', says: 'signedlab.idx: record 2: label -1 is not a class index (a whole number from 0)' },
+  { kind: 'IDX float pixels', data: 'idx("float.idx", "lab.idx")', model: 'I', says: 'float.idx: images are stored as float values; expected unsigned bytes (IDX type 08), as in MNIST' },
+  { kind: 'IDX test images of another size', data: 'idx("img.idx", "lab.idx", test_images: "timg5.idx", test_labels: "tlab3.idx")', model: 'I', says: 'timg5.idx: test images are 5x4x1, training images 4x4x1' },
+  { kind: 'predict: a missing image', predict: 'nowhere.png', says: 'nowhere.png: file not found' },
+  { kind: 'predict: a file that is not a PNG', predict: 'notpng.png', says: /^nn predict: .*notpng\.png: not a readable PNG/ },
+  { kind: 'predict: a truncated PNG', predict: 'cut.png', says: /^nn predict: .*cut\.png: not a readable PNG/ },
+  { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 64 megapixels\)/ },
+  { kind: 'predict: too few values for the input', predict: '1,2,3', says: "nn predict: '1,2,3' has 3 numbers; the model takes 16 ([4, 4, 1])" },
+];
+
+const MODELS = `
+model F {
+  input [2]
+  dense(2)
+}
+
+model R {
+  input [2]
+  dense(1)
+}
+
+model I {
+  input [4, 4, 1]
+  flatten()
+  dense(3)
+}
+`;
+
+function trainBlock(model: string, data: string, extra = ''): string {
+  const loss = model === 'R' ? 'mse' : 'cross_entropy';
+  return `${MODELS}\ntrain t {\n  model: ${model}\n  data: ${data}\n  loss: ${loss}\n  optimizer: adam(lr: 0.01)\n  epochs: 1\n  batch_size: 2\n  seed: 1\n${extra}}\n`;
+}
+
+/** Every file under `dir` with its bytes (folders as ''), for comparing before and after. */
+function snapshot(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const f of fs.readdirSync(dir, { recursive: true }).map(String).sort()) {
+    const st = fs.lstatSync(path.join(dir, f));
+    m.set(f, st.isFile() ? fs.readFileSync(path.join(dir, f)).toString('base64') : st.isFIFO() ? 'fifo' : '');
+  }
+  return m;
+}
+
+describe('bad data through nn train and nn predict', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let runs: string;
+  let goodRun: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-bad-cli-'));
+    const write = (name: string, content: string | Uint8Array) => fs.writeFileSync(path.join(dir, name), content);
+    writeBadData(dir);
+    write('good.csv', 'a,b,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 5},${i % 2}`).join('\n') + '\n');
+    write('three.csv', 'a,b,c,y\n1,2,3,0\n3,4,5,1\n');
+    write('tlab3.idx', labelsIdx([2, 1, 0]));
+    if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(dir, 'fifo.csv')]);
+    const png = new PNG({ width: 4, height: 4 });
+    png.data.fill(128);
+    const pngBytes = PNG.sync.write(png);
+    write('cut.png', pngBytes.subarray(0, 30));
+    write('notpng.png', 'hello, not an image\n');
+    const huge = Buffer.from(pngBytes);
+    huge.writeUInt32BE(65536, 16);
+    huge.writeUInt32BE(65536, 20);
+    write('huge.png', huge);
+
+    // a finished run, which nothing below may touch; an image model's for predict
+    runs = path.join(dir, 'runs');
+    fs.writeFileSync(path.join(dir, 'good.nn'), trainBlock('I', 'idx("img.idx", "lab.idx")'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['train', path.join(dir, 'good.nn'), '--runs', runs, '--backend', 'cpu', '--json'], (s) => out.push(s), (s) => err.push(s));
+    assert.equal(code, 0, err.join('\n'));
+    goodRun = (JSON.parse(out[0]) as { runDir: string }).runDir;
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it(`${ROWS.length} kinds of bad data: exit 1, the file and the problem named, nothing written or overwritten`, async function () {
+    assert.ok(ROWS.length >= 20);
+    const before = snapshot(dir);
+    const failures: string[] = [];
+    for (const row of ROWS) {
+      if (row.kind.includes('FIFO') && process.platform === 'win32') continue;
+      const out: string[] = [];
+      const err: string[] = [];
+      let argv: string[];
+      if (row.predict) {
+        const input = /^[\d,]+$/.test(row.predict) ? row.predict : path.join(dir, row.predict);
+        argv = ['predict', goodRun, input, '--backend', 'cpu'];
+      } else {
+        const nnFile = path.join(dir, 'bad.nn');
+        fs.writeFileSync(nnFile, trainBlock(row.model ?? 'F', row.data!));
+        argv = ['train', nnFile, '--runs', runs, '--backend', 'cpu', '--no-download'];
+      }
+      const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+      const said = err.join('\n');
+      const ok = code === (row.exit ?? 1) && (typeof row.says === 'string' ? said.includes(row.says) : row.says.test(said));
+      if (!ok) failures.push(`${row.kind}: exit ${code}, said:\n${said}\n${out.join('\n')}`);
+      fs.rmSync(path.join(dir, 'bad.nn'), { force: true });
+      // nothing written: no new run, no data file changed, the finished run as it was
+      const now = snapshot(dir);
+      assert.deepEqual([...now.keys()], [...before.keys()], `${row.kind}: files appeared or vanished`);
+      for (const [f, b] of before) if (now.get(f) !== b) failures.push(`${row.kind}: ${f} changed`);
+    }
+    assert.deepEqual(failures, []);
+  });
+});

@@ -1,0 +1,406 @@
+// Training under faults, through the `nn` command: a loss that becomes Infinity, a diverging run,
+// a real SIGKILL mid-epoch and at every step of a checkpoint write, a full disk (a write failure
+// injected with NN_TEST_FAULT, and a real tmpfs that fills up where mounting is allowed), a
+// read-only runs folder and run folder. Each gives a clear message and a non-zero exit, leaves
+// the last good checkpoint readable, and `nn train --resume` finishes the run afterwards. A model
+// too large for the memory is refused before training, with the estimate (NN420).
+// (A stop request and SIGINT are in train-cli.test.ts, NaN and weights broken with a finite loss
+// in train-loop.test.ts.)
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn, execFileSync } from 'node:child_process';
+import { main } from '../../server/src/cli/main';
+import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { checkpointDir, loadModel } from '../../server/src/runtime/train/checkpoint';
+import { trainingMemory, ACTIVATION_FACTOR } from '../../server/src/core/memory';
+import { analyzeText, onLines } from '../helpers';
+
+const root = path.join(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+const NN = `
+model Reg {
+  input [2]
+  dense(8, activation: tanh)
+  dense(1)
+}
+
+model Lin {
+  input [2]
+  dense(1)
+}
+
+train quick {
+  model: Reg
+  data: linear(n: 400, features: 2)
+  loss: mse
+  optimizer: adam(lr: 0.01)
+  epochs: 3
+  batch_size: 16
+  metrics: [r2]
+  seed: 1
+}
+
+# epochs of 2,000 batches: a kill sent on a batch event lands in the middle of one
+train long {
+  model: Reg
+  data: linear(n: 8000, features: 2)
+  loss: mse
+  optimizer: adam(lr: 0.01)
+  epochs: 2
+  batch_size: 4
+  seed: 1
+}
+
+train diverging {
+  model: Lin
+  data: linear(n: 400, features: 2)
+  loss: mse
+  optimizer: sgd(lr: 1.5)
+  epochs: 100
+  batch_size: 100
+  shuffle: false
+  seed: 1
+}
+
+# 10^10 weights: 149 GB with adam's state, more than any machine this runs on
+train giant {
+  model: Giant
+  data: linear(n: 100, features: 1000)
+  loss: mse
+  optimizer: adam()
+  epochs: 1
+}
+
+model Giant {
+  input [1000]
+  dense(10000000)
+  dense(1)
+}
+
+train huge {
+  model: Lin
+  data: csv("huge.csv", label: "y", task: regression)
+  loss: mse
+  optimizer: sgd(lr: 0.01)
+  epochs: 2
+  batch_size: 2
+  seed: 1
+}
+`;
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+  events: TrainEvent[];
+}
+
+/** `nn ARGS` in this process (NN_TEST_FAULT and other variables set for the call). */
+async function nn(argv: string[], env: Record<string, string> = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+    return { code, out, err, events: out.map((l) => parseEvent(l)).filter((e): e is TrainEvent => e !== undefined) };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** `nn train ...` as a real child process; `onEvent` may kill it. Resolves when it has exited. */
+function child(argv: string[], env: Record<string, string>, onEvent?: (e: TrainEvent, p: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; events: TrainEvent[]; stderr: string }> {
+  assert.ok(fs.existsSync(cli), 'npm test builds dist/cli.js first');
+  const p = spawn(process.execPath, [cli, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const events: TrainEvent[] = [];
+  let stderr = '';
+  p.stderr!.on('data', (d) => (stderr += d));
+  onLines(p.stdout!, (l) => {
+    const e = parseEvent(l);
+    if (!e) return;
+    events.push(e);
+    onEvent?.(e, p);
+  });
+  return new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal, events, stderr })));
+}
+
+function runDirOf(events: TrainEvent[]): string {
+  const start = events[0];
+  assert.ok(start && start.type === 'start', JSON.stringify(events.slice(0, 2)));
+  return start.runDir;
+}
+
+/** The run's last/ (or the .old a kill left) loads with tfjs and its weights are finite; returns its state.json. */
+async function lastIsGood(runDir: string): Promise<{ epoch: number; batch: number }> {
+  const d = checkpointDir(path.join(runDir, 'last'));
+  assert.ok(d, `no readable last/ in ${runDir}: ${fs.readdirSync(runDir).join(', ')}`);
+  const m = await loadModel(d);
+  assert.ok(m.getWeights().every((w) => Array.from(w.dataSync()).every(Number.isFinite)));
+  m.dispose();
+  return JSON.parse(fs.readFileSync(path.join(d, 'state.json'), 'utf8'));
+}
+
+/** Every line of metrics.jsonl is a whole JSON event. */
+function logIsWhole(runDir: string): TrainEvent[] {
+  const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
+  assert.ok(text === '' || text.endsWith('\n'));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const e = parseEvent(l);
+      assert.ok(e, `a broken line in metrics.jsonl: ${l.slice(0, 100)}`);
+      return e;
+    });
+}
+
+/** Resumes the run in this process and checks that it finishes all `epochs`, with nothing left of the kill. */
+async function resumeFinishes(runDir: string, epochs: number, from: number): Promise<void> {
+  const r = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu']);
+  assert.equal(r.code, 0, r.err.join('\n') + r.out.slice(-3).join('\n'));
+  const start = r.events[0];
+  assert.ok(start.type === 'start' && start.resumedFrom === from, JSON.stringify(start));
+  const end = r.events[r.events.length - 1];
+  assert.ok(end.type === 'end' && end.epochs === epochs, JSON.stringify(end));
+  for (const f of ['last', 'best']) {
+    assert.ok(!fs.existsSync(path.join(runDir, `${f}.tmp`)) && !fs.existsSync(path.join(runDir, `${f}.old`)), `${f}.tmp or ${f}.old left`);
+  }
+  logIsWhole(runDir);
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** Runs `mount ARGS`; false when this machine does not allow it. */
+function mount(...args: string[]): boolean {
+  try {
+    execFileSync('mount', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `dir` read-only for this process and its children: chmod for a user; for root (whom
+ * permissions do not stop) a read-only bind mount. Returns the undo, or undefined when neither can be had.
+ */
+function readOnly(dir: string): (() => void) | undefined {
+  if (process.platform === 'win32') return undefined;
+  if (!isRoot()) {
+    const modes = new Map<string, number>();
+    const walk = (d: string) => {
+      modes.set(d, fs.statSync(d).mode);
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
+    };
+    walk(dir);
+    for (const d of modes.keys()) fs.chmodSync(d, 0o555);
+    return () => {
+      for (const [d, m] of modes) fs.chmodSync(d, m);
+    };
+  }
+  if (!mount('--bind', dir, dir)) return undefined;
+  if (!mount('-o', 'remount,bind,ro', dir)) {
+    execFileSync('umount', [dir]);
+    return undefined;
+  }
+  return () => execFileSync('umount', [dir]);
+}
+
+describe('training faults', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let file: string;
+  let runs: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-faults-'));
+    file = path.join(dir, 'faults.nn');
+    fs.writeFileSync(file, NN);
+    fs.writeFileSync(path.join(dir, 'huge.csv'), 'a,b,y\n0.1,0.2,1\n0.3,0.4,2\n0.5,0.6,1e30\n0.7,0.8,3\n');
+    runs = path.join(dir, 'runs');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const train = (name: string, ...more: string[]) => ['train', file, '--train', name, '--json', '--backend', 'cpu', '--runs', runs, ...more];
+
+  it('a loss that becomes Infinity stops at that batch with advice, exit 1, and saves nothing', async () => {
+    const r = await nn(train('huge'));
+    assert.equal(r.code, 1);
+    const error = r.events[r.events.length - 1];
+    assert.ok(error.type === 'error', JSON.stringify(error));
+    assert.match(error.message, /^the loss became Infinity at epoch 1, batch [12]; .*The last good checkpoint is kept\.$/);
+    const runDir = runDirOf(r.events);
+    assert.ok(!fs.existsSync(path.join(runDir, 'last')) && !fs.existsSync(path.join(runDir, 'best')));
+  });
+
+  it('a diverging run: the loss grows epoch after epoch, the run stops where it stops being finite, last/ holds the last finite weights', async () => {
+    const r = await nn(train('diverging'));
+    assert.equal(r.code, 1);
+    const epochs = r.events.filter((e) => e.type === 'epoch') as Extract<TrainEvent, { type: 'epoch' }>[];
+    assert.ok(epochs.length >= 3, `${epochs.length} epochs`);
+    assert.ok(epochs.every((e, i) => i === 0 || e.loss > epochs[i - 1].loss), `losses ${epochs.map((e) => e.loss).join(', ')}`);
+    assert.ok(epochs[epochs.length - 1].loss > 1000 * epochs[0].loss, `losses ${epochs.map((e) => e.loss).join(', ')}`);
+    const stopped = r.events.find((e) => e.type === 'stopped');
+    assert.ok(stopped && stopped.type === 'stopped' && stopped.reason === 'not_finite');
+    assert.match(stopped.message, /(the loss became (NaN|-?Infinity)|the weights stopped being finite numbers|the validation loss became) at epoch \d+.*the learning rate 1\.5 is probably too high for sgd/);
+    const runDir = runDirOf(r.events);
+    const state = await lastIsGood(runDir);
+    assert.equal(state.epoch, epochs.length - (/batch/.test(stopped.message) ? 0 : 1));
+    // best/ keeps the epoch with the lowest loss: the first
+    assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'best', 'meta.json'), 'utf8')).epoch, 1);
+  });
+
+  it('SIGKILL in the middle of an epoch: last/ of the epoch before loads, metrics.jsonl is whole, --resume finishes', async () => {
+    let killed = false;
+    const r = await child(train('long'), {}, (e, p) => {
+      if (e.type === 'batch' && e.epoch === 2 && !killed) killed = p.kill('SIGKILL');
+    });
+    assert.equal(r.signal, 'SIGKILL', r.stderr);
+    const last = r.events[r.events.length - 1];
+    assert.ok(last.type === 'batch' && last.epoch === 2, `killed mid-epoch 2, not after ${JSON.stringify(last)}`);
+    const runDir = runDirOf(r.events);
+    const state = await lastIsGood(runDir);
+    assert.deepEqual([state.epoch, state.batch], [1, 0]);
+    assert.deepEqual(logIsWhole(runDir).filter((e) => e.type === 'epoch').length, 1);
+    await resumeFinishes(runDir, 2, 1);
+  });
+
+  // the second write of last/ (epoch 2) or best/, killed after each of its steps
+  const kills: [string, number][] = [
+    ['last:file:7', 1], // two of its five files are in last.tmp/
+    ['last:files:2', 1], // last.tmp/ complete, last/ still the old one
+    ['last:old:2', 1], // only last.old/ (and last.tmp/): the moment between the two renames
+    ['last:renamed:2', 2], // the new last/ in place, last.old/ not yet removed
+    ['best:old:2', 1], // best/ between its renames
+  ];
+  for (const [at, epoch] of kills) {
+    it(`SIGKILL at ${at} of a checkpoint write: a complete checkpoint is readable, --resume finishes`, async () => {
+      const r = await child(train('quick'), { NN_TEST_FAULT: `${at}:kill` });
+      assert.equal(r.signal, 'SIGKILL', `not killed (exit ${r.code}): ${r.stderr}`);
+      const runDir = runDirOf(r.events);
+      const state = await lastIsGood(runDir);
+      assert.deepEqual([state.epoch, state.batch], [epoch, 0]);
+      if (at.startsWith('best')) {
+        const best = checkpointDir(path.join(runDir, 'best'));
+        assert.ok(best, 'best/ readable');
+        (await loadModel(best)).dispose();
+      }
+      await resumeFinishes(runDir, 3, epoch);
+    });
+  }
+
+  it('a full disk while writing best/ (ENOSPC injected): a clear message, exit 1, the last good checkpoints kept, --resume finishes', async () => {
+    // ENOSPC on weights.bin of the second best/ (epoch 2), the first being complete
+    const r = await nn(train('quick'), { NN_TEST_FAULT: 'best:file:5:ENOSPC' });
+    assert.equal(r.code, 1);
+    const runDir = runDirOf(r.events);
+    const error = r.events[r.events.length - 1];
+    assert.ok(error.type === 'error');
+    assert.equal(error.message, `cannot write the checkpoint ${path.join(runDir, 'best')}: no space left on the device; the last good checkpoint is kept in ${path.join(runDir, 'best')}`);
+    assert.ok(!fs.existsSync(path.join(runDir, 'best.tmp')), 'the partial best.tmp/ is removed');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'best', 'meta.json'), 'utf8')).epoch, 1);
+    assert.equal((await lastIsGood(runDir)).epoch, 1);
+    await resumeFinishes(runDir, 3, 1);
+  });
+
+  it('a read-only file system under last/ (EROFS injected at the rename): a clear message, last/ of the epoch before kept', async () => {
+    const r = await nn(train('quick'), { NN_TEST_FAULT: 'last:files:2:EROFS' });
+    assert.equal(r.code, 1);
+    const runDir = runDirOf(r.events);
+    const error = r.events[r.events.length - 1];
+    assert.ok(error.type === 'error');
+    assert.equal(error.message, `cannot write the checkpoint ${path.join(runDir, 'last')}: the file system is read-only; the last good checkpoint is kept in ${path.join(runDir, 'last')}`);
+    assert.equal((await lastIsGood(runDir)).epoch, 1);
+  });
+
+  it('a full disk for real: a 64 KB tmpfs that fills up mid-run (root only; skipped where mounting is not allowed)', async function () {
+    const tiny = path.join(dir, 'tiny');
+    fs.mkdirSync(tiny);
+    if (process.platform !== 'linux' || !isRoot() || !mount('-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', tiny)) this.skip();
+    try {
+      // enough epochs that metrics.jsonl and the checkpoints outgrow its 16 pages
+      const r = await nn(['train', file, '--train', 'quick', '--epochs', '400', '--json', '--backend', 'cpu', '--runs', tiny]);
+      assert.equal(r.code, 1, r.out.slice(-2).join('\n'));
+      const error = r.events[r.events.length - 1];
+      assert.ok(error.type === 'error');
+      assert.match(error.message, /^cannot (write|create) .*: no space left on the device/);
+      const runDir = runDirOf(r.events);
+      const state = await lastIsGood(runDir);
+      assert.ok(state.epoch >= 1);
+      assert.ok(!fs.existsSync(path.join(runDir, 'last.tmp')) && !fs.existsSync(path.join(runDir, 'best.tmp')));
+    } finally {
+      execFileSync('umount', [tiny]);
+    }
+  });
+
+  it('a read-only runs folder: nothing starts (exit 1, says so); a read-only run folder: --resume refuses and changes nothing', async function () {
+    const ro = path.join(dir, 'ro-runs');
+    fs.mkdirSync(ro);
+    const first = await nn(['train', file, '--train', 'quick', '--json', '--backend', 'cpu', '--runs', ro, '--epochs', '1']);
+    assert.equal(first.code, 0, first.err.join('\n'));
+    const runDir = runDirOf(first.events);
+    const snapshot = () => fs.readdirSync(runDir, { recursive: true }).map(String).sort().map((f) => [f, fs.statSync(path.join(runDir, f)).isFile() ? fs.readFileSync(path.join(runDir, f), 'latin1') : '']);
+    const was = snapshot();
+    const undo = readOnly(ro);
+    if (!undo) this.skip();
+    try {
+      const r = await nn(['train', file, '--train', 'quick', '--json', '--backend', 'cpu', '--runs', ro]);
+      assert.equal(r.code, 1);
+      const error = r.events[r.events.length - 1];
+      assert.ok(error.type === 'error', JSON.stringify(r.events.slice(-2)));
+      assert.match(error.message, new RegExp(`^cannot create the run folder ${ro.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/quick/[^:]+: (the file system is read-only|permission denied)$`));
+      const again = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '3']);
+      assert.equal(again.code, 1);
+      const e2 = again.events[again.events.length - 1];
+      assert.ok(e2.type === 'error');
+      assert.match(e2.message, /^cannot (write|repair) .*metrics\.jsonl: (the file system is read-only|permission denied)$/);
+      assert.deepEqual(snapshot(), was, 'nothing in the run folder changed');
+    } finally {
+      undo();
+    }
+  });
+
+  it('the memory estimate: weights with gradients and optimizer slots, activations × batch, data', () => {
+    const r = analyzeText(NN);
+    const quick = r.trains.find((t) => t.name === 'quick')!;
+    const m = trainingMemory(quick)!;
+    // Reg: 2·8 + 8 + 8 + 1 = 33 weights, each with its gradient and adam's 2 slots; 8 + 1 outputs a sample
+    assert.deepEqual([m.weights, m.slots, m.activations, m.batch], [4 * 33 * 4, 2, 4 * ACTIVATION_FACTOR * 9 * 16, 16]);
+    assert.equal(m.data, 4 * 400 * 2);
+    assert.equal(m.total, m.weights + m.activations + m.data);
+    const sgd = trainingMemory(r.trains.find((t) => t.name === 'diverging')!)!;
+    assert.equal(sgd.weights, 4 * 3 * 2, 'plain sgd keeps no state: weights and gradients of 3 weights');
+  });
+
+  it('a model too large for the memory is refused before training: NN420 with the estimate, exit 1, no run folder', async () => {
+    const before = fs.existsSync(path.join(runs, 'giant'));
+    const r = await nn(['train', file, '--train', 'giant', '--backend', 'cpu', '--runs', runs]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.err.join('\n'),
+      /^nn train: .*faults\.nn:\d+:\d+: error NN420: training 'giant' needs about 152\.89 GB of memory \(149\.31 GB for the weights, their gradients and adam's state; 3\.58 GB for the activations of a batch of 32; 390\.63 KB for the data\), but only [\d.]+ [KMGT]?B can be had \(the free memory of this machine\): use a smaller model or batch_size$/,
+    );
+    assert.equal(fs.existsSync(path.join(runs, 'giant')), before, 'no run folder');
+  });
+
+  it('half a line at the end of metrics.jsonl (a kill while logging) is cut when the run resumes', async () => {
+    const r = await nn(train('quick', '--epochs', '1'));
+    assert.equal(r.code, 0);
+    const runDir = runDirOf(r.events);
+    fs.appendFileSync(path.join(runDir, 'metrics.jsonl'), '{"type":"epoch","epo');
+    const again = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']);
+    assert.equal(again.code, 0, again.err.join('\n'));
+    assert.ok(again.events.some((e) => e.type === 'log' && e.message === 'metrics.jsonl ended in a partial line (the run was killed while writing it): 20 bytes cut'));
+    assert.equal(logIsWhole(runDir).filter((e) => e.type === 'end').length, 2);
+  });
+});
