@@ -2,7 +2,9 @@
 //   config.json    the resolved configuration (every setting with its defaults, the seed used)
 //   summary.txt    the model's summary table
 //   metrics.jsonl  every event but batch, boundary and the weights sent during training (the
-//                  final weights are there), one JSON object a line
+//                  final weights are there), one JSON object a line. Append-only: a resumed run adds a
+//                  start event with resumedFrom, then epochs again from there (an epoch logged
+//                  before a kill and after its checkpoint appears twice; the later one counts)
 //   best/          the best weights so far (model.json, weights.bin, meta.json); with k-fold,
 //                  fold-<k>/best/ per fold
 //   last/          the last weights and what resuming needs: optimizer.json + optimizer.bin (the
