@@ -96,6 +96,8 @@ export interface TorchResult {
   threads: number;
   wallSeconds: number;
   torch?: string;
+  /** the BLAS library the PyTorch process loaded (its matmuls' speed depends on it) */
+  blas?: string;
   error?: string;
   skipped?: string;
 }
@@ -282,7 +284,7 @@ async function runTorch(o: Options, model: ModelName, dataDir: string): Promise<
   const epochs = epochsOf(o, model);
   const r: TorchResult = { model, epochs, trainLoss: [], threads: 1, wallSeconds: 0 };
   let result: Record<string, unknown> | undefined;
-  const child = await runChild(python(), [path.join(PYTORCH_DIR, MODELS[model].script), dataDir, String(epochs), '1', '--seed', String(o.seed)], process.env, o.timeLimit, (line) => {
+  const child = await runChild(python(), [path.join(PYTORCH_DIR, MODELS[model].script), dataDir, String(epochs), '1', '--seed', String(o.seed)], ONE_THREAD, o.timeLimit, (line) => {
     if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7)) as Record<string, unknown>;
     return false;
   });
@@ -296,6 +298,7 @@ async function runTorch(o: Options, model: ModelName, dataDir: string): Promise<
   r.peakRssMB = result.peakRssMB as number;
   r.trainLoss = result.losses as number[];
   r.torch = result.torch as string;
+  r.blas = (result.blas as string | null) ?? undefined;
   return r;
 }
 
@@ -367,7 +370,7 @@ function table(ours: OursResult[], torch: TorchResult[]): string[] {
         r.skipped ? `skipped: ${r.skipped}` : [r.cap, r.error].filter(Boolean).join('; '),
       ]);
     }
-    if (t) rows.push([model, 'PyTorch (1 thread)', String(t.epochs), fmt(t.samplesPerSecond), t.samplesPerSecond !== undefined ? '1.00x' : '-', pct(t.testAccuracy), '', fmt(t.peakRssMB), '', t.skipped ? `skipped: ${t.skipped}` : (t.error ?? '')]);
+    if (t) rows.push([model, 'PyTorch (1 thread)', String(t.epochs), fmt(t.samplesPerSecond), t.samplesPerSecond !== undefined ? '1.00x' : '-', pct(t.testAccuracy), '', fmt(t.peakRssMB), '', t.skipped ? `skipped: ${t.skipped}` : (t.error ?? (t.blas ? `BLAS: ${blasName(t.blas)}` : ''))]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -402,11 +405,24 @@ function goals(ours: OursResult[], torch: TorchResult[]): string[] {
 }
 
 /** Why the Fashion-MNIST IDX files in `dir` cannot be used (nn and the PyTorch scripts both read them), short and in full. */
+/** A short name for a BLAS library path; the reference (netlib) BLAS is called out, it is ~9x slower. */
+function blasName(file: string): string {
+  if (/openblas/i.test(file)) return 'OpenBLAS';
+  if (/mkl/i.test(file)) return 'MKL';
+  if (/blis/i.test(file)) return 'BLIS';
+  if (/atlas/i.test(file)) return 'ATLAS';
+  if (/\/blas\/libblas/.test(file)) return 'reference BLAS (slow: apt-get install libopenblas0-pthread)';
+  return path.basename(file);
+}
+
 function idxProblem(dir: string): { short: string; full: string } | undefined {
   const missing = Object.values(FILE_NAMES).filter((f) => !fs.existsSync(path.join(dir, f)) && !fs.existsSync(path.join(dir, `${f}.gz`)));
   if (!missing.length) return undefined;
   return { short: `no Fashion-MNIST IDX files in ${dir}`, full: `missing ${missing.join(', ')} (.gz or not) in ${dir}; Debian: apt-get install dataset-fashion-mnist, or --data DIR / NN_BENCH_IDX` };
 }
+
+/** PyTorch on one thread: its own pool (set_num_threads in the scripts) and the BLAS library's too. */
+const ONE_THREAD = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 const TFJS_NODE_HOWTO = 'tfjs-node not installed (see docs/backends.md)';
 

@@ -57,6 +57,18 @@ def test_accuracy(model, xte, yte, batch=1000):
     return hits / len(xte)
 
 
+def blas():
+    """The BLAS library this process loaded (PyTorch's matmuls on CPU go through it): Debian's
+    python3-torch links libblas.so.3, which is the slow reference BLAS unless OpenBLAS (or another)
+    is installed as the alternative."""
+    try:
+        with open('/proc/self/maps') as f:
+            libs = {line.split()[-1] for line in f if 'blas' in line.lower() and line.split()[-1].startswith('/')}
+        return os.path.realpath(sorted(libs)[0]) if libs else None
+    except OSError:
+        return None
+
+
 def report(name, threads, epochs, samples, seconds, losses, acc):
     # ru_maxrss is in kilobytes on Linux
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -64,6 +76,6 @@ def report(name, threads, epochs, samples, seconds, losses, acc):
     print('RESULT ' + json.dumps({
         'model': name, 'threads': threads, 'epochs': epochs, 'samples': samples, 'trainSeconds': seconds,
         'samplesPerSecond': samples / seconds, 'testAccuracy': acc, 'losses': losses, 'peakRssMB': peak,
-        'torch': torch.__version__,
+        'torch': torch.__version__, 'blas': blas(),
     }), flush=True)
     sys.stdout.flush()
