@@ -40,6 +40,10 @@ const en = {
   unknown: 'unknown',
   usedBy: 'used by',
   perSample: 'per sample',
+  trainingMemory: 'training needs about',
+  weightsAndState: 'weights, gradients and optimizer state',
+  activationsOfBatch: 'activations of a batch of',
+  dataInMemory: 'data',
 };
 
 export type UiString = keyof typeof en;
@@ -81,6 +85,10 @@ const zh: Record<UiString, string> = {
   unknown: '未知',
   usedBy: '用于',
   perSample: '每个样本',
+  trainingMemory: '训练约需内存',
+  weightsAndState: '权重、梯度和优化器状态',
+  activationsOfBatch: '激活值，批量大小',
+  dataInMemory: '数据',
 };
 
 export function ui(locale: Locale, key: UiString): string {

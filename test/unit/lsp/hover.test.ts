@@ -94,6 +94,15 @@ describe('lsp: hover', () => {
     assert.match(await hoverAt(c, mark('width')), /\*\*width\*\* · constant = `64`/);
   });
 
+  it("a train block: its parts, and the memory training needs (what nn train checks, NN420)", async () => {
+    const h = await hoverAt(c, mark('train t', 7));
+    assert.match(h, /\*\*t\*\* · train/);
+    assert.match(h, /model `Mlp` · dataset `fashion` · loss `cross_entropy`/);
+    // 101,770 weights × 4 bytes × (weight, gradient, adam's 2 slots) = 1,628,320 B = 1.55 MiB;
+    // Fashion-MNIST's 70,000 images of 784 floats = 219,520,000 B = 209.35 MiB; batch 32 (the default)
+    assert.match(h, /training needs about 211\.24 MB: weights, gradients and optimizer state 1\.55 MB · activations of a batch of 32 345\.75 KB · data 209\.35 MB/);
+  });
+
   it('keywords', async () => {
     assert.match(await hoverAt(c, mark('residual')), /skip connection/);
     assert.match(await hoverAt(c, mark('input [28')), /without the batch dimension/);

@@ -13,6 +13,7 @@ import { signature, valueText } from '../../core/catalog/describe';
 import { formatShape, formatNumber, type Locale } from '../../core/messages';
 import type { LayerNode, ModelGraph } from '../../core/graph';
 import { summarize, formatBytes } from '../../core/summary';
+import { trainingMemory } from '../../core/memory';
 import { ui } from '../strings';
 import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs';
 import { toRange } from '../convert';
@@ -244,7 +245,12 @@ function declMarkdown(ctx: ServerContext, place: Place, decl: A.NamedDecl, file:
       const t = snap.file(file).trains.find((x) => x.decl === decl);
       if (!t) return `**${name}** · ${ui(L, 'train')}`;
       const bits = [t.model ? `${ui(L, 'model')} \`${t.model.name}\`` : '', t.data ? `${ui(L, 'dataset')} \`${t.data.name}\`` : '', t.loss ? `loss \`${t.loss.spec.name}\`` : '', t.optimizer ? `\`${valueText(t.optimizer)}\`` : '', `epochs ${t.epochs}`, `batch ${t.batchSize}`];
-      return [`**${name}** · ${ui(L, 'train')}`, '', bits.filter(Boolean).join(' · ')].join('\n');
+      const m = trainingMemory(t);
+      // what nn train checks against the machine's memory before it starts (NN420)
+      const memory = m
+        ? `${ui(L, 'trainingMemory')} ${formatBytes(m.total)}: ${ui(L, 'weightsAndState')} ${formatBytes(m.weights)} · ${ui(L, 'activationsOfBatch')} ${m.batch} ${formatBytes(m.activations)}${m.data ? ` · ${ui(L, 'dataInMemory')} ${formatBytes(m.data)}` : ''}`
+        : '';
+      return [`**${name}** · ${ui(L, 'train')}`, '', bits.filter(Boolean).join(' · '), ...(memory ? ['', memory] : [])].join('\n');
     }
     case 'Const': {
       const v = snap.analysis.consts.get(decl, file, { file, start: decl.start, end: decl.end });
