@@ -404,7 +404,6 @@ function goals(ours: OursResult[], torch: TorchResult[]): string[] {
   return out;
 }
 
-/** Why the Fashion-MNIST IDX files in `dir` cannot be used (nn and the PyTorch scripts both read them), short and in full. */
 /** A short name for a BLAS library path; the reference (netlib) BLAS is called out, it is ~9x slower. */
 function blasName(file: string): string {
   if (/openblas/i.test(file)) return 'OpenBLAS';
@@ -415,6 +414,7 @@ function blasName(file: string): string {
   return path.basename(file);
 }
 
+/** Why the Fashion-MNIST IDX files in `dir` cannot be used (nn and the PyTorch scripts both read them), short and in full. */
 function idxProblem(dir: string): { short: string; full: string } | undefined {
   const missing = Object.values(FILE_NAMES).filter((f) => !fs.existsSync(path.join(dir, f)) && !fs.existsSync(path.join(dir, `${f}.gz`)));
   if (!missing.length) return undefined;
@@ -444,7 +444,7 @@ async function main(): Promise<void> {
   const loadavg = os.loadavg();
   console.log(`bench:train: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${loadavg.map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`runs (one process each): ${runs.join(', ') || 'none'}`);
-  console.log(`each run is stopped after ${o.timeLimit} s (--time-limit); all of it took about ${o.quick ? '5' : '10'} minutes on 2 cores (docs/backends.md)`);
+  console.log(`each run is stopped after ${o.timeLimit} s (--time-limit); with every model and backend, a full run takes about 10 minutes on 2 cores, --quick about 5 (docs/backends.md)`);
   if (loadavg[0] > os.cpus().length / 2) console.log(`warning: the machine is busy (load ${loadavg[0].toFixed(1)} on ${os.cpus().length} cores): every figure will be lower than on an idle machine`);
   if (torchProblem) console.log(`PyTorch not measured: ${torchProblem.full}`);
   if (dataProblem) console.log(`Fashion-MNIST models not measured: ${dataProblem.full}`);

@@ -38,6 +38,12 @@ export class ChartView implements vscode.Disposable {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer('nn.chart', {
         deserializeWebviewPanel: async (panel, raw: unknown) => {
+          // VS Code revives a hidden panel only when its tab is shown: by then a newer panel may
+          // be drawing a live run, which keeps the chart; the stale one closes
+          if (this.panel) {
+            panel.dispose();
+            return;
+          }
           const state = parseState(raw);
           this.train = state?.train ?? '';
           this.runDir = state?.runDir && isRunDirOf(state.runDir, this.train) ? state.runDir : undefined;
@@ -79,7 +85,8 @@ export class ChartView implements vscode.Disposable {
     this.ready = false;
     panel.webview.options = this.options();
     panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((m: unknown) => {
+    const listeners: vscode.Disposable[] = [];
+    listeners.push(panel.webview.onDidReceiveMessage((m: unknown) => {
       const msg = parseFromWebview(m);
       if (!msg) return; // anything else from the webview is ignored
       if (msg.type === 'ready') {
@@ -87,11 +94,15 @@ export class ChartView implements vscode.Disposable {
         this.send({ type: 'run', train: this.train, runDir: this.runDir, events: this.log.events });
         this.send({ type: 'history', train: this.train, runs: this.history });
       } else void this.save(msg);
-    });
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.ready = false;
-    });
+    }));
+    listeners.push(
+      panel.onDidDispose(() => {
+        for (const l of listeners) l.dispose();
+        if (this.panel !== panel) return;
+        this.panel = undefined;
+        this.ready = false;
+      }),
+    );
   }
 
   /** An event of a run: kept for replay, drawn if the panel is open. */

@@ -15,6 +15,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { parseEvent, type TrainEvent, type ControlMessage } from '../../server/src/runtime/train/protocol';
 import { TrainBlocksRequest, type TrainBlock, type TrainBlocksResult } from '../../server/src/lsp/requests';
 import { ChartView } from './chart-view';
+import { checkEvent } from '../webview/events';
 
 export const TASK_TYPE = 'nn';
 
@@ -69,7 +70,9 @@ export class TrainingService implements vscode.Disposable {
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        const event = parseEvent(line);
+        // field by field, as the webview checks them: a malformed line is dropped, never thrown
+        const parsed = parseEvent(line);
+        const event = parsed && checkEvent(parsed);
         if (event) this.handle(run, event);
       }
     });

@@ -134,9 +134,13 @@ const batches = el('input', { type: 'checkbox' });
 const overlayBox = el('span', { class: 'overlay' });
 const buttons = (['csv', 'svg', 'png'] as const).map((f) => {
   const b = el('button', { title: `Save the curves as ${f.toUpperCase()}` }, f.toUpperCase());
-  b.addEventListener('click', () => void exportAs(f));
+  b.addEventListener('click', () => {
+    exportNote.textContent = '';
+    exportAs(f).catch((e: unknown) => (exportNote.textContent = `Could not export ${f.toUpperCase()}: ${e instanceof Error ? e.message : String(e)}`));
+  });
   return b;
 });
+const exportNote = el('span', { class: 'export-note', role: 'alert' });
 const empty = el('div', { class: 'empty' }, 'Waiting for a training run. Start one with "NN: Train" (or the ▶ button of a .nn file).');
 const chartsBox = el('section', { class: 'charts', 'aria-label': 'Training curves' });
 const extras = el('section', { class: 'extras' });
@@ -148,7 +152,7 @@ document.body.append(
   el(
     'header',
     {},
-    el('div', { class: 'title-row' }, title, el('div', { class: 'actions' }, ...buttons)),
+    el('div', { class: 'title-row' }, title, el('div', { class: 'actions' }, exportNote, ...buttons)),
     status,
     el('div', { class: 'progress' }, bar),
     el(
@@ -356,7 +360,7 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
       g.stroke();
     });
   }
-  const classes = run.start?.classes ?? Math.max(...b.values) + 1;
+  const classes = run.start?.classes ?? b.values.reduce((m, v) => Math.max(m, v), 0) + 1;
   const key = el('div', { class: 'scale' }, ...Array.from({ length: classes }, (_, k) => {
     const swatch = el('span');
     swatch.style.cssText = `display:inline-block;width:0.8em;height:0.8em;border-radius:50%;background:${palette.series[k % palette.series.length]}`;

@@ -135,8 +135,14 @@ function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palett
   const iw = w - m.l - m.r;
   const ih = h - m.t - m.b;
   if (pts.length) {
-    let [x0, x1] = [Math.min(...pts.map((q) => q[0])), Math.max(...pts.map((q) => q[0]))];
-    let [y0, y1] = [Math.min(...pts.map((q) => q[1])), Math.max(...pts.map((q) => q[1]))];
+    // a loop, not Math.min(...): a long run has more points than a call can take arguments
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (const [x, y] of pts) {
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
     if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
     if (y0 === y1) [y0, y1] = c.log ? [y0 / 2, y1 * 2] : [y0 - Math.abs(y0 || 1) * 0.1, y1 + Math.abs(y1 || 1) * 0.1];
     const ty = c.log ? (v: number) => Math.log10(v) : (v: number) => v;

@@ -52,24 +52,26 @@ export function positions(text: string, n: number, seed: number): lsp.Position[]
   return out;
 }
 
-/** How long one request may take before it counts as unanswered. */
-const ANSWER_MS = 10_000;
+/** How long one request may take before `npm run fuzz` counts it as unanswered. */
+export const ANSWER_MS = 10_000;
 
-function answered<T>(what: string, p: Promise<T>): Promise<T> {
+/** `p`, or a rejection after `ms` (none by default: the unit tests time nothing, mocha's timeout stands). */
+function answered<T>(what: string, p: Promise<T>, ms = Infinity): Promise<T> {
+  if (ms === Infinity) return p;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ANSWER_MS / 1000} s`)), ANSWER_MS)));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms)));
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Opens `text` as `name` in the server, waits for its diagnostics, sends every request type
  * (at `points` positions where a request takes one), closes it. Returns how many requests were
- * answered; throws on an unanswered request or a handler failure in the server's log.
+ * answered; throws on a request unanswered within `answerMs` or a handler failure in the server's log.
  */
-export async function checkLsp(client: TestClient, name: string, text: string, points: number, seed: number): Promise<number> {
+export async function checkLsp(client: TestClient, name: string, text: string, points: number, seed: number, answerMs = Infinity): Promise<number> {
   const logsBefore = client.logs.length;
   const uri = await client.open(name, text);
-  await answered('diagnostics', client.diagnostics(uri));
+  await answered('diagnostics', client.diagnostics(uri), answerMs);
   const doc = { textDocument: { uri } };
   const lines = new LineIndex(text);
   const end = lines.position(text.length);
@@ -105,7 +107,7 @@ export async function checkLsp(client: TestClient, name: string, text: string, p
   }
   for (const [method, params] of requests) {
     try {
-      await answered(method, client.request(method, params));
+      await answered(method, client.request(method, params), answerMs);
     } catch (e) {
       // the server may refuse a request with an LSP error (rename of nothing, say): an answer all the same
       if (!(e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'number')) throw e;

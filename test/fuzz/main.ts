@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FuzzInputs, loadSamples } from './inputs';
-import { checkLsp } from './check';
+import { checkLsp, ANSWER_MS } from './check';
 import { TestClient } from '../lsp-client';
 import type { WorkerResult } from './worker';
 
@@ -149,7 +149,7 @@ async function runLsp(): Promise<{ inputs: number; requests: number; maxMs: numb
       const input = inputs.input(j);
       const t = performance.now();
       try {
-        requests += await checkLsp(client, `fuzz-${j}.nn`, input.text, points, j);
+        requests += await checkLsp(client, `fuzz-${j}.nn`, input.text, points, j, ANSWER_MS);
       } catch (e) {
         keep(j, `LSP: ${e instanceof Error ? e.message : String(e)}`);
         await client.dispose();

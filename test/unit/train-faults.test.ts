@@ -191,7 +191,8 @@ function mount(...args: string[]): boolean {
 }
 
 /**
- * Makes `dir` read-only for this process and its children: chmod for a user; for root (whom
+ * Makes `dir` read-only for this process and its children: chmod of every folder and file for a
+ * user (a read-only folder still lets its files be appended to); for root (whom
  * permissions do not stop) a read-only bind mount. Returns the undo, or undefined when neither can be had.
  */
 function readOnly(dir: string): (() => void) | undefined {
@@ -200,10 +201,13 @@ function readOnly(dir: string): (() => void) | undefined {
     const modes = new Map<string, number>();
     const walk = (d: string) => {
       modes.set(d, fs.statSync(d).mode);
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else if (e.isFile()) modes.set(path.join(d, e.name), fs.statSync(path.join(d, e.name)).mode);
+      }
     };
     walk(dir);
-    for (const d of modes.keys()) fs.chmodSync(d, 0o555);
+    for (const [p, m] of modes) fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o555 : m & 0o555);
     return () => {
       for (const [d, m] of modes) fs.chmodSync(d, m);
     };
@@ -383,14 +387,14 @@ describe('training faults', function () {
   });
 
   it('a model too large for the memory is refused before training: NN420 with the estimate, exit 1, no run folder', async () => {
-    const before = fs.existsSync(path.join(runs, 'giant'));
+    assert.equal(fs.existsSync(path.join(runs, 'giant')), false, 'no giant run before this test');
     const r = await nn(['train', file, '--train', 'giant', '--backend', 'cpu', '--runs', runs]);
     assert.equal(r.code, 1);
     assert.match(
       r.err.join('\n'),
       /^nn train: .*faults\.nn:\d+:\d+: error NN420: training 'giant' needs about 152\.89 GB of memory \(149\.31 GB for the weights, their gradients and adam's state; 3\.58 GB for the activations of a batch of 32; 390\.63 KB for the data\), but only [\d.]+ [KMGT]?B can be had \(the free memory of this machine\): use a smaller model or batch_size$/,
     );
-    assert.equal(fs.existsSync(path.join(runs, 'giant')), before, 'no run folder');
+    assert.equal(fs.existsSync(path.join(runs, 'giant')), false, 'no run folder');
   });
 
   it('half a line at the end of metrics.jsonl (a kill while logging) is cut when the run resumes', async () => {

@@ -11,7 +11,7 @@ import { TrainOptimizer, clipByGlobalNorm } from '../../server/src/runtime/train
 import { Schedule, rateAt } from '../../server/src/runtime/train/schedules';
 import { MetricsAccumulator } from '../../server/src/runtime/train/metrics';
 import { Monitor } from '../../server/src/runtime/train/monitor';
-import { writeDirAtomic, checkpointDir } from '../../server/src/runtime/train/checkpoint';
+import { writeDirAtomic, checkpointDir, loadModel, CheckpointError } from '../../server/src/runtime/train/checkpoint';
 import { LOSSES, OPTIMIZERS, SCHEDULES, METRICS } from '../../server/src/core/catalog/training';
 import type { BoundFn, FnSpec } from '../../server/src/core/catalog/types';
 
@@ -226,5 +226,18 @@ describe('train: atomic checkpoint folders', () => {
       assert.equal(checkpointDir(target), target);
       assert.ok(!fs.existsSync(`${target}.old`) && !fs.existsSync(`${target}.tmp`));
     }
+  });
+
+  it('a damaged saved model is refused with the file and the problem, before tfjs reads it', async () => {
+    const save = (weights: object[], bytes: number) => {
+      const d = fs.mkdtempSync(path.join(dir, 'm-'));
+      fs.writeFileSync(path.join(d, 'model.json'), JSON.stringify({ modelTopology: { class_name: 'Model' }, weightsManifest: [{ paths: ['weights.bin'], weights }] }));
+      fs.writeFileSync(path.join(d, 'weights.bin'), new Uint8Array(bytes));
+      return d;
+    };
+    const short = save([{ name: 'w', shape: [2, 3], dtype: 'float32' }], 20);
+    await assert.rejects(loadModel(short), (e: Error) => e instanceof CheckpointError && e.message === `${path.join(short, 'weights.bin')} is damaged: 20 bytes, the manifest in model.json needs 24`);
+    const noShape = save([{ name: 'w', dtype: 'float32' }], 24);
+    await assert.rejects(loadModel(noShape), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`${path.join(noShape, 'model.json')} is damaged: a weight of the manifest has no valid shape`));
   });
 });

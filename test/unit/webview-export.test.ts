@@ -81,6 +81,18 @@ describe('webview: CSV and SVG export', () => {
     assert.ok(svg.includes('>0.01</text>') && svg.includes('>0.1</text>') && svg.includes('>1</text>'));
   });
 
+  it('SVG: a run of a million batch points exports (no spread of every point into one call)', () => {
+    const n = 1_000_000;
+    const x = Array.from({ length: n }, (_, i) => i / 1000);
+    const y = Array.from({ length: n }, (_, i) => 1 / (1 + i / 1000));
+    const chart = { id: 'loss', title: 'loss', log: false, lines: [{ label: 'batch loss', x, y, color: '#ff0000', width: 1, alpha: 1, kind: 'batch' as const }] };
+    const svg = toSvg([chart], { title: 'long', palette, panelWidth: 400, panelHeight: 300 });
+    assert.match(svg, /<polyline points="/);
+    // the axes span the data (x 0 to 1000, ticks at 0 and 500), and every coordinate is a number
+    assert.ok(svg.includes('>0</text>') && svg.includes('>500</text>'), svg.slice(0, 400));
+    assert.ok(!svg.includes('NaN') && !svg.includes('Infinity'));
+  });
+
   it('legend entries flow into rows; export names are plain', () => {
     const l = legendLayout(['loss', 'val_loss', 'a much longer label than the others'], 200);
     assert.deepEqual(l.at[0], [0, 0]);

@@ -201,9 +201,12 @@ async function post(page: Page, m: unknown): Promise<void> {
   await page.evaluate((msg) => window.postMessage(msg, '*'), m);
 }
 
+/** Waits for what the page draws: its queued frame (chart.ts renders in one), the images it decodes, the frame after. */
 async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.waitForTimeout(150);
+  const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames();
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  await frames();
 }
 
 /** Distinct colours on a canvas: a blank (or single-colour) canvas has one or two. */

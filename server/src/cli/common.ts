@@ -66,20 +66,21 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   return { cfg, analysis, summary, diagnostics, errors };
 }
 
-/** The memory training can have: the machine's free memory (or the container's limit), at most 4 GiB on wasm. */
-export function availableMemory(backend: string): { bytes: number; limit: 'free' | 'wasm' } {
+/** The memory training can have: the machine's free memory or the container's limit, whichever is less, at most 4 GiB on wasm. */
+export function availableMemory(backend: string): { bytes: number; limit: 'free' | 'container' | 'wasm' } {
   let bytes = os.freemem();
+  let limit: 'free' | 'container' | 'wasm' = 'free';
   const constrained = process.constrainedMemory?.() ?? 0;
-  if (constrained > 0 && constrained < bytes) bytes = constrained;
+  if (constrained > 0 && constrained < bytes) [bytes, limit] = [constrained, 'container'];
   const wasm = 4 * 2 ** 30;
-  return backend === 'wasm' && wasm < bytes ? { bytes: wasm, limit: 'wasm' } : { bytes, limit: 'free' };
+  return backend === 'wasm' && wasm < bytes ? { bytes: wasm, limit: 'wasm' } : { bytes, limit };
 }
 
 /**
  * NN420 as a line (`file:line:col: error NN420: ...` at the train block's model) when training
  * `checked` would need more memory than `available` bytes; undefined when it fits or is not known.
  */
-export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'wasm' }): string | undefined {
+export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'container' | 'wasm' }): string | undefined {
   const cfg = checked.cfg;
   const m = trainingMemory(cfg);
   if (!m || m.total <= available.bytes) return undefined;

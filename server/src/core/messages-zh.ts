@@ -332,7 +332,7 @@ export const zh: MessageTable = {
   dataProblem: (a) => `数据无法加载：${a.problem}`,
   notEnoughMemory: (a) =>
     `训练${q(a.train)}大约需要 ${a.need} 内存（权重、梯度和 ${a.optimizer} 的状态 ${a.weights}；批量 ${num(a.batch)} 的激活值 ${a.activations}；数据 ${a.data}），` +
-    `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : '本机的空闲内存'}）：请使用更小的模型或 batch_size。`,
+    `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : a.limit === 'container' ? '本容器的内存上限' : '本机的空闲内存'}）：请使用更小的模型或 batch_size。`,
   augmentationNeedsImages: (a) => `${a.aug} 数据增广只适用于图像 [H, W, C]，但数据的形状是 ${shape(a.features)}。`,
 
   // ---- related information ----

@@ -1,6 +1,7 @@
-// Seeded initializers. compileModel gives each layer its own seed (the run's seed + the layer's
-// index); a layer with several weights draws each from `seed + salt / 1024`, a seed no other layer
-// uses, so every weight of the model starts from the run's seed and no two weights start alike.
+// Seeded initializers. compileModel gives each layer its own seed (the run's seed counted up layer
+// by layer; a bidirectional layer takes one more for its backward copy); a layer with several
+// weights draws each from `seed + salt / 1024`, a seed no other layer uses, so every weight of the
+// model starts from the run's seed and no two weights start alike.
 
 import { tf } from '../tf';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';

@@ -53,7 +53,7 @@ export function ioProblem(e: unknown): string {
     case 'ENOENT':
       return 'file not found';
     case 'ELOOP':
-      return 'is a symbolic link; run folders are written only through real folders and files';
+      return 'is a symbolic link; the files of a run folder are never written through one';
     default:
       return (e as Error).message;
   }
@@ -225,6 +225,8 @@ function readModelJson(dir: string): { json: ModelJson; weights: ArrayBuffer } {
   const json = readJson<ModelJson>(path.join(dir, 'model.json'));
   const specs = json.weightsManifest?.[0]?.weights;
   if (!json.modelTopology || !Array.isArray(specs)) throw new CheckpointError(`${path.join(dir, 'model.json')} is damaged: no model topology or weights manifest`);
+  const bad = specs.find((w) => !w || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0));
+  if (bad !== undefined) throw new CheckpointError(`${path.join(dir, 'model.json')} is damaged: a weight of the manifest has no valid shape (${JSON.stringify(bad)?.slice(0, 80)})`);
   const buf = readBytes(path.join(dir, 'weights.bin'));
   const want = specs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype] ?? 4), 0);
   if (buf.byteLength !== want) throw new CheckpointError(`${path.join(dir, 'weights.bin')} is damaged: ${buf.byteLength} bytes, the manifest in model.json needs ${want}`);

@@ -268,7 +268,7 @@ class FoldRun {
   private readonly yBuf: Int32Array | Float32Array;
   private lastBatchEvent = 0;
   private lastBoundary = 0;
-  private lastWeights = 0;
+  private lastWeights = -Infinity;
   private lastYield = Date.now();
   private readonly grid?: { extent: [number, number, number, number]; x: Float32Array };
   private readonly augmentations: Augmentation[];
