@@ -34,6 +34,7 @@ import { checkedTrain, loadTrainData } from '../server/src/cli/common';
 import { FILE_NAMES } from '../server/src/data/builtin';
 import type { TrainEvent } from '../server/src/runtime/train/protocol';
 import { parseEvent } from '../server/src/runtime/train/protocol';
+import { onLines } from '../server/src/node/lines';
 
 type ModelName = 'mlp' | 'convnet' | 'lstm';
 type BackendName = 'wasm' | 'cpu' | 'tensorflow';
@@ -205,16 +206,9 @@ function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv, limitS: n
       timedOut = true;
       kill();
     }, limitS * 1000);
-    let buf = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!killed && onLine(line)) kill();
-      }
+    onLines(child.stdout, (line) => {
+      if (!killed && onLine(line)) kill();
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('close', (code) => {

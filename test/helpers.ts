@@ -193,15 +193,4 @@ export function checkAnnotations(src: string): string[] {
 }
 
 /** Calls `f` with each line a stream carries (JSON lines from a child process or a socket), without its newline. */
-export function onLines(stream: NodeJS.ReadableStream, f: (line: string) => void): void {
-  let buf = '';
-  stream.on('data', (d: Buffer | string) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      f(line);
-    }
-  });
-}
+export { onLines } from '../server/src/node/lines';

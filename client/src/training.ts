@@ -16,6 +16,7 @@ import { parseEvent, type TrainEvent, type ControlMessage } from '../../server/s
 import { TrainBlocksRequest, type TrainBlock, type TrainBlocksResult } from '../../server/src/lsp/requests';
 import { ChartView } from './chart-view';
 import { checkEvent } from '../webview/events';
+import { onLines } from '../../server/src/node/lines';
 
 export const TASK_TYPE = 'nn';
 
@@ -62,19 +63,11 @@ export class TrainingService implements vscode.Disposable {
   private accept(socket: net.Socket): void {
     const run: Run = { socket };
     this.runs.add(run);
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        // field by field, as the webview checks them: a malformed line is dropped, never thrown
-        const parsed = parseEvent(line);
-        const event = parsed && checkEvent(parsed);
-        if (event) this.handle(run, event);
-      }
+    onLines(socket, (line) => {
+      // field by field, as the webview checks them: a malformed line is dropped, never thrown
+      const parsed = parseEvent(line);
+      const event = parsed && checkEvent(parsed);
+      if (event) this.handle(run, event);
     });
     socket.on('close', () => {
       this.runs.delete(run);

@@ -19,6 +19,7 @@ import { train, TrainError, type TrainResult } from '../runtime/train/trainer';
 import { newRunDir, latestRun } from '../runtime/train/runs';
 import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
+import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
@@ -83,18 +84,12 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     } catch (e) {
       return fail(`cannot connect to NN_PROGRESS_SOCKET ${sockPath}: ${(e as Error).message}`);
     }
-    let buf = '';
-    socket.on('data', (chunk) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const raw = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!raw) continue;
-        const msg = parseControl(raw);
-        if (msg?.type === 'stop') stop ??= 'socket';
-        else io.err(`nn train: ignored an invalid control message from the socket: ${raw.slice(0, 200)}`);
-      }
+    onLines(socket, (line) => {
+      const raw = line.trim();
+      if (!raw) return;
+      const msg = parseControl(raw);
+      if (msg?.type === 'stop') stop ??= 'socket';
+      else io.err(`nn train: ignored an invalid control message from the socket: ${raw.slice(0, 200)}`);
     });
     socket.on('error', (e) => io.err(`nn train: progress socket: ${e.message}`));
   }
