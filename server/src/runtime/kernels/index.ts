@@ -1,10 +1,12 @@
 // This project's kernels, registered through tfjs' kernel registry (the supported way to add or
 // replace a backend's kernels). For wasm: two fill gaps (kernels stock wasm lacks, without which
 // CNNs and embeddings cannot train there), the others replace stock kernels that are slow, or
-// wrong, for what backprop asks of them. For cpu: one replaces a wrong stock kernel.
+// wrong, for what backprop asks of them. For cpu: one replaces a wrong stock kernel. On both,
+// NnAdamStep (a kernel name of this project's) runs a whole Adam update of a variable.
 // `unregisterWasmKernels` puts stock wasm back, so a benchmark can compare both.
 
 import { tf } from '../tf';
+import { adamStepCpuConfig, adamStepWasmConfig } from './adam-step';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
@@ -23,7 +25,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 type Replacement = [name: string, make: (stock: tf.KernelConfig) => tf.KernelConfig];
 
 /** Kernels stock wasm does not have. */
-const WASM_ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
+const WASM_ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamStepWasmConfig];
 
 const WASM_REPLACED: Replacement[] = [
   [tf.BatchMatMul, batchMatMulConfig],
@@ -37,6 +39,9 @@ const WASM_REPLACED: Replacement[] = [
 ];
 
 const CPU_REPLACED: Replacement[] = [[tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradCpuConfig]];
+
+/** Kernels stock cpu does not have. */
+const CPU_ADDED: tf.KernelConfig[] = [adamStepCpuConfig];
 
 export const WASM_KERNELS: readonly string[] = [...WASM_ADDED.map((k) => k.kernelName), ...WASM_REPLACED.map(([name]) => name)];
 
@@ -86,13 +91,15 @@ export function unregisterWasmKernels(): void {
   restore('wasm');
 }
 
-/** Registers this project's fixes of cpu kernels (idempotent). */
+/** Registers this project's cpu kernels (idempotent). */
 export function registerCpuKernels(): void {
   if (stock.cpu.size > 0) return;
   replace('cpu', CPU_REPLACED);
+  for (const k of CPU_ADDED) tf.registerKernel(k);
 }
 
 /** Restores stock cpu kernels. */
 export function unregisterCpuKernels(): void {
+  if (stock.cpu.size > 0) for (const k of CPU_ADDED) tf.unregisterKernel(k.kernelName, 'cpu');
   restore('cpu');
 }

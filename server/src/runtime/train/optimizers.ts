@@ -11,6 +11,7 @@
 
 import { tf, type Tensor } from '../tf';
 import { encodeTensors, type NamedTensor } from './checkpoint';
+import { FusedAdamOptimizer } from './adam';
 import type { BoundFn } from '../../core/catalog/types';
 
 export class OptimizerError extends Error {}
@@ -49,9 +50,9 @@ export class TrainOptimizer {
         return new TrainOptimizer('sgd', inner as unknown as WithLr, lr, (a.weight_decay as number | undefined) ?? 0, 0);
       }
       case 'adam':
-        return new TrainOptimizer('adam', tf.train.adam(lr, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, lr, 0, 0);
+        return new TrainOptimizer('adam', new FusedAdamOptimizer(lr, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, lr, 0, 0);
       case 'adamw':
-        return new TrainOptimizer('adamw', tf.train.adam(lr, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, lr, 0, (a.weight_decay as number | undefined) ?? 0);
+        return new TrainOptimizer('adamw', new FusedAdamOptimizer(lr, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, lr, 0, (a.weight_decay as number | undefined) ?? 0);
       case 'rmsprop':
         return new TrainOptimizer('rmsprop', tf.train.rmsprop(lr, a.rho as number, a.momentum as number, a.epsilon as number) as unknown as WithLr, lr, 0, 0);
       case 'adagrad':
