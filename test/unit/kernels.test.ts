@@ -231,6 +231,30 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     }
   });
 
+  it('Identity shares the data (no copy), which outlives the original; strings stay stock', async () => {
+    assert.ok(await tf.setBackend('wasm'));
+    const backend = tf.backend() as unknown as { dataIdMap: { get(id: object): { refCount: number }; has(id: object): boolean } };
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const x = tf.tensor([1, 0, 3, 4], [2, 2], dtype);
+      const before = tf.memory().numDataBuffers;
+      const y = tf.clone(x);
+      assert.equal(tf.memory().numDataBuffers, before, `${dtype}: clone made a new buffer`);
+      const yId = (y as unknown as { dataId: object }).dataId;
+      assert.equal(backend.dataIdMap.get(yId).refCount, 2);
+      x.dispose();
+      assert.deepEqual(Array.from(y.dataSync()), dtype === 'bool' ? [1, 0, 1, 1] : [1, 0, 3, 4]);
+      assert.deepEqual(y.shape, [2, 2]);
+      assert.equal(y.dtype, dtype);
+      y.dispose();
+      assert.ok(!backend.dataIdMap.has(yId), `${dtype}: the data is freed with its last tensor`);
+    }
+    const s = tf.tensor(['a', 'bc']);
+    const sc = tf.clone(s);
+    s.dispose();
+    assert.deepEqual(await sc.array(), ['a', 'bc']);
+    sc.dispose();
+  });
+
   it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {
     const r = mulberry32(16);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

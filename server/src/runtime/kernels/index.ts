@@ -12,6 +12,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { samePaddingConfig } from './conv2d-same-padding';
 import { fusedMatMulConfig } from './fused-mat-mul';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
 import { sumConfig } from './sum';
@@ -36,6 +37,7 @@ const WASM_REPLACED: Replacement[] = [
   [tf.MaxPoolGrad, () => maxPoolGradConfig],
   [tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradWasmConfig],
   [tf.Sum, sumConfig],
+  [tf.Identity, identityConfig],
 ];
 
 const CPU_REPLACED: Replacement[] = [[tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradCpuConfig]];
