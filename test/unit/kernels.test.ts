@@ -204,6 +204,30 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     }
   });
 
+  it('MaxPoolGrad of 2x2 windows on channels in fours (the SIMD path): ties, odd sizes, NaN and -Infinity', async () => {
+    const r = mulberry32(16);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 24; c++) {
+      const x = [int(1, 3), int(2, 9), int(2, 9), 4 * int(1, 4)];
+      const ints = c % 2 === 0;
+      await agree(`maxPool 2x2 x=${x}${ints ? ' (integers)' : ''}`, () => {
+        const rr = mulberry32(500 + c);
+        return valueAndGrads((xx) => tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid'), [values(rr, x, ints)], rr);
+      }, 0);
+    }
+    // a window of -Infinity and one of NaN among ordinary ones: the tensor is redone by the general search
+    const n = 2 * 4 * 4 * 8;
+    const v = Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 13) - 6);
+    for (const i of [0, 8, 32, 40]) v[i] = -Infinity;
+    for (const i of [3, 11]) v[i] = NaN;
+    const grads: number[][] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      grads.push(Array.from(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), tf.range(1, n / 4 + 1).reshape([2, 2, 2, 8]))))(tf.tensor4d(v, [2, 4, 4, 8])).dataSync())));
+    }
+    assert.deepEqual(grads[1], grads[0]);
+  });
+
   it('MaxPoolGrad: windows of NaN and -Infinity get what cpu gives them', async () => {
     const x = [NaN, 2, -Infinity, -Infinity, 1, NaN, -Infinity, -Infinity, 3, 3, NaN, NaN, 0, -1, NaN, NaN];
     const grads: number[][] = [];

@@ -16,8 +16,8 @@
 // constants come as attributes, already float32 (see adamConstants).
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, heapViews } from './util';
-import { type SimdFunction, type ValueType, backendMemory, instantiate, op } from './wasm-simd';
+import { type Info, type KernelArgs, heapOffsets, heapViews } from './util';
+import { type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
 
 export const ADAM_STEP = 'NnAdamStep';
 
@@ -113,22 +113,18 @@ const ADAM_SIMD: SimdFunction = {
 
 type AdamSimd = (x: number, g: number, m: number, v: number, xo: number, mo: number, vo: number, bytes: number, ...constants: number[]) => void;
 
-/** The SIMD function, instantiated once per backend memory. */
-const simdFor = new WeakMap<WebAssembly.Memory, AdamSimd>();
+const adamSimd = simdKernel<AdamSimd>(ADAM_SIMD);
 
 function wasmKernel(params: Parameters<tf.KernelFunc>[0]): Info[] {
   const { inputs, backend, attrs } = params as unknown as KernelArgs<'x' | 'g' | 'm' | 'v'>;
   const { x, g, m, v } = inputs as Record<'x' | 'g' | 'm' | 'v', Info>;
   check(x, g, m, v);
   const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput(x.shape, 'float32'), backend.makeOutput(x.shape, 'float32')];
-  const memory = backendMemory(backend.wasm);
-  let simd = simdFor.get(memory);
-  if (!simd) simdFor.set(memory, (simd = instantiate<AdamSimd>(ADAM_SIMD, memory)));
-  const offsets = [x, g, m, v, ...outs].map((t) => backend.dataIdMap.get(t.dataId)!.memoryOffset);
+  const offsets = heapOffsets(backend, x, g, m, v, ...outs);
   const c = attrs as unknown as AdamConstants;
   const n = tf.util.sizeFromShape(x.shape);
   const lanes = n - (n % 4);
-  simd(...(offsets as [number, number, number, number, number, number, number]), lanes * 4, ...CONSTANTS.map((k) => c[k]));
+  adamSimd(backend)(...(offsets as [number, number, number, number, number, number, number]), lanes * 4, ...CONSTANTS.map((k) => c[k]));
   if (lanes < n) {
     // the last 1-3 values, one at a time
     const views = heapViews(backend, x, g, m, v, ...outs) as Float32Array[];

@@ -6,10 +6,12 @@
 // order; NaN never wins; a window of only -∞ or NaN gets none). Plain loops over the wasm heap
 // that look for the forward pass' maximum (an input of this kernel) rather than recomputing it,
 // without data-dependent branches where windows do not overlap: 7 ms on that pooling (16 ms when
-// comparing values with a running maximum, whose branches the processor cannot predict).
+// comparing values with a running maximum, whose branches the processor cannot predict); 2x2
+// windows over channels in fours (max_pool(2) after a convolution) run in wasm SIMD: 1.7 ms.
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, heapViews } from './util';
+import { type Info, type KernelArgs, heapOffsets, heapViews } from './util';
+import { type Code, type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
 
 type Attrs = tf.MaxPoolGradAttrs;
 
@@ -26,7 +28,7 @@ function maxPoolGrad(params: Parameters<tf.KernelFunc>[0]): Info {
   const [out, x, g, y] = heapViews(backend, dx, input, dy, output) as Float32Array[];
   const disjoint = top === 0 && left === 0 && strideHeight === filterHeight && strideWidth === filterWidth;
   if (disjoint && outHeight * filterHeight <= inHeight && outWidth * filterWidth <= inWidth) {
-    disjointWindows(out, x, g, y, info);
+    if (!(filterHeight === 2 && filterWidth === 2 && channels % 4 === 0 && pairsSimd(backend, dx, input, dy, output, info))) disjointWindows(out, x, g, y, info);
     return dx;
   }
   const rowStep = inWidth * channels;
@@ -123,6 +125,89 @@ function disjointWindows(out: Float32Array, x: Float32Array, g: Float32Array, y:
       }
     }
   }
+}
+
+// 2x2 windows, 4 channels at a time in wasm SIMD (wasm-simd.ts), for one row of windows: the
+// same choice as disjointWindows' 2x2 case, with lane masks (e1 = [x1 = m] and not e0, ...; the
+// last value takes what the first three did not) and the gradient and-ed with them (+ 0: no -0).
+// Returns 0 if a lane had a maximum of -∞ or NaN or a gradient that is not finite: those windows
+// need the general search, and the caller redoes the tensor with disjointWindows. 7 ms -> 1.7 ms
+// for the reference convnet's first pooling gradient.
+const [X, G, Y, O, OUT_W, CB, RS] = [0, 1, 2, 3, 4, 5, 6];
+const [OW, END, M, GV, E, E1, ANY, OK, NEG_INF, ZERO] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+const loadAt = (p: number, ...plus: number[]) => [op.localGet(p), ...plus.flatMap((q) => [op.localGet(q), op.i32Add]), op.v128Load];
+const storeMasked = (mask: number, negate: boolean, ...plus: number[]) => [
+  op.localGet(O),
+  ...plus.flatMap((q) => [op.localGet(q), op.i32Add]),
+  ...[op.localGet(GV), op.localGet(mask), negate ? op.v128AndNot : op.v128And, op.localGet(ZERO), op.f32x4Add, op.v128Store],
+];
+const advance = (p: number, by: Code): Code[] => [op.localGet(p), by, op.i32Add, op.localSet(p)];
+
+const POOL_ROW: SimdFunction = {
+  name: 'row',
+  params: Array<ValueType>(7).fill('i32'),
+  result: 'i32',
+  locals: ['i32', 'i32', ...Array<ValueType>(8).fill('v128')],
+  body: [
+    ...[op.f32Const(0), op.f32x4Splat, op.localSet(ZERO)],
+    ...[op.f32Const(-Infinity), op.f32x4Splat, op.localSet(NEG_INF)],
+    ...[op.localGet(ZERO), op.localGet(ZERO), op.f32x4Eq, op.localSet(OK)],
+    op.block,
+    op.loop,
+    ...[op.localGet(OW), op.localGet(OUT_W), op.i32GeU, op.brIf(1)],
+    ...[op.localGet(X), op.localGet(CB), op.i32Add, op.localSet(END)],
+    op.block,
+    op.loop,
+    ...[op.localGet(X), op.localGet(END), op.i32GeU, op.brIf(1)],
+    ...[...loadAt(Y), op.localSet(M), ...loadAt(G), op.localSet(GV)],
+    // ok &= m > -∞ and g - g = 0 (g finite)
+    ...[op.localGet(OK), op.localGet(M), op.localGet(NEG_INF), op.f32x4Gt, op.v128And],
+    ...[op.localGet(GV), op.localGet(GV), op.f32x4Sub, op.localGet(ZERO), op.f32x4Eq, op.v128And, op.localSet(OK)],
+    // top left, top right, bottom left: each the first equal to m that no earlier one was
+    ...[...loadAt(X), op.localGet(M), op.f32x4Eq, op.localSet(E), ...storeMasked(E, false)],
+    ...[...loadAt(X, CB), op.localGet(M), op.f32x4Eq, op.localGet(E), op.v128AndNot, op.localSet(E1), ...storeMasked(E1, false, CB)],
+    ...[op.localGet(E), op.localGet(E1), op.v128Or, op.localSet(ANY)],
+    ...[...loadAt(X, RS), op.localGet(M), op.f32x4Eq, op.localGet(ANY), op.v128AndNot, op.localSet(E), ...storeMasked(E, false, RS)],
+    ...[op.localGet(ANY), op.localGet(E), op.v128Or, op.localSet(ANY)],
+    // bottom right: the rest
+    ...storeMasked(ANY, true, RS, CB),
+    ...[X, O, G, Y].flatMap((p) => advance(p, op.i32Const(16))),
+    op.br(0),
+    op.end,
+    op.end,
+    // the window's second column was done with its first
+    ...advance(X, op.localGet(CB)),
+    ...advance(O, op.localGet(CB)),
+    ...advance(OW, op.i32Const(1)),
+    op.br(0),
+    op.end,
+    op.end,
+    op.localGet(OK),
+    op.i32x4AllTrue,
+  ],
+};
+
+const poolRow = simdKernel<(x: number, g: number, y: number, out: number, outWidth: number, channelBytes: number, rowBytes: number) => number>(POOL_ROW);
+
+/** 2x2 disjoint windows of float32 data, channels a multiple of 4; false: redo with disjointWindows. */
+function pairsSimd(backend: KernelArgs<'x'>['backend'], dx: Info, input: Info, dy: Info, output: Info, info: tf.backend_util.Conv2DInfo): boolean {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  // rows or columns past the last window get no gradient
+  if (outHeight * 2 !== inHeight || outWidth * 2 !== inWidth) (heapViews(backend, dx)[0] as Float32Array).fill(0);
+  const [o, x, g, y] = heapOffsets(backend, dx, input, dy, output);
+  const row = poolRow(backend);
+  const channelBytes = channels * 4;
+  const inRow = inWidth * channelBytes;
+  const outRow = outWidth * channelBytes;
+  let ok = 1;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const at = (b * inHeight + 2 * oh) * inRow;
+      const gAt = (b * outHeight + oh) * outRow;
+      ok &= row(x + at, g + gAt, y + gAt, o + at, outWidth, channelBytes, inRow);
+    }
+  }
+  return ok === 1;
 }
 
 /** The index of the first strict maximum of a window (NaN never wins), or -1 if it has none. */

@@ -66,6 +66,11 @@ export function heapViews(backend: BackendWasm, ...infos: Info[]): tf.TypedArray
   return infos.map((t) => backend.typedArrayFromHeap(t));
 }
 
+/** Where these tensors' data start on the wasm heap (byte offsets), moved here first if need be. */
+export function heapOffsets(backend: BackendWasm, ...infos: Info[]): number[] {
+  return infos.map((t) => backend.dataIdMap.get(t.dataId)!.memoryOffset);
+}
+
 export function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -47,7 +47,9 @@ const MEMARG = [2, 0];
 export const op = {
   localGet: (i: number): Code => [0x20, ...uleb(i)],
   localSet: (i: number): Code => [0x21, ...uleb(i)],
+  localTee: (i: number): Code => [0x22, ...uleb(i)],
   i32Const: (n: number): Code => [0x41, ...sleb(n)],
+  f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
   i32Add: [0x6a] as Code,
   i32GeU: [0x4f] as Code,
   /** block with no result; `end` closes it */
@@ -59,8 +61,16 @@ export const op = {
   v128Load: simd(0x00, ...MEMARG),
   v128Store: simd(0x0b, ...MEMARG),
   f32x4Splat: simd(0x13),
+  f32x4Eq: simd(0x41),
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
+  /** a & ~b */
+  v128AndNot: simd(0x4f),
+  v128Or: simd(0x50),
+  i32x4AllTrue: simd(0xa3),
   f32x4Sqrt: simd(0xe3),
   f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
 };
@@ -78,14 +88,17 @@ export interface SimdFunction {
   /** the export's name */
   name: string;
   params: ValueType[];
+  /** the result's type, if it returns one */
+  result?: ValueType;
   /** locals after the parameters, numbered from params.length */
   locals: ValueType[];
   body: Code[];
 }
 
-/** The module's bytes: memory imported as env.memory, one exported function with no result. */
+/** The module's bytes: memory imported as env.memory, one exported function. */
 export function assemble(fn: SimdFunction): Uint8Array<ArrayBuffer> {
-  const type = [0x01, 0x60, ...uleb(fn.params.length), ...fn.params.map((t) => TYPE_CODE[t]), 0x00];
+  const results = fn.result ? [0x01, TYPE_CODE[fn.result]] : [0x00];
+  const type = [0x01, 0x60, ...uleb(fn.params.length), ...fn.params.map((t) => TYPE_CODE[t]), ...results];
   // limits: no maximum, at least 0 pages; the backend's memory has what it has
   const imports = [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00];
   const functions = [0x01, 0x00];
@@ -104,14 +117,26 @@ export function assemble(fn: SimdFunction): Uint8Array<ArrayBuffer> {
 }
 
 /** The backend's WebAssembly.Memory (Emscripten keeps the instance's exports in Module.asm). */
-export function backendMemory(wasmModule: unknown): WebAssembly.Memory {
+function backendMemory(wasmModule: unknown): WebAssembly.Memory {
   const memory = (wasmModule as { asm?: { memory?: unknown } }).asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('the wasm backend does not expose its memory (Module.asm.memory): a tfjs-backend-wasm version this project does not know');
   return memory;
 }
 
-/** Instantiates `fn` on `memory` and returns the exported function. */
-export function instantiate<F extends (...args: number[]) => void>(fn: SimdFunction, memory: WebAssembly.Memory): F {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(assemble(fn)), { env: { memory } });
-  return instance.exports[fn.name] as F;
+/**
+ * `fn` as a function of a wasm backend: assembled and instantiated on the backend's memory the
+ * first time, then the same instance. Its pointer arguments are byte offsets (util.heapOffsets).
+ */
+export function simdKernel<F extends (...args: number[]) => number | void>(fn: SimdFunction): (backend: { wasm: unknown }) => F {
+  const instances = new WeakMap<WebAssembly.Memory, F>();
+  return (backend) => {
+    const memory = backendMemory(backend.wasm);
+    let f = instances.get(memory);
+    if (!f) {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(assemble(fn)), { env: { memory } });
+      f = instance.exports[fn.name] as F;
+      instances.set(memory, f);
+    }
+    return f;
+  };
 }
