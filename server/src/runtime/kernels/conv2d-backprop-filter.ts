@@ -16,10 +16,13 @@
 // byMatMul wins when the columns matrix is narrower than dy (kh·kw·ci < co: a first layer on
 // one channel, 14 ms against 19 ms for the reference convnet's), byConvolution otherwise (its
 // second layer: 24 ms against 40 ms); byMatMul also needs the matrix to stay under 64 MiB.
+// With output channels in fours, byMatMul skips XNNPACK: its product is a sum of rank-one
+// updates done in wasm SIMD (below), 5.8 ms for that first layer.
 // NHWC only, like the wasm backend's own convolutions.
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, convWithPadding, free, heapViews, reshape, run } from './util';
+import { type Info, type KernelArgs, convWithPadding, free, heapOffsets, heapViews, reshape, run } from './util';
+import { type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
 
 type Attrs = tf.Conv2DBackpropFilterAttrs;
 
@@ -70,6 +73,15 @@ function byMatMul(backend: Backend, x: Info, dy: Info, info: tf.backend_util.Con
       }
     }
   }
+  if (outChannels % 4 === 0) {
+    // dW [taps, co] is the layout of [kh, kw, ci, co]: accumulate into it, no transposes
+    const dW = backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+    heapViews(backend, dW)[0].fill(0);
+    const [colsAt, dyAt, dWAt] = heapOffsets(backend, cols, dy, dW);
+    rankOneUpdates(backend)(colsAt, dyAt, dWAt, pixels, taps * 4, outChannels * 4);
+    free(backend, cols);
+    return dW;
+  }
   const dy3 = reshape(backend, dy, [1, pixels, outChannels]);
   const product = run(tf.BatchMatMul, backend, { a: dy3, b: cols }, { transposeA: true, transposeB: false });
   const t = run(tf.Transpose, backend, { x: product }, { perm: [0, 2, 1] });
@@ -77,6 +89,51 @@ function byMatMul(backend: Backend, x: Info, dy: Info, info: tf.backend_util.Con
   free(backend, cols, dy3, product, t);
   return dW;
 }
+
+// dW += cols[p]ᵀ · dy[p] for every pixel p (a row of taps times a row of co), in wasm SIMD four
+// output channels at a time, accumulating in dW itself (float32, summed over pixels in order, as
+// XNNPACK's product sums its inner dimension). XNNPACK's product needs one operand transposed
+// (dy: 2 ns a value) and the other packed (4 ns a value) for a product whose inner dimension is
+// every pixel of the batch; this reads both once, in place. The reference convnet's first layer
+// (9 taps, 32 channels, 86,528 pixels): 15 ms -> 4 ms.
+const [COLS, DY, OUT, PIXELS, TAP_BYTES, CO_BYTES] = [0, 1, 2, 3, 4, 5];
+const [ROW, TAP, TAPS_END, J, XV] = [6, 7, 8, 9, 10];
+const RANK_ONE_UPDATES: SimdFunction = {
+  name: 'updates',
+  params: Array<ValueType>(6).fill('i32'),
+  locals: ['i32', 'i32', 'i32', 'i32', 'v128'],
+  body: [
+    op.block,
+    op.loop,
+    ...[op.localGet(PIXELS), op.i32Eqz, op.brIf(1)],
+    ...[op.localGet(OUT), op.localSet(ROW), op.localGet(COLS), op.localSet(TAP)],
+    ...[op.localGet(COLS), op.localGet(TAP_BYTES), op.i32Add, op.localSet(TAPS_END)],
+    op.block,
+    op.loop,
+    ...[op.localGet(TAP), op.localGet(TAPS_END), op.i32GeU, op.brIf(1)],
+    ...[op.localGet(TAP), op.f32Load, op.f32x4Splat, op.localSet(XV), op.i32Const(0), op.localSet(J)],
+    op.block,
+    op.loop,
+    ...[op.localGet(J), op.localGet(CO_BYTES), op.i32GeU, op.brIf(1)],
+    // row[j..j+4] += x · dy[j..j+4]
+    ...[op.localGet(ROW), op.localGet(J), op.i32Add],
+    ...[op.localGet(ROW), op.localGet(J), op.i32Add, op.v128Load],
+    ...[op.localGet(XV), op.localGet(DY), op.localGet(J), op.i32Add, op.v128Load, op.f32x4Mul, op.f32x4Add, op.v128Store],
+    ...[op.localGet(J), op.i32Const(16), op.i32Add, op.localSet(J), op.br(0)],
+    op.end,
+    op.end,
+    ...[op.localGet(ROW), op.localGet(CO_BYTES), op.i32Add, op.localSet(ROW)],
+    ...[op.localGet(TAP), op.i32Const(4), op.i32Add, op.localSet(TAP), op.br(0)],
+    op.end,
+    op.end,
+    ...[op.localGet(COLS), op.localGet(TAP_BYTES), op.i32Add, op.localSet(COLS)],
+    ...[op.localGet(DY), op.localGet(CO_BYTES), op.i32Add, op.localSet(DY)],
+    ...[op.localGet(PIXELS), op.i32Const(1), op.i32Sub, op.localSet(PIXELS), op.br(0)],
+    op.end,
+    op.end,
+  ],
+};
+const rankOneUpdates = simdKernel<(cols: number, dy: number, out: number, pixels: number, tapBytes: number, coBytes: number) => void>(RANK_ONE_UPDATES);
 
 /** The largest columns matrix byMatMul may build (floats: 64 MiB). */
 const MAX_COLUMN_FLOATS = 1 << 24;

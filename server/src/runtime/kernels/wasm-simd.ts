@@ -51,6 +51,8 @@ export const op = {
   i32Const: (n: number): Code => [0x41, ...sleb(n)],
   f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
   i32Add: [0x6a] as Code,
+  i32Sub: [0x6b] as Code,
+  i32Eqz: [0x45] as Code,
   i32GeU: [0x4f] as Code,
   /** block with no result; `end` closes it */
   block: [0x02, 0x40] as Code,
@@ -58,6 +60,7 @@ export const op = {
   br: (depth: number): Code => [0x0c, ...uleb(depth)],
   brIf: (depth: number): Code => [0x0d, ...uleb(depth)],
   end: [0x0b] as Code,
+  f32Load: [0x2a, ...MEMARG] as Code,
   v128Load: simd(0x00, ...MEMARG),
   v128Store: simd(0x0b, ...MEMARG),
   f32x4Splat: simd(0x13),
