@@ -1,15 +1,18 @@
-// Gradients this project registers in place of tfjs' own, where tfjs' throw for layers of the
-// catalogue. They are backend-independent (composed of ops), so they are registered for every
-// backend; tfjs' gradient registry is global and the last registration wins.
+// Gradients this project registers in place of tfjs' own: where tfjs' throw for layers of the
+// catalogue (Conv2D, Unpack), and ReLU's, which runs one kernel of this project's instead of three
+// where the backend has it. tfjs' gradient registry is global (the last registration wins), so
+// each works on every backend, delegating to tfjs' own gradient where it has nothing better.
 
 import { tf } from '../tf';
 import { conv2DGradConfig } from './conv2d';
+import { reluGradConfig } from './relu';
 import { unpackGradConfig } from './unpack';
 
 /** Each fix is made from tfjs' own gradient for the kernel, which it may delegate to. */
 const FIXES: [string, (original: tf.GradConfig) => tf.GradConfig][] = [
   [tf.Conv2D, conv2DGradConfig],
   [tf.Unpack, () => unpackGradConfig],
+  [tf.Relu, reluGradConfig],
 ];
 
 let registered = false;

@@ -2,7 +2,8 @@
 // replace a backend's kernels). For wasm: two fill gaps (kernels stock wasm lacks, without which
 // CNNs and embeddings cannot train there), the others replace stock kernels that are slow, or
 // wrong, for what backprop asks of them. For cpu: one replaces a wrong stock kernel. On both,
-// NnAdamStep (a kernel name of this project's) runs a whole Adam update of a variable.
+// kernels of this project's own names: NnAdamStep (a whole Adam update of a variable) and
+// NnReluGrad (ReLU's gradient in one pass).
 // `unregisterWasmKernels` puts stock wasm back, so a benchmark can compare both.
 
 import { tf } from '../tf';
@@ -14,6 +15,7 @@ import { samePaddingConfig } from './conv2d-same-padding';
 import { fusedMatMulConfig } from './fused-mat-mul';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { reluGradCpuConfig, reluGradWasmConfig } from './relu-grad';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
 import { sumConfig } from './sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -26,7 +28,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 type Replacement = [name: string, make: (stock: tf.KernelConfig) => tf.KernelConfig];
 
 /** Kernels stock wasm does not have. */
-const WASM_ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamStepWasmConfig];
+const WASM_ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamStepWasmConfig, reluGradWasmConfig];
 
 const WASM_REPLACED: Replacement[] = [
   [tf.BatchMatMul, batchMatMulConfig],
@@ -43,7 +45,7 @@ const WASM_REPLACED: Replacement[] = [
 const CPU_REPLACED: Replacement[] = [[tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradCpuConfig]];
 
 /** Kernels stock cpu does not have. */
-const CPU_ADDED: tf.KernelConfig[] = [adamStepCpuConfig];
+const CPU_ADDED: tf.KernelConfig[] = [adamStepCpuConfig, reluGradCpuConfig];
 
 export const WASM_KERNELS: readonly string[] = [...WASM_ADDED.map((k) => k.kernelName), ...WASM_REPLACED.map(([name]) => name)];
 

@@ -65,6 +65,7 @@ export const op = {
   v128Store: simd(0x0b, ...MEMARG),
   f32x4Splat: simd(0x13),
   f32x4Eq: simd(0x41),
+  f32x4Ne: simd(0x42),
   f32x4Gt: simd(0x44),
   v128And: simd(0x4e),
   /** a & ~b */
