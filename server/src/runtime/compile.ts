@@ -138,10 +138,12 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
       return new PositionalEmbedding({ name, kind: a.kind as 'learned', seed: base.seed });
     case 'simple_rnn':
       return tf.layers.simpleRNN({ name, units: a.units as number, returnSequences: a.return_sequences === true, activation: act(a.activation), ...rnnInit(base) });
+    // the gates use the sigmoid, as Keras' and PyTorch's do and docs/reference.md says (tfjs'
+    // default is the hard sigmoid, which is also 4 more kernels a gate and time step in training)
     case 'lstm':
-      return tf.layers.lstm({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...rnnInit(base) });
+      return tf.layers.lstm({ name, units: a.units as number, returnSequences: a.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(base) });
     case 'gru':
-      return tf.layers.gru({ name, units: a.units as number, returnSequences: a.return_sequences === true, ...rnnInit(base) });
+      return tf.layers.gru({ name, units: a.units as number, returnSequences: a.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(base) });
     case 'bidirectional': {
       const inner = a.layer as BoundFn;
       const layer = buildLayer(inner.spec.name, inner.args, rank, { ...base, name: `${name}_${inner.spec.name}` }) as unknown as tf.RNN;
