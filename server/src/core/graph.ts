@@ -12,7 +12,7 @@
 import type * as A from './syntax/ast';
 import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
-import { type Shape, product, sameShape } from './shape';
+import { type Shape, product, sameShape, extend } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
 import { bindCall, coerce, replaceFix, writtenArg, type BindCtx, type Bound } from './bind';
 import type { Program } from './program';
@@ -423,7 +423,7 @@ export class ModelBuilder {
         if (!agree) report(scope.sink, loc(file, keyword), 'NN308', 'branchesDoNotConcat', { shapes });
         else {
           const lastDims = shapes.map((s) => s[rank - 1]);
-          shape = [...shapes[0].slice(0, -1), lastDims.some((d) => d === null) ? null : lastDims.reduce((a, b) => a! + b!, 0)];
+          shape = extend(shapes[0].slice(0, -1), lastDims.some((d) => d === null) ? null : lastDims.reduce((a, b) => a! + b!, 0));
         }
       }
     }
@@ -520,9 +520,9 @@ export class ModelBuilder {
     const child: Scope = {
       env: { file: blockFile, params },
       sink: relocatingSink(scope.sink, site, name, generic.keys),
-      stack: [...scope.stack, block],
-      sites: [...scope.sites, site],
-      blocks: [...scope.blocks, name],
+      stack: extend(scope.stack, block),
+      sites: extend(scope.sites, site),
+      blocks: extend(scope.blocks, name),
       inBlock: true,
       counter: scope.counter,
       bind: undefined!,

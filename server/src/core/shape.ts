@@ -26,6 +26,18 @@ export function sameShape(a: Shape, b: Shape): boolean | null {
   return unknown ? null : true;
 }
 
+/**
+ * `xs` followed by `more`, in an array of exactly that length. A spread literal `[...xs, x]` keeps
+ * room for 17 items, and concat is slow (it asks every item for Symbol.isConcatSpreadable); a
+ * model graph keeps every shape, and every layer its block call sites, alive.
+ */
+export function extend<X>(xs: readonly X[], ...more: X[]): X[] {
+  const out = new Array<X>(xs.length + more.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i];
+  for (let i = 0; i < more.length; i++) out[xs.length + i] = more[i];
+  return out;
+}
+
 export function last(s: Shape): Dim {
   return s.length ? s[s.length - 1] : null;
 }
