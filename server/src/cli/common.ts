@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Program } from '../core/program';
 import { analyzeFiles, type FileAnalysis } from '../core/analyze';
-import type { TrainConfig } from '../core/train';
+import { type TrainConfig, settingKeyAt } from '../core/train';
 import { summarize, formatSummary, formatBytes } from '../core/summary';
 import { trainingMemory } from '../core/memory';
 import { render } from '../core/messages';
@@ -101,7 +101,7 @@ export function memoryRefusal(file: string, checked: Checked, available: { bytes
     },
     'en',
   );
-  const at = cfg.keyAt.get('model')?.start ?? cfg.decl.start;
+  const at = settingKeyAt(cfg, 'model')?.start ?? cfg.decl.start;
   const p = checked.analysis.source!.lines.position(at);
   return `${file}:${p.line + 1}:${p.character + 1}: error NN420: ${message}`;
 }

@@ -62,6 +62,8 @@ interface ParamTable {
   names: string[];
   /** every parameter with its default, in order: bound arguments start as a copy (one shape per function) */
   defaults: Args;
+  /** how each parameter is named in messages, "dense(units)": made once, not per argument */
+  labels: Map<ParamSpec, string>;
 }
 const TABLES = new WeakMap<FnSpec, ParamTable>();
 function table(spec: FnSpec): ParamTable {
@@ -75,6 +77,7 @@ function table(spec: FnSpec): ParamTable {
       aliases,
       names: spec.params.map((p) => p.name),
       defaults: Object.fromEntries(spec.params.map((p) => [p.name, p.required ? undefined : p.default])),
+      labels: new Map(spec.params.map((p) => [p, `${spec.name}(${p.name})`])),
     };
     TABLES.set(spec, t);
   }
@@ -383,7 +386,7 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
         continue;
       }
       (given ??= {})[param.name] = a;
-      args[param.name] = coerce(a.value, param.type, `${callee}(${param.name})`, c);
+      args[param.name] = coerce(a.value, param.type, t.labels.get(param)!, c);
     }
   }
   // a call whose ')' is missing is still being typed (and already reported): no missing-argument noise

@@ -12,7 +12,7 @@
 import type * as A from './syntax/ast';
 import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
-import { type Shape, product, sameShape } from './shape';
+import { type Shape, product, sameShape, extend } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
 import { bindCall, coerce, replaceFix, writtenArg, type BindCtx, type Bound } from './bind';
 import type { Program } from './program';
@@ -114,6 +114,24 @@ function paramCount(weights: Weight[] | null, trainable: boolean): number | null
   return n;
 }
 
+/** Sums over a model's layers, each null when a term is not known: one pass, no closures. */
+function totalsOf(nodes: LayerNode[]): ModelTotals {
+  let trainable: number | null = 0;
+  let nonTrainable: number | null = 0;
+  let macs: number | null = 0;
+  let activations: number | null = 0;
+  for (const n of nodes) {
+    trainable = trainable === null || n.trainable === null ? null : trainable + n.trainable;
+    nonTrainable = nonTrainable === null || n.nonTrainable === null ? null : nonTrainable + n.nonTrainable;
+    macs = macs === null || n.macs === null ? null : macs + n.macs;
+    if (n.kind !== 'input') {
+      const size = n.shape === null ? null : product(n.shape);
+      activations = activations === null || size === null ? null : activations + size;
+    }
+  }
+  return { trainable, nonTrainable, macs, activations };
+}
+
 export function diagnosticKey(d: { file: string; start: number; end: number; code: string }): string {
   return `${d.file}:${d.start}:${d.end}:${d.code}`;
 }
@@ -193,8 +211,8 @@ export class ModelBuilder {
   /** statements expanded so far; past MAX_EXPANDED the expansion stops (NN314) */
   private expanded = 0;
   private stopped = false;
-  /** layerSuggestion's answers, by file and name */
-  private readonly suggestions = new Map<string, string | undefined>();
+  /** layerSuggestion's answers, by file and name (made when first needed: most models have no unknown layer) */
+  private suggestions: Map<string, string | undefined> | undefined;
   private readonly counters = new Map<string, number>();
   private inputId: number | undefined;
   /** one context for every layer's inference, refilled per layer */
@@ -253,7 +271,6 @@ export class ModelBuilder {
     }
     cur = b.stmts(first && first.kind === 'Input' ? stmts.slice(1) : stmts, cur, scope);
     const nodes = b.nodes;
-    const sum = (f: (n: LayerNode) => number | null) => nodes.reduce<number | null>((acc, n) => (acc === null || f(n) === null ? null : acc + f(n)!), 0);
     return {
       name: decl.name?.text ?? '',
       file,
@@ -262,12 +279,7 @@ export class ModelBuilder {
       nodes,
       output: cur.id,
       hasErrors: counter.errors > 0,
-      totals: {
-        trainable: sum((n) => n.trainable),
-        nonTrainable: sum((n) => n.nonTrainable),
-        macs: sum((n) => n.macs),
-        activations: sum((n) => (n.kind === 'input' ? 0 : n.shape === null ? null : product(n.shape))),
-      },
+      totals: totalsOf(nodes),
     };
   }
 
@@ -411,7 +423,7 @@ export class ModelBuilder {
         if (!agree) report(scope.sink, loc(file, keyword), 'NN308', 'branchesDoNotConcat', { shapes });
         else {
           const lastDims = shapes.map((s) => s[rank - 1]);
-          shape = [...shapes[0].slice(0, -1), lastDims.some((d) => d === null) ? null : lastDims.reduce((a, b) => a! + b!, 0)];
+          shape = extend(shapes[0].slice(0, -1), lastDims.some((d) => d === null) ? null : lastDims.reduce((a, b) => a! + b!, 0));
         }
       }
     }
@@ -454,6 +466,7 @@ export class ModelBuilder {
    */
   private layerSuggestion(file: string, name: string): string | undefined {
     const key = `${file}\u0000${name}`;
+    this.suggestions ??= new Map();
     if (this.suggestions.has(key)) return this.suggestions.get(key);
     const blocks = this.ctx.program
       .visible(file)
@@ -507,9 +520,9 @@ export class ModelBuilder {
     const child: Scope = {
       env: { file: blockFile, params },
       sink: relocatingSink(scope.sink, site, name, generic.keys),
-      stack: [...scope.stack, block],
-      sites: [...scope.sites, site],
-      blocks: [...scope.blocks, name],
+      stack: extend(scope.stack, block),
+      sites: extend(scope.sites, site),
+      blocks: extend(scope.blocks, name),
       inBlock: true,
       counter: scope.counter,
       bind: undefined!,

@@ -48,9 +48,9 @@ export interface TrainConfig {
   clipNorm?: number;
   earlyStopping?: Bound;
   checkpoint?: Bound;
-  /** where each written setting is: the key, and the value */
-  keyAt: Map<string, Loc>;
-  valueAt: Map<string, Loc>;
+  /** the settings and callbacks in effect, by name (the first where one is written twice): see settingKeyAt and settingValueAt */
+  settings: ReadonlyMap<string, A.SettingEntry>;
+  calls: ReadonlyMap<string, A.CallEntry>;
   /** errors were reported in this train block or in what it uses (set by the analysis after its checks) */
   hasErrors: boolean;
 }
@@ -104,8 +104,6 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
   const env = { file };
   const written = new Map<string, A.SettingEntry>();
   const calls = new Map<string, A.CallEntry>();
-  const keyAt = new Map<string, Loc>();
-  const valueAt = new Map<string, Loc>();
 
   for (const e of decl.entries) {
     if (e.kind === 'Setting') {
@@ -122,8 +120,6 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
         continue;
       }
       written.set(key, e);
-      keyAt.set(key, at);
-      valueAt.set(key, loc(file, e.value));
     } else {
       const name = e.call.callee.text;
       const at = loc(file, e.call.callee);
@@ -137,7 +133,6 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
         continue;
       }
       calls.set(name, e);
-      keyAt.set(name, at);
     }
   }
 
@@ -192,10 +187,24 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     clipNorm: values.clip_norm as number | undefined,
     earlyStopping: callBound('early_stopping'),
     checkpoint: callBound('checkpoint'),
-    keyAt,
-    valueAt,
+    settings: written,
+    calls,
     hasErrors: false,
   };
+}
+
+/** Where a setting's key, or a callback's name, is written in the train block (undefined when it is not). */
+export function settingKeyAt(cfg: TrainConfig, key: string): Loc | undefined {
+  const s = cfg.settings.get(key);
+  if (s) return loc(cfg.file, s.key);
+  const c = cfg.calls.get(key);
+  return c && loc(cfg.file, c.call.callee);
+}
+
+/** Where a setting's value is written (undefined when it is not). */
+export function settingValueAt(cfg: TrainConfig, key: string): Loc | undefined {
+  const s = cfg.settings.get(key);
+  return s && loc(cfg.file, s.value);
 }
 
 function toData(v: unknown, ctx: TrainContext, program: Program, sink: Sink, file: string): DataRef | undefined {

@@ -2,7 +2,7 @@
 // the model's output and the data's targets, metrics and monitors against the task, and
 // hyperparameters against common sense. One function per check; each reports and returns.
 
-import type { TrainConfig } from '../train';
+import { type TrainConfig, settingKeyAt, settingValueAt } from '../train';
 import type { LayerNode, ModelGraph } from '../graph';
 import type { LossSpec, OptimizerSpec, MetricSpec, AugmentationSpec } from '../catalog/types';
 import { METRICS } from '../catalog/training';
@@ -31,7 +31,7 @@ function task(cfg: TrainConfig): Task | undefined {
 }
 
 function where(cfg: TrainConfig, key: string): Loc {
-  return cfg.valueAt.get(key) ?? cfg.keyAt.get(key) ?? loc(cfg.file, cfg.decl.name ?? cfg.decl.keyword);
+  return settingValueAt(cfg, key) ?? settingKeyAt(cfg, key) ?? loc(cfg.file, cfg.decl.name ?? cfg.decl.keyword);
 }
 
 /** The model's last activation, when it is a softmax or sigmoid written in the model itself. */
@@ -242,7 +242,7 @@ export function checkBatchSize(ctx: CheckContext, cfg: TrainConfig): void {
 /** k-fold makes its own validation folds; image augmentations need images. */
 export function checkConflicts(ctx: CheckContext, cfg: TrainConfig): void {
   if (cfg.kfold !== undefined && cfg.validation !== undefined) {
-    report(ctx.sink, cfg.keyAt.get('kfold')!, 'NN414', 'conflictingSettings', { a: 'kfold', b: 'validation', why: 'k-fold validates each model on its own fold' });
+    report(ctx.sink, settingKeyAt(cfg, 'kfold')!, 'NN414', 'conflictingSettings', { a: 'kfold', b: 'validation', why: 'k-fold validates each model on its own fold' });
   }
   const info = cfg.data?.info;
   if (!info || info.image === undefined) return;

@@ -2,7 +2,7 @@
 
 import type { LayerSpec, LayerCtx, LayerInference, ParamSpec } from '../types';
 import { activationParam, useBiasParam, regularizerParams, requireRank, unknownDims, asNum, kernelAndBias } from '../common';
-import { windowOutput, type Shape, product, mulOrNull } from '../../shape';
+import { windowOutput, type Shape, product, mulOrNull, extend } from '../../shape';
 
 function convParams(dims: 1 | 2): ParamSpec[] {
   // tfjs-layers has no working 'causal' padding (wrong shapes, throws when run), so it is not offered
@@ -50,7 +50,7 @@ function convInfer(ctx: LayerCtx, dims: 1 | 2): LayerInference {
   );
   const useBias = ctx.args.use_bias !== false;
   const kernelDims = (ctx.args.kernel as number[] | undefined) ?? unknownDims(dims);
-  if (!ok) return { shape: [...unknownDims(dims), filters], weights: kernelAndBias([...kernelDims, null, filters], filters, useBias), macs: null };
+  if (!ok) return { shape: extend(unknownDims(dims), filters), weights: kernelAndBias(extend(kernelDims, null, filters), filters, useBias), macs: null };
   const input: Shape = ctx.input ?? unknownDims(dims + 1);
   const kernel = ctx.args.kernel as number[] | undefined;
   const stride = ctx.args.stride as number[] | undefined;
@@ -90,8 +90,8 @@ function convInfer(ctx: LayerCtx, dims: 1 | 2): LayerInference {
   const cin = input[dims];
   const k = kernel ? kernel.reduce((a, b) => a * b, 1) : null;
   return {
-    shape: [...out, filters],
-    weights: kernelAndBias([...kernelDims, cin, filters], filters, useBias),
+    shape: extend(out, filters),
+    weights: kernelAndBias(extend(kernelDims, cin, filters), filters, useBias),
     macs: mulOrNull(product(out), filters, k, cin),
   };
 }

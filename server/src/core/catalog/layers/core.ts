@@ -2,7 +2,7 @@
 
 import type { LayerSpec } from '../types';
 import { activationParam, useBiasParam, regularizerParams, passThrough, unknownOutput, asNum, kernelAndBias } from '../common';
-import { product, mulOrNull, type Shape, last } from '../../shape';
+import { product, mulOrNull, type Shape, last, extend } from '../../shape';
 
 export const dense: LayerSpec = {
   name: 'dense',
@@ -28,7 +28,7 @@ export const dense: LayerSpec = {
     const inFeatures = last(input);
     const positions = product(input.slice(0, -1));
     return {
-      shape: [...input.slice(0, -1), units],
+      shape: extend(input.slice(0, -1), units),
       weights: kernelAndBias([inFeatures, units], units, useBias),
       macs: mulOrNull(positions, inFeatures, units),
     };

@@ -2,6 +2,7 @@
 
 import type { LayerSpec } from '../types';
 import { requireRank, asNum, weight } from '../common';
+import { extend } from '../../shape';
 
 export const embedding: LayerSpec = {
   name: 'embedding',
@@ -22,7 +23,7 @@ export const embedding: LayerSpec = {
     const dim = asNum(ctx.args.dim);
     if (ctx.atModelInput === false) ctx.report('NN311', 'embeddingNeedsTokens', {});
     const input = ctx.input;
-    return { shape: input === null ? null : [...input, dim], weights: [weight('embeddings', [vocab, dim])], macs: 0 };
+    return { shape: input === null ? null : extend(input, dim), weights: [weight('embeddings', [vocab, dim])], macs: 0 };
   },
 };
 

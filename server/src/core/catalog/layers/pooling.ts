@@ -2,7 +2,7 @@
 
 import type { LayerSpec, LayerCtx, LayerInference } from '../types';
 import { requireRank, unknownDims, passThrough } from '../common';
-import { windowOutput, type Shape, mulOrNull } from '../../shape';
+import { windowOutput, type Shape, mulOrNull, extend } from '../../shape';
 
 const poolRankAdvice = (got: number) =>
   got === 1 ? 'pooling needs a sequence or an image; a flat vector has no axis to pool over' : undefined;
@@ -15,7 +15,7 @@ function poolInfer(ctx: LayerCtx, layer: string): LayerInference {
   const size = ctx.args.size as number[] | undefined;
   const stride = (ctx.args.stride as number[] | undefined) ?? size;
   const padding = ctx.args.padding as string | undefined;
-  if (!size || !stride || padding === undefined) return passThrough([...unknownDims(dims), input[dims]]);
+  if (!size || !stride || padding === undefined) return passThrough(extend(unknownDims(dims), input[dims]));
   if (dims === 1 && (size[0] !== size[1] || stride[0] !== stride[1])) {
     ctx.report('NN205', 'wrongType', { what: `${layer} on a sequence`, expected: 'one window size, not a [height, width] pair', got: `[${size.join(', ')}]` }, ctx.given.stride !== undefined && stride[0] !== stride[1] ? 'stride' : 'size');
   }
@@ -41,7 +41,7 @@ function poolInfer(ctx: LayerCtx, layer: string): LayerInference {
       'size',
     );
   }
-  return passThrough([...out, input[dims]]);
+  return passThrough(extend(out, input[dims]));
 }
 
 function pool(name: 'max_pool' | 'avg_pool'): LayerSpec {
