@@ -1,7 +1,8 @@
 // Training throughput of the reference models on each backend: the MLP (samples/mlp.nn, MnistMlp:
 // 784-128-64-10, ReLU, Adam 1e-3, batch 64) and the Keras MNIST convnet (samples/mnist_convnet.nn:
 // conv32(3)-maxpool2-conv64(3)-maxpool2-flatten-dropout0.5-dense10, Adam 1e-3, batch 128), both
-// compiled by nn's compiler, on random data, with a custom loop (tf.tidy + optimizer.minimize,
+// compiled by nn's compiler, on random data, with a custom loop (tf.tidy + optimizer.minimize with
+// nn train's Adam, FusedAdamOptimizer, which is tfjs' own Adam where NnAdamStep is not registered;
 // batches built in typed arrays). Backends: cpu, stock wasm (nn's kernels unregistered), wasm
 // with nn's kernels, and tfjs-node when installed. With the PyTorch reference scripts at hand
 // (NN_PYTORCH_BENCH, default ../shared/bench; Fashion-MNIST IDX files in NN_BENCH_IDX, default
@@ -20,6 +21,7 @@ import * as path from 'node:path';
 import { tf, loadWasmBackend, resolveTfjsNode } from '../server/src/runtime/tf';
 import { selectBackend, type BackendName } from '../server/src/runtime/backend';
 import { compileModel } from '../server/src/runtime/compile';
+import { FusedAdamOptimizer } from '../server/src/runtime/train/adam';
 import { Program } from '../server/src/core/program';
 import { analyzeFiles } from '../server/src/core/analyze';
 import { NodeHost } from '../server/src/node/host';
@@ -71,7 +73,7 @@ async function measure(c: Config): Promise<Result> {
     for (let i = 0; i < batch; i++) y[i * 10 + Math.floor(Math.random() * 10)] = 1;
     return y;
   });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-7);
   let k = 0;
   const step = () =>
     tf.tidy(() => {
