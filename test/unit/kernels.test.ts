@@ -280,6 +280,39 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     sc.dispose();
   });
 
+  it('Slice, SplitV and Unpack: random boxes of ranks 1 to 5, float32, int32 and bool, and the slice gradient', async () => {
+    const r = mulberry32(23);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 40; c++) {
+      const shape = Array.from({ length: int(1, 5) }, () => int(1, 6));
+      const begin = shape.map((d) => int(0, d - 1));
+      // -1: to the end of the axis
+      const extent = shape.map((d, i) => (r() < 0.2 ? -1 : int(0, d - begin[i])));
+      const axis = int(0, shape.length - 1);
+      const parts = [int(0, shape[axis])];
+      parts.push(shape[axis] - parts[0]);
+      const what = `x=${shape} begin=${begin} size=${extent} split axis ${axis} into ${parts}`;
+      await agree(what, () => {
+        const rr = mulberry32(900 + c);
+        const x = values(rr, shape);
+        return [...valueAndGrads((t) => tf.slice(t, begin, extent), [x], rr), ...tf.split(x, parts, axis), ...tf.unstack(x, axis)];
+      }, 0);
+      for (const dtype of ['int32', 'bool'] as const) {
+        const got: number[][] = [];
+        for (const backend of ['cpu', 'wasm']) {
+          await tf.setBackend(backend);
+          got.push(tf.tidy(() => {
+            // made directly: stock wasm's Cast to bool keeps the low byte of each value (-1 becomes 255)
+            const ints = values(mulberry32(950 + c), shape, true).dataSync();
+            const x = tf.tensor(dtype === 'bool' ? Array.from(ints, (v) => (v > 0 ? 1 : 0)) : Array.from(ints), shape, dtype);
+            return [tf.slice(x, begin, extent), ...tf.split(x, parts, axis), ...tf.unstack(x, axis)].flatMap((t) => Array.from(t.dataSync()));
+          }));
+        }
+        assert.deepEqual(got[1], got[0], `${dtype} ${what}`);
+      }
+    }
+  });
+
   it('UnsortedSegmentSum: ids out of range are dropped; the gather gradient', async () => {
     const r = mulberry32(16);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

@@ -17,6 +17,7 @@ import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { reluGradCpuConfig, reluGradWasmConfig } from './relu-grad';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
+import { sliceConfig, splitVConfig, unpackConfig } from './slice';
 import { sumConfig } from './sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -40,6 +41,9 @@ const WASM_REPLACED: Replacement[] = [
   [tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradWasmConfig],
   [tf.Sum, sumConfig],
   [tf.Identity, identityConfig],
+  [tf.Slice, sliceConfig],
+  [tf.SplitV, splitVConfig],
+  [tf.Unpack, unpackConfig],
 ];
 
 const CPU_REPLACED: Replacement[] = [[tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradCpuConfig]];
