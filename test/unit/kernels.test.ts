@@ -115,6 +115,26 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     }
   });
 
+  it('BatchMatMul keeps a transposed right operand while it lives: reused, other shapes of its data, freed and replaced', async () => {
+    await agree('the same weights transposed at every step, then new ones, then the same data as another shape', () => {
+      const r = mulberry32(12);
+      const outs: tf.Tensor[] = [];
+      let w = values(r, [6, 4]);
+      for (let step = 0; step < 3; step++) {
+        // four "time steps" with the same w, as a recurrent layer's backward pass does
+        for (let t = 0; t < 4; t++) outs.push(tf.matMul(values(r, [3, 4]), w, false, true));
+        // the weights change: the next product must use the new values, not a kept copy
+        const next = tf.add(w, values(r, [6, 4]));
+        w.dispose();
+        w = next;
+      }
+      // the same data seen as [4, 6]: its transpose is another matrix
+      outs.push(tf.matMul(values(r, [2, 6]), tf.reshape(w, [4, 6]), false, true));
+      outs.push(tf.matMul(values(r, [2, 4]), w, false, true));
+      return outs;
+    });
+  });
+
   it('_FusedMatMul: bias shapes, activations, transposes, batches', async () => {
     const r = mulberry32(12);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

@@ -8,10 +8,49 @@
 // its loop runs as fast on transposed operands as on plain ones (measured on attention-sized
 // products), so a transposed copy would buy nothing there.
 
-import { tf } from '../tf';
+import { tf, type BackendWasm } from '../tf';
 import { type Info, type KernelArgs, free, reshape, size, transposeLast2 } from './util';
 
 type Inputs = KernelArgs<'a' | 'b'>;
+
+/**
+ * Transposed copies of right operands, by the source's data and shape, kept while the source
+ * lives. A recurrent layer's backward pass multiplies by its recurrent kernel transposed at every
+ * time step, and XNNPACK packs a right operand anew for every new tensor (its operators are cached
+ * by tensor): with the same copy, it packs once a batch instead of once a step. Tensor data is
+ * immutable, so a copy stays right while its source lives; copies of freed sources are freed at the
+ * next product, and at most KEPT copies are kept.
+ */
+const transposed = new WeakMap<BackendWasm, Map<object, Map<string, Info>>>();
+const KEPT = 16;
+
+function transposedCopy(backend: BackendWasm, b: Info): Info {
+  let bySource = transposed.get(backend);
+  if (!bySource) transposed.set(backend, (bySource = new Map()));
+  let count = 0;
+  for (const [source, copies] of bySource) {
+    if (backend.dataIdMap.has(source)) {
+      count += copies.size;
+      continue;
+    }
+    for (const c of copies.values()) free(backend, c);
+    bySource.delete(source);
+  }
+  const key = b.shape.join(',');
+  const hit = bySource.get(b.dataId)?.get(key);
+  if (hit) return hit;
+  if (count >= KEPT) {
+    // the oldest source's copies go (Maps iterate in insertion order)
+    const [source, copies] = bySource.entries().next().value!;
+    for (const c of copies.values()) free(backend, c);
+    bySource.delete(source);
+  }
+  const copy = transposeLast2(backend, b);
+  const copies = bySource.get(b.dataId) ?? new Map<string, Info>();
+  copies.set(key, copy);
+  bySource.set(b.dataId, copies);
+  return copy;
+}
 
 /** The operands as [1, rows, k] and [1, k, n], or undefined when the stock kernel should run. */
 export function foldForFastPath(args: Inputs): { a: Info; b: Info; outShape: number[]; temps: Info[] } | undefined {
@@ -31,9 +70,9 @@ export function foldForFastPath(args: Inputs): { a: Info; b: Info; outShape: num
   if (k !== kb || m * k * n === 0) return undefined;
   const temps: Info[] = [];
   const at = transposeA ? transposeLast2(backend, a) : a;
-  const bt = transposeB ? transposeLast2(backend, b) : b;
+  // a right operand is usually weights, multiplied again before they change: its copy is kept
+  const bt = transposeB ? transposedCopy(backend, b) : b;
   if (transposeA) temps.push(at);
-  if (transposeB) temps.push(bt);
   const a3 = reshape(backend, at, [1, size(outerA) * m, k]);
   const b3 = reshape(backend, bt, [1, k, n]);
   temps.push(a3, b3);
