@@ -47,7 +47,6 @@ const MEMARG = [2, 0];
 export const op = {
   localGet: (i: number): Code => [0x20, ...uleb(i)],
   localSet: (i: number): Code => [0x21, ...uleb(i)],
-  localTee: (i: number): Code => [0x22, ...uleb(i)],
   i32Const: (n: number): Code => [0x41, ...sleb(n)],
   f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
   i32Add: [0x6a] as Code,
