@@ -16,8 +16,8 @@
 // constants come as attributes, already float32 (see adamConstants).
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, heapOffsets, heapViews } from './util';
-import { type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
+import { type Info, type KernelArgs, heapOffsets, heapViews, requireSameFloat32 } from './util';
+import { type SimdFunction, type ValueType, addTo, atOrPast, op, simdKernel, until } from './wasm-simd';
 
 export const ADAM_STEP = 'NnAdamStep';
 
@@ -66,13 +66,6 @@ function step(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array
   }
 }
 
-function check(x: Info, ...others: Info[]): void {
-  for (const t of [x, ...others]) {
-    if (t.dtype !== 'float32') throw new Error(`${ADAM_STEP}: float32 only, got ${t.dtype}`);
-    if (t.shape.length !== x.shape.length || t.shape.some((d, i) => d !== x.shape[i])) throw new Error(`${ADAM_STEP}: shapes differ (${x.shape} and ${t.shape})`);
-  }
-}
-
 // The same arithmetic 4 lanes at a time, in wasm SIMD on the backend's memory (wasm-simd.ts):
 // f32x4 add, mul, div and sqrt round each lane as the scalar float32 operations do.
 const P = { x: 0, g: 1, m: 2, v: 3, xo: 4, mo: 5, vo: 6, bytes: 7 };
@@ -90,24 +83,21 @@ const ADAM_SIMD: SimdFunction = {
   locals: ['i32', ...Array<ValueType>(8).fill('v128'), 'v128', 'v128', 'v128'],
   body: [
     ...CONSTANTS.flatMap((c, j) => [op.localGet(8 + j), op.f32x4Splat, op.localSet(K(c))]),
-    op.block,
-    op.loop,
-    ...[op.localGet(I), op.localGet(P.bytes), op.i32GeU, op.brIf(1)],
-    ...[...load(P.g), op.localSet(G)],
-    // m' = m·β1 + g·(1-β1)
-    ...[...load(P.m), op.localGet(K('beta1')), op.f32x4Mul, op.localGet(G), op.localGet(K('oneMinusBeta1')), op.f32x4Mul, op.f32x4Add, op.localSet(M1)],
-    // v' = v·β2 + g²·(1-β2)
-    ...[...load(P.v), op.localGet(K('beta2')), op.f32x4Mul, op.localGet(G), op.localGet(G), op.f32x4Mul, op.localGet(K('oneMinusBeta2')), op.f32x4Mul, op.f32x4Add, op.localSet(V1)],
-    ...[...at(P.mo), op.localGet(M1), op.v128Store],
-    ...[...at(P.vo), op.localGet(V1), op.v128Store],
-    // x' = (m'/(1-β1ᵗ)) / (√(v'/(1-β2ᵗ)) + ε) · (-lr) + x
-    ...at(P.xo),
-    ...[op.localGet(M1), op.localGet(K('oneMinusAccBeta1')), op.f32x4Div],
-    ...[op.localGet(V1), op.localGet(K('oneMinusAccBeta2')), op.f32x4Div, op.f32x4Sqrt, op.localGet(K('epsilon')), op.f32x4Add],
-    ...[op.f32x4Div, op.localGet(K('negLr')), op.f32x4Mul, ...load(P.x), op.f32x4Add, op.v128Store],
-    ...[op.localGet(I), op.i32Const(16), op.i32Add, op.localSet(I), op.br(0)],
-    op.end,
-    op.end,
+    ...until(atOrPast(I, P.bytes), [
+      ...[...load(P.g), op.localSet(G)],
+      // m' = m·β1 + g·(1-β1)
+      ...[...load(P.m), op.localGet(K('beta1')), op.f32x4Mul, op.localGet(G), op.localGet(K('oneMinusBeta1')), op.f32x4Mul, op.f32x4Add, op.localSet(M1)],
+      // v' = v·β2 + g²·(1-β2)
+      ...[...load(P.v), op.localGet(K('beta2')), op.f32x4Mul, op.localGet(G), op.localGet(G), op.f32x4Mul, op.localGet(K('oneMinusBeta2')), op.f32x4Mul, op.f32x4Add, op.localSet(V1)],
+      ...[...at(P.mo), op.localGet(M1), op.v128Store],
+      ...[...at(P.vo), op.localGet(V1), op.v128Store],
+      // x' = (m'/(1-β1ᵗ)) / (√(v'/(1-β2ᵗ)) + ε) · (-lr) + x
+      ...at(P.xo),
+      ...[op.localGet(M1), op.localGet(K('oneMinusAccBeta1')), op.f32x4Div],
+      ...[op.localGet(V1), op.localGet(K('oneMinusAccBeta2')), op.f32x4Div, op.f32x4Sqrt, op.localGet(K('epsilon')), op.f32x4Add],
+      ...[op.f32x4Div, op.localGet(K('negLr')), op.f32x4Mul, ...load(P.x), op.f32x4Add, op.v128Store],
+      ...addTo(I, op.i32Const(16)),
+    ]),
   ],
 };
 
@@ -118,7 +108,7 @@ const adamSimd = simdKernel<AdamSimd>(ADAM_SIMD);
 function wasmKernel(params: Parameters<tf.KernelFunc>[0]): Info[] {
   const { inputs, backend, attrs } = params as unknown as KernelArgs<'x' | 'g' | 'm' | 'v'>;
   const { x, g, m, v } = inputs as Record<'x' | 'g' | 'm' | 'v', Info>;
-  check(x, g, m, v);
+  requireSameFloat32(ADAM_STEP, x, g, m, v);
   const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput(x.shape, 'float32'), backend.makeOutput(x.shape, 'float32')];
   const offsets = heapOffsets(backend, x, g, m, v, ...outs);
   const c = attrs as unknown as AdamConstants;
@@ -136,7 +126,7 @@ function wasmKernel(params: Parameters<tf.KernelFunc>[0]): Info[] {
 function cpuKernel(params: Parameters<tf.KernelFunc>[0]): Info[] {
   const backend = params.backend as tf.KernelBackend & { makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info };
   const { x, g, m, v } = params.inputs as Record<'x' | 'g' | 'm' | 'v', Info>;
-  check(x, g, m, v);
+  requireSameFloat32(ADAM_STEP, x, g, m, v);
   const read = (t: Info) => backend.readSync(t.dataId) as Float32Array;
   const n = tf.util.sizeFromShape(x.shape);
   const [xo, mo, vo] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];

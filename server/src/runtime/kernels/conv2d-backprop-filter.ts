@@ -22,7 +22,7 @@
 
 import { tf } from '../tf';
 import { type Info, type KernelArgs, convWithPadding, free, heapOffsets, heapViews, reshape, run } from './util';
-import { type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
+import { type SimdFunction, type ValueType, addTo, atOrPast, op, simdKernel, until } from './wasm-simd';
 
 type Attrs = tf.Conv2DBackpropFilterAttrs;
 
@@ -102,36 +102,28 @@ const RANK_ONE_UPDATES: SimdFunction = {
   name: 'updates',
   params: Array<ValueType>(6).fill('i32'),
   locals: ['i32', 'i32', 'i32', 'i32', 'v128'],
-  body: [
-    op.block,
-    op.loop,
-    ...[op.localGet(PIXELS), op.i32Eqz, op.brIf(1)],
-    ...[op.localGet(OUT), op.localSet(ROW), op.localGet(COLS), op.localSet(TAP)],
-    ...[op.localGet(COLS), op.localGet(TAP_BYTES), op.i32Add, op.localSet(TAPS_END)],
-    op.block,
-    op.loop,
-    ...[op.localGet(TAP), op.localGet(TAPS_END), op.i32GeU, op.brIf(1)],
-    ...[op.localGet(TAP), op.f32Load, op.f32x4Splat, op.localSet(XV), op.i32Const(0), op.localSet(J)],
-    op.block,
-    op.loop,
-    ...[op.localGet(J), op.localGet(CO_BYTES), op.i32GeU, op.brIf(1)],
-    // row[j..j+4] += x · dy[j..j+4]
-    ...[op.localGet(ROW), op.localGet(J), op.i32Add],
-    ...[op.localGet(ROW), op.localGet(J), op.i32Add, op.v128Load],
-    ...[op.localGet(XV), op.localGet(DY), op.localGet(J), op.i32Add, op.v128Load, op.f32x4Mul, op.f32x4Add, op.v128Store],
-    ...[op.localGet(J), op.i32Const(16), op.i32Add, op.localSet(J), op.br(0)],
-    op.end,
-    op.end,
-    ...[op.localGet(ROW), op.localGet(CO_BYTES), op.i32Add, op.localSet(ROW)],
-    ...[op.localGet(TAP), op.i32Const(4), op.i32Add, op.localSet(TAP), op.br(0)],
-    op.end,
-    op.end,
-    ...[op.localGet(COLS), op.localGet(TAP_BYTES), op.i32Add, op.localSet(COLS)],
-    ...[op.localGet(DY), op.localGet(CO_BYTES), op.i32Add, op.localSet(DY)],
-    ...[op.localGet(PIXELS), op.i32Const(1), op.i32Sub, op.localSet(PIXELS), op.br(0)],
-    op.end,
-    op.end,
-  ],
+  body: until(
+    [op.localGet(PIXELS), op.i32Eqz],
+    [
+      ...[op.localGet(OUT), op.localSet(ROW), op.localGet(COLS), op.localSet(TAP)],
+      ...[op.localGet(COLS), op.localGet(TAP_BYTES), op.i32Add, op.localSet(TAPS_END)],
+      ...until(atOrPast(TAP, TAPS_END), [
+        ...[op.localGet(TAP), op.f32Load, op.f32x4Splat, op.localSet(XV), op.i32Const(0), op.localSet(J)],
+        ...until(atOrPast(J, CO_BYTES), [
+          // row[j..j+4] += x · dy[j..j+4]
+          ...[op.localGet(ROW), op.localGet(J), op.i32Add],
+          ...[op.localGet(ROW), op.localGet(J), op.i32Add, op.v128Load],
+          ...[op.localGet(XV), op.localGet(DY), op.localGet(J), op.i32Add, op.v128Load, op.f32x4Mul, op.f32x4Add, op.v128Store],
+          ...addTo(J, op.i32Const(16)),
+        ]),
+        ...addTo(ROW, op.localGet(CO_BYTES)),
+        ...addTo(TAP, op.i32Const(4)),
+      ]),
+      ...addTo(COLS, op.localGet(TAP_BYTES)),
+      ...addTo(DY, op.localGet(CO_BYTES)),
+      ...addTo(PIXELS, op.i32Const(-1)),
+    ],
+  ),
 };
 const rankOneUpdates = simdKernel<(cols: number, dy: number, out: number, pixels: number, tapBytes: number, coBytes: number) => void>(RANK_ONE_UPDATES);
 

@@ -11,7 +11,7 @@
 
 import { tf } from '../tf';
 import { type Info, type KernelArgs, heapOffsets, heapViews } from './util';
-import { type Code, type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
+import { type SimdFunction, type ValueType, addTo, atOrPast, op, simdKernel, until } from './wasm-simd';
 
 type Attrs = tf.MaxPoolGradAttrs;
 
@@ -141,7 +141,6 @@ const storeMasked = (mask: number, negate: boolean, ...plus: number[]) => [
   ...plus.flatMap((q) => [op.localGet(q), op.i32Add]),
   ...[op.localGet(GV), op.localGet(mask), negate ? op.v128AndNot : op.v128And, op.localGet(ZERO), op.f32x4Add, op.v128Store],
 ];
-const advance = (p: number, by: Code): Code[] => [op.localGet(p), by, op.i32Add, op.localSet(p)];
 
 const POOL_ROW: SimdFunction = {
   name: 'row',
@@ -152,36 +151,28 @@ const POOL_ROW: SimdFunction = {
     ...[op.f32Const(0), op.f32x4Splat, op.localSet(ZERO)],
     ...[op.f32Const(-Infinity), op.f32x4Splat, op.localSet(NEG_INF)],
     ...[op.localGet(ZERO), op.localGet(ZERO), op.f32x4Eq, op.localSet(OK)],
-    op.block,
-    op.loop,
-    ...[op.localGet(OW), op.localGet(OUT_W), op.i32GeU, op.brIf(1)],
-    ...[op.localGet(X), op.localGet(CB), op.i32Add, op.localSet(END)],
-    op.block,
-    op.loop,
-    ...[op.localGet(X), op.localGet(END), op.i32GeU, op.brIf(1)],
-    ...[...loadAt(Y), op.localSet(M), ...loadAt(G), op.localSet(GV)],
-    // ok &= m > -∞ and g - g = 0 (g finite)
-    ...[op.localGet(OK), op.localGet(M), op.localGet(NEG_INF), op.f32x4Gt, op.v128And],
-    ...[op.localGet(GV), op.localGet(GV), op.f32x4Sub, op.localGet(ZERO), op.f32x4Eq, op.v128And, op.localSet(OK)],
-    // top left, top right, bottom left: each the first equal to m that no earlier one was
-    ...[...loadAt(X), op.localGet(M), op.f32x4Eq, op.localSet(E), ...storeMasked(E, false)],
-    ...[...loadAt(X, CB), op.localGet(M), op.f32x4Eq, op.localGet(E), op.v128AndNot, op.localSet(E1), ...storeMasked(E1, false, CB)],
-    ...[op.localGet(E), op.localGet(E1), op.v128Or, op.localSet(ANY)],
-    ...[...loadAt(X, RS), op.localGet(M), op.f32x4Eq, op.localGet(ANY), op.v128AndNot, op.localSet(E), ...storeMasked(E, false, RS)],
-    ...[op.localGet(ANY), op.localGet(E), op.v128Or, op.localSet(ANY)],
-    // bottom right: the rest
-    ...storeMasked(ANY, true, RS, CB),
-    ...[X, O, G, Y].flatMap((p) => advance(p, op.i32Const(16))),
-    op.br(0),
-    op.end,
-    op.end,
-    // the window's second column was done with its first
-    ...advance(X, op.localGet(CB)),
-    ...advance(O, op.localGet(CB)),
-    ...advance(OW, op.i32Const(1)),
-    op.br(0),
-    op.end,
-    op.end,
+    ...until(atOrPast(OW, OUT_W), [
+      ...[op.localGet(X), op.localGet(CB), op.i32Add, op.localSet(END)],
+      ...until(atOrPast(X, END), [
+        ...[...loadAt(Y), op.localSet(M), ...loadAt(G), op.localSet(GV)],
+        // ok &= m > -∞ and g - g = 0 (g finite)
+        ...[op.localGet(OK), op.localGet(M), op.localGet(NEG_INF), op.f32x4Gt, op.v128And],
+        ...[op.localGet(GV), op.localGet(GV), op.f32x4Sub, op.localGet(ZERO), op.f32x4Eq, op.v128And, op.localSet(OK)],
+        // top left, top right, bottom left: each the first equal to m that no earlier one was
+        ...[...loadAt(X), op.localGet(M), op.f32x4Eq, op.localSet(E), ...storeMasked(E, false)],
+        ...[...loadAt(X, CB), op.localGet(M), op.f32x4Eq, op.localGet(E), op.v128AndNot, op.localSet(E1), ...storeMasked(E1, false, CB)],
+        ...[op.localGet(E), op.localGet(E1), op.v128Or, op.localSet(ANY)],
+        ...[...loadAt(X, RS), op.localGet(M), op.f32x4Eq, op.localGet(ANY), op.v128AndNot, op.localSet(E), ...storeMasked(E, false, RS)],
+        ...[op.localGet(ANY), op.localGet(E), op.v128Or, op.localSet(ANY)],
+        // bottom right: the rest
+        ...storeMasked(ANY, true, RS, CB),
+        ...[X, O, G, Y].flatMap((p) => addTo(p, op.i32Const(16))),
+      ]),
+      // the window's second column was done with its first
+      ...addTo(X, op.localGet(CB)),
+      ...addTo(O, op.localGet(CB)),
+      ...addTo(OW, op.i32Const(1)),
+    ]),
     op.localGet(OK),
     op.i32x4AllTrue,
   ],

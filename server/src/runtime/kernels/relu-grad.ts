@@ -7,18 +7,13 @@
 // the product is dy times that (so -0 for a negative dy, NaN for an infinite dy where x ≤ 0).
 
 import { tf } from '../tf';
-import { type Info, type KernelArgs, heapOffsets, heapViews } from './util';
-import { type SimdFunction, type ValueType, op, simdKernel } from './wasm-simd';
+import { type Info, type KernelArgs, heapOffsets, heapViews, requireSameFloat32 } from './util';
+import { type SimdFunction, type ValueType, addTo, atOrPast, op, simdKernel, until } from './wasm-simd';
 
 export const RELU_GRAD = 'NnReluGrad';
 
 function step(x: number): number {
   return x > 0 ? 1 : Number.isNaN(x) ? NaN : 0;
-}
-
-function check(dy: Info, x: Info): void {
-  if (dy.dtype !== 'float32' || x.dtype !== 'float32') throw new Error(`${RELU_GRAD}: float32 only, got ${dy.dtype} and ${x.dtype}`);
-  if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) throw new Error(`${RELU_GRAD}: shapes differ (${dy.shape} and ${x.shape})`);
 }
 
 // four values at a time: s = (1 and [x > 0]) or (x and [x ≠ x]), dx = dy · s
@@ -30,17 +25,13 @@ const RELU_GRAD_SIMD: SimdFunction = {
   locals: ['v128', 'v128', 'v128', 'v128'],
   body: [
     ...[op.f32Const(1), op.f32x4Splat, op.localSet(ONE), op.f32Const(0), op.f32x4Splat, op.localSet(ZERO)],
-    op.block,
-    op.loop,
-    ...[op.localGet(OUT), op.localGet(END), op.i32GeU, op.brIf(1)],
-    ...[op.localGet(X), op.v128Load, op.localSet(XV)],
-    ...[op.localGet(ONE), op.localGet(XV), op.localGet(ZERO), op.f32x4Gt, op.v128And],
-    ...[op.localGet(XV), op.localGet(XV), op.localGet(XV), op.f32x4Ne, op.v128And, op.v128Or, op.localSet(S)],
-    ...[op.localGet(OUT), op.localGet(DY), op.v128Load, op.localGet(S), op.f32x4Mul, op.v128Store],
-    ...[DY, X, OUT].flatMap((p) => [op.localGet(p), op.i32Const(16), op.i32Add, op.localSet(p)]),
-    op.br(0),
-    op.end,
-    op.end,
+    ...until(atOrPast(OUT, END), [
+      ...[op.localGet(X), op.v128Load, op.localSet(XV)],
+      ...[op.localGet(ONE), op.localGet(XV), op.localGet(ZERO), op.f32x4Gt, op.v128And],
+      ...[op.localGet(XV), op.localGet(XV), op.localGet(XV), op.f32x4Ne, op.v128And, op.v128Or, op.localSet(S)],
+      ...[op.localGet(OUT), op.localGet(DY), op.v128Load, op.localGet(S), op.f32x4Mul, op.v128Store],
+      ...[DY, X, OUT].flatMap((p) => addTo(p, op.i32Const(16))),
+    ]),
   ],
 };
 const reluGradSimd = simdKernel<(dy: number, x: number, out: number, end: number) => void>(RELU_GRAD_SIMD);
@@ -48,7 +39,7 @@ const reluGradSimd = simdKernel<(dy: number, x: number, out: number, end: number
 function wasmKernel(params: Parameters<tf.KernelFunc>[0]): Info {
   const { inputs, backend } = params as unknown as KernelArgs<'dy' | 'x'>;
   const { dy, x } = inputs as Record<'dy' | 'x', Info>;
-  check(dy, x);
+  requireSameFloat32(RELU_GRAD, dy, x);
   const out = backend.makeOutput(x.shape, 'float32');
   const n = tf.util.sizeFromShape(x.shape);
   const lanes = n - (n % 4);
@@ -64,7 +55,7 @@ function wasmKernel(params: Parameters<tf.KernelFunc>[0]): Info {
 function cpuKernel(params: Parameters<tf.KernelFunc>[0]): Info {
   const backend = params.backend as tf.KernelBackend & { makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info };
   const { dy, x } = params.inputs as Record<'dy' | 'x', Info>;
-  check(dy, x);
+  requireSameFloat32(RELU_GRAD, dy, x);
   const g = backend.readSync(dy.dataId) as Float32Array;
   const v = backend.readSync(x.dataId) as Float32Array;
   const o = new Float32Array(v.length);

@@ -71,6 +71,14 @@ export function heapOffsets(backend: BackendWasm, ...infos: Info[]): number[] {
   return infos.map((t) => backend.dataIdMap.get(t.dataId)!.memoryOffset);
 }
 
+/** Element-wise kernels of this project's: every operand float32, all of one shape. */
+export function requireSameFloat32(kernel: string, first: Info, ...rest: Info[]): void {
+  for (const t of [first, ...rest]) {
+    if (t.dtype !== 'float32') throw new Error(`${kernel}: float32 only, got ${t.dtype}`);
+    if (t.shape.length !== first.shape.length || t.shape.some((d, i) => d !== first.shape[i])) throw new Error(`${kernel}: shapes differ (${first.shape} and ${t.shape})`);
+  }
+}
+
 export function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

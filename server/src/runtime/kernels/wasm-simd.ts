@@ -50,7 +50,6 @@ export const op = {
   i32Const: (n: number): Code => [0x41, ...sleb(n)],
   f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
   i32Add: [0x6a] as Code,
-  i32Sub: [0x6b] as Code,
   i32Eqz: [0x45] as Code,
   i32GeU: [0x4f] as Code,
   /** block with no result; `end` closes it */
@@ -77,6 +76,21 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
 };
+
+/** `body` again and again until `exit` (an i32 condition, tested before each pass) holds: a block around a loop. */
+export function until(exit: Code[], body: Code[]): Code[] {
+  return [op.block, op.loop, ...exit, op.brIf(1), ...body, op.br(0), op.end, op.end];
+}
+
+/** The condition `a >= b` on two i32 locals, unsigned (byte offsets, counts). */
+export function atOrPast(a: number, b: number): Code[] {
+  return [op.localGet(a), op.localGet(b), op.i32GeU];
+}
+
+/** local += amount (i32). */
+export function addTo(local: number, amount: Code): Code[] {
+  return [op.localGet(local), amount, op.i32Add, op.localSet(local)];
+}
 
 function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
