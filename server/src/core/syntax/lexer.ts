@@ -195,10 +195,15 @@ export class Lexer {
   private nl = true;
   private readonly n: number;
 
-  constructor(private readonly text: string) {
+  /** `from`: where to start (a line start); tokens before it are not scanned. */
+  constructor(
+    private readonly text: string,
+    from = 0,
+  ) {
     this.n = text.length;
+    this.i = from;
     // A byte-order mark at the start is not part of the program.
-    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
+    if (from === 0 && text.charCodeAt(0) === 0xfeff) this.i = 1;
   }
 
   private make(kind: T, start: number, end: number, str: string, bad = false): Token {

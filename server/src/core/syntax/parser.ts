@@ -31,14 +31,17 @@ const DECL_KEYWORDS: ReadonlySet<string> = new Set(['import', 'const', 'model', 
  */
 export const MAX_SYNTAX_ERRORS = 200;
 
-export function parse(text: string): A.ParsedFile {
-  const lexer = new Lexer(text);
+/**
+ * Parse a file, or its end: `from` is the offset of a declaration keyword at a line start
+ * (reparse.ts resumes there). Errors come sorted by position, lexer errors first where tied.
+ */
+export function parse(text: string, from = 0): A.ParsedFile {
+  const lexer = new Lexer(text, from);
   const p = new Parser(lexer);
   const decls = p.file();
-  let errors = [...lexer.errors, ...p.errors];
+  let errors = [...lexer.errors, ...p.errors].sort((a, b) => a.start - b.start);
   const total = lexer.errors.length + p.errorCount();
   if (total > MAX_SYNTAX_ERRORS) {
-    errors = errors.sort((a, b) => a.start - b.start);
     const first = errors[MAX_SYNTAX_ERRORS];
     const more = total - MAX_SYNTAX_ERRORS;
     errors = errors.slice(0, MAX_SYNTAX_ERRORS);
