@@ -1,15 +1,18 @@
 // The analysis of a program: every pass, memoised per declaration, so each model, block,
 // dataset and train block is checked exactly once however many files use it. `analyzeFile`
 // returns what one file needs: its diagnostics, its models with shapes, its train blocks.
+// Given the analysis of an earlier version of the program (an editor's last one), it takes the
+// results of declarations that did not change and depend on nothing that did (reuse.ts).
 
 import type * as A from './syntax/ast';
-import { Program, type SourceFile } from './program';
+import { Program, type SourceFile, type Lookup, type Observer } from './program';
 import { type Diagnostic, sortDiagnostics, makeDiagnostic } from './diagnostics';
 import { ConstTable, type Sink, loc } from './values';
 import { ModelBuilder, type ModelGraph, type GenericResult, diagnosticKey, type ExpandContext } from './graph';
 import { resolveTrain, resolveDataset, type TrainConfig, type DataRef, type TrainContext } from './train';
 import { TRAINING_CHECKS } from './checks/training';
 import { fix } from './fixes';
+import { EarlierResults, nextFrameId, type Entry, type Frame } from './reuse';
 import { collectReferences, checkDuplicates, checkImports, checkUnused, usedDeclarations, type Reference } from './names';
 
 export interface FileAnalysis {
@@ -23,69 +26,127 @@ export interface FileAnalysis {
   datasets: DataRef[];
 }
 
-export class Analysis implements ExpandContext, TrainContext {
+export class Analysis implements ExpandContext, TrainContext, Observer {
   readonly consts: ConstTable;
   readonly sink: Sink;
   private readonly diags: Diagnostic[] = [];
-  private readonly models = new Map<A.ModelDecl, ModelGraph>();
-  private readonly generics = new Map<A.BlockDecl, GenericResult>();
-  private readonly datasets = new Map<A.DatasetDecl, DataRef | undefined>();
-  private readonly trains = new Map<A.TrainDecl, TrainConfig>();
+  /** every declaration's result (model, block's generic pass, dataset, train, constant), computed or reused */
+  private readonly results = new Map<A.NamedDecl, Entry>();
+  private readonly earlier: EarlierResults | undefined;
+  /** frames of the results being computed, innermost last */
+  private readonly frames: Frame[] = [];
   private readonly refs = new Map<string, Reference[]>();
   private readonly checked = new Set<string>();
   /** declarations referred to from any loaded file (computed once, for the unused hint) */
   private used: Set<A.NamedDecl> | undefined;
 
-  constructor(readonly program: Program) {
-    this.sink = (d) => this.diags.push(d);
-    this.consts = new ConstTable(program, this.sink);
+  /**
+   * `earlier`: the analysis of an earlier version of the program, whose still valid results are
+   * taken instead of computed. Load the program's files first: results of declarations that are
+   * no longer loaded are dropped.
+   */
+  constructor(
+    readonly program: Program,
+    earlier?: Analysis,
+  ) {
+    this.sink = (d) => {
+      this.diags.push(d);
+      if (this.frames.length) this.frames[this.frames.length - 1].diags.push(d);
+    };
+    this.consts = new ConstTable(program, this.sink, <T>(decl: A.ConstDecl, compute: () => T) => this.memo(decl, compute, undefined as T));
+    // an analysis that lost its program's observer to another one has incomplete records
+    if (earlier && earlier.program.observer === earlier) {
+      const offered = earlier.earlier ? [...earlier.results, ...earlier.earlier.entries] : earlier.results;
+      this.earlier = new EarlierResults(program, offered);
+    }
+    program.observer = this;
+  }
+
+  /** Observer: a name resolved while computing the innermost result. */
+  looked(l: Lookup): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f && l.seenBy !== f.id) {
+      l.seenBy = f.id;
+      f.deps.push(l);
+    }
+  }
+
+  /** Observer: the innermost result depends on more than its names. */
+  unrepeatable(): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f) f.repeatable = false;
+  }
+
+  /**
+   * The result of a declaration: computed once per analysis, or taken from the earlier analysis
+   * (reporting its diagnostics again). While it is computed, the result is `pending` (a
+   * declaration that uses itself sees that).
+   */
+  private memo<T>(decl: A.NamedDecl, compute: () => T, pending: T): T {
+    const known = this.results.get(decl);
+    if (known) return known.value as T;
+    const taken = this.earlier?.take(decl);
+    if (taken) {
+      this.results.set(decl, taken);
+      for (const d of taken.frame.diags) this.diags.push(d);
+      return taken.value as T;
+    }
+    const frame: Frame = { id: nextFrameId(), deps: [], diags: [], repeatable: true };
+    const entry: Entry = { value: pending, frame };
+    this.results.set(decl, entry);
+    this.frames.push(frame);
+    try {
+      entry.value = compute();
+    } finally {
+      this.frames.pop();
+    }
+    return entry.value as T;
   }
 
   model(decl: A.ModelDecl, file: string): ModelGraph {
-    let m = this.models.get(decl);
-    if (!m) {
-      m = ModelBuilder.model(this, decl, file);
-      this.models.set(decl, m);
-    }
-    return m;
+    return this.memo(decl, () => ModelBuilder.model(this, decl, file), undefined as unknown as ModelGraph);
   }
 
   generic(block: A.BlockDecl, file: string): GenericResult {
-    let g = this.generics.get(block);
-    if (!g) {
-      // a block that (indirectly) calls itself gets an empty result while its own pass runs
-      const keys = new Set<string>();
-      const result = { keys, hasErrors: false };
-      this.generics.set(block, result);
-      ModelBuilder.generic(this, block, file, (d) => {
-        keys.add(diagnosticKey(d));
-        if (d.severity === 'error') result.hasErrors = true;
-        this.sink(d);
-      });
-      g = result;
-    }
-    return g;
+    const known = this.results.get(block);
+    if (known) return known.value as GenericResult;
+    // a block that (indirectly) calls itself gets an empty result while its own pass runs
+    const keys = new Set<string>();
+    const result = { keys, hasErrors: false };
+    return this.memo(
+      block,
+      () => {
+        ModelBuilder.generic(this, block, file, (d) => {
+          keys.add(diagnosticKey(d));
+          if (d.severity === 'error') result.hasErrors = true;
+          this.sink(d);
+        });
+        return result;
+      },
+      result,
+    );
   }
 
   dataset(decl: A.DatasetDecl, file: string): DataRef | undefined {
-    if (!this.datasets.has(decl)) this.datasets.set(decl, resolveDataset(decl, file, this.program, this.consts, this.sink));
-    return this.datasets.get(decl);
+    return this.memo(decl, () => resolveDataset(decl, file, this.program, this.consts, this.sink), undefined);
   }
 
   train(decl: A.TrainDecl, file: string): TrainConfig {
-    let t = this.trains.get(decl);
-    if (!t) {
-      let errors = 0;
-      const sink: Sink = (d) => {
-        if (d.severity === 'error') errors++;
-        this.sink(d);
-      };
-      t = resolveTrain(this, decl, file, sink);
-      for (const check of TRAINING_CHECKS) check({ program: this.program, sink }, t);
-      t.hasErrors = errors > 0 || !t.model || t.model.hasErrors || !t.data || !t.loss;
-      this.trains.set(decl, t);
-    }
-    return t;
+    return this.memo(
+      decl,
+      () => {
+        let errors = 0;
+        const sink: Sink = (d) => {
+          if (d.severity === 'error') errors++;
+          this.sink(d);
+        };
+        const t = resolveTrain(this, decl, file, sink);
+        for (const check of TRAINING_CHECKS) check({ program: this.program, sink }, t);
+        t.hasErrors = errors > 0 || !t.model || t.model.hasErrors || !t.data || !t.loss;
+        return t;
+      },
+      undefined as unknown as TrainConfig,
+    );
   }
 
   /** Names written in a file and what they refer to (for the editor; not part of checking). */

@@ -3,6 +3,7 @@
 // documents) and path resolution; the core never touches the file system itself.
 
 import { parse } from './syntax/parser';
+import { reparse } from './syntax/reparse';
 import type { ParsedFile, NamedDecl, ImportDecl } from './syntax/ast';
 import { LineIndex } from './text';
 import type { DataHost } from './catalog/types';
@@ -29,14 +30,18 @@ export interface SourceFile {
   imports: { decl: ImportDecl; target: string | undefined }[];
 }
 
-/** Parses keyed by path and text, shared between programs (an editor makes a program per change). */
+/**
+ * Parses keyed by path and text, shared between programs (an editor makes a program per change).
+ * A new text of a cached path is reparsed from its first change: the declarations before it are
+ * the same objects as before, which lets the analysis reuse their results (reuse.ts).
+ */
 export class ParseCache {
   private readonly files = new Map<string, SourceFile>();
 
   get(path: string, text: string, host: Host): SourceFile {
     const hit = this.files.get(path);
     if (hit && hit.text === text) return hit;
-    const parsed = parse(text);
+    const parsed = hit ? reparse(hit.parsed, text) : parse(text);
     const decls = new Map<string, NamedDecl[]>();
     const imports: SourceFile['imports'] = [];
     for (const d of parsed.decls) {
@@ -59,10 +64,38 @@ export class ParseCache {
   }
 }
 
+/** One name resolution of a program: a name as seen from a file, and what it refers to. */
+export interface Lookup {
+  readonly file: string;
+  readonly name: string;
+  readonly symbol: Symbol | undefined;
+  /** bookkeeping of the observer (the analysis' frame that last recorded this lookup) */
+  seenBy: number;
+}
+
+/**
+ * Told of what a result depends on while the analysis computes it: every name resolution, and
+ * every answer that depends on more than the text of the declarations named (the whole set of
+ * visible names, a data file). reuse.ts decides from it whether a result can be reused.
+ */
+export interface Observer {
+  looked(lookup: Lookup): void;
+  /** the result being computed depends on something that name lookups do not capture */
+  unrepeatable(): void;
+}
+
 export class Program {
   private readonly loaded = new Map<string, SourceFile | null>();
   /** lookups by file, then name (a program is a snapshot: answers never change) */
-  private readonly lookups = new Map<string, Map<string, Symbol | null>>();
+  private readonly lookups = new Map<string, Map<string, Lookup>>();
+  observer: Observer | undefined;
+  /** the host's data probes, reported to the observer (a data file can change on disk at any time) */
+  readonly dataHost: DataHost = {
+    probe: (kind, args, fromFile) => {
+      this.observer?.unrepeatable();
+      return this.host.probe(kind, args, fromFile);
+    },
+  };
 
   constructor(
     readonly host: Host,
@@ -102,14 +135,21 @@ export class Program {
    * imports directly (imports are not re-exported). The first declaration wins when duplicated.
    */
   lookup(file: string, name: string): Symbol | undefined {
+    const l = this.resolution(file, name);
+    this.observer?.looked(l);
+    return l.symbol;
+  }
+
+  /** A name's resolution, without telling the observer. */
+  resolution(file: string, name: string): Lookup {
     let byName = this.lookups.get(file);
     if (!byName) this.lookups.set(file, (byName = new Map()));
-    let sym = byName.get(name);
-    if (sym === undefined) {
-      sym = this.find(file, name) ?? null;
-      byName.set(name, sym);
+    let l = byName.get(name);
+    if (l === undefined) {
+      l = { file, name, symbol: this.find(file, name), seenBy: -1 };
+      byName.set(name, l);
     }
-    return sym ?? undefined;
+    return l;
   }
 
   private find(file: string, name: string): Symbol | undefined {
@@ -128,6 +168,7 @@ export class Program {
 
   /** Every name visible from `file`, for suggestions and completion. */
   visible(file: string): Symbol[] {
+    this.observer?.unrepeatable();
     const out: Symbol[] = [];
     const seen = new Set<string>();
     const add = (f: SourceFile | undefined) => {

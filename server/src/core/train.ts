@@ -71,7 +71,7 @@ export function describeData(fn: Bound, name: string, file: string, program: Pro
   const known = spec.params.every((p) => !p.required || fn.args[p.name] !== undefined);
   let info: Partial<DataInfo> = {};
   if (known) {
-    const r = spec.describe(fn.args, program.host, file);
+    const r = spec.describe(fn.args, program.dataHost, file);
     if (r.ok) info = r.info;
     else report(sink, fn.at, 'NN416', 'dataProblem', { problem: r.problem });
   }

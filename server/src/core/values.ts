@@ -92,6 +92,9 @@ export function describeValue(v: Value): string {
 }
 
 /** Constant values are computed once per program; cycles are reported once. */
+/** How an analysis memoises one declaration's result (analyze.ts: computed once, or reused). */
+export type Memo = <T>(decl: A.ConstDecl, compute: () => T) => T;
+
 export class ConstTable {
   private readonly values = new Map<A.ConstDecl, Value>();
   private readonly visiting = new Set<A.ConstDecl>();
@@ -99,6 +102,7 @@ export class ConstTable {
   constructor(
     private readonly program: Program,
     private readonly sink: Sink,
+    private readonly memo: Memo = (_, compute) => compute(),
   ) {}
 
   /** The constant's value, located at `at` (where it is used). */
@@ -110,7 +114,7 @@ export class ConstTable {
       return { k: 'unknown', file: at.file, start: at.start, end: at.end };
     }
     this.visiting.add(decl);
-    const v = evaluate(decl.value, { file }, this.program, this, this.sink);
+    const v = this.memo(decl, () => evaluate(decl.value, { file }, this.program, this, this.sink));
     this.visiting.delete(decl);
     this.values.set(decl, v);
     return relocate(v, at);

@@ -153,7 +153,8 @@ export class Workspace {
     if (this.snapshot && this.snapshot.version === this.version) return this.snapshot;
     const program = new Program(this.host, this.cache);
     for (const f of this.files) program.loadWithImports(f);
-    this.snapshot = new Snapshot(this.version, program, new Analysis(program));
+    // the last analysis' results of unchanged declarations are reused (core/reuse.ts)
+    this.snapshot = new Snapshot(this.version, program, new Analysis(program, this.snapshot?.analysis));
     return this.snapshot;
   }
 }

@@ -1,0 +1,93 @@
+// Reusing an earlier analysis' results after an edit. The editor analyzes the whole workspace
+// again after every edit; most declarations did not change, and neither did anything they
+// depend on, so their results (a model's shapes, a block's generic pass, a constant's value, a
+// train block's settings) and the diagnostics found while computing them can be taken as they are.
+//
+// Invariants (test/unit/reuse.test.ts checks a reused analysis against one from scratch):
+// - A result is a function of its declaration's syntax tree and of the name resolutions made
+//   while computing it (each recorded in its frame), and of nothing else. Anything else it reads
+//   (the set of all visible names for a suggestion, a data file's header) makes it unrepeatable.
+// - Syntax trees are immutable, and a declaration is the same object in a new program only when
+//   its text and position did not change (reparse.ts keeps the declarations before an edit).
+// - So an earlier result is valid when its declaration is still in the program, every name it
+//   resolved resolves to the same declaration now, and each of those declarations' results is
+//   valid in turn. A result that depends on itself (a cycle, always an error) is not reused.
+// - Diagnostics belong to the frame that reported them (not to the frames of results it used):
+//   reusing a result reports its diagnostics again; computing one reports what it finds.
+
+import type { NamedDecl } from './syntax/ast';
+import type { Lookup, Program } from './program';
+import type { Diagnostic } from './diagnostics';
+
+let frames = 0;
+/** A new frame's id, distinct from every other frame's. */
+export function nextFrameId(): number {
+  return frames++;
+}
+
+/** What computing one declaration's result saw. */
+export interface Frame {
+  /** distinct among all frames: lookups remember the last frame that recorded them */
+  readonly id: number;
+  /** the name resolutions made while computing it (its dependencies), each once */
+  readonly deps: Lookup[];
+  /** the diagnostics reported while computing it (not while computing results it used) */
+  readonly diags: Diagnostic[];
+  /** false when it depended on more than its dependencies */
+  repeatable: boolean;
+}
+
+export interface Entry {
+  value: unknown;
+  frame: Frame;
+}
+
+/** The results of an earlier analysis, offered to a new program; each taken only if still valid. */
+export class EarlierResults {
+  /** validity, decided once per declaration (false while being decided: a cycle is not reused) */
+  private readonly verdicts = new Map<NamedDecl, boolean>();
+
+  /**
+   * `entries`: an earlier analysis' results (and the earlier results it did not get to), kept
+   * only for declarations that are still in `program`, so a long editing session does not keep
+   * every old syntax tree alive.
+   */
+  constructor(
+    private readonly program: Program,
+    entries: Iterable<[NamedDecl, Entry]>,
+  ) {
+    const live = new Set<NamedDecl>();
+    for (const f of program.files()) for (const d of f.parsed.decls) if (d.kind !== 'Import') live.add(d);
+    for (const [decl, entry] of entries) if (live.has(decl) && !this.entries.has(decl)) this.entries.set(decl, entry);
+  }
+
+  readonly entries = new Map<NamedDecl, Entry>();
+
+  /** The earlier result of `decl`, if nothing it depends on changed. */
+  take(decl: NamedDecl): Entry | undefined {
+    const e = this.entries.get(decl);
+    return e && this.valid(decl) ? e : undefined;
+  }
+
+  private valid(decl: NamedDecl): boolean {
+    const known = this.verdicts.get(decl);
+    if (known !== undefined) return known;
+    const e = this.entries.get(decl);
+    if (!e || !e.frame.repeatable) {
+      this.verdicts.set(decl, false);
+      return false;
+    }
+    this.verdicts.set(decl, false);
+    let ok = true;
+    for (const dep of e.frame.deps) {
+      const was = dep.symbol;
+      const now = this.program.resolution(dep.file, dep.name).symbol;
+      if (now?.decl !== was?.decl || now?.file !== was?.file || (was && !this.valid(was.decl))) {
+        ok = false;
+        break;
+      }
+    }
+    this.verdicts.set(decl, ok);
+    return ok;
+  }
+}
