@@ -1,6 +1,7 @@
 // Benchmark of the language server as an editor uses it: the built server (dist/server.js) in its
 // own process over stdio, a 2k- and a 10k-line document. Reports the time from the last edit of a
-// burst of typing to its diagnostics, p50/p95 of completion, hover and inlay hints (for a screen of
+// burst of typing to its diagnostics (typing at the end of the file, in the middle, and on its
+// first line: the server reanalyzes what follows an edit), p50/p95 of completion, hover and inlay hints (for a screen of
 // 60 lines), each also right after an edit (when the request pays for the re-analysis), and the
 // server's memory. Goals: completion/hover/inlay p95 under 16 ms at 2k lines; diagnostics within
 // 50 ms of the end of an edit burst at 10k lines. Not a test: it prints, and writes JSON.
@@ -35,7 +36,10 @@ function rng(seed: number): () => number {
 
 interface Row {
   lines: number;
+  /** typing at the end of the file, in the middle, at the start */
   diagnosticsAfterBurst: { p50: number; p95: number };
+  diagnosticsAfterBurstMiddle: { p50: number; p95: number };
+  diagnosticsAfterBurstStart: { p50: number; p95: number };
   completion: { p50: number; p95: number };
   completionAfterEdit: { p50: number; p95: number };
   hover: { p50: number; p95: number };
@@ -72,23 +76,29 @@ async function measure(lines: number): Promise<Row> {
   await first;
 
   const random = rng(lines);
+  // Typing goes into comment lines, so the code stays valid: one added at the top, one in the
+  // middle (before a declaration) and one at the end. Where an edit is matters: the server keeps
+  // the declarations before it and what it found for them, and analyzes the rest again.
   const docLines = text.split('\n');
+  const middle = docLines.findIndex((l, i) => i >= docLines.length / 2 && l.startsWith('model '));
+  docLines.splice(middle, 0, '#');
+  docLines.unshift('#');
+  docLines.push('#');
+  const typingLine = { start: 0, middle: middle + 1, end: docLines.length - 1 };
+  text = docLines.join('\n');
   const positionsOf = (word: string) => docLines.flatMap((l, i) => (l.includes(word) ? [{ line: i, character: l.indexOf(word) + 1 }] : []));
   const denses = positionsOf('dense(');
   const statementStarts = docLines.flatMap((l, i) => (/^ {2}(conv2d|dense|max_pool|flatten)\(/.test(l) ? [{ line: i, character: 2 }] : []));
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
 
-  /** Typing goes into a comment line added at the end of the file, so the code stays valid. */
-  const commentLine = docLines.length;
-  text += '\n#';
-  const type = async (ch: string) => {
+  const type = async (ch: string, where: keyof typeof typingLine = 'end') => {
     version++;
-    const line = commentLine;
-    const character = text.length - text.lastIndexOf('\n') - 1;
-    text += ch;
+    const line = typingLine[where];
+    const character = docLines[line].length;
+    docLines[line] += ch;
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: ch }] });
   };
-  // the comment line itself
+  // the comment lines themselves
   version++;
   await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   first = diagnosed(version);
@@ -101,14 +111,20 @@ async function measure(lines: number): Promise<Row> {
   };
 
   // bursts of typing: 8 characters sent back to back, then the latency of the last one's diagnostics
-  const bursts: number[] = [];
-  for (let b = 0; b < 25; b++) {
-    for (let k = 0; k < 7; k++) await type('x');
-    await type('y');
-    const wait = diagnosed(version);
-    const sent = performance.now();
-    bursts.push((await wait) - sent);
-  }
+  const bursts = async (where: keyof typeof typingLine) => {
+    const ts: number[] = [];
+    for (let b = 0; b < 25; b++) {
+      for (let k = 0; k < 7; k++) await type('x', where);
+      await type('y', where);
+      const wait = diagnosed(version);
+      const sent = performance.now();
+      ts.push((await wait) - sent);
+    }
+    return ts;
+  };
+  const burstsAtEnd = await bursts('end');
+  const burstsInMiddle = await bursts('middle');
+  const burstsAtStart = await bursts('start');
 
   const steady = async (f: () => Promise<unknown>, n: number) => {
     const ts: number[] = [];
@@ -142,7 +158,7 @@ async function measure(lines: number): Promise<Row> {
   conn.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
   const pp = (xs: number[]) => ({ p50: percentile(xs, 0.5), p95: percentile(xs, 0.95) });
-  return { lines, diagnosticsAfterBurst: pp(bursts), completion: pp(c), completionAfterEdit: pp(cAfter), hover: pp(h), hoverAfterEdit: pp(hAfter), inlayHints: pp(ih), memoryMB };
+  return { lines, diagnosticsAfterBurst: pp(burstsAtEnd), diagnosticsAfterBurstMiddle: pp(burstsInMiddle), diagnosticsAfterBurstStart: pp(burstsAtStart), completion: pp(c), completionAfterEdit: pp(cAfter), hover: pp(h), hoverAfterEdit: pp(hAfter), inlayHints: pp(ih), memoryMB };
 }
 
 async function main(): Promise<void> {
@@ -153,6 +169,8 @@ async function main(): Promise<void> {
   console.log('ms, p50 / p95         2k lines            10k lines');
   const line = (name: string, get: (r: Row) => { p50: number; p95: number }) => console.log(`${name.padEnd(22)} ${f(get(rows[0]))}     ${f(get(rows[1]))}`);
   line('diagnostics after burst', (r) => r.diagnosticsAfterBurst);
+  line('  ... typing mid-file', (r) => r.diagnosticsAfterBurstMiddle);
+  line('  ... typing at line 1', (r) => r.diagnosticsAfterBurstStart);
   line('completion', (r) => r.completion);
   line('completion after edit', (r) => r.completionAfterEdit);
   line('hover', (r) => r.hover);
@@ -161,7 +179,11 @@ async function main(): Promise<void> {
   console.log(`${'server memory (MB)'.padEnd(22)} ${rows[0].memoryMB.toFixed(0).padStart(15)}     ${rows[1].memoryMB.toFixed(0).padStart(15)}`);
   const worst2k = Math.max(rows[0].completion.p95, rows[0].hover.p95, rows[0].inlayHints.p95);
   console.log(`goal: completion/hover/inlay p95 < 16 ms at 2k lines: ${worst2k < 16 ? 'met' : 'NOT met'} (worst ${worst2k.toFixed(1)} ms)`);
-  console.log(`goal: diagnostics within 50 ms of the end of a burst at 10k lines: ${rows[1].diagnosticsAfterBurst.p95 < 50 ? 'met' : 'NOT met'} (p95 ${rows[1].diagnosticsAfterBurst.p95.toFixed(1)} ms)`);
+  const r = rows[1];
+  const worstBurst = Math.max(r.diagnosticsAfterBurst.p95, r.diagnosticsAfterBurstMiddle.p95, r.diagnosticsAfterBurstStart.p95);
+  console.log(
+    `goal: diagnostics within 50 ms of the end of a burst at 10k lines, wherever the typing: ${worstBurst < 50 ? 'met' : 'NOT met'} (p95 at the end ${r.diagnosticsAfterBurst.p95.toFixed(1)}, mid-file ${r.diagnosticsAfterBurstMiddle.p95.toFixed(1)}, line 1 ${r.diagnosticsAfterBurstStart.p95.toFixed(1)} ms)`,
+  );
   fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results', 'lsp.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
 }
