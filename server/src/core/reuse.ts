@@ -44,6 +44,7 @@ export interface Entry {
 
 /** The results of an earlier analysis, offered to a new program; each taken only if still valid. */
 export class EarlierResults {
+  readonly entries = new Map<NamedDecl, Entry>();
   /** validity, decided once per declaration (false while being decided: a cycle is not reused) */
   private readonly verdicts = new Map<NamedDecl, boolean>();
 
@@ -60,8 +61,6 @@ export class EarlierResults {
     for (const f of program.files()) for (const d of f.parsed.decls) if (d.kind !== 'Import') live.add(d);
     for (const [decl, entry] of entries) if (live.has(decl) && !this.entries.has(decl)) this.entries.set(decl, entry);
   }
-
-  readonly entries = new Map<NamedDecl, Entry>();
 
   /** The earlier result of `decl`, if nothing it depends on changed. */
   take(decl: NamedDecl): Entry | undefined {

@@ -2,6 +2,7 @@
 // files that import the changed one, cleared when a file leaves.
 
 import { strict as assert } from 'node:assert';
+import type * as lsp from 'vscode-languageserver-protocol';
 import { TestClient } from '../../lsp-client';
 
 const MODEL = 'model M {\n  input [4]\n  dense(3, activation: relu)\n}\n';
@@ -32,6 +33,27 @@ describe('lsp: diagnostics', () => {
     assert.equal(c.version(uri), 6);
     assert.equal(ds.length, 1);
     assert.match(String(ds[0].message), /got -5/);
+  });
+
+  it('after an edit, reports and shows what the edit changed in declarations before it', async () => {
+    // the server keeps what it found for declarations before an edit, unless they use what changed
+    const text = 'model M {\n  input [8]\n  wide(4)\n  dense(2)\n}\n\nblock wide(n) {\n  dense(n)\n}\n';
+    c = await TestClient.start();
+    const uri = await c.open('a.nn', text);
+    assert.deepEqual(await c.diagnostics(uri), []);
+    // wrong only for the argument model M passes: reported at M's call, before the edit
+    await c.edit(uri, { start: { line: 7, character: 8 }, end: { line: 7, character: 9 } }, 'n - 4');
+    const ds = await c.diagnosticsWhere(uri, (d) => d.length > 0);
+    assert.deepEqual(
+      ds.map((d) => d.range.start.line),
+      [2],
+    );
+    assert.match(String(ds[0].message), /in block 'wide'/);
+    await c.edit(uri, { start: { line: 7, character: 8 }, end: { line: 7, character: 13 } }, 'n * 4');
+    assert.deepEqual(await c.diagnosticsWhere(uri, (d) => d.length === 0), []);
+    const hints = await c.request<lsp.InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    const label = (h: lsp.InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+    assert.match(label(hints.find((h) => h.position.line === 2)!), /\[16\]/);
   });
 
   it('pushes diagnostics to a file that imports the changed one', async () => {
