@@ -91,10 +91,10 @@ export function describeValue(v: Value): string {
   }
 }
 
-/** Constant values are computed once per program; cycles are reported once. */
 /** How an analysis memoises one declaration's result (analyze.ts: computed once, or reused). */
 export type Memo = <T>(decl: A.ConstDecl, compute: () => T) => T;
 
+/** Constant values are computed once per program; cycles are reported once. */
 export class ConstTable {
   private readonly values = new Map<A.ConstDecl, Value>();
   private readonly visiting = new Set<A.ConstDecl>();
