@@ -179,6 +179,10 @@ function isIdentStart(c: number): boolean {
 function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
+/** Whitespace other than line breaks. */
+export function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0;
+}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -224,7 +228,7 @@ export class Lexer {
         i++;
         continue;
       }
-      if (c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0) {
+      if (isBlank(c)) {
         i++;
         continue;
       }

@@ -12,7 +12,7 @@
 // the kept declarations lie before it because j's keyword is at a line start: see missingSpan).
 
 import { parse, MAX_SYNTAX_ERRORS } from './parser';
-import { Lexer, T } from './lexer';
+import { Lexer, T, isBlank } from './lexer';
 import type { ParsedFile } from './ast';
 
 /** Texts compared this many characters at a time (native comparison of slices), then one by one. */
@@ -25,10 +25,6 @@ export function commonPrefix(a: string, b: string): number {
   while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   return i;
-}
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0;
 }
 
 /** Declaration j of `old` can start a parse of its own, and nothing before it saw the change at `changed`. */
