@@ -8,6 +8,7 @@ import { MemoryHost } from '../helpers';
 import { Program } from '../../server/src/core/program';
 import { Analysis } from '../../server/src/core/analyze';
 import { summarize } from '../../server/src/core/summary';
+import { paramCount } from '../../server/src/core/graph';
 import { format } from '../../server/src/core/format';
 import { LineIndex } from '../../server/src/core/text';
 import { Lexer, T } from '../../server/src/core/syntax/lexer';
@@ -32,6 +33,13 @@ export function checkCore(text: string, samples: Map<string, string>): { ms: num
   const ms = performance.now() - t0;
   // formatting changes only whitespace: the same tokens and comments, in the same order
   if (formatted && codeOf(formatted.text).join('\u0000') !== codeOf(text).join('\u0000')) throw new Error('formatting changed more than whitespace');
+  // weights are inferred again when asked (graph.ts): they must give the counts of the analysis
+  for (const m of r.models) {
+    for (const n of m.nodes) {
+      const w = n.weights;
+      if (paramCount(w, true) !== n.trainable || paramCount(w, false) !== n.nonTrainable) throw new Error(`${n.name}: its weights give other parameter counts than the analysis'`);
+    }
+  }
   return { ms, diagnostics: r.diagnostics.length };
 }
 

@@ -3,7 +3,7 @@
 // `undefined` stands for "unknown", after an error was reported or when a value depends on a
 // block parameter that is not bound yet. Only this file turns Values into arguments.
 
-import type { PType, FnSpec, BoundFn, Args, Category, ParamSpec } from './catalog/types';
+import type { PType, FnSpec, BoundFn, Args, Category, ParamSpec, Written } from './catalog/types';
 import { findSpec, specsOf, CATEGORY_NAMES } from './catalog';
 import { LAYER_ONLY_ACTIVATIONS } from './catalog/common';
 import { type Value, type Loc, type Sink, type CallArg, report, describeValue, calleeLoc } from './values';
@@ -52,6 +52,29 @@ export function writtenArg(spec: FnSpec, call: CallExpr, name: string): Arg | un
     }
   }
   return undefined;
+}
+
+/**
+ * The parameters a call's written arguments bind to, by bindCall's rules (an unknown name, a
+ * positional argument after a named one, a surplus one bind to nothing): the `given` of the
+ * call's Bound with `true` for values. What a layer's weights are recomputed from (graph.ts).
+ */
+export function writtenParams(spec: FnSpec, call: CallExpr): Written {
+  const t = table(spec);
+  let out: Record<string, true> | undefined;
+  let seenNamed = false;
+  let index = 0;
+  for (const a of call.args) {
+    let param: ParamSpec | undefined;
+    if (a.name) {
+      seenNamed = true;
+      param = t.byName.get(a.name.text);
+    } else if (!seenNamed) {
+      param = t.positional[index++];
+    }
+    if (param) (out ??= {})[param.name] = true;
+  }
+  return out ?? NONE_GIVEN;
 }
 
 /** Parameters by position and by name, computed once per function. */

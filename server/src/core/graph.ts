@@ -14,10 +14,21 @@ import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape, extend } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
-import { bindCall, coerce, replaceFix, writtenArg, type BindCtx, type Bound } from './bind';
+import { bindCall, coerce, replaceFix, writtenArg, writtenParams, type BindCtx, type Bound } from './bind';
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
+
+const NO_REPORT = (): void => undefined;
+
+/** A node's inputs when there are none or one: shared, so most nodes allocate no array for them. */
+const NO_INPUTS: readonly number[] = Object.freeze([]);
+const ONE_INPUT: (readonly number[])[] = [];
+function inputList(ids: number[]): readonly number[] {
+  if (ids.length === 0) return NO_INPUTS;
+  if (ids.length > 1) return ids;
+  return (ONE_INPUT[ids[0]] ??= Object.freeze([ids[0]]));
+}
 
 /** One layer of a model graph (or its input, or an add/concat merge). */
 export class LayerNode {
@@ -30,10 +41,11 @@ export class LayerNode {
     readonly spec: LayerSpec | undefined,
     /** arguments after checking, defaults filled in (undefined where unknown) */
     readonly args: Args,
-    readonly inputs: number[],
+    /** ids of the nodes feeding this one (shared and frozen when there are none or one) */
+    readonly inputs: readonly number[],
+    /** the shape the layer was inferred from (its input's), null when unknown */
+    readonly input: Shape | null,
     readonly shape: Shape | null,
-    /** the weight tensors; null when not known */
-    readonly weights: Weight[] | null,
     readonly trainable: number | null,
     readonly nonTrainable: number | null,
     readonly macs: number | null,
@@ -47,6 +59,18 @@ export class LayerNode {
     readonly sites: Loc[],
     readonly blocks: string[],
   ) {}
+
+  /**
+   * The weight tensors; null when not known. Inferred again on each call from the layer's
+   * arguments and input shape, not kept: a model's weight objects were a sixth of what its
+   * analysis keeps alive, and the garbage collector copies all of that while an analysis runs.
+   */
+  get weights(): Weight[] | null {
+    const spec = this.spec;
+    if (!spec) return [];
+    const given = writtenParams(spec, this.syntax as A.CallExpr);
+    return spec.infer({ input: this.input, args: this.args, given, atModelInput: undefined, report: NO_REPORT }).weights;
+  }
 
   /** where the layer is written */
   get at(): Loc {
@@ -102,7 +126,7 @@ export interface GenericResult {
 }
 
 /** Parameters in the trainable (or non-trainable) weights; null when a size is not known. */
-function paramCount(weights: Weight[] | null, trainable: boolean): number | null {
+export function paramCount(weights: Weight[] | null, trainable: boolean): number | null {
   if (weights === null) return null;
   let n = 0;
   for (const w of weights) {
@@ -257,6 +281,7 @@ export class ModelBuilder {
         kind: 'input',
         args: {},
         inputs: [],
+        input: null,
         shape: inputShape,
         weights: [],
         macs: 0,
@@ -315,7 +340,10 @@ export class ModelBuilder {
     spec?: LayerSpec;
     args: Args;
     inputs: number[];
+    /** the shape given to the layer's inference (null for the input and merges) */
+    input: Shape | null;
     shape: Shape | null;
+    /** only counted: LayerNode.weights infers them again when asked */
     weights: Weight[] | null;
     macs: number | null;
     syntax: A.Node;
@@ -333,9 +361,9 @@ export class ModelBuilder {
         n.kind,
         n.spec,
         n.args,
-        n.inputs,
+        inputList(n.inputs),
+        n.input,
         n.shape,
-        n.weights,
         paramCount(n.weights, true),
         paramCount(n.weights, false),
         n.macs,
@@ -431,6 +459,7 @@ export class ModelBuilder {
       kind,
       args: {},
       inputs: ins.map((i) => i.id).filter((i): i is number => i !== undefined),
+      input: null,
       shape,
       weights: [],
       macs: kind === 'add' && shape ? product(shape) : 0,
@@ -493,6 +522,7 @@ export class ModelBuilder {
       spec,
       args: bound.args,
       inputs: cur.id === undefined ? [] : [cur.id],
+      input: cur.shape,
       shape: r.shape,
       weights: r.weights,
       macs: r.macs,

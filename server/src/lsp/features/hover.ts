@@ -159,8 +159,9 @@ function nodesAtCall(place: Place, call: A.CallExpr): LayerNode[][] {
 }
 
 function weightsText(n: LayerNode): string {
-  if (!n.weights || !n.weights.length) return '';
-  return n.weights
+  const weights = n.weights; // inferred again on each read
+  if (!weights || !weights.length) return '';
+  return weights
     .map((w) => `${w.name} ${w.shape.map((d) => (d === null ? '?' : String(d))).join('×')}${w.trainable ? '' : '*'}`)
     .join(' + ');
 }

@@ -1,0 +1,64 @@
+// Binding call arguments (core/bind.ts). A layer's weights are inferred again from its call when
+// asked (graph.ts), with `writtenParams` standing in for the `given` of the call's Bound: the two
+// must agree on which parameters a call writes, for well-formed and broken calls alike.
+
+import { strict as assert } from 'node:assert';
+import { Program } from '../../server/src/core/program';
+import { ConstTable, evaluate, type Value } from '../../server/src/core/values';
+import { bindCall, writtenParams } from '../../server/src/core/bind';
+import { LAYERS } from '../../server/src/core/catalog/layers';
+import type * as A from '../../server/src/core/syntax/ast';
+import { MemoryHost, analyzeText } from '../helpers';
+import { mulberry32 } from '../gen/random-models';
+
+describe('bind', () => {
+  it('writtenParams names the parameters bindCall binds, over 2,000 random calls', () => {
+    const r = mulberry32(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    const calls: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const spec = pick(LAYERS);
+      const args: string[] = [];
+      const n = Math.floor(r() * 5);
+      for (let j = 0; j < n; j++) {
+        const roll = r();
+        // named (known, an alias, unknown), or positional: in any order, repeated or surplus
+        if (roll < 0.45 && spec.params.length) args.push(`${pick(spec.params).name}: 2`);
+        else if (roll < 0.55) args.push(`${pick(['nope', 'strides', 'units'])}: 1`);
+        else args.push(pick(['3', 'relu', '[2, 2]', 'x']));
+      }
+      calls.push(`${spec.name}(${args.join(', ')})`);
+    }
+    const host = new MemoryHost();
+    host.files.set('/w/calls.nn', `model M {\n  input [8, 8, 3]\n${calls.map((c) => `  ${c}\n`).join('')}}\n`);
+    const program = new Program(host);
+    const file = program.file('/w/calls.nn')!;
+    const model = file.parsed.decls[0] as A.ModelDecl;
+    const sink = () => undefined;
+    const consts = new ConstTable(program, sink);
+    let checked = 0;
+    for (const s of model.body.stmts) {
+      if (s.kind !== 'Layer') continue;
+      const spec = LAYERS.find((l) => l.name === s.call.callee.text)!;
+      const v = evaluate(s.call, { file: '/w/calls.nn' }, program, consts, sink) as Value & { k: 'call' };
+      const bound = bindCall(spec, v, { program, sink, file: '/w/calls.nn' });
+      const text = host.files.get('/w/calls.nn')!.slice(s.call.start, s.call.end);
+      assert.deepEqual(Object.keys(writtenParams(spec, s.call)).sort(), Object.keys(bound.given).sort(), text);
+      checked++;
+    }
+    assert.equal(checked, 2000);
+  });
+
+  it("a layer's weights asked again keep an argument that was written but is unknown", () => {
+    // key_dim written with an unknown value: the weights' sizes are unknown, not dim / heads
+    const r = analyzeText('model M {\n  input [10, 16]\n  self_attention(heads: 2, key_dim: nope)\n  self_attention(heads: 2)\n}\n');
+    const [written, defaulted] = r.models[0].nodes.slice(1);
+    assert.equal(written.trainable, null);
+    assert.ok(written.weights!.some((w) => w.shape.includes(null)));
+    assert.equal(defaulted.trainable, 4 * (16 * 16 + 16));
+    assert.deepEqual(
+      defaulted.weights!.map((w) => w.shape),
+      [[16, 16], [16], [16, 16], [16], [16, 16], [16], [16, 16], [16]],
+    );
+  });
+});
