@@ -31,6 +31,9 @@ const DECL_KEYWORDS: ReadonlySet<string> = new Set(['import', 'const', 'model', 
  */
 export const MAX_SYNTAX_ERRORS = 200;
 
+/** Every empty list of the tree (a call without arguments, an empty body): one frozen array. */
+const NO_ITEMS = Object.freeze([]) as unknown as unknown[];
+
 /**
  * Parse a file, or its end: `from` is the offset of a declaration keyword at a line start
  * (reparse.ts resumes there). Errors come sorted by position, lexer errors first where tied.
@@ -207,9 +210,9 @@ class Parser {
     return { kind: 'Ident', text: t.text, start: t.start, end: t.end };
   }
 
-  /** The items pushed to `pending` since `mark`, as an array of their own. */
+  /** The items pushed to `pending` since `mark`, as an array of their own (a shared frozen one when there are none). */
   private cut<X>(mark: number): X[] {
-    return this.pending.splice(mark) as X[];
+    return mark === this.pending.length ? (NO_ITEMS as X[]) : (this.pending.splice(mark) as X[]);
   }
 
   private skipSeparators(): void {
