@@ -34,8 +34,8 @@ function inputList(ids: number[]): readonly number[] {
 export class LayerNode {
   constructor(
     readonly id: number,
-    /** unique within the model: dense, dense_1, ... (the tfjs layer name) */
-    readonly name: string,
+    /** how many nodes of this kind come before it in the model (see `name`) */
+    private readonly ordinal: number,
     /** a layer of the catalogue, or 'input', 'add', 'concat' */
     readonly kind: string,
     readonly spec: LayerSpec | undefined,
@@ -59,6 +59,11 @@ export class LayerNode {
     readonly sites: Loc[],
     readonly blocks: string[],
   ) {}
+
+  /** unique within the model: dense, dense_1, ... (the tfjs layer name); made when asked, as most are never shown */
+  get name(): string {
+    return this.ordinal === 0 ? this.kind : `${this.kind}_${this.ordinal}`;
+  }
 
   /**
    * The weight tensors; null when not known. Inferred again on each call from the layer's
@@ -353,11 +358,10 @@ export class ModelBuilder {
     const count = this.counters.get(n.kind) ?? 0;
     this.counters.set(n.kind, count + 1);
     const id = this.nodes.length;
-    const name = count === 0 ? n.kind : `${n.kind}_${count}`;
     this.nodes.push(
       new LayerNode(
         id,
-        name,
+        count,
         n.kind,
         n.spec,
         n.args,
