@@ -12,7 +12,7 @@ import { ModelBuilder, type ModelGraph, type GenericResult, diagnosticKey, type 
 import { resolveTrain, resolveDataset, type TrainConfig, type DataRef, type TrainContext } from './train';
 import { TRAINING_CHECKS } from './checks/training';
 import { fix } from './fixes';
-import { EarlierResults, nextFrameId, type Entry, type Frame } from './reuse';
+import { EarlierResults, newFrame, addDep, addDiagnostic, type Frame } from './reuse';
 import { collectReferences, checkDuplicates, checkImports, checkUnused, usedDeclarations, type Reference } from './names';
 
 export interface FileAnalysis {
@@ -31,7 +31,7 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
   readonly sink: Sink;
   private readonly diags: Diagnostic[] = [];
   /** every declaration's result (model, block's generic pass, dataset, train, constant), computed or reused */
-  private readonly results = new Map<A.NamedDecl, Entry>();
+  private readonly results = new Map<A.NamedDecl, Frame>();
   private readonly earlier: EarlierResults | undefined;
   /** frames of the results being computed, innermost last */
   private readonly frames: Frame[] = [];
@@ -51,7 +51,7 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
   ) {
     this.sink = (d) => {
       this.diags.push(d);
-      if (this.frames.length) this.frames[this.frames.length - 1].diags.push(d);
+      if (this.frames.length) addDiagnostic(this.frames[this.frames.length - 1], d);
     };
     this.consts = new ConstTable(program, this.sink, <T>(decl: A.ConstDecl, compute: () => T) => this.memo(decl, compute, undefined as T));
     // an analysis that lost its program's observer to another one has incomplete records
@@ -67,7 +67,7 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     const f = this.frames[this.frames.length - 1];
     if (f && l.seenBy !== f.id) {
       l.seenBy = f.id;
-      f.deps.push(l);
+      addDep(f, l);
     }
   }
 
@@ -88,19 +88,18 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     const taken = this.earlier?.take(decl);
     if (taken) {
       this.results.set(decl, taken);
-      for (const d of taken.frame.diags) this.diags.push(d);
+      for (const d of taken.diags) this.diags.push(d);
       return taken.value as T;
     }
-    const frame: Frame = { id: nextFrameId(), deps: [], diags: [], repeatable: true };
-    const entry: Entry = { value: pending, frame };
-    this.results.set(decl, entry);
+    const frame = newFrame(pending);
+    this.results.set(decl, frame);
     this.frames.push(frame);
     try {
-      entry.value = compute();
+      frame.value = compute();
     } finally {
       this.frames.pop();
     }
-    return entry.value as T;
+    return frame.value as T;
   }
 
   model(decl: A.ModelDecl, file: string): ModelGraph {

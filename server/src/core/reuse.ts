@@ -20,31 +20,45 @@ import type { Lookup, Program } from './program';
 import type { Diagnostic } from './diagnostics';
 
 let frames = 0;
-/** A new frame's id, distinct from every other frame's. */
-export function nextFrameId(): number {
-  return frames++;
-}
 
-/** What computing one declaration's result saw. */
+/** The lists of a frame that recorded nothing (most record no diagnostics): one frozen array. */
+const NOTHING = Object.freeze([]) as unknown as never[];
+
+/**
+ * One declaration's result and what computing it saw. One object per result, its lists
+ * allocated on their first item: an analysis keeps every frame alive for the next one.
+ */
 export interface Frame {
   /** distinct among all frames: lookups remember the last frame that recorded them */
   readonly id: number;
+  /** the result; while it is computed, what a declaration that uses itself sees */
+  value: unknown;
   /** the name resolutions made while computing it (its dependencies), each once */
-  readonly deps: Lookup[];
+  deps: readonly Lookup[];
   /** the diagnostics reported while computing it (not while computing results it used) */
-  readonly diags: Diagnostic[];
+  diags: readonly Diagnostic[];
   /** false when it depended on more than its dependencies */
   repeatable: boolean;
 }
 
-export interface Entry {
-  value: unknown;
-  frame: Frame;
+/** A frame for a result being computed, holding `pending` until it is. */
+export function newFrame(pending: unknown): Frame {
+  return { id: frames++, value: pending, deps: NOTHING, diags: NOTHING, repeatable: true };
+}
+
+export function addDep(f: Frame, l: Lookup): void {
+  if (f.deps === NOTHING) f.deps = [l];
+  else (f.deps as Lookup[]).push(l);
+}
+
+export function addDiagnostic(f: Frame, d: Diagnostic): void {
+  if (f.diags === NOTHING) f.diags = [d];
+  else (f.diags as Diagnostic[]).push(d);
 }
 
 /** The results of an earlier analysis, offered to a new program; each taken only if still valid. */
 export class EarlierResults {
-  readonly entries = new Map<NamedDecl, Entry>();
+  readonly entries = new Map<NamedDecl, Frame>();
   /** validity, decided once per declaration (false while being decided: a cycle is not reused) */
   private readonly verdicts = new Map<NamedDecl, boolean>();
 
@@ -55,7 +69,7 @@ export class EarlierResults {
    */
   constructor(
     private readonly program: Program,
-    entries: Iterable<[NamedDecl, Entry]>,
+    entries: Iterable<[NamedDecl, Frame]>,
   ) {
     const live = new Set<NamedDecl>();
     for (const f of program.files()) for (const d of f.parsed.decls) if (d.kind !== 'Import') live.add(d);
@@ -63,7 +77,7 @@ export class EarlierResults {
   }
 
   /** The earlier result of `decl`, if nothing it depends on changed. */
-  take(decl: NamedDecl): Entry | undefined {
+  take(decl: NamedDecl): Frame | undefined {
     const e = this.entries.get(decl);
     return e && this.valid(decl) ? e : undefined;
   }
@@ -72,13 +86,13 @@ export class EarlierResults {
     const known = this.verdicts.get(decl);
     if (known !== undefined) return known;
     const e = this.entries.get(decl);
-    if (!e || !e.frame.repeatable) {
+    if (!e || !e.repeatable) {
       this.verdicts.set(decl, false);
       return false;
     }
     this.verdicts.set(decl, false);
     let ok = true;
-    for (const dep of e.frame.deps) {
+    for (const dep of e.deps) {
       const was = dep.symbol;
       const now = this.program.resolution(dep.file, dep.name).symbol;
       if (now?.decl !== was?.decl || now?.file !== was?.file || (was && !this.valid(was.decl))) {
