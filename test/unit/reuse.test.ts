@@ -9,6 +9,8 @@ import { Program, ParseCache } from '../../server/src/core/program';
 import { Analysis, type FileAnalysis } from '../../server/src/core/analyze';
 import type { Args, DataProbe } from '../../server/src/core/catalog/types';
 import { MemoryHost } from '../helpers';
+import { TRAIN_SETTINGS } from '../../server/src/core/catalog/settings';
+import { settingKeyAt, settingValueAt } from '../../server/src/core/train';
 import { mulberry32 } from '../gen/random-models';
 
 const LIB = `const width = 16
@@ -98,7 +100,7 @@ function view(r: FileAnalysis): unknown {
       loss: t.loss?.spec.name,
       epochs: t.epochs,
       batchSize: t.batchSize,
-      settings: [...t.settings.keys()],
+      settings: TRAIN_SETTINGS.filter((p) => settingKeyAt(t, p.name)).map((p) => settingValueAt(t, p.name) ?? settingKeyAt(t, p.name)),
     })),
     datasets: r.datasets.map((d) => [d.name, d.info, d.file]),
   };

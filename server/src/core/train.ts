@@ -48,9 +48,6 @@ export interface TrainConfig {
   clipNorm?: number;
   earlyStopping?: Bound;
   checkpoint?: Bound;
-  /** the settings and callbacks in effect, by name (the first where one is written twice): see settingKeyAt and settingValueAt */
-  settings: ReadonlyMap<string, A.SettingEntry>;
-  calls: ReadonlyMap<string, A.CallEntry>;
   /** errors were reported in this train block or in what it uses (set by the analysis after its checks) */
   hasErrors: boolean;
 }
@@ -187,24 +184,30 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     clipNorm: values.clip_norm as number | undefined,
     earlyStopping: callBound('early_stopping'),
     checkpoint: callBound('checkpoint'),
-    settings: written,
-    calls,
     hasErrors: false,
   };
 }
 
+/** The setting or callback in effect: the first written, when it is known (unknown ones are reported, not used). */
+function entryOf(cfg: TrainConfig, key: string): A.Entry | undefined {
+  const setting = SETTING_BY_NAME.has(key);
+  if (!setting && !(TRAIN_CALLS as readonly string[]).includes(key)) return undefined;
+  for (const e of cfg.decl.entries) {
+    if (setting ? e.kind === 'Setting' && e.key.text === key : e.kind === 'CallEntry' && e.call.callee.text === key) return e;
+  }
+  return undefined;
+}
+
 /** Where a setting's key, or a callback's name, is written in the train block (undefined when it is not). */
 export function settingKeyAt(cfg: TrainConfig, key: string): Loc | undefined {
-  const s = cfg.settings.get(key);
-  if (s) return loc(cfg.file, s.key);
-  const c = cfg.calls.get(key);
-  return c && loc(cfg.file, c.call.callee);
+  const e = entryOf(cfg, key);
+  return e && loc(cfg.file, e.kind === 'Setting' ? e.key : e.call.callee);
 }
 
 /** Where a setting's value is written (undefined when it is not). */
 export function settingValueAt(cfg: TrainConfig, key: string): Loc | undefined {
-  const s = cfg.settings.get(key);
-  return s && loc(cfg.file, s.value);
+  const e = entryOf(cfg, key);
+  return e?.kind === 'Setting' ? loc(cfg.file, e.value) : undefined;
 }
 
 function toData(v: unknown, ctx: TrainContext, program: Program, sink: Sink, file: string): DataRef | undefined {
