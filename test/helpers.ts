@@ -19,6 +19,8 @@ import { Analysis, type FileAnalysis } from '../server/src/core/analyze';
 import type { DataProbe, Args } from '../server/src/core/catalog/types';
 import type { Diagnostic, TextEdit } from '../server/src/core/diagnostics';
 import { formatShape } from '../server/src/core/messages';
+import type { ParsedFile, NameUse } from '../server/src/core/syntax/ast';
+import { allNodes } from '../server/src/core/syntax/walk';
 
 export function posixJoin(dir: string, rel: string): string {
   const parts = (rel.startsWith('/') ? rel : `${dir}/${rel}`).split('/');
@@ -194,3 +196,19 @@ export function checkAnnotations(src: string): string[] {
 
 /** Calls `f` with each line a stream carries (JSON lines from a child process or a socket), without its newline. */
 export { onLines } from '../server/src/node/lines';
+
+/** The names a tree holds (names used as values, callees), found by walking it: what ParsedFile.names must list. */
+export function namesInTree(parsed: ParsedFile): NameUse[] {
+  const out: NameUse[] = [];
+  for (const n of allNodes(parsed)) {
+    if (n.kind === 'Name') out.push(n);
+    else if (n.kind === 'Call') out.push(n.callee);
+  }
+  return out;
+}
+
+/** Whether ParsedFile.names lists exactly the tree's names, the same objects in the same order. */
+export function namesListed(parsed: ParsedFile): boolean {
+  const tree = namesInTree(parsed);
+  return tree.length === parsed.names.length && tree.every((n, i) => n === parsed.names[i]);
+}

@@ -4,7 +4,7 @@
 // logged a failure, or an unanswered request is a crash.
 
 import * as lsp from 'vscode-languageserver/node';
-import { MemoryHost } from '../helpers';
+import { MemoryHost, namesListed } from '../helpers';
 import { Program } from '../../server/src/core/program';
 import { Analysis } from '../../server/src/core/analyze';
 import { summarize } from '../../server/src/core/summary';
@@ -33,6 +33,8 @@ export function checkCore(text: string, samples: Map<string, string>): { ms: num
   const ms = performance.now() - t0;
   // formatting changes only whitespace: the same tokens and comments, in the same order
   if (formatted && codeOf(formatted.text).join('\u0000') !== codeOf(text).join('\u0000')) throw new Error('formatting changed more than whitespace');
+  const parsed = program.file(FUZZ_FILE)?.parsed;
+  if (parsed && !namesListed(parsed)) throw new Error("the parser's list of names differs from the names in its tree");
   // weights are inferred again when asked (graph.ts): they must give the counts of the analysis
   for (const m of r.models) {
     for (const n of m.nodes) {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
 import { lex, T } from '../../server/src/core/syntax/lexer';
 import { mulberry32 } from '../gen/random-models';
-import { analyzeText } from '../helpers';
+import { analyzeText, namesListed } from '../helpers';
 import { pathAt, allNodes } from '../../server/src/core/syntax/walk';
 
 describe('lexer', () => {
@@ -34,6 +34,16 @@ describe('parser', () => {
   it('parses the language sketch without errors', () => {
     const text = fs.readFileSync(path.join(__dirname, '..', '..', 'samples', 'resnet.nn'), 'utf8');
     assert.deepEqual(parse(text).errors, []);
+  });
+
+  it('lists every name used and every callee in source order, for each sample', () => {
+    const dir = path.join(__dirname, '..', '..', 'samples');
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.nn'))) {
+      const r = parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+      assert.ok(r.names.length > 0, f);
+      assert.ok(namesListed(r), f);
+      assert.ok(r.names.every((n, i) => i === 0 || r.names[i - 1].start < n.start), f);
+    }
   });
 
   it('keeps every declaration after syntax errors', () => {
@@ -63,6 +73,7 @@ describe('parser', () => {
       }
       const r = parse(s);
       assert.ok(Array.isArray(r.decls));
+      assert.ok(namesListed(r), `the names list differs from the tree's names: ${JSON.stringify(s)}`);
       // analysis of broken text never throws either
       analyzeText(s);
     }

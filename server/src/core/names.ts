@@ -23,7 +23,9 @@ export type Named = { text: string; start: number; end: number };
 
 /**
  * Visit every written name in `file` that refers to something: a declaration (visible from the
- * file) or a block parameter. The one walk behind references, rename and the unused hint.
+ * file) or a block parameter. The one walk behind references, rename and the unused hint. It
+ * goes through the parser's list of names (in source order), not the tree: inside a block's
+ * body, the block's parameters come first; a callee that is a layer refers to no declaration.
  */
 export function walkNames(
   program: Program,
@@ -31,89 +33,25 @@ export function walkNames(
   visit: (id: Named, decl: { decl: A.NamedDecl; file: string } | undefined, param: { param: A.Param; block: A.BlockDecl } | undefined) => void,
 ): void {
   const path = file.path;
-
-  const name = (id: Named, params?: ParamScope) => {
-    const p = params?.names.get(id.text);
-    if (p) {
-      visit(id, undefined, { param: p, block: params!.block });
-      return;
+  const decls = file.parsed.decls;
+  let d = 0;
+  /** the block whose body the current name is in, with its parameters */
+  let scope: ParamScope | undefined;
+  for (const id of file.parsed.names) {
+    if (id.kind === 'Ident' && LAYER_BY_NAME.has(id.text)) continue;
+    // the declaration the name is in (names and declarations are both in source order)
+    while (d < decls.length && decls[d].end <= id.start) d++;
+    const decl = decls[d];
+    if (decl && decl.kind === 'Block' && decl.params.length && id.start >= decl.body.start && id.end <= decl.body.end) {
+      if (scope?.block !== decl) scope = { block: decl, names: new Map(decl.params.map((p) => [p.name.text, p])) };
+      const p = scope.names.get(id.text);
+      if (p) {
+        visit(id, undefined, { param: p, block: decl });
+        continue;
+      }
     }
     const sym = program.lookup(path, id.text);
     if (sym) visit(id, sym, undefined);
-  };
-
-  const expr = (e: A.Expr, params?: ParamScope): void => {
-    switch (e.kind) {
-      case 'Name':
-        name(e, params);
-        return;
-      case 'Call':
-        if (!LAYER_BY_NAME.has(e.callee.text)) name(e.callee, params);
-        for (const a of e.args) expr(a.value, params);
-        return;
-      case 'List':
-        for (const i of e.items) expr(i, params);
-        return;
-      case 'Unary':
-        expr(e.arg, params);
-        return;
-      case 'Binary':
-        expr(e.left, params);
-        expr(e.right, params);
-        return;
-      case 'Paren':
-        expr(e.expr, params);
-        return;
-      default:
-        return;
-    }
-  };
-
-  const stmts = (ss: A.Stmt[], params?: ParamScope): void => {
-    for (const s of ss) {
-      switch (s.kind) {
-        case 'Input':
-          expr(s.shape, params);
-          break;
-        case 'Layer':
-          expr(s.call, params);
-          break;
-        case 'Repeat':
-          expr(s.count, params);
-          stmts(s.body.stmts, params);
-          break;
-        case 'Residual':
-          stmts(s.body.stmts, params);
-          if (s.shortcut) stmts(s.shortcut.stmts, params);
-          break;
-        case 'Parallel':
-          for (const b of s.branches) stmts(b.body.stmts, params);
-          break;
-      }
-    }
-  };
-
-  for (const d of file.parsed.decls) {
-    switch (d.kind) {
-      case 'Const':
-      case 'Dataset':
-        expr(d.value);
-        break;
-      case 'Model':
-        stmts(d.body.stmts);
-        break;
-      case 'Block': {
-        const names = new Map(d.params.map((p) => [p.name.text, p]));
-        for (const p of d.params) if (p.default) expr(p.default);
-        stmts(d.body.stmts, { block: d, names });
-        break;
-      }
-      case 'Train':
-        for (const e of d.entries) expr(e.kind === 'Setting' ? e.value : e.call);
-        break;
-      case 'Import':
-        break;
-    }
   }
 }
 

@@ -196,11 +196,19 @@ export interface TrainDecl extends Node {
 export type Decl = ImportDecl | ConstDecl | ModelDecl | BlockDecl | DatasetDecl | TrainDecl;
 export type NamedDecl = ConstDecl | ModelDecl | BlockDecl | DatasetDecl | TrainDecl;
 
+/** A written name that may refer to a declaration or a block parameter: a name used as a value, or a call's callee. */
+export type NameUse = NameRef | Ident;
+
 export interface ParsedFile {
   text: string;
   decls: Decl[];
   comments: Comment[];
   errors: SyntaxError[];
+  /**
+   * Every name used as a value and every callee in the tree, in source order: what names.ts
+   * resolves for references, rename and the unused hint, without walking the tree.
+   */
+  names: NameUse[];
 }
 
 export function declKindName(d: Decl): string {

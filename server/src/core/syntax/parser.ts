@@ -50,7 +50,7 @@ export function parse(text: string, from = 0): A.ParsedFile {
     errors = errors.slice(0, MAX_SYNTAX_ERRORS);
     errors.push({ start: first.start, end: first.end, code: 'NN009', msg: { id: 'tooManySyntaxErrors', args: { shown: MAX_SYNTAX_ERRORS, more } } });
   }
-  return { text, decls, comments: lexer.comments, errors };
+  return { text, decls, comments: lexer.comments, errors, names: p.names };
 }
 
 class Parser {
@@ -60,6 +60,8 @@ class Parser {
    * of noise does not keep hundreds of thousands of error objects alive.
    */
   readonly errors: A.SyntaxError[] = [];
+  /** names used as values and callees, as they are made (ParsedFile.names) */
+  readonly names: A.NameUse[] = [];
   /** errors cut from `errors` */
   private dropped = 0;
   /** the span of the last error, for one error per position */
@@ -460,10 +462,12 @@ class Parser {
     this.next();
     const e = this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
     if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
+    const callee = this.ident(t);
+    this.names.push(callee);
     const call: A.CallExpr = {
       kind: 'Call',
-      callee: this.ident(t),
-      args: [],
+      callee,
+      args: NO_ITEMS as A.Arg[],
       argsStart: t.end,
       argsEnd: t.end,
       closed: false,
@@ -586,7 +590,9 @@ class Parser {
         if (t.nl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(t.text)) return this.missingHere('value');
         if (this.peek().kind === T.LParen) return this.call();
         this.next();
-        return { kind: 'Name', text: t.text, start: t.start, end: t.end };
+        const ref: A.NameRef = { kind: 'Name', text: t.text, start: t.start, end: t.end };
+        this.names.push(ref);
+        return ref;
       }
       case T.LBracket:
         return this.list();
@@ -638,6 +644,9 @@ class Parser {
 
   private call(): A.CallExpr {
     const nameTok = this.next();
+    // the callee before the names in the arguments: ParsedFile.names is in source order
+    const callee = this.ident(nameTok);
+    this.names.push(callee);
     const open = this.next(); // '('
     const mark = this.pending.length;
     let closed = false;
@@ -676,7 +685,7 @@ class Parser {
     if (!closed) this.error({ start: nameTok.start, end: open.end }, 'NN002', 'unclosedCall', { name: nameTok.text });
     return {
       kind: 'Call',
-      callee: this.ident(nameTok),
+      callee,
       args,
       argsStart: open.end,
       argsEnd,

@@ -42,6 +42,18 @@ function canResumeAt(old: ParsedFile, j: number, changed: number): boolean {
   return second.kind !== T.EOF && second.end < changed;
 }
 
+/** How many of `old`'s names lie before offset `from` (they are in source order). */
+function namesBefore(old: ParsedFile, from: number): number {
+  let lo = 0;
+  let hi = old.names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (old.names[mid].start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The parse of `text`, an edited version of the text `old` is the parse of. */
 export function reparse(old: ParsedFile, text: string): ParsedFile {
   if (old.text === text) return old;
@@ -60,5 +72,6 @@ export function reparse(old: ParsedFile, text: string): ParsedFile {
     decls: [...old.decls.slice(0, j), ...tail.decls],
     comments: [...old.comments.filter((c) => c.start < from), ...tail.comments],
     errors: [...kept, ...tail.errors],
+    names: [...old.names.slice(0, namesBefore(old, from)), ...tail.names],
   };
 }
