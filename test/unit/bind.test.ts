@@ -38,12 +38,12 @@ describe('bind', () => {
     const consts = new ConstTable(program, sink);
     let checked = 0;
     for (const s of model.body.stmts) {
-      if (s.kind !== 'Layer') continue;
-      const spec = LAYERS.find((l) => l.name === s.call.callee.text)!;
-      const v = evaluate(s.call, { file: '/w/calls.nn' }, program, consts, sink) as Value & { k: 'call' };
+      if (s.kind !== 'Call') continue;
+      const spec = LAYERS.find((l) => l.name === s.callee.text)!;
+      const v = evaluate(s, { file: '/w/calls.nn' }, program, consts, sink) as Value & { k: 'call' };
       const bound = bindCall(spec, v, { program, sink, file: '/w/calls.nn' });
-      const text = host.files.get('/w/calls.nn')!.slice(s.call.start, s.call.end);
-      assert.deepEqual(Object.keys(writtenParams(spec, s.call)).sort(), Object.keys(bound.given).sort(), text);
+      const text = host.files.get('/w/calls.nn')!.slice(s.start, s.end);
+      assert.deepEqual(Object.keys(writtenParams(spec, s)).sort(), Object.keys(bound.given).sort(), text);
       checked++;
     }
     assert.equal(checked, 2000);

@@ -62,7 +62,7 @@ export function calleeOf(path: AnyNode[], i: number, program: Program, file: str
   const call = path[i] as A.CallExpr;
   const name = call.callee.text;
   const parent = path[i - 1];
-  if (parent?.kind === 'Layer') {
+  if (parent?.kind === 'Body') {
     const spec = LAYER_BY_NAME.get(name);
     if (spec) return { kind: 'spec', spec };
     const sym = program.lookup(file, name);

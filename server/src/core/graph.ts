@@ -393,7 +393,7 @@ export class ModelBuilder {
     const file = scope.env.file;
     if (++this.expanded > MAX_EXPANDED) {
       this.stopped = true;
-      report(scope.sink, loc(file, s.kind === 'Layer' ? s.call.callee : s.keyword), 'NN314', 'tooLarge', { limit: MAX_EXPANDED });
+      report(scope.sink, loc(file, s.kind === 'Call' ? s.callee : s.keyword), 'NN314', 'tooLarge', { limit: MAX_EXPANDED });
       return { id: undefined, shape: null };
     }
     switch (s.kind) {
@@ -401,8 +401,8 @@ export class ModelBuilder {
         if (scope.inBlock) report(scope.sink, loc(file, s.keyword), 'NN112', 'inputOnlyInModel', {});
         else report(scope.sink, loc(file, s.keyword), 'NN302', 'misplacedInput', {});
         return cur;
-      case 'Layer':
-        return this.call(s.call, cur, scope);
+      case 'Call':
+        return this.call(s, cur, scope);
       case 'Repeat': {
         const v = evaluate(s.count, scope.env, this.ctx.program, this.ctx.consts, scope.sink);
         let times = 1;

@@ -104,10 +104,6 @@ export interface InputStmt extends Node {
   keyword: Node;
   shape: Expr;
 }
-export interface LayerStmt extends Node {
-  kind: 'Layer';
-  call: CallExpr;
-}
 export interface ResidualStmt extends Node {
   kind: 'Residual';
   keyword: Node;
@@ -135,7 +131,8 @@ export interface RepeatStmt extends Node {
   count: Expr;
   body: Body;
 }
-export type Stmt = InputStmt | LayerStmt | ResidualStmt | ParallelStmt | RepeatStmt;
+/** A call in a body is a layer statement (a layer of the catalogue, or a block). */
+export type Stmt = InputStmt | CallExpr | ResidualStmt | ParallelStmt | RepeatStmt;
 
 // ---- train block entries ----
 export interface SettingEntry extends Node {

@@ -454,17 +454,14 @@ class Parser {
       this.skipLine();
       return undefined;
     }
-    if (this.peek().kind === T.LParen) {
-      const call = this.call();
-      return { kind: 'Layer', call, start: call.start, end: call.end };
-    }
+    if (this.peek().kind === T.LParen) return this.call();
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
     this.next();
     const e = this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
     if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
     const callee = this.ident(t);
     this.names.push(callee);
-    const call: A.CallExpr = {
+    return {
       kind: 'Call',
       callee,
       args: NO_ITEMS as A.Arg[],
@@ -474,7 +471,6 @@ class Parser {
       start: t.start,
       end: t.end,
     };
-    return { kind: 'Layer', call, start: t.start, end: t.end };
   }
 
   private parallel(): A.ParallelStmt {

@@ -52,9 +52,6 @@ export function children(n: AnyNode): AnyNode[] {
     case 'Input':
       push(n.shape);
       break;
-    case 'Layer':
-      push(n.call);
-      break;
     case 'Residual':
       push(n.body, n.shortcut);
       break;

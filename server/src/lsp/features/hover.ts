@@ -53,7 +53,7 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
       const callee = calleeOf(nodes, i, snap.program, path);
       if (callee.kind === 'block') return span(inner, blockMarkdown(ctx, callee.decl, callee.file, nodesAtCall(place, parent)));
       if (callee.kind === 'spec') {
-        const layerNodes = nodes[i - 1]?.kind === 'Layer' ? nodesAt(place, parent) : [];
+        const layerNodes = nodes[i - 1]?.kind === 'Body' ? nodesAt(place, parent) : [];
         return span(inner, specMarkdown(callee.spec, L, layerNodes));
       }
       return undefined;

@@ -58,9 +58,9 @@ function statements(stmts: A.Stmt[], lines: LineIndex, shapes: Map<A.Node, Layer
       case 'Input':
         out.push({ name: 'input', kind: lsp.SymbolKind.Field, range, selectionRange: toRange(lines, s.keyword.start, s.keyword.end) });
         break;
-      case 'Layer': {
-        const n = shapes.get(s.call);
-        out.push({ name: s.call.callee.text, detail: n ? formatShape(n.shape) : undefined, kind: lsp.SymbolKind.Method, range, selectionRange: toRange(lines, s.call.callee.start, s.call.callee.end) });
+      case 'Call': {
+        const n = shapes.get(s);
+        out.push({ name: s.callee.text, detail: n ? formatShape(n.shape) : undefined, kind: lsp.SymbolKind.Method, range, selectionRange: toRange(lines, s.callee.start, s.callee.end) });
         break;
       }
       case 'Repeat':
