@@ -13,20 +13,14 @@ export interface Position {
   character: number;
 }
 
+/** Line starts of a text, found on first use: most analyses convert no offset to a position. */
 export class LineIndex {
-  private readonly starts: number[];
+  private found: number[] | undefined;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) starts.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+  constructor(readonly text: string) {}
+
+  private get starts(): number[] {
+    return (this.found ??= lineStarts(this.text));
   }
 
   get lineCount(): number {
@@ -65,4 +59,17 @@ export class LineIndex {
     if (e > 0 && this.text.charCodeAt(e - 1) === 13) e--;
     return e;
   }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) starts.push(i + 1);
+    else if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }
