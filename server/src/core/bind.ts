@@ -32,7 +32,22 @@ export interface Bound extends BoundFn {
   given: Given;
   /** the call (or bare name) itself */
   at: Loc;
-  calleeAt: Loc;
+  /** the function's name as written */
+  readonly calleeAt: Loc;
+}
+
+/** What bindCall returns: `calleeAt` is made when read (only to report a problem there), not for every call. */
+class BoundCall implements Bound {
+  constructor(
+    readonly spec: FnSpec,
+    readonly args: Args,
+    readonly given: Given,
+    readonly at: Value & { k: 'call' | 'word' },
+  ) {}
+
+  get calleeAt(): Loc {
+    return this.at.k === 'call' ? calleeLoc(this.at) : this.at;
+  }
 }
 
 /** Where a written argument's value is. */
@@ -366,7 +381,6 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
   const args: Args = { ...t.defaults };
   let given: Record<string, CallArg> | undefined;
   const callee = spec.name;
-  const calleeAt = v.k === 'call' ? calleeLoc(v) : v;
   if (v.k === 'call') {
     let seenNamed = false;
     let index = 0;
@@ -414,12 +428,13 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
   }
   // a call whose ')' is missing is still being typed (and already reported): no missing-argument noise
   const complete = v.k !== 'call' || v.node.closed;
+  const bound = new BoundCall(spec, args, given ?? NONE_GIVEN, v);
   if (complete) {
     for (const p of spec.params) {
-      if (p.required && !given?.[p.name]) report(c.sink, calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
+      if (p.required && !given?.[p.name]) report(c.sink, bound.calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
     }
   }
-  return { spec, args, given: given ?? NONE_GIVEN, at: v, calleeAt };
+  return bound;
 }
 
 export function categoryName(c: Category): string {
