@@ -21,7 +21,11 @@ import { suggest } from './suggest';
 
 const NO_REPORT = (): void => undefined;
 
-/** A node's inputs when there are none or one: shared, so most nodes allocate no array for them. */
+/**
+ * A node's inputs when there are none or one: shared, so most nodes allocate no array for them.
+ * Node ids stay below MAX_EXPANDED + 2 (one node per expanded statement, plus the input), so
+ * the table of one-input lists is bounded.
+ */
 const NO_INPUTS: readonly number[] = Object.freeze([]);
 const ONE_INPUT: (readonly number[])[] = [];
 function inputList(ids: number[]): readonly number[] {
