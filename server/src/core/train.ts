@@ -190,12 +190,13 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
 
 /** The setting or callback in effect: the first written, when it is known (unknown ones are reported, not used). */
 function entryOf(cfg: TrainConfig, key: string): A.Entry | undefined {
-  const setting = SETTING_BY_NAME.has(key);
-  if (!setting && !(TRAIN_CALLS as readonly string[]).includes(key)) return undefined;
-  for (const e of cfg.decl.entries) {
-    if (setting ? e.kind === 'Setting' && e.key.text === key : e.kind === 'CallEntry' && e.call.callee.text === key) return e;
+  const entries = cfg.decl.entries;
+  if (SETTING_BY_NAME.has(key)) {
+    const s = entries.find((e) => e.kind === 'Setting' && e.key.text === key);
+    if (s) return s;
   }
-  return undefined;
+  if (!(TRAIN_CALLS as readonly string[]).includes(key)) return undefined;
+  return entries.find((e) => e.kind === 'CallEntry' && e.call.callee.text === key);
 }
 
 /** Where a setting's key, or a callback's name, is written in the train block (undefined when it is not). */
