@@ -56,8 +56,7 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     this.consts = new ConstTable(program, this.sink, <T>(decl: A.ConstDecl, compute: () => T) => this.memo(decl, compute, undefined as T));
     // an analysis that lost its program's observer to another one has incomplete records
     if (earlier && earlier.program.observer === earlier) {
-      const offered = earlier.earlier ? [...earlier.results, ...earlier.earlier.entries] : earlier.results;
-      this.earlier = new EarlierResults(program, offered);
+      this.earlier = earlier.earlier ? new EarlierResults(program, earlier.results, earlier.earlier.entries) : new EarlierResults(program, earlier.results);
     }
     program.observer = this;
   }

@@ -63,17 +63,19 @@ export class EarlierResults {
   private readonly verdicts = new Map<NamedDecl, boolean>();
 
   /**
-   * `entries`: an earlier analysis' results (and the earlier results it did not get to), kept
-   * only for declarations that are still in `program`, so a long editing session does not keep
-   * every old syntax tree alive.
+   * `sources`: an earlier analysis' results (then the earlier results it did not get to; the
+   * first source wins), kept only for declarations that are still in `program`, so a long
+   * editing session does not keep every old syntax tree alive.
    */
   constructor(
     private readonly program: Program,
-    entries: Iterable<[NamedDecl, Frame]>,
+    ...sources: ReadonlyMap<NamedDecl, Frame>[]
   ) {
     const live = new Set<NamedDecl>();
     for (const f of program.files()) for (const d of f.parsed.decls) if (d.kind !== 'Import') live.add(d);
-    for (const [decl, entry] of entries) if (live.has(decl) && !this.entries.has(decl)) this.entries.set(decl, entry);
+    for (const source of sources) {
+      for (const [decl, entry] of source) if (live.has(decl) && !this.entries.has(decl)) this.entries.set(decl, entry);
+    }
   }
 
   /** The earlier result of `decl`, if nothing it depends on changed. */
