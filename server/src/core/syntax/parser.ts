@@ -278,7 +278,7 @@ class Parser {
       }
       case 'block': {
         const name = this.name('blockName');
-        const params: A.Param[] = [];
+        const mark = this.pending.length;
         if (this.expect(T.LParen, 'blockParams')) {
           this.bracketDepth++;
           while (!this.at(T.RParen) && !this.at(T.EOF) && !this.at(T.LBrace) && !this.atDeclStart()) {
@@ -287,7 +287,7 @@ class Parser {
             if (pn) {
               let def: A.Expr | undefined;
               if (this.eat(T.Equals)) def = this.expr();
-              params.push({ kind: 'Param', name: pn, default: def, start: pn.start, end: this.prevEnd });
+              this.pending.push({ kind: 'Param', name: pn, default: def, start: pn.start, end: this.prevEnd } satisfies A.Param);
             }
             if (!this.eat(T.Comma)) {
               if (!this.at(T.RParen)) {
@@ -301,6 +301,7 @@ class Parser {
           this.bracketDepth--;
           this.expect(T.RParen, 'blockParams');
         }
+        const params = this.cut<A.Param>(mark);
         const body = this.body('block');
         return { kind: 'Block', keyword, name, params, body, start: kw.start, end: this.prevEnd };
       }
@@ -382,12 +383,12 @@ class Parser {
     const open = this.eat(T.LBrace);
     if (!open) {
       this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'{'", context: owner, found: this.describe(this.tok) });
-      return { kind: 'Body', stmts: [], closed: false, start: this.prevEnd, end: this.prevEnd };
+      return { kind: 'Body', stmts: NO_ITEMS as A.Stmt[], closed: false, start: this.prevEnd, end: this.prevEnd };
     }
     if (this.depth >= MAX_DEPTH) {
       this.error(open, 'NN007', 'tooDeep', { max: MAX_DEPTH });
       this.skipBalanced(1);
-      return { kind: 'Body', stmts: [], closed: true, start, end: this.prevEnd };
+      return { kind: 'Body', stmts: NO_ITEMS as A.Stmt[], closed: true, start, end: this.prevEnd };
     }
     this.depth++;
     const mark = this.pending.length;
@@ -478,7 +479,7 @@ class Parser {
     const keyword = { start: kw.start, end: kw.end };
     let mode: A.Ident | undefined;
     if (this.tok.kind === T.Ident && !this.tok.nl && !isKeyword(this.tok.text)) mode = this.ident(this.next());
-    const branches: A.Branch[] = [];
+    const mark = this.pending.length;
     const open = this.expect(T.LBrace, 'parallel');
     let closed = false;
     if (open) {
@@ -492,7 +493,7 @@ class Parser {
         if (this.atWord('branch')) {
           const b = this.next();
           const body = this.body('branch');
-          branches.push({ kind: 'Branch', keyword: { start: b.start, end: b.end }, body, start: b.start, end: this.prevEnd });
+          this.pending.push({ kind: 'Branch', keyword: { start: b.start, end: b.end }, body, start: b.start, end: this.prevEnd } satisfies A.Branch);
           continue;
         }
         this.error(this.tok, 'NN001', 'expectedBranch', { found: this.describe(this.tok) });
@@ -500,6 +501,7 @@ class Parser {
       }
       if (!closed) this.unclosed(open, 'parallel');
     }
+    const branches = this.cut<A.Branch>(mark);
     return {
       kind: 'Parallel',
       keyword,
