@@ -48,8 +48,8 @@ export function isKeyword(s: string): s is Keyword {
 }
 
 /**
- * A token. A class with six fields (a number's value is read from its text when asked): 72 bytes
- * where an object literal that also held the value took 96, the value boxed as a double.
+ * A token as an object, for tools and tests (`lex`, the formatter, completion). The parser makes
+ * none: it reads the lexer's fields after `Lexer.scan`.
  */
 export class Token {
   constructor(
@@ -71,7 +71,7 @@ export class Token {
 }
 
 /** The value of a number as written ("60_000" is 60000); NaN or Infinity when it has none. */
-function numberValue(src: string): number {
+export function numberValue(src: string): number {
   return Number(src.includes('_') ? src.replace(/_/g, '') : src);
 }
 
@@ -188,43 +188,67 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * Scans one token at a time. The parser holds at most three tokens (previous, current, one of
- * lookahead), so token objects die young instead of all surviving the parse: allocation that
- * cost a third of the parse time in garbage collection when every token was kept in an array.
+ * Scans one token at a time into its own fields (`kind` to `bad`: the token scanned last). The
+ * parser copies what it needs, so a parse makes no token objects: they were an eighth of what a
+ * parse and analysis of a file allocated, and a parse took twice as long with them: more
+ * young-generation collections, each copying every syntax node made so far.
  */
 export class Lexer {
   readonly comments: Comment[] = [];
   readonly errors: SyntaxError[] = [];
+  /** the kind of the token scanned last */
+  kind: T = T.EOF;
+  start = 0;
+  end = 0;
+  /** identifier text, string contents (unescaped), or number source text */
+  text = '';
+  /** true when a line break separates this token from the previous one */
+  nl = false;
+  /** the lexer reported this token as malformed (a bad number, say) */
+  bad = false;
   private i = 0;
-  private nl = true;
+  /** a line break since the last token */
+  private lineBreak = true;
   private readonly n: number;
 
   /** `from`: where to start (a line start); tokens before it are not scanned. */
   constructor(
-    private readonly text: string,
+    private readonly source: string,
     from = 0,
   ) {
-    this.n = text.length;
+    this.n = source.length;
     this.i = from;
     // A byte-order mark at the start is not part of the program.
-    if (from === 0 && text.charCodeAt(0) === 0xfeff) this.i = 1;
+    if (from === 0 && source.charCodeAt(0) === 0xfeff) this.i = 1;
   }
 
-  private make(kind: T, start: number, end: number, str: string, bad = false): Token {
-    const t = new Token(kind, start, end, str, this.nl, bad);
-    this.nl = false;
-    return t;
+  private set(kind: T, start: number, end: number, text: string, bad = false): T {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.text = text;
+    this.nl = this.lineBreak;
+    this.bad = bad;
+    this.lineBreak = false;
+    return kind;
   }
 
+  /** The next token as an object, for tools and tests (the parser reads the fields after `scan`). */
   next(): Token {
-    const text = this.text;
+    this.scan();
+    return new Token(this.kind, this.start, this.end, this.text, this.nl, this.bad);
+  }
+
+  /** Scan the next token into the fields; returns its kind. */
+  scan(): T {
+    const text = this.source;
     const n = this.n;
     let i = this.i;
     while (i < n) {
       const c = text.charCodeAt(i);
       // whitespace
       if (c === 10 || c === 13) {
-        this.nl = true;
+        this.lineBreak = true;
         i++;
         continue;
       }
@@ -248,23 +272,25 @@ export class Lexer {
           i++;
         }
         this.i = i;
-        return this.make(T.Ident, start, i, internIdent(text, start, i, hash));
+        return this.set(T.Ident, start, i, internIdent(text, start, i, hash));
       }
       if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) return this.number(i);
       if (c === 34 /* " */) return this.string(i);
       const p = PUNCT[c];
       if (p !== undefined) {
         this.i = i + 1;
-        return this.make(p, i, i + 1, text[i]);
+        return this.set(p, i, i + 1, text[i]);
       }
-      return this.bad(i);
+      return this.badRun(i);
     }
     this.i = i;
-    return new Token(T.EOF, n, n, '', true);
+    this.set(T.EOF, n, n, '');
+    this.nl = true;
+    return T.EOF;
   }
 
-  private number(start: number): Token {
-    const text = this.text;
+  private number(start: number): T {
+    const text = this.source;
     const n = this.n;
     let i = start;
     let bad = false;
@@ -297,13 +323,13 @@ export class Lexer {
     const src = text.slice(start, i);
     if (bad || !Number.isFinite(numberValue(src)) || src.endsWith('_') || src.includes('__')) {
       this.errors.push({ start, end: i, code: 'NN005', msg: { id: 'notANumber', args: { text: src } } });
-      return this.make(T.Number, start, i, src, true);
+      return this.set(T.Number, start, i, src, true);
     }
-    return this.make(T.Number, start, i, src);
+    return this.set(T.Number, start, i, src);
   }
 
-  private string(start: number): Token {
-    const text = this.text;
+  private string(start: number): T {
+    const text = this.source;
     const n = this.n;
     let i = start + 1;
     let out = '';
@@ -327,12 +353,12 @@ export class Lexer {
     }
     if (!closed) this.errors.push({ start, end: i, code: 'NN003', msg: { id: 'unterminatedString', args: {} } });
     this.i = i;
-    return this.make(T.String, start, i, out);
+    return this.set(T.String, start, i, out);
   }
 
   /** One bad token per run of unknown characters (a surrogate pair stays whole). */
-  private bad(start: number): Token {
-    const text = this.text;
+  private badRun(start: number): T {
+    const text = this.source;
     const n = this.n;
     let i = start + 1;
     while (i < n) {
@@ -344,7 +370,7 @@ export class Lexer {
     const bad = text.slice(start, i);
     const shown = bad.length > 20 ? bad.slice(0, 20) + '…' : bad;
     this.errors.push({ start, end: i, code: 'NN004', msg: { id: 'invalidCharacter', args: { text: shown } } });
-    return this.make(T.Bad, start, i, bad);
+    return this.set(T.Bad, start, i, bad);
   }
 }
 

@@ -16,7 +16,7 @@
 //   call     := NAME '(' (arg ',')* ')'     arg := (NAME ':')? expr
 // Statements and entries need no separator; ';' and ',' between them are accepted.
 
-import { Lexer, T, type Token, tokenName, isKeyword } from './lexer';
+import { Lexer, T, tokenName, isKeyword, numberValue } from './lexer';
 import type * as A from './ast';
 import { type MessageId, type MessageArgs } from '../messages';
 import type { Code } from '../diagnostics';
@@ -71,9 +71,25 @@ class Parser {
   private depth = 0;
   /** >0 while inside ( ) or [ ]: line breaks do not end an expression there */
   private bracketDepth = 0;
-  private cur: Token;
-  private ahead: Token | undefined;
-  private prev: Token | undefined;
+  // The current token, the one after it once peeked, and where the previous one was: copied from
+  // the lexer's fields, so that no token objects are made (see Lexer).
+  private curKind: T = T.EOF;
+  private curStart = 0;
+  private curEnd = 0;
+  private curText = '';
+  private curNl = false;
+  private curBad = false;
+  private hasAhead = false;
+  private aheadKind: T = T.EOF;
+  private aheadStart = 0;
+  private aheadEnd = 0;
+  private aheadText = '';
+  private aheadNl = false;
+  private aheadBad = false;
+  private hasPrev = false;
+  private prevStart = 0;
+  /** where the previous token ends (0 before the first) */
+  private prevEnd = 0;
   /**
    * Items of the lists being parsed (arguments, list items, statements, entries), a nested list's
    * above its parent's. A finished list is cut out at its exact length: an array grown by push
@@ -82,44 +98,82 @@ class Parser {
   private readonly pending: unknown[] = [];
 
   constructor(private readonly lexer: Lexer) {
-    this.cur = lexer.next();
+    lexer.scan();
+    this.loadCurrent();
   }
 
   // ---- token helpers ----
-  private get tok(): Token {
-    return this.cur;
+  private loadCurrent(): void {
+    const l = this.lexer;
+    this.curKind = l.kind;
+    this.curStart = l.start;
+    this.curEnd = l.end;
+    this.curText = l.text;
+    this.curNl = l.nl;
+    this.curBad = l.bad;
   }
-  /** the token after the current one */
-  private peek(): Token {
-    if (!this.ahead) this.ahead = this.cur.kind === T.EOF ? this.cur : this.lexer.next();
-    return this.ahead;
-  }
-  private get prevEnd(): number {
-    return this.prev ? this.prev.end : 0;
-  }
-  private next(): Token {
-    const t = this.cur;
-    if (t.kind !== T.EOF) {
-      this.prev = t;
-      this.cur = this.ahead ?? this.lexer.next();
-      this.ahead = undefined;
-      this.pos++;
+  /** the kind of the token after the current one (scanned once, then kept) */
+  private peek(): T {
+    if (!this.hasAhead) {
+      this.hasAhead = true;
+      if (this.curKind === T.EOF) {
+        this.aheadKind = T.EOF;
+        this.aheadStart = this.curStart;
+        this.aheadEnd = this.curEnd;
+        this.aheadText = '';
+        this.aheadNl = true;
+        this.aheadBad = false;
+      } else {
+        const l = this.lexer;
+        l.scan();
+        this.aheadKind = l.kind;
+        this.aheadStart = l.start;
+        this.aheadEnd = l.end;
+        this.aheadText = l.text;
+        this.aheadNl = l.nl;
+        this.aheadBad = l.bad;
+      }
     }
-    return t;
+    return this.aheadKind;
+  }
+  private next(): void {
+    if (this.curKind === T.EOF) return;
+    this.hasPrev = true;
+    this.prevStart = this.curStart;
+    this.prevEnd = this.curEnd;
+    if (this.hasAhead) {
+      this.hasAhead = false;
+      this.curKind = this.aheadKind;
+      this.curStart = this.aheadStart;
+      this.curEnd = this.aheadEnd;
+      this.curText = this.aheadText;
+      this.curNl = this.aheadNl;
+      this.curBad = this.aheadBad;
+    } else {
+      this.lexer.scan();
+      this.loadCurrent();
+    }
+    this.pos++;
+  }
+  /** the current token's span, for an error there */
+  private here(): { start: number; end: number } {
+    return { start: this.curStart, end: this.curEnd };
   }
   private at(kind: T): boolean {
-    return this.tok.kind === kind;
+    return this.curKind === kind;
   }
   private atWord(word: string): boolean {
-    return this.tok.kind === T.Ident && this.tok.text === word;
+    return this.curKind === T.Ident && this.curText === word;
   }
-  private eat(kind: T): Token | undefined {
-    return this.at(kind) ? this.next() : undefined;
+  private eat(kind: T): boolean {
+    if (this.curKind !== kind) return false;
+    this.next();
+    return true;
   }
   /** A declaration keyword at the start of a line: where a missing '}' is assumed. */
   private atDeclStart(): boolean {
     // `model: X` inside train is a setting, not a declaration
-    return this.tok.kind === T.Ident && this.tok.nl && DECL_KEYWORDS.has(this.tok.text) && this.peek().kind !== T.Colon;
+    return this.curKind === T.Ident && this.curNl && DECL_KEYWORDS.has(this.curText) && this.peek() !== T.Colon;
   }
 
   /** Errors found, including those cut from `errors`. */
@@ -144,25 +198,22 @@ class Parser {
 
   /** Where to point when something is missing: the current token if on the same line, else just after the previous one. */
   private missingSpan(): { start: number; end: number } {
-    const t = this.tok;
-    if (t.kind === T.EOF || t.nl) {
-      const prev = this.prev;
-      return prev ? { start: prev.start, end: prev.end } : { start: t.start, end: t.end };
-    }
-    return { start: t.start, end: t.end };
+    if ((this.curKind === T.EOF || this.curNl) && this.hasPrev) return { start: this.prevStart, end: this.prevEnd };
+    return this.here();
   }
 
-  private describe(t: Token): string {
-    if (t.kind === T.Ident) return `'${t.text}'`;
-    if (t.kind === T.Number) return `'${t.text}'`;
-    if (t.kind === T.String) return 'a string';
-    return tokenName(t.kind);
+  /** How a token reads in a message: the current one, or the one after it (after `peek`). */
+  private describe(which: 'current' | 'ahead' = 'current'): string {
+    const kind = which === 'current' ? this.curKind : this.aheadKind;
+    if (kind === T.Ident || kind === T.Number) return `'${which === 'current' ? this.curText : this.aheadText}'`;
+    if (kind === T.String) return 'a string';
+    return tokenName(kind);
   }
 
-  private expect(kind: T, what: string): Token | undefined {
-    const t = this.eat(kind);
-    if (!t) this.error(this.missingSpan(), 'NN002', 'expected', { expected: tokenName(kind), context: what, found: this.describe(this.tok) });
-    return t;
+  private expect(kind: T, what: string): boolean {
+    if (this.eat(kind)) return true;
+    this.error(this.missingSpan(), 'NN002', 'expected', { expected: tokenName(kind), context: what, found: this.describe() });
+    return false;
   }
 
   /** Skip a balanced group starting at the current opening bracket (or inside one already opened: level 1). */
@@ -170,7 +221,7 @@ class Parser {
   private skipBalanced(level = 0): void {
     const startPos = this.pos;
     do {
-      const k = this.tok.kind;
+      const k = this.curKind;
       if (k === T.EOF) return;
       if (this.pos > startPos && this.atDeclStart()) return;
       if (k === T.LBrace || k === T.LParen || k === T.LBracket) level++;
@@ -183,7 +234,7 @@ class Parser {
   private skipLine(): void {
     const startPos = this.pos;
     while (!this.at(T.EOF)) {
-      if (this.pos > startPos && this.tok.nl) return;
+      if (this.pos > startPos && this.curNl) return;
       if (this.at(T.RBrace)) return;
       if (this.at(T.LBrace) || this.at(T.LParen) || this.at(T.LBracket)) {
         this.skipBalanced();
@@ -194,22 +245,21 @@ class Parser {
   }
 
   private name(context: string): A.Ident | undefined {
-    const t = this.tok;
-    if (t.kind === T.Ident && !isKeyword(t.text)) {
-      this.next();
-      return { kind: 'Ident', text: t.text, start: t.start, end: t.end };
-    }
-    if (t.kind === T.Ident && isKeyword(t.text) && !t.nl) {
-      this.error(t, 'NN111', 'keywordAsName', { word: t.text });
+    if (this.curKind === T.Ident && !isKeyword(this.curText)) return this.ident();
+    if (this.curKind === T.Ident && !this.curNl) {
+      this.error(this.here(), 'NN111', 'keywordAsName', { word: this.curText });
       this.next();
       return undefined;
     }
-    this.error(this.missingSpan(), 'NN002', 'expectedName', { context, found: this.describe(t) });
+    this.error(this.missingSpan(), 'NN002', 'expectedName', { context, found: this.describe() });
     return undefined;
   }
 
-  private ident(t: Token): A.Ident {
-    return { kind: 'Ident', text: t.text, start: t.start, end: t.end };
+  /** The current token (a name) as an Ident; moves past it. */
+  private ident(): A.Ident {
+    const id: A.Ident = { kind: 'Ident', text: this.curText, start: this.curStart, end: this.curEnd };
+    this.next();
+    return id;
   }
 
   /** The items pushed to `pending` since `mark`, as an array of their own (a shared frozen one when there are none). */
@@ -227,12 +277,11 @@ class Parser {
     while (!this.at(T.EOF)) {
       this.skipSeparators();
       if (this.at(T.EOF)) break;
-      const t = this.tok;
-      if (t.kind === T.Ident && DECL_KEYWORDS.has(t.text)) {
+      if (this.curKind === T.Ident && DECL_KEYWORDS.has(this.curText)) {
         decls.push(this.decl());
         continue;
       }
-      this.error(t, 'NN001', 'expectedDeclaration', { found: this.describe(t) });
+      this.error(this.here(), 'NN001', 'expectedDeclaration', { found: this.describe() });
       // skip to the next declaration keyword at a line start
       this.next();
       while (!this.at(T.EOF) && !this.atDeclStart()) {
@@ -244,37 +293,38 @@ class Parser {
   }
 
   private decl(): A.Decl {
-    const kw = this.next();
-    const keyword = { start: kw.start, end: kw.end };
-    switch (kw.text) {
+    const keyword = this.here();
+    const kwText = this.curText;
+    this.next();
+    switch (kwText) {
       case 'import': {
         let path: A.StringLit | undefined;
         if (this.at(T.String)) {
-          const s = this.next();
-          path = { kind: 'String', value: s.text, start: s.start, end: s.end };
+          path = { kind: 'String', value: this.curText, start: this.curStart, end: this.curEnd };
+          this.next();
         } else {
-          this.error(this.missingSpan(), 'NN002', 'expectedImportPath', { found: this.describe(this.tok) });
-          if (!this.tok.nl) this.skipLine();
+          this.error(this.missingSpan(), 'NN002', 'expectedImportPath', { found: this.describe() });
+          if (!this.curNl) this.skipLine();
         }
-        return { kind: 'Import', keyword, path, start: kw.start, end: this.prevEnd };
+        return { kind: 'Import', keyword, path, start: keyword.start, end: this.prevEnd };
       }
       case 'const':
       case 'dataset': {
-        const name = this.name(kw.text === 'const' ? 'constantName' : 'datasetName');
+        const name = this.name(kwText === 'const' ? 'constantName' : 'datasetName');
         let value: A.Expr;
         if (this.eat(T.Equals)) value = this.expr();
         else {
-          this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'='", context: kw.text, found: this.describe(this.tok) });
+          this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'='", context: kwText, found: this.describe() });
           value = this.missing();
-          if (!this.tok.nl) this.skipLine();
+          if (!this.curNl) this.skipLine();
         }
-        const kind = kw.text === 'const' ? 'Const' : 'Dataset';
-        return { kind, keyword, name, value, start: kw.start, end: this.prevEnd };
+        const kind = kwText === 'const' ? 'Const' : 'Dataset';
+        return { kind, keyword, name, value, start: keyword.start, end: this.prevEnd };
       }
       case 'model': {
         const name = this.name('modelName');
         const body = this.body('model');
-        return { kind: 'Model', keyword, name, body, start: kw.start, end: this.prevEnd };
+        return { kind: 'Model', keyword, name, body, start: keyword.start, end: this.prevEnd };
       }
       case 'block': {
         const name = this.name('blockName');
@@ -291,7 +341,7 @@ class Parser {
             }
             if (!this.eat(T.Comma)) {
               if (!this.at(T.RParen)) {
-                this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ')'", context: 'blockParams', found: this.describe(this.tok) });
+                this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ')'", context: 'blockParams', found: this.describe() });
                 while (!this.at(T.RParen) && !this.at(T.Comma) && !this.at(T.LBrace) && !this.at(T.EOF) && !this.atDeclStart()) this.next();
                 this.eat(T.Comma);
               }
@@ -303,15 +353,17 @@ class Parser {
         }
         const params = this.cut<A.Param>(mark);
         const body = this.body('block');
-        return { kind: 'Block', keyword, name, params, body, start: kw.start, end: this.prevEnd };
+        return { kind: 'Block', keyword, name, params, body, start: keyword.start, end: this.prevEnd };
       }
       default: {
         // 'train'
         const name = this.name('trainName');
-        const open = this.expect(T.LBrace, 'train');
+        const openStart = this.curStart;
+        const openEnd = this.curEnd;
+        const opened = this.expect(T.LBrace, 'train');
         const mark = this.pending.length;
         let closed = false;
-        if (open) {
+        if (opened) {
           while (!this.at(T.EOF)) {
             this.skipSeparators();
             if (this.eat(T.RBrace)) {
@@ -322,7 +374,7 @@ class Parser {
             const e = this.entry();
             if (e) this.pending.push(e);
           }
-          if (!closed) this.unclosed(open, 'train', name);
+          if (!closed) this.unclosed(openStart, openEnd, 'train', name);
         }
         const entries = this.cut<A.Entry>(mark);
         return {
@@ -330,63 +382,60 @@ class Parser {
           keyword,
           name,
           entries,
-          lbrace: open ? open.start : this.prevEnd,
+          lbrace: opened ? openStart : this.prevEnd,
           closed,
-          start: kw.start,
+          start: keyword.start,
           end: this.prevEnd,
         };
       }
     }
   }
 
-  private unclosed(open: { start: number; end: number }, what: string, name?: A.Ident) {
-    this.error({ start: open.start, end: open.end }, 'NN006', 'unclosedBrace', { what, name: name?.text ?? '' });
+  private unclosed(start: number, end: number, what: string, name?: A.Ident) {
+    this.error({ start, end }, 'NN006', 'unclosedBrace', { what, name: name?.text ?? '' });
   }
 
   private entry(): A.Entry | undefined {
-    const t = this.tok;
-    if (t.kind === T.Ident && (!isKeyword(t.text) || this.peek().kind === T.Colon)) {
+    if (this.curKind === T.Ident && (!isKeyword(this.curText) || this.peek() === T.Colon)) {
       const after = this.peek();
-      if (after.kind === T.Colon) {
-        this.next();
+      if (after === T.Colon) {
+        const key = this.ident();
         this.next();
         const value = this.expr();
-        return { kind: 'Setting', key: this.ident(t), value, start: t.start, end: this.prevEnd };
+        return { kind: 'Setting', key, value, start: key.start, end: this.prevEnd };
       }
-      if (after.kind === T.LParen) {
+      if (after === T.LParen) {
         const call = this.call();
         return { kind: 'CallEntry', call, start: call.start, end: call.end };
       }
-      if (after.kind === T.Equals) {
+      if (after === T.Equals) {
         // `epochs = 5`: a common slip; recover as a setting
-        this.error(after, 'NN002', 'settingNeedsColon', { key: t.text });
-        this.next();
+        this.error({ start: this.aheadStart, end: this.aheadEnd }, 'NN002', 'settingNeedsColon', { key: this.curText });
+        const key = this.ident();
         this.next();
         const value = this.expr();
-        return { kind: 'Setting', key: this.ident(t), value, start: t.start, end: this.prevEnd };
+        return { kind: 'Setting', key, value, start: key.start, end: this.prevEnd };
       }
-      this.error(this.nl(after) ? t : after, 'NN002', 'expectedSetting', { key: t.text, found: this.describe(after) });
+      // the token after the key is on the next line: point at the key
+      const span = this.aheadNl || after === T.EOF ? this.here() : { start: this.aheadStart, end: this.aheadEnd };
+      this.error(span, 'NN002', 'expectedSetting', { key: this.curText, found: this.describe('ahead') });
       this.skipLine();
       return undefined;
     }
-    this.error(t, 'NN001', 'expectedEntry', { found: this.describe(t) });
+    this.error(this.here(), 'NN001', 'expectedEntry', { found: this.describe() });
     this.skipLine();
     return undefined;
   }
 
-  private nl(t: Token): boolean {
-    return t.nl || t.kind === T.EOF;
-  }
-
   private body(owner: string): A.Body {
-    const start = this.tok.start;
-    const open = this.eat(T.LBrace);
-    if (!open) {
-      this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'{'", context: owner, found: this.describe(this.tok) });
+    const start = this.curStart;
+    const openEnd = this.curEnd;
+    if (!this.eat(T.LBrace)) {
+      this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'{'", context: owner, found: this.describe() });
       return { kind: 'Body', stmts: NO_ITEMS as A.Stmt[], closed: false, start: this.prevEnd, end: this.prevEnd };
     }
     if (this.depth >= MAX_DEPTH) {
-      this.error(open, 'NN007', 'tooDeep', { max: MAX_DEPTH });
+      this.error({ start, end: openEnd }, 'NN007', 'tooDeep', { max: MAX_DEPTH });
       this.skipBalanced(1);
       return { kind: 'Body', stmts: NO_ITEMS as A.Stmt[], closed: true, start, end: this.prevEnd };
     }
@@ -405,84 +454,89 @@ class Parser {
     }
     this.depth--;
     const stmts = this.cut<A.Stmt>(mark);
-    if (!closed) this.unclosed(open, owner);
+    if (!closed) this.unclosed(start, openEnd, owner);
     return { kind: 'Body', stmts, closed, start, end: this.prevEnd };
   }
 
   private stmt(): A.Stmt | undefined {
-    const t = this.tok;
-    if (t.kind !== T.Ident) {
-      this.error(t, 'NN001', 'expectedLayer', { found: this.describe(t) });
+    if (this.curKind !== T.Ident) {
+      this.error(this.here(), 'NN001', 'expectedLayer', { found: this.describe() });
       this.skipLine();
       return undefined;
     }
-    const keyword = { start: t.start, end: t.end };
-    switch (t.text) {
+    const word = this.curText;
+    const start = this.curStart;
+    const end = this.curEnd;
+    switch (word) {
       case 'input': {
+        const keyword = this.here();
         this.next();
         const shape = this.expr();
-        return { kind: 'Input', keyword, shape, start: t.start, end: this.prevEnd };
+        return { kind: 'Input', keyword, shape, start, end: this.prevEnd };
       }
       case 'residual': {
+        const keyword = this.here();
         this.next();
         const body = this.body('residual');
         let shortcutKeyword: A.Node | undefined;
         let shortcut: A.Body | undefined;
         if (this.atWord('shortcut')) {
-          const s = this.next();
-          shortcutKeyword = { start: s.start, end: s.end };
+          shortcutKeyword = this.here();
+          this.next();
           shortcut = this.body('shortcut');
         }
-        return { kind: 'Residual', keyword, body, shortcutKeyword, shortcut, start: t.start, end: this.prevEnd };
+        return { kind: 'Residual', keyword, body, shortcutKeyword, shortcut, start, end: this.prevEnd };
       }
       case 'repeat': {
+        const keyword = this.here();
         this.next();
         const count = this.at(T.LBrace) ? this.missingHere('repeatCount') : this.expr();
         const body = this.body('repeat');
-        return { kind: 'Repeat', keyword, count, body, start: t.start, end: this.prevEnd };
+        return { kind: 'Repeat', keyword, count, body, start, end: this.prevEnd };
       }
       case 'parallel':
         return this.parallel();
       case 'shortcut':
       case 'branch':
-        this.error(t, 'NN112', 'keywordOutOfPlace', { word: t.text });
+        this.error(this.here(), 'NN112', 'keywordOutOfPlace', { word });
         this.next();
         if (this.at(T.LBrace)) this.skipBalanced();
         return undefined;
     }
-    if (isKeyword(t.text)) {
-      this.error(t, 'NN112', 'keywordOutOfPlace', { word: t.text });
+    if (isKeyword(word)) {
+      this.error(this.here(), 'NN112', 'keywordOutOfPlace', { word });
       this.skipLine();
       return undefined;
     }
-    if (this.peek().kind === T.LParen) return this.call();
+    if (this.peek() === T.LParen) return this.call();
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
-    this.next();
-    const e = this.error(t, 'NN008', 'callNeedsParens', { name: t.text });
-    if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: t.end, end: t.end, newText: '()' };
-    const callee = this.ident(t);
+    const callee = this.ident();
+    const e = this.error(callee, 'NN008', 'callNeedsParens', { name: word });
+    if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: end, end, newText: '()' };
     this.names.push(callee);
     return {
       kind: 'Call',
       callee,
       args: NO_ITEMS as A.Arg[],
-      argsStart: t.end,
-      argsEnd: t.end,
+      argsStart: end,
+      argsEnd: end,
       closed: false,
-      start: t.start,
-      end: t.end,
+      start,
+      end,
     };
   }
 
   private parallel(): A.ParallelStmt {
-    const kw = this.next();
-    const keyword = { start: kw.start, end: kw.end };
+    const keyword = this.here();
+    this.next();
     let mode: A.Ident | undefined;
-    if (this.tok.kind === T.Ident && !this.tok.nl && !isKeyword(this.tok.text)) mode = this.ident(this.next());
+    if (this.curKind === T.Ident && !this.curNl && !isKeyword(this.curText)) mode = this.ident();
     const mark = this.pending.length;
-    const open = this.expect(T.LBrace, 'parallel');
+    const openStart = this.curStart;
+    const openEnd = this.curEnd;
+    const opened = this.expect(T.LBrace, 'parallel');
     let closed = false;
-    if (open) {
+    if (opened) {
       while (!this.at(T.EOF)) {
         this.skipSeparators();
         if (this.eat(T.RBrace)) {
@@ -491,15 +545,16 @@ class Parser {
         }
         if (this.atDeclStart() || this.at(T.EOF)) break;
         if (this.atWord('branch')) {
-          const b = this.next();
+          const b = this.here();
+          this.next();
           const body = this.body('branch');
-          this.pending.push({ kind: 'Branch', keyword: { start: b.start, end: b.end }, body, start: b.start, end: this.prevEnd } satisfies A.Branch);
+          this.pending.push({ kind: 'Branch', keyword: b, body, start: b.start, end: this.prevEnd } satisfies A.Branch);
           continue;
         }
-        this.error(this.tok, 'NN001', 'expectedBranch', { found: this.describe(this.tok) });
+        this.error(this.here(), 'NN001', 'expectedBranch', { found: this.describe() });
         this.skipLine();
       }
-      if (!closed) this.unclosed(open, 'parallel');
+      if (!closed) this.unclosed(openStart, openEnd, 'parallel');
     }
     const branches = this.cut<A.Branch>(mark);
     return {
@@ -507,9 +562,9 @@ class Parser {
       keyword,
       mode,
       branches,
-      lbrace: open ? open.start : this.prevEnd,
+      lbrace: opened ? openStart : this.prevEnd,
       closed,
-      start: kw.start,
+      start: keyword.start,
       end: this.prevEnd,
     };
   }
@@ -519,27 +574,29 @@ class Parser {
     return { kind: 'Missing', start: this.prevEnd, end: this.prevEnd };
   }
   private missingHere(context: string): A.MissingExpr {
-    this.error(this.missingSpan(), 'NN002', 'expectedValue', { context, found: this.describe(this.tok) });
+    this.error(this.missingSpan(), 'NN002', 'expectedValue', { context, found: this.describe() });
     return this.missing();
   }
 
-  /** Can a binary operator on this token continue the expression? Not across a line break outside brackets. */
-  private continues(t: Token): boolean {
-    return !t.nl || this.bracketDepth > 0;
+  /** Can a binary operator on the current token continue the expression? Not across a line break outside brackets. */
+  private continues(): boolean {
+    return !this.curNl || this.bracketDepth > 0;
   }
 
   expr(): A.Expr {
     if (this.depth >= MAX_DEPTH) {
-      const t = this.tok;
-      this.error(t, 'NN007', 'tooDeep', { max: MAX_DEPTH });
-      if (t.kind === T.LParen || t.kind === T.LBracket || t.kind === T.LBrace) this.skipBalanced();
+      const start = this.curStart;
+      const k = this.curKind;
+      this.error(this.here(), 'NN007', 'tooDeep', { max: MAX_DEPTH });
+      if (k === T.LParen || k === T.LBracket || k === T.LBrace) this.skipBalanced();
       else this.next();
-      return { kind: 'Missing', start: t.start, end: this.prevEnd };
+      return { kind: 'Missing', start, end: this.prevEnd };
     }
     this.depth++;
     let left = this.term();
-    while ((this.at(T.Plus) || this.at(T.Minus)) && this.continues(this.tok)) {
-      const op = this.next().text as '+' | '-';
+    while ((this.at(T.Plus) || this.at(T.Minus)) && this.continues()) {
+      const op = this.curText as '+' | '-';
+      this.next();
       const right = this.term();
       left = { kind: 'Binary', op, left, right, start: left.start, end: right.end };
     }
@@ -549,8 +606,9 @@ class Parser {
 
   private term(): A.Expr {
     let left = this.unary();
-    while ((this.at(T.Star) || this.at(T.Slash)) && this.continues(this.tok)) {
-      const op = this.next().text as '*' | '/';
+    while ((this.at(T.Star) || this.at(T.Slash)) && this.continues()) {
+      const op = this.curText as '*' | '/';
+      this.next();
       const right = this.unary();
       left = { kind: 'Binary', op, left, right, start: left.start, end: right.end };
     }
@@ -559,36 +617,42 @@ class Parser {
 
   private unary(): A.Expr {
     if (this.at(T.Minus) || this.at(T.Plus)) {
-      const t = this.next();
+      const op = this.curText as '-' | '+';
+      const start = this.curStart;
+      this.next();
       if (this.depth >= MAX_DEPTH) return this.expr();
       this.depth++;
       const arg = this.unary();
       this.depth--;
-      return { kind: 'Unary', op: t.text as '-' | '+', arg, start: t.start, end: arg.end };
+      return { kind: 'Unary', op, arg, start, end: arg.end };
     }
     return this.primary();
   }
 
   private primary(): A.Expr {
-    const t = this.tok;
-    switch (t.kind) {
-      case T.Number:
+    const start = this.curStart;
+    const end = this.curEnd;
+    const text = this.curText;
+    switch (this.curKind) {
+      case T.Number: {
+        const bad = this.curBad;
         this.next();
         // a malformed number was reported by the lexer; it has no value to check further
-        if (t.bad) return { kind: 'Missing', start: t.start, end: t.end };
-        return { kind: 'Number', value: t.value, start: t.start, end: t.end };
+        if (bad) return { kind: 'Missing', start, end };
+        return { kind: 'Number', value: numberValue(text), start, end };
+      }
       case T.String:
         this.next();
-        return { kind: 'String', value: t.text, start: t.start, end: t.end };
+        return { kind: 'String', value: text, start, end };
       case T.Ident: {
-        if (t.text === 'true' || t.text === 'false') {
+        if (text === 'true' || text === 'false') {
           this.next();
-          return { kind: 'Bool', value: t.text === 'true', start: t.start, end: t.end };
+          return { kind: 'Bool', value: text === 'true', start, end };
         }
-        if (t.nl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(t.text)) return this.missingHere('value');
-        if (this.peek().kind === T.LParen) return this.call();
+        if (this.curNl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(text)) return this.missingHere('value');
+        if (this.peek() === T.LParen) return this.call();
         this.next();
-        const ref: A.NameRef = { kind: 'Name', text: t.text, start: t.start, end: t.end };
+        const ref: A.NameRef = { kind: 'Name', text, start, end };
         this.names.push(ref);
         return ref;
       }
@@ -600,12 +664,12 @@ class Parser {
         const inner = this.expr();
         this.bracketDepth--;
         this.expect(T.RParen, 'parenthesis');
-        return { kind: 'Paren', expr: inner, start: t.start, end: this.prevEnd };
+        return { kind: 'Paren', expr: inner, start, end: this.prevEnd };
       }
       case T.Bad: {
         // the lexer already reported it
         this.next();
-        return { kind: 'Missing', start: t.start, end: t.end };
+        return { kind: 'Missing', start, end };
       }
       default:
         return this.missingHere('value');
@@ -613,7 +677,9 @@ class Parser {
   }
 
   private list(): A.ListExpr {
-    const open = this.next();
+    const start = this.curStart;
+    const openEnd = this.curEnd;
+    this.next();
     const mark = this.pending.length;
     this.bracketDepth++;
     while (!this.at(T.RBracket)) {
@@ -623,10 +689,10 @@ class Parser {
       if (!this.eat(T.Comma)) {
         if (this.at(T.RBracket)) break;
         // the next line is not part of this list: it was never closed (reported below)
-        if (this.tok.nl) break;
-        this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ']'", context: 'list', found: this.describe(this.tok) });
+        if (this.curNl) break;
+        this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ']'", context: 'list', found: this.describe() });
         // skip to the next ',' or ']' on this line
-        while (!this.at(T.Comma) && !this.at(T.RBracket) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.tok.nl) {
+        while (!this.at(T.Comma) && !this.at(T.RBracket) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.curNl) {
           if (this.at(T.LParen) || this.at(T.LBracket)) this.skipBalanced();
           else this.next();
         }
@@ -636,16 +702,16 @@ class Parser {
     }
     this.bracketDepth--;
     const items = this.cut<A.Expr>(mark);
-    if (!this.eat(T.RBracket)) this.error(open, 'NN002', 'unclosedBracket', { bracket: "'['" });
-    return { kind: 'List', items, start: open.start, end: this.prevEnd };
+    if (!this.eat(T.RBracket)) this.error({ start, end: openEnd }, 'NN002', 'unclosedBracket', { bracket: "'['" });
+    return { kind: 'List', items, start, end: this.prevEnd };
   }
 
   private call(): A.CallExpr {
-    const nameTok = this.next();
     // the callee before the names in the arguments: ParsedFile.names is in source order
-    const callee = this.ident(nameTok);
+    const callee = this.ident();
     this.names.push(callee);
-    const open = this.next(); // '('
+    const openEnd = this.curEnd;
+    this.next(); // '('
     const mark = this.pending.length;
     let closed = false;
     this.bracketDepth++;
@@ -657,8 +723,8 @@ class Parser {
       if (this.at(T.RBrace) || this.atDeclStart()) break;
       const before = this.pos;
       let name: A.Ident | undefined;
-      if (this.tok.kind === T.Ident && this.peek().kind === T.Colon) {
-        name = this.ident(this.next());
+      if (this.curKind === T.Ident && this.peek() === T.Colon) {
+        name = this.ident();
         this.next();
       }
       const value = name && (this.at(T.Comma) || this.at(T.RParen)) ? this.missingHere('argument') : this.expr();
@@ -666,10 +732,10 @@ class Parser {
       if (!this.eat(T.Comma)) {
         if (this.at(T.RParen)) continue;
         // the next line is not part of these arguments: the call was never closed (reported below)
-        if (this.tok.nl) break;
-        this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ')'", context: 'arguments', found: this.describe(this.tok) });
+        if (this.curNl) break;
+        this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ')'", context: 'arguments', found: this.describe() });
         // skip to the next ',' or ')' on this line
-        while (!this.at(T.Comma) && !this.at(T.RParen) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.tok.nl) {
+        while (!this.at(T.Comma) && !this.at(T.RParen) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.curNl) {
           if (this.at(T.LParen) || this.at(T.LBracket)) this.skipBalanced();
           else this.next();
         }
@@ -679,16 +745,16 @@ class Parser {
     }
     this.bracketDepth--;
     const args = this.cut<A.Arg>(mark);
-    const argsEnd = closed ? this.prev!.start : this.prevEnd;
-    if (!closed) this.error({ start: nameTok.start, end: open.end }, 'NN002', 'unclosedCall', { name: nameTok.text });
+    const argsEnd = closed ? this.prevStart : this.prevEnd;
+    if (!closed) this.error({ start: callee.start, end: openEnd }, 'NN002', 'unclosedCall', { name: callee.text });
     return {
       kind: 'Call',
       callee,
       args,
-      argsStart: open.end,
+      argsStart: openEnd,
       argsEnd,
       closed,
-      start: nameTok.start,
+      start: callee.start,
       end: this.prevEnd,
     };
   }
