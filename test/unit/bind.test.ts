@@ -44,6 +44,10 @@ describe('bind', () => {
       const bound = bindCall(spec, v, { program, sink, file: '/w/calls.nn' });
       const text = host.files.get('/w/calls.nn')!.slice(s.start, s.end);
       assert.deepEqual(Object.keys(writtenParams(spec, s)).sort(), Object.keys(bound.given).sort(), text);
+      // a call that binds nothing shares the function's frozen defaults; one that binds gets a
+      // copy, so the defaults the next call starts from are never changed
+      assert.equal(Object.isFrozen(bound.args), Object.keys(bound.given).length === 0, text);
+      for (const p of spec.params) if (!bound.given[p.name]) assert.deepEqual(bound.args[p.name], p.required ? undefined : p.default, `${text}: ${p.name}`);
       checked++;
     }
     assert.equal(checked, 2000);

@@ -98,7 +98,11 @@ interface ParamTable {
   byName: Map<string, ParamSpec>;
   aliases: Map<string, string>;
   names: string[];
-  /** every parameter with its default, in order: bound arguments start as a copy (one shape per function) */
+  /**
+   * Every parameter with its default, in order. Frozen: a call that binds no argument shares it
+   * (most layer calls in a model, `relu()` or `activation: relu`, write none); one that binds
+   * some gets a copy (one shape per function).
+   */
   defaults: Args;
   /** how each parameter is named in messages, "dense(units)": made once, not per argument */
   labels: Map<ParamSpec, string>;
@@ -114,7 +118,7 @@ function table(spec: FnSpec): ParamTable {
       byName: new Map(spec.params.map((p) => [p.name, p])),
       aliases,
       names: spec.params.map((p) => p.name),
-      defaults: Object.fromEntries(spec.params.map((p) => [p.name, p.required ? undefined : p.default])),
+      defaults: Object.freeze(Object.fromEntries(spec.params.map((p) => [p.name, p.required ? undefined : p.default]))),
       labels: new Map(spec.params.map((p) => [p, `${spec.name}(${p.name})`])),
     };
     TABLES.set(spec, t);
@@ -378,7 +382,8 @@ function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): B
  */
 export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: BindCtx): Bound {
   const t = table(spec);
-  const args: Args = { ...t.defaults };
+  // a copy of the defaults once an argument binds (Args is read-only everywhere else)
+  let args: Record<string, unknown> | undefined;
   let given: Record<string, CallArg> | undefined;
   const callee = spec.name;
   if (v.k === 'call') {
@@ -423,12 +428,12 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
         continue;
       }
       (given ??= {})[param.name] = a;
-      args[param.name] = coerce(a.value, param.type, t.labels.get(param)!, c);
+      (args ??= { ...t.defaults })[param.name] = coerce(a.value, param.type, t.labels.get(param)!, c);
     }
   }
   // a call whose ')' is missing is still being typed (and already reported): no missing-argument noise
   const complete = v.k !== 'call' || v.node.closed;
-  const bound = new BoundCall(spec, args, given ?? NONE_GIVEN, v);
+  const bound = new BoundCall(spec, args ?? t.defaults, given ?? NONE_GIVEN, v);
   if (complete) {
     for (const p of spec.params) {
       if (p.required && !given?.[p.name]) report(c.sink, bound.calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });

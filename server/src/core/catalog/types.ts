@@ -74,7 +74,7 @@ export interface FnSpec {
 }
 
 /** Normalised arguments after binding. `undefined` means unknown (an error was reported, or the value depends on a block parameter not bound yet). */
-export type Args = Record<string, unknown>;
+export type Args = Readonly<Record<string, unknown>>;
 
 export interface BoundFn {
   spec: FnSpec;
