@@ -60,6 +60,23 @@ export interface TrainContext {
 }
 
 const SETTING_BY_NAME: ReadonlyMap<string, ParamSpec> = new Map(TRAIN_SETTINGS.map((p) => [p.name, p]));
+/**
+ * A setting's position in TRAIN_SETTINGS: a train block's entries and values are kept in arrays in
+ * that order. An object keyed by setting names written one computed key at a time made every
+ * store a slow generic one (a third of the time of a train block).
+ */
+const SETTING_INDEX: ReadonlyMap<string, number> = new Map(TRAIN_SETTINGS.map((p, i) => [p.name, i]));
+function settingIndices<K extends string>(names: readonly K[]): Readonly<Record<K, number>> {
+  const out = {} as Record<K, number>;
+  for (const n of names) {
+    const i = SETTING_INDEX.get(n);
+    if (i === undefined) throw new Error(`not a train setting: ${n}`);
+    out[n] = i;
+  }
+  return out;
+}
+/** The index of each setting resolveTrain reads (a name that is not a setting fails on load). */
+const I = settingIndices(['model', 'data', 'loss', 'optimizer', 'epochs', 'batch_size', 'validation', 'metrics', 'schedule', 'kfold', 'augment', 'seed', 'shuffle', 'clip_norm'] as const);
 const SETTING_ALIASES: ReadonlyMap<string, string> = new Map(TRAIN_SETTINGS.flatMap((p) => (p.aliases ?? []).map((a) => [a, p.name] as [string, string])));
 
 /** Describe a dataset from its bound function, reporting an unreadable file at the call. */
@@ -99,68 +116,74 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
   const { program } = ctx;
   const bc: BindCtx = { program, sink: s, file };
   const env = { file };
-  const written = new Map<string, A.SettingEntry>();
-  const calls = new Map<string, A.CallEntry>();
+  /** the first entry of each setting, by index in TRAIN_SETTINGS */
+  const written: (A.SettingEntry | undefined)[] = new Array(TRAIN_SETTINGS.length);
+  /** the first call of each callback, by index in TRAIN_CALLS */
+  const calls: (A.CallEntry | undefined)[] = new Array(TRAIN_CALLS.length);
 
   for (const e of decl.entries) {
     if (e.kind === 'Setting') {
       const key = e.key.text;
-      const at = loc(file, e.key);
-      if (!SETTING_BY_NAME.has(key)) {
+      const i = SETTING_INDEX.get(key);
+      if (i === undefined) {
+        const at = loc(file, e.key);
         const sug = suggest(key, TRAIN_SETTINGS.map((p) => p.name), SETTING_ALIASES);
         report(s, at, 'NN402', 'unknownSetting', { key, suggestion: sug }, { fixes: sug ? replaceFix(program, at, key, sug) : [] });
         evaluate(e.value, env, program, ctx.consts, s);
         continue;
       }
-      if (written.has(key)) {
-        report(s, at, 'NN418', 'duplicateSetting', { key });
+      if (written[i]) {
+        report(s, loc(file, e.key), 'NN418', 'duplicateSetting', { key });
         continue;
       }
-      written.set(key, e);
+      written[i] = e;
     } else {
       const name = e.call.callee.text;
-      const at = loc(file, e.call.callee);
-      if (!(TRAIN_CALLS as readonly string[]).includes(name)) {
+      const i = (TRAIN_CALLS as readonly string[]).indexOf(name);
+      if (i < 0) {
+        const at = loc(file, e.call.callee);
         const sug = suggest(name, [...TRAIN_CALLS], new Map([['earlystopping', 'early_stopping'], ['EarlyStopping', 'early_stopping'], ['ModelCheckpoint', 'checkpoint']]));
         report(s, at, 'NN402', 'unknownSetting', { key: name, suggestion: sug }, { fixes: sug ? replaceFix(program, at, name, sug) : [] });
         continue;
       }
-      if (calls.has(name)) {
-        report(s, at, 'NN418', 'duplicateSetting', { key: name });
+      if (calls[i]) {
+        report(s, loc(file, e.call.callee), 'NN418', 'duplicateSetting', { key: name });
         continue;
       }
-      calls.set(name, e);
+      calls[i] = e;
     }
   }
 
-  const values: Record<string, unknown> = {};
-  for (const p of TRAIN_SETTINGS) {
-    const e = written.get(p.name);
+  /** each setting's value after checking, by index in TRAIN_SETTINGS */
+  const values: unknown[] = new Array(TRAIN_SETTINGS.length);
+  for (let i = 0; i < TRAIN_SETTINGS.length; i++) {
+    const p = TRAIN_SETTINGS[i];
+    const e = written[i];
     if (e) {
       const v: Value = evaluate(e.value, env, program, ctx.consts, s);
-      values[p.name] = coerce(v, p.type, p.name, bc);
+      values[i] = coerce(v, p.type, p.name, bc);
     } else if (p.required) {
       const ex = example(p.name, program, file);
       const last = decl.entries[decl.entries.length - 1];
       const fixes: Fix[] = last ? fix('fixAdd', { text: `${p.name}: ${ex}` }, [insertLineAfter(program, loc(file, last), `${p.name}: ${ex}`)]) : [];
       report(s, loc(file, decl.name ?? decl.keyword), 'NN401', 'missingSetting', { key: p.name, example: `${p.name}: ${ex}` }, { fixes });
     } else {
-      values[p.name] = p.default;
+      values[i] = p.default;
     }
   }
-  const callBound = (name: string): Bound | undefined => {
-    const e = calls.get(name);
+  const callBound = (name: (typeof TRAIN_CALLS)[number]): Bound | undefined => {
+    const e = calls[TRAIN_CALLS.indexOf(name)];
     if (!e) return undefined;
     const v = evaluate(e.call, env, program, ctx.consts, s) as Value & { k: 'call' };
     return bindCall(findSpec('callback', name)!, v, bc);
   };
 
-  const modelRef = values.model as (Value & { k: 'ref' }) | undefined;
+  const modelRef = values[I.model] as (Value & { k: 'ref' }) | undefined;
   const model = modelRef && modelRef.decl.kind === 'Model' ? ctx.model(modelRef.decl, modelRef.file) : undefined;
-  const data = toData(values.data, ctx, program, s, file);
-  const validation = typeof values.validation === 'number' ? values.validation : toData(values.validation, ctx, program, s, file);
-  let optimizer = values.optimizer as Bound | undefined;
-  if (!written.has('optimizer')) {
+  const data = toData(values[I.data], ctx, program, s, file);
+  const validation = typeof values[I.validation] === 'number' ? (values[I.validation] as number) : toData(values[I.validation], ctx, program, s, file);
+  let optimizer = values[I.optimizer] as Bound | undefined;
+  if (!written[I.optimizer]) {
     const at = loc(file, decl.name ?? decl.keyword);
     optimizer = bindCall(findSpec('optimizer', 'adam')!, { k: 'word', v: 'adam', ...at }, bc);
   }
@@ -170,18 +193,18 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     decl,
     model,
     data,
-    loss: values.loss as Bound | undefined,
+    loss: values[I.loss] as Bound | undefined,
     optimizer,
-    epochs: (values.epochs as number | undefined) ?? 10,
-    batchSize: (values.batch_size as number | undefined) ?? 32,
+    epochs: (values[I.epochs] as number | undefined) ?? 10,
+    batchSize: (values[I.batch_size] as number | undefined) ?? 32,
     validation,
-    metrics: (values.metrics as Bound[] | undefined) ?? [],
-    schedule: values.schedule as Bound | undefined,
-    kfold: values.kfold as number | undefined,
-    augment: (values.augment as Bound[] | undefined) ?? [],
-    seed: values.seed as number | undefined,
-    shuffle: (values.shuffle as boolean | undefined) ?? true,
-    clipNorm: values.clip_norm as number | undefined,
+    metrics: (values[I.metrics] as Bound[] | undefined) ?? [],
+    schedule: values[I.schedule] as Bound | undefined,
+    kfold: values[I.kfold] as number | undefined,
+    augment: (values[I.augment] as Bound[] | undefined) ?? [],
+    seed: values[I.seed] as number | undefined,
+    shuffle: (values[I.shuffle] as boolean | undefined) ?? true,
+    clipNorm: values[I.clip_norm] as number | undefined,
     earlyStopping: callBound('early_stopping'),
     checkpoint: callBound('checkpoint'),
     hasErrors: false,
