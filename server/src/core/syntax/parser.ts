@@ -155,7 +155,7 @@ class Parser {
     }
     this.pos++;
   }
-  /** the current token's span, for an error there */
+  /** the current token's span: a keyword's in the tree, or where an error is */
   private here(): { start: number; end: number } {
     return { start: this.curStart, end: this.curEnd };
   }
