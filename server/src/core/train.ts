@@ -62,8 +62,8 @@ export interface TrainContext {
 const SETTING_BY_NAME: ReadonlyMap<string, ParamSpec> = new Map(TRAIN_SETTINGS.map((p) => [p.name, p]));
 /**
  * A setting's position in TRAIN_SETTINGS: a train block's entries and values are kept in arrays in
- * that order. An object keyed by setting names written one computed key at a time made every
- * store a slow generic one (a third of the time of a train block).
+ * that order. An object keyed by setting names, written one computed key at a time, made every
+ * store a slow generic one.
  */
 const SETTING_INDEX: ReadonlyMap<string, number> = new Map(TRAIN_SETTINGS.map((p, i) => [p.name, i]));
 function settingIndices<K extends string>(names: readonly K[]): Readonly<Record<K, number>> {

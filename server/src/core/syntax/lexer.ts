@@ -190,7 +190,7 @@ function isDigit(c: number): boolean {
 /**
  * Scans one token at a time into its own fields (`kind` to `bad`: the token scanned last). The
  * parser copies what it needs, so a parse makes no token objects: they were an eighth of what a
- * parse and analysis of a file allocated, and a parse took twice as long with them: more
+ * parse and analysis of a file allocated, and a parse took half as long again with them: more
  * young-generation collections, each copying every syntax node made so far.
  */
 export class Lexer {
