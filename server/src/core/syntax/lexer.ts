@@ -48,21 +48,19 @@ export function isKeyword(s: string): s is Keyword {
 }
 
 /**
- * A token as an object, for tools and tests (`lex`, the formatter, completion). The parser makes
- * none: it reads the lexer's fields after `Lexer.scan`.
+ * A token: what `Lexer.scan` fills in. Tools and tests get a new one per token (`Lexer.next`,
+ * `lex`); the parser reuses two (the current token and the one after it).
  */
 export class Token {
-  constructor(
-    readonly kind: T,
-    readonly start: number,
-    readonly end: number,
-    /** identifier text, string contents (unescaped), or number source text */
-    readonly text: string,
-    /** true when a line break separates this token from the previous one */
-    readonly nl: boolean,
-    /** the lexer reported this token as malformed (a bad number, say) */
-    readonly bad = false,
-  ) {}
+  kind: T = T.EOF;
+  start = 0;
+  end = 0;
+  /** identifier text, string contents (unescaped), or number source text */
+  text = '';
+  /** true when a line break separates this token from the previous one */
+  nl = false;
+  /** the lexer reported this token as malformed (a bad number, say) */
+  bad = false;
 
   /** numeric value for Number tokens (0 for a malformed one) */
   get value(): number {
@@ -188,24 +186,16 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * Scans one token at a time into its own fields (`kind` to `bad`: the token scanned last). The
- * parser copies what it needs, so a parse makes no token objects: they were an eighth of what a
- * parse and analysis of a file allocated, and a parse took half as long again with them: more
- * young-generation collections, each copying every syntax node made so far.
+ * Scans one token at a time into a Token it is given. The parser gives the same two over and over,
+ * so a parse makes no token objects: they were an eighth of what a parse and analysis of a file
+ * allocated, and a parse took half as long again with them: more young-generation collections,
+ * each copying every syntax node made so far.
  */
 export class Lexer {
   readonly comments: Comment[] = [];
   readonly errors: SyntaxError[] = [];
-  /** the kind of the token scanned last */
-  kind: T = T.EOF;
-  start = 0;
-  end = 0;
-  /** identifier text, string contents (unescaped), or number source text */
-  text = '';
-  /** true when a line break separates this token from the previous one */
-  nl = false;
-  /** the lexer reported this token as malformed (a bad number, say) */
-  bad = false;
+  /** the token being scanned into */
+  private out = new Token();
   private i = 0;
   /** a line break since the last token */
   private lineBreak = true;
@@ -223,24 +213,27 @@ export class Lexer {
   }
 
   private set(kind: T, start: number, end: number, text: string, bad = false): T {
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.text = text;
-    this.nl = this.lineBreak;
-    this.bad = bad;
+    const t = this.out;
+    t.kind = kind;
+    t.start = start;
+    t.end = end;
+    t.text = text;
+    t.nl = this.lineBreak;
+    t.bad = bad;
     this.lineBreak = false;
     return kind;
   }
 
-  /** The next token as an object, for tools and tests (the parser reads the fields after `scan`). */
+  /** The next token, in a new Token (tools and tests). */
   next(): Token {
-    this.scan();
-    return new Token(this.kind, this.start, this.end, this.text, this.nl, this.bad);
+    const t = new Token();
+    this.scan(t);
+    return t;
   }
 
-  /** Scan the next token into the fields; returns its kind. */
-  scan(): T {
+  /** Scan the next token into `into`; returns its kind. */
+  scan(into: Token): T {
+    this.out = into;
     const text = this.source;
     const n = this.n;
     let i = this.i;
@@ -285,7 +278,7 @@ export class Lexer {
     }
     this.i = i;
     this.set(T.EOF, n, n, '');
-    this.nl = true;
+    into.nl = true;
     return T.EOF;
   }
 

@@ -16,7 +16,7 @@
 //   call     := NAME '(' (arg ',')* ')'     arg := (NAME ':')? expr
 // Statements and entries need no separator; ';' and ',' between them are accepted.
 
-import { Lexer, T, tokenName, isKeyword, numberValue } from './lexer';
+import { Lexer, T, Token, tokenName, isKeyword, numberValue } from './lexer';
 import type * as A from './ast';
 import { type MessageId, type MessageArgs } from '../messages';
 import type { Code } from '../diagnostics';
@@ -71,21 +71,11 @@ class Parser {
   private depth = 0;
   /** >0 while inside ( ) or [ ]: line breaks do not end an expression there */
   private bracketDepth = 0;
-  // The current token, the one after it once peeked, and where the previous one was: copied from
-  // the lexer's fields, so that no token objects are made (see Lexer).
-  private curKind: T = T.EOF;
-  private curStart = 0;
-  private curEnd = 0;
-  private curText = '';
-  private curNl = false;
-  private curBad = false;
+  // The current token and, once peeked, the one after it: two Tokens the lexer scans into again
+  // and again, so that a parse makes no token objects (see Lexer). And where the previous one was.
+  private cur = new Token();
+  private ahead = new Token();
   private hasAhead = false;
-  private aheadKind: T = T.EOF;
-  private aheadStart = 0;
-  private aheadEnd = 0;
-  private aheadText = '';
-  private aheadNl = false;
-  private aheadBad = false;
   private hasPrev = false;
   private prevStart = 0;
   /** where the previous token ends (0 before the first) */
@@ -98,82 +88,53 @@ class Parser {
   private readonly pending: unknown[] = [];
 
   constructor(private readonly lexer: Lexer) {
-    lexer.scan();
-    this.loadCurrent();
+    lexer.scan(this.cur);
   }
 
   // ---- token helpers ----
-  private loadCurrent(): void {
-    const l = this.lexer;
-    this.curKind = l.kind;
-    this.curStart = l.start;
-    this.curEnd = l.end;
-    this.curText = l.text;
-    this.curNl = l.nl;
-    this.curBad = l.bad;
-  }
-  /** the kind of the token after the current one (scanned once, then kept) */
+  /** the kind of the token after the current one (scanned once, then kept; at the end, the end again) */
   private peek(): T {
     if (!this.hasAhead) {
       this.hasAhead = true;
-      if (this.curKind === T.EOF) {
-        this.aheadKind = T.EOF;
-        this.aheadStart = this.curStart;
-        this.aheadEnd = this.curEnd;
-        this.aheadText = '';
-        this.aheadNl = true;
-        this.aheadBad = false;
-      } else {
-        const l = this.lexer;
-        l.scan();
-        this.aheadKind = l.kind;
-        this.aheadStart = l.start;
-        this.aheadEnd = l.end;
-        this.aheadText = l.text;
-        this.aheadNl = l.nl;
-        this.aheadBad = l.bad;
-      }
+      this.lexer.scan(this.ahead);
     }
-    return this.aheadKind;
+    return this.ahead.kind;
   }
   private next(): void {
-    if (this.curKind === T.EOF) return;
+    if (this.cur.kind === T.EOF) return;
     this.hasPrev = true;
-    this.prevStart = this.curStart;
-    this.prevEnd = this.curEnd;
+    this.prevStart = this.cur.start;
+    this.prevEnd = this.cur.end;
     if (this.hasAhead) {
+      // the peeked token becomes the current one; the old current one is free for the next peek
+      const old = this.cur;
+      this.cur = this.ahead;
+      this.ahead = old;
       this.hasAhead = false;
-      this.curKind = this.aheadKind;
-      this.curStart = this.aheadStart;
-      this.curEnd = this.aheadEnd;
-      this.curText = this.aheadText;
-      this.curNl = this.aheadNl;
-      this.curBad = this.aheadBad;
     } else {
-      this.lexer.scan();
-      this.loadCurrent();
+      this.lexer.scan(this.cur);
     }
     this.pos++;
   }
   /** the current token's span: a keyword's in the tree, or where an error is */
   private here(): { start: number; end: number } {
-    return { start: this.curStart, end: this.curEnd };
+    return { start: this.cur.start, end: this.cur.end };
   }
   private at(kind: T): boolean {
-    return this.curKind === kind;
+    return this.cur.kind === kind;
   }
   private atWord(word: string): boolean {
-    return this.curKind === T.Ident && this.curText === word;
+    return this.cur.kind === T.Ident && this.cur.text === word;
   }
   private eat(kind: T): boolean {
-    if (this.curKind !== kind) return false;
+    if (this.cur.kind !== kind) return false;
     this.next();
     return true;
   }
   /** A declaration keyword at the start of a line: where a missing '}' is assumed. */
   private atDeclStart(): boolean {
     // `model: X` inside train is a setting, not a declaration
-    return this.curKind === T.Ident && this.curNl && DECL_KEYWORDS.has(this.curText) && this.peek() !== T.Colon;
+    return this.cur.kind === T.Ident && this.cur.nl && DECL_KEYWORDS.has(this.cur.text) && this.peek() !== T.Colon;
   }
 
   /** Errors found, including those cut from `errors`. */
@@ -198,14 +159,14 @@ class Parser {
 
   /** Where to point when something is missing: the current token if on the same line, else just after the previous one. */
   private missingSpan(): { start: number; end: number } {
-    if ((this.curKind === T.EOF || this.curNl) && this.hasPrev) return { start: this.prevStart, end: this.prevEnd };
+    if ((this.cur.kind === T.EOF || this.cur.nl) && this.hasPrev) return { start: this.prevStart, end: this.prevEnd };
     return this.here();
   }
 
   /** How a token reads in a message: the current one, or the one after it (after `peek`). */
   private describe(which: 'current' | 'ahead' = 'current'): string {
-    const kind = which === 'current' ? this.curKind : this.aheadKind;
-    if (kind === T.Ident || kind === T.Number) return `'${which === 'current' ? this.curText : this.aheadText}'`;
+    const kind = which === 'current' ? this.cur.kind : this.ahead.kind;
+    if (kind === T.Ident || kind === T.Number) return `'${which === 'current' ? this.cur.text : this.ahead.text}'`;
     if (kind === T.String) return 'a string';
     return tokenName(kind);
   }
@@ -221,7 +182,7 @@ class Parser {
   private skipBalanced(level = 0): void {
     const startPos = this.pos;
     do {
-      const k = this.curKind;
+      const k = this.cur.kind;
       if (k === T.EOF) return;
       if (this.pos > startPos && this.atDeclStart()) return;
       if (k === T.LBrace || k === T.LParen || k === T.LBracket) level++;
@@ -234,7 +195,7 @@ class Parser {
   private skipLine(): void {
     const startPos = this.pos;
     while (!this.at(T.EOF)) {
-      if (this.pos > startPos && this.curNl) return;
+      if (this.pos > startPos && this.cur.nl) return;
       if (this.at(T.RBrace)) return;
       if (this.at(T.LBrace) || this.at(T.LParen) || this.at(T.LBracket)) {
         this.skipBalanced();
@@ -245,9 +206,9 @@ class Parser {
   }
 
   private name(context: string): A.Ident | undefined {
-    if (this.curKind === T.Ident && !isKeyword(this.curText)) return this.ident();
-    if (this.curKind === T.Ident && !this.curNl) {
-      this.error(this.here(), 'NN111', 'keywordAsName', { word: this.curText });
+    if (this.cur.kind === T.Ident && !isKeyword(this.cur.text)) return this.ident();
+    if (this.cur.kind === T.Ident && !this.cur.nl) {
+      this.error(this.here(), 'NN111', 'keywordAsName', { word: this.cur.text });
       this.next();
       return undefined;
     }
@@ -257,7 +218,7 @@ class Parser {
 
   /** The current token (a name) as an Ident; moves past it. */
   private ident(): A.Ident {
-    const id: A.Ident = { kind: 'Ident', text: this.curText, start: this.curStart, end: this.curEnd };
+    const id: A.Ident = { kind: 'Ident', text: this.cur.text, start: this.cur.start, end: this.cur.end };
     this.next();
     return id;
   }
@@ -277,7 +238,7 @@ class Parser {
     while (!this.at(T.EOF)) {
       this.skipSeparators();
       if (this.at(T.EOF)) break;
-      if (this.curKind === T.Ident && DECL_KEYWORDS.has(this.curText)) {
+      if (this.cur.kind === T.Ident && DECL_KEYWORDS.has(this.cur.text)) {
         decls.push(this.decl());
         continue;
       }
@@ -294,17 +255,17 @@ class Parser {
 
   private decl(): A.Decl {
     const keyword = this.here();
-    const kwText = this.curText;
+    const kwText = this.cur.text;
     this.next();
     switch (kwText) {
       case 'import': {
         let path: A.StringLit | undefined;
         if (this.at(T.String)) {
-          path = { kind: 'String', value: this.curText, start: this.curStart, end: this.curEnd };
+          path = { kind: 'String', value: this.cur.text, start: this.cur.start, end: this.cur.end };
           this.next();
         } else {
           this.error(this.missingSpan(), 'NN002', 'expectedImportPath', { found: this.describe() });
-          if (!this.curNl) this.skipLine();
+          if (!this.cur.nl) this.skipLine();
         }
         return { kind: 'Import', keyword, path, start: keyword.start, end: this.prevEnd };
       }
@@ -316,7 +277,7 @@ class Parser {
         else {
           this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'='", context: kwText, found: this.describe() });
           value = this.missing();
-          if (!this.curNl) this.skipLine();
+          if (!this.cur.nl) this.skipLine();
         }
         const kind = kwText === 'const' ? 'Const' : 'Dataset';
         return { kind, keyword, name, value, start: keyword.start, end: this.prevEnd };
@@ -358,8 +319,8 @@ class Parser {
       default: {
         // 'train'
         const name = this.name('trainName');
-        const openStart = this.curStart;
-        const openEnd = this.curEnd;
+        const openStart = this.cur.start;
+        const openEnd = this.cur.end;
         const opened = this.expect(T.LBrace, 'train');
         const mark = this.pending.length;
         let closed = false;
@@ -396,7 +357,7 @@ class Parser {
   }
 
   private entry(): A.Entry | undefined {
-    if (this.curKind === T.Ident && (!isKeyword(this.curText) || this.peek() === T.Colon)) {
+    if (this.cur.kind === T.Ident && (!isKeyword(this.cur.text) || this.peek() === T.Colon)) {
       const after = this.peek();
       if (after === T.Colon) {
         const key = this.ident();
@@ -410,15 +371,15 @@ class Parser {
       }
       if (after === T.Equals) {
         // `epochs = 5`: a common slip; recover as a setting
-        this.error({ start: this.aheadStart, end: this.aheadEnd }, 'NN002', 'settingNeedsColon', { key: this.curText });
+        this.error({ start: this.ahead.start, end: this.ahead.end }, 'NN002', 'settingNeedsColon', { key: this.cur.text });
         const key = this.ident();
         this.next();
         const value = this.expr();
         return { kind: 'Setting', key, value, start: key.start, end: this.prevEnd };
       }
       // the token after the key is on the next line: point at the key
-      const span = this.aheadNl || after === T.EOF ? this.here() : { start: this.aheadStart, end: this.aheadEnd };
-      this.error(span, 'NN002', 'expectedSetting', { key: this.curText, found: this.describe('ahead') });
+      const span = this.ahead.nl || after === T.EOF ? this.here() : { start: this.ahead.start, end: this.ahead.end };
+      this.error(span, 'NN002', 'expectedSetting', { key: this.cur.text, found: this.describe('ahead') });
       this.skipLine();
       return undefined;
     }
@@ -428,8 +389,8 @@ class Parser {
   }
 
   private body(owner: string): A.Body {
-    const start = this.curStart;
-    const openEnd = this.curEnd;
+    const start = this.cur.start;
+    const openEnd = this.cur.end;
     if (!this.eat(T.LBrace)) {
       this.error(this.missingSpan(), 'NN002', 'expected', { expected: "'{'", context: owner, found: this.describe() });
       return { kind: 'Body', stmts: NO_ITEMS as A.Stmt[], closed: false, start: this.prevEnd, end: this.prevEnd };
@@ -459,14 +420,14 @@ class Parser {
   }
 
   private stmt(): A.Stmt | undefined {
-    if (this.curKind !== T.Ident) {
+    if (this.cur.kind !== T.Ident) {
       this.error(this.here(), 'NN001', 'expectedLayer', { found: this.describe() });
       this.skipLine();
       return undefined;
     }
-    const word = this.curText;
-    const start = this.curStart;
-    const end = this.curEnd;
+    const word = this.cur.text;
+    const start = this.cur.start;
+    const end = this.cur.end;
     switch (word) {
       case 'input': {
         const keyword = this.here();
@@ -530,10 +491,10 @@ class Parser {
     const keyword = this.here();
     this.next();
     let mode: A.Ident | undefined;
-    if (this.curKind === T.Ident && !this.curNl && !isKeyword(this.curText)) mode = this.ident();
+    if (this.cur.kind === T.Ident && !this.cur.nl && !isKeyword(this.cur.text)) mode = this.ident();
     const mark = this.pending.length;
-    const openStart = this.curStart;
-    const openEnd = this.curEnd;
+    const openStart = this.cur.start;
+    const openEnd = this.cur.end;
     const opened = this.expect(T.LBrace, 'parallel');
     let closed = false;
     if (opened) {
@@ -580,13 +541,13 @@ class Parser {
 
   /** Can a binary operator on the current token continue the expression? Not across a line break outside brackets. */
   private continues(): boolean {
-    return !this.curNl || this.bracketDepth > 0;
+    return !this.cur.nl || this.bracketDepth > 0;
   }
 
   expr(): A.Expr {
     if (this.depth >= MAX_DEPTH) {
-      const start = this.curStart;
-      const k = this.curKind;
+      const start = this.cur.start;
+      const k = this.cur.kind;
       this.error(this.here(), 'NN007', 'tooDeep', { max: MAX_DEPTH });
       if (k === T.LParen || k === T.LBracket || k === T.LBrace) this.skipBalanced();
       else this.next();
@@ -595,7 +556,7 @@ class Parser {
     this.depth++;
     let left = this.term();
     while ((this.at(T.Plus) || this.at(T.Minus)) && this.continues()) {
-      const op = this.curText as '+' | '-';
+      const op = this.cur.text as '+' | '-';
       this.next();
       const right = this.term();
       left = { kind: 'Binary', op, left, right, start: left.start, end: right.end };
@@ -607,7 +568,7 @@ class Parser {
   private term(): A.Expr {
     let left = this.unary();
     while ((this.at(T.Star) || this.at(T.Slash)) && this.continues()) {
-      const op = this.curText as '*' | '/';
+      const op = this.cur.text as '*' | '/';
       this.next();
       const right = this.unary();
       left = { kind: 'Binary', op, left, right, start: left.start, end: right.end };
@@ -617,8 +578,8 @@ class Parser {
 
   private unary(): A.Expr {
     if (this.at(T.Minus) || this.at(T.Plus)) {
-      const op = this.curText as '-' | '+';
-      const start = this.curStart;
+      const op = this.cur.text as '-' | '+';
+      const start = this.cur.start;
       this.next();
       if (this.depth >= MAX_DEPTH) return this.expr();
       this.depth++;
@@ -630,12 +591,12 @@ class Parser {
   }
 
   private primary(): A.Expr {
-    const start = this.curStart;
-    const end = this.curEnd;
-    const text = this.curText;
-    switch (this.curKind) {
+    const start = this.cur.start;
+    const end = this.cur.end;
+    const text = this.cur.text;
+    switch (this.cur.kind) {
       case T.Number: {
-        const bad = this.curBad;
+        const bad = this.cur.bad;
         this.next();
         // a malformed number was reported by the lexer; it has no value to check further
         if (bad) return { kind: 'Missing', start, end };
@@ -649,7 +610,7 @@ class Parser {
           this.next();
           return { kind: 'Bool', value: text === 'true', start, end };
         }
-        if (this.curNl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(text)) return this.missingHere('value');
+        if (this.cur.nl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(text)) return this.missingHere('value');
         if (this.peek() === T.LParen) return this.call();
         this.next();
         const ref: A.NameRef = { kind: 'Name', text, start, end };
@@ -677,8 +638,8 @@ class Parser {
   }
 
   private list(): A.ListExpr {
-    const start = this.curStart;
-    const openEnd = this.curEnd;
+    const start = this.cur.start;
+    const openEnd = this.cur.end;
     this.next();
     const mark = this.pending.length;
     this.bracketDepth++;
@@ -689,10 +650,10 @@ class Parser {
       if (!this.eat(T.Comma)) {
         if (this.at(T.RBracket)) break;
         // the next line is not part of this list: it was never closed (reported below)
-        if (this.curNl) break;
+        if (this.cur.nl) break;
         this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ']'", context: 'list', found: this.describe() });
         // skip to the next ',' or ']' on this line
-        while (!this.at(T.Comma) && !this.at(T.RBracket) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.curNl) {
+        while (!this.at(T.Comma) && !this.at(T.RBracket) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.cur.nl) {
           if (this.at(T.LParen) || this.at(T.LBracket)) this.skipBalanced();
           else this.next();
         }
@@ -710,7 +671,7 @@ class Parser {
     // the callee before the names in the arguments: ParsedFile.names is in source order
     const callee = this.ident();
     this.names.push(callee);
-    const openEnd = this.curEnd;
+    const openEnd = this.cur.end;
     this.next(); // '('
     const mark = this.pending.length;
     let closed = false;
@@ -723,7 +684,7 @@ class Parser {
       if (this.at(T.RBrace) || this.atDeclStart()) break;
       const before = this.pos;
       let name: A.Ident | undefined;
-      if (this.curKind === T.Ident && this.peek() === T.Colon) {
+      if (this.cur.kind === T.Ident && this.peek() === T.Colon) {
         name = this.ident();
         this.next();
       }
@@ -732,10 +693,10 @@ class Parser {
       if (!this.eat(T.Comma)) {
         if (this.at(T.RParen)) continue;
         // the next line is not part of these arguments: the call was never closed (reported below)
-        if (this.curNl) break;
+        if (this.cur.nl) break;
         this.error(this.missingSpan(), 'NN002', 'expected', { expected: "',' or ')'", context: 'arguments', found: this.describe() });
         // skip to the next ',' or ')' on this line
-        while (!this.at(T.Comma) && !this.at(T.RParen) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.curNl) {
+        while (!this.at(T.Comma) && !this.at(T.RParen) && !this.at(T.EOF) && !this.at(T.RBrace) && !this.cur.nl) {
           if (this.at(T.LParen) || this.at(T.LBracket)) this.skipBalanced();
           else this.next();
         }
