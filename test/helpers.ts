@@ -197,13 +197,10 @@ export function checkAnnotations(src: string): string[] {
 /** Calls `f` with each line a stream carries (JSON lines from a child process or a socket), without its newline. */
 export { onLines } from '../server/src/node/lines';
 
-/** The names a tree holds (names used as values, callees), found by walking it: what ParsedFile.names must list. */
+/** The names a tree holds (names used as values, calls), found by walking it: what ParsedFile.names must list. */
 export function namesInTree(parsed: ParsedFile): NameUse[] {
   const out: NameUse[] = [];
-  for (const n of allNodes(parsed)) {
-    if (n.kind === 'Name') out.push(n);
-    else if (n.kind === 'Call') out.push(n.callee);
-  }
+  for (const n of allNodes(parsed)) if (n.kind === 'Name' || n.kind === 'Call') out.push(n);
   return out;
 }
 

@@ -39,7 +39,7 @@ describe('bind', () => {
     let checked = 0;
     for (const s of model.body.stmts) {
       if (s.kind !== 'Call') continue;
-      const spec = LAYERS.find((l) => l.name === s.callee.text)!;
+      const spec = LAYERS.find((l) => l.name === s.callee)!;
       const v = evaluate(s, { file: '/w/calls.nn' }, program, consts, sink) as Value & { k: 'call' };
       const bound = bindCall(spec, v, { program, sink, file: '/w/calls.nn' });
       const text = host.files.get('/w/calls.nn')!.slice(s.start, s.end);

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as A from '../../server/src/core/syntax/ast';
+import * as A from '../../server/src/core/syntax/ast';
 import { Program, type SourceFile } from '../../server/src/core/program';
 import { walkNames, type Named } from '../../server/src/core/names';
 import { LAYER_BY_NAME } from '../../server/src/core/catalog/layers';
@@ -27,7 +27,7 @@ function treeWalk(program: Program, file: SourceFile): Visit[] {
   const expr = (e: A.Expr, params?: Map<string, A.Param>): void => {
     if (e.kind === 'Name') name(e, params);
     else if (e.kind === 'Call') {
-      if (!LAYER_BY_NAME.has(e.callee.text)) name(e.callee, params);
+      if (!LAYER_BY_NAME.has(e.callee)) name({ text: e.callee, ...A.calleeSpan(e) }, params);
       for (const a of e.args) expr(a.value, params);
     } else if (e.kind === 'List') for (const i of e.items) expr(i, params);
     else if (e.kind === 'Unary') expr(e.arg, params);
@@ -75,7 +75,8 @@ function check(text: string, label: string): void {
   const actual = listWalk(program, file);
   assert.equal(actual.length, expected.length, label);
   actual.forEach(([id, target], i) => {
-    assert.equal(id, expected[i][0], `${label}: name ${i}`);
+    const e = expected[i][0];
+    assert.deepEqual([id.text, id.start, id.end], [e.text, e.start, e.end], `${label}: name ${i}`);
     assert.equal(target, expected[i][1], `${label}: target of '${id.text}'`);
   });
 }

@@ -6,7 +6,7 @@
 import type { PType, FnSpec, BoundFn, Args, Category, ParamSpec, Written } from './catalog/types';
 import { findSpec, specsOf, CATEGORY_NAMES } from './catalog';
 import { LAYER_ONLY_ACTIVATIONS } from './catalog/common';
-import { type Value, type Loc, type Sink, type CallArg, report, describeValue, calleeLoc } from './values';
+import { type Value, type Loc, type Sink, type CallArg, report, describeValue, calleeLoc, argNameLoc } from './values';
 import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
@@ -61,7 +61,7 @@ export function writtenArg(spec: FnSpec, call: CallExpr, name: string): Arg | un
   let index = 0;
   for (const a of call.args) {
     if (a.name) {
-      if (a.name.text === name) return a;
+      if (a.name === name) return a;
     } else if (positional[index++]?.name === name) {
       return a;
     }
@@ -83,7 +83,7 @@ export function writtenParams(spec: FnSpec, call: CallExpr): Written {
     let param: ParamSpec | undefined;
     if (a.name) {
       seenNamed = true;
-      param = t.byName.get(a.name.text);
+      param = t.byName.get(a.name);
     } else if (!seenNamed) {
       param = t.positional[index++];
     }
@@ -393,17 +393,17 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
       let param: ParamSpec | undefined;
       if (a.name) {
         seenNamed = true;
-        param = t.byName.get(a.name.text);
+        param = t.byName.get(a.name);
         if (!param) {
-          const s = suggest(a.name.text, t.names, t.aliases);
-          const nameAt: Loc = { file: a.file, start: a.name.start, end: a.name.end };
+          const s = suggest(a.name, t.names, t.aliases);
+          const nameAt = argNameLoc(a, a.name);
           report(
             c.sink,
             nameAt,
             'NN201',
             'unknownArgument',
-            { name: a.name.text, callee, suggestion: s, options: t.names },
-            { fixes: s ? replaceFix(c.program, nameAt, a.name.text, s) : [] },
+            { name: a.name, callee, suggestion: s, options: t.names },
+            { fixes: s ? replaceFix(c.program, nameAt, a.name, s) : [] },
           );
           continue;
         }

@@ -32,7 +32,7 @@ export function trainSetting(name: string): ParamSpec | undefined {
 
 /** The parameter an argument of a call binds to: by name, or by position among the positional ones. */
 export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpec | undefined {
-  if (arg.name) return spec.params.find((p) => p.name === arg.name!.text);
+  if (arg.name) return spec.params.find((p) => p.name === arg.name);
   const positional = spec.params.filter((p) => !p.namedOnly);
   let i = 0;
   for (const a of call.args) {
@@ -60,7 +60,7 @@ export function activeParam(spec: FnSpec, call: A.CallExpr, offset: number): num
 /** The function a call at `path[i]` is, from where it is written. */
 export function calleeOf(path: AnyNode[], i: number, program: Program, file: string): Callee {
   const call = path[i] as A.CallExpr;
-  const name = call.callee.text;
+  const name = call.callee;
   const parent = path[i - 1];
   if (parent?.kind === 'Body') {
     const spec = LAYER_BY_NAME.get(name);
@@ -112,7 +112,7 @@ export function expectedAt(path: AnyNode[], i: number, program: Program, file: s
     }
     case 'Setting': {
       if (path[i] !== parent.value) return undefined;
-      const param = SETTINGS.get(parent.key.text);
+      const param = SETTINGS.get(parent.key);
       return param && { type: param.type, param };
     }
     case 'List': {

@@ -9,11 +9,11 @@
 // (typos, literal values) in the block itself. When a model calls the block, problems that only
 // this call causes are reported at the call site, "in block 'x': ...", pointing into the block.
 
-import type * as A from './syntax/ast';
+import * as A from './syntax/ast';
 import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape, extend } from './shape';
-import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, type ConstTable } from './values';
+import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, argNameLoc, type ConstTable } from './values';
 import { bindCall, coerce, replaceFix, writtenArg, writtenParams, type BindCtx, type Bound } from './bind';
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
@@ -55,10 +55,8 @@ export class LayerNode {
     readonly macs: number | null,
     /** the file where the statement is written (a block's file for layers inside blocks) */
     readonly file: string,
-    /** a layer's call, or the keyword of an input, residual or parallel statement */
-    readonly syntax: A.Node,
-    /** the whole statement */
-    readonly statement: A.Node,
+    /** the statement: a layer's call, or an input, residual or parallel statement */
+    readonly statement: A.CallExpr | A.InputStmt | A.ResidualStmt | A.ParallelStmt,
     /** block calls that led here, outermost first (the first is in the model's file) */
     readonly sites: Loc[],
     readonly blocks: string[],
@@ -77,13 +75,19 @@ export class LayerNode {
   get weights(): Weight[] | null {
     const spec = this.spec;
     if (!spec) return [];
-    const given = writtenParams(spec, this.syntax as A.CallExpr);
+    const given = writtenParams(spec, this.statement as A.CallExpr);
     return spec.infer({ input: this.input, args: this.args, given, atModelInput: undefined, report: NO_REPORT }).weights;
+  }
+
+  /** where the layer is written: its call, or its statement's keyword */
+  get syntax(): A.Node {
+    const s = this.statement;
+    return s.kind === 'Call' ? s : A.keywordSpan(s);
   }
 
   /** where the layer is written */
   get at(): Loc {
-    return { file: this.file, start: this.syntax.start, end: this.syntax.end };
+    return loc(this.file, this.syntax);
   }
 
   /** the whole statement, for edits */
@@ -93,8 +97,9 @@ export class LayerNode {
 
   /** where an argument is written in the layer's call: the whole `name: value`, and the value */
   arg(name: string): { span: Loc; value: Loc } | undefined {
-    if (!this.spec || (this.syntax as A.Expr).kind !== 'Call') return undefined;
-    const a = writtenArg(this.spec, this.syntax as A.CallExpr, name);
+    const s = this.statement;
+    if (!this.spec || s.kind !== 'Call') return undefined;
+    const a = writtenArg(this.spec, s, name);
     return a && { span: loc(this.file, a), value: loc(this.file, a.value) };
   }
 }
@@ -294,14 +299,13 @@ export class ModelBuilder {
         shape: inputShape,
         weights: [],
         macs: 0,
-        syntax: first.keyword,
         statement: first,
         scope,
       });
       b.inputId = id;
       cur = { id, shape: inputShape };
     } else {
-      report(scope.sink, loc(file, decl.name ?? decl.keyword), 'NN301', 'missingInput', { name: decl.name?.text ?? '?' });
+      report(scope.sink, loc(file, A.nameOrKeyword(decl)), 'NN301', 'missingInput', { name: decl.name?.text ?? '?' });
     }
     cur = b.stmts(first && first.kind === 'Input' ? stmts.slice(1) : stmts, cur, scope);
     const nodes = b.nodes;
@@ -355,8 +359,7 @@ export class ModelBuilder {
     /** only counted: LayerNode.weights infers them again when asked */
     weights: Weight[] | null;
     macs: number | null;
-    syntax: A.Node;
-    statement: A.Node;
+    statement: A.CallExpr | A.InputStmt | A.ResidualStmt | A.ParallelStmt;
     scope: Scope;
   }): number {
     const count = this.counters.get(n.kind) ?? 0;
@@ -376,7 +379,6 @@ export class ModelBuilder {
         paramCount(n.weights, false),
         n.macs,
         n.scope.env.file,
-        n.syntax,
         n.statement,
         n.scope.sites,
         n.scope.blocks,
@@ -397,13 +399,13 @@ export class ModelBuilder {
     const file = scope.env.file;
     if (++this.expanded > MAX_EXPANDED) {
       this.stopped = true;
-      report(scope.sink, loc(file, s.kind === 'Call' ? s.callee : s.keyword), 'NN314', 'tooLarge', { limit: MAX_EXPANDED });
+      report(scope.sink, loc(file, s.kind === 'Call' ? A.calleeSpan(s) : A.keywordSpan(s)), 'NN314', 'tooLarge', { limit: MAX_EXPANDED });
       return { id: undefined, shape: null };
     }
     switch (s.kind) {
       case 'Input':
-        if (scope.inBlock) report(scope.sink, loc(file, s.keyword), 'NN112', 'inputOnlyInModel', {});
-        else report(scope.sink, loc(file, s.keyword), 'NN302', 'misplacedInput', {});
+        if (scope.inBlock) report(scope.sink, loc(file, A.keywordSpan(s)), 'NN112', 'inputOnlyInModel', {});
+        else report(scope.sink, loc(file, A.keywordSpan(s)), 'NN302', 'misplacedInput', {});
         return cur;
       case 'Call':
         return this.call(s, cur, scope);
@@ -422,26 +424,27 @@ export class ModelBuilder {
       case 'Residual': {
         const body = this.stmts(s.body.stmts, cur, scope);
         const short = s.shortcut ? this.stmts(s.shortcut.stmts, cur, scope) : cur;
-        return this.merge('add', [short, body], s.keyword, s, scope, s.shortcut ? 'the shortcut and the residual body' : 'the input and the output of the residual body');
+        return this.merge('add', [short, body], s, scope, s.shortcut ? 'the shortcut and the residual body' : 'the input and the output of the residual body');
       }
       case 'Parallel': {
         const mode = s.mode?.text;
-        if (!s.mode) report(scope.sink, loc(file, s.keyword), 'NN002', 'parallelNeedsMode', {});
+        if (!s.mode) report(scope.sink, loc(file, A.keywordSpan(s)), 'NN002', 'parallelNeedsMode', {});
         else if (mode !== 'concat' && mode !== 'add') {
           const sug = suggest(s.mode.text, ['concat', 'add']);
           report(scope.sink, loc(file, s.mode), 'NN207', 'parallelMode', { got: s.mode.text }, { fixes: sug ? replaceFix(this.ctx.program, loc(file, s.mode), s.mode.text, sug) : [] });
         }
-        if (s.branches.length < 2) report(scope.sink, loc(file, s.keyword), 'NN002', 'parallelNeedsBranches', { n: s.branches.length });
+        if (s.branches.length < 2) report(scope.sink, loc(file, A.keywordSpan(s)), 'NN002', 'parallelNeedsBranches', { n: s.branches.length });
         const outs = s.branches.map((b) => this.stmts(b.body.stmts, cur, scope));
         if (outs.length === 0) return { id: undefined, shape: null };
         if (outs.length === 1) return outs[0];
-        return this.merge(mode === 'add' ? 'add' : 'concat', outs, s.keyword, s, scope, 'the branches');
+        return this.merge(mode === 'add' ? 'add' : 'concat', outs, s, scope, 'the branches');
       }
     }
   }
 
-  private merge(kind: 'add' | 'concat', ins: Cursor[], keyword: A.Node, stmt: A.Node, scope: Scope, what: string): Cursor {
+  private merge(kind: 'add' | 'concat', ins: Cursor[], stmt: A.ResidualStmt | A.ParallelStmt, scope: Scope, what: string): Cursor {
     const file = scope.env.file;
+    const keyword = A.keywordSpan(stmt);
     const shapes = ins.map((i) => i.shape);
     let shape: Shape | null = null;
     if (shapes.every((s): s is Shape => s !== null)) {
@@ -471,7 +474,6 @@ export class ModelBuilder {
       shape,
       weights: [],
       macs: kind === 'add' && shape ? product(shape) : 0,
-      syntax: keyword,
       statement: stmt,
       scope,
     });
@@ -480,11 +482,11 @@ export class ModelBuilder {
 
   private call(call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
     const file = scope.env.file;
-    const name = call.callee.text;
+    const name = call.callee;
     const spec = LAYER_BY_NAME.get(name);
     if (spec) return this.layer(spec, call, cur, scope);
     const sym = this.ctx.program.lookup(file, name);
-    const calleeAt = loc(file, call.callee);
+    const calleeAt = loc(file, A.calleeSpan(call));
     if (sym && sym.decl.kind === 'Block') return this.block(sym.decl, sym.file, call, cur, scope);
     if (sym && sym.decl.kind === 'Model') {
       report(scope.sink, calleeAt, 'NN107', 'modelAsLayer', { name });
@@ -534,8 +536,6 @@ export class ModelBuilder {
       shape: r.shape,
       weights: r.weights,
       macs: r.macs,
-      // a layer statement is just its call
-      syntax: call,
       statement: call,
       scope,
     });
@@ -544,7 +544,7 @@ export class ModelBuilder {
 
   private block(block: A.BlockDecl, blockFile: string, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
     const file = scope.env.file;
-    const calleeAt = loc(file, call.callee);
+    const calleeAt = loc(file, A.calleeSpan(call));
     const name = block.name?.text ?? '?';
     const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
     if (scope.stack.includes(block)) {
@@ -580,10 +580,10 @@ export class ModelBuilder {
       let pname: string | undefined;
       if (a.name) {
         seenNamed = true;
-        pname = a.name.text;
+        pname = a.name;
         if (!names.includes(pname)) {
           const sug = suggest(pname, names);
-          const at = loc(a.file, a.name);
+          const at = argNameLoc(a, pname);
           report(scope.sink, at, 'NN201', 'unknownArgument', { name: pname, callee, suggestion: sug, options: names }, { fixes: sug ? replaceFix(this.ctx.program, at, pname, sug) : [] });
           continue;
         }

@@ -1,7 +1,7 @@
 // Names: what every written name refers to (for go-to-definition, references, rename and the
 // unused hint), and the checks on declarations themselves: duplicates, imports, unused.
 
-import type * as A from './syntax/ast';
+import * as A from './syntax/ast';
 import type { Program, SourceFile } from './program';
 import { type Sink, report, loc, type Loc } from './values';
 import { LAYER_BY_NAME } from './catalog/layers';
@@ -37,8 +37,9 @@ export function walkNames(
   let d = 0;
   /** the block whose body the current name is in, with its parameters */
   let scope: ParamScope | undefined;
-  for (const id of file.parsed.names) {
-    if (id.kind === 'Ident' && LAYER_BY_NAME.has(id.text)) continue;
+  for (const use of file.parsed.names) {
+    if (use.kind === 'Call' && LAYER_BY_NAME.has(use.callee)) continue;
+    const id: Named = use.kind === 'Call' ? { text: use.callee, ...A.calleeSpan(use) } : use;
     // the declaration the name is in (names and declarations are both in source order)
     while (d < decls.length && decls[d].end <= id.start) d++;
     const decl = decls[d];

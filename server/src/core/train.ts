@@ -2,7 +2,7 @@
 // against their types, the model expanded, the dataset described. The checks that relate them
 // (loss vs output, monitors, ...) are in checks/training.ts; the runtime trains from these.
 
-import type * as A from './syntax/ast';
+import * as A from './syntax/ast';
 import type { DatasetSpec, DataInfo, ParamSpec } from './catalog/types';
 import { TRAIN_SETTINGS, TRAIN_CALLS } from './catalog/settings';
 import { findSpec } from './catalog';
@@ -123,31 +123,31 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
 
   for (const e of decl.entries) {
     if (e.kind === 'Setting') {
-      const key = e.key.text;
+      const key = e.key;
       const i = SETTING_INDEX.get(key);
       if (i === undefined) {
-        const at = loc(file, e.key);
+        const at = loc(file, A.keySpan(e));
         const sug = suggest(key, TRAIN_SETTINGS.map((p) => p.name), SETTING_ALIASES);
         report(s, at, 'NN402', 'unknownSetting', { key, suggestion: sug }, { fixes: sug ? replaceFix(program, at, key, sug) : [] });
         evaluate(e.value, env, program, ctx.consts, s);
         continue;
       }
       if (written[i]) {
-        report(s, loc(file, e.key), 'NN418', 'duplicateSetting', { key });
+        report(s, loc(file, A.keySpan(e)), 'NN418', 'duplicateSetting', { key });
         continue;
       }
       written[i] = e;
     } else {
-      const name = e.call.callee.text;
+      const name = e.call.callee;
       const i = (TRAIN_CALLS as readonly string[]).indexOf(name);
       if (i < 0) {
-        const at = loc(file, e.call.callee);
+        const at = loc(file, A.calleeSpan(e.call));
         const sug = suggest(name, [...TRAIN_CALLS], new Map([['earlystopping', 'early_stopping'], ['EarlyStopping', 'early_stopping'], ['ModelCheckpoint', 'checkpoint']]));
         report(s, at, 'NN402', 'unknownSetting', { key: name, suggestion: sug }, { fixes: sug ? replaceFix(program, at, name, sug) : [] });
         continue;
       }
       if (calls[i]) {
-        report(s, loc(file, e.call.callee), 'NN418', 'duplicateSetting', { key: name });
+        report(s, loc(file, A.calleeSpan(e.call)), 'NN418', 'duplicateSetting', { key: name });
         continue;
       }
       calls[i] = e;
@@ -166,7 +166,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
       const ex = example(p.name, program, file);
       const last = decl.entries[decl.entries.length - 1];
       const fixes: Fix[] = last ? fix('fixAdd', { text: `${p.name}: ${ex}` }, [insertLineAfter(program, loc(file, last), `${p.name}: ${ex}`)]) : [];
-      report(s, loc(file, decl.name ?? decl.keyword), 'NN401', 'missingSetting', { key: p.name, example: `${p.name}: ${ex}` }, { fixes });
+      report(s, loc(file, A.nameOrKeyword(decl)), 'NN401', 'missingSetting', { key: p.name, example: `${p.name}: ${ex}` }, { fixes });
     } else {
       values[i] = p.default;
     }
@@ -184,7 +184,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
   const validation = typeof values[I.validation] === 'number' ? (values[I.validation] as number) : toData(values[I.validation], ctx, program, s, file);
   let optimizer = values[I.optimizer] as Bound | undefined;
   if (!written[I.optimizer]) {
-    const at = loc(file, decl.name ?? decl.keyword);
+    const at = loc(file, A.nameOrKeyword(decl));
     optimizer = bindCall(findSpec('optimizer', 'adam')!, { k: 'word', v: 'adam', ...at }, bc);
   }
   return {
@@ -215,17 +215,17 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
 function entryOf(cfg: TrainConfig, key: string): A.Entry | undefined {
   const entries = cfg.decl.entries;
   if (SETTING_BY_NAME.has(key)) {
-    const s = entries.find((e) => e.kind === 'Setting' && e.key.text === key);
+    const s = entries.find((e) => e.kind === 'Setting' && e.key === key);
     if (s) return s;
   }
   if (!(TRAIN_CALLS as readonly string[]).includes(key)) return undefined;
-  return entries.find((e) => e.kind === 'CallEntry' && e.call.callee.text === key);
+  return entries.find((e) => e.kind === 'CallEntry' && e.call.callee === key);
 }
 
 /** Where a setting's key, or a callback's name, is written in the train block (undefined when it is not). */
 export function settingKeyAt(cfg: TrainConfig, key: string): Loc | undefined {
   const e = entryOf(cfg, key);
-  return e && loc(cfg.file, e.kind === 'Setting' ? e.key : e.call.callee);
+  return e && loc(cfg.file, e.kind === 'Setting' ? A.keySpan(e) : A.calleeSpan(e.call));
 }
 
 /** Where a setting's value is written (undefined when it is not). */

@@ -3,7 +3,7 @@
 // that is not declared evaluates to a `word`: whether that is fine (an enum member such as
 // `relu`) or an unknown name depends on where it is used, which `bind.ts` decides.
 
-import type * as A from './syntax/ast';
+import * as A from './syntax/ast';
 import type { NamedDecl } from './syntax/ast';
 import type { Program } from './program';
 import { makeDiagnostic, type Diagnostic, type Code, type Fix, type Related } from './diagnostics';
@@ -32,15 +32,20 @@ export type Value = Loc &
     | { k: 'unknown' }
   );
 
-/** One written argument: its span (name included) and its value. */
+/** One written argument: its span (name included: a name is written at `start`) and its value. */
 export interface CallArg extends Loc {
-  name?: A.Ident;
+  name?: string;
   value: Value;
 }
 
 /** Where a call's function name is written. */
 export function calleeLoc(v: Value & { k: 'call' }): Loc {
-  return { file: v.file, start: v.node.callee.start, end: v.node.callee.end };
+  return loc(v.file, A.calleeSpan(v.node));
+}
+
+/** Where the name of a named argument is written: it starts the argument. */
+export function argNameLoc(a: CallArg, name: string): Loc {
+  return { file: a.file, start: a.start, end: a.start + name.length };
 }
 
 export type Sink = (d: Diagnostic) => void;
@@ -148,7 +153,7 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
     case 'Call': {
       const args: CallArg[] = [];
       for (const a of e.args) args.push({ name: a.name, value: evaluate(a.value, env, program, consts, sink), file, start: a.start, end: a.end });
-      return { k: 'call', name: e.callee.text, node: e, args, file, start, end };
+      return { k: 'call', name: e.callee, node: e, args, file, start, end };
     }
     case 'Name': {
       const name = e.text;

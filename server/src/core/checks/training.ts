@@ -13,6 +13,7 @@ import { fix, replaceAt, removeStatement, removeArgument, addArgument, replaceNu
 import { type Fix, makeRelated } from '../diagnostics';
 import { suggest } from '../suggest';
 import { valueAt } from '../bind';
+import { nameOrKeyword } from '../syntax/ast';
 
 export interface CheckContext {
   program: Program;
@@ -31,7 +32,7 @@ function task(cfg: TrainConfig): Task | undefined {
 }
 
 function where(cfg: TrainConfig, key: string): Loc {
-  return settingValueAt(cfg, key) ?? settingKeyAt(cfg, key) ?? loc(cfg.file, cfg.decl.name ?? cfg.decl.keyword);
+  return settingValueAt(cfg, key) ?? settingKeyAt(cfg, key) ?? loc(cfg.file, nameOrKeyword(cfg.decl));
 }
 
 /** The model's last activation, when it is a softmax or sigmoid written in the model itself. */

@@ -1,6 +1,13 @@
 // The syntax tree. Every node has a span (UTF-16 offsets into its file's text). The parser
 // produces a tree for any input: missing pieces are `Missing` expressions or absent optional
 // fields, and the problems are listed in `ParsedFile.errors`.
+//
+// The tree is dense: a word whose place follows from its node is kept as text, not as a node of
+// its own. A call's function name, a named argument's name and a setting's key start where their
+// node starts; a keyword starts its statement or declaration. `calleeSpan`, `argNameSpan`,
+// `keySpan` and `keywordSpan` give their spans, and `walk.ts` presents them as `Ident` nodes to
+// editor features. An editor keeps every tree alive, and each object in it is copied by the
+// young-generation collections that run during an analysis (ARCHITECTURE.md, invariant 11).
 
 import type { Comment } from './lexer';
 import type { Code, Message } from '../diagnostics';
@@ -44,13 +51,14 @@ export interface NameRef extends Node {
 }
 export interface Arg extends Node {
   kind: 'Arg';
-  /** set for `name: value` */
-  name?: Ident;
+  /** set for `name: value`, written at `start` (`argNameSpan`) */
+  name?: string;
   value: Expr;
 }
 export interface CallExpr extends Node {
   kind: 'Call';
-  callee: Ident;
+  /** the function's name, written at `start` (`calleeSpan`) */
+  callee: string;
   args: Arg[];
   /** offset just after '(' (where a first argument goes) */
   argsStart: number;
@@ -101,24 +109,20 @@ export interface Body extends Node {
 }
 export interface InputStmt extends Node {
   kind: 'Input';
-  keyword: Node;
   shape: Expr;
 }
 export interface ResidualStmt extends Node {
   kind: 'Residual';
-  keyword: Node;
   body: Body;
   shortcutKeyword?: Node;
   shortcut?: Body;
 }
 export interface Branch extends Node {
   kind: 'Branch';
-  keyword: Node;
   body: Body;
 }
 export interface ParallelStmt extends Node {
   kind: 'Parallel';
-  keyword: Node;
   /** `concat` or `add`; absent when not written */
   mode?: Ident;
   branches: Branch[];
@@ -127,7 +131,6 @@ export interface ParallelStmt extends Node {
 }
 export interface RepeatStmt extends Node {
   kind: 'Repeat';
-  keyword: Node;
   count: Expr;
   body: Body;
 }
@@ -137,7 +140,8 @@ export type Stmt = InputStmt | CallExpr | ResidualStmt | ParallelStmt | RepeatSt
 // ---- train block entries ----
 export interface SettingEntry extends Node {
   kind: 'Setting';
-  key: Ident;
+  /** the setting's name, written at `start` (`keySpan`) */
+  key: string;
   value: Expr;
 }
 export interface CallEntry extends Node {
@@ -149,18 +153,15 @@ export type Entry = SettingEntry | CallEntry;
 // ---- declarations ----
 export interface ImportDecl extends Node {
   kind: 'Import';
-  keyword: Node;
   path?: StringLit;
 }
 export interface ConstDecl extends Node {
   kind: 'Const';
-  keyword: Node;
   name?: Ident;
   value: Expr;
 }
 export interface ModelDecl extends Node {
   kind: 'Model';
-  keyword: Node;
   name?: Ident;
   body: Body;
 }
@@ -171,20 +172,17 @@ export interface Param extends Node {
 }
 export interface BlockDecl extends Node {
   kind: 'Block';
-  keyword: Node;
   name?: Ident;
   params: Param[];
   body: Body;
 }
 export interface DatasetDecl extends Node {
   kind: 'Dataset';
-  keyword: Node;
   name?: Ident;
   value: Expr;
 }
 export interface TrainDecl extends Node {
   kind: 'Train';
-  keyword: Node;
   name?: Ident;
   entries: Entry[];
   lbrace: number;
@@ -193,8 +191,8 @@ export interface TrainDecl extends Node {
 export type Decl = ImportDecl | ConstDecl | ModelDecl | BlockDecl | DatasetDecl | TrainDecl;
 export type NamedDecl = ConstDecl | ModelDecl | BlockDecl | DatasetDecl | TrainDecl;
 
-/** A written name that may refer to a declaration or a block parameter: a name used as a value, or a call's callee. */
-export type NameUse = NameRef | Ident;
+/** A written name that may refer to a declaration or a block parameter: a name used as a value, or a call (its callee). */
+export type NameUse = NameRef | CallExpr;
 
 export interface ParsedFile {
   text: string;
@@ -202,7 +200,7 @@ export interface ParsedFile {
   comments: Comment[];
   errors: SyntaxError[];
   /**
-   * Every name used as a value and every callee in the tree, in source order: what names.ts
+   * Every name used as a value and every call in the tree, in source order: what names.ts
    * resolves for references, rename and the unused hint, without walking the tree.
    */
   names: NameUse[];
@@ -223,4 +221,52 @@ export function declKindName(d: Decl): string {
     case 'Train':
       return 'train';
   }
+}
+
+/** The keyword that starts each kind of statement and declaration. */
+export const KEYWORD_OF_KIND = {
+  Import: 'import',
+  Const: 'const',
+  Model: 'model',
+  Block: 'block',
+  Dataset: 'dataset',
+  Train: 'train',
+  Input: 'input',
+  Residual: 'residual',
+  Parallel: 'parallel',
+  Branch: 'branch',
+  Repeat: 'repeat',
+} as const;
+
+/** A node that starts with its keyword. */
+export type Keyworded = Decl | InputStmt | ResidualStmt | ParallelStmt | RepeatStmt | Branch;
+
+/** The span of a word of `length` characters written at `start`: names are ASCII, one UTF-16 unit per character. */
+function wordAt(start: number, length: number): Node {
+  return { start, end: start + length };
+}
+
+/** Where a statement's or declaration's keyword is written: it starts the node. */
+export function keywordSpan(n: Keyworded): Node {
+  return wordAt(n.start, KEYWORD_OF_KIND[n.kind].length);
+}
+
+/** Where a call's function name is written. */
+export function calleeSpan(c: CallExpr): Node {
+  return wordAt(c.start, c.callee.length);
+}
+
+/** Where a setting's key is written. */
+export function keySpan(e: SettingEntry): Node {
+  return wordAt(e.start, e.key.length);
+}
+
+/** Where a named argument's name is written (undefined for a positional argument). */
+export function argNameSpan(a: Arg): Node | undefined {
+  return a.name === undefined ? undefined : wordAt(a.start, a.name.length);
+}
+
+/** Where a declaration is pointed at: its name, or its keyword when the name is missing. */
+export function nameOrKeyword(d: NamedDecl): Node {
+  return d.name ?? keywordSpan(d);
 }

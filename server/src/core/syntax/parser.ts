@@ -116,7 +116,7 @@ class Parser {
     }
     this.pos++;
   }
-  /** the current token's span: a keyword's in the tree, or where an error is */
+  /** the current token's span: where an error is */
   private here(): { start: number; end: number } {
     return { start: this.cur.start, end: this.cur.end };
   }
@@ -216,6 +216,13 @@ class Parser {
     return undefined;
   }
 
+  /** The current token's text (a name, kept as text on its node); moves past it. */
+  private word(): string {
+    const text = this.cur.text;
+    this.next();
+    return text;
+  }
+
   /** The current token (a name) as an Ident; moves past it. */
   private ident(): A.Ident {
     const id: A.Ident = { kind: 'Ident', text: this.cur.text, start: this.cur.start, end: this.cur.end };
@@ -254,7 +261,7 @@ class Parser {
   }
 
   private decl(): A.Decl {
-    const keyword = this.here();
+    const start = this.cur.start;
     const kwText = this.cur.text;
     this.next();
     switch (kwText) {
@@ -267,7 +274,7 @@ class Parser {
           this.error(this.missingSpan(), 'NN002', 'expectedImportPath', { found: this.describe() });
           if (!this.cur.nl) this.skipLine();
         }
-        return { kind: 'Import', keyword, path, start: keyword.start, end: this.prevEnd };
+        return { kind: 'Import', path, start, end: this.prevEnd };
       }
       case 'const':
       case 'dataset': {
@@ -280,12 +287,12 @@ class Parser {
           if (!this.cur.nl) this.skipLine();
         }
         const kind = kwText === 'const' ? 'Const' : 'Dataset';
-        return { kind, keyword, name, value, start: keyword.start, end: this.prevEnd };
+        return { kind, name, value, start, end: this.prevEnd };
       }
       case 'model': {
         const name = this.name('modelName');
         const body = this.body('model');
-        return { kind: 'Model', keyword, name, body, start: keyword.start, end: this.prevEnd };
+        return { kind: 'Model', name, body, start, end: this.prevEnd };
       }
       case 'block': {
         const name = this.name('blockName');
@@ -314,7 +321,7 @@ class Parser {
         }
         const params = this.cut<A.Param>(mark);
         const body = this.body('block');
-        return { kind: 'Block', keyword, name, params, body, start: keyword.start, end: this.prevEnd };
+        return { kind: 'Block', name, params, body, start, end: this.prevEnd };
       }
       default: {
         // 'train'
@@ -340,12 +347,11 @@ class Parser {
         const entries = this.cut<A.Entry>(mark);
         return {
           kind: 'Train',
-          keyword,
           name,
           entries,
           lbrace: opened ? openStart : this.prevEnd,
           closed,
-          start: keyword.start,
+          start,
           end: this.prevEnd,
         };
       }
@@ -359,12 +365,7 @@ class Parser {
   private entry(): A.Entry | undefined {
     if (this.cur.kind === T.Ident && (!isKeyword(this.cur.text) || this.peek() === T.Colon)) {
       const after = this.peek();
-      if (after === T.Colon) {
-        const key = this.ident();
-        this.next();
-        const value = this.expr();
-        return { kind: 'Setting', key, value, start: key.start, end: this.prevEnd };
-      }
+      if (after === T.Colon) return this.setting();
       if (after === T.LParen) {
         const call = this.call();
         return { kind: 'CallEntry', call, start: call.start, end: call.end };
@@ -372,10 +373,7 @@ class Parser {
       if (after === T.Equals) {
         // `epochs = 5`: a common slip; recover as a setting
         this.error({ start: this.ahead.start, end: this.ahead.end }, 'NN002', 'settingNeedsColon', { key: this.cur.text });
-        const key = this.ident();
-        this.next();
-        const value = this.expr();
-        return { kind: 'Setting', key, value, start: key.start, end: this.prevEnd };
+        return this.setting();
       }
       // the token after the key is on the next line: point at the key
       const span = this.ahead.nl || after === T.EOF ? this.here() : { start: this.ahead.start, end: this.ahead.end };
@@ -386,6 +384,15 @@ class Parser {
     this.error(this.here(), 'NN001', 'expectedEntry', { found: this.describe() });
     this.skipLine();
     return undefined;
+  }
+
+  /** `key: value`, or `key = value` (already reported): the key is the current token */
+  private setting(): A.SettingEntry {
+    const start = this.cur.start;
+    const key = this.word();
+    this.next(); // ':' or '='
+    const value = this.expr();
+    return { kind: 'Setting', key, value, start, end: this.prevEnd };
   }
 
   private body(owner: string): A.Body {
@@ -430,13 +437,11 @@ class Parser {
     const end = this.cur.end;
     switch (word) {
       case 'input': {
-        const keyword = this.here();
         this.next();
         const shape = this.expr();
-        return { kind: 'Input', keyword, shape, start, end: this.prevEnd };
+        return { kind: 'Input', shape, start, end: this.prevEnd };
       }
       case 'residual': {
-        const keyword = this.here();
         this.next();
         const body = this.body('residual');
         let shortcutKeyword: A.Node | undefined;
@@ -446,14 +451,13 @@ class Parser {
           this.next();
           shortcut = this.body('shortcut');
         }
-        return { kind: 'Residual', keyword, body, shortcutKeyword, shortcut, start, end: this.prevEnd };
+        return { kind: 'Residual', body, shortcutKeyword, shortcut, start, end: this.prevEnd };
       }
       case 'repeat': {
-        const keyword = this.here();
         this.next();
         const count = this.at(T.LBrace) ? this.missingHere('repeatCount') : this.expr();
         const body = this.body('repeat');
-        return { kind: 'Repeat', keyword, count, body, start, end: this.prevEnd };
+        return { kind: 'Repeat', count, body, start, end: this.prevEnd };
       }
       case 'parallel':
         return this.parallel();
@@ -471,24 +475,16 @@ class Parser {
     }
     if (this.peek() === T.LParen) return this.call();
     // `flatten` without parentheses: report and keep it as a call so analysis goes on
-    const callee = this.ident();
-    const e = this.error(callee, 'NN008', 'callNeedsParens', { name: word });
+    const e = this.error(this.here(), 'NN008', 'callNeedsParens', { name: word });
     if (e) e.fix = { msg: { id: 'fixInsert', args: { text: '()' } }, start: end, end, newText: '()' };
-    this.names.push(callee);
-    return {
-      kind: 'Call',
-      callee,
-      args: NO_ITEMS as A.Arg[],
-      argsStart: end,
-      argsEnd: end,
-      closed: false,
-      start,
-      end,
-    };
+    this.next();
+    const call: A.CallExpr = { kind: 'Call', callee: word, args: NO_ITEMS as A.Arg[], argsStart: end, argsEnd: end, closed: false, start, end };
+    this.names.push(call);
+    return call;
   }
 
   private parallel(): A.ParallelStmt {
-    const keyword = this.here();
+    const start = this.cur.start;
     this.next();
     let mode: A.Ident | undefined;
     if (this.cur.kind === T.Ident && !this.cur.nl && !isKeyword(this.cur.text)) mode = this.ident();
@@ -506,10 +502,10 @@ class Parser {
         }
         if (this.atDeclStart() || this.at(T.EOF)) break;
         if (this.atWord('branch')) {
-          const b = this.here();
+          const bStart = this.cur.start;
           this.next();
           const body = this.body('branch');
-          this.pending.push({ kind: 'Branch', keyword: b, body, start: b.start, end: this.prevEnd } satisfies A.Branch);
+          this.pending.push({ kind: 'Branch', body, start: bStart, end: this.prevEnd } satisfies A.Branch);
           continue;
         }
         this.error(this.here(), 'NN001', 'expectedBranch', { found: this.describe() });
@@ -520,12 +516,11 @@ class Parser {
     const branches = this.cut<A.Branch>(mark);
     return {
       kind: 'Parallel',
-      keyword,
       mode,
       branches,
       lbrace: opened ? openStart : this.prevEnd,
       closed,
-      start: keyword.start,
+      start,
       end: this.prevEnd,
     };
   }
@@ -668,10 +663,13 @@ class Parser {
   }
 
   private call(): A.CallExpr {
-    // the callee before the names in the arguments: ParsedFile.names is in source order
-    const callee = this.ident();
-    this.names.push(callee);
+    const start = this.cur.start;
+    const callee = this.word();
     const openEnd = this.cur.end;
+    // made before its arguments, to be listed before the names in them (ParsedFile.names is in
+    // source order); the fields after its name are filled in at the end
+    const call: A.CallExpr = { kind: 'Call', callee, args: NO_ITEMS as A.Arg[], argsStart: openEnd, argsEnd: openEnd, closed: false, start, end: openEnd };
+    this.names.push(call);
     this.next(); // '('
     const mark = this.pending.length;
     let closed = false;
@@ -683,13 +681,14 @@ class Parser {
       }
       if (this.at(T.RBrace) || this.atDeclStart()) break;
       const before = this.pos;
-      let name: A.Ident | undefined;
+      let name: string | undefined;
+      const nameStart = this.cur.start;
       if (this.cur.kind === T.Ident && this.peek() === T.Colon) {
-        name = this.ident();
+        name = this.word();
         this.next();
       }
-      const value = name && (this.at(T.Comma) || this.at(T.RParen)) ? this.missingHere('argument') : this.expr();
-      this.pending.push({ kind: 'Arg', name, value, start: name ? name.start : value.start, end: value.end } satisfies A.Arg);
+      const value = name !== undefined && (this.at(T.Comma) || this.at(T.RParen)) ? this.missingHere('argument') : this.expr();
+      this.pending.push({ kind: 'Arg', name, value, start: name !== undefined ? nameStart : value.start, end: value.end } satisfies A.Arg);
       if (!this.eat(T.Comma)) {
         if (this.at(T.RParen)) continue;
         // the next line is not part of these arguments: the call was never closed (reported below)
@@ -705,18 +704,11 @@ class Parser {
       if (this.pos === before) this.next();
     }
     this.bracketDepth--;
-    const args = this.cut<A.Arg>(mark);
-    const argsEnd = closed ? this.prevStart : this.prevEnd;
-    if (!closed) this.error({ start: callee.start, end: openEnd }, 'NN002', 'unclosedCall', { name: callee.text });
-    return {
-      kind: 'Call',
-      callee,
-      args,
-      argsStart: openEnd,
-      argsEnd,
-      closed,
-      start: callee.start,
-      end: this.prevEnd,
-    };
+    call.args = this.cut<A.Arg>(mark);
+    call.argsEnd = closed ? this.prevStart : this.prevEnd;
+    call.closed = closed;
+    call.end = this.prevEnd;
+    if (!closed) this.error({ start, end: openEnd }, 'NN002', 'unclosedCall', { name: call.callee });
+    return call;
   }
 }

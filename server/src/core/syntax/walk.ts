@@ -1,7 +1,12 @@
 // Generic traversal of the syntax tree: the children of any node, and the chain of nodes that
 // contain an offset (innermost last). Editor features read positions through these.
+//
+// A call's function name, a named argument's name and a setting's key are text in the tree
+// (ast.ts); here they are children of their node as `Ident`s, made when asked, so an editor
+// feature finds the word at the cursor as it finds any other node. An `Ident` child of a `Call`
+// is its callee, of an `Arg` its name, of a `Setting` its key.
 
-import type * as A from './ast';
+import * as A from './ast';
 
 export type AnyNode =
   | A.Decl
@@ -65,16 +70,17 @@ export function children(n: AnyNode): AnyNode[] {
       push(n.count, n.body);
       break;
     case 'Setting':
-      push(n.key, n.value);
+      push(ident(n.key, A.keySpan(n)), n.value);
       break;
     case 'CallEntry':
       push(n.call);
       break;
     case 'Call':
-      push(n.callee, n.args);
+      push(ident(n.callee, A.calleeSpan(n)), n.args);
       break;
     case 'Arg':
-      push(n.name, n.value);
+      if (n.name !== undefined) push(ident(n.name, A.argNameSpan(n)!));
+      push(n.value);
       break;
     case 'List':
       push(n.items);
@@ -92,6 +98,11 @@ export function children(n: AnyNode): AnyNode[] {
       break;
   }
   return out;
+}
+
+/** A word kept as text in the tree, as an `Ident` node. */
+export function ident(text: string, span: A.Node): A.Ident {
+  return { kind: 'Ident', text, start: span.start, end: span.end };
 }
 
 /**

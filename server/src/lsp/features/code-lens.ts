@@ -6,6 +6,7 @@ import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 import { formatNumber } from '../../core/messages';
 import { ui } from '../strings';
+import { keywordSpan } from '../../core/syntax/ast';
 
 export const COMMANDS = { train: 'nn.train', summary: 'nn.showSummary' } as const;
 
@@ -18,12 +19,12 @@ export function codeLenses(ctx: ServerContext, params: lsp.CodeLensParams): lsp.
   const out: lsp.CodeLens[] = [];
   const uri = params.textDocument.uri;
   for (const t of r.trains) {
-    const range = toRange(source.lines, t.decl.start, t.decl.keyword.end);
+    const range = toRange(source.lines, t.decl.start, keywordSpan(t.decl).end);
     out.push({ range, command: { title: ui(L, 'lensTrain'), command: COMMANDS.train, arguments: [uri, t.name] } });
     if (t.model) out.push({ range, command: { title: ui(L, 'lensSummary'), command: COMMANDS.summary, arguments: [uri, t.model.name, t.model.file] } });
   }
   for (const m of r.models) {
-    const range = toRange(source.lines, m.decl.start, m.decl.keyword.end);
+    const range = toRange(source.lines, m.decl.start, keywordSpan(m.decl).end);
     const total = m.totals.trainable === null || m.totals.nonTrainable === null ? null : m.totals.trainable + m.totals.nonTrainable;
     const title = total === null ? ui(L, 'lensSummary') : `${ui(L, 'lensSummary')} · ${formatNumber(total)} ${ui(L, 'lensParams')}`;
     out.push({ range, command: { title, command: COMMANDS.summary, arguments: [uri, m.name, m.file] } });

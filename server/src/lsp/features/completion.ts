@@ -89,7 +89,7 @@ function itemsFor(ctx: ServerContext, place: Place, nodes: AnyNode[], before: st
     const first = decl.kind === 'Model' && decl.body.stmts.every((s) => s.start >= ws);
     return statementItems(ctx, place, first);
   }
-  if (!decl || ws >= decl.end || ws <= decl.keyword.start) return declarationItems(ctx, place);
+  if (!decl || ws >= decl.end || ws <= decl.start) return declarationItems(ctx, place);
   return [];
 }
 
@@ -144,7 +144,7 @@ function statementItems(ctx: ServerContext, place: Place, first: boolean): lsp.C
 }
 
 function settingItems(ctx: ServerContext, train: A.TrainDecl): lsp.CompletionItem[] {
-  const written = new Set(train.entries.map((e) => (e.kind === 'Setting' ? e.key.text : e.call.callee.text)));
+  const written = new Set(train.entries.map((e) => (e.kind === 'Setting' ? e.key : e.call.callee)));
   const items: lsp.CompletionItem[] = TRAIN_SETTINGS.filter((p) => !written.has(p.name)).map((p) => ({
     label: p.name,
     kind: K.Property,
@@ -165,7 +165,7 @@ function settingItems(ctx: ServerContext, train: A.TrainDecl): lsp.CompletionIte
 
 function argumentItems(ctx: ServerContext, place: Place, call: A.CallExpr, callee: Callee, ws: number): lsp.CompletionItem[] {
   if (callee.kind === 'block') {
-    const given = new Set(call.args.filter((a) => a.name).map((a) => a.name!.text));
+    const given = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
     return callee.decl.params
       .filter((p) => !given.has(p.name.text))
       .map((p) => ({ label: `${p.name.text}:`, kind: K.Field, insertText: `${p.name.text}: $0`, insertTextFormat: lsp.InsertTextFormat.Snippet, filterText: p.name.text }));
@@ -359,7 +359,7 @@ function activeFor(spec: FnSpec, call: A.CallExpr, offset: number): number | und
 
 function activeBlockParam(decl: A.BlockDecl, call: A.CallExpr, offset: number): number | undefined {
   const written = call.args.find((a) => a.start <= offset && offset <= a.end);
-  if (written?.name) return decl.params.findIndex((p) => p.name.text === written.name!.text);
+  if (written?.name) return decl.params.findIndex((p) => p.name.text === written.name);
   const before = call.args.filter((a) => a.end <= offset && !a.name).length;
   return written ? call.args.filter((a) => !a.name).indexOf(written) : before;
 }

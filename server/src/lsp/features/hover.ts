@@ -4,7 +4,7 @@
 
 import type * as lsp from 'vscode-languageserver';
 import type { ServerContext, Place } from '../context';
-import type * as A from '../../core/syntax/ast';
+import * as A from '../../core/syntax/ast';
 import { pathAt, type AnyNode } from '../../core/syntax/walk';
 import { calleeOf, expectedAt, specForType, paramOfArg, trainSetting } from '../../core/cursor';
 import type { FnSpec, ParamSpec, DatasetSpec } from '../../core/catalog/types';
@@ -47,8 +47,8 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
   if (kw) return span(kw.node, keywordDoc(kw.word, L));
 
   if (inner.kind === 'Ident') {
-    // a call's function name
-    if (parent?.kind === 'Call' && parent.callee === inner) {
+    // a call's function name (walk.ts: an Ident child of a call is its callee)
+    if (parent?.kind === 'Call') {
       const i = nodes.length - 2;
       const callee = calleeOf(nodes, i, snap.program, path);
       if (callee.kind === 'block') return span(inner, blockMarkdown(ctx, callee.decl, callee.file, nodesAtCall(place, parent)));
@@ -59,7 +59,7 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
       return undefined;
     }
     // an argument's name
-    if (parent?.kind === 'Arg' && parent.name === inner) {
+    if (parent?.kind === 'Arg') {
       const call = nodes[nodes.length - 3] as A.CallExpr;
       const callee = calleeOf(nodes, nodes.length - 3, snap.program, path);
       if (callee.kind === 'spec') {
@@ -69,12 +69,12 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
       return undefined;
     }
     // a train setting
-    if (parent?.kind === 'Setting' && parent.key === inner) {
+    if (parent?.kind === 'Setting') {
       const p = trainSetting(inner.text);
       return p ? span(inner, settingMarkdown(p, L)) : undefined;
     }
     // a declaration's or a parameter's own name
-    if (parent && 'name' in parent && parent.name === inner && parent.kind !== 'Arg') {
+    if (parent && 'name' in parent && parent.name === inner) {
       if (parent.kind === 'Param') return span(inner, `\`${inner.text}\`: ${ui(L, 'parameter')}`);
       return span(inner, declMarkdown(ctx, place, parent as A.NamedDecl, path));
     }
@@ -101,27 +101,15 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
   return undefined;
 }
 
-const KEYWORD_OF_KIND: Record<string, string> = {
-  Input: 'input',
-  Residual: 'residual',
-  Parallel: 'parallel',
-  Branch: 'branch',
-  Repeat: 'repeat',
-  Model: 'model',
-  Block: 'block',
-  Dataset: 'dataset',
-  Train: 'train',
-  Const: 'const',
-  Import: 'import',
-};
-
-/** The keyword at `offset`: keywords are spans of their statement or declaration, not nodes. */
+/** The keyword at `offset`: keywords are not nodes, they start their statement or declaration. */
 function keywordAt(nodes: AnyNode[], offset: number): { word: string; node: A.Node } | undefined {
   for (let i = nodes.length - 1; i >= 0; i--) {
-    const n = nodes[i] as AnyNode & { keyword?: A.Node; shortcutKeyword?: A.Node };
-    const k = n.keyword;
-    if (k && k.start <= offset && offset <= k.end && KEYWORD_OF_KIND[n.kind]) return { word: KEYWORD_OF_KIND[n.kind], node: k };
-    const sk = n.shortcutKeyword;
+    const n = nodes[i];
+    if (n.kind in A.KEYWORD_OF_KIND) {
+      const k = A.keywordSpan(n as A.Keyworded);
+      if (k.start <= offset && offset <= k.end) return { word: A.KEYWORD_OF_KIND[n.kind as A.Keyworded['kind']], node: k };
+    }
+    const sk = n.kind === 'Residual' ? n.shortcutKeyword : undefined;
     if (sk && sk.start <= offset && offset <= sk.end) return { word: 'shortcut', node: sk };
   }
   return undefined;

@@ -6,7 +6,7 @@ import * as lsp from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { children, type AnyNode } from '../../core/syntax/walk';
 import { calleeOf, expectedAt } from '../../core/cursor';
-import type * as A from '../../core/syntax/ast';
+import * as A from '../../core/syntax/ast';
 
 export const TOKEN_TYPES = ['class', 'function', 'parameter', 'variable', 'property', 'enumMember', 'event', 'number', 'namespace'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary', 'readonly'] as const;
@@ -40,15 +40,15 @@ export function semanticTokens(ctx: ServerContext, params: lsp.SemanticTokensPar
       case 'Call': {
         const at = [...ancestors, n];
         const callee = calleeOf(at, at.length - 1, snap.program, file);
-        if (callee.kind === 'spec') add(n.callee, 'function', 'defaultLibrary');
-        else if (callee.kind === 'block') add(n.callee, 'function');
+        if (callee.kind === 'spec') add(A.calleeSpan(n), 'function', 'defaultLibrary');
+        else if (callee.kind === 'block') add(A.calleeSpan(n), 'function');
         break;
       }
       case 'Arg':
-        if (n.name) add(n.name, 'property');
+        if (n.name) add(A.argNameSpan(n)!, 'property');
         break;
       case 'Setting':
-        add(n.key, 'property');
+        add(A.keySpan(n), 'property');
         break;
       case 'CallEntry':
         break;

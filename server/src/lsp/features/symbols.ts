@@ -3,7 +3,7 @@
 
 import * as lsp from 'vscode-languageserver';
 import type { ServerContext } from '../context';
-import type * as A from '../../core/syntax/ast';
+import * as A from '../../core/syntax/ast';
 import { toRange, pathToUri } from '../convert';
 import { formatShape } from '../../core/messages';
 import type { LineIndex } from '../../core/text';
@@ -24,13 +24,13 @@ export function documentSymbols(ctx: ServerContext, params: lsp.DocumentSymbolPa
   const { snap, path, source } = place;
   const r = snap.file(path);
   const shapes = new Map<A.Node, LayerNode>();
-  for (const m of r.models) for (const n of m.nodes) if (n.file === path && n.kind !== 'input') shapes.set(n.syntax, n);
+  for (const m of r.models) for (const n of m.nodes) if (n.file === path && n.kind !== 'input') shapes.set(n.statement, n);
   const lines = source.lines;
   const out: lsp.DocumentSymbol[] = [];
   for (const d of source.parsed.decls) {
     const name = d.kind === 'Import' ? (d.path?.value ?? 'import') : d.name?.text;
     if (!name) continue;
-    const selection = d.kind === 'Import' ? (d.path ?? d.keyword) : d.name!;
+    const selection = d.kind === 'Import' ? (d.path ?? A.keywordSpan(d)) : d.name!;
     const sym: lsp.DocumentSymbol = {
       name,
       kind: KIND[d.kind],
@@ -41,8 +41,8 @@ export function documentSymbols(ctx: ServerContext, params: lsp.DocumentSymbolPa
     if (d.kind === 'Model' || d.kind === 'Block') sym.children = statements(d.body.stmts, lines, shapes);
     if (d.kind === 'Train') {
       sym.children = d.entries.map((e) => {
-        const key = e.kind === 'Setting' ? e.key : e.call.callee;
-        return { name: key.text, kind: lsp.SymbolKind.Property, range: toRange(lines, e.start, e.end), selectionRange: toRange(lines, key.start, key.end) };
+        const [name, key] = e.kind === 'Setting' ? [e.key, A.keySpan(e)] : [e.call.callee, A.calleeSpan(e.call)];
+        return { name, kind: lsp.SymbolKind.Property, range: toRange(lines, e.start, e.end), selectionRange: toRange(lines, key.start, key.end) };
       });
     }
     out.push(sym);
@@ -52,15 +52,16 @@ export function documentSymbols(ctx: ServerContext, params: lsp.DocumentSymbolPa
 
 function statements(stmts: A.Stmt[], lines: LineIndex, shapes: Map<A.Node, LayerNode>): lsp.DocumentSymbol[] {
   const out: lsp.DocumentSymbol[] = [];
+  const at = (n: A.Node) => toRange(lines, n.start, n.end);
   for (const s of stmts) {
     const range = toRange(lines, s.start, s.end);
     switch (s.kind) {
       case 'Input':
-        out.push({ name: 'input', kind: lsp.SymbolKind.Field, range, selectionRange: toRange(lines, s.keyword.start, s.keyword.end) });
+        out.push({ name: 'input', kind: lsp.SymbolKind.Field, range, selectionRange: at(A.keywordSpan(s)) });
         break;
       case 'Call': {
         const n = shapes.get(s);
-        out.push({ name: s.callee.text, detail: n ? formatShape(n.shape) : undefined, kind: lsp.SymbolKind.Method, range, selectionRange: toRange(lines, s.callee.start, s.callee.end) });
+        out.push({ name: s.callee, detail: n ? formatShape(n.shape) : undefined, kind: lsp.SymbolKind.Method, range, selectionRange: at(A.calleeSpan(s)) });
         break;
       }
       case 'Repeat':
@@ -69,7 +70,7 @@ function statements(stmts: A.Stmt[], lines: LineIndex, shapes: Map<A.Node, Layer
           name: s.kind.toLowerCase(),
           kind: lsp.SymbolKind.Namespace,
           range,
-          selectionRange: toRange(lines, s.keyword.start, s.keyword.end),
+          selectionRange: at(A.keywordSpan(s)),
           children: statements([...s.body.stmts, ...(s.kind === 'Residual' && s.shortcut ? s.shortcut.stmts : [])], lines, shapes),
         });
         break;
@@ -78,8 +79,8 @@ function statements(stmts: A.Stmt[], lines: LineIndex, shapes: Map<A.Node, Layer
           name: `parallel ${s.mode?.text ?? ''}`.trim(),
           kind: lsp.SymbolKind.Namespace,
           range,
-          selectionRange: toRange(lines, s.keyword.start, s.keyword.end),
-          children: s.branches.map((b) => ({ name: 'branch', kind: lsp.SymbolKind.Namespace, range: toRange(lines, b.start, b.end), selectionRange: toRange(lines, b.keyword.start, b.keyword.end), children: statements(b.body.stmts, lines, shapes) })),
+          selectionRange: at(A.keywordSpan(s)),
+          children: s.branches.map((b) => ({ name: 'branch', kind: lsp.SymbolKind.Namespace, range: toRange(lines, b.start, b.end), selectionRange: at(A.keywordSpan(b)), children: statements(b.body.stmts, lines, shapes) })),
         });
         break;
     }
