@@ -27,6 +27,10 @@ const NO_REPORT = (): void => undefined;
  * the table of one-input lists is bounded.
  */
 const NO_INPUTS: readonly number[] = Object.freeze([]);
+/** The arguments of nodes that have none (inputs and merges), and the block path of a model's own layers. */
+const NO_ARGS: Args = Object.freeze({});
+const NO_SITES: readonly Loc[] = Object.freeze([]);
+const NO_BLOCKS: readonly string[] = Object.freeze([]);
 const ONE_INPUT: (readonly number[])[] = [];
 function inputList(ids: number[]): readonly number[] {
   if (ids.length === 0) return NO_INPUTS;
@@ -58,8 +62,8 @@ export class LayerNode {
     /** the statement: a layer's call, or an input, residual or parallel statement */
     readonly statement: A.CallExpr | A.InputStmt | A.ResidualStmt | A.ParallelStmt,
     /** block calls that led here, outermost first (the first is in the model's file) */
-    readonly sites: Loc[],
-    readonly blocks: string[],
+    readonly sites: readonly Loc[],
+    readonly blocks: readonly string[],
   ) {}
 
   /** unique within the model: dense, dense_1, ... (the tfjs layer name); made when asked, as most are never shown */
@@ -183,8 +187,8 @@ interface Scope {
   env: Env;
   sink: Sink;
   stack: A.BlockDecl[];
-  sites: Loc[];
-  blocks: string[];
+  sites: readonly Loc[];
+  blocks: readonly string[];
   /** inside a block body: `input` is not allowed */
   inBlock: boolean;
   /** errors reported while expanding this model, including those of the blocks it uses */
@@ -277,8 +281,8 @@ export class ModelBuilder {
       env: { file },
       sink: countingSink(ctx.sink, counter),
       stack: [],
-      sites: [],
-      blocks: [],
+      sites: NO_SITES,
+      blocks: NO_BLOCKS,
       inBlock: false,
       counter,
       bind: undefined!,
@@ -293,7 +297,7 @@ export class ModelBuilder {
       inputShape = (coerce(v, { t: 'shape', allowMinusOne: false }, 'input', scope.bind) as number[] | undefined) ?? null;
       const id = b.add({
         kind: 'input',
-        args: {},
+        args: NO_ARGS,
         inputs: [],
         input: null,
         shape: inputShape,
@@ -334,7 +338,7 @@ export class ModelBuilder {
       env: { file, params, usedParams: used },
       sink,
       stack: [block],
-      sites: [],
+      sites: NO_SITES,
       blocks: [block.name?.text ?? '?'],
       inBlock: true,
       counter: { errors: 0 },
@@ -468,7 +472,7 @@ export class ModelBuilder {
     }
     const id = this.add({
       kind,
-      args: {},
+      args: NO_ARGS,
       inputs: ins.map((i) => i.id).filter((i): i is number => i !== undefined),
       input: null,
       shape,
