@@ -28,7 +28,7 @@ function treeWalk(program: Program, file: SourceFile): Visit[] {
     if (e.kind === 'Name') name(e, params);
     else if (e.kind === 'Call') {
       if (!LAYER_BY_NAME.has(e.callee)) name({ text: e.callee, ...A.calleeSpan(e) }, params);
-      for (const a of e.args) expr(a.value, params);
+      for (const a of e.args) expr(A.argValue(a), params);
     } else if (e.kind === 'List') for (const i of e.items) expr(i, params);
     else if (e.kind === 'Unary') expr(e.arg, params);
     else if (e.kind === 'Binary') {

@@ -60,7 +60,7 @@ export function writtenArg(spec: FnSpec, call: CallExpr, name: string): Arg | un
   const positional = table(spec).positional;
   let index = 0;
   for (const a of call.args) {
-    if (a.name) {
+    if (a.kind === 'Arg') {
       if (a.name === name) return a;
     } else if (positional[index++]?.name === name) {
       return a;
@@ -81,7 +81,7 @@ export function writtenParams(spec: FnSpec, call: CallExpr): Written {
   let index = 0;
   for (const a of call.args) {
     let param: ParamSpec | undefined;
-    if (a.name) {
+    if (a.kind === 'Arg') {
       seenNamed = true;
       param = t.byName.get(a.name);
     } else if (!seenNamed) {

@@ -32,12 +32,12 @@ export function trainSetting(name: string): ParamSpec | undefined {
 
 /** The parameter an argument of a call binds to: by name, or by position among the positional ones. */
 export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpec | undefined {
-  if (arg.name) return spec.params.find((p) => p.name === arg.name);
+  if (arg.kind === 'Arg') return spec.params.find((p) => p.name === arg.name);
   const positional = spec.params.filter((p) => !p.namedOnly);
   let i = 0;
   for (const a of call.args) {
     if (a === arg) return positional[i];
-    if (!a.name) i++;
+    if (a.kind !== 'Arg') i++;
   }
   return undefined;
 }
@@ -51,7 +51,7 @@ export function activeParam(spec: FnSpec, call: A.CallExpr, offset: number): num
   }
   // after the last argument before the cursor: the next positional slot, if no name was used
   const before = call.args.filter((a) => a.end <= offset);
-  if (before.some((a) => a.name)) return undefined;
+  if (before.some((a) => a.kind === 'Arg')) return undefined;
   const positional = spec.params.filter((p) => !p.namedOnly);
   const p = positional[before.length];
   return p ? spec.params.indexOf(p) : undefined;
@@ -103,11 +103,14 @@ export function expectedAt(path: AnyNode[], i: number, program: Program, file: s
   const parent = path[i - 1];
   if (!parent) return undefined;
   switch (parent.kind) {
-    case 'Arg': {
-      const call = path[i - 2] as A.CallExpr;
-      const callee = calleeOf(path, i - 2, program, file);
+    case 'Arg':
+    case 'Call': {
+      // a named argument's value, or a positional argument (the call's child); not the callee
+      if (parent.kind === 'Call' && path[i].kind === 'Ident') return undefined;
+      const at = parent.kind === 'Arg' ? i - 2 : i - 1;
+      const callee = calleeOf(path, at, program, file);
       if (callee.kind !== 'spec') return undefined;
-      const param = paramOfArg(callee.spec, call, parent);
+      const param = paramOfArg(callee.spec, path[at] as A.CallExpr, parent.kind === 'Arg' ? parent : (path[i] as A.Arg));
       return param && { type: param.type, param, owner: callee.spec };
     }
     case 'Setting': {

@@ -104,7 +104,7 @@ export class LayerNode {
     const s = this.statement;
     if (!this.spec || s.kind !== 'Call') return undefined;
     const a = writtenArg(this.spec, s, name);
-    return a && { span: loc(this.file, a), value: loc(this.file, a.value) };
+    return a && { span: loc(this.file, a), value: loc(this.file, A.argValue(a)) };
   }
 }
 

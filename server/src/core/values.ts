@@ -152,7 +152,7 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
     }
     case 'Call': {
       const args: CallArg[] = [];
-      for (const a of e.args) args.push({ name: a.name, value: evaluate(a.value, env, program, consts, sink), file, start: a.start, end: a.end });
+      for (const a of e.args) args.push({ name: A.argName(a), value: evaluate(A.argValue(a), env, program, consts, sink), file, start: a.start, end: a.end });
       return { k: 'call', name: e.callee, node: e, args, file, start, end };
     }
     case 'Name': {

@@ -4,7 +4,8 @@
 //
 // The tree is dense: a word whose place follows from its node is kept as text, not as a node of
 // its own. A call's function name, a named argument's name and a setting's key start where their
-// node starts; a keyword starts its statement or declaration. `calleeSpan`, `argNameSpan`,
+// node starts; a keyword starts its statement or declaration. A positional argument is its
+// expression, with no node around it. `calleeSpan`, `argNameSpan`,
 // `keySpan` and `keywordSpan` give their spans, and `walk.ts` presents them as `Ident` nodes to
 // editor features. An editor keeps every tree alive, and each object in it is copied by the
 // young-generation collections that run during an analysis (ARCHITECTURE.md, invariant 11).
@@ -49,12 +50,15 @@ export interface NameRef extends Node {
   kind: 'Name';
   text: string;
 }
-export interface Arg extends Node {
+/** A named argument, `name: value`. */
+export interface NamedArg extends Node {
   kind: 'Arg';
-  /** set for `name: value`, written at `start` (`argNameSpan`) */
-  name?: string;
+  /** written at `start` (`argNameSpan`) */
+  name: string;
   value: Expr;
 }
+/** An argument as written: a positional one is its expression itself, a named one a `NamedArg`. */
+export type Arg = Expr | NamedArg;
 export interface CallExpr extends Node {
   kind: 'Call';
   /** the function's name, written at `start` (`calleeSpan`) */
@@ -261,9 +265,19 @@ export function keySpan(e: SettingEntry): Node {
   return wordAt(e.start, e.key.length);
 }
 
-/** Where a named argument's name is written (undefined for a positional argument). */
-export function argNameSpan(a: Arg): Node | undefined {
-  return a.name === undefined ? undefined : wordAt(a.start, a.name.length);
+/** Where a named argument's name is written. */
+export function argNameSpan(a: NamedArg): Node {
+  return wordAt(a.start, a.name.length);
+}
+
+/** An argument's name: undefined for a positional one. */
+export function argName(a: Arg): string | undefined {
+  return a.kind === 'Arg' ? a.name : undefined;
+}
+
+/** An argument's value. */
+export function argValue(a: Arg): Expr {
+  return a.kind === 'Arg' ? a.value : a;
 }
 
 /** Where a declaration is pointed at: its name, or its keyword when the name is missing. */

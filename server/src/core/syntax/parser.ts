@@ -688,7 +688,7 @@ class Parser {
         this.next();
       }
       const value = name !== undefined && (this.at(T.Comma) || this.at(T.RParen)) ? this.missingHere('argument') : this.expr();
-      this.pending.push({ kind: 'Arg', name, value, start: name !== undefined ? nameStart : value.start, end: value.end } satisfies A.Arg);
+      this.pending.push(name === undefined ? value : ({ kind: 'Arg', name, value, start: nameStart, end: value.end } satisfies A.NamedArg));
       if (!this.eat(T.Comma)) {
         if (this.at(T.RParen)) continue;
         // the next line is not part of these arguments: the call was never closed (reported below)

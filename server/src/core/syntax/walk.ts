@@ -15,7 +15,7 @@ export type AnyNode =
   | A.Body
   | A.Branch
   | A.Entry
-  | A.Arg
+  | A.NamedArg
   | A.Param
   | A.Ident
   | A.StringLit;
@@ -79,8 +79,7 @@ export function children(n: AnyNode): AnyNode[] {
       push(ident(n.callee, A.calleeSpan(n)), n.args);
       break;
     case 'Arg':
-      if (n.name !== undefined) push(ident(n.name, A.argNameSpan(n)!));
-      push(n.value);
+      push(ident(n.name, A.argNameSpan(n)), n.value);
       break;
     case 'List':
       push(n.items);

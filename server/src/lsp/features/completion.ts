@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import * as lsp from 'vscode-languageserver';
 import type { ServerContext, Place } from '../context';
-import type * as A from '../../core/syntax/ast';
+import * as A from '../../core/syntax/ast';
 import { pathAt, type AnyNode } from '../../core/syntax/walk';
 import { calleeOf, enclosingCall, expectedAt, paramOfArg, trainSetting, type Callee } from '../../core/cursor';
 import type { FnSpec, ParamSpec, PType } from '../../core/catalog/types';
@@ -165,7 +165,7 @@ function settingItems(ctx: ServerContext, train: A.TrainDecl): lsp.CompletionIte
 
 function argumentItems(ctx: ServerContext, place: Place, call: A.CallExpr, callee: Callee, ws: number): lsp.CompletionItem[] {
   if (callee.kind === 'block') {
-    const given = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
+    const given = new Set(call.args.map(A.argName).filter((n) => n !== undefined));
     return callee.decl.params
       .filter((p) => !given.has(p.name.text))
       .map((p) => ({ label: `${p.name.text}:`, kind: K.Field, insertText: `${p.name.text}: $0`, insertTextFormat: lsp.InsertTextFormat.Snippet, filterText: p.name.text }));
@@ -193,7 +193,7 @@ function argumentItems(ctx: ServerContext, place: Place, call: A.CallExpr, calle
     }));
   // the next positional parameter's values, when no name was used yet
   const before = call.args.filter((a) => a.end <= ws);
-  if (!before.some((a) => a.name)) {
+  if (!before.some((a) => a.kind === 'Arg')) {
     const next = spec.params.filter((p) => !p.namedOnly)[before.length];
     if (next) items.push(...valueItems(ctx, place, next.type, spec).map((i) => ({ ...i, sortText: `00${i.label}` })));
   }
@@ -352,16 +352,16 @@ function activeFor(spec: FnSpec, call: A.CallExpr, offset: number): number | und
   const p: ParamSpec | undefined = written ? paramOfArg(spec, call, written) : undefined;
   if (p) return spec.params.indexOf(p);
   const before = call.args.filter((a) => a.end <= offset);
-  if (before.some((a) => a.name)) return undefined;
+  if (before.some((a) => a.kind === 'Arg')) return undefined;
   const next = spec.params.filter((x) => !x.namedOnly)[before.length];
   return next ? spec.params.indexOf(next) : undefined;
 }
 
 function activeBlockParam(decl: A.BlockDecl, call: A.CallExpr, offset: number): number | undefined {
   const written = call.args.find((a) => a.start <= offset && offset <= a.end);
-  if (written?.name) return decl.params.findIndex((p) => p.name.text === written.name);
-  const before = call.args.filter((a) => a.end <= offset && !a.name).length;
-  return written ? call.args.filter((a) => !a.name).indexOf(written) : before;
+  if (written?.kind === 'Arg') return decl.params.findIndex((p) => p.name.text === written.name);
+  const before = call.args.filter((a) => a.end <= offset && a.kind !== 'Arg').length;
+  return written ? call.args.filter((a) => a.kind !== 'Arg').indexOf(written) : before;
 }
 
 function signatureOf(head: string, params: string[], documentation: string | undefined, active: number | undefined): lsp.SignatureHelp {
