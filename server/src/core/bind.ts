@@ -264,9 +264,11 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
         report(c.sink, v, 'NN309', 'invalidShape', { got: '[]' });
         return undefined;
       }
-      const dims: number[] = [];
+      // sized up front: an array grown by push keeps room for 17 elements, and shapes are kept
+      const dims = new Array<number>(v.items.length);
       let ok = true;
-      for (const i of v.items) {
+      for (let k = 0; k < dims.length; k++) {
+        const i = v.items[k];
         if (i.k === 'unknown') {
           ok = false;
           continue;
@@ -277,7 +279,7 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
           ok = false;
           continue;
         }
-        dims.push(i.v);
+        dims[k] = i.v;
       }
       return ok ? dims : undefined;
     }

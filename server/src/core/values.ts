@@ -145,14 +145,14 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
       return { k: 'unknown', file, start, end };
     case 'Paren':
       return relocate(evaluate(e.expr, env, program, consts, sink), { file, start, end });
+    // lists made by map, of their exact size (an array grown by push keeps room for 17 elements):
+    // a bound call keeps its value, with its arguments
     case 'List': {
-      const items: Value[] = [];
-      for (const i of e.items) items.push(evaluate(i, env, program, consts, sink));
+      const items = e.items.map((i) => evaluate(i, env, program, consts, sink));
       return { k: 'list', items, file, start, end };
     }
     case 'Call': {
-      const args: CallArg[] = [];
-      for (const a of e.args) args.push({ name: A.argName(a), value: evaluate(A.argValue(a), env, program, consts, sink), file, start: a.start, end: a.end });
+      const args = e.args.map((a): CallArg => ({ name: A.argName(a), value: evaluate(A.argValue(a), env, program, consts, sink), file, start: a.start, end: a.end }));
       return { k: 'call', name: e.callee, node: e, args, file, start, end };
     }
     case 'Name': {
