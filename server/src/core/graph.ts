@@ -448,13 +448,12 @@ export class ModelBuilder {
 
   private merge(kind: 'add' | 'concat', ins: Cursor[], stmt: A.ResidualStmt | A.ParallelStmt, scope: Scope, what: string): Cursor {
     const file = scope.env.file;
-    const keyword = A.keywordSpan(stmt);
     const shapes = ins.map((i) => i.shape);
     let shape: Shape | null = null;
     if (shapes.every((s): s is Shape => s !== null)) {
       if (kind === 'add') {
         if (shapes.some((s) => sameShape(s, shapes[0]) === false)) {
-          report(scope.sink, loc(file, keyword), 'NN307', 'branchesDoNotAdd', { shapes, what });
+          report(scope.sink, loc(file, A.keywordSpan(stmt)), 'NN307', 'branchesDoNotAdd', { shapes, what });
         } else {
           shape = shapes[0].map((d, i) => d ?? shapes.find((s) => s[i] !== null)?.[i] ?? null);
         }
@@ -463,7 +462,7 @@ export class ModelBuilder {
         const agree =
           shapes.every((s) => s.length === rank) &&
           shapes.every((s) => s.slice(0, -1).every((d, i) => d === null || shapes[0][i] === null || d === shapes[0][i]));
-        if (!agree) report(scope.sink, loc(file, keyword), 'NN308', 'branchesDoNotConcat', { shapes });
+        if (!agree) report(scope.sink, loc(file, A.keywordSpan(stmt)), 'NN308', 'branchesDoNotConcat', { shapes });
         else {
           const lastDims = shapes.map((s) => s[rank - 1]);
           shape = extend(shapes[0].slice(0, -1), lastDims.some((d) => d === null) ? null : lastDims.reduce((a, b) => a! + b!, 0));

@@ -4,11 +4,11 @@
 //
 // The tree is dense: a word whose place follows from its node is kept as text, not as a node of
 // its own. A call's function name, a named argument's name and a setting's key start where their
-// node starts; a keyword starts its statement or declaration. A positional argument is its
-// expression, with no node around it. `calleeSpan`, `argNameSpan`,
-// `keySpan` and `keywordSpan` give their spans, and `walk.ts` presents them as `Ident` nodes to
-// editor features. An editor keeps every tree alive, and each object in it is copied by the
-// young-generation collections that run during an analysis (ARCHITECTURE.md, invariant 11).
+// node starts; a keyword starts its statement or declaration. `calleeSpan`, `argNameSpan`,
+// `keySpan` and `keywordSpan` give their spans, and `walk.ts` presents the names as `Ident` nodes
+// to editor features. A positional argument is its expression, with no node around it. An editor
+// keeps every tree alive, and each object in it is copied by the young-generation collections
+// that run during an analysis (ARCHITECTURE.md, invariant 11).
 
 import type { Comment } from './lexer';
 import type { Code, Message } from '../diagnostics';

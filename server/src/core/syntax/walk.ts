@@ -100,7 +100,7 @@ export function children(n: AnyNode): AnyNode[] {
 }
 
 /** A word kept as text in the tree, as an `Ident` node. */
-export function ident(text: string, span: A.Node): A.Ident {
+function ident(text: string, span: A.Node): A.Ident {
   return { kind: 'Ident', text, start: span.start, end: span.end };
 }
 
