@@ -60,7 +60,7 @@ class Parser {
    * of noise does not keep hundreds of thousands of error objects alive.
    */
   readonly errors: A.SyntaxError[] = [];
-  /** names used as values and callees, as they are made (ParsedFile.names) */
+  /** names used as values and calls, as they are made (ParsedFile.names) */
   readonly names: A.NameUse[] = [];
   /** errors cut from `errors` */
   private dropped = 0;
@@ -165,10 +165,10 @@ class Parser {
 
   /** How a token reads in a message: the current one, or the one after it (after `peek`). */
   private describe(which: 'current' | 'ahead' = 'current'): string {
-    const kind = which === 'current' ? this.cur.kind : this.ahead.kind;
-    if (kind === T.Ident || kind === T.Number) return `'${which === 'current' ? this.cur.text : this.ahead.text}'`;
-    if (kind === T.String) return 'a string';
-    return tokenName(kind);
+    const t = which === 'current' ? this.cur : this.ahead;
+    if (t.kind === T.Ident || t.kind === T.Number) return `'${t.text}'`;
+    if (t.kind === T.String) return 'a string';
+    return tokenName(t.kind);
   }
 
   private expect(kind: T, what: string): boolean {
