@@ -202,6 +202,23 @@ function isInt(v: number): boolean {
   return Number.isInteger(v);
 }
 
+/** Each item of a list checked against `item`: the normalised items, or undefined when one failed (all are reported). */
+function coerceItems(items: readonly Value[], item: PType, what: string, c: BindCtx): unknown[] | undefined {
+  const out = new Array<unknown>(items.length);
+  let ok = true;
+  for (let i = 0; i < items.length; i++) if ((out[i] = coerce(items[i], item, what, c)) === undefined) ok = false;
+  return ok ? out : undefined;
+}
+
+/** The type of one element of an `ints` type: made once per type, not per element. */
+const INT_ITEM = new WeakMap<PType, PType>();
+function intItem(t: PType & { t: 'ints' }): PType {
+  let i = INT_ITEM.get(t);
+  if (!i) INT_ITEM.set(t, (i = { t: 'int', min: t.min }));
+  return i;
+}
+const FLOAT: PType = { t: 'float' };
+
 /** Check a value against a type; return the normalised value, or undefined after reporting. */
 export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
   if (v.k === 'unknown') return undefined;
@@ -238,13 +255,12 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
     }
     case 'ints': {
       if (v.k === 'num') {
-        const r = coerce(v, { t: 'int', min: t.min }, what, c);
+        const r = coerce(v, intItem(t), what, c);
         return r === undefined ? undefined : new Array<number>(t.n).fill(r as number);
       }
       if (v.k === 'list') {
         if (v.items.length !== t.n) return wrong(v, t, what, c);
-        const items = v.items.map((i) => coerce(i, { t: 'int', min: t.min }, what, c));
-        return items.some((i) => i === undefined) ? undefined : items;
+        return coerceItems(v.items, intItem(t), what, c);
       }
       return wrong(v, t, what, c);
     }
@@ -285,14 +301,10 @@ export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
     }
     case 'floats': {
       if (v.k !== 'list' || (t.n !== undefined && v.items.length !== t.n)) return wrong(v, t, what, c);
-      const items = v.items.map((i) => coerce(i, { t: 'float' }, what, c));
-      return items.some((i) => i === undefined) ? undefined : items;
+      return coerceItems(v.items, FLOAT, what, c);
     }
-    case 'list': {
-      const items = v.k === 'list' ? v.items : [v];
-      const out = items.map((i) => coerce(i, t.of, what, c));
-      return out.some((i) => i === undefined) ? undefined : out;
-    }
+    case 'list':
+      return coerceItems(v.k === 'list' ? v.items : [v], t.of, what, c);
     case 'ref': {
       if (v.k === 'word') {
         unknownName(v, c, [t.kind]);

@@ -145,14 +145,19 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
       return { k: 'unknown', file, start, end };
     case 'Paren':
       return relocate(evaluate(e.expr, env, program, consts, sink), { file, start, end });
-    // lists made by map, of their exact size (an array grown by push keeps room for 17 elements):
-    // a bound call keeps its value, with its arguments
+    // lists made at their exact size (an array grown by push keeps room for 17 elements): a
+    // bound call keeps its value, with its arguments. Loops, not map: no closure per call.
     case 'List': {
-      const items = e.items.map((i) => evaluate(i, env, program, consts, sink));
+      const items = new Array<Value>(e.items.length);
+      for (let i = 0; i < items.length; i++) items[i] = evaluate(e.items[i], env, program, consts, sink);
       return { k: 'list', items, file, start, end };
     }
     case 'Call': {
-      const args = e.args.map((a): CallArg => ({ name: A.argName(a), value: evaluate(A.argValue(a), env, program, consts, sink), file, start: a.start, end: a.end }));
+      const args = new Array<CallArg>(e.args.length);
+      for (let i = 0; i < args.length; i++) {
+        const a = e.args[i];
+        args[i] = { name: A.argName(a), value: evaluate(A.argValue(a), env, program, consts, sink), file, start: a.start, end: a.end };
+      }
       return { k: 'call', name: e.callee, node: e, args, file, start, end };
     }
     case 'Name': {
