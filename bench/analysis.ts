@@ -177,7 +177,7 @@ interface Row {
 type Quantity = 'reference' | 'analysis' | 'parse' | 'cached' | 'retained';
 /** Measured in each round, in this order: the reference next to the analysis it is compared with. */
 const PER_ROUND: Quantity[] = ['reference', 'analysis', 'parse', 'cached'];
-/** Rounds per size: three where the goal is (10k) and where they are cheap; 100k takes a minute a round. */
+/** Rounds per size: three where the goal is (10k) and where they are cheap; a 100k round takes about 15 s. */
 const ROUNDS: ReadonlyMap<number, number> = new Map([
   [1_000, 3],
   [10_000, 3],
