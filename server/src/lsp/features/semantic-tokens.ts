@@ -45,7 +45,7 @@ export function semanticTokens(ctx: ServerContext, params: lsp.SemanticTokensPar
         break;
       }
       case 'Arg':
-        if (n.name) add(A.argNameSpan(n)!, 'property');
+        add(A.argNameSpan(n), 'property');
         break;
       case 'Setting':
         add(A.keySpan(n), 'property');
