@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
-import { generate } from './analysis';
+import { generate, percentile } from './analysis';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -58,8 +58,7 @@ function checkout(rev: string, dir: string): void {
 }
 
 function stats(xs: number[]): { median: number; mean: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[s.length >> 1], mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+  return { median: percentile(xs, 0.5), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
 }
 
 function main(): void {

@@ -124,7 +124,7 @@ export function train${i}<T extends { loss: number }>(steps: T[], lr = 0.001): n
   return out;
 }
 
-function percentile(xs: number[], p: number): number {
+export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))];
 }
