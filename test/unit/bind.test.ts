@@ -5,14 +5,16 @@
 import { strict as assert } from 'node:assert';
 import { Program } from '../../server/src/core/program';
 import { ConstTable, evaluate, type Value } from '../../server/src/core/values';
-import { bindCall, writtenParams } from '../../server/src/core/bind';
+import { bindCall, bindLayer, writtenParams, type LayerBinding } from '../../server/src/core/bind';
+import { sortDiagnostics, type Diagnostic } from '../../server/src/core/diagnostics';
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import type * as A from '../../server/src/core/syntax/ast';
 import { MemoryHost, analyzeText } from '../helpers';
 import { mulberry32 } from '../gen/random-models';
 
 describe('bind', () => {
-  it('writtenParams names the parameters bindCall binds, over 2,000 random calls', () => {
+  /** 2,000 random layer calls, well-formed and broken, in one model: its statements and what they need. */
+  function randomCalls() {
     const r = mulberry32(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
     const calls: string[] = [];
@@ -22,24 +24,30 @@ describe('bind', () => {
       const n = Math.floor(r() * 5);
       for (let j = 0; j < n; j++) {
         const roll = r();
-        // named (known, an alias, unknown), or positional: in any order, repeated or surplus
-        if (roll < 0.45 && spec.params.length) args.push(`${pick(spec.params).name}: 2`);
+        // named (known, an alias, unknown), or positional: in any order, repeated or surplus;
+        // values of every form, some wrong, some broken inside (1 / 0)
+        if (roll < 0.45 && spec.params.length) args.push(`${pick(spec.params).name}: ${pick(['2', '0.5', 'relu', '[2, 2]', 'l2(0.01)', '1 / 0', 'true'])}`);
         else if (roll < 0.55) args.push(`${pick(['nope', 'strides', 'units'])}: 1`);
-        else args.push(pick(['3', 'relu', '[2, 2]', 'x']));
+        else args.push(pick(['3', 'relu', '[2, 2]', 'x', '-1', '2 * 4']));
       }
-      calls.push(`${spec.name}(${args.join(', ')})`);
+      // some calls are still being typed: no ')'
+      calls.push(`${spec.name}(${args.join(', ')}${r() < 0.05 ? '' : ')'}`);
     }
     const host = new MemoryHost();
     host.files.set('/w/calls.nn', `model M {\n  input [8, 8, 3]\n${calls.map((c) => `  ${c}\n`).join('')}}\n`);
     const program = new Program(host);
-    const file = program.file('/w/calls.nn')!;
-    const model = file.parsed.decls[0] as A.ModelDecl;
+    const model = program.file('/w/calls.nn')!.parsed.decls[0] as A.ModelDecl;
+    const stmts = model.body.stmts.filter((s): s is A.CallExpr => s.kind === 'Call');
+    return { host, program, stmts, spec: (s: A.CallExpr) => LAYERS.find((l) => l.name === s.callee)! };
+  }
+
+  it('writtenParams names the parameters bindCall binds, over 2,000 random calls', () => {
+    const { host, program, stmts, spec: specOf } = randomCalls();
     const sink = () => undefined;
     const consts = new ConstTable(program, sink);
     let checked = 0;
-    for (const s of model.body.stmts) {
-      if (s.kind !== 'Call') continue;
-      const spec = LAYERS.find((l) => l.name === s.callee)!;
+    for (const s of stmts) {
+      const spec = specOf(s);
       const v = evaluate(s, { file: '/w/calls.nn' }, program, consts, sink) as Value & { k: 'call' };
       const bound = bindCall(spec, v, { program, sink, file: '/w/calls.nn' });
       const text = host.files.get('/w/calls.nn')!.slice(s.start, s.end);
@@ -50,7 +58,33 @@ describe('bind', () => {
       for (const p of spec.params) if (!bound.given[p.name]) assert.deepEqual(bound.args[p.name], p.required ? undefined : p.default, `${text}: ${p.name}`);
       checked++;
     }
-    assert.equal(checked, 2000);
+    assert.ok(checked > 1900, `${checked} calls`);
+  });
+
+  it('bindLayer binds from the syntax what bindCall binds from the evaluated call, with the same diagnostics', () => {
+    const { host, program, stmts, spec: specOf } = randomCalls();
+    const file = '/w/calls.nn';
+    let reported = 0;
+    for (const s of stmts) {
+      const spec = specOf(s);
+      const text = host.files.get(file)!.slice(s.start, s.end);
+      const viaCall: Diagnostic[] = [];
+      const v = evaluate(s, { file }, program, new ConstTable(program, (d) => viaCall.push(d)), (d) => viaCall.push(d)) as Value & { k: 'call' };
+      const bound = bindCall(spec, v, { program, sink: (d) => viaCall.push(d), file });
+      const viaSyntax: Diagnostic[] = [];
+      const out: LayerBinding = { args: {}, given: {} };
+      const sink = (d: Diagnostic) => viaSyntax.push(d);
+      bindLayer(spec, s, { file }, program, new ConstTable(program, sink), { program, sink, file }, out);
+      assert.deepEqual(out.args, bound.args, text);
+      assert.equal(Object.isFrozen(out.args), Object.isFrozen(bound.args), text);
+      assert.deepEqual(Object.keys(out.given), Object.keys(bound.given), text);
+      // each argument's value, where its problems are reported
+      for (const [name, a] of Object.entries(bound.given)) assert.deepEqual(out.given[name], a!.value, `${text}: ${name}`);
+      assert.deepEqual(sortDiagnostics(viaSyntax), sortDiagnostics(viaCall), text);
+      reported += viaCall.length;
+    }
+    // the calls exercise the reports, not only the happy path
+    assert.ok(reported > 1000, `${reported} diagnostics`);
   });
 
   it("a layer's weights asked again keep an argument that was written but is unknown", () => {

@@ -6,12 +6,12 @@
 import type { PType, FnSpec, BoundFn, Args, Category, ParamSpec, Written } from './catalog/types';
 import { findSpec, specsOf, CATEGORY_NAMES } from './catalog';
 import { LAYER_ONLY_ACTIVATIONS } from './catalog/common';
-import { type Value, type Loc, type Sink, type CallArg, report, describeValue, calleeLoc, argNameLoc } from './values';
+import { type Value, type Loc, type Sink, type CallArg, type Env, type ConstTable, report, describeValue, calleeLoc, evaluate } from './values';
 import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
 import { fix } from './fixes';
-import type { NamedDecl, CallExpr, Arg } from './syntax/ast';
+import { type NamedDecl, type CallExpr, type Arg, argNameSpan, argValue, calleeSpan } from './syntax/ast';
 
 export interface BindCtx {
   program: Program;
@@ -25,7 +25,7 @@ export interface BindCtx {
 export type Given = Readonly<Record<string, CallArg | undefined>>;
 
 /** No arguments written (shared, so a call without arguments allocates nothing for them). */
-export const NONE_GIVEN: Given = Object.freeze({});
+export const NONE_GIVEN: Readonly<Record<string, never>> = Object.freeze({});
 
 export interface Bound extends BoundFn {
   /** the arguments written at the call, by parameter: their span and value */
@@ -390,6 +390,52 @@ function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): B
 }
 
 /**
+ * The parameter the `i`-th written argument of a call binds to: by name, or by position among
+ * the parameters that are not named-only. `position` is the number of positional arguments before
+ * it, or -1 once a named one came before. Undefined, after reporting, for an unknown name, a
+ * positional argument after a named one, and a surplus one (the first surplus one reports them all).
+ * `file` is where the call is written.
+ */
+function paramOf(t: ParamTable, callee: string, call: CallExpr, i: number, position: number, file: string, c: BindCtx): ParamSpec | undefined {
+  const a = call.args[i];
+  if (a.kind === 'Arg') {
+    const param = t.byName.get(a.name);
+    if (!param) {
+      const s = suggest(a.name, t.names, t.aliases);
+      const nameAt: Loc = { file, ...argNameSpan(a) };
+      report(c.sink, nameAt, 'NN201', 'unknownArgument', { name: a.name, callee, suggestion: s, options: t.names }, { fixes: s ? replaceFix(c.program, nameAt, a.name, s) : [] });
+    }
+    return param;
+  }
+  if (position < 0) {
+    report(c.sink, { file, start: a.start, end: a.end }, 'NN208', 'positionalAfterNamed', {});
+    return undefined;
+  }
+  if (position === t.positional.length) {
+    // the first surplus argument: one report from it to the last positional one
+    let end = a.end;
+    for (let j = i + 1; j < call.args.length; j++) if (call.args[j].kind !== 'Arg') end = call.args[j].end;
+    report(c.sink, { file, start: a.start, end }, 'NN203', 'tooManyArguments', { callee, max: t.positional.length });
+  }
+  return t.positional[position];
+}
+
+/** The `position` for the argument after `a` (see paramOf). */
+function nextPosition(a: Arg, position: number): number {
+  return a.kind === 'Arg' ? -1 : position < 0 ? position : position + 1;
+}
+
+/**
+ * The index of the first required parameter from `from` on that no argument was written for, or
+ * -1. Reported at the function's name, and not while the call's ')' is missing: it is being
+ * typed, and that is reported already.
+ */
+function missingFrom(spec: FnSpec, given: Readonly<Record<string, unknown>> | undefined, from: number): number {
+  for (let i = from; i < spec.params.length; i++) if (spec.params[i].required && !given?.[spec.params[i].name]) return i;
+  return -1;
+}
+
+/**
  * Bind a call's arguments to a function's parameters: positional in order (named-only ones
  * excluded), then by name. Reports unknown, repeated, surplus and missing arguments; fills
  * defaults. A bare name (`relu`, `adam`) is a call without arguments.
@@ -399,44 +445,13 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
   // a copy of the defaults once an argument binds (Args is read-only everywhere else)
   let args: Record<string, unknown> | undefined;
   let given: Record<string, CallArg> | undefined;
-  const callee = spec.name;
   if (v.k === 'call') {
-    let seenNamed = false;
-    let index = 0;
-    for (const a of v.args) {
-      let param: ParamSpec | undefined;
-      if (a.name) {
-        seenNamed = true;
-        param = t.byName.get(a.name);
-        if (!param) {
-          const s = suggest(a.name, t.names, t.aliases);
-          const nameAt = argNameLoc(a, a.name);
-          report(
-            c.sink,
-            nameAt,
-            'NN201',
-            'unknownArgument',
-            { name: a.name, callee, suggestion: s, options: t.names },
-            { fixes: s ? replaceFix(c.program, nameAt, a.name, s) : [] },
-          );
-          continue;
-        }
-      } else {
-        if (seenNamed) {
-          report(c.sink, a, 'NN208', 'positionalAfterNamed', {});
-          continue;
-        }
-        param = t.positional[index++];
-        if (!param) {
-          // one report for all the surplus arguments
-          const surplus = v.args.filter((x) => !x.name).slice(t.positional.length);
-          if (surplus[0] === a) {
-            const span: Loc = { file: a.file, start: a.start, end: surplus[surplus.length - 1].end };
-            report(c.sink, span, 'NN203', 'tooManyArguments', { callee, max: t.positional.length });
-          }
-          continue;
-        }
-      }
+    let position = 0;
+    for (let i = 0; i < v.args.length; i++) {
+      const a = v.args[i];
+      const param = paramOf(t, spec.name, v.node, i, position, a.file, c);
+      position = nextPosition(v.node.args[i], position);
+      if (!param) continue;
       if (given?.[param.name]) {
         report(c.sink, a, 'NN204', 'duplicateArgument', { name: param.name });
         continue;
@@ -445,15 +460,55 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
       (args ??= { ...t.defaults })[param.name] = coerce(a.value, param.type, t.labels.get(param)!, c);
     }
   }
-  // a call whose ')' is missing is still being typed (and already reported): no missing-argument noise
-  const complete = v.k !== 'call' || v.node.closed;
   const bound = new BoundCall(spec, args ?? t.defaults, given ?? NONE_GIVEN, v);
-  if (complete) {
-    for (const p of spec.params) {
-      if (p.required && !given?.[p.name]) report(c.sink, bound.calleeAt, 'NN202', 'missingArgument', { name: p.name, callee });
+  if (v.k !== 'call' || v.node.closed) {
+    for (let i = missingFrom(spec, given, 0); i >= 0; i = missingFrom(spec, given, i + 1)) {
+      report(c.sink, bound.calleeAt, 'NN202', 'missingArgument', { name: spec.params[i].name, callee: spec.name });
     }
   }
   return bound;
+}
+
+/** A layer statement's arguments, bound (`bindLayer`). */
+export interface LayerBinding {
+  args: Args;
+  /** the value of each argument written, by parameter: where a problem with it is reported */
+  given: Readonly<Record<string, Value | undefined>>;
+}
+
+/**
+ * Bind a layer statement's arguments as bindCall binds a call's, reporting the same problems,
+ * but from the syntax: only the arguments' values are evaluated, with no value for the call and
+ * no record per argument. Layer statements are most of a model's calls, and what an analysis
+ * allocates is what its garbage collections cost (ARCHITECTURE.md, invariant 11). The result is
+ * written to `out` (graph.ts keeps one context for every layer's inference).
+ */
+export function bindLayer(spec: FnSpec, call: CallExpr, env: Env, program: Program, consts: ConstTable, c: BindCtx, out: LayerBinding): void {
+  const t = table(spec);
+  const file = env.file;
+  let args: Record<string, unknown> | undefined;
+  let given: Record<string, Value> | undefined;
+  let position = 0;
+  for (let i = 0; i < call.args.length; i++) {
+    const a = call.args[i];
+    const value = evaluate(argValue(a), env, program, consts, c.sink);
+    const param = paramOf(t, spec.name, call, i, position, file, c);
+    position = nextPosition(a, position);
+    if (!param) continue;
+    if (given?.[param.name]) {
+      report(c.sink, { file, start: a.start, end: a.end }, 'NN204', 'duplicateArgument', { name: param.name });
+      continue;
+    }
+    (given ??= {})[param.name] = value;
+    (args ??= { ...t.defaults })[param.name] = coerce(value, param.type, t.labels.get(param)!, c);
+  }
+  if (call.closed) {
+    for (let i = missingFrom(spec, given, 0); i >= 0; i = missingFrom(spec, given, i + 1)) {
+      report(c.sink, { file, ...calleeSpan(call) }, 'NN202', 'missingArgument', { name: spec.params[i].name, callee: spec.name });
+    }
+  }
+  out.args = args ?? t.defaults;
+  out.given = given ?? NONE_GIVEN;
 }
 
 export function categoryName(c: Category): string {

@@ -14,7 +14,7 @@ import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape, extend } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, argNameLoc, type ConstTable } from './values';
-import { bindCall, coerce, replaceFix, writtenArg, writtenParams, type BindCtx, type Bound } from './bind';
+import { bindLayer, coerce, replaceFix, writtenArg, writtenParams, type BindCtx, type LayerBinding } from './bind';
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
@@ -258,16 +258,16 @@ export class ModelBuilder {
   private readonly counters = new Map<string, number>();
   private inputId: number | undefined;
   /** one context for every layer's inference, refilled per layer */
-  private readonly lctx: LayerCtx & { bound: Bound | undefined; sink: Sink } = {
+  private readonly lctx: LayerCtx & LayerBinding & { call: A.CallExpr | undefined; file: string; sink: Sink } = {
     input: null,
     args: {},
     given: {},
     atModelInput: undefined,
-    bound: undefined,
+    call: undefined,
+    file: '',
     sink: () => undefined,
     report(code, id, args, at) {
-      const b = this.bound!;
-      report(this.sink, (at !== undefined ? b.given[at]?.value : undefined) ?? b.calleeAt, code, id, args);
+      report(this.sink, (at !== undefined ? this.given[at] : undefined) ?? loc(this.file, A.calleeSpan(this.call!)), code, id, args);
     },
   };
 
@@ -520,20 +520,18 @@ export class ModelBuilder {
   }
 
   private layer(spec: LayerSpec, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
-    const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
-    const bound = bindCall(spec, v, scope.bind);
     const lctx = this.lctx;
+    bindLayer(spec, call, scope.env, this.ctx.program, this.ctx.consts, scope.bind, lctx);
     lctx.input = cur.shape;
-    lctx.args = bound.args;
-    lctx.given = bound.given;
     lctx.atModelInput = cur.id === undefined ? undefined : cur.id === this.inputId;
-    lctx.bound = bound;
+    lctx.call = call;
+    lctx.file = scope.env.file;
     lctx.sink = scope.sink;
     const r = spec.infer(lctx);
     const id = this.add({
       kind: spec.name,
       spec,
-      args: bound.args,
+      args: lctx.args,
       inputs: cur.id === undefined ? [] : [cur.id],
       input: cur.shape,
       shape: r.shape,
