@@ -10,6 +10,7 @@ import { sortDiagnostics, type Diagnostic } from '../../server/src/core/diagnost
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import type * as A from '../../server/src/core/syntax/ast';
 import { MemoryHost, analyzeText } from '../helpers';
+import { analyzeFiles } from '../../server/src/core/analyze';
 import { mulberry32 } from '../gen/random-models';
 
 describe('bind', () => {
@@ -85,6 +86,22 @@ describe('bind', () => {
     }
     // the calls exercise the reports, not only the happy path
     assert.ok(reported > 1000, `${reported} diagnostics`);
+  });
+
+  it("a constant's call used in another file reports at the call's name where it is written", () => {
+    // before, the offsets of `step` in a.nn were reported in b.nn (a wrong place in the wrong file)
+    const host = new MemoryHost();
+    const a = '# settings\nconst sched = step()\nconst opt = adamm(lr: 0.1)\n';
+    const b = 'import "a.nn"\nmodel M {\n  input [2]\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor()\n  loss: cross_entropy\n  optimizer: opt\n  schedule: sched\n}\n';
+    host.files.set('/w/a.nn', a);
+    host.files.set('/w/b.nn', b);
+    const [ra, rb] = analyzeFiles(new Program(host), ['/w/a.nn', '/w/b.nn']);
+    assert.deepEqual(rb.diagnostics.map((d) => d.code), []);
+    const at = (d: Diagnostic) => `${d.code} ${a.slice(d.start, d.end)}`;
+    assert.deepEqual(ra.diagnostics.map(at), ['NN202 step', 'NN207 adamm']);
+    // the fix for the misspelt optimizer edits a.nn, where the name is written
+    const fixes = ra.diagnostics[1].fixes.flatMap((f) => f.edits);
+    assert.deepEqual(fixes.map((e) => [e.file, a.slice(e.start, e.end), e.newText]), [['/w/a.nn', 'adamm', 'adam']]);
   });
 
   it("a layer's weights asked again keep an argument that was written but is unknown", () => {

@@ -26,7 +26,8 @@ export type Value = Loc &
     | { k: 'bool'; v: boolean }
     | { k: 'word'; v: string }
     | { k: 'list'; items: Value[] }
-    | { k: 'call'; name: string; args: CallArg[]; node: A.CallExpr }
+    /** `nodeFile`: where `node` is written; a constant's call is used (located) in other files too */
+    | { k: 'call'; name: string; args: CallArg[]; node: A.CallExpr; nodeFile: string }
     | { k: 'ref'; decl: NamedDecl; declFile: string }
     /** not known: an unbound block parameter, or an error that was already reported */
     | { k: 'unknown' }
@@ -38,9 +39,9 @@ export interface CallArg extends Loc {
   value: Value;
 }
 
-/** Where a call's function name is written. */
+/** Where a call's function name is written (in the constant's file, for a constant's call used elsewhere). */
 export function calleeLoc(v: Value & { k: 'call' }): Loc {
-  return loc(v.file, A.calleeSpan(v.node));
+  return loc(v.nodeFile, A.calleeSpan(v.node));
 }
 
 /** Where the name of a named argument is written: it starts the argument. */
@@ -158,7 +159,7 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
         const a = e.args[i];
         args[i] = { name: A.argName(a), value: evaluate(A.argValue(a), env, program, consts, sink), file, start: a.start, end: a.end };
       }
-      return { k: 'call', name: e.callee, node: e, args, file, start, end };
+      return { k: 'call', name: e.callee, node: e, nodeFile: file, args, file, start, end };
     }
     case 'Name': {
       const name = e.text;
