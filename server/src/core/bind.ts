@@ -11,7 +11,7 @@ import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
 import { fix } from './fixes';
-import { type NamedDecl, type CallExpr, type Arg, argNameSpan, argValue, calleeSpan } from './syntax/ast';
+import { type NamedDecl, type CallExpr, type Arg, type BlockDecl, type Param, argNameSpan, argValue, calleeSpan } from './syntax/ast';
 
 export interface BindCtx {
   program: Program;
@@ -92,12 +92,17 @@ export function writtenParams(spec: FnSpec, call: CallExpr): Written {
   return out ?? NONE_GIVEN;
 }
 
-/** Parameters by position and by name, computed once per function. */
-interface ParamTable {
-  positional: ParamSpec[];
-  byName: Map<string, ParamSpec>;
-  aliases: Map<string, string>;
+/** What matching arguments to parameters needs: parameters by position and by name (`P` is a function's ParamSpec, or a block's Param). */
+interface Matcher<P> {
+  positional: readonly P[];
+  byName: ReadonlyMap<string, P>;
+  /** other names people write, for "did you mean" */
+  aliases: ReadonlyMap<string, string>;
   names: string[];
+}
+
+/** Parameters by position and by name, computed once per function. */
+interface ParamTable extends Matcher<ParamSpec> {
   /**
    * Every parameter with its default, in order. Frozen: a call that binds no argument shares it
    * (most layer calls in a model, `relu()` or `activation: relu`, write none); one that binds
@@ -124,6 +129,18 @@ function table(spec: FnSpec): ParamTable {
     TABLES.set(spec, t);
   }
   return t;
+}
+
+const NO_ALIASES: ReadonlyMap<string, string> = new Map();
+const BLOCK_MATCHERS = new WeakMap<BlockDecl, Matcher<Param>>();
+/** A block's parameters for matching a call's arguments: all positional, none with aliases; made once per block. */
+export function blockMatcher(block: BlockDecl): Matcher<Param> {
+  let m = BLOCK_MATCHERS.get(block);
+  if (!m) {
+    m = { positional: block.params, byName: new Map(block.params.map((p) => [p.name.text, p])), aliases: NO_ALIASES, names: block.params.map((p) => p.name.text) };
+    BLOCK_MATCHERS.set(block, m);
+  }
+  return m;
 }
 
 /** A fix that replaces a misspelt word, offered only when the text there is that word. */
@@ -396,7 +413,7 @@ function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): B
  * positional argument after a named one, and a surplus one (the first surplus one reports them all).
  * `file` is where the call is written.
  */
-function paramOf(t: ParamTable, callee: string, call: CallExpr, i: number, position: number, file: string, c: BindCtx): ParamSpec | undefined {
+export function paramOf<P>(t: Matcher<P>, callee: string, call: CallExpr, i: number, position: number, file: string, c: BindCtx): P | undefined {
   const a = call.args[i];
   if (a.kind === 'Arg') {
     const param = t.byName.get(a.name);
@@ -421,7 +438,7 @@ function paramOf(t: ParamTable, callee: string, call: CallExpr, i: number, posit
 }
 
 /** The `position` for the argument after `a` (see paramOf). */
-function nextPosition(a: Arg, position: number): number {
+export function nextPosition(a: Arg, position: number): number {
   return a.kind === 'Arg' ? -1 : position < 0 ? position : position + 1;
 }
 

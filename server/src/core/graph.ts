@@ -13,8 +13,8 @@ import * as A from './syntax/ast';
 import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape, extend } from './shape';
-import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, calleeLoc, argNameLoc, type ConstTable } from './values';
-import { bindLayer, coerce, replaceFix, writtenArg, writtenParams, type BindCtx, type LayerBinding } from './bind';
+import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, type ConstTable } from './values';
+import { bindLayer, blockMatcher, coerce, nextPosition, paramOf, replaceFix, writtenArg, writtenParams, type BindCtx, type LayerBinding } from './bind';
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
@@ -545,14 +545,14 @@ export class ModelBuilder {
 
   private block(block: A.BlockDecl, blockFile: string, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
     const file = scope.env.file;
-    const calleeAt = loc(file, A.calleeSpan(call));
     const name = block.name?.text ?? '?';
-    const v = evaluate(call, scope.env, this.ctx.program, this.ctx.consts, scope.sink) as Value & { k: 'call' };
     if (scope.stack.includes(block)) {
-      report(scope.sink, calleeAt, 'NN110', 'recursiveBlock', { name });
+      // still evaluate the arguments, for the problems inside them
+      for (const a of call.args) evaluate(A.argValue(a), scope.env, this.ctx.program, this.ctx.consts, scope.sink);
+      report(scope.sink, loc(file, A.calleeSpan(call)), 'NN110', 'recursiveBlock', { name });
       return { id: undefined, shape: null };
     }
-    const params = this.bindBlockArgs(block, blockFile, v, scope);
+    const params = this.bindBlockArgs(block, blockFile, call, scope);
     const generic = this.ctx.generic(block, blockFile);
     if (generic.hasErrors) scope.counter.errors++;
     const site = loc(file, call);
@@ -570,43 +570,27 @@ export class ModelBuilder {
     return this.stmts(block.body.stmts, cur, child);
   }
 
-  /** Block arguments are bound like a call's, but stay untyped values until a layer uses them. */
-  private bindBlockArgs(block: A.BlockDecl, blockFile: string, v: Value & { k: 'call' }, scope: Scope): Map<string, Value> {
+  /**
+   * Block arguments are matched to parameters as a function's are (bind.ts, the same reports),
+   * but stay untyped values until a layer uses them.
+   */
+  private bindBlockArgs(block: A.BlockDecl, blockFile: string, call: A.CallExpr, scope: Scope): Map<string, Value> {
     const out = new Map<string, Value>();
-    const names = block.params.map((p) => p.name.text);
-    let index = 0;
-    let seenNamed = false;
+    const m = blockMatcher(block);
     const callee = block.name?.text ?? '?';
-    for (const a of v.args) {
-      let pname: string | undefined;
-      if (a.name) {
-        seenNamed = true;
-        pname = a.name;
-        if (!names.includes(pname)) {
-          const sug = suggest(pname, names);
-          const at = argNameLoc(a, pname);
-          report(scope.sink, at, 'NN201', 'unknownArgument', { name: pname, callee, suggestion: sug, options: names }, { fixes: sug ? replaceFix(this.ctx.program, at, pname, sug) : [] });
-          continue;
-        }
-      } else {
-        if (seenNamed) {
-          report(scope.sink, a, 'NN208', 'positionalAfterNamed', {});
-          continue;
-        }
-        pname = names[index++];
-        if (pname === undefined) {
-          const surplus = v.args.filter((x) => !x.name).slice(names.length);
-          if (surplus[0] === a) {
-            report(scope.sink, { file: a.file, start: a.start, end: surplus[surplus.length - 1].end }, 'NN203', 'tooManyArguments', { callee, max: names.length });
-          }
-          continue;
-        }
-      }
-      if (out.has(pname)) {
-        report(scope.sink, a, 'NN204', 'duplicateArgument', { name: pname });
+    const file = scope.env.file;
+    let position = 0;
+    for (let i = 0; i < call.args.length; i++) {
+      const a = call.args[i];
+      const value = evaluate(A.argValue(a), scope.env, this.ctx.program, this.ctx.consts, scope.sink);
+      const p = paramOf(m, callee, call, i, position, file, scope.bind);
+      position = nextPosition(a, position);
+      if (!p) continue;
+      if (out.has(p.name.text)) {
+        report(scope.sink, loc(file, a), 'NN204', 'duplicateArgument', { name: p.name.text });
         continue;
       }
-      out.set(pname, a.value);
+      out.set(p.name.text, value);
     }
     for (const p of block.params) {
       if (out.has(p.name.text)) continue;
@@ -614,8 +598,8 @@ export class ModelBuilder {
         // defaults are checked by the generic pass; evaluate quietly here
         out.set(p.name.text, evaluate(p.default, { file: blockFile }, this.ctx.program, this.ctx.consts, () => undefined));
       } else {
-        const at = calleeLoc(v);
-        if (v.node.closed) report(scope.sink, at, 'NN202', 'missingArgument', { name: p.name.text, callee });
+        const at = loc(file, A.calleeSpan(call));
+        if (call.closed) report(scope.sink, at, 'NN202', 'missingArgument', { name: p.name.text, callee });
         out.set(p.name.text, { k: 'unknown', ...at });
       }
     }

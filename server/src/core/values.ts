@@ -44,11 +44,6 @@ export function calleeLoc(v: Value & { k: 'call' }): Loc {
   return loc(v.nodeFile, A.calleeSpan(v.node));
 }
 
-/** Where the name of a named argument is written: it starts the argument. */
-export function argNameLoc(a: CallArg, name: string): Loc {
-  return { file: a.file, start: a.start, end: a.start + name.length };
-}
-
 export type Sink = (d: Diagnostic) => void;
 
 export interface Env {
