@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { Program } from '../../server/src/core/program';
 import { ConstTable, evaluate, type Value } from '../../server/src/core/values';
-import { bindCall, bindLayer, writtenParams, type LayerBinding } from '../../server/src/core/bind';
+import { bindCall, bindLayer, writtenArg, writtenParams, type LayerBinding } from '../../server/src/core/bind';
 import { sortDiagnostics, type Diagnostic } from '../../server/src/core/diagnostics';
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import type * as A from '../../server/src/core/syntax/ast';
@@ -42,7 +42,7 @@ describe('bind', () => {
     return { host, program, stmts, spec: (s: A.CallExpr) => LAYERS.find((l) => l.name === s.callee)! };
   }
 
-  it('writtenParams names the parameters bindCall binds, over 2,000 random calls', () => {
+  it('writtenParams and writtenArg find the parameters and arguments bindCall binds, over 2,000 random calls', () => {
     const { host, program, stmts, spec: specOf } = randomCalls();
     const sink = () => undefined;
     const consts = new ConstTable(program, sink);
@@ -53,6 +53,12 @@ describe('bind', () => {
       const bound = bindCall(spec, v, { program, sink, file: '/w/calls.nn' });
       const text = host.files.get('/w/calls.nn')!.slice(s.start, s.end);
       assert.deepEqual(Object.keys(writtenParams(spec, s)).sort(), Object.keys(bound.given).sort(), text);
+      // and writtenArg finds the argument each parameter was bound to, and none for the others
+      for (const p of spec.params) {
+        const a = writtenArg(spec, s, p.name);
+        const g = bound.given[p.name];
+        assert.deepEqual(a && [a.start, a.end], g && [g.start, g.end], `${text}: ${p.name}`);
+      }
       // a call that binds nothing shares the function's frozen defaults; one that binds gets a
       // copy, so the defaults the next call starts from are never changed
       assert.equal(Object.isFrozen(bound.args), Object.keys(bound.given).length === 0, text);

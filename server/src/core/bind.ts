@@ -55,16 +55,13 @@ export function valueAt(b: { given: Given }, name: string): Loc | undefined {
   return b.given[name]?.value;
 }
 
-/** The argument written for parameter `name` in a call, found in the syntax (by name or position). */
+/** The argument written for parameter `name` in a call, found in the syntax: the one bindCall binds to it. */
 export function writtenArg(spec: FnSpec, call: CallExpr, name: string): Arg | undefined {
-  const positional = table(spec).positional;
-  let index = 0;
-  for (const a of call.args) {
-    if (a.kind === 'Arg') {
-      if (a.name === name) return a;
-    } else if (positional[index++]?.name === name) {
-      return a;
-    }
+  const t = table(spec);
+  let position = 0;
+  for (let i = 0; i < call.args.length; i++) {
+    if (paramOf(t, spec.name, call, i, position, '', undefined)?.name === name) return call.args[i];
+    position = nextPosition(call.args[i], position);
   }
   return undefined;
 }
@@ -77,16 +74,10 @@ export function writtenArg(spec: FnSpec, call: CallExpr, name: string): Arg | un
 export function writtenParams(spec: FnSpec, call: CallExpr): Written {
   const t = table(spec);
   let out: Record<string, true> | undefined;
-  let seenNamed = false;
-  let index = 0;
-  for (const a of call.args) {
-    let param: ParamSpec | undefined;
-    if (a.kind === 'Arg') {
-      seenNamed = true;
-      param = t.byName.get(a.name);
-    } else if (!seenNamed) {
-      param = t.positional[index++];
-    }
+  let position = 0;
+  for (let i = 0; i < call.args.length; i++) {
+    const param = paramOf(t, spec.name, call, i, position, '', undefined);
+    position = nextPosition(call.args[i], position);
     if (param) (out ??= {})[param.name] = true;
   }
   return out ?? NONE_GIVEN;
@@ -411,13 +402,13 @@ function coerceFn(v: Value, t: PType & { t: 'fn' }, what: string, c: BindCtx): B
  * the parameters that are not named-only. `position` is the number of positional arguments before
  * it, or -1 once a named one came before. Undefined, after reporting, for an unknown name, a
  * positional argument after a named one, and a surplus one (the first surplus one reports them all).
- * `file` is where the call is written.
+ * `file` is where the call is written; `c` where problems are reported, undefined to only match.
  */
-export function paramOf<P>(t: Matcher<P>, callee: string, call: CallExpr, i: number, position: number, file: string, c: BindCtx): P | undefined {
+export function paramOf<P>(t: Matcher<P>, callee: string, call: CallExpr, i: number, position: number, file: string, c: BindCtx | undefined): P | undefined {
   const a = call.args[i];
   if (a.kind === 'Arg') {
     const param = t.byName.get(a.name);
-    if (!param) {
+    if (!param && c) {
       const s = suggest(a.name, t.names, t.aliases);
       const nameAt: Loc = { file, ...argNameSpan(a) };
       report(c.sink, nameAt, 'NN201', 'unknownArgument', { name: a.name, callee, suggestion: s, options: t.names }, { fixes: s ? replaceFix(c.program, nameAt, a.name, s) : [] });
@@ -425,10 +416,10 @@ export function paramOf<P>(t: Matcher<P>, callee: string, call: CallExpr, i: num
     return param;
   }
   if (position < 0) {
-    report(c.sink, { file, start: a.start, end: a.end }, 'NN208', 'positionalAfterNamed', {});
+    if (c) report(c.sink, { file, start: a.start, end: a.end }, 'NN208', 'positionalAfterNamed', {});
     return undefined;
   }
-  if (position === t.positional.length) {
+  if (position === t.positional.length && c) {
     // the first surplus argument: one report from it to the last positional one
     let end = a.end;
     for (let j = i + 1; j < call.args.length; j++) if (call.args[j].kind !== 'Arg') end = call.args[j].end;
