@@ -46,14 +46,19 @@ export function newFrame(pending: unknown): Frame {
   return { id: frames++, value: pending, deps: NOTHING, diags: NOTHING, repeatable: true };
 }
 
+/** A frame's list with `x` added: a new array in place of the shared empty one, else the same array. */
+function added<T>(list: readonly T[], x: T): readonly T[] {
+  if (list === NOTHING) return [x];
+  (list as T[]).push(x);
+  return list;
+}
+
 export function addDep(f: Frame, l: Lookup): void {
-  if (f.deps === NOTHING) f.deps = [l];
-  else (f.deps as Lookup[]).push(l);
+  f.deps = added(f.deps, l);
 }
 
 export function addDiagnostic(f: Frame, d: Diagnostic): void {
-  if (f.diags === NOTHING) f.diags = [d];
-  else (f.diags as Diagnostic[]).push(d);
+  f.diags = added(f.diags, d);
 }
 
 /** The results of an earlier analysis, offered to a new program; each taken only if still valid. */
