@@ -4,11 +4,11 @@
 // cpu's. Checkpointed state (getWeights/setWeights) carries over between the two.
 
 import { strict as assert } from 'node:assert';
-import { tf, loadWasmBackend } from '../../server/src/runtime/tf';
-import { registerCpuKernels, registerWasmKernels } from '../../server/src/runtime/kernels';
+import { tf } from '../../server/src/runtime/tf';
 import { ADAM_STEP } from '../../server/src/runtime/kernels/adam-step';
 import { FusedAdamOptimizer } from '../../server/src/runtime/train/adam';
 import { mulberry32 } from '../gen/random-models';
+import { useOurKernels } from '../backend-hooks';
 
 interface Trajectory {
   variables: Float32Array[];
@@ -61,14 +61,7 @@ describe('fused Adam step', function () {
     { lr: 0.05, b1: 0.8, b2: 0.99, eps: 1e-3 },
   ];
 
-  before(async () => {
-    loadWasmBackend();
-    registerWasmKernels();
-    registerCpuKernels();
-  });
-  after(async () => {
-    await tf.setBackend('cpu');
-  });
+  useOurKernels();
 
   for (const backend of ['cpu', 'wasm']) {
     it(`is the same bits as tfjs' AdamOptimizer on ${backend}`, async () => {

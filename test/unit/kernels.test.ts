@@ -10,11 +10,11 @@
 // must agree to 1e-6. A wrong index or padding shows up as an error of the size of the values.
 
 import { strict as assert } from 'node:assert';
-import { tf, loadWasmBackend } from '../../server/src/runtime/tf';
-import { registerCpuKernels, registerWasmKernels, unregisterWasmKernels } from '../../server/src/runtime/kernels';
-import { registerGradientFixes } from '../../server/src/runtime/gradients';
+import { tf } from '../../server/src/runtime/tf';
+import { registerWasmKernels, unregisterWasmKernels } from '../../server/src/runtime/kernels';
 import { setFilterGradientWay } from '../../server/src/runtime/kernels/conv2d-backprop-filter';
 import { mulberry32 } from '../gen/random-models';
+import { useOurKernels } from '../backend-hooks';
 
 const RTOL = 1e-5;
 const ATOL = 1e-6;
@@ -63,16 +63,10 @@ function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], r:
 }
 
 describe('wasm kernels agree with cpu on random shapes', function () {
+  // the gradient fixes are for the dilated convolutions' gradients (gradients.test.ts)
+  useOurKernels();
   before(async () => {
-    loadWasmBackend();
-    registerWasmKernels();
-    registerCpuKernels();
-    // for the dilated convolutions' gradients (gradients.test.ts)
-    registerGradientFixes();
     assert.ok(await tf.setBackend('wasm'));
-  });
-  after(async () => {
-    await tf.setBackend('cpu');
   });
 
   it('registering twice is harmless, unregistering restores working stock kernels', () => {

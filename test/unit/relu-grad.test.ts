@@ -3,11 +3,10 @@
 // and dy, and sizes that are not a multiple of four (the SIMD loop's tail).
 
 import { strict as assert } from 'node:assert';
-import { tf, loadWasmBackend } from '../../server/src/runtime/tf';
-import { registerCpuKernels, registerWasmKernels } from '../../server/src/runtime/kernels';
-import { registerGradientFixes } from '../../server/src/runtime/gradients';
+import { tf } from '../../server/src/runtime/tf';
 import { RELU_GRAD } from '../../server/src/runtime/kernels/relu-grad';
 import { mulberry32 } from '../gen/random-models';
+import { useOurKernels } from '../backend-hooks';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45];
 
@@ -16,15 +15,7 @@ function values(r: () => number, n: number): Float32Array {
 }
 
 describe('ReLU gradient kernel', function () {
-  before(async () => {
-    loadWasmBackend();
-    registerWasmKernels();
-    registerCpuKernels();
-    registerGradientFixes();
-  });
-  after(async () => {
-    await tf.setBackend('cpu');
-  });
+  useOurKernels();
 
   for (const backend of ['wasm', 'cpu']) {
     it(`is tfjs' dy · step(x), bit for bit, on ${backend}`, async () => {
