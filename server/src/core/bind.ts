@@ -480,8 +480,11 @@ export function bindCall(spec: FnSpec, v: Value & { k: 'call' | 'word' }, c: Bin
 /** A layer statement's arguments, bound (`bindLayer`). */
 export interface LayerBinding {
   args: Args;
-  /** the value of each argument written, by parameter: where a problem with it is reported */
-  given: Readonly<Record<string, Value | undefined>>;
+  /**
+   * Where each written argument's value is, by parameter: where a problem with it is reported.
+   * bindLayer puts the values themselves here (a value is located).
+   */
+  given: Readonly<Record<string, Loc | undefined>>;
 }
 
 /**
