@@ -62,6 +62,38 @@ describe('nn check', () => {
     assert.match(r.err, /cannot read/);
   });
 
+  it("shows the problems checking a file finds in the files it imports (a used block's, a constant's call)", async () => {
+    // both were reported only in lib.nn, which is not named: check said 0 errors, while train
+    // refused the file for errors it could not show
+    fs.writeFileSync(path.join(dir, 'lib.nn'), '# shared\nblock hidden(n) {\n  dense(n, activaton: relu)\n}\nconst opt = adam(lrr: 0.1)\n');
+    fs.writeFileSync(
+      path.join(dir, 'uses.nn'),
+      'import "lib.nn"\nmodel M {\n  input [2]\n  hidden(4)\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor()\n  loss: cross_entropy\n  optimizer: opt\n}\n',
+    );
+    const uses = path.join(dir, 'uses.nn');
+    const lib = path.join(dir, 'lib.nn');
+    const r = await run('check', uses);
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.out.split('\n'), [
+      `${lib}:3:12: error NN201: dense() has no argument 'activaton'; did you mean 'activation'?`,
+      `${lib}:5:18: error NN201: adam() has no argument 'lrr'; did you mean 'lr'?`,
+    ]);
+    assert.match(r.err, /1 file checked: 2 errors, 0 warnings/);
+    // named by a relative path, the imported file is shown relative to the working folder too
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const rel = await run('check', '--json', 'uses.nn');
+      assert.deepEqual(JSON.parse(rel.out).diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`), ['lib.nn:3', 'lib.nn:5']);
+    } finally {
+      process.chdir(cwd);
+    }
+    // the summary points to them as well
+    const sum = await run('summary', uses);
+    assert.equal(sum.code, 1);
+    assert.match(sum.err, /has 2 errors: run nn check/);
+  });
+
   it('rejects unknown commands and options with usage (exit 2)', async () => {
     assert.equal((await run('frobnicate')).code, 2);
     const r = await run('check', '--bogus', 'x.nn');

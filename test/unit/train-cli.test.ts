@@ -88,6 +88,14 @@ describe('nn train (command line)', function () {
     const evs = events(r.out);
     assert.equal(evs.length, 1);
     assert.ok(evs[0].type === 'error' && /has 1 error/.test(evs[0].message));
+    // errors found in a file it imports count, and are printed: here a constant's call
+    fs.writeFileSync(path.join(runs, 'lib.nn'), 'const opt = adam(lrr: 0.1)\n');
+    const uses = path.join(runs, 'uses.nn');
+    fs.writeFileSync(uses, 'import "lib.nn"\nmodel M {\n  input [2]\n  dense(2)\n}\ntrain t { model: M  data: circle()  loss: cross_entropy  optimizer: opt }\n');
+    const u = await run(['train', uses, '--runs', runs]);
+    assert.equal(u.code, 1);
+    assert.ok(u.err.some((l) => l.startsWith(`${path.join(runs, 'lib.nn')}:1:18: error NN201`)), u.err.join('\n'));
+    assert.match(u.err.join('\n'), /uses\.nn has 1 error; fix them first/);
     const several = await run(['train', sample('playground.nn'), '--runs', runs]);
     assert.equal(several.code, 2);
     assert.match(several.err.join('\n'), /3 train blocks: say which with --train \(circle_tiny, xor_tiny, spiral_deep\)/);

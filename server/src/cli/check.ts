@@ -5,7 +5,7 @@ import { Program } from '../core/program';
 import { analyzeFiles } from '../core/analyze';
 import { render } from '../core/messages';
 import { NodeHost } from '../node/host';
-import { expandFiles } from './files';
+import { expandFiles, shownPath } from './files';
 import type { Parsed } from './args';
 import { UsageError } from './args';
 
@@ -25,22 +25,24 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
   const shown = expandFiles(args.positionals);
   const abs = shown.map((f) => path.resolve(f));
   const display = new Map(abs.map((a, i) => [a, shown[i]]));
+  // problems found in files they import (a used block's, a constant's) are shown from here
+  const name = (p: string) => display.get(p) ?? shownPath(p, shown[0]);
   const program = new Program(new NodeHost());
   const results = analyzeFiles(program, abs);
   const all: JsonDiagnostic[] = [];
   for (const r of results) {
     if (!r.source) {
       // the same code and words as an import of a missing file
-      const message = render({ id: 'importNotFound', args: { path: display.get(r.path)! } }, 'en');
-      err(`${display.get(r.path)}: ${message}`);
-      all.push({ file: display.get(r.path)!, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message });
+      const message = render({ id: 'importNotFound', args: { path: name(r.path) } }, 'en');
+      err(`${name(r.path)}: ${message}`);
+      all.push({ file: name(r.path), line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message });
       continue;
     }
     for (const d of r.diagnostics) {
       const s = r.source.lines.position(d.start);
       const e = r.source.lines.position(d.end);
       all.push({
-        file: display.get(r.path)!,
+        file: name(r.path),
         line: s.line + 1,
         column: s.character + 1,
         endLine: e.line + 1,

@@ -17,6 +17,7 @@ import { selectBackend, BackendError, type BackendInfo, type BackendPreference }
 import { DataError } from '../data/errors';
 import { readJson, CheckpointError } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
+import { shownPath } from './files';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -34,8 +35,9 @@ export interface Checked {
   cfg: TrainConfig;
   analysis: FileAnalysis;
   summary: string;
-  /** `file:line:col: severity code: message` for every diagnostic */
+  /** `file:line:col: severity code: message` for every diagnostic, the file's and those found in the files it uses */
   diagnostics: string[];
+  /** errors among them */
   errors: number;
 }
 
@@ -43,13 +45,19 @@ export interface Checked {
 export function checkedTrain(file: string, name: string | undefined): Checked {
   const abs = path.resolve(file);
   const program = new Program(new NodeHost());
-  const [analysis] = analyzeFiles(program, [abs]);
+  const results = analyzeFiles(program, [abs]);
+  const analysis = results[0];
   if (!analysis.source) throw new UsageError(`cannot read '${file}'`);
-  const diagnostics = analysis.diagnostics.map((d) => {
-    const p = analysis.source!.lines.position(d.start);
-    return `${file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
-  });
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
+  const diagnostics: string[] = [];
+  let errors = 0;
+  for (const r of results) {
+    const shown = r === analysis ? file : shownPath(r.path, file);
+    for (const d of r.diagnostics) {
+      const p = r.source!.lines.position(d.start);
+      diagnostics.push(`${shown}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+      if (d.severity === 'error') errors++;
+    }
+  }
   const names = analysis.trains.map((t) => t.name);
   let cfg: TrainConfig | undefined;
   if (name !== undefined) {

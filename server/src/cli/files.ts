@@ -26,3 +26,11 @@ export function expandFiles(args: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * How to show a file the user did not name (one the named files import): absolute when they
+ * named `like` by an absolute path, else relative to the working folder, as they would type it.
+ */
+export function shownPath(abs: string, like: string): string {
+  return path.isAbsolute(like) ? abs : path.relative(process.cwd(), abs);
+}

@@ -39,7 +39,8 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
   const shown = args.positionals[0];
   const file = path.resolve(shown);
   const program = new Program(new NodeHost());
-  const [r] = analyzeFiles(program, [file]);
+  const results = analyzeFiles(program, [file]);
+  const r = results[0];
   if (!r.source) {
     err(`${shown}: cannot read the file`);
     return 1;
@@ -59,7 +60,8 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
   } else {
     out(summaries.map((s) => formatSummary(s, `${shown}:${s.line}`)).join('\n\n'));
   }
-  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  // the file's errors, and those checking it found in the files it uses
+  const errors = results.reduce((n, x) => n + x.diagnostics.filter((d) => d.severity === 'error').length, 0);
   if (errors) err(`${shown} has ${errors} error${errors === 1 ? '' : 's'}: run nn check ${shown}`);
   return summaries.some((s) => s.hasErrors) ? 1 : 0;
 }

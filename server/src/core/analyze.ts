@@ -221,14 +221,33 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     }
     return sortDiagnostics(out);
   }
+
+  /**
+   * The files diagnostics were reported in so far, in the order of their first. Analyzing one
+   * file reports in others too: a block's own problems are reported in the block's file, and a
+   * constant's call, bound where another file uses it, reports where it is written.
+   */
+  reportedFiles(): string[] {
+    const files = new Set<string>();
+    for (const d of this.diags) files.add(d.file);
+    return [...files];
+  }
 }
 
-/** Analyze files from scratch: the entry point for the CLI and tests. */
+/**
+ * Analyze files from scratch: the entry point for the CLI and tests. One result per path, then
+ * one for each other file the analysis reported problems in (a used block's or constant's file),
+ * with those diagnostics only: what checking these files found, wherever it is written.
+ */
 export function analyzeFiles(program: Program, paths: string[]): FileAnalysis[] {
   for (const p of paths) program.loadWithImports(p);
   const a = new Analysis(program);
   const results = paths.map((p) => a.analyzeFile(p));
-  // a later file's analysis can only add to its own diagnostics, but collect again to be sure
+  const asked = new Set(paths);
+  for (const path of a.reportedFiles()) {
+    if (!asked.has(path)) results.push({ path, source: program.file(path), diagnostics: [], models: [], trains: [], datasets: [] });
+  }
+  // a later file's analysis can only add to an earlier one's diagnostics: collect them at the end
   for (const r of results) r.diagnostics = a.diagnosticsOf(r.path);
   return results;
 }

@@ -46,6 +46,11 @@ export class Snapshot {
     return this.analysis.diagnosticsOf(path);
   }
 
+  /** The files problems were reported in by the analyses so far (see Analysis.reportedFiles). */
+  reportedFiles(): string[] {
+    return this.analysis.reportedFiles();
+  }
+
   /** Every model of the analyzed files (layers of a block show the shapes of its calls). */
   models(): ModelGraph[] {
     return [...this.analyzed.values()].flatMap((r) => r.models);

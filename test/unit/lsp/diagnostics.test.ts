@@ -81,6 +81,28 @@ describe('lsp: diagnostics', () => {
     assert.deepEqual(await c.diagnosticsWhere(userUri, (d) => d.length === 0), []);
   });
 
+  it("publishes the problems an open file's analysis finds in a closed file it imports, and clears them when they go", async () => {
+    // the open file alone looks clean: its model and train block are broken by lib.nn's block
+    // and constant, whose problems are reported where they are written
+    c = await TestClient.start({
+      'lib.nn': '# shared\nblock hidden(n) {\n  dense(n, activaton: relu)\n}\nconst opt = adam(lrr: 0.1)\n',
+      'uses.nn': 'import "lib.nn"\nmodel M {\n  input [2]\n  hidden(4)\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor()\n  loss: cross_entropy\n  optimizer: opt\n}\n',
+    });
+    const uses = await c.open('uses.nn');
+    assert.deepEqual(await c.diagnostics(uses), []);
+    const lib = await c.diagnosticsWhere(c.uri('lib.nn'), (d) => d.length > 0);
+    assert.deepEqual(
+      lib.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+      [
+        ['NN201', 2, 11],
+        ['NN201', 4, 17],
+      ],
+    );
+    // uses.nn no longer uses them: lib.nn is neither open nor reported in, and is cleared
+    await c.change(uses, 'model M {\n  input [2]\n  dense(2)\n}\n');
+    assert.deepEqual(await c.diagnosticsWhere(c.uri('lib.nn'), (d) => d.length === 0), []);
+  });
+
   it('recovers from a broken document without crashing, and reports several errors', async () => {
     c = await TestClient.start();
     const uri = await c.open('a.nn', 'model M {\n  input [4\n  dense(\n  @@@\n}\ntrain t { model: M }\n');

@@ -1,11 +1,14 @@
 // Diagnostics, pushed. An edit schedules a run after a short quiet time, so a burst of edits
 // costs one analysis; a run that finds the workspace changed under it stops (the edit scheduled
 // a new one). The edited file is published first, then the other open files and every file that
-// imports one of them, yielding between files so requests are answered in between.
+// imports one of them, then the files their analysis found problems in (an imported block's or
+// constant's: its problems are reported where they are written), yielding between files so
+// requests are answered in between.
 
 import type * as lsp from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { toDiagnostic, pathToUri } from '../convert';
+import type { Snapshot } from '../workspace';
 
 export class DiagnosticsPublisher {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,6 +46,7 @@ export class DiagnosticsPublisher {
     this.timer = undefined;
   }
 
+  /** The files to publish first: the edited one, the other open ones, and every file importing one of them. */
   private targets(): string[] {
     const ws = this.ctx.workspace;
     const snap = ws.current();
@@ -51,41 +55,59 @@ export class DiagnosticsPublisher {
     if (this.first && open.includes(this.first)) order.add(this.first);
     for (const p of open) order.add(p);
     for (const p of open) for (const i of snap.importers(p)) order.add(i);
-    // files published before and no longer targeted get their diagnostics cleared
-    for (const p of this.published.keys()) order.add(p);
     return [...order];
   }
 
   private async run(): Promise<void> {
     const ws = this.ctx.workspace;
     const state = ws.currentVersion;
-    const targets = this.targets();
-    const open = new Set(ws.openDocuments().map((d) => d.path));
     const snap = ws.current();
-    const keep = new Set<string>();
-    for (const p of open) {
-      keep.add(p);
-      for (const i of snap.importers(p)) keep.add(i);
+    const stale = () => ws.currentVersion !== state || this.disposed;
+    const kept = new Set<string>();
+    for (const path of this.targets()) {
+      if (stale()) return;
+      kept.add(path);
+      await this.publish(path, snap);
     }
-    for (const path of targets) {
-      if (ws.currentVersion !== state || this.disposed) return;
-      let diagnostics: lsp.Diagnostic[] = [];
-      if (keep.has(path)) {
-        const source = snap.source(path);
-        if (!source) continue;
-        diagnostics = snap.diagnostics(path).map((d) => toDiagnostic(d, source.lines, this.ctx.linesOf, this.ctx.locale));
+    // then the files those analyses reported problems in (an imported block's or constant's
+    // file), until publishing one reports in no other
+    for (let more = true; more; ) {
+      more = false;
+      for (const path of snap.reportedFiles()) {
+        if (kept.has(path)) continue;
+        if (stale()) return;
+        kept.add(path);
+        more = true;
+        await this.publish(path, snap);
       }
-      const json = JSON.stringify(diagnostics);
-      const version = ws.document(path)?.version;
-      const last = this.published.get(path);
-      // a new version of an open document is always answered, so clients can tell it is current
-      if (!last || last.json !== json || last.version !== version) {
-        await this.ctx.connection.sendDiagnostics({ uri: pathToUri(path), version, diagnostics });
-        if (diagnostics.length || keep.has(path)) this.published.set(path, { json, version });
-        else this.published.delete(path);
-      }
-      // let pending messages (edits, requests) in before the next file
-      await new Promise((r) => setImmediate(r));
     }
+    // files published before and no longer kept get their diagnostics cleared
+    for (const path of [...this.published.keys()]) {
+      if (kept.has(path)) continue;
+      if (stale()) return;
+      await this.publish(path, undefined);
+    }
+  }
+
+  /** Publish a file's diagnostics in `snap` (none when undefined) if they changed, then let pending messages in. */
+  private async publish(path: string, snap: Snapshot | undefined): Promise<void> {
+    const ws = this.ctx.workspace;
+    let diagnostics: lsp.Diagnostic[] = [];
+    if (snap) {
+      const source = snap.source(path);
+      if (!source) return;
+      diagnostics = snap.diagnostics(path).map((d) => toDiagnostic(d, source.lines, this.ctx.linesOf, this.ctx.locale));
+    }
+    const json = JSON.stringify(diagnostics);
+    const version = ws.document(path)?.version;
+    const last = this.published.get(path);
+    // a new version of an open document is always answered, so clients can tell it is current
+    if (!last || last.json !== json || last.version !== version) {
+      await this.ctx.connection.sendDiagnostics({ uri: pathToUri(path), version, diagnostics });
+      if (snap) this.published.set(path, { json, version });
+      else this.published.delete(path);
+    }
+    // let pending messages (edits, requests) in before the next file
+    await new Promise((r) => setImmediate(r));
   }
 }
