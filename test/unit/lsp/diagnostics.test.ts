@@ -103,6 +103,19 @@ describe('lsp: diagnostics', () => {
     assert.deepEqual(await c.diagnosticsWhere(c.uri('lib.nn'), (d) => d.length === 0), []);
   });
 
+  it('an edited file gets the problems that the files importing it find in it', async () => {
+    // lib.nn is published before uses.nn is analysed; binding `opt` there finds the misspelling
+    c = await TestClient.start({ 'lib.nn': 'const opt = adam(lr: 0.01)\n', 'uses.nn': 'import "lib.nn"\nmodel M {\n  input [2]\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor()\n  loss: cross_entropy\n  optimizer: opt\n}\n' });
+    const lib = await c.open('lib.nn');
+    assert.deepEqual(await c.diagnostics(lib), []);
+    await c.change(lib, 'const opt = adam(lrr: 0.01)\n');
+    const ds = await c.diagnosticsWhere(lib, (d) => d.length > 0);
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.range.start.character]),
+      [['NN201', 17]],
+    );
+  });
+
   it('recovers from a broken document without crashing, and reports several errors', async () => {
     c = await TestClient.start();
     const uri = await c.open('a.nn', 'model M {\n  input [4\n  dense(\n  @@@\n}\ntrain t { model: M }\n');

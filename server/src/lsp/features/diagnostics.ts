@@ -70,14 +70,16 @@ export class DiagnosticsPublisher {
       await this.publish(path, snap);
     }
     // then the files those analyses reported problems in (an imported block's or constant's
-    // file), until publishing one reports in no other
+    // file), until publishing one reports in no other. One published above gets what a later
+    // file's analysis reported in it: an edited file is analysed before the files importing it.
     for (let more = true; more; ) {
       more = false;
       for (const path of snap.reportedFiles()) {
-        if (kept.has(path)) continue;
         if (stale()) return;
-        kept.add(path);
-        more = true;
+        if (!kept.has(path)) {
+          kept.add(path);
+          more = true;
+        }
         await this.publish(path, snap);
       }
     }
