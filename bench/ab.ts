@@ -8,7 +8,9 @@
 // (bench/analysis.ts), so two builds timed in separate processes differ by more than most
 // changes do; alternated in one process, both see the same state. The printed ratio is the
 // working tree's time over the revision's: below 1 is faster. Comparing a revision with itself
-// reads between 0.97 and 1.03 here, so smaller differences are noise.
+// reads between 0.97 and 1.03 here, so smaller differences are noise; the paired ratio's 95%
+// interval says whether a run shows a difference (three runs of a revision against itself gave
+// 0.996-1.058, 0.972-1.013 and 0.984-1.027: all contain 1).
 // Not a test: it asserts nothing.
 
 import * as fs from 'node:fs';
@@ -59,6 +61,29 @@ function checkout(rev: string, dir: string): void {
 
 function stats(xs: number[]): { median: number; mean: number } {
   return { median: percentile(xs, 0.5), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+}
+
+/** Consecutive pairs per batch in `pairedRatio`: a few seconds, longer than most of the machine's swings within a pair's neighbours. */
+const BATCH = 20;
+
+/**
+ * The ratio b/a of paired times, as the geometric mean of each pair's ratio, with a 95% interval
+ * by batch means: neighbouring pairs are not independent (the machine's speed drifts), so the
+ * pairs are cut into batches of BATCH in a row, and the spread of the batches' mean log ratios
+ * gives the interval (a t quantile of 2, about right for the 20 to 40 batches of a run).
+ */
+export function pairedRatio(a: number[], b: number[]): { ratio: number; low: number; high: number; batches: number } {
+  const means: number[] = [];
+  for (let i = 0; i + BATCH <= a.length; i += BATCH) {
+    let sum = 0;
+    for (let j = i; j < i + BATCH; j++) sum += Math.log(b[j] / a[j]);
+    means.push(sum / BATCH);
+  }
+  const n = means.length;
+  const mean = means.reduce((x, y) => x + y, 0) / n;
+  const sd = Math.sqrt(means.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, n - 1));
+  const half = (2 * sd) / Math.sqrt(n);
+  return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half), batches: n };
 }
 
 function main(): void {
@@ -112,6 +137,9 @@ function main(): void {
     console.log(`${sha.padEnd(12)} median ${sa.median.toFixed(2)} ms   mean ${sa.mean.toFixed(2)} ms`);
     console.log(`${'working tree'.padEnd(12)} median ${sb.median.toFixed(2)} ms   mean ${sb.mean.toFixed(2)} ms`);
     console.log(`working tree / ${sha}: mean ${(sb.mean / sa.mean).toFixed(3)}, median ${(sb.median / sa.median).toFixed(3)} (a revision against itself reads 0.97-1.03)`);
+    const p = pairedRatio(ta, tb);
+    const verdict = p.high < 1 ? 'faster' : p.low > 1 ? 'slower' : 'no difference shown';
+    console.log(`paired: ${p.ratio.toFixed(3)}, 95% interval ${p.low.toFixed(3)}-${p.high.toFixed(3)} (${p.batches} batches of ${BATCH} pairs): ${verdict}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
