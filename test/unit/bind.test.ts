@@ -1,6 +1,8 @@
-// Binding call arguments (core/bind.ts). A layer's weights are inferred again from its call when
-// asked (graph.ts), with `writtenParams` standing in for the `given` of the call's Bound: the two
-// must agree on which parameters a call writes, for well-formed and broken calls alike.
+// Binding call arguments (core/bind.ts). Layer statements bind from their syntax (bindLayer) and
+// must bind and report as bindCall does on the evaluated call. A layer's weights are inferred
+// again from its call when asked (graph.ts), with `writtenParams` standing in for the `given` of
+// the call's Bound, and quick fixes find arguments with `writtenArg`: all must agree on which
+// parameters a call writes, for well-formed and broken calls alike.
 
 import { strict as assert } from 'node:assert';
 import { Program } from '../../server/src/core/program';
