@@ -63,7 +63,7 @@ function stats(xs: number[]): { median: number; mean: number } {
   return { median: percentile(xs, 0.5), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
 }
 
-/** Consecutive pairs per batch in `pairedRatio`: a few seconds, longer than most of the machine's swings within a pair's neighbours. */
+/** Consecutive pairs per batch in `pairedRatio`: about a second of pairs at 10k lines. */
 const BATCH = 20;
 
 /**
