@@ -42,19 +42,18 @@ export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpe
   return undefined;
 }
 
-/** The index of the parameter a new argument at `offset` would fill (for signature help). */
+/**
+ * The index of the parameter the argument at `offset` fills (for signature help): the one it binds
+ * to, or else the next positional slot after the arguments before it, if no name was used there.
+ */
 export function activeParam(spec: FnSpec, call: A.CallExpr, offset: number): number | undefined {
   const written = call.args.find((a) => a.start <= offset && offset <= a.end);
-  if (written) {
-    const p = paramOfArg(spec, call, written);
-    return p ? spec.params.indexOf(p) : undefined;
-  }
-  // after the last argument before the cursor: the next positional slot, if no name was used
+  const p = written ? paramOfArg(spec, call, written) : undefined;
+  if (p) return spec.params.indexOf(p);
   const before = call.args.filter((a) => a.end <= offset);
   if (before.some((a) => a.kind === 'Arg')) return undefined;
-  const positional = spec.params.filter((p) => !p.namedOnly);
-  const p = positional[before.length];
-  return p ? spec.params.indexOf(p) : undefined;
+  const next = spec.params.filter((x) => !x.namedOnly)[before.length];
+  return next ? spec.params.indexOf(next) : undefined;
 }
 
 /** The function a call at `path[i]` is, from where it is written. */

@@ -9,8 +9,8 @@ import * as lsp from 'vscode-languageserver';
 import type { ServerContext, Place } from '../context';
 import * as A from '../../core/syntax/ast';
 import { pathAt, type AnyNode } from '../../core/syntax/walk';
-import { calleeOf, enclosingCall, expectedAt, paramOfArg, trainSetting, type Callee } from '../../core/cursor';
-import type { FnSpec, ParamSpec, PType } from '../../core/catalog/types';
+import { activeParam, calleeOf, enclosingCall, expectedAt, paramOfArg, trainSetting, type Callee } from '../../core/cursor';
+import type { FnSpec, PType } from '../../core/catalog/types';
 import { LAYERS } from '../../core/catalog/layers';
 import { specsOf } from '../../core/catalog';
 import { TRAIN_SETTINGS, TRAIN_CALLS } from '../../core/catalog/settings';
@@ -342,19 +342,9 @@ export function signatureHelp(ctx: ServerContext, params: lsp.SignatureHelpParam
   const spec = callee.spec;
   const doc = docOf(spec, ctx.locale);
   const labels = spec.params.map((p) => signature({ ...spec, params: [p] }).slice(spec.name.length + 1, -1));
-  const info = signatureOf(`${spec.name}(`, labels, doc.summary, activeFor(spec, call, offset));
+  const info = signatureOf(`${spec.name}(`, labels, doc.summary, activeParam(spec, call, offset));
   info.signatures[0].parameters!.forEach((p, k) => (p.documentation = paramDocOf(spec, spec.params[k], ctx.locale)));
   return info;
-}
-
-function activeFor(spec: FnSpec, call: A.CallExpr, offset: number): number | undefined {
-  const written = call.args.find((a) => a.start <= offset && offset <= a.end);
-  const p: ParamSpec | undefined = written ? paramOfArg(spec, call, written) : undefined;
-  if (p) return spec.params.indexOf(p);
-  const before = call.args.filter((a) => a.end <= offset);
-  if (before.some((a) => a.kind === 'Arg')) return undefined;
-  const next = spec.params.filter((x) => !x.namedOnly)[before.length];
-  return next ? spec.params.indexOf(next) : undefined;
 }
 
 function activeBlockParam(decl: A.BlockDecl, call: A.CallExpr, offset: number): number | undefined {
