@@ -82,9 +82,18 @@ export const STREAM = {
   validation: 3,
   kfold: 4,
   augment: 5,
+  /** dropout masks (runtime/layers/dropout.ts) */
+  dropout: 6,
 } as const;
 
 /** The generator for one purpose (`stream`) of a user seed; `sub` numbers further streams (an epoch, an image). */
 export function rngFor(seed: number, stream: number, sub = 0): Rng {
   return new Rng((seed * 8 + stream) * 65599 + sub);
+}
+
+/** Mixes a seed with small numbers (a fold, an epoch, a batch, a purpose) into another 32-bit seed. */
+export function subSeed(seed: number, ...parts: number[]): number {
+  let h = seed >>> 0;
+  for (const p of parts) h = (Math.imul(h ^ (p + 0x9e3779b9), 0x85ebca6b) ^ (h >>> 13)) >>> 0;
+  return h;
 }

@@ -12,6 +12,7 @@ import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
 import { DilatedConv2D } from './layers/dilated-conv2d';
 import { seededInit } from './layers/seeds';
+import { DropoutNoise, SeededDropout } from './layers/dropout';
 
 export class CompileError extends Error {}
 
@@ -24,6 +25,8 @@ export interface Compiled {
   model: tf.LayersModel;
   /** the tfjs layer of each graph node (by node id) */
   layers: Map<number, tf.layers.Layer>;
+  /** where the model's dropout masks come from: the trainer seeds it at each step */
+  noise: DropoutNoise;
 }
 
 type LayerArgs = {
@@ -32,6 +35,8 @@ type LayerArgs = {
   seed?: number;
   /** the output shape the core inferred (tfjs cannot resolve a -1 statically) */
   outShape?: (number | null)[] | null;
+  /** the dropout masks' source (runtime/layers/dropout.ts); unseeded masks without it */
+  noise?: DropoutNoise;
 };
 
 function concrete(s: (number | null)[] | null | undefined): number[] | undefined {
@@ -74,7 +79,7 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
     case 'reshape':
       return tf.layers.reshape({ name, targetShape: concrete(base.outShape) ?? (a.shape as number[]) });
     case 'dropout':
-      return tf.layers.dropout({ name, rate: a.rate as number });
+      return new SeededDropout({ name, rate: a.rate as number, noise: base.noise });
     case 'poly_features':
       return new PolyFeatures({ name, degree: a.degree as number });
     case 'relu':
@@ -150,7 +155,7 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
       return tf.layers.bidirectional({ name, layer, mergeMode: a.merge as 'concat' });
     }
     case 'self_attention':
-      return new SelfAttention({ name, heads: a.heads as number, keyDim: (a.key_dim as number | undefined) ?? null, dropout: a.dropout as number, causal: a.causal === true, seed: base.seed });
+      return new SelfAttention({ name, heads: a.heads as number, keyDim: (a.key_dim as number | undefined) ?? null, dropout: a.dropout as number, causal: a.causal === true, seed: base.seed, noise: base.noise });
     case 'transformer_encoder':
       return new TransformerEncoder({
         name,
@@ -160,6 +165,7 @@ export function buildLayer(kind: string, args: Record<string, unknown>, rank: nu
         ff: a.ff as number,
         activation: a.activation as 'relu',
         seed: base.seed,
+        noise: base.noise,
       });
     default:
       throw new CompileError(`no tfjs layer for '${kind}'`);
@@ -181,6 +187,7 @@ export function compileModel(graph: ModelGraph, options: CompileOptions = {}): C
   const tensors = new Map<number, SymbolicTensor>();
   const layers = new Map<number, tf.layers.Layer>();
   let input: SymbolicTensor | undefined;
+  const noise = new DropoutNoise();
   let seed = options.seed;
   const nextSeed = () => (seed === undefined ? undefined : seed++);
   for (const n of graph.nodes) {
@@ -192,7 +199,7 @@ export function compileModel(graph: ModelGraph, options: CompileOptions = {}): C
     }
     const ins = n.inputs.map((i) => tensors.get(i));
     if (ins.length === 0 || ins.some((t) => t === undefined)) throw new CompileError(`layer '${n.name}' has no input`);
-    const layer = makeLayer(n, ins as SymbolicTensor[], nextSeed());
+    const layer = makeLayer(n, ins as SymbolicTensor[], nextSeed(), noise);
     const out = layer.apply(ins.length === 1 ? ins[0]! : (ins as SymbolicTensor[])) as SymbolicTensor;
     if (n.kind === 'bidirectional' && seed !== undefined) reseedBackward(layer, nextSeed()!);
     tensors.set(n.id, out);
@@ -200,7 +207,7 @@ export function compileModel(graph: ModelGraph, options: CompileOptions = {}): C
   }
   if (!input || graph.output === undefined) throw new CompileError(`model '${graph.name}' has no layers`);
   const model = tf.model({ inputs: input, outputs: tensors.get(graph.output)!, name: graph.name });
-  return { model, layers };
+  return { model, layers, noise };
 }
 
 /**
@@ -219,9 +226,9 @@ function reseedBackward(layer: tf.layers.Layer, seed: number): void {
   });
 }
 
-function makeLayer(n: LayerNode, ins: SymbolicTensor[], seed: number | undefined): tf.layers.Layer {
+function makeLayer(n: LayerNode, ins: SymbolicTensor[], seed: number | undefined, noise: DropoutNoise): tf.layers.Layer {
   if (n.kind === 'add') return tf.layers.add({ name: n.name });
   if (n.kind === 'concat') return tf.layers.concatenate({ name: n.name });
   const rank = ins[0].shape.length - 1;
-  return buildLayer(n.kind, n.args, rank, { name: n.name, seed, outShape: n.shape });
+  return buildLayer(n.kind, n.args, rank, { name: n.name, seed, outShape: n.shape, noise });
 }

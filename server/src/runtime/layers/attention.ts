@@ -5,6 +5,7 @@
 import { tf } from '../tf';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 import { seededInit } from './seeds';
+import { dropout, type DropoutNoise } from './dropout';
 
 interface Projection {
   kernel: LayerVariable;
@@ -27,7 +28,7 @@ export interface AttentionConfig {
 }
 
 /** The attention computation shared by both layers. x: [B, T, D]. */
-function attend(x: tf.Tensor, q: Projection, k: Projection, v: Projection, o: Projection, c: AttentionConfig, training: boolean): tf.Tensor {
+function attend(x: tf.Tensor, q: Projection, k: Projection, v: Projection, o: Projection, c: AttentionConfig, training: boolean, noise: DropoutNoise | undefined): tf.Tensor {
   const [b, t] = x.shape;
   const h = c.heads;
   const kd = c.keyDim;
@@ -41,8 +42,7 @@ function attend(x: tf.Tensor, q: Projection, k: Projection, v: Projection, o: Pr
     const mask = tf.linalg.bandPart(tf.ones([t, t]), -1, 0);
     scores = tf.add(scores, tf.mul(tf.sub(1, mask), -1e9));
   }
-  let weights = tf.softmax(scores, -1);
-  if (training && c.dropout > 0) weights = tf.dropout(weights, c.dropout);
+  const weights = dropout(tf.softmax(scores, -1), c.dropout, training, noise);
   const out = tf.matMul(weights, vs); // [B·h, T, kd]
   const merged = tf.reshape(tf.transpose(tf.reshape(out, [b, h, t, kd]), [0, 2, 1, 3]), [b, t, h * kd]);
   return project(merged, o);
@@ -64,13 +64,16 @@ abstract class AttentionBase extends tf.layers.Layer {
   /** seeds the projections' kernels (not saved: a loaded model has its weights) */
   private readonly seed: number | undefined;
   private projections = 0;
+  /** the dropout masks' source (not saved: masks are drawn in training only) */
+  protected readonly noise: DropoutNoise | undefined;
 
-  constructor(args: { heads: number; keyDim: number | null; dropout: number; seed?: number; name?: string }) {
+  constructor(args: { heads: number; keyDim: number | null; dropout: number; seed?: number; noise?: DropoutNoise; name?: string }) {
     super(args);
     this.heads = args.heads;
     this.keyDim = args.keyDim;
     this.dropout = args.dropout;
     this.seed = args.seed;
+    this.noise = args.noise;
   }
 
   protected resolvedKeyDim(dim: number): number {
@@ -101,7 +104,7 @@ export class SelfAttention extends AttentionBase {
   static className = 'NnSelfAttention';
   readonly causal: boolean;
 
-  constructor(args: { heads: number; keyDim: number | null; dropout: number; causal: boolean; seed?: number; name?: string }) {
+  constructor(args: { heads: number; keyDim: number | null; dropout: number; causal: boolean; seed?: number; noise?: DropoutNoise; name?: string }) {
     super(args);
     this.causal = args.causal;
   }
@@ -115,7 +118,7 @@ export class SelfAttention extends AttentionBase {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const c = { heads: this.heads, keyDim: this.resolvedKeyDim(x.shape[2]!), dropout: this.dropout, causal: this.causal };
-      return attend(x, this.q, this.k, this.v, this.o, c, kwargs.training === true);
+      return attend(x, this.q, this.k, this.v, this.o, c, kwargs.training === true, this.noise);
     });
   }
 
@@ -135,7 +138,7 @@ export class TransformerEncoder extends AttentionBase {
   private ln1!: { gamma: LayerVariable; beta: LayerVariable };
   private ln2!: { gamma: LayerVariable; beta: LayerVariable };
 
-  constructor(args: { heads: number; keyDim: number | null; dropout: number; ff: number; activation: 'relu' | 'gelu'; seed?: number; name?: string }) {
+  constructor(args: { heads: number; keyDim: number | null; dropout: number; ff: number; activation: 'relu' | 'gelu'; seed?: number; noise?: DropoutNoise; name?: string }) {
     super(args);
     this.ff = args.ff;
     this.activation = args.activation;
@@ -159,9 +162,9 @@ export class TransformerEncoder extends AttentionBase {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const training = kwargs.training === true;
-      const drop = (t: tf.Tensor) => (training && this.dropout > 0 ? tf.dropout(t, this.dropout) : t);
+      const drop = (t: tf.Tensor) => dropout(t, this.dropout, training, this.noise);
       const c = { heads: this.heads, keyDim: this.resolvedKeyDim(x.shape[2]!), dropout: this.dropout, causal: false };
-      const h = layerNorm(tf.add(x, drop(attend(x, this.q, this.k, this.v, this.o, c, training))), this.ln1.gamma, this.ln1.beta, 1e-3);
+      const h = layerNorm(tf.add(x, drop(attend(x, this.q, this.k, this.v, this.o, c, training, this.noise))), this.ln1.gamma, this.ln1.beta, 1e-3);
       const inner = project(h, this.ff1);
       const act = this.activation === 'gelu' ? tf.mul(tf.mul(inner, 0.5), tf.add(1, tf.erf(tf.div(inner, Math.SQRT2)))) : tf.relu(inner);
       return layerNorm(tf.add(h, drop(project(act, this.ff2))), this.ln2.gamma, this.ln2.beta, 1e-3);

@@ -18,6 +18,8 @@ import { epochOrder, gatherBatch, validationSplit, kfold, takeRows } from '../..
 import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
 import type { BackendInfo } from '../backend';
 import { compileModel } from '../compile';
+import type { DropoutNoise } from '../layers/dropout';
+import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers';
 import { Schedule } from './schedules';
@@ -72,13 +74,6 @@ export interface TrainResult {
 }
 
 export class TrainError extends Error {}
-
-/** Mixes a seed with small numbers into another 32-bit seed (fold, purpose). */
-function subSeed(seed: number, ...parts: number[]): number {
-  let h = seed >>> 0;
-  for (const p of parts) h = (Math.imul(h ^ (p + 0x9e3779b9), 0x85ebca6b) ^ (h >>> 13)) >>> 0;
-  return h;
-}
 
 interface FoldData {
   train: Split;
@@ -257,6 +252,8 @@ interface FoldOutcome {
 /** One model trained on one fold (or the whole run without k-fold). */
 class FoldRun {
   private readonly model: LayersModel;
+  /** where the dropout masks of each step come from (seeded per step in `run`) */
+  private readonly noise: DropoutNoise;
   private readonly task: Task;
   private readonly optimizer: TrainOptimizer;
   private readonly schedule: Schedule;
@@ -289,7 +286,9 @@ class FoldRun {
     private readonly foldResults: Evaluation[],
     private readonly resume: ResumeState | undefined,
   ) {
-    this.model = compileModel(cfg.model!, { seed }).model;
+    const compiled = compileModel(cfg.model!, { seed });
+    this.model = compiled.model;
+    this.noise = compiled.noise;
     this.task = makeTask(this.model, data, cfg.loss!, cfg.metrics);
     this.optimizer = TrainOptimizer.from(cfg.optimizer!);
     this.schedule = new Schedule(cfg.schedule, this.optimizer.baseLr, epochs);
@@ -356,6 +355,8 @@ class FoldRun {
         const rows = gatherBatch(this.split.train, order, from, to, this.xBuf, this.yBuf);
         // training batches only, fresh every epoch; seeded per batch so a run resumed mid-epoch sees the same
         if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b)).apply(this.xBuf, rows);
+        // the dropout masks too, from (seed, fold, epoch, batch) like the augmentation
+        this.noise.beginStep(subSeed(this.seed, STREAM.dropout, this.fold, e, b));
         const loss = this.step(rows, acc);
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
