@@ -5,8 +5,12 @@
 // train-loop.test.ts.
 
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel, type Compiled } from '../../server/src/runtime/compile';
+import { modelFiles, loadModel } from '../../server/src/runtime/train/checkpoint';
 import { analyzeText } from '../helpers';
 
 function compiled(input: string, layers: string): Compiled {
@@ -15,10 +19,10 @@ function compiled(input: string, layers: string): Compiled {
   return compileModel(r.models[0], { seed: 3 });
 }
 
-/** The model's outputs in training mode after starting a step with `stepSeed`. */
+/** The model's outputs in training mode, in a step seeded with `stepSeed` (outside a step without one). */
 function trainingOutput(c: Compiled, x: tf.Tensor, stepSeed: number | undefined): number[] {
-  if (stepSeed !== undefined) c.noise.beginStep(stepSeed);
-  return tf.tidy(() => Array.from((c.model.apply(x, { training: true }) as tf.Tensor).dataSync()));
+  const apply = () => tf.tidy(() => Array.from((c.model.apply(x, { training: true }) as tf.Tensor).dataSync()));
+  return stepSeed === undefined ? apply() : c.noise.step(stepSeed, apply);
 }
 
 /** Which of the values are dropped (0). */
@@ -84,34 +88,47 @@ describe('compile: seeded dropout', () => {
     }
   });
 
-  it('drops nothing outside training, and draws unseeded masks before any step', () => {
+  it('drops nothing outside training, and draws unseeded masks outside a step (after one too)', () => {
     const c = compiled('[256]', 'dropout(0.5)');
     const x = ones();
     try {
       const inference = tf.tidy(() => Array.from((c.model.apply(x, { training: false }) as tf.Tensor).dataSync()));
       assert.ok(inference.every((v) => v === 1));
-      const unseeded = trainingOutput(c, x, undefined);
-      assert.ok(unseeded.some((v) => v === 0) && unseeded.some((v) => v === 2));
+      // a seed left over from the step would draw the same mask after each of two equal steps
+      const afterStep = () => {
+        trainingOutput(c, x, 11);
+        return trainingOutput(c, x, undefined);
+      };
+      const [a, b] = [afterStep(), afterStep()];
+      assert.ok(a.some((v) => v === 0) && a.some((v) => v === 2));
+      assert.notDeepEqual(dropped(a), dropped(b));
     } finally {
       x.dispose();
       c.model.dispose();
     }
   });
 
-  it("saves as tfjs' Dropout, which loads with tfjs' own layer", async () => {
+  it("saves as tfjs' Dropout, which nn predict's loader reads back as tfjs' own layer", async () => {
     const c = compiled('[4]', 'dense(3)\n  dropout(0.25)\n  dense(2)');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-dropout-'));
     try {
-      const topology = c.model.toJSON(undefined, false) as unknown as { config: { layers: { class_name: string; config: { rate?: number } }[] } };
+      const files = await modelFiles(c.model);
+      for (const [name, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), data);
+      const topology = JSON.parse(files['model.json'] as string).modelTopology as { config: { layers: { class_name: string; config: { rate?: number } }[] } };
       const saved = topology.config.layers.find((l) => l.class_name === 'Dropout');
       assert.ok(saved, JSON.stringify(topology.config.layers.map((l) => l.class_name)));
       assert.equal(saved.config.rate, 0.25);
-      const loaded = await tf.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] });
+      const loaded = await loadModel(dir);
       const layer = loaded.layers.find((l) => l.getClassName() === 'Dropout')!;
       assert.equal(layer.constructor, tf.layers.dropout({ rate: 0.5 }).constructor, "tfjs' own Dropout class");
       assert.equal(layer.getConfig().rate, 0.25);
+      const x = tf.tensor2d([[0.5, -1, 2, 0.25]]);
+      assert.deepEqual(Array.from((loaded.predict(x) as tf.Tensor).dataSync()), Array.from((c.model.predict(x) as tf.Tensor).dataSync()));
+      x.dispose();
       loaded.dispose();
     } finally {
       c.model.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

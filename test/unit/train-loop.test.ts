@@ -12,6 +12,7 @@ import { train, type TrainOptions } from '../../server/src/runtime/train/trainer
 import { loadModel, checkpointDir } from '../../server/src/runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../../server/src/runtime/train/evaluate';
 import { validationSplit } from '../../server/src/data/batches';
+import { DropoutNoise } from '../../server/src/runtime/layers/dropout';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import type { LoadedData } from '../../server/src/data/types';
 import type { TrainConfig } from '../../server/src/core/train';
@@ -86,6 +87,21 @@ function config(body: string, name = 't'): TrainConfig {
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   assert.deepEqual(errors.map((d) => d.message), []);
   return r.trains.find((t) => t.name === name)!;
+}
+
+/** What `f` returns, and the seed of every dropout step run meanwhile. */
+async function stepSeedsOf<T>(f: () => Promise<T>): Promise<{ result: T; seeds: number[] }> {
+  const seeds: number[] = [];
+  const step = DropoutNoise.prototype.step;
+  DropoutNoise.prototype.step = function <R>(this: DropoutNoise, seed: number, g: () => R): R {
+    seeds.push(seed);
+    return step.call(this, seed, g) as R;
+  };
+  try {
+    return { result: await f(), seeds };
+  } finally {
+    DropoutNoise.prototype.step = step;
+  }
 }
 
 const CLS = `model: Net\n  data: circle(n: 400)\n  loss: cross_entropy\n  metrics: [accuracy]`;
@@ -282,7 +298,14 @@ describe('train: the loop', function () {
       r.result.model!.dispose();
       return w;
     };
-    const want = weightsOf(await run(cfg, data));
+    // every step draws its own masks: the step seeds of a run (batches, epochs, folds) all differ
+    const { result: want, seeds } = await stepSeedsOf(async () => weightsOf(await run(cfg, data)));
+    assert.equal(seeds.length, 3 * 8, '3 epochs of 8 batches');
+    assert.equal(new Set(seeds).size, seeds.length, 'a step seed repeated');
+    const kfold = config(`model: Drop\n  data: linear(n: 400, features: 2)\n  loss: mse\n  epochs: 2\n  kfold: 2\n  seed: 6`);
+    const folds = await stepSeedsOf(async () => weightsOf(await run(kfold, data)));
+    assert.equal(folds.seeds.length, 2 * 2 * 5, '2 folds of 2 epochs of 5 batches');
+    assert.equal(new Set(folds.seeds).size, folds.seeds.length, 'a step seed repeated across folds');
     assert.deepEqual(weightsOf(await run(cfg, data)), want, 'a second run with the same seed');
 
     let batches = 0;

@@ -82,7 +82,7 @@ export const STREAM = {
   validation: 3,
   kfold: 4,
   augment: 5,
-  /** dropout masks (runtime/layers/dropout.ts) */
+  /** dropout masks: a part of the trainer's per-step `subSeed`, not an `rngFor` stream (runtime/layers/dropout.ts) */
   dropout: 6,
 } as const;
 

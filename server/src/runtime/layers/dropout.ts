@@ -2,10 +2,11 @@
 // `set_random_seed` and PyTorch's `manual_seed` make them: the same seed repeats a run with
 // dropout exactly, and a run resumed mid-epoch draws the masks the uninterrupted run drew.
 //
-// A compiled model has one `DropoutNoise`. The trainer starts each step with a seed made from
-// (run seed, fold, epoch, batch); each mask drawn in the step takes the next seed of that step,
-// in the order the layers run, which a model's graph fixes. With no step begun (a model used
-// outside the trainer), masks come from tfjs' unseeded generator.
+// A compiled model has one `DropoutNoise`. The trainer runs each step inside `step(seed, ...)`
+// with a seed made from (run seed, fold, epoch, batch); each mask drawn in the step takes the
+// next seed of that step, in the order the layers run, which a model's graph fixes. Outside a
+// step (a model used after training, or outside the trainer), masks come from tfjs' unseeded
+// generator.
 //
 // tfjs' own Dropout layer takes one fixed seed, which would draw the same mask at every step,
 // so the `dropout` layer is `SeededDropout`. It saves as tfjs' `Dropout` (the same class name
@@ -19,13 +20,18 @@ export class DropoutNoise {
   private stepSeed: number | undefined;
   private draws = 0;
 
-  /** Masks drawn from now on are a function of `seed` and their order in the step. */
-  beginStep(seed: number): void {
+  /** Runs `f` (one training step) with masks that are a function of `seed` and their order in it. */
+  step<T>(seed: number, f: () => T): T {
     this.stepSeed = seed;
     this.draws = 0;
+    try {
+      return f();
+    } finally {
+      this.stepSeed = undefined;
+    }
   }
 
-  /** The seed of the next mask; undefined (unseeded) when no step has begun. */
+  /** The seed of the next mask; undefined (unseeded) outside a step. */
   next(): number | undefined {
     return this.stepSeed === undefined ? undefined : subSeed(this.stepSeed, this.draws++);
   }

@@ -356,8 +356,7 @@ class FoldRun {
         // training batches only, fresh every epoch; seeded per batch so a run resumed mid-epoch sees the same
         if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b)).apply(this.xBuf, rows);
         // the dropout masks too, from (seed, fold, epoch, batch) like the augmentation
-        this.noise.beginStep(subSeed(this.seed, STREAM.dropout, this.fold, e, b));
-        const loss = this.step(rows, acc);
+        const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc));
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
           const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
