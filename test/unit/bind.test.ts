@@ -14,6 +14,7 @@ import type * as A from '../../server/src/core/syntax/ast';
 import { MemoryHost, analyzeText } from '../helpers';
 import { analyzeFiles } from '../../server/src/core/analyze';
 import { mulberry32 } from '../gen/random-models';
+import { paramOfArg } from '../../server/src/core/cursor';
 
 describe('bind', () => {
   /** 2,000 random layer calls, well-formed and broken, in one model: its statements and what they need. */
@@ -94,6 +95,40 @@ describe('bind', () => {
     }
     // the calls exercise the reports, not only the happy path
     assert.ok(reported > 1000, `${reported} diagnostics`);
+  });
+
+  it('the editor takes each argument for the parameter binding gives it; after a named one, for the one its NN208 fix names', () => {
+    const { host, program, stmts, spec: specOf } = randomCalls();
+    const file = '/w/calls.nn';
+    let afterNamed = 0;
+    let fixed = 0;
+    for (const s of stmts) {
+      const spec = specOf(s);
+      const text = host.files.get(file)!.slice(s.start, s.end);
+      const reported: Diagnostic[] = [];
+      const sink = (d: Diagnostic) => reported.push(d);
+      const v = evaluate(s, { file }, program, new ConstTable(program, sink), sink) as Value & { k: 'call' };
+      const bound = bindCall(spec, v, { program, sink, file });
+      s.args.forEach((a, i) => {
+        const shown = paramOfArg(spec, s, a)?.name;
+        const nn208 = reported.find((d) => d.code === 'NN208' && d.start === a.start);
+        if (!nn208) {
+          // bound (or unknown, or surplus): hover shows what binding did with it
+          const bindsTo = Object.entries(bound.given).find(([, g]) => g!.start === a.start && g!.end === a.end)?.[0];
+          if (bindsTo || a.kind === 'Arg') assert.equal(shown, a.kind === 'Arg' ? spec.params.find((p) => p.name === a.name)?.name : bindsTo, `${text}: argument ${i}`);
+          return;
+        }
+        afterNamed++;
+        const title = nn208.fixes[0]?.title;
+        assert.equal(title?.replace(/^Write (\w+): .*$/, '$1'), shown, `${text}: argument ${i}`);
+        if (title) {
+          fixed++;
+          assert.equal(nn208.fixes[0].edits[0].newText, `${shown}: `);
+          assert.ok(!s.args.some((b) => b.kind === 'Arg' && b.name === shown), `${text}: ${shown} is already given by name`);
+        }
+      });
+    }
+    assert.ok(afterNamed > 300 && fixed > 100, `${afterNamed} positional arguments after named ones, ${fixed} with a fix`);
   });
 
   it("a constant's call used in another file reports at the call's name where it is written", () => {

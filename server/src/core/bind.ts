@@ -86,6 +86,8 @@ export function writtenParams(spec: FnSpec, call: CallExpr): Written {
 /** What matching arguments to parameters needs: parameters by position and by name (`P` is a function's ParamSpec, or a block's Param). */
 interface Matcher<P> {
   positional: readonly P[];
+  /** the names of `positional` */
+  positionalNames: readonly string[];
   byName: ReadonlyMap<string, P>;
   /** other names people write, for "did you mean" */
   aliases: ReadonlyMap<string, string>;
@@ -109,8 +111,10 @@ function table(spec: FnSpec): ParamTable {
   if (!t) {
     const aliases = new Map<string, string>();
     for (const p of spec.params) for (const al of p.aliases ?? []) aliases.set(al, p.name);
+    const positional = spec.params.filter((p) => !p.namedOnly);
     t = {
-      positional: spec.params.filter((p) => !p.namedOnly),
+      positional,
+      positionalNames: positional.map((p) => p.name),
       byName: new Map(spec.params.map((p) => [p.name, p])),
       aliases,
       names: spec.params.map((p) => p.name),
@@ -128,10 +132,39 @@ const BLOCK_MATCHERS = new WeakMap<BlockDecl, Matcher<Param>>();
 export function blockMatcher(block: BlockDecl): Matcher<Param> {
   let m = BLOCK_MATCHERS.get(block);
   if (!m) {
-    m = { positional: block.params, byName: new Map(block.params.map((p) => [p.name.text, p])), aliases: NO_ALIASES, names: block.params.map((p) => p.name.text) };
+    const names = block.params.map((p) => p.name.text);
+    m = { positional: block.params, positionalNames: names, byName: new Map(block.params.map((p) => [p.name.text, p])), aliases: NO_ALIASES, names };
     BLOCK_MATCHERS.set(block, m);
   }
   return m;
+}
+
+/**
+ * The positional slot a positional argument written after a named one (`i`-th of the call) was
+ * probably meant for: the one it would fill if the named arguments were not there, unless a
+ * named argument gives that parameter. Binding binds such an argument to nothing (NN208); its fix
+ * names it after this slot, and hover and completion show this parameter, so the two agree.
+ */
+export function intendedPosition<P>(t: Matcher<P>, call: CallExpr, i: number): number | undefined {
+  let k = 0;
+  for (let j = 0; j < i; j++) if (call.args[j].kind !== 'Arg') k++;
+  const name = t.positionalNames[k];
+  if (name === undefined || call.args.some((a) => a.kind === 'Arg' && a.name === name)) return undefined;
+  return k;
+}
+
+/** The parameter `intendedPosition` gives for the `i`-th argument of a call of `spec`. */
+export function intendedParam(spec: FnSpec, call: CallExpr, i: number): ParamSpec | undefined {
+  const t = table(spec);
+  const k = intendedPosition(t, call, i);
+  return k === undefined ? undefined : t.positional[k];
+}
+
+/** A fix that writes `name: ` before a positional argument (at `at`), titled with the result. */
+function nameArgumentFix(program: Program, at: Loc, name: string): Fix[] {
+  const value = program.text(at.file).slice(at.start, at.end);
+  const shown = value.length > 24 ? `${value.slice(0, 23)}…` : value;
+  return fix('fixWrite', { text: `${name}: ${shown}` }, [{ file: at.file, start: at.start, end: at.start, newText: `${name}: ` }]);
 }
 
 /** A fix that replaces a misspelt word, offered only when the text there is that word. */
@@ -416,7 +449,11 @@ export function paramOf<P>(t: Matcher<P>, callee: string, call: CallExpr, i: num
     return param;
   }
   if (position < 0) {
-    if (c) report(c.sink, { file, start: a.start, end: a.end }, 'NN208', 'positionalAfterNamed', {});
+    if (c) {
+      const k = intendedPosition(t, call, i);
+      const fixes = k === undefined ? [] : nameArgumentFix(c.program, { file, start: a.start, end: a.end }, t.positionalNames[k]);
+      report(c.sink, { file, start: a.start, end: a.end }, 'NN208', 'positionalAfterNamed', {}, { fixes });
+    }
     return undefined;
   }
   if (position === t.positional.length && c) {

@@ -9,6 +9,7 @@ import { findSpec } from './catalog';
 import { LAYER_BY_NAME } from './catalog/layers';
 import { TRAIN_SETTINGS } from './catalog/settings';
 import type { Program } from './program';
+import { intendedParam } from './bind';
 
 /** What a call refers to: a catalogue function, a user block, or nothing known. */
 export type Callee =
@@ -30,16 +31,17 @@ export function trainSetting(name: string): ParamSpec | undefined {
   return SETTINGS.get(name);
 }
 
-/** The parameter an argument of a call binds to: by name, or by position among the positional ones. */
+/**
+ * The parameter an argument of a call binds to: by name, or by position among the positional
+ * ones. A positional argument after a named one binds to nothing (NN208): it gets the parameter
+ * that error's fix names it after (`intendedParam`), so hover and completion show what the fix does.
+ */
 export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpec | undefined {
   if (arg.kind === 'Arg') return spec.params.find((p) => p.name === arg.name);
-  const positional = spec.params.filter((p) => !p.namedOnly);
-  let i = 0;
-  for (const a of call.args) {
-    if (a === arg) return positional[i];
-    if (a.kind !== 'Arg') i++;
-  }
-  return undefined;
+  const i = call.args.indexOf(arg);
+  if (i < 0) return undefined;
+  for (let j = 0; j < i; j++) if (call.args[j].kind === 'Arg') return intendedParam(spec, call, i);
+  return spec.params.filter((p) => !p.namedOnly)[i];
 }
 
 /**
