@@ -44,12 +44,30 @@ describe('security', () => {
   });
 
   it('a run folder is always under the runs folder: a train name that is not an identifier is refused', () => {
-    const runs = path.join(os.tmpdir(), 'nn-runs-never-made');
-    for (const bad of ['../x', '..', '/etc', 'a/b', 'a\\b', '', '.']) assert.throws(() => newRunDir(runs, bad), RunError, bad);
-    assert.equal(path.dirname(path.dirname(newRunDir(runs, 'ok_1'))), runs);
+    const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-runs-'));
+    try {
+      for (const bad of ['../x', '..', '/etc', 'a/b', 'a\\b', '', '.']) assert.throws(() => newRunDir(runs, bad), RunError, bad);
+      assert.deepEqual(fs.readdirSync(runs), [], 'nothing made for a refused name');
+      assert.equal(path.dirname(path.dirname(newRunDir(runs, 'ok_1'))), runs);
+    } finally {
+      fs.rmSync(runs, { recursive: true, force: true });
+    }
     // and the language cannot write one: a train block's name is an identifier
     const r = parse('train ../x {\n}\n');
     assert.ok(r.errors.length > 0 && !r.decls.some((d) => d.kind === 'Train' && d.name?.text.includes('.')));
+  });
+
+  it('runs started in the same second each get a run folder of their own (it is created when named)', () => {
+    // two processes started together both took the first free name, and wrote into one folder
+    const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-runs-'));
+    try {
+      const now = new Date('2026-11-22T10:00:00Z');
+      const dirs = [1, 2, 3].map(() => newRunDir(runs, 'same', now));
+      assert.deepEqual(dirs.map((d) => path.basename(d)), ['2026-11-22T10-00-00', '2026-11-22T10-00-00-2', '2026-11-22T10-00-00-3']);
+      for (const d of dirs) assert.ok(fs.statSync(d).isDirectory(), d);
+    } finally {
+      fs.rmSync(runs, { recursive: true, force: true });
+    }
   });
 
   it('nn train --train ../x writes nothing anywhere', async () => {

@@ -52,17 +52,26 @@ export interface ResumeState {
 export class RunError extends CheckpointError {}
 
 /**
- * A new run folder name under root/<train>/: the time, made unique. `train` is a train block's
- * name, which the language makes an identifier; anything else (a path such as ../x) is refused,
- * so a run never writes outside root.
+ * A new run folder under root/<train>/, created: named after the time, made unique. It is made
+ * here with an exclusive mkdir, so runs started in the same second by several processes each
+ * get their own (looking for a free name first let two runs share one). `train` is a train
+ * block's name, which the language makes an identifier; anything else (a path such as ../x) is
+ * refused, so a run never writes outside root.
  */
 export function newRunDir(root: string, train: string, now = new Date()): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(train)) throw new RunError(`'${train}' is not a train block's name: run folders are named after train blocks`);
   const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
   const base = path.join(root, train, stamp);
-  let dir = base;
-  for (let i = 2; fs.existsSync(dir); i++) dir = `${base}-${i}`;
-  return dir;
+  for (let i = 1; ; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      if (i === 1) makeDirs(path.dirname(base));
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot create the run folder ${dir}: ${ioProblem(e)}`);
+    }
+  }
 }
 
 /** The most recent run of `train` under root that can be resumed (has last/). */
