@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { main } from '../../server/src/cli/main';
-import { labelsIdx, writeBadData } from '../data-helpers';
+import { imagesIdx, labelsIdx, writeBadData } from '../data-helpers';
 
 interface Row {
   /** the kind of bad data */
@@ -59,6 +59,13 @@ const ROWS: Row[] = [
   { kind: 'predict: a truncated PNG', predict: 'cut.png', says: /^nn predict: .*cut\.png: not a readable PNG/ },
   { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 64 megapixels\)/ },
   { kind: 'predict: too few values for the input', predict: '1,2,3', says: "nn predict: '1,2,3' has 3 numbers; the model takes 16 ([4, 4, 1])" },
+  // an empty value was read as 0
+  { kind: 'predict: an empty value', predict: '1,,3', says: "nn predict: '1,,3' has an empty value (value 2)" },
+  // these four trained, or crashed inside tfjs, before
+  { kind: 'CSV labels of one class', data: 'csv("oneclass.csv", label: "y")', says: `oneclass.csv: column "y": every label is 'cat': classification needs at least 2 classes` },
+  { kind: 'CSV value beyond 32-bit float range', data: 'csv("huge.csv", label: "y")', says: 'huge.csv: row 3: column "a": 1e39 is too large for a 32-bit float' },
+  { kind: 'IDX with no images', data: 'idx("none.idx", "nolab.idx")', model: 'I', says: 'none.idx: no images: the header says 0 records' },
+  { kind: 'IDX labels of one class', data: 'idx("img.idx", "zeros.idx")', model: 'I', says: 'zeros.idx: every label is 0: classification needs at least 2 classes' },
 ];
 
 const MODELS = `
@@ -107,6 +114,11 @@ describe('bad data through nn train and nn predict', function () {
     write('good.csv', 'a,b,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 5},${i % 2}`).join('\n') + '\n');
     write('three.csv', 'a,b,c,y\n1,2,3,0\n3,4,5,1\n');
     write('tlab3.idx', labelsIdx([2, 1, 0]));
+    write('oneclass.csv', 'a,b,y\n1,2,cat\n3,4,cat\n5,6,cat\n');
+    write('huge.csv', 'a,b,y\n1,2,0\n1e39,4,1\n');
+    write('none.idx', imagesIdx(0, 4, 4));
+    write('nolab.idx', labelsIdx([]));
+    write('zeros.idx', labelsIdx([0, 0, 0, 0, 0, 0]));
     if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(dir, 'fifo.csv')]);
     const png = new PNG({ width: 4, height: 4 });
     png.data.fill(128);

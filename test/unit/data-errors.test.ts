@@ -76,7 +76,7 @@ describe('bad data', () => {
     assert.equal(await problem('idx("img.idx", "lab5.idx")'), 'lab5.idx: 5 labels for 6 images in img.idx');
     assert.equal(await problem('idx("img.idx", "img.idx")'), 'img.idx: labels need 1 dimension [count], found [6, 4, 4]');
     assert.equal(await problem('idx("flat.idx", "lab.idx")'), 'flat.idx: images need 3 dimensions [count, height, width], found [6, 16]');
-    assert.equal(await problem('idx("float.idx", "lab.idx")', { probe: 'none' }), 'float.idx: images are stored as float values; expected unsigned bytes (IDX type 08), as in MNIST');
+    assert.equal(await problem('idx("float.idx", "lab.idx")'), 'float.idx: images are stored as float values; expected unsigned bytes (IDX type 08), as in MNIST');
     assert.equal(await problem('idx("img.idx", "lab.idx", test_images: "timg.idx")'), 'timg.idx: give both test_images and test_labels, or neither');
     assert.equal(await problem('idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "lab.idx")'), 'lab.idx: 6 labels for 3 images in timg.idx');
     assert.equal(await problem('idx("img.idx", "lab.idx", test_images: "timg5.idx", test_labels: "tlab.idx")'), 'timg5.idx: test images are 5x4x1, training images 4x4x1');
@@ -84,10 +84,10 @@ describe('bad data', () => {
 
   it('labels out of range', async () => {
     assert.equal(
-      await problem('idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "tlab.idx")', { probe: 'none' }),
+      await problem('idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "tlab.idx")'),
       'tlab.idx: record 2: label 7 is outside 0..2: the training labels (lab.idx) have 3 classes',
     );
-    assert.equal(await problem('idx("img.idx", "signedlab.idx")', { probe: 'none' }), 'signedlab.idx: record 2: label -1 is not a class index (a whole number from 0)');
+    assert.equal(await problem('idx("img.idx", "signedlab.idx")'), 'signedlab.idx: record 2: label -1 is not a class index (a whole number from 0)');
     writeMnistLike(path.join(dir, 'badmnist'), { train: [0, 1, 2, 12, 4] });
     const train = path.join(dir, 'badmnist', 'train-labels-idx1-ubyte.gz');
     assert.equal(await problem('fashion_mnist(path: "badmnist")', { probe: 'none' }), `${train}: record 3: label 12 is outside 0..9: Fashion-MNIST has 10 classes`);

@@ -69,6 +69,14 @@ describe('loading CSV files', () => {
     assert.notDeepEqual(other.test!.x, d.test!.x);
   });
 
+  it('reads numeric labels as classes by value: 1 and 1.0 are one class, as are 0 and -0', async () => {
+    write('spelled.csv', 'a,y\n1,1\n2,1.0\n3,2\n4,2.00\n5,0\n6,-0\n');
+    const d = await load('dataset s = csv("spelled.csv", label: "y", test: 0)\n');
+    assert.equal(d.task, 'classification');
+    assert.deepEqual(d.classNames, ['0', '1', '2']);
+    assert.deepEqual(Array.from(d.train.y), [1, 1, 2, 2, 0, 0]);
+  });
+
   it('standardizes features with the statistics of the training split', async () => {
     const d = await load('dataset iris = csv("iris.csv", label: "species", normalize: true, test: 0.25, seed: 3)\n');
     const raw = await load('dataset iris = csv("iris.csv", label: "species", test: 0.25, seed: 3)\n');

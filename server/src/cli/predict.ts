@@ -6,6 +6,7 @@
 // Prints the 3 most probable classes with their names, or the predicted value(s).
 
 import { readDataFile } from '../data/errors';
+import { isNumber } from '../data/csv';
 import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
@@ -99,8 +100,13 @@ export function readInput(input: string, shape: number[], rc: RunConfig): Float3
     if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
     return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc);
   }
-  const values = input.split(',').map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isFinite(v) || Number.isNaN(v)) || input.trim() === '') throw new CliError(`'${input}' is neither comma-separated numbers nor a .png file`);
+  const cells = input.split(',');
+  const bad = cells.findIndex((s) => !isNumber(s));
+  if (input.trim() === '' || bad >= 0) {
+    // Number('') is 0: an empty value would have been read as a zero
+    throw new CliError(cells.length > 1 && cells[bad].trim() === '' ? `'${input}' has an empty value (value ${bad + 1})` : `'${input}' is neither comma-separated numbers nor a .png file`);
+  }
+  const values = cells.map(Number);
   if (values.length !== w) throw new CliError(`'${input}' has ${values.length} numbers; the model takes ${w} ([${shape.join(', ')}])`);
   const st = rc.standardize;
   return Float32Array.from(values, (v, i) => (st ? (v - st.mean[i]) / (st.std[i] || 1) : v));

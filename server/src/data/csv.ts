@@ -102,7 +102,8 @@ export function parseCsv(text: string, file: string): string[][] {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function isNumber(s: string): boolean {
+/** A decimal number as a CSV cell or a typed value may write it, spaces around allowed (not NaN, Infinity, 0x10, 1,5). */
+export function isNumber(s: string): boolean {
   return NUMBER.test(s.trim());
 }
 
@@ -141,13 +142,15 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
       if (!isNumber(cell)) {
         throw new DataError(file, `column "${columns[c]}": ${cell.trim() === '' ? 'empty cell' : `'${cell.length > 30 ? cell.slice(0, 30) + '…' : cell}' is not a number`}`, rowNumber(r));
       }
-      features[r * f + k++] = Number(cell);
+      features[r * f + k++] = float32(cell, columns[c], file, rowNumber(r));
     }
     if (labels[r] === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, rowNumber(r));
   }
   const numeric = labels.every(isNumber);
-  const distinct = [...new Set(labels)];
-  const integers = numeric && labels.every((l) => Number.isInteger(Number(l)));
+  // numeric labels are classes by value: 1 and 1.0 are one class, as pandas reads them
+  const keys = numeric ? labels.map((l) => String(Number(l))) : labels;
+  const distinct = [...new Set(keys)];
+  const integers = numeric && keys.every((l) => Number.isInteger(Number(l)));
   let task: 'classification' | 'regression';
   if (o.task !== 'auto') task = o.task;
   else task = !numeric || (integers && distinct.length <= 50) ? 'classification' : 'regression';
@@ -156,9 +159,23 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
       const bad = labels.findIndex((l) => !isNumber(l));
       throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, and task: regression needs numbers`, rowNumber(bad));
     }
-    return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, Number) };
+    return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, (l, r) => float32(l, columns[labelIndex], file, rowNumber(r))) };
+  }
+  if (distinct.length < 2) {
+    const hint = numeric && o.task === 'auto' ? '; to fit it as a number, set task: regression' : '';
+    throw new DataError(file, `column "${columns[labelIndex]}": every label is '${distinct[0]}': classification needs at least 2 classes${hint}`);
   }
   const classNames = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const index = new Map(classNames.map((c, i) => [c, i]));
-  return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, classes: Int32Array.from(labels, (l) => index.get(l)!), classNames };
+  return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, classes: Int32Array.from(keys, (l) => index.get(l)!), classNames };
+}
+
+/** The largest finite 32-bit float: a value beyond it would be stored as Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A cell that `isNumber` accepted, as the 32-bit float it is stored as; one beyond float range is an error, not Infinity. */
+function float32(cell: string, column: string, file: string, row: string): number {
+  const v = Number(cell);
+  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${column}": ${cell.trim()} is too large for a 32-bit float (at most about 3.4e38)`, row);
+  return v;
 }

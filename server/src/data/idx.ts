@@ -129,6 +129,39 @@ export function checkLabelDims(dims: number[], images: number, shown: string, im
   if (dims[0] !== images) throw new DataError(shown, `${dims[0]} labels for ${images} images in ${imagesShown}`);
 }
 
+/** Checks that an images file holds unsigned bytes (what the loader reads) and at least one image. */
+export function checkImages(type: number, count: number, shown: string): void {
+  if (type !== 0x08) throw new DataError(shown, `images are stored as ${IDX_TYPES[type].name} values; expected unsigned bytes (IDX type 08), as in MNIST`);
+  if (count === 0) throw new DataError(shown, 'no images: the header says 0 records');
+}
+
+/** What the classes of a set are: a built-in set's, or as many as the training labels say. */
+export interface Classes {
+  count: number;
+  why: string;
+}
+
+/**
+ * The largest of the first `n` labels, each checked to be a class index (and below
+ * `classes.count`, when given), naming the file and record.
+ */
+export function labelMax(labels: ArrayLike<number>, n: number, shown: string, classes?: Classes): number {
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v) || v < 0) throw new DataError(shown, `label ${v} is not a class index (a whole number from 0)`, `record ${i}`);
+    if (classes && v >= classes.count) throw new DataError(shown, `label ${v} is outside 0..${classes.count - 1}: ${classes.why}`, `record ${i}`);
+    if (v > max) max = v;
+  }
+  return max;
+}
+
+/** The classes training labels whose largest is `max` give; one class cannot be trained on. */
+export function classesOfLabels(max: number, shown: string): Classes {
+  if (max === 0) throw new DataError(shown, 'every label is 0: classification needs at least 2 classes');
+  return { count: max + 1, why: `the training labels (${shown}) have ${max + 1} classes` };
+}
+
 /** Checks that test images have the shape of the training images. */
 export function checkTestImageShape(shape: number[], train: number[], shown: string): void {
   if (shape.join('x') !== train.join('x')) throw new DataError(shown, `test images are ${shape.join('x')}, training images ${train.join('x')}`);

@@ -24,7 +24,7 @@ import type { LoadedData, LoadOptions, Split } from './types';
 import { DataError, unknownArgument } from './errors';
 import { generate, ArgReader } from './synthetic';
 import { readCsvFile, csvOptionsOf } from './csv';
-import { readIdx, imageShape, checkLabelDims, checkTestImageShape, IDX_TYPES } from './idx';
+import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels, type Classes } from './idx';
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides } from './builtin';
 import { takeRows, firstRows } from './batches';
 import { rngFor, STREAM } from './random';
@@ -165,23 +165,17 @@ function readImageSet(
   labels: FileName,
   lut: Float32Array,
   limit: number | undefined,
-  classes: { count: number; why: string } | undefined,
+  classes: Classes | undefined,
   checkShape: (shape: number[]) => void,
 ): ImageSet {
   const img = readIdx(images.abs, images.shown);
   const shape = imageShape(img.dims, images.shown);
   checkShape(shape);
-  if (img.type !== 0x08) throw new DataError(images.shown, `images are stored as ${IDX_TYPES[img.type].name} values; expected unsigned bytes (IDX type 08), as in MNIST`);
   const n = img.dims[0];
+  checkImages(img.type, n, images.shown);
   const lab = readIdx(labels.abs, labels.shown);
   checkLabelDims(lab.dims, n, labels.shown, images.shown);
-  let maxLabel = 0;
-  for (let i = 0; i < n; i++) {
-    const v = lab.data[i];
-    if (!Number.isInteger(v) || v < 0) throw new DataError(labels.shown, `label ${v} is not a class index (a whole number from 0)`, `record ${i}`);
-    if (classes && v >= classes.count) throw new DataError(labels.shown, `label ${v} is outside 0..${classes.count - 1}: ${classes.why}`, `record ${i}`);
-    if (v > maxLabel) maxLabel = v;
-  }
+  const maxLabel = labelMax(lab.data, n, labels.shown, classes);
   const m = limit === undefined ? n : Math.min(n, limit);
   const x = new Float32Array(m * shape[0] * shape[1] * shape[2]);
   const bytes = img.data as Uint8Array;
@@ -214,7 +208,7 @@ function readImageFiles(files: ImageFiles, args: Args, expected: Expected | unde
       throw new DataError(files.images.shown, `images are ${shape.join('x')}; ${expected.title} images are ${expected.shape.join('x')}`);
     }
   });
-  const classes = fixed ?? { count: train.maxLabel + 1, why: `the training labels (${files.labels.shown}) have ${train.maxLabel + 1} classes` };
+  const classes = fixed ?? classesOfLabels(train.maxLabel, files.labels.shown);
   let test: ImageSet | undefined;
   if (files.testImages && files.testLabels) {
     const shown = files.testImages.shown;

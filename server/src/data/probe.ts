@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
 import { DataError, fileProblem } from './errors';
-import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape } from './idx';
+import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 
 /** Files larger than this are not read whole while editing; their shapes stay unknown. */
@@ -94,19 +94,23 @@ interface FileName {
 }
 
 function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | undefined, testLabels: FileName | undefined): Partial<DataInfo> {
+  // the checks the loader makes that need no pixels: the images' headers, every label
   const img = readIdxHeader(images.abs, images.shown);
   const shape = imageShape(img.dims, images.shown);
   const n = img.dims[0];
+  checkImages(img.type, n, images.shown);
   const lab = readIdx(labels.abs, labels.shown);
   checkLabelDims(lab.dims, n, labels.shown, images.shown);
-  let max = 0;
-  for (const l of lab.data) if (l > max) max = l;
+  const classes = classesOfLabels(labelMax(lab.data, n, labels.shown), labels.shown);
   let test: number | null = null;
   if (testImages && testLabels) {
     const ti = readIdxHeader(testImages.abs, testImages.shown);
     checkTestImageShape(imageShape(ti.dims, testImages.shown), shape, testImages.shown);
-    checkLabelDims(readIdxHeader(testLabels.abs, testLabels.shown).dims, ti.dims[0], testLabels.shown, testImages.shown);
+    checkImages(ti.type, ti.dims[0], testImages.shown);
+    const tl = readIdx(testLabels.abs, testLabels.shown);
+    checkLabelDims(tl.dims, ti.dims[0], testLabels.shown, testImages.shown);
+    labelMax(tl.data, ti.dims[0], testLabels.shown, classes);
     test = ti.dims[0];
   }
-  return { features: shape, featureType: 'float', target: { kind: 'classes', count: max + 1 }, train: n, test, image: true };
+  return { features: shape, featureType: 'float', target: { kind: 'classes', count: classes.count }, train: n, test, image: true };
 }
