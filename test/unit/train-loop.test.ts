@@ -318,6 +318,17 @@ describe('train: the loop', function () {
     for (let i = 0; i < want.length; i++) for (let j = 0; j < want[i].length; j++) assert.ok(Math.abs(want[i][j] - got[i][j]) < 1e-5, `weight ${i}[${j}]: ${got[i][j]} vs ${want[i][j]}`);
   });
 
+  it('mse with one output unit on two classes fits the class index 0 or 1 (NN406 warns), and learns', async () => {
+    // the targets were one-hot rows as wide as the output: a depth of 1, which tfjs refused mid-run
+    const cfg = config(`model: Reg\n  data: circle(n: 400)\n  loss: mse\n  optimizer: adam(lr: 0.05)\n  epochs: 3\n  seed: 2\n  metrics: [accuracy]`);
+    const data = rings(300, 4);
+    const { result, epochs } = await run(cfg, data);
+    result.model!.dispose();
+    assert.equal(result.outcome, 'completed');
+    // a linear unit cannot separate rings, but it fits their mean: the loss falls towards 0.25
+    assert.ok(epochs[2].loss < epochs[0].loss && epochs[2].loss < 0.3, `loss ${epochs.map((e) => e.loss).join(', ')}`);
+  });
+
   it('a loss that becomes NaN stops the run with advice, and the previous checkpoint stays intact', async () => {
     const good = config(`${REG}\n  optimizer: sgd(lr: 0.05)\n  epochs: 2\n  seed: 3`);
     const data = line(200, 6);

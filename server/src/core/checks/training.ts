@@ -126,7 +126,9 @@ export function checkLossMatchesOutput(ctx: CheckContext, cfg: TrainConfig): voi
   if (units === null) return;
   switch (spec.task) {
     case 'regression':
-      if (!oneHot) {
+      // class labels are compared as one-hot rows (one output per class), or with one output as
+      // the numbers 0 and 1 of two classes: any other width has nothing to compare with
+      if (!oneHot && (units === classes || (units === 1 && classes === 2))) {
         report(ctx.sink, at, 'NN406', 'regressionLossOnClasses', { loss: spec.name, data }, { fixes: changeLossFix(cfg, 'cross_entropy') });
       } else if (units !== classes) {
         report(ctx.sink, at, 'NN404', 'outputVsClasses', { loss: spec.name, units, classes, data }, { fixes: setUnitsFix(ctx, out, classes) });

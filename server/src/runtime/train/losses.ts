@@ -87,10 +87,15 @@ export function makeLoss(loss: BoundFn, units: number, classes: number | undefin
   }
 }
 
-/** A regression loss on class data (mse on one-hot labels) compares with one-hot rows. */
+/**
+ * A regression loss on class data compares with one-hot rows (mse on one-hot labels), or with
+ * one output unit, with the class index as a number (0 and 1 of two classes; the check allows
+ * no other width: NN406, NN404).
+ */
 function regressionTargets(y: Tensor, p: Tensor, classes: number | undefined): Tensor {
   if (classes === undefined) return y;
   const k = p.shape[p.shape.length - 1]!;
+  if (k === 1) return tf.reshape(tf.cast(y, 'float32'), p.shape);
   return tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
 }
 
