@@ -397,6 +397,29 @@ describe('training faults', function () {
     assert.equal(fs.existsSync(path.join(runs, 'giant')), false, 'no run folder');
   });
 
+  it('a run whose .nn file changed or moved since: --resume and nn evaluate say so (exit 1, no internal error)', async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'edited-'));
+    // beside the data files the train blocks read
+    const f = path.join(dir, 'm.nn');
+    fs.writeFileSync(f, NN);
+    const r = await nn(['train', f, '--train', 'quick', '--json', '--backend', 'cpu', '--runs', path.join(sub, 'runs'), '--epochs', '1']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const runDir = runDirOf(r.events);
+    const said = (x: Run) => [...x.err, ...x.events.flatMap((e) => (e.type === 'error' ? [e.message] : []))].join('\n');
+    // the model changed: its checkpoint no longer fits (this was exit 70, an internal error)
+    fs.writeFileSync(f, NN.replace('dense(8, activation: tanh)', 'dense(9, activation: tanh)'));
+    const changed = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']);
+    assert.equal(changed.code, 1, said(changed));
+    assert.match(said(changed), /has shape \[2,8\], the model's is \[2,9\] \(was the model changed since\?\)/);
+    // the file moved: not a usage error (exit 2 with the help), the run's own file named
+    fs.renameSync(f, path.join(dir, 'renamed.nn'));
+    for (const argv of [['evaluate', runDir], ['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']]) {
+      const m = await nn(argv);
+      assert.equal(m.code, 1, `${argv.join(' ')}: ${said(m)}`);
+      assert.match(said(m), /cannot read '.*m\.nn' \(.* was trained from 'quick' in .*m\.nn: was the file moved, or the train block renamed\?\)/);
+    }
+  });
+
   it('half a line at the end of metrics.jsonl (a kill while logging) is cut when the run resumes', async () => {
     const r = await nn(train('quick', '--epochs', '1'));
     assert.equal(r.code, 0);

@@ -287,6 +287,25 @@ describe('train: the loop', function () {
     // the epoch's metrics continue too: the resumed epoch 2 reports over all of its batches
     assert.ok(Math.abs(second.epochs[0].loss - whole.epochs[1].loss) < 1e-5);
     assert.ok(whole.epochs[3].metrics.r2 > 0.95, `r2 ${whole.epochs[3].metrics.r2}`);
+    // the report's history is the whole run's, not only the epochs after the resume
+    const report = JSON.parse(fs.readFileSync(path.join(first.runDir, 'report.json'), 'utf8'));
+    assert.deepEqual(report.history.map((e: { epoch: number }) => e.epoch), [1, 2, 3, 4]);
+    assert.equal(report.history[0].loss, first.epochs[0].loss);
+
+    // the finished run: resuming it for no more epochs is refused, and its report stays as it is
+    const reportText = fs.readFileSync(path.join(first.runDir, 'report.json'), 'utf8');
+    await assert.rejects(run(cfg, data, { runDir: first.runDir, resume: true }), /has finished \(completed after 4 epochs\); give --epochs more than 4 to train it further, or start a new run/);
+    assert.equal(fs.readFileSync(path.join(first.runDir, 'report.json'), 'utf8'), reportText);
+  });
+
+  it('a resumed run refuses --epochs fewer than it has trained', async () => {
+    const cfg = config(`${REG}\n  optimizer: sgd(lr: 0.05)\n  epochs: 5\n  batch_size: 32\n  seed: 9`);
+    let batches = 0;
+    // 10 batches an epoch: stopped in the third epoch
+    const first = await run(cfg, line(300, 5), { stopRequested: () => ++batches === 25 });
+    first.result.model?.dispose();
+    assert.equal(first.result.outcome, 'stopped');
+    await assert.rejects(run(cfg, line(300, 5), { runDir: first.runDir, resume: true, epochs: 1 }), /has trained 2 epochs already; --epochs 1 would end before where it stopped/);
   });
 
   it('with dropout, the same seed repeats a run exactly, and a run resumed mid-epoch reaches the same weights', async () => {

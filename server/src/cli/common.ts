@@ -41,6 +41,20 @@ export interface Checked {
   errors: number;
 }
 
+/**
+ * `checkedTrain` for the file and train block a run folder records. They are not on the command
+ * line, so a file moved or renamed since, or a train block renamed, is a user error naming the
+ * run (exit 1), not a usage error.
+ */
+export function checkedRun(rc: RunConfig, runDir: string): Checked {
+  try {
+    return checkedTrain(rc.file, rc.train);
+  } catch (e) {
+    if (e instanceof UsageError) throw new CliError(`${e.message} (${runDir} was trained from '${rc.train}' in ${rc.file}: was the file moved, or the train block renamed?)`);
+    throw e;
+  }
+}
+
 /** Analyze a file and pick its train block (by name, or the only one). */
 export function checkedTrain(file: string, name: string | undefined): Checked {
   const abs = path.resolve(file);

@@ -4,7 +4,7 @@
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../runtime/train/evaluate';
 import { UsageError, type Parsed } from './args';
-import { checkedTrain, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
+import { checkedRun, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
 import { formatEvaluation, formatConfusion } from './progress';
 
 export async function evaluateCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -14,7 +14,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
   if (which !== 'test' && which !== 'train') throw new UsageError(`--split must be test or train, not '${String(which)}'`);
   const rc = readRunConfig(runDir);
   try {
-    const { cfg, errors } = checkedTrain(rc.file, rc.train);
+    const { cfg, errors } = checkedRun(rc, runDir);
     if (errors > 0 || !cfg.loss) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
     const backend = await chooseBackend(args);
     const dir = weightsDir(runDir, checkpointDir);

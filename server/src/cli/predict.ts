@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
-import { checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+import { checkedRun, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 export interface Prediction {
   input: string;
@@ -34,7 +34,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const shape = (model.inputs[0].shape.slice(1) as number[]).map((d) => d ?? 1);
     const rows: { input: string; x: Float32Array }[] = inputs.map((i) => ({ input: i, x: readInput(i, shape, rc) }));
     if (index !== undefined) {
-      const { cfg, errors } = checkedTrain(rc.file, rc.train);
+      const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
       const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
       const test = data.test;

@@ -23,7 +23,7 @@ import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError } from './common';
+import { checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 
 export interface TrainIO {
@@ -44,9 +44,12 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   let trainName = args.flags.get('train') as string | undefined;
   if (args.positionals.length > 1) throw new UsageError('nn train takes one .nn file');
   let resumeDir: string | undefined;
+  /** the run's record, when the file to train comes from it (--resume RUN without a file) */
+  let fromRun: RunConfig | undefined;
   if (typeof resumeFlag === 'string' && resumeFlag !== 'last') {
     resumeDir = path.resolve(resumeFlag);
     const rc = readRunConfig(resumeDir);
+    if (file === undefined) fromRun = rc;
     file ??= rc.file;
     trainName ??= rc.train;
   }
@@ -106,7 +109,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   process.on('SIGTERM', onSigterm);
   let result: TrainResult | undefined;
   try {
-    const checked = checkedTrain(file, trainName);
+    const checked = fromRun ? checkedRun({ ...fromRun, train: trainName! }, resumeDir!) : checkedTrain(file, trainName);
     const { cfg } = checked;
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);

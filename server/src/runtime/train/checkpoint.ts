@@ -250,8 +250,9 @@ export function loadWeightsInto(model: LayersModel, dir: string): void {
 export function setNamedWeights(model: LayersModel, named: tf.NamedTensorMap): void {
   const values = model.weights.map((w) => {
     const t = named[w.originalName];
-    if (!t) throw new Error(`the checkpoint has no weight '${w.originalName}': it was saved from another model`);
-    if (t.shape.join(',') !== w.shape.join(',')) throw new Error(`the checkpoint's '${w.originalName}' has shape [${t.shape}], the model's is [${w.shape}]`);
+    // a user's error (the model was edited since the run), not ours: a message and exit 1
+    if (!t) throw new CheckpointError(`the checkpoint has no weight '${w.originalName}': it was saved from another model (was the model changed since?)`);
+    if (t.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(`the checkpoint's '${w.originalName}' has shape [${t.shape}], the model's is [${w.shape}] (was the model changed since?)`);
     return t;
   });
   model.setWeights(values);

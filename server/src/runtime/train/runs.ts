@@ -124,6 +124,40 @@ export class RunFolder {
     }
   }
 
+  /** The outcome report.json records: a run that has one has finished (stopped and broken runs have none). */
+  finished(): { outcome: string; epochs: number } | undefined {
+    const file = path.join(this.dir, 'report.json');
+    if (!fs.existsSync(file)) return undefined;
+    const r = readJson<{ outcome?: unknown; epochs?: unknown }>(file);
+    return { outcome: String(r.outcome), epochs: Number(r.epochs) };
+  }
+
+  /**
+   * The epoch events logged before the point a resumed run continues from (fold `fold`, 0-based,
+   * after `epoch` epochs): the history the resumed run's report begins with. The log keeps
+   * epochs a killed run trained past its last checkpoint; those are trained again and left out.
+   */
+  epochsBefore(fold: number, epoch: number): Extract<TrainEvent, { type: 'epoch' }>[] {
+    const file = path.join(this.dir, 'metrics.jsonl');
+    const out: Extract<TrainEvent, { type: 'epoch' }>[] = [];
+    if (!fs.existsSync(file)) return out;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      let e: TrainEvent;
+      try {
+        e = JSON.parse(line) as TrainEvent;
+      } catch {
+        continue;
+      }
+      if (e?.type !== 'epoch') continue;
+      const f = (e.fold ?? 1) - 1;
+      if (f < fold || (f === fold && e.epoch <= epoch)) out.push(e);
+    }
+    // a run resumed before may have logged an epoch twice: the last one logged is the one kept
+    const seen = new Map<string, Extract<TrainEvent, { type: 'epoch' }>>();
+    for (const e of out) seen.set(`${e.fold ?? 1}:${e.epoch}`, e);
+    return [...seen.values()];
+  }
+
   log(e: TrainEvent): void {
     appendLine(path.join(this.dir, 'metrics.jsonl'), JSON.stringify(e));
   }

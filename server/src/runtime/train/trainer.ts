@@ -99,6 +99,17 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   }
   const seed = resume?.seed ?? opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
   const epochs = opts.epochs ?? resume?.epochs ?? cfg.epochs;
+  // a finished run goes on only to train more epochs than it did (one model, not k folds, and not
+  // after early stopping, which would stop again): resuming it otherwise rewrote its report.json
+  // with the history of nothing, or of one more epoch
+  const finished = resume ? run.finished() : undefined;
+  if (finished && (finished.outcome !== 'completed' || cfg.kfold || epochs <= finished.epochs)) {
+    const more = finished.outcome === 'completed' && !cfg.kfold ? `; give --epochs more than ${finished.epochs} to train it further, or` : '; to train again,';
+    throw new TrainError(`${opts.runDir} has finished (${finished.outcome.replace('_', ' ')} after ${finished.epochs} epochs)${more} start a new run`);
+  }
+  if (resume && epochs < resume.epoch) {
+    throw new TrainError(`${opts.runDir} has trained ${resume.epoch} epochs${cfg.kfold ? ` of fold ${resume.fold + 1}` : ''} already; --epochs ${epochs} would end before where it stopped`);
+  }
   const folds = cfg.kfold;
 
   // the data of each fold (one "fold" without k-fold)
@@ -233,7 +244,8 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     epochs: end.epochs,
     timings: { seconds, trainingSeconds: stats.seconds, samples: stats.samples, samplesPerSecond: end.samplesPerSecond },
     backend: opts.backend.name,
-    history: emitted.filter((e) => e.type === 'epoch'),
+    // a resumed run's history begins with the epochs logged before it stopped
+    history: [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')],
   });
   return { outcome, runDir: opts.runDir, end, model };
 }
