@@ -397,7 +397,7 @@ describe('training faults', function () {
     assert.equal(fs.existsSync(path.join(runs, 'giant')), false, 'no run folder');
   });
 
-  it('a run whose .nn file changed or moved since: --resume and nn evaluate say so (exit 1, no internal error)', async () => {
+  it('a run whose .nn file changed or moved since: --resume, nn evaluate and nn predict say so (exit 1, no internal error)', async () => {
     const sub = fs.mkdtempSync(path.join(dir, 'edited-'));
     // beside the data files the train blocks read
     const f = path.join(dir, 'm.nn');
@@ -411,6 +411,16 @@ describe('training faults', function () {
     const changed = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']);
     assert.equal(changed.code, 1, said(changed));
     assert.match(said(changed), /has shape \[2,8\], the model's is \[2,9\] \(was the model changed since\?\)/);
+    // the dataset changed (3 features, and the model's input with it): evaluate crashed inside
+    // tfjs, and predict --index cut 3-value rows into the 2 inputs without a word
+    const threeFeatures = NN.replace('model Reg {\n  input [2]', 'model Reg {\n  input [3]')
+      .replace(/(train (quick|long) \{[^}]*)features: 2/g, '$1features: 3');
+    fs.writeFileSync(f, threeFeatures);
+    for (const argv of [['evaluate', runDir], ['predict', runDir, '--index', '0']]) {
+      const m = await nn(argv);
+      assert.equal(m.code, 1, `${argv.join(' ')}: ${said(m)}`);
+      assert.match(said(m), /the data now gives samples of \[3\], but the model saved in .* takes \[2\]: was the dataset changed since the run\?/);
+    }
     // the file moved: not a usage error (exit 2 with the help), the run's own file named
     fs.renameSync(f, path.join(dir, 'renamed.nn'));
     for (const argv of [['evaluate', runDir], ['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']]) {

@@ -16,6 +16,7 @@ import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { DataError } from '../data/errors';
 import { readJson, CheckpointError } from '../runtime/train/checkpoint';
+import type { LayersModel } from '../runtime/tf';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
 
@@ -52,6 +53,14 @@ export function checkedRun(rc: RunConfig, runDir: string): Checked {
   } catch (e) {
     if (e instanceof UsageError) throw new CliError(`${e.message} (${runDir} was trained from '${rc.train}' in ${rc.file}: was the file moved, or the train block renamed?)`);
     throw e;
+  }
+}
+
+/** Refuses data whose samples are not the shape the run's saved model takes (the dataset changed since the run). */
+export function checkDataFitsModel(model: LayersModel, data: LoadedData, runDir: string): void {
+  const takes = model.inputs[0].shape.slice(1).map((d) => d ?? 1);
+  if (takes.join(',') !== data.featureShape.join(',')) {
+    throw new CliError(`the data now gives samples of [${data.featureShape.join(', ')}], but the model saved in ${runDir} takes [${takes.join(', ')}]: was the dataset changed since the run?`);
   }
 }
 

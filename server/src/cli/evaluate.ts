@@ -4,7 +4,7 @@
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../runtime/train/evaluate';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
+import { checkedRun, checkDataFitsModel, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
 import { formatEvaluation, formatConfusion } from './progress';
 
 export async function evaluateCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -20,6 +20,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+    checkDataFitsModel(model, data, runDir);
     const split = which === 'test' ? data.test : data.train;
     if (!split || split.n === 0) throw new CliError(`the data of '${cfg.name}' has no ${which} split`);
     const ev = evaluateSplit(model, makeTask(model, data, cfg.loss, cfg.metrics), split);

@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+import { checkedRun, checkDataFitsModel, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 export interface Prediction {
   input: string;
@@ -37,6 +37,8 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
       const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+      // rows of another width would be cut into the model's input size without a word
+      checkDataFitsModel(model, data, runDir);
       const test = data.test;
       if (!test || index >= test.n) throw new CliError(`--index ${index}: the test split has ${test?.n ?? 0} samples`);
       const w = shape.reduce((a, b) => a * b, 1);
