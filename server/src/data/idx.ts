@@ -19,6 +19,8 @@ export interface IdxHeader {
   dims: number[];
   /** where the values start */
   offset: number;
+  /** the file's size, when it is not gzipped (from readIdxHeader: what the values must fit in) */
+  size?: number;
 }
 
 function isGzip(b: Uint8Array): boolean {
@@ -59,8 +61,9 @@ export function readIdxHeader(path: string, shown = path): IdxHeader {
       } catch (e) {
         throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
       }
+      return parseIdxHeader(head, shown);
     }
-    return parseIdxHeader(head, shown);
+    return { ...parseIdxHeader(head, shown), size: fs.fstatSync(fd).size };
   } finally {
     fs.closeSync(fd);
   }
@@ -86,13 +89,8 @@ export function readIdx(path: string, shown = path): IdxArray {
     }
   }
   const h = parseIdxHeader(b, shown);
-  const t = IDX_TYPES[h.type];
+  checkHeld(h, b.length, shown);
   const count = h.dims.reduce((a, d) => a * d, 1);
-  const need = h.offset + count * t.bytes;
-  if (b.length < need) {
-    const records = h.dims.length ? Math.floor((b.length - h.offset) / t.bytes / (count / (h.dims[0] || 1))) : 0;
-    throw new DataError(shown, `truncated: the header says ${h.dims[0]} records of [${h.dims.slice(1).join(', ')}], the file holds ${records}`);
-  }
   if (h.type === 0x08) return { type: h.type, dims: h.dims, data: new Uint8Array(b.buffer, b.byteOffset + h.offset, count) };
   const view = new DataView(b.buffer, b.byteOffset + h.offset);
   const out = new Float32Array(count);
@@ -115,6 +113,16 @@ export function readIdx(path: string, shown = path): IdxArray {
     }
   }
   return { type: h.type, dims: h.dims, data: out };
+}
+
+/** Checks that a file of `bytes` bytes (unpacked) holds every value its header promises. */
+export function checkHeld(h: IdxHeader, bytes: number, shown: string): void {
+  const count = h.dims.reduce((a, d) => a * d, 1);
+  const size = IDX_TYPES[h.type].bytes;
+  if (bytes < h.offset + count * size) {
+    const records = h.dims.length ? Math.floor((bytes - h.offset) / size / (count / (h.dims[0] || 1))) : 0;
+    throw new DataError(shown, `truncated: the header says ${h.dims[0]} records of [${h.dims.slice(1).join(', ')}], the file holds ${records}`);
+  }
 }
 
 /** The shape of one image [height, width, channels] from the dimensions of an images file. */

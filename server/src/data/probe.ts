@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
 import { DataError, fileProblem } from './errors';
-import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels } from './idx';
+import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 
 /** Files larger than this are not read whole while editing; their shapes stay unknown. */
@@ -99,6 +99,7 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
   const shape = imageShape(img.dims, images.shown);
   const n = img.dims[0];
   checkImages(img.type, n, images.shown);
+  if (img.size !== undefined) checkHeld(img, img.size, images.shown);
   const lab = readIdx(labels.abs, labels.shown);
   checkLabelDims(lab.dims, n, labels.shown, images.shown);
   const classes = classesOfLabels(labelMax(lab.data, n, labels.shown), labels.shown);
@@ -107,6 +108,7 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
     const ti = readIdxHeader(testImages.abs, testImages.shown);
     checkTestImageShape(imageShape(ti.dims, testImages.shown), shape, testImages.shown);
     checkImages(ti.type, ti.dims[0], testImages.shown);
+    if (ti.size !== undefined) checkHeld(ti, ti.size, testImages.shown);
     const tl = readIdx(testLabels.abs, testLabels.shown);
     checkLabelDims(tl.dims, ti.dims[0], testLabels.shown, testImages.shown);
     labelMax(tl.data, ti.dims[0], testLabels.shown, classes);
