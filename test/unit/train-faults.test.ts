@@ -411,6 +411,11 @@ describe('training faults', function () {
     const changed = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']);
     assert.equal(changed.code, 1, said(changed));
     assert.match(said(changed), /has shape \[2,8\], the model's is \[2,9\] \(was the model changed since\?\)/);
+    // more samples and smaller batches: a resume went on silently, config.json still saying 400 and 16
+    fs.writeFileSync(f, NN.replace(/(train quick \{[^}]*)n: 400([^}]*)batch_size: 16/, '$1n: 600$2batch_size: 8'));
+    const moreData = await nn(['train', '--resume', runDir, '--json', '--backend', 'cpu', '--epochs', '2']);
+    assert.equal(moreData.code, 1, said(moreData));
+    assert.match(said(moreData), /the train block changed since the run \(samples: \{"train":320,"test":80\}, now \{"train":480,"test":120\}; batch_size: 16, now 8\); resume it as it started, or start a new run/);
     // the dataset changed (3 features, and the model's input with it): evaluate crashed inside
     // tfjs, and predict --index cut 3-value rows into the 2 inputs without a word
     const threeFeatures = NN.replace('model Reg {\n  input [2]', 'model Reg {\n  input [3]')

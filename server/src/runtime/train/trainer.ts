@@ -107,6 +107,10 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     const more = finished.outcome === 'completed' && !cfg.kfold ? `; give --epochs more than ${finished.epochs} to train it further, or` : '; to train again,';
     throw new TrainError(`${opts.runDir} has finished (${finished.outcome.replace('_', ' ')} after ${finished.epochs} epochs)${more} start a new run`);
   }
+  if (resume) {
+    const changed = changedSinceRun(run.config(), cfg, data);
+    if (changed.length) throw new TrainError(`${opts.runDir}: the train block changed since the run (${changed.join('; ')}); resume it as it started, or start a new run`);
+  }
   if (resume && epochs < resume.epoch) {
     throw new TrainError(`${opts.runDir} has trained ${resume.epoch} epochs${cfg.kfold ? ` of fold ${resume.fold + 1}` : ''} already; --epochs ${epochs} would end before where it stopped`);
   }
@@ -611,6 +615,25 @@ function summarizeFolds(results: Evaluation[]): { results: Evaluation[]; mean: M
 function countParams(cfg: TrainConfig): number {
   const t = cfg.model!.totals;
   return (t.trainable ?? 0) + (t.nonTrainable ?? 0);
+}
+
+/**
+ * What a resumed run would train differently from how it started, by its config.json: the data
+ * (samples, their shape, the classes), the batch size (last/ records a batch index) and the loss.
+ * A changed model shows in its weights (loadLast); a changed optimizer in its state.
+ */
+function changedSinceRun(was: Record<string, unknown>, cfg: TrainConfig, data: LoadedData): string[] {
+  const saved = was as { data?: { featureShape?: unknown; samples?: unknown; classes?: unknown }; batchSize?: unknown; loss?: unknown };
+  const out: string[] = [];
+  const compare = (what: string, before: unknown, now: unknown) => {
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push(`${what}: ${JSON.stringify(before)}, now ${JSON.stringify(now)}`);
+  };
+  compare('samples', saved.data?.samples, { train: data.train.n, test: data.test?.n ?? 0 });
+  compare('sample shape', saved.data?.featureShape, data.featureShape);
+  compare('classes', saved.data?.classes, data.classes);
+  compare('batch_size', saved.batchSize, cfg.batchSize);
+  compare('loss', saved.loss, describeFn(cfg.loss!));
+  return out;
 }
 
 function describeFn(b: { spec: { name: string }; args: Record<string, unknown> }): { name: string; args: Record<string, unknown> } {
