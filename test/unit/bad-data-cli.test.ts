@@ -64,6 +64,7 @@ const ROWS: Row[] = [
   // these four trained, or crashed inside tfjs, before
   { kind: 'CSV labels of one class', data: 'csv("oneclass.csv", label: "y")', says: `oneclass.csv: column "y": every label is 'cat': classification needs at least 2 classes` },
   { kind: 'CSV value beyond 32-bit float range', data: 'csv("huge.csv", label: "y")', says: 'huge.csv: row 3: column "a": 1e39 is too large for a 32-bit float' },
+  { kind: 'CSV numeric labels with a missing value', data: 'csv("na.csv", label: "y")', says: `na.csv: row 4: column "y": 'NA' is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification` },
   { kind: 'IDX with no images', data: 'idx("none.idx", "nolab.idx")', model: 'I', says: 'none.idx: no images: the header says 0 records' },
   { kind: 'IDX labels of one class', data: 'idx("img.idx", "zeros.idx")', model: 'I', says: 'zeros.idx: every label is 0: classification needs at least 2 classes' },
 ];
@@ -115,6 +116,7 @@ describe('bad data through nn train and nn predict', function () {
     write('three.csv', 'a,b,c,y\n1,2,3,0\n3,4,5,1\n');
     write('tlab3.idx', labelsIdx([2, 1, 0]));
     write('oneclass.csv', 'a,b,y\n1,2,cat\n3,4,cat\n5,6,cat\n');
+    write('na.csv', 'a,b,y\n1,2,0.5\n3,4,1.5\n5,6,NA\n7,8,2.5\n');
     write('huge.csv', 'a,b,y\n1,2,0\n1e39,4,1\n');
     write('none.idx', imagesIdx(0, 4, 4));
     write('nolab.idx', labelsIdx([]));

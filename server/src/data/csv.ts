@@ -147,6 +147,14 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
     if (labels[r] === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, rowNumber(r));
   }
   const numeric = labels.every(isNumber);
+  if (!numeric && o.task === 'auto') {
+    // mostly numbers and a few words: a missing value (NA, ?) more likely than class names
+    const words = labels.filter((l) => !isNumber(l)).length;
+    if (words * 2 < labels.length) {
+      const bad = labels.findIndex((l) => !isNumber(l));
+      throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, rowNumber(bad));
+    }
+  }
   // numeric labels are classes by value: 1 and 1.0 are one class, as pandas reads them
   const keys = numeric ? labels.map((l) => String(Number(l))) : labels;
   const distinct = [...new Set(keys)];
