@@ -81,6 +81,16 @@ model Giant {
   dense(1)
 }
 
+# two classes fitted with mse on one unit (0 and 1): predictions are cut at 0.5
+train binary_mse {
+  model: Lin
+  data: xor(n: 200)
+  loss: mse
+  optimizer: adam(lr: 0.01)
+  epochs: 2
+  seed: 1
+}
+
 train huge {
   model: Lin
   data: csv("huge.csv", label: "y", task: regression)
@@ -433,6 +443,18 @@ describe('training faults', function () {
       assert.equal(m.code, 1, `${argv.join(' ')}: ${said(m)}`);
       assert.match(said(m), /cannot read '.*m\.nn' \(.* was trained from 'quick' in .*m\.nn: was the file moved, or the train block renamed\?\)/);
     }
+  });
+
+  it('nn predict cuts a one-unit mse classifier at 0.5, as its accuracy did (not at 0)', async () => {
+    const r = await nn(train('binary_mse'));
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const inputs = ['0.5,0.5', '-0.5,0.5', '0.5,-0.5', '-0.5,-0.5', '0.1,0.1', '-0.9,0.2', '0.3,-0.8', '0,0'];
+    const p = await nn(['predict', runDirOf(r.events), ...inputs, '--json', '--backend', 'cpu']);
+    assert.equal(p.code, 0, p.err.join('\n'));
+    const top = (JSON.parse(p.out[0]) as { predictions: { top: { class: number; score: number }[] }[] }).predictions.map((x) => x.top[0]);
+    // a linear unit on xor sits near 0.5: some outputs fall between the two cuts
+    assert.ok(top.some((t) => t.score > 0 && t.score < 0.5), JSON.stringify(top));
+    for (const t of top) assert.equal(t.class, t.score > 0.5 ? 1 : 0, JSON.stringify(t));
   });
 
   it('half a line at the end of metrics.jsonl (a kill while logging) is cut when the run resumes', async () => {

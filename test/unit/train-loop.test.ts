@@ -305,7 +305,9 @@ describe('train: the loop', function () {
     const first = await run(cfg, line(300, 5), { stopRequested: () => ++batches === 25 });
     first.result.model?.dispose();
     assert.equal(first.result.outcome, 'stopped');
-    await assert.rejects(run(cfg, line(300, 5), { runDir: first.runDir, resume: true, epochs: 1 }), /has trained 2 epochs already; --epochs 1 would end before where it stopped/);
+    await assert.rejects(run(cfg, line(300, 5), { runDir: first.runDir, resume: true, epochs: 1 }), /has trained 2 epochs and 3 batches of the next already; --epochs 1 would end before where it stopped/);
+    // equal too: its weights are past the end of epoch 2
+    await assert.rejects(run(cfg, line(300, 5), { runDir: first.runDir, resume: true, epochs: 2 }), /--epochs 2 would end before where it stopped/);
   });
 
   it('with dropout, the same seed repeats a run exactly, and a run resumed mid-epoch reaches the same weights', async () => {

@@ -14,6 +14,8 @@ import { Monitor } from '../../server/src/runtime/train/monitor';
 import { writeDirAtomic, checkpointDir, loadModel, CheckpointError } from '../../server/src/runtime/train/checkpoint';
 import { LOSSES, OPTIMIZERS, SCHEDULES, METRICS } from '../../server/src/core/catalog/training';
 import type { BoundFn, FnSpec } from '../../server/src/core/catalog/types';
+import type { LoadedData } from '../../server/src/data/types';
+import { checkDataFitsModel } from '../../server/src/cli/common';
 
 function bound(specs: readonly FnSpec[], name: string, args: Record<string, unknown> = {}): BoundFn {
   const spec = specs.find((s) => s.name === name)!;
@@ -239,5 +241,28 @@ describe('train: atomic checkpoint folders', () => {
     await assert.rejects(loadModel(short), (e: Error) => e instanceof CheckpointError && e.message === `${path.join(short, 'weights.bin')} is damaged: 20 bytes, the manifest in model.json needs 24`);
     const noShape = save([{ name: 'w', dtype: 'float32' }], 24);
     await assert.rejects(loadModel(noShape), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`${path.join(noShape, 'model.json')} is damaged: a weight of the manifest has no valid shape`));
+  });
+});
+
+describe('nn evaluate and predict: data that no longer fits the saved model', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const model = (inputs: number, units: number) => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units, inputShape: [inputs] }));
+    return m;
+  };
+  const data = (o: Partial<LoadedData>): LoadedData => ({ name: 'd', featureShape: [2], task: 'classification', classes: 3, targetDims: 1, oneHot: false, image: false, train: { x: new Float32Array(0), y: new Int32Array(0), n: 0 }, source: 'test', ...o });
+
+  it('refuses another sample shape, another number of classes or targets; one unit on two classes fits', () => {
+    const fits = (m: tf.LayersModel, d: LoadedData) => checkDataFitsModel(m, d, 'RUN');
+    fits(model(2, 3), data({}));
+    fits(model(2, 1), data({ classes: 2 }));
+    fits(model(2, 1), data({ task: 'regression', classes: undefined, targetDims: 1 }));
+    assert.throws(() => fits(model(3, 3), data({})), /the data now gives samples of \[2\], but the model saved in RUN takes \[3\]/);
+    assert.throws(() => fits(model(2, 3), data({ classes: 5 })), /the data now has 5 classes, but the model saved in RUN gives 3 outputs/);
+    assert.throws(() => fits(model(2, 1), data({ task: 'regression', classes: undefined, targetDims: 2 })), /the data now has 2 target values, but the model saved in RUN gives 1 output:/);
   });
 });

@@ -47,9 +47,9 @@ export interface Checked {
  * line, so a file moved or renamed since, or a train block renamed, is a user error naming the
  * run (exit 1), not a usage error.
  */
-export function checkedRun(rc: RunConfig, runDir: string): Checked {
+export function checkedRun(rc: RunConfig, runDir: string, train = rc.train): Checked {
   try {
-    return checkedTrain(rc.file, rc.train);
+    return checkedTrain(rc.file, train);
   } catch (e) {
     if (e instanceof UsageError) throw new CliError(`${e.message} (${runDir} was trained from '${rc.train}' in ${rc.file}: was the file moved, or the train block renamed?)`);
     throw e;
@@ -61,6 +61,13 @@ export function checkDataFitsModel(model: LayersModel, data: LoadedData, runDir:
   const takes = model.inputs[0].shape.slice(1).map((d) => d ?? 1);
   if (takes.join(',') !== data.featureShape.join(',')) {
     throw new CliError(`the data now gives samples of [${data.featureShape.join(', ')}], but the model saved in ${runDir} takes [${takes.join(', ')}]: was the dataset changed since the run?`);
+  }
+  // and its outputs: one per class (or one for two classes), or one per target value
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  const fits = data.task === 'classification' ? units === data.classes || (units === 1 && data.classes === 2) : units === data.targetDims;
+  if (!fits) {
+    const wants = data.task === 'classification' ? `${data.classes} classes` : `${data.targetDims} target values`;
+    throw new CliError(`the data now has ${wants}, but the model saved in ${runDir} gives ${units} output${units === 1 ? '' : 's'}: was the dataset changed since the run?`);
   }
 }
 

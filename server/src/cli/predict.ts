@@ -7,6 +7,7 @@
 
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
+import { thresholdFor } from '../runtime/train/losses';
 import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
@@ -64,7 +65,8 @@ function predictOne(model: tf.LayersModel, shape: number[], input: string, x: Fl
   if (outv.length === 1) {
     // one unit: the score of class 1
     const p1 = loss.name === 'binary_cross_entropy' ? (logits ? 1 / (1 + Math.exp(-outv[0])) : outv[0]) : undefined;
-    const c = p1 !== undefined ? (p1 > 0.5 ? 1 : 0) : outv[0] > 0 ? 1 : 0;
+    // other losses: the cut training's accuracy used (0.5 for mse on classes 0 and 1, else 0)
+    const c = p1 !== undefined ? (p1 > 0.5 ? 1 : 0) : outv[0] > thresholdFor(loss.name, loss.args.from_logits) ? 1 : 0;
     const name = rc.data.classNames?.[c];
     return { input, top: [{ class: c, ...(name ? { name } : {}), ...(p1 !== undefined ? { probability: c === 1 ? p1 : 1 - p1 } : { score: outv[0] }) }] };
   }

@@ -108,8 +108,10 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   let result: TrainResult | undefined;
+  /** the new run folder this command made (newRunDir creates it) */
+  let claimed: string | undefined;
   try {
-    const checked = fromRun ? checkedRun({ ...fromRun, train: trainName! }, resumeDir!) : checkedTrain(file, trainName);
+    const checked = fromRun ? checkedRun(fromRun, resumeDir!, trainName) : checkedTrain(file, trainName);
     const { cfg } = checked;
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);
@@ -128,6 +130,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     if (refused) return fail(refused);
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
     const runDir = resumeDir ?? newRunDir(root, cfg.name);
+    if (!resumeDir) claimed = runDir;
     result = await train(cfg, data, {
       emit,
       runDir,
@@ -155,6 +158,8 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     else socket?.write(JSON.stringify({ type: 'error', message, file } satisfies TrainEvent) + '\n');
     throw e;
   } finally {
+    // a run that failed before writing anything leaves no empty folder behind
+    if (claimed && fs.existsSync(claimed) && fs.readdirSync(claimed).length === 0) fs.rmdirSync(claimed);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     if (socket) await new Promise<void>((r) => socket!.end(() => r()));

@@ -171,10 +171,13 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
   }
   if (distinct.length < 2) {
     const hint = numeric && o.task === 'auto' ? '; to fit it as a number, set task: regression' : '';
-    throw new DataError(file, `column "${columns[labelIndex]}": every label is '${distinct[0]}': classification needs at least 2 classes${hint}`);
+    throw new DataError(file, `column "${columns[labelIndex]}": every label is '${labels[0]}': classification needs at least 2 classes${hint}`);
   }
-  const classNames = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
-  const index = new Map(classNames.map((c, i) => [c, i]));
+  const order = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+  const index = new Map(order.map((c, i) => [c, i]));
+  // a class is named as the file first writes it (1.0 stays 1.0, 007 stays 007)
+  const classNames = new Array<string>(order.length);
+  labels.forEach((l, r) => (classNames[index.get(keys[r])!] ??= l));
   return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, classes: Int32Array.from(keys, (l) => index.get(l)!), classNames };
 }
 

@@ -101,6 +101,12 @@ function regressionTargets(y: Tensor, p: Tensor, classes: number | undefined): T
 
 /** How the model's output turns into a class: argmax, or a threshold for one output unit. */
 export function binaryThreshold(loss: BoundFn): number {
-  const probabilities = loss.args.from_logits === false || loss.spec.name === 'mse' || loss.spec.name === 'mae' || loss.spec.name === 'huber';
+  return thresholdFor(loss.spec.name, loss.args.from_logits);
+}
+
+/** `binaryThreshold` by the loss's name and from_logits argument (as a run's config.json records them). */
+export function thresholdFor(loss: string, fromLogits: unknown): number {
+  // a regression loss on two classes fits 0 and 1: its output is cut at 0.5, as probabilities are
+  const probabilities = fromLogits === false || loss === 'mse' || loss === 'mae' || loss === 'huber';
   return probabilities ? 0.5 : 0;
 }

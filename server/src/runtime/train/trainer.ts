@@ -111,17 +111,29 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     const changed = changedSinceRun(run.config(), cfg, data);
     if (changed.length) throw new TrainError(`${opts.runDir}: the train block changed since the run (${changed.join('; ')}); resume it as it started, or start a new run`);
   }
-  if (resume && epochs < resume.epoch) {
-    throw new TrainError(`${opts.runDir} has trained ${resume.epoch} epochs${cfg.kfold ? ` of fold ${resume.fold + 1}` : ''} already; --epochs ${epochs} would end before where it stopped`);
+  // equal is refused too when it stopped inside the next epoch: its weights are past epoch N
+  if (resume && (epochs < resume.epoch || (epochs === resume.epoch && resume.batch > 0))) {
+    const at = resume.batch > 0 ? ` and ${resume.batch} batches of the next` : '';
+    throw new TrainError(`${opts.runDir} has trained ${resume.epoch} epochs${at}${cfg.kfold ? ` in fold ${resume.fold + 1}` : ''} already; --epochs ${epochs} would end before where it stopped`);
   }
   const folds = cfg.kfold;
 
   // the data of each fold (one "fold" without k-fold)
   const foldData: FoldData[] = [];
+  // too few samples to split ("validation: 0.1 of 4 samples leaves no validation samples") is the
+  // user's data, not a bug: said as such, before a run folder is written
+  const splitting = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof RangeError) throw new TrainError(`train '${cfg.name}': ${e.message}`);
+      throw e;
+    }
+  };
   if (folds) {
-    for (const f of kfold(data.train.n, folds, seed)) foldData.push({ train: takeRows(data.train, f.train), val: takeRows(data.train, f.val) });
+    for (const f of splitting(() => kfold(data.train.n, folds, seed))) foldData.push({ train: takeRows(data.train, f.train), val: takeRows(data.train, f.val) });
   } else if (typeof cfg.validation === 'number') {
-    const s = validationSplit(data.train, cfg.validation, seed);
+    const s = splitting(() => validationSplit(data.train, cfg.validation as number, seed));
     foldData.push({ train: s.train, val: s.val });
   } else {
     foldData.push({ train: data.train, val: opts.validationData });
@@ -619,11 +631,12 @@ function countParams(cfg: TrainConfig): number {
 
 /**
  * What a resumed run would train differently from how it started, by its config.json: the data
- * (samples, their shape, the classes), the batch size (last/ records a batch index) and the loss.
- * A changed model shows in its weights (loadLast); a changed optimizer in its state.
+ * (samples, their shape, the classes), the batch size (last/ records a batch index), the loss,
+ * the validation split and the folds. A changed model shows in its weights (loadLast), another
+ * optimizer in its state; the optimizer's arguments (a learning rate) may change.
  */
 function changedSinceRun(was: Record<string, unknown>, cfg: TrainConfig, data: LoadedData): string[] {
-  const saved = was as { data?: { featureShape?: unknown; samples?: unknown; classes?: unknown }; batchSize?: unknown; loss?: unknown };
+  const saved = was as { data?: { featureShape?: unknown; samples?: unknown; classes?: unknown }; batchSize?: unknown; loss?: unknown; validation?: unknown; kfold?: unknown };
   const out: string[] = [];
   const compare = (what: string, before: unknown, now: unknown) => {
     if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push(`${what}: ${JSON.stringify(before)}, now ${JSON.stringify(now)}`);
@@ -632,7 +645,10 @@ function changedSinceRun(was: Record<string, unknown>, cfg: TrainConfig, data: L
   compare('sample shape', saved.data?.featureShape, data.featureShape);
   compare('classes', saved.data?.classes, data.classes);
   compare('batch_size', saved.batchSize, cfg.batchSize);
-  compare('loss', saved.loss, describeFn(cfg.loss!));
+  // by name: a default that changes between nn versions must not make old runs unresumable
+  compare('loss', (saved.loss as { name?: unknown } | undefined)?.name, cfg.loss!.spec.name);
+  compare('validation', saved.validation, typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name);
+  compare('kfold', saved.kfold, cfg.kfold);
   return out;
 }
 
