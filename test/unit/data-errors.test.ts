@@ -51,15 +51,20 @@ describe('bad data', () => {
 
   it('CSV tables', async () => {
     assert.equal(await problem('csv("header.csv", label: "y")'), 'header.csv: the header has no rows under it');
-    assert.equal(await problem('csv("ragged.csv", label: "y")'), 'ragged.csv: row 3: 2 values, but the header has 3');
-    assert.equal(await problem('csv("text.csv", label: "y")'), `text.csv: row 3: column "b": 'abc' is not a number`);
-    assert.equal(await problem('csv("hole.csv", label: "y")'), 'hole.csv: row 2: column "b": empty cell');
-    assert.equal(await problem('csv("nolabel.csv", label: "y")'), 'nolabel.csv: row 2: column "y": empty label');
+    assert.equal(await problem('csv("ragged.csv", label: "y")'), 'ragged.csv: line 3: 2 values, but the header has 3');
+    assert.equal(await problem('csv("text.csv", label: "y")'), `text.csv: line 3: column "b": 'abc' is not a number`);
+    assert.equal(await problem('csv("hole.csv", label: "y")'), 'hole.csv: line 2: column "b": empty cell');
+    assert.equal(await problem('csv("nolabel.csv", label: "y")'), 'nolabel.csv: line 2: column "y": empty label');
     assert.equal(await problem('csv("ok.csv", label: "price")'), 'ok.csv: no column named "price"; the columns are "a", "b", "y"');
     assert.equal(await problem('csv("ok.csv", label: 3)'), 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)');
     assert.equal(await problem('csv("ok.csv", label: "y", header: false)'), 'ok.csv: label: "y" names a column, but header: false; give the column index');
-    assert.equal(await problem('csv("cats.csv", label: "y", task: regression)'), `cats.csv: row 2: column "y": 'cat' is not a number, and task: regression needs numbers`);
+    assert.equal(await problem('csv("cats.csv", label: "y", task: regression)'), `cats.csv: line 2: column "y": 'cat' is not a number, and task: regression needs numbers`);
     assert.equal(await problem('csv("quote.csv", label: "y")'), 'quote.csv: line 3: a quoted field is never closed');
+    // the line an editor shows, past blank lines and a quoted line break (it said "row 4" here)
+    fs.writeFileSync(path.join(dir, 'gaps.csv'), 'a,b,y\n1,2,0\n\n"x\ny",1,1\n\n5,six,0\n');
+    assert.equal(await problem('csv("gaps.csv", label: "y")'), `gaps.csv: line 4: column "a": 'x\ny' is not a number`);
+    fs.writeFileSync(path.join(dir, 'gaps2.csv'), 'a,b,y\n1,2,0\n\n"3\n",1,1\n\n5,six,0\n');
+    assert.equal(await problem('csv("gaps2.csv", label: "y")'), `gaps2.csv: line 7: column "b": 'six' is not a number`);
   });
 
   it('CSV settings that do not fit the data', async () => {

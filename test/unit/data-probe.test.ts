@@ -54,8 +54,8 @@ describe('data files seen by the checker', () => {
   });
 
   it('names the file and row of a bad CSV', () => {
-    assert.deepEqual(problems('dataset d = csv("ragged.csv", label: "y")\n'), ['ragged.csv: row 3: 2 values, but the header has 3']);
-    assert.deepEqual(problems('dataset d = csv("text.csv", label: "y")\n'), [`text.csv: row 3: column "b": 'abc' is not a number`]);
+    assert.deepEqual(problems('dataset d = csv("ragged.csv", label: "y")\n'), ['ragged.csv: line 3: 2 values, but the header has 3']);
+    assert.deepEqual(problems('dataset d = csv("text.csv", label: "y")\n'), [`text.csv: line 3: column "b": 'abc' is not a number`]);
     assert.deepEqual(problems('dataset d = csv("iris.csv", label: "kind")\n'), ['iris.csv: no column named "kind"; the columns are "sl", "sw", "pl", "pw", "species"']);
     assert.deepEqual(problems('dataset d = csv("empty.csv", label: "y")\n'), ['empty.csv: empty file: no rows']);
     assert.deepEqual(problems('dataset d = csv("nowhere.csv", label: "y")\n'), ['nowhere.csv: file not found']);

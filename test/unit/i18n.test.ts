@@ -173,7 +173,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   suspiciousLr: { optimizer: 'sgd', lr: 5, typical: '0.01 to 0.1' },
   batchLargerThanData: { batch: 128000, n: 60000, data: 'digits' },
   conflictingSettings: { a: 'kfold', b: 'validation', why: 'k-fold validates each model on its own fold' },
-  dataProblem: { problem: 'data/houses.csv: row 3: column "price": empty cell' },
+  dataProblem: { problem: 'data/houses.csv: line 3: column "price": empty cell' },
   augmentationNeedsImages: { aug: 'rotate', features: [20, 8] },
   firstDeclaredHere: {},
   inputOf: { model: 'Mlp' },

@@ -39,10 +39,12 @@ export function readCsvFile(path: string, shown: string, o: CsvOptions): CsvTabl
   return readCsvTable(readDataFile(path, shown).toString('utf8'), shown, o);
 }
 
-/** Split CSV text into rows of cells. */
-export function parseCsv(text: string, file: string): string[][] {
+/** Split CSV text into rows of cells, with the file line each row starts on (blank lines are not rows). */
+export function parseCsv(text: string, file: string): { rows: string[][]; lines: number[] } {
   const rows: string[][] = [];
+  const lines: number[] = [];
   let row: string[] = [];
+  let rowLine = 1;
   let cell = '';
   let i = 0;
   let quoted = false;
@@ -82,10 +84,12 @@ export function parseCsv(text: string, file: string): string[][] {
       row.push(cell);
       cell = '';
       rows.push(row);
+      lines.push(rowLine);
       row = [];
       if (c === '\r' && text[i + 1] === '\n') i++;
       i++;
       line++;
+      rowLine = line;
       continue;
     }
     cell += c;
@@ -95,9 +99,10 @@ export function parseCsv(text: string, file: string): string[][] {
   if (cell !== '' || row.length) {
     row.push(cell);
     rows.push(row);
+    lines.push(rowLine);
   }
-  // blank lines are not rows
-  return rows.filter((r) => !(r.length === 1 && r[0].trim() === ''));
+  const blank = (r: string[]) => r.length === 1 && r[0].trim() === '';
+  return { rows: rows.filter((r) => !blank(r)), lines: lines.filter((_, k) => !blank(rows[k])) };
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -108,7 +113,7 @@ export function isNumber(s: string): boolean {
 }
 
 export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTable {
-  const all = parseCsv(text, file);
+  const { rows: all, lines } = parseCsv(text, file);
   if (all.length === 0) throw new DataError(file, 'empty file: no rows');
   const width = all[0].length;
   const columns = o.header ? all[0].map((c) => c.trim()) : all[0].map((_, i) => `column ${i}`);
@@ -128,7 +133,8 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
   const f = width - 1;
   const features = new Float32Array(body.length * f);
   const labels: string[] = new Array(body.length);
-  const rowNumber = (r: number) => `row ${r + (o.header ? 2 : 1)}`;
+  // where the row is in the file (blank lines and quoted line breaks counted), as an editor shows it
+  const rowNumber = (r: number) => `line ${lines[r + (o.header ? 1 : 0)]}`;
   for (let r = 0; r < body.length; r++) {
     const row = body[r];
     if (row.length !== width) throw new DataError(file, `${row.length} values, but the ${o.header ? 'header has' : 'first row has'} ${width}`, rowNumber(r));
