@@ -111,6 +111,25 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
   };
 }
 
+/**
+ * A separate validation dataset with its classes numbered as the training data's. Each dataset
+ * numbers its own class names in sorted order, so a validation file without one of the training
+ * classes numbered the others differently, and its accuracy compared the wrong classes. A class
+ * the training data does not have is an error naming the validation file.
+ */
+export function alignClasses(data: LoadedData, validation: LoadedData): LoadedData {
+  const names = data.classNames;
+  const theirs = validation.classNames;
+  if (data.task !== 'classification' || validation.task !== 'classification' || !names || !theirs) return validation;
+  if (theirs.length === names.length && theirs.every((c, i) => c === names[i])) return validation;
+  const index = new Map(names.map((c, i) => [c, i]));
+  const map = theirs.map((c) => index.get(c));
+  const unknown = theirs.find((_, i) => map[i] === undefined);
+  if (unknown !== undefined) throw new DataError(validation.source, `class '${unknown}' is not one of the training data's classes (${names.join(', ')})`);
+  const renumber = (s: Split): Split => ({ ...s, y: Int32Array.from(s.y, (k) => map[k]!) });
+  return { ...validation, classes: names.length, classNames: names, train: renumber(validation.train), ...(validation.test ? { test: renumber(validation.test) } : {}) };
+}
+
 /** (x - mean) / std per feature, with the training split's statistics, in place on both splits. */
 function standardizeFeatures(train: Split, test: Split | undefined, f: number): { mean: number[]; std: number[] } {
   const mean = new Float64Array(f);
