@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { loadData, alignClasses } from '../../server/src/data/load';
+import { loadData, alignValidation } from '../../server/src/data/load';
 import type { LoadedData } from '../../server/src/data/types';
 import type { DataRef } from '../../server/src/core/train';
 
@@ -78,18 +78,26 @@ describe('loading CSV files', () => {
     assert.deepEqual(Array.from(d.train.y), [1, 1, 2, 2, 0, 0]);
   });
 
-  it("numbers a separate validation dataset's classes as the training data's", async () => {
+  it("numbers a separate validation dataset's classes as the training data's, and standardizes it with the training data's statistics", async () => {
     // without 'dog', the validation file numbered 'fish' 1 (the training data's 'dog')
     write('tr.csv', 'a,y\n1,cat\n2,dog\n3,fish\n4,cat\n');
     write('va.csv', 'a,y\n1,fish\n2,cat\n');
     write('vx.csv', 'a,y\n1,fish\n2,bird\n');
     const train = await load('dataset tr = csv("tr.csv", label: "y", test: 0)\n');
-    const val = alignClasses(train, await load('dataset va = csv("va.csv", label: "y", test: 0)\n'));
+    const val = alignValidation(train, await load('dataset va = csv("va.csv", label: "y", test: 0)\n'));
     assert.deepEqual(val.classNames, ['cat', 'dog', 'fish']);
     assert.equal(val.classes, 3);
     assert.deepEqual(Array.from(val.train.y), [2, 0]);
     const other = await load('dataset vx = csv("vx.csv", label: "y", test: 0)\n');
-    assert.throws(() => alignClasses(train, other), /vx\.csv: class 'bird' is not one of the training data's classes \(cat, dog, fish\)/);
+    assert.throws(() => alignValidation(train, other), /vx\.csv: class 'bird' is not one of the training data's classes \(cat, dog, fish\)/);
+    // normalize: training mean 2.5, std √1.25; the validation file's own (mean 1.5) was used before
+    const ntrain = await load('dataset tr = csv("tr.csv", label: "y", test: 0, normalize: true)\n');
+    for (const own of ['', ', normalize: true']) {
+      const nval = alignValidation(ntrain, await load(`dataset va = csv("va.csv", label: "y", test: 0${own})\n`));
+      const want = [1, 2].map((v) => (v - 2.5) / Math.sqrt(1.25));
+      Array.from(nval.train.x).forEach((x, i) => assert.ok(Math.abs(x - want[i]) < 1e-6, `${own}: ${x} vs ${want[i]}`));
+      assert.deepEqual(nval.standardize, ntrain.standardize);
+    }
   });
 
   it('standardizes features with the statistics of the training split', async () => {

@@ -11,7 +11,7 @@ import { summarize, formatSummary, formatBytes } from '../core/summary';
 import { trainingMemory } from '../core/memory';
 import { render } from '../core/messages';
 import { NodeHost } from '../node/host';
-import { loadData, alignClasses } from '../data/load';
+import { loadData, alignValidation } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { DataError } from '../data/errors';
@@ -172,7 +172,7 @@ export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions
 export async function loadTrainData(cfg: TrainConfig, opts: LoadOptions): Promise<{ data: LoadedData; validation?: LoadedData }> {
   if (!cfg.data) throw new CliError(`train '${cfg.name}' has no data`);
   const data = await loadData(cfg.data, opts);
-  const validation = cfg.validation !== undefined && typeof cfg.validation !== 'number' ? alignClasses(data, await loadData(cfg.validation, opts)) : undefined;
+  const validation = cfg.validation !== undefined && typeof cfg.validation !== 'number' ? alignValidation(data, await loadData(cfg.validation, opts)) : undefined;
   return { data, validation };
 }
 

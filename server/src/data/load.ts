@@ -112,12 +112,40 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
 }
 
 /**
- * A separate validation dataset with its classes numbered as the training data's. Each dataset
- * numbers its own class names in sorted order, so a validation file without one of the training
- * classes numbered the others differently, and its accuracy compared the wrong classes. A class
- * the training data does not have is an error naming the validation file.
+ * A separate validation dataset prepared as the training data is:
+ * - its features standardized with the training data's statistics when the training data's are
+ *   (as its test split and `nn predict`'s inputs are), whatever its own `normalize` says: each
+ *   dataset used its own statistics, so validation saw other inputs than the model was trained on;
+ * - its classes numbered as the training data's. Each dataset numbers its own class names in
+ *   sorted order, so a validation file without one of the training classes numbered the others
+ *   differently, and its accuracy compared the wrong classes. A class the training data does not
+ *   have is an error naming the validation file.
  */
-export function alignClasses(data: LoadedData, validation: LoadedData): LoadedData {
+export function alignValidation(data: LoadedData, validation: LoadedData): LoadedData {
+  return alignClasses(data, alignStandardization(data, validation));
+}
+
+function alignStandardization(data: LoadedData, validation: LoadedData): LoadedData {
+  const to = data.standardize;
+  const from = validation.standardize;
+  if (!to && !from) return validation;
+  const f = to?.mean.length ?? from!.mean.length;
+  // back to the file's values, then with the training data's statistics (if any)
+  const redo = (s: Split): Split => {
+    const x = new Float32Array(s.x.length);
+    for (let i = 0; i < x.length; i++) {
+      const raw = from ? s.x[i] * from.std[i % f] + from.mean[i % f] : s.x[i];
+      x[i] = to ? (raw - to.mean[i % f]) / to.std[i % f] : raw;
+    }
+    return { ...s, x };
+  };
+  const out: LoadedData = { ...validation, train: redo(validation.train), ...(validation.test ? { test: redo(validation.test) } : {}) };
+  if (to) out.standardize = to;
+  else delete out.standardize;
+  return out;
+}
+
+function alignClasses(data: LoadedData, validation: LoadedData): LoadedData {
   const names = data.classNames;
   const theirs = validation.classNames;
   if (data.task !== 'classification' || validation.task !== 'classification' || !names || !theirs) return validation;
