@@ -88,6 +88,10 @@ describe('loading CSV files', () => {
     assert.deepEqual(val.classNames, ['cat', 'dog', 'fish']);
     assert.equal(val.classes, 3);
     assert.deepEqual(Array.from(val.train.y), [2, 0]);
+    write('n1.csv', 'a,y\n1,1\n2,2\n3,3\n');
+    write('n2.csv', 'a,y\n1,3.0\n2,1.0\n');
+    const numbered = alignValidation(await load('dataset n1 = csv("n1.csv", label: "y", test: 0)\n'), await load('dataset n2 = csv("n2.csv", label: "y", test: 0)\n'));
+    assert.deepEqual(Array.from(numbered.train.y), [2, 0], 'numeric classes match by value');
     const other = await load('dataset vx = csv("vx.csv", label: "y", test: 0)\n');
     assert.throws(() => alignValidation(train, other), /vx\.csv: class 'bird' is not one of the training data's classes \(cat, dog, fish\)/);
     // normalize: training mean 2.5, std √1.25; the validation file's own (mean 1.5) was used before
