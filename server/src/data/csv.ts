@@ -112,6 +112,15 @@ export function isNumber(s: string): boolean {
   return NUMBER.test(s.trim());
 }
 
+/**
+ * What tells class labels apart: numeric labels are classes by value (1 and 1.0 are one class, as
+ * pandas reads them), other labels by their text. For one file's labels, and for matching a
+ * validation file's class names with the training file's.
+ */
+export function classKeys(labels: readonly string[]): readonly string[] {
+  return labels.every(isNumber) ? labels.map((l) => String(Number(l))) : labels;
+}
+
 export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTable {
   const { rows: all, lines } = parseCsv(text, file);
   if (all.length === 0) throw new DataError(file, 'empty file: no rows');
@@ -161,8 +170,7 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
       throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, rowNumber(bad));
     }
   }
-  // numeric labels are classes by value: 1 and 1.0 are one class, as pandas reads them
-  const keys = numeric ? labels.map((l) => String(Number(l))) : labels;
+  const keys = classKeys(labels);
   const distinct = [...new Set(keys)];
   const integers = numeric && keys.every((l) => Number.isInteger(Number(l)));
   let task: 'classification' | 'regression';

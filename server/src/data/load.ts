@@ -23,7 +23,7 @@ import type { Args } from '../core/catalog/types';
 import type { LoadedData, LoadOptions, Split } from './types';
 import { DataError, unknownArgument } from './errors';
 import { generate, ArgReader } from './synthetic';
-import { readCsvFile, csvOptionsOf, isNumber } from './csv';
+import { readCsvFile, csvOptionsOf, classKeys } from './csv';
 import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels, type Classes } from './idx';
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides } from './builtin';
 import { takeRows, firstRows } from './batches';
@@ -151,9 +151,8 @@ function alignClasses(data: LoadedData, validation: LoadedData): LoadedData {
   if (data.task !== 'classification' || validation.task !== 'classification' || !names || !theirs) return validation;
   if (theirs.length === names.length && theirs.every((c, i) => c === names[i])) return validation;
   // numeric class names match by value, as one file's classes do (1 and 1.0)
-  const key = (c: string) => (isNumber(c) ? String(Number(c)) : c);
-  const index = new Map(names.map((c, i) => [key(c), i]));
-  const map = theirs.map((c) => index.get(key(c)));
+  const index = new Map(classKeys(names).map((c, i) => [c, i]));
+  const map = classKeys(theirs).map((c) => index.get(c));
   const unknown = theirs.find((_, i) => map[i] === undefined);
   if (unknown !== undefined) throw new DataError(validation.source, `class '${unknown}' is not one of the training data's classes (${names.join(', ')})`);
   const renumber = (s: Split): Split => ({ ...s, y: Int32Array.from(s.y, (k) => map[k]!) });

@@ -18,7 +18,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf, type LayersModel, type Tensor } from '../tf';
-import type { TrainEvent, Evaluation } from './protocol';
+import { parseEvent, type TrainEvent, type Evaluation } from './protocol';
 import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
@@ -139,23 +139,16 @@ export class RunFolder {
    */
   epochsBefore(fold: number, epoch: number): Extract<TrainEvent, { type: 'epoch' }>[] {
     const file = path.join(this.dir, 'metrics.jsonl');
-    const out: Extract<TrainEvent, { type: 'epoch' }>[] = [];
-    if (!fs.existsSync(file)) return out;
+    if (!fs.existsSync(file)) return [];
+    // a run resumed before may have logged an epoch twice: the last one logged is the one kept
+    const kept = new Map<string, Extract<TrainEvent, { type: 'epoch' }>>();
     for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      let e: TrainEvent;
-      try {
-        e = JSON.parse(line) as TrainEvent;
-      } catch {
-        continue;
-      }
+      const e = parseEvent(line);
       if (e?.type !== 'epoch') continue;
       const f = (e.fold ?? 1) - 1;
-      if (f < fold || (f === fold && e.epoch <= epoch)) out.push(e);
+      if (f < fold || (f === fold && e.epoch <= epoch)) kept.set(`${f}:${e.epoch}`, e);
     }
-    // a run resumed before may have logged an epoch twice: the last one logged is the one kept
-    const seen = new Map<string, Extract<TrainEvent, { type: 'epoch' }>>();
-    for (const e of out) seen.set(`${e.fold ?? 1}:${e.epoch}`, e);
-    return [...seen.values()];
+    return [...kept.values()];
   }
 
   log(e: TrainEvent): void {
