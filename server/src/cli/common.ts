@@ -56,9 +56,14 @@ export function checkedRun(rc: RunConfig, runDir: string, train = rc.train): Che
   }
 }
 
+/** The shape of one sample a saved model takes (without the batch axis). */
+export function inputShape(model: LayersModel): number[] {
+  return model.inputs[0].shape.slice(1).map((d) => d ?? 1);
+}
+
 /** Refuses data whose samples are not the shape the run's saved model takes (the dataset changed since the run). */
 export function checkDataFitsModel(model: LayersModel, data: LoadedData, runDir: string): void {
-  const takes = model.inputs[0].shape.slice(1).map((d) => d ?? 1);
+  const takes = inputShape(model);
   if (takes.join(',') !== data.featureShape.join(',')) {
     throw new CliError(`the data now gives samples of [${data.featureShape.join(', ')}], but the model saved in ${runDir} takes [${takes.join(', ')}]: was the dataset changed since the run?`);
   }

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkDataFitsModel, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+import { checkedRun, checkDataFitsModel, inputShape, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 export interface Prediction {
   input: string;
@@ -32,7 +32,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     await chooseBackend(args);
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
-    const shape = (model.inputs[0].shape.slice(1) as number[]).map((d) => d ?? 1);
+    const shape = inputShape(model);
     const rows: { input: string; x: Float32Array }[] = inputs.map((i) => ({ input: i, x: readInput(i, shape, rc) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);

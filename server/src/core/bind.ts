@@ -145,12 +145,17 @@ export function blockMatcher(block: BlockDecl): Matcher<Param> {
  * named argument gives that parameter. Binding binds such an argument to nothing (NN208); its fix
  * names it after this slot, and hover and completion show this parameter, so the two agree.
  */
-export function intendedPosition<P>(t: Matcher<P>, call: CallExpr, i: number): number | undefined {
+function intendedPosition<P>(t: Matcher<P>, call: CallExpr, i: number): number | undefined {
   let k = 0;
   for (let j = 0; j < i; j++) if (call.args[j].kind !== 'Arg') k++;
   const name = t.positionalNames[k];
   if (name === undefined || call.args.some((a) => a.kind === 'Arg' && a.name === name)) return undefined;
   return k;
+}
+
+/** The parameters of `spec` an argument can fill by position, in order (made once per function). */
+export function positionalParams(spec: FnSpec): readonly ParamSpec[] {
+  return table(spec).positional;
 }
 
 /** The parameter `intendedPosition` gives for the `i`-th argument of a call of `spec`. */

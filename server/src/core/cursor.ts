@@ -9,7 +9,7 @@ import { findSpec } from './catalog';
 import { LAYER_BY_NAME } from './catalog/layers';
 import { TRAIN_SETTINGS } from './catalog/settings';
 import type { Program } from './program';
-import { intendedParam } from './bind';
+import { intendedParam, positionalParams } from './bind';
 
 /** What a call refers to: a catalogue function, a user block, or nothing known. */
 export type Callee =
@@ -41,7 +41,7 @@ export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpe
   const i = call.args.indexOf(arg);
   if (i < 0) return undefined;
   for (let j = 0; j < i; j++) if (call.args[j].kind === 'Arg') return intendedParam(spec, call, i);
-  return spec.params.filter((p) => !p.namedOnly)[i];
+  return positionalParams(spec)[i];
 }
 
 /**
@@ -54,7 +54,7 @@ export function activeParam(spec: FnSpec, call: A.CallExpr, offset: number): num
   if (p) return spec.params.indexOf(p);
   const before = call.args.filter((a) => a.end <= offset);
   if (before.some((a) => a.kind === 'Arg')) return undefined;
-  const next = spec.params.filter((x) => !x.namedOnly)[before.length];
+  const next = positionalParams(spec)[before.length];
   return next ? spec.params.indexOf(next) : undefined;
 }
 

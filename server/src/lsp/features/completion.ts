@@ -10,6 +10,7 @@ import type { ServerContext, Place } from '../context';
 import * as A from '../../core/syntax/ast';
 import { pathAt, type AnyNode } from '../../core/syntax/walk';
 import { activeParam, calleeOf, enclosingCall, expectedAt, paramOfArg, trainSetting, type Callee } from '../../core/cursor';
+import { positionalParams } from '../../core/bind';
 import type { FnSpec, PType } from '../../core/catalog/types';
 import { LAYERS } from '../../core/catalog/layers';
 import { specsOf } from '../../core/catalog';
@@ -194,7 +195,7 @@ function argumentItems(ctx: ServerContext, place: Place, call: A.CallExpr, calle
   // the next positional parameter's values, when no name was used yet
   const before = call.args.filter((a) => a.end <= ws);
   if (!before.some((a) => a.kind === 'Arg')) {
-    const next = spec.params.filter((p) => !p.namedOnly)[before.length];
+    const next = positionalParams(spec)[before.length];
     if (next) items.push(...valueItems(ctx, place, next.type, spec).map((i) => ({ ...i, sortText: `00${i.label}` })));
   }
   return items;
