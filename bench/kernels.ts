@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { tf, loadWasmBackend, resolveTfjsNode } from '../server/src/runtime/tf';
 import { selectBackend, type BackendName } from '../server/src/runtime/backend';
 import { compileModel } from '../server/src/runtime/compile';
+import { describeModel } from '../server/src/core/model';
 import { FusedAdamOptimizer } from '../server/src/runtime/train/adam';
 import { Program } from '../server/src/core/program';
 import { analyzeFiles } from '../server/src/core/analyze';
@@ -62,7 +63,7 @@ async function measure(c: Config): Promise<Result> {
   const spec = MODELS[c.model];
   const file = path.join(__dirname, '..', 'samples', spec.file);
   const graph = analyzeFiles(new Program(new NodeHost()), [file])[0].models.find((m) => m.name === spec.name)!;
-  const { model } = compileModel(graph, { seed: 1 });
+  const { model } = compileModel(describeModel(graph), { seed: 1 });
   const inShape = graph.inputShape as number[];
   const per = inShape.reduce((a, b) => a * b, 1);
   const batch = spec.batch;

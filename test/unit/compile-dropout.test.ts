@@ -10,13 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel, type Compiled } from '../../server/src/runtime/compile';
+import { describeModel } from '../../server/src/core/model';
 import { modelFiles, loadModel } from '../../server/src/runtime/train/checkpoint';
 import { analyzeText } from '../helpers';
 
 function compiled(input: string, layers: string): Compiled {
   const r = analyzeText(`model M {\n  input ${input}\n  ${layers}\n}\n`);
   assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
-  return compileModel(r.models[0], { seed: 3 });
+  return compileModel(describeModel(r.models[0]), { seed: 3 });
 }
 
 /** The model's outputs in training mode, in a step seeded with `stepSeed` (outside a step without one). */

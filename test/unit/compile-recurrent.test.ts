@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
+import { describeModel } from '../../server/src/core/model';
 import { analyzeText } from '../helpers';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
@@ -12,7 +13,7 @@ const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 function compiled(layer: string): tf.LayersModel {
   const r = analyzeText(`model M {\n  input [1, 3]\n  ${layer}\n}\n`);
   assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
-  return compileModel(r.models[0], { seed: 7 }).model;
+  return compileModel(describeModel(r.models[0]), { seed: 7 }).model;
 }
 
 /** Gate pre-activations x·W + b for one step from a zero state, by block of `units`. */

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
+import { describeModel } from '../../server/src/core/model';
 import { analyzeText } from '../helpers';
 
 const TEXT = `
@@ -30,7 +31,7 @@ function initialWeights(seed: number | undefined): { names: string[]; values: Fl
     r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
     [],
   );
-  const { model } = compileModel(r.models[0], seed === undefined ? {} : { seed });
+  const { model } = compileModel(describeModel(r.models[0]), seed === undefined ? {} : { seed });
   try {
     const ws = model.weights;
     return { names: ws.map((w) => w.originalName), values: ws.map((w) => w.read().dataSync() as Float32Array) };

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
+import { describeModel } from '../../server/src/core/model';
 import type { ModelGraph } from '../../server/src/core/graph';
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import { Program } from '../../server/src/core/program';
@@ -25,7 +26,7 @@ function weightCount(ws: { shape: (number | null)[] }[]): number {
 /** Mismatches between the core's graph and the compiled tfjs model; empty when they agree. */
 export function compare(graph: ModelGraph): string[] {
   const out: string[] = [];
-  const compiled = compileModel(graph, { seed: 1 });
+  const compiled = compileModel(describeModel(graph), { seed: 1 });
   try {
     for (const n of graph.nodes) {
       const layer = compiled.layers.get(n.id);

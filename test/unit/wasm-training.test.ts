@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import { tf } from '../../server/src/runtime/tf';
 import { selectBackend } from '../../server/src/runtime/backend';
 import { compileModel } from '../../server/src/runtime/compile';
+import { describeModel } from '../../server/src/core/model';
 import type { ModelGraph } from '../../server/src/core/graph';
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import { Program } from '../../server/src/core/program';
@@ -147,7 +148,7 @@ function perturbedStep(model: tf.LayersModel, x: tf.Tensor, target: tf.Tensor, t
  * ill-conditioned (see the header).
  */
 async function check(graph: ModelGraph, seed: number): Promise<Verdict> {
-  const { model } = compileModel(graph, { seed });
+  const { model } = compileModel(describeModel(graph), { seed });
   const { x, target, tokens } = batchFor(graph, seed);
   try {
     await tf.setBackend('cpu');
@@ -259,7 +260,7 @@ describe('every model kind trains on wasm: gradients agree with cpu', function (
     assert.deepEqual(failures, [], failures.join('\n\n'));
     if (STATS) console.log(`  ill-conditioned at float32 (checked for finiteness only): ${illConditioned.join(', ') || 'none'}`);
     assert.ok(illConditioned.length <= COUNT / 10, `${illConditioned.length} of ${COUNT} models are ill-conditioned: ${illConditioned.join(', ')}`);
-    const missing = LAYERS.map((l) => l.name).filter((n) => !gen.coverage.has(n) && !['max_pool', 'avg_pool', 'global_avg_pool', 'global_max_pool'].includes(n));
+    const missing: string[] = LAYERS.map((l) => l.name).filter((n) => !gen.coverage.has(n) && !['max_pool', 'avg_pool', 'global_avg_pool', 'global_max_pool'].includes(n));
     missing.push(...['max_pool', 'avg_pool', 'pool1d', 'pool2d', 'global_pool', 'conv2d:dilation', 'conv1d:dilation', 'conv2d:stride', 'conv1d:stride'].filter((t) => !gen.coverage.has(t)));
     assert.deepEqual(missing, [], `never generated: ${missing.join(', ')}`);
   });

@@ -1,11 +1,11 @@
-// A checked model graph -> a tfjs LayersModel, one tfjs layer per graph node with the node's
-// name. Shape inference in the core and this compiler must agree exactly; the oracle tests
-// (test/unit/oracle.test.ts) compare them on every sample and on random models.
+// A model description (core/model.ts) -> a tfjs LayersModel, one tfjs layer per node with the
+// node's name, through a table keyed by the catalogue's layer names (a layer without a lowering
+// is a type error). Shape inference in the core and this compiler must agree exactly; the oracle
+// tests (test/unit/oracle.test.ts) compare them on every sample and on random models.
 
 import { tf, type SymbolicTensor } from './tf';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
-import type { ModelGraph, LayerNode } from '../core/graph';
-import type { BoundFn } from '../core/catalog/types';
+import { type ModelDesc, type LayerNodeDesc, type Lowering, type FnValue, lower, num, nums, str, fnArg, innerLayer, isLayerNode } from '../core/model';
 import { ACTIVATION_FUNCTIONS } from '../core/catalog/common';
 import { PolyFeatures } from './layers/poly-features';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
@@ -23,30 +23,15 @@ export interface CompileOptions {
 
 export interface Compiled {
   model: tf.LayersModel;
-  /** the tfjs layer of each graph node (by node id) */
+  /** the tfjs layer of each node (by node id) */
   layers: Map<number, tf.layers.Layer>;
   /** where the model's dropout masks come from: the trainer seeds it at each step */
   noise: DropoutNoise;
 }
 
-type LayerArgs = {
-  name: string;
-  /** seeds every initializer of the layer (see seededInit); unseeded when undefined */
-  seed?: number;
-  /** the output shape the core inferred (tfjs cannot resolve a -1 statically) */
-  outShape?: (number | null)[] | null;
-  /** the dropout masks' source (runtime/layers/dropout.ts); unseeded masks without it */
-  noise?: DropoutNoise;
-};
-
-function concrete(s: (number | null)[] | null | undefined): number[] | undefined {
-  return s && s.every((d) => d !== null) ? (s as number[]) : undefined;
-}
-
-function regularizer(fn: unknown) {
-  const r = fn as BoundFn | undefined;
+function regularizer(r: FnValue | undefined) {
   if (!r) return undefined;
-  switch (r.spec.name) {
+  switch (r.fn) {
     case 'l1':
       return tf.regularizers.l1({ l1: r.args.l1 as number });
     case 'l2':
@@ -56,157 +41,151 @@ function regularizer(fn: unknown) {
   }
 }
 
-function act(a: unknown) {
-  return ACTIVATION_FUNCTIONS[a as string] as 'linear';
+function act(n: LayerNodeDesc) {
+  return ACTIVATION_FUNCTIONS[str(n, 'activation')] as 'linear';
 }
 
-/** The tfjs layer for one catalogue layer. `rank` is the input rank without the batch axis. */
-export function buildLayer(kind: string, args: Record<string, unknown>, rank: number, base: LayerArgs): tf.layers.Layer {
-  const a = args;
-  const weights = {
-    useBias: a.use_bias !== false,
-    kernelRegularizer: regularizer(a.kernel_regularizer),
-    biasRegularizer: regularizer(a.bias_regularizer),
-    ...kernelInit(base),
+/** What building one layer needs besides its description. */
+interface Ctx {
+  /** seeds every initializer of the layer (see seededInit); unseeded when undefined */
+  seed?: number;
+  /** the dropout masks' source (runtime/layers/dropout.ts); unseeded masks without it */
+  noise?: DropoutNoise;
+}
+
+function weightArgs(n: LayerNodeDesc, ctx: Ctx) {
+  return {
+    name: n.name,
+    useBias: n.args.use_bias !== false,
+    kernelRegularizer: regularizer(fnArg(n, 'kernel_regularizer')),
+    biasRegularizer: regularizer(fnArg(n, 'bias_regularizer')),
+    ...kernelInit(ctx),
   };
-  const name = base.name;
-  switch (kind) {
-    case 'dense':
-      return tf.layers.dense({ name, units: a.units as number, activation: act(a.activation), ...weights });
-    case 'flatten':
-      // tfjs' Flatten refuses inputs that are already flat; Keras passes them through
-      return rank === 1 ? tf.layers.reshape({ name, targetShape: concrete(base.outShape) ?? [-1] }) : tf.layers.flatten({ name });
-    case 'reshape':
-      return tf.layers.reshape({ name, targetShape: concrete(base.outShape) ?? (a.shape as number[]) });
-    case 'dropout':
-      return new SeededDropout({ name, rate: a.rate as number, noise: base.noise });
-    case 'poly_features':
-      return new PolyFeatures({ name, degree: a.degree as number });
-    case 'relu':
-      return tf.layers.reLU({ name });
-    case 'leaky_relu':
-      return tf.layers.leakyReLU({ name, alpha: a.alpha as number });
-    case 'elu':
-      return tf.layers.elu({ name });
-    case 'softmax':
-      // tfjs' Softmax layer defaults to axis 1; Keras (and the docs) mean the last axis
-      return tf.layers.softmax({ name, axis: rank });
-    case 'gelu':
-    case 'sigmoid':
-    case 'tanh':
-      return tf.layers.activation({ name, activation: kind as 'tanh' });
-    case 'batch_norm':
-      return tf.layers.batchNormalization({ name, momentum: a.momentum as number, epsilon: a.epsilon as number });
-    case 'layer_norm':
-      return tf.layers.layerNormalization({ name, epsilon: a.epsilon as number });
-    case 'conv1d': {
-      const [k] = a.kernel as number[];
-      const [s] = a.stride as number[];
-      const [d] = a.dilation as number[];
-      return tf.layers.conv1d({ name, filters: a.filters as number, kernelSize: k, strides: s, dilationRate: d, padding: a.padding as 'valid', activation: act(a.activation), ...weights });
-    }
-    case 'conv2d': {
-      const args = {
-        name,
-        filters: a.filters as number,
-        kernelSize: a.kernel as number[],
-        strides: a.stride as number[],
-        dilationRate: a.dilation as [number, number],
-        padding: a.padding as 'valid',
-        activation: act(a.activation),
-        ...weights,
-      };
-      // tfjs' own Conv2D cannot differentiate a dilated convolution without activation
-      return args.dilationRate.some((d) => d !== 1) ? new DilatedConv2D(args) : tf.layers.conv2d(args);
-    }
-    case 'max_pool':
-    case 'avg_pool': {
-      const size = a.size as number[];
-      const stride = (a.stride as number[] | undefined) ?? size;
-      const padding = a.padding as 'valid';
-      if (rank === 2) {
-        const c = { name, poolSize: size[0], strides: stride[0], padding };
-        return kind === 'max_pool' ? tf.layers.maxPooling1d(c) : tf.layers.averagePooling1d(c);
-      }
-      const c = { name, poolSize: size as [number, number], strides: stride as [number, number], padding };
-      return kind === 'max_pool' ? tf.layers.maxPooling2d(c) : tf.layers.averagePooling2d(c);
-    }
-    case 'global_avg_pool':
-      return rank === 2 ? tf.layers.globalAveragePooling1d({ name }) : tf.layers.globalAveragePooling2d({ name });
-    case 'global_max_pool':
-      return rank === 2 ? tf.layers.globalMaxPooling1d({ name }) : tf.layers.globalMaxPooling2d({ name });
-    case 'upsampling':
-      return tf.layers.upSampling2d({ name, size: a.size as number[] });
-    case 'embedding':
-      return tf.layers.embedding({ name, inputDim: a.vocab as number, outputDim: a.dim as number, ...(base.seed === undefined ? {} : { embeddingsInitializer: seededInit('glorotUniform', base.seed) }) });
-    case 'positional_embedding':
-      return new PositionalEmbedding({ name, kind: a.kind as 'learned', seed: base.seed });
-    case 'simple_rnn':
-      return tf.layers.simpleRNN({ name, units: a.units as number, returnSequences: a.return_sequences === true, activation: act(a.activation), ...rnnInit(base) });
-    // the gates use the sigmoid, as Keras' and PyTorch's do and docs/reference.md says (tfjs'
-    // default is the hard sigmoid, which is also 4 more kernels a gate and time step in training)
-    case 'lstm':
-      return tf.layers.lstm({ name, units: a.units as number, returnSequences: a.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(base) });
-    case 'gru':
-      return tf.layers.gru({ name, units: a.units as number, returnSequences: a.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(base) });
-    case 'bidirectional': {
-      const inner = a.layer as BoundFn;
-      const layer = buildLayer(inner.spec.name, inner.args, rank, { ...base, name: `${name}_${inner.spec.name}` }) as unknown as tf.RNN;
-      return tf.layers.bidirectional({ name, layer, mergeMode: a.merge as 'concat' });
-    }
-    case 'self_attention':
-      return new SelfAttention({ name, heads: a.heads as number, keyDim: (a.key_dim as number | undefined) ?? null, dropout: a.dropout as number, causal: a.causal === true, seed: base.seed, noise: base.noise });
-    case 'transformer_encoder':
-      return new TransformerEncoder({
-        name,
-        heads: a.heads as number,
-        keyDim: (a.key_dim as number | undefined) ?? null,
-        dropout: a.dropout as number,
-        ff: a.ff as number,
-        activation: a.activation as 'relu',
-        seed: base.seed,
-        noise: base.noise,
-      });
-    default:
-      throw new CompileError(`no tfjs layer for '${kind}'`);
-  }
 }
 
-function kernelInit(base: LayerArgs): { kernelInitializer?: Initializer } {
-  return base.seed === undefined ? {} : { kernelInitializer: seededInit('glorotUniform', base.seed) };
+function pooling(n: LayerNodeDesc<'max_pool' | 'avg_pool'>): tf.layers.Layer {
+  const size = nums(n, 'size');
+  const stride = n.args.stride === null || n.args.stride === undefined ? size : nums(n, 'stride');
+  const padding = str(n, 'padding') as 'valid';
+  const name = n.name;
+  if (n.input.length === 2) {
+    const c = { name, poolSize: size[0], strides: stride[0], padding };
+    return n.kind === 'max_pool' ? tf.layers.maxPooling1d(c) : tf.layers.averagePooling1d(c);
+  }
+  const c = { name, poolSize: size as [number, number], strides: stride as [number, number], padding };
+  return n.kind === 'max_pool' ? tf.layers.maxPooling2d(c) : tf.layers.averagePooling2d(c);
+}
+
+const activationLayer = (n: LayerNodeDesc<'gelu' | 'sigmoid' | 'tanh'>) => tf.layers.activation({ name: n.name, activation: n.kind as 'tanh' });
+
+/** The tfjs layer of each layer of the catalogue. */
+export const TFJS_LAYERS: Lowering<tf.layers.Layer, Ctx> = {
+  dense: (n, ctx) => tf.layers.dense({ units: num(n, 'units'), activation: act(n), ...weightArgs(n, ctx) }),
+  // tfjs' Flatten refuses inputs that are already flat; Keras passes them through
+  flatten: (n) => (n.input.length === 1 ? tf.layers.reshape({ name: n.name, targetShape: n.shape }) : tf.layers.flatten({ name: n.name })),
+  // the shape the core inferred: tfjs cannot resolve a -1 statically
+  reshape: (n) => tf.layers.reshape({ name: n.name, targetShape: n.shape }),
+  dropout: (n, ctx) => new SeededDropout({ name: n.name, rate: num(n, 'rate'), noise: ctx.noise }),
+  poly_features: (n) => new PolyFeatures({ name: n.name, degree: num(n, 'degree') }),
+  relu: (n) => tf.layers.reLU({ name: n.name }),
+  leaky_relu: (n) => tf.layers.leakyReLU({ name: n.name, alpha: num(n, 'alpha') }),
+  elu: (n) => tf.layers.elu({ name: n.name }),
+  // tfjs' Softmax layer defaults to axis 1; Keras (and the docs) mean the last axis
+  softmax: (n) => tf.layers.softmax({ name: n.name, axis: n.input.length }),
+  gelu: activationLayer,
+  sigmoid: activationLayer,
+  tanh: activationLayer,
+  batch_norm: (n) => tf.layers.batchNormalization({ name: n.name, momentum: num(n, 'momentum'), epsilon: num(n, 'epsilon') }),
+  layer_norm: (n) => tf.layers.layerNormalization({ name: n.name, epsilon: num(n, 'epsilon') }),
+  conv1d: (n, ctx) => {
+    const [k] = nums(n, 'kernel');
+    const [s] = nums(n, 'stride');
+    const [d] = nums(n, 'dilation');
+    return tf.layers.conv1d({ filters: num(n, 'filters'), kernelSize: k, strides: s, dilationRate: d, padding: str(n, 'padding') as 'valid', activation: act(n), ...weightArgs(n, ctx) });
+  },
+  conv2d: (n, ctx) => {
+    const args = {
+      filters: num(n, 'filters'),
+      kernelSize: nums(n, 'kernel'),
+      strides: nums(n, 'stride'),
+      dilationRate: nums(n, 'dilation') as [number, number],
+      padding: str(n, 'padding') as 'valid',
+      activation: act(n),
+      ...weightArgs(n, ctx),
+    };
+    // tfjs' own Conv2D cannot differentiate a dilated convolution without activation
+    return args.dilationRate.some((d) => d !== 1) ? new DilatedConv2D(args) : tf.layers.conv2d(args);
+  },
+  max_pool: pooling,
+  avg_pool: pooling,
+  global_avg_pool: (n) => (n.input.length === 2 ? tf.layers.globalAveragePooling1d({ name: n.name }) : tf.layers.globalAveragePooling2d({ name: n.name })),
+  global_max_pool: (n) => (n.input.length === 2 ? tf.layers.globalMaxPooling1d({ name: n.name }) : tf.layers.globalMaxPooling2d({ name: n.name })),
+  upsampling: (n) => tf.layers.upSampling2d({ name: n.name, size: nums(n, 'size') }),
+  embedding: (n, ctx) =>
+    tf.layers.embedding({ name: n.name, inputDim: num(n, 'vocab'), outputDim: num(n, 'dim'), ...(ctx.seed === undefined ? {} : { embeddingsInitializer: seededInit('glorotUniform', ctx.seed) }) }),
+  positional_embedding: (n, ctx) => new PositionalEmbedding({ name: n.name, kind: str(n, 'kind') as 'learned', seed: ctx.seed }),
+  simple_rnn: (n, ctx) => tf.layers.simpleRNN({ name: n.name, units: num(n, 'units'), returnSequences: n.args.return_sequences === true, activation: act(n), ...rnnInit(ctx) }),
+  // the gates use the sigmoid, as Keras' and PyTorch's do and docs/reference.md says (tfjs'
+  // default is the hard sigmoid, which is also 4 more kernels a gate and time step in training)
+  lstm: (n, ctx) => tf.layers.lstm({ name: n.name, units: num(n, 'units'), returnSequences: n.args.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(ctx) }),
+  gru: (n, ctx) => tf.layers.gru({ name: n.name, units: num(n, 'units'), returnSequences: n.args.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(ctx) }),
+  bidirectional: (n, ctx) => {
+    const inner = innerLayer(n);
+    const layer = lower(TFJS_LAYERS, inner, ctx) as unknown as tf.RNN;
+    return tf.layers.bidirectional({ name: n.name, layer, mergeMode: str(n, 'merge') as 'concat' });
+  },
+  self_attention: (n, ctx) =>
+    new SelfAttention({ name: n.name, heads: num(n, 'heads'), keyDim: keyDim(n), dropout: num(n, 'dropout'), causal: n.args.causal === true, seed: ctx.seed, noise: ctx.noise }),
+  transformer_encoder: (n, ctx) =>
+    new TransformerEncoder({
+      name: n.name,
+      heads: num(n, 'heads'),
+      keyDim: keyDim(n),
+      dropout: num(n, 'dropout'),
+      ff: num(n, 'ff'),
+      activation: str(n, 'activation') as 'relu',
+      seed: ctx.seed,
+      noise: ctx.noise,
+    }),
+};
+
+function keyDim(n: LayerNodeDesc): number | null {
+  return typeof n.args.key_dim === 'number' ? n.args.key_dim : null;
+}
+
+function kernelInit(ctx: Ctx): { kernelInitializer?: Initializer } {
+  return ctx.seed === undefined ? {} : { kernelInitializer: seededInit('glorotUniform', ctx.seed) };
 }
 
 /** A recurrent layer's kernel and its recurrent kernel (orthogonal, as Keras), both seeded. */
-function rnnInit(base: LayerArgs): { kernelInitializer?: Initializer; recurrentInitializer?: Initializer } {
-  return base.seed === undefined ? {} : { ...kernelInit(base), recurrentInitializer: seededInit('orthogonal', base.seed, 1) };
+function rnnInit(ctx: Ctx): { kernelInitializer?: Initializer; recurrentInitializer?: Initializer } {
+  return ctx.seed === undefined ? {} : { ...kernelInit(ctx), recurrentInitializer: seededInit('orthogonal', ctx.seed, 1) };
 }
 
-/** Compile a model graph that checked without errors. */
-export function compileModel(graph: ModelGraph, options: CompileOptions = {}): Compiled {
-  if (graph.hasErrors) throw new CompileError(`model '${graph.name}' has errors; run nn check`);
+/** Compile a model description (made from a graph that checked without errors: core/model.ts). */
+export function compileModel(desc: ModelDesc, options: CompileOptions = {}): Compiled {
   const tensors = new Map<number, SymbolicTensor>();
   const layers = new Map<number, tf.layers.Layer>();
   let input: SymbolicTensor | undefined;
   const noise = new DropoutNoise();
   let seed = options.seed;
   const nextSeed = () => (seed === undefined ? undefined : seed++);
-  for (const n of graph.nodes) {
+  for (const n of desc.nodes) {
     if (n.kind === 'input') {
-      if (!n.shape || n.shape.some((d) => d === null)) throw new CompileError(`model '${graph.name}' has no known input shape`);
-      input = tf.input({ shape: n.shape as number[], name: n.name });
+      input = tf.input({ shape: n.shape, name: n.name });
       tensors.set(n.id, input);
       continue;
     }
     const ins = n.inputs.map((i) => tensors.get(i));
     if (ins.length === 0 || ins.some((t) => t === undefined)) throw new CompileError(`layer '${n.name}' has no input`);
-    const layer = makeLayer(n, ins as SymbolicTensor[], nextSeed(), noise);
+    const layer = isLayerNode(n) ? lower(TFJS_LAYERS, n, { seed: nextSeed(), noise }) : n.kind === 'add' ? tf.layers.add({ name: n.name }) : tf.layers.concatenate({ name: n.name });
     const out = layer.apply(ins.length === 1 ? ins[0]! : (ins as SymbolicTensor[])) as SymbolicTensor;
     if (n.kind === 'bidirectional' && seed !== undefined) reseedBackward(layer, nextSeed()!);
     tensors.set(n.id, out);
     layers.set(n.id, layer);
   }
-  if (!input || graph.output === undefined) throw new CompileError(`model '${graph.name}' has no layers`);
-  const model = tf.model({ inputs: input, outputs: tensors.get(graph.output)!, name: graph.name });
+  if (!input) throw new CompileError(`model '${desc.name}' has no input`);
+  const model = tf.model({ inputs: input, outputs: tensors.get(desc.output)!, name: desc.name });
   return { model, layers, noise };
 }
 
@@ -224,11 +203,4 @@ function reseedBackward(layer: tf.layers.Layer, seed: number): void {
     w.write(value);
     value.dispose();
   });
-}
-
-function makeLayer(n: LayerNode, ins: SymbolicTensor[], seed: number | undefined, noise: DropoutNoise): tf.layers.Layer {
-  if (n.kind === 'add') return tf.layers.add({ name: n.name });
-  if (n.kind === 'concat') return tf.layers.concatenate({ name: n.name });
-  const rank = ins[0].shape.length - 1;
-  return buildLayer(n.kind, n.args, rank, { name: n.name, seed, outShape: n.shape, noise });
 }

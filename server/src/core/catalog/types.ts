@@ -126,7 +126,9 @@ export type LayerGroup =
   | 'embedding'
   | 'attention';
 
-export interface LayerSpec extends FnSpec {
+export interface LayerSpec<N extends string = string> extends FnSpec {
+  /** the layer's name in the language: a literal type, so targets can key tables by it (LayerKind) */
+  name: N;
   category: 'layer';
   group: LayerGroup;
   /** the required input rank(s), for messages and quick fixes; undefined = any rank */

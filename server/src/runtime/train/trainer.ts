@@ -18,6 +18,7 @@ import { epochOrder, gatherBatch, validationSplit, kfold, takeRows } from '../..
 import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
 import type { BackendInfo } from '../backend';
 import { compileModel } from '../compile';
+import { describeModel } from '../../core/model';
 import type { DropoutNoise } from '../layers/dropout';
 import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
@@ -314,7 +315,7 @@ class FoldRun {
     private readonly foldResults: Evaluation[],
     private readonly resume: ResumeState | undefined,
   ) {
-    const compiled = compileModel(cfg.model!, { seed });
+    const compiled = compileModel(describeModel(cfg.model!), { seed });
     this.model = compiled.model;
     this.noise = compiled.noise;
     this.task = makeTask(this.model, data, cfg.loss!, cfg.metrics);

@@ -3,7 +3,7 @@
 import type { LayerSpec, Doc, ParamSpec } from '../types';
 import { passThrough } from '../common';
 
-function activation(name: string, doc: Doc, params: ParamSpec[] = []): LayerSpec {
+function activation<N extends string>(name: N, doc: Doc, params: ParamSpec[] = []): LayerSpec<N> {
   return {
     name,
     category: 'layer',

@@ -55,7 +55,7 @@ const dropoutArg = (def: number): ParamSpec => ({
   doc: 'dropout rate during training',
 });
 
-export const selfAttention: LayerSpec = {
+export const selfAttention: LayerSpec<'self_attention'> = {
   name: 'self_attention',
   category: 'layer',
   group: 'attention',
@@ -79,7 +79,7 @@ export const selfAttention: LayerSpec = {
   },
 };
 
-export const transformerEncoder: LayerSpec = {
+export const transformerEncoder: LayerSpec<'transformer_encoder'> = {
   name: 'transformer_encoder',
   category: 'layer',
   group: 'attention',

@@ -96,7 +96,7 @@ function convInfer(ctx: LayerCtx, dims: 1 | 2): LayerInference {
   };
 }
 
-export const conv1d: LayerSpec = {
+export const conv1d: LayerSpec<'conv1d'> = {
   name: 'conv1d',
   category: 'layer',
   group: 'convolution',
@@ -111,7 +111,7 @@ export const conv1d: LayerSpec = {
   infer: (ctx) => convInfer(ctx, 1),
 };
 
-export const conv2d: LayerSpec = {
+export const conv2d: LayerSpec<'conv2d'> = {
   name: 'conv2d',
   category: 'layer',
   group: 'convolution',

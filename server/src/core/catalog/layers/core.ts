@@ -4,7 +4,7 @@ import type { LayerSpec } from '../types';
 import { activationParam, useBiasParam, regularizerParams, passThrough, unknownOutput, asNum, kernelAndBias } from '../common';
 import { product, mulOrNull, type Shape, last, extend } from '../../shape';
 
-export const dense: LayerSpec = {
+export const dense: LayerSpec<'dense'> = {
   name: 'dense',
   category: 'layer',
   group: 'core',
@@ -35,7 +35,7 @@ export const dense: LayerSpec = {
   },
 };
 
-export const flatten: LayerSpec = {
+export const flatten: LayerSpec<'flatten'> = {
   name: 'flatten',
   category: 'layer',
   group: 'core',
@@ -54,7 +54,7 @@ export const flatten: LayerSpec = {
   },
 };
 
-export const reshape: LayerSpec = {
+export const reshape: LayerSpec<'reshape'> = {
   name: 'reshape',
   category: 'layer',
   group: 'core',
@@ -99,7 +99,7 @@ export const reshape: LayerSpec = {
   },
 };
 
-export const dropout: LayerSpec = {
+export const dropout: LayerSpec<'dropout'> = {
   name: 'dropout',
   category: 'layer',
   group: 'core',
@@ -125,7 +125,7 @@ export const dropout: LayerSpec = {
   },
 };
 
-export const polyFeatures: LayerSpec = {
+export const polyFeatures: LayerSpec<'poly_features'> = {
   name: 'poly_features',
   category: 'layer',
   group: 'core',

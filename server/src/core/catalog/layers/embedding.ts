@@ -4,7 +4,7 @@ import type { LayerSpec } from '../types';
 import { requireRank, asNum, weight } from '../common';
 import { extend } from '../../shape';
 
-export const embedding: LayerSpec = {
+export const embedding: LayerSpec<'embedding'> = {
   name: 'embedding',
   category: 'layer',
   group: 'embedding',
@@ -27,7 +27,7 @@ export const embedding: LayerSpec = {
   },
 };
 
-export const positionalEmbedding: LayerSpec = {
+export const positionalEmbedding: LayerSpec<'positional_embedding'> = {
   name: 'positional_embedding',
   category: 'layer',
   group: 'embedding',

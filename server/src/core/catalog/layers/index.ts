@@ -10,7 +10,7 @@ import { simpleRnn, lstm, gru, bidirectional } from './recurrent';
 import { embedding, positionalEmbedding } from './embedding';
 import { selfAttention, transformerEncoder } from './attention';
 
-export const LAYERS: readonly LayerSpec[] = [
+export const LAYERS = [
   dense,
   flatten,
   reshape,
@@ -40,6 +40,17 @@ export const LAYERS: readonly LayerSpec[] = [
   positionalEmbedding,
   selfAttention,
   transformerEncoder,
-];
+] as const satisfies readonly LayerSpec[];
 
-export const LAYER_BY_NAME: ReadonlyMap<string, LayerSpec> = new Map(LAYERS.map((l) => [l.name, l]));
+/**
+ * The name of a layer of the catalogue. Every target (tfjs, PyTorch, ONNX) lowers layers through a
+ * table keyed by it (`{ [K in LayerKind]: ... }`), so a layer added here without a lowering is a
+ * type error in each target, not an error at run time.
+ */
+export type LayerKind = (typeof LAYERS)[number]['name'];
+
+export function isLayerKind(name: string): name is LayerKind {
+  return LAYER_BY_NAME.has(name);
+}
+
+export const LAYER_BY_NAME: ReadonlyMap<string, LayerSpec> = new Map(LAYERS.map((l): [string, LayerSpec] => [l.name, l]));

@@ -4,7 +4,7 @@ import type { LayerSpec } from '../types';
 import { last } from '../../shape';
 import { weight } from '../common';
 
-export const batchNorm: LayerSpec = {
+export const batchNorm: LayerSpec<'batch_norm'> = {
   name: 'batch_norm',
   category: 'layer',
   group: 'normalization',
@@ -29,7 +29,7 @@ export const batchNorm: LayerSpec = {
   },
 };
 
-export const layerNorm: LayerSpec = {
+export const layerNorm: LayerSpec<'layer_norm'> = {
   name: 'layer_norm',
   category: 'layer',
   group: 'normalization',

@@ -44,7 +44,7 @@ function poolInfer(ctx: LayerCtx, layer: string): LayerInference {
   return passThrough(extend(out, input[dims]));
 }
 
-function pool(name: 'max_pool' | 'avg_pool'): LayerSpec {
+function pool<N extends 'max_pool' | 'avg_pool'>(name: N): LayerSpec<N> {
   const max = name === 'max_pool';
   return {
     name,
@@ -74,7 +74,7 @@ function pool(name: 'max_pool' | 'avg_pool'): LayerSpec {
 export const maxPool = pool('max_pool');
 export const avgPool = pool('avg_pool');
 
-function globalPool(name: 'global_avg_pool' | 'global_max_pool'): LayerSpec {
+function globalPool<N extends 'global_avg_pool' | 'global_max_pool'>(name: N): LayerSpec<N> {
   const max = name === 'global_max_pool';
   return {
     name,
@@ -99,7 +99,7 @@ function globalPool(name: 'global_avg_pool' | 'global_max_pool'): LayerSpec {
 export const globalAvgPool = globalPool('global_avg_pool');
 export const globalMaxPool = globalPool('global_max_pool');
 
-export const upsampling: LayerSpec = {
+export const upsampling: LayerSpec<'upsampling'> = {
   name: 'upsampling',
   category: 'layer',
   group: 'pooling',

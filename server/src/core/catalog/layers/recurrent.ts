@@ -35,7 +35,7 @@ export function rnnInfer(ctx: LayerCtx, name: string): LayerInference {
   };
 }
 
-function rnn(name: 'simple_rnn' | 'lstm' | 'gru', summary: string, formula: string, explain: string, equivalent: string): LayerSpec {
+function rnn<N extends 'simple_rnn' | 'lstm' | 'gru'>(name: N, summary: string, formula: string, explain: string, equivalent: string): LayerSpec<N> {
   return {
     name,
     category: 'layer',
@@ -91,7 +91,7 @@ export const gru = rnn(
   'Keras GRU(reset_after=False), PyTorch nn.GRU (two bias vectors)',
 );
 
-export const bidirectional: LayerSpec = {
+export const bidirectional: LayerSpec<'bidirectional'> = {
   name: 'bidirectional',
   category: 'layer',
   group: 'recurrent',
