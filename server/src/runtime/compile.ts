@@ -6,7 +6,7 @@
 import { tf, type SymbolicTensor } from './tf';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import { type ModelDesc, type LayerNodeDesc, type Lowering, type FnValue, lower, num, nums, str, fnArg, innerLayer, isLayerNode } from '../core/model';
-import { ACTIVATION_FUNCTIONS } from '../core/catalog/common';
+import { ACTIVATION_FUNCTIONS, type ActivationName } from '../core/catalog/common';
 import { PolyFeatures } from './layers/poly-features';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
@@ -42,7 +42,7 @@ function regularizer(r: FnValue | undefined) {
 }
 
 function act(n: LayerNodeDesc) {
-  return ACTIVATION_FUNCTIONS[str(n, 'activation')] as 'linear';
+  return ACTIVATION_FUNCTIONS[str(n, 'activation') as ActivationName] as 'linear';
 }
 
 /** What building one layer needs besides its description. */

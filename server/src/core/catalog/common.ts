@@ -4,7 +4,7 @@ import type { ParamSpec, LayerInference, LayerCtx, Weight } from './types';
 import type { Shape } from '../shape';
 
 /** Activation names accepted by `activation:` arguments, mapped to their tfjs names. */
-export const ACTIVATION_FUNCTIONS: Record<string, string> = {
+export const ACTIVATION_FUNCTIONS = {
   linear: 'linear',
   relu: 'relu',
   relu6: 'relu6',
@@ -19,7 +19,9 @@ export const ACTIVATION_FUNCTIONS: Record<string, string> = {
   softsign: 'softsign',
   swish: 'swish',
   mish: 'mish',
-};
+} as const satisfies Record<string, string>;
+/** An activation a layer's `activation:` takes; targets key their tables by it. */
+export type ActivationName = keyof typeof ACTIVATION_FUNCTIONS;
 /** Activations that exist only as layers (they take a parameter): suggest the layer instead. */
 export const LAYER_ONLY_ACTIVATIONS = ['leaky_relu'] as const;
 

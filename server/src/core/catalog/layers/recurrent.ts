@@ -86,7 +86,7 @@ export const lstm = rnn(
 export const gru = rnn(
   'gru',
   'Gated recurrent unit: like lstm with fewer gates (update and reset) and no separate cell state.',
-  'z, r = σ(x_t W_{z,r} + h_{t-1} U_{z,r} + b); h̃ = tanh(x_t W_h + (r·h_{t-1}) U_h + b_h); h_t = (1 - z)·h_{t-1} + z·h̃',
+  'z, r = σ(x_t W_{z,r} + h_{t-1} U_{z,r} + b); h̃ = tanh(x_t W_h + (r·h_{t-1}) U_h + b_h); h_t = z·h_{t-1} + (1 - z)·h̃',
   '3 weight blocks instead of 4: faster than lstm and often as good. Parameters: 3·units·(features + units + 1), the original formulation (Keras reset_after=False).',
   'Keras GRU(reset_after=False), PyTorch nn.GRU (two bias vectors)',
 );

@@ -1,0 +1,293 @@
+// model.py: one torch.nn.Module per exported model, constructible with no arguments, whose
+// forward reads like the .nn file (one line per layer, with the shape and parameter comment
+// the editor shows inline). Each block call becomes a submodule; calls of a block that make the
+// same layers share one class. Layers lower through TORCH_LAYERS (layers.ts).
+
+import { type ModelDesc, type NodeDesc, type LayerNodeDesc, isLayerNode, ModelDescError } from '../../core/model';
+import { formatShape, formatNumber } from '../../core/format-values';
+import { HELPERS, HELPER_NEEDS, type Helper } from './helpers-py';
+import { torchLayer, type TorchLayer } from './layers';
+
+/** A layer node's module in the exported model: its state_dict prefix and lowering. */
+export interface ExportedLayer {
+  node: LayerNodeDesc;
+  /** `res_block_1.conv2d.` ('' for a layer without a module) */
+  prefix: string;
+  torch: TorchLayer;
+}
+
+export interface ExportedModel {
+  desc: ModelDesc;
+  className: string;
+  layers: ExportedLayer[];
+  /** with `trace`: the key each node's output is traced under, by node id */
+  traces: Map<number, string>;
+}
+
+export interface ModelPyOptions {
+  /**
+   * For the equivalence tests: after each layer, `_trace(self, label, value)` (a function the
+   * caller puts in the module's globals) sees the layer's output; the keys are `traces`.
+   */
+  trace?: boolean;
+}
+
+export interface ModelPy {
+  text: string;
+  models: ExportedModel[];
+}
+
+const PY_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+/** attributes of nn.Module that a submodule must not shadow */
+const MODULE_ATTRS = new Set(['training', 'train', 'eval', 'forward', 'apply', 'cuda', 'cpu', 'to', 'float', 'double', 'half', 'type', 'modules', 'children', 'parameters', 'buffers', 'state_dict', 'zero_grad', 'requires_grad_', 'register_buffer', 'add_module', 'extra_repr']);
+
+function pyName(name: string, reserved: Set<string> = PY_KEYWORDS): string {
+  return reserved.has(name) || PY_KEYWORDS.has(name) ? `${name}_` : name;
+}
+
+function pascal(name: string): string {
+  const p = name
+    .split('_')
+    .filter((w) => w.length > 0)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+  return p.length > 0 ? p : name;
+}
+
+/** One module's code: its constructor lines and forward lines. */
+interface Body {
+  init: string[];
+  forward: string[];
+}
+
+class Writer {
+  readonly helpers = new Set<Helper>();
+  /** block classes, in the order they were first needed: name and code */
+  readonly blockClasses: { name: string; code: string }[] = [];
+  private readonly classByBody = new Map<string, string>();
+  readonly taken = new Set<string>();
+
+  /** the model being written */
+  desc!: ModelDesc;
+  traces = new Map<number, string>();
+
+  constructor(private readonly trace: boolean) {}
+
+  useHelpers(hs: readonly Helper[] | undefined): void {
+    for (const h of hs ?? []) {
+      this.helpers.add(h);
+      this.useHelpers(HELPER_NEEDS[h]);
+    }
+  }
+
+  className(base: string): string {
+    let name = pyName(base);
+    for (let i = 2; this.taken.has(name); i++) name = `${pyName(base)}${i}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  /**
+   * The body of the module for block call `call` (undefined: the model itself), made of `ids`:
+   * the nodes of the call and of the calls inside it, in order. Layers are added to `layers`
+   * with their prefix below `prefix`.
+   */
+  body(call: number | undefined, ids: number[], prefix: string, layers: ExportedLayer[]): Body {
+    const nodes = this.desc.nodes;
+    const inside = new Set(ids);
+    // the items of this module: its own nodes and the calls directly inside it
+    type Item = { kind: 'node'; node: NodeDesc } | { kind: 'call'; call: number; ids: number[] };
+    const items: Item[] = [];
+    const itemOfCall = new Map<number, Item & { kind: 'call' }>();
+    for (const id of ids) {
+      const n = nodes[id];
+      if (n.call === call) {
+        items.push({ kind: 'node', node: n });
+        continue;
+      }
+      const child = this.childOf(n.call, call);
+      let item = itemOfCall.get(child);
+      if (!item) {
+        item = { kind: 'call', call: child, ids: [] };
+        itemOfCall.set(child, item);
+        items.push(item);
+      }
+      item.ids.push(id);
+    }
+    // what each item reads and makes
+    const ioOf = (item: Item): { ins: number[]; out: number } => {
+      if (item.kind === 'node') return { ins: item.node.kind === 'input' ? [] : item.node.inputs, out: item.node.id };
+      const own = new Set(item.ids);
+      const ins = [...new Set(item.ids.flatMap((i) => nodes[i].inputs.filter((j) => !own.has(j))))];
+      if (ins.length !== 1) throw new ModelDescError(`block call ${item.call} has ${ins.length} inputs`);
+      return { ins, out: item.ids[item.ids.length - 1] };
+    };
+    const io = items.map(ioOf);
+    const scopeInputs = [...new Set(ids.flatMap((i) => nodes[i].inputs.filter((j) => !inside.has(j))))];
+    const result = io[io.length - 1].out;
+    // consumers of each value, by item index (items.length: returned)
+    const readers = new Map<number, number[]>();
+    io.forEach((x, i) => x.ins.forEach((v) => readers.set(v, [...(readers.get(v) ?? []), i])));
+    readers.set(result, [...(readers.get(result) ?? []), items.length]);
+    // a value read once, by the next item, is `x`; others get a name of their own
+    let fresh = 0;
+    const names = new Map<number, string>();
+    const nameFor = (value: number, madeAt: number) => {
+      const r = readers.get(value) ?? [];
+      return r.length === 1 && r[0] === madeAt + 1 ? 'x' : `x${++fresh}`;
+    };
+    const init: string[] = [];
+    const forward: { code: string; comment: string }[] = [];
+    for (const v of scopeInputs) {
+      const name = nameFor(v, -1);
+      names.set(v, name);
+      if (name !== 'x') forward.push({ code: `${name} = x`, comment: '' });
+    }
+    const counters = new Map<string, number>();
+    const attr = (base: string) => {
+      const count = counters.get(base) ?? 0;
+      counters.set(base, count + 1);
+      return pyName(count === 0 ? base : `${base}_${count}`, MODULE_ATTRS);
+    };
+    const traced = (node: NodeDesc, label: string, target: string) => {
+      if (!this.trace) return;
+      this.traces.set(node.id, `${prefix}${label}`);
+      forward.push({ code: `_trace(self, ${JSON.stringify(label)}, ${target})`, comment: '' });
+    };
+    items.forEach((item, i) => {
+      const { ins, out } = io[i];
+      const x = ins.map((v) => {
+        const name = names.get(v);
+        if (name === undefined) throw new ModelDescError(`node ${v} is read before it is made`);
+        return name;
+      });
+      const target = nameFor(out, i);
+      names.set(out, target);
+      const n = nodes[out];
+      if (item.kind === 'call') {
+        const c = this.desc.calls[item.call];
+        const name = attr(pyName(c.block));
+        const cls = this.blockClass(item.call, item.ids, `${prefix}${name}.`, layers);
+        init.push(`self.${name} = ${cls}()`);
+        forward.push({ code: `${target} = self.${name}(${x[0]})`, comment: `${c.text || c.block} -> ${formatShape(n.shape)}` });
+        return;
+      }
+      const node = item.node;
+      if (node.kind === 'input') {
+        if (target !== 'x') forward.push({ code: `${target} = x`, comment: '' });
+        return;
+      }
+      if (node.kind === 'add') {
+        forward.push({ code: `${target} = ${x.join(' + ')}`, comment: `${node.written === 'residual' ? 'residual' : 'parallel(add)'} -> ${formatShape(node.shape)}` });
+        traced(node, attr('add'), target);
+        return;
+      }
+      if (node.kind === 'concat') {
+        forward.push({ code: `${target} = torch.cat([${x.join(', ')}], -1)`, comment: `parallel(concat) -> ${formatShape(node.shape)}` });
+        traced(node, attr('concat'), target);
+        return;
+      }
+      if (!isLayerNode(node)) return;
+      const t = torchLayer(node);
+      this.useHelpers(t.helpers);
+      const params = node.trainable + node.nonTrainable;
+      const comment = `-> ${formatShape(node.shape)}${params > 0 ? `  ${formatNumber(params)} params` : ''}`;
+      // every layer takes a name from its kind's counter, so names do not depend on which have modules
+      const name = attr(node.kind);
+      if (t.module) {
+        init.push(`self.${name} = ${t.module}`);
+        layers.push({ node, prefix: `${prefix}${name}.`, torch: t });
+        forward.push({ code: `${target} = ${t.call(x[0], `self.${name}`)}`, comment });
+      } else {
+        layers.push({ node, prefix, torch: t });
+        forward.push({ code: `${target} = ${t.call(x[0], '')}`, comment });
+      }
+      traced(node, name, target);
+    });
+    const width = Math.min(56, Math.max(0, ...forward.filter((f) => f.comment).map((f) => f.code.length)));
+    const lines = forward.map((f) => (f.comment ? `${f.code.padEnd(width)}  # ${f.comment}` : f.code));
+    lines.push(`return ${names.get(result)}`);
+    return { init, forward: lines };
+  }
+
+  /** The call directly inside `scope` on the way to `call`. */
+  private childOf(call: number | undefined, scope: number | undefined): number {
+    let c = call;
+    while (c !== undefined) {
+      const parent = this.desc.calls[c].parent;
+      if (parent === scope) return c;
+      c = parent;
+    }
+    throw new ModelDescError(`block call ${String(call)} is not inside ${String(scope)}`);
+  }
+
+  /** The class of a block call's module: shared by calls whose code is the same. */
+  private blockClass(call: number, ids: number[], prefix: string, layers: ExportedLayer[]): string {
+    const c = this.desc.calls[call];
+    const body = this.body(call, ids, prefix, layers);
+    const key = `${c.block}\n${body.init.join('\n')}\n${body.forward.join('\n')}`;
+    const known = this.classByBody.get(key);
+    if (known) return known;
+    const name = this.className(pascal(c.block));
+    this.classByBody.set(key, name);
+    const first = this.desc.nodes[ids[0]];
+    const input = this.desc.nodes[first.inputs[0]];
+    const doc = `block ${c.block}, as called by \`${c.text}\` (${basename(c.file)}:${c.line}) on ${formatShape(input.shape)}.`;
+    this.blockClasses.push({ name, code: moduleClass(name, doc, [], body) });
+    return name;
+  }
+}
+
+function basename(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
+function moduleClass(name: string, doc: string, attrs: string[], body: Body): string {
+  const lines = [`class ${name}(nn.Module):`, `    """${doc}"""`, ''];
+  for (const a of attrs) lines.push(`    ${a}`);
+  if (attrs.length > 0) lines.push('');
+  lines.push('    def __init__(self):', '        super().__init__()');
+  for (const l of body.init) lines.push(`        ${l}`);
+  lines.push('', '    def forward(self, x):');
+  for (const l of body.forward) lines.push(`        ${l}`);
+  return lines.join('\n');
+}
+
+/** model.py for the given models (of one file), and where each layer's weights go. */
+export function modelPy(descs: readonly ModelDesc[], source: string, options: ModelPyOptions = {}): ModelPy {
+  const blocks: string[] = [];
+  const classes: string[] = [];
+  const models: ExportedModel[] = [];
+  const w = new Writer(options.trace === true);
+  // model classes keep their names: take them first
+  const modelNames = descs.map((d) => w.className(d.name));
+  descs.forEach((desc, i) => {
+    w.desc = desc;
+    w.traces = new Map();
+    const layers: ExportedLayer[] = [];
+    const body = w.body(undefined, desc.nodes.map((n) => n.id), '', layers);
+    const out = desc.nodes[desc.output];
+    const params = desc.trainable + desc.nonTrainable;
+    const doc = `model ${desc.name} (${basename(desc.file)}:${desc.line}): ${formatShape(desc.input)} -> ${formatShape(out.shape)}, ${formatNumber(params)} parameters.`;
+    classes.push(moduleClass(modelNames[i], doc, [`input_shape = ${desc.input.length === 1 ? `(${desc.input[0]},)` : `(${desc.input.join(', ')})`}`], body));
+    models.push({ desc, className: modelNames[i], layers, traces: w.traces });
+  });
+  blocks.push(...w.blockClasses.map((b) => b.code));
+  const used = (Object.keys(HELPERS) as Helper[]).filter((h) => w.helpers.has(h));
+  const needsMath = used.some((h) => HELPERS[h].includes('math.'));
+  const header = [
+    `"""PyTorch modules of ${basename(source)}, generated by nn with nn's semantics (docs/pytorch.md).`,
+    '',
+    'Inputs are [batch, *input_shape] float tensors, channels last, as nn reads its data.',
+    '"""',
+    '',
+    ...(needsMath ? ['import math', ''] : []),
+    'import torch',
+    'import torch.nn.functional as F',
+    'from torch import nn',
+  ];
+  const parts = [header.join('\n'), ...used.map((h) => HELPERS[h].trim()), ...blocks, ...classes];
+  return { text: `${parts.join('\n\n\n')}\n`, models };
+}

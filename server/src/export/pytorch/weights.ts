@@ -1,0 +1,114 @@
+// nn's weights (tfjs names and layouts) -> the exported modules' state_dict (PyTorch keys and
+// layouts), through each layer's WeightMap (layers.ts). Written as `weights.json` (key -> shape
+// and offset) beside `weights.bin` (float32, little-endian), which LOAD_WEIGHTS_PY turns into a
+// state_dict with NumPy; the export saves that as weights.pt.
+
+import type { ExportedModel } from './model-py';
+
+/** One tfjs weight: its full name (`dense/kernel`), shape and values. */
+export interface NnWeight {
+  name: string;
+  shape: readonly number[];
+  data: Float32Array;
+}
+
+export interface TorchTensor {
+  key: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export class WeightError extends Error {}
+
+/** `data` of `shape` with its axes reordered: axis i of the result is axis perm[i] of the input. */
+export function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]): { data: Float32Array; shape: number[] } {
+  const rank = shape.length;
+  const outShape = perm.map((p) => shape[p]);
+  const inStrides = new Array<number>(rank).fill(1);
+  for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * shape[i + 1];
+  const strides = perm.map((p) => inStrides[p]);
+  const out = new Float32Array(data.length);
+  const index = new Array<number>(rank).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let i = 0; i < rank; i++) src += index[i] * strides[i];
+    out[o] = data[src];
+    for (let i = rank - 1; i >= 0; i--) {
+      if (++index[i] < outShape[i]) break;
+      index[i] = 0;
+    }
+  }
+  return { data: out, shape: outShape };
+}
+
+/**
+ * The state_dict entries of `model` from nn's weights; every weight must find its place (and
+ * LOAD_WEIGHTS_PY checks that every entry of the module gets a value).
+ */
+export function torchWeights(model: ExportedModel, weights: readonly NnWeight[]): TorchTensor[] {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const out: TorchTensor[] = [];
+  for (const { node, prefix, torch } of model.layers) {
+    const maps = torch.weights ?? {};
+    const own = weights.filter((w) => w.name.startsWith(`${node.name}/`));
+    for (const w of own) {
+      const suffix = w.name.slice(node.name.length + 1);
+      const m = maps[suffix];
+      if (!m) throw new WeightError(`no place for weight '${w.name}' in the PyTorch module of '${node.name}'`);
+      const t = m.permute ? permute(w.data, w.shape, m.permute) : { data: w.data, shape: [...w.shape] };
+      out.push({ key: `${prefix}${m.key}`, shape: t.shape, data: t.data });
+      byName.delete(w.name);
+    }
+  }
+  if (byName.size > 0) throw new WeightError(`weights of no layer: ${[...byName.keys()].join(', ')}`);
+  return out;
+}
+
+/** weights.json and weights.bin for LOAD_WEIGHTS_PY. */
+export function weightFiles(tensors: readonly TorchTensor[]): { json: string; bin: Buffer } {
+  const meta: Record<string, { shape: number[]; offset: number }> = {};
+  let offset = 0;
+  for (const t of tensors) {
+    meta[t.key] = { shape: t.shape, offset };
+    offset += t.data.length;
+  }
+  const bin = Buffer.alloc(offset * 4);
+  let at = 0;
+  for (const t of tensors) {
+    for (let i = 0; i < t.data.length; i++) bin.writeFloatLE(t.data[i], (at + i) * 4);
+    at += t.data.length;
+  }
+  return { json: JSON.stringify(meta), bin };
+}
+
+/**
+ * Python: `load_converted(model, json_path, bin_path)` fills a module's state_dict from
+ * weights.json/weights.bin, refusing a key the module lacks, a wrong shape, or a parameter or
+ * buffer left without a value (batch norm's step counter excepted).
+ */
+export const LOAD_WEIGHTS_PY = `
+import json
+
+import numpy as np
+import torch
+
+
+def load_converted(model, json_path, bin_path):
+    with open(json_path) as f:
+        meta = json.load(f)
+    data = np.fromfile(bin_path, dtype="<f4")
+    state = model.state_dict()
+    for key, m in meta.items():
+        if key not in state:
+            raise KeyError(f"{key}: not in the module")
+        size = int(np.prod(m["shape"])) if m["shape"] else 1
+        value = torch.from_numpy(data[m["offset"] : m["offset"] + size].reshape(m["shape"]).copy())
+        if tuple(state[key].shape) != tuple(value.shape):
+            raise ValueError(f"{key}: shape {tuple(value.shape)}, the module has {tuple(state[key].shape)}")
+        state[key] = value
+    missing = [k for k in state if k not in meta and not k.endswith("num_batches_tracked")]
+    if missing:
+        raise KeyError(f"no value for {', '.join(missing)}")
+    model.load_state_dict(state)
+    return model
+`;
