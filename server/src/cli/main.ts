@@ -6,6 +6,7 @@ import { summary } from './summary';
 import { trainCommand } from './train';
 import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
+import { exportCommand } from './export';
 
 const VERSION = '0.1.0';
 
@@ -19,6 +20,8 @@ usage:
   nn evaluate RUN_FOLDER [--split test|train]  the run's best weights on its data: metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
                                               or a PNG file; --index N takes test sample N
+  nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
+  nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -66,6 +69,8 @@ export async function main(
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'data-path'], ['json', 'no-download']), out, err);
+      case 'export':
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run'], ['json']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

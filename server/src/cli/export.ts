@@ -1,0 +1,205 @@
+// nn export FILE --to pytorch --out DIR [--model NAME] [--run RUN]: a standalone Python folder.
+//   model.py    one torch.nn.Module per model, with nn's semantics (export/pytorch/model-py.ts)
+//   weights.pt  with --run: the run's best weights as the module's state_dict
+//   README.md   how to use them
+// Everything is made before anything is written: a failure (errors in the file, no PyTorch to
+// save weights.pt with) leaves DIR as it was.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Program } from '../core/program';
+import { analyzeFiles } from '../core/analyze';
+import { describeModel, type ModelDesc } from '../core/model';
+import type { ModelGraph } from '../core/graph';
+import { formatShape, formatNumber } from '../core/format-values';
+import { NodeHost } from '../node/host';
+import { findPython, NoTorchError } from '../node/python';
+import { modelPy, type ExportedModel } from '../export/pytorch/model-py';
+import { torchWeights, weightFiles, LOAD_WEIGHTS_PY, WeightError, type NnWeight } from '../export/pytorch/weights';
+import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
+import { writeFileAtomic } from '../runtime/train/runs';
+import { UsageError, type Parsed } from './args';
+import { shownPath } from './files';
+import { checkedRun, chooseBackend, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+
+const TARGETS = ['pytorch'];
+
+const SAVE_PY = `
+import importlib.util
+import sys
+
+import torch
+
+spec = importlib.util.spec_from_file_location("model", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+model = load_converted(getattr(module, sys.argv[2])(), sys.argv[3], sys.argv[4])
+torch.save(model.state_dict(), sys.argv[5])
+`;
+
+interface Chosen {
+  file: string;
+  graphs: ModelGraph[];
+  program: Program;
+  run?: { dir: string; config: RunConfig; weights: string };
+}
+
+/** The models to export, checked: the run's, the one named, or every model of the file. */
+function choose(args: Parsed, err: (s: string) => void): Chosen {
+  const runDir = args.flags.get('run');
+  let file = args.positionals[0];
+  let run: Chosen['run'];
+  let modelName = args.flags.get('model');
+  if (typeof runDir === 'string') {
+    const config = readRunConfig(runDir);
+    if (file !== undefined && path.resolve(file) !== path.resolve(config.file)) throw new UsageError(`${runDir} was trained from ${config.file}, not ${file}`);
+    file = config.file;
+    const { cfg, errors } = checkedRun(config, runDir);
+    if (errors > 0 || !cfg.model) throw new CliError(`${config.file} has errors now; fix them first (nn check ${config.file})`);
+    if (typeof modelName === 'string' && modelName !== cfg.model.name) throw new UsageError(`${runDir} trained model '${cfg.model.name}', not '${modelName}'`);
+    modelName = cfg.model.name;
+    run = { dir: runDir, config, weights: weightsDir(runDir, checkpointDir) };
+  }
+  if (file === undefined) throw new UsageError('nn export needs a .nn file (or --run RUN)');
+  const program = new Program(new NodeHost());
+  const results = analyzeFiles(program, [path.resolve(file)]);
+  const r = results[0];
+  if (!r.source) throw new UsageError(`cannot read '${file}'`);
+  let graphs = r.models;
+  if (typeof modelName === 'string') {
+    graphs = graphs.filter((m) => m.name === modelName);
+    if (graphs.length === 0) throw new UsageError(`${file} has no model '${modelName}'; it has ${r.models.map((m) => `'${m.name}'`).join(', ') || 'none'}`);
+  }
+  if (graphs.length === 0) throw new CliError(`${file} has no model to export`);
+  const broken = graphs.filter((g) => g.hasErrors);
+  if (broken.length > 0) {
+    for (const x of results) {
+      for (const d of x.diagnostics.filter((d) => d.severity === 'error')) {
+        const p = x.source!.lines.position(d.start);
+        err(`${x === r ? file : shownPath(x.path, file)}:${p.line + 1}:${p.character + 1}: error ${d.code}: ${d.message}`);
+      }
+    }
+    throw new CliError(`${broken.map((g) => `model '${g.name}'`).join(', ')} ${broken.length === 1 ? 'has' : 'have'} errors: nothing exported`);
+  }
+  return { file, graphs, program, run };
+}
+
+/** nn's weights of a run, as the tfjs checkpoint holds them. */
+async function runWeights(dir: string): Promise<NnWeight[]> {
+  const model = await loadModel(dir);
+  try {
+    return model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }));
+  } finally {
+    model.dispose();
+  }
+}
+
+/** weights.pt for `exported`, made by PyTorch itself from the converted weights. */
+function saveWeightsPt(modelText: string, exported: ExportedModel, weights: NnWeight[], out: string): void {
+  const python = findPython();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-export-'));
+  try {
+    const files = weightFiles(torchWeights(exported, weights));
+    fs.writeFileSync(path.join(tmp, 'model.py'), modelText);
+    fs.writeFileSync(path.join(tmp, 'weights.json'), files.json);
+    fs.writeFileSync(path.join(tmp, 'weights.bin'), files.bin);
+    fs.writeFileSync(path.join(tmp, 'save.py'), `${LOAD_WEIGHTS_PY}\n${SAVE_PY}`);
+    const r = spawnSync(python.python, [path.join(tmp, 'save.py'), path.join(tmp, 'model.py'), exported.className, path.join(tmp, 'weights.json'), path.join(tmp, 'weights.bin'), out], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    if (r.status !== 0) throw new CliError(`PyTorch (${python.python}, torch ${python.torch}) could not load the weights: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function readme(source: string, descs: readonly ModelDesc[], models: readonly ExportedModel[], run: Chosen['run']): string {
+  const first = models[0];
+  const lines = [
+    `# ${descs.map((d) => d.name).join(', ')}: PyTorch modules exported by nn`,
+    '',
+    `From \`${path.basename(source)}\`${run ? `, with the weights of run \`${run.dir}\` (${path.relative(run.dir, run.weights) || run.weights})` : ''}. The folder needs PyTorch (1.13 or 2.x) only, never nn.`,
+    '',
+    '| class | input | output | parameters |',
+    '|---|---|---|---|',
+    ...models.map((m) => `| \`${m.className}\` | ${formatShape(m.desc.input)} | ${formatShape(m.desc.nodes[m.desc.output].shape)} | ${formatNumber(m.desc.trainable + m.desc.nonTrainable)} |`),
+    '',
+    'Inputs are `[batch, *input_shape]` float tensors, channels last (`[batch, height, width, channels]` for images), as nn reads its data.',
+    '',
+    '```python',
+    'import torch',
+    `from model import ${first.className}`,
+    '',
+    `model = ${first.className}()`,
+    ...(run ? ['model.load_state_dict(torch.load("weights.pt"))'] : []),
+    'model.eval()',
+    `x = torch.rand(8, *${first.className}.input_shape)`,
+    'with torch.no_grad():',
+    '    y = model(x)',
+    '```',
+    '',
+    'On a GPU: `model.to("cuda")` and `x.to("cuda")`.',
+  ];
+  if (run) {
+    const c = run.config;
+    const prep: string[] = [];
+    if (c.pixelNormalize) prep.push(`images scaled to [0, 1], then \`(x - ${c.pixelNormalize.mean}) / ${c.pixelNormalize.std}\``);
+    if (c.standardize) prep.push(`each feature standardized with the training data's statistics: mean ${JSON.stringify(c.standardize.mean)}, std ${JSON.stringify(c.standardize.std)}`);
+    lines.push('', '## What the run did to its inputs', '', prep.length ? `Give the model inputs prepared as the run prepared them: ${prep.join('; ')}.` : 'The run fed its data as it is: no normalisation.');
+    if (c.data.classNames) lines.push('', `The outputs are the classes ${c.data.classNames.map((n) => `\`${n}\``).join(', ')}, in this order.`);
+  }
+  lines.push(
+    '',
+    '## Where PyTorch and nn differ, and what model.py does',
+    '',
+    "Convolutions and pooling take channels-last input and move the channels around PyTorch's call; 'same' padding is Keras' (the odd cell at the end); batch normalisation runs over the last axis with Keras' momentum m as PyTorch's 1 - m; LSTM and GRU have one bias per gate as in Keras, and the GRU applies its reset gate before the recurrent product. The parameter counts equal what nn shows.",
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function exportCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const to = args.flags.get('to');
+  if (typeof to !== 'string' || !TARGETS.includes(to)) throw new UsageError(`--to must be one of: ${TARGETS.join(', ')}`);
+  const dest = args.flags.get('out');
+  if (typeof dest !== 'string') throw new UsageError('nn export needs --out DIR');
+  if (args.positionals.length > 1) throw new UsageError('nn export takes one .nn file');
+  try {
+    const chosen = choose(args, err);
+    const descs = chosen.graphs.map((g) => describeModel(g, (f) => chosen.program.file(f)?.lines));
+    const { text, models } = modelPy(descs, chosen.file);
+    const files: { name: string; write: (file: string) => void }[] = [
+      { name: 'model.py', write: (f) => writeFileAtomic(f, text) },
+      { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run)) },
+    ];
+    let weightsTmp: string | undefined;
+    if (chosen.run) {
+      await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
+      const weights = await runWeights(chosen.run.weights);
+      weightsTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-weights-'));
+      const pt = path.join(weightsTmp, 'weights.pt');
+      saveWeightsPt(text, models[0], weights, pt);
+      files.push({ name: 'weights.pt', write: (f) => fs.copyFileSync(pt, f) });
+    }
+    try {
+      fs.mkdirSync(dest, { recursive: true });
+      for (const f of files) f.write(path.join(dest, f.name));
+    } finally {
+      if (weightsTmp) fs.rmSync(weightsTmp, { recursive: true, force: true });
+    }
+    if (args.flags.has('json')) {
+      out(JSON.stringify({ out: dest, files: files.map((f) => f.name), models: models.map((m) => ({ name: m.desc.name, class: m.className })) }));
+    } else {
+      out(`${dest}: ${files.map((f) => f.name).join(', ')} (${models.map((m) => m.className).join(', ')})`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof NoTorchError || e instanceof WeightError) {
+      err(`nn export: ${e.message}`);
+      return 1;
+    }
+    return userError('export', e, err);
+  }
+}
