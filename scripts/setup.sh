@@ -4,11 +4,12 @@
 #   dataset-fashion-mnist   the real Fashion-MNIST (/usr/share/datasets/fashion-mnist)
 #   chromium, ripgrep and build tools   the end-to-end tests: code-server (a real VS Code, from
 #                           npm, native modules built with node-gyp) driven by Chromium
-#   python3-torch           optional: the PyTorch reference in npm run bench:train
+#   python3-torch, python3-numpy   the PyTorch export and engine (their tests run real PyTorch),
+#                           and the PyTorch reference in npm run bench:train
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dataset-fashion-mnist chromium ripgrep build-essential python3 pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
+packages=(dataset-fashion-mnist chromium ripgrep build-essential python3 python3-torch python3-numpy pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

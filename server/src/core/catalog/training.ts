@@ -12,9 +12,9 @@ const fromLogits = (what: string): ParamSpec => ({
   doc: `true: the model outputs raw scores (logits) and the loss applies ${what} itself (stable, the default); false: the model already ends in ${what}`,
 });
 
-export const LOSSES: readonly LossSpec[] = [
+export const LOSSES = [
   {
-    name: 'mse',
+    name: 'mse' as const,
     category: 'loss',
     task: 'regression',
     params: [],
@@ -26,7 +26,7 @@ export const LOSSES: readonly LossSpec[] = [
     },
   },
   {
-    name: 'mae',
+    name: 'mae' as const,
     category: 'loss',
     task: 'regression',
     params: [],
@@ -38,7 +38,7 @@ export const LOSSES: readonly LossSpec[] = [
     },
   },
   {
-    name: 'huber',
+    name: 'huber' as const,
     category: 'loss',
     task: 'regression',
     params: [{ name: 'delta', type: { t: 'float', min: 0, minOpen: true }, default: 1.0, doc: 'where the loss turns from quadratic to linear' }],
@@ -50,7 +50,7 @@ export const LOSSES: readonly LossSpec[] = [
     },
   },
   {
-    name: 'cross_entropy',
+    name: 'cross_entropy' as const,
     category: 'loss',
     task: 'categorical',
     params: [
@@ -66,7 +66,7 @@ export const LOSSES: readonly LossSpec[] = [
     },
   },
   {
-    name: 'binary_cross_entropy',
+    name: 'binary_cross_entropy' as const,
     category: 'loss',
     task: 'binary',
     params: [fromLogits('sigmoid')],
@@ -78,7 +78,7 @@ export const LOSSES: readonly LossSpec[] = [
     },
   },
   {
-    name: 'hinge',
+    name: 'hinge' as const,
     category: 'loss',
     task: 'hinge',
     params: [{ name: 'margin', type: { t: 'float', min: 0, minOpen: true }, default: 1.0, doc: 'how far past the decision boundary a correct score must be' }],
@@ -89,7 +89,7 @@ export const LOSSES: readonly LossSpec[] = [
       equivalent: 'Keras Hinge / CategoricalHinge, PyTorch nn.MultiMarginLoss',
     },
   },
-];
+] satisfies readonly LossSpec[];
 
 // ---- optimizers ----
 const lr = (def: number): ParamSpec => ({
@@ -112,9 +112,9 @@ const adamBetas: ParamSpec[] = [
   { name: 'epsilon', type: { t: 'float', min: 0, minOpen: true }, default: 1e-7, namedOnly: true, aliases: ['eps'], doc: 'added to the denominator for stability' },
 ];
 
-export const OPTIMIZERS: readonly OptimizerSpec[] = [
+export const OPTIMIZERS = [
   {
-    name: 'sgd',
+    name: 'sgd' as const,
     category: 'optimizer',
     slots: (a) => ((a.momentum as number) > 0 ? 1 : 0),
     highLr: 2,
@@ -133,7 +133,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
     },
   },
   {
-    name: 'adam',
+    name: 'adam' as const,
     category: 'optimizer',
     slots: () => 2,
     highLr: 0.1,
@@ -147,7 +147,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
     },
   },
   {
-    name: 'adamw',
+    name: 'adamw' as const,
     category: 'optimizer',
     slots: () => 2,
     highLr: 0.1,
@@ -161,7 +161,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
     },
   },
   {
-    name: 'rmsprop',
+    name: 'rmsprop' as const,
     category: 'optimizer',
     slots: (a) => ((a.momentum as number) > 0 ? 2 : 1),
     highLr: 0.1,
@@ -180,7 +180,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
     },
   },
   {
-    name: 'adagrad',
+    name: 'adagrad' as const,
     category: 'optimizer',
     slots: () => 1,
     highLr: 1,
@@ -193,12 +193,12 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       equivalent: 'Keras Adagrad, PyTorch optim.Adagrad',
     },
   },
-];
+] satisfies readonly OptimizerSpec[];
 
 // ---- learning-rate schedules ----
-export const SCHEDULES: readonly FnSpec[] = [
+export const SCHEDULES = [
   {
-    name: 'step',
+    name: 'step' as const,
     category: 'schedule',
     params: [
       { name: 'every', type: { t: 'int', min: 1 }, required: true, aliases: ['step_size'], doc: 'epochs between drops' },
@@ -207,13 +207,13 @@ export const SCHEDULES: readonly FnSpec[] = [
     doc: { summary: 'Multiplies the learning rate by factor every few epochs.', formula: 'lr_e = lr · factor^floor(e / every)', equivalent: 'PyTorch StepLR' },
   },
   {
-    name: 'exponential',
+    name: 'exponential' as const,
     category: 'schedule',
     params: [{ name: 'gamma', type: { t: 'float', min: 0, max: 1, minOpen: true, maxOpen: true }, required: true, aliases: ['decay_rate', 'factor'], doc: 'multiply the learning rate by this after every epoch' }],
     doc: { summary: 'Multiplies the learning rate by gamma after every epoch.', formula: 'lr_e = lr · gamma^e', equivalent: 'PyTorch ExponentialLR, Keras ExponentialDecay' },
   },
   {
-    name: 'cosine',
+    name: 'cosine' as const,
     category: 'schedule',
     params: [
       { name: 'min_lr', type: { t: 'float', min: 0 }, default: 0, aliases: ['eta_min', 'alpha'], doc: 'the learning rate at the end' },
@@ -222,7 +222,7 @@ export const SCHEDULES: readonly FnSpec[] = [
     doc: { summary: 'Lowers the learning rate along half a cosine wave, from lr to min_lr.', formula: 'lr_e = min_lr + ½(lr - min_lr)(1 + cos(π e / epochs))', equivalent: 'PyTorch CosineAnnealingLR, Keras CosineDecay' },
   },
   {
-    name: 'warmup',
+    name: 'warmup' as const,
     category: 'schedule',
     params: [
       { name: 'epochs', type: { t: 'int', min: 1 }, required: true, aliases: ['warmup_epochs'], doc: 'epochs to rise linearly from lr / epochs to lr' },
@@ -236,7 +236,7 @@ export const SCHEDULES: readonly FnSpec[] = [
     },
   },
   {
-    name: 'reduce_on_plateau',
+    name: 'reduce_on_plateau' as const,
     category: 'schedule',
     params: [
       { name: 'monitor', type: { t: 'word', what: 'monitor' }, default: 'val_loss', doc: 'the quantity to watch, e.g. val_loss' },
@@ -246,27 +246,27 @@ export const SCHEDULES: readonly FnSpec[] = [
     ],
     doc: { summary: 'Lowers the learning rate when the monitored quantity stops improving.', equivalent: 'Keras ReduceLROnPlateau, PyTorch ReduceLROnPlateau' },
   },
-];
+] satisfies readonly FnSpec[];
 
 // ---- metrics ----
-export const METRICS: readonly MetricSpec[] = [
-  { name: 'accuracy', category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Fraction of samples whose predicted class is the true class.' } },
+export const METRICS = [
+  { name: 'accuracy' as const, category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Fraction of samples whose predicted class is the true class.' } },
   {
-    name: 'top_k_accuracy',
+    name: 'top_k_accuracy' as const,
     category: 'metric',
     tasks: ['classification'],
     mode: 'max',
     params: [{ name: 'k', type: { t: 'int', min: 1 }, default: 5, doc: 'how many of the highest-scoring classes count' }],
     doc: { summary: 'Fraction of samples whose true class is among the k highest scores.' },
   },
-  { name: 'precision', category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Of the samples predicted as a class, the fraction that belong to it (macro average over classes).' } },
-  { name: 'recall', category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Of the samples of a class, the fraction predicted as it (macro average over classes).' } },
-  { name: 'f1', category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Harmonic mean of precision and recall (macro average over classes).' } },
-  { name: 'mae', category: 'metric', tasks: ['regression'], mode: 'min', params: [], doc: { summary: 'Mean absolute error of the predictions.' } },
-  { name: 'mse', category: 'metric', tasks: ['regression'], mode: 'min', params: [], doc: { summary: 'Mean squared error of the predictions.' } },
-  { name: 'rmse', category: 'metric', tasks: ['regression'], mode: 'min', params: [], doc: { summary: 'Root mean squared error, in the units of the target.' } },
-  { name: 'r2', category: 'metric', tasks: ['regression'], mode: 'max', params: [], doc: { summary: 'Coefficient of determination: 1 is a perfect fit, 0 is no better than predicting the mean.' } },
-];
+  { name: 'precision' as const, category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Of the samples predicted as a class, the fraction that belong to it (macro average over classes).' } },
+  { name: 'recall' as const, category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Of the samples of a class, the fraction predicted as it (macro average over classes).' } },
+  { name: 'f1' as const, category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Harmonic mean of precision and recall (macro average over classes).' } },
+  { name: 'mae' as const, category: 'metric', tasks: ['regression'], mode: 'min', params: [], doc: { summary: 'Mean absolute error of the predictions.' } },
+  { name: 'mse' as const, category: 'metric', tasks: ['regression'], mode: 'min', params: [], doc: { summary: 'Mean squared error of the predictions.' } },
+  { name: 'rmse' as const, category: 'metric', tasks: ['regression'], mode: 'min', params: [], doc: { summary: 'Root mean squared error, in the units of the target.' } },
+  { name: 'r2' as const, category: 'metric', tasks: ['regression'], mode: 'max', params: [], doc: { summary: 'Coefficient of determination: 1 is a perfect fit, 0 is no better than predicting the mean.' } },
+] satisfies readonly MetricSpec[];
 
 // ---- regularizers ----
 const strength = (name: string, def?: number): ParamSpec => ({
@@ -276,26 +276,26 @@ const strength = (name: string, def?: number): ParamSpec => ({
   required: def === undefined,
   doc: `penalty factor`,
 });
-export const REGULARIZERS: readonly FnSpec[] = [
+export const REGULARIZERS = [
   {
-    name: 'l1',
+    name: 'l1' as const,
     category: 'regularizer',
     params: [strength('l1')],
     doc: { summary: 'L1 penalty: adds l1 · Σ|w| to the loss.', explain: 'Pushes weights to exactly 0: a sparse model that ignores unhelpful inputs.' },
   },
   {
-    name: 'l2',
+    name: 'l2' as const,
     category: 'regularizer',
     params: [strength('l2')],
     doc: { summary: 'L2 penalty (weight decay): adds l2 · Σw² to the loss.', explain: 'Keeps weights small, which makes the model smoother and reduces overfitting.' },
   },
   {
-    name: 'l1_l2',
+    name: 'l1_l2' as const,
     category: 'regularizer',
     params: [strength('l1', 0), strength('l2', 0)],
     doc: { summary: 'Both penalties: adds l1 · Σ|w| + l2 · Σw² to the loss (elastic net).' },
   },
-];
+] satisfies readonly FnSpec[];
 
 // ---- augmentations ----
 export const AUGMENTATIONS: readonly AugmentationSpec[] = [
@@ -370,3 +370,10 @@ export const CALLBACKS: readonly FnSpec[] = [
     },
   },
 ];
+
+/** The names of the training vocabulary: targets key their lowering tables by them (a missing lowering is a type error). */
+export type LossName = (typeof LOSSES)[number]['name'];
+export type OptimizerName = (typeof OPTIMIZERS)[number]['name'];
+export type ScheduleName = (typeof SCHEDULES)[number]['name'];
+export type MetricName = (typeof METRICS)[number]['name'];
+export type RegularizerName = (typeof REGULARIZERS)[number]['name'];
