@@ -8,6 +8,7 @@ import type { ModelGraph, LayerNode } from './graph';
 import type { Args, BoundFn } from './catalog/types';
 import { type LayerKind, isLayerKind } from './catalog/layers';
 import type { LineIndex } from './text';
+import type { TrainConfig } from './train';
 
 /** Bumped when a field changes meaning; readers refuse descriptions of another format. */
 export const MODEL_FORMAT = 1;
@@ -230,4 +231,55 @@ export type Lowering<T, C = void> = { [K in LayerKind]: (node: LayerNodeDesc<K>,
 
 export function lower<T, C>(table: Lowering<T, C>, node: LayerNodeDesc, ctx: C): T {
   return (table[node.kind] as (n: LayerNodeDesc, c: C) => T)(node, ctx);
+}
+
+// ---- the resolved train block ----
+
+/** A train block as plain data: what every engine trains by (the data is described by its loader). */
+export interface TrainDesc {
+  format: typeof MODEL_FORMAT;
+  name: string;
+  file: string;
+  model: string;
+  loss: FnValue;
+  optimizer: FnValue;
+  schedule?: FnValue;
+  metrics: FnValue[];
+  epochs: number;
+  batchSize: number;
+  /** a fraction of the training data, or a separate dataset (its name) */
+  validation?: number | string;
+  kfold?: number;
+  augment: FnValue[];
+  seed?: number;
+  shuffle: boolean;
+  clipNorm?: number;
+  earlyStopping?: FnValue;
+  checkpoint?: FnValue;
+}
+
+/** The description of a train block that checked without errors. */
+export function describeTrain(cfg: TrainConfig): TrainDesc {
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new ModelDescError(`train block '${cfg.name}' has errors; run nn check`);
+  const fn = (b: BoundFn): FnValue => argValue(b) as FnValue;
+  return {
+    format: MODEL_FORMAT,
+    name: cfg.name,
+    file: cfg.file,
+    model: cfg.model.name,
+    loss: fn(cfg.loss),
+    optimizer: fn(cfg.optimizer),
+    ...(cfg.schedule ? { schedule: fn(cfg.schedule) } : {}),
+    metrics: cfg.metrics.map(fn),
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    ...(cfg.validation === undefined ? {} : { validation: typeof cfg.validation === 'number' ? cfg.validation : cfg.validation.name }),
+    ...(cfg.kfold === undefined ? {} : { kfold: cfg.kfold }),
+    augment: cfg.augment.map(fn),
+    ...(cfg.seed === undefined ? {} : { seed: cfg.seed }),
+    shuffle: cfg.shuffle,
+    ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
+    ...(cfg.earlyStopping ? { earlyStopping: fn(cfg.earlyStopping) } : {}),
+    ...(cfg.checkpoint ? { checkpoint: fn(cfg.checkpoint) } : {}),
+  };
 }
