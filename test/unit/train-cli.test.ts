@@ -165,6 +165,54 @@ describe('nn train (command line)', function () {
     assert.ok(last.val!.metrics.accuracy > 0.9, `val accuracy ${last.val!.metrics.accuracy}`);
   });
 
+  it('reports the test result of the saved best weights with their epoch, and the last weights\' beside it (issue 23 repro)', async () => {
+    const file = path.join(runs, 'bestlast.nn');
+    fs.writeFileSync(
+      file,
+      'dataset pts = circle(n: 300, noise: 0.35, seed: 5)\nmodel mlp {\n  input [2]\n  dense(64)\n  relu()\n  dense(64)\n  relu()\n  dense(2)\n}\n' +
+        'train t {\n  model: mlp\n  data: pts\n  validation: 0.3\n  loss: cross_entropy\n  optimizer: adam(lr: 0.01)\n  batch_size: 16\n  epochs: 40\n  seed: 7\n  metrics: [accuracy]\n}\n',
+    );
+    const r = await run(['train', file, '--json', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const evs = events(r.out);
+    const end = endOf(evs);
+    // the case of the issue: the best epoch (by val_loss) is not the last, and nothing restores it
+    assert.ok(end.bestEpoch !== undefined && end.bestEpoch < end.epochs, `best epoch ${end.bestEpoch} of ${end.epochs}`);
+    assert.equal(end.testEpoch, end.bestEpoch);
+    assert.ok(end.lastTest, 'the last weights are measured too');
+    assert.notDeepEqual(end.lastTest!.metrics, end.test!.metrics);
+    // nn evaluate measures best/ and says the same, with the same epoch
+    const ev = await run(['evaluate', end.runDir, '--json', '--backend', 'cpu']);
+    assert.equal(ev.code, 0, ev.err.join('\n'));
+    const j = JSON.parse(ev.out[0]);
+    assert.equal(j.epoch, end.testEpoch);
+    assert.equal(j.loss, end.test!.loss);
+    assert.deepEqual(j.metrics, end.test!.metrics);
+    assert.deepEqual(j.confusion, end.test!.confusion);
+    // report.json records the same, labelled
+    const report = JSON.parse(fs.readFileSync(path.join(end.runDir, 'report.json'), 'utf8'));
+    assert.deepEqual([report.test, report.testEpoch, report.lastTest], [end.test, end.testEpoch, end.lastTest]);
+    // the printed lines say which weights each result is of
+    const text = await run(['train', file, '--runs', runs, '--backend', 'cpu']);
+    const lines = text.out.join('\n');
+    assert.match(lines, new RegExp(`test \\(best weights, epoch ${end.bestEpoch}\\): loss ${end.test!.loss.toFixed(4)}  accuracy ${end.test!.metrics.accuracy.toFixed(4)}`));
+    assert.match(lines, new RegExp(`test \\(last weights, epoch 40\\): loss ${end.lastTest!.loss.toFixed(4)}`));
+
+    // the training and validation splits of evaluate are the run's: the validation rows are not training rows
+    const split = async (s: string) => JSON.parse((await run(['evaluate', end.runDir, '--json', '--backend', 'cpu', '--split', s])).out[0]);
+    const [tr, va] = [await split('train'), await split('validation')];
+    const start = evs[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.deepEqual([tr.samples, va.samples], [start.samples.train, start.samples.validation]);
+    assert.deepEqual([tr.samples, va.samples], [168, 72]);
+    // and validation on best/ is what the best epoch measured
+    const best = evs.find((e) => e.type === 'epoch' && e.epoch === end.bestEpoch) as Extract<TrainEvent, { type: 'epoch' }>;
+    assert.deepEqual(va.metrics, best.val!.metrics);
+    assert.equal(va.loss, best.val!.loss);
+    const usage = await run(['evaluate', end.runDir, '--split', 'val']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err[0], /--split must be test, train or validation/);
+  });
+
   it('sends the events to NN_PROGRESS_SOCKET and stops when it says stop; invalid messages are ignored', async function () {
     if (process.platform === 'win32') this.skip();
     const sock = path.join(runs, 'progress.sock');

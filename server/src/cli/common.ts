@@ -190,6 +190,9 @@ export interface RunConfig {
   standardize?: { mean: number[]; std: number[] };
   pixelNormalize?: { mean: number; std: number };
   kfold?: number;
+  /** the fraction held out for validation, or the validation dataset's name */
+  validation?: number | string;
+  seed?: number;
 }
 
 export function readRunConfig(runDir: string): RunConfig {
@@ -210,4 +213,15 @@ export function weightsDir(runDir: string, checkpointDir: (d: string) => string 
   const last = checkpointDir(path.join(runDir, 'last'));
   if (last) return last;
   throw new CliError(`${runDir} has no saved weights (best/ or last/)`);
+}
+
+/** The epoch whose weights a checkpoint folder holds (best/meta.json, last/state.json); undefined when it does not say. */
+export function weightsEpoch(dir: string): number | undefined {
+  for (const f of ['meta.json', 'state.json']) {
+    const file = path.join(dir, f);
+    if (!fs.existsSync(file)) continue;
+    const epoch = readJson<{ epoch?: unknown }>(file).epoch;
+    return Number.isInteger(epoch) ? (epoch as number) : undefined;
+  }
+  return undefined;
 }

@@ -16,7 +16,8 @@ usage:
   nn summary FILE [--model NAME] [--json]  per-layer shapes, parameters, mult-adds, memory
   nn train FILE [--train NAME] [options]  train; writes runs/<train>/<time>/ next to FILE
   nn train --resume RUN_FOLDER            continue a stopped run from its last/ checkpoint
-  nn evaluate RUN_FOLDER [--split test|train]  the run's best weights on its data: metrics, confusion matrix
+  nn evaluate RUN_FOLDER [--split test|train|validation]  the run's best weights on its data
+                                              (train/validation: as the run split them): metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
                                               or a PNG file; --index N takes test sample N
 
