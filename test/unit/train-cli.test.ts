@@ -87,7 +87,7 @@ describe('nn train (command line)', function () {
     assert.ok(r.err.some((l) => l.includes('error NN207')), r.err.join('\n'));
     const evs = events(r.out);
     assert.equal(evs.length, 1);
-    assert.ok(evs[0].type === 'error' && /has 1 error/.test(evs[0].message));
+    assert.ok(evs[0].type === 'error' && /has 1 error in what train 't' uses/.test(evs[0].message));
     // errors found in a file it imports count, and are printed: here a constant's call
     fs.writeFileSync(path.join(runs, 'lib.nn'), 'const opt = adam(lrr: 0.1)\n');
     const uses = path.join(runs, 'uses.nn');
@@ -95,11 +95,46 @@ describe('nn train (command line)', function () {
     const u = await run(['train', uses, '--runs', runs]);
     assert.equal(u.code, 1);
     assert.ok(u.err.some((l) => l.startsWith(`${path.join(runs, 'lib.nn')}:1:18: error NN201`)), u.err.join('\n'));
-    assert.match(u.err.join('\n'), /uses\.nn has 1 error; fix them first/);
+    assert.match(u.err.join('\n'), /uses\.nn has 1 error in what train 't' uses; fix them first/);
     const several = await run(['train', sample('playground.nn'), '--runs', runs]);
     assert.equal(several.code, 2);
     assert.match(several.err.join('\n'), /3 train blocks: say which with --train \(circle_tiny, xor_tiny, spiral_deep\)/);
     assert.equal((await run(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', 'x'])).code, 2);
+  });
+
+  it('an error in one train block does not stop another: only errors in what the chosen block uses refuse it (issue 23)', async () => {
+    fs.writeFileSync(path.join(runs, 'six-lib.nn'), 'block widen(n) {\n  dense(n)\n  relu()\n}\ndataset broken = circle(n: 100, noise: )\n');
+    const file = path.join(runs, 'six.nn');
+    const text = (bad: string) =>
+      'import "six-lib.nn"\ndataset pts = circle(n: 200, seed: 1)\nmodel m {\n  input [2]\n  widen(8)\n  dense(2)\n}\nmodel unused {\n  input [2]\n  dense(2, activation: rleu)\n}\n' +
+      'train good {\n  model: m\n  data: pts\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\n' +
+      `train bad {\n  model: m\n  data: ${bad}\n  loss: cross_entropy\n  augment: [rotate(10)]\n}\n`;
+    fs.writeFileSync(file, text('pts'));
+    // nn check still reports everything
+    const check = await run(['check', file]);
+    assert.equal(check.code, 1);
+    assert.match(check.err.join('\n'), /2 errors/);
+    const good = await run(['train', file, '--train', 'good', '--json', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(good.code, 0, good.err.join('\n'));
+    const evs = events(good.out);
+    endOf(evs);
+    assert.ok(evs.some((e) => e.type === 'log' && /has 2 errors outside what train 'good' uses/.test(e.message)), 'the other errors are said');
+    const bad = await run(['train', file, '--train', 'bad', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err.join('\n'), /error NN417[\s\S]*six\.nn has 1 error in what train 'bad' uses/);
+    // an error in what both use (a dataset in an imported file) stops both
+    fs.writeFileSync(file, text('broken').replace('data: pts', 'data: broken'));
+    for (const t of ['good', 'bad']) {
+      const r = await run(['train', file, '--train', t, '--runs', runs, '--backend', 'cpu']);
+      assert.equal(r.code, 1, t);
+      assert.match(r.err.join('\n'), new RegExp(`six-lib\\.nn:5:40: error NN002[\\s\\S]*errors? in what train '${t}' uses`));
+    }
+    // a syntax error in a block the model calls stops it too
+    fs.writeFileSync(path.join(runs, 'six-lib.nn'), 'block widen(n) {\n  dense(n\n  relu()\n}\n');
+    fs.writeFileSync(file, text('pts').replace(/train bad[\s\S]*/, ''));
+    const r = await run(['train', file, '--train', 'good', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(r.code, 1);
+    assert.match(r.err.join('\n'), /six-lib\.nn:2:\d+: error NN002[\s\S]*error in what train 'good' uses/);
   });
 
   it('learns the spiral (samples/playground.nn spiral_deep) to at least 95% test accuracy; JSON lines in order', async () => {
