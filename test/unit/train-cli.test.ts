@@ -137,6 +137,25 @@ describe('nn train (command line)', function () {
     assert.match(r.err.join('\n'), /six-lib\.nn:2:\d+: error NN002[\s\S]*error in what train 'good' uses/);
   });
 
+  it('predict on a token model checks its inputs are token ids in [0, vocab): a clear error, exit 1 (issue 23)', async () => {
+    const file = path.join(runs, 'tok.nn');
+    fs.writeFileSync(file, 'model Tok {\n  input [4]\n  embedding(8, 4)\n  global_avg_pool()\n  dense(8)\n}\ntrain tok {\n  model: Tok\n  data: majority(n: 200, length: 4, vocab: 8, seed: 9)\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\n');
+    const end = endOf(events((await run(['train', file, '--json', '--runs', runs, '--backend', 'cpu'])).out));
+    for (const [input, value] of [
+      ['9,9,9,9', '9'],
+      ['0,1,-1,2', '-1'],
+      ['1.5,1,1,1', '1.5'],
+      ['1,2,3,8', '8'],
+    ]) {
+      const r = await run(['predict', end.runDir, input, '--backend', 'cpu']);
+      assert.equal(r.code, 1, input);
+      assert.match(r.err.join('\n'), new RegExp(`'${input}': value \\d is ${value.replace('.', '\\.')}, but the model takes token ids, whole numbers from 0 to 7 \\(its embedding's vocab is 8\\)`));
+    }
+    const ok = await run(['predict', end.runDir, '0,1,2,7', '--json', '--backend', 'cpu']);
+    assert.equal(ok.code, 0, ok.err.join('\n'));
+    assert.equal(JSON.parse(ok.out[0]).predictions[0].top.length, 3);
+  });
+
   it('learns the spiral (samples/playground.nn spiral_deep) to at least 95% test accuracy; JSON lines in order', async () => {
     const t0 = Date.now();
     const r = await run(['train', sample('playground.nn'), '--train', 'spiral_deep', '--json', '--runs', runs, '--backend', 'cpu']);

@@ -21,6 +21,7 @@ usage:
   nn evaluate RUN_FOLDER [--split test|train|validation]  the run's best weights on its data
                                               (train/validation: as the run split them): metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
+                                              (token ids in [0, vocab) for a model with an embedding)
                                               or a PNG file; --index N takes test sample N
 
 train options:
