@@ -11,6 +11,7 @@
 // optimizer steps. Shuffling, splits and folds are seeded (server/src/data/batches.ts): the
 // order of epoch e is a function of (seed, e), so a resumed run needs no generator state.
 
+import * as path from 'node:path';
 import { tf, type Tensor, type LayersModel } from '../tf';
 import type { TrainConfig } from '../../core/train';
 import type { LoadedData, Split } from '../../data/types';
@@ -29,7 +30,6 @@ import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteA
 import { RunFolder, type ResumeState } from './runs';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
-import * as path from 'node:path';
 
 export interface TrainOptions {
   /** every event, in order */
