@@ -217,6 +217,28 @@ describe('nn train (command line)', function () {
     assert.deepEqual(start.samples, { train: 480, validation: 300, test: 120 });
     const last = evs.filter((e) => e.type === 'epoch').pop() as Extract<TrainEvent, { type: 'epoch' }>;
     assert.ok(last.val!.metrics.accuracy > 0.9, `val accuracy ${last.val!.metrics.accuracy}`);
+    // evaluate's splits: the training data, and the validation dataset
+    const end = endOf(evs);
+    for (const [split, n] of [
+      ['train', 480],
+      ['validation', 300],
+    ] as const) {
+      const e = await run(['evaluate', end.runDir, '--split', split, '--json', '--backend', 'cpu']);
+      assert.equal(e.code, 0, e.err.join('\n'));
+      assert.equal(JSON.parse(e.out[0]).samples, n, split);
+    }
+    // a k-fold run has no one training split: said, exit 1; and a run without validation has no validation split
+    const kf = path.join(runs, 'kfold-split.nn');
+    fs.writeFileSync(kf, 'model M {\n  input [2]\n  dense(2)\n}\ntrain k {\n  model: M\n  data: circle(n: 100, seed: 1)\n  kfold: 2\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\ntrain plain {\n  model: M\n  data: circle(n: 100, seed: 1)\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\n');
+    const k = endOf(events((await run(['train', kf, '--train', 'k', '--json', '--runs', runs, '--backend', 'cpu'])).out));
+    const refused = await run(['evaluate', k.runDir, '--split', 'train', '--backend', 'cpu']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err.join('\n'), /is a 2-fold run: each fold trained on other rows, so it has no one train split/);
+    const p = endOf(events((await run(['train', kf, '--train', 'plain', '--json', '--runs', runs, '--backend', 'cpu'])).out));
+    const none = await run(['evaluate', p.runDir, '--split', 'validation', '--backend', 'cpu']);
+    assert.equal(none.code, 1);
+    assert.match(none.err.join('\n'), /'plain' was trained without validation data: there is no validation split/);
+    assert.equal(JSON.parse((await run(['evaluate', p.runDir, '--split', 'train', '--json', '--backend', 'cpu'])).out[0]).samples, 80);
   });
 
   it('reports the test result of the saved best weights with their epoch, and the last weights\' beside it (issue 23 repro)', async () => {
