@@ -8,7 +8,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
-import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { testLabels, type TrainEvent } from '../../server/src/runtime/train/protocol';
 import { EventLog } from './events';
 import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, type ExportFormat, type ChartState } from './messages';
 import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
@@ -375,7 +375,8 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
   );
 }
 
-function confusionPanel(m: number[][], names: string[] | undefined): HTMLElement {
+/** `weights`: whose result it is (testLabels): the saved best epoch's. */
+function confusionPanel(m: number[][], names: string[] | undefined, weights: string): HTMLElement {
   const norm = normalizeRows(m);
   const accent = rgbOf(palette.train);
   const bg = rgbOf(palette.background);
@@ -398,7 +399,7 @@ function confusionPanel(m: number[][], names: string[] | undefined): HTMLElement
     ),
   );
   return panel(
-    'Confusion matrix (test)',
+    `Confusion matrix (test, ${weights})`,
     el('table', { class: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)),
     el('p', { class: 'caption' }, `${right} of ${total} test samples right (${total ? ((right / total) * 100).toFixed(1) : '0'}%). Rows are the true classes, columns the predicted ones; the colour is the share of the row.`),
   );
@@ -474,7 +475,7 @@ function renderExtras(): void {
   extrasKey = key;
   const parts: HTMLElement[] = [];
   if (run.boundary) parts.push(boundaryPanel(run.boundary, run.points));
-  if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames));
+  if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames, testLabels(end).test));
   if (end?.folds) parts.push(foldsPanel(end));
   if (run.predictions) parts.push(predictionsPanel(run.predictions));
   if (run.weights) parts.push(weightsPanel(run.weights));

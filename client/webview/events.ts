@@ -109,7 +109,8 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
   stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) ? (v as Ev<'stopped'>) : undefined),
   end: (v) => {
     const test = v.test === undefined ? undefined : evaluation(v.test);
-    if ((v.test !== undefined && !test) || !isInt(v.epochs) || !isNum(v.seconds) || !optInt(v.bestEpoch) || !optStr(v.runDir)) return undefined;
+    const lastTest = v.lastTest === undefined ? undefined : evaluation(v.lastTest);
+    if ((v.test !== undefined && !test) || (v.lastTest !== undefined && !lastTest) || !optInt(v.testEpoch, 1) || !isInt(v.epochs) || !isNum(v.seconds) || !optInt(v.bestEpoch) || !optStr(v.runDir)) return undefined;
     let folds: Ev<'end'>['folds'];
     if (v.folds !== undefined) {
       const f = v.folds;
@@ -120,7 +121,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
       if (results.some((r) => !r) || !mean || !std) return undefined;
       folds = { results: results as Evaluation[], mean, std };
     }
-    return { ...(v as Ev<'end'>), ...(test ? { test } : {}), ...(folds ? { folds } : {}), samplesPerSecond: isNum(v.samplesPerSecond) ? v.samplesPerSecond : 0 };
+    return { ...(v as Ev<'end'>), ...(test ? { test } : {}), ...(lastTest ? { lastTest } : {}), ...(folds ? { folds } : {}), samplesPerSecond: isNum(v.samplesPerSecond) ? v.samplesPerSecond : 0 };
   },
   error: (v) => (isStr(v.message) && optStr(v.file) ? (v as Ev<'error'>) : undefined),
   log: (v) => (isStr(v.message) ? (v as Ev<'log'>) : undefined),

@@ -3,7 +3,7 @@
 // points, predictions and weights; then the lines of each chart, smoothed and ready for a log
 // scale, with earlier runs overlaid. Pure: tested in Node (test/unit/webview-*.test.ts).
 
-import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { testLabels, type TrainEvent } from '../../server/src/runtime/train/protocol';
 import type { UiState } from './messages';
 
 export type Ev<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
@@ -292,7 +292,10 @@ export function statusText(run: RunModel): string {
   if (run.end) {
     parts.push(`done in ${run.end.seconds.toFixed(1)} s`);
     const t = run.end.test;
-    if (t) parts.push(`test loss ${fmt(t.loss)}`, ...Object.entries(t.metrics).map(([k, v]) => `test ${k} ${fmt(v)}`));
+    const label = testLabels(run.end);
+    if (t) parts.push(`test (${label.test}): loss ${fmt(t.loss)}`, ...Object.entries(t.metrics).map(([k, v]) => `test ${k} ${fmt(v)}`));
+    const l = run.end.lastTest;
+    if (l) parts.push(`test (${label.last}): loss ${fmt(l.loss)}`, ...Object.entries(l.metrics).map(([k, v]) => `${k} ${fmt(v)}`));
   } else if (run.stopped) parts.push(run.stopped.message);
   if (run.error) parts.push(`failed: ${run.error.message}`);
   return parts.join(' · ');

@@ -136,6 +136,42 @@ describe('nn summary', () => {
     );
   });
 
+  it('a syntax error in a model: prints what it can infer, exits 1, and --json says hasErrors (issue 23)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-sum-'));
+    try {
+      const file = path.join(dir, 'p.nn');
+      fs.writeFileSync(file, 'model p {  input [4]\n  dense(10\n}\nmodel q {\n  input [2]\n  dense(3)\n}\n');
+      const r = await run('summary', file);
+      assert.equal(r.code, 1);
+      assert.match(r.out, /dense \(dense\)\s+\[10\]\s+50/);
+      assert.match(r.out, /The model has errors/);
+      assert.match(r.err, /has 1 error: run nn check/);
+      const j = await run('summary', file, '--json');
+      assert.equal(j.code, 1);
+      assert.deepEqual(
+        JSON.parse(j.out).models.map((m: { name: string; hasErrors: boolean }) => [m.name, m.hasErrors]),
+        [
+          ['p', true],
+          ['q', false],
+        ],
+      );
+      // the model without errors alone: its table, exit 0, and the file's error still said
+      const q = await run('summary', file, '--model', 'q');
+      assert.equal(q.code, 0);
+      assert.match(q.err, /has 1 error/);
+      // a syntax error in an imported block the model calls: checking this file does not report it, the summary does
+      fs.writeFileSync(path.join(dir, 'lib.nn'), 'block widen(n) {\n  dense(n\n  relu()\n}\n');
+      const uses = path.join(dir, 'uses.nn');
+      fs.writeFileSync(uses, 'import "lib.nn"\nmodel u {\n  input [2]\n  widen(8)\n}\n');
+      const u = await run('summary', uses, '--json');
+      assert.equal(u.code, 1);
+      assert.equal(JSON.parse(u.out).models[0].hasErrors, true);
+      assert.match(u.err, /uses\.nn has 1 error: run nn check .*lib\.nn/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the models there are when --model matches none', async () => {
     const r = await run('summary', sample('mlp.nn'), '--model', 'Nope');
     assert.equal(r.code, 1);

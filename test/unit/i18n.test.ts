@@ -175,6 +175,8 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   conflictingSettings: { a: 'kfold', b: 'validation', why: 'k-fold validates each model on its own fold' },
   dataProblem: { problem: 'data/houses.csv: line 3: column "price": empty cell' },
   augmentationNeedsImages: { aug: 'rotate', features: [20, 8] },
+  validationIsTrainingData: { data: 'pts' },
+  testIsTrainingData: { param: 'test_images', file: 'train-images.idx', of: 'images' },
   firstDeclaredHere: {},
   inputOf: { model: 'Mlp' },
   finalActivationOf: { act: 'softmax', model: 'Mlp' },

@@ -87,7 +87,7 @@ describe('nn train (command line)', function () {
     assert.ok(r.err.some((l) => l.includes('error NN207')), r.err.join('\n'));
     const evs = events(r.out);
     assert.equal(evs.length, 1);
-    assert.ok(evs[0].type === 'error' && /has 1 error/.test(evs[0].message));
+    assert.ok(evs[0].type === 'error' && /has 1 error in what train 't' uses/.test(evs[0].message));
     // errors found in a file it imports count, and are printed: here a constant's call
     fs.writeFileSync(path.join(runs, 'lib.nn'), 'const opt = adam(lrr: 0.1)\n');
     const uses = path.join(runs, 'uses.nn');
@@ -95,11 +95,65 @@ describe('nn train (command line)', function () {
     const u = await run(['train', uses, '--runs', runs]);
     assert.equal(u.code, 1);
     assert.ok(u.err.some((l) => l.startsWith(`${path.join(runs, 'lib.nn')}:1:18: error NN201`)), u.err.join('\n'));
-    assert.match(u.err.join('\n'), /uses\.nn has 1 error; fix them first/);
+    assert.match(u.err.join('\n'), /uses\.nn has 1 error in what train 't' uses; fix them first/);
     const several = await run(['train', sample('playground.nn'), '--runs', runs]);
     assert.equal(several.code, 2);
     assert.match(several.err.join('\n'), /3 train blocks: say which with --train \(circle_tiny, xor_tiny, spiral_deep\)/);
     assert.equal((await run(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', 'x'])).code, 2);
+  });
+
+  it('an error in one train block does not stop another: only errors in what the chosen block uses refuse it (issue 23)', async () => {
+    fs.writeFileSync(path.join(runs, 'six-lib.nn'), 'block widen(n) {\n  dense(n)\n  relu()\n}\ndataset broken = circle(n: 100, noise: )\n');
+    const file = path.join(runs, 'six.nn');
+    const text = (bad: string) =>
+      'import "six-lib.nn"\ndataset pts = circle(n: 200, seed: 1)\nmodel m {\n  input [2]\n  widen(8)\n  dense(2)\n}\nmodel unused {\n  input [2]\n  dense(2, activation: rleu)\n}\n' +
+      'train good {\n  model: m\n  data: pts\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\n' +
+      `train bad {\n  model: m\n  data: ${bad}\n  loss: cross_entropy\n  augment: [rotate(10)]\n}\n`;
+    fs.writeFileSync(file, text('pts'));
+    // nn check still reports everything
+    const check = await run(['check', file]);
+    assert.equal(check.code, 1);
+    assert.match(check.err.join('\n'), /2 errors/);
+    const good = await run(['train', file, '--train', 'good', '--json', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(good.code, 0, good.err.join('\n'));
+    const evs = events(good.out);
+    endOf(evs);
+    assert.ok(evs.some((e) => e.type === 'log' && /has 2 errors outside what train 'good' uses/.test(e.message)), 'the other errors are said');
+    const bad = await run(['train', file, '--train', 'bad', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err.join('\n'), /error NN417[\s\S]*six\.nn has 1 error in what train 'bad' uses/);
+    // an error in what both use (a dataset in an imported file) stops both
+    fs.writeFileSync(file, text('broken').replace('data: pts', 'data: broken'));
+    for (const t of ['good', 'bad']) {
+      const r = await run(['train', file, '--train', t, '--runs', runs, '--backend', 'cpu']);
+      assert.equal(r.code, 1, t);
+      assert.match(r.err.join('\n'), new RegExp(`six-lib\\.nn:5:40: error NN002[\\s\\S]*errors? in what train '${t}' uses`));
+    }
+    // a syntax error in a block the model calls stops it too
+    fs.writeFileSync(path.join(runs, 'six-lib.nn'), 'block widen(n) {\n  dense(n\n  relu()\n}\n');
+    fs.writeFileSync(file, text('pts').replace(/train bad[\s\S]*/, ''));
+    const r = await run(['train', file, '--train', 'good', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(r.code, 1);
+    assert.match(r.err.join('\n'), /six-lib\.nn:2:\d+: error NN002[\s\S]*error in what train 'good' uses/);
+  });
+
+  it('predict on a token model checks its inputs are token ids in [0, vocab): a clear error, exit 1 (issue 23)', async () => {
+    const file = path.join(runs, 'tok.nn');
+    fs.writeFileSync(file, 'model Tok {\n  input [4]\n  embedding(8, 4)\n  global_avg_pool()\n  dense(8)\n}\ntrain tok {\n  model: Tok\n  data: majority(n: 200, length: 4, vocab: 8, seed: 9)\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\n');
+    const end = endOf(events((await run(['train', file, '--json', '--runs', runs, '--backend', 'cpu'])).out));
+    for (const [input, value] of [
+      ['9,9,9,9', '9'],
+      ['0,1,-1,2', '-1'],
+      ['1.5,1,1,1', '1.5'],
+      ['1,2,3,8', '8'],
+    ]) {
+      const r = await run(['predict', end.runDir, input, '--backend', 'cpu']);
+      assert.equal(r.code, 1, input);
+      assert.match(r.err.join('\n'), new RegExp(`'${input}': value \\d is ${value.replace('.', '\\.')}, but the model takes token ids, whole numbers from 0 to 7 \\(its embedding's vocab is 8\\)`));
+    }
+    const ok = await run(['predict', end.runDir, '0,1,2,7', '--json', '--backend', 'cpu']);
+    assert.equal(ok.code, 0, ok.err.join('\n'));
+    assert.equal(JSON.parse(ok.out[0]).predictions[0].top.length, 3);
   });
 
   it('learns the spiral (samples/playground.nn spiral_deep) to at least 95% test accuracy; JSON lines in order', async () => {
@@ -163,6 +217,76 @@ describe('nn train (command line)', function () {
     assert.deepEqual(start.samples, { train: 480, validation: 300, test: 120 });
     const last = evs.filter((e) => e.type === 'epoch').pop() as Extract<TrainEvent, { type: 'epoch' }>;
     assert.ok(last.val!.metrics.accuracy > 0.9, `val accuracy ${last.val!.metrics.accuracy}`);
+    // evaluate's splits: the training data, and the validation dataset
+    const end = endOf(evs);
+    for (const [split, n] of [
+      ['train', 480],
+      ['validation', 300],
+    ] as const) {
+      const e = await run(['evaluate', end.runDir, '--split', split, '--json', '--backend', 'cpu']);
+      assert.equal(e.code, 0, e.err.join('\n'));
+      assert.equal(JSON.parse(e.out[0]).samples, n, split);
+    }
+    // a k-fold run has no one training split: said, exit 1; and a run without validation has no validation split
+    const kf = path.join(runs, 'kfold-split.nn');
+    fs.writeFileSync(kf, 'model M {\n  input [2]\n  dense(2)\n}\ntrain k {\n  model: M\n  data: circle(n: 100, seed: 1)\n  kfold: 2\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\ntrain plain {\n  model: M\n  data: circle(n: 100, seed: 1)\n  loss: cross_entropy\n  epochs: 1\n  seed: 1\n}\n');
+    const k = endOf(events((await run(['train', kf, '--train', 'k', '--json', '--runs', runs, '--backend', 'cpu'])).out));
+    const refused = await run(['evaluate', k.runDir, '--split', 'train', '--backend', 'cpu']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err.join('\n'), /is a 2-fold run: each fold trained on other rows, so it has no one train split/);
+    const p = endOf(events((await run(['train', kf, '--train', 'plain', '--json', '--runs', runs, '--backend', 'cpu'])).out));
+    const none = await run(['evaluate', p.runDir, '--split', 'validation', '--backend', 'cpu']);
+    assert.equal(none.code, 1);
+    assert.match(none.err.join('\n'), /'plain' was trained without validation data: there is no validation split/);
+    assert.equal(JSON.parse((await run(['evaluate', p.runDir, '--split', 'train', '--json', '--backend', 'cpu'])).out[0]).samples, 80);
+  });
+
+  it('reports the test result of the saved best weights with their epoch, and the last weights\' beside it (issue 23 repro)', async () => {
+    const file = path.join(runs, 'bestlast.nn');
+    fs.writeFileSync(
+      file,
+      'dataset pts = circle(n: 300, noise: 0.35, seed: 5)\nmodel mlp {\n  input [2]\n  dense(64)\n  relu()\n  dense(64)\n  relu()\n  dense(2)\n}\n' +
+        'train t {\n  model: mlp\n  data: pts\n  validation: 0.3\n  loss: cross_entropy\n  optimizer: adam(lr: 0.01)\n  batch_size: 16\n  epochs: 40\n  seed: 7\n  metrics: [accuracy]\n}\n',
+    );
+    const r = await run(['train', file, '--json', '--runs', runs, '--backend', 'cpu']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const evs = events(r.out);
+    const end = endOf(evs);
+    // the case of the issue: the best epoch (by val_loss) is not the last, and nothing restores it
+    assert.ok(end.bestEpoch !== undefined && end.bestEpoch < end.epochs, `best epoch ${end.bestEpoch} of ${end.epochs}`);
+    assert.equal(end.testEpoch, end.bestEpoch);
+    assert.ok(end.lastTest, 'the last weights are measured too');
+    assert.notDeepEqual(end.lastTest!.metrics, end.test!.metrics);
+    // nn evaluate measures best/ and says the same, with the same epoch
+    const ev = await run(['evaluate', end.runDir, '--json', '--backend', 'cpu']);
+    assert.equal(ev.code, 0, ev.err.join('\n'));
+    const j = JSON.parse(ev.out[0]);
+    assert.equal(j.epoch, end.testEpoch);
+    assert.equal(j.loss, end.test!.loss);
+    assert.deepEqual(j.metrics, end.test!.metrics);
+    assert.deepEqual(j.confusion, end.test!.confusion);
+    // report.json records the same, labelled
+    const report = JSON.parse(fs.readFileSync(path.join(end.runDir, 'report.json'), 'utf8'));
+    assert.deepEqual([report.test, report.testEpoch, report.lastTest], [end.test, end.testEpoch, end.lastTest]);
+    // the printed lines say which weights each result is of
+    const text = await run(['train', file, '--runs', runs, '--backend', 'cpu']);
+    const lines = text.out.join('\n');
+    assert.match(lines, new RegExp(`test \\(best weights, epoch ${end.bestEpoch}\\): loss ${end.test!.loss.toFixed(4)}  accuracy ${end.test!.metrics.accuracy.toFixed(4)}`));
+    assert.match(lines, new RegExp(`test \\(last weights, epoch 40\\): loss ${end.lastTest!.loss.toFixed(4)}`));
+
+    // the training and validation splits of evaluate are the run's: the validation rows are not training rows
+    const split = async (s: string) => JSON.parse((await run(['evaluate', end.runDir, '--json', '--backend', 'cpu', '--split', s])).out[0]);
+    const [tr, va] = [await split('train'), await split('validation')];
+    const start = evs[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.deepEqual([tr.samples, va.samples], [start.samples.train, start.samples.validation]);
+    assert.deepEqual([tr.samples, va.samples], [168, 72]);
+    // and validation on best/ is what the best epoch measured
+    const best = evs.find((e) => e.type === 'epoch' && e.epoch === end.bestEpoch) as Extract<TrainEvent, { type: 'epoch' }>;
+    assert.deepEqual(va.metrics, best.val!.metrics);
+    assert.equal(va.loss, best.val!.loss);
+    const usage = await run(['evaluate', end.runDir, '--split', 'val']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err[0], /--split must be test, train or validation/);
   });
 
   it('sends the events to NN_PROGRESS_SOCKET and stops when it says stop; invalid messages are ignored', async function () {

@@ -47,6 +47,9 @@ describe('webview: events', () => {
       { ...first('spiral', 'boundary'), extent: [0, 1, 2] },
       { ...first('spiral', 'points'), labels: [0] },
       { ...first('spiral', 'end'), test: { loss: 0.1, metrics: {}, confusion: [[1, 2], [3]] } },
+      { ...first('spiral', 'end'), lastTest: { loss: 0.1 } },
+      { ...first('spiral', 'end'), testEpoch: 0 },
+      { ...first('spiral', 'end'), testEpoch: '3' },
       { ...first('kfold', 'end'), folds: { results: [{ loss: 'x', metrics: {} }], mean: {}, std: {} } },
       { ...first('mlp', 'predictions'), images: String(first('mlp', 'predictions').images).slice(4) },
       { ...first('mlp', 'predictions'), images: '!!!!' },
@@ -58,6 +61,11 @@ describe('webview: events', () => {
       { type: 'log' },
     ];
     for (const b of bad) assert.equal(checkEvent(b), undefined, JSON.stringify(b).slice(0, 120));
+  });
+
+  it('keeps the end event\'s labelled test results: the saved weights\' epoch and the last weights\' result', () => {
+    const end = { ...first('spiral', 'end'), testEpoch: 3, lastTest: { loss: 0.2, metrics: { accuracy: 0.9 } } };
+    assert.deepEqual(checkEvent(end), end);
   });
 
   it('reads a measured value written as null (NaN in JSON) back as NaN', () => {

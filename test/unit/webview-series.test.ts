@@ -157,6 +157,11 @@ describe('webview: series', () => {
     run.add({ type: 'error', message: 'boom' });
     assert.match(statusText(run), /failed: boom$/);
     assert.deepEqual(run.logs, ['stopped at epoch 2 as asked', 'boom']);
+    // the test results say whose weights they are: the saved best epoch's, and the last epoch's when they differ
+    const end = { type: 'end', epochs: 40, seconds: 1, samplesPerSecond: 1, runDir: '/r', bestEpoch: 6, test: { loss: 0.5, metrics: { accuracy: 0.75 } } } as const;
+    const done = new RunModel([start(), epoch(1, 0.5), { ...end, testEpoch: 6, lastTest: { loss: 0.56, metrics: { accuracy: 0.7333 } } }]);
+    assert.match(statusText(done), /test \(best weights, epoch 6\): loss 0\.5 · test accuracy 0\.75 · test \(last weights, epoch 40\): loss 0\.56 · accuracy 0\.7333$/);
+    assert.match(statusText(new RunModel([start(), { ...end, testEpoch: 40 }])), /test \(weights of epoch 40\): loss 0\.5 · test accuracy 0\.75$/);
     assert.equal(progress(new RunModel()), 0);
   });
 

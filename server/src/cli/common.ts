@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Program } from '../core/program';
-import { analyzeFiles, type FileAnalysis } from '../core/analyze';
+import { analyzeFiles, importedSyntaxErrors, type FileAnalysis } from '../core/analyze';
+import { declarationsUsedBy, inDeclarations } from '../core/names';
 import { type TrainConfig, settingKeyAt } from '../core/train';
 import { summarize, formatSummary, formatBytes } from '../core/summary';
 import { trainingMemory } from '../core/memory';
@@ -38,8 +39,10 @@ export interface Checked {
   summary: string;
   /** `file:line:col: severity code: message` for every diagnostic, the file's and those found in the files it uses */
   diagnostics: string[];
-  /** errors among them */
+  /** errors among them in what the train block uses (itself, its model, datasets, constants, the blocks and imports they use): these refuse it */
   errors: number;
+  /** errors among them elsewhere (another train block, an unused model): `nn check` reports them; they do not stop this block */
+  otherErrors: number;
 }
 
 /**
@@ -83,16 +86,6 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   const results = analyzeFiles(program, [abs]);
   const analysis = results[0];
   if (!analysis.source) throw new UsageError(`cannot read '${file}'`);
-  const diagnostics: string[] = [];
-  let errors = 0;
-  for (const r of results) {
-    const shown = r === analysis ? file : shownPath(r.path, file);
-    for (const d of r.diagnostics) {
-      const p = r.source!.lines.position(d.start);
-      diagnostics.push(`${shown}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
-      if (d.severity === 'error') errors++;
-    }
-  }
   const names = analysis.trains.map((t) => t.name);
   let cfg: TrainConfig | undefined;
   if (name !== undefined) {
@@ -105,8 +98,21 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   } else {
     throw new UsageError(`${file} has ${names.length} train blocks: say which with --train (${names.join(', ')})`);
   }
+  const used = declarationsUsedBy(program, cfg.decl, cfg.file);
+  const all = [...results.flatMap((r) => r.diagnostics), ...importedSyntaxErrors(program, used, new Set([abs]))];
+  const diagnostics: string[] = [];
+  let errors = 0;
+  let otherErrors = 0;
+  for (const d of all) {
+    const p = program.file(d.file)!.lines.position(d.start);
+    diagnostics.push(`${d.file === abs ? file : shownPath(d.file, file)}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+    if (d.severity === 'error') {
+      if (inDeclarations(d, used)) errors++;
+      else otherErrors++;
+    }
+  }
   const summary = cfg.model ? formatSummary(summarize(cfg.model, (f) => program.file(f)?.lines), `${file}`) : '';
-  return { cfg, analysis, summary, diagnostics, errors };
+  return { cfg, analysis, summary, diagnostics, errors, otherErrors };
 }
 
 /** The memory training can have: the machine's free memory or the container's limit, whichever is less, at most 4 GiB on wasm. */
@@ -190,6 +196,9 @@ export interface RunConfig {
   standardize?: { mean: number[]; std: number[] };
   pixelNormalize?: { mean: number; std: number };
   kfold?: number;
+  /** the fraction held out for validation, or the validation dataset's name */
+  validation?: number | string;
+  seed?: number;
 }
 
 export function readRunConfig(runDir: string): RunConfig {
@@ -210,4 +219,15 @@ export function weightsDir(runDir: string, checkpointDir: (d: string) => string 
   const last = checkpointDir(path.join(runDir, 'last'));
   if (last) return last;
   throw new CliError(`${runDir} has no saved weights (best/ or last/)`);
+}
+
+/** The epoch whose weights a checkpoint folder holds (best/meta.json, last/state.json); undefined when it does not say. */
+export function weightsEpoch(dir: string): number | undefined {
+  for (const f of ['meta.json', 'state.json']) {
+    const file = path.join(dir, f);
+    if (!fs.existsSync(file)) continue;
+    const epoch = readJson<{ epoch?: unknown }>(file).epoch;
+    return Number.isInteger(epoch) ? (epoch as number) : undefined;
+  }
+  return undefined;
 }

@@ -1,17 +1,21 @@
-// nn evaluate RUN_DIR [--split test|train] [--json]: the run's best weights (best/, else last/)
-// on a split of its data, in inference mode: loss, metrics and the confusion matrix.
+// nn evaluate RUN_DIR [--split test|train|validation] [--json]: the run's best weights (best/,
+// else last/) on a split of its data, in inference mode: loss, metrics and the confusion matrix.
+// The train and validation splits are the run's own: `validation: 0.1` is cut again from the
+// training data with the run's seed (config.json), so the training split is what it trained on.
 
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../runtime/train/evaluate';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkDataFitsModel, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
+import { checkedRun, checkDataFitsModel, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, weightsEpoch, userError, CliError, type RunConfig } from './common';
+import { validationSplit } from '../data/batches';
+import type { LoadedData, Split } from '../data/types';
 import { formatEvaluation, formatConfusion } from './progress';
 
 export async function evaluateCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('nn evaluate needs one run folder');
   const runDir = args.positionals[0];
   const which = args.flags.get('split') ?? 'test';
-  if (which !== 'test' && which !== 'train') throw new UsageError(`--split must be test or train, not '${String(which)}'`);
+  if (which !== 'test' && which !== 'train' && which !== 'validation') throw new UsageError(`--split must be test, train or validation, not '${String(which)}'`);
   const rc = readRunConfig(runDir);
   try {
     const { cfg, errors } = checkedRun(rc, runDir);
@@ -19,16 +23,17 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
     const backend = await chooseBackend(args);
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
-    const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+    const epoch = weightsEpoch(dir);
+    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
     checkDataFitsModel(model, data, runDir);
-    const split = which === 'test' ? data.test : data.train;
+    const split = runSplit(which, rc, runDir, data, validation);
     if (!split || split.n === 0) throw new CliError(`the data of '${cfg.name}' has no ${which} split`);
     const ev = evaluateSplit(model, makeTask(model, data, cfg.loss, cfg.metrics), split);
     model.dispose();
     if (args.flags.has('json')) {
-      out(JSON.stringify({ run: runDir, weights: dir, split: which, samples: split.n, backend: backend.name, ...ev }));
+      out(JSON.stringify({ run: runDir, weights: dir, epoch, split: which, samples: split.n, backend: backend.name, ...ev }));
     } else {
-      out(`${rc.train}: ${which} split, ${split.n} samples, weights ${dir} (backend ${backend.name})`);
+      out(`${rc.train}: ${which} split, ${split.n} samples, weights ${dir}${epoch !== undefined ? ` (epoch ${epoch})` : ''} (backend ${backend.name})`);
       out(formatEvaluation(ev));
       if (ev.confusion) out(formatConfusion(ev.confusion, ev.classNames));
     }
@@ -36,4 +41,26 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
   } catch (e) {
     return userError('evaluate', e, err);
   }
+}
+
+/**
+ * The split of the run's data that `which` names, as the run split it: a validation fraction is
+ * cut again with the run's seed, so `train` is the rows it trained on and `validation` the rest.
+ */
+function runSplit(which: 'test' | 'train' | 'validation', rc: RunConfig, runDir: string, data: LoadedData, validation: LoadedData | undefined): Split | undefined {
+  if (which === 'test') return data.test;
+  if (rc.kfold) throw new CliError(`${runDir} is a ${rc.kfold}-fold run: each fold trained on other rows, so it has no one ${which} split; evaluate its test split`);
+  if (typeof rc.validation === 'number') {
+    if (!Number.isInteger(rc.seed)) throw new CliError(`${runDir}/config.json records no seed: the validation rows it held out cannot be told apart`);
+    try {
+      const s = validationSplit(data.train, rc.validation, rc.seed!);
+      return which === 'train' ? s.train : s.val;
+    } catch (e) {
+      if (e instanceof RangeError) throw new CliError(`${runDir}: ${e.message}`);
+      throw e;
+    }
+  }
+  if (which === 'train') return data.train;
+  if (!validation) throw new CliError(`'${rc.train}' was trained without validation data: there is no validation split`);
+  return validation.train;
 }

@@ -14,11 +14,15 @@ const USAGE = `nn ${VERSION}: check, summarize and train neural networks written
 
 usage:
   nn check FILE|DIR... [--json]          report problems; exit 1 on errors
-  nn summary FILE [--model NAME] [--json]  per-layer shapes, parameters, mult-adds, memory
-  nn train FILE [--train NAME] [options]  train; writes runs/<train>/<time>/ next to FILE
+  nn summary FILE [--model NAME] [--json]  per-layer shapes, parameters, mult-adds, memory;
+                                          exit 1 when a model shown has errors
+  nn train FILE [--train NAME] [options]  train; writes runs/<train>/<time>/ next to FILE; refused
+                                          only for errors in what the train block uses
   nn train --resume RUN_FOLDER            continue a stopped run from its last/ checkpoint
-  nn evaluate RUN_FOLDER [--split test|train]  the run's best weights on its data: metrics, confusion matrix
+  nn evaluate RUN_FOLDER [--split test|train|validation]  the run's best weights on its data
+                                              (train/validation: as the run split them): metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
+                                              (token ids in [0, vocab) for a model with an embedding)
                                               or a PNG file; --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt

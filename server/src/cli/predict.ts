@@ -2,7 +2,8 @@
 // An INPUT is comma-separated numbers (one sample of a flat model, e.g. a CSV row without its
 // label, standardized as the training data was) or a PNG image (decoded in pure JS, made grey
 // or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
-// as the training data was). --index N predicts sample N of the data's test split instead.
+// as the training data was). --index N predicts sample N of the data's test split instead. A token
+// model's (one whose input an embedding reads) numbers must be token ids: whole, in [0, vocab).
 // Prints the 3 most probable classes with their names, or the predicted value(s).
 
 import { readDataFile } from '../data/errors';
@@ -33,7 +34,8 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const shape = inputShape(model);
-    const rows: { input: string; x: Float32Array }[] = inputs.map((i) => ({ input: i, x: readInput(i, shape, rc) }));
+    const vocab = tokenVocab(model);
+    const rows: { input: string; x: Float32Array }[] = inputs.map((i) => ({ input: i, x: readInput(i, shape, rc, vocab) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
@@ -97,8 +99,23 @@ function formatPrediction(p: Prediction): string {
   return `${p.input}: ${parts.join(', ')}`;
 }
 
-/** One input argument as the model's input values. */
-export function readInput(input: string, shape: number[], rc: RunConfig): Float32Array {
+/**
+ * A token model's vocabulary: the input ids must be whole numbers in [0, vocab) for every
+ * embedding that reads the model's input (the smallest of their vocabularies); undefined when no
+ * embedding reads it.
+ */
+export function tokenVocab(model: tf.LayersModel): number | undefined {
+  let vocab: number | undefined;
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Embedding' || layer.input !== model.inputs[0]) continue;
+    const n = (layer.getConfig() as { inputDim?: unknown }).inputDim;
+    if (typeof n === 'number') vocab = Math.min(vocab ?? n, n);
+  }
+  return vocab;
+}
+
+/** One input argument as the model's input values; `vocab`: a token model's, its ids are checked against it. */
+export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number): Float32Array {
   const w = shape.reduce((a, b) => a * b, 1);
   if (/\.png$/i.test(input)) {
     if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
@@ -112,6 +129,12 @@ export function readInput(input: string, shape: number[], rc: RunConfig): Float3
   }
   const values = cells.map(Number);
   if (values.length !== w) throw new CliError(`'${input}' has ${values.length} numbers; the model takes ${w} ([${shape.join(', ')}])`);
+  if (vocab !== undefined) {
+    // an embedding looks its ids up: another number is no token (tfjs failed inside GatherV2, or cut 1.5 to 1)
+    const i = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= vocab);
+    if (i >= 0) throw new CliError(`'${input}': value ${i + 1} is ${cells[i].trim()}, but the model takes token ids, whole numbers from 0 to ${vocab - 1} (its embedding's vocab is ${vocab})`);
+    return Float32Array.from(values);
+  }
   const st = rc.standardize;
   return Float32Array.from(values, (v, i) => (st ? (v - st.mean[i]) / (st.std[i] || 1) : v));
 }

@@ -2,7 +2,7 @@
 // (epoch, batch, loss, samples/s, ETA), one line per finished epoch, and a final summary; in a
 // pipe or log the same lines without the redrawn bar. `--json` bypasses this (JSON lines only).
 
-import type { TrainEvent, Evaluation, MetricValues } from '../runtime/train/protocol';
+import { testLabels, type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
 
 export interface Screen {
   /** a finished line */
@@ -117,8 +117,10 @@ export class Progress {
           s.line(`  mean ± std: ${names.map((k) => `val_${k} ${num(e.folds!.mean[k])} ± ${num(e.folds!.std[k])}`).join('  ')}`);
         }
         if (e.test) {
-          s.line(`test: ${formatEvaluation(e.test)}`);
+          const label = testLabels(e);
+          s.line(`test (${label.test}): ${formatEvaluation(e.test)}`);
           if (e.test.confusion) s.line(formatConfusion(e.test.confusion, e.test.classNames));
+          if (e.lastTest) s.line(`test (${label.last}): ${formatEvaluation(e.lastTest)}`);
         }
         s.line(`run folder: ${e.runDir}`);
         break;

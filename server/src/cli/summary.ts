@@ -2,10 +2,12 @@
 
 import * as path from 'node:path';
 import { Program } from '../core/program';
-import { analyzeFiles } from '../core/analyze';
+import { analyzeFiles, importedSyntaxErrors } from '../core/analyze';
+import { declarationsUsedBy, inDeclarations } from '../core/names';
 import { summarize, formatSummary, type ModelSummary } from '../core/summary';
 import { NodeHost } from '../node/host';
 import { UsageError, type Parsed } from './args';
+import { shownPath } from './files';
 
 export function summaryJson(s: ModelSummary) {
   return {
@@ -54,14 +56,25 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
       return 1;
     }
   }
-  const summaries = models.map((m) => summarize(m, (f) => program.file(f)?.lines));
+  // a model has errors when its own analysis found some, or when any error (a syntax error
+  // too) is written in it or in what it uses: its table then shows what could be inferred
+  // (and a syntax error in an imported block it calls, which analysing this file does not report)
+  const errors = results.flatMap((x) => x.diagnostics.filter((d) => d.severity === 'error'));
+  const summaries = models.map((m) => {
+    const s = summarize(m, (f) => program.file(f)?.lines);
+    const used = declarationsUsedBy(program, m.decl, m.file);
+    for (const d of importedSyntaxErrors(program, used, new Set([file]))) if (!errors.some((e) => e.file === d.file && e.start === d.start)) errors.push(d);
+    s.hasErrors ||= errors.some((d) => inDeclarations(d, used));
+    return s;
+  });
   if (args.flags.has('json')) {
     out(JSON.stringify({ models: summaries.map(summaryJson) }, null, 2));
   } else {
     out(summaries.map((s) => formatSummary(s, `${shown}:${s.line}`)).join('\n\n'));
   }
-  // the file's errors, and those checking it found in the files it uses
-  const errors = results.reduce((n, x) => n + x.diagnostics.filter((d) => d.severity === 'error').length, 0);
-  if (errors) err(`${shown} has ${errors} error${errors === 1 ? '' : 's'}: run nn check ${shown}`);
+  // the file's errors, and those checking it found in the files it uses; exit 1 when they touch a model shown
+  const n = errors.length;
+  const where = [...new Set(errors.map((d) => (d.file === file ? shown : shownPath(d.file, shown))))];
+  if (n) err(`${shown} has ${n} error${n === 1 ? '' : 's'}: run nn check ${where.join(' ')}`);
   return summaries.some((s) => s.hasErrors) ? 1 : 0;
 }

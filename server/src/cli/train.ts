@@ -1,7 +1,8 @@
 // nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--json] [--runs DIR]
 //          [--resume RUN|last] [--data-path DIR] [--no-download]
 //
-// Refuses to start when the file has errors. On a terminal: a progress bar and one line per
+// Refuses to start when what the train block uses (its model, datasets, constants, the blocks and
+// imports those use) has errors; errors elsewhere in the file are noted and do not stop it. On a terminal: a progress bar and one line per
 // epoch; --json: only JSON lines (protocol.ts TrainEvent) on stdout. With NN_PROGRESS_SOCKET
 // set, the same lines also go to that local socket (Unix socket or Windows named pipe), which
 // may send back {"type":"stop"}. SIGINT/SIGTERM (or stop) finish the batch, save last/ and exit
@@ -113,9 +114,11 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   try {
     const checked = fromRun ? checkedRun(fromRun, resumeDir!, trainName) : checkedTrain(file, trainName);
     const { cfg } = checked;
+    // only errors in what this train block uses stop it: another block's errors are said, not obeyed
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);
-      return fail(`${file} has ${checked.errors} error${checked.errors === 1 ? '' : 's'}; fix them first (nn check ${file})`);
+      const n = Math.max(checked.errors, 1);
+      return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`);
     }
     const root = typeof args.flags.get('runs') === 'string' ? path.resolve(args.flags.get('runs') as string) : path.join(path.dirname(path.resolve(file)), 'runs');
     if (resumeFlag === 'last') {
@@ -124,6 +127,8 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     }
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
+    const others = checked.otherErrors;
+    if (others) notes.push(`${file} has ${others} error${others === 1 ? '' : 's'} outside what train '${cfg.name}' uses (another block's); training goes on, nn check ${file} lists them`);
     const backend = await chooseBackend(args, (m) => notes.push(m));
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));

@@ -13,7 +13,7 @@ import { resolveTrain, resolveDataset, type TrainConfig, type DataRef, type Trai
 import { TRAINING_CHECKS } from './checks/training';
 import { fix } from './fixes';
 import { EarlierResults, newFrame, addDep, addDiagnostic, type Frame } from './reuse';
-import { collectReferences, checkDuplicates, checkImports, checkUnused, usedDeclarations, type Reference } from './names';
+import { collectReferences, checkDuplicates, checkImports, checkUnused, usedDeclarations, inDeclarations, type Reference } from './names';
 
 export interface FileAnalysis {
   path: string;
@@ -170,11 +170,7 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     const first = !this.checked.has(path);
     this.checked.add(path);
     if (first) {
-      for (const e of source.parsed.errors) {
-        const f = e.fix;
-        const fixes = f ? fix(f.msg.id, f.msg.args as never, [{ file: path, start: f.start, end: f.end, newText: f.newText }], true) : [];
-        this.sink(makeDiagnostic(path, e, e.code, e.msg.id, e.msg.args as never, { fixes }));
-      }
+      for (const e of source.parsed.errors) this.sink(syntaxDiagnostic(path, e));
       checkImports(program, source, this.sink);
       checkDuplicates(source, this.sink);
     }
@@ -232,6 +228,30 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     for (const d of this.diags) files.add(d.file);
     return [...files];
   }
+}
+
+/** A syntax error of the parser as a diagnostic, with its fix. */
+function syntaxDiagnostic(path: string, e: SourceFile['parsed']['errors'][number]): Diagnostic {
+  const f = e.fix;
+  const fixes = f ? fix(f.msg.id, f.msg.args as never, [{ file: path, start: f.start, end: f.end, newText: f.newText }], true) : [];
+  return makeDiagnostic(path, e, e.code, e.msg.id, e.msg.args as never, { fixes });
+}
+
+/**
+ * The syntax errors written inside these declarations in files other than `analyzed`: analysing a
+ * file reports its own syntax errors, not those of a file it imports, even where a declaration it
+ * uses (a block, a dataset) is broken by one.
+ */
+export function importedSyntaxErrors(program: Program, decls: ReadonlyMap<A.NamedDecl, string>, analyzed: ReadonlySet<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const files = new Set([...decls.values()].filter((f) => !analyzed.has(f)));
+  for (const path of files) {
+    for (const e of program.file(path)?.parsed.errors ?? []) {
+      const d = syntaxDiagnostic(path, e);
+      if (inDeclarations(d, decls)) out.push(d);
+    }
+  }
+  return out;
 }
 
 /**

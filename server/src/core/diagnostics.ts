@@ -78,6 +78,16 @@ export const CODES = {
     severity: 'error',
     doc: 'Training would need more memory than can be had (weights with their gradients and optimizer state, the activations of a batch, the data): nn train refuses before it starts, with the estimate.',
   },
+  NN421: {
+    slug: 'validation-is-training-data',
+    severity: 'warning',
+    doc: '`validation:` names the training dataset itself: the validation results measure how well the model fits the data it learns from, not how it does on new data.',
+  },
+  NN422: {
+    slug: 'test-is-training-data',
+    severity: 'warning',
+    doc: "A dataset whose test files are its training files (idx(..., test_images: the training images)): the test results measure memorisation, not generalisation.",
+  },
 } as const satisfies Record<string, { slug: string; severity: Severity; doc: string }>;
 
 export type Code = keyof typeof CODES;

@@ -334,6 +334,10 @@ export const zh: MessageTable = {
     `训练${q(a.train)}大约需要 ${a.need} 内存（权重、梯度和 ${a.optimizer} 的状态 ${a.weights}；批量 ${num(a.batch)} 的激活值 ${a.activations}；数据 ${a.data}），` +
     `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : a.limit === 'container' ? '本容器的内存上限' : '本机的空闲内存'}）：请使用更小的模型或 batch_size。`,
   augmentationNeedsImages: (a) => `${a.aug} 数据增广只适用于图像 [H, W, C]，但数据的形状是 ${shape(a.features)}。`,
+  validationIsTrainingData: (a) =>
+    `在${q(a.data)}上验证就是在训练数据本身上验证：它衡量的是模型对所学数据的拟合程度，而不是对新数据的表现；请从中留出一部分（validation: 0.1），或指定另一个数据集。`,
+  testIsTrainingData: (a) =>
+    `${a.param} ${q(a.file)}同时也是 ${a.of} 文件：测试集就是训练数据，测试结果衡量的是记忆，而不是对新数据的表现；请指定单独的测试文件。`,
 
   // ---- related information ----
   firstDeclaredHere: () => '首次声明于此',

@@ -192,6 +192,10 @@ export const en = {
     `but only ${a.available} can be had (${a.limit === 'wasm' ? "the wasm backend's memory ends at 4 GB" : a.limit === 'container' ? 'the memory limit of this container' : 'the free memory of this machine'}): use a smaller model or batch_size`,
   augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
     `${a.aug} augmentation works on images [H, W, C], but the data is ${shape(a.features)}`,
+  validationIsTrainingData: (a: { data: string }) =>
+    `validation on '${a.data}' is validation on the training data itself: it measures how well the model fits what it learns from, not new data; hold out part of it (validation: 0.1) or name another dataset`,
+  testIsTrainingData: (a: { param: string; file: string; of: string }) =>
+    `${a.param} '${a.file}' is the ${a.of} file too: the test split is the training data, so test results measure memorisation, not new data; name the separate test file`,
 
   // ---- related information (where else a diagnostic points) ----
   firstDeclaredHere: (_: Record<string, never>) => 'first declared here',

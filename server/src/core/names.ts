@@ -67,6 +67,40 @@ export function collectReferences(program: Program, file: SourceFile): Reference
   return refs;
 }
 
+/**
+ * The declarations `root` (declared in `file`) uses, directly or through others, itself
+ * included, each with its file: a train block's model, datasets, constants, the blocks they call,
+ * wherever they are declared. Every declaration of a used name in its file counts: a name declared
+ * twice is ambiguous, so its duplicates are part of what uses it.
+ */
+export function declarationsUsedBy(program: Program, root: A.NamedDecl, file: string): Map<A.NamedDecl, string> {
+  const used = new Map<A.NamedDecl, string>();
+  const refs = new Map<string, Reference[]>();
+  const todo: [A.NamedDecl, string][] = [[root, file]];
+  const add = (d: A.NamedDecl, f: string) => {
+    if (used.has(d)) return;
+    used.set(d, f);
+    todo.push([d, f]);
+  };
+  used.set(root, file);
+  while (todo.length) {
+    const [d, f] = todo.pop()!;
+    const source = program.file(f);
+    if (!source) continue;
+    if (d.name) for (const same of source.decls.get(d.name.text) ?? []) add(same, f);
+    let list = refs.get(f);
+    if (!list) refs.set(f, (list = collectReferences(program, source)));
+    for (const r of list) if (r.target.kind === 'decl' && r.at.start >= d.start && r.at.end <= d.end) add(r.target.decl, r.target.file);
+  }
+  return used;
+}
+
+/** Whether a diagnostic is in one of these declarations (by its file and start). */
+export function inDeclarations(d: { file: string; start: number }, decls: ReadonlyMap<A.NamedDecl, string>): boolean {
+  for (const [decl, file] of decls) if (file === d.file && d.start >= decl.start && d.start < decl.end) return true;
+  return false;
+}
+
 /** Declarations some name in these files refers to. */
 export function usedDeclarations(program: Program, files: SourceFile[]): Set<A.NamedDecl> {
   const used = new Set<A.NamedDecl>();

@@ -89,7 +89,24 @@ export function describeData(fn: Bound, name: string, file: string, program: Pro
     if (r.ok) info = r.info;
     else report(sink, fn.at, 'NN416', 'dataProblem', { problem: r.problem });
   }
+  checkTestFiles(fn, file, program, sink);
   return { name, spec, fn, info, file, decl };
+}
+
+/**
+ * A test file that is the training file it stands beside (idx's `test_images` = `images`): the
+ * test split is then the training data. Found by the parameters' names (`test_X` beside `X`).
+ */
+function checkTestFiles(fn: Bound, file: string, program: Program, sink: Sink): void {
+  for (const p of fn.spec.params) {
+    if (!p.name.startsWith('test_') || p.type.t !== 'string') continue;
+    const of = p.name.slice('test_'.length);
+    const test = fn.args[p.name];
+    const train = fn.args[of];
+    const at = fn.given[p.name];
+    if (typeof test !== 'string' || typeof train !== 'string' || !at) continue;
+    if (program.host.resolve(file, test) === program.host.resolve(file, train)) report(sink, at, 'NN422', 'testIsTrainingData', { param: p.name, file: test, of });
+  }
 }
 
 export function resolveDataset(decl: A.DatasetDecl, file: string, program: Program, consts: ConstTable, sink: Sink): DataRef | undefined {

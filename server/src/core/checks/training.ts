@@ -2,7 +2,7 @@
 // the model's output and the data's targets, metrics and monitors against the task, and
 // hyperparameters against common sense. One function per check; each reports and returns.
 
-import { type TrainConfig, settingKeyAt, settingValueAt } from '../train';
+import { type TrainConfig, type DataRef, settingKeyAt, settingValueAt } from '../train';
 import type { LayerNode, ModelGraph } from '../graph';
 import type { LossSpec, OptimizerSpec, MetricSpec, AugmentationSpec } from '../catalog/types';
 import { METRICS } from '../catalog/training';
@@ -256,8 +256,31 @@ export function checkConflicts(ctx: CheckContext, cfg: TrainConfig): void {
   }
 }
 
+/** `validation:` naming the training dataset itself (the same declaration, or the same call written twice). */
+export function checkValidationData(ctx: CheckContext, cfg: TrainConfig): void {
+  const v = cfg.validation;
+  const d = cfg.data;
+  if (v === undefined || typeof v === 'number' || !d || !sameData(v, d)) return;
+  const at = where(cfg, 'validation');
+  report(ctx.sink, at, 'NN421', 'validationIsTrainingData', { data: v.name }, { fixes: fix('fixUse', { text: 'validation: 0.1' }, [replaceAt(at, '0.1')]) });
+}
+
+function sameData(a: DataRef, b: DataRef): boolean {
+  if (a === b || (a.decl !== undefined && a.decl === b.decl)) return true;
+  // the same dataset function with the same arguments, written in the same file (relative paths start there)
+  if (a.spec !== b.spec || a.file !== b.file) return false;
+  const keys = new Set([...Object.keys(a.fn.args), ...Object.keys(b.fn.args)]);
+  for (const k of keys) {
+    const x = a.fn.args[k];
+    const y = b.fn.args[k];
+    if (x !== y && !(Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((e, i) => e === y[i]))) return false;
+  }
+  return true;
+}
+
 export const TRAINING_CHECKS = [
   checkInputMatchesData,
+  checkValidationData,
   checkLossMatchesOutput,
   checkFinalActivation,
   checkMetrics,

@@ -132,7 +132,12 @@ export type TrainEvent =
     }
   | {
       type: 'end';
+      /** the test split on the saved weights (best/, else last/): what nn evaluate and nn predict use */
       test?: Evaluation;
+      /** the epoch whose weights `test` measures */
+      testEpoch?: number;
+      /** the test split on the weights of the last epoch (`epochs`), when they are not the saved ones */
+      lastTest?: Evaluation;
       /** k-fold: the validation result of each fold, and their mean and standard deviation */
       folds?: { results: Evaluation[]; mean: MetricValues; std: MetricValues };
       bestEpoch?: number;
@@ -143,6 +148,16 @@ export type TrainEvent =
     }
   | { type: 'error'; message: string; file?: string }
   | { type: 'log'; message: string };
+
+/**
+ * What the end event's test results measure, for people: `test` the saved weights' (labelled
+ * "best weights" when the last epoch's differ, which `last` then labels), with their epochs.
+ */
+export function testLabels(end: { testEpoch?: number; lastTest?: Evaluation; epochs: number }): { test: string; last?: string } {
+  if (end.testEpoch === undefined) return { test: 'saved weights' };
+  if (!end.lastTest) return { test: `weights of epoch ${end.testEpoch}` };
+  return { test: `best weights, epoch ${end.testEpoch}`, last: `last weights, epoch ${end.epochs}` };
+}
 
 /** Watcher -> training process. */
 export type ControlMessage = { type: 'stop' };

@@ -11,6 +11,7 @@
 // optimizer steps. Shuffling, splits and folds are seeded (server/src/data/batches.ts): the
 // order of epoch e is a function of (seed, e), so a resumed run needs no generator state.
 
+import * as path from 'node:path';
 import { tf, type Tensor, type LayersModel } from '../tf';
 import type { TrainConfig } from '../../core/train';
 import type { LoadedData, Split } from '../../data/types';
@@ -29,7 +30,7 @@ import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, type Task } from './evaluate';
 import { RunFolder, type ResumeState } from './runs';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
-import type { StepHook } from './checkpoint';
+import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 
 export interface TrainOptions {
   /** every event, in order */
@@ -244,9 +245,27 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
     if (best) emit({ type: 'log', message: `the best fold's best weights are in ${best}` });
   } else if (data.test && data.test.n > 0) {
-    end.test = evaluateSplit(model, last!.task, data.test);
-    const predictions = predictionsEvent(model, data);
-    if (predictions) emit(predictions);
+    // the test result is that of the saved weights (best/), which nn evaluate and nn predict use,
+    // labelled with their epoch; the last epoch's weights are measured too when they differ
+    const saved = last!.savedEpoch;
+    const lastTest = last!.lastTest ?? evaluateSplit(model, last!.task, data.test);
+    if (saved !== undefined && saved !== last!.epochsRun) {
+      const best = await loadSaved(path.join(opts.runDir, 'best'));
+      try {
+        end.test = evaluateSplit(best, makeTask(best, data, cfg.loss, cfg.metrics), data.test);
+        end.testEpoch = saved;
+        end.lastTest = lastTest;
+        const predictions = predictionsEvent(best, data);
+        if (predictions) emit(predictions);
+      } finally {
+        best.dispose();
+      }
+    } else {
+      end.test = lastTest;
+      end.testEpoch = last!.epochsRun;
+      const predictions = predictionsEvent(model, data);
+      if (predictions) emit(predictions);
+    }
   }
   const weights = weightsEvent(model, data, last!.epochsRun, folds);
   if (weights) emit(weights);
@@ -255,6 +274,8 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     train: cfg.name,
     outcome,
     test: end.test,
+    testEpoch: end.testEpoch,
+    lastTest: end.lastTest,
     folds: end.folds,
     bestEpoch: end.bestEpoch,
     bestMonitor: bestMonitor(cfg, validated).name,
@@ -273,6 +294,10 @@ interface FoldOutcome {
   task: Task;
   epochsRun: number;
   bestEpoch?: number;
+  /** the epoch of the weights in best/ */
+  savedEpoch?: number;
+  /** without k-fold: the test split on the weights of the last epoch (before early stopping restores others) */
+  lastTest?: Evaluation;
   finalVal?: Evaluation;
   message?: string;
   stats: { samples: number; seconds: number };
@@ -475,10 +500,13 @@ class FoldRun {
         return this.outcome('stopped', epochsRun, finalVal);
       }
     }
+    // the last epoch's weights on the test split, before early stopping puts others in their place
+    const test = this.data.test;
+    const lastTest = !this.folds && test && test.n > 0 && this.restoreWeights ? evaluateSplit(this.model, this.task, test) : undefined;
     if (this.restoreWeights) this.model.setWeights(this.restoreWeights);
     // restored weights, or a fold resumed after its last epoch: measure what the fold ends with
     if (this.split.val && (this.restoreWeights || !finalVal)) finalVal = evaluateSplit(this.model, this.task, this.split.val);
-    return this.outcome(outcome, epochsRun, finalVal);
+    return { ...this.outcome(outcome, epochsRun, finalVal), lastTest };
   }
 
   private outcome(outcome: Outcome, epochsRun: number, finalVal: Evaluation | undefined, message?: string): FoldOutcome {
@@ -486,7 +514,7 @@ class FoldRun {
     this.restoreWeights = undefined;
     this.optimizer.dispose();
     const bestEpoch = this.early?.bestEpoch ?? this.best.bestEpoch ?? undefined;
-    return { outcome, model: this.model, task: this.task, epochsRun, bestEpoch: bestEpoch ?? undefined, finalVal, message, stats: this.stats };
+    return { outcome, model: this.model, task: this.task, epochsRun, bestEpoch: bestEpoch ?? undefined, savedEpoch: this.best.bestEpoch ?? undefined, finalVal, message, stats: this.stats };
   }
 
   /** One training step on the first `rows` rows of the batch buffers; returns the batch loss. */
@@ -577,6 +605,13 @@ class FoldRun {
     const p = await this.folder.saveLast(this.model, this.optimizer, state, this.restoreWeights);
     this.emit({ type: 'checkpoint', kind: 'last', epoch, path: p });
   }
+}
+
+/** The weights a run saved in `dir` (best/), loaded as nn evaluate loads them. */
+async function loadSaved(dir: string): Promise<LayersModel> {
+  const d = checkpointDir(dir);
+  if (!d) throw new TrainError(`${dir} is missing: the best weights were not saved`);
+  return loadModel(d);
 }
 
 function identity(n: number): Int32Array {
