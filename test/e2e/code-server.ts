@@ -14,11 +14,11 @@
 /// <reference lib="dom" />
 
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '../../server/src/node/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 const work = path.join(root, 'test', 'e2e', '.work');
@@ -58,17 +58,6 @@ function prepareWorkspace(): string {
   fs.cpSync(path.join(root, 'samples', 'data'), path.join(ws, 'data'), { recursive: true });
   for (const f of fs.readdirSync(path.join(root, 'test', 'e2e', 'workspace'))) fs.copyFileSync(path.join(root, 'test', 'e2e', 'workspace', f), path.join(ws, f));
   return ws;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 interface Server {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { main } from '../../server/src/cli/main';
 import { tf } from '../../server/src/runtime/tf';
 import { loadModel, checkpointDir } from '../../server/src/runtime/train/checkpoint';
-import { findPython } from '../../server/src/node/python';
+import { findPython } from '../../server/src/engines/torch/python';
 
 const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);

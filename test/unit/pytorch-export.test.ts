@@ -21,7 +21,7 @@ import { LAYERS } from '../../server/src/core/catalog/layers';
 import { Program } from '../../server/src/core/program';
 import { analyzeFiles } from '../../server/src/core/analyze';
 import { NodeHost } from '../../server/src/node/host';
-import { findPython } from '../../server/src/node/python';
+import { findPython } from '../../server/src/engines/torch/python';
 import { modelPy, type ExportedModel } from '../../server/src/export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
 import { ModelGenerator, mulberry32 } from '../gen/random-models';

@@ -18,7 +18,7 @@ import { makeLoss } from '../../server/src/runtime/train/losses';
 import { penalty } from '../../server/src/runtime/train/evaluate';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from '../../server/src/runtime/train/optimizers';
 import { Schedule } from '../../server/src/runtime/train/schedules';
-import { findPython } from '../../server/src/node/python';
+import { findPython } from '../../server/src/engines/torch/python';
 import { modelPy } from '../../server/src/export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
 import { trainingCorePy, regularizedWeights } from '../../server/src/export/pytorch/training-py';

@@ -1,6 +1,9 @@
-// nn export FILE --to pytorch --out DIR [--model NAME] [--run RUN]: a standalone Python folder.
+// nn export FILE --to pytorch --out DIR [--model NAME | --train NAME] [--run RUN]: a standalone
+// Python folder.
 //   model.py    one torch.nn.Module per model, with nn's semantics (export/pytorch/model-py.ts)
 //   weights.pt  with --run: the run's best weights as the module's state_dict
+//   train.py    with --train: the train block's training (export/pytorch/train-py.ts)
+//   data/       with --train: the data as nn prepares it (splits, normalisation)
 //   README.md   how to use them
 // Everything is made before anything is written: a failure (errors in the file, no PyTorch to
 // save weights.pt with) leaves DIR as it was.
@@ -15,14 +18,18 @@ import { describeModel, type ModelDesc } from '../core/model';
 import type { ModelGraph } from '../core/graph';
 import { formatShape, formatNumber } from '../core/format-values';
 import { NodeHost } from '../node/host';
-import { findPython, NoTorchError } from '../node/python';
+import { findPython, NoTorchError } from '../engines/torch/python';
 import { modelPy, type ExportedModel } from '../export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY, WeightError, type NnWeight } from '../export/pytorch/weights';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { writeFileAtomic } from '../runtime/train/runs';
+import { trainPy, trainSetup, dataFiles } from '../export/pytorch/train-py';
+import { describeTrain } from '../core/model';
+import { validationSplit } from '../data/batches';
+import { writeDirAtomic } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
-import { checkedRun, chooseBackend, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+import { checkedRun, checkedTrain, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 const TARGETS = ['pytorch'];
 
@@ -44,6 +51,7 @@ interface Chosen {
   graphs: ModelGraph[];
   program: Program;
   run?: { dir: string; config: RunConfig; weights: string };
+  train?: ReturnType<typeof checkedTrain>;
 }
 
 /** The models to export, checked: the run's, the one named, or every model of the file. */
@@ -52,6 +60,20 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
   let file = args.positionals[0];
   let run: Chosen['run'];
   let modelName = args.flags.get('model');
+  const trainName = args.flags.get('train');
+  let train: Chosen['train'];
+  if (typeof trainName === 'string') {
+    if (typeof runDir === 'string') throw new UsageError('--train and --run: export the run (--run) or train again (--train), not both');
+    if (file === undefined) throw new UsageError('nn export --train needs the .nn file');
+    const checked = checkedTrain(file, trainName);
+    if (checked.errors > 0 || checked.cfg.hasErrors || !checked.cfg.model) {
+      for (const d of checked.diagnostics) err(d);
+      throw new CliError(`${file} has errors; fix them first (nn check ${file}): nothing exported`);
+    }
+    if (typeof modelName === 'string' && modelName !== checked.cfg.model.name) throw new UsageError(`train '${trainName}' trains model '${checked.cfg.model.name}', not '${modelName}'`);
+    modelName = checked.cfg.model.name;
+    train = checked;
+  }
   if (typeof runDir === 'string') {
     const config = readRunConfig(runDir);
     if (file !== undefined && path.resolve(file) !== path.resolve(config.file)) throw new UsageError(`${runDir} was trained from ${config.file}, not ${file}`);
@@ -83,7 +105,7 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
     }
     throw new CliError(`${broken.map((g) => `model '${g.name}'`).join(', ')} ${broken.length === 1 ? 'has' : 'have'} errors: nothing exported`);
   }
-  return { file, graphs, program, run };
+  return { file, graphs, program, run, train };
 }
 
 /** nn's weights of a run, as the tfjs checkpoint holds them. */
@@ -174,6 +196,24 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
       { name: 'model.py', write: (f) => writeFileAtomic(f, text) },
       { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run)) },
     ];
+    let dataDir: Record<string, string | Uint8Array> | undefined;
+    if (chosen.train) {
+      const cfg = chosen.train.cfg;
+      const desc = describeTrain(cfg);
+      const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+      const seed = cfg.seed ?? 0;
+      let splits: { train: typeof data.train; validation?: typeof data.train; test?: typeof data.train } = { train: data.train, test: data.test };
+      if (typeof cfg.validation === 'number') {
+        const v = validationSplit(data.train, cfg.validation, seed);
+        splits = { train: v.train, validation: v.val, test: data.test };
+      } else if (validation) {
+        splits = { train: data.train, validation: validation.train, test: data.test };
+      }
+      const setup = trainSetup(desc, models[0], data, seed, splits.validation !== undefined);
+      files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
+      dataDir = dataFiles(data, splits);
+      files.push({ name: 'data', write: (f) => writeDirAtomic(f, dataDir!) });
+    }
     let weightsTmp: string | undefined;
     if (chosen.run) {
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });

@@ -25,6 +25,7 @@ usage:
                                               (token ids in [0, vocab) for a model with an embedding)
                                               or a PNG file; --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
+  nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
 
 train options:
@@ -74,7 +75,7 @@ export async function main(
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'data-path'], ['json', 'no-download']), out, err);
       case 'export':
-        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run'], ['json']), out, err);
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

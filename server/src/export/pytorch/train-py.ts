@@ -1,0 +1,556 @@
+// train.py and data/: a train block as a standalone PyTorch training script. The data is written
+// as nn prepared it (the same loader, splits and normalisation: data/*.bin with data.json), so
+// both engines train on the same numbers; train.py holds nn's policy (epochs, shuffling, the
+// loss with its penalties, optimizer, schedule, clipping, metrics, validation, the best and last
+// checkpoints, early stopping with restore-best, resume, stop on a signal) and prints nn's
+// training events (runtime/train/protocol.ts) as JSON lines with --json. Under torchrun (or
+// WORLD_SIZE/RANK/LOCAL_RANK/MASTER_ADDR/MASTER_PORT set by hand) it trains with
+// DistributedDataParallel: batch_size stays the global batch, each process takes its share of
+// every batch, decisions are made by rank 0 and broadcast, and only rank 0 writes.
+
+import type { TrainDesc } from '../../core/model';
+import type { Split, LoadedData } from '../../data/types';
+import { higherIsBetter } from '../../runtime/train/monitor';
+import { thresholdFor } from '../../runtime/train/losses';
+import { trainingCorePy, regularizedWeights } from './training-py';
+import type { ExportedModel } from './model-py';
+
+/** What train.py needs to know that the train block does not say: the data's task and the monitors. */
+export interface TrainSetup {
+  task: 'classification' | 'regression';
+  units: number;
+  classes?: number;
+  classNames?: string[];
+  /** the monitor of best/ and early stopping, and whether higher is better */
+  monitor: string;
+  monitorMax: boolean;
+  seed: number;
+  dataName: string;
+}
+
+export function trainSetup(train: TrainDesc, model: ExportedModel, data: LoadedData, seed: number, validated: boolean): TrainSetup {
+  const cb = train.checkpoint ?? train.earlyStopping;
+  const monitor = cb ? (cb.args.monitor as string) : validated ? 'val_loss' : 'loss';
+  const mode = cb ? (cb.args.mode as string) : 'auto';
+  return {
+    task: data.task,
+    units: model.desc.nodes[model.desc.output].shape.at(-1)!,
+    ...(data.classes === undefined ? {} : { classes: data.classes }),
+    ...(data.classNames ? { classNames: data.classNames } : {}),
+    monitor,
+    monitorMax: higher(monitor, mode),
+    seed,
+    dataName: data.name,
+  };
+}
+
+/** Whether a monitor in a mode prefers high values (monitor.ts' rule). */
+function higher(monitor: string, mode: string): boolean {
+  return mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
+}
+
+/** data/: data.json and one x and one y file per split (float32 / int32, little-endian). */
+export function dataFiles(data: LoadedData, splits: { train: Split; validation?: Split; test?: Split }): Record<string, string | Uint8Array> {
+  const files: Record<string, string | Uint8Array> = {};
+  const meta: Record<string, { n: number; x: string; y: string }> = {};
+  for (const [name, s] of Object.entries(splits)) {
+    if (!s) continue;
+    files[`${name}_x.bin`] = new Uint8Array(s.x.buffer, s.x.byteOffset, s.x.byteLength);
+    files[`${name}_y.bin`] = new Uint8Array(s.y.buffer, s.y.byteOffset, s.y.byteLength);
+    meta[name] = { n: s.n, x: `${name}_x.bin`, y: `${name}_y.bin` };
+  }
+  files['data.json'] = JSON.stringify(
+    {
+      name: data.name,
+      source: data.source,
+      featureShape: data.featureShape,
+      task: data.task,
+      ...(data.classes === undefined ? {} : { classes: data.classes }),
+      ...(data.classNames ? { classNames: data.classNames } : {}),
+      ...(data.targetDims === undefined ? {} : { targetDims: data.targetDims }),
+      splits: meta,
+    },
+    null,
+    2,
+  );
+  return files;
+}
+
+/** train.py for one train block whose model is `model` (exported in model.py). */
+export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetup): string {
+  const core = trainingCorePy(train, { units: setup.units, classes: setup.classes }, regularizedWeights(model));
+  const config = {
+    train: train.name,
+    file: train.file,
+    model: train.model,
+    data: setup.dataName,
+    epochs: train.epochs,
+    batch_size: train.batchSize,
+    shuffle: train.shuffle,
+    seed: setup.seed,
+    clip_norm: train.clipNorm ?? null,
+    task: setup.task,
+    units: setup.units,
+    classes: setup.classes ?? null,
+    class_names: setup.classNames ?? null,
+    threshold: thresholdFor(train.loss.fn, train.loss.args.from_logits),
+    metrics: train.metrics.map((m) => ({ name: m.fn, k: m.args.k ?? null })),
+    monitor: setup.monitor,
+    monitor_max: setup.monitorMax,
+    early_stopping: train.earlyStopping
+      ? {
+          monitor: train.earlyStopping.args.monitor,
+          higher: higher(String(train.earlyStopping.args.monitor), String(train.earlyStopping.args.mode)),
+          patience: train.earlyStopping.args.patience,
+          min_delta: train.earlyStopping.args.min_delta,
+          restore_best: train.earlyStopping.args.restore_best !== false,
+        }
+      : null,
+    checkpoint_every: (train.checkpoint?.args.every as number | undefined) ?? 1,
+    plateau: train.schedule?.fn === 'reduce_on_plateau' ? { monitor: train.schedule.args.monitor, factor: train.schedule.args.factor, patience: train.schedule.args.patience, min_lr: train.schedule.args.min_lr } : null,
+    unsupported: [...(train.kfold ? [`kfold: ${train.kfold}`] : []), ...(train.augment.length ? ['augment'] : [])],
+  };
+  const values: Record<string, string> = {
+    MODEL: model.className,
+    TRAIN: train.name,
+    FILE: train.file.slice(train.file.lastIndexOf('/') + 1),
+    CONFIG: JSON.stringify(config, null, 4),
+    CORE: core,
+    PLATEAU_MONITOR_MAX: higherIsBetter(String(train.schedule?.args.monitor ?? 'loss')) ? 'True' : 'False',
+  };
+  return TEMPLATE.replace(/%([A-Z_]+)%/g, (whole, key: string) => values[key] ?? whole);
+}
+
+const TEMPLATE = `"""Trains %MODEL% as nn trains the block \`%TRAIN%\` of %FILE%, on PyTorch.
+
+The data in data/ is what nn prepared (the same splits and normalisation). One process, on the
+CPU or a GPU, or several with DistributedDataParallel (batch_size stays the global batch):
+
+    python3 train.py [--device cpu|cuda|cuda:N] [--epochs N] [--json] [--out DIR] [--resume]
+    torchrun --nproc_per_node=4 train.py
+
+--json prints nn's training events, one JSON object a line. Ctrl+C (SIGINT) or SIGTERM finish
+the batch, save the last checkpoint and exit 130 (143); --resume continues from it.
+"""
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch import nn
+
+from model import %MODEL%
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CONFIG = json.loads(
+    r"""
+%CONFIG%
+"""
+)
+
+
+%CORE%
+
+
+class Metrics:
+    """An epoch's loss and metrics, from every output (nn's runtime/train/metrics.ts): a confusion
+    matrix for classes (macro precision, recall, f1), sums of errors for values."""
+
+    def __init__(self):
+        k = CONFIG["classes"] or 0
+        self.loss_sum, self.n = 0.0, 0
+        self.confusion = torch.zeros(k, k, dtype=torch.float64) if CONFIG["task"] == "classification" else None
+        self.top = {m["k"]: 0.0 for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"}
+        dims = CONFIG["units"]
+        self.errors = torch.zeros(5, dims, dtype=torch.float64)  # |e|, e^2, y, y^2 (per dim)
+
+    def add(self, output, target, loss):
+        output = output.detach().double().cpu()
+        target = target.cpu()
+        b = output.shape[0]
+        self.loss_sum += loss * b
+        self.n += b
+        if self.confusion is not None:
+            if output.shape[1] == 1:
+                predicted = (output[:, 0] > CONFIG["threshold"]).long()
+            else:
+                predicted = output.argmax(1)
+            self.confusion.index_put_((target.long(), predicted), torch.ones(b, dtype=torch.float64), accumulate=True)
+            for k in self.top:
+                true_score = output.gather(1, target.long().reshape(-1, 1))
+                self.top[k] += float(((output > true_score).sum(1) < k).sum()) if output.shape[1] > 1 else b
+            return
+        e = output - target.double()
+        t = target.double()
+        self.errors[0] += e.abs().sum(0)
+        self.errors[1] += (e * e).sum(0)
+        self.errors[2] += t.sum(0)
+        self.errors[3] += (t * t).sum(0)
+
+    def reduce(self):
+        """Sum the counts of every process (DistributedDataParallel)."""
+        if not (dist.is_available() and dist.is_initialized()):
+            return
+        flat = [torch.tensor([self.loss_sum, self.n], dtype=torch.float64), self.errors.flatten(), torch.tensor(list(self.top.values()) or [0.0], dtype=torch.float64)]
+        if self.confusion is not None:
+            flat.append(self.confusion.flatten())
+        for t in flat:
+            dist.all_reduce(t)
+        self.loss_sum, self.n = float(flat[0][0]), int(flat[0][1])
+        self.errors = flat[1].reshape(self.errors.shape)
+        self.top = dict(zip(self.top.keys(), flat[2].tolist()))
+        if self.confusion is not None:
+            self.confusion = flat[3].reshape(self.confusion.shape)
+
+    @property
+    def loss(self):
+        return self.loss_sum / self.n if self.n else float("nan")
+
+    def values(self):
+        out = {}
+        n, dims = self.n, CONFIG["units"]
+        for m in CONFIG["metrics"]:
+            name = m["name"]
+            if name == "accuracy":
+                out[name] = float(self.confusion.trace() / n)
+            elif name == "top_k_accuracy":
+                out[name] = self.top[m["k"]] / n
+            elif name in ("precision", "recall", "f1"):
+                c = self.confusion
+                tp = c.diag()
+                predicted, actual = c.sum(0), c.sum(1)
+                precision = torch.where(predicted > 0, tp / predicted.clamp(min=1), torch.zeros_like(tp))
+                recall = torch.where(actual > 0, tp / actual.clamp(min=1), torch.zeros_like(tp))
+                f1 = torch.where(precision + recall > 0, 2 * precision * recall / (precision + recall).clamp(min=1e-300), torch.zeros_like(tp))
+                out[name] = float({"precision": precision, "recall": recall, "f1": f1}[name].mean())
+            elif name == "mae":
+                out[name] = float(self.errors[0].sum() / (n * dims))
+            elif name == "mse":
+                out[name] = float(self.errors[1].sum() / (n * dims))
+            elif name == "rmse":
+                out[name] = math.sqrt(float(self.errors[1].sum() / (n * dims)))
+            elif name == "r2":
+                sst = self.errors[3] - self.errors[2] ** 2 / n
+                r2 = torch.where(sst > 0, 1 - self.errors[1] / sst.clamp(min=1e-300), (self.errors[1] == 0).double())
+                out[name] = float(r2.mean())
+        return out
+
+    def evaluation(self):
+        e = {"loss": self.loss, "metrics": self.values()}
+        if self.confusion is not None:
+            e["confusion"] = self.confusion.long().tolist()
+            if CONFIG["class_names"]:
+                e["classNames"] = CONFIG["class_names"]
+        return e
+
+
+def load_data(folder):
+    """data/ as nn wrote it: data.json, and <split>_x.bin / <split>_y.bin per split."""
+    with open(os.path.join(folder, "data.json")) as f:
+        meta = json.load(f)
+    splits = {}
+    for name, s in meta["splits"].items():
+        x = np.fromfile(os.path.join(folder, s["x"]), dtype="<f4").reshape([s["n"], *meta["featureShape"]])
+        if meta["task"] == "classification":
+            y = torch.from_numpy(np.fromfile(os.path.join(folder, s["y"]), dtype="<i4").astype(np.int64))
+        else:
+            y = torch.from_numpy(np.fromfile(os.path.join(folder, s["y"]), dtype="<f4").reshape(s["n"], -1))
+        splits[name] = (torch.from_numpy(x), y)
+    return meta, splits
+
+
+class Events:
+    """nn's training events: JSON lines with --json, else lines for a person. Rank 0 only."""
+
+    def __init__(self, as_json, rank):
+        self.as_json, self.rank = as_json, rank
+
+    def __call__(self, event):
+        if self.rank != 0:
+            return
+        if self.as_json:
+            print(json.dumps(event), flush=True)
+        elif event["type"] == "epoch":
+            parts = [f"epoch {event['epoch']}/{event['epochs']}", f"loss {event['loss']:.4f}"]
+            parts += [f"{k} {v:.4f}" for k, v in event["metrics"].items()]
+            if "val" in event:
+                parts.append(f"val_loss {event['val']['loss']:.4f}")
+                parts += [f"val_{k} {v:.4f}" for k, v in event["val"]["metrics"].items()]
+            parts.append(f"lr {event['lr']:.3g}")
+            print("  ".join(parts) + ("  *" if event["best"] else ""), flush=True)
+        elif event["type"] in ("start", "stopped", "log"):
+            print(event.get("message") or f"{event['train']}: {event['model']} on {event['data']}, {event['backend']} ({event['backendNote']})", flush=True)
+        elif event["type"] == "end" and "test" in event:
+            t = event["test"]
+            print(f"test (epoch {event.get('testEpoch', event['epochs'])}): loss {t['loss']:.4f}  " + "  ".join(f"{k} {v:.4f}" for k, v in t["metrics"].items()), flush=True)
+
+
+def evaluate(model, split, device, batch):
+    """Loss (with the penalties) and metrics of a split, in inference mode."""
+    x, y = split
+    acc = Metrics()
+    model.eval()
+    with torch.no_grad():
+        pen = float(penalty(model))
+        for i in range(0, x.shape[0], batch):
+            xb, yb = x[i : i + batch].to(device), y[i : i + batch].to(device)
+            out = model(xb)
+            acc.add(out, yb, float(loss_fn(out, yb)) + pen)
+    return acc.evaluation()
+
+
+def save(path, payload):
+    """Atomically: a kill leaves the previous file whole."""
+    tmp = path + ".tmp"
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+class Monitor:
+    """A watched quantity's best value and the epochs since it improved (nn's monitor.ts)."""
+
+    def __init__(self, name, higher, min_delta=0.0):
+        self.name, self.higher, self.min_delta = name, higher, min_delta
+        self.best, self.best_epoch, self.wait = None, None, 0
+
+    def update(self, values, epoch):
+        v = values[self.name]
+        better = self.best is None or (v > self.best + self.min_delta if self.higher else v < self.best - self.min_delta)
+        if math.isfinite(v) and better:
+            self.best, self.best_epoch, self.wait = v, epoch, 0
+            return True
+        self.wait += 1
+        return False
+
+    def state_dict(self):
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
+
+    def load_state_dict(self, s):
+        self.best, self.best_epoch, self.wait = s["best"], s["best_epoch"], s["wait"]
+
+
+def pick_device(wanted, local_rank):
+    if wanted == "auto":
+        wanted = "cuda" if torch.cuda.is_available() else "cpu"
+    if wanted == "cuda":
+        wanted = f"cuda:{local_rank}"
+    return torch.device(wanted)
+
+
+def parse(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
+    p.add_argument("--data", default=os.path.join(HERE, "data"), help="the folder nn wrote the data to")
+    p.add_argument("--out", default=os.path.join(HERE, "checkpoints"), help="where best.pt and last.pt go")
+    p.add_argument("--epochs", type=int, default=CONFIG["epochs"])
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--json", action="store_true", help="print nn's training events as JSON lines")
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads per process (0: PyTorch's default)")
+    return p.parse_args(argv)
+
+
+def run(args):
+    """Trains; returns the exit code and the trained module (for code that imports train.py)."""
+    if CONFIG["unsupported"]:
+        print(f"train.py: {', '.join(CONFIG['unsupported'])} is not supported by the exported trainer yet; train it with nn", file=sys.stderr)
+        return 1, None
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    device = pick_device(args.device, local_rank)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    if world > 1:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    emit = Events(args.json, rank)
+    batch = CONFIG["batch_size"]
+    if batch % world != 0:
+        print(f"train.py: batch_size {batch} does not split evenly over {world} processes", file=sys.stderr)
+        return 2, None
+    per_rank = batch // world
+    torch.manual_seed(CONFIG["seed"])
+    meta, splits = load_data(args.data)
+    train_x, train_y = splits["train"][0].to(device), splits["train"][1].to(device)
+    n = train_x.shape[0]
+
+    core = %MODEL%().to(device)
+    net = core
+    if world > 1:
+        core = nn.SyncBatchNorm.convert_sync_batchnorm(core)
+        net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
+    params = list(core.parameters())
+    optimizer = make_optimizer(params)
+    best = Monitor(CONFIG["monitor"], CONFIG["monitor_max"])
+    early = CONFIG["early_stopping"]
+    stopper = Monitor(early["monitor"], early["higher"], early["min_delta"]) if early else None
+    restore = None
+    plateau_cfg = CONFIG["plateau"]
+    plateau = (
+        ReduceOnPlateau(lr_at(0), plateau_cfg["monitor"], %PLATEAU_MONITOR_MAX%, plateau_cfg["factor"], plateau_cfg["patience"], plateau_cfg["min_lr"])
+        if plateau_cfg
+        else None
+    )
+    os.makedirs(args.out, exist_ok=True)
+    last_path, best_path = os.path.join(args.out, "last.pt"), os.path.join(args.out, "best.pt")
+    start = 0
+    history = []
+    if args.resume:
+        state = torch.load(last_path, map_location=device)
+        core.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        best.load_state_dict(state["best"])
+        if stopper:
+            stopper.load_state_dict(state["early"])
+        if plateau:
+            plateau.load_state_dict(state["plateau"])
+        start = state["epoch"]
+
+    stop = {"signal": None}
+
+    def on_signal(signum, _frame):
+        stop["signal"] = signum
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    version = f"PyTorch {torch.__version__} on {device}" + (f", {world} processes" if world > 1 else "")
+    samples = {"train": n, "validation": splits["validation"][0].shape[0] if "validation" in splits else 0, "test": splits["test"][0].shape[0] if "test" in splits else 0}
+    emit(
+        {
+            "type": "start",
+            "train": CONFIG["train"],
+            "file": CONFIG["file"],
+            "model": CONFIG["model"],
+            "data": CONFIG["data"],
+            "backend": "torch",
+            "backendNote": version,
+            "runDir": args.out,
+            "epochs": args.epochs,
+            "batchSize": batch,
+            "samples": samples,
+            "params": sum(p.numel() for p in params),
+            "task": CONFIG["task"],
+            **({"classes": CONFIG["classes"]} if CONFIG["classes"] else {}),
+            "metrics": [m["name"] for m in CONFIG["metrics"]],
+            **({"resumedFrom": start} if args.resume else {}),
+        }
+    )
+
+    def decide(*flags):
+        """Rank 0's decisions, for every process: no process waits for one that stopped."""
+        t = torch.tensor([float(f) for f in flags], device=device if device.type == "cuda" else "cpu")
+        if world > 1:
+            dist.broadcast(t, 0)
+        return [bool(v) for v in t.tolist()]
+
+    began = time.time()
+    seen = 0
+    outcome, epoch, values = "completed", start, {}
+    for epoch in range(start + 1, args.epochs + 1):
+        lr = plateau.lr if plateau else lr_at(epoch - 1)
+        for g in optimizer.param_groups:
+            g["lr"] = lr
+        generator = torch.Generator().manual_seed(CONFIG["seed"] * 1000003 + epoch)
+        order = torch.randperm(n, generator=generator) if CONFIG["shuffle"] else torch.arange(n)
+        batches = math.ceil(n / batch)
+        acc = Metrics()
+        net.train()
+        t0 = time.time()
+        stopped = False
+        for b in range(batches):
+            rows = order[b * batch : (b + 1) * batch]
+            mine = rows[rank::world]
+            xb, yb = train_x[mine.to(device)], train_y[mine.to(device)]
+            optimizer.zero_grad(set_to_none=True)
+            out = net(xb)
+            loss = loss_fn(out, yb) + penalty(core)
+            loss.backward()
+            if CONFIG["clip_norm"] is not None:
+                clip_by_global_norm(params, CONFIG["clip_norm"])
+            optimizer.step()
+            acc.add(out, yb, float(loss))
+            (stopped,) = decide(stop["signal"] is not None)
+            if stopped:
+                break
+        acc.reduce()
+        seen += acc.n
+        seconds = time.time() - t0
+        values = {"loss": acc.loss, **acc.values()}
+        event = {"type": "epoch", "epoch": epoch, "epochs": args.epochs, "loss": acc.loss, "metrics": acc.values(), "lr": lr, "seconds": seconds, "samplesPerSecond": acc.n / max(seconds, 1e-9), "best": False, "tensors": 0}
+        if "validation" in splits:
+            val = evaluate(core, splits["validation"], device, batch)
+            event["val"] = val
+            values.update({"val_loss": val["loss"], **{f"val_{k}": v for k, v in val["metrics"].items()}})
+        finite = math.isfinite(acc.loss) and math.isfinite(values.get("val_loss", 0.0))
+        improved = best.update(values, epoch) if finite else False
+        patience_over = False
+        if stopper and finite:
+            if stopper.update(values, epoch) and early["restore_best"]:
+                restore = {k: v.detach().clone() for k, v in core.state_dict().items()}
+            patience_over = stopper.wait >= early["patience"] and stopper.wait > 0
+        improved, patience_over, finite = decide(improved, patience_over, finite)
+        event["best"] = improved
+        if plateau and finite:
+            plateau.observe(values)
+        if rank == 0 and improved and not stopped:
+            save(best_path, {"model": core.state_dict(), "epoch": epoch, "monitor": best.name, "value": best.best})
+            emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
+        emit(event)
+        history.append(event)
+        if not finite:
+            outcome = "not_finite"
+            emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"the loss became {acc.loss}: lower the learning rate, or add clip_norm"})
+            break
+        if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or stopped or epoch == args.epochs or patience_over):
+            state = {"model": core.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch, "best": best.state_dict()}
+            if stopper:
+                state["early"] = stopper.state_dict()
+            if plateau:
+                state["plateau"] = plateau.state_dict()
+            save(last_path, state)
+            emit({"type": "checkpoint", "kind": "last", "epoch": epoch, "path": last_path})
+        if stopped:
+            outcome = "stopped"
+            emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped in epoch {epoch}; continue with --resume"})
+            break
+        if patience_over:
+            outcome = "early_stopping"
+            emit({"type": "stopped", "reason": "early_stopping", "epoch": epoch, "message": f"{early['monitor']} has not improved for {early['patience']} epochs (best {best.best:.4f} at epoch {best.best_epoch})"})
+            break
+
+    if outcome in ("completed", "early_stopping"):
+        end = {"type": "end", "epochs": epoch, "seconds": time.time() - began, "samplesPerSecond": seen / max(time.time() - began, 1e-9), "runDir": args.out}
+        if best.best_epoch is not None:
+            end["bestEpoch"] = best.best_epoch
+        if "test" in splits and rank == 0:
+            # the saved weights' result (best.pt, what a user keeps), and the last epoch's when they differ
+            last_test = evaluate(core, splits["test"], device, batch)
+            if os.path.exists(best_path) and best.best_epoch is not None and best.best_epoch != epoch:
+                saved = %MODEL%().to(device)
+                saved.load_state_dict(torch.load(best_path, map_location=device)["model"])
+                end["test"], end["testEpoch"], end["lastTest"] = evaluate(saved, splits["test"], device, batch), best.best_epoch, last_test
+            else:
+                end["test"], end["testEpoch"] = last_test, epoch
+        emit(end)
+    if outcome == "early_stopping" and restore is not None:
+        core.load_state_dict(restore)  # the weights of early stopping's best epoch, for whoever imports main()
+    if world > 1:
+        dist.destroy_process_group()
+    if outcome == "stopped":
+        return (143 if stop["signal"] == signal.SIGTERM else 130), core
+    return (1 if outcome == "not_finite" else 0), core
+
+
+if __name__ == "__main__":
+    sys.exit(run(parse())[0])
+`;

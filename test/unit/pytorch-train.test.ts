@@ -1,0 +1,146 @@
+// `nn export --train`: train.py trains on PyTorch as nn trains, on its own (a folder without
+// nn): the spiral to >= 95% test accuracy, linear regression to R^2 > 0.99, nn's events as JSON
+// lines that nn's own parser reads, a SIGINT that saves last.pt and exits 130, --resume that
+// continues after it, and two processes (DistributedDataParallel over gloo, started as torchrun
+// starts them) that end with equal weights, where only rank 0 writes, on the curve of one process.
+
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
+import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { findPython } from '../../server/src/engines/torch/python';
+import { rankEnv } from '../../server/src/engines/torch/launch';
+import { freePort } from '../../server/src/node/ports';
+
+const root = path.join(__dirname, '..', '..');
+const sample = (f: string) => path.join(root, 'samples', f);
+
+async function exportTrain(file: string, train: string, out: string): Promise<void> {
+  const err: string[] = [];
+  const code = await main(['export', file, '--to', 'pytorch', '--train', train, '--out', out], () => undefined, (s) => err.push(s));
+  assert.equal(code, 0, err.join('\n'));
+}
+
+function events(stdout: string): TrainEvent[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const e = parseEvent(l);
+      assert.ok(e, `not an event: ${l}`);
+      return e;
+    });
+}
+
+function train(dir: string, args: string[], env: Record<string, string> = {}): { code: number; events: TrainEvent[]; stderr: string } {
+  const r = spawnSync(findPython().python, ['train.py', '--json', '--threads', '1', ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
+  return { code: r.status ?? -1, events: events(r.stdout), stderr: r.stderr };
+}
+
+describe('nn export --train: train.py on PyTorch', function () {
+  this.timeout(600_000);
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-train-py-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('trains the spiral to >= 95% test accuracy from a folder without nn, printing nn\'s events', async () => {
+    const made = path.join(tmp, 'made');
+    await exportTrain(sample('playground.nn'), 'spiral_deep', made);
+    const away = path.join(tmp, 'spiral');
+    fs.cpSync(made, away, { recursive: true });
+    const r = train(away, []);
+    assert.equal(r.code, 0, r.stderr);
+    const types = r.events.map((e) => e.type);
+    assert.equal(types[0], 'start');
+    assert.equal(types.at(-1), 'end');
+    assert.equal(types.filter((t) => t === 'epoch').length, 60);
+    const start = r.events[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.equal(start.backend, 'torch');
+    assert.match(start.backendNote ?? '', /^PyTorch \S+ on cpu$/);
+    assert.deepEqual(start.samples, { train: 1440, validation: 160, test: 400 });
+    const end = r.events.at(-1) as Extract<TrainEvent, { type: 'end' }>;
+    assert.ok(end.test!.metrics.accuracy >= 0.95, `test accuracy ${end.test!.metrics.accuracy}`);
+    assert.ok(fs.existsSync(path.join(away, 'checkpoints', 'best.pt')) && fs.existsSync(path.join(away, 'checkpoints', 'last.pt')));
+  });
+
+  it('fits linear regression to R^2 > 0.99', async () => {
+    const dir = path.join(tmp, 'line');
+    await exportTrain(sample('linear_regression.nn'), 'fit_line', dir);
+    const r = train(dir, []);
+    assert.equal(r.code, 0, r.stderr);
+    const end = r.events.at(-1) as Extract<TrainEvent, { type: 'end' }>;
+    assert.ok(end.test!.metrics.r2 > 0.99, `test R^2 ${end.test!.metrics.r2}`);
+  });
+
+  it('SIGINT saves last.pt and exits 130; --resume continues from it', async () => {
+    const dir = path.join(tmp, 'stop');
+    await exportTrain(sample('playground.nn'), 'spiral_deep', dir);
+    const child = spawn(findPython().python, ['train.py', '--json', '--threads', '1', '--epochs', '200'], { cwd: dir });
+    let out = '';
+    const code = await new Promise<number>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/"type": "epoch", "epoch": 3,/.test(out)) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c ?? -1));
+    });
+    assert.equal(code, 130, out);
+    const stopped = events(out).find((e) => e.type === 'stopped') as Extract<TrainEvent, { type: 'stopped' }>;
+    assert.equal(stopped.reason, 'requested');
+    const r = train(dir, ['--resume', '--epochs', String(stopped.epoch + 2)]);
+    assert.equal(r.code, 0, r.stderr);
+    const start = r.events[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.equal(start.resumedFrom, stopped.epoch);
+    assert.deepEqual(
+      r.events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch),
+      [stopped.epoch + 1, stopped.epoch + 2],
+    );
+  });
+
+  it('two processes (gloo): equal weights on both ranks, only rank 0 writes, the curve of one process', async () => {
+    const dir = path.join(tmp, 'ddp');
+    await exportTrain(sample('playground.nn'), 'spiral_deep', dir);
+    // a wrapper that keeps each rank's final weights, for the comparison
+    fs.writeFileSync(path.join(dir, 'keep.py'), ['import sys, torch, train', 'code, model = train.run(train.parse(sys.argv[2:]))', 'torch.save(model.state_dict(), sys.argv[1])', 'sys.exit(code)'].join('\n'));
+    const one = train(dir, ['--epochs', '8', '--out', path.join(dir, 'one')]);
+    assert.equal(one.code, 0, one.stderr);
+    const port = await freePort();
+    const ranks = [0, 1].map((rank) => {
+      const out = path.join(dir, `rank${rank}`);
+      fs.mkdirSync(out);
+      const env = { ...process.env, ...rankEnv(rank, 2, port) };
+      const child = spawn(findPython().python, ['keep.py', path.join(dir, `final${rank}.pt`), '--json', '--threads', '1', '--epochs', '8', '--out', out], { cwd: dir, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('exit', (c) => resolve({ code: c ?? -1, stdout, stderr })));
+    });
+    const [r0, r1] = await Promise.all(ranks);
+    assert.equal(r0.code, 0, r0.stderr);
+    assert.equal(r1.code, 0, r1.stderr);
+    assert.equal(r1.stdout, '', 'rank 1 printed events');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'rank1')), [], 'rank 1 wrote checkpoints');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'rank0')).sort(), ['best.pt', 'last.pt']);
+    const same = spawnSync(
+      findPython().python,
+      ['-c', 'import sys, torch; a, b = torch.load(sys.argv[1]), torch.load(sys.argv[2]); print(max(float((a[k].double() - b[k].double()).abs().max()) for k in a))', path.join(dir, 'final0.pt'), path.join(dir, 'final1.pt')],
+      { encoding: 'utf8' },
+    );
+    assert.equal(same.status, 0, same.stderr);
+    assert.equal(Number(same.stdout.trim()), 0, 'the ranks ended with different weights');
+    // the same global batches: the two curves agree
+    const curve = (es: TrainEvent[]) => es.filter((e) => e.type === 'epoch').map((e) => (e as { loss: number }).loss);
+    const c1 = curve(one.events);
+    const c2 = curve(events(r0.stdout));
+    assert.equal(c2.length, 8);
+    c1.forEach((l, i) => assert.ok(Math.abs(l - c2[i]) <= 0.02 + 0.05 * l, `epoch ${i + 1}: one process ${l}, two ${c2[i]}`));
+    const samples = (events(r0.stdout)[0] as Extract<TrainEvent, { type: 'start' }>).backendNote;
+    assert.match(samples ?? '', /2 processes/);
+  });
+});
