@@ -7,6 +7,7 @@
 // converts nn's weights into them.
 
 export type Helper =
+  | 'keras_init'
   | 'conv'
   | 'pool'
   | 'batch_norm'
@@ -26,6 +27,15 @@ export const HELPER_NEEDS: Partial<Record<Helper, Helper[]>> = {
 };
 
 export const HELPERS: Record<Helper, string> = {
+  keras_init: `
+def keras_init(module):
+    """nn's initial weights (Keras'): Glorot-uniform kernels and embeddings, zero biases.
+    PyTorch's own start (Kaiming uniform) trains differently. Applied by each model's __init__."""
+    if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Embedding)):
+        nn.init.xavier_uniform_(module.weight)
+        if getattr(module, "bias", None) is not None:
+            nn.init.zeros_(module.bias)
+`,
   hard_sigmoid: `
 def hard_sigmoid(x):
     """Keras' hard sigmoid: clip(0.2 x + 0.5, 0, 1) (PyTorch's F.hardsigmoid uses x / 6)."""
@@ -133,13 +143,13 @@ class SimpleRNN(nn.Module):
   lstm: `
 class LSTM(nn.Module):
     """Keras' LSTM on [B, T, F]: gates i, f, g, o in PyTorch's order, one bias per gate
-    (PyTorch's nn.LSTM has two), the forget gate's bias starting at 1 as in Keras."""
+    (PyTorch's nn.LSTM has two)."""
 
     def __init__(self, input_size, units, return_sequences=False):
         super().__init__()
         self.weight_ih = nn.Parameter(nn.init.xavier_uniform_(torch.empty(4 * units, input_size)))
         self.weight_hh = nn.Parameter(torch.cat([nn.init.orthogonal_(torch.empty(units, units)) for _ in range(4)]))
-        self.bias = nn.Parameter(torch.cat([torch.zeros(units), torch.ones(units), torch.zeros(2 * units)]))
+        self.bias = nn.Parameter(torch.zeros(4 * units))
         self.return_sequences = return_sequences
 
     def forward(self, x):

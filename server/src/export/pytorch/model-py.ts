@@ -244,12 +244,12 @@ function basename(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);
 }
 
-function moduleClass(name: string, doc: string, attrs: string[], body: Body): string {
+function moduleClass(name: string, doc: string, attrs: string[], body: Body, init: string[] = []): string {
   const lines = [`class ${name}(nn.Module):`, `    """${doc}"""`, ''];
   for (const a of attrs) lines.push(`    ${a}`);
   if (attrs.length > 0) lines.push('');
   lines.push('    def __init__(self):', '        super().__init__()');
-  for (const l of body.init) lines.push(`        ${l}`);
+  for (const l of [...body.init, ...init]) lines.push(`        ${l}`);
   lines.push('', '    def forward(self, x):');
   for (const l of body.forward) lines.push(`        ${l}`);
   return lines.join('\n');
@@ -271,7 +271,9 @@ export function modelPy(descs: readonly ModelDesc[], source: string, options: Mo
     const out = desc.nodes[desc.output];
     const params = desc.trainable + desc.nonTrainable;
     const doc = `model ${desc.name} (${basename(desc.file)}:${desc.line}): ${formatShape(desc.input)} -> ${formatShape(out.shape)}, ${formatNumber(params)} parameters.`;
-    classes.push(moduleClass(modelNames[i], doc, [`input_shape = ${desc.input.length === 1 ? `(${desc.input[0]},)` : `(${desc.input.join(', ')})`}`], body));
+    w.useHelpers(['keras_init']);
+    const shape = `input_shape = ${desc.input.length === 1 ? `(${desc.input[0]},)` : `(${desc.input.join(', ')})`}`;
+    classes.push(moduleClass(modelNames[i], doc, [shape], body, ['self.apply(keras_init)']));
     models.push({ desc, className: modelNames[i], layers, traces: w.traces });
   });
   blocks.push(...w.blockClasses.map((b) => b.code));
