@@ -315,6 +315,25 @@ def save(path, payload):
     os.replace(tmp, path)
 
 
+def save_plain(path, state):
+    """A state_dict as float32 values (path + ".bin") and their keys and shapes (path + ".json"),
+    for readers without PyTorch: nn turns them into its own checkpoint format."""
+    meta, blobs, offset = {}, [], 0
+    for key, value in state.items():
+        if key.endswith("num_batches_tracked"):
+            continue
+        a = value.detach().cpu().numpy().astype("<f4")
+        meta[key] = {"shape": list(a.shape), "offset": offset}
+        blobs.append(a.tobytes())
+        offset += a.size
+    with open(path + ".bin.tmp", "wb") as f:
+        f.write(b"".join(blobs))
+    os.replace(path + ".bin.tmp", path + ".bin")
+    with open(path + ".json.tmp", "w") as f:
+        json.dump(meta, f)
+    os.replace(path + ".json.tmp", path + ".json")
+
+
 class Monitor:
     """A watched quantity's best value and the epochs since it improved (nn's monitor.ts)."""
 
@@ -355,6 +374,7 @@ def parse(argv=None):
     p.add_argument("--json", action="store_true", help="print nn's training events as JSON lines")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--threads", type=int, default=0, help="CPU threads per process (0: PyTorch's default)")
+    p.add_argument("--nn-weights", action="store_true", help="also write each checkpoint's weights as <kind>.json/.bin (for nn)")
     return p.parse_args(argv)
 
 
@@ -502,11 +522,13 @@ def run(args):
         event["best"] = improved
         if plateau and finite:
             plateau.observe(values)
-        if rank == 0 and improved and not stopped:
-            save(best_path, {"model": core.state_dict(), "epoch": epoch, "monitor": best.name, "value": best.best})
-            emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
         emit(event)
         history.append(event)
+        if rank == 0 and improved and not stopped:
+            save(best_path, {"model": core.state_dict(), "epoch": epoch, "monitor": best.name, "value": best.best})
+            if args.nn_weights:
+                save_plain(os.path.join(args.out, "best"), core.state_dict())
+            emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
         if not finite:
             outcome = "not_finite"
             emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"the loss became {acc.loss}: lower the learning rate, or add clip_norm"})
@@ -518,6 +540,8 @@ def run(args):
             if plateau:
                 state["plateau"] = plateau.state_dict()
             save(last_path, state)
+            if args.nn_weights:
+                save_plain(os.path.join(args.out, "last"), core.state_dict())
             emit({"type": "checkpoint", "kind": "last", "epoch": epoch, "path": last_path})
         if stopped:
             outcome = "stopped"
