@@ -83,12 +83,15 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   async function loadSettings(): Promise<void> {
     if (!configurable) return;
     const s = (await connection.workspace.getConfiguration('nn')) as Partial<Settings> | null;
-    ctx.settings = { inlayHints: { ...DEFAULT_SETTINGS.inlayHints, ...(s?.inlayHints ?? {}) } };
+    const mb = s?.maxFileSize;
+    const maxFileSize = typeof mb === 'number' && mb > 0 && Number.isFinite(mb) ? mb : DEFAULT_SETTINGS.maxFileSize;
+    ctx.settings = { inlayHints: { ...DEFAULT_SETTINGS.inlayHints, ...(s?.inlayHints ?? {}) }, maxFileSize };
+    workspace.setMaxFileSize(Math.round(maxFileSize * 2 ** 20));
   }
 
   connection.onInitialized(() => {
-    void loadSettings();
-    diagnostics.schedule();
+    // diagnostics after the settings: nn.maxFileSize decides which files are read
+    void loadSettings().finally(() => diagnostics.schedule());
   });
 
   connection.onDidChangeConfiguration(() => {

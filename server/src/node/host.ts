@@ -1,23 +1,43 @@
 // The Node.js host of the language core: files from disk (or an overlay of open documents),
 // imports resolved relative to the importing file, and data files probed for their shapes.
+// Only regular files are read, opened without blocking (a FIFO named x.nn would block the
+// server's only thread; /dev/zero never ends), and only up to `maxFileSize` bytes.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Host } from '../core/program';
+import type { Host, ReadProblem } from '../core/program';
 import type { Args, DataProbe } from '../core/catalog/types';
 import { probeData } from '../data/probe';
+import { openRegular, readOpen } from '../data/errors';
+
+/** The largest .nn file read from disk unless a setting says otherwise (nn.maxFileSize). */
+export const DEFAULT_MAX_FILE_SIZE = 8 * 2 ** 20;
 
 export class NodeHost implements Host {
   /** texts that win over the disk (an editor's unsaved documents) */
   readonly overlay = new Map<string, string>();
+  /** files larger than this (bytes) are refused, with their size */
+  maxFileSize = DEFAULT_MAX_FILE_SIZE;
 
-  readFile(p: string): string | undefined {
+  readFile(p: string): string | ReadProblem | undefined {
     const o = this.overlay.get(p);
     if (o !== undefined) return o;
+    let r: ReturnType<typeof openRegular>;
     try {
-      return fs.readFileSync(p, 'utf8');
+      r = openRegular(p);
     } catch {
       return undefined;
+    }
+    if ('not' in r) return { kind: 'not-regular', what: r.not };
+    try {
+      if (r.size > this.maxFileSize) return { kind: 'too-large', size: r.size, limit: this.maxFileSize };
+      const bytes = readOpen(r.fd, r.size);
+      if (bytes.includes(0)) return { kind: 'binary' };
+      return bytes.toString('utf8');
+    } catch {
+      return undefined;
+    } finally {
+      fs.closeSync(r.fd);
     }
   }
 
