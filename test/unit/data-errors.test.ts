@@ -52,19 +52,35 @@ describe('bad data', () => {
   it('CSV tables', async () => {
     assert.equal(await problem('csv("header.csv", label: "y")'), 'header.csv: the header has no rows under it');
     assert.equal(await problem('csv("ragged.csv", label: "y")'), 'ragged.csv: line 3: 2 values, but the header has 3');
-    assert.equal(await problem('csv("text.csv", label: "y")'), `text.csv: line 3: column "b": 'abc' is not a number`);
+    assert.equal(await problem('csv("text.csv", label: "y")'), `text.csv: line 3: column "b": the value is not a number`);
     assert.equal(await problem('csv("hole.csv", label: "y")'), 'hole.csv: line 2: column "b": empty cell');
     assert.equal(await problem('csv("nolabel.csv", label: "y")'), 'nolabel.csv: line 2: column "y": empty label');
-    assert.equal(await problem('csv("ok.csv", label: "price")'), 'ok.csv: no column named "price"; the columns are "a", "b", "y"');
+    assert.equal(await problem('csv("ok.csv", label: "price")'), `ok.csv: no column named "price" in the header (3 columns); give the label column's index (0 to 2) or its name as the header writes it`);
     assert.equal(await problem('csv("ok.csv", label: 3)'), 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)');
     assert.equal(await problem('csv("ok.csv", label: "y", header: false)'), 'ok.csv: label: "y" names a column, but header: false; give the column index');
-    assert.equal(await problem('csv("cats.csv", label: "y", task: regression)'), `cats.csv: line 2: column "y": 'cat' is not a number, and task: regression needs numbers`);
+    assert.equal(await problem('csv("cats.csv", label: "y", task: regression)'), `cats.csv: line 2: column "y": the label is not a number, and task: regression needs numbers`);
     assert.equal(await problem('csv("quote.csv", label: "y")'), 'quote.csv: line 3: a quoted field is never closed');
     // the line an editor shows, past blank lines and a quoted line break (it said "row 4" here)
     fs.writeFileSync(path.join(dir, 'gaps.csv'), 'a,b,y\n1,2,0\n\n"x\ny",1,1\n\n5,six,0\n');
-    assert.equal(await problem('csv("gaps.csv", label: "y")'), `gaps.csv: line 4: column "a": 'x\ny' is not a number`);
+    assert.equal(await problem('csv("gaps.csv", label: "y")'), `gaps.csv: line 4: column "a": the value is not a number`);
     fs.writeFileSync(path.join(dir, 'gaps2.csv'), 'a,b,y\n1,2,0\n\n"3\n",1,1\n\n5,six,0\n');
-    assert.equal(await problem('csv("gaps2.csv", label: "y")'), `gaps2.csv: line 7: column "b": 'six' is not a number`);
+    assert.equal(await problem('csv("gaps2.csv", label: "y")'), `gaps2.csv: line 7: column "b": the value is not a number`);
+  });
+
+  it('no message quotes the file: not its first line, not a cell; only a column name close to the one written', async () => {
+    fs.writeFileSync(path.join(dir, 'shadow.csv'), 'root:$6$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n');
+    const shadow = await problem('csv("shadow.csv", label: "x")');
+    assert.equal(shadow, `shadow.csv: no column named "x" in the header (1 column); give the label column's index (0 to 0) or its name as the header writes it`);
+    fs.writeFileSync(path.join(dir, 'pw.csv'), 'user,password,y\nalice,hunter2,0\n');
+    assert.equal(await problem('csv("pw.csv", label: "y")'), 'pw.csv: line 2: column "user": the value is not a number');
+    fs.writeFileSync(path.join(dir, 'cls.csv'), 'a,y\n1,topsecret\n2,topsecret\n');
+    assert.equal(await problem('csv("cls.csv", label: "y")'), 'cls.csv: column "y": every label is the same: classification needs at least 2 classes');
+    fs.writeFileSync(path.join(dir, 'reg.csv'), 'a,y\n1,topsecret\n');
+    assert.equal(await problem('csv("reg.csv", label: "y", task: regression)'), 'reg.csv: line 2: column "y": the label is not a number, and task: regression needs numbers');
+    fs.writeFileSync(path.join(dir, 'price.csv'), 'a,Price\n1,2\n');
+    assert.equal(await problem('csv("price.csv", label: "price")'), 'price.csv: no column named "price" in the header (2 columns); did you mean "Price"?');
+    fs.writeFileSync(path.join(dir, 'root.idx'), 'root:x:0:0:root:/root:/bin/bash\n');
+    assert.doesNotMatch(await problem('idx("root.idx", "lab.idx")'), /72 6f|root:/);
   });
 
   it('CSV settings that do not fit the data', async () => {
@@ -74,7 +90,7 @@ describe('bad data', () => {
   });
 
   it('IDX files', async () => {
-    assert.match(await problem('idx("bad.idx", "lab.idx")'), /^bad\.idx: not an IDX file: wrong magic number 01 02 03 04 \(expected 00 00 08 03 for images, 00 00 08 01 for labels\)$/);
+    assert.match(await problem('idx("bad.idx", "lab.idx")'), /^bad\.idx: not an IDX file: it does not start with an IDX magic number \(00 00 08 03 for images, 00 00 08 01 for labels\)$/);
     assert.equal(await problem('idx("short.idx", "lab.idx")'), 'short.idx: truncated: the header says 6 records of [4, 4], the file holds 1');
     assert.match(await problem('idx("corrupt.idx.gz", "lab.idx")', { probe: 'none' }), /^corrupt\.idx\.gz: corrupt or truncated gzip data: unexpected end of file$/);
     assert.match(await problem('idx("notgzip.idx.gz", "lab.idx")'), /^notgzip\.idx\.gz: corrupt (or truncated )?gzip data: /);

@@ -30,8 +30,8 @@ function isGzip(b: Uint8Array): boolean {
 export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
   if (b.length < 4) throw new DataError(file, `not an IDX file: ${b.length} bytes, too short for a header`);
   if (b[0] !== 0 || b[1] !== 0 || !IDX_TYPES[b[2]]) {
-    const magic = [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-    throw new DataError(file, `not an IDX file: wrong magic number ${magic} (expected 00 00 08 03 for images, 00 00 08 01 for labels)`);
+    // the file's bytes are not shown: a data path can name any file
+    throw new DataError(file, 'not an IDX file: it does not start with an IDX magic number (00 00 08 03 for images, 00 00 08 01 for labels)');
   }
   const nd = b[3];
   if (nd === 0 || nd > 4) throw new DataError(file, `IDX file with ${nd} dimensions; expected 1 (labels) to 4`);
