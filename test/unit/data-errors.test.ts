@@ -9,6 +9,8 @@ import * as zlib from 'node:zlib';
 import { loadData } from '../../server/src/data/load';
 import { DataError } from '../../server/src/data/errors';
 import { checkDatasets, imagesIdx, writeBadData, writeMnistLike } from '../data-helpers';
+import { encodeIdx } from '../../server/src/data/idx';
+import { spawnSync } from 'node:child_process';
 
 describe('bad data', () => {
   let dir: string;
@@ -18,11 +20,11 @@ describe('bad data', () => {
    * with 'none' the editor does not see the problem (it reads only headers, or the data is
    * found only when loading) and reports nothing.
    */
-  async function problem(call: string, o: { probe: 'same' | 'none' } = { probe: 'same' }): Promise<string> {
+  async function problem(call: string, o: { probe: 'same' | 'none'; anyContent?: boolean } = { probe: 'same' }): Promise<string> {
     const { refs, dataProblems } = checkDatasets(dir, `dataset d = ${call}\n`);
     let message = '';
     try {
-      await loadData(refs[0], { env: {}, download: false, cacheDir: path.join(dir, 'cache') }, { systemRoot: path.join(dir, 'no-system') });
+      await loadData(refs[0], { env: {}, download: false, cacheDir: path.join(dir, 'cache') }, { systemRoot: path.join(dir, 'no-system'), anyContent: o.anyContent ?? true });
       assert.fail(`${call} loaded`);
     } catch (e) {
       assert.ok(e instanceof DataError, `${call}: ${(e as Error).stack}`);
@@ -129,6 +131,68 @@ describe('bad data', () => {
     writeMnistLike(path.join(dir, 'small'));
     fs.writeFileSync(path.join(dir, 'small', 'train-images-idx3-ubyte.gz'), zlib.gzipSync(imagesIdx(12, 20, 20)));
     assert.equal(await problem('mnist(path: "small")', { probe: 'none' }), `${path.join(dir, 'small', 'train-images-idx3-ubyte.gz')}: images are 20x20x1; MNIST images are 28x28x1`);
+  });
+
+  it('gzip: unpacked no further than the header promises; more data than it promises is an error, packed or not', async () => {
+    // 5 labels, then 16 MB of zeros in the same gzip stream (multi-member: 16 members of 1 MB)
+    const zeros = zlib.gzipSync(new Uint8Array(2 ** 20));
+    const header = encodeIdx([6], Uint8Array.from([0, 1, 2, 0, 1, 2]));
+    fs.writeFileSync(path.join(dir, 'bomb.idx.gz'), Buffer.concat([zlib.gzipSync(header), ...new Array(16).fill(zeros)]));
+    assert.equal(
+      await problem('idx("img.idx", "bomb.idx.gz")'),
+      'bomb.idx.gz: more data than the header promises (6 records, 14 bytes unpacked): the file is damaged or not what it says',
+    );
+    fs.writeFileSync(path.join(dir, 'long.idx'), Buffer.concat([header, new Uint8Array(100)]));
+    assert.equal(await problem('idx("img.idx", "long.idx")'), 'long.idx: more data than the header promises (6 records, 14 bytes unpacked): the file is damaged or not what it says');
+    const images = imagesIdx(6, 4, 4);
+    fs.writeFileSync(path.join(dir, 'longimg.idx.gz'), Buffer.concat([zlib.gzipSync(images), zeros]));
+    assert.equal(
+      await problem('idx("longimg.idx.gz", "lab.idx")', { probe: 'none' }),
+      'longimg.idx.gz: more data than the header promises (6 records of [4, 4], 112 bytes unpacked): the file is damaged or not what it says',
+    );
+  });
+
+  it('a 1 MB gzip of 1 GiB of labels: refused having unpacked no more than the header promises (peak memory of a child process)', function () {
+    const zeros = zlib.gzipSync(new Uint8Array(64 * 2 ** 20), { level: 1 });
+    const fd = fs.openSync(path.join(dir, 'gib.idx.gz'), 'w');
+    fs.writeSync(fd, zlib.gzipSync(encodeIdx([3], Uint8Array.from([0, 1, 2]))));
+    for (let i = 0; i < 16; i++) fs.writeSync(fd, zeros);
+    fs.closeSync(fd);
+    const script = `const { readIdx } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'server', 'src', 'data', 'idx.ts'))});
+      let said = 'read';
+      try { readIdx(${JSON.stringify(path.join(dir, 'gib.idx.gz'))}, 'gib.idx.gz'); } catch (e) { said = e.message; }
+      const hwm = /VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'));
+      console.log(JSON.stringify({ said, peakMb: hwm ? Number(hwm[1]) / 1024 : null }));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { said: string; peakMb: number | null };
+    assert.equal(out.said, 'gib.idx.gz: more data than the header promises (3 records, 11 bytes unpacked): the file is damaged or not what it says');
+    if (out.peakMb !== null) assert.ok(out.peakMb < 400, `peak ${out.peakMb} MB`);
+  });
+
+  it('built-in datasets: the header must promise the known number of images; the content is checked where its checksum is known', async function () {
+    writeMnistLike(path.join(dir, 'fake'));
+    assert.equal(
+      await problem('fashion_mnist(path: "fake")', { probe: 'none', anyContent: false }),
+      `${path.join(dir, 'fake', 'train-images-idx3-ubyte.gz')}: the header says 12 images; Fashion-MNIST's training set has 60000: the file is not Fashion-MNIST's`,
+    );
+    // an honest header, then 64 MB more than it promises (the issue's 3 GiB, smaller)
+    const honest = path.join(dir, 'honest');
+    writeMnistLike(honest);
+    const images = encodeIdx([60000, 28, 28], new Uint8Array(60000 * 784));
+    const more = zlib.gzipSync(new Uint8Array(64 * 2 ** 20), { level: 1 });
+    fs.writeFileSync(path.join(honest, 'train-images-idx3-ubyte.gz'), Buffer.concat([zlib.gzipSync(images, { level: 1 }), more]));
+    assert.equal(
+      await problem('fashion_mnist(path: "honest", limit: 100)', { probe: 'none', anyContent: false }),
+      `${path.join(honest, 'train-images-idx3-ubyte.gz')}: more data than the header promises (60000 records of [28, 28], 47040016 bytes unpacked): the file is damaged or not what it says`,
+    );
+    // the right sizes, other content: Fashion-MNIST's checksum says so
+    fs.writeFileSync(path.join(honest, 'train-images-idx3-ubyte.gz'), zlib.gzipSync(images, { level: 1 }));
+    fs.writeFileSync(path.join(honest, 'train-labels-idx1-ubyte.gz'), zlib.gzipSync(encodeIdx([60000], new Uint8Array(60000))));
+    assert.equal(
+      await problem('fashion_mnist(path: "honest", limit: 100)', { probe: 'none', anyContent: false }),
+      `${path.join(honest, 'train-images-idx3-ubyte.gz')}: the content is not Fashion-MNIST's (its SHA-256 differs from the official file's): the file is damaged or another dataset's`,
+    );
   });
 
   it('a built-in dataset found nowhere, with downloading off: says where it looked and how to fix it', async () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
 import { DataError, fileProblem } from './errors';
-import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
+import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 
 /** Files larger than this are not read whole while editing; their shapes stay unknown. */
@@ -100,8 +100,11 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
   const n = img.dims[0];
   checkImages(img.type, n, images.shown);
   if (img.size !== undefined) checkHeld(img, img.size, images.shown);
-  const lab = readIdx(labels.abs, labels.shown);
-  checkLabelDims(lab.dims, n, labels.shown, images.shown);
+  const labHead = readIdxHeader(labels.abs, labels.shown);
+  checkLabelDims(labHead.dims, n, labels.shown, images.shown);
+  // labels too many to read while editing: the classes stay unknown
+  if (promisedBytes(labHead) > PROBE_LIMIT) return { features: shape, featureType: 'float', train: n, image: true };
+  const lab = readIdx(labels.abs, labels.shown, (h) => checkLabelDims(h.dims, n, labels.shown, images.shown));
   const classes = classesOfLabels(labelMax(lab.data, n, labels.shown), labels.shown);
   let test: number | null = null;
   if (testImages && testLabels) {
@@ -109,8 +112,10 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
     checkTestImageShape(imageShape(ti.dims, testImages.shown), shape, testImages.shown);
     checkImages(ti.type, ti.dims[0], testImages.shown);
     if (ti.size !== undefined) checkHeld(ti, ti.size, testImages.shown);
-    const tl = readIdx(testLabels.abs, testLabels.shown);
-    checkLabelDims(tl.dims, ti.dims[0], testLabels.shown, testImages.shown);
+    const tlHead = readIdxHeader(testLabels.abs, testLabels.shown);
+    checkLabelDims(tlHead.dims, ti.dims[0], testLabels.shown, testImages.shown);
+    if (promisedBytes(tlHead) > PROBE_LIMIT) return { features: shape, featureType: 'float', target: { kind: 'classes', count: classes.count }, train: n, image: true };
+    const tl = readIdx(testLabels.abs, testLabels.shown, (h) => checkLabelDims(h.dims, ti.dims[0], testLabels.shown, testImages.shown));
     labelMax(tl.data, ti.dims[0], testLabels.shown, classes);
     test = ti.dims[0];
   }
