@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { main } from '../../server/src/cli/main';
@@ -57,7 +58,11 @@ const ROWS: Row[] = [
   { kind: 'predict: a missing image', predict: 'nowhere.png', says: 'nowhere.png: file not found' },
   { kind: 'predict: a file that is not a PNG', predict: 'notpng.png', says: /^nn predict: .*notpng\.png: not a readable PNG/ },
   { kind: 'predict: a truncated PNG', predict: 'cut.png', says: /^nn predict: .*cut\.png: not a readable PNG/ },
-  { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 64 megapixels\)/ },
+  { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 16384 pixels a side and 16 megapixels\)/ },
+  { kind: 'predict: a PNG with a second IHDR of 20000x20000', predict: 'ihdr2.png', says: /ihdr2\.png: a 20000x20000 image is too large to read/ },
+  { kind: 'predict: a 1 x 64,000,000 PNG', predict: 'tall.png', says: /tall\.png: a 1x64000000 image is too large to read \(at most 16384 pixels a side/ },
+  { kind: 'predict: a PNG with no pixel data', predict: 'nopixels.png', says: /nopixels\.png: the PNG holds no pixel data \(no IDAT chunk\)/ },
+  { kind: 'predict: a PNG with two IHDR chunks of allowed sizes', predict: 'twoheads.png', says: /twoheads\.png: 2 IHDR chunks; a PNG has one/ },
   { kind: 'predict: too few values for the input', predict: '1,2,3', says: "nn predict: '1,2,3' has 3 numbers; the model takes 16 ([4, 4, 1])" },
   // an empty value was read as 0
   { kind: 'predict: an empty value', predict: '1,,3', says: "nn predict: '1,,3' has an empty value (value 2)" },
@@ -131,6 +136,28 @@ describe('bad data through nn train and nn predict', function () {
     huge.writeUInt32BE(65536, 16);
     huge.writeUInt32BE(65536, 20);
     write('huge.png', huge);
+    // chunks with their CRCs, as a decoder checks them
+    const chunk = (type: string, data: Uint8Array) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
+      return Buffer.concat([head, data, crc]);
+    };
+    const ihdr = (w: number, h: number) => {
+      const b = Buffer.alloc(13);
+      b.writeUInt32BE(w, 0);
+      b.writeUInt32BE(h, 4);
+      b[8] = 8; // 8-bit grey
+      return chunk('IHDR', b);
+    };
+    const firstIhdrEnd = 8 + 25;
+    const rest = pngBytes.subarray(firstIhdrEnd);
+    write('ihdr2.png', Buffer.concat([pngBytes.subarray(0, firstIhdrEnd), ihdr(20000, 20000), rest]));
+    write('twoheads.png', Buffer.concat([pngBytes.subarray(0, firstIhdrEnd), ihdr(4, 4), rest]));
+    write('tall.png', Buffer.concat([pngBytes.subarray(0, 8), ihdr(1, 64_000_000), chunk('IDAT', zlib.deflateSync(Buffer.alloc(2 * 4096))), chunk('IEND', new Uint8Array(0))]));
+    write('nopixels.png', Buffer.concat([pngBytes.subarray(0, 8), ihdr(4, 4), chunk('IEND', new Uint8Array(0))]));
 
     // a finished run, which nothing below may touch; an image model's for predict
     runs = path.join(dir, 'runs');
