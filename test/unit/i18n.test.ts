@@ -91,6 +91,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   unterminatedString: {},
   invalidCharacter: { text: '@' },
   tooManySyntaxErrors: { shown: 200, more: 1234 },
+  tooManyProblems: { shown: 1000, more: 299000 },
   expected: { expected: "',' or ')'", context: 'arguments', found: "'4'" },
   expectedName: { context: 'modelName', found: "'{'" },
   keywordAsName: { word: 'input' },

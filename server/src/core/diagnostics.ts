@@ -16,6 +16,7 @@ export const CODES = {
   NN007: { slug: 'nesting-too-deep', severity: 'error', doc: 'Brackets or bodies nested deeper than the parser follows (64 levels).' },
   NN008: { slug: 'call-needs-parentheses', severity: 'error', doc: 'A layer written without parentheses: flatten instead of flatten().' },
   NN009: { slug: 'too-many-syntax-errors', severity: 'error', doc: 'More than 200 syntax errors in one file: the first 200 are reported, then where the rest begin.' },
+  NN010: { slug: 'too-many-problems', severity: 'warning', doc: 'More than 1,000 problems in one file: the 1,000 most severe are reported, then how many more there are (with the severity of the worst of them).' },
   // names
   NN101: { slug: 'unknown-name', severity: 'error', doc: 'A name that is not declared in this file or the files it imports.' },
   NN102: { slug: 'duplicate-declaration', severity: 'error', doc: 'A name declared twice, or a block named like a built-in layer.' },

@@ -230,6 +230,7 @@ export const zh: MessageTable = {
   notANumber: (a) => `${q(a.text)}不是有效的数字。`,
   unterminatedString: () => '字符串没有结束：请补上右引号 "。',
   invalidCharacter: (a) => `意外的字符${q(a.text)}。`,
+  tooManyProblems: (a) => `此文件另有 ${num(a.more)} 个问题未报告（已报告最严重的 ${num(a.shown)} 个）；其中第一个在此处。`,
   tooManySyntaxErrors: (a) => `从此处起另有 ${a.more} 个语法错误未报告（已报告前 ${a.shown} 个）：这是 .nn 文件吗？`,
   expected: (a) => `${ctx(a.context)}中应为${w(P(a.expected))}，却遇到了${w(P(a.found))}。`,
   expectedName: (a) => `此处应为${ctx(a.context)}，却遇到了${w(P(a.found))}。`,

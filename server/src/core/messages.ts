@@ -68,6 +68,7 @@ export const en = {
   notANumber: (a: { text: string }) => `'${a.text}' is not a number`,
   unterminatedString: (_: Record<string, never>) => 'unterminated string: add the closing "',
   invalidCharacter: (a: { text: string }) => `unexpected character '${a.text}'`,
+  tooManyProblems: (a: { shown: number; more: number }) => `${num(a.more)} more problems in this file are not reported (the ${num(a.shown)} most severe are); the first of them is here`,
   tooManySyntaxErrors: (a: { shown: number; more: number }) => `${num(a.more)} more syntax errors from here on are not reported (the first ${a.shown} are): is this a .nn file?`,
   expected: (a: { expected: string; context: string; found: string }) => `expected ${a.expected} in ${ctx(a.context)}, found ${a.found}`,
   expectedName: (a: { context: string; found: string }) => `expected ${ctx(a.context)}, found ${a.found}`,
