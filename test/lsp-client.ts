@@ -81,7 +81,7 @@ export class TestClient {
    */
   static async start(
     files: Record<string, string> = {},
-    options: { locale?: string; settings?: Record<string, unknown>; built?: boolean; prepare?: (root: string) => void } = {},
+    options: { locale?: string; settings?: Record<string, unknown>; built?: boolean; prepare?: (root: string) => void; initializationOptions?: Record<string, unknown> } = {},
   ): Promise<TestClient> {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nn-lsp-')));
     for (const [name, text] of Object.entries(files)) {
@@ -97,6 +97,7 @@ export class TestClient {
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: 'ws' }],
       locale: options.locale,
+      initializationOptions: options.initializationOptions,
       capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
     } satisfies lsp.InitializeParams);
     await c.conn.sendNotification(lsp.InitializedNotification.type.method, {});

@@ -108,6 +108,8 @@ export const en = {
   importTooLarge: (a: { path: string; size: number; limit: number }) =>
     `'${a.path}' is ${formatMegabytes(a.size)}, larger than the ${formatMegabytes(a.limit)} a .nn file may have (the setting nn.maxFileSize); it was not read`,
   importBinary: (a: { path: string }) => `'${a.path}' is not a text file (it holds NUL bytes); it was not read`,
+  importOutsideWorkspace: (a: { path: string }) =>
+    `'${a.path}' is outside the workspace folders: an untrusted workspace reads no file outside them; trust the workspace to read it`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
   importSelf: (_: Record<string, never>) => 'a file cannot import itself',
   wrongKindOfName: (a: { name: string; is: string; expected: string }) => `'${a.name}' is ${article(a.is)}, expected ${article(a.expected)}`,

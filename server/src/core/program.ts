@@ -11,12 +11,15 @@ import type { NotRegular } from './messages';
 
 /**
  * Why a file's text was refused: not a regular file (a FIFO would block, a device never ends),
- * larger than the host's limit, or not text (it holds NUL bytes).
+ * larger than the host's limit, not text (it holds NUL bytes), or outside the folders of an
+ * untrusted workspace.
  */
 export type ReadProblem =
   | { kind: 'not-regular'; what: NotRegular }
   | { kind: 'too-large'; size: number; limit: number }
-  | { kind: 'binary' };
+  | { kind: 'binary' }
+  /** an untrusted workspace reads no file outside its folders */
+  | { kind: 'outside-workspace' };
 
 export interface Host extends DataHost {
   /** The text of a file, why it was refused, or undefined when it cannot be found or opened. */

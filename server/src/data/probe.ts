@@ -44,10 +44,20 @@ function attempt(f: () => Partial<DataInfo> | undefined): DataProbe {
   }
 }
 
-export function probeData(kind: 'csv' | 'idx', args: Args, dir: string): DataProbe | undefined {
+/** What a probe says of a data file it may not read (`allowed` said no). */
+function notAllowed(shown: string): DataProbe {
+  return { ok: false, problem: `${shown}: outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it` };
+}
+
+/**
+ * `allowed`: which files may be read (an untrusted workspace's folders); asked before the cache,
+ * so trusting the workspace later reads them.
+ */
+export function probeData(kind: 'csv' | 'idx', args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
   if (kind === 'csv') {
     if (typeof args.path !== 'string') return undefined;
     const file = path.resolve(dir, args.path);
+    if (allowed && !allowed(file)) return notAllowed(args.path);
     return cached(`csv:${file}:${String(args.label)}:${String(args.header)}:${String(args.task)}`, [file], () =>
       attempt(() => {
         let size: number;
@@ -72,6 +82,8 @@ export function probeData(kind: 'csv' | 'idx', args: Args, dir: string): DataPro
   if (!names.includes('images') || !names.includes('labels')) return undefined;
   const files = names.map((k) => path.resolve(dir, args[k] as string));
   const shown = (k: string) => args[k] as string;
+  const refused = allowed && names.find((_, i) => !allowed(files[i]));
+  if (refused) return notAllowed(shown(refused));
   return cached(`idx:${files.join('|')}`, files, () =>
     attempt(() => {
       if (names.includes('test_images') !== names.includes('test_labels')) {

@@ -1,7 +1,8 @@
 // The Node.js host of the language core: files from disk (or an overlay of open documents),
 // imports resolved relative to the importing file, and data files probed for their shapes.
 // Only regular files are read, opened without blocking (a FIFO named x.nn would block the
-// server's only thread; /dev/zero never ends), and only up to `maxFileSize` bytes.
+// server's only thread; /dev/zero never ends), and only up to `maxFileSize` bytes; in an
+// untrusted workspace, only files inside its folders (imports and data alike).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,10 +19,40 @@ export class NodeHost implements Host {
   readonly overlay = new Map<string, string>();
   /** files larger than this (bytes) are refused, with their size */
   maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  /** in an untrusted workspace its folders (real paths): no file outside them is read */
+  private roots: string[] | undefined;
+
+  /** Read only under `folders` (an untrusted workspace), or anywhere (undefined). */
+  restrict(folders: string[] | undefined): void {
+    this.roots = folders?.map((f) => {
+      try {
+        return fs.realpathSync(f);
+      } catch {
+        return path.resolve(f);
+      }
+    });
+  }
+
+  /**
+   * Whether a path is outside the folders reads are restricted to. Links are followed (a link in
+   * the workspace to /etc/passwd is outside); a path that does not exist is judged as written,
+   * so the answer does not tell whether a file outside exists.
+   */
+  outside(p: string): boolean {
+    if (!this.roots) return false;
+    let real: string;
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      real = path.resolve(p);
+    }
+    return !this.roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  }
 
   readFile(p: string): string | ReadProblem | undefined {
     const o = this.overlay.get(p);
     if (o !== undefined) return o;
+    if (this.outside(p)) return { kind: 'outside-workspace' };
     let r: ReturnType<typeof openRegular>;
     try {
       r = openRegular(p);
@@ -46,6 +77,6 @@ export class NodeHost implements Host {
   }
 
   probe(kind: 'csv' | 'idx', args: Args, fromFile: string): DataProbe | undefined {
-    return probeData(kind, args, path.dirname(fromFile));
+    return probeData(kind, args, path.dirname(fromFile), this.roots ? (abs) => !this.outside(abs) : undefined);
   }
 }
