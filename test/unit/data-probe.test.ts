@@ -53,6 +53,22 @@ describe('data files seen by the checker', () => {
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['NN404']);
   });
 
+  it('a CSV with NUL bytes is not text; one over the probe limit (16 MB) is not read while editing', () => {
+    const fd = fs.openSync(path.join(dir, 'sparse.csv'), 'w');
+    fs.ftruncateSync(fd, 8 * 2 ** 20); // 8 MB of zeros, parsed as one cell: 0.8 s (64 MB: 9 s and 2.3 GB)
+    fs.closeSync(fd);
+    const t = Date.now();
+    assert.deepEqual(problems('dataset d = csv("sparse.csv", label: 0)\n'), ['sparse.csv: not a text file (it holds NUL bytes); a CSV file is text in UTF-8']);
+    assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+    const big = fs.openSync(path.join(dir, 'big.csv'), 'w');
+    fs.writeSync(big, 'a,y\n');
+    fs.ftruncateSync(big, 16 * 2 ** 20 + 1);
+    fs.closeSync(big);
+    const r = check('dataset d = csv("big.csv", label: "y")\n');
+    assert.deepEqual(r.diagnostics.filter((d) => d.code === 'NN416'), []);
+    assert.deepEqual(r.datasets[0]?.info.features ?? null, null);
+  });
+
   it('names the file and row of a bad CSV', () => {
     assert.deepEqual(problems('dataset d = csv("ragged.csv", label: "y")\n'), ['ragged.csv: line 3: 2 values, but the header has 3']);
     assert.deepEqual(problems('dataset d = csv("text.csv", label: "y")\n'), [`text.csv: line 3: column "b": the value is not a number`]);

@@ -39,7 +39,10 @@ export function csvOptionsOf(args: Args): CsvOptions {
 
 /** Reads and parses a CSV file; `shown` names it in messages. */
 export function readCsvFile(path: string, shown: string, o: CsvOptions): CsvTable {
-  return readCsvTable(readDataFile(path, shown).toString('utf8'), shown, o);
+  const bytes = readDataFile(path, shown);
+  // a binary file (or a sparse one of zeros) would be parsed as one endless cell
+  if (bytes.includes(0)) throw new DataError(shown, 'not a text file (it holds NUL bytes); a CSV file is text in UTF-8');
+  return readCsvTable(bytes.toString('utf8'), shown, o);
 }
 
 /** Split CSV text into rows of cells, with the file line each row starts on (blank lines are not rows). */
