@@ -119,6 +119,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   importNotRegular: { path: 'x.nn', what: 'fifo' },
   importTooLarge: { path: 'big.nn', size: 120 * 2 ** 20, limit: 8 * 2 ** 20 },
   importBinary: { path: 'a.out' },
+  importUnreadable: { path: 'loop.nn', why: 'loop' },
   importOutsideWorkspace: { path: '../../etc/lib.nn' },
   importCycle: { chain: ['main.nn', 'a.nn', 'main.nn'] },
   importSelf: {},

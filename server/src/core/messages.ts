@@ -108,6 +108,7 @@ export const en = {
   importTooLarge: (a: { path: string; size: number; limit: number }) =>
     `'${a.path}' is ${formatMegabytes(a.size)}, larger than the ${formatMegabytes(a.limit)} a .nn file may have (the setting nn.maxFileSize); it was not read`,
   importBinary: (a: { path: string }) => `'${a.path}' is not a text file (it holds NUL bytes); it was not read`,
+  importUnreadable: (a: { path: string; why: 'permission' | 'loop' }) => `cannot read '${a.path}': ${a.why === 'loop' ? 'its symbolic links form a loop' : 'permission denied'}`,
   importOutsideWorkspace: (a: { path: string }) =>
     `'${a.path}' is outside the workspace folders: an untrusted workspace reads no file outside them; trust the workspace to read it`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,

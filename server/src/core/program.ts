@@ -18,6 +18,8 @@ export type ReadProblem =
   | { kind: 'not-regular'; what: NotRegular }
   | { kind: 'too-large'; size: number; limit: number }
   | { kind: 'binary' }
+  /** it exists but cannot be opened: permission denied, or a loop of symbolic links */
+  | { kind: 'unreadable'; why: 'permission' | 'loop' }
   /** an untrusted workspace reads no file outside its folders */
   | { kind: 'outside-workspace' };
 

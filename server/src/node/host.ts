@@ -56,7 +56,10 @@ export class NodeHost implements Host {
     let r: ReturnType<typeof openRegular>;
     try {
       r = openRegular(p);
-    } catch {
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', why: 'permission' };
+      if (code === 'ELOOP') return { kind: 'unreadable', why: 'loop' };
       return undefined;
     }
     if ('not' in r) return { kind: 'not-regular', what: r.not };

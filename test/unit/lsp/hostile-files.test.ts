@@ -75,6 +75,16 @@ describe('lsp: hostile files beside good ones (built server)', function () {
       message: /'big\.nn' is 40\.0 MB, larger than the 8\.0 MB a \.nn file may have/,
     },
     {
+      name: 'a loop of symbolic links, imported',
+      files: { 'bad.nn': 'import "loop-a.nn"\n' },
+      prepare: (root) => {
+        fs.symlinkSync('loop-b.nn', path.join(root, 'loop-a.nn'));
+        fs.symlinkSync('loop-a.nn', path.join(root, 'loop-b.nn'));
+      },
+      bad: 'bad.nn',
+      message: /^cannot read 'loop-a\.nn': its symbolic links form a loop$/,
+    },
+    {
       name: 'a small file with NUL bytes, imported',
       files: { 'bad.nn': 'import "bin.nn"\n' },
       prepare: (root) => writeNoise(path.join(root, 'bin.nn'), 1),
