@@ -46,7 +46,17 @@ export function notRegularKind(st: fs.Stats): NotRegular | undefined {
  * instead; a failure to open (ENOENT, EACCES, ELOOP) is thrown as Node's error.
  */
 export function openRegular(path: string): { fd: number; size: number } | { not: NotRegular } {
-  const fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    // a socket cannot be opened at all (ENXIO): say what it is rather than why open failed
+    if ((e as NodeJS.ErrnoException).code === 'ENXIO') {
+      const not = statKind(path);
+      if (not) return { not };
+    }
+    throw e;
+  }
   let st: fs.Stats;
   try {
     st = fs.fstatSync(fd);
@@ -60,6 +70,14 @@ export function openRegular(path: string): { fd: number; size: number } | { not:
     return { not };
   }
   return { fd, size: st.size };
+}
+
+function statKind(path: string): NotRegular | undefined {
+  try {
+    return notRegularKind(fs.statSync(path));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads `size` bytes of an open regular file from its start (a file that shrank gives fewer). */

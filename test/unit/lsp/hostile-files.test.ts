@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as net from 'node:net';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as lsp from 'vscode-languageserver';
 import { TestClient } from '../../lsp-client';
@@ -53,9 +54,12 @@ describe('lsp: hostile files beside good ones (built server)', function () {
   before(function () {
     if (!fs.existsSync(path.join(dist, 'server.js'))) assert.fail('dist/server.js is missing: npm test builds it first (npm run build)');
   });
+  /** sockets made for a test, closed after it */
+  const sockets: net.Server[] = [];
   afterEach(async () => {
     await c?.dispose();
     c = undefined;
+    for (const s of sockets.splice(0)) s.close();
   });
 
   const cases: { name: string; files: Record<string, string>; prepare?: (root: string) => void; bad: string; message: RegExp }[] = [
@@ -73,6 +77,16 @@ describe('lsp: hostile files beside good ones (built server)', function () {
       prepare: (root) => writeNoise(path.join(root, 'big.nn'), 40),
       bad: 'bad.nn',
       message: /'big\.nn' is 40\.0 MB, larger than the 8\.0 MB a \.nn file may have/,
+    },
+    {
+      name: 'a socket named s.nn, imported',
+      files: { 'bad.nn': 'import "s.nn"\n' },
+      prepare: (root) => {
+        const server = net.createServer().listen(path.join(root, 's.nn'));
+        sockets.push(server);
+      },
+      bad: 'bad.nn',
+      message: /^'s\.nn' is a socket, not a file: only regular files are read$/,
     },
     {
       name: 'a loop of symbolic links, imported',
