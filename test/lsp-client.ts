@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { spawn, ChildProcess } from 'node:child_process';
 import * as rpc from 'vscode-jsonrpc/node';
 import * as lsp from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
@@ -29,7 +30,8 @@ export function cursor(marked: string): { text: string; position: lsp.Position }
 export class TestClient {
   readonly root: string;
   private readonly conn: rpc.MessageConnection;
-  private readonly server: lsp.Connection;
+  /** the server: in this process, or a child process running the built dist/server.js */
+  private readonly server: lsp.Connection | ChildProcess;
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   private readonly latest = new Map<string, Published>();
@@ -38,14 +40,21 @@ export class TestClient {
   readonly logs: string[] = [];
   settings: Record<string, unknown> = {};
 
-  private constructor(root: string) {
+  private constructor(root: string, built: boolean) {
     this.root = root;
-    const c2s = new PassThrough();
-    const s2c = new PassThrough();
-    this.server = lsp.createConnection(new rpc.StreamMessageReader(c2s), new rpc.StreamMessageWriter(s2c));
-    startServer(this.server, { debounceMs: 5 });
-    this.server.listen();
-    this.conn = rpc.createMessageConnection(new rpc.StreamMessageReader(s2c), new rpc.StreamMessageWriter(c2s));
+    if (built) {
+      const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      this.server = child;
+      this.conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout!), new rpc.StreamMessageWriter(child.stdin!));
+    } else {
+      const c2s = new PassThrough();
+      const s2c = new PassThrough();
+      const server = lsp.createConnection(new rpc.StreamMessageReader(c2s), new rpc.StreamMessageWriter(s2c));
+      this.server = server;
+      startServer(server, { debounceMs: 5 });
+      server.listen();
+      this.conn = rpc.createMessageConnection(new rpc.StreamMessageReader(s2c), new rpc.StreamMessageWriter(c2s));
+    }
     this.conn.onNotification(lsp.PublishDiagnosticsNotification.type.method, (p: lsp.PublishDiagnosticsParams) => {
       const pub: Published = { uri: p.uri, version: p.version, diagnostics: p.diagnostics };
       this.latest.set(p.uri, pub);
@@ -65,13 +74,22 @@ export class TestClient {
   }
 
   /** Start a server on a temporary workspace holding `files` (name -> text). */
-  static async start(files: Record<string, string> = {}, options: { locale?: string; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
+  /**
+   * `built`: run the built server (dist/server.js, `npm run build` first) as a child process, so
+   * that a server that blocks or runs out of memory does not take the test with it; `prepare`
+   * makes what text cannot (FIFOs, links, large files) in the workspace folder before it starts.
+   */
+  static async start(
+    files: Record<string, string> = {},
+    options: { locale?: string; settings?: Record<string, unknown>; built?: boolean; prepare?: (root: string) => void; initializationOptions?: Record<string, unknown> } = {},
+  ): Promise<TestClient> {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nn-lsp-')));
     for (const [name, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
       fs.writeFileSync(path.join(root, name), text);
     }
-    const c = new TestClient(root);
+    options.prepare?.(root);
+    const c = new TestClient(root, options.built ?? false);
     if (options.settings) c.settings = options.settings;
     await c.conn.sendRequest(lsp.InitializeRequest.type.method, {
       // in-process: no parent to watch (a process id would make the server poll it, forever)
@@ -79,6 +97,7 @@ export class TestClient {
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: 'ws' }],
       locale: options.locale,
+      initializationOptions: options.initializationOptions,
       capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
     } satisfies lsp.InitializeParams);
     await c.conn.sendNotification(lsp.InitializedNotification.type.method, {});
@@ -161,10 +180,21 @@ export class TestClient {
     return this.conn.sendNotification(method, params);
   }
 
+  /** The process id of a built server (start with `built: true`). */
+  get pid(): number | undefined {
+    return this.server instanceof ChildProcess ? this.server.pid : undefined;
+  }
+
   async dispose(): Promise<void> {
-    await this.conn.sendRequest(lsp.ShutdownRequest.type.method).catch(() => undefined);
-    this.conn.dispose();
-    this.server.dispose();
+    if (this.server instanceof ChildProcess) {
+      // a blocked server would never answer shutdown
+      this.server.kill('SIGKILL');
+      this.conn.dispose();
+    } else {
+      await this.conn.sendRequest(lsp.ShutdownRequest.type.method).catch(() => undefined);
+      this.conn.dispose();
+      this.server.dispose();
+    }
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }

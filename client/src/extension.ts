@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SummaryView } from './summary-view';
-import { SummaryRequest, type SummaryParams, type SummaryResult } from '../../server/src/lsp/requests';
+import { SummaryRequest, TrustNotification, type SummaryParams, type SummaryResult, type TrustParams } from '../../server/src/lsp/requests';
 import { registerTraining, type TrainingService } from './training';
 
 let client: LanguageClient | undefined;
@@ -36,10 +36,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
       // .nn files, and data files whose shapes the checker reads
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{nn,csv,tsv,idx,gz}'),
     },
-    initializationOptions: { locale: vscode.env.language },
+    // an untrusted workspace: the server reads no import or data file outside its folders (asked
+    // at each start: a restart after trust was granted starts a trusted server)
+    initializationOptions: () => ({ locale: vscode.env.language, trusted: vscode.workspace.isTrusted }),
   };
   client = new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
   await client.start();
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(TrustNotification, { trusted: true } satisfies TrustParams)),
+  );
   const startupMs = Date.now() - started;
 
   const summary = new SummaryView();

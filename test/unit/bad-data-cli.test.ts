@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { main } from '../../server/src/cli/main';
@@ -34,19 +35,19 @@ const ROWS: Row[] = [
   { kind: 'a header and no rows', data: 'csv("header.csv", label: "y")', says: 'header.csv: the header has no rows under it' },
   { kind: 'a folder where a file should be', data: 'csv("folder.csv", label: "y")', says: 'folder.csv: is a folder, not a file' },
   { kind: 'CSV ragged row', data: 'csv("ragged.csv", label: "y")', says: 'ragged.csv: line 3: 2 values, but the header has 3' },
-  { kind: 'CSV non-numeric cell', data: 'csv("text.csv", label: "y")', says: `text.csv: line 3: column "b": 'abc' is not a number` },
+  { kind: 'CSV non-numeric cell', data: 'csv("text.csv", label: "y")', says: `text.csv: line 3: column "b": the value is not a number` },
   { kind: 'CSV empty cell', data: 'csv("hole.csv", label: "y")', says: 'hole.csv: line 2: column "b": empty cell' },
   { kind: 'CSV empty label', data: 'csv("nolabel.csv", label: "y")', says: 'nolabel.csv: line 2: column "y": empty label' },
-  { kind: 'CSV missing label column', data: 'csv("ok.csv", label: "price")', says: 'ok.csv: no column named "price"; the columns are "a", "b", "y"' },
+  { kind: 'CSV missing label column', data: 'csv("ok.csv", label: "price")', says: `ok.csv: no column named "price" in the header (3 columns); give the label column's index (0 to 2) or its name as the header writes it` },
   { kind: 'CSV label column index out of range', data: 'csv("ok.csv", label: 3)', says: 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)' },
   { kind: 'CSV unclosed quote', data: 'csv("quote.csv", label: "y")', says: 'quote.csv: line 3: a quoted field is never closed' },
-  { kind: 'CSV text labels for regression', data: 'csv("cats.csv", label: "y", task: regression)', model: 'R', says: `cats.csv: line 2: column "y": 'cat' is not a number, and task: regression needs numbers` },
+  { kind: 'CSV text labels for regression', data: 'csv("cats.csv", label: "y", task: regression)', model: 'R', says: `cats.csv: line 2: column "y": the label is not a number, and task: regression needs numbers` },
   { kind: 'wrong feature count for the model input', data: 'csv("three.csv", label: "y")', says: `model 'F' takes [2] but dataset 'csv("three.csv")' gives [3]; change the model's input to [3]` },
   { kind: 'no samples left to train on', data: 'csv("ok.csv", label: "y", test: 0.8)', says: 'ok.csv: test: 0.8 holds out all 2 samples; none are left to train on' },
   { kind: 'a named pipe (FIFO) as data', data: 'csv("fifo.csv", label: "y")', says: 'fifo.csv: is a FIFO (named pipe), not a regular file' },
   { kind: 'IDX missing file', data: 'idx("nowhere.idx", "lab.idx")', model: 'I', says: 'nowhere.idx: file not found' },
   { kind: 'IDX empty file', data: 'idx("empty.idx", "lab.idx")', model: 'I', says: 'empty.idx: empty file' },
-  { kind: 'IDX wrong magic number', data: 'idx("bad.idx", "lab.idx")', model: 'I', says: 'bad.idx: not an IDX file: wrong magic number 01 02 03 04 (expected 00 00 08 03 for images, 00 00 08 01 for labels)' },
+  { kind: 'IDX wrong magic number', data: 'idx("bad.idx", "lab.idx")', model: 'I', says: 'bad.idx: not an IDX file: it does not start with an IDX magic number (00 00 08 03 for images, 00 00 08 01 for labels)' },
   { kind: 'IDX truncated', data: 'idx("short.idx", "lab.idx")', model: 'I', says: 'short.idx: truncated: the header says 6 records of [4, 4], the file holds 1' },
   { kind: 'IDX corrupt gzip', data: 'idx("corrupt.idx.gz", "lab.idx")', model: 'I', says: 'corrupt.idx.gz: corrupt or truncated gzip data: unexpected end of file' },
   { kind: 'IDX image/label count mismatch', data: 'idx("img.idx", "lab5.idx")', model: 'I', says: 'lab5.idx: 5 labels for 6 images in img.idx' },
@@ -57,14 +58,18 @@ const ROWS: Row[] = [
   { kind: 'predict: a missing image', predict: 'nowhere.png', says: 'nowhere.png: file not found' },
   { kind: 'predict: a file that is not a PNG', predict: 'notpng.png', says: /^nn predict: .*notpng\.png: not a readable PNG/ },
   { kind: 'predict: a truncated PNG', predict: 'cut.png', says: /^nn predict: .*cut\.png: not a readable PNG/ },
-  { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 64 megapixels\)/ },
+  { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 16384 pixels a side and 16 megapixels\)/ },
+  { kind: 'predict: a PNG with a second IHDR of 20000x20000', predict: 'ihdr2.png', says: /ihdr2\.png: a 20000x20000 image is too large to read/ },
+  { kind: 'predict: a 1 x 64,000,000 PNG', predict: 'tall.png', says: /tall\.png: a 1x64000000 image is too large to read \(at most 16384 pixels a side/ },
+  { kind: 'predict: a PNG with no pixel data', predict: 'nopixels.png', says: /nopixels\.png: the PNG holds no pixel data \(no IDAT chunk\)/ },
+  { kind: 'predict: a PNG with two IHDR chunks of allowed sizes', predict: 'twoheads.png', says: /twoheads\.png: 2 IHDR chunks; a PNG has one/ },
   { kind: 'predict: too few values for the input', predict: '1,2,3', says: "nn predict: '1,2,3' has 3 numbers; the model takes 16 ([4, 4, 1])" },
   // an empty value was read as 0
   { kind: 'predict: an empty value', predict: '1,,3', says: "nn predict: '1,,3' has an empty value (value 2)" },
   // these four trained, or crashed inside tfjs, before
-  { kind: 'CSV labels of one class', data: 'csv("oneclass.csv", label: "y")', says: `oneclass.csv: column "y": every label is 'cat': classification needs at least 2 classes` },
-  { kind: 'CSV value beyond 32-bit float range', data: 'csv("huge.csv", label: "y")', says: 'huge.csv: line 3: column "a": 1e39 is too large for a 32-bit float' },
-  { kind: 'CSV numeric labels with a missing value', data: 'csv("na.csv", label: "y")', says: `na.csv: line 4: column "y": 'NA' is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification` },
+  { kind: 'CSV labels of one class', data: 'csv("oneclass.csv", label: "y")', says: `oneclass.csv: column "y": every label is the same: classification needs at least 2 classes` },
+  { kind: 'CSV value beyond 32-bit float range', data: 'csv("huge.csv", label: "y")', says: 'huge.csv: line 3: column "a": the value is too large for a 32-bit float' },
+  { kind: 'CSV numeric labels with a missing value', data: 'csv("na.csv", label: "y")', says: `na.csv: line 4: column "y": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification` },
   { kind: 'IDX with no images', data: 'idx("none.idx", "nolab.idx")', model: 'I', says: 'none.idx: no images: the header says 0 records' },
   { kind: 'IDX labels of one class', data: 'idx("img.idx", "zeros.idx")', model: 'I', says: 'zeros.idx: every label is 0: classification needs at least 2 classes' },
 ];
@@ -131,6 +136,28 @@ describe('bad data through nn train and nn predict', function () {
     huge.writeUInt32BE(65536, 16);
     huge.writeUInt32BE(65536, 20);
     write('huge.png', huge);
+    // chunks with their CRCs, as a decoder checks them
+    const chunk = (type: string, data: Uint8Array) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
+      return Buffer.concat([head, data, crc]);
+    };
+    const ihdr = (w: number, h: number) => {
+      const b = Buffer.alloc(13);
+      b.writeUInt32BE(w, 0);
+      b.writeUInt32BE(h, 4);
+      b[8] = 8; // 8-bit grey
+      return chunk('IHDR', b);
+    };
+    const firstIhdrEnd = 8 + 25;
+    const rest = pngBytes.subarray(firstIhdrEnd);
+    write('ihdr2.png', Buffer.concat([pngBytes.subarray(0, firstIhdrEnd), ihdr(20000, 20000), rest]));
+    write('twoheads.png', Buffer.concat([pngBytes.subarray(0, firstIhdrEnd), ihdr(4, 4), rest]));
+    write('tall.png', Buffer.concat([pngBytes.subarray(0, 8), ihdr(1, 64_000_000), chunk('IDAT', zlib.deflateSync(Buffer.alloc(2 * 4096))), chunk('IEND', new Uint8Array(0))]));
+    write('nopixels.png', Buffer.concat([pngBytes.subarray(0, 8), ihdr(4, 4), chunk('IEND', new Uint8Array(0))]));
 
     // a finished run, which nothing below may touch; an image model's for predict
     runs = path.join(dir, 'runs');

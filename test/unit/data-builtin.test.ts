@@ -20,7 +20,7 @@ describe('built-in datasets: where they are found', () => {
   let dir: string;
   let empty: string;
   const at = (...p: string[]) => path.join(dir, ...p);
-  const load = (call: string, opts: LoadOptions, over: BuiltinOverrides = {}) => loadData(datasetRef(dir, `dataset d = ${call}\n`), { env: {}, download: false, ...opts }, { systemRoot: empty, ...over });
+  const load = (call: string, opts: LoadOptions, over: BuiltinOverrides = {}) => loadData(datasetRef(dir, `dataset d = ${call}\n`), { env: {}, download: false, ...opts }, { systemRoot: empty, anyContent: true, ...over });
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-builtin-'));
@@ -133,7 +133,7 @@ describe('built-in datasets: downloading', () => {
   function fetch(o: { cache?: string; mirror?: string; md5?: Partial<FileSet>; timeoutMs?: number; logs?: string[] } = {}) {
     const cache = o.cache ?? path.join(dir, `cache${run++}`);
     const ref = datasetRef(dir, 'dataset d = fashion_mnist()\n');
-    const load = loadData(ref, { env: { NN_DATA_MIRROR: o.mirror ?? base }, cacheDir: cache, log: (m) => o.logs?.push(m) }, { systemRoot: path.join(dir, 'none'), md5: o.md5 ?? md5, timeoutMs: o.timeoutMs ?? 5000 });
+    const load = loadData(ref, { env: { NN_DATA_MIRROR: o.mirror ?? base }, cacheDir: cache, log: (m) => o.logs?.push(m) }, { systemRoot: path.join(dir, 'none'), md5: o.md5 ?? md5, timeoutMs: o.timeoutMs ?? 5000, anyContent: true });
     return { load, cache, folder: path.join(cache, 'fashion-mnist') };
   }
   const cacheFiles = (folder: string) => (fs.existsSync(folder) ? fs.readdirSync(folder).sort() : []);

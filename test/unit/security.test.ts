@@ -41,6 +41,11 @@ describe('security', () => {
     const training = fs.readFileSync(path.join(root, 'client', 'src', 'training.ts'), 'utf8');
     assert.match(training, /provideTasks[\s\S]{0,200}if \(!vscode\.workspace\.isTrusted\) return \[\]/);
     assert.match(training, /resolveTask[\s\S]{0,200}!vscode\.workspace\.isTrusted\) return undefined/);
+    // the server is told whether the workspace is trusted, at each start and when trust is granted
+    // (what it then refuses: test/unit/lsp/untrusted.test.ts)
+    const extension = fs.readFileSync(path.join(root, 'client', 'src', 'extension.ts'), 'utf8');
+    assert.match(extension, /initializationOptions: \(\) => \(\{[^}]*trusted: vscode\.workspace\.isTrusted/);
+    assert.match(extension, /onDidGrantWorkspaceTrust\(\(\) => void client\?\.sendNotification\(TrustNotification, \{ trusted: true \}/);
   });
 
   it('a run folder is always under the runs folder: a train name that is not an identifier is refused', () => {

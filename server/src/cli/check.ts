@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { Program } from '../core/program';
 import { analyzeFiles } from '../core/analyze';
-import { render } from '../core/messages';
+import { reportUnread } from '../core/names';
 import { NodeHost } from '../node/host';
 import { expandFiles, shownPath } from './files';
 import type { Parsed } from './args';
@@ -32,8 +32,9 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
   const all: JsonDiagnostic[] = [];
   for (const r of results) {
     if (!r.source) {
-      // the same code and words as an import of a missing file
-      const message = render({ id: 'importNotFound', args: { path: name(r.path) } }, 'en');
+      // the same code and words as an import of that file (missing, a FIFO, too large, binary)
+      let message = '';
+      reportUnread((d) => (message = d.message), { file: r.path, start: 0, end: 0 }, name(r.path), program.problem(r.path));
       err(`${name(r.path)}: ${message}`);
       all.push({ file: name(r.path), line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message });
       continue;

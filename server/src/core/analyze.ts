@@ -6,7 +6,7 @@
 
 import type * as A from './syntax/ast';
 import { Program, type SourceFile, type Lookup, type Observer } from './program';
-import { type Diagnostic, sortDiagnostics, makeDiagnostic } from './diagnostics';
+import { type Diagnostic, type Severity, sortDiagnostics, makeDiagnostic } from './diagnostics';
 import { ConstTable, type Sink, loc } from './values';
 import { ModelBuilder, type ModelGraph, type GenericResult, diagnosticKey, type ExpandContext } from './graph';
 import { resolveTrain, resolveDataset, type TrainConfig, type DataRef, type TrainContext } from './train';
@@ -204,7 +204,10 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
     return { path, source, diagnostics: this.diagnosticsOf(path), models, trains, datasets };
   }
 
-  /** Diagnostics reported so far in one file: sorted, without repeats (a repeated block reports once). */
+  /**
+   * Diagnostics reported so far in one file: sorted, without repeats (a repeated block reports
+   * once), at most MAX_DIAGNOSTICS of them (the most severe; then NN010 says how many more).
+   */
   diagnosticsOf(path: string): Diagnostic[] {
     const seen = new Set<string>();
     const out: Diagnostic[] = [];
@@ -215,7 +218,7 @@ export class Analysis implements ExpandContext, TrainContext, Observer {
       seen.add(key);
       out.push(d);
     }
-    return sortDiagnostics(out);
+    return sortDiagnostics(out.length > MAX_DIAGNOSTICS ? capped(path, out) : out);
   }
 
   /**
@@ -252,6 +255,21 @@ export function importedSyntaxErrors(program: Program, decls: ReadonlyMap<A.Name
     }
   }
   return out;
+}
+
+/** The most diagnostics one file reports; a file of hostile or generated text can make millions. */
+export const MAX_DIAGNOSTICS = 1000;
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/** The MAX_DIAGNOSTICS most severe (the first in the file among equals), and NN010 for the rest. */
+function capped(path: string, all: Diagnostic[]): Diagnostic[] {
+  const byRank = sortDiagnostics(all).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const kept = byRank.slice(0, MAX_DIAGNOSTICS);
+  const rest = byRank.slice(MAX_DIAGNOSTICS);
+  const first = rest.reduce((a, b) => (b.start < a.start ? b : a));
+  kept.push(makeDiagnostic(path, first, 'NN010', 'tooManyProblems', { shown: MAX_DIAGNOSTICS, more: rest.length }, { severity: rest[0].severity }));
+  return kept;
 }
 
 /**

@@ -9,3 +9,8 @@ export function formatShape(s: unknown): string {
 export function formatNumber(n: unknown): string {
   return typeof n === 'number' ? n.toLocaleString('en-US') : String(n);
 }
+
+/** A size in bytes as megabytes with one decimal: 4.0 MB (files and limits the user sets in MB). */
+export function formatMegabytes(n: number): string {
+  return `${(n / 2 ** 20).toFixed(1)} MB`;
+}

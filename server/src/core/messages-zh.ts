@@ -14,7 +14,11 @@
 // every fixture and fails on English left in a Chinese message. An argument it does not know
 // (the text of a data file's problem, which comes from the host) is shown as it is.
 
-import { CONTEXTS, formatShape as shape, formatNumber as num, type Context, type MessageId, type MessageTable } from './messages';
+import { CONTEXTS, formatShape as shape, formatNumber as num, type Context, type MessageId, type MessageTable, type NotRegular } from './messages';
+import { formatMegabytes as mb } from './format-values';
+
+/** What a path can be instead of a regular file. */
+const NOT_REGULAR_ZH: Record<NotRegular, string> = { folder: '文件夹', fifo: '命名管道', socket: '套接字', device: '设备文件' };
 
 /** `CONTEXTS` in Chinese: what the parser was reading. */
 const CONTEXTS_ZH: Record<Context, string> = {
@@ -226,6 +230,7 @@ export const zh: MessageTable = {
   notANumber: (a) => `${q(a.text)}不是有效的数字。`,
   unterminatedString: () => '字符串没有结束：请补上右引号 "。',
   invalidCharacter: (a) => `意外的字符${q(a.text)}。`,
+  tooManyProblems: (a) => `此文件另有 ${num(a.more)} 个问题未报告（已报告最严重的 ${num(a.shown)} 个）；其中第一个在此处。`,
   tooManySyntaxErrors: (a) => `从此处起另有 ${a.more} 个语法错误未报告（已报告前 ${a.shown} 个）：这是 .nn 文件吗？`,
   expected: (a) => `${ctx(a.context)}中应为${w(P(a.expected))}，却遇到了${w(P(a.found))}。`,
   expectedName: (a) => `此处应为${ctx(a.context)}，却遇到了${w(P(a.found))}。`,
@@ -258,6 +263,11 @@ export const zh: MessageTable = {
   unusedDecl: (a) => `${P(a.kind)}${q(a.name)}从未被使用。`,
   unusedParam: (a) => `参数${q(a.name)}从未被使用。`,
   importNotFound: (a) => `找不到文件${q(a.path)}。`,
+  importNotRegular: (a) => `${q(a.path)}是${NOT_REGULAR_ZH[a.what]}，不是普通文件：只读取普通文件。`,
+  importTooLarge: (a) => `${q(a.path)}大小为 ${mb(a.size)}，超过 .nn 文件的上限 ${mb(a.limit)}（设置 nn.maxFileSize），未读取。`,
+  importBinary: (a) => `${q(a.path)}不是文本文件（含有零字节），未读取。`,
+  importUnreadable: (a) => `无法读取${q(a.path)}：${a.why === 'loop' ? '其符号链接构成循环' : '权限不足'}。`,
+  importOutsideWorkspace: (a) => `${q(a.path)}在工作区文件夹之外：不受信任的工作区不读取文件夹之外的文件；信任此工作区即可读取。`,
   importCycle: (a) => `导入形成了循环：${a.chain.join(' -> ')}。`,
   importSelf: () => '文件不能导入它自身。',
   wrongKindOfName: (a) => `${q(a.name)}是${P(a.is)}，此处应为${P(a.expected)}。`,

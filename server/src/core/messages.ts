@@ -6,7 +6,7 @@
 import { zh } from './messages-zh';
 
 /** The locales messages and catalogue docs are rendered in. */
-import { formatShape, formatNumber } from './format-values';
+import { formatShape, formatNumber, formatMegabytes } from './format-values';
 
 export type Locale = 'en' | 'zh-cn';
 
@@ -22,6 +22,10 @@ export function toLocale(tag: string | undefined): Locale {
   if (t === 'zh' || t === 'zh-cn' || t === 'zh-sg' || t === 'zh-my' || t === 'zh-hans' || t.startsWith('zh-hans-')) return 'zh-cn';
   return 'en';
 }
+
+/** What a path can be instead of a regular file (core/program.ts ReadProblem). */
+export type NotRegular = 'folder' | 'fifo' | 'socket' | 'device';
+const NOT_REGULAR_EN: Record<NotRegular, string> = { folder: 'a folder', fifo: 'a FIFO (named pipe)', socket: 'a socket', device: 'a device' };
 
 /** What the parser was reading, for "expected X in Y": keys of this table are message arguments. */
 export const CONTEXTS = {
@@ -64,6 +68,7 @@ export const en = {
   notANumber: (a: { text: string }) => `'${a.text}' is not a number`,
   unterminatedString: (_: Record<string, never>) => 'unterminated string: add the closing "',
   invalidCharacter: (a: { text: string }) => `unexpected character '${a.text}'`,
+  tooManyProblems: (a: { shown: number; more: number }) => `${num(a.more)} more problems in this file are not reported (the ${num(a.shown)} most severe are); the first of them is here`,
   tooManySyntaxErrors: (a: { shown: number; more: number }) => `${num(a.more)} more syntax errors from here on are not reported (the first ${a.shown} are): is this a .nn file?`,
   expected: (a: { expected: string; context: string; found: string }) => `expected ${a.expected} in ${ctx(a.context)}, found ${a.found}`,
   expectedName: (a: { context: string; found: string }) => `expected ${ctx(a.context)}, found ${a.found}`,
@@ -99,6 +104,13 @@ export const en = {
   unusedDecl: (a: { name: string; kind: string }) => `${a.kind} '${a.name}' is never used`,
   unusedParam: (a: { name: string }) => `parameter '${a.name}' is never used`,
   importNotFound: (a: { path: string }) => `cannot find the file '${a.path}'`,
+  importNotRegular: (a: { path: string; what: NotRegular }) => `'${a.path}' is ${NOT_REGULAR_EN[a.what]}, not a file: only regular files are read`,
+  importTooLarge: (a: { path: string; size: number; limit: number }) =>
+    `'${a.path}' is ${formatMegabytes(a.size)}, larger than the ${formatMegabytes(a.limit)} a .nn file may have (the setting nn.maxFileSize); it was not read`,
+  importBinary: (a: { path: string }) => `'${a.path}' is not a text file (it holds NUL bytes); it was not read`,
+  importUnreadable: (a: { path: string; why: 'permission' | 'loop' }) => `cannot read '${a.path}': ${a.why === 'loop' ? 'its symbolic links form a loop' : 'permission denied'}`,
+  importOutsideWorkspace: (a: { path: string }) =>
+    `'${a.path}' is outside the workspace folders: an untrusted workspace reads no file outside them; trust the workspace to read it`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
   importSelf: (_: Record<string, never>) => 'a file cannot import itself',
   wrongKindOfName: (a: { name: string; is: string; expected: string }) => `'${a.name}' is ${article(a.is)}, expected ${article(a.expected)}`,

@@ -2,7 +2,7 @@
 // unused hint), and the checks on declarations themselves: duplicates, imports, unused.
 
 import * as A from './syntax/ast';
-import type { Program, SourceFile } from './program';
+import type { Program, SourceFile, ReadProblem } from './program';
 import { type Sink, report, loc, type Loc } from './values';
 import { LAYER_BY_NAME } from './catalog/layers';
 import { makeRelated } from './diagnostics';
@@ -132,7 +132,7 @@ export function checkImports(program: Program, file: SourceFile, sink: Sink): vo
     if (!i.decl.path) continue;
     const at = loc(file.path, i.decl.path);
     if (!i.decl.path.value || !i.target || !program.file(i.target)) {
-      report(sink, at, 'NN105', 'importNotFound', { path: i.decl.path.value });
+      reportUnread(sink, at, i.decl.path.value, i.target ? program.problem(i.target) : undefined);
       continue;
     }
     if (i.target === file.path) {
@@ -142,6 +142,16 @@ export function checkImports(program: Program, file: SourceFile, sink: Sink): vo
     const chain = findPath(program, i.target, file.path);
     if (chain) report(sink, at, 'NN106', 'importCycle', { chain: [file.path, ...chain].map(baseName) });
   }
+}
+
+/** NN105 for a file that could not be read: not found, or refused by the host (and why). */
+export function reportUnread(sink: Sink, at: Loc, path: string, problem: ReadProblem | undefined): void {
+  if (!problem) report(sink, at, 'NN105', 'importNotFound', { path });
+  else if (problem.kind === 'not-regular') report(sink, at, 'NN105', 'importNotRegular', { path, what: problem.what });
+  else if (problem.kind === 'too-large') report(sink, at, 'NN105', 'importTooLarge', { path, size: problem.size, limit: problem.limit });
+  else if (problem.kind === 'outside-workspace') report(sink, at, 'NN105', 'importOutsideWorkspace', { path });
+  else if (problem.kind === 'unreadable') report(sink, at, 'NN105', 'importUnreadable', { path, why: problem.why });
+  else report(sink, at, 'NN105', 'importBinary', { path });
 }
 
 function baseName(p: string): string {

@@ -7,10 +7,25 @@ import { reparse } from './syntax/reparse';
 import type { ParsedFile, NamedDecl, ImportDecl } from './syntax/ast';
 import { LineIndex } from './text';
 import type { DataHost } from './catalog/types';
+import type { NotRegular } from './messages';
+
+/**
+ * Why a file's text was refused: not a regular file (a FIFO would block, a device never ends),
+ * larger than the host's limit, not text (it holds NUL bytes), or outside the folders of an
+ * untrusted workspace.
+ */
+export type ReadProblem =
+  | { kind: 'not-regular'; what: NotRegular }
+  | { kind: 'too-large'; size: number; limit: number }
+  | { kind: 'binary' }
+  /** it exists but cannot be opened: permission denied, or a loop of symbolic links */
+  | { kind: 'unreadable'; why: 'permission' | 'loop' }
+  /** an untrusted workspace reads no file outside its folders */
+  | { kind: 'outside-workspace' };
 
 export interface Host extends DataHost {
-  /** The text of a file, or undefined when it cannot be read. */
-  readFile(path: string): string | undefined;
+  /** The text of a file, why it was refused, or undefined when it cannot be found or opened. */
+  readFile(path: string): string | ReadProblem | undefined;
   /** The path an `import "spec"` written in file `from` refers to. */
   resolve(from: string, spec: string): string;
 }
@@ -86,6 +101,8 @@ export interface Observer {
 
 export class Program {
   private readonly loaded = new Map<string, SourceFile | null>();
+  /** files whose text the host refused, and why */
+  private readonly refused = new Map<string, ReadProblem>();
   /** lookups by file, then name (a program is a snapshot: answers never change) */
   private readonly lookups = new Map<string, Map<string, Lookup>>();
   observer: Observer | undefined;
@@ -107,9 +124,15 @@ export class Program {
     const known = this.loaded.get(path);
     if (known !== undefined) return known ?? undefined;
     const text = this.host.readFile(path);
-    const f = text === undefined ? undefined : this.cache.get(path, text, this.host);
+    if (text !== undefined && typeof text !== 'string') this.refused.set(path, text);
+    const f = typeof text === 'string' ? this.cache.get(path, text, this.host) : undefined;
     this.loaded.set(path, f ?? null);
     return f;
+  }
+
+  /** Why the host refused a file's text (after `file` found none), if it said. */
+  problem(path: string): ReadProblem | undefined {
+    return this.refused.get(path);
   }
 
   /** Every file loaded so far. */

@@ -1,8 +1,11 @@
 // CSV tables: one row per sample, numeric feature columns, one label column. The parser follows
-// RFC 4180 (quotes, doubled quotes, CRLF). Every problem names the file, the row and the column.
+// RFC 4180 (quotes, doubled quotes, CRLF). Every problem names the file, the row and the column,
+// never a cell's value or the header line: a data path can name any file (csv("/etc/shadow")), and
+// messages reach logs and screenshots. Column names are quoted once the header has given them.
 
 import type { Args } from '../core/catalog/types';
 import { DataError, readDataFile } from './errors';
+import { suggest } from '../core/suggest';
 
 export interface CsvOptions {
   /** the label column: a header name or an index */
@@ -36,7 +39,10 @@ export function csvOptionsOf(args: Args): CsvOptions {
 
 /** Reads and parses a CSV file; `shown` names it in messages. */
 export function readCsvFile(path: string, shown: string, o: CsvOptions): CsvTable {
-  return readCsvTable(readDataFile(path, shown).toString('utf8'), shown, o);
+  const bytes = readDataFile(path, shown);
+  // a binary file (or a sparse one of zeros) would be parsed as one endless cell
+  if (bytes.includes(0)) throw new DataError(shown, 'not a text file (it holds NUL bytes); a CSV file is text in UTF-8');
+  return readCsvTable(bytes.toString('utf8'), shown, o);
 }
 
 /** Split CSV text into rows of cells, with the file line each row starts on (blank lines are not rows). */
@@ -135,7 +141,13 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
   } else {
     if (!o.header) throw new DataError(file, `label: "${o.label}" names a column, but header: false; give the column index`);
     labelIndex = columns.indexOf(o.label);
-    if (labelIndex < 0) throw new DataError(file, `no column named "${o.label}"; the columns are ${columns.map((c) => `"${c}"`).join(', ')}`);
+    if (labelIndex < 0) {
+      // the header is the file's first line, which may be anything (csv("/etc/shadow")): only a
+      // column name close to the one written is shown, never the header
+      const near = suggest(o.label, columns);
+      const advice = near !== undefined ? `did you mean "${near}"?` : `give the label column's index (0 to ${width - 1}) or its name as the header writes it`;
+      throw new DataError(file, `no column named "${o.label}" in the header (${width} column${width === 1 ? '' : 's'}); ${advice}`);
+    }
   }
   if (width < 2) throw new DataError(file, 'needs at least one feature column besides the label');
   const featureNames = columns.filter((_, i) => i !== labelIndex);
@@ -155,7 +167,7 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
         continue;
       }
       if (!isNumber(cell)) {
-        throw new DataError(file, `column "${columns[c]}": ${cell.trim() === '' ? 'empty cell' : `'${cell.length > 30 ? cell.slice(0, 30) + '…' : cell}' is not a number`}`, rowNumber(r));
+        throw new DataError(file, `column "${columns[c]}": ${cell.trim() === '' ? 'empty cell' : 'the value is not a number'}`, rowNumber(r));
       }
       features[r * f + k++] = float32(cell, columns[c], file, rowNumber(r));
     }
@@ -167,7 +179,7 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
     const words = labels.filter((l) => !isNumber(l)).length;
     if (words * 2 < labels.length) {
       const bad = labels.findIndex((l) => !isNumber(l));
-      throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, rowNumber(bad));
+      throw new DataError(file, `column "${columns[labelIndex]}": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, rowNumber(bad));
     }
   }
   const keys = classKeys(labels);
@@ -179,13 +191,13 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
   if (task === 'regression') {
     if (!numeric) {
       const bad = labels.findIndex((l) => !isNumber(l));
-      throw new DataError(file, `column "${columns[labelIndex]}": '${labels[bad]}' is not a number, and task: regression needs numbers`, rowNumber(bad));
+      throw new DataError(file, `column "${columns[labelIndex]}": the label is not a number, and task: regression needs numbers`, rowNumber(bad));
     }
     return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, (l, r) => float32(l, columns[labelIndex], file, rowNumber(r))) };
   }
   if (distinct.length < 2) {
     const hint = numeric && o.task === 'auto' ? '; to fit it as a number, set task: regression' : '';
-    throw new DataError(file, `column "${columns[labelIndex]}": every label is '${labels[0]}': classification needs at least 2 classes${hint}`);
+    throw new DataError(file, `column "${columns[labelIndex]}": every label is the same: classification needs at least 2 classes${hint}`);
   }
   const order = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const index = new Map(order.map((c, i) => [c, i]));
@@ -201,6 +213,6 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 /** A cell that `isNumber` accepted, as the 32-bit float it is stored as; one beyond float range is an error, not Infinity. */
 function float32(cell: string, column: string, file: string, row: string): number {
   const v = Number(cell);
-  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${column}": ${cell.trim()} is too large for a 32-bit float (at most about 3.4e38)`, row);
+  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${column}": the value is too large for a 32-bit float (at most about 3.4e38)`, row);
   return v;
 }

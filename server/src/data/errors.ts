@@ -21,34 +21,87 @@ export function unknownArgument(fn: string, arg: string): Error {
 /** What went wrong reading a file, in words: "file not found", "is a folder, not a file", ... */
 export function fileProblem(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'permission denied' : `cannot read: ${(e as Error).message}`;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
+  return `cannot read: ${(e as Error).message}`;
+}
+
+/** What a path is when it is not a regular file. */
+export type NotRegular = 'folder' | 'fifo' | 'socket' | 'device';
+
+/** The kind of a file that is not a regular file, in words: "a FIFO (named pipe)", ... */
+export const NOT_REGULAR_WORDS: Record<NotRegular, string> = { folder: 'a folder', fifo: 'a FIFO (named pipe)', socket: 'a socket', device: 'a device' };
+
+export function notRegularKind(st: fs.Stats): NotRegular | undefined {
+  return st.isFile() ? undefined : st.isDirectory() ? 'folder' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'device';
 }
 
 /**
- * Opens a data file for reading, refusing anything but a regular file: a FIFO would block the
- * reader (the editor's probe, on its only thread) until something writes to it, and a device
- * such as /dev/zero never ends. Opened without blocking, then checked on the open descriptor, so
- * the check and the read see the same file. A problem is a DataError naming `shown`.
+ * Opens a file for reading if it is a regular file: a FIFO would block the reader (the editor's
+ * probe or import, on the server's only thread) until something writes to it, and a device such as
+ * /dev/zero never ends. Opened without blocking, then checked on the open descriptor, so the check
+ * and the read see the same file. Returns the descriptor and the size, or what the path is
+ * instead; a failure to open (ENOENT, EACCES, ELOOP) is thrown as Node's error.
  */
-export function openDataFile(path: string, shown: string): number {
+export function openRegular(path: string): { fd: number; size: number } | { not: NotRegular } {
   let fd: number;
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new DataError(shown, fileProblem(e));
+    // a socket cannot be opened at all (ENXIO): say what it is rather than why open failed
+    if ((e as NodeJS.ErrnoException).code === 'ENXIO') {
+      const not = statKind(path);
+      if (not) return { not };
+    }
+    throw e;
   }
   let st: fs.Stats;
   try {
     st = fs.fstatSync(fd);
   } catch (e) {
     fs.closeSync(fd);
+    throw e;
+  }
+  const not = notRegularKind(st);
+  if (not) {
+    fs.closeSync(fd);
+    return { not };
+  }
+  return { fd, size: st.size };
+}
+
+function statKind(path: string): NotRegular | undefined {
+  try {
+    return notRegularKind(fs.statSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads `size` bytes of an open regular file from its start (a file that shrank gives fewer). */
+export function readOpen(fd: number, size: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  let n = 0;
+  while (n < size) {
+    const k = fs.readSync(fd, b, n, size - n, n);
+    if (k === 0) break;
+    n += k;
+  }
+  return n < size ? b.subarray(0, n) : b;
+}
+
+/** Opens a data file (see openRegular); a problem is a DataError naming `shown`. */
+export function openDataFile(path: string, shown: string): number {
+  let r: ReturnType<typeof openRegular>;
+  try {
+    r = openRegular(path);
+  } catch (e) {
     throw new DataError(shown, fileProblem(e));
   }
-  if (!st.isFile()) {
-    fs.closeSync(fd);
-    throw new DataError(shown, st.isDirectory() ? 'is a folder, not a file' : `is ${st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file`);
-  }
-  return fd;
+  if ('not' in r) throw new DataError(shown, r.not === 'folder' ? 'is a folder, not a file' : `is ${NOT_REGULAR_WORDS[r.not]}, not a regular file`);
+  return r.fd;
 }
 
 /** The bytes of a regular file; a problem reading it is a DataError naming `shown`. */

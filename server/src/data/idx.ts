@@ -3,7 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { DataError, fileProblem, openDataFile, readDataFile } from './errors';
+import * as buffer from 'node:buffer';
+import { DataError, fileProblem, openDataFile, readOpen } from './errors';
 
 export const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
   0x08: { name: 'unsigned byte', bytes: 1 },
@@ -30,8 +31,8 @@ function isGzip(b: Uint8Array): boolean {
 export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
   if (b.length < 4) throw new DataError(file, `not an IDX file: ${b.length} bytes, too short for a header`);
   if (b[0] !== 0 || b[1] !== 0 || !IDX_TYPES[b[2]]) {
-    const magic = [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-    throw new DataError(file, `not an IDX file: wrong magic number ${magic} (expected 00 00 08 03 for images, 00 00 08 01 for labels)`);
+    // the file's bytes are not shown: a data path can name any file
+    throw new DataError(file, 'not an IDX file: it does not start with an IDX magic number (00 00 08 03 for images, 00 00 08 01 for labels)');
   }
   const nd = b[3];
   if (nd === 0 || nd > 4) throw new DataError(file, `IDX file with ${nd} dimensions; expected 1 (labels) to 4`);
@@ -42,27 +43,35 @@ export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
   return { type: b[2], dims, offset: 4 + 4 * nd };
 }
 
+/** How much of a file is read for its header: enough for a gzip header and 20 unpacked bytes. */
+const HEAD_BYTES = 4096;
+
+/**
+ * The unpacked start of a gzipped file, enough for the IDX header. At most HEAD_BYTES of packed
+ * data are unpacked (deflate expands at most about 1,032 times: 4 MB at worst).
+ */
+function gunzipHead(packed: Uint8Array, shown: string): Uint8Array {
+  try {
+    return zlib.gunzipSync(packed.subarray(0, HEAD_BYTES), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch (e) {
+    throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
+  }
+}
+
 /** Just the header, without reading or unpacking the whole file. `shown` names the file in messages. */
 export function readIdxHeader(path: string, shown = path): IdxHeader {
   const fd = openDataFile(path, shown);
   try {
-    const buf = Buffer.alloc(64 * 1024);
+    const buf = Buffer.alloc(HEAD_BYTES);
     let n: number;
     try {
       n = fs.readSync(fd, buf, 0, buf.length, 0);
     } catch (e) {
       throw new DataError(shown, fileProblem(e));
     }
-    let head: Uint8Array = buf.subarray(0, n);
+    const head: Uint8Array = buf.subarray(0, n);
     if (n === 0) throw new DataError(shown, 'empty file');
-    if (isGzip(head)) {
-      try {
-        head = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      } catch (e) {
-        throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
-      }
-      return parseIdxHeader(head, shown);
-    }
+    if (isGzip(head)) return parseIdxHeader(gunzipHead(head, shown), shown);
     return { ...parseIdxHeader(head, shown), size: fs.fstatSync(fd).size };
   } finally {
     fs.closeSync(fd);
@@ -75,23 +84,67 @@ export interface IdxArray {
   dims: number[];
   /** unsigned bytes as stored (images, labels); other types converted to float32 */
   data: Uint8Array | Float32Array;
+  /** the whole file as read, unpacked (header and values; `data` of bytes is a view of it) */
+  bytes: Uint8Array;
 }
 
-/** The whole file, checked: the value count must match the dimensions. `shown` names the file in messages. */
-export function readIdx(path: string, shown = path): IdxArray {
-  let b: Uint8Array = readDataFile(path, shown);
-  if (b.length === 0) throw new DataError(shown, 'empty file');
-  if (isGzip(b)) {
-    try {
-      b = zlib.gunzipSync(b);
-    } catch (e) {
-      throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
+/** The bytes an IDX file holds, unpacked, by its header: the header and every value. */
+export function promisedBytes(h: IdxHeader): number {
+  return h.offset + h.dims.reduce((a, d) => a * d, 1) * IDX_TYPES[h.type].bytes;
+}
+
+function records(h: IdxHeader): string {
+  const n = `${h.dims[0]} record${h.dims[0] === 1 ? '' : 's'}`;
+  return h.dims.length > 1 ? `${n} of [${h.dims.slice(1).join(', ')}]` : n;
+}
+
+function pastPromise(h: IdxHeader, shown: string): DataError {
+  return new DataError(shown, `more data than the header promises (${records(h)}, ${promisedBytes(h)} bytes unpacked): the file is damaged or not what it says`);
+}
+
+/**
+ * The whole file, checked: the values must be exactly what the header promises, no fewer (a
+ * truncated file) and no more. The header is read first and `check` (when given) judges it before
+ * anything else is read; a gzipped file is unpacked with the promised size as its limit, so a
+ * small file that unpacks to gigabytes (a gzip bomb) stops there. `shown` names the file in messages.
+ */
+export function readIdx(path: string, shown = path, check?: (h: IdxHeader) => void): IdxArray {
+  const fd = openDataFile(path, shown);
+  let b: Uint8Array;
+  let h: IdxHeader;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = readOpen(fd, Math.min(size, HEAD_BYTES));
+    if (head.length === 0) throw new DataError(shown, 'empty file');
+    if (isGzip(head)) {
+      h = parseIdxHeader(gunzipHead(head, shown), shown);
+      check?.(h);
+      const want = promisedBytes(h);
+      if (want >= buffer.constants.MAX_LENGTH) throw new DataError(shown, `the header promises ${records(h)}: ${want} bytes, more than can be read`);
+      try {
+        b = zlib.gunzipSync(readOpen(fd, size), { maxOutputLength: want + 1 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw pastPromise(h, shown);
+        throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
+      }
+    } else {
+      h = parseIdxHeader(head, shown);
+      check?.(h);
+      // the size is known: nothing is read when it is not what the header promises
+      checkHeld(h, size, shown);
+      if (size > promisedBytes(h)) throw pastPromise(h, shown);
+      b = readOpen(fd, size);
     }
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(shown, fileProblem(e));
+  } finally {
+    fs.closeSync(fd);
   }
-  const h = parseIdxHeader(b, shown);
   checkHeld(h, b.length, shown);
+  if (b.length > promisedBytes(h)) throw pastPromise(h, shown);
   const count = h.dims.reduce((a, d) => a * d, 1);
-  if (h.type === 0x08) return { type: h.type, dims: h.dims, data: new Uint8Array(b.buffer, b.byteOffset + h.offset, count) };
+  if (h.type === 0x08) return { type: h.type, dims: h.dims, data: new Uint8Array(b.buffer, b.byteOffset + h.offset, count), bytes: b };
   const view = new DataView(b.buffer, b.byteOffset + h.offset);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -112,14 +165,14 @@ export function readIdx(path: string, shown = path): IdxArray {
         out[i] = view.getFloat64(8 * i, false);
     }
   }
-  return { type: h.type, dims: h.dims, data: out };
+  return { type: h.type, dims: h.dims, data: out, bytes: b };
 }
 
 /** Checks that a file of `bytes` bytes (unpacked) holds every value its header promises. */
 export function checkHeld(h: IdxHeader, bytes: number, shown: string): void {
   const count = h.dims.reduce((a, d) => a * d, 1);
   const size = IDX_TYPES[h.type].bytes;
-  if (bytes < h.offset + count * size) {
+  if (bytes < promisedBytes(h)) {
     const records = h.dims.length ? Math.floor((bytes - h.offset) / size / (count / (h.dims[0] || 1))) : 0;
     throw new DataError(shown, `truncated: the header says ${h.dims[0]} records of [${h.dims.slice(1).join(', ')}], the file holds ${records}`);
   }

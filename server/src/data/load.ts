@@ -17,6 +17,7 @@
 // Labels stay class indices (Int32Array) also with `one_hot: true`, which only sets `oneHot`: the
 // trainer expands them.
 
+import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { DataRef } from '../core/train';
 import type { Args } from '../core/catalog/types';
@@ -25,7 +26,7 @@ import { DataError, unknownArgument } from './errors';
 import { generate, ArgReader } from './synthetic';
 import { readCsvFile, csvOptionsOf, classKeys } from './csv';
 import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels, type Classes } from './idx';
-import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides } from './builtin';
+import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides, type FileSet } from './builtin';
 import { takeRows, firstRows } from './batches';
 import { rngFor, STREAM } from './random';
 
@@ -214,15 +215,21 @@ function readImageSet(
   lut: Float32Array,
   limit: number | undefined,
   classes: Classes | undefined,
-  checkShape: (shape: number[]) => void,
+  checkShape: (shape: number[], records: number) => void,
+  known?: { images: string; labels: string; title: string },
 ): ImageSet {
-  const img = readIdx(images.abs, images.shown);
+  // each header is judged before its file is read or unpacked
+  const img = readIdx(images.abs, images.shown, (h) => {
+    checkShape(imageShape(h.dims, images.shown), h.dims[0]);
+    checkImages(h.type, h.dims[0], images.shown);
+  });
   const shape = imageShape(img.dims, images.shown);
-  checkShape(shape);
   const n = img.dims[0];
-  checkImages(img.type, n, images.shown);
-  const lab = readIdx(labels.abs, labels.shown);
-  checkLabelDims(lab.dims, n, labels.shown, images.shown);
+  const lab = readIdx(labels.abs, labels.shown, (h) => checkLabelDims(h.dims, n, labels.shown, images.shown));
+  if (known) {
+    checkContent(img.bytes, known.images, images.shown, known.title);
+    checkContent(lab.bytes, known.labels, labels.shown, known.title);
+  }
   const maxLabel = labelMax(lab.data, n, labels.shown, classes);
   const m = limit === undefined ? n : Math.min(n, limit);
   const x = new Float32Array(m * shape[0] * shape[1] * shape[2]);
@@ -245,22 +252,45 @@ interface Expected {
   classes: { count: number; why: string };
   shape: number[];
   title: string;
+  /** the number of training and test images */
+  records?: { train: number; test: number };
+  /** SHA-256 of each file unpacked, where known */
+  sha256?: FileSet;
+}
+
+/** A built-in set's file has the content of the official one (its SHA-256 unpacked). */
+function checkContent(bytes: Uint8Array, sha256: string, shown: string, title: string): void {
+  if (crypto.createHash('sha256').update(bytes).digest('hex') !== sha256) {
+    throw new DataError(shown, `the content is not ${title}'s (its SHA-256 differs from the official file's): the file is damaged or another dataset's`);
+  }
+}
+
+/** A built-in set's images file holds exactly its known number of images (checked on the header, before unpacking). */
+function checkRecords(expected: Expected | undefined, records: number, which: 'train' | 'test', shown: string): void {
+  const want = expected?.records?.[which];
+  if (expected && want !== undefined && records !== want) {
+    throw new DataError(shown, `the header says ${records} images; ${expected.title}'s ${which === 'train' ? 'training' : 'test'} set has ${want}: the file is not ${expected.title}'s`);
+  }
 }
 
 /** Training and test image sets; the classes those of a built-in set, or the training labels' largest + 1 (idx). */
 function readImageFiles(files: ImageFiles, args: Args, expected: Expected | undefined) {
   const { lut, pixelNormalize } = pixelTable(args.normalize, files.images.shown);
   const fixed = expected?.classes;
-  const train = readImageSet(files.images, files.labels, lut, limitOf(args), fixed, (shape) => {
+  const train = readImageSet(files.images, files.labels, lut, limitOf(args), fixed, (shape, records) => {
     if (expected && shape.join('x') !== expected.shape.join('x')) {
       throw new DataError(files.images.shown, `images are ${shape.join('x')}; ${expected.title} images are ${expected.shape.join('x')}`);
     }
-  });
+    checkRecords(expected, records, 'train', files.images.shown);
+  }, expected?.sha256 && { images: expected.sha256.trainImages, labels: expected.sha256.trainLabels, title: expected.title });
   const classes = fixed ?? classesOfLabels(train.maxLabel, files.labels.shown);
   let test: ImageSet | undefined;
   if (files.testImages && files.testLabels) {
     const shown = files.testImages.shown;
-    test = readImageSet(files.testImages, files.testLabels, lut, undefined, classes, (shape) => checkTestImageShape(shape, train.shape, shown));
+    test = readImageSet(files.testImages, files.testLabels, lut, undefined, classes, (shape, records) => {
+      checkTestImageShape(shape, train.shape, shown);
+      checkRecords(expected, records, 'test', shown);
+    }, expected?.sha256 && { images: expected.sha256.testImages, labels: expected.sha256.testLabels, title: expected.title });
   }
   return { train, test, classes: classes.count, pixelNormalize };
 }
@@ -281,7 +311,7 @@ async function loadBuiltin(ref: DataRef, dir: string, opts: LoadOptions, over: B
   const found = await locateBuiltin(spec.name, typeof args.path === 'string' ? args.path : undefined, dir, opts, over);
   const f = (abs: string): FileName => ({ abs, shown: abs });
   const files: ImageFiles = { images: f(found.files.trainImages), labels: f(found.files.trainLabels), testImages: f(found.files.testImages), testLabels: f(found.files.testLabels) };
-  const r = readImageFiles(files, args, { classes: { count: 10, why: `${spec.title} has 10 classes` }, shape: [28, 28, 1], title: spec.title });
+  const r = readImageFiles(files, args, { classes: { count: 10, why: `${spec.title} has 10 classes` }, shape: [28, 28, 1], title: spec.title, ...(over.anyContent ? {} : { records: { train: 60000, test: 10000 }, sha256: spec.unpackedSha256 }) });
   return { ...images(ref, r, found.source), classNames: spec.classNames };
 }
 

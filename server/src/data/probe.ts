@@ -6,11 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
 import { DataError, fileProblem } from './errors';
-import { readIdxHeader, readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
+import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 
-/** Files larger than this are not read whole while editing; their shapes stay unknown. */
-const PROBE_LIMIT = 64 * 2 ** 20;
+/**
+ * Files larger than this are not read whole while editing; their shapes stay unknown. The probe
+ * runs on the server's thread: a 16 MB CSV takes about a second to read, a 60 MB one 5 to 10.
+ */
+const PROBE_LIMIT = 16 * 2 ** 20;
 
 const cache = new Map<string, { stamp: string; result: DataProbe }>();
 
@@ -44,10 +47,20 @@ function attempt(f: () => Partial<DataInfo> | undefined): DataProbe {
   }
 }
 
-export function probeData(kind: 'csv' | 'idx', args: Args, dir: string): DataProbe | undefined {
+/** What a probe says of a data file it may not read (`allowed` said no). */
+function notAllowed(shown: string): DataProbe {
+  return { ok: false, problem: `${shown}: outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it` };
+}
+
+/**
+ * `allowed`: which files may be read (an untrusted workspace's folders); asked before the cache,
+ * so trusting the workspace later reads them.
+ */
+export function probeData(kind: 'csv' | 'idx', args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
   if (kind === 'csv') {
     if (typeof args.path !== 'string') return undefined;
     const file = path.resolve(dir, args.path);
+    if (allowed && !allowed(file)) return notAllowed(args.path);
     return cached(`csv:${file}:${String(args.label)}:${String(args.header)}:${String(args.task)}`, [file], () =>
       attempt(() => {
         let size: number;
@@ -72,6 +85,8 @@ export function probeData(kind: 'csv' | 'idx', args: Args, dir: string): DataPro
   if (!names.includes('images') || !names.includes('labels')) return undefined;
   const files = names.map((k) => path.resolve(dir, args[k] as string));
   const shown = (k: string) => args[k] as string;
+  const refused = allowed && names.find((_, i) => !allowed(files[i]));
+  if (refused) return notAllowed(shown(refused));
   return cached(`idx:${files.join('|')}`, files, () =>
     attempt(() => {
       if (names.includes('test_images') !== names.includes('test_labels')) {
@@ -100,8 +115,11 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
   const n = img.dims[0];
   checkImages(img.type, n, images.shown);
   if (img.size !== undefined) checkHeld(img, img.size, images.shown);
-  const lab = readIdx(labels.abs, labels.shown);
-  checkLabelDims(lab.dims, n, labels.shown, images.shown);
+  const labHead = readIdxHeader(labels.abs, labels.shown);
+  checkLabelDims(labHead.dims, n, labels.shown, images.shown);
+  // labels too many to read while editing: the classes stay unknown
+  if (promisedBytes(labHead) > PROBE_LIMIT) return { features: shape, featureType: 'float', train: n, image: true };
+  const lab = readIdx(labels.abs, labels.shown, (h) => checkLabelDims(h.dims, n, labels.shown, images.shown));
   const classes = classesOfLabels(labelMax(lab.data, n, labels.shown), labels.shown);
   let test: number | null = null;
   if (testImages && testLabels) {
@@ -109,8 +127,10 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
     checkTestImageShape(imageShape(ti.dims, testImages.shown), shape, testImages.shown);
     checkImages(ti.type, ti.dims[0], testImages.shown);
     if (ti.size !== undefined) checkHeld(ti, ti.size, testImages.shown);
-    const tl = readIdx(testLabels.abs, testLabels.shown);
-    checkLabelDims(tl.dims, ti.dims[0], testLabels.shown, testImages.shown);
+    const tlHead = readIdxHeader(testLabels.abs, testLabels.shown);
+    checkLabelDims(tlHead.dims, ti.dims[0], testLabels.shown, testImages.shown);
+    if (promisedBytes(tlHead) > PROBE_LIMIT) return { features: shape, featureType: 'float', target: { kind: 'classes', count: classes.count }, train: n, image: true };
+    const tl = readIdx(testLabels.abs, testLabels.shown, (h) => checkLabelDims(h.dims, ti.dims[0], testLabels.shown, testImages.shown));
     labelMax(tl.data, ti.dims[0], testLabels.shown, classes);
     test = ti.dims[0];
   }

@@ -8,12 +8,15 @@ import type { Locale } from '../core/messages';
 import type { SourceFile } from '../core/program';
 import type { LineIndex } from '../core/text';
 import { uriToPath } from './convert';
+import { DEFAULT_MAX_FILE_SIZE } from '../node/host';
 
 export interface Settings {
   inlayHints: { shapes: boolean; parameters: boolean };
+  /** the largest .nn file read from disk, in MB */
+  maxFileSize: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { inlayHints: { shapes: true, parameters: true } };
+export const DEFAULT_SETTINGS: Settings = { inlayHints: { shapes: true, parameters: true }, maxFileSize: DEFAULT_MAX_FILE_SIZE / 2 ** 20 };
 
 export interface Place {
   snap: Snapshot;

@@ -28,3 +28,13 @@ export interface TrainBlock {
 export interface TrainBlocksResult {
   trains: TrainBlock[];
 }
+
+/**
+ * `nn/trust` (notification, client -> server): the workspace's trust changed. An untrusted
+ * workspace (`initializationOptions.trusted: false`) reads no import or data file outside its
+ * folders; trusting it lifts that. Clients that say nothing are trusted.
+ */
+export const TrustNotification = 'nn/trust';
+export interface TrustParams {
+  trusted: boolean;
+}

@@ -20,7 +20,7 @@ import { formatDocument, formatRange } from './features/formatting';
 import { codeActions } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
 import { summary, trainBlocks } from './features/custom';
-import { SummaryRequest, TrainBlocksRequest, type SummaryParams } from './requests';
+import { SummaryRequest, TrainBlocksRequest, TrustNotification, type SummaryParams, type TrustParams } from './requests';
 
 export interface ServerOptions {
   /** quiet time after an edit before diagnostics are computed */
@@ -49,10 +49,14 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     };
   }
 
+  let folders: string[] = [];
+
   connection.onInitialize((params) => {
-    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
+    folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
     workspace.scan(folders);
-    const options = params.initializationOptions as { locale?: string } | undefined;
+    const options = params.initializationOptions as { locale?: string; trusted?: boolean } | undefined;
+    // an untrusted workspace: imports and data probes read nothing outside its folders
+    if (options?.trusted === false) workspace.restrict(folders);
     ctx.locale = toLocale(options?.locale ?? params.locale);
     configurable = !!params.capabilities.workspace?.configuration;
     return {
@@ -83,12 +87,15 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   async function loadSettings(): Promise<void> {
     if (!configurable) return;
     const s = (await connection.workspace.getConfiguration('nn')) as Partial<Settings> | null;
-    ctx.settings = { inlayHints: { ...DEFAULT_SETTINGS.inlayHints, ...(s?.inlayHints ?? {}) } };
+    const mb = s?.maxFileSize;
+    const maxFileSize = typeof mb === 'number' && mb > 0 && Number.isFinite(mb) ? mb : DEFAULT_SETTINGS.maxFileSize;
+    ctx.settings = { inlayHints: { ...DEFAULT_SETTINGS.inlayHints, ...(s?.inlayHints ?? {}) }, maxFileSize };
+    workspace.setMaxFileSize(Math.round(maxFileSize * 2 ** 20));
   }
 
   connection.onInitialized(() => {
-    void loadSettings();
-    diagnostics.schedule();
+    // diagnostics after the settings: nn.maxFileSize decides which files are read
+    void loadSettings().finally(() => diagnostics.schedule());
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -96,6 +103,11 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       connection.languages.inlayHint.refresh().catch(() => undefined);
       diagnostics.schedule();
     });
+  });
+
+  connection.onNotification(TrustNotification, (p: TrustParams) => {
+    workspace.restrict(p.trusted ? undefined : folders);
+    diagnostics.schedule();
   });
 
   connection.onDidChangeWatchedFiles((p) => {

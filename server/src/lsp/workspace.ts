@@ -145,6 +145,19 @@ export class Workspace {
     this.touch();
   }
 
+  /** Read no file outside `folders` (an untrusted workspace), or lift that (undefined). */
+  restrict(folders: string[] | undefined): void {
+    this.host.restrict(folders);
+    this.touch();
+  }
+
+  /** The largest .nn file read from disk (the setting nn.maxFileSize); files are read again. */
+  setMaxFileSize(bytes: number): void {
+    if (bytes === this.host.maxFileSize) return;
+    this.host.maxFileSize = bytes;
+    this.touch();
+  }
+
   workspaceFiles(): string[] {
     return [...this.files];
   }

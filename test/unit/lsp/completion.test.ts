@@ -1,6 +1,9 @@
 // Completion and signature help over LSP, in each context.
 
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import type * as lsp from 'vscode-languageserver';
 import { TestClient, cursor } from '../../lsp-client';
 
@@ -84,6 +87,26 @@ describe('lsp: completion', () => {
     assert.ok(imports.includes('lib.nn') && imports.includes('other.nn') && imports.includes('data/'));
     const csv = labels(await complete(c, 'dataset d = csv("data/|", label: "y")\n'));
     assert.deepEqual(csv.sort(), ['notes.txt', 'points.csv']);
+  });
+
+  it('file paths offer only folders and regular files: no FIFO, device link, broken link or link loop', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = path.join(c.root, 'odd');
+    fs.mkdirSync(dir);
+    try {
+      execFileSync('mkfifo', [path.join(dir, 'pipe.nn')]);
+      fs.symlinkSync('/dev/zero', path.join(dir, 'zero.nn'));
+      fs.symlinkSync('nowhere.nn', path.join(dir, 'broken.nn'));
+      fs.symlinkSync('loop.nn', path.join(dir, 'loop.nn'));
+      fs.writeFileSync(path.join(dir, 'real.nn'), '');
+      fs.symlinkSync('real.nn', path.join(dir, 'alias.nn'));
+      fs.mkdirSync(path.join(dir, 'sub'));
+      fs.symlinkSync('sub', path.join(dir, 'subalias'));
+      const l = labels(await complete(c, 'import "odd/|"\n'));
+      assert.deepEqual(l.sort(), ['alias.nn', 'real.nn', 'sub/', 'subalias/']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('declaration snippets at the top level, the train one filled with declared names', async () => {

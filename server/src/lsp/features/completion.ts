@@ -309,7 +309,11 @@ function pathItems(place: Place, s: StringSpot): lsp.CompletionItem[] {
   const out: lsp.CompletionItem[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const isDir = e.isDirectory();
+    // only folders and regular files: a FIFO, socket or device is never offered (a link is
+    // followed by stat, which opens nothing; a broken link or a loop is left out)
+    const kind = entryKind(e, dir);
+    if (!kind) continue;
+    const isDir = kind === 'folder';
     if (!isDir && exts.length && !exts.some((x) => e.name.endsWith(x))) continue;
     if (!isDir && !exts.length) continue;
     if (!isDir && inImport && nodePath.join(dir, e.name) === place.path) continue;
@@ -322,6 +326,18 @@ function pathItems(place: Place, s: StringSpot): lsp.CompletionItem[] {
     });
   }
   return out;
+}
+
+function entryKind(e: fs.Dirent, dir: string): 'folder' | 'file' | undefined {
+  if (e.isDirectory()) return 'folder';
+  if (e.isFile()) return 'file';
+  if (!e.isSymbolicLink()) return undefined;
+  try {
+    const st = fs.statSync(nodePath.join(dir, e.name));
+    return st.isDirectory() ? 'folder' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- signature help ----
