@@ -82,10 +82,14 @@ describe('nn export --train: train.py on PyTorch', function () {
     await exportTrain(sample('playground.nn'), 'spiral_deep', dir);
     const child = spawn(findPython().python, ['train.py', '--json', '--threads', '1', '--epochs', '200'], { cwd: dir });
     let out = '';
+    let sent = false;
     const code = await new Promise<number>((resolve) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        if (/"type": "epoch", "epoch": 3,/.test(out)) child.kill('SIGINT');
+        if (!sent && /"type": "epoch", "epoch": 3,/.test(out)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       child.on('exit', (c) => resolve(c ?? -1));
     });

@@ -32,6 +32,9 @@ train options:
   --train NAME         the train block (needed when the file has several)
   --epochs N           override epochs;  --seed N  override seed
   --backend B          auto (default: tensorflow if installed, else wasm, else cpu), tensorflow, wasm, cpu
+  --engine E           tfjs (default) or torch: PyTorch in a Python child process (docs/pytorch.md)
+  --device D           torch: auto (default: a GPU when there is one), cpu, cuda, cuda:N
+  --processes N        torch: N processes with DistributedDataParallel (batch_size stays the global batch)
   --runs DIR           where run folders go (default: runs/ next to FILE)
   --resume RUN|last    continue a run folder, or the latest run of this train block
   --data-path DIR      a folder with dataset folders (fashion-mnist/, mnist/)
@@ -69,7 +72,7 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'runs', 'resume', 'data-path'], ['json', 'no-download']), { out, err, tty: options.tty });
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), { out, err, tty: options.tty });
       case 'evaluate':
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':

@@ -26,6 +26,8 @@ import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
 import { checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
+import { findPython, NoTorchError } from '../engines/torch/python';
+import { trainTorch, TorchEngineError } from '../engines/torch/engine';
 
 export interface TrainIO {
   out: (s: string) => void;
@@ -129,6 +131,38 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     const notes: string[] = [];
     const others = checked.otherErrors;
     if (others) notes.push(`${file} has ${others} error${others === 1 ? '' : 's'} outside what train '${cfg.name}' uses (another block's); training goes on, nn check ${file} lists them`);
+    // the engine: --engine, else the one a resumed run was trained with
+    const engine = args.flags.get('engine') ?? (resumeDir && (readRunConfig(resumeDir) as { backend?: string }).backend === 'torch' ? 'torch' : 'tfjs');
+    if (engine !== 'tfjs' && engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, not '${String(engine)}'`);
+    if (engine === 'torch') {
+      const processes = intFlag(args, 'processes', 1) ?? 1;
+      const device = args.flags.get('device');
+      if (device !== undefined && (typeof device !== 'string' || !/^(auto|cpu|cuda(:\d+)?)$/.test(device))) throw new UsageError(`--device must be auto, cpu, cuda or cuda:N, not '${String(device)}'`);
+      // no Python with PyTorch: say what to install, before anything is written
+      const python = findPython();
+      const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
+      const runDir = resumeDir ?? newRunDir(root, cfg.name);
+      if (!resumeDir) claimed = runDir;
+      const outcome = await trainTorch(cfg, data, {
+        emit,
+        runDir,
+        python,
+        device: typeof device === 'string' ? device : 'auto',
+        processes,
+        epochs,
+        seed,
+        validationData: validation?.train,
+        resume: resumeDir !== undefined,
+        stopRequested: () => stop !== undefined,
+        summaryText: checked.summary,
+        notes,
+        configExtra: { command: commandLine(args) },
+      });
+      if (outcome === 'not_finite') return 1;
+      if (outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
+      return 0;
+    }
+    if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
     const backend = await chooseBackend(args, (m) => notes.push(m));
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));
@@ -156,7 +190,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (e instanceof TrainError || e instanceof CheckpointError || e instanceof CliError || e instanceof DataError || e instanceof BackendError) return fail((e as Error).message);
+    if (e instanceof TrainError || e instanceof CheckpointError || e instanceof CliError || e instanceof DataError || e instanceof BackendError || e instanceof NoTorchError || e instanceof TorchEngineError) return fail((e as Error).message);
     // a bug (ours or tfjs'): the watcher still hears of it, then main prints the stack (exit 70)
     const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
     if (json) emit({ type: 'error', message, file });

@@ -112,3 +112,43 @@ def load_converted(model, json_path, bin_path):
     model.load_state_dict(state)
     return model
 `;
+
+/** The order that undoes `perm`: permute(permute(x, p), inverse(p)) is x. */
+export function inversePermutation(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}
+
+/**
+ * nn's weights (tfjs names and layouts) from the module's state_dict: the inverse of
+ * `torchWeights`. `wanted` lists the tfjs weights the model has (names and shapes), in their order.
+ */
+export function nnWeightsFrom(model: ExportedModel, state: ReadonlyMap<string, { shape: number[]; data: Float32Array }>, wanted: readonly { name: string; shape: readonly number[] }[]): NnWeight[] {
+  const out: NnWeight[] = [];
+  for (const w of wanted) {
+    const layer = model.layers.find((l) => w.name.startsWith(`${l.node.name}/`));
+    const m = layer?.torch.weights?.[w.name.slice(layer.node.name.length + 1)];
+    if (!layer || !m) throw new WeightError(`no PyTorch weight for '${w.name}'`);
+    const key = `${layer.prefix}${m.key}`;
+    const t = state.get(key);
+    if (!t) throw new WeightError(`the PyTorch checkpoint has no '${key}' (for '${w.name}')`);
+    const back = m.permute ? permute(t.data, t.shape, inversePermutation(m.permute)) : { data: t.data, shape: t.shape };
+    if (back.shape.join(',') !== w.shape.join(',')) throw new WeightError(`'${key}' has shape [${t.shape.join(', ')}]; '${w.name}' needs [${w.shape.join(', ')}]`);
+    out.push({ name: w.name, shape: back.shape, data: back.data });
+  }
+  return out;
+}
+
+/** A state_dict written by train.py's save_plain: <path>.json (key -> shape, offset) and <path>.bin. */
+export function readPlainState(json: string, bin: Buffer): Map<string, { shape: number[]; data: Float32Array }> {
+  const meta = JSON.parse(json) as Record<string, { shape: number[]; offset: number }>;
+  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [key, m] of Object.entries(meta)) {
+    const size = m.shape.reduce((a, b) => a * b, 1);
+    if (!Number.isInteger(m.offset) || m.offset < 0 || m.offset + size > all.length) throw new WeightError(`'${key}' lies outside the weights file`);
+    out.set(key, { shape: m.shape, data: all.slice(m.offset, m.offset + size) });
+  }
+  return out;
+}

@@ -1,0 +1,241 @@
+// The torch engine: `nn train --engine torch` trains with the exported train.py in Python child
+// processes (one, or N ranks started as torchrun starts them) and reads its events, so what a
+// user has with the tfjs engine works the same: the events (--json, the progress bar, the socket
+// and the chart), the run folder (config.json naming the backend, metrics.jsonl, report.json) and
+// best/ and last/ in nn's format, converted from PyTorch's checkpoints as they are written, so
+// nn evaluate, nn predict and "NN: Predict" read a torch run as any other. PyTorch's own
+// checkpoints (and the code and data it trained from) are in the run's torch/ folder; --resume
+// continues from torch/checkpoints/last.pt.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { TrainConfig } from '../../core/train';
+import { describeModel, describeTrain } from '../../core/model';
+import type { LoadedData, Split } from '../../data/types';
+import { validationSplit } from '../../data/batches';
+import { parseEvent, type TrainEvent } from '../../runtime/train/protocol';
+import { RunFolder } from '../../runtime/train/runs';
+import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
+import { compileModel } from '../../runtime/compile';
+import { tf } from '../../runtime/tf';
+import { onLines } from '../../node/lines';
+import { freePort } from '../../node/ports';
+import { modelPy, type ExportedModel } from '../../export/pytorch/model-py';
+import { trainPy, trainSetup, dataFiles } from '../../export/pytorch/train-py';
+import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
+import { rankEnv } from './launch';
+import type { PythonInfo } from './python';
+
+export class TorchEngineError extends Error {}
+
+export interface TorchOptions {
+  emit: (e: TrainEvent) => void;
+  runDir: string;
+  python: PythonInfo;
+  /** auto, cpu, cuda or cuda:N */
+  device: string;
+  processes: number;
+  epochs?: number;
+  seed?: number;
+  validationData?: Split;
+  resume?: boolean;
+  stopRequested?: () => boolean;
+  summaryText?: string;
+  notes?: string[];
+  /** what config.json records besides the train block (the command line) */
+  configExtra?: Record<string, unknown>;
+}
+
+export type TorchOutcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';
+
+function describeFn(b: { spec: { name: string }; args: Record<string, unknown> }): { name: string; args: Record<string, unknown> } {
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(b.args)) {
+    if (v === undefined) continue;
+    args[k] = v && typeof v === 'object' && 'spec' in v ? describeFn(v as { spec: { name: string }; args: Record<string, unknown> }) : v;
+  }
+  return { name: b.spec.name, args };
+}
+
+/** The splits train.py trains on: nn's own (the same validation split for the same seed). */
+function splitsOf(cfg: TrainConfig, data: LoadedData, seed: number, validation: Split | undefined): { train: Split; validation?: Split; test?: Split } {
+  if (typeof cfg.validation === 'number') {
+    const v = validationSplit(data.train, cfg.validation, seed);
+    return { train: v.train, validation: v.val, test: data.test };
+  }
+  return { train: data.train, ...(validation ? { validation } : {}), test: data.test };
+}
+
+/** best/ or last/ in nn's format, from a PyTorch checkpoint's weights (save_plain's files). */
+async function convertCheckpoint(exported: ExportedModel, source: string, dir: string, meta: object | undefined): Promise<void> {
+  const state = readPlainState(fs.readFileSync(`${source}.json`, 'utf8'), fs.readFileSync(`${source}.bin`));
+  const { model } = compileModel(exported.desc, { seed: 0 });
+  try {
+    const weights = nnWeightsFrom(exported, state, model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })));
+    const tensors = weights.map((w) => tf.tensor(w.data, [...w.shape]));
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+    writeDirAtomic(dir, { ...(await modelFiles(model)), ...(meta ? { 'meta.json': JSON.stringify(meta, null, 2) } : {}) });
+  } finally {
+    model.dispose();
+  }
+}
+
+export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+  if (cfg.kfold) throw new TorchEngineError(`train '${cfg.name}': the torch engine does not do k-fold yet; train it with --engine tfjs`);
+  if (cfg.augment.length) throw new TorchEngineError(`train '${cfg.name}': the torch engine does not augment yet; train it with --engine tfjs`);
+  if (opts.processes < 1 || cfg.batchSize % opts.processes !== 0) throw new TorchEngineError(`batch_size ${cfg.batchSize} does not split evenly over ${opts.processes} processes`);
+  const run = new RunFolder(opts.runDir);
+  const torchDir = path.join(opts.runDir, 'torch');
+  const checkpoints = path.join(torchDir, 'checkpoints');
+  const desc = describeModel(cfg.model);
+  const { text: modelText, models } = modelPy([desc], cfg.file);
+  const exported = models[0];
+  let seed: number;
+  if (opts.resume) {
+    const was = run.config();
+    if (was.backend !== 'torch') throw new TorchEngineError(`${opts.runDir} was trained with ${String(was.backend)}, not the torch engine: resume it with --engine ${String(was.backend) === 'torch' ? 'torch' : 'tfjs'}`);
+    if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(`${opts.runDir} has no torch/checkpoints/last.pt to resume from`);
+    seed = Number(was.seed);
+    run.repairLog();
+  } else {
+    seed = opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const epochs = opts.epochs ?? cfg.epochs;
+    run.create(
+      {
+        train: cfg.name,
+        file: cfg.file,
+        model: cfg.model.name,
+        data: { name: data.name, source: data.source, featureShape: data.featureShape, task: data.task, classes: data.classes, classNames: data.classNames, samples: { train: data.train.n, test: data.test?.n ?? 0 } },
+        loss: describeFn(cfg.loss),
+        optimizer: describeFn(cfg.optimizer),
+        epochs,
+        batchSize: cfg.batchSize,
+        validation: typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name,
+        metrics: cfg.metrics.map(describeFn),
+        schedule: cfg.schedule && describeFn(cfg.schedule),
+        augment: [],
+        seed,
+        shuffle: cfg.shuffle,
+        clipNorm: cfg.clipNorm,
+        earlyStopping: cfg.earlyStopping && describeFn(cfg.earlyStopping),
+        checkpoint: cfg.checkpoint && describeFn(cfg.checkpoint),
+        backend: 'torch',
+        device: opts.device,
+        processes: opts.processes,
+        standardize: data.standardize,
+        pixelNormalize: data.pixelNormalize,
+        ...opts.configExtra,
+      },
+      opts.summaryText ?? '',
+    );
+    const splits = splitsOf(cfg, data, seed, opts.validationData);
+    const train = describeTrain(cfg);
+    const setup = trainSetup(train, exported, data, seed, splits.validation !== undefined);
+    writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup) });
+    writeDirAtomic(path.join(torchDir, 'data'), dataFiles(data, splits));
+  }
+
+  // the processes: rank 0's stdout carries the events
+  const world = opts.processes;
+  const port = world > 1 ? await freePort() : 0;
+  const threads = world > 1 ? Math.max(1, Math.floor(os.cpus().length / world)) : 0;
+  const args = ['train.py', '--json', '--nn-weights', '--out', checkpoints, '--device', opts.device, '--threads', String(threads), ...(opts.epochs ? ['--epochs', String(opts.epochs)] : []), ...(opts.resume ? ['--resume'] : [])];
+  const children: ChildProcess[] = [];
+  const stderr: string[] = [];
+  for (let rank = 0; rank < world; rank++) {
+    const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1' };
+    const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr.push(d.toString());
+      if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
+    });
+    children.push(child);
+  }
+  const history: Extract<TrainEvent, { type: 'epoch' }>[] = opts.resume ? run.epochsBefore(0, Number.MAX_SAFE_INTEGER) : [];
+  let outcome: TorchOutcome = 'completed';
+  let end: Extract<TrainEvent, { type: 'end' }> | undefined;
+  let lastEpoch: Extract<TrainEvent, { type: 'epoch' }> | undefined;
+  const bestMonitor = (cfg.checkpoint ?? cfg.earlyStopping)?.args.monitor as string | undefined;
+  const emit = (e: TrainEvent) => {
+    opts.emit(e);
+    if (e.type !== 'batch') run.log(e);
+  };
+  // events are handled in order: a checkpoint's conversion finishes before the next event goes out
+  let chain = Promise.resolve();
+  const handle = async (e: TrainEvent) => {
+    switch (e.type) {
+      case 'start':
+        emit({ ...e, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''} (${opts.python.executable})` });
+        for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
+        return;
+      case 'epoch':
+        lastEpoch = e;
+        history.push(e);
+        emit(e);
+        return;
+      case 'checkpoint': {
+        const dir = path.join(opts.runDir, e.kind);
+        const values = lastEpoch ? { loss: lastEpoch.loss, ...lastEpoch.metrics, ...(lastEpoch.val ? { val_loss: lastEpoch.val.loss, ...Object.fromEntries(Object.entries(lastEpoch.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}) } : {};
+        const monitor = bestMonitor ?? (lastEpoch?.val ? 'val_loss' : 'loss');
+        await convertCheckpoint(exported, path.join(checkpoints, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
+        emit({ ...e, path: dir });
+        return;
+      }
+      case 'stopped':
+        outcome = e.reason === 'early_stopping' ? 'early_stopped' : e.reason === 'requested' ? 'stopped' : 'not_finite';
+        emit(e);
+        if (e.reason === 'not_finite') emit({ type: 'error', message: e.message, file: cfg.file });
+        return;
+      case 'end':
+        end = { ...e, runDir: opts.runDir };
+        emit(end);
+        return;
+      default:
+        emit(e);
+    }
+  };
+  onLines(children[0].stdout!, (line) => {
+    const e = parseEvent(line.trim());
+    if (!e) {
+      if (line.trim()) stderr.push(`${line}\n`);
+      return;
+    }
+    chain = chain.then(() => handle(e));
+  });
+  let stopping = false;
+  const poll = setInterval(() => {
+    if (!stopping && opts.stopRequested?.()) {
+      stopping = true;
+      for (const c of children) c.kill('SIGINT');
+    }
+  }, 100);
+  const codes = await Promise.all(children.map((c) => new Promise<number>((resolve) => c.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))))));
+  clearInterval(poll);
+  await chain;
+  const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));
+  if (failed !== undefined) {
+    const tail = stderr.join('').trim().split('\n').slice(-12).join('\n');
+    throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail}`);
+  }
+  if (codes[0] === 130 || codes[0] === 143) outcome = 'stopped';
+  if (end) {
+    run.writeReport({
+      train: cfg.name,
+      outcome,
+      test: end.test,
+      testEpoch: end.testEpoch,
+      lastTest: end.lastTest,
+      bestEpoch: end.bestEpoch,
+      bestMonitor: bestMonitor ?? (lastEpoch?.val ? 'val_loss' : 'loss'),
+      epochs: end.epochs,
+      timings: { seconds: end.seconds, samplesPerSecond: end.samplesPerSecond },
+      backend: 'torch',
+      history,
+    });
+  }
+  return outcome;
+}

@@ -1,0 +1,129 @@
+// `nn train --engine torch` end to end, as a user runs it: the command trains in PyTorch child
+// processes and everything around it is nn's: the events, the run folder, best/ and last/ in nn's
+// format (nn evaluate reproduces the run's test result), Ctrl+C and --resume, several processes,
+// and a clear error, with nothing written, when no Python has PyTorch.
+
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
+import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+
+const root = path.join(__dirname, '..', '..');
+const sample = (f: string) => path.join(root, 'samples', f);
+const cli = path.join(root, 'dist', 'cli.js');
+
+async function nn(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string[]; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+    return { code, out, err: err.join('\n') };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+const events = (lines: string[]) => lines.map((l) => parseEvent(l)).filter((e): e is TrainEvent => e !== undefined);
+const endOf = (es: TrainEvent[]) => es.find((e) => e.type === 'end') as Extract<TrainEvent, { type: 'end' }>;
+
+describe('nn train --engine torch', function () {
+  this.timeout(600_000);
+  let tmp: string;
+  before(() => {
+    assert.ok(fs.existsSync(cli), 'npm test builds dist/cli.js first');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-torch-engine-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('trains the spiral to >= 95%; the run folder is nn\'s, and nn evaluate reproduces the test result', async () => {
+    const runs = path.join(tmp, 'runs');
+    const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--device', 'cpu', '--runs', runs, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const es = events(r.out);
+    const start = es[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.equal(start.type, 'start');
+    assert.equal(start.backend, 'torch');
+    assert.match(start.backendNote ?? '', /^PyTorch \S+ on cpu/);
+    const end = endOf(es);
+    assert.ok(end.test!.metrics.accuracy >= 0.95, `test accuracy ${end.test!.metrics.accuracy}`);
+    const run = end.runDir;
+    for (const f of ['config.json', 'summary.txt', 'metrics.jsonl', 'report.json', 'best/model.json', 'last/model.json', 'torch/train.py', 'torch/checkpoints/last.pt']) assert.ok(fs.existsSync(path.join(run, f)), `no ${f}`);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8')).backend, 'torch');
+    const report = JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8')) as { history: unknown[]; test: { loss: number } };
+    assert.equal(report.history.length, 60);
+    const ev = await nn(['evaluate', run, '--json']);
+    assert.equal(ev.code, 0, ev.err);
+    const result = JSON.parse(ev.out[0]) as { loss: number; metrics: { accuracy: number } };
+    assert.equal(result.loss.toFixed(4), end.test!.loss.toFixed(4));
+    assert.equal(result.metrics.accuracy.toFixed(4), end.test!.metrics.accuracy.toFixed(4));
+  });
+
+  it('fits linear regression to R^2 > 0.99', async () => {
+    const r = await nn(['train', sample('linear_regression.nn'), '--engine', 'torch', '--runs', path.join(tmp, 'line'), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const end = endOf(events(r.out));
+    assert.ok(end.test!.metrics.r2 > 0.99, `test R^2 ${end.test!.metrics.r2}`);
+  });
+
+  it('Ctrl+C saves last/ and exits 130; --resume continues the run', async () => {
+    const runs = path.join(tmp, 'stop');
+    const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', runs, '--json']);
+    let out = '';
+    let sent = false;
+    const code = await new Promise<number>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // once: a second Ctrl+C quits at once
+        if (!sent && /"type":"epoch","epoch":3,/.test(out)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.on('exit', (c) => resolve(c ?? -1));
+    });
+    assert.equal(code, 130, out);
+    const es = events(out.split('\n'));
+    const stopped = es.find((e) => e.type === 'stopped') as Extract<TrainEvent, { type: 'stopped' }>;
+    assert.equal(stopped.reason, 'requested');
+    const run = path.join(runs, 'spiral_deep', fs.readdirSync(path.join(runs, 'spiral_deep'))[0]);
+    assert.ok(fs.existsSync(path.join(run, 'last', 'model.json')));
+    const r = await nn(['train', '--resume', run, '--epochs', String(stopped.epoch + 2), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const again = events(r.out);
+    assert.equal((again[0] as Extract<TrainEvent, { type: 'start' }>).resumedFrom, stopped.epoch);
+    assert.deepEqual(
+      again.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch),
+      [stopped.epoch + 1, stopped.epoch + 2],
+    );
+    const report = JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8')) as { history: { epoch: number }[] };
+    assert.deepEqual(
+      report.history.map((h) => h.epoch),
+      Array.from({ length: stopped.epoch + 2 }, (_, i) => i + 1),
+    );
+  });
+
+  it('--processes 2 trains with two processes', async () => {
+    const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--processes', '2', '--epochs', '3', '--runs', path.join(tmp, 'two'), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const es = events(r.out);
+    assert.match((es[0] as Extract<TrainEvent, { type: 'start' }>).backendNote ?? '', /2 processes/);
+    assert.equal(es.filter((e) => e.type === 'epoch').length, 3);
+  });
+
+  it('no Python with PyTorch: says what to install, exit 1, no run folder', async () => {
+    const runs = path.join(tmp, 'none');
+    const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--runs', runs], { NN_PYTHON: path.join(tmp, 'no-python') });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no Python with PyTorch/);
+    assert.match(r.err, /apt install python3-torch/);
+    assert.equal(fs.existsSync(runs), false);
+  });
+});
