@@ -28,6 +28,12 @@ export interface NnTaskDefinition extends vscode.TaskDefinition {
   train: string;
   epochs?: number;
   backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** tfjs (default: the nn.train.engine setting) or torch */
+  engine?: 'tfjs' | 'torch';
+  /** the torch engine's device: auto, cpu, cuda, cuda:N */
+  device?: string;
+  /** the torch engine's processes */
+  processes?: number;
   /** a run folder, or "last", to continue */
   resume?: string;
 }
@@ -161,15 +167,26 @@ export function createTask(context: vscode.ExtensionContext, service: TrainingSe
   const cfg = vscode.workspace.getConfiguration('nn');
   const args = [cli, 'train', file, '--train', def.train];
   if (def.epochs) args.push('--epochs', String(def.epochs));
-  const backend = def.backend ?? cfg.get<string>('train.backend');
-  if (backend && backend !== 'auto') args.push('--backend', backend);
+  const engine = def.engine ?? cfg.get<string>('train.engine');
+  const pythonEnv: Record<string, string> = {};
+  if (engine === 'torch') {
+    args.push('--engine', 'torch');
+    const device = def.device ?? cfg.get<string>('train.device');
+    if (device && device !== 'auto') args.push('--device', device);
+    if (def.processes && def.processes > 1) args.push('--processes', String(def.processes));
+    const python = cfg.get<string>('python');
+    if (python) pythonEnv.NN_PYTHON = python;
+  } else {
+    const backend = def.backend ?? cfg.get<string>('train.backend');
+    if (backend && backend !== 'auto') args.push('--backend', backend);
+  }
   const runs = cfg.get<string>('runs.path');
   if (runs) args.push('--runs', path.isAbsolute(runs) ? runs : path.join(base, runs));
   if (def.resume) args.push('--resume', def.resume);
   const dataPath = cfg.get<string>('data.path');
   if (dataPath) args.push('--data-path', dataPath);
   const runtime = trainingRuntime();
-  const exec = new vscode.ProcessExecution(runtime.command, args, { cwd: path.dirname(file), env: { ...runtime.env, NN_PROGRESS_SOCKET: service.socketPath } });
+  const exec = new vscode.ProcessExecution(runtime.command, args, { cwd: path.dirname(file), env: { ...runtime.env, ...pythonEnv, NN_PROGRESS_SOCKET: service.socketPath } });
   const task = new vscode.Task(def, folder, `train ${def.train}`, 'nn', exec, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
   task.group = vscode.TaskGroup.Build;

@@ -29,7 +29,7 @@ describe('security', () => {
   it('untrusted workspaces: supported in a limited way; training, predicting and paths from settings off', () => {
     const u = manifest.capabilities.untrustedWorkspaces;
     assert.equal(u.supported, 'limited');
-    for (const s of ['nn.train.nodePath', 'nn.data.path']) assert.ok(u.restrictedConfigurations?.includes(s), s);
+    for (const s of ['nn.train.nodePath', 'nn.python', 'nn.data.path']) assert.ok(u.restrictedConfigurations?.includes(s), s);
     // the commands that start a process or write files are enabled only in a trusted workspace
     const writes = manifest.contributes.commands.filter((c) => /^nn\.(train|predict)/.test(c.command));
     assert.ok(writes.length >= 2, writes.map((c) => c.command).join(', '));

@@ -169,7 +169,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   const handle = async (e: TrainEvent) => {
     switch (e.type) {
       case 'start':
-        emit({ ...e, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''} (${opts.python.executable})` });
+        emit({ ...e, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
         for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
         return;
       case 'epoch':
