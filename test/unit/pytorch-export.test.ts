@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf, type SymbolicTensor } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
-import { describeModel, isLayerNode, type ModelDesc } from '../../server/src/core/model';
+import { describeModel, type ModelDesc } from '../../server/src/core/model';
 import type { ModelGraph } from '../../server/src/core/graph';
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import { Program } from '../../server/src/core/program';
@@ -24,7 +24,8 @@ import { NodeHost } from '../../server/src/node/host';
 import { findPython } from '../../server/src/engines/torch/python';
 import { modelPy, type ExportedModel } from '../../server/src/export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
-import { ModelGenerator, mulberry32 } from '../gen/random-models';
+import { ModelGenerator } from '../gen/random-models';
+import { inputFor } from '../torch/inputs';
 
 const SEED = Number(process.env.NN_TORCH_SEED ?? 20261206);
 const COUNT = Number(process.env.NN_TORCH_COUNT ?? 300);
@@ -39,15 +40,6 @@ interface Case {
   dir: string;
   /** tfjs' output of each traced layer (by trace key, '' for the model) */
   expected: Map<string, tf.Tensor>;
-}
-
-/** Random inputs: token ids below the vocabulary where the input feeds an embedding. */
-function inputFor(desc: ModelDesc, seed: number): Float32Array {
-  const size = BATCH * desc.input.reduce((a, b) => a * b, 1);
-  const r = mulberry32(seed);
-  const embedding = desc.nodes.find((n) => isLayerNode(n) && n.kind === 'embedding' && n.inputs[0] === 0);
-  const vocab = embedding && isLayerNode(embedding) ? (embedding.args.vocab as number) : undefined;
-  return Float32Array.from({ length: size }, () => (vocab === undefined ? r() * 4 - 2 : Math.floor(r() * vocab)));
 }
 
 function prepare(root: string, id: number, label: string, graph: ModelGraph, text?: string): Case {
@@ -69,7 +61,7 @@ function prepare(root: string, id: number, label: string, graph: ModelGraph, tex
   const files = weightFiles(torchWeights(exported, weights));
   fs.writeFileSync(path.join(dir, 'weights.json'), files.json);
   fs.writeFileSync(path.join(dir, 'weights.bin'), files.bin);
-  const x = inputFor(desc, SEED + id);
+  const x = inputFor(desc, BATCH, SEED + id);
   fs.writeFileSync(path.join(dir, 'input.bin'), Buffer.from(x.buffer));
   // tfjs' output of every layer, and of the model
   const traced = [...exported.traces];

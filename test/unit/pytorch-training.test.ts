@@ -1,5 +1,7 @@
-// The PyTorch training core (export/pytorch/training-py.ts) against nn's tfjs trainer: from the
-// same initial weights and the same batches, 20 steps (5 epochs of 4 batches) of every loss,
+// The PyTorch training core (export/pytorch/training-py.ts) against nn's tfjs trainer. For every
+// train block of every sample: the gradients of the loss with its penalties, on the same batch
+// from the same weights (inference mode: dropout off), agree. And from the same initial weights
+// and the same batches, 20 steps (5 epochs of 4 batches) of every loss,
 // optimizer, schedule and regularizer nn accepts, with gradient clipping, give the same losses
 // at every step and the same weights at the end. Each side uses its real code: on the tfjs side
 // makeLoss, penalty, TrainOptimizer, Schedule and clipByGlobalNorm, stepped as the trainer steps;
@@ -23,6 +25,10 @@ import { modelPy } from '../../server/src/export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
 import { trainingCorePy, regularizedWeights } from '../../server/src/export/pytorch/training-py';
 import { analyzeText } from '../helpers';
+import { Program } from '../../server/src/core/program';
+import { analyzeFiles } from '../../server/src/core/analyze';
+import { NodeHost } from '../../server/src/node/host';
+import { inputFor } from '../torch/inputs';
 import { mulberry32 } from '../gen/random-models';
 
 const STEPS = 20;
@@ -114,6 +120,33 @@ state = {k: v.detach().numpy().ravel().tolist() for k, v in model.state_dict().i
 json.dump({"losses": losses, "state": state}, open(case["dir"] + "/result.json", "w"))
 `;
 
+/** The gradients of loss_fn + penalty on one batch, in inference mode, for each case of a manifest. */
+const GRADIENTS = `
+import json, math, sys, traceback, importlib.util
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+exec(open(sys.argv[1]).read())
+for case in json.load(open(sys.argv[2])):
+    try:
+        spec = importlib.util.spec_from_file_location("model", case["dir"] + "/model.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        core = {"torch": torch, "F": F, "math": math}
+        exec(open(case["dir"] + "/core.py").read(), core)
+        model = load_converted(getattr(module, case["class"])(), case["dir"] + "/weights.json", case["dir"] + "/weights.bin")
+        model.eval()
+        x = torch.tensor(case["x"], dtype=torch.float32).reshape(case["input_shape"])
+        y = torch.tensor(case["y"], dtype=torch.int64) if case["classes"] else torch.tensor(case["y"], dtype=torch.float32).reshape(case["input_shape"][0], -1)
+        loss = core["loss_fn"](model(x), y) + core["penalty"](model)
+        loss.backward()
+        out = {k: p.grad.numpy().ravel().tolist() for k, p in model.named_parameters() if p.grad is not None}
+    except Exception:
+        out = {"error": traceback.format_exc()}
+    json.dump(out, open(case["dir"] + "/grads.json", "w"))
+`;
+
 describe('PyTorch training core equals the tfjs trainer', function () {
   this.timeout(300_000);
   let root: string;
@@ -126,6 +159,86 @@ describe('PyTorch training core equals the tfjs trainer', function () {
   it('covers every loss, optimizer, schedule and regularizer of the catalogue', () => {
     const text = CASES.map(source).join('\n');
     for (const spec of [...LOSSES, ...OPTIMIZERS, ...SCHEDULES, ...REGULARIZERS]) assert.match(text, new RegExp(`\\b${spec.name}\\(|: ${spec.name}\\b`), `no case uses ${spec.name}`);
+  });
+
+  it('the gradients of one step of every sample\'s train block: loss and penalties as nn computes them', () => {
+    const samples = path.join(__dirname, '..', '..', 'samples');
+    const files = fs.readdirSync(samples).filter((f) => f.endsWith('.nn')).map((f) => path.join(samples, f));
+    const results = analyzeFiles(new Program(new NodeHost()), files);
+    const cases: { label: string; dir: string; expected: { key: string; data: Float32Array }[] }[] = [];
+    const manifest: unknown[] = [];
+    for (const r of results) {
+      for (const cfg of r.trains) {
+        if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) continue;
+        const target = cfg.data?.info.target;
+        if (!target) continue;
+        const i = cases.length;
+        const desc = describeModel(cfg.model);
+        const train = describeTrain(cfg);
+        const { text: py, models } = modelPy([desc], 'case.nn');
+        const exported = models[0];
+        const units = desc.nodes[desc.output].shape.at(-1)!;
+        const classes = target.kind === 'classes' ? (target.count ?? units) : undefined;
+        const dir = path.join(root, `g${i}`);
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, 'model.py'), py);
+        fs.writeFileSync(path.join(dir, 'core.py'), trainingCorePy(train, { units, classes }, regularizedWeights(exported)));
+        const compiled = compileModel(desc, { seed: 5 + i });
+        const model = compiled.model;
+        const start = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }));
+        const files2 = weightFiles(torchWeights(exported, start));
+        fs.writeFileSync(path.join(dir, 'weights.json'), files2.json);
+        fs.writeFileSync(path.join(dir, 'weights.bin'), files2.bin);
+        const batch = 4;
+        const x = inputFor(desc, batch, 77 + i);
+        const rand = mulberry32(99 + i);
+        const dims = units;
+        const y = classes !== undefined ? Array.from({ length: batch }, () => Math.floor(rand() * classes)) : Array.from({ length: batch * dims }, () => rand() * 2 - 1);
+        const lossFn = makeLoss(cfg.loss, units, classes);
+        const trainable = model.trainableWeights;
+        const variables = trainable.map((w) => (w as unknown as { val: tf.Variable }).val);
+        const grads = tf.tidy(() => {
+          const xs = tf.tensor(x, [batch, ...desc.input]);
+          const ys = classes !== undefined ? tf.tensor1d(y, 'int32') : tf.tensor2d(y, [batch, dims]);
+          const { grads: g } = tf.variableGrads(() => {
+            const l = lossFn(ys, model.apply(xs, { training: false }) as tf.Tensor);
+            const pen = penalty(model);
+            return pen ? tf.add(l, pen) : l;
+          }, variables);
+          return trainable.map((w, k) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(g[variables[k].name].dataSync() as Float32Array) }));
+        });
+        model.dispose();
+        cases.push({ label: `${path.basename(r.path)} ${cfg.name}`, dir, expected: torchWeights(exported, grads) });
+        manifest.push({ dir, class: exported.className, x: Array.from(x), input_shape: [batch, ...desc.input], y, classes: classes ?? 0, dims });
+      }
+    }
+    assert.ok(cases.length >= 20, `only ${cases.length} sample train blocks`);
+    fs.writeFileSync(path.join(root, 'load.py'), LOAD_WEIGHTS_PY);
+    fs.writeFileSync(path.join(root, 'grads.json'), JSON.stringify(manifest));
+    fs.writeFileSync(path.join(root, 'grads.py'), GRADIENTS);
+    const run = spawnSync(findPython().python, [path.join(root, 'grads.py'), path.join(root, 'load.py'), path.join(root, 'grads.json')], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const failures: string[] = [];
+    for (const c of cases) {
+      const got = JSON.parse(fs.readFileSync(path.join(c.dir, 'grads.json'), 'utf8')) as Record<string, number[]> & { error?: string };
+      if (got.error) {
+        failures.push(`${c.label}: ${String(got.error)}`);
+        continue;
+      }
+      let scale = 1e-6;
+      for (const t of c.expected) for (const v of t.data) scale = Math.max(scale, Math.abs(v));
+      for (const t of c.expected) {
+        const g = got[t.key];
+        if (!g) {
+          failures.push(`${c.label}: PyTorch has no gradient for ${t.key}`);
+          continue;
+        }
+        let worst = 0;
+        for (let j = 0; j < t.data.length; j++) worst = Math.max(worst, Math.abs(t.data[j] - g[j]));
+        if (!(worst <= 1e-4 * scale)) failures.push(`${c.label}: ${t.key} differs by ${worst.toExponential(2)} (largest gradient ${scale.toExponential(2)})`);
+      }
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
   });
 
   for (const [i, c] of CASES.entries()) {
