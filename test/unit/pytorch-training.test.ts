@@ -22,13 +22,13 @@ import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from '../../server/
 import { Schedule } from '../../server/src/runtime/train/schedules';
 import { findPython } from '../../server/src/engines/torch/python';
 import { modelPy } from '../../server/src/export/pytorch/model-py';
-import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
+import { torchWeights, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
 import { trainingCorePy, regularizedWeights } from '../../server/src/export/pytorch/training-py';
 import { analyzeText } from '../helpers';
 import { Program } from '../../server/src/core/program';
 import { analyzeFiles } from '../../server/src/core/analyze';
 import { NodeHost } from '../../server/src/node/host';
-import { inputFor } from '../torch/inputs';
+import { inputFor, weightsOf, writeTorchWeights } from '../torch/inputs';
 import { mulberry32 } from '../gen/random-models';
 
 const STEPS = 20;
@@ -185,10 +185,7 @@ describe('PyTorch training core equals the tfjs trainer', function () {
         fs.writeFileSync(path.join(dir, 'core.py'), trainingCorePy(train, { units, classes }, regularizedWeights(exported)));
         const compiled = compileModel(desc, { seed: 5 + i });
         const model = compiled.model;
-        const start = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }));
-        const files2 = weightFiles(torchWeights(exported, start));
-        fs.writeFileSync(path.join(dir, 'weights.json'), files2.json);
-        fs.writeFileSync(path.join(dir, 'weights.bin'), files2.bin);
+        writeTorchWeights(dir, exported, model);
         const batch = 4;
         const x = inputFor(desc, batch, 77 + i);
         const rand = mulberry32(99 + i);
@@ -265,10 +262,7 @@ describe('PyTorch training core equals the tfjs trainer', function () {
       // tfjs, as the trainer steps
       const compiled = compileModel(desc, { seed: 3 + i });
       const model = compiled.model;
-      const start = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }));
-      const files = weightFiles(torchWeights(exported, start));
-      fs.writeFileSync(path.join(dir, 'weights.json'), files.json);
-      fs.writeFileSync(path.join(dir, 'weights.bin'), files.bin);
+      writeTorchWeights(dir, exported, model);
       const lossFn = makeLoss(cfg.loss!, units, c.classes);
       const optimizer = TrainOptimizer.from(cfg.optimizer!);
       const schedule = new Schedule(cfg.schedule, optimizer.baseLr, STEPS / PER_EPOCH);
@@ -301,10 +295,7 @@ describe('PyTorch training core equals the tfjs trainer', function () {
           if (lowered !== undefined) optimizer.learningRate = lowered;
         }
       }
-      const end = torchWeights(
-        exported,
-        model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) })),
-      );
+      const end = torchWeights(exported, weightsOf(model));
 
       // PyTorch, from the same start
       const a = cfg.schedule?.args;
