@@ -15,7 +15,6 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { parseEvent, type TrainEvent, type ControlMessage } from '../../server/src/runtime/train/protocol';
 import { TrainBlocksRequest, type TrainBlock, type TrainBlocksResult } from '../../server/src/lsp/requests';
 import { ChartView } from './chart-view';
-import { checkEvent } from '../webview/events';
 import { onLines } from '../../server/src/node/lines';
 
 export const TASK_TYPE = 'nn';
@@ -70,9 +69,8 @@ export class TrainingService implements vscode.Disposable {
     const run: Run = { socket };
     this.runs.add(run);
     onLines(socket, (line) => {
-      // field by field, as the webview checks them: a malformed line is dropped, never thrown
-      const parsed = parseEvent(line);
-      const event = parsed && checkEvent(parsed);
+      // checked field by field (protocol.ts): a malformed line is dropped, never thrown
+      const event = parseEvent(line);
       if (event) this.handle(run, event);
     });
     socket.on('close', () => {

@@ -15,7 +15,7 @@ import type { TrainConfig } from '../../core/train';
 import { describeModel, describeTrain } from '../../core/model';
 import type { LoadedData, Split } from '../../data/types';
 import { validationSplit } from '../../data/batches';
-import { parseEvent, type TrainEvent } from '../../runtime/train/protocol';
+import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import { RunFolder } from '../../runtime/train/runs';
 import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
@@ -157,6 +157,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   }
   const history: Extract<TrainEvent, { type: 'epoch' }>[] = opts.resume ? run.epochsBefore(0, Number.MAX_SAFE_INTEGER) : [];
   let outcome: TorchOutcome = 'completed';
+  let started = false;
   let end: Extract<TrainEvent, { type: 'end' }> | undefined;
   let lastEpoch: Extract<TrainEvent, { type: 'epoch' }> | undefined;
   const bestMonitor = (cfg.checkpoint ?? cfg.earlyStopping)?.args.monitor as string | undefined;
@@ -169,6 +170,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   const handle = async (e: TrainEvent) => {
     switch (e.type) {
       case 'start':
+        started = true;
         emit({ ...e, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
         for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
         return;
@@ -221,6 +223,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
     const tail = stderr.join('').trim().split('\n').slice(-12).join('\n');
     throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail}`);
   }
+  if (!started) throw new TorchEngineError(`train.py printed no start event that this nn reads (protocol ${PROTOCOL_VERSION}):\n${stderr.join('').trim().split('\n').slice(-12).join('\n')}`);
   if (codes[0] === 130 || codes[0] === 143) outcome = 'stopped';
   if (end) {
     run.writeReport({

@@ -11,6 +11,7 @@
 import type { TrainDesc } from '../../core/model';
 import type { Split, LoadedData } from '../../data/types';
 import { higherIsBetter } from '../../runtime/train/monitor';
+import { PROTOCOL_VERSION } from '../../runtime/train/protocol';
 import { thresholdFor } from '../../runtime/train/losses';
 import { trainingCorePy, regularizedWeights } from './training-py';
 import type { ExportedModel } from './model-py';
@@ -116,6 +117,7 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     FILE: train.file.slice(train.file.lastIndexOf('/') + 1),
     CONFIG: JSON.stringify(config, null, 4),
     CORE: core,
+    PROTOCOL: String(PROTOCOL_VERSION),
     PLATEAU_MONITOR_MAX: higherIsBetter(String(train.schedule?.args.monitor ?? 'loss')) ? 'True' : 'False',
   };
   return TEMPLATE.replace(/%([A-Z_]+)%/g, (whole, key: string) => values[key] ?? whole);
@@ -448,6 +450,7 @@ def run(args):
     emit(
         {
             "type": "start",
+            "protocol": %PROTOCOL%,
             "train": CONFIG["train"],
             "file": CONFIG["file"],
             "model": CONFIG["model"],
