@@ -15,8 +15,10 @@ import * as path from 'node:path';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
 import { describeModel, describeTrain } from '../../server/src/core/model';
-import { LOSSES, OPTIMIZERS, SCHEDULES, REGULARIZERS } from '../../server/src/core/catalog/training';
-import { makeLoss } from '../../server/src/runtime/train/losses';
+import { LOSSES, OPTIMIZERS, SCHEDULES, REGULARIZERS, METRICS } from '../../server/src/core/catalog/training';
+import { MetricsAccumulator } from '../../server/src/runtime/train/metrics';
+import { trainPy, trainSetup } from '../../server/src/export/pytorch/train-py';
+import { makeLoss, thresholdFor } from '../../server/src/runtime/train/losses';
 import { penalty } from '../../server/src/runtime/train/evaluate';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from '../../server/src/runtime/train/optimizers';
 import { Schedule } from '../../server/src/runtime/train/schedules';
@@ -236,6 +238,57 @@ describe('PyTorch training core equals the tfjs trainer', function () {
       }
     }
     assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  it('every metric, as train.py computes it, equals nn\'s on the same outputs', () => {
+    const blocks = [
+      { head: 'dense(4)', data: 'spiral(n: 60, classes: 4)', classes: 4, loss: 'cross_entropy', metrics: '[accuracy, top_k_accuracy(k: 2), precision, recall, f1]' },
+      { head: 'dense(1)', data: 'circle(n: 60)', classes: 2, loss: 'binary_cross_entropy', metrics: '[accuracy, precision, recall, f1]' },
+      { head: 'dense(1)', data: 'linear(n: 60, features: 2)', loss: 'mse', metrics: '[mae, mse, rmse, r2]' },
+    ];
+    const covered = new Set<string>();
+    for (const [i, b] of blocks.entries()) {
+      const text = `model M {\n  input [2]\n  ${b.head}\n}\n\ntrain t {\n  model: M\n  data: ${b.data}\n  loss: ${b.loss}\n  metrics: ${b.metrics}\n}\n`;
+      const r = analyzeText(text);
+      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], text);
+      const cfg = r.trains[0];
+      const dir = path.join(root, `metrics${i}`);
+      const out = path.join(dir, 'out');
+      fs.mkdirSync(out, { recursive: true });
+      const desc = describeModel(cfg.model!);
+      const train = describeTrain(cfg);
+      const exported = modelPy([desc], 'x.nn');
+      fs.writeFileSync(path.join(out, 'model.py'), exported.text);
+      const units = desc.nodes[desc.output].shape[0];
+      const fakeData = { name: 'd', source: 's', featureShape: [2], task: b.classes ? 'classification' : 'regression', ...(b.classes ? { classes: b.classes } : { targetDims: 1 }), oneHot: false, image: false, train: { x: new Float32Array(0), y: new Int32Array(0), n: 0 } } as const;
+      fs.writeFileSync(path.join(out, 'train.py'), trainPy(train, exported.models[0], trainSetup(train, exported.models[0], fakeData as never, 0, false)));
+      // outputs and targets of 50 samples, through nn's accumulator and train.py's
+      const rand = mulberry32(500 + i);
+      const n = 50;
+      const outputs = Float32Array.from({ length: n * units }, () => rand() * 4 - 2);
+      const targets = b.classes ? Int32Array.from({ length: n }, () => Math.floor(rand() * b.classes!)) : Float32Array.from({ length: n }, () => rand() * 2 - 1);
+      const acc = new MetricsAccumulator({ task: fakeData.task, units, classes: b.classes, threshold: thresholdFor(cfg.loss!.spec.name, cfg.loss!.args.from_logits), metrics: cfg.metrics });
+      acc.add(outputs, targets, n, 0.5);
+      const want = acc.values();
+      const py = [
+        'import json, sys, torch',
+        'sys.path.insert(0, sys.argv[1])',
+        'import train',
+        'acc = train.Metrics()',
+        `out = torch.tensor(${JSON.stringify(Array.from(outputs))}).reshape(${n}, ${units})`,
+        b.classes ? `y = torch.tensor(${JSON.stringify(Array.from(targets))})` : `y = torch.tensor(${JSON.stringify(Array.from(targets))}).reshape(${n}, 1)`,
+        'acc.add(out, y, 0.5)',
+        'print(json.dumps(acc.values()))',
+      ].join('\n');
+      const run = spawnSync(findPython().python, ['-c', py, out], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(run.status, 0, run.stderr);
+      const got = JSON.parse(run.stdout) as Record<string, number>;
+      for (const [k, v] of Object.entries(want)) {
+        covered.add(k);
+        assert.ok(Math.abs(v - got[k]) <= 1e-9 + 1e-6 * Math.abs(v), `${k}: nn ${v}, train.py ${got[k]}`);
+      }
+    }
+    assert.deepEqual(METRICS.map((m): string => m.name).filter((m) => !covered.has(m)), [], 'metrics not compared');
   });
 
   for (const [i, c] of CASES.entries()) {

@@ -7,6 +7,7 @@ import { tf, type SymbolicTensor } from './tf';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import { type ModelDesc, type LayerNodeDesc, type Lowering, type FnValue, lower, num, nums, str, fnArg, innerLayer, isLayerNode } from '../core/model';
 import { ACTIVATION_FUNCTIONS, type ActivationName } from '../core/catalog/common';
+import type { RegularizerName } from '../core/catalog/training';
 import { PolyFeatures } from './layers/poly-features';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
@@ -29,16 +30,15 @@ export interface Compiled {
   noise: DropoutNoise;
 }
 
+/** Each regularizer of the catalogue in tfjs. */
+const TFJS_REGULARIZERS: Record<RegularizerName, (a: FnValue['args']) => ReturnType<typeof tf.regularizers.l1>> = {
+  l1: (a) => tf.regularizers.l1({ l1: a.l1 as number }),
+  l2: (a) => tf.regularizers.l2({ l2: a.l2 as number }),
+  l1_l2: (a) => tf.regularizers.l1l2({ l1: a.l1 as number, l2: a.l2 as number }),
+};
+
 function regularizer(r: FnValue | undefined) {
-  if (!r) return undefined;
-  switch (r.fn) {
-    case 'l1':
-      return tf.regularizers.l1({ l1: r.args.l1 as number });
-    case 'l2':
-      return tf.regularizers.l2({ l2: r.args.l2 as number });
-    default:
-      return tf.regularizers.l1l2({ l1: r.args.l1 as number, l2: r.args.l2 as number });
-  }
+  return r ? TFJS_REGULARIZERS[r.fn as RegularizerName](r.args) : undefined;
 }
 
 function act(n: LayerNodeDesc) {

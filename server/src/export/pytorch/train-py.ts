@@ -13,7 +13,7 @@ import type { Split, LoadedData } from '../../data/types';
 import { higherIsBetter } from '../../runtime/train/monitor';
 import { PROTOCOL_VERSION } from '../../runtime/train/protocol';
 import { thresholdFor } from '../../runtime/train/losses';
-import { trainingCorePy, regularizedWeights } from './training-py';
+import { trainingCorePy, regularizedWeights, metricsPy } from './training-py';
 import type { ExportedModel } from './model-py';
 
 /** What train.py needs to know that the train block does not say: the data's task and the monitors. */
@@ -117,6 +117,7 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     FILE: train.file.slice(train.file.lastIndexOf('/') + 1),
     CONFIG: JSON.stringify(config, null, 4),
     CORE: core,
+    METRICS: metricsPy(),
     PROTOCOL: String(PROTOCOL_VERSION),
     PLATEAU_MONITOR_MAX: higherIsBetter(String(train.schedule?.args.monitor ?? 'loss')) ? 'True' : 'False',
   };
@@ -161,6 +162,9 @@ CONFIG = json.loads(
 
 
 %CORE%
+
+
+%METRICS%
 
 
 class Metrics:
@@ -217,34 +221,22 @@ class Metrics:
     def loss(self):
         return self.loss_sum / self.n if self.n else float("nan")
 
+    def per_class(self):
+        """Per-class precision, recall and F1 (0 where a class is never predicted or absent)."""
+        c = self.confusion
+        tp = c.diag()
+        predicted, actual = c.sum(0), c.sum(1)
+        precision = torch.where(predicted > 0, tp / predicted.clamp(min=1), torch.zeros_like(tp))
+        recall = torch.where(actual > 0, tp / actual.clamp(min=1), torch.zeros_like(tp))
+        f1 = torch.where(precision + recall > 0, 2 * precision * recall / (precision + recall).clamp(min=1e-300), torch.zeros_like(tp))
+        return {"precision": precision, "recall": recall, "f1": f1}
+
+    def r2(self):
+        sst = self.errors[3] - self.errors[2] ** 2 / self.n
+        return torch.where(sst > 0, 1 - self.errors[1] / sst.clamp(min=1e-300), (self.errors[1] == 0).double())
+
     def values(self):
-        out = {}
-        n, dims = self.n, CONFIG["units"]
-        for m in CONFIG["metrics"]:
-            name = m["name"]
-            if name == "accuracy":
-                out[name] = float(self.confusion.trace() / n)
-            elif name == "top_k_accuracy":
-                out[name] = self.top[m["k"]] / n
-            elif name in ("precision", "recall", "f1"):
-                c = self.confusion
-                tp = c.diag()
-                predicted, actual = c.sum(0), c.sum(1)
-                precision = torch.where(predicted > 0, tp / predicted.clamp(min=1), torch.zeros_like(tp))
-                recall = torch.where(actual > 0, tp / actual.clamp(min=1), torch.zeros_like(tp))
-                f1 = torch.where(precision + recall > 0, 2 * precision * recall / (precision + recall).clamp(min=1e-300), torch.zeros_like(tp))
-                out[name] = float({"precision": precision, "recall": recall, "f1": f1}[name].mean())
-            elif name == "mae":
-                out[name] = float(self.errors[0].sum() / (n * dims))
-            elif name == "mse":
-                out[name] = float(self.errors[1].sum() / (n * dims))
-            elif name == "rmse":
-                out[name] = math.sqrt(float(self.errors[1].sum() / (n * dims)))
-            elif name == "r2":
-                sst = self.errors[3] - self.errors[2] ** 2 / n
-                r2 = torch.where(sst > 0, 1 - self.errors[1] / sst.clamp(min=1e-300), (self.errors[1] == 0).double())
-                out[name] = float(r2.mean())
-        return out
+        return {m["name"]: float(METRICS[m["name"]](self, m)) for m in CONFIG["metrics"]}
 
     def evaluation(self):
         e = {"loss": self.loss, "metrics": self.values()}

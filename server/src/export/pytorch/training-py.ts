@@ -5,7 +5,7 @@
 
 import { type ArgValue, type FnValue, type TrainDesc, fnArg, ModelDescError } from '../../core/model';
 import type { ExportedModel } from './model-py';
-import type { LossName, OptimizerName, ScheduleName, RegularizerName } from '../../core/catalog/training';
+import type { LossName, OptimizerName, ScheduleName, RegularizerName, MetricName } from '../../core/catalog/training';
 import { py } from './layers';
 
 type Args = Readonly<Record<string, ArgValue>>;
@@ -263,4 +263,27 @@ export function regularizedWeights(model: ExportedModel): Regularized[] {
     }
   }
   return out;
+}
+
+/**
+ * Each metric as a Python function of train.py's Metrics `s` (its sums over the epoch) and the
+ * metric's arguments `m`: runtime/train/metrics.ts' formulas (macro averages over classes, r2
+ * averaged over target dimensions).
+ */
+export const METRICS_PY: Record<MetricName, string> = {
+  accuracy: 's.confusion.trace() / s.n',
+  top_k_accuracy: 's.top[m["k"]] / s.n',
+  precision: 's.per_class()["precision"].mean()',
+  recall: 's.per_class()["recall"].mean()',
+  f1: 's.per_class()["f1"].mean()',
+  mae: 's.errors[0].sum() / (s.n * CONFIG["units"])',
+  mse: 's.errors[1].sum() / (s.n * CONFIG["units"])',
+  rmse: 'math.sqrt(s.errors[1].sum() / (s.n * CONFIG["units"]))',
+  r2: 's.r2().mean()',
+};
+
+/** METRICS: train.py's table of the metrics, by name. */
+export function metricsPy(): string {
+  const rows = (Object.keys(METRICS_PY) as MetricName[]).map((k) => `    ${JSON.stringify(k)}: lambda s, m: ${METRICS_PY[k]},`);
+  return ['# the metrics nn computes, from the sums of an epoch (runtime/train/metrics.ts)', 'METRICS = {', ...rows, '}'].join('\n');
 }

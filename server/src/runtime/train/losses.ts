@@ -18,6 +18,7 @@
 
 import { tf, type Tensor } from '../tf';
 import type { BoundFn } from '../../core/catalog/types';
+import type { LossName } from '../../core/catalog/training';
 
 export type LossFn = (targets: Tensor, output: Tensor) => tf.Scalar;
 
@@ -25,66 +26,68 @@ const EPS = 1e-7;
 
 export class LossError extends Error {}
 
+type LossArgs = Readonly<Record<string, unknown>>;
+
+/** Each loss of the catalogue in tfjs (a table keyed by its names: a loss without one is a type error). */
+const TFJS_LOSSES: Record<LossName, (a: LossArgs, units: number, classes: number | undefined) => LossFn> = {
+  mse: (_, __, classes) => (y, p) => tf.mean(tf.squaredDifference(regressionTargets(y, p, classes), p)),
+  mae: (_, __, classes) => (y, p) => tf.mean(tf.abs(tf.sub(regressionTargets(y, p, classes), p))),
+  huber: (a, _, classes) => {
+    const delta = a.delta as number;
+    return (y, p) => {
+      const e = tf.abs(tf.sub(regressionTargets(y, p, classes), p));
+      const quad = tf.minimum(e, delta);
+      // ½·min(e,δ)² + δ·(e - min(e,δ)) is ½e² below δ and δ(e - ½δ) above: one smooth formula
+      return tf.mean(tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(delta, tf.sub(e, quad))));
+    };
+  },
+  cross_entropy: (a) => {
+    const fromLogits = a.from_logits !== false;
+    const smoothing = (a.label_smoothing as number | undefined) ?? 0;
+    return (y, p) => {
+      const k = p.shape[p.shape.length - 1]!;
+      let target = tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
+      if (smoothing > 0) target = tf.add(tf.mul(target, 1 - smoothing), smoothing / k);
+      const logp = fromLogits ? tf.logSoftmax(p) : tf.log(tf.clipByValue(p, EPS, 1 - EPS));
+      return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
+    };
+  },
+  binary_cross_entropy: (a) => {
+    const fromLogits = a.from_logits !== false;
+    return (y, p) => {
+      const t = tf.reshape(tf.cast(y, 'float32'), p.shape);
+      if (fromLogits) {
+        const z = p;
+        return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, t)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
+      }
+      const q = tf.clipByValue(p, EPS, 1 - EPS);
+      return tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))))));
+    };
+  },
+  hinge: (a, units) => {
+    const margin = a.margin as number;
+    if (units === 1) {
+      return (y, p) => {
+        const t = tf.sub(tf.mul(tf.reshape(tf.cast(y, 'float32'), p.shape), 2), 1);
+        return tf.mean(tf.relu(tf.sub(margin, tf.mul(t, p))));
+      };
+    }
+    return (y, p) => {
+      const k = p.shape[p.shape.length - 1]!;
+      const onehot = tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
+      const trueScore = tf.sum(tf.mul(onehot, p), -1, true);
+      // margin + s_j - s_y for every j, with the true class's own term removed
+      const terms = tf.mul(tf.relu(tf.add(tf.sub(p, trueScore), margin)), tf.sub(1, onehot));
+      return tf.mean(tf.sum(terms, -1));
+    };
+  },
+};
+
 /** The tfjs loss for a bound loss; `units` is the model's output width, `classes` the data's. */
 export function makeLoss(loss: BoundFn, units: number, classes: number | undefined): LossFn {
-  const a = loss.args;
-  switch (loss.spec.name) {
-    case 'mse':
-      return (y, p) => tf.mean(tf.squaredDifference(regressionTargets(y, p, classes), p));
-    case 'mae':
-      return (y, p) => tf.mean(tf.abs(tf.sub(regressionTargets(y, p, classes), p)));
-    case 'huber': {
-      const delta = a.delta as number;
-      return (y, p) => {
-        const e = tf.abs(tf.sub(regressionTargets(y, p, classes), p));
-        const quad = tf.minimum(e, delta);
-        // ½·min(e,δ)² + δ·(e - min(e,δ)) is ½e² below δ and δ(e - ½δ) above: one smooth formula
-        return tf.mean(tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(delta, tf.sub(e, quad))));
-      };
-    }
-    case 'cross_entropy': {
-      const fromLogits = a.from_logits !== false;
-      const smoothing = (a.label_smoothing as number | undefined) ?? 0;
-      return (y, p) => {
-        const k = p.shape[p.shape.length - 1]!;
-        let target = tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
-        if (smoothing > 0) target = tf.add(tf.mul(target, 1 - smoothing), smoothing / k);
-        const logp = fromLogits ? tf.logSoftmax(p) : tf.log(tf.clipByValue(p, EPS, 1 - EPS));
-        return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
-      };
-    }
-    case 'binary_cross_entropy': {
-      const fromLogits = a.from_logits !== false;
-      return (y, p) => {
-        const t = tf.reshape(tf.cast(y, 'float32'), p.shape);
-        if (fromLogits) {
-          const z = p;
-          return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, t)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
-        }
-        const q = tf.clipByValue(p, EPS, 1 - EPS);
-        return tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))))));
-      };
-    }
-    case 'hinge': {
-      const margin = a.margin as number;
-      if (units === 1) {
-        return (y, p) => {
-          const t = tf.sub(tf.mul(tf.reshape(tf.cast(y, 'float32'), p.shape), 2), 1);
-          return tf.mean(tf.relu(tf.sub(margin, tf.mul(t, p))));
-        };
-      }
-      return (y, p) => {
-        const k = p.shape[p.shape.length - 1]!;
-        const onehot = tf.oneHot(tf.cast(y, 'int32'), k).toFloat();
-        const trueScore = tf.sum(tf.mul(onehot, p), -1, true);
-        // margin + s_j - s_y for every j, with the true class's own term removed
-        const terms = tf.mul(tf.relu(tf.add(tf.sub(p, trueScore), margin)), tf.sub(1, onehot));
-        return tf.mean(tf.sum(terms, -1));
-      };
-    }
-    default:
-      throw new LossError(`no implementation of the loss '${loss.spec.name}'`);
-  }
+  const make = TFJS_LOSSES[loss.spec.name as LossName];
+  if (!make) throw new LossError(`no implementation of the loss '${loss.spec.name}'`);
+  return make(loss.args, units, classes);
 }
 
 /**

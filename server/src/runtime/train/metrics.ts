@@ -8,6 +8,7 @@
 // (Keras R2Score's 'uniform_average').
 
 import type { BoundFn } from '../../core/catalog/types';
+import type { MetricName } from '../../core/catalog/training';
 
 export interface MetricsSetup {
   task: 'classification' | 'regression';
@@ -126,7 +127,9 @@ export class MetricsAccumulator {
 
   private value(m: BoundFn): number {
     const n = this.n;
-    switch (m.spec.name) {
+    // exhaustive over the catalogue's metrics: a metric without a case is a type error
+    const name = m.spec.name as MetricName;
+    switch (name) {
       case 'accuracy':
         return this.confusion ? trace(this.confusion) / n : NaN;
       case 'top_k_accuracy':
@@ -151,8 +154,10 @@ export class MetricsAccumulator {
         }
         return r2 / this.dims;
       }
-      default:
-        throw new Error(`no implementation of the metric '${m.spec.name}'`);
+      default: {
+        const missing: never = name;
+        throw new Error(`no implementation of the metric '${String(missing)}'`);
+      }
     }
   }
 

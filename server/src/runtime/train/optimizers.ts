@@ -13,6 +13,7 @@ import { tf, type Tensor } from '../tf';
 import { encodeTensors, type NamedTensor } from './checkpoint';
 import { FusedAdamOptimizer } from './adam';
 import type { BoundFn } from '../../core/catalog/types';
+import type { OptimizerName } from '../../core/catalog/training';
 
 export class OptimizerError extends Error {}
 
@@ -22,6 +23,26 @@ type WithLr = tf.Optimizer & { learningRate: number; setLearningRate?: (lr: numb
 export interface NamedGrads {
   [variable: string]: Tensor;
 }
+
+type OptArgs = Readonly<Record<string, unknown>>;
+
+/** Each optimizer of the catalogue in tfjs, with its weight decay: coupled (added to the gradient) or decoupled. */
+const TFJS_OPTIMIZERS: Record<OptimizerName, (a: OptArgs) => { inner: WithLr; coupled: number; decoupled: number }> = {
+  sgd: (a) => {
+    const lr = a.lr as number;
+    const momentum = (a.momentum as number | undefined) ?? 0;
+    const inner = momentum > 0 || a.nesterov === true ? tf.train.momentum(lr, momentum, a.nesterov === true) : tf.train.sgd(lr);
+    return { inner: inner as unknown as WithLr, coupled: (a.weight_decay as number | undefined) ?? 0, decoupled: 0 };
+  },
+  adam: (a) => ({ inner: new FusedAdamOptimizer(a.lr as number, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, coupled: 0, decoupled: 0 }),
+  adamw: (a) => ({
+    inner: new FusedAdamOptimizer(a.lr as number, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr,
+    coupled: 0,
+    decoupled: (a.weight_decay as number | undefined) ?? 0,
+  }),
+  rmsprop: (a) => ({ inner: tf.train.rmsprop(a.lr as number, a.rho as number, a.momentum as number, a.epsilon as number) as unknown as WithLr, coupled: 0, decoupled: 0 }),
+  adagrad: (a) => ({ inner: tf.train.adagrad(a.lr as number, a.initial_accumulator as number) as unknown as WithLr, coupled: 0, decoupled: 0 }),
+};
 
 export class TrainOptimizer {
   /** the learning rate written in the .nn file: schedules start from it */
@@ -41,25 +62,10 @@ export class TrainOptimizer {
   }
 
   static from(opt: BoundFn): TrainOptimizer {
-    const a = opt.args;
-    const lr = a.lr as number;
-    switch (opt.spec.name) {
-      case 'sgd': {
-        const momentum = (a.momentum as number | undefined) ?? 0;
-        const inner = momentum > 0 || a.nesterov === true ? tf.train.momentum(lr, momentum, a.nesterov === true) : tf.train.sgd(lr);
-        return new TrainOptimizer('sgd', inner as unknown as WithLr, lr, (a.weight_decay as number | undefined) ?? 0, 0);
-      }
-      case 'adam':
-        return new TrainOptimizer('adam', new FusedAdamOptimizer(lr, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, lr, 0, 0);
-      case 'adamw':
-        return new TrainOptimizer('adamw', new FusedAdamOptimizer(lr, a.beta1 as number, a.beta2 as number, a.epsilon as number) as unknown as WithLr, lr, 0, (a.weight_decay as number | undefined) ?? 0);
-      case 'rmsprop':
-        return new TrainOptimizer('rmsprop', tf.train.rmsprop(lr, a.rho as number, a.momentum as number, a.epsilon as number) as unknown as WithLr, lr, 0, 0);
-      case 'adagrad':
-        return new TrainOptimizer('adagrad', tf.train.adagrad(lr, a.initial_accumulator as number) as unknown as WithLr, lr, 0, 0);
-      default:
-        throw new OptimizerError(`no implementation of the optimizer '${opt.spec.name}'`);
-    }
+    const make = TFJS_OPTIMIZERS[opt.spec.name as OptimizerName];
+    if (!make) throw new OptimizerError(`no implementation of the optimizer '${opt.spec.name}'`);
+    const { inner, coupled, decoupled } = make(opt.args);
+    return new TrainOptimizer(opt.spec.name, inner, opt.args.lr as number, coupled, decoupled);
   }
 
   get learningRate(): number {

@@ -4,6 +4,7 @@
 // saved with the last checkpoint so a resumed run continues it.
 
 import type { BoundFn } from '../../core/catalog/types';
+import type { ScheduleName } from '../../core/catalog/training';
 import { Monitor, type MonitorState } from './monitor';
 
 export interface ScheduleState {
@@ -67,27 +68,29 @@ export class Schedule {
   }
 }
 
+type ClosedForm = Exclude<ScheduleName, 'reduce_on_plateau'>;
+
+/** The closed-form schedules: the rate of epoch `e` (from 0) of `epochs`, from the written rate `lr`. */
+const RATES: Record<ClosedForm, (a: Readonly<Record<string, unknown>>, lr: number, e: number, epochs: number) => number> = {
+  step: (a, lr, e) => lr * Math.pow(a.factor as number, Math.floor(e / (a.every as number))),
+  exponential: (a, lr, e) => lr * Math.pow(a.gamma as number, e),
+  cosine: (a, lr, e, epochs) => {
+    const min = a.min_lr as number;
+    const span = (a.epochs as number | undefined) ?? epochs;
+    const t = Math.min(e, span);
+    return min + 0.5 * (lr - min) * (1 + Math.cos((Math.PI * t) / span));
+  },
+  warmup: (a, lr, e, epochs) => {
+    const w = a.epochs as number;
+    if (e < w) return (lr * (e + 1)) / w;
+    const then = a.then as BoundFn | undefined;
+    return then ? rateAt(then, lr, e - w, Math.max(1, epochs - w)) : lr;
+  },
+};
+
 /** The closed-form schedules. */
 export function rateAt(fn: BoundFn, lr: number, e: number, epochs: number): number {
-  const a = fn.args;
-  switch (fn.spec.name) {
-    case 'step':
-      return lr * Math.pow(a.factor as number, Math.floor(e / (a.every as number)));
-    case 'exponential':
-      return lr * Math.pow(a.gamma as number, e);
-    case 'cosine': {
-      const min = a.min_lr as number;
-      const span = (a.epochs as number | undefined) ?? epochs;
-      const t = Math.min(e, span);
-      return min + 0.5 * (lr - min) * (1 + Math.cos((Math.PI * t) / span));
-    }
-    case 'warmup': {
-      const w = a.epochs as number;
-      if (e < w) return (lr * (e + 1)) / w;
-      const then = a.then as BoundFn | undefined;
-      return then ? rateAt(then, lr, e - w, Math.max(1, epochs - w)) : lr;
-    }
-    default:
-      throw new Error(`no implementation of the schedule '${fn.spec.name}'`);
-  }
+  const rate = RATES[fn.spec.name as ClosedForm];
+  if (!rate) throw new Error(`no implementation of the schedule '${fn.spec.name}'`);
+  return rate(fn.args, lr, e, epochs);
 }
