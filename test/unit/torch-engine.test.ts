@@ -4,7 +4,7 @@
 // and a clear error, with nothing written, when no Python has PyTorch.
 
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -116,6 +116,32 @@ describe('nn train --engine torch', function () {
     const es = events(r.out);
     assert.match((es[0] as Extract<TrainEvent, { type: 'start' }>).backendNote ?? '', /2 processes/);
     assert.equal(es.filter((e) => e.type === 'epoch').length, 3);
+  });
+
+  it('nn killed (SIGKILL) with two processes: neither trains on alone; --resume continues from the last checkpoint', async () => {
+    const runs = path.join(tmp, 'killed');
+    const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--processes', '2', '--epochs', '300', '--runs', runs, '--json']);
+    let out = '';
+    let sent = false;
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!sent && /"type":"checkpoint","kind":"last","epoch":2,/.test(out)) {
+          sent = true;
+          child.kill('SIGKILL');
+        }
+      });
+      child.on('exit', () => resolve());
+    });
+    const run = path.join(runs, 'spiral_deep', fs.readdirSync(path.join(runs, 'spiral_deep'))[0]);
+    const alive = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(run) && l.includes('train.py'));
+    for (let i = 0; i < 40 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(alive(), [], 'PyTorch processes outlived nn');
+    const r = await nn(['train', '--resume', run, '--epochs', '5', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const start = events(r.out)[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.ok(start.resumedFrom !== undefined && start.resumedFrom >= 2, `resumed from ${String(start.resumedFrom)}`);
+    assert.equal(endOf(events(r.out)).epochs, 5);
   });
 
   it('no Python with PyTorch: says what to install, exit 1, no run folder', async () => {

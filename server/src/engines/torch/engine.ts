@@ -147,7 +147,8 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   const children: ChildProcess[] = [];
   const stderr: string[] = [];
   for (let rank = 0; rank < world; rank++) {
-    const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1' };
+    // NN_PARENT_PID: the processes end with nn, even when nn is killed (train.py's exit_with_parent)
+    const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid) };
     const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (d: Buffer) => {
       stderr.push(d.toString());
@@ -215,7 +216,19 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
       for (const c of children) c.kill('SIGINT');
     }
   }, 100);
-  const codes = await Promise.all(children.map((c) => new Promise<number>((resolve) => c.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))))));
+  // a process that dies leaves the others waiting in a collective operation: end them too
+  const codes = await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<number>((resolve) =>
+          c.on('close', (code, signal) => {
+            const status = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
+            if (status !== 0 && status !== 130 && status !== 143) for (const other of children) if (other !== c && other.exitCode === null) other.kill('SIGKILL');
+            resolve(status);
+          }),
+        ),
+    ),
+  );
   clearInterval(poll);
   await chain;
   const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));

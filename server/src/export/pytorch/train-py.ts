@@ -142,6 +142,7 @@ import math
 import os
 import signal
 import sys
+import threading
 import time
 
 import numpy as np
@@ -351,6 +352,22 @@ class Monitor:
         self.best, self.best_epoch, self.wait = s["best"], s["best_epoch"], s["wait"]
 
 
+def exit_with_parent():
+    """Under nn (NN_PARENT_PID set): end when nn ends, even killed, instead of training on alone.
+    The last checkpoint stays as it was; --resume continues from it."""
+    parent = os.environ.get("NN_PARENT_PID")
+    if not parent:
+        return
+
+    def watch():
+        while True:
+            if os.getppid() != int(parent):
+                os._exit(137)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def pick_device(wanted, local_rank):
     if wanted == "auto":
         wanted = "cuda" if torch.cuda.is_available() else "cpu"
@@ -377,6 +394,7 @@ def run(args):
     if CONFIG["unsupported"]:
         print(f"train.py: {', '.join(CONFIG['unsupported'])} is not supported by the exported trainer yet; train it with nn", file=sys.stderr)
         return 1, None
+    exit_with_parent()
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
