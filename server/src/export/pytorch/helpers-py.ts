@@ -122,16 +122,24 @@ class PositionalEmbedding(nn.Module):
   simple_rnn: `
 class SimpleRNN(nn.Module):
     """Keras' SimpleRNN on [B, T, F]: h_t = act(x_t W_ih^T + h_{t-1} W_hh^T + b), one bias
-    (PyTorch's nn.RNN has two)."""
+    (PyTorch's nn.RNN adds two: the second is a fixed zero here). tanh and relu run in PyTorch's
+    own RNN kernel; other activations step through time in Python."""
 
     def __init__(self, input_size, units, activation=torch.tanh, return_sequences=False):
         super().__init__()
         self.weight_ih = nn.Parameter(nn.init.xavier_uniform_(torch.empty(units, input_size)))
         self.weight_hh = nn.Parameter(nn.init.orthogonal_(torch.empty(units, units)))
         self.bias = nn.Parameter(torch.zeros(units))
+        self.register_buffer("zero_bias", torch.zeros(units), persistent=False)
         self.activation, self.return_sequences = activation, return_sequences
 
     def forward(self, x):
+        if self.activation in (torch.tanh, torch.relu):
+            kernel = torch._VF.rnn_tanh if self.activation is torch.tanh else torch._VF.rnn_relu
+            h0 = x.new_zeros(1, x.shape[0], self.weight_hh.shape[0])
+            weights = [self.weight_ih, self.weight_hh, self.bias, self.zero_bias]
+            outputs, _ = kernel(x, h0, weights, True, 1, 0.0, self.training, False, True)
+            return outputs if self.return_sequences else outputs[:, -1]
         xw = F.linear(x, self.weight_ih, self.bias)
         h = x.new_zeros(x.shape[0], self.weight_hh.shape[0])
         outputs = []
@@ -142,26 +150,23 @@ class SimpleRNN(nn.Module):
 `,
   lstm: `
 class LSTM(nn.Module):
-    """Keras' LSTM on [B, T, F]: gates i, f, g, o in PyTorch's order, one bias per gate
-    (PyTorch's nn.LSTM has two)."""
+    """Keras' LSTM on [B, T, F]: gates i, f, g, o in PyTorch's order, one bias per gate (PyTorch's
+    nn.LSTM adds two: the second is a fixed zero here), run by PyTorch's own LSTM kernel (the one
+    nn.LSTM calls; cuDNN on a GPU)."""
 
     def __init__(self, input_size, units, return_sequences=False):
         super().__init__()
         self.weight_ih = nn.Parameter(nn.init.xavier_uniform_(torch.empty(4 * units, input_size)))
         self.weight_hh = nn.Parameter(torch.cat([nn.init.orthogonal_(torch.empty(units, units)) for _ in range(4)]))
         self.bias = nn.Parameter(torch.zeros(4 * units))
+        self.register_buffer("zero_bias", torch.zeros(4 * units), persistent=False)
         self.return_sequences = return_sequences
 
     def forward(self, x):
-        xw = F.linear(x, self.weight_ih, self.bias)
-        h = c = x.new_zeros(x.shape[0], self.weight_hh.shape[1])
-        outputs = []
-        for t in range(x.shape[1]):
-            i, f, g, o = (xw[:, t] + F.linear(h, self.weight_hh)).chunk(4, 1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(c)
-            outputs.append(h)
-        return torch.stack(outputs, 1) if self.return_sequences else h
+        h0 = x.new_zeros(1, x.shape[0], self.weight_hh.shape[1])
+        weights = [self.weight_ih, self.weight_hh, self.bias, self.zero_bias]
+        outputs, _, _ = torch._VF.lstm(x, (h0, h0), weights, True, 1, 0.0, self.training, False, True)
+        return outputs if self.return_sequences else outputs[:, -1]
 `,
   gru: `
 class GRU(nn.Module):
