@@ -66,6 +66,21 @@ describe('nn train --engine torch', function () {
     assert.equal(result.metrics.accuracy.toFixed(4), end.test!.metrics.accuracy.toFixed(4));
   });
 
+  it('the same seed gives the same starting weights and batches as the tfjs engine: the same curve', async () => {
+    const curve = async (engine: string[]) => {
+      const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', '3', '--runs', path.join(tmp, 'curves'), '--json', ...engine]);
+      assert.equal(r.code, 0, r.err);
+      return events(r.out)
+        .filter((e) => e.type === 'epoch')
+        .map((e) => (e as { loss: number }).loss);
+    };
+    const torch = await curve(['--engine', 'torch', '--device', 'cpu']);
+    const tfjs = await curve(['--backend', 'cpu']);
+    // the first epoch differs only by float arithmetic; later ones drift a little
+    assert.ok(Math.abs(torch[0] - tfjs[0]) <= 1e-5 * tfjs[0], `epoch 1: torch ${torch[0]}, tfjs ${tfjs[0]}`);
+    tfjs.forEach((l, i) => assert.ok(Math.abs(torch[i] - l) <= 2e-3 * l, `epoch ${i + 1}: torch ${torch[i]}, tfjs ${l}`));
+  });
+
   it('fits linear regression to R^2 > 0.99', async () => {
     const r = await nn(['train', sample('linear_regression.nn'), '--engine', 'torch', '--runs', path.join(tmp, 'line'), '--json']);
     assert.equal(r.code, 0, r.err);

@@ -24,6 +24,7 @@ import { torchWeights, weightFiles, LOAD_WEIGHTS_PY, WeightError, type NnWeight 
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { writeFileAtomic } from '../runtime/train/runs';
 import { trainPy, trainSetup, dataFiles } from '../export/pytorch/train-py';
+import { initialWeightFiles } from '../export/pytorch/initial';
 import { describeTrain } from '../core/model';
 import { validationSplit } from '../data/batches';
 import { writeDirAtomic } from '../runtime/train/checkpoint';
@@ -211,6 +212,10 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
       }
       const setup = trainSetup(desc, models[0], data, seed, splits.validation !== undefined);
       files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
+      await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
+      const initial = initialWeightFiles(models[0], seed);
+      files.push({ name: 'initial.json', write: (f) => writeFileAtomic(f, initial['initial.json'] as string) });
+      files.push({ name: 'initial.bin', write: (f) => fs.writeFileSync(f, initial['initial.bin']) });
       dataDir = dataFiles(data, splits);
       files.push({ name: 'data', write: (f) => writeDirAtomic(f, dataDir!) });
     }

@@ -25,6 +25,7 @@ import { freePort } from '../../node/ports';
 import { modelPy, type ExportedModel } from '../../export/pytorch/model-py';
 import { trainPy, trainSetup, dataFiles } from '../../export/pytorch/train-py';
 import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
+import { initialWeightFiles } from '../../export/pytorch/initial';
 import { rankEnv } from './launch';
 import type { PythonInfo } from './python';
 
@@ -135,7 +136,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
     const splits = splitsOf(cfg, data, seed, opts.validationData);
     const train = describeTrain(cfg);
     const setup = trainSetup(train, exported, data, seed, splits.validation !== undefined);
-    writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup) });
+    writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup), ...initialWeightFiles(exported, seed) });
     writeDirAtomic(path.join(torchDir, 'data'), dataFiles(data, splits));
   }
 

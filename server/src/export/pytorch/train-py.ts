@@ -14,6 +14,7 @@ import { higherIsBetter } from '../../runtime/train/monitor';
 import { PROTOCOL_VERSION } from '../../runtime/train/protocol';
 import { thresholdFor } from '../../runtime/train/losses';
 import { trainingCorePy, regularizedWeights, metricsPy } from './training-py';
+import { LOAD_WEIGHTS_PY } from './weights';
 import type { ExportedModel } from './model-py';
 
 /** What train.py needs to know that the train block does not say: the data's task and the monitors. */
@@ -117,6 +118,7 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     FILE: train.file.slice(train.file.lastIndexOf('/') + 1),
     CONFIG: JSON.stringify(config, null, 4),
     CORE: core,
+    LOAD_WEIGHTS: LOAD_WEIGHTS_PY.replace(/^\n(import [^\n]+\n|\n)+/, '').trim(),
     METRICS: metricsPy(),
     PROTOCOL: String(PROTOCOL_VERSION),
     PLATEAU_MONITOR_MAX: higherIsBetter(String(train.schedule?.args.monitor ?? 'loss')) ? 'True' : 'False',
@@ -163,6 +165,9 @@ CONFIG = json.loads(
 
 
 %CORE%
+
+
+%LOAD_WEIGHTS%
 
 
 %METRICS%
@@ -246,6 +251,45 @@ class Metrics:
             if CONFIG["class_names"]:
                 e["classNames"] = CONFIG["class_names"]
         return e
+
+
+class NnRandom:
+    """nn's seeded generator (server/src/data/random.ts: mulberry32), bit for bit, so that an
+    epoch's order of samples is nn's: the same seed gives the same batches on both engines."""
+
+    MASK = 0xFFFFFFFF
+
+    def __init__(self, seed):
+        low, high = seed % 2**32, (seed // 2**32) & self.MASK
+        self.state = (((low ^ 0x9E3779B9) * 0x85EBCA6B) & self.MASK) ^ high
+
+    def next(self):
+        m = self.MASK
+        self.state = (self.state + 0x6D2B79F5) & m
+        t = self.state
+        t = ((t ^ (t >> 15)) * (t | 1)) & m
+        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & m)) & m
+        return ((t ^ (t >> 14)) & m) / 4294967296
+
+    def permutation(self, n):
+        p = list(range(n))
+        for i in range(n - 1, 0, -1):
+            j = int(self.next() * (i + 1))
+            p[i], p[j] = p[j], p[i]
+        return p
+
+
+def sub_seed(seed, *parts):
+    """nn's subSeed: a seed mixed with small numbers (a fold, an epoch)."""
+    h = seed & 0xFFFFFFFF
+    for p in parts:
+        h = ((((h ^ ((p + 0x9E3779B9) & 0xFFFFFFFF)) * 0x85EBCA6B) & 0xFFFFFFFF) ^ (h >> 13)) & 0xFFFFFFFF
+    return h
+
+
+def epoch_order(n, seed, epoch):
+    """The order nn's trainer takes the samples in, in epoch \`epoch\` (from 0): rngFor(seed, shuffle, epoch)."""
+    return torch.tensor(NnRandom((seed * 8 + 2) * 65599 + epoch).permutation(n))
 
 
 def load_data(folder):
@@ -386,6 +430,7 @@ def parse(argv=None):
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--threads", type=int, default=0, help="CPU threads per process (0: PyTorch's default)")
     p.add_argument("--nn-weights", action="store_true", help="also write each checkpoint's weights as <kind>.json/.bin (for nn)")
+    p.add_argument("--init", default=os.path.join(HERE, "initial"), help="start from these weights (<init>.json/.bin): nn's for the seed")
     return p.parse_args(argv)
 
 
@@ -416,7 +461,10 @@ def run(args):
     train_x, train_y = splits["train"][0].to(device), splits["train"][1].to(device)
     n = train_x.shape[0]
 
-    core = %MODEL%().to(device)
+    core = %MODEL%()
+    if os.path.exists(args.init + ".json"):
+        load_converted(core, args.init + ".json", args.init + ".bin")
+    core = core.to(device)
     net = core
     if world > 1:
         core = nn.SyncBatchNorm.convert_sync_batchnorm(core)
@@ -493,8 +541,7 @@ def run(args):
         lr = plateau.lr if plateau else lr_at(epoch - 1)
         for g in optimizer.param_groups:
             g["lr"] = lr
-        generator = torch.Generator().manual_seed(CONFIG["seed"] * 1000003 + epoch)
-        order = torch.randperm(n, generator=generator) if CONFIG["shuffle"] else torch.arange(n)
+        order = epoch_order(n, sub_seed(CONFIG["seed"], 0), epoch - 1) if CONFIG["shuffle"] else torch.arange(n)
         batches = math.ceil(n / batch)
         acc = Metrics()
         net.train()
