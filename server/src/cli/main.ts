@@ -24,6 +24,7 @@ train options:
   --train NAME         the train block (needed when the file has several)
   --epochs N           override epochs;  --seed N  override seed
   --backend B          auto (default: tensorflow if installed, else wasm, else cpu), tensorflow, wasm, cpu
+  --threads N          the wasm backend's threads, 1 to 8 (default: every core, at most 8)
   --runs DIR           where run folders go (default: runs/ next to FILE)
   --resume RUN|last    continue a run folder, or the latest run of this train block
   --data-path DIR      a folder with dataset folders (fashion-mnist/, mnist/)
@@ -61,11 +62,11 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'runs', 'resume', 'data-path'], ['json', 'no-download']), { out, err, tty: options.tty });
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path'], ['json', 'no-download']), { out, err, tty: options.tty });
       case 'evaluate':
-        return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'data-path'], ['json', 'no-download']), out, err);
+        return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
-        return await predictCommand(parseArgs(rest, ['index', 'backend', 'data-path'], ['json', 'no-download']), out, err);
+        return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

@@ -1,4 +1,4 @@
-// nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--json] [--runs DIR]
+// nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--threads N] [--json] [--runs DIR]
 //          [--resume RUN|last] [--data-path DIR] [--no-download]
 //
 // Refuses to start when the file has errors. On a terminal: a progress bar and one line per
