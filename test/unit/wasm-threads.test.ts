@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { tf, type BackendWasm } from '../../server/src/runtime/tf';
 import { BackendError, selectBackend, threadsPhrase, wasmThreads } from '../../server/src/runtime/backend';
-import { WASM_MAX_THREADS, defaultThreads, useWasmThreads, wasmThreads as registeredThreads } from '../../server/src/runtime/wasm-threads';
+import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, defaultThreads, useWasmThreads, wasmThreads as registeredThreads } from '../../server/src/runtime/wasm-threads';
 import { compileModel } from '../../server/src/runtime/compile';
 import { FusedAdamOptimizer } from '../../server/src/runtime/train/adam';
 import type { ModelGraph } from '../../server/src/core/graph';
@@ -56,6 +56,14 @@ describe('the wasm backend on several threads', function () {
     assert.equal(WASM_MAX_THREADS, 8);
   });
 
+  it('by default runs a small model (under 50 M multiply-adds a step) on one thread', () => {
+    // the reference MLP at batch 64, and the convnet at batch 128 (nn summary's mult-adds per sample)
+    assert.equal(defaultThreads(8, 0, 109_184 * 64).threads, 1);
+    assert.equal(defaultThreads(8, 0, 2_440_960 * 128).threads, 8);
+    assert.equal(defaultThreads(8, 6, 2_440_960 * 128).threads, 2);
+    assert.equal(THREADS_MIN_MULT_ADDS, 50e6);
+  });
+
   it('the start line says how many threads and why', () => {
     const auto = (cores: number, load: number) => defaultThreads(cores, load);
     assert.equal(threadsPhrase({ threads: 2, auto: auto(2, 0) }, 2), '2 threads, one per core');
@@ -64,6 +72,7 @@ describe('the wasm backend on several threads', function () {
     assert.equal(threadsPhrase({ threads: 4 }, 2), '4 threads (as asked; more than the 2 cores here)');
     assert.equal(threadsPhrase({ threads: 1 }, 2), 'one thread (as asked)');
     assert.equal(threadsPhrase({ threads: 1, why: 'no SharedArrayBuffer', auto: auto(4, 0) }, 4), 'one thread (no SharedArrayBuffer)');
+    assert.equal(threadsPhrase({ threads: 1, auto: defaultThreads(4, 0, 7e6) }, 4), 'one thread (a small model: 7.0 M multiply-adds a step, under the 50.0 M where threads start to pay; --threads N to choose)');
   });
 
   it('--threads 2 runs the threaded engine with 2 threads on a shared memory', async () => {
@@ -231,10 +240,10 @@ train waves {
     await tf.setBackend('cpu');
   });
 
-  async function train(threads: number): Promise<TrainEvent[]> {
+  async function train(threads?: number): Promise<TrainEvent[]> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['train', file, '--json', '--runs', path.join(dir, 'runs'), '--backend', 'wasm', '--threads', String(threads)], (s) => out.push(s), (s) => err.push(s));
+    const code = await main(['train', file, '--json', '--runs', path.join(dir, 'runs'), '--backend', 'wasm', ...(threads ? ['--threads', String(threads)] : [])], (s) => out.push(s), (s) => err.push(s));
     assert.equal(code, 0, err.join('\n'));
     return out.map((l) => parseEvent(l)!);
   }
@@ -252,6 +261,11 @@ train waves {
     assert.ok(losses(a).length >= 7);
     assert.deepEqual(losses(b), losses(a));
     assert.deepEqual(losses(one), losses(a));
+  });
+
+  it('by default a model this small trains on one thread, and the start line says why', async () => {
+    const start = (await train())[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.ok(start.backendNote?.includes('on one thread (a small model: 0.1 M multiply-adds a step'), start.backendNote);
   });
 
   /** Runs the built CLI; resolves with its exit code, or null when it had to be killed. */

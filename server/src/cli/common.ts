@@ -156,9 +156,14 @@ export function backendPreference(args: Parsed): BackendPreference {
   throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, not '${String(b)}'`);
 }
 
-/** The backend asked for (--backend, default auto) with --threads if given; `log` hears what auto tried and why it moved on. */
-export function chooseBackend(args: Parsed, log?: (m: string) => void): Promise<BackendInfo> {
-  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS));
+/**
+ * The backend asked for (--backend, default auto) with --threads if given; `log` hears what auto
+ * tried and why it moved on. `cfg`, the train block to run: its model's size (multiply-adds a
+ * step) sets the default thread count.
+ */
+export function chooseBackend(args: Parsed, log?: (m: string) => void, cfg?: TrainConfig): Promise<BackendInfo> {
+  const macs = cfg?.model?.totals.macs;
+  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), typeof macs === 'number' ? macs * cfg!.batchSize : undefined);
 }
 
 export function intFlag(args: Parsed, name: string, min: number, max?: number): number | undefined {

@@ -16,7 +16,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
   try {
     const { cfg, errors } = checkedRun(rc, runDir);
     if (errors > 0 || !cfg.loss) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
-    const backend = await chooseBackend(args);
+    const backend = await chooseBackend(args, undefined, cfg);
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));

@@ -124,7 +124,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     }
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
-    const backend = await chooseBackend(args, (m) => notes.push(m));
+    const backend = await chooseBackend(args, (m) => notes.push(m), cfg);
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));
     if (refused) return fail(refused);

@@ -12,7 +12,7 @@
 import { tf, loadTfjsNode, loadWasmBackend, resolveTfjsNode } from './tf';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 import { registerGradientFixes } from './gradients';
-import { WASM_MAX_THREADS, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
+import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -82,11 +82,12 @@ async function use(name: BackendName): Promise<void> {
  * the fastest that works here; an explicit preference that cannot be had throws a BackendError.
  * `threads` asks for that many threads (the wasm backend's; cpu has one, tfjs-node TensorFlow's
  * own): a count that cannot be had is a BackendError too. Without it wasm takes every core that
- * other work leaves idle (at most WASM_MAX_THREADS), or one thread where threads cannot run, which
- * the note and the log say.
+ * other work leaves idle (at most WASM_MAX_THREADS), one for a small model (`work`: the
+ * multiply-adds of a training step's forward pass, when known), or one thread where threads cannot
+ * run, which the note and the log say.
  * Also registers this project's gradient fixes, which every backend needs, and its cpu kernel fixes.
  */
-export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog, threads?: number): Promise<BackendInfo> {
+export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog, threads?: number, work?: number): Promise<BackendInfo> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= WASM_MAX_THREADS)) {
     throw new BackendError(`--threads ${threads}: the wasm backend runs 1 to ${WASM_MAX_THREADS} threads (${WASM_MAX_THREADS} is the most TensorFlow.js' wasm engine makes)`);
   }
@@ -115,7 +116,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
     try {
       loadWasmBackend();
       registerWasmKernels();
-      started = await wasmThreads(threads, log);
+      started = await wasmThreads(threads, log, threads === undefined ? defaultThreads(undefined, undefined, work) : undefined);
       await use('wasm');
     } catch (e) {
       if (e instanceof BackendError) throw e;
@@ -169,6 +170,10 @@ export function threadsPhrase(started: Started, cores: number = coreCount()): st
   if (started.why) return `${count} (${started.why})`;
   const auto = started.auto;
   if (!auto) return `${count} (as asked${n > cores ? `; more than the ${cores} cores here` : ''})`;
+  if (auto.work !== undefined && auto.work < THREADS_MIN_MULT_ADDS && n === 1) {
+    const millions = (x: number) => `${(x / 1e6).toFixed(1)} M`;
+    return `${count} (a small model: ${millions(auto.work)} multiply-adds a step, under the ${millions(THREADS_MIN_MULT_ADDS)} where threads start to pay; --threads N to choose)`;
+  }
   if (auto.busy > 0) return `${count} (${auto.cores} core${auto.cores === 1 ? '' : 's'}, ${auto.busy} busy with other work: load ${auto.load.toFixed(1)}; --threads N to choose)`;
   if (n < auto.cores) return `${count} (of ${auto.cores} cores: TensorFlow.js' wasm engine makes at most ${WASM_MAX_THREADS})`;
   return n === 1 ? `${count} (one core here)` : `${count}, one per core`;

@@ -39,6 +39,14 @@ export function coreCount(): number {
   return os.availableParallelism();
 }
 
+/**
+ * Below this many multiply-adds in a training step's forward pass, one thread by default: the
+ * pool's threads meet at every operation, and small operations cost more to share than to do.
+ * Measured on 2 cores (docs/backends.md): the reference MLP (7 M a step) trained 3-4x slower on 2
+ * threads than on one, the convnet (312 M) 1.47x faster.
+ */
+export const THREADS_MIN_MULT_ADDS = 50e6;
+
 /** The default thread count and what it was chosen from. */
 export interface DefaultThreads {
   threads: number;
@@ -46,17 +54,22 @@ export interface DefaultThreads {
   /** cores busy with other work when nn started: the 1-minute load average, rounded (0 where the system has none: Windows) */
   busy: number;
   load: number;
+  /** the multiply-adds of a step's forward pass, when known */
+  work?: number;
 }
 
 /**
  * Threads by default: every core that other work does not keep busy, at least 1, at most
- * WASM_MAX_THREADS. The pool's threads wait for each other at every operation, so a thread whose
- * core another process holds makes every step wait for the scheduler: on 2 cores under a load of
- * 8, 2 threads trained the MLP 2-5x slower than one (docs/backends.md).
+ * WASM_MAX_THREADS; one for a model whose step has under THREADS_MIN_MULT_ADDS multiply-adds
+ * (`work`, when known). The pool's threads wait for each other at every operation, so a thread
+ * whose core another process holds makes every step wait for the scheduler: on 2 cores under a
+ * load of 5-8, 2 threads trained the MLP 3-4x slower than one (docs/backends.md).
  */
-export function defaultThreads(cores: number = coreCount(), load: number = os.loadavg()[0]): DefaultThreads {
+export function defaultThreads(cores: number = coreCount(), load: number = os.loadavg()[0], work?: number): DefaultThreads {
   const busy = Math.min(cores, Math.max(0, Math.round(load)));
-  return { threads: Math.max(1, Math.min(cores - busy, WASM_MAX_THREADS)), cores, busy, load };
+  const idle = Math.max(1, Math.min(cores - busy, WASM_MAX_THREADS));
+  const threads = work !== undefined && work < THREADS_MIN_MULT_ADDS ? 1 : idle;
+  return { threads, cores, busy, load, ...(work !== undefined ? { work } : {}) };
 }
 
 /** The smallest module with a shared memory and an atomic load: validates where wasm threads exist. */
