@@ -90,6 +90,20 @@ describe('the wasm backend on several threads', function () {
     assert.equal(registeredThreads(), 1);
   });
 
+  it("the heap view tfjs reads covers the memory after it grows elsewhere (as when a pool thread's malloc grows it)", async () => {
+    await selectBackend('wasm', undefined, 2);
+    const wasm = engine().wasm as unknown as { wasmMemory: WebAssembly.Memory; HEAPU8: Uint8Array };
+    const before = wasm.HEAPU8.byteLength;
+    wasm.wasmMemory.grow(16);
+    assert.equal(wasm.HEAPU8.byteLength, before + 16 * 65536);
+    // and tensors still go in and out through it (integer sums under 2^24: exact in float32)
+    const values = Float32Array.from({ length: 1 << 20 }, (_, i) => i % 7);
+    const x = tf.tensor(values);
+    assert.equal(tf.tidy(() => tf.sum(x).dataSync()[0]), values.reduce((a, b) => a + b, 0));
+    assert.deepEqual(x.dataSync().slice(-7), values.slice(-7));
+    x.dispose();
+  });
+
   it('the engine runs up to 8 threads; more is refused, and the cpu backend takes no threads', async function () {
     this.timeout(300_000);
     await useWasmThreads(8);
