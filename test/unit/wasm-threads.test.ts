@@ -114,24 +114,46 @@ describe('the wasm backend on several threads', function () {
     assert.equal((await selectBackend('cpu', undefined, 1)).threads, 1);
   });
 
+  /** --threads 2 is refused with `problem`; the default (4 idle cores) takes one thread and says why. */
+  async function refusedThenOneThread(problem: string): Promise<void> {
+    await useWasmThreads(1);
+    await assert.rejects(selectBackend('wasm', undefined, 2), (e: unknown) => {
+      assert.ok(e instanceof BackendError);
+      assert.equal(e.message, `--threads 2: the wasm backend cannot run threads here: ${problem}. Use --threads 1.`);
+      return true;
+    });
+    const logged: string[] = [];
+    const started = await wasmThreads(undefined, (m) => logged.push(m), defaultThreads(4, 0));
+    assert.deepEqual(started, { threads: 1, why: problem, auto: defaultThreads(4, 0) });
+    assert.deepEqual(logged, [`wasm: one thread: ${problem}`]);
+    assert.equal(registeredThreads(), 1);
+  }
+
   it('threads that cannot run: an error when asked for, one thread and the reason by default', async () => {
     const sab = Object.getOwnPropertyDescriptor(globalThis, 'SharedArrayBuffer')!;
     delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
     try {
-      await useWasmThreads(1);
-      await assert.rejects(selectBackend('wasm', undefined, 2), (e: unknown) => {
-        assert.ok(e instanceof BackendError);
-        assert.equal(e.message, '--threads 2: the wasm backend cannot run threads here: this JavaScript runtime has no SharedArrayBuffer. Use --threads 1.');
-        return true;
-      });
-      const logged: string[] = [];
-      const started = await wasmThreads(undefined, (m) => logged.push(m), defaultThreads(4, 0));
-      assert.deepEqual(started, { threads: 1, why: 'this JavaScript runtime has no SharedArrayBuffer', auto: defaultThreads(4, 0) });
-      assert.deepEqual(logged, ['wasm: one thread: this JavaScript runtime has no SharedArrayBuffer']);
-      assert.equal(registeredThreads(), 1);
+      await refusedThenOneThread('this JavaScript runtime has no SharedArrayBuffer');
     } finally {
       Object.defineProperty(globalThis, 'SharedArrayBuffer', sab);
     }
+  });
+
+  it('a worker that fails while the engine starts: an error when asked for, one thread and the reason by default, no crash', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-worker-'));
+    const broken = path.join(dir, 'broken-worker.cjs');
+    fs.writeFileSync(broken, "throw new Error('this worker cannot start');\n");
+    process.env.NN_TEST_WASM_WORKER = broken;
+    try {
+      await refusedThenOneThread('the threaded engine failed to start: a worker failed: this worker cannot start');
+    } finally {
+      delete process.env.NN_TEST_WASM_WORKER;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // and the engine starts again with the real worker
+    await useWasmThreads(2);
+    assert.ok(await tf.setBackend('wasm'));
+    assert.equal(threadsOf(engine()), 2);
   });
 
   describe('the same bits as on one thread', () => {

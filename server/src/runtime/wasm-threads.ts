@@ -75,9 +75,9 @@ export function defaultThreads(cores: number = coreCount(), load: number = os.lo
 /** The smallest module with a shared memory and an atomic load: validates where wasm threads exist. */
 const ATOMICS_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 4, 1, 3, 1, 1, 10, 11, 1, 9, 0, 65, 0, 254, 16, 2, 0, 26, 11]);
 
-/** The pthread worker file this module hands to Emscripten. */
+/** The pthread worker file this module hands to Emscripten (NN_TEST_WASM_WORKER: another, for the fault tests only). */
 export function workerFile(): string {
-  return path.join(__dirname, 'wasm-worker.cjs');
+  return process.env.NN_TEST_WASM_WORKER ?? path.join(__dirname, 'wasm-worker.cjs');
 }
 
 /** Why the threaded engine cannot run in this runtime, or undefined when it can. */
@@ -144,7 +144,7 @@ interface ThreadedModule {
   wasmMemory: WebAssembly.Memory;
   HEAPU8: Uint8Array;
   cwrap: (name: string, result: string | null, args: string[]) => (...args: number[]) => unknown;
-  PThread: { runningWorkers: { unref(): void }[]; unusedWorkers: { terminate(): unknown }[]; terminateAllThreads(): void };
+  PThread: { runningWorkers: { unref(): void }[]; unusedWorkers: { terminate(): unknown; onerror: unknown }[]; terminateAllThreads(): void };
   tfjs?: Record<string, unknown>;
 }
 
@@ -171,11 +171,20 @@ async function startThreaded(threads: number): Promise<tf.KernelBackend> {
   };
   let timer: NodeJS.Timeout | undefined;
   let module: ThreadedModule;
+  // the factory creates the 8 workers before it returns; Emscripten's handler of a worker's error
+  // throws it out of an event (a crash with the whole minified module printed): while the engine
+  // starts, a worker's error fails the start instead, then Emscripten's handlers are put back
+  const pending = factory(config);
+  const workers = (config as Partial<ThreadedModule>).PThread?.unusedWorkers ?? [];
+  const handlers = workers.map((w) => w.onerror);
   try {
     module = await Promise.race([
-      factory(config),
+      pending,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the threaded engine did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+        for (const w of workers) w.onerror = (e: unknown) => reject(new Error(`a worker failed: ${e instanceof Error ? e.message : String(e)}`));
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`it took more than ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
       }),
     ]);
   } catch (e) {
@@ -183,6 +192,7 @@ async function startThreaded(threads: number): Promise<tf.KernelBackend> {
     throw e instanceof Error ? e : new Error(String((e as { message?: unknown })?.message ?? e));
   } finally {
     clearTimeout(timer);
+    workers.forEach((w, i) => (w.onerror = handlers[i]));
   }
   keepHeapViewCurrent(module);
   // what tfjs' own init() adds to the module before BackendWasm uses it
