@@ -158,12 +158,17 @@ export function backendPreference(args: Parsed): BackendPreference {
 
 /**
  * The backend asked for (--backend, default auto) with --threads if given; `log` hears what auto
- * tried and why it moved on. `cfg`, the train block to run: its model's size (multiply-adds a
- * step) sets the default thread count.
+ * tried and why it moved on. `work`, the multiply-adds of a step's forward pass (stepWork), sets
+ * the default thread count.
  */
-export function chooseBackend(args: Parsed, log?: (m: string) => void, cfg?: TrainConfig): Promise<BackendInfo> {
-  const macs = cfg?.model?.totals.macs;
-  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), typeof macs === 'number' ? macs * cfg!.batchSize : undefined);
+export function chooseBackend(args: Parsed, log?: (m: string) => void, work?: number): Promise<BackendInfo> {
+  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), work);
+}
+
+/** The multiply-adds of a training step's forward pass (a batch through the model), when known. */
+export function stepWork(cfg: TrainConfig): number | undefined {
+  const macs = cfg.model?.totals.macs;
+  return typeof macs === 'number' ? macs * cfg.batchSize : undefined;
 }
 
 export function intFlag(args: Parsed, name: string, min: number, max?: number): number | undefined {

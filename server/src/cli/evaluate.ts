@@ -4,7 +4,7 @@
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../runtime/train/evaluate';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkDataFitsModel, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
+import { checkedRun, checkDataFitsModel, chooseBackend, stepWork, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError } from './common';
 import { formatEvaluation, formatConfusion } from './progress';
 
 export async function evaluateCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -16,7 +16,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
   try {
     const { cfg, errors } = checkedRun(rc, runDir);
     if (errors > 0 || !cfg.loss) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
-    const backend = await chooseBackend(args, undefined, cfg);
+    const backend = await chooseBackend(args, undefined, stepWork(cfg));
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));

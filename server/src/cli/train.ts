@@ -23,7 +23,7 @@ import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
+import { checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 
 export interface TrainIO {
@@ -124,7 +124,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     }
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
-    const backend = await chooseBackend(args, (m) => notes.push(m), cfg);
+    const backend = await chooseBackend(args, (m) => notes.push(m), stepWork(cfg));
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));
     if (refused) return fail(refused);
