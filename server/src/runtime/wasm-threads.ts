@@ -173,7 +173,8 @@ async function startThreaded(threads: number): Promise<tf.KernelBackend> {
   let module: ThreadedModule;
   // the factory creates the 8 workers before it returns; Emscripten's handler of a worker's error
   // throws it out of an event (a crash with the whole minified module printed): while the engine
-  // starts, a worker's error fails the start instead, then Emscripten's handlers are put back
+  // starts, a worker's error fails the start instead. Emscripten's handlers are put back once it
+  // has started; after a failed start the other workers' errors, still on their way, go nowhere
   const pending = factory(config);
   const workers = (config as Partial<ThreadedModule>).PThread?.unusedWorkers ?? [];
   const handlers = workers.map((w) => w.onerror);
@@ -192,8 +193,8 @@ async function startThreaded(threads: number): Promise<tf.KernelBackend> {
     throw e instanceof Error ? e : new Error(String((e as { message?: unknown })?.message ?? e));
   } finally {
     clearTimeout(timer);
-    workers.forEach((w, i) => (w.onerror = handlers[i]));
   }
+  workers.forEach((w, i) => (w.onerror = handlers[i]));
   keepHeapViewCurrent(module);
   // what tfjs' own init() adds to the module before BackendWasm uses it
   module.tfjs = {
