@@ -1,7 +1,7 @@
 // One build script for every bundle. `node esbuild.mjs` builds, `--watch` rebuilds on change,
 // `--production` minifies. Entries are listed once; they share the defaults below.
 import * as esbuild from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -28,6 +28,11 @@ const entries = [
   // the end-to-end suite, loaded by VS Code's extension host (mocha comes from node_modules)
   { entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/editor.test.ts', 'test/e2e/suite/training.test.ts'], outdir: 'out/e2e', external: ['vscode', 'mocha', '@tensorflow/*'] },
 ];
+
+// the threaded wasm engine's pthread worker: a file Node's worker_threads start, found next to the
+// bundles (server/src/runtime/wasm-threads.ts); it loads tfjs-backend-wasm from node_modules
+mkdirSync('dist', { recursive: true });
+copyFileSync('server/src/runtime/wasm-worker.cjs', 'dist/wasm-worker.cjs');
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...node, ...e })));
 if (watch) {

@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf, loadWasmBackend, resolveTfjsNode } from '../server/src/runtime/tf';
 import { selectBackend, type BackendName } from '../server/src/runtime/backend';
+import { WASM_MAX_THREADS, coreCount } from '../server/src/runtime/wasm-threads';
 import { compileModel } from '../server/src/runtime/compile';
 import { describeModel } from '../server/src/core/model';
 import { FusedAdamOptimizer } from '../server/src/runtime/train/adam';
@@ -28,7 +29,8 @@ import { analyzeFiles } from '../server/src/core/analyze';
 import { NodeHost } from '../server/src/node/host';
 
 type ModelName = 'mlp' | 'convnet';
-type Config = { model: ModelName; backend: BackendName; kernels: boolean };
+/** threads: the wasm engine's (nn's kernels only; stock wasm is tfjs' single-threaded build) */
+type Config = { model: ModelName; backend: BackendName; kernels: boolean; threads?: number };
 
 interface Result extends Config {
   /** samples per second at the median step time; undefined when the model cannot train there */
@@ -58,7 +60,7 @@ async function measure(c: Config): Promise<Result> {
     loadWasmBackend();
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   } else {
-    await selectBackend(c.backend);
+    await selectBackend(c.backend, undefined, c.threads);
   }
   const spec = MODELS[c.model];
   const file = path.join(__dirname, '..', 'samples', spec.file);
@@ -137,32 +139,35 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await measure(JSON.parse(process.argv[3]) as Config)));
     return;
   }
-  const backends: [BackendName, boolean, string][] = [
+  const every = Math.min(coreCount(), WASM_MAX_THREADS);
+  const backends: [BackendName, boolean, string, number?][] = [
     ['cpu', false, 'cpu'],
     ['wasm', false, 'wasm (stock)'],
-    ['wasm', true, 'wasm + nn kernels'],
+    ['wasm', true, 'wasm + nn kernels', 1],
   ];
+  // nn's wasm on every core (at most the engine's 8 threads), beside its 1 thread in the same run
+  if (every > 1) backends.push(['wasm', true, `  ... ${every} threads`, every]);
   if (resolveTfjsNode()) backends.push(['tensorflow', false, 'tfjs-node']);
   const results: Result[] = [];
   for (const model of ['mlp', 'convnet'] as const) {
-    for (const [backend, kernels] of backends) {
-      const config: Config = { model, backend, kernels };
+    for (const [backend, kernels, , threads] of backends) {
+      const config: Config = { model, backend, kernels, threads };
       const args = [...process.execArgv, __filename, '--one', JSON.stringify(config), ...(quick ? ['--quick'] : [])];
       const r = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Result;
       results.push(r);
-      process.stderr.write(`${model} on ${backend}${kernels ? ' + kernels' : ''}: ${r.error ?? `${format(r.samplesPerSecond)} samples/s`}\n`);
+      process.stderr.write(`${model} on ${backend}${kernels ? ' + kernels' : ''}${threads ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}: ${r.error ?? `${format(r.samplesPerSecond)} samples/s`}\n`);
     }
   }
   const torch = pytorch();
-  const get = (model: ModelName, backend: BackendName, kernels: boolean) => results.find((r) => r.model === model && r.backend === backend && r.kernels === kernels);
-  console.log(`\nTraining throughput, samples/s (median step; best in brackets). ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
+  const get = (model: ModelName, backend: BackendName, kernels: boolean, threads?: number) => results.find((r) => r.model === model && r.backend === backend && r.kernels === kernels && r.threads === threads);
+  console.log(`\nTraining throughput, samples/s (median step; best in brackets). ${os.availableParallelism()} cores, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
   console.log('model    | backend            | samples/s          | vs cpu  | vs stock wasm | vs PyTorch');
   console.log('---------|--------------------|--------------------|---------|---------------|-----------');
   for (const model of ['mlp', 'convnet'] as const) {
     const cpu = get(model, 'cpu', false)?.samplesPerSecond;
     const stock = get(model, 'wasm', false)?.samplesPerSecond;
-    for (const [backend, kernels, label] of backends) {
-      const r = get(model, backend, kernels)!;
+    for (const [backend, kernels, label, threads] of backends) {
+      const r = get(model, backend, kernels, threads)!;
       const value = r.error ? `cannot train: ${r.error}` : `${format(r.samplesPerSecond)} (${format(r.bestSamplesPerSecond)})`;
       console.log(`${model.padEnd(8)} | ${label.padEnd(18)} | ${value.padEnd(18)} | ${ratio(r.samplesPerSecond, cpu).padEnd(7)} | ${ratio(r.samplesPerSecond, stock).padEnd(13)} | ${ratio(r.samplesPerSecond, torch[model])}`);
     }
@@ -170,11 +175,12 @@ async function main(): Promise<void> {
   }
   console.log(torch.note);
   const goal = (model: ModelName) => {
-    const ours = get(model, 'wasm', true)?.samplesPerSecond;
+    const ours = Math.max(...[1, every].map((t) => get(model, 'wasm', true, t)?.samplesPerSecond ?? -Infinity));
     const theirs = torch[model];
-    return ours === undefined || theirs === undefined ? 'not measured' : `${(ours / theirs).toFixed(2)}x PyTorch (goal 0.5x: ${ours >= theirs / 2 ? 'met' : 'NOT met'})`;
+    return !Number.isFinite(ours) || theirs === undefined ? 'not measured' : `${(ours / theirs).toFixed(2)}x PyTorch (goal 0.5x: ${ours >= theirs / 2 ? 'met' : 'NOT met'})`;
   };
-  console.log(`wasm + nn kernels: MLP ${goal('mlp')}; convnet ${goal('convnet')}`);
+  if (every > 1) console.log(`${every} threads against 1: MLP ${ratio(get('mlp', 'wasm', true, every)?.samplesPerSecond, get('mlp', 'wasm', true, 1)?.samplesPerSecond)}, convnet ${ratio(get('convnet', 'wasm', true, every)?.samplesPerSecond, get('convnet', 'wasm', true, 1)?.samplesPerSecond)}`);
+  console.log(`wasm + nn kernels, best thread count: MLP ${goal('mlp')}; convnet ${goal('convnet')}`);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(__dirname, 'results', 'kernels.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: os.cpus().length, load: os.loadavg(), quick, results, pytorch: torch }, null, 2));
 }

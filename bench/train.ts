@@ -10,6 +10,11 @@
 // events: training steps and batch building only, no data loading, no evaluation (PyTorch's scripts
 // time the same part of their loop). `tensors` is the live tensor count after each epoch.
 //
+// Threads: the wasm backend and PyTorch each run at 1 thread and at every core (--threads LIST;
+// wasm at most 8, the engine's limit), one after the other in the same run; cpu and tensorflow
+// run once (cpu has one thread, tfjs-node picks its own). The goals compare each engine at its
+// best thread count, and wasm at every core against its own 1 thread.
+//
 // The cpu backend is slow: it trains one epoch of the MLP, and one epoch of the convnet and the
 // LSTM on their first 256 images and 2,000 sequences only, without their test evaluation (the
 // convnet's 10,000 test images alone would take tens of minutes); the table says so.
@@ -19,7 +24,7 @@
 // Results: a table on stdout, JSON in bench/results/train-<time>.json (gitignored).
 //
 //   npm run bench:train [-- --epochs N] [--models|--only mlp,convnet,lstm] [--backends wasm,cpu,tensorflow]
-//                       [--quick] [--no-pytorch] [--seed N] [--data IDX_DIR] [--time-limit SECONDS]
+//                       [--threads 1,2] [--quick] [--no-pytorch] [--seed N] [--data IDX_DIR] [--time-limit SECONDS]
 //
 // --epochs sets every model's epochs (default: mlp 5, convnet 2, lstm 5; --quick: 1 each).
 // IDX_DIR holds the Fashion-MNIST files (default NN_BENCH_IDX or /usr/share/datasets/fashion-mnist).
@@ -35,6 +40,7 @@ import { FILE_NAMES } from '../server/src/data/builtin';
 import type { TrainEvent } from '../server/src/runtime/train/protocol';
 import { parseEvent } from '../server/src/runtime/train/protocol';
 import { onLines } from '../server/src/node/lines';
+import { WASM_MAX_THREADS, coreCount } from '../server/src/runtime/wasm-threads';
 
 type ModelName = 'mlp' | 'convnet' | 'lstm';
 type BackendName = 'wasm' | 'cpu' | 'tensorflow';
@@ -58,6 +64,8 @@ interface Options {
   backends: BackendName[];
   /** --backends given: no row for a backend left out */
   backendsAsked: boolean;
+  /** thread counts for wasm (each at most 8) and PyTorch */
+  threads: number[];
   quick: boolean;
   pytorch: boolean;
   seed: number;
@@ -69,6 +77,8 @@ interface Options {
 export interface OursResult {
   model: ModelName;
   backend: BackendName;
+  /** wasm's threads (--threads); undefined on cpu and tensorflow */
+  threads?: number;
   train: string;
   epochs: number;
   /** why this run does less than the others (the cpu backend), when it does */
@@ -108,6 +118,7 @@ function parseOptions(argv: string[]): Options {
     models: ['mlp', 'convnet', 'lstm'],
     backends: ['wasm', 'cpu', ...(resolveTfjsNode() ? ['tensorflow' as const] : [])],
     backendsAsked: false,
+    threads: [...new Set([1, coreCount()])],
     quick: false,
     pytorch: true,
     seed: 1,
@@ -137,6 +148,10 @@ function parseOptions(argv: string[]): Options {
       case '--backends':
         o.backends = list(value(i++), ['wasm', 'cpu', 'tensorflow'], 'backend');
         o.backendsAsked = true;
+        break;
+      case '--threads':
+        o.threads = value(i++).split(',').map(Number);
+        if (!o.threads.every((t) => Number.isInteger(t) && t >= 1)) throw new Error('--threads needs whole numbers of at least 1, comma-separated');
         break;
       case '--quick':
         o.quick = true;
@@ -223,12 +238,22 @@ function firstLine(s: string): string {
   return s.trim().split('\n').filter(Boolean).slice(-1)[0] ?? '';
 }
 
-async function runOurs(o: Options, model: ModelName, backend: BackendName, runs: string): Promise<OursResult> {
+/** The runs of a backend: wasm at each thread count (at most the engine's 8), the others once. */
+function threadsFor(o: Options, backend: BackendName): (number | undefined)[] {
+  return backend === 'wasm' ? [...new Set(o.threads.map((t) => Math.min(t, WASM_MAX_THREADS)))] : [undefined];
+}
+
+function backendLabel(backend: BackendName, threads: number | undefined): string {
+  return threads === undefined ? backend : `${backend}, ${plural(threads, 'thread')}`;
+}
+
+async function runOurs(o: Options, model: ModelName, backend: BackendName, threads: number | undefined, runs: string): Promise<OursResult> {
   const plan = planOf(o, model, backend);
-  const rssFile = path.join(runs, `rss-${model}-${backend}.txt`);
+  const rssFile = path.join(runs, `rss-${model}-${backend}-${threads ?? 0}.txt`);
   const args = ['--import', PEAK_RSS, CLI, 'train', NN_FILE, '--train', plan.train, '--backend', backend, '--epochs', String(plan.epochs), '--seed', String(o.seed), '--json', '--runs', runs, '--no-download'];
+  if (threads !== undefined) args.push('--threads', String(threads));
   if (model !== 'lstm') args.push('--data-path', o.data);
-  const r: OursResult = { model, backend, train: plan.train, epochs: plan.epochs, epochSamplesPerSecond: [], tensors: [], trainLoss: [], wallSeconds: 0, ...(plan.cap ? { cap: plan.cap } : {}) };
+  const r: OursResult = { model, backend, threads, train: plan.train, epochs: plan.epochs, epochSamplesPerSecond: [], tensors: [], trainLoss: [], wallSeconds: 0, ...(plan.cap ? { cap: plan.cap } : {}) };
   let trainSamples = 0;
   let error: string | undefined;
   const child = await runChild(process.execPath, args, { ...process.env, NN_BENCH_RSS_FILE: rssFile }, o.timeLimit, (line) => {
@@ -274,11 +299,11 @@ function torchAvailable(): { short: string; full: string } | undefined {
   }
 }
 
-async function runTorch(o: Options, model: ModelName, dataDir: string): Promise<TorchResult> {
+async function runTorch(o: Options, model: ModelName, dataDir: string, threads: number): Promise<TorchResult> {
   const epochs = epochsOf(o, model);
-  const r: TorchResult = { model, epochs, trainLoss: [], threads: 1, wallSeconds: 0 };
+  const r: TorchResult = { model, epochs, trainLoss: [], threads, wallSeconds: 0 };
   let result: Record<string, unknown> | undefined;
-  const child = await runChild(python(), [path.join(PYTORCH_DIR, MODELS[model].script), dataDir, String(epochs), '1', '--seed', String(o.seed)], ONE_THREAD, o.timeLimit, (line) => {
+  const child = await runChild(python(), [path.join(PYTORCH_DIR, MODELS[model].script), dataDir, String(epochs), String(threads), '--seed', String(o.seed)], threadsEnv(threads), o.timeLimit, (line) => {
     if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7)) as Record<string, unknown>;
     return false;
   });
@@ -344,16 +369,22 @@ function tensorsText(t: number[]): string {
   return t.every((v) => v === t[0]) ? `${t[0]} (flat over ${t.length})` : t.join(' -> ');
 }
 
+/** PyTorch's fastest run of a model (its best thread count), the anchor of the ratios. */
+function bestTorch(torch: TorchResult[], model: ModelName): TorchResult | undefined {
+  const runs = torch.filter((r) => r.model === model);
+  return runs.filter((r) => r.samplesPerSecond !== undefined).sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)[0] ?? runs[0];
+}
+
 function table(ours: OursResult[], torch: TorchResult[]): string[] {
-  const head = ['model', 'backend', 'epochs', 'samples/s', 'vs PyTorch', 'test acc', 'Δ acc (pts)', 'peak RSS MB', 'tensors/epoch', 'note'];
+  const head = ['model', 'backend', 'epochs', 'samples/s', 'vs best PyTorch', 'test acc', 'Δ acc (pts)', 'peak RSS MB', 'tensors/epoch', 'note'];
   const rows: string[][] = [];
   for (const model of [...new Set([...ours.map((r) => r.model), ...torch.map((r) => r.model)])]) {
-    const t = torch.find((r) => r.model === model);
+    const t = bestTorch(torch, model);
     for (const r of ours.filter((x) => x.model === model)) {
       const comparable = t?.testAccuracy !== undefined && r.testAccuracy !== undefined && r.epochs === t.epochs;
       rows.push([
         model,
-        r.backend,
+        backendLabel(r.backend, r.threads),
         String(r.epochs),
         fmt(r.samplesPerSecond),
         r.samplesPerSecond !== undefined && t?.samplesPerSecond !== undefined ? ratioText(r.samplesPerSecond / t.samplesPerSecond) : '-',
@@ -364,7 +395,10 @@ function table(ours: OursResult[], torch: TorchResult[]): string[] {
         r.skipped ? `skipped: ${r.skipped}` : [r.cap, r.error].filter(Boolean).join('; '),
       ]);
     }
-    if (t) rows.push([model, 'PyTorch (1 thread)', String(t.epochs), fmt(t.samplesPerSecond), t.samplesPerSecond !== undefined ? '1.00x' : '-', pct(t.testAccuracy), '', fmt(t.peakRssMB), '', t.skipped ? `skipped: ${t.skipped}` : (t.error ?? (t.blas ? `BLAS: ${blasName(t.blas)}` : ''))]);
+    for (const p of torch.filter((x) => x.model === model)) {
+      const vs = p.samplesPerSecond !== undefined && t?.samplesPerSecond !== undefined ? ratioText(p.samplesPerSecond / t.samplesPerSecond) : '-';
+      rows.push([model, `PyTorch, ${plural(p.threads, 'thread')}`, String(p.epochs), fmt(p.samplesPerSecond), vs, pct(p.testAccuracy), '', fmt(p.peakRssMB), '', p.skipped ? `skipped: ${p.skipped}` : (p.error ?? (p.blas ? `BLAS: ${blasName(p.blas)}` : ''))]);
+    }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -373,14 +407,29 @@ function table(ours: OursResult[], torch: TorchResult[]): string[] {
 
 /** The goals of the training-speed issue, judged on this run. */
 function goals(ours: OursResult[], torch: TorchResult[]): string[] {
-  const get = (m: ModelName) => ({ r: ours.find((x) => x.model === m && x.backend === 'wasm'), t: torch.find((x) => x.model === m) });
+  // wasm's fastest thread count, and PyTorch's
+  const get = (m: ModelName) => ({
+    r: ours.filter((x) => x.model === m && x.backend === 'wasm').sort((a, b) => (b.samplesPerSecond ?? -1) - (a.samplesPerSecond ?? -1))[0],
+    t: bestTorch(torch, m),
+  });
   const out: string[] = [];
   const speed = (m: ModelName) => {
     const { r, t } = get(m);
     if (r?.samplesPerSecond === undefined || t?.samplesPerSecond === undefined) return `${m} on wasm: not measured`;
     const ratio = r.samplesPerSecond / t.samplesPerSecond;
-    return `${m} on wasm: ${ratio.toFixed(2)}x PyTorch (goal >= 0.5x: ${ratio >= 0.5 ? 'met' : 'NOT met'})`;
+    return `${m}: best wasm (${plural(r.threads ?? 1, 'thread')}) ${ratio.toFixed(2)}x best PyTorch (${plural(t.threads, 'thread')}) (goal >= 0.5x: ${ratio >= 0.5 ? 'met' : 'NOT met'})`;
   };
+  /** wasm at its most threads against its own 1 thread, with the issue's goal */
+  const scaling = (m: ModelName, goal: number) => {
+    const runs = ours.filter((x) => x.model === m && x.backend === 'wasm' && x.samplesPerSecond !== undefined);
+    const one = runs.find((x) => x.threads === 1);
+    const most = runs.filter((x) => (x.threads ?? 1) > 1).sort((a, b) => b.threads! - a.threads!)[0];
+    if (!one || !most) return `${m}: wasm threads against 1 thread: not measured`;
+    const ratio = most.samplesPerSecond! / one.samplesPerSecond!;
+    return `${m}: wasm on ${plural(most.threads!, 'thread')} ${ratio.toFixed(2)}x its 1 thread (goal >= ${goal}x: ${ratio >= goal ? 'met' : 'NOT met'})`;
+  };
+  if (ours.some((r) => r.model === 'mlp')) out.push(scaling('mlp', 1.3));
+  if (ours.some((r) => r.model === 'convnet')) out.push(scaling('convnet', 1.7));
   if (ours.some((r) => r.model === 'mlp')) {
     out.push(speed('mlp'));
     const { r, t } = get('mlp');
@@ -415,8 +464,10 @@ function idxProblem(dir: string): { short: string; full: string } | undefined {
   return { short: `no Fashion-MNIST IDX files in ${dir}`, full: `missing ${missing.join(', ')} (.gz or not) in ${dir}; Debian: apt-get install dataset-fashion-mnist, or --data DIR / NN_BENCH_IDX` };
 }
 
-/** PyTorch on one thread: its own pool (set_num_threads in the scripts) and the BLAS library's too. */
-const ONE_THREAD = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+/** PyTorch on `n` threads: its own pool (set_num_threads in the scripts) and the BLAS library's too. */
+function threadsEnv(n: number): NodeJS.ProcessEnv {
+  return { ...process.env, OMP_NUM_THREADS: String(n), OPENBLAS_NUM_THREADS: String(n), MKL_NUM_THREADS: String(n) };
+}
 
 const TFJS_NODE_HOWTO = 'tfjs-node not installed (see docs/backends.md)';
 
@@ -431,9 +482,9 @@ async function main(): Promise<void> {
     if (skipOf(m)) continue;
     for (const b of o.backends) {
       const p = planOf(o, m, b);
-      runs.push(`${m}/${b} ${plural(p.epochs, 'epoch')}${p.cap ? ' (capped)' : ''}`);
+      for (const t of threadsFor(o, b)) runs.push(`${m}/${backendLabel(b, t)} ${plural(p.epochs, 'epoch')}${p.cap ? ' (capped)' : ''}`);
     }
-    if (!torchProblem) runs.push(`${m}/PyTorch ${plural(epochsOf(o, m), 'epoch')}`);
+    if (!torchProblem) for (const t of o.threads) runs.push(`${m}/PyTorch, ${plural(t, 'thread')} ${plural(epochsOf(o, m), 'epoch')}`);
   }
   const loadavg = os.loadavg();
   console.log(`bench:train: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${loadavg.map((l) => l.toFixed(1)).join(' ')}`);
@@ -462,9 +513,11 @@ async function main(): Promise<void> {
           ours.push(skippedOurs(model, backend, skip));
           continue;
         }
-        const r = await runOurs(o, model, backend, path.join(tmp, 'runs'));
-        ours.push(r);
-        console.error(`${model} on ${backend}: ${r.error ?? `${fmt(r.samplesPerSecond)} samples/s, test accuracy ${pct(r.testAccuracy)}, peak RSS ${fmt(r.peakRssMB)} MB, tensors ${r.tensors.join(' ')}`} (${r.wallSeconds.toFixed(0)} s)`);
+        for (const threads of threadsFor(o, backend)) {
+          const r = await runOurs(o, model, backend, threads, path.join(tmp, 'runs'));
+          ours.push(r);
+          console.error(`${model} on ${backendLabel(backend, threads)}: ${r.error ?? `${fmt(r.samplesPerSecond)} samples/s, test accuracy ${pct(r.testAccuracy)}, peak RSS ${fmt(r.peakRssMB)} MB, tensors ${r.tensors.join(' ')}`} (${r.wallSeconds.toFixed(0)} s)`);
+        }
       }
       if (!o.backendsAsked && !o.backends.includes('tensorflow')) ours.push(skippedOurs(model, 'tensorflow', TFJS_NODE_HOWTO));
       const torchSkip = skip ?? torchProblem?.short;
@@ -472,9 +525,11 @@ async function main(): Promise<void> {
         torch.push({ model, epochs: epochsOf(o, model), trainLoss: [], threads: 1, wallSeconds: 0, skipped: torchSkip });
         continue;
       }
-      const t = await runTorch(o, model, model === 'lstm' ? seqData : o.data);
-      torch.push(t);
-      console.error(`${model} on PyTorch: ${t.error ?? `${fmt(t.samplesPerSecond)} samples/s, test accuracy ${pct(t.testAccuracy)}, peak RSS ${fmt(t.peakRssMB)} MB`} (${t.wallSeconds.toFixed(0)} s)`);
+      for (const threads of o.threads) {
+        const t = await runTorch(o, model, model === 'lstm' ? seqData : o.data, threads);
+        torch.push(t);
+        console.error(`${model} on PyTorch, ${plural(threads, 'thread')}: ${t.error ?? `${fmt(t.samplesPerSecond)} samples/s, test accuracy ${pct(t.testAccuracy)}, peak RSS ${fmt(t.peakRssMB)} MB`} (${t.wallSeconds.toFixed(0)} s)`);
+      }
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

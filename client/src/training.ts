@@ -33,6 +33,8 @@ export interface NnTaskDefinition extends vscode.TaskDefinition {
   device?: string;
   /** the torch engine's processes */
   processes?: number;
+  /** the wasm backend's threads; 0 or absent: the nn.train.threads setting (0 there: nn's default) */
+  threads?: number;
   /** a run folder, or "last", to continue */
   resume?: string;
 }
@@ -177,6 +179,8 @@ export function createTask(context: vscode.ExtensionContext, service: TrainingSe
   } else {
     const backend = def.backend ?? cfg.get<string>('train.backend');
     if (backend && backend !== 'auto') args.push('--backend', backend);
+    const threads = def.threads || cfg.get<number>('train.threads');
+    if (threads) args.push('--threads', String(threads));
   }
   const runs = cfg.get<string>('runs.path');
   if (runs) args.push('--runs', path.isAbsolute(runs) ? runs : path.join(base, runs));

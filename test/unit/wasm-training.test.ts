@@ -20,7 +20,7 @@
 // rounding noise by sqrt(epsilon)): cpu disagrees with itself when the weights move by rounding
 // size. Agreement with cpu means nothing there, so for them only finiteness on wasm is checked;
 // they must stay rare (measured 0 to 4 of 120).
-// NN_WASM_SEED and NN_WASM_COUNT change the run.
+// NN_WASM_SEED and NN_WASM_COUNT change the run; NN_WASM_THREADS=N runs wasm on N threads (test/backend-hooks.ts).
 
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
@@ -35,6 +35,7 @@ import { analyzeFiles } from '../../server/src/core/analyze';
 import { NodeHost } from '../../server/src/node/host';
 import { ModelGenerator, mulberry32 } from '../gen/random-models';
 import { analyzeText } from '../helpers';
+import { testThreads } from '../backend-hooks';
 
 const SEED = Number(process.env.NN_WASM_SEED ?? 20261123);
 const COUNT = Number(process.env.NN_WASM_COUNT ?? 120);
@@ -180,7 +181,7 @@ async function expectAgreement(graph: ModelGraph, seed: number, text?: string): 
 describe('every model kind trains on wasm: gradients agree with cpu', function () {
   before(async () => {
     // registers the wasm kernels and the gradient fixes, and starts the wasm backend
-    const info = await selectBackend('wasm');
+    const info = await selectBackend('wasm', undefined, testThreads());
     assert.equal(info.name, 'wasm');
     await tf.setBackend('cpu');
   });

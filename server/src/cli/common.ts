@@ -15,6 +15,7 @@ import { NodeHost } from '../node/host';
 import { loadData, alignValidation } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
+import { WASM_MAX_THREADS } from '../runtime/wasm-threads';
 import { DataError } from '../data/errors';
 import { readJson, CheckpointError } from '../runtime/train/checkpoint';
 import type { LayersModel } from '../runtime/tf';
@@ -161,16 +162,28 @@ export function backendPreference(args: Parsed): BackendPreference {
   throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, not '${String(b)}'`);
 }
 
-/** The backend asked for (--backend, default auto); `log` hears what auto tried and why it moved on. */
-export function chooseBackend(args: Parsed, log?: (m: string) => void): Promise<BackendInfo> {
-  return selectBackend(backendPreference(args), log);
+/**
+ * The backend asked for (--backend, default auto) with --threads if given; `log` hears what auto
+ * tried and why it moved on. `work`, the multiply-adds of a step's forward pass (stepWork), sets
+ * the default thread count.
+ */
+export function chooseBackend(args: Parsed, log?: (m: string) => void, work?: number): Promise<BackendInfo> {
+  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), work);
 }
 
-export function intFlag(args: Parsed, name: string, min: number): number | undefined {
+/** The multiply-adds of a training step's forward pass (a batch through the model), when known. */
+export function stepWork(cfg: TrainConfig): number | undefined {
+  const macs = cfg.model?.totals.macs;
+  return typeof macs === 'number' ? macs * cfg.batchSize : undefined;
+}
+
+export function intFlag(args: Parsed, name: string, min: number, max?: number): number | undefined {
   const v = args.flags.get(name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} needs a whole number of at least ${min}, not '${String(v)}'`);
+  if (v === true || !Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+    throw new UsageError(`--${name} needs a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}, not '${String(v)}'`);
+  }
   return n;
 }
 

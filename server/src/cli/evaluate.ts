@@ -6,7 +6,7 @@
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../runtime/train/evaluate';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkDataFitsModel, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, weightsEpoch, userError, CliError, type RunConfig } from './common';
+import { checkedRun, checkDataFitsModel, chooseBackend, stepWork, loadOptions, loadTrainData, readRunConfig, weightsDir, weightsEpoch, userError, CliError, type RunConfig } from './common';
 import { validationSplit } from '../data/batches';
 import type { LoadedData, Split } from '../data/types';
 import { formatEvaluation, formatConfusion } from './progress';
@@ -20,7 +20,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
   try {
     const { cfg, errors } = checkedRun(rc, runDir);
     if (errors > 0 || !cfg.loss) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
-    const backend = await chooseBackend(args);
+    const backend = await chooseBackend(args, undefined, stepWork(cfg));
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const epoch = weightsEpoch(dir);

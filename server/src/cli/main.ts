@@ -35,6 +35,8 @@ train options:
   --engine E           tfjs (default) or torch: PyTorch in a Python child process (docs/pytorch.md)
   --device D           torch: auto (default: a GPU when there is one), cpu, cuda, cuda:N
   --processes N        torch: N processes with DistributedDataParallel (batch_size stays the global batch)
+  --threads N          the wasm backend's threads, 1 to 8 (default: every core, at most 8);
+                       with --engine torch, PyTorch's threads per process
   --runs DIR           where run folders go (default: runs/ next to FILE)
   --resume RUN|last    continue a run folder, or the latest run of this train block
   --data-path DIR      a folder with dataset folders (fashion-mnist/, mnist/)
@@ -72,11 +74,11 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), { out, err, tty: options.tty });
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), { out, err, tty: options.tty });
       case 'evaluate':
-        return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'data-path'], ['json', 'no-download']), out, err);
+        return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
-        return await predictCommand(parseArgs(rest, ['index', 'backend', 'data-path'], ['json', 'no-download']), out, err);
+        return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download']), out, err);
       default:

@@ -30,7 +30,8 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
   if (index === undefined && !inputs.length) throw new UsageError('nn predict needs inputs: comma-separated numbers, a PNG file, or --index N');
   const rc = readRunConfig(runDir);
   try {
-    await chooseBackend(args);
+    // a few samples through the model: too little work to share among threads (unless --threads)
+    await chooseBackend(args, undefined, 0);
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const shape = inputShape(model);

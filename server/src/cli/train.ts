@@ -1,4 +1,4 @@
-// nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--json] [--runs DIR]
+// nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--threads N] [--json] [--runs DIR]
 //          [--resume RUN|last] [--data-path DIR] [--no-download]
 //
 // Refuses to start when what the train block uses (its model, datasets, constants, the blocks and
@@ -24,7 +24,7 @@ import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
+import { checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { findPython, NoTorchError } from '../engines/torch/python';
 import { trainTorch, TorchEngineError } from '../engines/torch/engine';
@@ -149,6 +149,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
         python,
         device: typeof device === 'string' ? device : 'auto',
         processes,
+        threads: intFlag(args, 'threads', 1),
         epochs,
         seed,
         validationData: validation?.train,
@@ -163,7 +164,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       return 0;
     }
     if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
-    const backend = await chooseBackend(args, (m) => notes.push(m));
+    const backend = await chooseBackend(args, (m) => notes.push(m), stepWork(cfg));
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));
     if (refused) return fail(refused);

@@ -12,12 +12,15 @@
 import { tf, loadTfjsNode, loadWasmBackend, resolveTfjsNode } from './tf';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 import { registerGradientFixes } from './gradients';
+import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
 export interface BackendInfo {
   name: BackendName;
+  /** the threads it computes on: wasm's pool, cpu's one; undefined for tensorflow (TensorFlow's own choice) */
+  threads?: number;
   /** one line for the user: why this one, and how to get a faster one */
   note: string;
 }
@@ -77,14 +80,25 @@ async function use(name: BackendName): Promise<void> {
 /**
  * Makes the chosen backend tfjs' current one and returns it with a note for the user. 'auto' takes
  * the fastest that works here; an explicit preference that cannot be had throws a BackendError.
+ * `threads` asks for that many threads (the wasm backend's; cpu has one, tfjs-node TensorFlow's
+ * own): a count that cannot be had is a BackendError too. Without it wasm takes every core that
+ * other work leaves idle (at most WASM_MAX_THREADS), one for a small model (`work`: the
+ * multiply-adds of a training step's forward pass, when known), or one thread where threads cannot
+ * run, which the note and the log say.
  * Also registers this project's gradient fixes, which every backend needs, and its cpu kernel fixes.
  */
-export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog): Promise<BackendInfo> {
+export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog, threads?: number, work?: number): Promise<BackendInfo> {
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= WASM_MAX_THREADS)) {
+    throw new BackendError(`--threads ${threads}: the wasm backend runs 1 to ${WASM_MAX_THREADS} threads (${WASM_MAX_THREADS} is the most TensorFlow.js' wasm engine makes)`);
+  }
   registerGradientFixes();
   registerCpuKernels();
   if (pref === 'tensorflow' || pref === 'auto') {
     const problem = startTfjsNode();
     if (problem === undefined) {
+      if (threads !== undefined) {
+        throw new BackendError(`--threads ${threads} sets the wasm backend's threads, and the backend here is tfjs-node (native TensorFlow, which picks its own): add --backend wasm, or leave --threads out`);
+      }
       try {
         await use('tensorflow');
         return { name: 'tensorflow', note: 'Backend: tensorflow (tfjs-node, native TensorFlow on the CPU): the fastest available.' };
@@ -98,18 +112,69 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
     }
   }
   if (pref === 'wasm' || pref === 'auto') {
+    let started: Started | undefined;
     try {
       loadWasmBackend();
       registerWasmKernels();
+      started = await wasmThreads(threads, log, threads === undefined ? defaultThreads(undefined, undefined, work) : undefined);
       await use('wasm');
-      return { name: 'wasm', note: `Backend: wasm (WebAssembly with SIMD, one thread, nn's training kernels); ${NODE_HINT}.` };
     } catch (e) {
+      if (e instanceof BackendError) throw e;
       const message = `the wasm backend could not start: ${e instanceof Error ? e.message : String(e)}`;
       if (pref === 'wasm') throw new BackendError(`The 'wasm' backend is not available: ${message}`);
       log?.(`wasm: ${message}`);
     }
+    if (started) return { name: 'wasm', threads: started.threads, note: `Backend: wasm (WebAssembly with SIMD, nn's training kernels) on ${threadsPhrase(started)}; ${NODE_HINT}.` };
   }
+  if (threads !== undefined && threads > 1) throw new BackendError(`--threads ${threads}: the cpu backend runs one thread (plain JavaScript); the wasm backend runs several`);
   await use('cpu');
   const why = pref === 'cpu' ? 'as asked' : 'neither tfjs-node nor wasm could start';
-  return { name: 'cpu', note: `Backend: cpu (plain JavaScript, slow; ${why}); the wasm backend is several times faster, and ${NODE_HINT}.` };
+  return { name: 'cpu', threads: 1, note: `Backend: cpu (plain JavaScript, slow; ${why}); the wasm backend is several times faster, and ${NODE_HINT}.` };
+}
+
+/** How many threads wasm runs, and why, for the start line. */
+export interface Started {
+  threads: number;
+  /** why one thread where more were wanted */
+  why?: string;
+  /** the default it came from, when --threads was not given */
+  auto?: DefaultThreads;
+}
+
+/**
+ * Starts the wasm engine with the threads asked for (an error when they cannot be had) or, by
+ * default, `auto`'s (every idle core); where threads cannot run (or the threaded engine fails),
+ * the default is one thread, and `why` says why.
+ */
+export async function wasmThreads(asked: number | undefined, log?: BackendLog, auto: DefaultThreads | undefined = asked === undefined ? defaultThreads() : undefined): Promise<Started> {
+  const wanted = asked ?? auto!.threads;
+  if (wanted > 1) {
+    const problem = threadsUnsupported() ?? (await useWasmThreads(wanted).then(
+      () => undefined,
+      (e: unknown) => `the threaded engine failed to start: ${e instanceof Error ? e.message : String(e)}`,
+    ));
+    if (problem === undefined) return { threads: wanted, auto };
+    if (asked !== undefined) throw new BackendError(`--threads ${asked}: the wasm backend cannot run threads here: ${problem}. Use --threads 1.`);
+    log?.(`wasm: one thread: ${problem}`);
+    await useWasmThreads(1);
+    return { threads: 1, why: problem, auto };
+  }
+  await useWasmThreads(1);
+  return { threads: 1, auto };
+}
+
+/** "2 threads, one per core", "one thread (as asked)", "one thread (<why>)" ... for the start line. */
+export function threadsPhrase(started: Started, cores: number = coreCount()): string {
+  const n = started.threads;
+  const count = n === 1 ? 'one thread' : `${n} threads`;
+  if (started.why) return `${count} (${started.why})`;
+  const auto = started.auto;
+  if (!auto) return `${count} (as asked${n > cores ? `; more than the ${cores} cores here` : ''})`;
+  if (auto.work !== undefined && auto.work < THREADS_MIN_MULT_ADDS && n === 1) {
+    const millions = (x: number) => `${(x / 1e6).toFixed(1)} M`;
+    return `${count} (a small model: ${millions(auto.work)} multiply-adds a step, under the ${millions(THREADS_MIN_MULT_ADDS)} where threads start to pay; --threads N to choose)`;
+  }
+  if (auto.busy > 0) return `${count} (${auto.cores} core${auto.cores === 1 ? '' : 's'}, ${auto.busy} busy with other work: load ${auto.load.toFixed(1)}; --threads N to choose)`;
+  if (n < auto.cores) return `${count} (of ${auto.cores} cores: TensorFlow.js' wasm engine makes at most ${WASM_MAX_THREADS})`;
+  return n === 1 ? `${count} (one core here)` : `${count}, one per core`;
 }

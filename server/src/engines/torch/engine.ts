@@ -38,6 +38,8 @@ export interface TorchOptions {
   /** auto, cpu, cuda or cuda:N */
   device: string;
   processes: number;
+  /** PyTorch's CPU threads per process; default: PyTorch's own with one process, the cores shared out with several */
+  threads?: number;
   epochs?: number;
   seed?: number;
   validationData?: Split;
@@ -143,7 +145,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   // the processes: rank 0's stdout carries the events
   const world = opts.processes;
   const port = world > 1 ? await freePort() : 0;
-  const threads = world > 1 ? Math.max(1, Math.floor(os.cpus().length / world)) : 0;
+  const threads = opts.threads ?? (world > 1 ? Math.max(1, Math.floor(os.cpus().length / world)) : 0);
   const args = ['train.py', '--json', '--nn-weights', '--out', checkpoints, '--device', opts.device, '--threads', String(threads), ...(opts.epochs ? ['--epochs', String(opts.epochs)] : []), ...(opts.resume ? ['--resume'] : [])];
   const children: ChildProcess[] = [];
   const stderr: string[] = [];

@@ -112,12 +112,14 @@ export interface SimdFunction {
   body: Code[];
 }
 
-/** The module's bytes: memory imported as env.memory, one exported function. */
-export function assemble(fn: SimdFunction): Uint8Array<ArrayBuffer> {
+/** The module's bytes: memory imported as env.memory (shared: the threaded engine's), one exported function. */
+export function assemble(fn: SimdFunction, shared = false): Uint8Array<ArrayBuffer> {
   const results = fn.result ? [0x01, TYPE_CODE[fn.result]] : [0x00];
   const type = [0x01, 0x60, ...uleb(fn.params.length), ...fn.params.map((t) => TYPE_CODE[t]), ...results];
-  // limits: no maximum, at least 0 pages; the backend's memory has what it has
-  const imports = [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00];
+  // limits: at least 0 pages, no maximum; the backend's memory has what it has. A shared memory
+  // must be imported as shared, with a maximum at least its own: 65536 pages (4 GiB, wasm32's all)
+  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
+  const imports = [0x01, ...name('env'), ...name('memory'), 0x02, ...limits];
   const functions = [0x01, 0x00];
   const exports = [0x01, ...name(fn.name), 0x00, 0x00];
   const localGroups = fn.locals.map((t) => [...uleb(1), TYPE_CODE[t]]);
@@ -133,10 +135,14 @@ export function assemble(fn: SimdFunction): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-/** The backend's WebAssembly.Memory (Emscripten keeps the instance's exports in Module.asm). */
+/**
+ * The backend's WebAssembly.Memory: the single-threaded build exports it (Emscripten keeps the
+ * instance's exports in Module.asm), the threaded build imports a shared one (Module.wasmMemory).
+ */
 function backendMemory(wasmModule: unknown): WebAssembly.Memory {
-  const memory = (wasmModule as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) throw new Error('the wasm backend does not expose its memory (Module.asm.memory): a tfjs-backend-wasm version this project does not know');
+  const m = wasmModule as { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  const memory = m.asm?.memory ?? m.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('the wasm backend does not expose its memory (Module.asm.memory or Module.wasmMemory): a tfjs-backend-wasm version this project does not know');
   return memory;
 }
 
@@ -150,7 +156,7 @@ export function simdKernel<F extends (...args: number[]) => number | void>(fn: S
     const memory = backendMemory(backend.wasm);
     let f = instances.get(memory);
     if (!f) {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(assemble(fn)), { env: { memory } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(assemble(fn, typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer)), { env: { memory } });
       f = instance.exports[fn.name] as F;
       instances.set(memory, f);
     }
