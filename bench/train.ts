@@ -1,8 +1,10 @@
 // Training speed of the real `nn train`, side by side with PyTorch: the reference MLP and convnet
 // on Fashion-MNIST and an LSTM on a generated sequence task (bench/train.nn), on every backend
-// that is available here (wasm, cpu, and tensorflow when @tensorflow/tfjs-node is installed), and
-// the PyTorch references in bench/pytorch/ (when /usr/bin/python3 has torch; NN_BENCH_PYTHON names
-// another), at equal epochs, in one run on one machine.
+// that is available here (wasm, cpu, and tensorflow when @tensorflow/tfjs-node is installed), on
+// nn's torch engine (`--engine torch`: the exported train.py, when PyTorch is there), and the
+// hand-written PyTorch references in bench/pytorch/ (when /usr/bin/python3 has torch;
+// NN_BENCH_PYTHON names another, for the references and the engine alike), at equal epochs, in
+// one run on one machine. The torch engine's peak memory is its Python child's, not measured.
 //
 // Each run is its own process (`nn train --json` from dist/, built first), so peak memory is the
 // run's own: the child reports process.resourceUsage().maxRSS at exit (bench/peak-rss.mjs), and on
@@ -43,7 +45,8 @@ import { onLines } from '../server/src/node/lines';
 import { WASM_MAX_THREADS, coreCount } from '../server/src/runtime/wasm-threads';
 
 type ModelName = 'mlp' | 'convnet' | 'lstm';
-type BackendName = 'wasm' | 'cpu' | 'tensorflow';
+/** tfjs' backends, and 'torch': nn's torch engine (`nn train --engine torch`, PyTorch in a child process) */
+type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'torch';
 
 const ROOT = path.join(__dirname, '..');
 const NN_FILE = path.join(__dirname, 'train.nn');
@@ -116,7 +119,7 @@ export interface TorchResult {
 function parseOptions(argv: string[]): Options {
   const o: Options = {
     models: ['mlp', 'convnet', 'lstm'],
-    backends: ['wasm', 'cpu', ...(resolveTfjsNode() ? ['tensorflow' as const] : [])],
+    backends: ['wasm', 'cpu', ...(resolveTfjsNode() ? ['tensorflow' as const] : []), ...(torchAvailable() ? [] : ['torch' as const])],
     backendsAsked: false,
     threads: [...new Set([1, coreCount()])],
     quick: false,
@@ -146,7 +149,7 @@ function parseOptions(argv: string[]): Options {
         o.models = list(value(i++), ['mlp', 'convnet', 'lstm'], 'model');
         break;
       case '--backends':
-        o.backends = list(value(i++), ['wasm', 'cpu', 'tensorflow'], 'backend');
+        o.backends = list(value(i++), ['wasm', 'cpu', 'tensorflow', 'torch'], 'backend');
         o.backendsAsked = true;
         break;
       case '--threads':
@@ -240,6 +243,7 @@ function firstLine(s: string): string {
 
 /** The runs of a backend: wasm at each thread count (at most the engine's 8), the others once. */
 function threadsFor(o: Options, backend: BackendName): (number | undefined)[] {
+  if (backend === 'torch') return o.threads;
   return backend === 'wasm' ? [...new Set(o.threads.map((t) => Math.min(t, WASM_MAX_THREADS)))] : [undefined];
 }
 
@@ -250,13 +254,15 @@ function backendLabel(backend: BackendName, threads: number | undefined): string
 async function runOurs(o: Options, model: ModelName, backend: BackendName, threads: number | undefined, runs: string): Promise<OursResult> {
   const plan = planOf(o, model, backend);
   const rssFile = path.join(runs, `rss-${model}-${backend}-${threads ?? 0}.txt`);
-  const args = ['--import', PEAK_RSS, CLI, 'train', NN_FILE, '--train', plan.train, '--backend', backend, '--epochs', String(plan.epochs), '--seed', String(o.seed), '--json', '--runs', runs, '--no-download'];
+  const engine = backend === 'torch' ? ['--engine', 'torch', '--device', 'cpu'] : ['--backend', backend];
+  const args = ['--import', PEAK_RSS, CLI, 'train', NN_FILE, '--train', plan.train, ...engine, '--epochs', String(plan.epochs), '--seed', String(o.seed), '--json', '--runs', runs, '--no-download'];
   if (threads !== undefined) args.push('--threads', String(threads));
   if (model !== 'lstm') args.push('--data-path', o.data);
   const r: OursResult = { model, backend, threads, train: plan.train, epochs: plan.epochs, epochSamplesPerSecond: [], tensors: [], trainLoss: [], wallSeconds: 0, ...(plan.cap ? { cap: plan.cap } : {}) };
   let trainSamples = 0;
   let error: string | undefined;
-  const child = await runChild(process.execPath, args, { ...process.env, NN_BENCH_RSS_FILE: rssFile }, o.timeLimit, (line) => {
+  // the torch engine runs the Python the references run
+  const child = await runChild(process.execPath, args, { ...process.env, NN_BENCH_RSS_FILE: rssFile, ...(backend === 'torch' ? { NN_PYTHON: python() } : {}) }, o.timeLimit, (line) => {
     const e = parseEvent(line) as TrainEvent | undefined;
     if (!e) return false;
     if (e.type === 'start') trainSamples = e.samples.train;
@@ -274,7 +280,8 @@ async function runOurs(o: Options, model: ModelName, backend: BackendName, threa
   r.wallSeconds = child.seconds;
   const reported = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : undefined;
   const peakKB = Math.max(reported ?? 0, child.peakKB ?? 0);
-  if (peakKB > 0) r.peakRssMB = peakKB / 1024;
+  // the torch engine trains in a Python child: nn's own process is not the one to measure
+  if (peakKB > 0 && backend !== 'torch') r.peakRssMB = peakKB / 1024;
   if (r.epochSamplesPerSecond.length && trainSamples > 0) {
     const seconds = r.epochSamplesPerSecond.reduce((s, sps) => s + trainSamples / sps, 0);
     r.samplesPerSecond = (trainSamples * r.epochSamplesPerSecond.length) / seconds;
@@ -440,6 +447,15 @@ function goals(ours: OursResult[], torch: TorchResult[]): string[] {
     if (r?.peakRssMB !== undefined) out.push(`mlp peak RSS on wasm: ${fmt(r.peakRssMB)} MB (goal < 1 GB: ${r.peakRssMB < 1024 ? 'met' : 'NOT met'})`);
   }
   if (ours.some((r) => r.model === 'convnet')) out.push(speed('convnet'));
+  // the torch engine against the hand-written references, each at its best thread count
+  for (const m of ['mlp', 'convnet', 'lstm'] as const) {
+    const e = ours.filter((x) => x.model === m && x.backend === 'torch' && x.samplesPerSecond !== undefined).sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)[0];
+    const t = bestTorch(torch, m);
+    if (!e || t?.samplesPerSecond === undefined) continue;
+    const ratio = e.samplesPerSecond! / t.samplesPerSecond;
+    const acc = e.testAccuracy !== undefined && t.testAccuracy !== undefined ? `, test accuracy ${pct(e.testAccuracy)} vs ${pct(t.testAccuracy)}` : '';
+    out.push(`${m}: torch engine (${plural(e.threads ?? 1, 'thread')}) ${ratio.toFixed(2)}x the PyTorch reference (${plural(t.threads, 'thread')})${acc} (goal >= 1.0x: ${ratio >= 1 ? 'met' : 'NOT met'})`);
+  }
   const multi = ours.filter((r) => r.tensors.length > 1);
   const leaks = multi.filter((r) => r.tensors.some((v) => v !== r.tensors[0]));
   if (!multi.length) out.push('tensor count: no run of more than one epoch to compare');

@@ -175,57 +175,69 @@ CONFIG = json.loads(
 
 class Metrics:
     """An epoch's loss and metrics, from every output (nn's runtime/train/metrics.ts): a confusion
-    matrix for classes (macro precision, recall, f1), sums of errors for values."""
+    matrix for classes (macro precision, recall, f1), sums of errors for values. The sums stay on
+    the outputs' device until the epoch ends: no synchronisation per batch."""
 
     def __init__(self):
-        k = CONFIG["classes"] or 0
-        self.loss_sum, self.n = 0.0, 0
-        self.confusion = torch.zeros(k, k, dtype=torch.float64) if CONFIG["task"] == "classification" else None
-        self.top = {m["k"]: 0.0 for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"}
-        dims = CONFIG["units"]
-        self.errors = torch.zeros(5, dims, dtype=torch.float64)  # |e|, e^2, y, y^2 (per dim)
+        self.k = CONFIG["classes"] or 0
+        self.n = 0
+        self.sums = None  # [loss, |e| per dim, e^2 per dim, y per dim, y^2 per dim, top-k hits..., confusion...]
 
     def add(self, output, target, loss):
-        output = output.detach().double().cpu()
-        target = target.cpu()
-        b = output.shape[0]
-        self.loss_sum += loss * b
+        output = output.detach()
+        b, dims, k = output.shape[0], CONFIG["units"], self.k
+        tops = [m["k"] for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"]
+        if self.sums is None:
+            self.sums = torch.zeros(1 + 4 * dims + len(tops) + k * k, dtype=torch.float64, device=output.device)
         self.n += b
-        if self.confusion is not None:
-            if output.shape[1] == 1:
-                predicted = (output[:, 0] > CONFIG["threshold"]).long()
-            else:
-                predicted = output.argmax(1)
-            self.confusion.index_put_((target.long(), predicted), torch.ones(b, dtype=torch.float64), accumulate=True)
-            for k in self.top:
-                true_score = output.gather(1, target.long().reshape(-1, 1))
-                self.top[k] += float(((output > true_score).sum(1) < k).sum()) if output.shape[1] > 1 else b
+        self.sums[0] += torch.as_tensor(loss, dtype=torch.float64, device=output.device).detach() * b
+        if self.k:
+            target = target.long()
+            predicted = (output[:, 0] > CONFIG["threshold"]).long() if output.shape[1] == 1 else output.argmax(1)
+            at = 1 + 4 * dims
+            for i, top in enumerate(tops):
+                if output.shape[1] == 1:
+                    self.sums[at + i] += b
+                else:
+                    true_score = output.gather(1, target.reshape(-1, 1))
+                    self.sums[at + i] += ((output > true_score).sum(1) < top).sum()
+            self.sums[at + len(tops) :] += torch.bincount(target * k + predicted, minlength=k * k).double()
             return
-        e = output - target.double()
+        e = output.double() - target.double()
         t = target.double()
-        self.errors[0] += e.abs().sum(0)
-        self.errors[1] += (e * e).sum(0)
-        self.errors[2] += t.sum(0)
-        self.errors[3] += (t * t).sum(0)
+        for i, v in enumerate((e.abs(), e * e, t, t * t)):
+            self.sums[1 + i * dims : 1 + (i + 1) * dims] += v.sum(0)
 
     def reduce(self):
         """Sum the counts of every process (DistributedDataParallel)."""
         if not (dist.is_available() and dist.is_initialized()):
             return
-        flat = [torch.tensor([self.loss_sum, self.n], dtype=torch.float64), self.errors.flatten(), torch.tensor(list(self.top.values()) or [0.0], dtype=torch.float64)]
-        if self.confusion is not None:
-            flat.append(self.confusion.flatten())
-        for t in flat:
-            dist.all_reduce(t)
-        self.loss_sum, self.n = float(flat[0][0]), int(flat[0][1])
-        self.errors = flat[1].reshape(self.errors.shape)
-        self.top = dict(zip(self.top.keys(), flat[2].tolist()))
-        if self.confusion is not None:
-            self.confusion = flat[3].reshape(self.confusion.shape)
+        counts = torch.cat([self.sums, torch.tensor([float(self.n)], dtype=torch.float64, device=self.sums.device)])
+        if dist.get_backend() == "gloo":
+            counts = counts.cpu()
+        dist.all_reduce(counts)
+        self.sums, self.n = counts[:-1].to(self.sums.device), int(counts[-1])
 
     @property
     def loss(self):
-        return self.loss_sum / self.n if self.n else float("nan")
+        return float(self.sums[0]) / self.n if self.n and self.sums is not None else float("nan")
+
+    @property
+    def errors(self):
+        dims = CONFIG["units"]
+        return self.sums[1 : 1 + 4 * dims].cpu().reshape(4, dims)
+
+    @property
+    def top(self):
+        tops = [m["k"] for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"]
+        at = 1 + 4 * CONFIG["units"]
+        return {top: float(self.sums[at + i]) for i, top in enumerate(tops)}
+
+    @property
+    def confusion(self):
+        if not self.k:
+            return None
+        return self.sums[-self.k * self.k :].cpu().reshape(self.k, self.k)
 
     def per_class(self):
         """Per-class precision, recall and F1 (0 where a class is never predicted or absent)."""
@@ -343,7 +355,7 @@ def evaluate(model, split, device, batch):
         for i in range(0, x.shape[0], batch):
             xb, yb = x[i : i + batch].to(device), y[i : i + batch].to(device)
             out = model(xb)
-            acc.add(out, yb, float(loss_fn(out, yb)) + pen)
+            acc.add(out, yb, loss_fn(out, yb) + pen)
     return acc.evaluation()
 
 
@@ -558,8 +570,8 @@ def run(args):
             if CONFIG["clip_norm"] is not None:
                 clip_by_global_norm(params, CONFIG["clip_norm"])
             optimizer.step()
-            acc.add(out, yb, float(loss))
-            (stopped,) = decide(stop["signal"] is not None)
+            acc.add(out, yb, loss)
+            (stopped,) = decide(stop["signal"] is not None) if world > 1 else (stop["signal"] is not None,)
             if stopped:
                 break
         acc.reduce()
