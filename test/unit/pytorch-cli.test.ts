@@ -90,6 +90,38 @@ describe('nn export --to pytorch', function () {
     assert.ok(worst < 1e-5, `PyTorch differs from nn by ${worst}`);
   });
 
+  it('models named as what model.py and train.py use (nn, F, Metrics, keras_init) still export and train', async () => {
+    const file = path.join(tmp, 'names.nn');
+    fs.writeFileSync(
+      file,
+      ['model nn {\n  input [2]\n  dense(3)\n}', 'model F {\n  input [2]\n  dense(2)\n}', 'model Metrics {\n  input [2]\n  dense(2)\n}', 'model keras_init {\n  input [2]\n  dense(2)\n}', 'train t {\n  model: nn\n  data: spiral(n: 60, classes: 3)\n  loss: cross_entropy\n  epochs: 1\n}'].join('\n\n'),
+    );
+    const made = path.join(tmp, 'names');
+    const r = await nn(['export', file, '--to', 'pytorch', '--train', 't', '--out', made]);
+    assert.equal(r.code, 0, r.err);
+    const run = spawnSync(findPython().python, ['train.py', '--json'], { cwd: made, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const all = await nn(['export', file, '--to', 'pytorch', '--out', path.join(tmp, 'names-all')]);
+    assert.equal(all.code, 0, all.err);
+    assert.equal(python(path.join(tmp, 'names-all'), 'import model, torch; print(sorted(k for k, v in vars(model).items() if isinstance(v, type) and hasattr(v, "input_shape")))'), "['F_', 'Metrics_', 'keras_init_', 'nn_']");
+  });
+
+  it('--out: a file is a usage error; a folder with files in it is refused unless --force, which leaves no stale file', async () => {
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, 'x');
+    const onFile = await nn(['export', sample('mlp.nn'), '--to', 'pytorch', '--out', file]);
+    assert.equal(onFile.code, 2);
+    assert.match(onFile.err, /is a file/);
+    const dir = path.join(tmp, 'reused');
+    assert.equal((await nn(['export', sample('playground.nn'), '--to', 'pytorch', '--train', 'spiral_deep', '--out', dir])).code, 0);
+    const again = await nn(['export', sample('mlp.nn'), '--to', 'pytorch', '--out', dir]);
+    assert.equal(again.code, 2);
+    assert.match(again.err, /not empty/);
+    const forced = await nn(['export', sample('mlp.nn'), '--to', 'pytorch', '--out', dir, '--force']);
+    assert.equal(forced.code, 0, forced.err);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['README.md', 'model.py']);
+  });
+
   it('refuses a file with errors, a missing PyTorch and an unknown target, writing nothing', async () => {
     const bad = path.join(tmp, 'bad.nn');
     fs.writeFileSync(bad, 'model M {\n  input [4]\n  dense(0)\n}\n');

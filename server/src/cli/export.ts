@@ -33,6 +33,8 @@ import { shownPath } from './files';
 import { checkedRun, checkedTrain, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 const TARGETS = ['pytorch'];
+/** What an export writes into its folder, and --force removes before writing. */
+const OWNED = ['model.py', 'README.md', 'weights.pt', 'train.py', 'initial.json', 'initial.bin', 'data', 'checkpoints'];
 
 const SAVE_PY = `
 import importlib.util
@@ -189,6 +191,11 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
   const dest = args.flags.get('out');
   if (typeof dest !== 'string') throw new UsageError('nn export needs --out DIR');
   if (args.positionals.length > 1) throw new UsageError('nn export takes one .nn file');
+  if (fs.existsSync(dest) && !fs.statSync(dest).isDirectory()) throw new UsageError(`--out ${dest} is a file; give a folder`);
+  const existing = fs.existsSync(dest) ? fs.readdirSync(dest) : [];
+  if (existing.length > 0 && !args.flags.has('force')) {
+    throw new UsageError(`--out ${dest} is not empty; nn export writes a folder of its own (--force replaces an earlier export's files: ${OWNED.join(', ')})`);
+  }
   try {
     const chosen = choose(args, err);
     const descs = chosen.graphs.map((g) => describeModel(g, (f) => chosen.program.file(f)?.lines));
@@ -230,6 +237,8 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     }
     try {
       fs.mkdirSync(dest, { recursive: true });
+      // --force: an earlier export's files go, so none of them is left stale beside the new ones
+      for (const name of OWNED) fs.rmSync(path.join(dest, name), { recursive: true, force: true });
       for (const f of files) f.write(path.join(dest, f.name));
     } finally {
       if (weightsTmp) fs.rmSync(weightsTmp, { recursive: true, force: true });

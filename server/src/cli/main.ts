@@ -26,6 +26,7 @@ usage:
                                               or a PNG file; --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
+                                                        (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
 
 train options:
@@ -80,7 +81,7 @@ export async function main(
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'export':
-        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download']), out, err);
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

@@ -27,7 +27,7 @@ import { UsageError, type Parsed } from './args';
 import { checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { findPython, NoTorchError } from '../engines/torch/python';
-import { trainTorch, TorchEngineError } from '../engines/torch/engine';
+import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
 
 export interface TrainIO {
   out: (s: string) => void;
@@ -138,8 +138,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const processes = intFlag(args, 'processes', 1) ?? 1;
       const device = args.flags.get('device');
       if (device !== undefined && (typeof device !== 'string' || !/^(auto|cpu|cuda(:\d+)?)$/.test(device))) throw new UsageError(`--device must be auto, cpu, cuda or cuda:N, not '${String(device)}'`);
-      // no Python with PyTorch: say what to install, before anything is written
+      // no Python with PyTorch, no such device, what the engine cannot do: said before anything is written
       const python = findPython();
+      checkTorchRun(cfg, python, typeof device === 'string' ? device : 'auto', processes);
       const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
       const runDir = resumeDir ?? newRunDir(root, cfg.name);
       if (!resumeDir) claimed = runDir;

@@ -86,11 +86,17 @@ async function convertCheckpoint(exported: ExportedModel, source: string, dir: s
   }
 }
 
-export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
-  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+/** What the torch engine cannot do with this block on this machine, found before anything is written. */
+export function checkTorchRun(cfg: TrainConfig, python: PythonInfo, device: string, processes: number): void {
   if (cfg.kfold) throw new TorchEngineError(`train '${cfg.name}': the torch engine does not do k-fold yet; train it with --engine tfjs`);
   if (cfg.augment.length) throw new TorchEngineError(`train '${cfg.name}': the torch engine does not augment yet; train it with --engine tfjs`);
-  if (opts.processes < 1 || cfg.batchSize % opts.processes !== 0) throw new TorchEngineError(`batch_size ${cfg.batchSize} does not split evenly over ${opts.processes} processes`);
+  if (processes < 1 || cfg.batchSize % processes !== 0) throw new TorchEngineError(`batch_size ${cfg.batchSize} does not split evenly over ${processes} processes`);
+  if (device.startsWith('cuda') && !python.cuda) throw new TorchEngineError(`--device ${device}: PyTorch ${python.torch} (${python.executable}) sees no CUDA device here; use --device cpu or auto`);
+}
+
+export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+  checkTorchRun(cfg, opts.python, opts.device, opts.processes);
   const run = new RunFolder(opts.runDir);
   const torchDir = path.join(opts.runDir, 'torch');
   const checkpoints = path.join(torchDir, 'checkpoints');
@@ -102,6 +108,13 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
     const was = run.config();
     if (was.backend !== 'torch') throw new TorchEngineError(`${opts.runDir} was trained with ${String(was.backend)}, not the torch engine: resume it with --engine ${String(was.backend) === 'torch' ? 'torch' : 'tfjs'}`);
     if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(`${opts.runDir} has no torch/checkpoints/last.pt to resume from`);
+    // a finished run trains on only to more epochs than it did
+    const done = run.finished();
+    if (done && (done.outcome !== 'completed' || (opts.epochs ?? Number(was.epochs)) <= done.epochs)) {
+      throw new TorchEngineError(
+        done.outcome === 'completed' ? `${opts.runDir} has finished its ${done.epochs} epochs; give --epochs more than ${done.epochs} to train on` : `${opts.runDir} has finished (${done.outcome}); start a new run`,
+      );
+    }
     seed = Number(was.seed);
     run.repairLog();
   } else {

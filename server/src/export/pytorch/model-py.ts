@@ -40,6 +40,21 @@ export interface ModelPy {
 const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
+/**
+ * Names model.py and train.py define or import at module level: a model or block class of the
+ * same name would replace them (a model called `nn`, `F` or `Metrics`).
+ */
+const MODULE_NAMES = new Set(
+  [
+    'torch nn F math json np os sys time signal argparse threading dist',
+    'keras_init hard_sigmoid ChannelsLastConv ChannelsLastPool LastAxisBatchNorm poly_features sinusoid PositionalEmbedding SimpleRNN LSTM GRU Bidirectional SelfAttention TransformerEncoder',
+    'HERE CONFIG METRICS Metrics Monitor Events NnRandom ReduceOnPlateau KerasRMSprop KerasAdagrad',
+    'loss_fn penalty make_optimizer lr_at clip_by_global_norm load_converted load_data evaluate save save_plain sub_seed epoch_order pick_device exit_with_parent parse run main',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
 /** attributes of nn.Module that a submodule must not shadow */
 const MODULE_ATTRS = new Set(['training', 'train', 'eval', 'forward', 'apply', 'cuda', 'cpu', 'to', 'float', 'double', 'half', 'type', 'modules', 'children', 'parameters', 'buffers', 'state_dict', 'zero_grad', 'requires_grad_', 'register_buffer', 'add_module', 'extra_repr']);
 
@@ -83,8 +98,9 @@ class Writer {
   }
 
   className(base: string): string {
-    let name = pyName(base);
-    for (let i = 2; this.taken.has(name); i++) name = `${pyName(base)}${i}`;
+    const first = pyName(base, MODULE_NAMES);
+    let name = first;
+    for (let i = 2; this.taken.has(name); i++) name = `${first}${i}`;
     this.taken.add(name);
     return name;
   }

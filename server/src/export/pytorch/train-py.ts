@@ -189,6 +189,8 @@ class Metrics:
         tops = [m["k"] for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"]
         if self.sums is None:
             self.sums = torch.zeros(1 + 4 * dims + len(tops) + k * k, dtype=torch.float64, device=output.device)
+        elif self.sums.device != output.device:
+            self.sums = self.sums.to(output.device)
         self.n += b
         self.sums[0] += torch.as_tensor(loss, dtype=torch.float64, device=output.device).detach() * b
         if self.k:
@@ -217,6 +219,13 @@ class Metrics:
             counts = counts.cpu()
         dist.all_reduce(counts)
         self.sums, self.n = counts[:-1].to(self.sums.device), int(counts[-1])
+
+    def state_dict(self):
+        return {"n": self.n, "sums": None if self.sums is None else self.sums.cpu()}
+
+    def load_state_dict(self, state):
+        if state:
+            self.n, self.sums = state["n"], state["sums"]
 
     @property
     def loss(self):
@@ -341,8 +350,10 @@ class Events:
         elif event["type"] in ("start", "stopped", "log"):
             print(event.get("message") or f"{event['train']}: {event['model']} on {event['data']}, {event['backend']} ({event['backendNote']})", flush=True)
         elif event["type"] == "end" and "test" in event:
-            t = event["test"]
-            print(f"test (epoch {event.get('testEpoch', event['epochs'])}): loss {t['loss']:.4f}  " + "  ".join(f"{k} {v:.4f}" for k, v in t["metrics"].items()), flush=True)
+            for key, label in (("test", f"epoch {event.get('testEpoch', event['epochs'])}, saved"), ("lastTest", f"epoch {event['epochs']}, last")):
+                if key in event:
+                    t = event[key]
+                    print(f"test ({label}): loss {t['loss']:.4f}  " + "  ".join(f"{k} {v:.4f}" for k, v in t["metrics"].items()), flush=True)
 
 
 def evaluate(model, split, device, batch):
@@ -425,10 +436,17 @@ def exit_with_parent():
 
 
 def pick_device(wanted, local_rank):
+    """auto: a GPU when there is one; None (with the reason printed) for a device that is not here."""
     if wanted == "auto":
         wanted = "cuda" if torch.cuda.is_available() else "cpu"
     if wanted == "cuda":
         wanted = f"cuda:{local_rank}"
+    if wanted != "cpu" and not wanted.startswith("cuda:"):
+        print(f"train.py: --device must be auto, cpu, cuda or cuda:N, not {wanted}", file=sys.stderr)
+        return None
+    if wanted.startswith("cuda:") and (not torch.cuda.is_available() or int(wanted[5:]) >= torch.cuda.device_count()):
+        print(f"train.py: no CUDA device {wanted} here (PyTorch {torch.__version__} sees {torch.cuda.device_count()})", file=sys.stderr)
+        return None
     return torch.device(wanted)
 
 
@@ -456,6 +474,8 @@ def run(args):
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     device = pick_device(args.device, local_rank)
+    if device is None:
+        return 2, None
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     if world > 1:
@@ -497,7 +517,11 @@ def run(args):
     last_path, best_path = os.path.join(args.out, "last.pt"), os.path.join(args.out, "best.pt")
     start = 0
     history = []
+    resume_batch = None
     if args.resume:
+        if not os.path.exists(last_path):
+            print(f"train.py: nothing to resume: {last_path} does not exist", file=sys.stderr)
+            return 2, None
         state = torch.load(last_path, map_location=device)
         core.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -507,6 +531,19 @@ def run(args):
         if plateau:
             plateau.load_state_dict(state["plateau"])
         start = state["epoch"]
+        resume_batch = {"batch": state.get("batch", 0), "metrics": state.get("metrics")}
+
+    def save_last(done, batch_reached, sums):
+        """last.pt: weights, optimizer, monitors, and where in the epoch after \`done\` training is."""
+        state = {"model": core.state_dict(), "optimizer": optimizer.state_dict(), "epoch": done, "batch": batch_reached, "metrics": sums, "best": best.state_dict()}
+        if stopper:
+            state["early"] = stopper.state_dict()
+        if plateau:
+            state["plateau"] = plateau.state_dict()
+        save(last_path, state)
+        if args.nn_weights:
+            save_plain(os.path.join(args.out, "last"), core.state_dict())
+        emit({"type": "checkpoint", "kind": "last", "epoch": done, "path": last_path})
 
     stop = {"signal": None}
 
@@ -559,7 +596,10 @@ def run(args):
         net.train()
         t0 = time.time()
         stopped = False
-        for b in range(batches):
+        resume_at = resume_batch if epoch == start + 1 and resume_batch and resume_batch["batch"] else None
+        if resume_at:
+            acc.load_state_dict(resume_at["metrics"])
+        for b in range(resume_at["batch"] if resume_at else 0, batches):
             rows = order[b * batch : (b + 1) * batch]
             mine = rows[rank::world]
             xb, yb = train_x[mine.to(device)], train_y[mine.to(device)]
@@ -572,8 +612,16 @@ def run(args):
             optimizer.step()
             acc.add(out, yb, loss)
             (stopped,) = decide(stop["signal"] is not None) if world > 1 else (stop["signal"] is not None,)
-            if stopped:
+            if stopped and b + 1 < batches:
+                # inside the epoch: keep where it is, and the epoch's sums, for --resume
+                acc.reduce()
+                if rank == 0:
+                    save_last(epoch - 1, b + 1, acc.state_dict())
+                outcome = "stopped"
+                emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped in epoch {epoch} after batch {b + 1} of {batches}; continue with --resume"})
                 break
+        if outcome == "stopped":
+            break
         acc.reduce()
         seen += acc.n
         seconds = time.time() - t0
@@ -605,19 +653,11 @@ def run(args):
             outcome = "not_finite"
             emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"the loss became {acc.loss}: lower the learning rate, or add clip_norm"})
             break
-        if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or stopped or epoch == args.epochs or patience_over):
-            state = {"model": core.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch, "best": best.state_dict()}
-            if stopper:
-                state["early"] = stopper.state_dict()
-            if plateau:
-                state["plateau"] = plateau.state_dict()
-            save(last_path, state)
-            if args.nn_weights:
-                save_plain(os.path.join(args.out, "last"), core.state_dict())
-            emit({"type": "checkpoint", "kind": "last", "epoch": epoch, "path": last_path})
+        if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or epoch == args.epochs or patience_over or stopped):
+            save_last(epoch, 0, None)
         if stopped:
             outcome = "stopped"
-            emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped in epoch {epoch}; continue with --resume"})
+            emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped after epoch {epoch}; continue with --resume"})
             break
         if patience_over:
             outcome = "early_stopping"
@@ -648,5 +688,11 @@ def run(args):
 
 
 if __name__ == "__main__":
-    sys.exit(run(parse())[0])
+    code = run(parse())[0]
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        # past destroy_process_group, gloo's threads can deadlock Python's shutdown: end at once
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 `;
