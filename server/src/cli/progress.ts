@@ -53,6 +53,8 @@ export class Progress {
   private batchSize = 0;
   private folds?: number;
   private lastMetrics = '';
+  /** the message of a stop: the error event that follows it with the same message is not said again */
+  private stoppedMessage?: string;
 
   constructor(private readonly screen: Screen) {}
 
@@ -101,13 +103,14 @@ export class Progress {
       case 'boundary':
         break;
       case 'stopped':
+        this.stoppedMessage = e.message;
         s.line(`stopped: ${e.message}`);
         break;
       case 'log':
         s.line(e.message);
         break;
       case 'error':
-        s.line(`error: ${e.message}`);
+        if (e.message !== this.stoppedMessage) s.line(`error: ${e.message}`);
         break;
       case 'end':
         s.line(`done: ${e.epochs} epochs in ${duration(e.seconds)}, ${Math.round(e.samplesPerSecond)} samples/s${e.bestEpoch !== undefined ? `; best epoch ${e.bestEpoch}` : ''}`);
