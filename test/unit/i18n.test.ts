@@ -157,6 +157,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   invalidShape: { got: '16' },
   noOpLayer: { layer: 'flatten()', reason: 'its input is already flat' },
   embeddingNeedsTokens: {},
+  denseOnImage: { input: [28, 28, 1], output: [28, 28, 128] },
   strideAndDilation: { layer: 'conv1d' },
   tooLarge: { limit: 10000 },
   notEnoughMemory: { train: 'big', need: '160.02 GB', weights: '160.00 GB', optimizer: 'adam', activations: '23.44 MB', batch: 32, data: '0.00 B', available: '21.30 GB', limit: 'free' },

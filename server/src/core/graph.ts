@@ -18,6 +18,7 @@ import { bindLayer, blockMatcher, coerce, nextPosition, paramOf, replaceFix, wri
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
+import { fix, insertLineBefore } from './fixes';
 
 const NO_REPORT = (): void => undefined;
 
@@ -39,6 +40,14 @@ function inputList(ids: number[]): readonly number[] {
 }
 
 /** One layer of a model graph (or its input, or an add/concat merge). */
+/**
+ * The first dense layer written in the model itself (not in a block, whose other calls may differ)
+ * that reads an image, [H, W, C] or more axes: almost always a forgotten flatten() before it.
+ */
+export function firstDenseOnImage(nodes: readonly LayerNode[]): LayerNode | undefined {
+  return nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.input !== null && n.input.length >= 3);
+}
+
 export class LayerNode {
   constructor(
     readonly id: number,
@@ -313,6 +322,11 @@ export class ModelBuilder {
     }
     cur = b.stmts(first && first.kind === 'Input' ? stmts.slice(1) : stmts, cur, scope);
     const nodes = b.nodes;
+    const onImage = firstDenseOnImage(nodes);
+    if (onImage) {
+      const fixes = fix('fixInsert', { text: 'flatten()' }, [insertLineBefore(ctx.program, onImage.stmt, 'flatten()')], true);
+      report(scope.sink, loc(file, A.calleeSpan(onImage.statement as A.CallExpr)), 'NN315', 'denseOnImage', { input: onImage.input, output: onImage.shape }, { fixes });
+    }
     return {
       name: decl.name?.text ?? '',
       file,

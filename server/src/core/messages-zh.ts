@@ -310,6 +310,8 @@ export const zh: MessageTable = {
   invalidShape: (a) => `形状是由正整数组成的列表，例如 [28, 28, 1]，实际为${w(P(a.got))}。`,
   noOpLayer: (a) => `${a.layer} 在这里不起任何作用：${P(a.reason)}。`,
   embeddingNeedsTokens: () => 'embedding 读取的是整数词元索引：请把它紧接在 input 之后，放在其他所有层之前。',
+  denseOnImage: (a) =>
+    `dense 作用于图像 ${shape(a.input)} 时会分别作用于每个位置，输出仍是图像的形状（${shape(a.output)}）；要读取整幅图像，请在这一层之前插入 flatten()。`,
   strideAndDilation: (a) => `${a.layer}：stride 和 dilation 不能同时大于 1。`,
   tooLarge: (a) => `repeat 与 block 调用在此展开超过 ${a.limit} 条语句；其余部分不再检查。`,
   headsDoNotDivide: (a) => `${a.heads} 个头不能整除模型维度 ${a.dim}：请指定 key_dim 或修改 heads。`,
@@ -324,7 +326,7 @@ export const zh: MessageTable = {
     `${a.loss} 把最后一层的 ${a.units} 个输出与${q(a.data)}的 ${a.classes} 个类别相比较：请把最后一层设为 ${a.classes} 个单元。`,
   outputVsTargets: (a) => `模型输出 ${shape(a.units)}，但${q(a.data)}的每个样本有 ${a.targets} 个目标值。`,
   outputNotFlat: (a) =>
-    `${a.loss} 需要每个类别一个分数，即展平的输出，但模型输出的是 ${shape(a.shape)}：请在最后的 dense 之前加上 flatten() 或 global_avg_pool()。`,
+    `${a.loss} 需要每个类别一个分数，即展平的输出，但模型输出的是 ${shape(a.shape)}：请在读取它的第一个 dense 层之前加上 flatten() 或 global_avg_pool()。`,
   binaryLossManyUnits: (a) => `${a.loss} 需要 1 个输出单元（类别 1 的概率），实际为 ${a.units} 个；多个类别请使用 cross_entropy。`,
   binaryLossClasses: (a) => `${a.loss} 用于 2 个类别，但${q(a.data)}有 ${a.classes} 个；请使用 cross_entropy。`,
   regressionLossOnClasses: (a) =>

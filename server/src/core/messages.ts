@@ -162,6 +162,8 @@ export const en = {
   noOpLayer: (a: { layer: string; reason: string }) => `${a.layer} does nothing here: ${a.reason}`,
   embeddingNeedsTokens: (_: Record<string, never>) =>
     'embedding reads integer token ids: put it right after input, before any other layer',
+  denseOnImage: (a: { input: unknown; output: unknown }) =>
+    `dense on an image ${shape(a.input)} is applied to each position on its own and keeps the image's shape (${shape(a.output)}); to read the whole image, insert flatten() before this layer`,
   strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
   tooLarge: (a: { limit: number }) => `repeats and block calls unroll to more than ${num(a.limit)} statements here; the rest is not checked`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
@@ -178,7 +180,7 @@ export const en = {
   outputVsTargets: (a: { units: unknown; targets: number; data: string }) =>
     `the model outputs ${shape(a.units)} but '${a.data}' has ${a.targets} target value${a.targets === 1 ? '' : 's'} per sample`,
   outputNotFlat: (a: { loss: string; shape: unknown }) =>
-    `${a.loss} needs one score per class, a flat output, but the model outputs ${shape(a.shape)}: add flatten() or global_avg_pool() before the last dense`,
+    `${a.loss} needs one score per class, a flat output, but the model outputs ${shape(a.shape)}: add flatten() or global_avg_pool() before the first dense layer that reads it`,
   binaryLossManyUnits: (a: { loss: string; units: number }) =>
     `${a.loss} needs 1 output unit (the probability of class 1), got ${a.units}; for several classes use cross_entropy`,
   binaryLossClasses: (a: { loss: string; classes: number; data: string }) =>

@@ -3,7 +3,7 @@
 // hyperparameters against common sense. One function per check; each reports and returns.
 
 import { type TrainConfig, type DataRef, settingKeyAt, settingValueAt } from '../train';
-import type { LayerNode, ModelGraph } from '../graph';
+import { firstDenseOnImage, type LayerNode, type ModelGraph } from '../graph';
 import type { LossSpec, OptimizerSpec, MetricSpec, AugmentationSpec } from '../catalog/types';
 import { METRICS } from '../catalog/training';
 import { type Sink, type Loc, report, loc } from '../values';
@@ -74,9 +74,9 @@ export function checkInputMatchesData(ctx: CheckContext, cfg: TrainConfig): void
   );
 }
 
-/** The first dense layer reading an unflattened image or sequence, where flatten() belongs. */
+/** The first dense layer reading an unflattened image (NN315's) or sequence, where flatten() belongs. */
 function denseOnUnflattened(m: ModelGraph): LayerNode | undefined {
-  return m.nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.shape !== null && n.shape.length > 1 && n.inputs.length === 1 && m.nodes[n.inputs[0]].kind !== 'input');
+  return firstDenseOnImage(m.nodes) ?? m.nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.shape !== null && n.shape.length > 1 && n.inputs.length === 1 && m.nodes[n.inputs[0]].kind !== 'input');
 }
 
 function flattenFixes(ctx: CheckContext, m: ModelGraph): Fix[] {
