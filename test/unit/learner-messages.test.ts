@@ -48,4 +48,24 @@ train t {
       assert.deepEqual(codes('model B {\n  input [20, 8]\n  dense(4)\n}\n'), []);
     });
   });
+
+  describe("PyTorch's argument order (NN316)", () => {
+    it('conv2d(1, 32, 3) is said to be nn.Conv2d(in, out, kernel) once, not a 32x32 kernel or a surplus argument', () => {
+      const text = 'model C {\n  input [28, 28, 1]\n  conv2d(1, 32, 3)\n  flatten()\n  dense(10)\n}\n';
+      const ds = analyzeText(text).diagnostics;
+      assert.deepEqual(ds.map((d) => d.code), ['NN316'], ds.map((d) => d.message).join('\n'));
+      assert.match(ds[0].message, /^conv2d\(1, 32, 3\) reads like PyTorch's nn\.Conv2d\(in_channels, out_channels, kernel_size\); .*write conv2d\(32, 3\)$/);
+      const fixed = applyEdits(text, ds[0].fixes[0].edits);
+      assert.match(fixed, /\n {2}conv2d\(32, 3\)\n/);
+      assert.deepEqual(codes(fixed), []);
+    });
+
+    it('conv1d and dense (nn.Linear(in, out)) too; the usual calls and a real surplus argument are not', () => {
+      assert.deepEqual(codes('model S {\n  input [50, 8]\n  conv1d(8, 16, 5)\n}\n'), ['NN316']);
+      assert.deepEqual(codes('model D {\n  input [784]\n  dense(784, 128)\n}\n'), ['NN316']);
+      assert.deepEqual(codes('model E {\n  input [28, 28, 1]\n  conv2d(32, 3, padding: same)\n}\n'), []);
+      const surplus = codes('model F {\n  input [28, 28, 1]\n  conv2d(1, 32, 3, 1)\n}\n');
+      assert.ok(surplus.includes('NN203') && !surplus.includes('NN316'), surplus.join());
+    });
+  });
 });

@@ -59,6 +59,11 @@ export const CODES = {
     severity: 'warning',
     doc: 'A dense layer reading an image ([H, W, C]) is applied to each position on its own and keeps the image shape: usually a forgotten flatten() before it.',
   },
+  NN316: {
+    slug: 'pytorch-argument-order',
+    severity: 'error',
+    doc: "A layer written in PyTorch's order, the input size first (conv2d(1, 32, 3) for nn.Conv2d(1, 32, 3)): nn infers the input size, so the call takes one argument less (conv2d(32, 3)).",
+  },
   // training
   NN401: { slug: 'missing-setting', severity: 'error', doc: 'A train block without model, data or loss.' },
   NN402: { slug: 'unknown-setting', severity: 'error', doc: 'A setting that train blocks do not have.' },

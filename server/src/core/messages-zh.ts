@@ -312,6 +312,8 @@ export const zh: MessageTable = {
   embeddingNeedsTokens: () => 'embedding 读取的是整数词元索引：请把它紧接在 input 之后，放在其他所有层之前。',
   denseOnImage: (a) =>
     `dense 作用于图像 ${shape(a.input)} 时会分别作用于每个位置，输出仍是图像的形状（${shape(a.output)}）；要读取整幅图像，请在这一层之前插入 flatten()。`,
+  pytorchOrder: (a) =>
+    `${a.layer}(${a.written}) 像是 PyTorch 的 ${a.module}(${a.torchParams}) 的写法；这里是 ${a.layer}(${a.nnParams})，${a.inParam} 由它的输入推断：请写成 ${a.layer}(${a.meant})。`,
   strideAndDilation: (a) => `${a.layer}：stride 和 dilation 不能同时大于 1。`,
   tooLarge: (a) => `repeat 与 block 调用在此展开超过 ${a.limit} 条语句；其余部分不再检查。`,
   headsDoNotDivide: (a) => `${a.heads} 个头不能整除模型维度 ${a.dim}：请指定 key_dim 或修改 heads。`,
@@ -359,6 +361,7 @@ export const zh: MessageTable = {
   // ---- quick fix titles ----
   fixChangeTo: (a) => `改为${q(a.text)}`,
   fixInsert: (a) => `插入 ${a.text}`,
+  fixRemoveInputSize: (a) => `改为 ${a.layer}(${a.meant})`,
   fixUse: (a) => `改用 ${a.text}`,
   fixSet: (a) => `设置 ${a.text}`,
   fixAdd: (a) => `添加${w(P(a.text))}`,

@@ -164,6 +164,8 @@ export const en = {
     'embedding reads integer token ids: put it right after input, before any other layer',
   denseOnImage: (a: { input: unknown; output: unknown }) =>
     `dense on an image ${shape(a.input)} is applied to each position on its own and keeps the image's shape (${shape(a.output)}); to read the whole image, insert flatten() before this layer`,
+  pytorchOrder: (a: { layer: string; written: string; module: string; torchParams: string; nnParams: string; inParam: string; meant: string }) =>
+    `${a.layer}(${a.written}) reads like PyTorch's ${a.module}(${a.torchParams}); nn's ${a.layer} takes (${a.nnParams}) and infers ${a.inParam} from its input: write ${a.layer}(${a.meant})`,
   strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
   tooLarge: (a: { limit: number }) => `repeats and block calls unroll to more than ${num(a.limit)} statements here; the rest is not checked`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
@@ -219,6 +221,7 @@ export const en = {
   // ---- quick fix titles ----
   fixChangeTo: (a: { text: string }) => `Change to '${a.text}'`,
   fixInsert: (a: { text: string }) => `Insert ${a.text}`,
+  fixRemoveInputSize: (a: { layer: string; meant: string }) => `Change to ${a.layer}(${a.meant})`,
   fixUse: (a: { text: string }) => `Use ${a.text}`,
   fixSet: (a: { text: string }) => `Set ${a.text}`,
   fixAdd: (a: { text: string }) => `Add '${a.text}'`,
