@@ -159,6 +159,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   invalidShape: { got: '16' },
   noOpLayer: { layer: 'flatten()', reason: 'its input is already flat' },
   embeddingNeedsTokens: {},
+  monitorAlias: { monitor: 'val_acc', meant: 'val_accuracy', metric: 'accuracy', validation: true },
   denseOnImage: { input: [28, 28, 1], output: [28, 28, 128] },
   pytorchOrder: { layer: 'conv2d', written: '1, 32, 3', module: 'nn.Conv2d', torchParams: 'in_channels, out_channels, kernel_size', nnParams: 'filters, kernel', inParam: 'in_channels', meant: '32, 3' },
   strideAndDilation: { layer: 'conv1d' },
@@ -201,6 +202,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   fixRemoveFinalActivation: { act: 'softmax' },
   fixRemoveFromLogits: {},
   fixRemoveInputSize: { layer: 'conv2d', meant: '32, 3' },
+  fixMonitor: { meant: 'val_accuracy', validation: true },
 };
 
 function both(id: MessageId, args: Record<string, unknown>): { english: string; chinese: string } {

@@ -68,4 +68,25 @@ train t {
       assert.ok(surplus.includes('NN203') && !surplus.includes('NN316'), surplus.join());
     });
   });
+
+  describe("Keras' monitor names", () => {
+    const T = (settings: string) => `model M {\n  input [2]\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor()\n  loss: cross_entropy\n${settings}}\n`;
+
+    it('early_stopping(monitor: val_acc) suggests val_accuracy and says it needs validation:, and the fix gives both', () => {
+      const text = T('  metrics: [accuracy]\n  early_stopping(monitor: val_acc)\n');
+      const ds = analyzeText(text).diagnostics;
+      assert.equal(ds.length, 1, ds.map((d) => d.message).join('\n'));
+      assert.equal(ds[0].message, "unknown monitor 'val_acc': nn records it as 'val_accuracy', which needs validation data (validation: 0.1)");
+      assert.doesNotMatch(ds[0].message, /expected one of/);
+      const fixed = applyEdits(text, ds[0].fixes[0].edits);
+      assert.match(fixed, /early_stopping\(monitor: val_accuracy\)\n {2}validation: 0\.1\n/);
+      assert.deepEqual(codes(fixed), []);
+    });
+
+    it('without accuracy in metrics it says so too, and offers no fix that would not work', () => {
+      const ds = analyzeText(T('  early_stopping(monitor: val_acc)\n')).diagnostics;
+      assert.equal(ds[0].message, "unknown monitor 'val_acc': nn records it as 'val_accuracy', which needs 'accuracy' in metrics and validation data (validation: 0.1)");
+      assert.deepEqual(ds[0].fixes, []);
+    });
+  });
 });

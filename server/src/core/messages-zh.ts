@@ -338,6 +338,10 @@ export const zh: MessageTable = {
     `模型以 ${a.act} 结尾，但 ${a.loss} 期望的是 logits（它自己会应用 ${a.act}）：请去掉 ${a.act}，或设置 from_logits: false。`,
   probabilitiesWithoutSoftmax: (a) => `${a.loss} 设置了 from_logits: false，因此期望输入概率，但模型并不以 ${a.act} 结尾。`,
   metricDoesNotApply: (a) => `评估指标${q(a.metric)}不适用于${P(a.task)}。`,
+  monitorAlias: (a) =>
+    `未知的监控量${q(a.monitor)}：训练时记录的名称是${q(a.meant)}${
+      a.metric || a.validation ? `，这需要${[a.metric ? `在 metrics 中加入${q(a.metric)}` : '', a.validation ? '验证数据（validation: 0.1）' : ''].filter(Boolean).join('以及')}` : ''
+    }。`,
   monitorNotAvailable: (a) => `训练过程中不会记录${q(a.monitor)}：${P(a.why)}。`,
   suspiciousLr: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 过高（常用值：${P(a.typical)}）；训练很可能发散。`,
   batchLargerThanData: (a) =>
@@ -360,6 +364,7 @@ export const zh: MessageTable = {
 
   // ---- quick fix titles ----
   fixChangeTo: (a) => `改为${q(a.text)}`,
+  fixMonitor: (a) => `改为${q(a.meant)}${a.validation ? '并添加 validation: 0.1' : ''}`,
   fixInsert: (a) => `插入 ${a.text}`,
   fixRemoveInputSize: (a) => `改为 ${a.layer}(${a.meant})`,
   fixUse: (a) => `改用 ${a.text}`,

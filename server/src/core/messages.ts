@@ -196,6 +196,10 @@ export const en = {
   probabilitiesWithoutSoftmax: (a: { loss: string; act: string }) =>
     `${a.loss} has from_logits: false, so it expects probabilities, but the model does not end in ${a.act}`,
   metricDoesNotApply: (a: { metric: string; task: string }) => `metric '${a.metric}' does not apply to ${a.task}`,
+  monitorAlias: (a: { monitor: string; meant: string; metric?: string; validation: boolean }) =>
+    `unknown monitor '${a.monitor}': nn records it as '${a.meant}'${
+      a.metric || a.validation ? `, which needs ${[a.metric ? `'${a.metric}' in metrics` : '', a.validation ? 'validation data (validation: 0.1)' : ''].filter(Boolean).join(' and ')}` : ''
+    }`,
   monitorNotAvailable: (a: { monitor: string; why: string }) => `'${a.monitor}' is not recorded during training: ${a.why}`,
   suspiciousLr: (a: { optimizer: string; lr: number; typical: string }) =>
     `learning rate ${a.lr} is high for ${a.optimizer} (typical: ${a.typical}); training will likely diverge`,
@@ -220,6 +224,7 @@ export const en = {
 
   // ---- quick fix titles ----
   fixChangeTo: (a: { text: string }) => `Change to '${a.text}'`,
+  fixMonitor: (a: { meant: string; validation: boolean }) => `Change to '${a.meant}'${a.validation ? ' and add validation: 0.1' : ''}`,
   fixInsert: (a: { text: string }) => `Insert ${a.text}`,
   fixRemoveInputSize: (a: { layer: string; meant: string }) => `Change to ${a.layer}(${a.meant})`,
   fixUse: (a: { text: string }) => `Use ${a.text}`,

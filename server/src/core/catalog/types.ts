@@ -198,6 +198,8 @@ export interface MetricSpec extends FnSpec {
   tasks: readonly ('classification' | 'regression')[];
   /** prefer high values (accuracy) or low ones (mae) when monitored */
   mode: 'max' | 'min';
+  /** names other libraries record it under (Keras' acc, val_acc); used only for "did you mean" */
+  aliases?: readonly string[];
 }
 
 export interface AugmentationSpec extends FnSpec {
