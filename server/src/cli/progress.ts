@@ -45,6 +45,12 @@ export function formatConfusion(m: number[][], names?: string[]): string {
   return [head, '-'.repeat(head.length), ...rows].join('\n');
 }
 
+/** Where a resumed run goes on: after an epoch, or inside the next one. */
+function resumedAt(e: Extract<TrainEvent, { type: 'start' }>): string {
+  if (e.resumedFrom === undefined) return '';
+  return e.resumedBatch ? ` (resumed in epoch ${e.resumedFrom + 1}, after its batch ${e.resumedBatch})` : ` (resumed after epoch ${e.resumedFrom})`;
+}
+
 /** Turns events into lines (and a bar) for a person. */
 export class Progress {
   private epochStart = Date.now();
@@ -70,7 +76,7 @@ export class Progress {
         s.line(`training '${e.train}': model ${e.model} (${e.params.toLocaleString('en-US')} parameters) on ${e.data}`);
         s.line(`  ${e.samples.train} training, ${e.samples.validation} validation, ${e.samples.test} test samples; ${e.epochs} epochs of batches of ${e.batchSize}${e.kfold ? `; ${e.kfold}-fold cross-validation` : ''}`);
         s.line(`  backend: ${e.backend}${e.backendNote ? ` (${e.backendNote})` : ''}`);
-        s.line(`  run folder: ${e.runDir}${e.resumedFrom !== undefined ? ` (resumed after epoch ${e.resumedFrom})` : ''}`);
+        s.line(`  run folder: ${e.runDir}${resumedAt(e)}`);
         break;
       case 'fold':
         s.line(`fold ${e.fold}/${e.folds}`);

@@ -25,9 +25,9 @@ import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers';
 import { Schedule } from './schedules';
-import { Monitor, type Mode } from './monitor';
+import { Monitor, overfitting, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
-import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, type Task } from './evaluate';
+import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, type ResumeState } from './runs';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
@@ -202,6 +202,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     metrics: metricNames,
     ...(folds ? { kfold: folds } : {}),
     ...(resume ? { resumedFrom: resume.epoch } : {}),
+    ...(resume && resume.batch > 0 ? { resumedBatch: resume.batch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
   if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
@@ -269,6 +270,10 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   }
   const weights = weightsEvent(model, data, last!.epochsRun, folds);
   if (weights) emit(weights);
+  // the whole run's epochs (a resumed run's begin before it stopped): one model's, not k folds'
+  const history = [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')];
+  const over = folds ? undefined : overfitting(history);
+  if (over) emit({ type: 'log', message: overfittingAdvice(cfg, data.image, over) });
   emit(end);
   run.writeReport({
     train: cfg.name,
@@ -283,7 +288,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     timings: { seconds, trainingSeconds: stats.seconds, samples: stats.samples, samplesPerSecond: end.samplesPerSecond },
     backend: opts.backend.name,
     // a resumed run's history begins with the epochs logged before it stopped
-    history: [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')],
+    history,
   });
   return { outcome, runDir: opts.runDir, end, model };
 }
