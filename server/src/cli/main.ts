@@ -23,7 +23,8 @@ usage:
                                               (train/validation: as the run split them): metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
                                               (token ids in [0, vocab) for a model with an embedding)
-                                              or a PNG file; --index N takes test sample N
+                                              or a PNG file (--invert: dark and light swapped);
+                                              --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
@@ -76,7 +77,7 @@ export async function main(
       case 'evaluate':
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
-        return await predictCommand(parseArgs(rest, ['index', 'backend', 'data-path'], ['json', 'no-download']), out, err);
+        return await predictCommand(parseArgs(rest, ['index', 'backend', 'data-path'], ['json', 'no-download', 'invert']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download']), out, err);
       default:

@@ -22,9 +22,10 @@ import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
+import type { LoadedData } from '../data/types';
 import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
+import { imageBackground, checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { findPython, NoTorchError } from '../engines/torch/python';
 import { trainTorch, TorchEngineError } from '../engines/torch/engine';
@@ -156,7 +157,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
         stopRequested: () => stop !== undefined,
         summaryText: checked.summary,
         notes,
-        configExtra: { command: commandLine(args) },
+        configExtra: { command: commandLine(args), ...background(data) },
       });
       if (outcome === 'not_finite') return 1;
       if (outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
@@ -181,7 +182,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       stopRequested: () => stop !== undefined,
       summaryText: checked.summary,
       notes,
-      configExtra: { command: commandLine(args) },
+      configExtra: { command: commandLine(args), ...background(data) },
       checkpointHook: faultHook(env.NN_TEST_FAULT),
     });
     result.model?.dispose();
@@ -234,6 +235,12 @@ function faultHook(spec: string | undefined): StepHook | undefined {
     if (m[4] === 'kill') process.kill(process.pid, 'SIGKILL');
     throw Object.assign(new Error(`${m[4]}: injected by NN_TEST_FAULT`), { code: m[4] });
   };
+}
+
+/** For config.json: the training images' background brightness, which nn predict compares a PNG's with. */
+function background(data: LoadedData): { imageBackground?: number } {
+  const b = imageBackground(data);
+  return b === undefined ? {} : { imageBackground: b };
 }
 
 /** The command as given (for config.json), rebuilt from the parsed arguments. */
