@@ -50,6 +50,9 @@ options:
 
 exit codes: 0 success, 1 errors in the file or in training, 2 usage, 130/143 stopped by SIGINT/SIGTERM`;
 
+/** What a usage error ends with. */
+export const USAGE_HINT = "run 'nn --help' for the commands and their options";
+
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => void process.stdout.write(s + '\n'),
@@ -85,7 +88,9 @@ export async function main(
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`nn: ${e.message}\n\n${USAGE}`);
+      // the problem, and where the usage is: the whole help buried the one line that matters
+      err(`nn: ${e.message}`);
+      err(`${USAGE_HINT}`);
       return 2;
     }
     throw e;

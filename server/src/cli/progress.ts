@@ -45,6 +45,18 @@ export function formatConfusion(m: number[][], names?: string[]): string {
   return [head, '-'.repeat(head.length), ...rows].join('\n');
 }
 
+/**
+ * The start line's backend with its note, the backend named once: a note that begins with it
+ * ("Backend: wasm (...)") read "backend: wasm (Backend: wasm (...))".
+ */
+export function backendLine(name: string, note?: string): string {
+  if (!note) return `backend: ${name}`;
+  const own = `backend: ${name}`;
+  if (!note.toLowerCase().startsWith(own.toLowerCase())) return `${own} (${note.replace(/\.$/, '')})`;
+  const rest = note.slice(own.length).trim().replace(/\.$/, '');
+  return `backend: ${name}${rest === '' ? '' : /^[:;,]/.test(rest) ? rest : ` ${rest}`}`;
+}
+
 /** Where a resumed run goes on: after an epoch, or inside the next one. */
 function resumedAt(e: Extract<TrainEvent, { type: 'start' }>): string {
   if (e.resumedFrom === undefined) return '';
@@ -75,7 +87,7 @@ export class Progress {
         this.epochStart = Date.now();
         s.line(`training '${e.train}': model ${e.model} (${e.params.toLocaleString('en-US')} parameters) on ${e.data}`);
         s.line(`  ${e.samples.train} training, ${e.samples.validation} validation, ${e.samples.test} test samples; ${e.epochs} epochs of batches of ${e.batchSize}${e.kfold ? `; ${e.kfold}-fold cross-validation` : ''}`);
-        s.line(`  backend: ${e.backend}${e.backendNote ? ` (${e.backendNote})` : ''}`);
+        s.line(`  ${backendLine(e.backend, e.backendNote)}`);
         s.line(`  run folder: ${e.runDir}${resumedAt(e)}`);
         break;
       case 'fold':

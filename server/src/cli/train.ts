@@ -23,7 +23,7 @@ import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import type { LoadedData } from '../data/types';
-import { BackendError } from '../runtime/backend';
+import { BackendError, TFJS_NODE_INSTALL } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
 import { imageBackground, checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
@@ -164,7 +164,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       return 0;
     }
     if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
-    const backend = await chooseBackend(args, (m) => notes.push(m));
+    const said: string[] = [];
+    const backend = await chooseBackend(args, (m) => said.push(m));
+    notes.push(...said.filter((m) => !inNote(m, backend.note)));
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));
     if (refused) return fail(refused);
@@ -235,6 +237,14 @@ function faultHook(spec: string | undefined): StepHook | undefined {
     if (m[4] === 'kill') process.kill(process.pid, 'SIGKILL');
     throw Object.assign(new Error(`${m[4]}: injected by NN_TEST_FAULT`), { code: m[4] });
   };
+}
+
+/**
+ * Whether what choosing the backend logged is in its note already: tfjs-node not installed, where
+ * the note says how to install it (every run said it twice, once as a line of its own).
+ */
+function inNote(logged: string, note: string): boolean {
+  return /^tensorflow: @tensorflow\/tfjs-node is not installed$/.test(logged) && note.includes(TFJS_NODE_INSTALL);
 }
 
 /** For config.json: the training images' background brightness, which nn predict compares a PNG's with. */
