@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { main } from '../../server/src/cli/main';
+import { backendLine } from '../../server/src/cli/progress';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -99,6 +100,49 @@ describe('nn check', () => {
     const r = await run('check', '--bogus', 'x.nn');
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown option --bogus/);
+  });
+
+  it('a usage error is one line and a hint, not the whole help', async () => {
+    for (const argv of [['check', '--bogus'], ['predict'], ['train', 'a.nn', '--epochs', 'x'], ['frobnicate']]) {
+      const r = await run(...argv);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.deepEqual(r.err.split('\n').slice(1), ["run 'nn --help' for the commands and their options"], `${argv.join(' ')}: ${r.err}`);
+      assert.match(r.err, /^nn: \S/);
+    }
+    // the help itself is still there when asked for
+    assert.match((await run('--help')).out, /^usage:$/m);
+  });
+});
+
+describe('nn train: the start lines', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-start-'));
+    fs.writeFileSync(path.join(dir, 't.nn'), 'model M {\n  input [2]\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor(n: 40)\n  loss: cross_entropy\n  epochs: 1\n}\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('names the backend once, and says how to get tfjs-node once, plainly', async () => {
+    for (const backend of ['auto', 'cpu']) {
+      const r = await run('train', path.join(dir, 't.nn'), '--backend', backend, '--runs', path.join(dir, 'runs'));
+      assert.equal(r.code, 0, r.err);
+      const lines = r.out.split('\n');
+      const start = lines.find((l) => l.trim().startsWith('backend:'))!;
+      assert.ok(start, r.out);
+      assert.doesNotMatch(start, /Backend:/, start);
+      assert.equal(start.match(/\b(wasm|cpu|tensorflow)\b/g)?.[0], start.trim().split(' ')[1]);
+      // tfjs-node: at most once in all that is printed (its install hint), never also as a line of its own
+      const node = [...lines, ...r.err.split('\n')].filter((l) => l.includes('tfjs-node'));
+      assert.ok(node.length <= 1, node.join('\n'));
+    }
+  });
+
+  it('backendLine: a note that begins with the backend does not repeat it; another note is kept whole', () => {
+    assert.equal(backendLine('wasm', 'Backend: wasm (WebAssembly with SIMD); for native TensorFlow, run x.'), 'backend: wasm (WebAssembly with SIMD); for native TensorFlow, run x');
+    assert.equal(backendLine('tensorflow', 'Backend: tensorflow (tfjs-node): the fastest available.'), 'backend: tensorflow (tfjs-node): the fastest available');
+    assert.equal(backendLine('torch', 'PyTorch 2.5 on cpu'), 'backend: torch (PyTorch 2.5 on cpu)');
+    assert.equal(backendLine('cpu'), 'backend: cpu');
   });
 });
 

@@ -32,6 +32,8 @@ const CODE_WORDS = new Set<string>([
   ...['true', 'false', 'concat', 'add', 'logits', 'value'],
   // units of memory, written as they are in Chinese too
   ...['KB', 'MB', 'GB', 'TB'],
+  // names of products, written as they are in Chinese too
+  'PyTorch',
 ]);
 
 /** English words left in a Chinese text, outside quotes, brackets, calls, paths and code words. */
@@ -157,6 +159,9 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   invalidShape: { got: '16' },
   noOpLayer: { layer: 'flatten()', reason: 'its input is already flat' },
   embeddingNeedsTokens: {},
+  monitorAlias: { monitor: 'val_acc', meant: 'val_accuracy', metric: 'accuracy', validation: true },
+  denseOnImage: { input: [28, 28, 1], output: [28, 28, 128] },
+  pytorchOrder: { layer: 'conv2d', written: '1, 32, 3', module: 'nn.Conv2d', torchParams: 'in_channels, out_channels, kernel_size', nnParams: 'filters, kernel', inParam: 'in_channels', meant: '32, 3' },
   strideAndDilation: { layer: 'conv1d' },
   tooLarge: { limit: 10000 },
   notEnoughMemory: { train: 'big', need: '160.02 GB', weights: '160.00 GB', optimizer: 'adam', activations: '23.44 MB', batch: 32, data: '0.00 B', available: '21.30 GB', limit: 'free' },
@@ -196,6 +201,8 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   fixSetUnits: { units: 10 },
   fixRemoveFinalActivation: { act: 'softmax' },
   fixRemoveFromLogits: {},
+  fixRemoveInputSize: { layer: 'conv2d', meant: '32, 3' },
+  fixMonitor: { meant: 'val_accuracy', validation: true },
 };
 
 function both(id: MessageId, args: Record<string, unknown>): { english: string; chinese: string } {

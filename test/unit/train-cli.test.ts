@@ -185,7 +185,7 @@ describe('nn train (command line)', function () {
     const p = await run(['predict', end.runDir, '0.1,0.2', '--index', '3', '--backend', 'cpu']);
     assert.equal(p.code, 0, p.err.join('\n'));
     assert.match(p.out[0], /^0\.1,0\.2: class \d \d+\.\d%, class \d \d+\.\d%$/);
-    assert.match(p.out[1], /^test sample 3 \(label \d\): class \d/);
+    assert.match(p.out[1], /^test sample 3 \[-?[\d.]+, -?[\d.]+\] \(label \d\): class \d/);
     assert.equal((await run(['predict', end.runDir, '1,2,3', '--backend', 'cpu'])).code, 1);
   });
 

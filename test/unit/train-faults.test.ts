@@ -252,9 +252,18 @@ describe('training faults', function () {
     assert.equal(r.code, 1);
     const error = r.events[r.events.length - 1];
     assert.ok(error.type === 'error', JSON.stringify(error));
-    assert.match(error.message, /^the loss became Infinity at epoch 1, batch [12]; .*The last good checkpoint is kept\.$/);
+    // nothing was written: the message must not promise a checkpoint
+    assert.match(error.message, /^the loss became Infinity at epoch 1, batch [12]; .*No checkpoint had been written yet, so nothing is saved\.$/);
+    assert.doesNotMatch(error.message, /checkpoint is kept/);
     const runDir = runDirOf(r.events);
     assert.ok(!fs.existsSync(path.join(runDir, 'last')) && !fs.existsSync(path.join(runDir, 'best')));
+  });
+
+  it('a stop on a non-finite loss is said once to a person, not as a stop and again as an error', async () => {
+    const r = await nn(['train', file, '--train', 'huge', '--backend', 'cpu', '--runs', runs]);
+    assert.equal(r.code, 1);
+    const said = [...r.out, ...r.err].filter((l) => l.includes('the loss became Infinity'));
+    assert.equal(said.length, 1, said.join('\n'));
   });
 
   it('a diverging run: the loss grows epoch after epoch, the run stops where it stops being finite, last/ holds the last finite weights', async () => {
@@ -268,6 +277,8 @@ describe('training faults', function () {
     assert.ok(stopped && stopped.type === 'stopped' && stopped.reason === 'not_finite');
     assert.match(stopped.message, /(the loss became (NaN|-?Infinity)|the weights stopped being finite numbers|the validation loss became) at epoch \d+.*the learning rate 1\.5 is probably too high for sgd/);
     const runDir = runDirOf(r.events);
+    // what is kept is named: best/ from epoch 1 and last/ after the last finite epoch
+    assert.match(stopped.message, new RegExp(`The checkpoints written before it are kept in ${runDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: best/ \\(epoch 1\\) and last/ \\(after epoch \\d+\\)\\.$`));
     const state = await lastIsGood(runDir);
     assert.equal(state.epoch, epochs.length - (/batch/.test(stopped.message) ? 0 : 1));
     // best/ keeps the epoch with the lowest loss: the first

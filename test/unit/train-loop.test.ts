@@ -12,8 +12,10 @@ import { train, type TrainOptions } from '../../server/src/runtime/train/trainer
 import { loadModel, checkpointDir } from '../../server/src/runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../../server/src/runtime/train/evaluate';
 import { validationSplit } from '../../server/src/data/batches';
+import { loadData } from '../../server/src/data/load';
 import { DropoutNoise } from '../../server/src/runtime/layers/dropout';
-import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { Progress } from '../../server/src/cli/progress';
 import type { LoadedData } from '../../server/src/data/types';
 import type { TrainConfig } from '../../server/src/core/train';
 import { analyzeText } from '../helpers';
@@ -73,6 +75,12 @@ model Cubic {
   input [2]
   poly_features(3)
   dense(1)
+}
+model Big {
+  input [2]
+  dense(128, activation: relu)
+  dense(128, activation: relu)
+  dense(2)
 }
 model Drop {
   input [2]
@@ -279,7 +287,12 @@ describe('train: the loop', function () {
 
     const second = await run(cfg, data, { runDir: first.runDir, resume: true });
     const start = second.events[0];
-    assert.ok(start.type === 'start' && start.resumedFrom === 1);
+    // it resumes inside epoch 2, after its third batch, and says so (a person reads it as "after epoch 1" otherwise)
+    assert.ok(start.type === 'start' && start.resumedFrom === 1 && start.resumedBatch === 3, JSON.stringify(start));
+    assert.equal(parseEvent(JSON.stringify(start))?.type, 'start');
+    const lines: string[] = [];
+    new Progress({ line: (l) => lines.push(l) }).event(start);
+    assert.ok(lines.some((l) => l.endsWith('(resumed in epoch 2, after its batch 3)')), lines.join('\n'));
     assert.deepEqual(second.epochs.map((e) => e.epoch), [2, 3, 4]);
     const got = second.result.model!.getWeights().map((w) => Array.from(w.dataSync()));
     second.result.model!.dispose();
@@ -296,6 +309,26 @@ describe('train: the loop', function () {
     const reportText = fs.readFileSync(path.join(first.runDir, 'report.json'), 'utf8');
     await assert.rejects(run(cfg, data, { runDir: first.runDir, resume: true }), /has finished \(completed after 4 epochs\); give --epochs more than 4 to train it further, or start a new run/);
     assert.equal(fs.readFileSync(path.join(first.runDir, 'report.json'), 'utf8'), reportText);
+  });
+
+  it('a run that over-fits is told from which epoch, and what the lessons offer against it that it does not use', async () => {
+    const body = (more: string) => `model: Big\n  data: circle(n: 80, noise: 0.4, seed: 3)\n  validation: 0.5\n  loss: cross_entropy\n  optimizer: adam(lr: 0.01)\n  epochs: 25\n  batch_size: 8\n  seed: 1${more}`;
+    const plain = config(body(''));
+    const data = await loadData(plain.data!);
+    const { events, result } = await run(plain, data);
+    result.model?.dispose();
+    const epochs = events.filter((e) => e.type === 'epoch') as Extract<TrainEvent, { type: 'epoch' }>[];
+    const lowest = epochs.reduce((a, e) => (e.val!.loss < a.val!.loss ? e : a));
+    const said = events.filter((e) => e.type === 'log' && e.message.startsWith('over-fitting')) as Extract<TrainEvent, { type: 'log' }>[];
+    assert.equal(said.length, 1, `val losses ${epochs.map((e) => e.val!.loss.toFixed(3)).join(' ')}`);
+    assert.match(said[0].message, new RegExp(`^over-fitting from epoch ${lowest.epoch}: val_loss has risen for ${25 - lowest.epoch} epochs since its lowest .*; against it: early_stopping\\(monitor: val_loss, patience: 5, restore_best: true\\); dropout\\(0\\.3\\) after the hidden layers; kernel_regularizer: l2\\(0\\.001\\)`));
+    // before the end event, so it is in metrics.jsonl and the printed run
+    assert.ok(events.indexOf(said[0]) < events.findIndex((e) => e.type === 'end'));
+    // a block with early stopping is not told to add it
+    const es = await run(config(body('\n  early_stopping(monitor: val_loss, patience: 12)')), data);
+    es.result.model?.dispose();
+    const esSaid = es.events.find((e) => e.type === 'log' && e.message.startsWith('over-fitting'));
+    assert.ok(esSaid && esSaid.type === 'log' && !esSaid.message.includes('early_stopping'), JSON.stringify(esSaid));
   });
 
   it('a resumed run refuses --epochs fewer than it has trained', async () => {

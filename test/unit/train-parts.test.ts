@@ -10,7 +10,7 @@ import { makeLoss } from '../../server/src/runtime/train/losses';
 import { TrainOptimizer, clipByGlobalNorm } from '../../server/src/runtime/train/optimizers';
 import { Schedule, rateAt } from '../../server/src/runtime/train/schedules';
 import { MetricsAccumulator } from '../../server/src/runtime/train/metrics';
-import { Monitor } from '../../server/src/runtime/train/monitor';
+import { Monitor, overfitting } from '../../server/src/runtime/train/monitor';
 import { writeDirAtomic, checkpointDir, loadModel, CheckpointError } from '../../server/src/runtime/train/checkpoint';
 import { LOSSES, OPTIMIZERS, SCHEDULES, METRICS } from '../../server/src/core/catalog/training';
 import type { BoundFn, FnSpec } from '../../server/src/core/catalog/types';
@@ -201,6 +201,20 @@ describe('train: metrics and monitors', () => {
     const l = new Monitor('loss', 'auto', 0);
     assert.equal(l.max, false);
     assert.equal(l.update({ loss: NaN }, 0), false);
+  });
+
+  it('over-fitting: the validation loss risen for 5 epochs or more past its lowest while the training loss falls', () => {
+    const h = (val: number[], train = val.map((_, i) => 1 - i / 100)) => val.map((v, i) => ({ epoch: i + 1, loss: train[i], val: { loss: v } }));
+    assert.deepEqual(overfitting(h([1, 0.8, 0.7, 0.75, 0.8, 0.9, 0.95, 1.0])), { from: 3, to: 8, best: 0.7, last: 1.0 });
+    // 4 epochs past the lowest are not yet "many"
+    assert.equal(overfitting(h([1, 0.8, 0.7, 0.75, 0.8, 0.9, 0.95])), undefined);
+    // back near its lowest: noise, not over-fitting
+    assert.equal(overfitting(h([1, 0.8, 0.7, 0.75, 0.8, 0.9, 0.95, 0.72])), undefined);
+    // the training loss rising too is a run going wrong, not over-fitting
+    assert.equal(overfitting(h([1, 0.8, 0.7, 0.75, 0.8, 0.9, 0.95, 1.0], [1, 0.9, 0.8, 0.85, 0.9, 1, 1.1, 1.2])), undefined);
+    // no validation, or a non-finite one
+    assert.equal(overfitting([{ epoch: 1, loss: 1 }, { epoch: 9, loss: 0.5 }]), undefined);
+    assert.equal(overfitting(h([NaN, NaN, NaN, NaN, NaN, NaN, NaN])), undefined);
   });
 });
 

@@ -208,10 +208,48 @@ export interface RunConfig {
   loss: { name: string; args: Record<string, unknown> };
   standardize?: { mean: number[]; std: number[] };
   pixelNormalize?: { mean: number; std: number };
+  /** image data: the brightness of the training images' border, in [0, 1] (imageBackground) */
+  imageBackground?: number;
   kfold?: number;
   /** the fraction held out for validation, or the validation dataset's name */
   validation?: number | string;
   seed?: number;
+}
+
+/**
+ * The brightness of the training images' background, in [0, 1] before normalization: the mean
+ * of the border pixels of up to 1,000 training images. nn predict compares a PNG's with it (a
+ * digit drawn dark on white, for a model trained on light digits on black). Undefined when the
+ * data is not images.
+ */
+export function imageBackground(data: LoadedData): number | undefined {
+  if (!data.image || data.featureShape.length !== 3 || data.train.n === 0) return undefined;
+  const [h, w, c] = data.featureShape;
+  const size = h * w * c;
+  const n = Math.min(data.train.n, 1000);
+  const pn = data.pixelNormalize;
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const border = borderMean(data.train.x.subarray(i * size, (i + 1) * size), h, w, c);
+    sum += pn ? border * pn.std + pn.mean : border;
+    count++;
+  }
+  return Number((sum / count).toFixed(4));
+}
+
+/** The mean of an [h, w, c] image's border pixels (every channel). */
+export function borderMean(x: ArrayLike<number>, h: number, w: number, c: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let y = 0; y < h; y++) {
+    const edgeRow = y === 0 || y === h - 1;
+    for (let xx = 0; xx < w; xx += edgeRow || xx === w - 1 ? 1 : Math.max(1, w - 1)) {
+      for (let k = 0; k < c; k++) sum += x[(y * w + xx) * c + k];
+      count += c;
+    }
+  }
+  return sum / count;
 }
 
 export function readRunConfig(runDir: string): RunConfig {

@@ -23,7 +23,8 @@ usage:
                                               (train/validation: as the run split them): metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
                                               (token ids in [0, vocab) for a model with an embedding)
-                                              or a PNG file; --index N takes test sample N
+                                              or a PNG file (--invert: dark and light swapped);
+                                              --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
                                                         (--out must be empty; --force replaces an earlier export)
@@ -52,6 +53,9 @@ options:
 
 exit codes: 0 success, 1 errors in the file or in training, 2 usage, 130/143 stopped by SIGINT/SIGTERM`;
 
+/** What a usage error ends with. */
+export const USAGE_HINT = "run 'nn --help' for the commands and their options";
+
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => void process.stdout.write(s + '\n'),
@@ -79,7 +83,7 @@ export async function main(
       case 'evaluate':
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
-        return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
+        return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download', 'invert']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
       default:
@@ -87,7 +91,9 @@ export async function main(
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`nn: ${e.message}\n\n${USAGE}`);
+      // the problem, and where the usage is: the whole help buried the one line that matters
+      err(`nn: ${e.message}`);
+      err(`${USAGE_HINT}`);
       return 2;
     }
     throw e;

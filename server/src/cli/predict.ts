@@ -1,10 +1,14 @@
-// nn predict RUN_DIR INPUT... [--index N] [--json]: the run's best weights on new inputs.
+// nn predict RUN_DIR INPUT... [--index N] [--invert] [--json]: the run's best weights on new inputs.
 // An INPUT is comma-separated numbers (one sample of a flat model, e.g. a CSV row without its
 // label, standardized as the training data was) or a PNG image (decoded in pure JS, made grey
 // or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
 // as the training data was). --index N predicts sample N of the data's test split instead. A token
 // model's (one whose input an embedding reads) numbers must be token ids: whole, in [0, vocab).
-// Prints the 3 most probable classes with their names, or the predicted value(s).
+// A PNG whose background is light where the training images' is dark (or the other way) is
+// warned of; --invert reads its pixels inverted (1 - v). Other image formats (JPEG, ...) are
+// refused: no decoder for them is among nn's dependencies.
+// Prints the 3 most probable classes with their names, or the predicted value(s); long inputs
+// are shown shortened, a test sample with its input and its true label or value.
 
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
@@ -13,10 +17,12 @@ import { PNG } from 'pngjs';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkDataFitsModel, inputShape, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+import { borderMean, checkedRun, checkDataFitsModel, inputShape, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 export interface Prediction {
   input: string;
+  /** a PNG that does not look like the training images (its background) */
+  warning?: string;
   /** classification: the top classes, most probable first */
   top?: { class: number; name?: string; probability?: number; score?: number }[];
   /** regression: the predicted values */
@@ -28,6 +34,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
   if (!runDir) throw new UsageError('nn predict needs a run folder and inputs (numbers, a PNG file, or --index N)');
   const index = intFlag(args, 'index', 0);
   if (index === undefined && !inputs.length) throw new UsageError('nn predict needs inputs: comma-separated numbers, a PNG file, or --index N');
+  const invert = args.flags.get('invert') === true;
   const rc = readRunConfig(runDir);
   try {
     // a few samples through the model: too little work to share among threads (unless --threads)
@@ -36,7 +43,8 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const model = await loadModel(dir);
     const shape = inputShape(model);
     const vocab = tokenVocab(model);
-    const rows: { input: string; x: Float32Array }[] = inputs.map((i) => ({ input: i, x: readInput(i, shape, rc, vocab) }));
+    checkSpacedNumbers(inputs, shape);
+    const rows: { input: string; shown: string; x: Float32Array; warning?: string }[] = inputs.map((i) => ({ input: i, shown: shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
@@ -46,16 +54,63 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
       const test = data.test;
       if (!test || index >= test.n) throw new CliError(`--index ${index}: the test split has ${test?.n ?? 0} samples`);
       const w = shape.reduce((a, b) => a * b, 1);
-      const label = data.task === 'classification' ? ` (label ${test.y[index]}${data.classNames ? ` ${data.classNames[test.y[index]]}` : ''})` : '';
-      rows.push({ input: `test sample ${index}${label}`, x: test.x.slice(index * w, index * w + w) });
+      const x = test.x.slice(index * w, index * w + w);
+      const input = `test sample ${index} ${describeSample(x, shape, data.image, rc)} ${trueValue(test, index, data.targetDims ?? 1, data.classNames)}`;
+      rows.push({ input, shown: input, x });
     }
-    const preds = rows.map((r) => predictOne(model, shape, r.input, r.x, rc));
+    const preds = rows.map((r) => ({ ...predictOne(model, shape, r.input, r.x, rc), ...(r.warning ? { warning: r.warning } : {}) }));
     model.dispose();
     if (args.flags.has('json')) out(JSON.stringify({ run: runDir, weights: dir, predictions: preds }));
-    else for (const p of preds) out(formatPrediction(p));
+    else
+      preds.forEach((p, i) => {
+        if (p.warning) err(`nn predict: warning: ${p.warning}`);
+        out(formatPrediction({ ...p, input: rows[i].shown }));
+      });
     return 0;
   } catch (e) {
     return userError('predict', e, err);
+  }
+}
+
+/** Numbers as the command line gives them: up to 8 as written, more as the first 6 and how many. */
+function shortInput(input: string): string {
+  const cells = input.split(',');
+  if (cells.length <= 8) return input;
+  return `${cells.slice(0, 6).join(',')},... (${cells.length} numbers)`;
+}
+
+/** A test sample's input, as it was before standardization: its values (shortened), or its image size. */
+function describeSample(x: Float32Array, shape: number[], image: boolean, rc: RunConfig): string {
+  if (image && shape.length === 3) return `(a ${shape[0]}x${shape[1]} image${shape[2] === 1 ? '' : ` of ${shape[2]} channels`})`;
+  const st = rc.standardize;
+  const values = Array.from(x, (v, i) => (st ? v * (st.std[i] || 1) + st.mean[i] : v)).map((v) => Number(v.toPrecision(6)));
+  return `[${values.length <= 8 ? values.join(', ') : `${values.slice(0, 6).join(', ')}, ... (${values.length} values)`}]`;
+}
+
+/** A test sample's true label, or its true value(s). */
+function trueValue(test: { y: Int32Array | Float32Array }, index: number, dims: number, classNames?: string[]): string {
+  if (test.y instanceof Int32Array) {
+    const label = test.y[index];
+    return `(label ${label}${classNames ? ` ${classNames[label]}` : ''})`;
+  }
+  const values = Array.from(test.y.subarray(index * dims, (index + 1) * dims), (v) => Number(v.toPrecision(6)));
+  return `(true value${values.length === 1 ? '' : 's'} ${values.join(', ')})`;
+}
+
+/**
+ * Numbers given as separate arguments (`1.4 0.2`) or with spaces in one (`"1.4 0.2"`) where the
+ * model takes several numbers a sample: said as such, with the input written with commas.
+ */
+function checkSpacedNumbers(inputs: string[], shape: number[]): void {
+  const w = shape.reduce((a, b) => a * b, 1);
+  if (w > 1 && inputs.length > 1 && inputs.every((i) => isNumber(i))) {
+    const n = inputs.length;
+    const joined = inputs.length === w ? `: nn predict RUN ${inputs.join(',')}` : '';
+    throw new CliError(`${n} inputs of one number each, but the model takes ${w} numbers a sample ([${shape.join(', ')}]), separated by commas${joined}`);
+  }
+  for (const i of inputs) {
+    const parts = i.trim().split(/[\s,]+/);
+    if (/\s/.test(i.trim()) && parts.every((p) => isNumber(p))) throw new CliError(`'${i}': separate the numbers with commas, not spaces: ${parts.join(',')}`);
   }
 }
 
@@ -115,13 +170,24 @@ export function tokenVocab(model: tf.LayersModel): number | undefined {
   return vocab;
 }
 
-/** One input argument as the model's input values; `vocab`: a token model's, its ids are checked against it. */
-export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number): Float32Array {
+/** Image files nn cannot decode: no decoder for them is among its dependencies (pngjs reads PNG). */
+const OTHER_IMAGES = /\.(jpe?g|jfif|gif|bmp|webp|tiff?|heic|avif)$/i;
+
+/**
+ * One input argument as the model's input values; `vocab`: a token model's, its ids are checked
+ * against it; `invert`: a PNG's pixels are read as 1 - v. A PNG that does not look like the
+ * training images comes with a warning.
+ */
+export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; warning?: string } {
   const w = shape.reduce((a, b) => a * b, 1);
+  if (OTHER_IMAGES.test(input)) {
+    throw new CliError(`${input}: nn predict reads PNG images only (it has no decoder for ${input.slice(input.lastIndexOf('.') + 1).toUpperCase()}); convert the image to PNG first`);
+  }
   if (/\.png$/i.test(input)) {
     if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
-    return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc);
+    return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc, invert);
   }
+  if (invert) throw new UsageError('--invert is for PNG images');
   const cells = input.split(',');
   const bad = cells.findIndex((s) => !isNumber(s));
   if (input.trim() === '' || bad >= 0) {
@@ -129,15 +195,15 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
     throw new CliError(cells.length > 1 && cells[bad].trim() === '' ? `'${input}' has an empty value (value ${bad + 1})` : `'${input}' is neither comma-separated numbers nor a .png file`);
   }
   const values = cells.map(Number);
-  if (values.length !== w) throw new CliError(`'${input}' has ${values.length} numbers; the model takes ${w} ([${shape.join(', ')}])`);
+  if (values.length !== w) throw new CliError(`'${shortInput(input)}' has ${values.length} number${values.length === 1 ? '' : 's'}; the model takes ${w} ([${shape.join(', ')}])`);
   if (vocab !== undefined) {
     // an embedding looks its ids up: another number is no token (tfjs failed inside GatherV2, or cut 1.5 to 1)
     const i = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= vocab);
     if (i >= 0) throw new CliError(`'${input}': value ${i + 1} is ${cells[i].trim()}, but the model takes token ids, whole numbers from 0 to ${vocab - 1} (its embedding's vocab is ${vocab})`);
-    return Float32Array.from(values);
+    return { x: Float32Array.from(values) };
   }
   const st = rc.standardize;
-  return Float32Array.from(values, (v, i) => (st ? (v - st.mean[i]) / (st.std[i] || 1) : v));
+  return { x: Float32Array.from(values, (v, i) => (st ? (v - st.mean[i]) / (st.std[i] || 1) : v)) };
 }
 
 /**
@@ -152,12 +218,15 @@ const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
 /**
  * Checks a PNG's chunks before anything is decoded: every IHDR (a file can hold a second one that
  * the decoder would take) against the size limits, one IHDR only, and pixel data (IDAT) present.
- * A file that is not a PNG, or whose chunks run past its end, is left to the decoder to report.
+ * A file that is not a PNG (a JPEG named .png is said to be one), or whose chunks run past its
+ * end, is said so here: the decoder's own messages are not for people.
  */
 function checkPngChunks(bytes: Buffer, name: string): void {
-  if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return;
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) throw new CliError(`${name}: this is a JPEG image, not a PNG; nn predict reads PNG images only: convert it to PNG first`);
+  if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new CliError(`${name}: not a PNG image (it does not start with PNG's signature)`);
   let headers = 0;
   let pixelData = false;
+  let ended = false;
   for (let at = 8; at + 8 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at);
     const type = bytes.toString('latin1', at + 4, at + 8);
@@ -170,26 +239,35 @@ function checkPngChunks(bytes: Buffer, name: string): void {
         throw new CliError(`${name}: a ${width}x${height} image is too large to read (at most ${MAX_PNG_SIDE} pixels a side and ${MAX_PNG_PIXELS / 2 ** 20} megapixels)`);
       }
     }
-    // a chunk that runs past the end: the decoder says the file is truncated
-    if (at + 12 + length > bytes.length) return;
+    if (at + 12 + length > bytes.length) throw new CliError(`${name}: the PNG is cut short: its ${type} chunk runs past the end of the file`);
     if (type === 'IDAT') pixelData = true;
-    if (type === 'IEND') break;
+    if (type === 'IEND') {
+      ended = true;
+      break;
+    }
     at += 12 + length;
   }
   if (headers > 1) throw new CliError(`${name}: ${headers} IHDR chunks; a PNG has one (the file is damaged or made to mislead)`);
+  if (headers === 0) throw new CliError(`${name}: the PNG has no header (IHDR chunk): the file is damaged`);
+  if (!ended) throw new CliError(`${name}: the PNG is cut short: it ends before its last chunk (IEND)`);
   if (headers === 1 && !pixelData) throw new CliError(`${name}: the PNG holds no pixel data (no IDAT chunk)`);
 }
 
-/** A PNG as [h, w, c] values: grey (c = 1) or RGB (c = 3), area-resized, scaled and normalized. */
-export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig): Float32Array {
+/**
+ * A PNG as [h, w, c] values: grey (c = 1) or RGB (c = 3), area-resized, scaled to [0, 1],
+ * inverted when asked, and normalized; with a warning when its background and the training
+ * images' are of opposite brightness.
+ */
+export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig, invert = false): { x: Float32Array; warning?: string } {
   if (c !== 1 && c !== 3) throw new CliError(`${name}: the model's images have ${c} channels; only 1 (grey) and 3 (RGB) can be read from a PNG`);
   // the size before decoding: a small file can claim an image that fills the memory
   checkPngChunks(bytes, name);
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);
-  } catch (e) {
-    throw new CliError(`${name}: not a readable PNG (${(e as Error).message})`);
+  } catch {
+    // the decoder's message names its internals (and misspells some): what it means for the file is said instead
+    throw new CliError(`${name}: the PNG is damaged: its pixel data cannot be decoded`);
   }
   const { width: W, height: H, data } = png;
   const out = new Float32Array(h * w * c);
@@ -214,8 +292,22 @@ export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, numb
       }
       const rgb = sum.map((s) => s / count / 255);
       const vals = c === 1 ? [0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]] : rgb;
-      for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = norm ? (vals[k] - norm.mean) / norm.std : vals[k];
+      for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = invert ? 1 - vals[k] : vals[k];
     }
   }
-  return out;
+  const warning = backgroundWarning(name, borderMean(out, h, w, c), rc.imageBackground, invert);
+  if (norm) for (let i = 0; i < out.length; i++) out[i] = (out[i] - norm.mean) / norm.std;
+  return { x: out, ...(warning ? { warning } : {}) };
+}
+
+/**
+ * A PNG's background (its border, in [0, 1]) against the training images': of opposite
+ * brightness (one below 0.5, the other above, at least 0.5 apart), the model sees an image
+ * unlike any it learned from, and says a confident wrong answer.
+ */
+function backgroundWarning(name: string, png: number, training: number | undefined, invert: boolean): string | undefined {
+  if (training === undefined || Math.abs(png - training) < 0.5) return undefined;
+  const tone = (v: number) => (v >= 0.5 ? 'light' : 'dark');
+  const what = `${name}${invert ? ' (inverted)' : ''} has a ${tone(png)} background (${png.toFixed(2)}), but the training images have a ${tone(training)} one (${training.toFixed(2)}): the prediction is likely wrong`;
+  return `${what}; ${invert ? 'try it without --invert' : 'try --invert, which reads it with dark and light swapped'}`;
 }

@@ -45,6 +45,24 @@ export function formatConfusion(m: number[][], names?: string[]): string {
   return [head, '-'.repeat(head.length), ...rows].join('\n');
 }
 
+/**
+ * The start line's backend with its note, the backend named once: a note that begins with it
+ * ("Backend: wasm (...)") read "backend: wasm (Backend: wasm (...))".
+ */
+export function backendLine(name: string, note?: string): string {
+  if (!note) return `backend: ${name}`;
+  const own = `backend: ${name}`;
+  if (!note.toLowerCase().startsWith(own.toLowerCase())) return `${own} (${note.replace(/\.$/, '')})`;
+  const rest = note.slice(own.length).trim().replace(/\.$/, '');
+  return `backend: ${name}${rest === '' ? '' : /^[:;,]/.test(rest) ? rest : ` ${rest}`}`;
+}
+
+/** Where a resumed run goes on: after an epoch, or inside the next one. */
+function resumedAt(e: Extract<TrainEvent, { type: 'start' }>): string {
+  if (e.resumedFrom === undefined) return '';
+  return e.resumedBatch ? ` (resumed in epoch ${e.resumedFrom + 1}, after its batch ${e.resumedBatch})` : ` (resumed after epoch ${e.resumedFrom})`;
+}
+
 /** Turns events into lines (and a bar) for a person. */
 export class Progress {
   private epochStart = Date.now();
@@ -53,6 +71,8 @@ export class Progress {
   private batchSize = 0;
   private folds?: number;
   private lastMetrics = '';
+  /** the message of a stop: the error event that follows it with the same message is not said again */
+  private stoppedMessage?: string;
 
   constructor(private readonly screen: Screen) {}
 
@@ -67,8 +87,8 @@ export class Progress {
         this.epochStart = Date.now();
         s.line(`training '${e.train}': model ${e.model} (${e.params.toLocaleString('en-US')} parameters) on ${e.data}`);
         s.line(`  ${e.samples.train} training, ${e.samples.validation} validation, ${e.samples.test} test samples; ${e.epochs} epochs of batches of ${e.batchSize}${e.kfold ? `; ${e.kfold}-fold cross-validation` : ''}`);
-        s.line(`  backend: ${e.backend}${e.backendNote ? ` (${e.backendNote})` : ''}`);
-        s.line(`  run folder: ${e.runDir}${e.resumedFrom !== undefined ? ` (resumed after epoch ${e.resumedFrom})` : ''}`);
+        s.line(`  ${backendLine(e.backend, e.backendNote)}`);
+        s.line(`  run folder: ${e.runDir}${resumedAt(e)}`);
         break;
       case 'fold':
         s.line(`fold ${e.fold}/${e.folds}`);
@@ -101,13 +121,14 @@ export class Progress {
       case 'boundary':
         break;
       case 'stopped':
+        this.stoppedMessage = e.message;
         s.line(`stopped: ${e.message}`);
         break;
       case 'log':
         s.line(e.message);
         break;
       case 'error':
-        s.line(`error: ${e.message}`);
+        if (e.message !== this.stoppedMessage) s.line(`error: ${e.message}`);
         break;
       case 'end':
         s.line(`done: ${e.epochs} epochs in ${duration(e.seconds)}, ${Math.round(e.samplesPerSecond)} samples/s${e.bestEpoch !== undefined ? `; best epoch ${e.bestEpoch}` : ''}`);

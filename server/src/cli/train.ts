@@ -22,9 +22,10 @@ import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
-import { BackendError } from '../runtime/backend';
+import type { LoadedData } from '../data/types';
+import { BackendError, TFJS_NODE_INSTALL } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
+import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { findPython, NoTorchError } from '../engines/torch/python';
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
@@ -158,14 +159,16 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
         stopRequested: () => stop !== undefined,
         summaryText: checked.summary,
         notes,
-        configExtra: { command: commandLine(args) },
+        configExtra: { command: commandLine(args), ...background(data) },
       });
       if (outcome === 'not_finite') return 1;
       if (outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
       return 0;
     }
     if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
-    const backend = await chooseBackend(args, (m) => notes.push(m), stepWork(cfg));
+    const said: string[] = [];
+    const backend = await chooseBackend(args, (m) => said.push(m), stepWork(cfg));
+    notes.push(...said.filter((m) => !inNote(m, backend.note)));
     // a model the machine cannot hold is refused with the estimate, before the data is loaded
     const refused = memoryRefusal(file, checked, availableMemory(backend.name));
     if (refused) return fail(refused);
@@ -183,7 +186,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       stopRequested: () => stop !== undefined,
       summaryText: checked.summary,
       notes,
-      configExtra: { command: commandLine(args) },
+      configExtra: { command: commandLine(args), ...background(data) },
       checkpointHook: faultHook(env.NN_TEST_FAULT),
     });
     result.model?.dispose();
@@ -236,6 +239,20 @@ function faultHook(spec: string | undefined): StepHook | undefined {
     if (m[4] === 'kill') process.kill(process.pid, 'SIGKILL');
     throw Object.assign(new Error(`${m[4]}: injected by NN_TEST_FAULT`), { code: m[4] });
   };
+}
+
+/**
+ * Whether what choosing the backend logged is in its note already: tfjs-node not installed, where
+ * the note says how to install it (every run said it twice, once as a line of its own).
+ */
+function inNote(logged: string, note: string): boolean {
+  return /^tensorflow: @tensorflow\/tfjs-node is not installed$/.test(logged) && note.includes(TFJS_NODE_INSTALL);
+}
+
+/** For config.json: the training images' background brightness, which nn predict compares a PNG's with. */
+function background(data: LoadedData): { imageBackground?: number } {
+  const b = imageBackground(data);
+  return b === undefined ? {} : { imageBackground: b };
 }
 
 /** The command as given (for config.json), rebuilt from the parsed arguments. */

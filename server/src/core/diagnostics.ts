@@ -54,6 +54,16 @@ export const CODES = {
   NN312: { slug: 'stride-and-dilation', severity: 'error', doc: 'A convolution with both stride and dilation above 1.' },
   NN313: { slug: 'heads-do-not-divide', severity: 'error', doc: 'Attention heads that do not divide the model dimension.' },
   NN314: { slug: 'model-too-large', severity: 'error', doc: 'A model (or block) whose repeats and block calls unroll to more than 10,000 statements; the rest is not checked.' },
+  NN315: {
+    slug: 'dense-on-image',
+    severity: 'warning',
+    doc: 'A dense layer reading an image ([H, W, C]) is applied to each position on its own and keeps the image shape: usually a forgotten flatten() before it.',
+  },
+  NN316: {
+    slug: 'pytorch-argument-order',
+    severity: 'error',
+    doc: "A layer written in PyTorch's order, the input size first (conv2d(1, 32, 3) for nn.Conv2d(1, 32, 3)): nn infers the input size, so the call takes one argument less (conv2d(32, 3)).",
+  },
   // training
   NN401: { slug: 'missing-setting', severity: 'error', doc: 'A train block without model, data or loss.' },
   NN402: { slug: 'unknown-setting', severity: 'error', doc: 'A setting that train blocks do not have.' },

@@ -18,6 +18,7 @@ import { bindLayer, blockMatcher, coerce, nextPosition, paramOf, replaceFix, wri
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
+import { fix, insertLineBefore, removeArgument } from './fixes';
 
 const NO_REPORT = (): void => undefined;
 
@@ -36,6 +37,14 @@ function inputList(ids: number[]): readonly number[] {
   if (ids.length === 0) return NO_INPUTS;
   if (ids.length > 1) return ids;
   return (ONE_INPUT[ids[0]] ??= Object.freeze([ids[0]]));
+}
+
+/**
+ * The first dense layer written in the model itself (not in a block, whose other calls may differ)
+ * that reads an image, [H, W, C] or more axes: almost always a forgotten flatten() before it.
+ */
+export function firstDenseOnImage(nodes: readonly LayerNode[]): LayerNode | undefined {
+  return nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.input !== null && n.input.length >= 3);
 }
 
 /** One layer of a model graph (or its input, or an add/concat merge). */
@@ -313,6 +322,11 @@ export class ModelBuilder {
     }
     cur = b.stmts(first && first.kind === 'Input' ? stmts.slice(1) : stmts, cur, scope);
     const nodes = b.nodes;
+    const onImage = firstDenseOnImage(nodes);
+    if (onImage) {
+      const fixes = fix('fixInsert', { text: 'flatten()' }, [insertLineBefore(ctx.program, onImage.stmt, 'flatten()')], true);
+      report(scope.sink, loc(file, A.calleeSpan(onImage.statement as A.CallExpr)), 'NN315', 'denseOnImage', { input: onImage.input, output: onImage.shape }, { fixes });
+    }
     return {
       name: decl.name?.text ?? '',
       file,
@@ -521,7 +535,9 @@ export class ModelBuilder {
 
   private layer(spec: LayerSpec, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {
     const lctx = this.lctx;
-    bindLayer(spec, call, scope.env, this.ctx.program, this.ctx.consts, scope.bind, lctx);
+    // PyTorch's order (the input size first): said once, and the rest bound as meant, so the shapes after it are the intended ones
+    const torchOrder = this.torchOrder(spec, call, scope);
+    bindLayer(spec, torchOrder ?? call, scope.env, this.ctx.program, this.ctx.consts, scope.bind, lctx);
     lctx.input = cur.shape;
     lctx.atModelInput = cur.id === undefined ? undefined : cur.id === this.inputId;
     lctx.call = call;
@@ -541,6 +557,35 @@ export class ModelBuilder {
       scope,
     });
     return { id, shape: r.shape };
+  }
+
+  /**
+   * A call with one leading positional argument more than the layer takes, where PyTorch's
+   * constructor takes the input size first (`spec.torch`): reported (NN316) with the fix that
+   * removes the first argument; returns the call without it, to bind.
+   */
+  private torchOrder(spec: LayerSpec, call: A.CallExpr, scope: Scope): A.CallExpr | undefined {
+    const torch = spec.torch;
+    if (!torch) return undefined;
+    const positional = spec.params.filter((p) => !p.namedOnly);
+    const leading = call.args.findIndex((a) => a.kind === 'Arg');
+    const count = leading < 0 ? call.args.length : leading;
+    if (count !== positional.length + 1) return undefined;
+    const file = scope.env.file;
+    const text = this.ctx.program.text(file);
+    const src = (a: A.Node) => text.slice(a.start, a.end);
+    const written = call.args.map(src).join(', ');
+    const meant = call.args.slice(1).map(src).join(', ');
+    const fixes = fix('fixRemoveInputSize', { layer: spec.name, meant }, [removeArgument(this.ctx.program, loc(file, call.args[0]))], true);
+    report(
+      scope.sink,
+      loc(file, call.args[0]),
+      'NN316',
+      'pytorchOrder',
+      { layer: spec.name, written, module: torch.module, torchParams: torch.params.join(', '), nnParams: positional.map((p) => p.name).join(', '), inParam: torch.params[0], meant },
+      { fixes },
+    );
+    return { ...call, args: call.args.slice(1) };
   }
 
   private block(block: A.BlockDecl, blockFile: string, call: A.CallExpr, cur: Cursor, scope: Scope): Cursor {

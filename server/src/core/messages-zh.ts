@@ -310,6 +310,10 @@ export const zh: MessageTable = {
   invalidShape: (a) => `形状是由正整数组成的列表，例如 [28, 28, 1]，实际为${w(P(a.got))}。`,
   noOpLayer: (a) => `${a.layer} 在这里不起任何作用：${P(a.reason)}。`,
   embeddingNeedsTokens: () => 'embedding 读取的是整数词元索引：请把它紧接在 input 之后，放在其他所有层之前。',
+  denseOnImage: (a) =>
+    `dense 作用于图像 ${shape(a.input)} 时会分别作用于每个位置，输出仍是图像的形状（${shape(a.output)}）；要读取整幅图像，请在这一层之前插入 flatten()。`,
+  pytorchOrder: (a) =>
+    `${a.layer}(${a.written}) 像是 PyTorch 的 ${a.module}(${a.torchParams}) 的写法；这里是 ${a.layer}(${a.nnParams})，${a.inParam} 由它的输入推断：请写成 ${a.layer}(${a.meant})。`,
   strideAndDilation: (a) => `${a.layer}：stride 和 dilation 不能同时大于 1。`,
   tooLarge: (a) => `repeat 与 block 调用在此展开超过 ${a.limit} 条语句；其余部分不再检查。`,
   headsDoNotDivide: (a) => `${a.heads} 个头不能整除模型维度 ${a.dim}：请指定 key_dim 或修改 heads。`,
@@ -324,7 +328,7 @@ export const zh: MessageTable = {
     `${a.loss} 把最后一层的 ${a.units} 个输出与${q(a.data)}的 ${a.classes} 个类别相比较：请把最后一层设为 ${a.classes} 个单元。`,
   outputVsTargets: (a) => `模型输出 ${shape(a.units)}，但${q(a.data)}的每个样本有 ${a.targets} 个目标值。`,
   outputNotFlat: (a) =>
-    `${a.loss} 需要每个类别一个分数，即展平的输出，但模型输出的是 ${shape(a.shape)}：请在最后的 dense 之前加上 flatten() 或 global_avg_pool()。`,
+    `${a.loss} 需要每个类别一个分数，即展平的输出，但模型输出的是 ${shape(a.shape)}：请在读取它的第一个 dense 层之前加上 flatten() 或 global_avg_pool()。`,
   binaryLossManyUnits: (a) => `${a.loss} 需要 1 个输出单元（类别 1 的概率），实际为 ${a.units} 个；多个类别请使用 cross_entropy。`,
   binaryLossClasses: (a) => `${a.loss} 用于 2 个类别，但${q(a.data)}有 ${a.classes} 个；请使用 cross_entropy。`,
   regressionLossOnClasses: (a) =>
@@ -334,6 +338,10 @@ export const zh: MessageTable = {
     `模型以 ${a.act} 结尾，但 ${a.loss} 期望的是 logits（它自己会应用 ${a.act}）：请去掉 ${a.act}，或设置 from_logits: false。`,
   probabilitiesWithoutSoftmax: (a) => `${a.loss} 设置了 from_logits: false，因此期望输入概率，但模型并不以 ${a.act} 结尾。`,
   metricDoesNotApply: (a) => `评估指标${q(a.metric)}不适用于${P(a.task)}。`,
+  monitorAlias: (a) =>
+    `未知的监控量${q(a.monitor)}：训练时记录的名称是${q(a.meant)}${
+      a.metric || a.validation ? `，这需要${[a.metric ? `在 metrics 中加入${q(a.metric)}` : '', a.validation ? '验证数据（validation: 0.1）' : ''].filter(Boolean).join('以及')}` : ''
+    }。`,
   monitorNotAvailable: (a) => `训练过程中不会记录${q(a.monitor)}：${P(a.why)}。`,
   suspiciousLr: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 过高（常用值：${P(a.typical)}）；训练很可能发散。`,
   batchLargerThanData: (a) =>
@@ -356,7 +364,9 @@ export const zh: MessageTable = {
 
   // ---- quick fix titles ----
   fixChangeTo: (a) => `改为${q(a.text)}`,
+  fixMonitor: (a) => `改为${q(a.meant)}${a.validation ? '并添加 validation: 0.1' : ''}`,
   fixInsert: (a) => `插入 ${a.text}`,
+  fixRemoveInputSize: (a) => `改为 ${a.layer}(${a.meant})`,
   fixUse: (a) => `改用 ${a.text}`,
   fixSet: (a) => `设置 ${a.text}`,
   fixAdd: (a) => `添加${w(P(a.text))}`,

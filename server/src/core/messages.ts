@@ -162,6 +162,10 @@ export const en = {
   noOpLayer: (a: { layer: string; reason: string }) => `${a.layer} does nothing here: ${a.reason}`,
   embeddingNeedsTokens: (_: Record<string, never>) =>
     'embedding reads integer token ids: put it right after input, before any other layer',
+  denseOnImage: (a: { input: unknown; output: unknown }) =>
+    `dense on an image ${shape(a.input)} is applied to each position on its own and keeps the image's shape (${shape(a.output)}); to read the whole image, insert flatten() before this layer`,
+  pytorchOrder: (a: { layer: string; written: string; module: string; torchParams: string; nnParams: string; inParam: string; meant: string }) =>
+    `${a.layer}(${a.written}) reads like PyTorch's ${a.module}(${a.torchParams}); nn's ${a.layer} takes (${a.nnParams}) and infers ${a.inParam} from its input: write ${a.layer}(${a.meant})`,
   strideAndDilation: (a: { layer: string }) => `${a.layer}: stride and dilation cannot both be larger than 1`,
   tooLarge: (a: { limit: number }) => `repeats and block calls unroll to more than ${num(a.limit)} statements here; the rest is not checked`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
@@ -178,7 +182,7 @@ export const en = {
   outputVsTargets: (a: { units: unknown; targets: number; data: string }) =>
     `the model outputs ${shape(a.units)} but '${a.data}' has ${a.targets} target value${a.targets === 1 ? '' : 's'} per sample`,
   outputNotFlat: (a: { loss: string; shape: unknown }) =>
-    `${a.loss} needs one score per class, a flat output, but the model outputs ${shape(a.shape)}: add flatten() or global_avg_pool() before the last dense`,
+    `${a.loss} needs one score per class, a flat output, but the model outputs ${shape(a.shape)}: add flatten() or global_avg_pool() before the first dense layer that reads it`,
   binaryLossManyUnits: (a: { loss: string; units: number }) =>
     `${a.loss} needs 1 output unit (the probability of class 1), got ${a.units}; for several classes use cross_entropy`,
   binaryLossClasses: (a: { loss: string; classes: number; data: string }) =>
@@ -192,6 +196,10 @@ export const en = {
   probabilitiesWithoutSoftmax: (a: { loss: string; act: string }) =>
     `${a.loss} has from_logits: false, so it expects probabilities, but the model does not end in ${a.act}`,
   metricDoesNotApply: (a: { metric: string; task: string }) => `metric '${a.metric}' does not apply to ${a.task}`,
+  monitorAlias: (a: { monitor: string; meant: string; metric?: string; validation: boolean }) =>
+    `unknown monitor '${a.monitor}': nn records it as '${a.meant}'${
+      a.metric || a.validation ? `, which needs ${[a.metric ? `'${a.metric}' in metrics` : '', a.validation ? 'validation data (validation: 0.1)' : ''].filter(Boolean).join(' and ')}` : ''
+    }`,
   monitorNotAvailable: (a: { monitor: string; why: string }) => `'${a.monitor}' is not recorded during training: ${a.why}`,
   suspiciousLr: (a: { optimizer: string; lr: number; typical: string }) =>
     `learning rate ${a.lr} is high for ${a.optimizer} (typical: ${a.typical}); training will likely diverge`,
@@ -216,7 +224,9 @@ export const en = {
 
   // ---- quick fix titles ----
   fixChangeTo: (a: { text: string }) => `Change to '${a.text}'`,
+  fixMonitor: (a: { meant: string; validation: boolean }) => `Change to '${a.meant}'${a.validation ? ' and add validation: 0.1' : ''}`,
   fixInsert: (a: { text: string }) => `Insert ${a.text}`,
+  fixRemoveInputSize: (a: { layer: string; meant: string }) => `Change to ${a.layer}(${a.meant})`,
   fixUse: (a: { text: string }) => `Use ${a.text}`,
   fixSet: (a: { text: string }) => `Set ${a.text}`,
   fixAdd: (a: { text: string }) => `Add '${a.text}'`,

@@ -250,7 +250,7 @@ export const SCHEDULES = [
 
 // ---- metrics ----
 export const METRICS = [
-  { name: 'accuracy' as const, category: 'metric', tasks: ['classification'], mode: 'max', params: [], doc: { summary: 'Fraction of samples whose predicted class is the true class.' } },
+  { name: 'accuracy' as const, category: 'metric', tasks: ['classification'], mode: 'max', aliases: ['acc'], params: [], doc: { summary: 'Fraction of samples whose predicted class is the true class.' } },
   {
     name: 'top_k_accuracy' as const,
     category: 'metric',

@@ -135,6 +135,12 @@ export interface LayerSpec<N extends string = string> extends FnSpec {
   ranks?: readonly number[];
   /** returns undefined to mean "shape unknown past this layer" */
   infer(ctx: LayerCtx): LayerInference;
+  /**
+   * PyTorch's module for this layer when its constructor takes the input size first, which nn
+   * infers (nn.Conv2d(in_channels, out_channels, kernel_size)): a call with one positional
+   * argument more than nn takes is read as that order (NN316).
+   */
+  torch?: { module: string; params: readonly string[] };
 }
 
 // ---- datasets ----
@@ -192,6 +198,8 @@ export interface MetricSpec extends FnSpec {
   tasks: readonly ('classification' | 'regression')[];
   /** prefer high values (accuracy) or low ones (mae) when monitored */
   mode: 'max' | 'min';
+  /** names other libraries record it under (Keras' acc, val_acc); used only for "did you mean" */
+  aliases?: readonly string[];
 }
 
 export interface AugmentationSpec extends FnSpec {

@@ -3,7 +3,7 @@
 // hyperparameters against common sense. One function per check; each reports and returns.
 
 import { type TrainConfig, type DataRef, settingKeyAt, settingValueAt } from '../train';
-import type { LayerNode, ModelGraph } from '../graph';
+import { firstDenseOnImage, type LayerNode, type ModelGraph } from '../graph';
 import type { LossSpec, OptimizerSpec, MetricSpec, AugmentationSpec } from '../catalog/types';
 import { METRICS } from '../catalog/training';
 import { type Sink, type Loc, report, loc } from '../values';
@@ -74,9 +74,9 @@ export function checkInputMatchesData(ctx: CheckContext, cfg: TrainConfig): void
   );
 }
 
-/** The first dense layer reading an unflattened image or sequence, where flatten() belongs. */
+/** The first dense layer reading an unflattened image (NN315's) or sequence, where flatten() belongs. */
 function denseOnUnflattened(m: ModelGraph): LayerNode | undefined {
-  return m.nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.shape !== null && n.shape.length > 1 && n.inputs.length === 1 && m.nodes[n.inputs[0]].kind !== 'input');
+  return firstDenseOnImage(m.nodes) ?? m.nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.shape !== null && n.shape.length > 1 && n.inputs.length === 1 && m.nodes[n.inputs[0]].kind !== 'input');
 }
 
 function flattenFixes(ctx: CheckContext, m: ModelGraph): Fix[] {
@@ -191,6 +191,9 @@ export function checkMetrics(ctx: CheckContext, cfg: TrainConfig): void {
   }
 }
 
+/** Other libraries' names of metrics (acc), to ours. */
+const METRIC_ALIASES: ReadonlyMap<string, string> = new Map(METRICS.flatMap((m) => (m.aliases ?? []).map((a) => [a, m.name] as [string, string])));
+
 /** What early stopping, checkpoints and reduce_on_plateau watch must be recorded. */
 export function checkMonitors(ctx: CheckContext, cfg: TrainConfig): void {
   const base = ['loss', ...cfg.metrics.map((m) => m.spec.name)];
@@ -202,8 +205,19 @@ export function checkMonitors(ctx: CheckContext, cfg: TrainConfig): void {
     const monitor = w.args.monitor;
     if (typeof monitor !== 'string' || available.includes(monitor)) continue;
     const at = valueAt(w, 'monitor') ?? w.calleeAt;
-    const bare = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
-    if (monitor.startsWith('val_') && base.includes(bare)) {
+    const isVal = monitor.startsWith('val_');
+    const bare = isVal ? monitor.slice(4) : monitor;
+    const alias = METRIC_ALIASES.get(bare);
+    if (alias) {
+      // Keras' names (val_acc): what nn records, and what that needs
+      const meant = `${isVal ? 'val_' : ''}${alias}`;
+      const metric = base.includes(alias) ? undefined : alias;
+      const validation = isVal && !validated;
+      const last = cfg.decl.entries[cfg.decl.entries.length - 1];
+      const edits = [ctx.program.text(at.file).slice(at.start, at.end) === monitor ? replaceAt(at, meant) : undefined];
+      if (validation) edits.push(last ? insertLineAfter(ctx.program, loc(cfg.file, last), 'validation: 0.1') : undefined);
+      report(ctx.sink, at, 'NN207', 'monitorAlias', { monitor, meant, metric, validation }, { fixes: metric ? [] : fix('fixMonitor', { meant, validation }, edits, true) });
+    } else if (isVal && base.includes(bare)) {
       const last = cfg.decl.entries[cfg.decl.entries.length - 1];
       report(ctx.sink, at, 'NN410', 'monitorNotAvailable', { monitor, why: 'there is no validation data; add validation: 0.1' }, {
         fixes: last ? fix('fixAdd', { text: 'validation: 0.1' }, [insertLineAfter(ctx.program, loc(cfg.file, last), 'validation: 0.1')], true) : [],

@@ -6,6 +6,8 @@ import { tf, type Tensor, type LayersModel } from '../tf';
 import type { BoundFn, OptimizerSpec } from '../../core/catalog/types';
 import type { LoadedData, Split } from '../../data/types';
 import type { Evaluation } from './protocol';
+import type { TrainConfig } from '../../core/train';
+import { OVERFITTING_EPOCHS, type Overfitting } from './monitor';
 import { makeLoss, binaryThreshold, type LossFn } from './losses';
 import { MetricsAccumulator, type MetricsSetup } from './metrics';
 
@@ -91,6 +93,26 @@ export function predictRows(model: LayersModel, featureShape: number[], x: Float
     out.set(part, from * units);
   }
   return out;
+}
+
+/**
+ * What a run that over-fits is told: from which epoch, and what the lessons offer against it
+ * that this train block does not use yet (early stopping, dropout, an L2 penalty, augmentation).
+ */
+export function overfittingAdvice(cfg: TrainConfig, image: boolean, o: Overfitting): string {
+  const nodes = cfg.model?.nodes ?? [];
+  const offers: string[] = [];
+  if (!cfg.earlyStopping) offers.push(`early_stopping(monitor: val_loss, patience: ${OVERFITTING_EPOCHS}, restore_best: true)`);
+  if (!nodes.some((n) => n.kind === 'dropout')) offers.push('dropout(0.3) after the hidden layers');
+  if (!nodes.some((n) => n.args.kernel_regularizer !== undefined)) offers.push('kernel_regularizer: l2(0.001) on the dense or conv layers');
+  if (image && !cfg.augment.length) offers.push('augment: [shift(0.1), rotate(10)]');
+  const against = offers.length ? `against it: ${offers.join('; ')}` : 'it already uses early stopping, dropout and a penalty: try a smaller model or more data';
+  const n = o.to - o.from;
+  return `over-fitting from epoch ${o.from}: val_loss has risen for ${n} epochs since its lowest (${num4(o.best)} at epoch ${o.from}, ${num4(o.last)} at epoch ${o.to}) while the training loss went on falling; ${against}`;
+}
+
+function num4(v: number): string {
+  return Number(v.toPrecision(4)).toString();
 }
 
 /** The advice when the loss stops being a finite number. */

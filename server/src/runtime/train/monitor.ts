@@ -57,3 +57,36 @@ export class Monitor {
     this.wait = s.wait;
   }
 }
+
+/** Over-fitting seen in a run's history (`overfitting`). */
+export interface Overfitting {
+  /** the epoch of the lowest validation loss */
+  from: number;
+  /** the last epoch */
+  to: number;
+  best: number;
+  last: number;
+}
+
+/** The epochs at least this many past the best validation loss before a run is said to over-fit. */
+export const OVERFITTING_EPOCHS = 5;
+
+/**
+ * Over-fitting in a run's epochs: the validation loss lowest at some epoch, the run going on at
+ * least `OVERFITTING_EPOCHS` epochs past it and ending more than 5% above that lowest value,
+ * while the training loss went on falling (a model learning its training data, not a run
+ * going wrong). Undefined when the history shows none, or has no validation.
+ */
+export function overfitting(history: readonly { epoch: number; loss: number; val?: { loss: number } }[]): Overfitting | undefined {
+  let best: (typeof history)[number] | undefined;
+  for (const e of history) {
+    const v = e.val?.loss;
+    if (v !== undefined && Number.isFinite(v) && (best === undefined || v < best.val!.loss)) best = e;
+  }
+  const end = history[history.length - 1];
+  const last = end?.val?.loss;
+  if (!best || last === undefined || end.epoch - best.epoch < OVERFITTING_EPOCHS) return undefined;
+  const low = best.val!.loss;
+  if (!(last - low > 0.05 * Math.abs(low)) || !(end.loss < best.loss)) return undefined;
+  return { from: best.epoch, to: end.epoch, best: low, last };
+}

@@ -51,6 +51,8 @@ export type TrainEvent =
       kfold?: number;
       /** the epoch training resumes after, when resuming */
       resumedFrom?: number;
+      /** resuming inside epoch resumedFrom + 1: the batches of it already trained */
+      resumedBatch?: number;
     }
   | { type: 'fold'; fold: number; folds: number }
   | {
@@ -246,7 +248,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     if (v.protocol !== undefined && !(isInt(v.protocol, 1) && v.protocol <= PROTOCOL_VERSION)) return undefined;
     if (!isStr(v.train) || !isStr(v.model) || !isStr(v.data) || !isStr(v.backend) || !optStr(v.backendNote) || !optStr(v.runDir) || !optStr(v.file)) return undefined;
     if (!isInt(v.epochs) || !isInt(v.batchSize) || !isInt(v.params) || !(v.task === 'classification' || v.task === 'regression') || !strs(v.metrics)) return undefined;
-    if (!isObj(s) || !isInt(s.train) || !isInt(s.validation) || !isInt(s.test) || !optInt(v.classes) || !optInt(v.kfold) || !optInt(v.resumedFrom)) return undefined;
+    if (!isObj(s) || !isInt(s.train) || !isInt(s.validation) || !isInt(s.test) || !optInt(v.classes) || !optInt(v.kfold) || !optInt(v.resumedFrom) || !optInt(v.resumedBatch, 1)) return undefined;
     return v as Ev<'start'>;
   },
   fold: (v) => (isInt(v.fold, 1) && isInt(v.folds, 1) ? (v as Ev<'fold'>) : undefined),

@@ -25,9 +25,9 @@ import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers';
 import { Schedule } from './schedules';
-import { Monitor, type Mode } from './monitor';
+import { Monitor, overfitting, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
-import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, type Task } from './evaluate';
+import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, type ResumeState } from './runs';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
@@ -202,6 +202,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     metrics: metricNames,
     ...(folds ? { kfold: folds } : {}),
     ...(resume ? { resumedFrom: resume.epoch } : {}),
+    ...(resume && resume.batch > 0 ? { resumedBatch: resume.batch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
   if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
@@ -269,6 +270,10 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
   }
   const weights = weightsEvent(model, data, last!.epochsRun, folds);
   if (weights) emit(weights);
+  // the whole run's epochs (a resumed run's begin before it stopped): one model's, not k folds'
+  const history = [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')];
+  const over = folds ? undefined : overfitting(history);
+  if (over) emit({ type: 'log', message: overfittingAdvice(cfg, data.image, over) });
   emit(end);
   run.writeReport({
     train: cfg.name,
@@ -283,7 +288,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     timings: { seconds, trainingSeconds: stats.seconds, samples: stats.samples, samplesPerSecond: end.samplesPerSecond },
     backend: opts.backend.name,
     // a resumed run's history begins with the epochs logged before it stopped
-    history: [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')],
+    history,
   });
   return { outcome, runDir: opts.runDir, end, model };
 }
@@ -323,6 +328,8 @@ class FoldRun {
   private lastYield = Date.now();
   private readonly grid?: { extent: [number, number, number, number]; x: Float32Array };
   private readonly augmentations: Augmentation[];
+  /** what this run has saved so far (a resumed run: what the earlier part saved), for the message of a stop on a non-finite value */
+  private readonly saved: { best?: number; last?: string } = {};
 
   constructor(
     private readonly cfg: TrainConfig,
@@ -379,6 +386,8 @@ class FoldRun {
       if (restore) this.restoreWeights = this.model.weights.map((w) => restore[w.originalName]);
       startEpoch = r.epoch;
       startBatch = r.batch;
+      this.saved.last = where(r.epoch, r.batch);
+      this.saved.best = this.best.bestEpoch ?? undefined;
       if (r.accumulator) {
         partial = new MetricsAccumulator(this.task.metrics);
         partial.restore(r.accumulator);
@@ -413,7 +422,7 @@ class FoldRun {
         const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc));
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
-          const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
+          const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
           this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
           this.emit({ type: 'error', message, file: this.cfg.file });
           return this.outcome('not_finite', epochsRun, finalVal, message);
@@ -467,7 +476,7 @@ class FoldRun {
       // the last step of an epoch can break the weights with a finite loss: never save those
       const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
       if (broken) {
-        const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. The last good checkpoint is kept.`;
+        const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
         this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
         this.emit({ type: 'error', message, file: this.cfg.file });
         return this.outcome('not_finite', epochsRun, finalVal, message);
@@ -515,6 +524,13 @@ class FoldRun {
     this.optimizer.dispose();
     const bestEpoch = this.early?.bestEpoch ?? this.best.bestEpoch ?? undefined;
     return { outcome, model: this.model, task: this.task, epochsRun, bestEpoch: bestEpoch ?? undefined, savedEpoch: this.best.bestEpoch ?? undefined, finalVal, message, stats: this.stats };
+  }
+
+  /** What a stop on a non-finite value leaves: the checkpoints written before it, or that there are none. */
+  private keptNote(): string {
+    const kept = [this.saved.best !== undefined ? `best/ (epoch ${this.saved.best})` : '', this.saved.last ? `last/ (${this.saved.last})` : ''].filter(Boolean);
+    const folder = path.join(this.opts.runDir, this.dir);
+    return kept.length ? `The checkpoints written before it are kept in ${folder}: ${kept.join(' and ')}.` : 'No checkpoint had been written yet, so nothing is saved.';
   }
 
   /** One training step on the first `rows` rows of the batch buffers; returns the batch loss. */
@@ -581,6 +597,7 @@ class FoldRun {
 
   private async saveBest(epoch: number, values: MetricValues): Promise<void> {
     const p = await this.folder.saveBest(this.model, this.dir, { epoch, monitor: this.best.name, value: values[this.best.name], values });
+    this.saved.best = epoch;
     this.emit({ type: 'checkpoint', kind: 'best', epoch, path: p });
   }
 
@@ -603,6 +620,7 @@ class FoldRun {
       seconds: this.stats.seconds,
     };
     const p = await this.folder.saveLast(this.model, this.optimizer, state, this.restoreWeights);
+    this.saved.last = where(epoch, batch);
     this.emit({ type: 'checkpoint', kind: 'last', epoch, path: p });
   }
 }
@@ -612,6 +630,11 @@ async function loadSaved(dir: string): Promise<LayersModel> {
   const d = checkpointDir(dir);
   if (!d) throw new TrainError(`${dir} is missing: the best weights were not saved`);
   return loadModel(d);
+}
+
+/** Where a last/ checkpoint stands: after an epoch, or inside one. */
+function where(epoch: number, batch: number): string {
+  return batch > 0 ? `epoch ${epoch + 1}, batch ${batch}` : `after epoch ${epoch}`;
 }
 
 function identity(n: number): Int32Array {

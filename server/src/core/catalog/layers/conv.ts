@@ -109,6 +109,7 @@ export const conv1d: LayerSpec<'conv1d'> = {
     equivalent: 'Keras Conv1D, PyTorch nn.Conv1d (channels last here)',
   },
   infer: (ctx) => convInfer(ctx, 1),
+  torch: { module: 'nn.Conv1d', params: ['in_channels', 'out_channels', 'kernel_size'] },
 };
 
 export const conv2d: LayerSpec<'conv2d'> = {
@@ -125,5 +126,6 @@ export const conv2d: LayerSpec<'conv2d'> = {
     equivalent: 'Keras Conv2D, PyTorch nn.Conv2d (channels last here)',
   },
   infer: (ctx) => convInfer(ctx, 2),
+  torch: { module: 'nn.Conv2d', params: ['in_channels', 'out_channels', 'kernel_size'] },
 };
 

@@ -21,6 +21,7 @@ export const dense: LayerSpec<'dense'> = {
       'Each of the `units` outputs has one weight per input and a bias. On inputs with more than one axis it acts on the last axis only, the same weights at every position.',
     equivalent: 'Keras Dense, PyTorch nn.Linear',
   },
+  torch: { module: 'nn.Linear', params: ['in_features', 'out_features'] },
   infer({ input, args }) {
     const units = asNum(args.units);
     const useBias = args.use_bias !== false;
