@@ -286,7 +286,7 @@ export function modelPy(descs: readonly ModelDesc[], source: string, options: Mo
     const body = w.body(undefined, desc.nodes.map((n) => n.id), '', layers);
     const out = desc.nodes[desc.output];
     const params = desc.trainable + desc.nonTrainable;
-    const doc = `model ${desc.name} (${basename(desc.file)}:${desc.line}): ${formatShape(desc.input)} -> ${formatShape(out.shape)}, ${formatNumber(params)} parameters.`;
+    const doc = `model ${desc.name} (${basename(desc.file)}:${desc.line}): ${formatShape(desc.input)} -> ${formatShape(out.shape)}, ${formatNumber(params)} parameters (${formatNumber(desc.trainable)} trainable${desc.nonTrainable ? `; ${formatNumber(desc.nonTrainable)} batch-norm statistics are buffers` : ''}).`;
     w.useHelpers(['keras_init']);
     const shape = `input_shape = ${desc.input.length === 1 ? `(${desc.input[0]},)` : `(${desc.input.join(', ')})`}`;
     classes.push(moduleClass(modelNames[i], doc, [shape], body, ['self.apply(keras_init)']));
