@@ -1,7 +1,6 @@
 // What nn train, evaluate and predict share: finding a train block in a checked file, choosing
 // the backend, loading data, and reading a run folder back.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Program } from '../core/program';
@@ -15,7 +14,10 @@ import { loadData, alignValidation } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { DataError } from '../data/errors';
-import { readJson, CheckpointError } from '../runtime/train/checkpoint';
+import { CheckpointError } from '../runtime/train/checkpoint';
+import { readRunConfig as readRunFolderConfig, type RunConfig } from '../runtime/train/run-config';
+
+export type { RunConfig };
 import type { LayersModel } from '../runtime/tf';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
@@ -181,26 +183,9 @@ export async function loadTrainData(cfg: TrainConfig, opts: LoadOptions): Promis
   return { data, validation };
 }
 
-/** What a run folder says about itself (config.json). */
-export interface RunConfig {
-  train: string;
-  file: string;
-  data: { classNames?: string[]; featureShape: number[]; task: 'classification' | 'regression' };
-  loss: { name: string; args: Record<string, unknown> };
-  standardize?: { mean: number[]; std: number[] };
-  pixelNormalize?: { mean: number; std: number };
-  kfold?: number;
-}
-
+/** The run config of the run folder named on the command line: a path that is no run folder is a usage error. */
 export function readRunConfig(runDir: string): RunConfig {
-  const f = path.join(runDir, 'config.json');
-  if (!fs.existsSync(f)) throw new UsageError(`'${runDir}' is not a run folder (no config.json)`);
-  try {
-    return readJson<RunConfig>(f);
-  } catch (e) {
-    if (e instanceof CheckpointError) throw new UsageError(`'${runDir}' is not a usable run folder: ${e.message}`);
-    throw e;
-  }
+  return readRunFolderConfig(runDir, (m) => new UsageError(m));
 }
 
 /** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */

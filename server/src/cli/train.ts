@@ -25,6 +25,10 @@ import { BackendError } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
 import { checkedRun, checkedTrain, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
+import { printable } from './files';
+
+/** The longest control message read from the progress socket (a stop is 15 characters). */
+const MAX_CONTROL_LINE = 4096;
 
 export interface TrainIO {
   out: (s: string) => void;
@@ -33,6 +37,8 @@ export interface TrainIO {
   tty?: boolean;
   /** the environment (NN_PROGRESS_SOCKET); process.env by default */
   env?: Record<string, string | undefined>;
+  /** registers what to do when stdout's reader has gone (EPIPE): the run stops as a stop does */
+  onOutputClosed?: (listener: () => void) => void;
 }
 
 export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
@@ -59,16 +65,25 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
 
   // output: JSON lines, or lines for a person; the socket gets JSON lines either way
   let socket: net.Socket | undefined;
-  let stop: 'SIGINT' | 'SIGTERM' | 'socket' | undefined;
+  let stop: 'SIGINT' | 'SIGTERM' | 'socket' | 'EPIPE' | undefined;
+  /** stdout's reader has gone (`nn train ... | head`): nothing more is written there */
+  let closed = false;
+  io.onOutputClosed?.(() => {
+    if (closed) return;
+    closed = true;
+    stop ??= 'EPIPE';
+    io.err('nn train: the output was closed; stopping after this batch (last/ is saved)');
+  });
   const screen: Screen = {
-    line: (s) => (io.tty ? process.stdout.write(`\r\x1b[K${s}\n`) : io.out(s)),
-    bar: io.tty ? (s) => process.stdout.write(`\r\x1b[K${s.slice(0, (process.stdout.columns ?? 120) - 1)}`) : undefined,
+    line: (s) => (closed ? undefined : io.tty ? process.stdout.write(`\r\x1b[K${printable(s)}\n`) : io.out(s)),
+    bar: io.tty ? (s) => closed || process.stdout.write(`\r\x1b[K${printable(s.slice(0, (process.stdout.columns ?? 120) - 1))}`) : undefined,
   };
   const progress = new Progress(screen);
   const emit = (e: TrainEvent) => {
     const line = JSON.stringify(e);
-    if (json) io.out(line);
-    else progress.event(e);
+    if (json) {
+      if (!closed) io.out(line);
+    } else progress.event(e);
     socket?.write(line + '\n');
   };
   const fail = (message: string): number => {
@@ -93,7 +108,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const msg = parseControl(raw);
       if (msg?.type === 'stop') stop ??= 'socket';
       else io.err(`nn train: ignored an invalid control message from the socket: ${raw.slice(0, 200)}`);
-    });
+    }, { maxLine: MAX_CONTROL_LINE, onTooLong: () => io.err(`nn train: ignored a control message of more than ${MAX_CONTROL_LINE} characters from the socket`) });
     socket.on('error', (e) => io.err(`nn train: progress socket: ${e.message}`));
   }
 
@@ -142,11 +157,13 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       stopRequested: () => stop !== undefined,
       summaryText: checked.summary,
       notes,
-      configExtra: { command: commandLine(args) },
+      command: commandLine(args),
       checkpointHook: faultHook(env.NN_TEST_FAULT),
     });
     result.model?.dispose();
     if (result.outcome === 'not_finite') return 1;
+    // a closed output is a stop too, or at least output lost: never exit 0 for it
+    if (stop === 'EPIPE') return 141;
     if (result.outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
     return 0;
   } catch (e) {
