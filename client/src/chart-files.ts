@@ -19,9 +19,10 @@ export function isRunDirOf(runDir: string, train: string): boolean {
   return path.isAbsolute(runDir) && path.basename(path.dirname(runDir)) === train && path.basename(runDir) !== '' && !runDir.split(/[\\/]/).includes('..');
 }
 
+/** A regular file of the run folder itself: a FIFO would block the extension, a symbolic link reads another run's (or any) file. */
 function readText(file: string): string | undefined {
   try {
-    const st = fs.statSync(file);
+    const st = fs.lstatSync(file);
     if (!st.isFile() || st.size > MAX_METRICS_BYTES) return undefined;
     return fs.readFileSync(file, 'utf8');
   } catch {

@@ -3,6 +3,7 @@
 // load only from dist/webview, and run folders are read defensively for the overlay and restore.
 
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -114,6 +115,18 @@ describe('chart panel: run folders', () => {
     );
     assert.equal(readRunEvents(path.join(dir, 't', 'missing')), undefined);
     assert.equal(readRunEvents(dir), undefined);
+  });
+
+  it("a run's metrics.jsonl that is a symbolic link (to another run's) or a FIFO is left out, not read", function () {
+    if (process.platform === 'win32') this.skip();
+    write('t', 'real', [start('t'), epoch(1, 0.5)]);
+    fs.mkdirSync(path.join(dir, 't', 'linked'));
+    fs.symlinkSync(path.join(dir, 't', 'real', 'metrics.jsonl'), path.join(dir, 't', 'linked', 'metrics.jsonl'));
+    assert.equal(readRunEvents(path.join(dir, 't', 'linked')), undefined);
+    fs.mkdirSync(path.join(dir, 't', 'fifo'));
+    execFileSync('mkfifo', [path.join(dir, 't', 'fifo', 'metrics.jsonl')]);
+    assert.equal(readRunEvents(path.join(dir, 't', 'fifo')), undefined);
+    assert.deepEqual(readHistory(path.join(dir, 't', 'now'), 't').map((h) => h.id), ['real']);
   });
 
   it('a run folder of the block: absolute runs/<train>/<run>, nothing else', () => {

@@ -1,7 +1,6 @@
 // What nn train, evaluate and predict share: finding a train block in a checked file, choosing
 // the backend, loading data, and reading a run folder back.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Program } from '../core/program';
@@ -17,7 +16,12 @@ import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { WASM_MAX_THREADS } from '../runtime/wasm-threads';
 import { DataError } from '../data/errors';
-import { readJson, CheckpointError } from '../runtime/train/checkpoint';
+import * as fs from 'node:fs';
+import { CheckpointError, readJson } from '../runtime/train/checkpoint';
+import { object, opt, int } from '../runtime/train/schema';
+import { readRunConfig as readRunFolderConfig, type RunConfig } from '../runtime/train/run-config';
+
+export type { RunConfig };
 import type { LayersModel } from '../runtime/tf';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
@@ -200,22 +204,6 @@ export async function loadTrainData(cfg: TrainConfig, opts: LoadOptions): Promis
   return { data, validation };
 }
 
-/** What a run folder says about itself (config.json). */
-export interface RunConfig {
-  train: string;
-  file: string;
-  data: { classNames?: string[]; featureShape: number[]; task: 'classification' | 'regression' };
-  loss: { name: string; args: Record<string, unknown> };
-  standardize?: { mean: number[]; std: number[] };
-  pixelNormalize?: { mean: number; std: number };
-  /** image data: the brightness of the training images' border, in [0, 1] (imageBackground) */
-  imageBackground?: number;
-  kfold?: number;
-  /** the fraction held out for validation, or the validation dataset's name */
-  validation?: number | string;
-  seed?: number;
-}
-
 /**
  * The brightness of the training images' background, in [0, 1] before normalization: the mean
  * of the border pixels of up to 1,000 training images. nn predict compares a PNG's with it (a
@@ -252,15 +240,9 @@ export function borderMean(x: ArrayLike<number>, h: number, w: number, c: number
   return sum / count;
 }
 
+/** The run config of the run folder named on the command line: a path that is no run folder is a usage error. */
 export function readRunConfig(runDir: string): RunConfig {
-  const f = path.join(runDir, 'config.json');
-  if (!fs.existsSync(f)) throw new UsageError(`'${runDir}' is not a run folder (no config.json)`);
-  try {
-    return readJson<RunConfig>(f);
-  } catch (e) {
-    if (e instanceof CheckpointError) throw new UsageError(`'${runDir}' is not a usable run folder: ${e.message}`);
-    throw e;
-  }
+  return readRunFolderConfig(runDir, (m) => new UsageError(m));
 }
 
 /** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */
@@ -277,8 +259,8 @@ export function weightsEpoch(dir: string): number | undefined {
   for (const f of ['meta.json', 'state.json']) {
     const file = path.join(dir, f);
     if (!fs.existsSync(file)) continue;
-    const epoch = readJson<{ epoch?: unknown }>(file).epoch;
-    return Number.isInteger(epoch) ? (epoch as number) : undefined;
+    const epoch = readJson(file, object<{ epoch?: number }>({ epoch: opt(int(0)) })).epoch;
+    return epoch;
   }
   return undefined;
 }

@@ -34,3 +34,17 @@ export function expandFiles(args: string[]): string[] {
 export function shownPath(abs: string, like: string): string {
   return path.isAbsolute(like) ? abs : path.relative(process.cwd(), abs);
 }
+
+/**
+ * Text as it may be printed to a terminal: control characters (C0 but newline and tab, DEL, C1)
+ * and the bidirectional overrides written as \uXXXX. A class name or file name holding an escape
+ * sequence moved the cursor, recoloured or retitled the terminal; `\uXXXX` is also what JSON
+ * writes, so a JSON line stays valid. With `lines: false`, newlines and tabs are escaped too (a
+ * name printed inside a table or a line).
+ */
+export function printable(s: string, lines = true): string {
+  return s.replace(lines ? UNPRINTABLE_IN_LINES : UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;

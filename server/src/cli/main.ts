@@ -7,6 +7,8 @@ import { trainCommand } from './train';
 import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
 import { exportCommand } from './export';
+import { printable } from './files';
+import { userError } from './common';
 
 const VERSION = '0.1.0';
 
@@ -51,7 +53,8 @@ options:
   --help       this text
   --version    the version
 
-exit codes: 0 success, 1 errors in the file or in training, 2 usage, 130/143 stopped by SIGINT/SIGTERM`;
+exit codes: 0 success, 1 errors in the file or in training, 2 usage, 130/143 stopped by SIGINT/SIGTERM,
+  141 nn train stopped because its output was closed (nn train ... | head)`;
 
 /** What a usage error ends with. */
 export const USAGE_HINT = "run 'nn --help' for the commands and their options";
@@ -60,9 +63,14 @@ export async function main(
   argv: string[],
   out: (s: string) => void = (s) => void process.stdout.write(s + '\n'),
   err: (s: string) => void = (s) => void process.stderr.write(s + '\n'),
-  options: { tty?: boolean } = {},
+  options: { tty?: boolean; onOutputClosed?: (listener: () => void) => void } = {},
 ): Promise<number> {
   const [cmd, ...rest] = argv;
+  // what reaches the terminal: names from files (class names, paths) may hold escape sequences
+  const rawOut = out;
+  const rawErr = err;
+  out = (s) => rawOut(printable(s));
+  err = (s) => rawErr(printable(s));
   try {
     switch (cmd) {
       case undefined:
@@ -79,7 +87,12 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), { out, err, tty: options.tty });
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), {
+          out,
+          err,
+          tty: options.tty,
+          onOutputClosed: options.onOutputClosed,
+        });
       case 'evaluate':
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
@@ -96,17 +109,22 @@ export async function main(
       err(`${USAGE_HINT}`);
       return 2;
     }
-    throw e;
+    // a damaged run folder (or data, ...) found before a command's own handling: exit 1, not 70
+    return userError(cmd, e, err);
   }
 }
 
 if (require.main === module) {
-  // `nn check ... | head` closes the pipe early: that is not an error
+  // `nn check ... | head` closes the pipe early: that is not an error. nn train hears of it and
+  // stops as a stop does (last/ saved); exiting here left a run with no weights, and exit 0
+  let outputClosed: (() => void) | undefined;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code !== 'EPIPE') throw e;
+    if (outputClosed) outputClosed();
+    else process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), undefined, undefined, { tty: process.stdout.isTTY === true && !process.argv.includes('--json') }).then(
+  const onOutputClosed = (f: () => void) => (outputClosed = f);
+  main(process.argv.slice(2), undefined, undefined, { tty: process.stdout.isTTY === true && !process.argv.includes('--json'), onOutputClosed }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -3,6 +3,7 @@
 // pipe or log the same lines without the redrawn bar. `--json` bypasses this (JSON lines only).
 
 import { testLabels, type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
+import { printable } from './files';
 
 export interface Screen {
   /** a finished line */
@@ -37,7 +38,8 @@ export function formatEvaluation(e: Evaluation, prefix = ''): string {
 
 /** A confusion matrix as a table, rows = true classes, columns = predicted. */
 export function formatConfusion(m: number[][], names?: string[]): string {
-  const labels = m.map((_, i) => names?.[i] ?? String(i));
+  // a class name is one cell: a newline or tab in it would break the table
+  const labels = m.map((_, i) => (names?.[i] !== undefined ? printable(names[i], false) : String(i)));
   const w = Math.max(5, ...labels.map((l) => l.length), ...m.flat().map((v) => String(v).length));
   const pad = (s: string) => s.padStart(w);
   const head = `${' '.repeat(w)} | ${labels.map(pad).join(' ')}   <- predicted`;

@@ -22,13 +22,16 @@ import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
-import type { LoadedData } from '../data/types';
 import { BackendError, TFJS_NODE_INSTALL } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
 import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { findPython, NoTorchError } from '../engines/torch/python';
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
+import { printable } from './files';
+
+/** The longest control message read from the progress socket (a stop is 15 characters). */
+const MAX_CONTROL_LINE = 4096;
 
 export interface TrainIO {
   out: (s: string) => void;
@@ -37,6 +40,8 @@ export interface TrainIO {
   tty?: boolean;
   /** the environment (NN_PROGRESS_SOCKET); process.env by default */
   env?: Record<string, string | undefined>;
+  /** registers what to do when stdout's reader has gone (EPIPE): the run stops as a stop does */
+  onOutputClosed?: (listener: () => void) => void;
 }
 
 export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
@@ -63,16 +68,25 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
 
   // output: JSON lines, or lines for a person; the socket gets JSON lines either way
   let socket: net.Socket | undefined;
-  let stop: 'SIGINT' | 'SIGTERM' | 'socket' | undefined;
+  let stop: 'SIGINT' | 'SIGTERM' | 'socket' | 'EPIPE' | undefined;
+  /** stdout's reader has gone (`nn train ... | head`): nothing more is written there */
+  let closed = false;
+  io.onOutputClosed?.(() => {
+    if (closed) return;
+    closed = true;
+    stop ??= 'EPIPE';
+    io.err('nn train: the output was closed; stopping after this batch (last/ is saved)');
+  });
   const screen: Screen = {
-    line: (s) => (io.tty ? process.stdout.write(`\r\x1b[K${s}\n`) : io.out(s)),
-    bar: io.tty ? (s) => process.stdout.write(`\r\x1b[K${s.slice(0, (process.stdout.columns ?? 120) - 1)}`) : undefined,
+    line: (s) => (closed ? undefined : io.tty ? process.stdout.write(`\r\x1b[K${printable(s)}\n`) : io.out(s)),
+    bar: io.tty ? (s) => closed || process.stdout.write(`\r\x1b[K${printable(s.slice(0, (process.stdout.columns ?? 120) - 1))}`) : undefined,
   };
   const progress = new Progress(screen);
   const emit = (e: TrainEvent) => {
     const line = JSON.stringify(e);
-    if (json) io.out(line);
-    else progress.event(e);
+    if (json) {
+      if (!closed) io.out(line);
+    } else progress.event(e);
     socket?.write(line + '\n');
   };
   const fail = (message: string): number => {
@@ -97,7 +111,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const msg = parseControl(raw);
       if (msg?.type === 'stop') stop ??= 'socket';
       else io.err(`nn train: ignored an invalid control message from the socket: ${raw.slice(0, 200)}`);
-    });
+    }, { maxLine: MAX_CONTROL_LINE, onTooLong: () => io.err(`nn train: ignored a control message of more than ${MAX_CONTROL_LINE} characters from the socket`) });
     socket.on('error', (e) => io.err(`nn train: progress socket: ${e.message}`));
   }
 
@@ -159,7 +173,8 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
         stopRequested: () => stop !== undefined,
         summaryText: checked.summary,
         notes,
-        configExtra: { command: commandLine(args), ...background(data) },
+        command: commandLine(args),
+        imageBackground: imageBackground(data),
       });
       if (outcome === 'not_finite') return 1;
       if (outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
@@ -186,11 +201,14 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       stopRequested: () => stop !== undefined,
       summaryText: checked.summary,
       notes,
-      configExtra: { command: commandLine(args), ...background(data) },
+      command: commandLine(args),
+      imageBackground: imageBackground(data),
       checkpointHook: faultHook(env.NN_TEST_FAULT),
     });
     result.model?.dispose();
     if (result.outcome === 'not_finite') return 1;
+    // a closed output is a stop too, or at least output lost: never exit 0 for it
+    if (stop === 'EPIPE') return 141;
     if (result.outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
     return 0;
   } catch (e) {
@@ -250,11 +268,6 @@ function inNote(logged: string, note: string): boolean {
 }
 
 /** For config.json: the training images' background brightness, which nn predict compares a PNG's with. */
-function background(data: LoadedData): { imageBackground?: number } {
-  const b = imageBackground(data);
-  return b === undefined ? {} : { imageBackground: b };
-}
-
 /** The command as given (for config.json), rebuilt from the parsed arguments. */
 function commandLine(args: Parsed): string {
   const flags = [...args.flags].map(([k, v]) => (v === true ? `--${k}` : `--${k} ${v}`));

@@ -17,6 +17,7 @@ import type { LoadedData, Split } from '../../data/types';
 import { validationSplit } from '../../data/batches';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import { RunFolder } from '../../runtime/train/runs';
+import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
 import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
 import { tf } from '../../runtime/tf';
@@ -47,20 +48,13 @@ export interface TorchOptions {
   stopRequested?: () => boolean;
   summaryText?: string;
   notes?: string[];
-  /** what config.json records besides the train block (the command line) */
-  configExtra?: Record<string, unknown>;
+  /** the command line, for config.json */
+  command?: string;
+  /** image data: the training images' background brightness, for config.json */
+  imageBackground?: number;
 }
 
 export type TorchOutcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';
-
-function describeFn(b: { spec: { name: string }; args: Record<string, unknown> }): { name: string; args: Record<string, unknown> } {
-  const args: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(b.args)) {
-    if (v === undefined) continue;
-    args[k] = v && typeof v === 'object' && 'spec' in v ? describeFn(v as { spec: { name: string }; args: Record<string, unknown> }) : v;
-  }
-  return { name: b.spec.name, args };
-}
 
 /** The splits train.py trains on: nn's own (the same validation split for the same seed). */
 function splitsOf(cfg: TrainConfig, data: LoadedData, seed: number, validation: Split | undefined): { train: Split; validation?: Split; test?: Split } {
@@ -105,7 +99,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   const exported = models[0];
   let seed: number;
   if (opts.resume) {
-    const was = run.config();
+    const was = readRunConfig(opts.runDir);
     if (was.backend !== 'torch') throw new TorchEngineError(`${opts.runDir} was trained with ${String(was.backend)}, not the torch engine: resume it with --engine ${String(was.backend) === 'torch' ? 'torch' : 'tfjs'}`);
     if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(`${opts.runDir} has no torch/checkpoints/last.pt to resume from`);
     // a finished run trains on only to more epochs than it did
@@ -121,31 +115,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
     seed = opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
     const epochs = opts.epochs ?? cfg.epochs;
     run.create(
-      {
-        train: cfg.name,
-        file: cfg.file,
-        model: cfg.model.name,
-        data: { name: data.name, source: data.source, featureShape: data.featureShape, task: data.task, classes: data.classes, classNames: data.classNames, samples: { train: data.train.n, test: data.test?.n ?? 0 } },
-        loss: describeFn(cfg.loss),
-        optimizer: describeFn(cfg.optimizer),
-        epochs,
-        batchSize: cfg.batchSize,
-        validation: typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name,
-        metrics: cfg.metrics.map(describeFn),
-        schedule: cfg.schedule && describeFn(cfg.schedule),
-        augment: [],
-        seed,
-        shuffle: cfg.shuffle,
-        clipNorm: cfg.clipNorm,
-        earlyStopping: cfg.earlyStopping && describeFn(cfg.earlyStopping),
-        checkpoint: cfg.checkpoint && describeFn(cfg.checkpoint),
-        backend: 'torch',
-        device: opts.device,
-        processes: opts.processes,
-        standardize: data.standardize,
-        pixelNormalize: data.pixelNormalize,
-        ...opts.configExtra,
-      },
+      runConfigOf(cfg, data, { epochs, seed, backend: 'torch', command: opts.command, imageBackground: opts.imageBackground, device: opts.device, processes: opts.processes }),
       opts.summaryText ?? '',
     );
     const splits = splitsOf(cfg, data, seed, opts.validationData);

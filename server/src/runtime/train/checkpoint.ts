@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { tf, type LayersModel, type Tensor } from '../tf';
 // registers the custom layers (tf.serialization.registerClass) that a saved model.json may name
 import '../compile';
+import { SchemaError, list, object, str, int, oneOf, opt, record, refine, type Check } from './schema';
 
 /** A tensor with a name, as optimizers' getWeights and tf.io.encodeWeights use. */
 export interface NamedTensor {
@@ -112,27 +113,73 @@ export function appendLine(file: string, line: string): void {
   }
 }
 
-/** A JSON file of a run folder; a missing or damaged one is a CheckpointError naming it. */
-export function readJson<T>(file: string): T {
-  let text: string;
+/** The largest JSON file of a run folder that is read (config.json with the statistics of many features, a report). */
+export const MAX_JSON_BYTES = 64 * 2 ** 20;
+
+/** What a file system entry is, in words, for one that is not a regular file. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a folder, not a file';
+  if (st.isSymbolicLink()) return 'a symbolic link; the files of a run folder are read only from inside it';
+  return `${st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
+}
+
+/**
+ * The bytes of a file of a run folder: only a regular file (a FIFO would block the read forever,
+ * a device such as /dev/zero never ends), never through a symbolic link (a link to another run's
+ * weights or to /etc/passwd), and its size checked before a byte is read: at most `max`, or
+ * exactly `exact` bytes (`of` says who needs that many). A problem is a CheckpointError naming it.
+ */
+export function readBytes(file: string, size: { max: number } | { exact: number; of: string }): Buffer {
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // lstat first for the message; O_NOFOLLOW and fstat below make the open descriptor what was checked
+    const st = fs.lstatSync(file);
+    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | NOFOLLOW | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
+    if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
   }
   try {
-    return JSON.parse(text) as T;
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
+    if ('exact' in size && st.size !== size.exact) throw new CheckpointError(`${file} is damaged: ${st.size} bytes, ${size.of} needs ${size.exact}`);
+    if ('max' in size && st.size > size.max) throw new CheckpointError(`${file} is ${st.size} bytes, more than a file of a run folder can be (${size.max})`);
+    const buf = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = fs.readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) throw new CheckpointError(`${file} is damaged: it ended after ${at} of its ${buf.length} bytes`);
+      at += n;
+    }
+    return buf;
   } catch (e) {
-    throw new CheckpointError(`${file} is damaged: not valid JSON (${(e as Error).message})`);
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
-/** A binary file of a run folder; a missing one is a CheckpointError naming it. */
-export function readBytes(file: string): Buffer {
+/**
+ * A JSON file of a run folder, read as `readBytes` reads and checked against its schema; a
+ * missing, damaged or changed one is a CheckpointError naming the file and the field. The message
+ * never quotes the file: a parse error gives the position only.
+ */
+export function readJson<T>(file: string, check: Check<T>, max = MAX_JSON_BYTES): T {
+  const text = readBytes(file, { max }).toString('utf8');
+  let value: unknown;
   try {
-    return fs.readFileSync(file);
+    value = JSON.parse(text);
   } catch (e) {
-    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new CheckpointError(`${file} is damaged: not valid JSON${at !== undefined ? ` (at character ${at})` : text.trim() === '' ? ' (empty)' : ''}`);
+  }
+  try {
+    return check(value, '');
+  } catch (e) {
+    if (e instanceof SchemaError) throw new CheckpointError(`${file} is damaged: ${e.message}`);
+    throw e;
   }
 }
 
@@ -186,11 +233,33 @@ function recover(dir: string): void {
   if (!fs.existsSync(dir) && fs.existsSync(old)) fs.renameSync(old, dir);
 }
 
-/** The complete checkpoint folder for `dir` (itself, or the `.old` a kill left), if any. */
+/** An entry's lstat, or undefined when there is none. */
+function lstatOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new CheckpointError(`cannot read ${p}: ${ioProblem(e)}`);
+  }
+}
+
+/**
+ * Refuses a symbolic link at `dir` (a run's best/ linked to another run's, a fold-2/ linked
+ * elsewhere): a run folder is read and written only inside itself. Returns whether it exists.
+ */
+export function noLink(dir: string): boolean {
+  const st = lstatOf(dir);
+  if (st?.isSymbolicLink()) throw new CheckpointError(`${dir} is a symbolic link; a run folder is read and written only inside itself`);
+  return st !== undefined;
+}
+
+/** The complete checkpoint folder for `dir` (itself, or the `.old` a kill left), if any; never one reached through a symbolic link. */
 export function checkpointDir(dir: string): string | undefined {
-  if (fs.existsSync(path.join(dir, 'model.json'))) return dir;
-  const old = `${dir}.old`;
-  if (fs.existsSync(path.join(old, 'model.json'))) return old;
+  for (const d of [dir, `${dir}.old`]) {
+    if (!noLink(d)) continue;
+    if (!lstatOf(d)!.isDirectory()) throw new CheckpointError(`${d} is ${kindOf(lstatOf(d)!)}`);
+    if (lstatOf(path.join(d, 'model.json'))) return d;
+  }
   return undefined;
 }
 
@@ -215,42 +284,150 @@ export async function modelFiles(model: LayersModel): Promise<Files> {
 }
 
 interface ModelJson {
-  modelTopology: object;
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  modelTopology: Record<string, unknown>;
+  weightsManifest: [{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }];
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
-function readModelJson(dir: string): { json: ModelJson; weights: ArrayBuffer } {
-  const json = readJson<ModelJson>(path.join(dir, 'model.json'));
-  const specs = json.weightsManifest?.[0]?.weights;
-  if (!json.modelTopology || !Array.isArray(specs)) throw new CheckpointError(`${path.join(dir, 'model.json')} is damaged: no model topology or weights manifest`);
-  const bad = specs.find((w) => !w || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0));
-  if (bad !== undefined) throw new CheckpointError(`${path.join(dir, 'model.json')} is damaged: a weight of the manifest has no valid shape (${JSON.stringify(bad)?.slice(0, 80)})`);
-  const buf = readBytes(path.join(dir, 'weights.bin'));
-  const want = specs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype] ?? 4), 0);
-  if (buf.byteLength !== want) throw new CheckpointError(`${path.join(dir, 'weights.bin')} is damaged: ${buf.byteLength} bytes, the manifest in model.json needs ${want}`);
-  return { json, weights: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
+/** A weights manifest (model.json's, optimizer.json's): names, shapes and types of the tensors of a .bin file. */
+export const manifestCheck: Check<tf.io.WeightsManifestEntry[]> = list(
+  object<tf.io.WeightsManifestEntry>({
+    name: str(),
+    shape: refine(list(int(0, 2 ** 31 - 1), 0, 8), (s) => (s.reduce((a, b) => a * b, 1) > 2 ** 31 ? { expected: 'a shape of at most 2^31 values', found: `[${s.join(', ')}]` } : undefined)),
+    dtype: oneOf('float32', 'int32', 'bool'),
+    group: opt(str()) as Check<tf.io.WeightGroup | undefined>,
+    quantization: (v, at) => {
+      // nn never writes quantized weights: their sizes would not be what the dtype says
+      if (v !== undefined) throw new SchemaError(at, 'absent (weights are not quantized)', v);
+      return undefined;
+    },
+  }),
+);
+
+/** The bytes the tensors of a manifest take. */
+export function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number {
+  return specs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[w.dtype], 0);
 }
 
-/** Load a saved model (topology and weights) with tfjs. */
+const modelJsonCheck: Check<ModelJson> = object<ModelJson>({
+  modelTopology: record((v) => v),
+  weightsManifest: list(object({ paths: list(str()), weights: manifestCheck }), 1, 1) as Check<ModelJson['weightsManifest']>,
+});
+
+function readModelJson(dir: string): { json: ModelJson; file: string; specs: tf.io.WeightsManifestEntry[] } {
+  const file = path.join(dir, 'model.json');
+  const json = readJson(file, modelJsonCheck);
+  return { json, file, specs: json.weightsManifest[0].weights };
+}
+
+/** A checkpoint's weights.bin, read once its size is what the manifest says. */
+function readWeights(dir: string, specs: tf.io.WeightsManifestEntry[]): ArrayBuffer {
+  const buf = readBytes(path.join(dir, 'weights.bin'), { exact: manifestBytes(specs), of: 'the manifest in model.json' });
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+}
+
+/**
+ * The manifest of a checkpoint against the model it is loaded into, before the weights are read:
+ * one weight of the same shape for each of the model's, and no others.
+ */
+function checkManifestFits(model: LayersModel, specs: tf.io.WeightsManifestEntry[]): void {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  for (const w of model.weights) {
+    const s = byName.get(w.originalName);
+    // a user's error (the model was edited since the run), not ours: a message and exit 1
+    if (!s) throw new CheckpointError(`the checkpoint has no weight '${w.originalName}': it was saved from another model (was the model changed since?)`);
+    if (s.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(`the checkpoint's '${w.originalName}' has shape [${s.shape}], the model's is [${w.shape}] (was the model changed since?)`);
+  }
+  if (byName.size !== model.weights.length) throw new CheckpointError(`the checkpoint has ${byName.size} weights, the model ${model.weights.length}: it was saved from another model (was the model changed since?)`);
+}
+
+/** How deep a model topology may nest (tfjs deserializes it recursively; nn's models nest a few levels). */
+const MAX_TOPOLOGY_DEPTH = 64;
+
+/**
+ * A topology that tfjs can build without running out of stack or taking memory the manifest does
+ * not account for: nested at most MAX_TOPOLOGY_DEPTH levels, and every `class_name` one that tfjs
+ * or nn registers (a Keras `Lambda` would fail deep inside tfjs). Walked without recursion.
+ */
+function checkTopology(topology: unknown, file: string): void {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  const stack: { v: unknown; depth: number; at: string }[] = [{ v: topology, depth: 1, at: 'modelTopology' }];
+  while (stack.length) {
+    const { v, depth, at } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_TOPOLOGY_DEPTH) throw new CheckpointError(`${file} is damaged: its topology nests more than ${MAX_TOPOLOGY_DEPTH} levels deep (at ${at.slice(0, 80)}...)`);
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, depth: depth + 1, at: `${at}[${i}]` }));
+    else {
+      const o = v as Record<string, unknown>;
+      if ('class_name' in o && (typeof o.class_name !== 'string' || !Object.hasOwn(known, o.class_name))) {
+        throw new CheckpointError(`${file} is damaged: field '${at}.class_name' names ${typeof o.class_name === 'string' ? `'${o.class_name.slice(0, 60)}'` : 'no class'}, which is not a layer, initializer or regularizer nn can build`);
+      }
+      for (const [k, x] of Object.entries(o)) stack.push({ v: x, depth: depth + 1, at: `${at}.${k}` });
+    }
+  }
+}
+
+/**
+ * While a topology is built: the values its layers' weights may take in all, and what they took.
+ * Layers allocate their weights as they are built, before any are loaded: a topology edited to
+ * 100,000 units allocated gigabytes before the weights could be found not to fit.
+ */
+let weightBudget: { left: number; file: string } | undefined;
+
+class OverBudget extends CheckpointError {}
+
+{
+  type AddWeight = (this: unknown, name: string, shape: (number | null)[], ...rest: unknown[]) => unknown;
+  const proto = tf.layers.Layer.prototype as unknown as { addWeight: AddWeight };
+  const addWeight = proto.addWeight;
+  proto.addWeight = function (this: unknown, name, shape, ...rest) {
+    if (weightBudget) {
+      const n = shape.reduce((a: number, b) => a * (b ?? 1), 1);
+      weightBudget.left -= n;
+      if (!(weightBudget.left >= 0)) throw new OverBudget(`${weightBudget.file} is damaged: its topology makes a weight '${name}' of [${shape.join(', ')}], more values than the weights manifest holds`);
+    }
+    return addWeight.call(this, name, shape, ...rest);
+  };
+}
+
+/** Load a saved model: its topology built (checked first), then its weights, each checked against the other. */
 export async function loadModel(dir: string): Promise<LayersModel> {
-  const { json, weights } = readModelJson(dir);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights }));
+  const { json, file, specs } = readModelJson(dir);
+  checkTopology(json.modelTopology, file);
+  const weights = readWeights(dir, specs);
+  let model: LayersModel;
+  weightBudget = { left: specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0), file };
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: json.modelTopology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    // what tfjs says of a configuration it cannot build (a negative size, a missing field): the file's fault
+    throw new CheckpointError(`${file} is damaged: its topology cannot be built (${(e as Error).message.slice(0, 200)})`);
+  } finally {
+    weightBudget = undefined;
+  }
+  try {
+    checkManifestFits(model, specs);
+    setNamedWeights(model, tf.io.decodeWeights(weights, specs));
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 /** Set a compiled model's weights from a checkpoint, matching weights by name. */
 export function loadWeightsInto(model: LayersModel, dir: string): void {
-  const { json, weights } = readModelJson(dir);
-  const named = tf.io.decodeWeights(weights, json.weightsManifest[0].weights);
-  setNamedWeights(model, named);
+  const { specs } = readModelJson(dir);
+  checkManifestFits(model, specs);
+  setNamedWeights(model, tf.io.decodeWeights(readWeights(dir, specs), specs));
 }
 
 /** Set a model's weights from named tensors (weights' original names); takes ownership of them. */
 export function setNamedWeights(model: LayersModel, named: tf.NamedTensorMap): void {
   const values = model.weights.map((w) => {
     const t = named[w.originalName];
-    // a user's error (the model was edited since the run), not ours: a message and exit 1
     if (!t) throw new CheckpointError(`the checkpoint has no weight '${w.originalName}': it was saved from another model (was the model changed since?)`);
     if (t.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(`the checkpoint's '${w.originalName}' has shape [${t.shape}], the model's is [${w.shape}] (was the model changed since?)`);
     return t;
@@ -265,7 +442,9 @@ export async function encodeTensors(named: NamedTensor[]): Promise<{ bin: Uint8A
   return { bin: new Uint8Array(data), specs };
 }
 
-export function decodeTensors(bin: Buffer, specs: tf.io.WeightsManifestEntry[]): NamedTensor[] {
-  const map = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, specs);
+/** The tensors of a .bin file (optimizer.bin, restore.bin), read once its size is what its manifest (`json`, checked) says. */
+export function readTensors(bin: string, specs: tf.io.WeightsManifestEntry[], json: string): NamedTensor[] {
+  const buf = readBytes(bin, { exact: manifestBytes(specs), of: `the manifest in ${path.basename(json)}` });
+  const map = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, specs);
   return specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
 }

@@ -16,6 +16,7 @@
 // Checkpoint folders are written atomically (checkpoint.ts).
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf, type LayersModel, type Tensor } from '../tf';
 import { parseEvent, type TrainEvent, type Evaluation } from './protocol';
@@ -23,7 +24,9 @@ import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
-import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, ioProblem, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, decodeTensors, type Files, type StepHook } from './checkpoint';
+import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
+import { readRunConfig, type RunConfig } from './run-config';
+import { int, num, measured, str, oneOf, opt, list, record, object, refine, either, type Check } from './schema';
 
 export interface ResumeState {
   version: 1;
@@ -47,6 +50,64 @@ export interface ResumeState {
   samples: number;
   seconds: number;
 }
+
+const monitorCheck: Check<MonitorState> = object<MonitorState>({ best: measured, bestEpoch: either((v, at) => (v === null ? null : int(1)(v, at)), int(1)), wait: int(0) });
+
+const evaluationCheck: Check<Evaluation> = object<Evaluation>({
+  loss: measured as Check<number>,
+  metrics: record(measured) as Check<Evaluation['metrics']>,
+  confusion: opt(list(list(int(0)))),
+  classNames: opt(list(str())),
+});
+
+const resumeCheck: Check<ResumeState> = refine(
+  object<ResumeState>({
+    version: (v, at) => {
+      if (v !== 1) throw new RunError(`${at || 'state.json'}: version ${String(v)}; this nn reads version 1`);
+      return 1;
+    },
+    train: str(200),
+    file: str(),
+    seed: int(Number.MIN_SAFE_INTEGER),
+    epochs: int(1),
+    fold: int(0, 999),
+    epoch: int(0),
+    batch: int(0, 2 ** 31),
+    accumulator: opt(
+      object<AccumulatorState>({
+        lossSum: num(),
+        n: int(0),
+        confusion: opt(list(list(int(0)))),
+        topHits: list(list(int(0), 2, 2) as unknown as Check<[number, number]>),
+        absErr: num(0),
+        sqErr: num(0),
+        ySum: list(num()),
+        ySq: list(num(0)),
+        dimSq: list(num(0)),
+      }),
+    ),
+    schedule: object<ScheduleState>({ lr: num(0), plateau: opt(monitorCheck) }),
+    best: monitorCheck,
+    early: opt(monitorCheck),
+    foldResults: list(evaluationCheck),
+    samples: num(0),
+    seconds: num(0),
+  }),
+  (s) => (s.epoch > s.epochs ? { at: 'epoch', expected: `a whole number from 0 to ${s.epochs} (its epochs)`, found: s.epoch } : undefined),
+);
+
+/** What report.json says of the run's end (the rest of it is for people and tools). */
+interface ReportHead {
+  outcome: 'completed' | 'early_stopped';
+  epochs: number;
+}
+
+const reportCheck = object<ReportHead>({ outcome: oneOf('completed', 'early_stopped'), epochs: int(0) });
+
+/** best/meta.json: the epoch and the monitored value the best weights were saved at. */
+const metaCheck = object<{ epoch: number; monitor: string; value: number | null }>({ epoch: int(1), monitor: str(200), value: measured });
+
+const optimizerJsonCheck = object<{ optimizer: string; weights: tf.io.WeightsManifestEntry[] }>({ optimizer: str(100), weights: manifestCheck });
 
 /** A run folder that cannot be used as asked (nothing to resume, another train block's run). */
 export class RunError extends CheckpointError {}
@@ -74,13 +135,75 @@ export function newRunDir(root: string, train: string, now = new Date()): string
   }
 }
 
+/** The largest metrics.jsonl read back (a run logs a few hundred bytes an epoch, and its final weights). */
+const MAX_LOG_BYTES = 512 * 2 ** 20;
+
+/** The file that says which process trains a run folder. */
+export const LOCK_FILE = 'train.lock';
+
+/** Whether a process of this machine is alive (one of another user's answers EPERM: alive). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the run folder's lock for this process: `train.lock`, created exclusively, holds its pid
+ * and host. A run folder locked by a live process is refused, naming it (two processes training
+ * one run overwrote each other's weights and interleaved their epochs in metrics.jsonl); a lock
+ * left by a process that died (a kill) is taken over. Returns the release.
+ */
+export function lockRun(runDir: string): () => void {
+  const file = path.join(runDir, LOCK_FILE);
+  const me = `${process.pid} ${os.hostname()}\n`;
+  for (let tries = 0; ; tries++) {
+    try {
+      const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o666);
+      try {
+        fs.writeSync(fd, me);
+      } finally {
+        fs.closeSync(fd);
+      }
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === me) fs.unlinkSync(file);
+        } catch {
+          // gone already, or the folder with it: nothing is held
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RunError(`'${runDir}' is not a run folder (not found)`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${file}: ${ioProblem(e)}`);
+    }
+    const [pid, host] = readBytes(file, { max: 4096 }).toString('utf8').trim().split(' ');
+    const n = Number(pid);
+    const valid = /^[1-9]\d{0,9}$/.test(pid ?? '');
+    if (valid && host !== undefined && host !== os.hostname()) throw new RunError(`${runDir} is being trained by process ${n} on ${host.slice(0, 100)} (${file}); if it is not, delete that file`);
+    if (valid && alive(n)) throw new RunError(`${runDir} is being trained by another nn train, process ${n}; wait for it to end or stop it (kill -INT ${n})`);
+    // the process that held it is gone (killed): take it over
+    if (tries > 0) throw new RunError(`${runDir}: cannot take over ${file}, left by a process that has ended; another nn train may be taking it at the same time`);
+    try {
+      fs.unlinkSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CheckpointError(`cannot remove the stale lock ${file}: ${ioProblem(e)}`);
+    }
+  }
+}
+
 /** The most recent run of `train` under root that can be resumed (has last/). */
 export function latestRun(root: string, train: string): string | undefined {
   const dir = path.join(root, train);
   if (!fs.existsSync(dir)) return undefined;
+  // only the folders themselves: a run that is a symbolic link (to anywhere) is not one of these runs,
+  // and resuming it wrote outside the runs folder
   const runs = fs
-    .readdirSync(dir)
-    .filter((d) => checkpointDir(path.join(dir, d, 'last')))
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !/\.(tmp|old)$/.test(d.name) && checkpointDir(path.join(dir, d.name, 'last')))
+    .map((d) => d.name)
     .sort((a, b) => fs.statSync(path.join(dir, a)).mtimeMs - fs.statSync(path.join(dir, b)).mtimeMs || a.localeCompare(b));
   return runs.length ? path.join(dir, runs[runs.length - 1]) : undefined;
 }
@@ -91,7 +214,7 @@ export class RunFolder {
     private readonly hook?: StepHook,
   ) {}
 
-  create(config: object, summary: string): void {
+  create(config: RunConfig, summary: string): void {
     try {
       makeDirs(this.dir);
       writeSynced(path.join(this.dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
@@ -102,8 +225,8 @@ export class RunFolder {
     }
   }
 
-  config(): Record<string, unknown> {
-    return readJson<Record<string, unknown>>(path.join(this.dir, 'config.json'));
+  config(): RunConfig {
+    return readRunConfig(this.dir);
   }
 
   /**
@@ -112,9 +235,9 @@ export class RunFolder {
    */
   repairLog(): number {
     const file = path.join(this.dir, 'metrics.jsonl');
+    if (!noLink(file)) return 0;
+    const text = readBytes(file, { max: MAX_LOG_BYTES });
     try {
-      if (!fs.existsSync(file)) return 0;
-      const text = fs.readFileSync(file);
       if (text.length === 0 || text[text.length - 1] === 0x0a) return 0;
       const keep = text.lastIndexOf(0x0a) + 1;
       fs.truncateSync(file, keep);
@@ -125,11 +248,10 @@ export class RunFolder {
   }
 
   /** The outcome report.json records: a run that has one has finished (stopped and broken runs have none). */
-  finished(): { outcome: string; epochs: number } | undefined {
+  finished(): ReportHead | undefined {
     const file = path.join(this.dir, 'report.json');
-    if (!fs.existsSync(file)) return undefined;
-    const r = readJson<{ outcome?: unknown; epochs?: unknown }>(file);
-    return { outcome: String(r.outcome), epochs: Number(r.epochs) };
+    if (!noLink(file)) return undefined;
+    return readJson(file, reportCheck);
   }
 
   /**
@@ -139,12 +261,12 @@ export class RunFolder {
    */
   epochsBefore(fold: number, epoch: number): Extract<TrainEvent, { type: 'epoch' }>[] {
     const file = path.join(this.dir, 'metrics.jsonl');
-    if (!fs.existsSync(file)) return [];
+    if (!noLink(file)) return [];
     // a run resumed before may have logged an epoch twice: the last one logged is the one kept
     const kept = new Map<string, Extract<TrainEvent, { type: 'epoch' }>>();
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    for (const line of readBytes(file, { max: MAX_LOG_BYTES }).toString('utf8').split('\n')) {
       const e = parseEvent(line);
-      if (e?.type !== 'epoch') continue;
+      if (e?.type !== 'epoch' || !Number.isInteger(e.epoch) || !(e.fold === undefined || Number.isInteger(e.fold))) continue;
       const f = (e.fold ?? 1) - 1;
       if (f < fold || (f === fold && e.epoch <= epoch)) kept.set(`${f}:${e.epoch}`, e);
     }
@@ -164,8 +286,15 @@ export class RunFolder {
     }
   }
 
+  /** A sub-folder of the run (fold-2/) that checkpoints are written into: never a link out of the run. */
+  private inside(sub: string): string {
+    const d = path.join(this.dir, sub);
+    if (sub) noLink(d);
+    return d;
+  }
+
   async saveBest(model: LayersModel, sub: string, meta: object): Promise<string> {
-    const dir = path.join(this.dir, sub, 'best');
+    const dir = path.join(this.inside(sub), 'best');
     writeDirAtomic(dir, { ...(await modelFiles(model)), 'meta.json': JSON.stringify(meta, null, 2) }, this.hook);
     return dir;
   }
@@ -191,14 +320,16 @@ export class RunFolder {
   promoteBestFold(folds: number, higherIsBetter: boolean): string | undefined {
     let chosen: { dir: string; value: number } | undefined;
     for (let k = 1; k <= folds; k++) {
-      const d = checkpointDir(path.join(this.dir, `fold-${k}`, 'best'));
+      const d = checkpointDir(path.join(this.inside(`fold-${k}`), 'best'));
       if (!d) continue;
-      const value = readJson<{ value: number }>(path.join(d, 'meta.json')).value;
+      const value = readJson(path.join(d, 'meta.json'), metaCheck, 2 ** 20).value;
+      // a fold whose best value was not finite is not the best
+      if (value === null) continue;
       if (!chosen || (higherIsBetter ? value > chosen.value : value < chosen.value)) chosen = { dir: d, value };
     }
     if (!chosen) return undefined;
     const files: Files = {};
-    for (const f of fs.readdirSync(chosen.dir)) files[f] = readBytes(path.join(chosen.dir, f));
+    for (const f of fs.readdirSync(chosen.dir)) files[f] = readBytes(path.join(chosen.dir, f), { max: Infinity });
     const dir = path.join(this.dir, 'best');
     writeDirAtomic(dir, files, this.hook);
     return dir;
@@ -206,13 +337,23 @@ export class RunFolder {
 
   private lastDir(): string {
     const d = checkpointDir(path.join(this.dir, 'last'));
-    if (!d || !fs.existsSync(path.join(d, 'state.json'))) throw new RunError(`${this.dir} has no last/ checkpoint to resume from`);
+    if (!d || !noLink(path.join(d, 'state.json'))) throw new RunError(`${this.dir} has no last/ checkpoint to resume from`);
     return d;
   }
 
-  readResume(): ResumeState {
-    const s = readJson<ResumeState>(path.join(this.lastDir(), 'state.json'));
-    if (s.version !== 1) throw new RunError(`${this.dir}: last/state.json has version ${String(s.version)}; this nn reads version 1`);
+  /** last/state.json, checked field by field, and against the run's config.json (its folds). */
+  readResume(config: RunConfig): ResumeState {
+    const file = path.join(this.lastDir(), 'state.json');
+    let s: ResumeState;
+    try {
+      s = readJson(file, resumeCheck);
+    } catch (e) {
+      if (e instanceof RunError) throw new RunError(`${file} has ${e.message.replace(/^.*?: /, '')}`);
+      throw e;
+    }
+    const folds = config.kfold ?? 1;
+    if (s.fold >= folds) throw new CheckpointError(`${file} is damaged: field 'fold' is ${s.fold}; it must be a whole number from 0 to ${folds - 1} (${config.kfold ? `the run has ${folds} folds` : 'the run has no folds'})`);
+    if (s.train !== config.train || s.file !== config.file) throw new CheckpointError(`${file} is damaged: it is of '${s.train}' in ${s.file}, config.json of '${config.train}' in ${config.file}`);
     return s;
   }
 
@@ -220,20 +361,43 @@ export class RunFolder {
   async loadLast(model: LayersModel, optimizer: TrainOptimizer): Promise<void> {
     const d = this.lastDir();
     loadWeightsInto(model, d);
-    const meta = readJson<{ optimizer: string; weights: tf.io.WeightsManifestEntry[] }>(path.join(d, 'optimizer.json'));
+    const json = path.join(d, 'optimizer.json');
+    const meta = readJson(json, optimizerJsonCheck);
     if (meta.optimizer !== optimizer.name) throw new RunError(`${this.dir} was trained with ${meta.optimizer}, the train block now says ${optimizer.name}`);
-    const weights = decodeTensors(readBytes(path.join(d, 'optimizer.bin')), meta.weights);
+    checkSlots(json, meta.weights, model.trainableWeights.map((w) => w.shape as number[]));
+    const weights = readTensors(path.join(d, 'optimizer.bin'), meta.weights, json);
     if (weights.length) await optimizer.setWeights(weights);
   }
 
   /** Early stopping's best weights saved with last/, by weight name. */
-  readRestoreWeights(): tf.NamedTensorMap | undefined {
+  readRestoreWeights(model: LayersModel): tf.NamedTensorMap | undefined {
     const d = this.lastDir();
-    if (!fs.existsSync(path.join(d, 'restore.json'))) return undefined;
-    const meta = readJson<{ weights: tf.io.WeightsManifestEntry[] }>(path.join(d, 'restore.json'));
-    const list = decodeTensors(readBytes(path.join(d, 'restore.bin')), meta.weights);
-    return Object.fromEntries(list.map((t) => [t.name, t.tensor]));
+    const json = path.join(d, 'restore.json');
+    if (!noLink(json)) return undefined;
+    const meta = readJson(json, object({ weights: manifestCheck }));
+    // early stopping's best weights: one of each of the model's weights, of its shape
+    const want = new Map(model.weights.map((w) => [w.originalName, w.shape.join(',')]));
+    const bad = meta.weights.find((w) => want.get(w.name) !== w.shape.join(','));
+    if (bad || meta.weights.length !== want.size) throw new CheckpointError(`${json} is damaged: ${bad ? `its weight '${bad.name}' of [${bad.shape.join(', ')}] is not one of the model's` : `it has ${meta.weights.length} weights, the model ${want.size}`}`);
+    const tensors = readTensors(path.join(d, 'restore.bin'), meta.weights, json);
+    return Object.fromEntries(tensors.map((t) => [t.name, t.tensor]));
   }
+}
+
+/**
+ * The optimizer's saved slots against the model's trainable weights, before they are read: the
+ * step count a scalar, and each slot the shape of its weight. Optimizers keep their slots by kind,
+ * each kind in the weights' order (adam: every first moment, then every second), at most 3 kinds.
+ */
+function checkSlots(json: string, specs: tf.io.WeightsManifestEntry[], shapes: number[][]): void {
+  const slots = specs.filter((s) => s.name !== 'iter');
+  const iter = specs.find((s) => s.name === 'iter');
+  if (iter && iter.shape.length !== 0) throw new CheckpointError(`${json} is damaged: its step count 'iter' has shape [${iter.shape.join(', ')}], not a single number`);
+  const n = shapes.length;
+  const fits = (s: tf.io.WeightsManifestEntry, i: number) => (slots.length % n === 0 ? [shapes[i % n]] : shapes).some((w) => w.join(',') === s.shape.join(','));
+  const bad = slots.find((s, i) => n === 0 || !fits(s, i));
+  if (bad) throw new CheckpointError(`${json} is damaged: the optimizer's '${bad.name}' of [${bad.shape.join(', ')}] fits none of the model's weights (was the model changed since?)`);
+  if (slots.length > 3 * n) throw new CheckpointError(`${json} is damaged: ${slots.length} optimizer slots for ${n} weights`);
 }
 
 /** One file written atomically: temp file, fsync, rename. */

@@ -28,9 +28,10 @@ import { Schedule } from './schedules';
 import { Monitor, overfitting, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
-import { RunFolder, type ResumeState } from './runs';
+import { RunFolder, RunError, lockRun, type ResumeState } from './runs';
+import { runConfigOf, type RunConfig } from './run-config';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
-import { checkpointDir, loadModel, type StepHook } from './checkpoint';
+import { checkpointDir, loadModel, makeDirs, ioProblem, CheckpointError, type StepHook } from './checkpoint';
 
 export interface TrainOptions {
   /** every event, in order */
@@ -51,8 +52,10 @@ export interface TrainOptions {
   summaryText?: string;
   /** notes gathered before training (loading the data, ...), sent as log events right after start */
   notes?: string[];
-  /** extra fields for config.json (the command line, the data source, ...) */
-  configExtra?: Record<string, unknown>;
+  /** the command line, for config.json */
+  command?: string;
+  /** image data: the training images' background brightness, for config.json (nn predict compares with it) */
+  imageBackground?: number;
   /** minimum milliseconds between batch events (default 100: at most 10 a second) */
   batchEventInterval?: number;
   /** minimum milliseconds between decision-boundary events (default 200); the last epoch always sends one */
@@ -89,10 +92,31 @@ function bestMonitor(cfg: TrainConfig, validated: boolean): { name: string; mode
   return { name: validated ? 'val_loss' : 'loss', mode: 'auto' };
 }
 
+/**
+ * Train, holding the run folder's lock (runs.ts `lockRun`) from before its first file is read
+ * or written to after its last: a second process on the same run is refused.
+ */
 export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
+  if (!opts.resume) {
+    try {
+      makeDirs(opts.runDir);
+    } catch (e) {
+      throw new CheckpointError(`cannot create the run folder ${opts.runDir}: ${ioProblem(e)}`);
+    }
+  }
+  const release = lockRun(opts.runDir);
+  try {
+    return await trainLocked(cfg, data, opts);
+  } finally {
+    release();
+  }
+}
+
+async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
   if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TrainError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
   const run = new RunFolder(opts.runDir, opts.checkpointHook);
-  const resume = opts.resume ? run.readResume() : undefined;
+  const runConfig = opts.resume ? run.config() : undefined;
+  const resume = runConfig ? run.readResume(runConfig) : undefined;
   if (resume && (resume.train !== cfg.name || resume.file !== cfg.file)) {
     throw new TrainError(`${opts.runDir} is a run of '${resume.train}' in ${resume.file}, not of '${cfg.name}' in ${cfg.file}`);
   }
@@ -109,8 +133,8 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
     const more = finished.outcome === 'completed' && !cfg.kfold ? `; give --epochs more than ${finished.epochs} to train it further, or` : '; to train again,';
     throw new TrainError(`${opts.runDir} has finished (${finished.outcome.replace('_', ' ')} after ${finished.epochs} epochs)${more} start a new run`);
   }
-  if (resume) {
-    const changed = changedSinceRun(run.config(), cfg, data);
+  if (runConfig) {
+    const changed = changedSinceRun(runConfig, cfg, data);
     if (changed.length) throw new TrainError(`${opts.runDir}: the train block changed since the run (${changed.join('; ')}); resume it as it started, or start a new run`);
   }
   // equal is refused too when it stopped inside the next epoch: its weights are past epoch N
@@ -156,30 +180,7 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
 
   const cut = resume ? run.repairLog() : 0;
   if (!resume) {
-    run.create({
-      train: cfg.name,
-      file: cfg.file,
-      model: cfg.model.name,
-      data: { name: data.name, source: data.source, featureShape: data.featureShape, task: data.task, classes: data.classes, classNames: data.classNames, samples: { train: data.train.n, test: data.test?.n ?? 0 } },
-      loss: describeFn(cfg.loss),
-      optimizer: describeFn(cfg.optimizer),
-      epochs,
-      batchSize: cfg.batchSize,
-      validation: typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name,
-      metrics: cfg.metrics.map(describeFn),
-      schedule: cfg.schedule && describeFn(cfg.schedule),
-      kfold: folds,
-      augment: cfg.augment.map(describeFn),
-      seed,
-      shuffle: cfg.shuffle,
-      clipNorm: cfg.clipNorm,
-      earlyStopping: cfg.earlyStopping && describeFn(cfg.earlyStopping),
-      checkpoint: cfg.checkpoint && describeFn(cfg.checkpoint),
-      backend: opts.backend.name,
-      standardize: data.standardize,
-      pixelNormalize: data.pixelNormalize,
-      ...opts.configExtra,
-    }, opts.summaryText ?? '');
+    run.create(runConfigOf(cfg, data, { epochs, seed, backend: opts.backend.name, command: opts.command, imageBackground: opts.imageBackground }), opts.summaryText ?? '');
   }
 
   const metricNames = cfg.metrics.map((m) => m.spec.name);
@@ -382,7 +383,7 @@ class FoldRun {
       this.schedule.restore(r.schedule);
       this.best.restore(r.best);
       if (this.early && r.early) this.early.restore(r.early);
-      const restore = this.folder.readRestoreWeights();
+      const restore = this.folder.readRestoreWeights(this.model);
       if (restore) this.restoreWeights = this.model.weights.map((w) => restore[w.originalName]);
       startEpoch = r.epoch;
       startBatch = r.batch;
@@ -390,7 +391,11 @@ class FoldRun {
       this.saved.best = this.best.bestEpoch ?? undefined;
       if (r.accumulator) {
         partial = new MetricsAccumulator(this.task.metrics);
-        partial.restore(r.accumulator);
+        const fresh = partial.state();
+        const a = r.accumulator;
+        const dims = (s: typeof a) => JSON.stringify([s.confusion?.map((row) => row.length), s.topHits.map((h) => h[0]), s.ySum.length, s.ySq.length, s.dimSq.length]);
+        if (dims(a) !== dims(fresh)) throw new RunError(`${path.join(this.opts.runDir, 'last', 'state.json')} is damaged: field 'accumulator' does not fit the metrics of this run`);
+        partial.restore(a);
       }
     }
     const es = this.cfg.earlyStopping;
@@ -398,6 +403,8 @@ class FoldRun {
     const n = this.split.train.n;
     const bs = this.cfg.batchSize;
     const batches = Math.ceil(n / bs);
+    // state.json says where in an epoch it stopped: never past the epoch's last batch
+    if (startBatch >= batches) throw new RunError(`${path.join(this.opts.runDir, 'last', 'state.json')} is damaged: field 'batch' is ${startBatch}; an epoch of this run has ${batches} batches`);
     let epochsRun = startEpoch;
     let finalVal: Evaluation | undefined;
     let outcome: Outcome = 'completed';
@@ -694,30 +701,20 @@ function countParams(cfg: TrainConfig): number {
  * the validation split and the folds. A changed model shows in its weights (loadLast), another
  * optimizer in its state; the optimizer's arguments (a learning rate) may change.
  */
-function changedSinceRun(was: Record<string, unknown>, cfg: TrainConfig, data: LoadedData): string[] {
-  const saved = was as { data?: { featureShape?: unknown; samples?: unknown; classes?: unknown }; batchSize?: unknown; loss?: unknown; validation?: unknown; kfold?: unknown };
+function changedSinceRun(saved: RunConfig, cfg: TrainConfig, data: LoadedData): string[] {
   const out: string[] = [];
   const compare = (what: string, before: unknown, now: unknown) => {
     if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push(`${what}: ${JSON.stringify(before)}, now ${JSON.stringify(now)}`);
   };
-  compare('samples', saved.data?.samples, { train: data.train.n, test: data.test?.n ?? 0 });
-  compare('sample shape', saved.data?.featureShape, data.featureShape);
-  compare('classes', saved.data?.classes, data.classes);
+  compare('samples', saved.data.samples, { train: data.train.n, test: data.test?.n ?? 0 });
+  compare('sample shape', saved.data.featureShape, data.featureShape);
+  compare('classes', saved.data.classes, data.classes);
   compare('batch_size', saved.batchSize, cfg.batchSize);
   // by name: a default that changes between nn versions must not make old runs unresumable
-  compare('loss', (saved.loss as { name?: unknown } | undefined)?.name, cfg.loss!.spec.name);
+  compare('loss', saved.loss.name, cfg.loss!.spec.name);
   compare('validation', saved.validation, typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name);
   compare('kfold', saved.kfold, cfg.kfold);
   return out;
-}
-
-function describeFn(b: { spec: { name: string }; args: Record<string, unknown> }): { name: string; args: Record<string, unknown> } {
-  const args: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(b.args)) {
-    if (v === undefined) continue;
-    args[k] = v && typeof v === 'object' && 'spec' in v ? describeFn(v as { spec: { name: string }; args: Record<string, unknown> }) : v;
-  }
-  return { name: b.spec.name, args };
 }
 
 function fmt(v: number | null): string {
