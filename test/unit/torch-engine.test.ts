@@ -128,6 +128,36 @@ describe('nn train --engine torch', function () {
     );
   });
 
+  it('a finished run resumes only to more epochs; a device that is not here is refused before anything is written', async () => {
+    const runs = path.join(tmp, 'finished');
+    const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '2', '--runs', runs, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const run = endOf(events(r.out)).runDir;
+    const again = await nn(['train', '--resume', run, '--json']);
+    assert.equal(again.code, 1);
+    assert.match(again.out.join('\n') + again.err, /has finished its 2 epochs; give --epochs more than 2/);
+    const more = await nn(['train', '--resume', run, '--epochs', '3', '--json']);
+    assert.equal(more.code, 0, more.err);
+    assert.deepEqual(
+      events(more.out).filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch),
+      [3],
+    );
+    const none = path.join(tmp, 'no-gpu');
+    const cuda = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--device', 'cuda', '--runs', none]);
+    assert.equal(cuda.code, 1);
+    assert.match(cuda.err, /sees no CUDA device/);
+    assert.equal(fs.existsSync(none), false);
+  });
+
+  it('--processes 2 trains with two processes', async () => {
+    const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--processes', '2', '--epochs', '3', '--runs', path.join(tmp, 'two'), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const es = events(r.out);
+    assert.match((es[0] as Extract<TrainEvent, { type: 'start' }>).backendNote ?? '', /2 processes/);
+    assert.equal(es.filter((e) => e.type === 'epoch').length, 3);
+    assert.ok(fs.existsSync(path.join(endOf(es).runDir, 'report.json')), 'two processes ended without report.json');
+  });
+
   it('nn killed (SIGKILL) with two processes: neither trains on alone; --resume continues from the last checkpoint', async () => {
     const runs = path.join(tmp, 'killed');
     const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--processes', '2', '--epochs', '300', '--runs', runs, '--json']);

@@ -16,9 +16,9 @@ import { describeModel, describeTrain } from '../../core/model';
 import type { LoadedData, Split } from '../../data/types';
 import { validationSplit } from '../../data/batches';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
-import { RunFolder } from '../../runtime/train/runs';
+import { RunFolder, lockRun } from '../../runtime/train/runs';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
-import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
+import { modelFiles, writeDirAtomic, makeDirs } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
 import { tf } from '../../runtime/tf';
 import { onLines } from '../../node/lines';
@@ -88,9 +88,21 @@ export function checkTorchRun(cfg: TrainConfig, python: PythonInfo, device: stri
   if (device.startsWith('cuda') && !python.cuda) throw new TorchEngineError(`--device ${device}: PyTorch ${python.torch} (${python.executable}) sees no CUDA device here; use --device cpu or auto`);
 }
 
+/** Train on PyTorch, holding the run folder's lock (runs.ts `lockRun`), as the tfjs trainer does. */
 export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
   if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
   checkTorchRun(cfg, opts.python, opts.device, opts.processes);
+  if (!opts.resume) makeDirs(opts.runDir);
+  const release = lockRun(opts.runDir);
+  try {
+    return await trainLocked(cfg, data, opts);
+  } finally {
+    release();
+  }
+}
+
+async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
+  if (!cfg.model) throw new TorchEngineError(`train '${cfg.name}' has no model`);
   const run = new RunFolder(opts.runDir);
   const torchDir = path.join(opts.runDir, 'torch');
   const checkpoints = path.join(torchDir, 'checkpoints');
