@@ -292,7 +292,9 @@ describe('run folders: tampered, linked, locked', function () {
 
   it('the progress socket: a peer that sends bytes without newlines is cut off at 4096 characters a line, and its stop still heard', async () => {
     const sock = path.join(dir, 'p.sock');
+    const peers: net.Socket[] = [];
     const server = net.createServer((c) => {
+      peers.push(c);
       // 8 MB without a newline, then the end of that line and a stop
       const junk = Buffer.alloc(1 << 20, 'x');
       for (let i = 0; i < 8; i++) c.write(junk);
@@ -314,6 +316,8 @@ describe('run folders: tampered, linked, locked', function () {
       assert.equal(code, 130, err.join('\n'));
       assert.deepEqual(err, ['nn train: ignored a control message of more than 4096 characters from the socket']);
     } finally {
+      // the peer's side too: an open connection would keep the test process alive
+      for (const c of peers) c.destroy();
       server.close();
     }
   });
