@@ -112,7 +112,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   let seed: number;
   if (opts.resume) {
     const was = readRunConfig(opts.runDir);
-    if (was.backend !== 'torch') throw new TorchEngineError(`${opts.runDir} was trained with ${String(was.backend)}, not the torch engine: resume it with --engine ${String(was.backend) === 'torch' ? 'torch' : 'tfjs'}`);
+    if (was.backend !== 'torch') throw new TorchEngineError(`${opts.runDir} was trained on tfjs (${was.backend}), not the torch engine: resume it without --engine torch`);
     if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(`${opts.runDir} has no torch/checkpoints/last.pt to resume from`);
     // a finished run trains on only to more epochs than it did
     const done = run.finished();
