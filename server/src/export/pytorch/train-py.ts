@@ -487,9 +487,8 @@ def run(args):
     if batch % world != 0:
         print(f"train.py: batch_size {batch} does not split evenly over {world} processes", file=sys.stderr)
         return 2, None
-    per_rank = batch // world
     torch.manual_seed(CONFIG["seed"])
-    meta, splits = load_data(args.data)
+    _, splits = load_data(args.data)
     train_x, train_y = splits["train"][0].to(device), splits["train"][1].to(device)
     n = train_x.shape[0]
 
@@ -516,7 +515,6 @@ def run(args):
     os.makedirs(args.out, exist_ok=True)
     last_path, best_path = os.path.join(args.out, "last.pt"), os.path.join(args.out, "best.pt")
     start = 0
-    history = []
     resume_batch = None
     if args.resume:
         if not os.path.exists(last_path):
@@ -643,7 +641,6 @@ def run(args):
         if plateau and finite:
             plateau.observe(values)
         emit(event)
-        history.append(event)
         if rank == 0 and improved and not stopped:
             save(best_path, {"model": core.state_dict(), "epoch": epoch, "monitor": best.name, "value": best.best})
             if args.nn_weights:
