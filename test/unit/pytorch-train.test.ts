@@ -114,7 +114,7 @@ describe('nn export --train: train.py on PyTorch', function () {
     const dir = path.join(tmp, 'ddp');
     await exportTrain(sample('playground.nn'), 'spiral_deep', dir);
     // a wrapper that keeps each rank's final weights, for the comparison
-    fs.writeFileSync(path.join(dir, 'keep.py'), ['import sys, torch, train', 'code, model = train.run(train.parse(sys.argv[2:]))', 'torch.save(model.state_dict(), sys.argv[1])', 'sys.exit(code)'].join('\n'));
+    fs.writeFileSync(path.join(dir, 'keep.py'), ['import os, sys, torch, train', 'code, model = train.run(train.parse(sys.argv[2:]))', 'torch.save(model.state_dict(), sys.argv[1])', 'sys.stdout.flush()', 'os._exit(code)'].join('\n'));
     const one = train(dir, ['--epochs', '8', '--out', path.join(dir, 'one')]);
     assert.equal(one.code, 0, one.stderr);
     const port = await freePort();

@@ -214,19 +214,33 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       for (const c of children) c.kill('SIGINT');
     }
   }, 100);
-  // a process that dies leaves the others waiting in a collective operation: end them too
+  // a process that dies leaves the others waiting in a collective operation: end them too; and
+  // once rank 0 is done, the others have nothing left to do: any still there after a grace
+  // period are stuck (in gloo), and are ended without failing the run
+  const reaped = new Set<ChildProcess>();
+  let grace: NodeJS.Timeout | undefined;
   const codes = await Promise.all(
     children.map(
-      (c) =>
+      (c, rank) =>
         new Promise<number>((resolve) =>
           c.on('close', (code, signal) => {
             const status = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
-            if (status !== 0 && status !== 130 && status !== 143) for (const other of children) if (other !== c && other.exitCode === null) other.kill('SIGKILL');
-            resolve(status);
+            if (status !== 0 && status !== 130 && status !== 143 && !reaped.has(c)) for (const other of children) if (other !== c && other.exitCode === null) other.kill('SIGKILL');
+            if (rank === 0 && children.length > 1) {
+              grace = setTimeout(() => {
+                for (const other of children) {
+                  if (other.exitCode !== null || other.signalCode !== null) continue;
+                  reaped.add(other);
+                  other.kill('SIGKILL');
+                }
+              }, 20_000);
+            }
+            resolve(reaped.has(c) ? 0 : status);
           }),
         ),
     ),
   );
+  if (grace) clearTimeout(grace);
   clearInterval(poll);
   await chain;
   const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));

@@ -465,7 +465,8 @@ def parse(argv=None):
 
 
 def run(args):
-    """Trains; returns the exit code and the trained module (for code that imports train.py)."""
+    """Trains; returns the exit code and the trained module (for code that imports train.py).
+    With several processes, end the process with os._exit afterwards, as __main__ does."""
     if CONFIG["unsupported"]:
         print(f"train.py: {', '.join(CONFIG['unsupported'])} is not supported by the exported trainer yet; train it with nn", file=sys.stderr)
         return 1, None
@@ -678,7 +679,9 @@ def run(args):
     if outcome == "early_stopping" and restore is not None:
         core.load_state_dict(restore)  # the weights of early stopping's best epoch, for whoever imports main()
     if world > 1:
-        dist.destroy_process_group()
+        # every process reaches the end before any leaves; the group is not destroyed: gloo's
+        # destructor can deadlock with Python, so the processes end with os._exit (see __main__)
+        dist.barrier()
     if outcome == "stopped":
         return (143 if stop["signal"] == signal.SIGTERM else 130), core
     return (1 if outcome == "not_finite" else 0), core
