@@ -23,10 +23,9 @@ import { modelPy, type ExportedModel } from '../export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY, WeightError, type NnWeight } from '../export/pytorch/weights';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { writeFileAtomic } from '../runtime/train/runs';
-import { trainPy, trainSetup, dataFiles } from '../export/pytorch/train-py';
+import { trainPy, trainSetup, dataFiles, trainSplits } from '../export/pytorch/train-py';
 import { initialWeightFiles } from '../export/pytorch/initial';
 import { describeTrain } from '../core/model';
-import { validationSplit } from '../data/batches';
 import { writeDirAtomic } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
@@ -204,27 +203,20 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
       { name: 'model.py', write: (f) => writeFileAtomic(f, text) },
       { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run)) },
     ];
-    let dataDir: Record<string, string | Uint8Array> | undefined;
     if (chosen.train) {
       const cfg = chosen.train.cfg;
       const desc = describeTrain(cfg);
       const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
       const seed = cfg.seed ?? 0;
-      let splits: { train: typeof data.train; validation?: typeof data.train; test?: typeof data.train } = { train: data.train, test: data.test };
-      if (typeof cfg.validation === 'number') {
-        const v = validationSplit(data.train, cfg.validation, seed);
-        splits = { train: v.train, validation: v.val, test: data.test };
-      } else if (validation) {
-        splits = { train: data.train, validation: validation.train, test: data.test };
-      }
+      const splits = trainSplits(cfg, data, seed, validation?.train);
       const setup = trainSetup(desc, models[0], data, seed, splits.validation !== undefined);
       files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
       const initial = initialWeightFiles(models[0], seed);
       files.push({ name: 'initial.json', write: (f) => writeFileAtomic(f, initial['initial.json'] as string) });
       files.push({ name: 'initial.bin', write: (f) => fs.writeFileSync(f, initial['initial.bin']) });
-      dataDir = dataFiles(data, splits);
-      files.push({ name: 'data', write: (f) => writeDirAtomic(f, dataDir!) });
+      const dataDir = dataFiles(data, splits);
+      files.push({ name: 'data', write: (f) => writeDirAtomic(f, dataDir) });
     }
     let weightsTmp: string | undefined;
     if (chosen.run) {

@@ -14,7 +14,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { TrainConfig } from '../../core/train';
 import { describeModel, describeTrain } from '../../core/model';
 import type { LoadedData, Split } from '../../data/types';
-import { validationSplit } from '../../data/batches';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import { RunFolder, lockRun } from '../../runtime/train/runs';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
@@ -24,7 +23,7 @@ import { tf } from '../../runtime/tf';
 import { onLines } from '../../node/lines';
 import { freePort } from '../../node/ports';
 import { modelPy, type ExportedModel } from '../../export/pytorch/model-py';
-import { trainPy, trainSetup, dataFiles } from '../../export/pytorch/train-py';
+import { trainPy, trainSetup, dataFiles, trainSplits } from '../../export/pytorch/train-py';
 import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
 import { initialWeightFiles } from '../../export/pytorch/initial';
 import { rankEnv } from './launch';
@@ -55,15 +54,6 @@ export interface TorchOptions {
 }
 
 export type TorchOutcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';
-
-/** The splits train.py trains on: nn's own (the same validation split for the same seed). */
-function splitsOf(cfg: TrainConfig, data: LoadedData, seed: number, validation: Split | undefined): { train: Split; validation?: Split; test?: Split } {
-  if (typeof cfg.validation === 'number') {
-    const v = validationSplit(data.train, cfg.validation, seed);
-    return { train: v.train, validation: v.val, test: data.test };
-  }
-  return { train: data.train, ...(validation ? { validation } : {}), test: data.test };
-}
 
 /** best/ or last/ in nn's format, from a PyTorch checkpoint's weights (save_plain's files). */
 async function convertCheckpoint(exported: ExportedModel, source: string, dir: string, meta: object | undefined): Promise<void> {
@@ -130,7 +120,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       runConfigOf(cfg, data, { epochs, seed, backend: 'torch', command: opts.command, imageBackground: opts.imageBackground, device: opts.device, processes: opts.processes }),
       opts.summaryText ?? '',
     );
-    const splits = splitsOf(cfg, data, seed, opts.validationData);
+    const splits = trainSplits(cfg, data, seed, opts.validationData);
     const train = describeTrain(cfg);
     const setup = trainSetup(train, exported, data, seed, splits.validation !== undefined);
     writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup), ...initialWeightFiles(exported, seed) });

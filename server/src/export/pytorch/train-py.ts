@@ -9,6 +9,8 @@
 // every batch, decisions are made by rank 0 and broadcast, and only rank 0 writes.
 
 import type { TrainDesc } from '../../core/model';
+import type { TrainConfig } from '../../core/train';
+import { validationSplit } from '../../data/batches';
 import type { Split, LoadedData } from '../../data/types';
 import { higherIsBetter } from '../../runtime/train/monitor';
 import { PROTOCOL_VERSION } from '../../runtime/train/protocol';
@@ -49,6 +51,18 @@ export function trainSetup(train: TrainDesc, model: ExportedModel, data: LoadedD
 /** Whether a monitor in a mode prefers high values (monitor.ts' rule). */
 function higher(monitor: string, mode: string): boolean {
   return mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
+}
+
+/**
+ * The splits a train block trains on, as nn's trainer makes them: a `validation:` fraction split
+ * off with the seed (data/batches.ts validationSplit), or a separate validation dataset.
+ */
+export function trainSplits(cfg: TrainConfig, data: LoadedData, seed: number, validation: Split | undefined): { train: Split; validation?: Split; test?: Split } {
+  if (typeof cfg.validation === 'number') {
+    const v = validationSplit(data.train, cfg.validation, seed);
+    return { train: v.train, validation: v.val, test: data.test };
+  }
+  return { train: data.train, ...(validation ? { validation } : {}), test: data.test };
 }
 
 /** data/: data.json and one x and one y file per split (float32 / int32, little-endian). */
