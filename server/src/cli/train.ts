@@ -16,17 +16,17 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { train, TrainError, type TrainResult } from '../runtime/train/trainer';
+import { train, TrainError, type TrainResult, type RunOptions } from '../runtime/train/trainer';
 import { newRunDir, latestRun } from '../runtime/train/runs';
 import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
-import { BackendError, TFJS_NODE_INSTALL } from '../runtime/backend';
+import { BackendError, TFJS_NODE_INSTALL, type BackendInfo } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
 import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
-import { findPython, NoTorchError } from '../engines/torch/python';
+import { findPython, NoTorchError, type PythonInfo } from '../engines/torch/python';
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
 import { printable } from './files';
 
@@ -125,7 +125,6 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
-  let result: TrainResult | undefined;
   /** the new run folder this command made (newRunDir creates it) */
   let claimed: string | undefined;
   try {
@@ -147,53 +146,32 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     const others = checked.otherErrors;
     if (others) notes.push(`${file} has ${others} error${others === 1 ? '' : 's'} outside what train '${cfg.name}' uses (another block's); training goes on, nn check ${file} lists them`);
     // the engine: --engine, else the one a resumed run was trained with
-    const engine = args.flags.get('engine') ?? (resumeDir && (readRunConfig(resumeDir) as { backend?: string }).backend === 'torch' ? 'torch' : 'tfjs');
+    const engine = args.flags.get('engine') ?? (resumeDir && readRunConfig(resumeDir).backend === 'torch' ? 'torch' : 'tfjs');
     if (engine !== 'tfjs' && engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, not '${String(engine)}'`);
+    let torch: { python: PythonInfo; device: string; processes: number } | undefined;
+    let backend: BackendInfo | undefined;
     if (engine === 'torch') {
       const processes = intFlag(args, 'processes', 1) ?? 1;
-      const device = args.flags.get('device');
-      if (device !== undefined && (typeof device !== 'string' || !/^(auto|cpu|cuda(:\d+)?)$/.test(device))) throw new UsageError(`--device must be auto, cpu, cuda or cuda:N, not '${String(device)}'`);
+      const device = args.flags.get('device') ?? 'auto';
+      if (typeof device !== 'string' || !/^(auto|cpu|cuda(:\d+)?)$/.test(device)) throw new UsageError(`--device must be auto, cpu, cuda or cuda:N, not '${String(device)}'`);
       // no Python with PyTorch, no such device, what the engine cannot do: said before anything is written
-      const python = findPython();
-      checkTorchRun(cfg, python, typeof device === 'string' ? device : 'auto', processes);
-      const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
-      const runDir = resumeDir ?? newRunDir(root, cfg.name);
-      if (!resumeDir) claimed = runDir;
-      const outcome = await trainTorch(cfg, data, {
-        emit,
-        runDir,
-        python,
-        device: typeof device === 'string' ? device : 'auto',
-        processes,
-        threads: intFlag(args, 'threads', 1),
-        epochs,
-        seed,
-        validationData: validation?.train,
-        resume: resumeDir !== undefined,
-        stopRequested: () => stop !== undefined,
-        summaryText: checked.summary,
-        notes,
-        command: commandLine(args),
-        imageBackground: imageBackground(data),
-      });
-      if (outcome === 'not_finite') return 1;
-      if (outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
-      return 0;
+      torch = { python: findPython(), device, processes };
+      checkTorchRun(cfg, torch.python, device, processes);
+    } else {
+      if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
+      const said: string[] = [];
+      backend = await chooseBackend(args, (m) => said.push(m), stepWork(cfg));
+      notes.push(...said.filter((m) => !inNote(m, backend!.note)));
+      // a model the machine cannot hold is refused with the estimate, before the data is loaded
+      const refused = memoryRefusal(file, checked, availableMemory(backend.name));
+      if (refused) return fail(refused);
     }
-    if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
-    const said: string[] = [];
-    const backend = await chooseBackend(args, (m) => said.push(m), stepWork(cfg));
-    notes.push(...said.filter((m) => !inNote(m, backend.note)));
-    // a model the machine cannot hold is refused with the estimate, before the data is loaded
-    const refused = memoryRefusal(file, checked, availableMemory(backend.name));
-    if (refused) return fail(refused);
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
     const runDir = resumeDir ?? newRunDir(root, cfg.name);
     if (!resumeDir) claimed = runDir;
-    result = await train(cfg, data, {
+    const run: RunOptions = {
       emit,
       runDir,
-      backend,
       epochs,
       seed,
       validationData: validation?.train,
@@ -203,13 +181,19 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       notes,
       command: commandLine(args),
       imageBackground: imageBackground(data),
-      checkpointHook: faultHook(env.NN_TEST_FAULT),
-    });
-    result.model?.dispose();
-    if (result.outcome === 'not_finite') return 1;
+    };
+    let outcome: TrainResult['outcome'];
+    if (torch) {
+      outcome = await trainTorch(cfg, data, { ...run, ...torch, threads: intFlag(args, 'threads', 1) });
+    } else {
+      const result = await train(cfg, data, { ...run, backend: backend!, checkpointHook: faultHook(env.NN_TEST_FAULT) });
+      result.model?.dispose();
+      outcome = result.outcome;
+    }
+    if (outcome === 'not_finite') return 1;
     // a closed output is a stop too, or at least output lost: never exit 0 for it
     if (stop === 'EPIPE') return 141;
-    if (result.outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
+    if (outcome === 'stopped') return stop === 'SIGTERM' ? 143 : 130;
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;

@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TrainConfig } from '../../core/train';
 import { describeModel, describeTrain } from '../../core/model';
-import type { LoadedData, Split } from '../../data/types';
+import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
+import type { RunOptions } from '../../runtime/train/trainer';
 import { RunFolder, lockRun } from '../../runtime/train/runs';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
 import { modelFiles, writeDirAtomic, makeDirs } from '../../runtime/train/checkpoint';
@@ -31,26 +32,13 @@ import type { PythonInfo } from './python';
 
 export class TorchEngineError extends Error {}
 
-export interface TorchOptions {
-  emit: (e: TrainEvent) => void;
-  runDir: string;
+export interface TorchOptions extends RunOptions {
   python: PythonInfo;
   /** auto, cpu, cuda or cuda:N */
   device: string;
   processes: number;
   /** PyTorch's CPU threads per process; default: PyTorch's own with one process, the cores shared out with several */
   threads?: number;
-  epochs?: number;
-  seed?: number;
-  validationData?: Split;
-  resume?: boolean;
-  stopRequested?: () => boolean;
-  summaryText?: string;
-  notes?: string[];
-  /** the command line, for config.json */
-  command?: string;
-  /** image data: the training images' background brightness, for config.json */
-  imageBackground?: number;
 }
 
 export type TorchOutcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';

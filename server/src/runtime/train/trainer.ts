@@ -33,12 +33,12 @@ import { runConfigOf, type RunConfig } from './run-config';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
 import { checkpointDir, loadModel, makeDirs, ioProblem, CheckpointError, type StepHook } from './checkpoint';
 
-export interface TrainOptions {
+/** What training needs besides the block and its data, on any engine. */
+export interface RunOptions {
   /** every event, in order */
   emit: (e: TrainEvent) => void;
   /** the run folder: created when new, continued when resuming */
   runDir: string;
-  backend: BackendInfo;
   /** override the block's epochs / seed */
   epochs?: number;
   seed?: number;
@@ -56,6 +56,10 @@ export interface TrainOptions {
   command?: string;
   /** image data: the training images' background brightness, for config.json (nn predict compares with it) */
   imageBackground?: number;
+}
+
+export interface TrainOptions extends RunOptions {
+  backend: BackendInfo;
   /** minimum milliseconds between batch events (default 100: at most 10 a second) */
   batchEventInterval?: number;
   /** minimum milliseconds between decision-boundary events (default 200); the last epoch always sends one */
