@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../server/src/cli/main';
+import { runNn } from '../nn-cli';
 import { tf } from '../../server/src/runtime/tf';
 import { loadModel, checkpointDir } from '../../server/src/runtime/train/checkpoint';
 import { findPython } from '../../server/src/engines/torch/python';
@@ -16,19 +16,8 @@ const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);
 
 async function nn(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  const r = await runNn(argv, env);
+  return { code: r.code, out: r.out.join('\n'), err: r.err.join('\n') };
 }
 
 function python(dir: string, code: string): string {

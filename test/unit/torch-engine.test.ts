@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
+import { runNn } from '../nn-cli';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
 
 const root = path.join(__dirname, '..', '..');
@@ -16,19 +16,8 @@ const sample = (f: string) => path.join(root, 'samples', f);
 const cli = path.join(root, 'dist', 'cli.js');
 
 async function nn(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string[]; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
-    return { code, out, err: err.join('\n') };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  const r = await runNn(argv, env);
+  return { ...r, err: r.err.join('\n') };
 }
 
 const events = (lines: string[]) => lines.map((l) => parseEvent(l)).filter((e): e is TrainEvent => e !== undefined);

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
-import { main } from '../../server/src/cli/main';
+import { runNn } from '../nn-cli';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
 import { checkpointDir, loadModel } from '../../server/src/runtime/train/checkpoint';
 import { trainingMemory, ACTIVATION_FACTOR } from '../../server/src/core/memory';
@@ -111,19 +111,8 @@ interface Run {
 
 /** `nn ARGS` in this process (NN_TEST_FAULT and other variables set for the call). */
 async function nn(argv: string[], env: Record<string, string> = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
-    return { code, out, err, events: out.map((l) => parseEvent(l)).filter((e): e is TrainEvent => e !== undefined) };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  const r = await runNn(argv, env);
+  return { ...r, events: r.out.map((l) => parseEvent(l)).filter((e): e is TrainEvent => e !== undefined) };
 }
 
 /** `nn train ...` as a real child process; `onEvent` may kill it. Resolves when it has exited. */
