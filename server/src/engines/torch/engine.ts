@@ -16,9 +16,9 @@ import { describeModel, describeTrain } from '../../core/model';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import type { RunOptions } from '../../runtime/train/trainer';
-import { RunFolder, lockRun } from '../../runtime/train/runs';
+import { RunFolder, withRunLock } from '../../runtime/train/runs';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
-import { modelFiles, writeDirAtomic, makeDirs } from '../../runtime/train/checkpoint';
+import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
 import { tf } from '../../runtime/tf';
 import { onLines } from '../../node/lines';
@@ -70,13 +70,7 @@ export function checkTorchRun(cfg: TrainConfig, python: PythonInfo, device: stri
 export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
   if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
   checkTorchRun(cfg, opts.python, opts.device, opts.processes);
-  if (!opts.resume) makeDirs(opts.runDir);
-  const release = lockRun(opts.runDir);
-  try {
-    return await trainLocked(cfg, data, opts);
-  } finally {
-    release();
-  }
+  return withRunLock(opts.runDir, !opts.resume, () => trainLocked(cfg, data, opts));
 }
 
 async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {

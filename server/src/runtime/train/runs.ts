@@ -157,6 +157,26 @@ function alive(pid: number): boolean {
  * one run overwrote each other's weights and interleaved their epochs in metrics.jsonl); a lock
  * left by a process that died (a kill) is taken over. Returns the release.
  */
+/**
+ * `f`, holding the run folder's lock (`lockRun`) from before its first file is read or written to
+ * after its last, on any engine; a new run's folder is made first.
+ */
+export async function withRunLock<T>(runDir: string, create: boolean, f: () => Promise<T>): Promise<T> {
+  if (create) {
+    try {
+      makeDirs(runDir);
+    } catch (e) {
+      throw new CheckpointError(`cannot create the run folder ${runDir}: ${ioProblem(e)}`);
+    }
+  }
+  const release = lockRun(runDir);
+  try {
+    return await f();
+  } finally {
+    release();
+  }
+}
+
 export function lockRun(runDir: string): () => void {
   const file = path.join(runDir, LOCK_FILE);
   const me = `${process.pid} ${os.hostname()}\n`;

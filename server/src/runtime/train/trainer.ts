@@ -28,10 +28,10 @@ import { Schedule } from './schedules';
 import { Monitor, overfitting, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
-import { RunFolder, RunError, lockRun, type ResumeState } from './runs';
+import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
 import { runConfigOf, type RunConfig } from './run-config';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
-import { checkpointDir, loadModel, makeDirs, ioProblem, CheckpointError, type StepHook } from './checkpoint';
+import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 
 /** What training needs besides the block and its data, on any engine. */
 export interface RunOptions {
@@ -101,19 +101,7 @@ function bestMonitor(cfg: TrainConfig, validated: boolean): { name: string; mode
  * or written to after its last: a second process on the same run is refused.
  */
 export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
-  if (!opts.resume) {
-    try {
-      makeDirs(opts.runDir);
-    } catch (e) {
-      throw new CheckpointError(`cannot create the run folder ${opts.runDir}: ${ioProblem(e)}`);
-    }
-  }
-  const release = lockRun(opts.runDir);
-  try {
-    return await trainLocked(cfg, data, opts);
-  } finally {
-    release();
-  }
+  return withRunLock(opts.runDir, !opts.resume, () => trainLocked(cfg, data, opts));
 }
 
 async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
