@@ -18,6 +18,7 @@ import { describeModel, describeTrain } from '../../server/src/core/model';
 import { LOSSES, OPTIMIZERS, SCHEDULES, REGULARIZERS, METRICS } from '../../server/src/core/catalog/training';
 import { MetricsAccumulator } from '../../server/src/runtime/train/metrics';
 import { trainPy, trainSetup } from '../../server/src/export/pytorch/train-py';
+import { bestMonitor } from '../../server/src/runtime/train/monitor';
 import { makeLoss, thresholdFor } from '../../server/src/runtime/train/losses';
 import { penalty } from '../../server/src/runtime/train/evaluate';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from '../../server/src/runtime/train/optimizers';
@@ -261,7 +262,7 @@ describe('PyTorch training core equals the tfjs trainer', function () {
       fs.writeFileSync(path.join(out, 'model.py'), exported.text);
       const units = desc.nodes[desc.output].shape[0];
       const fakeData = { name: 'd', source: 's', featureShape: [2], task: b.classes ? 'classification' : 'regression', ...(b.classes ? { classes: b.classes } : { targetDims: 1 }), oneHot: false, image: false, train: { x: new Float32Array(0), y: new Int32Array(0), n: 0 } } as const;
-      fs.writeFileSync(path.join(out, 'train.py'), trainPy(train, exported.models[0], trainSetup(train, exported.models[0], fakeData as never, 0, false)));
+      fs.writeFileSync(path.join(out, 'train.py'), trainPy(train, exported.models[0], trainSetup(exported.models[0], fakeData as never, 0, bestMonitor(cfg, false))));
       // outputs and targets of 50 samples, through nn's accumulator and train.py's
       const rand = mulberry32(500 + i);
       const n = 50;

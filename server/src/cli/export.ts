@@ -24,6 +24,7 @@ import { torchWeights, weightFiles, LOAD_WEIGHTS_PY, WeightError, type NnWeight 
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { writeFileAtomic } from '../runtime/train/runs';
 import { trainPy, trainSetup, dataFiles, trainSplits } from '../export/pytorch/train-py';
+import { bestMonitor } from '../runtime/train/monitor';
 import { initialWeightFiles } from '../export/pytorch/initial';
 import { describeTrain } from '../core/model';
 import { writeDirAtomic } from '../runtime/train/checkpoint';
@@ -209,7 +210,7 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
       const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
       const seed = cfg.seed ?? 0;
       const splits = trainSplits(cfg, data, seed, validation?.train);
-      const setup = trainSetup(desc, models[0], data, seed, splits.validation !== undefined);
+      const setup = trainSetup(models[0], data, seed, bestMonitor(cfg, splits.validation !== undefined));
       files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
       const initial = initialWeightFiles(models[0], seed);

@@ -17,6 +17,7 @@ import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import type { RunOptions } from '../../runtime/train/trainer';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
+import { bestMonitor } from '../../runtime/train/monitor';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
 import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
@@ -81,6 +82,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   const desc = describeModel(cfg.model);
   const { text: modelText, models } = modelPy([desc], cfg.file);
   const exported = models[0];
+  // no k-fold here: validation data is there when the block asks for it
+  const best = bestMonitor(cfg, cfg.validation !== undefined);
   let seed: number;
   if (opts.resume) {
     const was = readRunConfig(opts.runDir);
@@ -104,7 +107,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     );
     const splits = trainSplits(cfg, data, seed, opts.validationData);
     const train = describeTrain(cfg);
-    const setup = trainSetup(train, exported, data, seed, splits.validation !== undefined);
+    const setup = trainSetup(exported, data, seed, best);
     writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup), ...initialWeightFiles(exported, seed) });
     writeDirAtomic(path.join(torchDir, 'data'), dataFiles(data, splits));
   }
@@ -116,6 +119,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   const args = ['train.py', '--json', '--nn-weights', '--out', checkpoints, '--device', opts.device, '--threads', String(threads), ...(opts.epochs ? ['--epochs', String(opts.epochs)] : []), ...(opts.resume ? ['--resume'] : [])];
   const children: ChildProcess[] = [];
   const stderr: string[] = [];
+  /** the last lines the processes wrote to stderr, for a failure's message */
+  const tail = () => stderr.join('').trim().split('\n').slice(-12).join('\n');
   for (let rank = 0; rank < world; rank++) {
     // NN_PARENT_PID: the processes end with nn, even when nn is killed (train.py's exit_with_parent)
     const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid) };
@@ -131,7 +136,6 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   let started = false;
   let end: Extract<TrainEvent, { type: 'end' }> | undefined;
   let lastEpoch: Extract<TrainEvent, { type: 'epoch' }> | undefined;
-  const bestMonitor = (cfg.checkpoint ?? cfg.earlyStopping)?.args.monitor as string | undefined;
   const emit = (e: TrainEvent) => {
     opts.emit(e);
     if (e.type !== 'batch') run.log(e);
@@ -153,7 +157,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       case 'checkpoint': {
         const dir = path.join(opts.runDir, e.kind);
         const values = lastEpoch ? { loss: lastEpoch.loss, ...lastEpoch.metrics, ...(lastEpoch.val ? { val_loss: lastEpoch.val.loss, ...Object.fromEntries(Object.entries(lastEpoch.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}) } : {};
-        const monitor = bestMonitor ?? (lastEpoch?.val ? 'val_loss' : 'loss');
+        const monitor = best.name;
         await convertCheckpoint(exported, path.join(checkpoints, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
         emit({ ...e, path: dir });
         return;
@@ -217,10 +221,9 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   await chain;
   const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));
   if (failed !== undefined) {
-    const tail = stderr.join('').trim().split('\n').slice(-12).join('\n');
-    throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail}`);
+    throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail()}`);
   }
-  if (!started) throw new TorchEngineError(`train.py printed no start event that this nn reads (protocol ${PROTOCOL_VERSION}):\n${stderr.join('').trim().split('\n').slice(-12).join('\n')}`);
+  if (!started) throw new TorchEngineError(`train.py printed no start event that this nn reads (protocol ${PROTOCOL_VERSION}):\n${tail()}`);
   if (codes[0] === 130 || codes[0] === 143) outcome = 'stopped';
   if (end) {
     run.writeReport({
@@ -230,7 +233,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       testEpoch: end.testEpoch,
       lastTest: end.lastTest,
       bestEpoch: end.bestEpoch,
-      bestMonitor: bestMonitor ?? (lastEpoch?.val ? 'val_loss' : 'loss'),
+      bestMonitor: best.name,
       epochs: end.epochs,
       timings: { seconds: end.seconds, samplesPerSecond: end.samplesPerSecond },
       backend: 'torch',

@@ -32,17 +32,15 @@ export interface TrainSetup {
   dataName: string;
 }
 
-export function trainSetup(train: TrainDesc, model: ExportedModel, data: LoadedData, seed: number, validated: boolean): TrainSetup {
-  const cb = train.checkpoint ?? train.earlyStopping;
-  const monitor = cb ? (cb.args.monitor as string) : validated ? 'val_loss' : 'loss';
-  const mode = cb ? (cb.args.mode as string) : 'auto';
+/** `best`: how the run judges its best epoch (monitor.ts bestMonitor). */
+export function trainSetup(model: ExportedModel, data: LoadedData, seed: number, best: { name: string; mode: string }): TrainSetup {
   return {
     task: data.task,
     units: model.desc.nodes[model.desc.output].shape.at(-1)!,
     ...(data.classes === undefined ? {} : { classes: data.classes }),
     ...(data.classNames ? { classNames: data.classNames } : {}),
-    monitor,
-    monitorMax: higher(monitor, mode),
+    monitor: best.name,
+    monitorMax: higher(best.name, best.mode),
     seed,
     dataName: data.name,
   };

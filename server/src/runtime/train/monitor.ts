@@ -3,6 +3,7 @@
 // state is plain JSON so a resumed run continues where it stopped.
 
 import { METRICS } from '../../core/catalog/training';
+import type { TrainConfig } from '../../core/train';
 
 export interface MonitorState {
   best: number | null;
@@ -89,4 +90,11 @@ export function overfitting(history: readonly { epoch: number; loss: number; val
   const low = best.val!.loss;
   if (!(last - low > 0.05 * Math.abs(low)) || !(end.loss < best.loss)) return undefined;
   return { from: best.epoch, to: end.epoch, best: low, last };
+}
+
+/** How "best" is judged for best/ and early stopping, on any engine: `validated` when there is validation data. */
+export function bestMonitor(cfg: TrainConfig, validated: boolean): { name: string; mode: Mode } {
+  const cb = cfg.checkpoint ?? cfg.earlyStopping;
+  if (cb) return { name: cb.args.monitor as string, mode: cb.args.mode as Mode };
+  return { name: validated ? 'val_loss' : 'loss', mode: 'auto' };
 }

@@ -25,7 +25,7 @@ import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers';
 import { Schedule } from './schedules';
-import { Monitor, overfitting, type Mode } from './monitor';
+import { Monitor, overfitting, bestMonitor, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
@@ -89,12 +89,6 @@ interface FoldData {
   val?: Split;
 }
 
-/** How "best" is judged for best/ and early stopping. */
-function bestMonitor(cfg: TrainConfig, validated: boolean): { name: string; mode: Mode } {
-  const cb = cfg.checkpoint ?? cfg.earlyStopping;
-  if (cb) return { name: cb.args.monitor as string, mode: cb.args.mode as Mode };
-  return { name: validated ? 'val_loss' : 'loss', mode: 'auto' };
-}
 
 /**
  * Train, holding the run folder's lock (runs.ts `lockRun`) from before its first file is read
