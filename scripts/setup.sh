@@ -6,12 +6,13 @@
 #                           npm, native modules built with node-gyp) driven by Chromium
 #   python3-torch, python3-numpy   the PyTorch export and engine (their tests run real PyTorch),
 #                           and the PyTorch reference in npm run bench:train
+#   python3-onnx            onnx.checker for the ONNX export's tests
 #   libopenblas0-pthread    an optimised BLAS for that PyTorch (Debian's links the slow reference
 #                           BLAS otherwise: about 7x slower on the reference MLP)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dataset-fashion-mnist chromium ripgrep build-essential python3 python3-torch python3-numpy libopenblas0-pthread pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
+packages=(dataset-fashion-mnist chromium ripgrep build-essential python3 python3-torch python3-numpy python3-onnx libopenblas0-pthread pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -22,4 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
-npm ci --no-audit --no-fund
+# onnxruntime-node (a development dependency, the ONNX export's tests) would download GPU
+# providers in its install script: skip that, its CPU binaries are in the package.
+npm ci --no-audit --no-fund --onnxruntime-node-install=skip
