@@ -15,8 +15,9 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
-  // TensorFlow.js loads native or .wasm binaries from its own package folder: never bundle it
-  external: ['vscode', '@tensorflow/*'],
+  // TensorFlow.js loads native or .wasm binaries from its own package folder, resvg (SVG to PNG)
+  // a native binary, onnxruntime-node (tests only) too: never bundle them
+  external: ['vscode', '@tensorflow/*', '@resvg/*', 'onnxruntime-node'],
 };
 
 const entries = [
