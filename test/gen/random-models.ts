@@ -136,7 +136,7 @@ export class ModelGenerator {
     add('block', () => this.block(shape));
     if (rank >= 2) add('flatten', () => ({ stmt: 'flatten()', tags: ['flatten'] }));
     if (rank === 1) {
-      if (shape[0]! <= 12) add('poly_features', () => ({ stmt: `poly_features(${this.int(1, 3)})`, tags: ['poly_features'] }));
+      if (shape[0]! <= 12) add('poly_features', () => ({ stmt: `poly_features(${this.int(1, 3)}${this.opt(0.4, ', cross: true')}${this.opt(0.3, ', sin: true')})`, tags: ['poly_features'] }));
       add('flatten', () => ({ stmt: 'flatten()', tags: ['flatten', 'flatten:flat'] }));
     }
     if (rank === 2) {

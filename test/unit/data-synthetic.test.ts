@@ -11,6 +11,7 @@ import { generate, SYNTHETIC_NAMES } from '../../server/src/data/synthetic';
 import type { LoadedData } from '../../server/src/data/types';
 import { Rng } from '../../server/src/data/random';
 import { checkDatasets, datasetRef } from '../data-helpers';
+import { analyzeText } from '../helpers';
 
 const CASES = [
   'circle()',
@@ -28,9 +29,11 @@ const CASES = [
   'linear()',
   'linear(n: 64, features: 17)',
   'linear(n: 5, features: 1, test: 0.4)',
+  'linear(w: [2, -1, 0.5], b: 1)',
   'polynomial()',
   'polynomial(n: 40, degree: 10)',
   'polynomial(degree: 1, limit: 9)',
+  'polynomial(coefficients: [1, 0, -2])',
   'sine()',
   'sine(n: 30, length: 2)',
   'sine(length: 50, limit: 5)',
@@ -190,6 +193,43 @@ describe('generated datasets', () => {
     const em = e.reduce((a, b) => a + b, 0) / e.length;
     const es = Math.sqrt(e.reduce((a, b) => a + (b - em) ** 2, 0) / e.length);
     assert.ok(Math.abs(em) < 0.02 && Math.abs(es - 0.5) < 0.02, `noise mean ${em}, std ${es}`);
+  });
+
+  it('linear: the w and b given are the truth, and the default line stands well above the noise', () => {
+    const g = generate('linear', { n: 100, w: [2, -1, 0.5], b: 1, noise: 0, seed: 3 });
+    assert.deepEqual(g.featureShape, [3]);
+    for (let i = 0; i < g.n; i++) {
+      const [x1, x2, x3] = g.x.subarray(i * 3, i * 3 + 3);
+      assert.ok(Math.abs(2 * x1 - x2 + 0.5 * x3 + 1 - g.y[i]) < 1e-5);
+    }
+    // the default (noise 0.1): most of the variance is the line's, so a fitted line scores a high R²
+    for (const seed of [0, 1, 2, 3, 4]) {
+      const clean = generate('linear', { n: 2000, noise: 0, seed });
+      const noisy = generate('linear', { n: 2000, noise: 0.1, seed });
+      const y = Array.from(noisy.y);
+      const mean = y.reduce((a, b) => a + b, 0) / y.length;
+      const total = y.reduce((a, b) => a + (b - mean) ** 2, 0);
+      const residual = y.reduce((a, b, i) => a + (b - clean.y[i]) ** 2, 0);
+      assert.ok(1 - residual / total > 0.9, `seed ${seed}: best R² ${1 - residual / total}`);
+    }
+  });
+
+  it('polynomial: the coefficients given (lowest power first) are the truth', () => {
+    const g = generate('polynomial', { n: 50, coefficients: [1, 0, -2], noise: 0, seed: 2 });
+    for (let i = 0; i < g.n; i++) assert.ok(Math.abs(1 - 2 * g.x[i] ** 2 - g.y[i]) < 1e-5);
+  });
+
+  it('says when w or coefficients disagree with features or degree (NN416, at the call)', () => {
+    for (const [call, words] of [
+      ['linear(w: [1, 2], features: 3)', /w has 2 values but features is 3/],
+      ['polynomial(coefficients: [1, 2, 3], degree: 3)', /coefficients has 3 values but degree 3 needs 4/],
+      ['polynomial(coefficients: [1])', /at least 2 values/],
+    ] as const) {
+      const r = analyzeText(`dataset d = ${call}\n`);
+      const errs = r.diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errs.map((d) => d.code), ['NN416'], call);
+      assert.match(errs[0].message, words);
+    }
   });
 
   it('polynomial: degree d through any d + 1 of its points, x in [-1, 1]', () => {

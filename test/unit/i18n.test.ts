@@ -166,6 +166,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   tooLarge: { limit: 10000 },
   notEnoughMemory: { train: 'big', need: '160.02 GB', weights: '160.00 GB', optimizer: 'adam', activations: '23.44 MB', batch: 32, data: '0.00 B', available: '21.30 GB', limit: 'free' },
   headsDoNotDivide: { dim: 64, heads: 3 },
+  tooManyPolyFeatures: { count: 308504, features: 784, max: 100000 },
   missingSetting: { key: 'data', example: 'data: spiral' },
   unknownSetting: { key: 'lr' },
   duplicateSetting: { key: 'epochs' },

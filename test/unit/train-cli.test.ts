@@ -98,7 +98,7 @@ describe('nn train (command line)', function () {
     assert.match(u.err.join('\n'), /uses\.nn has 1 error in what train 't' uses; fix them first/);
     const several = await run(['train', sample('playground.nn'), '--runs', runs]);
     assert.equal(several.code, 2);
-    assert.match(several.err.join('\n'), /3 train blocks: say which with --train \(circle_tiny, xor_tiny, spiral_deep\)/);
+    assert.match(several.err.join('\n'), /4 train blocks: say which with --train \(circle_tiny, xor_tiny, xor_features, spiral_deep\)/);
     assert.equal((await run(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', 'x'])).code, 2);
   });
 

@@ -64,6 +64,7 @@ export const CODES = {
     severity: 'error',
     doc: "A layer written in PyTorch's order, the input size first (conv2d(1, 32, 3) for nn.Conv2d(1, 32, 3)): nn infers the input size, so the call takes one argument less (conv2d(32, 3)).",
   },
+  NN317: { slug: 'too-many-poly-features', severity: 'error', doc: 'poly_features that would make more than 100,000 features (a high degree with cross: true on many inputs).' },
   // training
   NN401: { slug: 'missing-setting', severity: 'error', doc: 'A train block without model, data or loss.' },
   NN402: { slug: 'unknown-setting', severity: 'error', doc: 'A setting that train blocks do not have.' },

@@ -317,6 +317,8 @@ export const zh: MessageTable = {
   strideAndDilation: (a) => `${a.layer}：stride 和 dilation 不能同时大于 1。`,
   tooLarge: (a) => `repeat 与 block 调用在此展开超过 ${a.limit} 条语句；其余部分不再检查。`,
   headsDoNotDivide: (a) => `${a.heads} 个头不能整除模型维度 ${a.dim}：请指定 key_dim 或修改 heads。`,
+  tooManyPolyFeatures: (a) =>
+    `这里的 poly_features 会从 ${num(a.features)} 个输入生成 ${num(a.count)} 个特征（最多 ${num(a.max)} 个）：请降低次数、去掉 cross: true，或先减少输入（例如 dense 或池化）。`,
 
   // ---- training ----
   missingSetting: (a) => `train 需要${q(a.key)}，例如${q(a.example)}。`,

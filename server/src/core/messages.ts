@@ -170,6 +170,8 @@ export const en = {
   tooLarge: (a: { limit: number }) => `repeats and block calls unroll to more than ${num(a.limit)} statements here; the rest is not checked`,
   headsDoNotDivide: (a: { dim: number; heads: number }) =>
     `${a.heads} heads do not divide the model dimension ${a.dim}: give key_dim or change heads`,
+  tooManyPolyFeatures: (a: { count: number; features: number; max: number }) =>
+    `poly_features here would make ${num(a.count)} features from ${num(a.features)} inputs (at most ${num(a.max)}): lower the degree, leave out cross: true, or reduce the inputs first (e.g. dense or pooling)`,
 
   // ---- training ----
   missingSetting: (a: { key: string; example: string }) => `train needs '${a.key}', e.g. '${a.example}'`,

@@ -41,6 +41,19 @@ export class ArgReader {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw unknownArgument(this.dataset, name);
     return v;
   }
+
+  /** An argument that may be left out (no default): undefined then. */
+  opt(name: string): number | undefined {
+    return this.args[name] === undefined ? undefined : this.num(name);
+  }
+
+  /** A list of numbers that may be left out. */
+  nums(name: string): number[] | undefined {
+    const v = this.args[name];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw unknownArgument(this.dataset, name);
+    return v as number[];
+  }
 }
 
 function classification(x: Float32Array, y: Int32Array, featureShape: number[], classes: number, classNames?: string[]): Generated {
@@ -128,16 +141,19 @@ const GENERATORS: Record<string, Generator> = {
   },
 
   /**
-   * linear: one random hyperplane for the whole dataset, from the seed:
-   *   w_k ~ N(0, 1) for k < features, b ~ U(-1, 1)
+   * linear: one hyperplane for the whole dataset, given or drawn from the seed:
+   *   w = the argument, else w_k = ±U(1, 3) for k < features (a slope well above the noise);
+   *   b = the argument, else U(-1, 1)
    *   each sample: x_k ~ U(-1, 1), y = w·x + b + noise · N(0, 1)
    */
   linear: (a, rng) => {
     const n = a.num('n');
-    const f = a.num('features');
+    const given = a.nums('w');
+    const f = a.opt('features') ?? given?.length ?? 1;
     const noise = a.num('noise');
-    const w = Float64Array.from({ length: f }, () => rng.normal());
-    const b = rng.uniform(-1, 1);
+    const w = given ? Float64Array.from(given) : Float64Array.from({ length: f }, () => (rng.chance(0.5) ? 1 : -1) * rng.uniform(1, 3));
+    const drawn = rng.uniform(-1, 1);
+    const b = a.opt('b') ?? drawn;
     const x = new Float32Array(n * f);
     const y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -153,16 +169,22 @@ const GENERATORS: Record<string, Generator> = {
   },
 
   /**
-   * polynomial: one random polynomial of degree d for the whole dataset, from the seed:
-   *   a_k ~ U(-1, 1) for k < d, and a_d = ±U(0.5, 1) so the degree really is d
+   * polynomial: one polynomial of degree d for the whole dataset, given or drawn from the seed:
+   *   the coefficients given (lowest power first), else a_k ~ U(-1, 1) for k < d (d = 3 unless
+   *   given), and a_d = ±U(0.5, 1) so the degree really is d
    *   each sample: x ~ U(-1, 1), y = Σ_k a_k x^k + noise · N(0, 1)
    */
   polynomial: (a, rng) => {
     const n = a.num('n');
-    const d = a.num('degree');
+    const given = a.nums('coefficients');
+    const d = given ? given.length - 1 : (a.opt('degree') ?? 3);
     const noise = a.num('noise');
-    const coef = Float64Array.from({ length: d + 1 }, () => rng.uniform(-1, 1));
-    coef[d] = (rng.chance(0.5) ? 1 : -1) * rng.uniform(0.5, 1);
+    let coef: Float64Array;
+    if (given) coef = Float64Array.from(given);
+    else {
+      coef = Float64Array.from({ length: d + 1 }, () => rng.uniform(-1, 1));
+      coef[d] = (rng.chance(0.5) ? 1 : -1) * rng.uniform(0.5, 1);
+    }
     const x = new Float32Array(n);
     const y = new Float32Array(n);
     for (let i = 0; i < n; i++) {

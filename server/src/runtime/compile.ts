@@ -86,7 +86,7 @@ export const TFJS_LAYERS: Lowering<tf.layers.Layer, Ctx> = {
   // the shape the core inferred: tfjs cannot resolve a -1 statically
   reshape: (n) => tf.layers.reshape({ name: n.name, targetShape: n.shape }),
   dropout: (n, ctx) => new SeededDropout({ name: n.name, rate: num(n, 'rate'), noise: ctx.noise }),
-  poly_features: (n) => new PolyFeatures({ name: n.name, degree: num(n, 'degree') }),
+  poly_features: (n) => new PolyFeatures({ name: n.name, degree: num(n, 'degree'), cross: n.args.cross === true, sin: n.args.sin === true }),
   relu: (n) => tf.layers.reLU({ name: n.name }),
   leaky_relu: (n) => tf.layers.leakyReLU({ name: n.name, alpha: num(n, 'alpha') }),
   elu: (n) => tf.layers.elu({ name: n.name }),

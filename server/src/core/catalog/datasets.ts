@@ -77,14 +77,31 @@ export const DATASETS: readonly DatasetSpec[] = [
     source: 'synthetic',
     params: [
       n(200),
-      { name: 'features', type: { t: 'int', min: 1, max: 1000 }, default: 1, doc: 'number of input features' },
+      { name: 'features', type: { t: 'int', min: 1, max: 1000 }, required: false, doc: 'number of input features (default: as many as w has, else 1)' },
       noise(0.1),
+      {
+        name: 'w',
+        type: { t: 'floats' },
+        required: false,
+        namedOnly: true,
+        aliases: ['weights', 'slope', 'coef', 'coefficients'],
+        doc: 'the true weights, one per feature (default: drawn from the seed, each between 1 and 3 in size, so the line stands well above the noise)',
+      },
+      { name: 'b', type: { t: 'float' }, required: false, namedOnly: true, aliases: ['bias', 'intercept'], doc: 'the true bias (default: drawn from the seed in [-1, 1])' },
       testSplit,
       seed,
       limit,
     ],
-    doc: { summary: 'Regression data on a random line (hyperplane) plus noise: y = w·x + b + ε.', explain: 'A dense(1) layer with mse recovers w and b: linear regression.' },
-    describe: (args) => ok({ features: [num(args.features)], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false }),
+    doc: {
+      summary: 'Regression data on a line (hyperplane) plus noise: y = w·x + b + ε, x in [-1, 1].',
+      explain: 'A dense(1) layer with mse recovers w and b: linear regression. Give w and b (linear(w: [2], b: 1)) to set the truth, then compare it with the weights the model learned (nn weights RUN).',
+    },
+    describe: (args) => {
+      const w = Array.isArray(args.w) ? args.w : undefined;
+      const features = num(args.features);
+      if (w && features !== null && w.length !== features) return { ok: false, problem: `w has ${w.length} values but features is ${features}: give one weight per feature` };
+      return ok({ features: [features ?? w?.length ?? 1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false });
+    },
   },
   {
     name: 'polynomial',
@@ -92,17 +109,31 @@ export const DATASETS: readonly DatasetSpec[] = [
     source: 'synthetic',
     params: [
       n(200),
-      { name: 'degree', type: { t: 'int', min: 1, max: 10 }, default: 3, doc: 'degree of the random polynomial' },
+      { name: 'degree', type: { t: 'int', min: 1, max: 10 }, required: false, doc: 'degree of the random polynomial (default 3, or that of coefficients)' },
       noise(0.1),
+      {
+        name: 'coefficients',
+        type: { t: 'floats' },
+        required: false,
+        namedOnly: true,
+        aliases: ['coef', 'coeffs', 'c'],
+        doc: 'the true polynomial, lowest power first: [c0, c1, c2] is c0 + c1·x + c2·x² (default: drawn from the seed)',
+      },
       testSplit,
       seed,
       limit,
     ],
     doc: {
-      summary: 'Regression data on a random polynomial of x in [-1, 1] plus noise.',
-      explain: 'poly_features(degree) then dense(1) fits it; a degree that is too high on few samples overfits.',
+      summary: 'Regression data on a polynomial of x in [-1, 1] plus noise: random, or the coefficients given.',
+      explain: 'poly_features(degree) then dense(1) fits it; a degree that is too high on few samples overfits. With coefficients: [1, 0, -2] the truth is 1 - 2x², which the dense layer\'s weights recover.',
     },
-    describe: (args) => ok({ features: [1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false }),
+    describe: (args) => {
+      const c = Array.isArray(args.coefficients) ? args.coefficients : undefined;
+      const degree = num(args.degree);
+      if (c && c.length < 2) return { ok: false, problem: 'coefficients needs at least 2 values (c0 and c1: a line)' };
+      if (c && degree !== null && c.length !== degree + 1) return { ok: false, problem: `coefficients has ${c.length} values but degree ${degree} needs ${degree + 1} (lowest power first)` };
+      return ok({ features: [1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false });
+    },
   },
   {
     name: 'sine',

@@ -136,9 +136,10 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: { rate: '训练时被置为 0 的输入所占的比例，在 [0, 1) 范围内' },
   },
   'layer:poly_features': {
-    summary: '多项式特征：每个输入 x 变为 x, x², …, x^degree。',
-    explain: '后面接 dense(1) 就是多项式回归：模型对权重是线性的，却能拟合曲线。在很少的数据点上使用很高的次数，可以看到过拟合。',
-    params: { degree: '每个输入的最高次幂' },
+    summary: '多项式特征：每个输入 x 变为 x, x², …, x^degree；cross: true 时还有交叉乘积 x1·x2 等，sin: true 时还有 sin(x)。',
+    explain:
+      '后面接 dense(1) 就是多项式回归：模型对权重是线性的，却能拟合曲线。在很少的数据点上使用很高的次数，可以看到过拟合。对两个输入，poly_features(2, cross: true) 给出 x1, x2, x1², x1·x2, x2²，即 `TensorFlow Playground` 的特征：有了 x1·x2，单个 dense 层就能分开 `XOR`；有了 x1² 和 x2²，就能分开圆。',
+    params: { degree: '每个输入的最高次幂', cross: '同时生成不同输入的乘积，直到该次数（x1·x2、x1²·x2 ……）', sin: '同时生成每个输入的 sin(x)' },
   },
 
   // ---- layers: activations ----
@@ -435,14 +436,31 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: { ...n(1000), ...noise(0.1), classes: '螺旋臂（类别）的个数', ...testSplit, ...seed, ...oneHot, ...limit },
   },
   'dataset:linear': {
-    summary: '随机直线（超平面）加上噪声的回归数据：y = w·x + b + ε。',
-    explain: '用 mse 训练一个 dense(1) 层就能还原出 w 和 b：这就是线性回归。',
-    params: { ...n(200), features: '输入特征的个数', ...noise(0.1), ...testSplit, ...seed, ...limit },
+    summary: '直线（超平面）加上噪声的回归数据：y = w·x + b + ε，x 在 [-1, 1] 上。',
+    explain: '用 mse 训练一个 dense(1) 层就能还原出 w 和 b：这就是线性回归。给出 w 和 b（linear(w: [2], b: 1)）来设定真实值，再与模型学到的权重比较（`nn weights RUN`）。',
+    params: {
+      ...n(200),
+      features: '输入特征的个数（默认：与 w 的个数相同，否则为 1）',
+      ...noise(0.1),
+      w: '真实的权重，每个特征一个（默认：由种子抽取，每个的大小在 1 到 3 之间，使直线明显高于噪声）',
+      b: '真实的偏置（默认：由种子在 [-1, 1] 中抽取）',
+      ...testSplit,
+      ...seed,
+      ...limit,
+    },
   },
   'dataset:polynomial': {
-    summary: 'x 在 [-1, 1] 上的一个随机多项式加上噪声的回归数据。',
-    explain: '用 poly_features(degree) 再接 dense(1) 来拟合；在很少的样本上使用过高的次数会过拟合。',
-    params: { ...n(200), degree: '随机多项式的次数', ...noise(0.1), ...testSplit, ...seed, ...limit },
+    summary: 'x 在 [-1, 1] 上的多项式加上噪声的回归数据：随机的，或由给出的系数决定。',
+    explain: '用 poly_features(degree) 再接 dense(1) 来拟合；在很少的样本上使用过高的次数会过拟合。给出 coefficients: [1, 0, -2] 时真实值为 1 - 2x²，dense 层的权重会还原出它。',
+    params: {
+      ...n(200),
+      degree: '随机多项式的次数（默认 3，或由 coefficients 决定）',
+      ...noise(0.1),
+      coefficients: '真实的多项式，从最低次幂开始：[c0, c1, c2] 即 c0 + c1·x + c2·x²（默认：由种子抽取）',
+      ...testSplit,
+      ...seed,
+      ...limit,
+    },
   },
   'dataset:sine': {
     summary: '随机频率和相位的带噪正弦波窗口；目标是下一个值。',

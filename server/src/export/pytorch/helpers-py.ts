@@ -90,12 +90,28 @@ class LastAxisBatchNorm(nn.BatchNorm1d):
         return super().forward(x.reshape(-1, x.shape[-1])).reshape(x.shape)
 `,
   poly_features: `
-def poly_features(x, degree):
-    """[x, x^2, ..., x^degree] along the last axis."""
-    powers = [x]
-    for _ in range(degree - 1):
-        powers.append(powers[-1] * x)
-    return torch.cat(powers, -1)
+@functools.lru_cache(maxsize=None)
+def poly_terms(features, degree, cross):
+    """The terms of poly_features as column indices of [x, 1] (index \`features\` is the 1), one
+    row per factor: by degree, then in the order of itertools.combinations_with_replacement
+    (scikit-learn PolynomialFeatures' order); without cross only the powers of single inputs."""
+    terms = []
+    for k in range(1, degree + 1):
+        for t in itertools.combinations_with_replacement(range(features), k):
+            if cross or len(set(t)) == 1:
+                terms.append(list(t) + [features] * (degree - k))
+    return torch.tensor(terms, dtype=torch.long).t().contiguous()
+
+
+def poly_features(x, degree, cross=False, sin=False):
+    """[x, x^2, ..., x^degree] along the last axis (with cross, every product of inputs up to the
+    degree), then sin(x) when asked."""
+    padded = torch.cat([x, torch.ones_like(x[..., :1])], -1)
+    factors = poly_terms(x.shape[-1], degree, cross).to(x.device)
+    y = padded[..., factors[0]]
+    for row in factors[1:]:
+        y = y * padded[..., row]
+    return torch.cat([y, torch.sin(x)], -1) if sin else y
 `,
   positional_embedding: `
 def sinusoid(steps, dim):

@@ -175,7 +175,10 @@ export const TORCH_LAYERS: Lowering<TorchLayer> = {
   flatten: () => ({ call: (x) => `${x}.flatten(1)` }),
   reshape: (n) => ({ call: (x) => `${x}.reshape(-1, ${n.shape.join(', ')})` }),
   dropout: (n) => ({ module: `nn.Dropout(${num(n, 'rate')})`, call }),
-  poly_features: (n) => ({ call: (x) => `poly_features(${x}, ${num(n, 'degree')})`, helpers: ['poly_features'] }),
+  poly_features: (n) => ({
+    call: (x) => `poly_features(${x}, ${num(n, 'degree')}${n.args.cross === true ? ', cross=True' : ''}${n.args.sin === true ? ', sin=True' : ''})`,
+    helpers: ['poly_features'],
+  }),
   relu: () => ({ call: (x) => `torch.relu(${x})` }),
   leaky_relu: (n) => ({ call: (x) => `F.leaky_relu(${x}, ${num(n, 'alpha')})` }),
   elu: () => ({ call: (x) => `F.elu(${x})` }),

@@ -126,18 +126,58 @@ export const dropout: LayerSpec<'dropout'> = {
   },
 };
 
+/** The most features poly_features may make; beyond it the layer is refused (NN317). */
+export const MAX_POLY_FEATURES = 100_000;
+
+/**
+ * The terms poly_features makes from `features` inputs, in scikit-learn PolynomialFeatures' order
+ * (without the constant): by degree, then in lexicographic order of the inputs they multiply. Each
+ * term lists the input indices it multiplies (x1·x2 is [0, 1], x1³ is [0, 0, 0]). Without `cross`
+ * only the powers of single inputs are kept: x1, x2, x1², x2², ... The sines (`sin: true`) follow
+ * the terms and are not listed here. Engines compute exactly these products, in this order.
+ */
+export function polyTerms(features: number, degree: number, cross: boolean): number[][] {
+  const terms: number[][] = [];
+  let level: number[][] = [[]];
+  for (let k = 1; k <= degree; k++) {
+    const next: number[][] = [];
+    for (const t of level) for (let f = t.length ? t[t.length - 1] : 0; f < features; f++) next.push([...t, f]);
+    level = next;
+    for (const t of level) if (cross || t.every((f) => f === t[0])) terms.push(t);
+  }
+  return terms;
+}
+
+/** How many features poly_features makes, counted without listing them (inputs may be many). */
+export function polyFeatureCount(features: number, degree: number, cross: boolean, sin: boolean): number {
+  let count = 0;
+  if (cross) {
+    // monomials of degree k in F variables: C(F + k - 1, k)
+    let c = 1;
+    for (let k = 1; k <= degree; k++) {
+      c = (c * (features + k - 1)) / k;
+      count += c;
+    }
+  } else count = features * degree;
+  return Math.round(count) + (sin ? features : 0);
+}
+
 export const polyFeatures: LayerSpec<'poly_features'> = {
   name: 'poly_features',
   category: 'layer',
   group: 'core',
   ranks: [1],
-  params: [{ name: 'degree', type: { t: 'int', min: 1, max: 20 }, required: true, doc: 'highest power of each input' }],
+  params: [
+    { name: 'degree', type: { t: 'int', min: 1, max: 20 }, required: true, doc: 'highest power of each input' },
+    { name: 'cross', type: { t: 'bool' }, default: false, namedOnly: true, aliases: ['interaction', 'interactions'], doc: 'also the products of different inputs up to the degree (x1·x2, x1²·x2, ...)' },
+    { name: 'sin', type: { t: 'bool' }, default: false, namedOnly: true, aliases: ['sine'], doc: 'also sin(x) of each input' },
+  ],
   doc: {
-    summary: 'Polynomial features: each input x becomes x, x², …, x^degree.',
-    formula: 'y = [x, x², …, x^degree] (per input feature)',
+    summary: 'Polynomial features: each input x becomes x, x², …, x^degree; with cross: true also the products x1·x2, …; with sin: true also sin(x).',
+    formula: 'y = [x, x², …, x^degree] (per input feature), then the cross products and sin(x) when asked',
     explain:
-      'Followed by dense(1), this is polynomial regression: a model that is linear in its weights but fits a curve. A high degree on few points shows overfitting.',
-    equivalent: 'scikit-learn PolynomialFeatures (without the constant column)',
+      'Followed by dense(1), this is polynomial regression: a model that is linear in its weights but fits a curve. A high degree on few points shows overfitting. On two inputs, poly_features(2, cross: true) gives x1, x2, x1², x1·x2, x2²: the features of the TensorFlow Playground, with which a single dense layer separates XOR (x1·x2) and the circle (x1², x2²).',
+    equivalent: 'scikit-learn PolynomialFeatures(include_bias=False) with cross: true (its order); interaction terms off by default',
   },
   infer(ctx) {
     const degree = asNum(ctx.args.degree);
@@ -147,6 +187,12 @@ export const polyFeatures: LayerSpec<'poly_features'> = {
       ctx.report('NN303', 'wrongRank', { layer: 'poly_features', expected: 'a flat [features]', got: input, advice: 'add flatten() before it' });
       return passThrough([null]);
     }
-    return passThrough([mulOrNull(input[0], degree)]);
+    if (input[0] === null || degree === null) return passThrough([null]);
+    const count = polyFeatureCount(input[0], degree, ctx.args.cross === true, ctx.args.sin === true);
+    if (count > MAX_POLY_FEATURES) {
+      ctx.report('NN317', 'tooManyPolyFeatures', { count, features: input[0], max: MAX_POLY_FEATURES }, ctx.args.cross === true ? 'cross' : 'degree');
+      return passThrough([null]);
+    }
+    return passThrough([count]);
   },
 };
