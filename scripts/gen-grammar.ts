@@ -10,6 +10,9 @@ import { DATASETS } from '../server/src/core/catalog/datasets';
 import { ACTIVATION_FUNCTIONS } from '../server/src/core/catalog/common';
 import { TRAIN_SETTINGS } from '../server/src/core/catalog/settings';
 
+// a name as the lexer reads one (Unicode letters, as Python 3 and JavaScript): Oniguruma's classes
+const NAME = '[\\p{L}\\p{Nl}_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}]*';
+
 const words = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => b.length - a.length || a.localeCompare(b)).join('|');
 
 export function grammar(): object {
@@ -26,10 +29,10 @@ export function grammar(): object {
       comment: { name: 'comment.line.number-sign.nn', match: '#.*$' },
       declaration: {
         patterns: [
-          { match: '\\b(model)\\s+([A-Za-z_]\\w*)', captures: { 1: { name: 'storage.type.model.nn' }, 2: { name: 'entity.name.type.class.nn' } } },
-          { match: '\\b(block)\\s+([A-Za-z_]\\w*)', captures: { 1: { name: 'storage.type.block.nn' }, 2: { name: 'entity.name.function.nn' } } },
-          { match: '\\b(dataset|const)\\s+([A-Za-z_]\\w*)', captures: { 1: { name: 'storage.type.$1.nn' }, 2: { name: 'variable.other.declaration.nn' } } },
-          { match: '\\b(train)\\s+([A-Za-z_]\\w*)', captures: { 1: { name: 'storage.type.train.nn' }, 2: { name: 'entity.name.section.nn' } } },
+          { match: `\\b(model)\\s+(${NAME})`, captures: { 1: { name: 'storage.type.model.nn' }, 2: { name: 'entity.name.type.class.nn' } } },
+          { match: `\\b(block)\\s+(${NAME})`, captures: { 1: { name: 'storage.type.block.nn' }, 2: { name: 'entity.name.function.nn' } } },
+          { match: `\\b(dataset|const)\\s+(${NAME})`, captures: { 1: { name: 'storage.type.$1.nn' }, 2: { name: 'variable.other.declaration.nn' } } },
+          { match: `\\b(train)\\s+(${NAME})`, captures: { 1: { name: 'storage.type.train.nn' }, 2: { name: 'entity.name.section.nn' } } },
           { match: '\\b(import)\\b', name: 'keyword.control.import.nn' },
         ],
       },
@@ -46,13 +49,13 @@ export function grammar(): object {
           { include: '#number' },
           { match: '\\b(true|false)\\b', name: 'constant.language.boolean.nn' },
           { match: `\\b(${words(TRAIN_SETTINGS.map((p) => p.name))})\\s*(:)`, captures: { 1: { name: 'variable.other.property.setting.nn' }, 2: { name: 'punctuation.separator.key-value.nn' } } },
-          { match: '\\b([A-Za-z_]\\w*)\\s*(:)', captures: { 1: { name: 'variable.parameter.nn' }, 2: { name: 'punctuation.separator.key-value.nn' } } },
+          { match: `\\b(${NAME})\\s*(:)`, captures: { 1: { name: 'variable.parameter.nn' }, 2: { name: 'punctuation.separator.key-value.nn' } } },
           { match: `\\b(${words(layers)})\\s*(?=\\()`, name: 'support.function.layer.nn' },
           { match: `\\b(${words(functions)})\\b`, name: 'support.function.nn' },
-          { match: '\\b([A-Za-z_]\\w*)\\s*(?=\\()', name: 'entity.name.function.call.nn' },
+          { match: `\\b(${NAME})\\s*(?=\\()`, name: 'entity.name.function.call.nn' },
           { match: `\\b(${words(constants)})\\b`, name: 'support.constant.nn' },
           { match: '\\b[A-Z]\\w*\\b', name: 'entity.name.type.class.nn' },
-          { match: '\\b[A-Za-z_]\\w*\\b', name: 'variable.other.nn' },
+          { match: `\\b${NAME}`, name: 'variable.other.nn' },
           { match: '[-+*/]', name: 'keyword.operator.arithmetic.nn' },
           { match: '=', name: 'keyword.operator.assignment.nn' },
           { match: ',', name: 'punctuation.separator.comma.nn' },

@@ -74,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
 /** The model under the cursor's declaration, or a pick among the document's models. */
 async function pickModel(uri: string): Promise<string | undefined> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-  const names = doc ? [...doc.getText().matchAll(/^\s*model\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]) : [];
+  const names = doc ? [...doc.getText().matchAll(/^\s*model\s+([\p{ID_Start}_][\p{ID_Continue}]*)/gmu)].map((m) => m[1]) : [];
   if (names.length <= 1) return names[0];
   return vscode.window.showQuickPick(names, { placeHolder: 'Which model?' });
 }

@@ -76,6 +76,12 @@ describe('TextMate grammar', () => {
       ['  optimizer: adam(lr: 1e-3)', '1e-3', 'constant.numeric.nn'],
       ['dataset d = csv("data/x.csv", label: "y")', '"data/x.csv"', 'string.quoted.double.nn'],
       ['  shuffle: true', 'true', 'constant.language.boolean.nn'],
+      // names in Chinese, as the lexer reads them
+      ['model 花分类 {', '花分类', 'entity.name.type.class.nn'],
+      ['train 训练 {', '训练', 'entity.name.section.nn'],
+      ['dataset 花 = circle()', '花', 'variable.other.declaration.nn'],
+      ['  残差块(32)', '残差块', 'entity.name.function.call.nn'],
+      ['  data: 花', '花', 'variable.other.nn'],
     ];
     for (const [line, word, scope] of cases) assert.equal(scopeOf(line, word), scope, `${word} in ${line}`);
   });

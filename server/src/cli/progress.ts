@@ -4,6 +4,7 @@
 
 import { testLabels, type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
 import { printable } from './files';
+import { displayWidth, padStartColumns } from '../core/text';
 
 export interface Screen {
   /** a finished line */
@@ -40,11 +41,12 @@ export function formatEvaluation(e: Evaluation, prefix = ''): string {
 export function formatConfusion(m: number[][], names?: string[]): string {
   // a class name is one cell: a newline or tab in it would break the table
   const labels = m.map((_, i) => (names?.[i] !== undefined ? printable(names[i], false) : String(i)));
-  const w = Math.max(5, ...labels.map((l) => l.length), ...m.flat().map((v) => String(v).length));
-  const pad = (s: string) => s.padStart(w);
+  // by display width: class names in Chinese take two columns a character
+  const w = Math.max(5, ...labels.map(displayWidth), ...m.flat().map((v) => String(v).length));
+  const pad = (s: string) => padStartColumns(s, w);
   const head = `${' '.repeat(w)} | ${labels.map(pad).join(' ')}   <- predicted`;
   const rows = m.map((r, i) => `${pad(labels[i])} | ${r.map((v) => pad(String(v))).join(' ')}`);
-  return [head, '-'.repeat(head.length), ...rows].join('\n');
+  return [head, '-'.repeat(displayWidth(head)), ...rows].join('\n');
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { ModelGraph, LayerNode } from './graph';
 import type { Shape } from './shape';
 import { formatShape, formatNumber } from './format-values';
-import type { LineIndex } from './text';
+import { type LineIndex, displayWidth, padEndColumns, padStartColumns } from './text';
 
 export interface SummaryRow {
   /** layer name (unique in the model) or block name for a block row */
@@ -141,8 +141,9 @@ export function formatSummary(s: ModelSummary, where?: string): string {
     count(r.params),
     count(r.macs),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const fmt = (cols: string[]) => cols.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
+  // by display width: a block or layer named in Chinese takes two columns a character
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...body.map((b) => displayWidth(b[i]))));
+  const fmt = (cols: string[]) => cols.map((c, i) => (i < 2 ? padEndColumns(c, widths[i]) : padStartColumns(c, widths[i]))).join('   ');
   const width = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1);
   const out: string[] = [];
   out.push(`Model: ${s.name}${where ? `  (${where})` : ''}`);

@@ -73,3 +73,32 @@ function lineStarts(text: string): number[] {
   }
   return starts;
 }
+
+// ---- display width: columns a text takes in a terminal or a monospace table ----
+
+/** Characters that take two columns: East Asian Wide and Fullwidth (UAX #11), and wide emoji. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+/** Characters that take none: combining marks, zero-width spaces and joiners, variation selectors. */
+const ZERO = /[\p{Mn}\p{Me}\u200b-\u200f\ufe00-\ufe0f]/u;
+
+/** The columns `s` takes in a monospace font: a Chinese character two, a combining mark none. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x300) w += c >= 32 ? 1 : 0;
+    else w += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  }
+  return w;
+}
+
+/** `s` padded with spaces on the right to `width` columns (as String.padEnd, by display width). */
+export function padEndColumns(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
+}
+
+/** `s` padded with spaces on the left to `width` columns (as String.padStart, by display width). */
+export function padStartColumns(s: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(s))) + s;
+}

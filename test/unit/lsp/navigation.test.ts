@@ -9,6 +9,16 @@ import { TestClient, cursor } from '../../lsp-client';
 const LIB = 'block conv_bn(filters) {\n  conv2d(filters, 3, padding: same)\n  batch_norm()\n}\ndataset shared = xor()\n';
 const MAIN = 'import "lib.nn"\nconst k = 4\nmodel M {\n  input [2]\n  reshape([1, 2, 1])\n  conv_bn(k)\n  conv_bn(k * 2)\n  global_avg_pool()\n  dense(2)\n}\ntrain t {\n  model: M\n  data: shared\n  loss: cross_entropy\n}\n';
 
+/** `text` with LSP edits applied (single-line edits, as a rename makes). */
+function apply(text: string, edits: lsp.TextEdit[]): string {
+  const lines = text.split('\n');
+  for (const e of [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
+    const l = lines[e.range.start.line];
+    lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+  }
+  return lines.join('\n');
+}
+
 describe('lsp: navigation and rename', () => {
   let c: TestClient;
   beforeEach(async () => (c = await TestClient.start({ 'lib.nn': LIB, 'main.nn': MAIN })));
@@ -53,15 +63,6 @@ describe('lsp: navigation and rename', () => {
     const edit = await c.request<lsp.WorkspaceEdit>('textDocument/rename', { textDocument: { uri: lib }, position: pos(LIB, 'conv_bn'), newName: 'cbr' });
     assert.equal(edit.changes![lib].length, 1);
     assert.equal(edit.changes![main].length, 2);
-    // apply it and check both files
-    const apply = (text: string, edits: lsp.TextEdit[]) => {
-      const lines = text.split('\n');
-      for (const e of [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
-        const l = lines[e.range.start.line];
-        lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
-      }
-      return lines.join('\n');
-    };
     assert.deepEqual(await c.diagnostics(main), [], 'clean before');
     await c.change(lib, apply(LIB, edit.changes![lib]));
     await c.change(main, apply(MAIN, edit.changes![main]));
@@ -76,6 +77,19 @@ describe('lsp: navigation and rename', () => {
     await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: 'dense' }), /built-in layer/);
     await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: 'shared' }), /already declared in lib\.nn/);
     await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: '2x' }), /not a name/);
+    await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: '卷积。' }), /not a name/);
+  });
+
+  it('renames to a name written in Chinese, and the files still check clean', async () => {
+    const lib = await c.open('lib.nn');
+    const main = await c.open('main.nn');
+    const edit = await c.request<lsp.WorkspaceEdit>('textDocument/rename', { textDocument: { uri: lib }, position: pos(LIB, 'conv_bn'), newName: '卷积块' });
+    assert.equal(edit.changes![main].length, 2);
+    for (const e of edit.changes![main]) assert.equal(e.newText, '卷积块');
+    await c.change(lib, apply(LIB, edit.changes![lib]));
+    await c.change(main, apply(MAIN, edit.changes![main]));
+    assert.deepEqual(await c.diagnostics(main), []);
+    assert.deepEqual(await c.diagnostics(lib), []);
   });
 
   it('does not rename built-in words', async () => {

@@ -171,11 +171,47 @@ export function tokenName(kind: T): string {
   }
 }
 
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+// Names are Unicode identifiers as in Python 3 and JavaScript (UAX #31): a letter or `_`, then
+// letters, digits, `_` and combining marks; `model 花分类` and `train 训练` are names. ASCII takes
+// the fast path; other characters are looked up by code point (a surrogate pair is one).
+const NAME_START = /[\p{ID_Start}_]/u;
+const NAME_PART = /[\p{ID_Continue}\u200c\u200d]/u;
+/** The source of a regular expression (flag `u`) matching one whole name: one rule for every check. */
+export const NAME_RE_SOURCE = '[\\p{ID_Start}_][\\p{ID_Continue}\\u200c\\u200d]*';
+const NAME_ONLY = new RegExp(`^${NAME_RE_SOURCE}$`, 'u');
+
+/** Whether `text` is a whole name as the lexer reads one (for rename, run folders, configs). */
+export function isName(text: string): boolean {
+  return NAME_ONLY.test(text);
 }
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
+
+/** Whether code point `c` may start a name. */
+export function isNameStart(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return NAME_START.test(String.fromCodePoint(c));
+}
+/** Whether code point `c` may continue a name. */
+export function isNamePart(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+  return NAME_PART.test(String.fromCodePoint(c));
+}
+/** The code point at `i` (a surrogate pair read whole), as the lexer reads names. */
+function codePointAt(text: string, i: number): number {
+  return text.codePointAt(i) ?? 0;
+}
+/** Whether a name starts at `i`. */
+function nameStartsAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (Number.isNaN(c)) return false; // past the end
+  return c < 128 ? isNameStart(c) : isNameStart(codePointAt(text, i));
+}
+/** The length in code units of the name character at `i`, 0 when there is none. */
+function namePartAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return isNamePart(c) ? 1 : 0;
+  if (Number.isNaN(c)) return 0; // past the end
+  const cp = codePointAt(text, i);
+  return isNamePart(cp) ? (cp > 0xffff ? 2 : 1) : 0;
 }
 /** Whitespace other than line breaks. */
 export function isBlank(c: number): boolean {
@@ -255,14 +291,22 @@ export class Lexer {
         this.comments.push({ start, end: i, text: text.slice(start, i) });
         continue;
       }
-      if (isIdentStart(c)) {
+      if (c < 128 ? isNameStart(c) : nameStartsAt(text, i)) {
         const start = i;
-        let hash = c;
-        i++;
+        let hash = 0;
         let d: number;
-        while (i < n && isIdentPart((d = text.charCodeAt(i)))) {
-          hash = (Math.imul(hash, 31) + d) | 0;
-          i++;
+        while (i < n) {
+          d = text.charCodeAt(i);
+          if (d < 128) {
+            if (!isNamePart(d)) break;
+            hash = (Math.imul(hash, 31) + d) | 0;
+            i++;
+            continue;
+          }
+          const len = namePartAt(text, i);
+          if (len === 0) break;
+          for (let k = 0; k < len; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(i + k)) | 0;
+          i += len;
         }
         this.i = i;
         return this.set(T.Ident, start, i, internIdent(text, start, i, hash));
@@ -291,7 +335,7 @@ export class Lexer {
     if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
       i++;
       while (i < n && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 95)) i++;
-    } else if (text.charCodeAt(i) === 46 && !isIdentStart(text.charCodeAt(i + 1))) {
+    } else if (text.charCodeAt(i) === 46 && !nameStartsAt(text, i + 1)) {
       i++; // "1." is 1.0
     }
     const e = text.charCodeAt(i);
@@ -308,9 +352,9 @@ export class Lexer {
       }
     }
     // a number glued to letters ("3x3", "12abc") is one bad token, not two
-    if (i < n && isIdentStart(text.charCodeAt(i))) {
+    if (i < n && nameStartsAt(text, i)) {
       bad = true;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      for (let len = namePartAt(text, i); i < n && len > 0; len = namePartAt(text, i)) i += len;
     }
     this.i = i;
     const src = text.slice(start, i);
@@ -356,7 +400,7 @@ export class Lexer {
     let i = start + 1;
     while (i < n) {
       const d = text.charCodeAt(i);
-      if (d <= 32 || d === 35 || d === 34 || isIdentStart(d) || isDigit(d) || PUNCT[d] !== undefined || d === 0xfeff || d === 0xa0) break;
+      if (d <= 32 || d === 35 || d === 34 || nameStartsAt(text, i) || isDigit(d) || PUNCT[d] !== undefined || d === 0xfeff || d === 0xa0) break;
       i++;
     }
     this.i = i;

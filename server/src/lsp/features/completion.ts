@@ -22,7 +22,9 @@ import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs
 import { Lexer, T } from '../../core/syntax/lexer';
 
 const K = lsp.CompletionItemKind;
-const isIdent = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+// a name's characters (core/syntax/lexer.ts); a surrogate half counts, so a name with
+// characters beyond the BMP is scanned whole
+const isIdent = (c: string | undefined) => c !== undefined && /[\p{ID_Continue}\u200c\u200d\ud800-\udfff]/u.test(c);
 
 export function completion(ctx: ServerContext, params: lsp.CompletionParams): lsp.CompletionItem[] {
   const place = ctx.place(params.textDocument.uri, params.position);

@@ -8,6 +8,7 @@ import type { Loc } from '../../core/values';
 import { toRange, pathToUri } from '../convert';
 import { isKeyword } from '../../core/syntax/lexer';
 import { LAYER_BY_NAME } from '../../core/catalog/layers';
+import { isName } from '../../core/syntax/lexer';
 import type { Snapshot } from '../workspace';
 
 interface Occurrence {
@@ -91,15 +92,13 @@ export function prepareRename(ctx: ServerContext, params: lsp.PrepareRenameParam
   return { range: toRange(place.source.lines, o.at.start, o.at.end), placeholder: place.source.text.slice(o.at.start, o.at.end) };
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export function rename(ctx: ServerContext, params: lsp.RenameParams): lsp.WorkspaceEdit | null {
   const place = ctx.place(params.textDocument.uri, params.position);
   const o = place && targetAt(place);
   if (!o) return null;
   const name = params.newName;
   const bad = (message: string) => new lsp.ResponseError(lsp.ErrorCodes.InvalidParams, message);
-  if (!NAME.test(name)) throw bad(`'${name}' is not a name: use letters, digits and _, not starting with a digit`);
+  if (!isName(name)) throw bad(`'${name}' is not a name: use letters (of any script), digits and _, not starting with a digit`);
   if (isKeyword(name)) throw bad(`'${name}' is a keyword`);
   const t = o.target;
   if (t.kind === 'decl' && t.decl.kind === 'Block' && LAYER_BY_NAME.has(name)) throw bad(`'${name}' is a built-in layer`);

@@ -14,6 +14,7 @@ import type { TrainConfig } from '../../core/train';
 import type { LoadedData } from '../../data/types';
 import { readJson, CheckpointError } from './checkpoint';
 import { int, num, str, bool, oneOf, opt, list, record, object, either, refine, type Check } from './schema';
+import { isName } from '../../core/syntax/lexer';
 
 export const RUN_CONFIG_VERSION = 1;
 
@@ -115,7 +116,6 @@ export function runConfigOf(
 }
 
 const fn: Check<FnRecord> = object<FnRecord>({ name: str(100), args: record((v) => v) });
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
 const dataCheck: Check<RunConfig['data']> = refine(
@@ -139,7 +139,7 @@ const runConfigCheck: Check<RunConfig> = refine(
   object<RunConfig>({
     // written from 1 on; a run of before has none and is in this format
     version: (v, at) => (v === undefined ? RUN_CONFIG_VERSION : int(RUN_CONFIG_VERSION, RUN_CONFIG_VERSION)(v, at)) as typeof RUN_CONFIG_VERSION,
-    train: refine(str(200), (t) => (IDENT.test(t) ? undefined : { expected: "a train block's name", found: t })),
+    train: refine(str(200), (t) => (isName(t) ? undefined : { expected: "a train block's name", found: t })),
     file: refine(str(), (f) => (path.isAbsolute(f) ? undefined : { expected: 'the absolute path of a .nn file', found: f })),
     model: str(200),
     data: dataCheck,

@@ -27,6 +27,7 @@ import type { AccumulatorState } from './metrics';
 import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
 import { readRunConfig, type RunConfig } from './run-config';
 import { int, num, measured, str, oneOf, opt, list, record, object, refine, either, type Check } from './schema';
+import { isName } from '../../core/syntax/lexer';
 
 export interface ResumeState {
   version: 1;
@@ -120,7 +121,7 @@ export class RunError extends CheckpointError {}
  * refused, so a run never writes outside root.
  */
 export function newRunDir(root: string, train: string, now = new Date()): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(train)) throw new RunError(`'${train}' is not a train block's name: run folders are named after train blocks`);
+  if (!isName(train)) throw new RunError(`'${train}' is not a train block's name: run folders are named after train blocks`);
   const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
   const base = path.join(root, train, stamp);
   for (let i = 1; ; i++) {

@@ -1,0 +1,104 @@
+// Names written in any script (issue 23, item 9): the lexer reads Unicode identifiers as Python 3
+// and JavaScript do, every surface that handles names accepts them, and tables align by the
+// columns a character takes (a Chinese character two), not by its UTF-16 length.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { lex, T, isName } from '../../server/src/core/syntax/lexer';
+import { displayWidth } from '../../server/src/core/text';
+import { format } from '../../server/src/core/format';
+import { summarize, formatSummary } from '../../server/src/core/summary';
+import { formatConfusion } from '../../server/src/cli/progress';
+import { newRunDir } from '../../server/src/runtime/train/runs';
+import { analyzeText } from '../helpers';
+import { runNn } from '../nn-cli';
+
+const FLOWERS = `model 花分类 {
+  input [2]
+  残差块(8)
+  dense(2)
+}
+block 残差块(宽度) {
+  dense(宽度, activation: relu)
+}
+dataset 花 = circle(n: 200, seed: 1)
+train 训练 {
+  model: 花分类
+  data: 花
+  loss: cross_entropy
+  epochs: 1
+  metrics: [accuracy]
+}
+`;
+
+function idents(text: string): string[] {
+  return lex(text)
+    .tokens.filter((t) => t.kind === T.Ident)
+    .map((t) => t.text);
+}
+
+describe('names in any script', () => {
+  it('checks a file whose model, block, parameter, dataset and train block are named in Chinese', () => {
+    const r = analyzeText(FLOWERS);
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+    assert.deepEqual(r.models.map((m) => m.name), ['花分类']);
+    assert.deepEqual(r.trains.map((t) => t.name), ['训练']);
+    // the formatter keeps them: a well-formatted file is its own formatting
+    const messy = FLOWERS.replace('model 花分类 {', 'model   花分类{').replace('残差块(8)', '残差块( 8 )');
+    assert.equal(format(messy)?.text, FLOWERS);
+  });
+
+  it('reads Unicode identifiers whole: beyond the BMP, with combining marks, never from a digit', () => {
+    assert.deepEqual(idents('𠀀𠀁 x_1 café e\u0301t 名字2'), ['𠀀𠀁', 'x_1', 'café', 'e\u0301t', '名字2']);
+    assert.ok(isName('花分类') && isName('_x') && isName('Ωmega') && isName('𠀀'));
+    for (const bad of ['2x', '花。', 'a-b', '', 'a b', '../x', '名字：']) assert.ok(!isName(bad), bad);
+    // full-width punctuation from a Chinese input method is still an error, not part of a name
+    const r = analyzeText('model M {\n  input [2]\n  dense(2)\n}\ntrain t：{\n}\n');
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error'));
+  });
+
+  it('measures text in columns: Chinese characters take two, combining marks none', () => {
+    assert.equal(displayWidth('花分类'), 6);
+    assert.equal(displayWidth('dense_1'), 7);
+    assert.equal(displayWidth('e\u0301'), 1);
+    assert.equal(displayWidth('ｘ１'), 4);
+  });
+
+  it('aligns the summary table and the confusion matrix by columns', () => {
+    const r = analyzeText(FLOWERS);
+    const table = formatSummary(summarize(r.models[0], () => undefined)).split('\n');
+    const rows = table.filter((l) => /\(dense\)|\(input\)|\(残差块\)/.test(l));
+    assert.ok(rows.length >= 3, table.join('\n'));
+    const ends = new Set(rows.map((l) => displayWidth(l)));
+    assert.equal(ends.size, 1, `rows end in different columns:\n${rows.join('\n')}`);
+    const m = formatConfusion(
+      [
+        [5, 1],
+        [0, 12],
+      ],
+      ['玫瑰', 'tulip'],
+    ).split('\n');
+    const bars = m.filter((l) => l.includes('|')).map((l) => displayWidth(l.slice(0, l.indexOf('|'))));
+    assert.equal(new Set(bars).size, 1, m.join('\n'));
+    assert.equal(displayWidth(m[1]), displayWidth(m[0]), 'the rule is as wide as the header');
+  });
+
+  it('trains a train block named in Chinese into a run folder of that name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-names-'));
+    try {
+      const file = path.join(dir, '花.nn');
+      fs.writeFileSync(file, FLOWERS);
+      const r = await runNn(['train', file, '--runs', path.join(dir, 'runs')]);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      const runs = fs.readdirSync(path.join(dir, 'runs', '训练'));
+      assert.equal(runs.length, 1);
+      const ev = await runNn(['evaluate', path.join(dir, 'runs', '训练', runs[0])]);
+      assert.equal(ev.code, 0, ev.err.join('\n'));
+      assert.throws(() => newRunDir(dir, '../x'), /not a train block's name/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
