@@ -124,6 +124,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   importUnreadable: { path: 'loop.nn', why: 'loop' },
   importOutsideWorkspace: { path: '../../etc/lib.nn' },
   importCycle: { chain: ['main.nn', 'a.nn', 'main.nn'] },
+  importHasSyntaxErrors: { path: 'lib.nn', count: 2, line: 7, via: 'mid.nn' },
   importSelf: {},
   wrongKindOfName: { name: 'd', is: 'dataset', expected: 'model' },
   modelAsLayer: { name: 'Mlp' },

@@ -270,6 +270,8 @@ export const zh: MessageTable = {
   importOutsideWorkspace: (a) => `${q(a.path)}在工作区文件夹之外：不受信任的工作区不读取文件夹之外的文件；信任此工作区即可读取。`,
   importCycle: (a) => `导入形成了循环：${a.chain.join(' -> ')}。`,
   importSelf: () => '文件不能导入它自身。',
+  importHasSyntaxErrors: (a) =>
+    `${q(a.path)}${a.via ? `（由${q(a.via)}导入）` : ''}有 ${num(a.count)} 个语法错误，第一个在第 ${a.line} 行：其中的声明可能不完整；请打开它进行修正。`,
   wrongKindOfName: (a) => `${q(a.name)}是${P(a.is)}，此处应为${P(a.expected)}。`,
   modelAsLayer: (a) => `${q(a.name)}是模型；要复用其中的层，请把它们声明为“block”。`,
   constCycle: (a) => `常量${q(a.name)}依赖于它自身。`,

@@ -113,6 +113,8 @@ export const en = {
     `'${a.path}' is outside the workspace folders: an untrusted workspace reads no file outside them; trust the workspace to read it`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
   importSelf: (_: Record<string, never>) => 'a file cannot import itself',
+  importHasSyntaxErrors: (a: { path: string; count: number; line: number; via?: string }) =>
+    `'${a.path}'${a.via ? ` (imported by '${a.via}')` : ''} has ${num(a.count)} syntax error${a.count === 1 ? '' : 's'}, the first at line ${a.line}: what it declares may be cut short; open it to fix ${a.count === 1 ? 'it' : 'them'}`,
   wrongKindOfName: (a: { name: string; is: string; expected: string }) => `'${a.name}' is ${article(a.is)}, expected ${article(a.expected)}`,
   modelAsLayer: (a: { name: string }) => `'${a.name}' is a model; to reuse layers, declare them as a 'block'`,
   constCycle: (a: { name: string }) => `constant '${a.name}' depends on itself`,

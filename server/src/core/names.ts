@@ -140,8 +140,35 @@ export function checkImports(program: Program, file: SourceFile, sink: Sink): vo
       continue;
     }
     const chain = findPath(program, i.target, file.path);
-    if (chain) report(sink, at, 'NN106', 'importCycle', { chain: [file.path, ...chain].map(baseName) });
+    if (chain) {
+      report(sink, at, 'NN106', 'importCycle', { chain: [file.path, ...chain].map(baseName) });
+      continue;
+    }
+    const broken = firstSyntaxErrors(program, i.target);
+    if (broken) {
+      const line = broken.file.lines.position(broken.file.parsed.errors[0].start).line + 1;
+      const via = broken.file.path === i.target ? undefined : baseName(broken.via);
+      report(sink, at, 'NN113', 'importHasSyntaxErrors', { path: broken.file.path === i.target ? i.decl.path.value : baseName(broken.file.path), count: broken.file.parsed.errors.length, line, ...(via ? { via } : {}) });
+    }
   }
+}
+
+/** The first file with syntax errors among `from` and the files it imports (breadth first), and who imports it. */
+function firstSyntaxErrors(program: Program, from: string): { file: SourceFile; via: string } | undefined {
+  const queue: { path: string; via: string }[] = [{ path: from, via: from }];
+  const seen = new Set([from]);
+  while (queue.length) {
+    const { path, via } = queue.shift()!;
+    const f = program.file(path);
+    if (!f) continue;
+    if (f.parsed.errors.length) return { file: f, via };
+    for (const i of f.imports)
+      if (i.target && !seen.has(i.target)) {
+        seen.add(i.target);
+        queue.push({ path: i.target, via: path });
+      }
+  }
+  return undefined;
 }
 
 /** NN105 for a file that could not be read: not found, or refused by the host (and why). */

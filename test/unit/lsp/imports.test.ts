@@ -43,6 +43,24 @@ describe('lsp: import graphs', function () {
     assert.deepEqual(c.logs.filter((l) => / failed: /.test(l)), []);
   });
 
+  it('a syntax error in an imported file (or one it imports) is reported at the import, and goes when it is fixed there', async () => {
+    const broken = 'block two(n) {\n  dense(n\n}\n';
+    c = await TestClient.start({ 'lib.nn': broken, 'mid.nn': 'import "lib.nn"\nblock three(n) {\n  dense(n)\n}\n', 'main.nn': 'import "lib.nn"\nmodel M {\n  input [4]\n  two(3)\n}\n', 'top.nn': 'import "mid.nn"\nmodel T {\n  input [4]\n  three(3)\n}\n' });
+    const main = await c.open('main.nn');
+    const ds = await c.diagnostics(main);
+    assert.deepEqual(codes(ds), ['NN113']);
+    assert.match(ds[0].message, /^'lib\.nn' has 1 syntax error, the first at line 2/);
+    assert.deepEqual(ds[0].range.start, { line: 0, character: 7 });
+    const top = await c.open('top.nn');
+    const far = await c.diagnostics(top);
+    assert.deepEqual(codes(far), ['NN113']);
+    assert.match(far[0].message, /^'lib\.nn' \(imported by 'mid\.nn'\) has 1 syntax error/);
+    const lib = await c.open('lib.nn');
+    await c.change(lib, broken.replace('dense(n\n', 'dense(n)\n'));
+    assert.deepEqual(await c.diagnosticsWhere(main, (d) => d.length === 0), []);
+    assert.deepEqual(await c.diagnosticsWhere(top, (d) => d.length === 0), []);
+  });
+
   it('a missing file is reported at its import, and found once it is created', async () => {
     c = await TestClient.start({ 'main.nn': 'import "lib.nn"\nmodel M {\n  input [4]\n  two(3)\n}\n' });
     const main = await c.open('main.nn');
