@@ -49,12 +49,12 @@ describe('lsp: import graphs', function () {
     const main = await c.open('main.nn');
     const ds = await c.diagnostics(main);
     assert.deepEqual(codes(ds), ['NN113']);
-    assert.match(ds[0].message, /^'lib\.nn' has 1 syntax error, the first at line 2/);
+    assert.match(String(ds[0].message), /^'lib\.nn' has 1 syntax error, the first at line 2/);
     assert.deepEqual(ds[0].range.start, { line: 0, character: 7 });
     const top = await c.open('top.nn');
     const far = await c.diagnostics(top);
     assert.deepEqual(codes(far), ['NN113']);
-    assert.match(far[0].message, /^'lib\.nn' \(imported by 'mid\.nn'\) has 1 syntax error/);
+    assert.match(String(far[0].message), /^'lib\.nn' \(imported by 'mid\.nn'\) has 1 syntax error/);
     const lib = await c.open('lib.nn');
     await c.change(lib, broken.replace('dense(n\n', 'dense(n)\n'));
     assert.deepEqual(await c.diagnosticsWhere(main, (d) => d.length === 0), []);
