@@ -15,7 +15,8 @@ import type { TrainConfig } from '../../core/train';
 import { describeModel, describeTrain } from '../../core/model';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
-import type { RunOptions } from '../../runtime/train/trainer';
+import { keptNote, type RunOptions } from '../../runtime/train/trainer';
+import { notFiniteAdvice } from '../../runtime/train/evaluate';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
 import { bestMonitor } from '../../runtime/train/monitor';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
@@ -136,6 +137,11 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   let started = false;
   let end: Extract<TrainEvent, { type: 'end' }> | undefined;
   let lastEpoch: Extract<TrainEvent, { type: 'epoch' }> | undefined;
+  // what the run has saved (a resumed run: best and last of its earlier part), for a stop on a non-finite value
+  const saved: { best?: number; last?: string } = {};
+  const bestBefore = history.filter((h) => h.best).pop();
+  if (bestBefore) saved.best = bestBefore.epoch;
+  if (history.length) saved.last = `after epoch ${history[history.length - 1].epoch}`;
   const emit = (e: TrainEvent) => {
     opts.emit(e);
     if (e.type !== 'batch') run.log(e);
@@ -159,13 +165,19 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         const values = lastEpoch ? { loss: lastEpoch.loss, ...lastEpoch.metrics, ...(lastEpoch.val ? { val_loss: lastEpoch.val.loss, ...Object.fromEntries(Object.entries(lastEpoch.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}) } : {};
         const monitor = best.name;
         await convertCheckpoint(exported, path.join(checkpoints, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
+        if (e.kind === 'best') saved.best = e.epoch;
+        else saved.last = `after epoch ${e.epoch}`;
         emit({ ...e, path: dir });
         return;
       }
       case 'stopped':
         outcome = e.reason === 'early_stopping' ? 'early_stopped' : e.reason === 'requested' ? 'stopped' : 'not_finite';
-        emit(e);
-        if (e.reason === 'not_finite') emit({ type: 'error', message: e.message, file: cfg.file });
+        if (e.reason === 'not_finite') {
+          // the same words as the tfjs engine: what became non-finite, the advice, what is kept
+          const message = `${e.message.replace(/;.*$/, '')}; ${notFiniteAdvice(cfg.optimizer!, lastEpoch?.lr ?? Number(cfg.optimizer!.args.lr))}. ${keptNote(opts.runDir, saved)}`;
+          emit({ ...e, message });
+          emit({ type: 'error', message, file: cfg.file });
+        } else emit(e);
         return;
       case 'end':
         end = { ...e, runDir: opts.runDir };

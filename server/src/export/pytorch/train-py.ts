@@ -340,6 +340,17 @@ def load_data(folder):
     return meta, splits
 
 
+def finite_or_null(v):
+    """\`v\` with every NaN and infinity replaced by None, in nested dicts and lists."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, dict):
+        return {k: finite_or_null(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [finite_or_null(x) for x in v]
+    return v
+
+
 class Events:
     """nn's training events: JSON lines with --json, else lines for a person. Rank 0 only."""
 
@@ -350,7 +361,8 @@ class Events:
         if self.rank != 0:
             return
         if self.as_json:
-            print(json.dumps(event), flush=True)
+            # a NaN or infinite value is null, as nn's protocol writes it (JSON has no NaN)
+            print(json.dumps(finite_or_null(event), allow_nan=False), flush=True)
         elif event["type"] == "epoch":
             parts = [f"epoch {event['epoch']}/{event['epochs']}", f"loss {event['loss']:.4f}"]
             parts += [f"{k} {v:.4f}" for k, v in event["metrics"].items()]
@@ -661,7 +673,8 @@ def run(args):
             emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
         if not finite:
             outcome = "not_finite"
-            emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"the loss became {acc.loss}: lower the learning rate, or add clip_norm"})
+            what = f"the loss became {acc.loss}" if not math.isfinite(acc.loss) else f"the validation loss became {values.get('val_loss')}"
+            emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"{what} at epoch {epoch}; lower the learning rate (now {lr}), add clip_norm: 1.0, or check the data for NaN or huge values"})
             break
         if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or epoch == args.epochs or patience_over or stopped):
             save_last(epoch, 0, None)

@@ -521,9 +521,7 @@ class FoldRun {
 
   /** What a stop on a non-finite value leaves: the checkpoints written before it, or that there are none. */
   private keptNote(): string {
-    const kept = [this.saved.best !== undefined ? `best/ (epoch ${this.saved.best})` : '', this.saved.last ? `last/ (${this.saved.last})` : ''].filter(Boolean);
-    const folder = path.join(this.opts.runDir, this.dir);
-    return kept.length ? `The checkpoints written before it are kept in ${folder}: ${kept.join(' and ')}.` : 'No checkpoint had been written yet, so nothing is saved.';
+    return keptNote(path.join(this.opts.runDir, this.dir), this.saved);
   }
 
   /** One training step on the first `rows` rows of the batch buffers; returns the batch loss. */
@@ -626,6 +624,15 @@ async function loadSaved(dir: string): Promise<LayersModel> {
 }
 
 /** Where a last/ checkpoint stands: after an epoch, or inside one. */
+/**
+ * The end of the message of a stop on a non-finite value, for both engines: the checkpoints
+ * written before it (`last` says where: "after epoch 3", "epoch 4, batch 7"), or that there are none.
+ */
+export function keptNote(folder: string, saved: { best?: number; last?: string }): string {
+  const kept = [saved.best !== undefined ? `best/ (epoch ${saved.best})` : '', saved.last ? `last/ (${saved.last})` : ''].filter(Boolean);
+  return kept.length ? `The checkpoints written before it are kept in ${folder}: ${kept.join(' and ')}.` : 'No checkpoint had been written yet, so nothing is saved.';
+}
+
 function where(epoch: number, batch: number): string {
   return batch > 0 ? `epoch ${epoch + 1}, batch ${batch}` : `after epoch ${epoch}`;
 }
