@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { loadData } from '../server/src/data/load';
 import { gatherBatch, epochOrder } from '../server/src/data/batches';
 import { Augmenter } from '../server/src/data/augment';
@@ -56,11 +57,50 @@ async function main(): Promise<void> {
         aug.apply(xOut, n);
       }
     }));
+    await csvAtScale(dir, row);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'data.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
+  fs.writeFileSync(path.join(__dirname, 'results', 'data.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, csv: csvResult }, null, 2));
+}
+
+let csvResult: Record<string, number> | undefined;
+
+/**
+ * A CSV of NN_BENCH_CSV_MB megabytes (default 300: tens of millions of short rows, as in issue 25),
+ * loaded as nn train loads it (read and split, bench/csv-load.ts) and by the reference (Python's csv
+ * module, bench/csv_reference.py), each in its own process, in the same run: MB/s of both, and
+ * nn's peak memory against the float32 size of the table (the goal: at most 2x).
+ */
+async function csvAtScale(dir: string, row: (what: string, ms: number) => void): Promise<void> {
+  const mb = Number(process.env.NN_BENCH_CSV_MB ?? 300);
+  const file = path.join(dir, 'big.csv');
+  const fd = fs.openSync(file, 'w');
+  let seed = 1;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  let bytes = 0;
+  let lines = 0;
+  fs.writeSync(fd, 'a,b,c,y\n');
+  while (bytes < mb * 2 ** 20) {
+    let chunk = '';
+    for (let i = 0; i < 50_000; i++) chunk += `${Math.floor(rand() * 100)},${(rand() * 10).toFixed(2)},${Math.floor(rand() * 19) - 9},${Math.floor(rand() * 3)}\n`;
+    bytes += fs.writeSync(fd, chunk);
+    lines += 50_000;
+  }
+  fs.closeSync(fd);
+  const size = fs.statSync(file).size / 2 ** 20;
+  const child = (cmd: string, args: string[]) => JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 2 ** 20 }).trim().split('\n').pop()!) as { seconds: number; rows: number; peakRss: number; baseRss?: number };
+  const nn = child(process.execPath, ['--import', 'tsx', path.join(__dirname, 'csv-load.ts'), file, 'y']);
+  const ref = child('python3', [path.join(__dirname, 'csv_reference.py'), file, 'y']);
+  if (nn.rows !== lines || ref.rows !== lines) throw new Error(`rows: nn ${nn.rows}, reference ${ref.rows}, written ${lines}`);
+  const float32 = lines * 4 * 4;
+  const data = nn.peakRss - (nn.baseRss ?? 0);
+  row(`csv: ${size.toFixed(0)} MB, ${(lines / 1e6).toFixed(1)} M rows, nn (read + split)`, nn.seconds * 1000);
+  row(`csv: the same, Python csv module (reference)`, ref.seconds * 1000);
+  const line = `csv: nn ${(size / nn.seconds).toFixed(1)} MB/s = ${(ref.seconds / nn.seconds).toFixed(2)}x the reference (${(size / ref.seconds).toFixed(1)} MB/s); nn's peak memory for the data ${(data / 2 ** 20).toFixed(0)} MB = ${(data / float32).toFixed(2)}x its float32 size (${(float32 / 2 ** 20).toFixed(0)} MB); reference peak ${(ref.peakRss / 2 ** 20).toFixed(0)} MB`;
+  console.log(line);
+  csvResult = { mb: size, rows: lines, nnSeconds: nn.seconds, referenceSeconds: ref.seconds, ratio: ref.seconds / nn.seconds, nnDataPeakBytes: data, float32Bytes: float32, peakOverFloat32: data / float32 };
 }
 
 void main();

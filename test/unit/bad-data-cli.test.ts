@@ -40,7 +40,7 @@ const ROWS: Row[] = [
   { kind: 'CSV empty label', data: 'csv("nolabel.csv", label: "y")', says: 'nolabel.csv: line 2: column "y": empty label' },
   { kind: 'CSV missing label column', data: 'csv("ok.csv", label: "price")', says: `ok.csv: no column named "price" in the header (3 columns); give the label column's index (0 to 2) or its name as the header writes it` },
   { kind: 'CSV label column index out of range', data: 'csv("ok.csv", label: 3)', says: 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)' },
-  { kind: 'CSV unclosed quote', data: 'csv("quote.csv", label: "y")', says: 'quote.csv: line 3: a quoted field is never closed' },
+  { kind: 'CSV unclosed quote', data: 'csv("quote.csv", label: "y")', says: 'quote.csv: line 2: a quoted field is never closed' },
   { kind: 'CSV text labels for regression', data: 'csv("cats.csv", label: "y", task: regression)', model: 'R', says: `cats.csv: line 2: column "y": the label is not a number, and task: regression needs numbers` },
   { kind: 'wrong feature count for the model input', data: 'csv("three.csv", label: "y")', says: `model 'F' takes [2] but dataset 'csv("three.csv")' gives [3]; change the model's input to [3]` },
   { kind: 'no samples left to train on', data: 'csv("ok.csv", label: "y", test: 0.8)', says: 'ok.csv: test: 0.8 holds out all 2 samples; none are left to train on' },

@@ -61,7 +61,7 @@ describe('bad data', () => {
     assert.equal(await problem('csv("ok.csv", label: 3)'), 'ok.csv: label column 3 does not exist: the table has 3 columns (0 to 2)');
     assert.equal(await problem('csv("ok.csv", label: "y", header: false)'), 'ok.csv: label: "y" names a column, but header: false; give the column index');
     assert.equal(await problem('csv("cats.csv", label: "y", task: regression)'), `cats.csv: line 2: column "y": the label is not a number, and task: regression needs numbers`);
-    assert.equal(await problem('csv("quote.csv", label: "y")'), 'quote.csv: line 3: a quoted field is never closed');
+    assert.equal(await problem('csv("quote.csv", label: "y")'), 'quote.csv: line 2: a quoted field is never closed');
     // the line an editor shows, past blank lines and a quoted line break (it said "row 4" here)
     fs.writeFileSync(path.join(dir, 'gaps.csv'), 'a,b,y\n1,2,0\n\n"x\ny",1,1\n\n5,six,0\n');
     assert.equal(await problem('csv("gaps.csv", label: "y")'), `gaps.csv: line 4: column "a": the value is not a number`);

@@ -4,7 +4,8 @@
 // messages reach logs and screenshots. Column names are quoted once the header has given them.
 
 import type { Args } from '../core/catalog/types';
-import { DataError, readDataFile } from './errors';
+import { DataError } from './errors';
+import { eachRow, cellText, cellNumber, fileSource, bytesSource, type ByteSource } from './csv-reader';
 import { suggest } from '../core/suggest';
 
 export interface CsvOptions {
@@ -37,12 +38,14 @@ export function csvOptionsOf(args: Args): CsvOptions {
   return { label: args.label as string | number, header: args.header !== false, task: (args.task as CsvOptions['task'] | undefined) ?? 'auto' };
 }
 
-/** Reads and parses a CSV file; `shown` names it in messages. */
+/** Reads and parses a CSV file of any size (streamed: csv-reader.ts); `shown` names it in messages. */
 export function readCsvFile(path: string, shown: string, o: CsvOptions): CsvTable {
-  const bytes = readDataFile(path, shown);
-  // a binary file (or a sparse one of zeros) would be parsed as one endless cell
-  if (bytes.includes(0)) throw new DataError(shown, 'not a text file (it holds NUL bytes); a CSV file is text in UTF-8');
-  return readCsvTable(bytes.toString('utf8'), shown, o);
+  const src = fileSource(path, shown);
+  try {
+    return readCsvSource(src, shown, o);
+  } finally {
+    src.close();
+  }
 }
 
 /** Split CSV text into rows of cells, with the file line each row starts on (blank lines are not rows). */
@@ -55,6 +58,7 @@ export function parseCsv(text: string, file: string): { rows: string[][]; lines:
   let i = 0;
   let quoted = false;
   let line = 1;
+  let opened = 1; // the line a quoted field opened on
   const n = text.length;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
   while (i < n) {
@@ -77,6 +81,7 @@ export function parseCsv(text: string, file: string): { rows: string[][]; lines:
     }
     if (c === '"' && cell === '') {
       quoted = true;
+      opened = line;
       i++;
       continue;
     }
@@ -101,7 +106,7 @@ export function parseCsv(text: string, file: string): { rows: string[][]; lines:
     cell += c;
     i++;
   }
-  if (quoted) throw new DataError(file, 'a quoted field is never closed', `line ${line}`);
+  if (quoted) throw new DataError(file, 'a quoted field is never closed', `line ${opened}`);
   if (cell !== '' || row.length) {
     row.push(cell);
     rows.push(row);
@@ -127,92 +132,197 @@ export function classKeys(labels: readonly string[]): readonly string[] {
   return labels.every(isNumber) ? labels.map((l) => String(Number(l))) : labels;
 }
 
+/** Parses CSV text (as readCsvFile reads a file). */
 export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTable {
-  const { rows: all, lines } = parseCsv(text, file);
-  if (all.length === 0) throw new DataError(file, 'empty file: no rows');
-  const width = all[0].length;
-  const columns = o.header ? all[0].map((c) => c.trim()) : all[0].map((_, i) => `column ${i}`);
-  const body = o.header ? all.slice(1) : all;
-  if (body.length === 0) throw new DataError(file, 'the header has no rows under it');
-  let labelIndex: number;
-  if (typeof o.label === 'number') {
-    if (o.label >= width) throw new DataError(file, `label column ${o.label} does not exist: the table has ${width} columns (0 to ${width - 1})`);
-    labelIndex = o.label;
-  } else {
-    if (!o.header) throw new DataError(file, `label: "${o.label}" names a column, but header: false; give the column index`);
-    labelIndex = columns.indexOf(o.label);
-    if (labelIndex < 0) {
-      // the header is the file's first line, which may be anything (csv("/etc/shadow")): only a
-      // column name close to the one written is shown, never the header
-      const near = suggest(o.label, columns);
-      const advice = near !== undefined ? `did you mean "${near}"?` : `give the label column's index (0 to ${width - 1}) or its name as the header writes it`;
-      throw new DataError(file, `no column named "${o.label}" in the header (${width} column${width === 1 ? '' : 's'}); ${advice}`);
+  return readCsvSource(bytesSource(Buffer.from(text, 'utf8')), file, o);
+}
+
+/** Distinct labels kept as text; more, when they are not all numbers, is not a label column. */
+const MAX_LABELS = 10_000;
+
+function readCsvSource(src: ByteSource, file: string, o: CsvOptions): CsvTable {
+  // pass 1: the header and the number of rows, so the arrays are allocated once
+  let header: string[] | undefined;
+  let rows = 0;
+  eachRow(src, file, (buf, cells) => {
+    if (header === undefined) {
+      header = Array.from({ length: cells.n }, (_, k) => cellText(buf, cells, k));
+      if (o.header) return;
     }
-  }
+    rows++;
+  });
+  if (header === undefined) throw new DataError(file, 'empty file: no rows');
+  const width = header.length;
+  const columns = o.header ? header.map((c) => c.trim()) : header.map((_, i) => `column ${i}`);
+  if (rows === 0) throw new DataError(file, 'the header has no rows under it');
+  const labelIndex = labelColumn(columns, width, file, o);
   if (width < 2) throw new DataError(file, 'needs at least one feature column besides the label');
   const featureNames = columns.filter((_, i) => i !== labelIndex);
   const f = width - 1;
-  const features = new Float32Array(body.length * f);
-  const labels: string[] = new Array(body.length);
-  // where the row is in the file (blank lines and quoted line breaks counted), as an editor shows it
-  const rowNumber = (r: number) => `line ${lines[r + (o.header ? 1 : 0)]}`;
-  for (let r = 0; r < body.length; r++) {
-    const row = body[r];
-    if (row.length !== width) throw new DataError(file, `${row.length} values, but the ${o.header ? 'header has' : 'first row has'} ${width}`, rowNumber(r));
-    let k = 0;
+  const features = new Float32Array(rows * f);
+  // the labels: an id per row into the distinct label texts (while they are few), or, once there
+  // are many and all are numbers (a regression target), the value itself
+  let ids: Int32Array | undefined = new Int32Array(rows);
+  let values: Float32Array | undefined;
+  const texts: string[] = [];
+  const idOf = new Map<string, number>();
+  let words = 0; // labels that are not numbers
+  let firstWord = -1;
+  const lineOf: number[] = []; // the line of the first row of each label id
+  const isWord: number[] = []; // 1 for a label id that is not a number
+  let r = 0;
+  let skipHeader = o.header;
+  eachRow(src, file, (buf, cells) => {
+    if (skipHeader) {
+      skipHeader = false;
+      return;
+    }
+    if (cells.n !== width) throw new DataError(file, `${cells.n} values, but the ${o.header ? 'header has' : 'first row has'} ${width}`, `line ${cells.line}`);
+    let k = r * f;
     for (let c = 0; c < width; c++) {
-      const cell = row[c];
-      if (c === labelIndex) {
-        labels[r] = cell.trim();
-        continue;
+      if (c === labelIndex) continue;
+      let v = cells.quoted[c] ? quotedNumber(cellText(buf, cells, c)) : cellNumber(buf, cells.start[c], cells.end[c]);
+      // the fast reader knows ASCII spaces only: a cell it refuses is read once more as text
+      if (Number.isNaN(v)) v = quotedNumber(cellText(buf, cells, c));
+      if (Number.isNaN(v)) {
+        const empty = cellText(buf, cells, c).trim() === '';
+        throw new DataError(file, `column "${columns[c]}": ${empty ? 'empty cell' : 'the value is not a number'}`, `line ${cells.line}`);
       }
-      if (!isNumber(cell)) {
-        throw new DataError(file, `column "${columns[c]}": ${cell.trim() === '' ? 'empty cell' : 'the value is not a number'}`, rowNumber(r));
-      }
-      features[r * f + k++] = float32(cell, columns[c], file, rowNumber(r));
+      if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${columns[c]}": the value is too large for a 32-bit float (at most about 3.4e38)`, `line ${cells.line}`);
+      features[k++] = v;
     }
-    if (labels[r] === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, rowNumber(r));
+    if (values) {
+      // many distinct labels, all numbers so far: a target per row
+      let v = cells.quoted[labelIndex] ? NaN : cellNumber(buf, cells.start[labelIndex], cells.end[labelIndex]);
+      if (Number.isNaN(v)) {
+        const text = cellText(buf, cells, labelIndex).trim();
+        if (text === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, `line ${cells.line}`);
+        v = checkedFloat(text, columns[labelIndex], file, `line ${cells.line}`, o);
+      }
+      if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${columns[labelIndex]}": the value is too large for a 32-bit float (at most about 3.4e38)`, `line ${cells.line}`);
+      values[r++] = v;
+      return;
+    }
+    const text = cellText(buf, cells, labelIndex).trim();
+    if (text === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, `line ${cells.line}`);
+    let id = idOf.get(text);
+    if (id === undefined) {
+      id = texts.length;
+      texts.push(text);
+      idOf.set(text, id);
+      lineOf.push(cells.line);
+      isWord.push(isNumber(text) ? 0 : 1);
+      if (isWord[id] && firstWord < 0) firstWord = id;
+      if (texts.length > MAX_LABELS) {
+        if (firstWord >= 0 || o.task === 'classification') {
+          throw new DataError(file, `column "${columns[labelIndex]}": more than ${MAX_LABELS.toLocaleString('en-US')} different labels${firstWord >= 0 ? ', not all numbers' : ''}: is it the label column?${o.task === 'classification' ? ' (task: classification)' : ''}`);
+        }
+        // a regression target: the labels so far become values, the rest are read as values
+        values = new Float32Array(rows);
+        const value = texts.map((t, q) => checkedFloat(t, columns[labelIndex], file, `line ${lineOf[q]}`, o));
+        for (let q = 0; q < r; q++) values[q] = value[ids![q]];
+        values[r] = value[id];
+        ids = undefined;
+        r++;
+        return;
+      }
+    }
+    words += isWord[id];
+    ids![r++] = id;
+  });
+  if (values) return { columns, labelColumn: columns[labelIndex], featureNames, features, rows, task: 'regression', targets: values };
+  return labelsToTask(texts, ids!, rows, words, lineOf, firstWord, columns[labelIndex], file, o, { columns, featureNames, features });
+}
+
+/** The label column's index, from its name (in the header) or its number. */
+function labelColumn(columns: string[], width: number, file: string, o: CsvOptions): number {
+  if (typeof o.label === 'number') {
+    if (o.label >= width) throw new DataError(file, `label column ${o.label} does not exist: the table has ${width} columns (0 to ${width - 1})`);
+    return o.label;
   }
-  const numeric = labels.every(isNumber);
-  if (!numeric && o.task === 'auto') {
+  if (!o.header) throw new DataError(file, `label: "${o.label}" names a column, but header: false; give the column index`);
+  const labelIndex = columns.indexOf(o.label);
+  if (labelIndex < 0) {
+    // the header is the file's first line, which may be anything (csv("/etc/shadow")): only a
+    // column name close to the one written is shown, never the header
+    const near = suggest(o.label, columns);
+    const advice = near !== undefined ? `did you mean "${near}"?` : `give the label column's index (0 to ${width - 1}) or its name as the header writes it`;
+    throw new DataError(file, `no column named "${o.label}" in the header (${width} column${width === 1 ? '' : 's'}); ${advice}`);
+  }
+  return labelIndex;
+}
+
+/**
+ * Classes or targets from the distinct label texts (`texts`, each row's id in `ids`), as the task
+ * (given, or auto) says: numbers with few distinct integer values are classes, other numbers
+ * targets, words classes. `ids` becomes the class indices in place.
+ */
+function labelsToTask(
+  texts: string[],
+  ids: Int32Array,
+  rows: number,
+  words: number,
+  lineOf: number[],
+  firstWord: number,
+  labelName: string,
+  file: string,
+  o: CsvOptions,
+  table: Pick<CsvTable, 'columns' | 'featureNames' | 'features'>,
+): CsvTable {
+  const numeric = firstWord < 0;
+  if (!numeric && o.task === 'auto' && words * 2 < rows) {
     // mostly numbers and a few words: a missing value (NA, ?) more likely than class names
-    const words = labels.filter((l) => !isNumber(l)).length;
-    if (words * 2 < labels.length) {
-      const bad = labels.findIndex((l) => !isNumber(l));
-      throw new DataError(file, `column "${columns[labelIndex]}": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, rowNumber(bad));
-    }
+    throw new DataError(file, `column "${labelName}": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, `line ${lineOf[firstWord]}`);
   }
-  const keys = classKeys(labels);
-  const distinct = [...new Set(keys)];
-  const integers = numeric && keys.every((l) => Number.isInteger(Number(l)));
-  let task: 'classification' | 'regression';
-  if (o.task !== 'auto') task = o.task;
-  else task = !numeric || (integers && distinct.length <= 50) ? 'classification' : 'regression';
+  // numeric labels are classes by value (1 and 1.0 are one class, as pandas reads them)
+  const keyOf = numeric ? texts.map((t) => String(Number(t))) : texts;
+  const distinct = [...new Set(keyOf)];
+  const integers = numeric && distinct.every((k) => Number.isInteger(Number(k)));
+  const task: 'classification' | 'regression' = o.task !== 'auto' ? o.task : !numeric || (integers && distinct.length <= 50) ? 'classification' : 'regression';
+  const base = { ...table, labelColumn: labelName, rows };
   if (task === 'regression') {
-    if (!numeric) {
-      const bad = labels.findIndex((l) => !isNumber(l));
-      throw new DataError(file, `column "${columns[labelIndex]}": the label is not a number, and task: regression needs numbers`, rowNumber(bad));
-    }
-    return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, targets: Float32Array.from(labels, (l, r) => float32(l, columns[labelIndex], file, rowNumber(r))) };
+    if (!numeric) throw new DataError(file, `column "${labelName}": the label is not a number, and task: regression needs numbers`, `line ${lineOf[firstWord]}`);
+    const value = texts.map((t, id) => checkedFloat(t, labelName, file, `line ${lineOf[id]}`, o));
+    const targets = new Float32Array(rows);
+    for (let q = 0; q < rows; q++) targets[q] = value[ids[q]];
+    return { ...base, task, targets };
   }
   if (distinct.length < 2) {
     const hint = numeric && o.task === 'auto' ? '; to fit it as a number, set task: regression' : '';
-    throw new DataError(file, `column "${columns[labelIndex]}": every label is the same: classification needs at least 2 classes${hint}`);
+    throw new DataError(file, `column "${labelName}": every label is the same: classification needs at least 2 classes${hint}`);
   }
   const order = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const index = new Map(order.map((c, i) => [c, i]));
-  // a class is named as the file first writes it (1.0 stays 1.0, 007 stays 007)
+  const classOfId = Int32Array.from(keyOf, (k) => index.get(k)!);
+  // a class is named as the file first writes it (1.0 stays 1.0, 007 stays 007): the label first met
+  const firstRow = new Map<number, number>();
   const classNames = new Array<string>(order.length);
-  labels.forEach((l, r) => (classNames[index.get(keys[r])!] ??= l));
-  return { columns, labelColumn: columns[labelIndex], featureNames, features, rows: body.length, task, classes: Int32Array.from(keys, (l) => index.get(l)!), classNames };
+  for (let q = 0; q < rows; q++) {
+    const id = ids[q];
+    if (!firstRow.has(id)) {
+      firstRow.set(id, q);
+      classNames[classOfId[id]] ??= texts[id];
+    }
+    ids[q] = classOfId[id];
+  }
+  return { ...base, task, classes: ids, classNames };
+}
+
+/** A quoted cell's number (isNumber's rule), or NaN. */
+function quotedNumber(text: string): number {
+  return isNumber(text) ? Number(text) : NaN;
+}
+
+/** A label text read as a 32-bit float target; one that is no number or beyond float range is an error naming its line. */
+function checkedFloat(text: string, column: string, file: string, row: string, o: CsvOptions): number {
+  if (!isNumber(text)) {
+    if (o.task === 'regression') throw new DataError(file, `column "${column}": the label is not a number, and task: regression needs numbers`, row);
+    throw new DataError(file, `column "${column}": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, row);
+  }
+  const v = Number(text);
+  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${column}": the value is too large for a 32-bit float (at most about 3.4e38)`, row);
+  return v;
 }
 
 /** The largest finite 32-bit float: a value beyond it would be stored as Infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
-
-/** A cell that `isNumber` accepted, as the 32-bit float it is stored as; one beyond float range is an error, not Infinity. */
-function float32(cell: string, column: string, file: string, row: string): number {
-  const v = Number(cell);
-  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${column}": the value is too large for a 32-bit float (at most about 3.4e38)`, row);
-  return v;
-}
