@@ -7,12 +7,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { runNn } from '../nn-cli';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
 import { describeModel } from '../../server/src/core/model';
 import { loadModel, checkpointDir } from '../../server/src/runtime/train/checkpoint';
+import { readRunConfig } from '../../server/src/runtime/train/run-config';
 import { sampleModels, compareValues } from '../torch/inputs';
 import { requireOnnxPython, checkModels } from '../onnx/checker';
 
@@ -73,7 +75,7 @@ describe('nn export --to onnx', function () {
     assert.deepEqual(checkModels(python, [path.join(made, 'model.onnx')]), {});
   });
 
-  it("--run: model.onnx predicts what the run's saved model predicts, not the initial weights", async () => {
+  it("--run: model.onnx predicts what the run's saved model predicts, not the initial weights; its metadata says so", async function () {
     const runs = path.join(tmp, 'runs');
     const t = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', '2', '--runs', runs, '--backend', 'cpu', '--json']);
     assert.equal(t.code, 0, t.err);
@@ -92,6 +94,16 @@ describe('nn export --to onnx', function () {
     assert.ok(ok, `model.onnx differs from the run's model by ${worst}`);
     const initial = await runOnnx(path.join(tmp, 'initial', 'model.onnx'), x, [2]);
     assert.ok(!compareValues(initial, got, 1e-3).ok, "the run's weights are the initial ones");
+    const { python } = requireOnnxPython(this);
+    const file = path.join(made, 'model.onnx');
+    assert.deepEqual(checkModels(python, [file]), {});
+    const meta = spawnSync(python, ['-c', 'import json, sys, onnx; print(json.dumps({p.key: p.value for p in onnx.load(sys.argv[1]).metadata_props}))', file], { encoding: 'utf8' });
+    const config = readRunConfig(run);
+    assert.deepEqual(JSON.parse(meta.stdout), {
+      model: 'Deep',
+      weights: info.weights,
+      ...(config.data.classNames ? { classes: JSON.stringify(config.data.classNames) } : {}),
+    });
   });
 
   it('refuses bad input with exit 1 or 2 and writes nothing', async () => {

@@ -259,6 +259,15 @@ function seedOf(args: Parsed): number {
   return seed;
 }
 
+/** What a run did to its inputs, and its classes, as model.onnx's metadata (JSON values). */
+function runMetadata(c: RunConfig): Record<string, string> {
+  return {
+    ...(c.pixelNormalize ? { pixel_normalize: JSON.stringify(c.pixelNormalize) } : {}),
+    ...(c.standardize ? { standardize: JSON.stringify(c.standardize) } : {}),
+    ...(c.data.classNames ? { classes: JSON.stringify(c.data.classNames) } : {}),
+  };
+}
+
 /** nn export --to onnx: DIR/model.onnx, one model, made whole before it is written. */
 async function exportOnnx(args: Parsed, dest: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.flags.has('train')) throw new UsageError('--train is for --to pytorch; an ONNX file holds the model, not its training');
@@ -274,7 +283,7 @@ async function exportOnnx(args: Parsed, dest: string, out: (s: string) => void, 
     await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
     const weights = chosen.run ? await checkpointWeights(chosen.run.weights) : initialWeights(desc, seed);
     const weightsFrom = chosen.run ? `the best weights of run ${chosen.run.dir}` : `the initial weights of seed ${seed}`;
-    const bytes = onnxBytes(desc, weights, { weightsFrom, version: VERSION });
+    const bytes = onnxBytes(desc, weights, { weightsFrom, version: VERSION, metadata: chosen.run ? runMetadata(chosen.run.config) : {} });
     const file = path.join(dest, 'model.onnx');
     try {
       fs.mkdirSync(dest, { recursive: true });

@@ -23,6 +23,8 @@ export interface OnnxOptions {
   weightsFrom: string;
   /** nn's version, as the producer's */
   version: string;
+  /** more metadata_props (how a run prepared its inputs, its class names) */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 /** The ONNX model of `desc` with `weights` (every weight of the model, by tfjs name). */
@@ -52,7 +54,7 @@ export function onnxModel(desc: ModelDesc, weights: readonly NnWeight[], options
     producerName: 'nn',
     producerVersion: options.version,
     doc: `model '${desc.name}' of ${desc.file}; ${options.weightsFrom}`,
-    metadata: { model: desc.name, weights: options.weightsFrom },
+    metadata: { model: desc.name, weights: options.weightsFrom, ...options.metadata },
     graph: {
       name: desc.name,
       nodes: g.nodes,
