@@ -76,8 +76,11 @@ describe('nn export --to onnx', function () {
   });
 
   it("--run: model.onnx predicts what the run's saved model predicts, not the initial weights; its metadata says so", async function () {
+    // trained from a copy, which is edited afterwards
+    const copy = path.join(tmp, 'playground.nn');
+    fs.copyFileSync(sample('playground.nn'), copy);
     const runs = path.join(tmp, 'runs');
-    const t = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', '2', '--runs', runs, '--backend', 'cpu', '--json']);
+    const t = await nn(['train', copy, '--train', 'spiral_deep', '--epochs', '2', '--runs', runs, '--backend', 'cpu', '--json']);
     assert.equal(t.code, 0, t.err);
     const run = path.join(runs, 'spiral_deep', fs.readdirSync(path.join(runs, 'spiral_deep'))[0]);
     const made = path.join(tmp, 'run');
@@ -104,6 +107,13 @@ describe('nn export --to onnx', function () {
       weights: info.weights,
       ...(config.data.classNames ? { classes: JSON.stringify(config.data.classNames) } : {}),
     });
+    // the file changed since the run: its weights no longer fit the model; nothing is written
+    fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8').replace('dense(32, activation: relu)', 'dense(16, activation: relu)'));
+    const changed = path.join(tmp, 'changed');
+    const refused = await nn(['export', '--run', run, '--to', 'onnx', '--out', changed]);
+    assert.equal(refused.code, 1, refused.err);
+    assert.match(refused.err, /nn export: weight 'dense\/kernel' has shape \[2, 32\]; the model gives \[2, 16\]/);
+    assert.ok(!fs.existsSync(changed));
   });
 
   it('refuses bad input with exit 1 or 2 and writes nothing', async () => {
