@@ -13,11 +13,13 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
-import { describeModel, isLayerNode, innerLayer, type ModelDesc } from '../../server/src/core/model';
+import { describeModel, isLayerNode, innerLayer, type ModelDesc, type LayerNodeDesc } from '../../server/src/core/model';
 import type { ModelGraph } from '../../server/src/core/graph';
 import { LAYERS } from '../../server/src/core/catalog/layers';
+import { ACTIVATION_FUNCTIONS } from '../../server/src/core/catalog/common';
 import { onnxBytes, INPUT, OUTPUT } from '../../server/src/export/onnx/model';
 import { ModelGenerator } from '../gen/random-models';
+import { analyzeText } from '../helpers';
 import { inputFor, trainedLikeWeights, compareValues, sampleModels } from '../torch/inputs';
 import { requireOnnxPython, checkModels } from '../onnx/checker';
 
@@ -56,10 +58,43 @@ async function compare(dir: string, id: number, graph: ModelGraph, batch: number
   }
 }
 
-/** The layer kinds a description uses, a bidirectional layer's inner kind included. */
+/**
+ * The layer kinds a description uses (a bidirectional layer's inner kind included), and the
+ * variants that take their own path in the lowering: each `bidirectional:<merge>`, `self_attention:causal`, padding 'same' of
+ * convolutions and pooling, batch norm on flat, sequence and image inputs, `embedding:input`.
+ */
 function kindsOf(desc: ModelDesc): string[] {
-  return desc.nodes.flatMap((n) => (!isLayerNode(n) ? [] : n.kind === 'bidirectional' ? [n.kind, innerLayer(n as never).kind] : [n.kind]));
+  return desc.nodes.flatMap((n): string[] => {
+    if (!isLayerNode(n)) return [];
+    switch (n.kind) {
+      case 'bidirectional': {
+        const inner = innerLayer(n as LayerNodeDesc<'bidirectional'>);
+        return [n.kind, inner.kind, `bidirectional:${String(n.args.merge)}`];
+      }
+      case 'self_attention':
+        return [n.kind, ...(n.args.causal === true ? ['self_attention:causal'] : [])];
+      case 'conv1d':
+      case 'conv2d':
+      case 'max_pool':
+      case 'avg_pool':
+        return [n.kind, ...(n.args.padding === 'same' ? [`${n.kind}:same`] : [])];
+      case 'batch_norm':
+        return [n.kind, `batch_norm:rank${n.input.length}`];
+      case 'embedding':
+        return [n.kind, ...(n.inputs[0] === 0 ? ['embedding:input'] : [])];
+      default:
+        return [n.kind];
+    }
+  });
 }
+
+const VARIANTS = [
+  ...['concat', 'sum', 'mul', 'ave'].map((m) => `bidirectional:${m}`),
+  'self_attention:causal',
+  ...['conv1d', 'conv2d', 'max_pool', 'avg_pool'].map((k) => `${k}:same`),
+  ...[1, 2, 3].map((r) => `batch_norm:rank${r}`),
+  'embedding:input',
+];
 
 /** onnx.checker's complaints about `files` (a skip where no Python has onnx, a failure on CI). */
 function checkerSays(ctx: Mocha.Context, files: readonly string[]): string[] {
@@ -104,8 +139,30 @@ describe('ONNX export: model.onnx computes what nn computes', function () {
     }
     const failures = results.filter((r) => r.bad.length > 0).map((r) => `${path.basename(r.file)}: ${r.bad.join('; ')}\n${r.text}`);
     assert.deepEqual(failures, [], `${failures.length} of ${COUNT} differ:\n${failures.slice(0, 4).join('\n\n')}`);
-    const missing = LAYERS.map((l): string => l.name).filter((n) => !kinds.has(n));
+    const missing = [...LAYERS.map((l): string => l.name), ...VARIANTS].filter((n) => !kinds.has(n));
     assert.deepEqual(missing, [], `never generated: ${missing.join(', ')}`);
+    assert.deepEqual(checkerSays(this, results.map((r) => r.file)), []);
+  });
+
+  it('a simple_rnn with each activation (those the RNN op lacks are unrolled), both ways and in both directions', async function () {
+    const dir = path.join(root, 'rnn');
+    fs.mkdirSync(dir);
+    const results = [];
+    for (const [i, act] of Object.keys(ACTIVATION_FUNCTIONS).entries()) {
+      const sequences = i % 2 === 0 ? ', return_sequences: true' : '';
+      const text = [
+        `model Rnn {`,
+        `  input [5, 3]`,
+        `  simple_rnn(4, activation: ${act}, return_sequences: true)`,
+        `  bidirectional(simple_rnn(3, activation: ${act}${sequences}), merge: ${['concat', 'sum', 'mul', 'ave'][i % 4]})`,
+        `}`,
+      ].join('\n');
+      const graph = analyzeText(text).models[0];
+      assert.ok(graph && !graph.hasErrors, text);
+      results.push({ text, ...(await compare(dir, 1000 + i, graph, 3)) });
+    }
+    const failures = results.filter((r) => r.bad.length > 0).map((r) => `${r.bad.join('; ')}\n${r.text}`);
+    assert.deepEqual(failures, [], failures.slice(0, 3).join('\n\n'));
     assert.deepEqual(checkerSays(this, results.map((r) => r.file)), []);
   });
 });

@@ -53,7 +53,7 @@ export function onnxModel(desc: ModelDesc, weights: readonly NnWeight[], options
     opset: OPSET,
     producerName: 'nn',
     producerVersion: options.version,
-    doc: `model '${desc.name}' of ${desc.file}; ${options.weightsFrom}`,
+    doc: `model '${desc.name}' of ${desc.file.split(/[\\/]/).pop()}, exported by nn; ${options.weightsFrom}`,
     metadata: { model: desc.name, weights: options.weightsFrom, ...options.metadata },
     graph: {
       name: desc.name,
