@@ -30,7 +30,8 @@ usage:
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
                                                         (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
-  nn export FILE --to onnx --out DIR [--model NAME] [--seed N]  model.onnx (opset 17) with the seed's initial weights
+  nn export FILE --to onnx --out DIR [--model NAME]     model.onnx (opset 17) with the initial weights nn
+                                                        trains from (--seed N; 0 when not given)
   nn export --run RUN_FOLDER --to onnx --out DIR        model.onnx with the run's best weights
 
 train options:
