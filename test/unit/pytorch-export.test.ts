@@ -18,14 +18,11 @@ import { compileModel } from '../../server/src/runtime/compile';
 import { describeModel, type ModelDesc } from '../../server/src/core/model';
 import type { ModelGraph } from '../../server/src/core/graph';
 import { LAYERS } from '../../server/src/core/catalog/layers';
-import { Program } from '../../server/src/core/program';
-import { analyzeFiles } from '../../server/src/core/analyze';
-import { NodeHost } from '../../server/src/node/host';
 import { findPython } from '../../server/src/engines/torch/python';
 import { modelPy, type ExportedModel } from '../../server/src/export/pytorch/model-py';
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
 import { ModelGenerator } from '../gen/random-models';
-import { inputFor } from '../torch/inputs';
+import { inputFor, trainedLikeWeights, compareValues, sampleModels } from '../torch/inputs';
 
 const SEED = Number(process.env.NN_TORCH_SEED ?? 20261206);
 const COUNT = Number(process.env.NN_TORCH_COUNT ?? 300);
@@ -51,13 +48,7 @@ function prepare(root: string, id: number, label: string, graph: ModelGraph, tex
   fs.writeFileSync(path.join(dir, 'model.py'), py);
   const compiled = compileModel(desc, { seed: 11 + id });
   // weights from the tfjs model, batch norm statistics made non-trivial so that they matter
-  const weights = compiled.model.weights.map((w) => {
-    const data = w.read().dataSync() as Float32Array;
-    const name = w.originalName;
-    const value = name.endsWith('moving_variance') ? data.map((_, i) => 0.5 + ((i * 7) % 5) / 4) : name.endsWith('moving_mean') || name.endsWith('/beta') ? data.map((_, i) => (((i * 3) % 7) - 3) / 10) : data;
-    return { name, shape: w.shape as number[], data: Float32Array.from(value) };
-  });
-  compiled.model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
+  const weights = trainedLikeWeights(compiled.model);
   const files = weightFiles(torchWeights(exported, weights));
   fs.writeFileSync(path.join(dir, 'weights.json'), files.json);
   fs.writeFileSync(path.join(dir, 'weights.bin'), files.bin);
@@ -103,11 +94,8 @@ function check(c: Case): string[] {
     const w = want.dataSync();
     if (w.length !== got.shape.reduce((a, b) => a * b, 1)) continue;
     const v = values.subarray(got.offset, got.offset + w.length);
-    let scale = 1;
-    let worst = 0;
-    for (let i = 0; i < w.length; i++) scale = Math.max(scale, Math.abs(w[i]));
-    for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(v[i] - w[i]));
-    if (!(worst <= TOLERANCE * scale)) bad.push(`${what}: values differ by ${worst.toExponential(2)} (scale ${scale.toPrecision(3)})`);
+    const { worst, scale, ok } = compareValues(w, v, TOLERANCE);
+    if (!ok) bad.push(`${what}: values differ by ${worst.toExponential(2)} (scale ${scale.toPrecision(3)})`);
   }
   return bad;
 }
@@ -138,11 +126,8 @@ describe('PyTorch export: model.py equals the tfjs model', function () {
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('every model of every sample: parameter counts, layer shapes and outputs', () => {
-    const samples = path.join(__dirname, '..', '..', 'samples');
-    const files = fs.readdirSync(samples).filter((f) => f.endsWith('.nn')).map((f) => path.join(samples, f));
-    const results = analyzeFiles(new Program(new NodeHost()), files);
     const cases: Case[] = [];
-    for (const r of results) for (const m of r.models) cases.push(prepare(root, cases.length, `${path.basename(r.path)} ${m.name}`, m));
+    for (const m of sampleModels()) cases.push(prepare(root, cases.length, m.label, m.graph));
     assert.ok(cases.length >= 25, `only ${cases.length} sample models`);
     runCases(root, cases);
     const failures = cases.flatMap((c) => {

@@ -1,10 +1,12 @@
-// nn export FILE --to pytorch --out DIR [--model NAME | --train NAME] [--run RUN]: a standalone
-// Python folder.
+// nn export FILE --to pytorch|onnx --out DIR [--model NAME | --train NAME] [--run RUN]: a
+// standalone Python folder, or an ONNX file.
 //   model.py    one torch.nn.Module per model, with nn's semantics (export/pytorch/model-py.ts)
 //   weights.pt  with --run: the run's best weights as the module's state_dict
 //   train.py    with --train: the train block's training (export/pytorch/train-py.ts)
 //   data/       with --train: the data as nn prepares it (splits, normalisation)
 //   README.md   how to use them
+// --to onnx writes model.onnx (export/onnx): one model, with the run's best weights (--run), else
+// the initial weights nn trains from with --seed N (0 when not given).
 // Everything is made before anything is written: a failure (errors in the file, no PyTorch to
 // save weights.pt with) leaves DIR as it was.
 
@@ -20,8 +22,10 @@ import { formatShape, formatNumber } from '../core/format-values';
 import { NodeHost } from '../node/host';
 import { findPython, NoTorchError } from '../engines/torch/python';
 import { modelPy, type ExportedModel } from '../export/pytorch/model-py';
-import { torchWeights, weightFiles, LOAD_WEIGHTS_PY, WeightError, type NnWeight } from '../export/pytorch/weights';
-import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
+import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../export/pytorch/weights';
+import { WeightError, initialWeights, checkpointWeights, type NnWeight } from '../export/nn-weights';
+import { onnxBytes, OPSET } from '../export/onnx/model';
+import { checkpointDir } from '../runtime/train/checkpoint';
 import { writeFileAtomic } from '../runtime/train/runs';
 import { trainPy, trainSetup, dataFiles, trainSplits } from '../export/pytorch/train-py';
 import { bestMonitor } from '../runtime/train/monitor';
@@ -29,12 +33,16 @@ import { initialWeightFiles } from '../export/pytorch/initial';
 import { describeTrain } from '../core/model';
 import { writeDirAtomic } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
+import { VERSION } from './version';
 import { shownPath } from './files';
 import { checkedRun, checkedTrain, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
-const TARGETS = ['pytorch'];
-/** What an export writes into its folder, and --force removes before writing. */
-const OWNED = ['model.py', 'README.md', 'weights.pt', 'train.py', 'initial.json', 'initial.bin', 'data', 'checkpoints'];
+/** What an export to each target writes into its folder, and --force removes before writing. */
+const OWNED: Record<string, readonly string[]> = {
+  pytorch: ['model.py', 'README.md', 'weights.pt', 'train.py', 'initial.json', 'initial.bin', 'data', 'checkpoints'],
+  onnx: ['model.onnx'],
+};
+const TARGETS = Object.keys(OWNED);
 
 const SAVE_PY = `
 import importlib.util
@@ -111,16 +119,6 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
   return { file, graphs, program, run, train };
 }
 
-/** nn's weights of a run, as the tfjs checkpoint holds them. */
-async function runWeights(dir: string): Promise<NnWeight[]> {
-  const model = await loadModel(dir);
-  try {
-    return model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }));
-  } finally {
-    model.dispose();
-  }
-}
-
 /** weights.pt for `exported`, made by PyTorch itself from the converted weights. */
 function saveWeightsPt(modelText: string, exported: ExportedModel, weights: NnWeight[], out: string): void {
   const python = findPython();
@@ -194,8 +192,9 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
   if (fs.existsSync(dest) && !fs.statSync(dest).isDirectory()) throw new UsageError(`--out ${dest} is a file; give a folder`);
   const existing = fs.existsSync(dest) ? fs.readdirSync(dest) : [];
   if (existing.length > 0 && !args.flags.has('force')) {
-    throw new UsageError(`--out ${dest} is not empty; nn export writes a folder of its own (--force replaces an earlier export's files: ${OWNED.join(', ')})`);
+    throw new UsageError(`--out ${dest} is not empty; nn export writes a folder of its own (--force replaces an earlier export's files: ${OWNED[to].join(', ')})`);
   }
+  if (to === 'onnx') return exportOnnx(args, dest, out, err);
   try {
     const chosen = choose(args, err);
     const descs = chosen.graphs.map((g) => describeModel(g, (f) => chosen.program.file(f)?.lines));
@@ -222,7 +221,7 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     let weightsTmp: string | undefined;
     if (chosen.run) {
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
-      const weights = await runWeights(chosen.run.weights);
+      const weights = await checkpointWeights(chosen.run.weights);
       weightsTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-weights-'));
       const pt = path.join(weightsTmp, 'weights.pt');
       saveWeightsPt(text, models[0], weights, pt);
@@ -231,7 +230,7 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     try {
       fs.mkdirSync(dest, { recursive: true });
       // --force: an earlier export's files go, so none of them is left stale beside the new ones
-      for (const name of OWNED) fs.rmSync(path.join(dest, name), { recursive: true, force: true });
+      for (const name of OWNED.pytorch) fs.rmSync(path.join(dest, name), { recursive: true, force: true });
       for (const f of files) f.write(path.join(dest, f.name));
     } finally {
       if (weightsTmp) fs.rmSync(weightsTmp, { recursive: true, force: true });
@@ -244,6 +243,62 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     return 0;
   } catch (e) {
     if (e instanceof NoTorchError || e instanceof WeightError) {
+      err(`nn export: ${e.message}`);
+      return 1;
+    }
+    return userError('export', e, err);
+  }
+}
+
+/** The initial weights' seed: --seed N, else 0. */
+function seedOf(args: Parsed): number {
+  const given = args.flags.get('seed');
+  if (given === undefined) return 0;
+  const seed = Number(given);
+  if (typeof given !== 'string' || !/^\d+$/.test(given) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number ≥ 0, not '${given}'`);
+  return seed;
+}
+
+/** What a run did to its inputs, and its classes, as model.onnx's metadata (JSON values). */
+function runMetadata(c: RunConfig): Record<string, string> {
+  return {
+    ...(c.pixelNormalize ? { pixel_normalize: JSON.stringify(c.pixelNormalize) } : {}),
+    ...(c.standardize ? { standardize: JSON.stringify(c.standardize) } : {}),
+    ...(c.data.classNames ? { classes: JSON.stringify(c.data.classNames) } : {}),
+  };
+}
+
+/** nn export --to onnx: DIR/model.onnx, one model, made whole before it is written. */
+async function exportOnnx(args: Parsed, dest: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (args.flags.has('train')) throw new UsageError('--train is for --to pytorch; an ONNX file holds the model, not its training');
+  if (args.flags.has('run') && args.flags.has('seed')) throw new UsageError('--seed chooses initial weights; --run exports the run\'s weights: give one of them');
+  const seed = seedOf(args);
+  try {
+    const chosen = choose(args, err);
+    if (chosen.graphs.length > 1) {
+      throw new UsageError(`${chosen.file} has ${chosen.graphs.length} models (${chosen.graphs.map((g) => `'${g.name}'`).join(', ')}); model.onnx holds one: choose it with --model NAME`);
+    }
+    const graph = chosen.graphs[0];
+    const desc = describeModel(graph, (f) => chosen.program.file(f)?.lines);
+    await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
+    const weights = chosen.run ? await checkpointWeights(chosen.run.weights) : initialWeights(desc, seed);
+    const weightsFrom = chosen.run ? `the best weights of run ${chosen.run.dir}` : `the initial weights of seed ${seed}`;
+    const bytes = onnxBytes(desc, weights, { weightsFrom, version: VERSION, metadata: chosen.run ? runMetadata(chosen.run.config) : {} });
+    const file = path.join(dest, 'model.onnx');
+    try {
+      fs.mkdirSync(dest, { recursive: true });
+      writeFileAtomic(file, bytes);
+    } catch (e) {
+      throw new CliError(`cannot write ${file}: ${(e as Error).message}`);
+    }
+    if (args.flags.has('json')) {
+      out(JSON.stringify({ out: dest, files: ['model.onnx'], model: desc.name, opset: OPSET, input: desc.input, output: desc.nodes[desc.output].shape, weights: weightsFrom }));
+    } else {
+      out(`${file}: model '${desc.name}', input [batch, ${desc.input.join(', ')}], output [batch, ${desc.nodes[desc.output].shape.join(', ')}], opset ${OPSET}, ${weightsFrom}`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof WeightError) {
       err(`nn export: ${e.message}`);
       return 1;
     }

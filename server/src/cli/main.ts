@@ -9,8 +9,7 @@ import { predictCommand } from './predict';
 import { exportCommand } from './export';
 import { printable } from './files';
 import { userError } from './common';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version';
 
 const USAGE = `nn ${VERSION}: check, summarize and train neural networks written in .nn files
 
@@ -31,6 +30,9 @@ usage:
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
                                                         (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
+  nn export FILE --to onnx --out DIR [--model NAME]     model.onnx (opset 17) with the initial weights nn
+                                                        trains from (--seed N; 0 when not given)
+  nn export --run RUN_FOLDER --to onnx --out DIR        model.onnx with the run's best weights
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -98,7 +100,7 @@ export async function main(
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download', 'invert']), out, err);
       case 'export':
-        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

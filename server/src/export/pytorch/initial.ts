@@ -3,17 +3,11 @@
 // train.py starts from them (initial.json/.bin), so the same seed gives the same starting weights
 // on both engines, as it gives the same batches (train.py's epoch_order).
 
-import { compileModel } from '../../runtime/compile';
+import { initialWeights } from '../nn-weights';
 import type { ExportedModel } from './model-py';
 import { torchWeights, weightFiles } from './weights';
 
 export function initialWeightFiles(exported: ExportedModel, seed: number): Record<string, string | Uint8Array> {
-  const { model } = compileModel(exported.desc, { seed });
-  try {
-    const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }));
-    const files = weightFiles(torchWeights(exported, weights));
-    return { 'initial.json': files.json, 'initial.bin': new Uint8Array(files.bin) };
-  } finally {
-    model.dispose();
-  }
+  const files = weightFiles(torchWeights(exported, initialWeights(exported.desc, seed)));
+  return { 'initial.json': files.json, 'initial.bin': new Uint8Array(files.bin) };
 }

@@ -14,6 +14,7 @@
 import { type LayerNodeDesc, type Lowering, lower, num, nums, str, innerLayer } from '../../core/model';
 import type { ActivationName } from '../../core/catalog/common';
 import type { Helper } from './helpers-py';
+import { samePadding } from '../padding';
 
 /** Where one tfjs weight goes: a state_dict key under the layer's module, and the axes' order. */
 export interface WeightMap {
@@ -71,18 +72,9 @@ export function py(v: number | boolean | string | readonly number[]): string {
   return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
 }
 
-/**
- * Keras' 'same' padding of each spatial axis, as F.pad takes it (last axis first: left, right,
- * top, bottom): out = ceil(n / s), the total padding split with the extra cell at the end.
- */
+/** Keras' 'same' padding of each spatial axis, as F.pad takes it (last axis first: left, right, top, bottom). */
 export function samePad(sizes: readonly number[], kernel: readonly number[], stride: readonly number[], dilation: readonly number[]): number[] {
-  const pads: number[][] = sizes.map((n, i) => {
-    const k = (kernel[i] - 1) * (dilation[i] ?? 1) + 1;
-    const out = Math.ceil(n / stride[i]);
-    const total = Math.max((out - 1) * stride[i] + k - n, 0);
-    return [Math.floor(total / 2), total - Math.floor(total / 2)];
-  });
-  return pads.reverse().flat();
+  return samePadding(sizes, kernel, stride, dilation).reverse().flat();
 }
 
 const T = [1, 0];

@@ -4,41 +4,14 @@
 // state_dict with NumPy; the export saves that as weights.pt.
 
 import type { ExportedModel } from './model-py';
+import { permute, inversePermutation, WeightError, type NnWeight } from '../nn-weights';
 
-/** One tfjs weight: its full name (`dense/kernel`), shape and values. */
-export interface NnWeight {
-  name: string;
-  shape: readonly number[];
-  data: Float32Array;
-}
+export { permute, inversePermutation, WeightError, type NnWeight };
 
 export interface TorchTensor {
   key: string;
   shape: number[];
   data: Float32Array;
-}
-
-export class WeightError extends Error {}
-
-/** `data` of `shape` with its axes reordered: axis i of the result is axis perm[i] of the input. */
-export function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]): { data: Float32Array; shape: number[] } {
-  const rank = shape.length;
-  const outShape = perm.map((p) => shape[p]);
-  const inStrides = new Array<number>(rank).fill(1);
-  for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * shape[i + 1];
-  const strides = perm.map((p) => inStrides[p]);
-  const out = new Float32Array(data.length);
-  const index = new Array<number>(rank).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let i = 0; i < rank; i++) src += index[i] * strides[i];
-    out[o] = data[src];
-    for (let i = rank - 1; i >= 0; i--) {
-      if (++index[i] < outShape[i]) break;
-      index[i] = 0;
-    }
-  }
-  return { data: out, shape: outShape };
 }
 
 /**
@@ -112,13 +85,6 @@ def load_converted(model, json_path, bin_path):
     model.load_state_dict(state)
     return model
 `;
-
-/** The order that undoes `perm`: permute(permute(x, p), inverse(p)) is x. */
-export function inversePermutation(perm: readonly number[]): number[] {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inv[p] = i));
-  return inv;
-}
 
 /**
  * nn's weights (tfjs names and layouts) from the module's state_dict: the inverse of

@@ -422,7 +422,7 @@ function checkSlots(json: string, specs: tf.io.WeightsManifestEntry[], shapes: n
 }
 
 /** One file written atomically: temp file, fsync, rename. */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.tmp`;
   writeSynced(tmp, text);
   fs.renameSync(tmp, file);
