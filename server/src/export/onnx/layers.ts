@@ -13,6 +13,7 @@
 //   a simple_rnn whose activation ONNX's RNN op lacks is unrolled over its (known) steps;
 // - dropout is the identity (inference); attention is MatMul and Softmax.
 
+import { polyTerms } from '../../core/catalog/layers/core';
 import { type LayerNodeDesc, type Lowering, lower, num, nums, str, innerLayer } from '../../core/model';
 import type { ActivationName } from '../../core/catalog/common';
 import { sinusoid } from '../../runtime/layers/positional-embedding';
@@ -239,9 +240,18 @@ export const ONNX_LAYERS: Lowering<string, LayerCtx> = {
   reshape: (n, { g, x }) => g.op('Reshape', [x, g.int64([-1, ...n.shape])]),
   dropout: simple('Identity'),
   poly_features: (n, { g, x }) => {
-    const powers = [x];
-    for (let d = 2; d <= num(n, 'degree'); d++) powers.push(g.op('Mul', [powers[d - 2], x]));
-    return powers.length === 1 ? g.op('Identity', [x]) : g.op('Concat', powers, { axis: int(-1) });
+    // core's terms, degree by degree: each factor of a term gathered from x, then multiplied
+    const terms = polyTerms(n.input[0], num(n, 'degree'), n.args.cross === true);
+    const parts: string[] = [];
+    for (let k = 1; k <= num(n, 'degree'); k++) {
+      const ofDegree = terms.filter((t) => t.length === k);
+      if (!ofDegree.length) continue;
+      let y = g.op('Gather', [x, g.int64(ofDegree.map((t) => t[0]))], { axis: int(-1) });
+      for (let j = 1; j < k; j++) y = g.op('Mul', [y, g.op('Gather', [x, g.int64(ofDegree.map((t) => t[j]))], { axis: int(-1) })]);
+      parts.push(y);
+    }
+    if (n.args.sin === true) parts.push(g.op('Sin', [x]));
+    return parts.length === 1 ? parts[0] : g.op('Concat', parts, { axis: int(-1) });
   },
   relu: simple('Relu'),
   leaky_relu: (n, { g, x }) => g.op('LeakyRelu', [x], { alpha: float(num(n, 'alpha')) }),
