@@ -8,6 +8,8 @@ import { NodeHost } from '../node/host';
 import { expandFiles, shownPath } from './files';
 import type { Parsed } from './args';
 import { UsageError } from './args';
+import { words, cliLang } from './i18n';
+import { localize } from '../core/diagnostics';
 
 export interface JsonDiagnostic {
   file: string;
@@ -34,7 +36,7 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
     if (!r.source) {
       // the same code and words as an import of that file (missing, a FIFO, too large, binary)
       let message = '';
-      reportUnread((d) => (message = d.message), { file: r.path, start: 0, end: 0 }, name(r.path), program.problem(r.path));
+      reportUnread((d) => (message = localize(d, cliLang())), { file: r.path, start: 0, end: 0 }, name(r.path), program.problem(r.path));
       err(`${name(r.path)}: ${message}`);
       all.push({ file: name(r.path), line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'NN105', message });
       continue;
@@ -50,7 +52,7 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
         endColumn: e.character + 1,
         severity: d.severity,
         code: d.code,
-        message: d.message,
+        message: localize(d, cliLang()),
       });
     }
   }
@@ -58,9 +60,9 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
   if (args.flags.has('json')) {
     out(JSON.stringify({ diagnostics: all }, null, 2));
   } else {
-    for (const d of all) out(`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+    for (const d of all) out(`${d.file}:${d.line}:${d.column}: ${words().severity(d.severity)} ${d.code}: ${d.message}`);
     const warnings = all.filter((d) => d.severity === 'warning').length;
-    err(`${shown.length} file${shown.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+    err(words().checked(shown.length, errors, warnings));
   }
   return errors > 0 ? 1 : 0;
 }

@@ -10,6 +10,7 @@ import { exportCommand } from './export';
 import { printable } from './files';
 import { userError } from './common';
 import { VERSION } from './version';
+import { cliLocale, withCliLocale } from './i18n';
 
 const USAGE = `nn ${VERSION}: check, summarize and train neural networks written in .nn files
 
@@ -52,6 +53,7 @@ train options:
 
 options:
   --json       machine-readable output (nn train: one JSON event a line)
+  --lang L     the language of messages: en or zh-cn (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)
   --help       this text
   --version    the version
 
@@ -67,6 +69,22 @@ export async function main(
   err: (s: string) => void = (s) => void process.stderr.write(s + '\n'),
   options: { tty?: boolean; onOutputClosed?: (listener: () => void) => void } = {},
 ): Promise<number> {
+  // --lang anywhere: the language of what nn says (else LANGUAGE, LC_ALL, LC_MESSAGES, LANG)
+  const langAt = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  let lang: string | undefined;
+  if (langAt >= 0) {
+    const a = argv[langAt];
+    lang = a === '--lang' ? argv[langAt + 1] : a.slice('--lang='.length);
+    if (lang === undefined || !/^(en|zh([-_].*)?)$/i.test(lang)) {
+      err(`nn: --lang takes en or zh-cn${lang === undefined ? '' : `, not '${lang}'`}`);
+      return 2;
+    }
+    argv = [...argv.slice(0, langAt), ...argv.slice(langAt + (a === '--lang' ? 2 : 1))];
+  }
+  return withCliLocale(cliLocale(lang), () => run(argv, out, err, options));
+}
+
+async function run(argv: string[], out: (s: string) => void, err: (s: string) => void, options: { tty?: boolean; onOutputClosed?: (listener: () => void) => void }): Promise<number> {
   const [cmd, ...rest] = argv;
   // what reaches the terminal: names from files (class names, paths) may hold escape sequences
   const rawOut = out;

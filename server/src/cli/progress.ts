@@ -2,9 +2,10 @@
 // (epoch, batch, loss, samples/s, ETA), one line per finished epoch, and a final summary; in a
 // pipe or log the same lines without the redrawn bar. `--json` bypasses this (JSON lines only).
 
-import { testLabels, type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
+import { type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
 import { printable } from './files';
 import { displayWidth, padStartColumns } from '../core/text';
+import { words, cliLang } from './i18n';
 
 export interface Screen {
   /** a finished line */
@@ -34,7 +35,8 @@ export function formatMetrics(metrics: MetricValues, prefix = ''): string {
 }
 
 export function formatEvaluation(e: Evaluation, prefix = ''): string {
-  return [`${prefix}loss ${num(e.loss)}`, formatMetrics(e.metrics, prefix)].filter(Boolean).join('  ');
+  // val_loss is a name (the monitor's); the bare loss a word of the locale
+  return [`${prefix === '' ? words().loss : `${prefix}loss`} ${num(e.loss)}`, formatMetrics(e.metrics, prefix)].filter(Boolean).join('  ');
 }
 
 /** A confusion matrix as a table, rows = true classes, columns = predicted. */
@@ -44,7 +46,7 @@ export function formatConfusion(m: number[][], names?: string[]): string {
   // by display width: class names in Chinese take two columns a character
   const w = Math.max(5, ...labels.map(displayWidth), ...m.flat().map((v) => String(v).length));
   const pad = (s: string) => padStartColumns(s, w);
-  const head = `${' '.repeat(w)} | ${labels.map(pad).join(' ')}   <- predicted`;
+  const head = `${' '.repeat(w)} | ${labels.map(pad).join(' ')}   <- ${words().predicted}`;
   const rows = m.map((r, i) => `${pad(labels[i])} | ${r.map((v) => pad(String(v))).join(' ')}`);
   return [head, '-'.repeat(displayWidth(head)), ...rows].join('\n');
 }
@@ -64,7 +66,12 @@ export function backendLine(name: string, note?: string): string {
 /** Where a resumed run goes on: after an epoch, or inside the next one. */
 function resumedAt(e: Extract<TrainEvent, { type: 'start' }>): string {
   if (e.resumedFrom === undefined) return '';
-  return e.resumedBatch ? ` (resumed in epoch ${e.resumedFrom + 1}, after its batch ${e.resumedBatch})` : ` (resumed after epoch ${e.resumedFrom})`;
+  return e.resumedBatch ? words().resumedInEpoch(e.resumedFrom + 1, e.resumedBatch) : words().resumedAfter(e.resumedFrom);
+}
+
+/** `label: value`, with the colon of the locale's punctuation. */
+function labelled(label: string, value: string): string {
+  return `${label}${cliLang() === 'en' ? ': ' : '：'}${value}`;
 }
 
 /** Turns events into lines (and a bar) for a person. */
@@ -82,6 +89,7 @@ export class Progress {
 
   event(e: TrainEvent): void {
     const s = this.screen;
+    const w = words();
     switch (e.type) {
       case 'start':
         this.epochs = e.epochs;
@@ -89,13 +97,13 @@ export class Progress {
         this.folds = e.kfold;
         this.runStart = Date.now();
         this.epochStart = Date.now();
-        s.line(`training '${e.train}': model ${e.model} (${e.params.toLocaleString('en-US')} parameters) on ${e.data}`);
-        s.line(`  ${e.samples.train} training, ${e.samples.validation} validation, ${e.samples.test} test samples; ${e.epochs} epochs of batches of ${e.batchSize}${e.kfold ? `; ${e.kfold}-fold cross-validation` : ''}`);
-        s.line(`  ${backendLine(e.backend, e.backendNote)}`);
-        s.line(`  run folder: ${e.runDir}${resumedAt(e)}`);
+        s.line(w.trainingStart(e.train, e.model, e.params, e.data));
+        s.line(`  ${w.samples(e.samples.train, e.samples.validation, e.samples.test, e.epochs, e.batchSize, e.kfold)}`);
+        s.line(`  ${cliLang() === 'en' ? backendLine(e.backend, e.backendNote) : labelled(w.backend, `${e.backend}${e.backendNote ? `（${e.backendNote.replace(/\.$/, '')}）` : ''}`)}`);
+        s.line(`  ${labelled(w.runFolder, e.runDir)}${resumedAt(e)}`);
         break;
       case 'fold':
-        s.line(`fold ${e.fold}/${e.folds}`);
+        s.line(`${w.fold} ${e.fold}/${e.folds}`);
         break;
       case 'batch': {
         if (!s.bar) break;
@@ -107,17 +115,17 @@ export class Progress {
         // the run's ETA: this epoch's rest, and the epochs after it at this epoch's pace
         const runEta = eta + (this.epochs - e.epoch) * (frac > 0 ? elapsed / frac : NaN);
         const rate = elapsed > 0 ? Math.round((e.batch * this.batchSize) / elapsed) : 0;
-        s.bar(`epoch ${e.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.batch}/${e.batches}  loss ${num(e.loss)}${this.lastMetrics ? `  (last epoch ${this.lastMetrics})` : ''}  ${rate} samples/s  ETA ${duration(eta)} (run ${duration(runEta)})`);
+        s.bar(`${w.epoch} ${e.epoch}/${this.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.batch}/${e.batches}  ${w.loss} ${num(e.loss)}${this.lastMetrics ? `  (${w.lastEpoch} ${this.lastMetrics})` : ''}  ${rate} ${w.samplesPerSecond}  ${w.eta} ${duration(eta)} (${w.run} ${duration(runEta)})`);
         break;
       }
       case 'epoch': {
         this.epochStart = Date.now();
         this.lastMetrics = formatMetrics(e.metrics);
-        const fold = e.fold !== undefined && this.folds ? `fold ${e.fold} ` : '';
+        const fold = e.fold !== undefined && this.folds ? `${w.fold} ${e.fold} ` : '';
         const val = e.val ? `  ${formatEvaluation(e.val, 'val_')}` : '';
         const elapsed = (Date.now() - this.runStart) / 1000;
         s.line(
-          `${fold}epoch ${String(e.epoch).padStart(String(e.epochs).length)}/${e.epochs}  loss ${num(e.loss)}${formatMetrics(e.metrics) ? '  ' + formatMetrics(e.metrics) : ''}${val}  ${Math.round(e.samplesPerSecond)} samples/s  ${e.seconds.toFixed(1)} s${e.best ? '  *' : ''}  [${duration(elapsed)}]`,
+          `${fold}${w.epoch} ${String(e.epoch).padStart(String(e.epochs).length)}/${e.epochs}  ${w.loss} ${num(e.loss)}${formatMetrics(e.metrics) ? '  ' + formatMetrics(e.metrics) : ''}${val}  ${Math.round(e.samplesPerSecond)} ${w.samplesPerSecond}  ${e.seconds.toFixed(1)} s${e.best ? '  *' : ''}  [${duration(elapsed)}]`,
         );
         break;
       }
@@ -126,28 +134,28 @@ export class Progress {
         break;
       case 'stopped':
         this.stoppedMessage = e.message;
-        s.line(`stopped: ${e.message}`);
+        s.line(labelled(w.stopped, e.message));
         break;
       case 'log':
         s.line(e.message);
         break;
       case 'error':
-        if (e.message !== this.stoppedMessage) s.line(`error: ${e.message}`);
+        if (e.message !== this.stoppedMessage) s.line(labelled(w.error, e.message));
         break;
       case 'end':
-        s.line(`done: ${e.epochs} epochs in ${duration(e.seconds)}, ${Math.round(e.samplesPerSecond)} samples/s${e.bestEpoch !== undefined ? `; best epoch ${e.bestEpoch}` : ''}`);
+        s.line(w.done(e.epochs, duration(e.seconds), Math.round(e.samplesPerSecond), e.bestEpoch));
         if (e.folds) {
           const names = Object.keys(e.folds.mean);
-          e.folds.results.forEach((r, i) => s.line(`  fold ${i + 1}: ${formatEvaluation(r, 'val_')}`));
-          s.line(`  mean ± std: ${names.map((k) => `val_${k} ${num(e.folds!.mean[k])} ± ${num(e.folds!.std[k])}`).join('  ')}`);
+          e.folds.results.forEach((r, i) => s.line(`  ${labelled(`${w.fold} ${i + 1}`, formatEvaluation(r, 'val_'))}`));
+          s.line(`  ${w.meanStd}${cliLang() === 'en' ? ': ' : '：'}${names.map((k) => `val_${k} ${num(e.folds!.mean[k])} ± ${num(e.folds!.std[k])}`).join('  ')}`);
         }
         if (e.test) {
-          const label = testLabels(e);
-          s.line(`test (${label.test}): ${formatEvaluation(e.test)}`);
+          const label = w.testLabels(e);
+          s.line(labelled(w.test(label.test), formatEvaluation(e.test)));
           if (e.test.confusion) s.line(formatConfusion(e.test.confusion, e.test.classNames));
-          if (e.lastTest) s.line(`test (${label.last}): ${formatEvaluation(e.lastTest)}`);
+          if (e.lastTest) s.line(labelled(w.test(label.last!), formatEvaluation(e.lastTest)));
         }
-        s.line(`run folder: ${e.runDir}`);
+        s.line(labelled(w.runFolder, e.runDir));
         break;
     }
   }

@@ -8,6 +8,7 @@ import { summarize, formatSummary, type ModelSummary } from '../core/summary';
 import { NodeHost } from '../node/host';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
+import { words, cliLang } from './i18n';
 
 export function summaryJson(s: ModelSummary) {
   return {
@@ -44,7 +45,7 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
   const results = analyzeFiles(program, [file]);
   const r = results[0];
   if (!r.source) {
-    err(`${shown}: cannot read the file`);
+    err(words().cannotRead(shown));
     return 1;
   }
   const wanted = args.flags.get('model');
@@ -52,7 +53,7 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
   if (typeof wanted === 'string') {
     models = models.filter((m) => m.name === wanted);
     if (!models.length) {
-      err(`${shown}: no model named '${wanted}'; the file has ${r.models.map((m) => `'${m.name}'`).join(', ') || 'no models'}`);
+      err(words().noModelNamed(shown, wanted, r.models.map((m) => m.name)));
       return 1;
     }
   }
@@ -70,11 +71,11 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
   if (args.flags.has('json')) {
     out(JSON.stringify({ models: summaries.map(summaryJson) }, null, 2));
   } else {
-    out(summaries.map((s) => formatSummary(s, `${shown}:${s.line}`)).join('\n\n'));
+    out(summaries.map((s) => formatSummary(s, `${shown}:${s.line}`, cliLang())).join('\n\n'));
   }
   // the file's errors, and those checking it found in the files it uses; exit 1 when they touch a model shown
   const n = errors.length;
   const where = [...new Set(errors.map((d) => (d.file === file ? shown : shownPath(d.file, shown))))];
-  if (n) err(`${shown} has ${n} error${n === 1 ? '' : 's'}: run nn check ${where.join(' ')}`);
+  if (n) err(words().hasErrors(shown, n, where.join(' ')));
   return summaries.some((s) => s.hasErrors) ? 1 : 0;
 }

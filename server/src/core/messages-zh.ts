@@ -65,6 +65,7 @@ const WORDS: Record<string, string> = {
   // what parameters take (PType.what)
   activation: '激活函数',
   augmentation: '数据增广',
+  callback: '回调',
   loss: '损失函数',
   'merge mode': '合并方式',
   metric: '评估指标',

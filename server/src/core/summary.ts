@@ -4,6 +4,7 @@
 import type { ModelGraph, LayerNode } from './graph';
 import type { Shape } from './shape';
 import { formatShape, formatNumber } from './format-values';
+import type { Locale } from './messages';
 import { type LineIndex, displayWidth, padEndColumns, padStartColumns } from './text';
 
 export interface SummaryRow {
@@ -132,9 +133,37 @@ function short(n: number | null): string {
   return String(n);
 }
 
-/** The summary as a text table, for terminals and the editor's summary view. */
-export function formatSummary(s: ModelSummary, where?: string): string {
-  const head = ['Layer (type)', 'Output shape', 'Param #', 'Mult-adds'];
+/** The words of the summary table, per locale (a Chinese table reads as Keras' summary does in English). */
+const SUMMARY_WORDS: Record<Locale, { head: [string, string, string, string]; model: string; total: string; trainable: string; nonTrainable: string; macs: string; activations: string; batch: string; errors: string }> = {
+  en: {
+    head: ['Layer (type)', 'Output shape', 'Param #', 'Mult-adds'],
+    model: 'Model',
+    total: 'Total params',
+    trainable: 'Trainable params',
+    nonTrainable: 'Non-trainable params',
+    macs: 'Mult-adds per sample',
+    activations: 'Activations per sample (forward)',
+    batch: 'Shapes exclude the batch dimension.',
+    errors: 'The model has errors: values shown as ? could not be inferred.',
+  },
+  'zh-cn': {
+    head: ['层（类型）', '输出形状', '参数个数', '乘加次数'],
+    model: '模型',
+    total: '参数总数',
+    trainable: '可训练参数',
+    nonTrainable: '不可训练参数',
+    macs: '每个样本的乘加次数',
+    activations: '每个样本的激活值（前向）',
+    batch: '形状不含批量维度。',
+    errors: '模型有错误：显示为 ? 的值无法推断。',
+  },
+};
+
+/** The summary as a text table, for terminals and the editor's summary view (run folders keep English). */
+export function formatSummary(s: ModelSummary, where?: string, locale: Locale = 'en'): string {
+  const w = SUMMARY_WORDS[locale];
+  const colon = locale === 'en' ? ': ' : '：';
+  const head = [...w.head];
   const body = s.rows.map((r) => [
     `${'  '.repeat(r.depth)}${r.name} (${r.kind})`,
     formatShape(r.shape),
@@ -146,18 +175,18 @@ export function formatSummary(s: ModelSummary, where?: string): string {
   const fmt = (cols: string[]) => cols.map((c, i) => (i < 2 ? padEndColumns(c, widths[i]) : padStartColumns(c, widths[i]))).join('   ');
   const width = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1);
   const out: string[] = [];
-  out.push(`Model: ${s.name}${where ? `  (${where})` : ''}`);
+  out.push(`${w.model}${colon}${s.name}${where ? `  (${where})` : ''}`);
   out.push('━'.repeat(width));
   out.push(fmt(head));
   out.push('━'.repeat(width));
   for (const b of body) out.push(fmt(b));
   out.push('━'.repeat(width));
-  out.push(`Total params: ${count(s.totalParams)} (${formatBytes(s.paramBytes)})`);
-  out.push(`Trainable params: ${count(s.trainableParams)} (${formatBytes(s.trainableParams === null ? null : s.trainableParams * 4)})`);
-  out.push(`Non-trainable params: ${count(s.nonTrainableParams)} (${formatBytes(s.nonTrainableParams === null ? null : s.nonTrainableParams * 4)})`);
-  out.push(`Mult-adds per sample: ${count(s.macs)} (${short(s.macs)})`);
-  out.push(`Activations per sample (forward): ${formatBytes(s.activationBytes)}`);
-  out.push('Shapes exclude the batch dimension.');
-  if (s.hasErrors) out.push('The model has errors: values shown as ? could not be inferred.');
+  out.push(`${w.total}${colon}${count(s.totalParams)} (${formatBytes(s.paramBytes)})`);
+  out.push(`${w.trainable}${colon}${count(s.trainableParams)} (${formatBytes(s.trainableParams === null ? null : s.trainableParams * 4)})`);
+  out.push(`${w.nonTrainable}${colon}${count(s.nonTrainableParams)} (${formatBytes(s.nonTrainableParams === null ? null : s.nonTrainableParams * 4)})`);
+  out.push(`${w.macs}${colon}${count(s.macs)} (${short(s.macs)})`);
+  out.push(`${w.activations}${colon}${formatBytes(s.activationBytes)}`);
+  out.push(w.batch);
+  if (s.hasErrors) out.push(w.errors);
   return out.join('\n');
 }

@@ -119,6 +119,12 @@ describe('lsp: hover', () => {
       assert.match(h, /\*\*dense\*\* · 层/);
       assert.match(h, /`\[784\] → \[128\]` · 100,480 参数/);
       assert.match(h, /全连接层/);
+      // the kinds and the train block's settings in Chinese too (they were English)
+      assert.match(await hoverAt(zh, mark('adam(')), /\*\*adam\*\* · 优化器/);
+      assert.match(await hoverAt(zh, mark('relu)')), /\*\*relu\*\* · 激活函数/);
+      const train = await hoverAt(zh, mark('train t', 7));
+      assert.match(train, /损失 `cross_entropy`/);
+      assert.match(train, /轮数 5 · 批量 32/);
       const { text } = cursor(mark('dense(128'));
       const uri = await zh.open('z.nn', text.replace('relu', 'rleu'));
       const d = (await zh.diagnostics(uri)).find((x) => x.code === 'NN207')!;

@@ -17,6 +17,7 @@ import { trainingMemory } from '../../core/memory';
 import { ui } from '../strings';
 import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs';
 import { toRange } from '../convert';
+import { zhWord } from '../../core/messages-zh';
 
 export function hover(ctx: ServerContext, params: lsp.HoverParams): lsp.Hover | null {
   const place = ctx.place(params.textDocument.uri, params.position);
@@ -94,7 +95,7 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
     if (e.type.t === 'enum' && e.type.what === 'activation') {
       const layer = LAYER_BY_NAME.get(inner.text);
       const doc = layer ? docOf(layer, L) : undefined;
-      return span(inner, `**${inner.text}** · ${e.type.what}${doc ? `\n\n${doc.summary}${doc.formula ? `\n\n\`${doc.formula}\`` : ''}` : ''}`);
+      return span(inner, `**${inner.text}** · ${kindWord(e.type.what, L)}${doc ? `\n\n${doc.summary}${doc.formula ? `\n\n\`${doc.formula}\`` : ''}` : ''}`);
     }
     if (e.param) return span(inner, paramMarkdown(e.owner, e.param, L));
   }
@@ -156,7 +157,7 @@ function weightsText(n: LayerNode): string {
 
 function specMarkdown(spec: FnSpec, L: Locale, instances: { node: LayerNode; model: ModelGraph }[]): string {
   const doc = docOf(spec, L);
-  const kind = spec.category === 'layer' ? ui(L, 'layer') : spec.category;
+  const kind = spec.category === 'layer' ? ui(L, 'layer') : kindWord(spec.category, L);
   const lines: string[] = [`**${spec.name}** · ${kind}`, '', '```nn', signature(spec), '```'];
   const seen = new Set<string>();
   for (const { node, model } of instances) {
@@ -233,7 +234,7 @@ function declMarkdown(ctx: ServerContext, place: Place, decl: A.NamedDecl, file:
     case 'Train': {
       const t = snap.file(file).trains.find((x) => x.decl === decl);
       if (!t) return `**${name}** · ${ui(L, 'train')}`;
-      const bits = [t.model ? `${ui(L, 'model')} \`${t.model.name}\`` : '', t.data ? `${ui(L, 'dataset')} \`${t.data.name}\`` : '', t.loss ? `loss \`${t.loss.spec.name}\`` : '', t.optimizer ? `\`${valueText(t.optimizer)}\`` : '', `epochs ${t.epochs}`, `batch ${t.batchSize}`];
+      const bits = [t.model ? `${ui(L, 'model')} \`${t.model.name}\`` : '', t.data ? `${ui(L, 'dataset')} \`${t.data.name}\`` : '', t.loss ? `${ui(L, 'lossSetting')} \`${t.loss.spec.name}\`` : '', t.optimizer ? `\`${valueText(t.optimizer)}\`` : '', `${ui(L, 'epochsSetting')} ${t.epochs}`, `${ui(L, 'batchSetting')} ${t.batchSize}`];
       const m = trainingMemory(t);
       // what nn train checks against the machine's memory before it starts (NN420)
       const memory = m
@@ -247,4 +248,9 @@ function declMarkdown(ctx: ServerContext, place: Place, decl: A.NamedDecl, file:
       return `**${name}** · ${ui(L, 'constant')} = \`${text}\``;
     }
   }
+}
+
+/** A kind of thing ('optimizer', 'activation') in the locale's words. */
+function kindWord(w: string, L: Locale): string {
+  return L === 'en' ? w : (zhWord(w) ?? w);
 }
