@@ -51,7 +51,12 @@ export class NodeHost implements Host {
 
   readFile(p: string): string | ReadProblem | undefined {
     const o = this.overlay.get(p);
-    if (o !== undefined) return o;
+    if (o !== undefined) {
+      // an open document is held to the same limit as a file read from disk: the editor may open
+      // anything (a 100 MB file named .nn), and analysing it would hold up every request
+      if (o.length > this.maxFileSize || (o.length * 3 > this.maxFileSize && Buffer.byteLength(o) > this.maxFileSize)) return { kind: 'too-large', size: Buffer.byteLength(o), limit: this.maxFileSize };
+      return o;
+    }
     if (this.outside(p)) return { kind: 'outside-workspace' };
     let r: ReturnType<typeof openRegular>;
     try {

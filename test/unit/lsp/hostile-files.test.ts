@@ -134,6 +134,24 @@ describe('lsp: hostile files beside good ones (built server)', function () {
     await c.notify('workspace/didChangeConfiguration', { settings: {} });
     assert.deepEqual(await c.diagnosticsWhere(main, (d) => d.length === 0), []);
   });
+
+  it('an open document over nn.maxFileSize is not analysed: one diagnostic says why, and requests are still answered', async () => {
+    const big = `${'# padding\n'.repeat(100_000)}block two(n) {\n  dense(n\n}\n`;
+    c = await TestClient.start({ 'good.nn': GOOD }, { built: true, settings: { maxFileSize: 0.5 }, prepare: (root) => fs.writeFileSync(path.join(root, 'big.nn'), big) });
+    const good = await c.open('good.nn');
+    await hoverWithin(c, good, 5000);
+    const bigUri = await c.open('big.nn');
+    const ds = await c.diagnosticsWhere(bigUri, (d) => d.length > 0);
+    assert.deepEqual(ds.map((d) => d.code), ['NN105']);
+    assert.match(String(ds[0].message), /'big\.nn' is 1\.0 MB, larger than the 0\.5 MB a \.nn file may have \(the setting nn\.maxFileSize\)/);
+    assert.deepEqual(ds[0].range.start, { line: 0, character: 0 });
+    await hoverWithin(c, good, 1000);
+    // under a larger limit it is analysed like any file: its syntax error is found
+    c.settings = { maxFileSize: 2 };
+    await c.notify('workspace/didChangeConfiguration', { settings: {} });
+    const after = await c.diagnosticsWhere(bigUri, (d) => d.some((x) => x.code === 'NN002'));
+    assert.ok(!after.some((d) => d.code === 'NN105'));
+  });
 });
 
 describe('nn check: a folder with a FIFO, a device link and a binary named .nn', function () {

@@ -9,6 +9,10 @@ import type * as lsp from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { toDiagnostic, pathToUri } from '../convert';
 import type { Snapshot } from '../workspace';
+import type { Diagnostic } from '../../core/diagnostics';
+import { reportUnread } from '../../core/names';
+import { LineIndex } from '../../core/text';
+import * as nodePath from 'node:path';
 
 export class DiagnosticsPublisher {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -97,8 +101,15 @@ export class DiagnosticsPublisher {
     let diagnostics: lsp.Diagnostic[] = [];
     if (snap) {
       const source = snap.source(path);
-      if (!source) return;
-      diagnostics = snap.diagnostics(path).map((d) => toDiagnostic(d, source.lines, this.ctx.linesOf, this.ctx.locale));
+      if (source) diagnostics = snap.diagnostics(path).map((d) => toDiagnostic(d, source.lines, this.ctx.linesOf, this.ctx.locale));
+      else {
+        // an open document that is not analysed (too large, binary): say why, at its start
+        const problem = ws.document(path) ? snap.program.problem(path) : undefined;
+        if (!problem) return;
+        let unread: Diagnostic | undefined;
+        reportUnread((d) => (unread = d), { file: path, start: 0, end: 0 }, nodePath.basename(path), problem);
+        diagnostics = [toDiagnostic(unread!, new LineIndex(''), this.ctx.linesOf, this.ctx.locale)];
+      }
     }
     const json = JSON.stringify(diagnostics);
     const version = ws.document(path)?.version;
