@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
 import { printable } from '../../server/src/cli/files';
 import { checkRunConfig } from '../../server/src/runtime/train/run-config';
+import { lockRun } from '../../server/src/runtime/train/runs';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
 import { onLines } from '../helpers';
 
@@ -267,6 +268,30 @@ describe('run folders: tampered, linked, locked', function () {
     const taken = await nn(['train', '--resume', d, '--epochs', '3', '--backend', 'cpu']);
     assert.equal(taken.code, 0, taken.err.join('\n'));
     assert.ok(!fs.existsSync(path.join(d, 'train.lock')));
+  });
+
+  it('a dead process\'s lock taken over by two at once: one gets it, the other is refused (they both trained the run)', async () => {
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('exit', r));
+    const d = path.join(dir, 'copies', 'race');
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'train.lock'), `${dead.pid} ${os.hostname()}\n`);
+    // the second taker comes in while the first has read the stale lock and not yet replaced it,
+    // and takes it: the first must then see a live lock, not remove it as the stale one
+    let releaseSecond: (() => void) | undefined;
+    assert.throws(
+      () =>
+        lockRun(d, {
+          beforeTakeover: () => {
+            releaseSecond ??= lockRun(d);
+          },
+        }),
+      /being trained by another nn train, process \d+/,
+    );
+    assert.ok(releaseSecond, 'the second taker holds the lock');
+    assert.equal(fs.readFileSync(path.join(d, 'train.lock'), 'utf8'), `${process.pid} ${os.hostname()}\n`);
+    releaseSecond();
+    assert.ok(!fs.existsSync(path.join(d, 'train.lock')) && !fs.existsSync(path.join(d, 'train.lock.takeover')));
   });
 
   it('stdout closed early (nn train ... | head): the run stops as a stop does, last/ saved, exit 141', async () => {

@@ -178,12 +178,13 @@ export async function withRunLock<T>(runDir: string, create: boolean, f: () => P
   }
 }
 
-export function lockRun(runDir: string): () => void {
+export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } = {}): () => void {
   const file = path.join(runDir, LOCK_FILE);
   const me = `${process.pid} ${os.hostname()}\n`;
+  const exclusive = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
   for (let tries = 0; ; tries++) {
     try {
-      const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o666);
+      const fd = fs.openSync(file, exclusive, 0o666);
       try {
         fs.writeSync(fd, me);
       } finally {
@@ -200,19 +201,47 @@ export function lockRun(runDir: string): () => void {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RunError(`'${runDir}' is not a run folder (not found)`);
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${file}: ${ioProblem(e)}`);
     }
-    const [pid, host] = readBytes(file, { max: 4096 }).toString('utf8').trim().split(' ');
+    const stale = readBytes(file, { max: 4096 }).toString('utf8');
+    const [pid, host] = stale.trim().split(' ');
     const n = Number(pid);
     const valid = /^[1-9]\d{0,9}$/.test(pid ?? '');
     if (valid && host !== undefined && host !== os.hostname()) throw new RunError(`${runDir} is being trained by process ${n} on ${host.slice(0, 100)} (${file}); if it is not, delete that file`);
     if (valid && alive(n)) throw new RunError(`${runDir} is being trained by another nn train, process ${n}; wait for it to end or stop it (kill -INT ${n})`);
-    // the process that held it is gone (killed): take it over
-    if (tries > 0) throw new RunError(`${runDir}: cannot take over ${file}, left by a process that has ended; another nn train may be taking it at the same time`);
+    if (tries > 2) throw new RunError(`${runDir}: cannot take over ${file}, left by a process that has ended; another nn train may be taking it at the same time`);
+    // the process that held it is gone (killed): take it over, one process at a time. Two that
+    // both saw the stale lock each removed it and made their own, the later removing the earlier's
+    // fresh lock: both trained the run. The takeover is itself an exclusive file, and the stale
+    // lock is removed only while it still says what was read.
+    hooks.beforeTakeover?.();
+    const takeover = `${file}.takeover`;
+    let tfd: number;
     try {
-      fs.unlinkSync(file);
+      tfd = fs.openSync(takeover, exclusive, 0o666);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CheckpointError(`cannot remove the stale lock ${file}: ${ioProblem(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${takeover}: ${ioProblem(e)}`);
+      // another process is taking it over now; one that died doing so left it long ago
+      if (Date.now() - fs.statSync(takeover).mtimeMs > 10_000) fs.rmSync(takeover, { force: true });
+      else sleep(200);
+      continue;
+    }
+    try {
+      fs.closeSync(tfd);
+      let now: string | undefined;
+      try {
+        now = readBytes(file, { max: 4096 }).toString('utf8');
+      } catch {
+        now = undefined; // gone: the next try creates it
+      }
+      if (now === stale) fs.rmSync(file, { force: true });
+    } finally {
+      fs.rmSync(takeover, { force: true });
     }
   }
+}
+
+/** Blocks this thread for `ms` (a lock taken over by another process is waited for, briefly). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** The most recent run of `train` under root that can be resumed (has last/). */
