@@ -31,6 +31,8 @@ usage:
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
                                                         (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
+  nn graph FILE --out FILE.svg|FILE.png [--model NAME]  the model as a picture: layers, shapes on the
+                                          edges, blocks and repeats as boxes; broken layers in red
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -97,6 +99,9 @@ export async function main(
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download', 'invert']), out, err);
+      case 'graph':
+        // loaded when used: the layout engine is a large module that the other commands need not start
+        return await (await import('./graph')).graphCommand(parseArgs(rest, ['model', 'out'], []), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
       default:
