@@ -67,7 +67,8 @@ export function escapeXml(s: string): string {
 
 const r = (n: number) => String(Math.round(n * 10) / 10);
 
-function styleSheet(p: Palette): string {
+/** The picture's style sheet in a palette: in the SVG itself, or (in the webview, whose CSP refuses inline styles without its nonce) in the page's own. */
+export function pictureCss(p: Palette): string {
   return [
     `.bg{fill:${p.background}}`,
     `text{font-family:${p.font};font-size:${FONT_SIZE}px;fill:${p.text}}`,
@@ -114,13 +115,16 @@ function box(b: PlacedBox): string {
   );
 }
 
-/** The SVG of a picture. `interactive` adds the fold toggles' hit areas on group titles. */
-export function pictureSvg(p: Picture, palette: Palette = LIGHT, options: { interactive?: boolean } = {}): string {
+/**
+ * The SVG of a picture. `interactive` adds the fold toggles' hit areas on group titles;
+ * `embedStyle: false` leaves the style sheet out (the page supplies `pictureCss`).
+ */
+export function pictureSvg(p: Picture, palette: Palette = LIGHT, options: { interactive?: boolean; embedStyle?: boolean } = {}): string {
   const out: string[] = [];
   const w = Math.max(p.width, 1);
   const h = Math.max(p.height, 1);
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeXml(p.model)}">`);
-  out.push(`<style>\n${styleSheet(palette)}\n</style>`);
+  if (options.embedStyle !== false) out.push(`<style>\n${pictureCss(palette).replace(/[<>&]/g, '')}\n</style>`);
   out.push(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow" d="M0,0L10,5L0,10z"/></marker></defs>`);
   out.push(`<rect class="bg" x="0" y="0" width="${w}" height="${h}"/>`);
   for (const g of p.groups) {
