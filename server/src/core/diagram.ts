@@ -291,11 +291,14 @@ export function describeDiagram(graph: ModelGraph, options: DiagramOptions = {})
 
   // statements that made no node (an unknown layer): drawn where they are written, between
   // the layer written before them and the next one, which has no input because of them
-  const topStart = (n: LayerNode) => {
-    const chain = chainOf(n.group);
-    const outer = chain.find((g) => g.file === graph.file);
-    return n.file === graph.file ? n.statement.start : outer ? outer.stmt.start : -1;
-  };
+  // where each drawn node is written in the model's file: its statement, or the outermost group there
+  const tops = new Map<number, number>();
+  for (const n of graph.nodes) {
+    if (!isRep.has(n.id)) continue;
+    const outer = chainOf(n.group).find((g) => g.file === graph.file);
+    tops.set(n.id, n.file === graph.file ? n.statement.start : outer ? outer.stmt.start : -1);
+  }
+  const topStart = (n: LayerNode) => tops.get(n.id) ?? -1;
   orphans.sort((a, b) => a.start - b.start || a.end - b.end);
   const text = lines(graph.file)?.text;
   let k = 0;
