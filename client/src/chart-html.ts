@@ -19,6 +19,8 @@ export interface ChartHtmlParts {
   /** webview URIs of dist/webview/chart.js and chart.css */
   script: string;
   style: string;
+  /** the page's title (default: NN Training) */
+  title?: string;
 }
 
 export function chartCsp(p: Pick<ChartHtmlParts, 'cspSource' | 'nonce'>): string {
@@ -30,7 +32,7 @@ export function chartHtml(p: ChartHtmlParts): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(chartCsp(p))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>NN Training</title>
+<title>${escapeHtml(p.title ?? 'NN Training')}</title>
 <link rel="stylesheet" nonce="${p.nonce}" href="${escapeHtml(p.style)}">
 </head><body>
 <script nonce="${p.nonce}" src="${escapeHtml(p.script)}"></script>

@@ -7,13 +7,12 @@
 // where the user chose in the save dialog.
 
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { EventLog } from '../webview/events';
 import { parseFromWebview, parseState, type ToWebview, type FromWebview, type HistoryRun } from '../webview/messages';
-import { chartHtml, chartPanelOptions, WEBVIEW_DIR } from './chart-html';
+import { chartPanelOptions } from './chart-html';
 import { isRunDirOf, readHistory, readRunEvents } from './chart-files';
-import { nonce } from './html';
+import { panelHtml, saveExport } from './webview-files';
 
 export type { ToWebview, FromWebview };
 
@@ -124,20 +123,12 @@ export class ChartView implements vscode.Disposable {
   }
 
   private async save(msg: Extract<FromWebview, { type: 'save' }>): Promise<void> {
-    const folder = this.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const uri = await vscode.window.showSaveDialog({
+    await saveExport(msg, this.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, {
       title: `Save the training curves as ${msg.format.toUpperCase()}`,
       filters: FILTERS[msg.format],
-      ...(folder ? { defaultUri: vscode.Uri.file(path.join(folder, msg.name)) } : {}),
+      saved: (name) => `Saved ${name}`,
+      failed: (file, reason) => `Could not save ${file}: ${reason}`,
     });
-    if (!uri) return;
-    const bytes = msg.format === 'png' ? Buffer.from(msg.data, 'base64') : Buffer.from(msg.data, 'utf8');
-    try {
-      await vscode.workspace.fs.writeFile(uri, bytes);
-      void vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)}`);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Could not save ${uri.fsPath}: ${(e as Error).message}`);
-    }
   }
 
   private send(m: ToWebview): void {
@@ -148,13 +139,7 @@ export class ChartView implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const dir = vscode.Uri.joinPath(this.context.extensionUri, ...WEBVIEW_DIR);
-    return chartHtml({
-      cspSource: webview.cspSource,
-      nonce: nonce(),
-      script: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'chart.js')).toString(),
-      style: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'chart.css')).toString(),
-    });
+    return panelHtml(this.context.extensionUri, webview, 'chart');
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-// The VS Code extension: starts the language server, and adds the commands (summary, restart,
+// The VS Code extension: starts the language server, and adds the commands (summary, graph, restart,
 // and the training ones from training.ts). Activated by .nn files or by its commands.
 
 import * as vscode from 'vscode';
@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { SummaryView } from './summary-view';
 import { SummaryRequest, TrustNotification, type SummaryParams, type SummaryResult, type TrustParams } from '../../server/src/lsp/requests';
 import { registerTraining, type TrainingService } from './training';
+import { GraphView } from './graph-view';
 
 let client: LanguageClient | undefined;
 
@@ -17,6 +18,8 @@ export interface Api {
   startupMs(): number | undefined;
   /** training runs: their events, the chart */
   training: TrainingService;
+  /** the model graph view */
+  graph: GraphView;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
@@ -48,8 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const startupMs = Date.now() - started;
 
   const summary = new SummaryView();
+  const graph = new GraphView(context, () => client);
   context.subscriptions.push(
     summary,
+    graph,
     vscode.commands.registerCommand('nn.showSummary', async (uri?: string, model?: string): Promise<boolean> => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target || !client) return false;
@@ -63,12 +68,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
       summary.show(name, result);
       return true;
     }),
+    vscode.commands.registerCommand('nn.showGraph', async (uri?: string, model?: string): Promise<boolean> => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!target || !client) return false;
+      const name = model ?? (await pickModel(target));
+      if (!name) return false;
+      return graph.show(target, name);
+    }),
     vscode.commands.registerCommand('nn.restartServer', async () => {
       await client?.restart();
     }),
   );
   const training = registerTraining(context, () => client);
-  return { client: () => client, startupMs: () => startupMs, training };
+  return { client: () => client, startupMs: () => startupMs, training, graph };
 }
 
 /** The model under the cursor's declaration, or a pick among the document's models. */

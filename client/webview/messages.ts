@@ -52,8 +52,8 @@ export const DEFAULT_UI: UiState = { smoothing: 0, log: false, batches: true, ov
 export const MAX_EXPORT = 32 * 1024 * 1024;
 const PNG_BASE64 = /^iVBORw0KGgo[A-Za-z0-9+/]*={0,2}$/;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optStr = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
 /** A file name to suggest: letters, digits, dot, dash, underscore, ending in the format's extension. */
@@ -64,15 +64,23 @@ export function safeFileName(name: string, format: ExportFormat): string | undef
 export function parseFromWebview(m: unknown): FromWebview | undefined {
   if (!isObj(m)) return undefined;
   if (m.type === 'ready') return { type: 'ready' };
-  if (m.type === 'save') {
-    const { format, name, data } = m;
-    if (format !== 'csv' && format !== 'png' && format !== 'svg') return undefined;
-    if (typeof name !== 'string' || !safeFileName(name, format) || typeof data !== 'string' || data.length === 0 || data.length > MAX_EXPORT) return undefined;
-    if (format === 'png' && !PNG_BASE64.test(data)) return undefined;
-    if (format === 'svg' && !/^<svg[\s>]/.test(data)) return undefined;
-    return { type: 'save', format, name, data };
-  }
+  if (m.type === 'save') return parseSave(m, ['csv', 'png', 'svg']);
   return undefined;
+}
+
+/**
+ * A `save` message (an export to write where the user chooses), checked: a format among
+ * `formats`, a safe file name with its extension, and data of that format within MAX_EXPORT.
+ * The chart and the graph view share it.
+ */
+export function parseSave<F extends ExportFormat>(m: Obj, formats: readonly F[]): { type: 'save'; format: F; name: string; data: string } | undefined {
+  const { format, name, data } = m;
+  if (!formats.includes(format as F)) return undefined;
+  const f = format as F;
+  if (typeof name !== 'string' || !safeFileName(name, f) || typeof data !== 'string' || data.length === 0 || data.length > MAX_EXPORT) return undefined;
+  if (f === 'png' && !PNG_BASE64.test(data)) return undefined;
+  if (f === 'svg' && !/^<svg[\s>]/.test(data)) return undefined;
+  return { type: 'save', format: f, name, data };
 }
 
 /** Checked events of a list; invalid ones are dropped. */

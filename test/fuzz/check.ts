@@ -8,12 +8,13 @@ import { MemoryHost, namesListed } from '../helpers';
 import { Program } from '../../server/src/core/program';
 import { Analysis } from '../../server/src/core/analyze';
 import { summarize } from '../../server/src/core/summary';
+import { describeDiagram } from '../../server/src/core/diagram';
 import { paramCount } from '../../server/src/core/graph';
 import { format } from '../../server/src/core/format';
 import { LineIndex } from '../../server/src/core/text';
 import { Lexer, T } from '../../server/src/core/syntax/lexer';
 import type { TestClient } from '../lsp-client';
-import { SummaryRequest, TrainBlocksRequest } from '../../server/src/lsp/requests';
+import { SummaryRequest, TrainBlocksRequest, GraphRequest } from '../../server/src/lsp/requests';
 import { mulberry32 } from '../gen/random-models';
 
 export const FUZZ_FILE = '/w/fuzz.nn';
@@ -29,6 +30,7 @@ export function checkCore(text: string, samples: Map<string, string>): { ms: num
   const analysis = new Analysis(program);
   const r = analysis.analyzeFile(FUZZ_FILE);
   for (const m of r.models) summarize(m, (f) => program.file(f)?.lines);
+  for (const m of r.models) describeDiagram(m, { lines: (f) => program.file(f)?.lines, diagnostics: r.diagnostics });
   const formatted = format(text, program.file(FUZZ_FILE)?.parsed);
   const ms = performance.now() - t0;
   // formatting changes only whitespace: the same tokens and comments, in the same order
@@ -98,6 +100,7 @@ export async function checkLsp(client: TestClient, name: string, text: string, p
     ['textDocument/codeAction', { ...doc, range: whole, context: { diagnostics: client.lastDiagnostics(uri) ?? [] } }],
     [TrainBlocksRequest, {}],
     [SummaryRequest, { uri, model: 'M' }],
+    [GraphRequest, { uri, model: 'M' }],
   ];
   const ps = positions(text, points, seed);
   requests.push(['textDocument/selectionRange', { ...doc, positions: ps }]);

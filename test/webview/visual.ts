@@ -12,115 +12,18 @@
 //   npm run test:webview      (builds first; needs Chromium: apt-get install -y chromium)
 
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chartHtml } from '../../client/src/chart-html';
+import type { Browser, Page } from 'playwright-core';
 import { readHistory } from '../../client/src/chart-files';
 import { parseFromWebview, type ToWebview } from '../../client/webview/messages';
 import { parseEventLines } from '../../client/webview/events';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { runScenarios, openPage, post, type Theme } from './browser';
 
 const root = path.join(__dirname, '..', '..');
 const fixtures = path.join(__dirname, 'fixtures');
 const shots = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-const DARK: Record<string, string> = {
-  '--vscode-font-family': 'system-ui, "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': 'rgba(204, 204, 204, 0.7)',
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-panel-border': '#2b2b2b',
-  '--vscode-errorForeground': '#f85149',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-button-background': '#0078d4',
-  '--vscode-button-secondaryBackground': '#313131',
-  '--vscode-button-secondaryForeground': '#cccccc',
-  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-  '--vscode-progressBar-background': '#0078d4',
-  '--vscode-charts-foreground': '#cccccc',
-  '--vscode-charts-lines': 'rgba(204, 204, 204, 0.5)',
-  '--vscode-charts-red': '#f14c4c',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-yellow': '#cca700',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-charts-purple': '#b180d7',
-};
-
-const LIGHT: Record<string, string> = {
-  ...DARK,
-  '--vscode-foreground': '#3b3b3b',
-  '--vscode-descriptionForeground': '#717171',
-  '--vscode-editor-background': '#ffffff',
-  '--vscode-panel-border': '#e5e5e5',
-  '--vscode-errorForeground': '#f85149',
-  '--vscode-button-secondaryBackground': '#e5e5e5',
-  '--vscode-button-secondaryForeground': '#3b3b3b',
-  '--vscode-button-secondaryHoverBackground': '#cccccc',
-  '--vscode-charts-foreground': '#616161',
-  '--vscode-charts-red': '#e51400',
-  '--vscode-charts-blue': '#1a85ff',
-  '--vscode-charts-yellow': '#bf8803',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-green': '#388a34',
-  '--vscode-charts-purple': '#652d90',
-};
-
-const THEMES = { dark: { vars: DARK, cls: 'vscode-dark' }, light: { vars: LIGHT, cls: 'vscode-light' } };
-type Theme = keyof typeof THEMES;
-
-/** The stub of VS Code's webview API, and the theme as VS Code applies it (CSSOM, not style attributes: the CSP forbids those). */
-function stubScript(): string {
-  return `
-window.__posted = [];
-window.__violations = [];
-window.__state = undefined;
-document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-const params = new URLSearchParams(location.search);
-const themes = ${JSON.stringify(THEMES)};
-window.__setTheme = (name) => {
-  const t = themes[name];
-  for (const [k, v] of Object.entries(t.vars)) document.documentElement.style.setProperty(k, v);
-  document.body.className = t.cls;
-};
-window.__setTheme(params.get('theme') || 'dark');
-const initial = sessionStorage.getItem('state');
-window.acquireVsCodeApi = () => ({
-  postMessage: (m) => window.__posted.push(m),
-  setState: (s) => { window.__state = s; },
-  getState: () => (initial ? JSON.parse(initial) : undefined),
-});
-`;
-}
-
-function serve(): Promise<{ server: http.Server; origin: string }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const origin = `http://${req.headers.host}`;
-    const files: Record<string, [string, string]> = {
-      '/dist/webview/chart.js': [path.join(root, 'dist', 'webview', 'chart.js'), 'text/javascript'],
-      '/dist/webview/chart.css': [path.join(root, 'dist', 'webview', 'chart.css'), 'text/css'],
-    };
-    if (url.pathname === '/') {
-      const nonce = 'N' + Math.random().toString(36).slice(2);
-      const html = chartHtml({ cspSource: origin, nonce, script: `${origin}/dist/webview/chart.js`, style: `${origin}/dist/webview/chart.css` }).replace('<body>', `<body>\n<script nonce="${nonce}" src="${origin}/stub.js"></script>`);
-      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    } else if (url.pathname === '/stub.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(stubScript());
-    } else if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-    } else if (files[url.pathname]) {
-      res.writeHead(200, { 'content-type': files[url.pathname][1] }).end(fs.readFileSync(files[url.pathname][0]));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
-}
 
 const events = (name: string): TrainEvent[] => parseEventLines(fs.readFileSync(path.join(fixtures, `${name}.jsonl`), 'utf8'));
 
@@ -181,24 +84,6 @@ const SCENARIOS: Scenario[] = [
 const failures: string[] = [];
 function check(ok: boolean, what: string): void {
   if (!ok) failures.push(what);
-}
-
-async function openPage(browser: Browser, origin: string, theme: Theme, width = 1200, state?: unknown): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
-  });
-  if (state !== undefined) await page.addInitScript((s) => sessionStorage.setItem('state', s), JSON.stringify(state));
-  await page.goto(`${origin}/?theme=${theme}`);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-  return { page, errors };
-}
-
-async function post(page: Page, m: unknown): Promise<void> {
-  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
 }
 
 /** Waits for what the page draws: its queued frame (chart.ts renders in one), the images it decodes, the frame after. */
@@ -269,27 +154,7 @@ async function exports(page: Page, label: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(root, 'dist', 'webview', 'chart.js'))) throw new Error('build first: npm run build');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
-  fs.mkdirSync(shots, { recursive: true });
-  const { server, origin } = await serve();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-  try {
-    for (const s of SCENARIOS) {
-      try {
-        await scenario(browser, origin, s);
-      } catch (e) {
-        failures.push(`${s.name}: ${(e as Error).message.split('\n')[0]}`);
-      }
-    }
-  } finally {
-    await browser.close();
-    server.close();
-  }
-  if (failures.length) {
-    console.error(`\n${failures.length} problem${failures.length === 1 ? '' : 's'}:\n  ${failures.join('\n  ')}`);
-    process.exit(1);
-  }
+  await runScenarios('chart', SCENARIOS, failures, scenario);
   console.log(`\nall ${SCENARIOS.length} scenarios drawn; screenshots in ${path.relative(root, shots)}/`);
 }
 

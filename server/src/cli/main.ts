@@ -34,6 +34,8 @@ usage:
   nn export FILE --to onnx --out DIR [--model NAME]     model.onnx (opset 17) with the initial weights nn
                                                         trains from (--seed N; 0 when not given)
   nn export --run RUN_FOLDER --to onnx --out DIR        model.onnx with the run's best weights
+  nn graph FILE --out FILE.svg|FILE.png [--model NAME]  the model as a picture: layers, shapes on the
+                                          edges, blocks and repeats as boxes; broken layers in red
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -117,6 +119,9 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download', 'invert']), out, err);
+      case 'graph':
+        // loaded when used: the layout engine is a large module that the other commands need not start
+        return await (await import('./graph')).graphCommand(parseArgs(rest, ['model', 'out'], []), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force']), out, err);
       default:

@@ -6,6 +6,16 @@ export function formatShape(s: unknown): string {
   return s === null || s === undefined ? '?' : `[${(s as (number | null)[]).map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
 
+/**
+ * The shapes one statement has in a model (a layer in a block called twice, or in a repeat), as
+ * the inlay hints and the model's picture write them: each distinct one once, in order, joined
+ * by ' | ', at most three and then '…'.
+ */
+export function formatShapes(shapes: readonly string[]): string {
+  const distinct = [...new Set(shapes)];
+  return distinct.length > 3 ? `${distinct.slice(0, 3).join(' | ')} | …` : distinct.join(' | ');
+}
+
 export function formatNumber(n: unknown): string {
   return typeof n === 'number' ? n.toLocaleString('en-US') : String(n);
 }

@@ -47,6 +47,24 @@ export function firstDenseOnImage(nodes: readonly LayerNode[]): LayerNode | unde
   return nodes.find((n) => n.kind === 'dense' && n.sites.length === 0 && n.input !== null && n.input.length >= 3);
 }
 
+/**
+ * A group of statements a node was expanded inside, innermost first through `parent`: a block
+ * call, one iteration of a `repeat`, or a `residual` or `parallel` statement (whose merge node is
+ * inside it). One object per expanded instance, shared by the nodes it made, for pictures of the
+ * model (core/diagram.ts).
+ */
+export interface GroupSite {
+  kind: 'block' | 'repeat' | 'residual' | 'parallel';
+  /** the block call, or the repeat, residual or parallel statement */
+  stmt: A.CallExpr | A.RepeatStmt | A.ResidualStmt | A.ParallelStmt;
+  file: string;
+  parent: GroupSite | undefined;
+  /** block: its name; repeat: the count and this iteration (from 0) */
+  name?: string;
+  times?: number;
+  iteration?: number;
+}
+
 /** One layer of a model graph (or its input, or an add/concat merge). */
 export class LayerNode {
   constructor(
@@ -73,6 +91,8 @@ export class LayerNode {
     /** block calls that led here, outermost first (the first is in the model's file) */
     readonly sites: readonly Loc[],
     readonly blocks: readonly string[],
+    /** the innermost group (block call, repeat iteration, residual, parallel) it was expanded in */
+    readonly group: GroupSite | undefined,
   ) {}
 
   /** unique within the model: dense, dense_1, ... (the tfjs layer name); made when asked, as most are never shown */
@@ -198,12 +218,18 @@ interface Scope {
   stack: A.BlockDecl[];
   sites: readonly Loc[];
   blocks: readonly string[];
+  group: GroupSite | undefined;
   /** inside a block body: `input` is not allowed */
   inBlock: boolean;
   /** errors reported while expanding this model, including those of the blocks it uses */
   counter: { errors: number };
   /** what checking a value against a type needs in this scope (made once per scope) */
   bind: BindCtx;
+}
+
+/** The scope's statements, expanded inside a group: the same names and sink. */
+function inGroup(scope: Scope, group: GroupSite): Scope {
+  return { ...scope, group };
 }
 
 function bindCtxOf(ctx: ExpandContext, scope: Scope): BindCtx {
@@ -292,6 +318,7 @@ export class ModelBuilder {
       stack: [],
       sites: NO_SITES,
       blocks: NO_BLOCKS,
+      group: undefined,
       inBlock: false,
       counter,
       bind: undefined!,
@@ -354,6 +381,7 @@ export class ModelBuilder {
       stack: [block],
       sites: NO_SITES,
       blocks: [block.name?.text ?? '?'],
+      group: undefined,
       inBlock: true,
       counter: { errors: 0 },
       bind: undefined!,
@@ -400,6 +428,7 @@ export class ModelBuilder {
         n.statement,
         n.scope.sites,
         n.scope.blocks,
+        n.scope.group,
       ),
     );
     return id;
@@ -436,13 +465,14 @@ export class ModelBuilder {
           const n = coerce(v, { t: 'int', min: 1, max: 1000 }, 'repeat', scope.bind);
           if (typeof n === 'number') times = n;
         }
-        for (let i = 0; i < times && !this.stopped; i++) cur = this.stmts(s.body.stmts, cur, scope);
+        for (let i = 0; i < times && !this.stopped; i++) cur = this.stmts(s.body.stmts, cur, inGroup(scope, { kind: 'repeat', stmt: s, file, parent: scope.group, times, iteration: i }));
         return cur;
       }
       case 'Residual': {
-        const body = this.stmts(s.body.stmts, cur, scope);
-        const short = s.shortcut ? this.stmts(s.shortcut.stmts, cur, scope) : cur;
-        return this.merge('add', [short, body], s, scope, s.shortcut ? 'the shortcut and the residual body' : 'the input and the output of the residual body');
+        const inner = inGroup(scope, { kind: 'residual', stmt: s, file, parent: scope.group });
+        const body = this.stmts(s.body.stmts, cur, inner);
+        const short = s.shortcut ? this.stmts(s.shortcut.stmts, cur, inner) : cur;
+        return this.merge('add', [short, body], s, inner, s.shortcut ? 'the shortcut and the residual body' : 'the input and the output of the residual body');
       }
       case 'Parallel': {
         const mode = s.mode?.text;
@@ -452,10 +482,11 @@ export class ModelBuilder {
           report(scope.sink, loc(file, s.mode), 'NN207', 'parallelMode', { got: s.mode.text }, { fixes: sug ? replaceFix(this.ctx.program, loc(file, s.mode), s.mode.text, sug) : [] });
         }
         if (s.branches.length < 2) report(scope.sink, loc(file, A.keywordSpan(s)), 'NN002', 'parallelNeedsBranches', { n: s.branches.length });
-        const outs = s.branches.map((b) => this.stmts(b.body.stmts, cur, scope));
+        const inner = inGroup(scope, { kind: 'parallel', stmt: s, file, parent: scope.group });
+        const outs = s.branches.map((b) => this.stmts(b.body.stmts, cur, inner));
         if (outs.length === 0) return { id: undefined, shape: null };
         if (outs.length === 1) return outs[0];
-        return this.merge(mode === 'add' ? 'add' : 'concat', outs, s, scope, 'the branches');
+        return this.merge(mode === 'add' ? 'add' : 'concat', outs, s, inner, 'the branches');
       }
     }
   }
@@ -607,6 +638,7 @@ export class ModelBuilder {
       stack: extend(scope.stack, block),
       sites: extend(scope.sites, site),
       blocks: extend(scope.blocks, name),
+      group: { kind: 'block', stmt: call, file, parent: scope.group, name },
       inBlock: true,
       counter: scope.counter,
       bind: undefined!,

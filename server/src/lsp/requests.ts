@@ -1,6 +1,7 @@
 // Requests of the nn extension beyond LSP (client <-> server), typed once for both sides.
 
 import type { ModelSummary } from '../core/summary';
+import type { Diagram } from '../core/diagram';
 
 /** `nn/summary`: the per-layer summary of a model. */
 export const SummaryRequest = 'nn/summary';
@@ -37,4 +38,17 @@ export interface TrainBlocksResult {
 export const TrustNotification = 'nn/trust';
 export interface TrustParams {
   trusted: boolean;
+}
+
+/**
+ * `nn/graph`: a model as a picture's description (core/diagram.ts), errors in the server's
+ * locale; null when the document has no such model.
+ */
+export const GraphRequest = 'nn/graph';
+export interface GraphParams {
+  uri: string;
+  model: string;
+}
+export interface GraphResult {
+  diagram: Diagram;
 }

@@ -19,8 +19,8 @@ import { semanticTokens, LEGEND } from './features/semantic-tokens';
 import { formatDocument, formatRange } from './features/formatting';
 import { codeActions } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
-import { summary, trainBlocks } from './features/custom';
-import { SummaryRequest, TrainBlocksRequest, TrustNotification, type SummaryParams, type TrustParams } from './requests';
+import { summary, trainBlocks, graph } from './features/custom';
+import { SummaryRequest, TrainBlocksRequest, TrustNotification, GraphRequest, type SummaryParams, type TrustParams, type GraphParams } from './requests';
 
 export interface ServerOptions {
   /** quiet time after an edit before diagnostics are computed */
@@ -156,6 +156,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.languages.inlayHint.on(guard('inlay hints', [], (p: lsp.InlayHintParams) => inlayHints(ctx, p)));
   connection.onRequest(SummaryRequest, guard('summary', null, (p: SummaryParams) => summary(ctx, p)));
   connection.onRequest(TrainBlocksRequest, guard('train blocks', { trains: [] }, () => trainBlocks(ctx)));
+  connection.onRequest(GraphRequest, guard('graph', null, (p: GraphParams) => graph(ctx, p)));
 
   connection.onShutdown(() => diagnostics.dispose());
 

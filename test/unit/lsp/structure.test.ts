@@ -108,7 +108,8 @@ describe('lsp: structure, tokens, formatting, fixes, lenses', () => {
   it('puts Train and Summary lenses over train blocks and models', async () => {
     const lenses = await c.request<lsp.CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     const titles = lenses.map((l) => `${l.range.start.line}:${l.command!.title}:${l.command!.command}`);
-    assert.deepEqual(titles, ['12:▶ Train:nn.train', '12:Summary:nn.showSummary', '6:Summary · 25,450 params:nn.showSummary']);
+    assert.deepEqual(titles, ['12:▶ Train:nn.train', '12:Summary:nn.showSummary', '6:Summary · 25,450 params:nn.showSummary', '6:Graph:nn.showGraph']);
+    assert.deepEqual(lenses[3].command!.arguments, [uri, 'Mlp']);
     assert.deepEqual(lenses[0].command!.arguments, [uri, 't']);
   });
 
@@ -139,6 +140,7 @@ describe('lsp: structure, tokens, formatting, fixes, lenses', () => {
       ['textDocument/codeAction', { ...td, range: { start: position, end: position }, context: { diagnostics: [] } }],
       ['textDocument/codeLens', td],
       ['textDocument/inlayHint', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } }],
+      ['nn/graph', { uri: u, model: 'M' }],
     ];
     for (const [method, params] of requests) await c.request(method, params);
     assert.deepEqual(c.logs.filter((l) => l.includes('failed')), []);

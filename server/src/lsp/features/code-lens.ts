@@ -1,5 +1,5 @@
 // Code lenses: "Train" and "Summary" above each train block, and the parameter count with
-// "Summary" above each model. The client implements the commands.
+// "Summary", and "Graph", above each model. The client implements the commands.
 
 import type * as lsp from 'vscode-languageserver';
 import type { ServerContext } from '../context';
@@ -8,7 +8,7 @@ import { formatNumber } from '../../core/messages';
 import { ui } from '../strings';
 import { keywordSpan } from '../../core/syntax/ast';
 
-export const COMMANDS = { train: 'nn.train', summary: 'nn.showSummary' } as const;
+export const COMMANDS = { train: 'nn.train', summary: 'nn.showSummary', graph: 'nn.showGraph' } as const;
 
 export function codeLenses(ctx: ServerContext, params: lsp.CodeLensParams): lsp.CodeLens[] {
   const place = ctx.place(params.textDocument.uri);
@@ -28,6 +28,7 @@ export function codeLenses(ctx: ServerContext, params: lsp.CodeLensParams): lsp.
     const total = m.totals.trainable === null || m.totals.nonTrainable === null ? null : m.totals.trainable + m.totals.nonTrainable;
     const title = total === null ? ui(L, 'lensSummary') : `${ui(L, 'lensSummary')} · ${formatNumber(total)} ${ui(L, 'lensParams')}`;
     out.push({ range, command: { title, command: COMMANDS.summary, arguments: [uri, m.name, m.file] } });
+    out.push({ range, command: { title: ui(L, 'lensGraph'), command: COMMANDS.graph, arguments: [uri, m.name] } });
   }
   return out;
 }

@@ -6,6 +6,7 @@ import * as lsp from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import type { LayerNode } from '../../core/graph';
 import { formatShape, formatNumber } from '../../core/messages';
+import { formatShapes } from '../../core/format-values';
 import { ui } from '../strings';
 
 interface Hint {
@@ -61,7 +62,7 @@ export function inlayHints(ctx: ServerContext, params: lsp.InlayHintParams): lsp
     const parts: string[] = [];
     const shapes = [...new Set(h.shapes)];
     if (showShapes && !(shapes.length === 1 && shapes[0] === '?')) {
-      parts.push(`→ ${shapes.length > 3 ? `${shapes.slice(0, 3).join(' | ')} | …` : shapes.join(' | ')}`);
+      parts.push(`→ ${formatShapes(shapes)}`);
     }
     const ps = [...new Set(h.params)];
     if (showParams && ps.length === 1 && ps[0] !== null && ps[0] > 0) parts.push(`${formatNumber(ps[0])} ${ui(ctx.locale, 'params')}`);

@@ -1,0 +1,45 @@
+// What the webview panels (the training chart, the model graph) share on the extension's side:
+// their page (chart-html.ts, with the panel's own script and style from dist/webview), and
+// writing an export the webview sent where the user chooses in the save dialog.
+
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { chartHtml, WEBVIEW_DIR } from './chart-html';
+import { nonce } from './html';
+
+/** The page of a panel whose script and style are dist/webview/<name>.js and .css. */
+export function panelHtml(extensionUri: vscode.Uri, webview: vscode.Webview, name: string, title?: string): string {
+  const dir = vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR);
+  return chartHtml({
+    cspSource: webview.cspSource,
+    nonce: nonce(),
+    script: webview.asWebviewUri(vscode.Uri.joinPath(dir, `${name}.js`)).toString(),
+    style: webview.asWebviewUri(vscode.Uri.joinPath(dir, `${name}.css`)).toString(),
+    ...(title ? { title } : {}),
+  });
+}
+
+export interface SaveTexts {
+  /** the save dialog's title */
+  title: string;
+  filters: Record<string, string[]>;
+  saved: (file: string) => string;
+  failed: (file: string, reason: string) => string;
+}
+
+/** A checked save message's data (PNG as base64, text otherwise) written where the user chooses, starting in `folder`. */
+export async function saveExport(msg: { format: string; name: string; data: string }, folder: string | undefined, t: SaveTexts): Promise<void> {
+  const uri = await vscode.window.showSaveDialog({
+    title: t.title,
+    filters: t.filters,
+    ...(folder ? { defaultUri: vscode.Uri.file(path.join(folder, msg.name)) } : {}),
+  });
+  if (!uri) return;
+  const bytes = msg.format === 'png' ? Buffer.from(msg.data, 'base64') : Buffer.from(msg.data, 'utf8');
+  try {
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    void vscode.window.showInformationMessage(t.saved(path.basename(uri.fsPath)));
+  } catch (e) {
+    void vscode.window.showErrorMessage(t.failed(uri.fsPath, (e as Error).message));
+  }
+}
