@@ -7,6 +7,7 @@ import { trainCommand } from './train';
 import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
 import { exportCommand } from './export';
+import { runsCommand } from './runs';
 import { printable } from './files';
 import { userError } from './common';
 
@@ -31,6 +32,8 @@ usage:
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
                                                         (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
+  nn runs [FOLDER...] [--train NAME] [--sort METRIC] [--json]  a table of the runs under FOLDER (default runs/):
+                                          status, what differs (sweep values, --set), best validation and test results
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -45,6 +48,9 @@ train options:
   --resume RUN|last    continue a run folder, or the latest run of this train block
   --data-path DIR      a folder with dataset folders (fashion-mnist/, mnist/)
   --no-download        never download a built-in dataset
+  --set KEY=VALUE      use VALUE for a value of the train block (repeatable): batch_size=64, model=Deep,
+                       optimizer.lr=0.01, early_stopping.patience=3; checked as the file is
+  --parallel N         a sweep (try [...] values): trials run in N processes at once (default: the cores)
   Ctrl+C stops after the current batch and saves last/ (exit 130); a second Ctrl+C quits at once.
   NN_PROGRESS_SOCKET=PATH also sends the JSON lines to that local socket and accepts {"type":"stop"}.
 
@@ -87,7 +93,7 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), {
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download'], ['set']), {
           out,
           err,
           tty: options.tty,
@@ -97,6 +103,8 @@ export async function main(
         return await evaluateCommand(parseArgs(rest, ['split', 'backend', 'threads', 'data-path'], ['json', 'no-download']), out, err);
       case 'predict':
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download', 'invert']), out, err);
+      case 'runs':
+        return runsCommand(parseArgs(rest, ['train', 'sort'], ['json']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
       default:
