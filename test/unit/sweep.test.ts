@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { runNn } from '../nn-cli';
 import { Program } from '../../server/src/core/program';
 import { analyzeFiles } from '../../server/src/core/analyze';
@@ -166,6 +167,150 @@ describe('nn train --set', function () {
     for (const set of ['batch_size', '=3', 'a..b=1', 'epochs=']) {
       const r = await runNn(['train', file, '--set', set]);
       assert.equal(r.code, 2, set);
+    }
+  });
+});
+
+/** `nn ARGS` as a child process from the source (what a sweep's parent is: it starts children of its own). */
+function child(argv: string[]): { p: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }>; lines: string[] } {
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'server', 'src', 'cli', 'main.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const lines: string[] = [];
+  p.stdout!.setEncoding('utf8');
+  p.stdout!.on('data', (c: string) => {
+    out += c;
+    lines.push(...c.split('\n').filter(Boolean));
+  });
+  p.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const done = new Promise<{ code: number | null; out: string; err: string }>((r) => p.on('close', (code) => r({ code, out, err })));
+  return { p, done, lines };
+}
+
+function sweepFolder(runs: string, train: string): string {
+  const ds = fs.readdirSync(path.join(runs, train)).map((d) => path.join(runs, train, d));
+  assert.equal(ds.length, 1, ds.join(', '));
+  return ds[0];
+}
+
+describe('running a sweep', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-sweep-'))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every trial in its own run folder, in parallel, each recording its values; evaluate works on a trial; nn runs lists them', async () => {
+    const file = path.join(dir, 'grid.nn');
+    fs.writeFileSync(file, block('  model: try [Net, Deep]\n  optimizer: adam(lr: try [0.01, 0.001])\n  epochs: 1\n  validation: 0.25\n  seed: 1', 'g'));
+    const runs = path.join(dir, 'runs');
+    // --set fixes one of the values to try: 2 trials are left
+    const r = await child(['train', file, '--runs', runs, '--parallel', '2', '--set', 'optimizer.lr=0.005']).done;
+    assert.equal(r.code, 0, r.err);
+    const sweep = sweepFolder(runs, 'g');
+    const trials = fs.readdirSync(sweep).filter((d) => d.startsWith('trial-')).sort();
+    assert.deepEqual(trials, ['trial-01', 'trial-02']);
+    const configs = trials.map((t) => JSON.parse(fs.readFileSync(path.join(sweep, t, 'config.json'), 'utf8')));
+    assert.deepEqual(configs.map((c) => c.overrides), [{ 'optimizer.lr': 0.005, model: 'Net' }, { 'optimizer.lr': 0.005, model: 'Deep' }]);
+    assert.deepEqual(configs.map((c) => c.trial), [1, 2]);
+    assert.deepEqual(configs.map((c) => c.model), ['Net', 'Deep']);
+    // parallel trials never share a folder: each metrics.jsonl has one start, naming its own folder
+    for (const t of trials) {
+      const starts = fs.readFileSync(path.join(sweep, t, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"start"'));
+      assert.equal(starts.length, 1);
+      assert.equal(JSON.parse(starts[0]).runDir, path.join(sweep, t));
+    }
+    assert.match(r.out, /trial-02 .* done .*model=Deep/);
+    const ev = await runNn(['evaluate', path.join(sweep, 'trial-02'), '--json']);
+    assert.equal(ev.code, 0, ev.err.join('\n'));
+    const listed = await runNn(['runs', runs, '--json', '--sort', 'val_loss']);
+    assert.equal(listed.code, 0);
+    const rows = JSON.parse(listed.out[0]).runs;
+    assert.equal(rows.length, 2);
+    assert.deepEqual(Object.keys(rows[0]), ['dir', 'file', 'train', 'status', 'overrides', 'epochs', 'bestEpoch', 'val', 'test', 'engine', 'seconds']);
+    assert.ok(rows[0].val.loss <= rows[1].val.loss);
+    assert.ok(rows.every((x: { status: string; engine: string; epochs: number }) => x.status === 'done' && x.engine === 'tfjs' && x.epochs === 1));
+  });
+
+  it('Ctrl+C stops every trial with its checkpoint; --resume skips finished trials and resumes stopped ones', async () => {
+    const file = path.join(dir, 'stop.nn');
+    fs.writeFileSync(file, `${MODELS}\ntrain st {\n  model: Net\n  data: spiral(n: 3000, classes: 2)\n  loss: cross_entropy\n  batch_size: 8\n  optimizer: sgd(lr: try [0.01, 0.02, 0.03])\n  epochs: 3\n  seed: 2\n}\n`);
+    const runs = path.join(dir, 'stop-runs');
+    const c = child(['train', file, '--runs', runs, '--parallel', '2', '--json']);
+    // the first epoch of a trial: stop the sweep
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (c.lines.some((l) => l.includes('"type":"epoch"'))) {
+          clearInterval(t);
+          c.p.kill('SIGINT');
+          resolve();
+        }
+      }, 50);
+    });
+    const r = await c.done;
+    assert.equal(r.code, 130, r.err);
+    const sweep = sweepFolder(runs, 'st');
+    const stopped = fs.readdirSync(sweep).filter((d) => d.startsWith('trial-'));
+    assert.ok(stopped.length >= 1 && stopped.length <= 2, stopped.join());
+    for (const t of stopped) assert.ok(fs.existsSync(path.join(sweep, t, 'last')), `${t} kept its checkpoint`);
+    const before = (await runNn(['runs', sweep, '--json'])).out[0];
+    assert.ok(JSON.parse(before).runs.every((x: { status: string }) => x.status === 'stopped'), before);
+    const again = await child(['train', '--resume', sweep, '--parallel', '2']).done;
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /trial 1\/3: resumed/);
+    const rows = JSON.parse((await runNn(['runs', sweep, '--json'])).out[0]).runs;
+    assert.deepEqual(rows.map((x: { status: string; epochs: number }) => `${x.status} ${x.epochs}`), ['done 3', 'done 3', 'done 3']);
+    const log = fs.readFileSync(path.join(sweep, 'trial-01', 'metrics.jsonl'), 'utf8');
+    assert.match(log, /"resumedFrom"/);
+    // all done: a further resume has nothing to train
+    const third = await child(['train', '--resume', sweep]).done;
+    assert.equal(third.code, 0, third.err);
+    assert.match(third.out, /trial 3\/3: done already/);
+  });
+});
+
+describe('nn runs', () => {
+  it('lists stopped, failed and damaged run folders as rows, without failing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-runs-'));
+    try {
+      const file = path.join(dir, 'r.nn');
+      fs.writeFileSync(file, block('  model: Net\n  epochs: 1\n  validation: 0.25\n  seed: 1', 'r'));
+      const runs = path.join(dir, 'runs');
+      assert.equal((await runNn(['train', file, '--runs', runs, '--json'])).code, 0);
+      const done = sweepFolder(runs, 'r');
+      const copy = (name: string) => {
+        const d = path.join(runs, 'r', name);
+        fs.cpSync(done, d, { recursive: true });
+        return d;
+      };
+      // stopped: last/ but no report.json
+      fs.rmSync(path.join(copy('stopped'), 'report.json'));
+      // failed: an error logged, nothing saved
+      const failed = copy('failed');
+      for (const f of ['report.json', 'last', 'best']) fs.rmSync(path.join(failed, f), { recursive: true });
+      fs.appendFileSync(path.join(failed, 'metrics.jsonl'), JSON.stringify({ type: 'error', message: 'the disk is full' }) + '\n');
+      // damaged: config.json is not JSON; report.json is not an object
+      fs.writeFileSync(path.join(copy('broken'), 'config.json'), '{"train": ');
+      fs.writeFileSync(path.join(copy('badreport'), 'report.json'), '[1]');
+      // running: the lock is held by a live process (this one)
+      const running = copy('running');
+      fs.rmSync(path.join(running, 'report.json'));
+      fs.writeFileSync(path.join(running, 'train.lock'), `${process.pid} ${os.hostname()}\n`);
+      const r = await runNn(['runs', runs, '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      const rows: { dir: string; status: string }[] = JSON.parse(r.out[0]).runs;
+      const status = Object.fromEntries(rows.map((x) => [path.basename(x.dir), x.status]));
+      assert.deepEqual(status, { [path.basename(done)]: 'done', stopped: 'stopped', failed: 'failed', broken: 'failed', badreport: 'failed', running: 'running' });
+      const text = await runNn(['runs', runs]);
+      assert.equal(text.code, 0);
+      assert.match(text.err.join('\n'), /broken: failed: config\.json is not valid JSON/);
+      assert.match(text.err.join('\n'), /failed: failed: the disk is full/);
+      assert.equal(text.out.length, 7);
+      // --train keeps the rows of that train block (a damaged config.json names none)
+      assert.equal(JSON.parse((await runNn(['runs', runs, '--train', 'r', '--json'])).out[0]).runs.length, 5);
+      assert.equal(JSON.parse((await runNn(['runs', runs, '--train', 'other', '--json'])).out[0]).runs.length, 0);
+      assert.equal((await runNn(['runs', path.join(dir, 'nothing')])).code, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -30,6 +30,7 @@ import { findPython, NoTorchError, type PythonInfo } from '../engines/torch/pyth
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
 import { printable } from './files';
 import { isKey, overrideJson } from '../core/sweep';
+import { isSweepFolder, readSweep, runSweep, startSweep, planSweep } from './sweep';
 
 /** The longest control message read from the progress socket (a stop is 15 characters). */
 const MAX_CONTROL_LINE = 4096;
@@ -56,14 +57,16 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   let resumeDir: string | undefined;
   /** the run's record, when the file to train comes from it (--resume RUN without a file) */
   let fromRun: RunConfig | undefined;
-  if (typeof resumeFlag === 'string' && resumeFlag !== 'last') {
+  // --resume of a sweep's folder: its trials go on
+  const sweepResume = typeof resumeFlag === 'string' && resumeFlag !== 'last' && isSweepFolder(resumeFlag) ? path.resolve(resumeFlag) : undefined;
+  if (typeof resumeFlag === 'string' && resumeFlag !== 'last' && !sweepResume) {
     resumeDir = path.resolve(resumeFlag);
     const rc = readRunConfig(resumeDir);
     if (file === undefined) fromRun = rc;
     file ??= rc.file;
     trainName ??= rc.train;
   }
-  if (!file) throw new UsageError('nn train needs a .nn file (or --resume RUN_FOLDER)');
+  if (!file && !sweepResume) throw new UsageError('nn train needs a .nn file (or --resume RUN_FOLDER)');
   const sets = setFlags(args);
   if (sets.length && resumeDir) throw new UsageError('--set cannot change a run being resumed: it continues with the values it was started with');
   const epochs = intFlag(args, 'epochs', 1);
@@ -130,7 +133,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   process.on('SIGTERM', onSigterm);
   /** the new run folder this command made (newRunDir creates it) */
   let claimed: string | undefined;
+  const sweepIO = { out: io.out, err: io.err, json, stopRequested: () => stop !== undefined };
   try {
+    if (sweepResume) return await runSweep(sweepResume, readSweep(sweepResume), args, sweepIO);
     let checked = fromRun ? checkedRun(fromRun, resumeDir!, trainName) : resumeDir ? checkedTrain(file, trainName, recordedOverrides(readRunConfig(resumeDir))) : checkedTrain(file, trainName, sets);
     const root = typeof args.flags.get('runs') === 'string' ? path.resolve(args.flags.get('runs') as string) : path.join(path.dirname(path.resolve(file)), 'runs');
     if (resumeFlag === 'last') {
@@ -147,6 +152,8 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       if (checked.diagnostics.some((d) => d.startsWith('--set ') && d.includes(': error '))) return fail(`a value given with --set has errors (above); train '${cfg.name}' was not started`);
       return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`);
     }
+    // values to try: every trial is a child nn train of its own
+    if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets), root, args, sweepIO);
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
     const others = checked.otherErrors;
@@ -173,7 +180,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       if (refused) return fail(refused);
     }
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
-    const runDir = resumeDir ?? newRunDir(root, cfg.name);
+    const runDir = resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? exactRunDir(args.flags.get('run-dir') as string) : newRunDir(root, cfg.name));
     if (!resumeDir) claimed = runDir;
     const run: RunOptions = {
       emit,
@@ -188,6 +195,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       command: commandLine(args),
       imageBackground: imageBackground(data),
       overrides: Object.fromEntries(sets.map(([k, v]) => [k, overrideJson(v)])),
+      trial: intFlag(args, 'trial', 1),
     };
     let outcome: TrainResult['outcome'];
     if (torch) {
@@ -263,6 +271,18 @@ function commandLine(args: Parsed): string {
   const flags = [...args.flags].map(([k, v]) => (v === true ? `--${k}` : `--${k} ${v}`));
   const sets = (args.lists?.get('set') ?? []).map((v) => `--set ${v}`);
   return ['nn', 'train', ...args.positionals, ...flags, ...sets].join(' ');
+}
+
+/** --run-dir DIR (a sweep's trial): that folder, made here; one that exists is refused (trials never share a folder). */
+function exactRunDir(dir: string): string {
+  const abs = path.resolve(dir);
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.mkdirSync(abs);
+  } catch (e) {
+    throw new CliError(`cannot make the run folder ${abs}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it exists already' : (e as Error).message}`);
+  }
+  return abs;
 }
 
 /** The --set KEY=VALUE flags, in order: a flag without `=` or with a key that is not one is a usage error. */
