@@ -231,6 +231,19 @@ describe('running a sweep', function () {
     assert.ok(rows.every((x: { status: string; engine: string; epochs: number }) => x.status === 'done' && x.engine === 'tfjs' && x.epochs === 1));
   });
 
+  it('runs trials on the torch engine', async () => {
+    const file = path.join(dir, 'torch.nn');
+    fs.writeFileSync(file, block('  model: Net\n  optimizer: sgd(lr: try [0.05, 0.01])\n  epochs: 1\n  seed: 1', 'pt'));
+    const runs = path.join(dir, 'torch-runs');
+    const r = await child(['train', file, '--runs', runs, '--engine', 'torch', '--parallel', '2']).done;
+    assert.equal(r.code, 0, r.err);
+    const rows = JSON.parse((await runNn(['runs', runs, '--json'])).out[0]).runs;
+    assert.deepEqual(rows.map((x: { engine: string; status: string; overrides: object }) => [x.engine, x.status, x.overrides]), [
+      ['torch', 'done', { 'optimizer.lr': 0.05 }],
+      ['torch', 'done', { 'optimizer.lr': 0.01 }],
+    ]);
+  });
+
   it('Ctrl+C stops every trial with its checkpoint; --resume skips finished trials and resumes stopped ones', async () => {
     const file = path.join(dir, 'stop.nn');
     fs.writeFileSync(file, `${MODELS}\ntrain st {\n  model: Net\n  data: spiral(n: 3000, classes: 2)\n  loss: cross_entropy\n  batch_size: 8\n  optimizer: sgd(lr: try [0.01, 0.02, 0.03])\n  epochs: 3\n  seed: 2\n}\n`);
