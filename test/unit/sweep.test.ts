@@ -231,6 +231,23 @@ describe('running a sweep', function () {
     assert.ok(rows.every((x: { status: string; engine: string; epochs: number }) => x.status === 'done' && x.engine === 'tfjs' && x.epochs === 1));
   });
 
+  it('--prune median stops a trial worse than the median of the others, and resume leaves it stopped', async () => {
+    const file = path.join(dir, 'prune.nn');
+    fs.writeFileSync(file, block('  model: Net\n  optimizer: sgd(lr: try [0.5, 0.2, 0.00001])\n  epochs: 5\n  validation: 0.25\n  seed: 1', 'pr'));
+    const runs = path.join(dir, 'prune-runs');
+    const r = await child(['train', file, '--runs', runs, '--parallel', '1', '--prune', 'median']).done;
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /trial 3\/3: stopped early \(median rule at epoch \d: its best loss [\d.]+ is worse than the median [\d.]+ of 2 other trials there\)/);
+    const sweep = sweepFolder(runs, 'pr');
+    const rows = JSON.parse((await runNn(['runs', sweep, '--json'])).out[0]).runs;
+    assert.deepEqual(rows.map((x: { status: string }) => x.status), ['done', 'done', 'stopped']);
+    assert.ok(rows[2].epochs < 5, String(rows[2].epochs));
+    const again = await child(['train', '--resume', sweep]).done;
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /trial 3\/3: stopped early by the median rule/);
+    assert.match(again.out, /trial-03: stopped: stopped early by the median rule at epoch/);
+  });
+
   it('runs trials on the torch engine', async () => {
     const file = path.join(dir, 'torch.nn');
     fs.writeFileSync(file, block('  model: Net\n  optimizer: sgd(lr: try [0.05, 0.01])\n  epochs: 1\n  seed: 1', 'pt'));

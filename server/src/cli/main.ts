@@ -51,6 +51,8 @@ train options:
   --set KEY=VALUE      use VALUE for a value of the train block (repeatable): batch_size=64, model=Deep,
                        optimizer.lr=0.01, early_stopping.patience=3; checked as the file is
   --parallel N         a sweep (try [...] values): trials run in N processes at once (default: the cores)
+  --prune median       a sweep: stop a trial whose best loss so far is worse than the median of the
+                       other trials at that epoch (from epoch 2, with 2 others to compare)
   Ctrl+C stops after the current batch and saves last/ (exit 130); a second Ctrl+C quits at once.
   NN_PROGRESS_SOCKET=PATH also sends the JSON lines to that local socket and accepts {"type":"stop"}.
 
@@ -93,7 +95,7 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes', 'parallel', 'run-dir', 'trial'], ['json', 'no-download'], ['set']), {
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes', 'parallel', 'run-dir', 'trial', 'prune'], ['json', 'no-download'], ['set']), {
           out,
           err,
           tty: options.tty,

@@ -20,7 +20,7 @@ import type { TrainConfig } from '../core/train';
 import { Rng } from '../data/random';
 import { parseEvent } from '../runtime/train/protocol';
 import { newRunDir, writeFileAtomic } from '../runtime/train/runs';
-import { readRun, isRunFolder } from '../runtime/train/run-table';
+import { readRun, isRunFolder, PRUNED_FILE } from '../runtime/train/run-table';
 import { checkedTrain, CliError, type Overrides } from './common';
 import { runsTable } from './runs';
 import { UsageError, type Parsed } from './args';
@@ -35,7 +35,13 @@ export interface SweepPlan {
   sets: [string, string][];
   trials: { trial: number; values: Trial }[];
   random?: { trials: number; seed: number };
+  /** stop weak trials early (--prune median) */
+  prune?: 'median';
 }
+
+/** The median rule waits for this many epochs of a trial, and this many other trials at an epoch, before it judges. */
+const PRUNE_WARMUP = 2;
+const PRUNE_MIN_OTHERS = 2;
 
 export interface SweepIO {
   out: (s: string) => void;
@@ -49,7 +55,8 @@ export interface SweepIO {
 const PASSED = ['epochs', 'seed', 'backend', 'threads', 'data-path', 'engine', 'device', 'processes'] as const;
 
 /** The trials of a train block's sweep, each checked; a trial with errors refuses the sweep (CliError naming it). */
-export function planSweep(file: string, cfg: TrainConfig, sets: Overrides): SweepPlan {
+export function planSweep(file: string, cfg: TrainConfig, sets: Overrides, prune?: string | true): SweepPlan {
+  if (prune !== undefined && prune !== 'median') throw new UsageError(`--prune takes median (stop a trial whose best result so far is worse than the median of the other trials at that epoch), not '${String(prune)}'`);
   const sweep = cfg.sweep!;
   const rng = new Rng(sweep.random?.seed ?? 0);
   const trials = trialsOf(sweep, () => rng.next()).map((values, i) => ({ trial: i + 1, values }));
@@ -59,7 +66,7 @@ export function planSweep(file: string, cfg: TrainConfig, sets: Overrides): Swee
       throw new CliError(`trial ${t.trial} of train '${cfg.name}' (${trialText(t.values)}) has errors:\n${checked.diagnostics.join('\n')}`);
     }
   }
-  return { version: 1, file: path.resolve(file), train: cfg.name, sets: sets.map(([k, v]) => [k, v]), trials, ...(sweep.random ? { random: sweep.random } : {}) };
+  return { version: 1, file: path.resolve(file), train: cfg.name, sets: sets.map(([k, v]) => [k, v]), trials, ...(sweep.random ? { random: sweep.random } : {}), ...(prune ? { prune } : {}) };
 }
 
 /** A new sweep: its folder and plan written, then its trials run. */
@@ -136,10 +143,31 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
 
   const queue = plan.trials.filter((t) => {
     const d = trialDir(dir, plan, t.trial);
+    if (fs.existsSync(path.join(d, PRUNED_FILE))) {
+      say(`trial ${t.trial}/${n}: stopped early by the median rule (${trialText(t.values)})`);
+      return false;
+    }
     if (!fs.existsSync(path.join(d, 'report.json'))) return true;
     say(`trial ${t.trial}/${n}: done already (${trialText(t.values)})`);
     return false;
   });
+  /** each trial's best loss so far (validation loss where there is one), by epoch: what the median rule compares */
+  const curves = new Map<number, number[]>();
+  const pruneCheck = (trial: number, epoch: number, loss: number, child: ChildProcess, d: string): void => {
+    const curve = curves.get(trial) ?? [];
+    curves.set(trial, curve);
+    curve[epoch - 1] = Math.min(loss, curve[epoch - 2] ?? Infinity);
+    if (plan.prune !== 'median' || epoch < PRUNE_WARMUP || stopping) return;
+    const others = [...curves].filter(([k, c]) => k !== trial && c[epoch - 1] !== undefined).map(([, c]) => c[epoch - 1]).sort((a, b) => a - b);
+    if (others.length < PRUNE_MIN_OTHERS) return;
+    const median = others.length % 2 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2;
+    const best = curve[epoch - 1];
+    if (!(best > median)) return;
+    const why = `median rule at epoch ${epoch}: its best loss ${best.toPrecision(4)} is worse than the median ${median.toPrecision(4)} of ${others.length} other trials there`;
+    writeFileAtomic(path.join(d, PRUNED_FILE), JSON.stringify({ rule: 'median', epoch, loss: best, median, others: others.length }) + '\n');
+    say(`trial ${trial}/${n}: stopped early (${why})`);
+    if (child.exitCode === null) child.kill('SIGINT');
+  };
   const children = new Set<ChildProcess>();
   const failed: number[] = [];
   let stopping = false;
@@ -174,11 +202,12 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
+        const e = parseEvent(line);
+        if (e?.type === 'epoch' && e.fold === undefined) pruneCheck(t.trial, e.epoch, e.val?.loss ?? e.loss, child, d);
         if (io.json) {
           io.out(line);
           continue;
         }
-        const e = parseEvent(line);
         if (e?.type === 'epoch') {
           const val = e.val ? ` val_loss ${e.val.loss.toFixed(4)}${Object.entries(e.val.metrics).map(([k, v]) => ` val_${k} ${v.toFixed(4)}`).join('')}` : '';
           io.out(`trial ${t.trial}/${n} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}${val}`);
@@ -217,6 +246,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   if (!io.json) {
     io.out('');
     for (const line of runsTable(rows, dir)) io.out(line);
+    for (const r of rows) if (r.reason) io.out(`${path.basename(r.dir)}: ${r.status}: ${r.reason}`);
     io.out(`sweep folder: ${dir}`);
   }
   if (stopping) {

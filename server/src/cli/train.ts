@@ -153,7 +153,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`);
     }
     // values to try: every trial is a child nn train of its own
-    if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets), root, args, sweepIO);
+    if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets, args.flags.get('prune')), root, args, sweepIO);
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
     const others = checked.otherErrors;

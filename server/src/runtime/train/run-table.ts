@@ -37,6 +37,9 @@ export interface RunRow {
   trial?: number;
 }
 
+/** A sweep's trial stopped early by the median rule: the sweep writes this file into its run folder. */
+export const PRUNED_FILE = 'pruned.json';
+
 /** The lock file of a run folder (runs.ts takes it): `PID HOST`. */
 export const LOCK_FILE = 'train.lock';
 /** The largest file of a run folder read for the table (metrics.jsonl keeps a run's final weights: tens of MB at most). */
@@ -159,6 +162,8 @@ export function readRun(dir: string): RunRow {
       row.reason = failure;
     } else if (fs.existsSync(path.join(dir, 'last'))) {
       row.status = 'stopped';
+      const pruned = readObject(path.join(dir, PRUNED_FILE));
+      if (pruned) row.reason = `stopped early by the median rule at epoch ${num(pruned.epoch) ?? '?'} (its best loss ${num(pruned.loss)?.toPrecision(4) ?? '?'}, the median of the other trials ${num(pruned.median)?.toPrecision(4) ?? '?'})`;
     } else {
       row.status = 'failed';
       row.reason = 'it ended before its first checkpoint (no report.json, no last/)';
