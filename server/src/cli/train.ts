@@ -1,5 +1,11 @@
 // nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--threads N] [--json] [--runs DIR]
-//          [--resume RUN|last] [--data-path DIR] [--no-download]
+//          [--resume RUN|last] [--data-path DIR] [--no-download] [--set KEY=VALUE]...
+//          [--parallel N] [--prune median]                     (a sweep: sweep.ts)
+//          [--run-dir DIR] [--trial N]                         (a sweep's child: its trial's folder and number)
+//
+// --set puts a value in place of the train block's (core/sweep.ts overrideChange) and checks the
+// block again; the run's config.json records it. A train block with values to try (`try`) is a
+// sweep: every trial runs as a child nn train (sweep.ts); --resume of a sweep's folder goes on.
 //
 // Refuses to start when what the train block uses (its model, datasets, constants, the blocks and
 // imports those use) has errors; errors elsewhere in the file are noted and do not stop it. On a terminal: a progress bar and one line per
