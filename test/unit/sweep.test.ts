@@ -53,6 +53,11 @@ describe('sweeps in the language', () => {
     assert.deepEqual(trials[5], { model: 'Deep', 'optimizer.lr': '0.001' });
   });
 
+  it('a value written on several lines is one line in its trial', () => {
+    const { trains } = analyse(block('  model: Net\n  optimizer: try [\n    adam(\n      lr: 0.01),\n    sgd(lr: 0.1)\n  ]'));
+    assert.deepEqual(trialsOf(trains[0].sweep!, () => 0), [{ optimizer: 'adam( lr: 0.01)' }, { optimizer: 'sgd(lr: 0.1)' }]);
+  });
+
   it('random search draws `trials` trials, the same ones for the same seed, inside the ranges', () => {
     const text = (seed: number) => block(`  model: Net\n  optimizer: sgd(try log_uniform(0.0001, 0.1), momentum: try uniform(0, 0.9))\n  batch_size: try [8, 16]\n  epochs: try uniform(1, 4)\n  trials: 7\n  seed: ${seed}`);
     const a = analyse(text(3));

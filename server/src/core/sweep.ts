@@ -95,7 +95,8 @@ export function sweepAxes(decl: A.TrainDecl, text: string, number: (e: A.Expr) =
     if (expr.kind !== 'Try') return;
     const vs = expr.values;
     if (vs.kind === 'List') {
-      if (vs.items.length) axes.push({ key, at: expr, values: vs.items.map((i) => text.slice(i.start, i.end)) });
+      // one line each: a value is given to --set, which takes one line
+      if (vs.items.length) axes.push({ key, at: expr, values: vs.items.map((i) => text.slice(i.start, i.end).replace(/\s*[\r\n]+\s*/g, ' ')) });
       return;
     }
     if (vs.kind !== 'Call' || vs.args.length !== 2) return;
