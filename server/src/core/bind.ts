@@ -10,6 +10,7 @@ import { type Value, type Loc, type Sink, type CallArg, type Env, type ConstTabl
 import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
+import { numeric } from './sweep';
 import { fix } from './fixes';
 import { type NamedDecl, type CallExpr, type Arg, type BlockDecl, type Param, argNameSpan, argValue, calleeSpan } from './syntax/ast';
 
@@ -575,8 +576,7 @@ export function categoryName(c: Category): string {
  */
 function coerceTry(v: Value & { k: 'try' }, t: PType, what: string, c: BindCtx): unknown {
   if (v.range) {
-    const numeric = t.t === 'int' || t.t === 'float' || (t.t === 'oneOf' && t.options.some((o) => o.t === 'int' || o.t === 'float'));
-    if (!numeric) {
+    if (!numeric(t)) {
       report(c.sink, v, 'NN441', 'rangeNotNumber', { what });
       return undefined;
     }

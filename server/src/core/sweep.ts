@@ -103,10 +103,16 @@ export function sweepAxes(decl: A.TrainDecl, text: string, number: (e: A.Expr) =
     const lo = number(A.argValue(vs.args[0]));
     const hi = number(A.argValue(vs.args[1]));
     const log = vs.callee === 'log_uniform';
-    if (lo === undefined || hi === undefined || !(lo < hi) || (log && lo <= 0)) return;
+    // a range that is wrong (NN441) is no axis: it is reported once, where it is written
+    if (lo === undefined || hi === undefined || !(lo < hi) || (log && lo <= 0) || !numeric(type)) return;
     axes.push({ key, at: expr, range: { lo, hi, log, int: type?.t === 'int' } });
   });
   return axes;
+}
+
+/** Whether a value of this type can be a number (a range's values are). */
+export function numeric(t: PType | undefined): boolean {
+  return !!t && (t.t === 'int' || t.t === 'float' || (t.t === 'oneOf' && t.options.some((o) => o.t === 'int' || o.t === 'float')));
 }
 
 /** How many trials a grid of these axes makes (MAX_TRIALS + 1 once it is past the cap), or undefined when one is a range. */
