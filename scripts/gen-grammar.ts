@@ -48,6 +48,9 @@ export function grammar(): object {
           { include: '#string' },
           { include: '#number' },
           { match: '\\b(true|false)\\b', name: 'constant.language.boolean.nn' },
+          // values to try (a sweep): try [..], try uniform(..), try log_uniform(..)
+          { match: '\\b(try)\\s+(?=\\[|uniform\\s*\\(|log_uniform\\s*\\()', captures: { 1: { name: 'keyword.control.try.nn' } } },
+          { match: '\\b(uniform|log_uniform)\\s*(?=\\()', name: 'support.function.range.nn' },
           { match: `\\b(${words(TRAIN_SETTINGS.map((p) => p.name))})\\s*(:)`, captures: { 1: { name: 'variable.other.property.setting.nn' }, 2: { name: 'punctuation.separator.key-value.nn' } } },
           { match: `\\b(${NAME})\\s*(:)`, captures: { 1: { name: 'variable.parameter.nn' }, 2: { name: 'punctuation.separator.key-value.nn' } } },
           { match: `\\b(${words(layers)})\\s*(?=\\()`, name: 'support.function.layer.nn' },

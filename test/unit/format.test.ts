@@ -27,6 +27,10 @@ describe('formatter', () => {
     assert.equal(format('train t {\nmetrics: [\naccuracy,\nr2\n]\n}')!.text, 'train t {\n  metrics: [\n    accuracy,\n    r2\n  ]\n}\n');
   });
 
+  it('keeps a range with its try (it starts no setting)', () => {
+    assert.equal(format('train t {\nepochs: try uniform(1,4)  lr:try [0.1,0.01]\n}')!.text, 'train t {\n  epochs: try uniform(1, 4)  lr: try [0.1, 0.01]\n}\n');
+  });
+
   it('keeps CRLF line ends and a byte-order mark', () => {
     assert.equal(format('\uFEFFmodel M {\r\ninput [2]\r\n}')!.text, '\uFEFFmodel M {\r\n  input [2]\r\n}\r\n');
   });

@@ -35,6 +35,7 @@ function treeWalk(program: Program, file: SourceFile): Visit[] {
       expr(e.left, params);
       expr(e.right, params);
     } else if (e.kind === 'Paren') expr(e.expr, params);
+    else if (e.kind === 'Try') expr(e.values, params);
   };
   const stmts = (ss: A.Stmt[], params?: Map<string, A.Param>): void => {
     for (const s of ss) {

@@ -3,13 +3,16 @@
 export interface Parsed {
   positionals: string[];
   flags: Map<string, string | true>;
+  /** the flags that may be given again and again (nn train --set), each value in order */
+  lists?: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[], valued: readonly string[], booleans: readonly string[]): Parsed {
+export function parseArgs(argv: string[], valued: readonly string[], booleans: readonly string[], repeated: readonly string[] = []): Parsed {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -19,7 +22,11 @@ export function parseArgs(argv: string[], valued: readonly string[], booleans: r
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (valued.includes(key)) {
+      if (repeated.includes(key)) {
+        const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new UsageError(`--${key} needs a value`);
+        lists.set(key, [...(lists.get(key) ?? []), v]);
+      } else if (valued.includes(key)) {
         const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
         if (v === undefined) throw new UsageError(`--${key} needs a value`);
         flags.set(key, v);
@@ -32,5 +39,5 @@ export function parseArgs(argv: string[], valued: readonly string[], booleans: r
     }
     positionals.push(a);
   }
-  return { positionals, flags };
+  return { positionals, flags, lists };
 }

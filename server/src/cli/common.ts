@@ -10,6 +10,9 @@ import { type TrainConfig, settingKeyAt } from '../core/train';
 import { summarize, formatSummary, formatBytes } from '../core/summary';
 import { trainingMemory } from '../core/memory';
 import { render } from '../core/messages';
+import { parse } from '../core/syntax/parser';
+import type { TrainDecl } from '../core/syntax/ast';
+import { overrideChange, overrideText, type OverrideProblem, type TextChange } from '../core/sweep';
 import { NodeHost } from '../node/host';
 import { loadData, alignValidation } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
@@ -57,11 +60,16 @@ export interface Checked {
  */
 export function checkedRun(rc: RunConfig, runDir: string, train = rc.train): Checked {
   try {
-    return checkedTrain(rc.file, train);
+    return checkedTrain(rc.file, train, recordedOverrides(rc));
   } catch (e) {
     if (e instanceof UsageError) throw new CliError(`${e.message} (${runDir} was trained from '${rc.train}' in ${rc.file}: was the file moved, or the train block renamed?)`);
     throw e;
   }
+}
+
+/** The overrides a run folder records (--set, a sweep's trial), as source text to put in place again. */
+export function recordedOverrides(rc: RunConfig): [string, string][] {
+  return Object.entries(rc.overrides ?? {}).map(([k, v]) => [k, overrideText(v)]);
 }
 
 /** The shape of one sample a saved model takes (without the batch axis). */
@@ -84,24 +92,41 @@ export function checkDataFitsModel(model: LayersModel, data: LoadedData, runDir:
   }
 }
 
-/** Analyze a file and pick its train block (by name, or the only one). */
-export function checkedTrain(file: string, name: string | undefined): Checked {
+/** Values put in place of the train block's (`--set KEY=VALUE`, a sweep's trial): key and source text, applied in order. */
+export type Overrides = readonly (readonly [string, string])[];
+
+/**
+ * Analyze a file and pick its train block (by name, or the only one). With `overrides`, the train
+ * block's values at those keys are replaced in the text (core/sweep.ts overrideChange) and the
+ * file is analysed again: a value is checked as one written in the file, and a problem in it is
+ * reported as `--set KEY: ...`. An override that cannot be put in place is a CliError.
+ */
+export function checkedTrain(file: string, name: string | undefined, overrides: Overrides = []): Checked {
   const abs = path.resolve(file);
-  const program = new Program(new NodeHost());
-  const results = analyzeFiles(program, [abs]);
-  const analysis = results[0];
+  const host = new NodeHost();
+  let program = new Program(host);
+  let results = analyzeFiles(program, [abs]);
+  let analysis = results[0];
   if (!analysis.source) throw new UsageError(`cannot read '${file}'`);
-  const names = analysis.trains.map((t) => t.name);
-  let cfg: TrainConfig | undefined;
-  if (name !== undefined) {
-    cfg = analysis.trains.find((t) => t.name === name);
-    if (!cfg) throw new UsageError(`${file} has no train block '${name}'; it has ${names.map((n) => `'${n}'`).join(', ') || 'none'}`);
-  } else if (names.length === 1) {
-    cfg = analysis.trains[0];
-  } else if (!names.length) {
-    throw new UsageError(`${file} has no train block`);
-  } else {
-    throw new UsageError(`${file} has ${names.length} train blocks: say which with --train (${names.join(', ')})`);
+  let cfg = pickTrain(file, analysis, name);
+  const original = analysis.source.lines;
+  /** the edits made, in order, each with the key it puts in place */
+  const edits: (TextChange & { key: string })[] = [];
+  if (overrides.length) {
+    let text = analysis.source.text;
+    for (const [key, value] of overrides) {
+      const decl = parse(text).decls.find((d): d is TrainDecl => d.kind === 'Train' && d.name?.text === cfg.name);
+      const change = decl && overrideChange(decl, key, value);
+      if (!change) throw new CliError(`--set ${key}: train '${cfg.name}' is no longer in ${file}`);
+      if ('kind' in change) throw new CliError(overrideProblem(change, cfg.name));
+      text = text.slice(0, change.start) + change.newText + text.slice(change.end);
+      edits.push({ ...change, key });
+    }
+    host.overlay.set(abs, text);
+    program = new Program(host);
+    results = analyzeFiles(program, [abs]);
+    analysis = results[0];
+    cfg = pickTrain(file, analysis, cfg.name);
   }
   const used = declarationsUsedBy(program, cfg.decl, cfg.file);
   const all = [...results.flatMap((r) => r.diagnostics), ...importedSyntaxErrors(program, used, new Set([abs]))];
@@ -109,8 +134,13 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   let errors = 0;
   let otherErrors = 0;
   for (const d of all) {
-    const p = program.file(d.file)!.lines.position(d.start);
-    diagnostics.push(`${d.file === abs ? file : shownPath(d.file, file)}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+    const at = d.file === abs && edits.length ? beforeEdits(d.start, edits) : undefined;
+    if (at?.key !== undefined) {
+      diagnostics.push(`--set ${at.key}: ${d.severity} ${d.code}: ${d.message}`);
+    } else {
+      const p = at ? original.position(at.offset) : program.file(d.file)!.lines.position(d.start);
+      diagnostics.push(`${d.file === abs ? file : shownPath(d.file, file)}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+    }
     if (d.severity === 'error') {
       if (inDeclarations(d, used)) errors++;
       else otherErrors++;
@@ -118,6 +148,44 @@ export function checkedTrain(file: string, name: string | undefined): Checked {
   }
   const summary = cfg.model ? formatSummary(summarize(cfg.model, (f) => program.file(f)?.lines), `${file}`) : '';
   return { cfg, analysis, summary, diagnostics, errors, otherErrors };
+}
+
+function pickTrain(file: string, analysis: FileAnalysis, name: string | undefined): TrainConfig {
+  const names = analysis.trains.map((t) => t.name);
+  if (name !== undefined) {
+    const cfg = analysis.trains.find((t) => t.name === name);
+    if (!cfg) throw new UsageError(`${file} has no train block '${name}'; it has ${names.map((n) => `'${n}'`).join(', ') || 'none'}`);
+    return cfg;
+  }
+  if (names.length === 1) return analysis.trains[0];
+  if (!names.length) throw new UsageError(`${file} has no train block`);
+  throw new UsageError(`${file} has ${names.length} train blocks: say which with --train (${names.join(', ')})`);
+}
+
+/**
+ * Where an offset of the edited text was before the edits: in the text an edit put in (its key),
+ * or at an offset of the file as written.
+ */
+function beforeEdits(offset: number, edits: readonly (TextChange & { key: string })[]): { key?: string; offset: number } {
+  let o = offset;
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const e = edits[i];
+    const newEnd = e.start + e.newText.length;
+    if (o >= e.start && o < newEnd) return { key: e.key, offset: e.start };
+    if (o >= newEnd) o += e.end - e.start - e.newText.length;
+  }
+  return { offset: o };
+}
+
+function overrideProblem(p: OverrideProblem, train: string): string {
+  switch (p.kind) {
+    case 'key':
+      return `--set ${p.key}: not a key of a train block's value (a setting such as batch_size, or optimizer.lr for an argument)`;
+    case 'value':
+      return `--set ${p.key}: '${p.value}' is not one value of the language (a number, a name, a call, a list, a string in double quotes)`;
+    case 'notCall':
+      return `--set ${p.key}: '${p.at}' in train '${train}' is not written as a call whose arguments could be set; set it whole (--set ${p.at}=...)`;
+  }
 }
 
 /** The memory training can have: the machine's free memory or the container's limit, whichever is less, at most 4 GiB on wasm. */

@@ -7,6 +7,7 @@ import { trainCommand } from './train';
 import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
 import { exportCommand } from './export';
+import { runsCommand } from './runs';
 import { printable } from './files';
 import { userError } from './common';
 import { VERSION } from './version';
@@ -36,6 +37,8 @@ usage:
   nn export --run RUN_FOLDER --to onnx --out DIR        model.onnx with the run's best weights
   nn graph FILE --out FILE.svg|FILE.png [--model NAME]  the model as a picture: layers, shapes on the
                                           edges, blocks and repeats as boxes; broken layers in red
+  nn runs [FOLDER...] [--train NAME] [--sort METRIC] [--json]  a table of the runs under FOLDER (default runs/):
+                                          status, what differs (sweep values, --set), best validation and test results
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -50,6 +53,11 @@ train options:
   --resume RUN|last    continue a run folder, or the latest run of this train block
   --data-path DIR      a folder with dataset folders (fashion-mnist/, mnist/)
   --no-download        never download a built-in dataset
+  --set KEY=VALUE      use VALUE for a value of the train block (repeatable): batch_size=64, model=Deep,
+                       optimizer.lr=0.01, early_stopping.patience=3; checked as the file is
+  --parallel N         a sweep (try [...] values): trials run in N processes at once (default: the cores)
+  --prune median       a sweep: stop a trial whose best loss so far is worse than the median of the
+                       other trials at that epoch (from epoch 2, with 2 others to compare)
   Ctrl+C stops after the current batch and saves last/ (exit 130); a second Ctrl+C quits at once.
   NN_PROGRESS_SOCKET=PATH also sends the JSON lines to that local socket and accepts {"type":"stop"}.
 
@@ -109,7 +117,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), {
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes', 'parallel', 'run-dir', 'trial', 'prune'], ['json', 'no-download'], ['set']), {
           out,
           err,
           tty: options.tty,
@@ -122,6 +130,8 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case 'graph':
         // loaded when used: the layout engine is a large module that the other commands need not start
         return await (await import('./graph')).graphCommand(parseArgs(rest, ['model', 'out'], []), out, err);
+      case 'runs':
+        return runsCommand(parseArgs(rest, ['train', 'sort'], ['json']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force']), out, err);
       default:

@@ -1,5 +1,11 @@
 // nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--threads N] [--json] [--runs DIR]
-//          [--resume RUN|last] [--data-path DIR] [--no-download]
+//          [--resume RUN|last] [--data-path DIR] [--no-download] [--set KEY=VALUE]...
+//          [--parallel N] [--prune median]                     (a sweep: sweep.ts)
+//          [--run-dir DIR] [--trial N]                         (a sweep's child: its trial's folder and number)
+//
+// --set puts a value in place of the train block's (core/sweep.ts overrideChange) and checks the
+// block again; the run's config.json records it. A train block with values to try (`try`) is a
+// sweep: every trial runs as a child nn train (sweep.ts); --resume of a sweep's folder goes on.
 //
 // Refuses to start when what the train block uses (its model, datasets, constants, the blocks and
 // imports those use) has errors; errors elsewhere in the file are noted and do not stop it. On a terminal: a progress bar and one line per
@@ -24,11 +30,13 @@ import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError, TFJS_NODE_INSTALL, type BackendInfo } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, CliError, type RunConfig } from './common';
+import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, recordedOverrides, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { findPython, NoTorchError, type PythonInfo } from '../engines/torch/python';
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
 import { printable } from './files';
+import { isKey, overrideJson } from '../core/sweep';
+import { isSweepFolder, readSweep, runSweep, startSweep, planSweep } from './sweep';
 
 /** The longest control message read from the progress socket (a stop is 15 characters). */
 const MAX_CONTROL_LINE = 4096;
@@ -55,14 +63,18 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   let resumeDir: string | undefined;
   /** the run's record, when the file to train comes from it (--resume RUN without a file) */
   let fromRun: RunConfig | undefined;
-  if (typeof resumeFlag === 'string' && resumeFlag !== 'last') {
+  // --resume of a sweep's folder: its trials go on
+  const sweepResume = typeof resumeFlag === 'string' && resumeFlag !== 'last' && isSweepFolder(resumeFlag) ? path.resolve(resumeFlag) : undefined;
+  if (typeof resumeFlag === 'string' && resumeFlag !== 'last' && !sweepResume) {
     resumeDir = path.resolve(resumeFlag);
     const rc = readRunConfig(resumeDir);
     if (file === undefined) fromRun = rc;
     file ??= rc.file;
     trainName ??= rc.train;
   }
-  if (!file) throw new UsageError('nn train needs a .nn file (or --resume RUN_FOLDER)');
+  if (!file && !sweepResume) throw new UsageError('nn train needs a .nn file (or --resume RUN_FOLDER)');
+  const sets = setFlags(args);
+  if (sets.length && resumeDir) throw new UsageError('--set cannot change a run being resumed: it continues with the values it was started with');
   const epochs = intFlag(args, 'epochs', 1);
   const seed = intFlag(args, 'seed', 0);
 
@@ -127,20 +139,27 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   process.on('SIGTERM', onSigterm);
   /** the new run folder this command made (newRunDir creates it) */
   let claimed: string | undefined;
+  const sweepIO = { out: io.out, err: io.err, json, stopRequested: () => stop !== undefined };
   try {
-    const checked = fromRun ? checkedRun(fromRun, resumeDir!, trainName) : checkedTrain(file, trainName);
+    if (sweepResume) return await runSweep(sweepResume, readSweep(sweepResume), args, sweepIO);
+    let checked = fromRun ? checkedRun(fromRun, resumeDir!, trainName) : resumeDir ? checkedTrain(file, trainName, recordedOverrides(readRunConfig(resumeDir))) : checkedTrain(file, trainName, sets);
+    const root = typeof args.flags.get('runs') === 'string' ? path.resolve(args.flags.get('runs') as string) : path.join(path.dirname(path.resolve(file)), 'runs');
+    if (resumeFlag === 'last') {
+      resumeDir = latestRun(root, checked.cfg.name);
+      if (!resumeDir) return fail(`no run of '${checked.cfg.name}' to resume under ${root}`);
+      const recorded = recordedOverrides(readRunConfig(resumeDir));
+      if (recorded.length) checked = checkedTrain(file, checked.cfg.name, recorded);
+    }
     const { cfg } = checked;
     // only errors in what this train block uses stop it: another block's errors are said, not obeyed
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);
       const n = Math.max(checked.errors, 1);
+      if (checked.diagnostics.some((d) => d.startsWith('--set ') && d.includes(': error '))) return fail(`a value given with --set has errors (above); train '${cfg.name}' was not started`);
       return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`);
     }
-    const root = typeof args.flags.get('runs') === 'string' ? path.resolve(args.flags.get('runs') as string) : path.join(path.dirname(path.resolve(file)), 'runs');
-    if (resumeFlag === 'last') {
-      resumeDir = latestRun(root, cfg.name);
-      if (!resumeDir) return fail(`no run of '${cfg.name}' to resume under ${root}`);
-    }
+    // values to try: every trial is a child nn train of its own
+    if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets, args.flags.get('prune')), root, args, sweepIO);
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
     const others = checked.otherErrors;
@@ -167,7 +186,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       if (refused) return fail(refused);
     }
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
-    const runDir = resumeDir ?? newRunDir(root, cfg.name);
+    const runDir = resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? exactRunDir(args.flags.get('run-dir') as string) : newRunDir(root, cfg.name));
     if (!resumeDir) claimed = runDir;
     const run: RunOptions = {
       emit,
@@ -181,6 +200,8 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       notes,
       command: commandLine(args),
       imageBackground: imageBackground(data),
+      overrides: Object.fromEntries(sets.map(([k, v]) => [k, overrideJson(v)])),
+      trial: intFlag(args, 'trial', 1),
     };
     let outcome: TrainResult['outcome'];
     if (torch) {
@@ -251,9 +272,32 @@ function inNote(logged: string, note: string): boolean {
   return /^tensorflow: @tensorflow\/tfjs-node is not installed$/.test(logged) && note.includes(TFJS_NODE_INSTALL);
 }
 
-/** For config.json: the training images' background brightness, which nn predict compares a PNG's with. */
 /** The command as given (for config.json), rebuilt from the parsed arguments. */
 function commandLine(args: Parsed): string {
   const flags = [...args.flags].map(([k, v]) => (v === true ? `--${k}` : `--${k} ${v}`));
-  return ['nn', 'train', ...args.positionals, ...flags].join(' ');
+  const sets = (args.lists?.get('set') ?? []).map((v) => `--set ${v}`);
+  return ['nn', 'train', ...args.positionals, ...flags, ...sets].join(' ');
+}
+
+/** --run-dir DIR (a sweep's trial): that folder, made here; one that exists is refused (trials never share a folder). */
+function exactRunDir(dir: string): string {
+  const abs = path.resolve(dir);
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.mkdirSync(abs);
+  } catch (e) {
+    throw new CliError(`cannot make the run folder ${abs}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it exists already' : (e as Error).message}`);
+  }
+  return abs;
+}
+
+/** The --set KEY=VALUE flags, in order: a flag without `=` or with a key that is not one is a usage error. */
+export function setFlags(args: Parsed): [string, string][] {
+  return (args.lists?.get('set') ?? []).map((s) => {
+    const eq = s.indexOf('=');
+    const key = eq >= 0 ? s.slice(0, eq).trim() : '';
+    const value = eq >= 0 ? s.slice(eq + 1).trim() : '';
+    if (eq < 0 || !isKey(key) || !value) throw new UsageError(`--set needs KEY=VALUE, a key of the train block (batch_size, optimizer.lr) and a value, not '${s}'`);
+    return [key, value];
+  });
 }

@@ -10,6 +10,7 @@ import { type Value, type Loc, type Sink, type CallArg, type Env, type ConstTabl
 import type { Program } from './program';
 import type { Fix } from './diagnostics';
 import { suggest } from './suggest';
+import { numeric } from './sweep';
 import { fix } from './fixes';
 import { type NamedDecl, type CallExpr, type Arg, type BlockDecl, type Param, argNameSpan, argValue, calleeSpan } from './syntax/ast';
 
@@ -268,6 +269,7 @@ const FLOAT: PType = { t: 'float' };
 /** Check a value against a type; return the normalised value, or undefined after reporting. */
 export function coerce(v: Value, t: PType, what: string, c: BindCtx): unknown {
   if (v.k === 'unknown') return undefined;
+  if (v.k === 'try') return coerceTry(v, t, what, c);
   switch (t.t) {
     case 'int':
     case 'float': {
@@ -566,4 +568,26 @@ export function bindLayer(spec: FnSpec, call: CallExpr, env: Env, program: Progr
 
 export function categoryName(c: Category): string {
   return CATEGORY_NAMES[c];
+}
+
+/**
+ * Values to try, each checked as one value written there would be; the analysis goes on with the
+ * first (a range's lower end). A range is for number settings only.
+ */
+function coerceTry(v: Value & { k: 'try' }, t: PType, what: string, c: BindCtx): unknown {
+  if (v.range) {
+    if (!numeric(t)) {
+      report(c.sink, v, 'NN441', 'rangeNotNumber', { what });
+      return undefined;
+    }
+    const lo = coerce(v.range.lo, t, what, c);
+    const hi = coerce(v.range.hi, t, what, c);
+    return lo === undefined || hi === undefined ? undefined : lo;
+  }
+  let first: unknown;
+  for (const item of v.items ?? []) {
+    const r = coerce(item, t, what, c);
+    if (first === undefined) first = r;
+  }
+  return first;
 }

@@ -119,7 +119,11 @@ export function expectedAt(path: AnyNode[], i: number, program: Program, file: s
       const param = SETTINGS.get(parent.key);
       return param && { type: param.type, param };
     }
+    case 'Try':
+      // try [..] stands for one value: its list's items are of the type the value is
+      return expectedAt(path, i - 1, program, file);
     case 'List': {
+      if (path[i - 2]?.kind === 'Try') return expectedAt(path, i - 2, program, file);
       const outer = expectedAt(path, i - 1, program, file);
       if (!outer) return undefined;
       const t = outer.type.t === 'oneOf' ? outer.type.options.find((o) => o.t === 'list' || o.t === 'floats' || o.t === 'shape' || o.t === 'ints') : outer.type;

@@ -101,6 +101,11 @@ export const CODES = {
     severity: 'warning',
     doc: "A dataset whose test files are its training files (idx(..., test_images: the training images)): the test results measure memorisation, not generalisation.",
   },
+  NN440: { slug: 'try-not-here', severity: 'error', doc: '`try` (values to try, a sweep) written outside a train block\'s values: in a model, a block, a constant, a dataset declaration, a list, or inside another `try`.' },
+  NN441: { slug: 'bad-try', severity: 'error', doc: '`try` needs a list of values, `try [0.1, 0.01]`, or a range of numbers, `try uniform(lo, hi)` or `try log_uniform(lo, hi)` with lo below hi (and above 0 for log_uniform).' },
+  NN442: { slug: 'sweep-too-large', severity: 'error', doc: 'A sweep with more trials than nn runs (1000): every combination of the values to try multiplies.' },
+  NN443: { slug: 'range-needs-trials', severity: 'error', doc: 'A range (`try uniform(..)`, `try log_uniform(..)`) in a sweep without `trials: N`: a grid tries every combination, and a range has no end of values; random search draws N trials.' },
+  NN444: { slug: 'trials-without-try', severity: 'warning', doc: '`trials: N` in a train block with nothing to try: it trains once.' },
 } as const satisfies Record<string, { slug: string; severity: Severity; doc: string }>;
 
 export type Code = keyof typeof CODES;

@@ -60,7 +60,8 @@ function space(prev: Piece, t: Piece, prevPrev: Piece | undefined, inBody: boole
   const k = t.kind;
   const p = prev.kind;
   // two statements (or settings) on one line are set apart by two spaces
-  if (inBody && k === T.Ident && t.text !== 'shortcut' && endsStatement(prev)) return '  ';
+  // `try uniform(..)`: the range belongs to its try, it does not start a setting
+  if (inBody && k === T.Ident && t.text !== 'shortcut' && endsStatement(prev) && !(p === T.Ident && prev.text === 'try')) return '  ';
   if (k === 'comment') return ' ';
   if (k === T.Comma || k === T.Colon || k === T.Semicolon || CLOSE.has(k)) return '';
   if (OPEN.has(p)) return '';

@@ -361,6 +361,15 @@ export const zh: MessageTable = {
     `在${q(a.data)}上验证就是在训练数据本身上验证：它衡量的是模型对所学数据的拟合程度，而不是对新数据的表现；请从中留出一部分（validation: 0.1），或指定另一个数据集。`,
   testIsTrainingData: (a) =>
     `${a.param} ${q(a.file)}同时也是 ${a.of} 文件：测试集就是训练数据，测试结果衡量的是记忆，而不是对新数据的表现；请指定单独的测试文件。`,
+  tryNotHere: () => '“try”（要尝试的值）只能用于 train 块的设置值及其调用的参数，不能写在这里。',
+  tryNested: () => '“try”不能写在另一个“try”或列表之内：请把要尝试的值写成一个列表。',
+  badTry: () => '“try”需要一个值的列表，如 try [0.1, 0.01]，或一个范围，如 try uniform(lo, hi) 或 try log_uniform(lo, hi)。',
+  emptyTry: () => '“try []”中没有要尝试的值。',
+  badRange: (a) => `范围 ${a.lo} 到 ${a.hi} 是空的${a.log ? '，或不大于 0（log_uniform 要取对数）' : ''}：请先写下界。`,
+  rangeNotNumber: (a) => `范围给出的是数值，但${q(a.what)}不是数值设置：请改用值的列表。`,
+  sweepTooLarge: (a) => `这个扫描有 ${a.trials} 次试验，超过了 ${a.max}：请减少要尝试的值，或用 trials: N 进行随机搜索。`,
+  rangeNeedsTrials: () => '范围中的值无穷无尽：请加上 trials: N，随机抽取 N 次试验。',
+  trialsWithoutTry: () => '写了“trials”却没有任何“try”值：这个 train 块只训练一次。',
 
   // ---- related information ----
   firstDeclaredHere: () => '首次声明于此',

@@ -220,6 +220,15 @@ export const en = {
     `validation on '${a.data}' is validation on the training data itself: it measures how well the model fits what it learns from, not new data; hold out part of it (validation: 0.1) or name another dataset`,
   testIsTrainingData: (a: { param: string; file: string; of: string }) =>
     `${a.param} '${a.file}' is the ${a.of} file too: the test split is the training data, so test results measure memorisation, not new data; name the separate test file`,
+  tryNotHere: (_: Record<string, never>) => "'try' (values to try) is only for a train block's values and the arguments of its calls, not here",
+  tryNested: (_: Record<string, never>) => "a 'try' inside another 'try' or a list: write the values to try as one list",
+  badTry: (_: Record<string, never>) => "'try' needs a list of values, try [0.1, 0.01], or a range, try uniform(lo, hi) or try log_uniform(lo, hi)",
+  emptyTry: (_: Record<string, never>) => "'try []' has no values to try",
+  badRange: (a: { lo: number; hi: number; log: boolean }) => `the range ${a.lo} to ${a.hi} is empty${a.log ? ' or not above 0 (log_uniform takes logarithms)' : ''}: write the lower end first`,
+  rangeNotNumber: (a: { what: string }) => `a range gives numbers, but '${a.what}' is not a number setting: try a list of values instead`,
+  sweepTooLarge: (a: { trials: number; max: number }) => `this sweep has ${a.trials} trials, more than ${a.max}: try fewer values, or random search with trials: N`,
+  rangeNeedsTrials: (_: Record<string, never>) => 'a range has no end of values to try: add trials: N to draw N random trials',
+  trialsWithoutTry: (_: Record<string, never>) => "'trials' without any 'try' value: the train block trains once",
 
   // ---- related information (where else a diagnostic points) ----
   firstDeclaredHere: (_: Record<string, never>) => 'first declared here',

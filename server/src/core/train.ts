@@ -13,6 +13,7 @@ import type { Program } from './program';
 import { suggest } from './suggest';
 import { insertLineAfter, fix } from './fixes';
 import type { Fix } from './diagnostics';
+import { sweepAxes, gridCount, MAX_TRIALS, type Sweep } from './sweep';
 
 export interface DataRef {
   /** the declared name, or the function name when written inline */
@@ -48,6 +49,8 @@ export interface TrainConfig {
   clipNorm?: number;
   earlyStopping?: Bound;
   checkpoint?: Bound;
+  /** values to try (`try [..]`): the trials of a sweep; absent when the block trains once */
+  sweep?: Sweep;
   /** errors were reported in this train block or in what it uses (set by the analysis after its checks) */
   hasErrors: boolean;
 }
@@ -76,7 +79,7 @@ function settingIndices<K extends string>(names: readonly K[]): Readonly<Record<
   return out;
 }
 /** The index of each setting resolveTrain reads (a name that is not a setting fails on load). */
-const I = settingIndices(['model', 'data', 'loss', 'optimizer', 'epochs', 'batch_size', 'validation', 'metrics', 'schedule', 'kfold', 'augment', 'seed', 'shuffle', 'clip_norm'] as const);
+const I = settingIndices(['model', 'data', 'loss', 'optimizer', 'epochs', 'batch_size', 'validation', 'metrics', 'schedule', 'kfold', 'augment', 'seed', 'shuffle', 'clip_norm', 'trials'] as const);
 const SETTING_ALIASES: ReadonlyMap<string, string> = new Map(TRAIN_SETTINGS.flatMap((p) => (p.aliases ?? []).map((a) => [a, p.name] as [string, string])));
 
 /** Describe a dataset from its bound function, reporting an unreadable file at the call. */
@@ -132,7 +135,8 @@ function example(key: string, program: Program, file: string): string {
 export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string, s: Sink): TrainConfig {
   const { program } = ctx;
   const bc: BindCtx = { program, sink: s, file };
-  const env = { file };
+  // a train block's values may be values to try
+  const env = { file, sweep: true };
   /** the first entry of each setting, by index in TRAIN_SETTINGS */
   const written: (A.SettingEntry | undefined)[] = new Array(TRAIN_SETTINGS.length);
   /** the first call of each callback, by index in TRAIN_CALLS */
@@ -199,6 +203,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
   const model = modelRef && modelRef.decl.kind === 'Model' ? ctx.model(modelRef.decl, modelRef.file) : undefined;
   const data = toData(values[I.data], ctx, program, s, file);
   const validation = typeof values[I.validation] === 'number' ? (values[I.validation] as number) : toData(values[I.validation], ctx, program, s, file);
+  const sweep = sweepOf(ctx, decl, file, values[I.trials] as number | undefined, values[I.seed], written[I.trials], s);
   let optimizer = values[I.optimizer] as Bound | undefined;
   if (!written[I.optimizer]) {
     const at = loc(file, A.nameOrKeyword(decl));
@@ -224,8 +229,37 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     clipNorm: values[I.clip_norm] as number | undefined,
     earlyStopping: callBound('early_stopping'),
     checkpoint: callBound('checkpoint'),
+    sweep,
     hasErrors: false,
   };
+}
+
+/** The sweep of a train block, when it has values to try; NN442-NN444 reported at `trials` or the first `try`. */
+function sweepOf(ctx: TrainContext, decl: A.TrainDecl, file: string, trials: number | undefined, seed: unknown, trialsAt: A.SettingEntry | undefined, s: Sink): Sweep | undefined {
+  const { program } = ctx;
+  const quiet: Sink = () => undefined;
+  const axes = sweepAxes(decl, program.text(file), (e) => {
+    const v = evaluate(e, { file }, program, ctx.consts, quiet);
+    return v.k === 'num' ? v.v : undefined;
+  });
+  if (!axes.length) {
+    if (trialsAt) report(s, loc(file, A.keySpan(trialsAt)), 'NN444', 'trialsWithoutTry', {});
+    return undefined;
+  }
+  if (trials !== undefined) return { axes, random: { trials, seed: typeof seed === 'number' ? seed : 0 }, count: trials };
+  const count = gridCount(axes);
+  if (count === undefined) {
+    const range = axes.find((a) => a.range)!;
+    report(s, loc(file, range.at), 'NN443', 'rangeNeedsTrials', {});
+    return undefined;
+  }
+  if (count > MAX_TRIALS) {
+    let exact = 1;
+    for (const a of axes) exact *= a.values!.length;
+    report(s, loc(file, axes[0].at), 'NN442', 'sweepTooLarge', { trials: exact, max: MAX_TRIALS });
+    return undefined;
+  }
+  return { axes, count };
 }
 
 /** The setting or callback in effect: the first written, when it is known (unknown ones are reported, not used). */

@@ -29,6 +29,11 @@ export type Value = Loc &
     /** `nodeFile`: where `node` is written; a constant's call is used (located) in other files too */
     | { k: 'call'; name: string; args: CallArg[]; node: A.CallExpr; nodeFile: string }
     | { k: 'ref'; decl: NamedDecl; declFile: string }
+    /**
+     * values to try (a sweep): `items` from `try [..]`, or a range of numbers from
+     * `try uniform(lo, hi)` / `try log_uniform(lo, hi)` (its ends as written)
+     */
+    | { k: 'try'; items?: Value[]; range?: { lo: Value & { k: 'num' }; hi: Value & { k: 'num' }; log: boolean } }
     /** not known: an unbound block parameter, or an error that was already reported */
     | { k: 'unknown' }
   );
@@ -53,6 +58,8 @@ export interface Env {
   params?: Map<string, Value>;
   /** records which parameters were read (for the unused-parameter hint) */
   usedParams?: Set<string>;
+  /** a train block's value, or an argument of a call in it: where `try` may be written */
+  sweep?: boolean;
 }
 
 export function loc(file: string, n: { start: number; end: number }): Loc {
@@ -87,6 +94,8 @@ export function describeValue(v: Value): string {
       return `${v.name}(…)`;
     case 'ref':
       return `${v.decl.kind.toLowerCase()} '${v.decl.name?.text ?? '?'}'`;
+    case 'try':
+      return 'values to try';
     case 'unknown':
       return 'an unknown value';
   }
@@ -145,9 +154,12 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
     // bound call keeps its value, with its arguments. Loops, not map: no closure per call.
     case 'List': {
       const items = new Array<Value>(e.items.length);
-      for (let i = 0; i < items.length; i++) items[i] = evaluate(e.items[i], env, program, consts, sink);
+      const inner = env.sweep ? { ...env, sweep: false } : env;
+      for (let i = 0; i < items.length; i++) items[i] = evaluate(e.items[i], inner, program, consts, sink);
       return { k: 'list', items, file, start, end };
     }
+    case 'Try':
+      return evaluateTry(e, env, program, consts, sink);
     case 'Call': {
       const args = new Array<CallArg>(e.args.length);
       for (let i = 0; i < args.length; i++) {
@@ -170,7 +182,7 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
       return { k: 'ref', decl: sym.decl, declFile: sym.file, file, start, end };
     }
     case 'Unary': {
-      const v = evaluate(e.arg, env, program, consts, sink);
+      const v = evaluate(e.arg, env.sweep ? { ...env, sweep: false } : env, program, consts, sink);
       if (v.k === 'unknown') return { k: 'unknown', file, start, end };
       if (v.k !== 'num') {
         report(sink, v, 'NN209', 'arithmeticOnNonNumber', { got: describeValue(v) });
@@ -179,8 +191,9 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
       return { k: 'num', v: e.op === '-' ? -v.v : v.v, file, start, end };
     }
     case 'Binary': {
-      const l = evaluate(e.left, env, program, consts, sink);
-      const r = evaluate(e.right, env, program, consts, sink);
+      const operand = env.sweep ? { ...env, sweep: false } : env;
+      const l = evaluate(e.left, operand, program, consts, sink);
+      const r = evaluate(e.right, operand, program, consts, sink);
       for (const side of [l, r]) {
         if (side.k !== 'num' && side.k !== 'unknown') {
           report(sink, side, 'NN209', 'arithmeticOnNonNumber', { got: describeValue(side) });
@@ -204,4 +217,53 @@ export function evaluate(e: A.Expr, env: Env, program: Program, consts: ConstTab
       }
     }
   }
+}
+
+/** The ranges `try` takes, by function name: log_uniform draws the logarithm uniformly. */
+export const TRY_RANGES: ReadonlyMap<string, { log: boolean }> = new Map([
+  ['uniform', { log: false }],
+  ['log_uniform', { log: true }],
+]);
+
+/**
+ * `try [..]` or `try uniform(lo, hi)`: values to try, where a train block's value goes (env.sweep).
+ * Anywhere else it is reported (NN440) and its values are still evaluated, so their names resolve.
+ */
+function evaluateTry(e: A.TryExpr, env: Env, program: Program, consts: ConstTable, sink: Sink): Value {
+  const file = env.file;
+  const at = { file, start: e.start, end: e.end };
+  const inner = env.sweep ? { ...env, sweep: false } : env;
+  if (!env.sweep) {
+    report(sink, loc(file, { start: e.start, end: e.start + 3 }), 'NN440', env.sweep === false ? 'tryNested' : 'tryNotHere', {});
+    evaluate(e.values, inner, program, consts, sink);
+    return { k: 'unknown', ...at };
+  }
+  const vs = e.values;
+  if (vs.kind === 'List') {
+    if (vs.items.length === 0) {
+      report(sink, loc(file, vs), 'NN441', 'emptyTry', {});
+      return { k: 'unknown', ...at };
+    }
+    const items = new Array<Value>(vs.items.length);
+    for (let i = 0; i < items.length; i++) items[i] = evaluate(vs.items[i], inner, program, consts, sink);
+    return { k: 'try', items, ...at };
+  }
+  const range = vs.kind === 'Call' ? TRY_RANGES.get(vs.callee) : undefined;
+  if (vs.kind !== 'Call' || !range || vs.args.length !== 2 || vs.args.some((a) => A.argName(a) !== undefined)) {
+    report(sink, loc(file, vs), 'NN441', 'badTry', {});
+    evaluate(vs, inner, program, consts, sink);
+    return { k: 'unknown', ...at };
+  }
+  const lo = evaluate(vs.args[0] as A.Expr, inner, program, consts, sink);
+  const hi = evaluate(vs.args[1] as A.Expr, inner, program, consts, sink);
+  if (lo.k === 'unknown' || hi.k === 'unknown') return { k: 'unknown', ...at };
+  if (lo.k !== 'num' || hi.k !== 'num') {
+    report(sink, lo.k !== 'num' ? lo : hi, 'NN441', 'badTry', {});
+    return { k: 'unknown', ...at };
+  }
+  if (!(lo.v < hi.v) || (range.log && lo.v <= 0)) {
+    report(sink, loc(file, vs), 'NN441', 'badRange', { lo: lo.v, hi: hi.v, log: range.log });
+    return { k: 'unknown', ...at };
+  }
+  return { k: 'try', range: { lo, hi, log: range.log }, ...at };
 }

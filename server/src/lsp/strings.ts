@@ -48,6 +48,12 @@ const en = {
   weightsAndState: 'weights, gradients and optimizer state',
   activationsOfBatch: 'activations of a batch of',
   dataInMemory: 'data',
+  lensSweep: 'Sweep',
+  trial: 'trial',
+  trials: 'trials',
+  gridSearch: 'grid: every combination',
+  randomSearch: 'random search, seed',
+  moreTrials: 'more trials',
 };
 
 export type UiString = keyof typeof en;
@@ -97,6 +103,12 @@ const zh: Record<UiString, string> = {
   weightsAndState: '权重、梯度和优化器状态',
   activationsOfBatch: '激活值，批量大小',
   dataInMemory: '数据',
+  lensSweep: '扫描',
+  trial: '次试验',
+  trials: '次试验',
+  gridSearch: '网格搜索：每一种组合',
+  randomSearch: '随机搜索，种子',
+  moreTrials: '次试验未列出',
 };
 
 export function ui(locale: Locale, key: UiString): string {

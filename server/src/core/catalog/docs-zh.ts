@@ -593,6 +593,7 @@ export const SETTINGS_ZH: Record<string, string> = {
   seed: '权重初始化、打乱数据和暂退法所用的随机种子：相同的种子重复同一次运行',
   shuffle: '每个迭代周期都打乱训练数据',
   clip_norm: '梯度的全局范数超过这个值时，把梯度按比例缩小（梯度裁剪）',
+  trials: '随机搜索：训练这么多次试验，每次从 try 的值中抽取（由 seed 决定）；不写时，训练 try 值的每一种组合（网格搜索）',
 };
 
 /** The key of a spec in `DOCS_ZH`. */

@@ -27,6 +27,12 @@ export const TRAIN_SETTINGS: readonly ParamSpec[] = [
   { name: 'augment', type: { t: 'list', of: { t: 'fn', category: 'augmentation', what: 'augmentation' } }, default: [], aliases: ['augmentation', 'transforms'], doc: 'random changes to training samples, e.g. [flip(), rotate(10)]' },
   { name: 'seed', type: { t: 'int', min: 0 }, aliases: ['random_seed', 'manual_seed'], doc: 'seed for weights, shuffling and dropout: the same seed repeats a run' },
   { name: 'shuffle', type: { t: 'bool' }, default: true, doc: 'shuffle the training data every epoch' },
+  {
+    name: 'trials',
+    type: { t: 'int', min: 1, max: 1000 },
+    aliases: ['n_trials', 'num_trials'],
+    doc: 'random search: train this many trials, each drawing its values from the try values (seeded by seed); without it, every combination of the try values is trained (grid search)',
+  },
   { name: 'clip_norm', type: { t: 'float', min: 0, minOpen: true }, aliases: ['clipnorm', 'max_norm', 'gradient_clip'], doc: 'rescale gradients whose global norm exceeds this' },
 ];
 

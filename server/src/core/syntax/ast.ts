@@ -89,6 +89,14 @@ export interface ParenExpr extends Node {
   kind: 'Paren';
   expr: Expr;
 }
+/**
+ * Values to try (a sweep), `try [0.1, 0.01]` or `try log_uniform(0.0001, 0.1)`: only as a train
+ * block's value or an argument of a call there. `values` is the list or the range as written.
+ */
+export interface TryExpr extends Node {
+  kind: 'Try';
+  values: Expr;
+}
 /** Where an expression was required but none was written. Zero-width or covering bad tokens. */
 export interface MissingExpr extends Node {
   kind: 'Missing';
@@ -103,6 +111,7 @@ export type Expr =
   | UnaryExpr
   | BinaryExpr
   | ParenExpr
+  | TryExpr
   | MissingExpr;
 
 // ---- statements inside `model` and `block` bodies ----

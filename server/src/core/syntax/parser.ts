@@ -13,6 +13,7 @@
 //   expr     := term (('+'|'-') term)*       term := unary (('*'|'/') unary)*
 //   unary    := ('-'|'+') unary | primary
 //   primary  := NUMBER | STRING | 'true' | 'false' | NAME | call | '[' (expr ',')* ']' | '(' expr ')'
+//             | 'try' primary            (values to try: a list, or uniform(..)/log_uniform(..))
 //   call     := NAME '(' (arg ',')* ')'     arg := (NAME ':')? expr
 // Statements and entries need no separator; ';' and ',' between them are accepted.
 
@@ -585,6 +586,16 @@ class Parser {
     return this.primary();
   }
 
+  private tryExpr(): A.Expr {
+    const start = this.cur.start;
+    this.next();
+    if (this.depth >= MAX_DEPTH) return this.primary();
+    this.depth++;
+    const values = this.primary();
+    this.depth--;
+    return { kind: 'Try', values, start, end: values.end };
+  }
+
   private primary(): A.Expr {
     const start = this.cur.start;
     const end = this.cur.end;
@@ -606,6 +617,8 @@ class Parser {
           return { kind: 'Bool', value: text === 'true', start, end };
         }
         if (this.cur.nl && this.bracketDepth === 0 && this.pos > 0 && DECL_KEYWORDS.has(text)) return this.missingHere('value');
+        // `try [..]`, `try uniform(..)`: values to try; `try` alone (or before a new line) is a name
+        if (text === 'try' && (this.peek() === T.LBracket || this.peek() === T.Ident) && !this.ahead.nl) return this.tryExpr();
         if (this.peek() === T.LParen) return this.call();
         this.next();
         const ref: A.NameRef = { kind: 'Name', text, start, end };

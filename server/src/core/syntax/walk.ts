@@ -93,6 +93,9 @@ export function children(n: AnyNode): AnyNode[] {
     case 'Paren':
       push(n.expr);
       break;
+    case 'Try':
+      push(n.values);
+      break;
     default:
       break;
   }

@@ -103,7 +103,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     seed = opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
     const epochs = opts.epochs ?? cfg.epochs;
     run.create(
-      runConfigOf(cfg, data, { epochs, seed, backend: 'torch', command: opts.command, imageBackground: opts.imageBackground, device: opts.device, processes: opts.processes }),
+      runConfigOf(cfg, data, { epochs, seed, backend: 'torch', command: opts.command, imageBackground: opts.imageBackground, device: opts.device, processes: opts.processes, overrides: opts.overrides, trial: opts.trial }),
       opts.summaryText ?? '',
     );
     const splits = trainSplits(cfg, data, seed, opts.validationData);

@@ -7,6 +7,7 @@ import { toRange } from '../convert';
 import { formatNumber } from '../../core/messages';
 import { ui } from '../strings';
 import { keywordSpan } from '../../core/syntax/ast';
+import { sweepTitle } from './hover';
 
 export const COMMANDS = { train: 'nn.train', summary: 'nn.showSummary', graph: 'nn.showGraph' } as const;
 
@@ -22,6 +23,8 @@ export function codeLenses(ctx: ServerContext, params: lsp.CodeLensParams): lsp.
     const range = toRange(source.lines, t.decl.start, keywordSpan(t.decl).end);
     out.push({ range, command: { title: ui(L, 'lensTrain'), command: COMMANDS.train, arguments: [uri, t.name] } });
     if (t.model) out.push({ range, command: { title: ui(L, 'lensSummary'), command: COMMANDS.summary, arguments: [uri, t.model.name, t.model.file] } });
+    // a sweep: how many trials nn train runs (hover on the block's name or a try lists them)
+    if (t.sweep) out.push({ range, command: { title: sweepTitle(L, t.sweep.count), command: '' } });
   }
   for (const m of r.models) {
     const range = toRange(source.lines, m.decl.start, keywordSpan(m.decl).end);

@@ -14,6 +14,8 @@ import { formatShape, formatNumber, type Locale } from '../../core/messages';
 import type { LayerNode, ModelGraph } from '../../core/graph';
 import { summarize, formatBytes } from '../../core/summary';
 import { trainingMemory } from '../../core/memory';
+import { trialsOf, trialText, type Sweep } from '../../core/sweep';
+import { Rng } from '../../data/random';
 import { ui } from '../strings';
 import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs';
 import { toRange } from '../convert';
@@ -80,6 +82,13 @@ function describeAt(ctx: ServerContext, place: Place): Found | undefined {
       return span(inner, declMarkdown(ctx, place, parent as A.NamedDecl, path));
     }
     return undefined;
+  }
+
+  // values to try: the trials of the train block's sweep
+  if (inner.kind === 'Try') {
+    const train = nodes.find((n): n is A.TrainDecl => n.kind === 'Train');
+    const t = train && snap.file(path).trains.find((x) => x.decl === train);
+    return t?.sweep ? span(inner, sweepMarkdown(t.sweep, L)) : undefined;
   }
 
   if (inner.kind === 'Name') {
@@ -240,7 +249,7 @@ function declMarkdown(ctx: ServerContext, place: Place, decl: A.NamedDecl, file:
       const memory = m
         ? `${ui(L, 'trainingMemory')} ${formatBytes(m.total)}: ${ui(L, 'weightsAndState')} ${formatBytes(m.weights)} · ${ui(L, 'activationsOfBatch')} ${m.batch} ${formatBytes(m.activations)}${m.data ? ` · ${ui(L, 'dataInMemory')} ${formatBytes(m.data)}` : ''}`
         : '';
-      return [`**${name}** · ${ui(L, 'train')}`, '', bits.filter(Boolean).join(' · '), ...(memory ? ['', memory] : [])].join('\n');
+      return [`**${name}** · ${ui(L, 'train')}`, '', bits.filter(Boolean).join(' · '), ...(memory ? ['', memory] : []), ...(t.sweep ? ['', sweepMarkdown(t.sweep, L)] : [])].join('\n');
     }
     case 'Const': {
       const v = snap.analysis.consts.get(decl, file, { file, start: decl.start, end: decl.end });
@@ -253,4 +262,22 @@ function declMarkdown(ctx: ServerContext, place: Place, decl: A.NamedDecl, file:
 /** A kind of thing ('optimizer', 'activation') in the locale's words. */
 function kindWord(w: string, L: Locale): string {
   return L === 'en' ? w : (zhWord(w) ?? w);
+}
+
+/** The code lens of a sweep: "Sweep: 6 trials". */
+export function sweepTitle(L: Locale, count: number): string {
+  return `${ui(L, 'lensSweep')}: ${count} ${ui(L, count === 1 ? 'trial' : 'trials')}`;
+}
+
+/** The most trials hover lists. */
+const LISTED_TRIALS = 20;
+
+/** A sweep's trials, as nn train runs them (random ones drawn with the sweep's seed, as nn train draws them). */
+function sweepMarkdown(sweep: Sweep, L: Locale): string {
+  const rng = new Rng(sweep.random?.seed ?? 0);
+  const trials = trialsOf(sweep, () => rng.next());
+  const how = sweep.random ? `${ui(L, 'randomSearch')} ${sweep.random.seed}` : ui(L, 'gridSearch');
+  const lines = trials.slice(0, LISTED_TRIALS).map((t, i) => `${i + 1}. \`${trialText(t)}\``);
+  if (trials.length > LISTED_TRIALS) lines.push(`… ${trials.length - LISTED_TRIALS} ${ui(L, 'moreTrials')}`);
+  return [`**${sweepTitle(L, sweep.count)}** (${how})`, '', ...lines].join('\n');
 }

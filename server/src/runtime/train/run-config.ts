@@ -66,6 +66,14 @@ export interface RunConfig {
   /** the torch engine: its device and processes */
   device?: string;
   processes?: number;
+  /**
+   * values that differ from the train block as written (`nn train --set`, a sweep's trial): key
+   * (`optimizer.lr`) to value, a number or true/false as such, anything else as source text.
+   * Resume, evaluate and predict put them in place again (cli/common.ts checkedTrain).
+   */
+  overrides?: Record<string, string | number | boolean>;
+  /** a trial of a sweep: its number, from 1 (its folder is in the sweep's folder) */
+  trial?: number;
 }
 
 type Bound = { spec: { name: string }; args: Record<string, unknown> };
@@ -83,7 +91,7 @@ function describeFn(b: Bound): FnRecord {
 export function runConfigOf(
   cfg: TrainConfig,
   data: LoadedData,
-  run: { epochs: number; seed: number; backend: string; command?: string; imageBackground?: number; device?: string; processes?: number },
+  run: Pick<RunConfig, 'epochs' | 'seed' | 'backend' | 'command' | 'imageBackground' | 'device' | 'processes' | 'overrides' | 'trial'>,
 ): RunConfig {
   return {
     version: RUN_CONFIG_VERSION,
@@ -112,8 +120,13 @@ export function runConfigOf(
     ...(run.imageBackground === undefined ? {} : { imageBackground: run.imageBackground }),
     ...(run.device === undefined ? {} : { device: run.device }),
     ...(run.processes === undefined ? {} : { processes: run.processes }),
+    ...(run.overrides && Object.keys(run.overrides).length ? { overrides: run.overrides } : {}),
+    ...(run.trial === undefined ? {} : { trial: run.trial }),
   };
 }
+
+/** An override's value in config.json: a number, true/false, or source text. */
+const overrideValue: Check<string | number | boolean> = (v, at) => (typeof v === 'number' || typeof v === 'boolean' ? v : str(10_000)(v, at));
 
 const fn: Check<FnRecord> = object<FnRecord>({ name: str(100), args: record((v) => v) });
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
@@ -164,6 +177,8 @@ const runConfigCheck: Check<RunConfig> = refine(
     imageBackground: opt(num(0)),
     device: opt(str(100)),
     processes: opt(int(1, 1024)),
+    overrides: opt(record(overrideValue)),
+    trial: opt(int(1, 100_000)),
   }),
   (c) => {
     const features = product(c.data.featureShape);

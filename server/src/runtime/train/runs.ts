@@ -26,6 +26,9 @@ import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
 import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
 import { readRunConfig, type RunConfig } from './run-config';
+import { LOCK_FILE, alive } from './run-table';
+
+export { LOCK_FILE };
 import { int, num, measured, str, oneOf, opt, list, record, object, refine, either, type Check } from './schema';
 import { isName } from '../../core/syntax/lexer';
 
@@ -138,19 +141,6 @@ export function newRunDir(root: string, train: string, now = new Date()): string
 
 /** The largest metrics.jsonl read back (a run logs a few hundred bytes an epoch, and its final weights). */
 const MAX_LOG_BYTES = 512 * 2 ** 20;
-
-/** The file that says which process trains a run folder. */
-export const LOCK_FILE = 'train.lock';
-
-/** Whether a process of this machine is alive (one of another user's answers EPERM: alive). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Takes the run folder's lock for this process: `train.lock`, created exclusively, holds its pid

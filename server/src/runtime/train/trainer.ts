@@ -56,6 +56,10 @@ export interface RunOptions {
   command?: string;
   /** image data: the training images' background brightness, for config.json (nn predict compares with it) */
   imageBackground?: number;
+  /** for config.json: values that differ from the train block as written (--set, a sweep's trial) */
+  overrides?: Record<string, string | number | boolean>;
+  /** for config.json: the trial's number, when this run is a trial of a sweep */
+  trial?: number;
 }
 
 export interface TrainOptions extends RunOptions {
@@ -166,7 +170,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
 
   const cut = resume ? run.repairLog() : 0;
   if (!resume) {
-    run.create(runConfigOf(cfg, data, { epochs, seed, backend: opts.backend.name, command: opts.command, imageBackground: opts.imageBackground }), opts.summaryText ?? '');
+    run.create(runConfigOf(cfg, data, { epochs, seed, backend: opts.backend.name, command: opts.command, imageBackground: opts.imageBackground, overrides: opts.overrides, trial: opts.trial }), opts.summaryText ?? '');
   }
 
   const metricNames = cfg.metrics.map((m) => m.spec.name);

@@ -1,0 +1,73 @@
+// nn runs [FOLDER...] [--train NAME] [--sort METRIC] [--json]: one row per run folder found under
+// the folders (default: runs/ here): its train block and file, status, what differs from the train
+// block as written, epochs, best epoch, best validation and test results, engine, time. The
+// reading is runtime/train/run-table.ts; this file only filters, sorts and prints.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findRuns, readRun, sortRuns, type RunRow } from '../runtime/train/run-table';
+import { UsageError, type Parsed } from './args';
+
+export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
+  const folders = args.positionals.length ? args.positionals : ['runs'];
+  for (const f of folders) if (!fs.existsSync(f)) throw new UsageError(`no folder '${f}' (nn runs takes run folders, or folders that hold them such as runs/)`);
+  const train = args.flags.get('train');
+  if (train === true) throw new UsageError('--train needs a train block name');
+  const sort = args.flags.get('sort');
+  if (sort === true) throw new UsageError('--sort needs a metric, e.g. val_accuracy, test_loss, seconds');
+  let rows = findRuns(folders).map(readRun);
+  if (train !== undefined) rows = rows.filter((r) => r.train === train);
+  if (sort !== undefined) rows = sortRuns(rows, sort);
+  if (args.flags.has('json')) {
+    out(JSON.stringify({ runs: rows.map(jsonRow) }));
+    return 0;
+  }
+  if (!rows.length) {
+    err(`nn runs: no run folders under ${folders.join(', ')}${train === undefined ? '' : ` of train '${train}'`}`);
+    return 0;
+  }
+  for (const line of runsTable(rows, process.cwd())) out(line);
+  for (const r of rows) if (r.reason) err(`${shown(r.dir, process.cwd())}: ${r.status}: ${r.reason}`);
+  return 0;
+}
+
+/** A row as `nn runs --json` prints it: exactly these keys. */
+function jsonRow(r: RunRow) {
+  return { dir: r.dir, file: r.file, train: r.train, status: r.status, overrides: r.overrides, epochs: r.epochs, bestEpoch: r.bestEpoch ?? null, val: r.val ?? null, test: r.test ?? null, engine: r.engine, seconds: r.seconds };
+}
+
+function shown(p: string, cwd: string): string {
+  const rel = path.relative(cwd, p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
+const fmt = (v: number | undefined): string => (v === undefined ? '-' : Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4).replace(/\.?0+$/, ''));
+
+/** What differs from the train block as written, as one cell: `optimizer.lr=0.01 model=Deep`. */
+export function overridesText(o: RunRow['overrides']): string {
+  const s = Object.entries(o)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return s || '-';
+}
+
+/** The table of runs as lines: columns padded, metrics the union of those the rows have. */
+export function runsTable(rows: RunRow[], cwd: string): string[] {
+  const valKeys = [...new Set(rows.flatMap((r) => Object.keys(r.val ?? {})))];
+  const testKeys = [...new Set(rows.flatMap((r) => Object.keys(r.test ?? {})))];
+  const head = ['run', 'train', 'status', 'overrides', 'epochs', 'best', ...valKeys.map((k) => `val_${k}`), ...testKeys.map((k) => `test_${k}`), 'engine', 'seconds'];
+  const body = rows.map((r) => [
+    shown(r.dir, cwd),
+    `${r.train}${r.file ? ` (${path.basename(r.file)})` : ''}`,
+    r.status,
+    overridesText(r.overrides),
+    String(r.epochs),
+    r.bestEpoch === undefined ? '-' : String(r.bestEpoch),
+    ...valKeys.map((k) => fmt(r.val?.[k])),
+    ...testKeys.map((k) => fmt(r.test?.[k])),
+    r.engine || '-',
+    r.seconds.toFixed(1),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}

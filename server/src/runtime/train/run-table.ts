@@ -1,0 +1,230 @@
+// THE reading of run folders for a table of runs (`nn runs`, the sweep's summary, a compare view):
+// one row per run folder, from its config.json, metrics.jsonl and report.json, with no
+// TensorFlow and no command line in it. A run stopped, killed or failed is a row that says so;
+// a folder whose files are damaged is a row with status `failed` and the reason, never an
+// exception.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseEvent, type Evaluation } from './protocol';
+
+export type RunStatus = 'done' | 'stopped' | 'failed' | 'running';
+
+export interface RunRow {
+  /** the run folder */
+  dir: string;
+  /** the .nn file and the train block, as config.json records them ('' when it cannot be read) */
+  file: string;
+  train: string;
+  status: RunStatus;
+  /** values that differ from the train block as written: a sweep's trial and --set */
+  overrides: Record<string, string | number | boolean>;
+  /** epochs trained (the last epoch logged) */
+  epochs: number;
+  bestEpoch?: number;
+  /** the validation loss and metrics at the best epoch */
+  val?: Record<string, number>;
+  /** the test loss and metrics on the saved weights (at the end) */
+  test?: Record<string, number>;
+  /** tfjs or torch */
+  engine: string;
+  /** seconds of training so far */
+  seconds: number;
+  /** why a run failed, or what was damaged */
+  reason?: string;
+  /** a trial of a sweep: its number */
+  trial?: number;
+}
+
+/** A sweep's trial stopped early by the median rule: the sweep writes this file into its run folder. */
+export const PRUNED_FILE = 'pruned.json';
+
+/** The lock file of a run folder (runs.ts takes it): `PID HOST`. */
+export const LOCK_FILE = 'train.lock';
+/** The largest file of a run folder read for the table (metrics.jsonl keeps a run's final weights: tens of MB at most). */
+const MAX_BYTES = 256 * 2 ** 20;
+
+/** Whether a process of this machine is alive (one of another user's answers EPERM: alive). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether a live process holds the run folder's lock (a lock left by a killed process is not held). */
+export function lockHeld(dir: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8');
+  } catch {
+    return false;
+  }
+  const [pid, host] = text.trim().split(' ');
+  if (!/^[1-9]\d{0,9}$/.test(pid ?? '')) return false;
+  return host !== os.hostname() || alive(Number(pid));
+}
+
+function readText(file: string): string | undefined {
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  if (!st.isFile()) throw new Error(`${path.basename(file)} is not a file`);
+  if (st.size > MAX_BYTES) throw new Error(`${path.basename(file)} is larger than ${MAX_BYTES / 2 ** 20} MB`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+function readObject(file: string): Record<string, unknown> | undefined {
+  const text = readText(file);
+  if (text === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new Error(`${path.basename(file)} is not valid JSON`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${path.basename(file)} is not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** An evaluation as one flat record: loss and each metric. */
+function flat(e: Evaluation | undefined): Record<string, number> | undefined {
+  if (!e) return undefined;
+  const out: Record<string, number> = {};
+  if (num(e.loss) !== undefined) out.loss = e.loss;
+  for (const [k, v] of Object.entries(e.metrics ?? {})) if (num(v) !== undefined) out[k] = v;
+  return out;
+}
+
+/** Whether a folder is a run folder (has a config.json). */
+export function isRunFolder(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'config.json'));
+}
+
+/** One run folder as a row. */
+export function readRun(dir: string): RunRow {
+  const row: RunRow = { dir, file: '', train: '', status: 'failed', overrides: {}, epochs: 0, engine: '', seconds: 0 };
+  const running = lockHeld(dir);
+  try {
+    const config = readObject(path.join(dir, 'config.json'));
+    if (!config) throw new Error('config.json is missing');
+    row.file = str(config.file) ?? '';
+    row.train = str(config.train) ?? '';
+    if (!row.train) throw new Error('config.json names no train block');
+    row.engine = config.backend === 'torch' ? 'torch' : 'tfjs';
+    const overrides = config.overrides;
+    if (overrides && typeof overrides === 'object' && !Array.isArray(overrides)) {
+      for (const [k, v] of Object.entries(overrides)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') row.overrides[k] = v;
+    }
+    if (num(config.trial) !== undefined) row.trial = config.trial as number;
+
+    // the epochs logged: a resumed run logs again from where it went on, and the later line counts
+    const log = readText(path.join(dir, 'metrics.jsonl')) ?? '';
+    const epochs = new Map<number, { val?: Evaluation; best: boolean; seconds: number }>();
+    let failure: string | undefined;
+    for (const line of log.split('\n')) {
+      if (!line.trim()) continue;
+      const e = parseEvent(line);
+      if (!e) continue;
+      if (e.type === 'start' && e.resumedFrom !== undefined) for (const k of [...epochs.keys()]) if (k > e.resumedFrom) epochs.delete(k);
+      if (e.type === 'epoch' && e.fold === undefined) epochs.set(e.epoch, { val: e.val, best: e.best, seconds: e.seconds });
+      if (e.type === 'error') failure = e.message;
+      if (e.type === 'stopped' && e.reason === 'not_finite') failure = e.message;
+    }
+    row.epochs = epochs.size ? Math.max(...epochs.keys()) : 0;
+    for (const [k, e] of epochs) {
+      row.seconds += e.seconds;
+      if (e.best && (row.bestEpoch === undefined || k > row.bestEpoch)) row.bestEpoch = k;
+    }
+
+    const report = readObject(path.join(dir, 'report.json'));
+    if (report) {
+      const outcome = str(report.outcome);
+      row.bestEpoch = num(report.bestEpoch) ?? row.bestEpoch;
+      row.epochs = num(report.epochs) ?? row.epochs;
+      row.test = flat(report.test as Evaluation | undefined);
+      const timings = report.timings as Record<string, unknown> | undefined;
+      row.seconds = num(timings?.trainingSeconds) ?? num(timings?.seconds) ?? row.seconds;
+      if (outcome === 'not_finite') {
+        row.status = 'failed';
+        row.reason = failure ?? 'the loss stopped being a finite number';
+      } else if (outcome === 'stopped') row.status = 'stopped';
+      else row.status = 'done';
+    } else if (running) {
+      row.status = 'running';
+    } else if (failure) {
+      row.status = 'failed';
+      row.reason = failure;
+    } else if (fs.existsSync(path.join(dir, 'last'))) {
+      row.status = 'stopped';
+      const pruned = readObject(path.join(dir, PRUNED_FILE));
+      if (pruned) row.reason = `stopped early by the median rule at epoch ${num(pruned.epoch) ?? '?'} (its best loss ${num(pruned.loss)?.toPrecision(4) ?? '?'}, the median of the other trials ${num(pruned.median)?.toPrecision(4) ?? '?'})`;
+    } else {
+      row.status = 'failed';
+      row.reason = 'it ended before its first checkpoint (no report.json, no last/)';
+    }
+    if (row.bestEpoch !== undefined) row.val = flat(epochs.get(row.bestEpoch)?.val);
+  } catch (e) {
+    row.status = running ? 'running' : 'failed';
+    row.reason = e instanceof Error ? e.message : String(e);
+  }
+  row.seconds = Number(row.seconds.toFixed(3));
+  return row;
+}
+
+/**
+ * The run folders under `roots` (each a run folder, or a folder of them: runs/, runs/<train>/, a
+ * sweep's folder), in path order. Links are not followed; at most `depth` folders deep.
+ */
+export function findRuns(roots: readonly string[], depth = 4): string[] {
+  const out: string[] = [];
+  const visit = (dir: string, d: number) => {
+    if (isRunFolder(dir)) {
+      out.push(dir);
+      return;
+    }
+    if (d >= depth) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory() && !/\.(tmp|old)$/.test(e.name) && !['best', 'last', 'torch'].includes(e.name)) visit(path.join(dir, e.name), d + 1);
+    }
+  };
+  for (const r of roots) visit(path.resolve(r), 0);
+  return out;
+}
+
+/** A sort key of the table: `val_accuracy`, `test_loss`, `accuracy` (validation, else test), `epochs`, `seconds`. */
+export function sortValue(row: RunRow, key: string): number | undefined {
+  if (key === 'epochs') return row.epochs;
+  if (key === 'seconds') return row.seconds;
+  if (key === 'best_epoch') return row.bestEpoch;
+  if (key.startsWith('val_')) return row.val?.[key.slice(4)];
+  if (key.startsWith('test_')) return row.test?.[key.slice(5)];
+  return row.val?.[key] ?? row.test?.[key];
+}
+
+/** Whether larger is better for a metric (losses and errors: smaller). */
+export function higherIsBetter(key: string): boolean {
+  return !/loss|error|mse|mae|rmse|seconds|epoch/.test(key);
+}
+
+/** Rows sorted by a key, best first; rows without it last. */
+export function sortRuns(rows: RunRow[], key: string): RunRow[] {
+  const sign = higherIsBetter(key) ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const x = sortValue(a, key);
+    const y = sortValue(b, key);
+    if (x === undefined || y === undefined) return (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0);
+    return sign * (x - y);
+  });
+}
