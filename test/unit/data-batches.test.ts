@@ -1,7 +1,7 @@
 // Splits and batches: validation split, k folds, epoch order, and rows copied into batch buffers.
 
 import { strict as assert } from 'node:assert';
-import { gatherBatch, takeRows, firstRows, validationSplit, kfold, epochOrder } from '../../server/src/data/batches';
+import { gatherBatch, takeRows, firstRows, validationSplit, kfold, epochOrder, splitRows } from '../../server/src/data/batches';
 import type { Split } from '../../server/src/data/types';
 
 /** n rows of `w` features whose values encode the row: x[i][k] = i * 1000 + k, y[i] = i */
@@ -13,6 +13,25 @@ function rows(n: number, w: number, yw = 1): Split {
 const rowOf = (x: Float32Array, w: number, r: number) => Math.round(x[r * w] / 1000);
 
 describe('batches', () => {
+  it('splitRows: the same rows as takeRows of each side, in order, the training rows moved up in place', () => {
+    for (const [xw, yw, Y] of [[3, 1, Int32Array], [1, 2, Float32Array]] as const) {
+      const n = 50;
+      const s: Split = { x: Float32Array.from({ length: n * xw }, (_, i) => i), y: Y.from({ length: n * yw }, (_, i) => i * 10), n };
+      const isTest = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 5 === 0 ? 1 : 0);
+      const rows = (t: number) => Array.from({ length: n }, (_, i) => i).filter((i) => isTest[i] === t);
+      const wantTrain = takeRows(s, rows(0));
+      const wantTest = takeRows(s, rows(1));
+      const buffer = s.x.buffer;
+      const { train, test } = splitRows(s, isTest);
+      assert.deepEqual(Array.from(train.x), Array.from(wantTrain.x));
+      assert.deepEqual(Array.from(train.y), Array.from(wantTrain.y));
+      assert.deepEqual(Array.from(test.x), Array.from(wantTest.x));
+      assert.deepEqual(Array.from(test.y), Array.from(wantTest.y));
+      assert.equal(train.n + test.n, n);
+      assert.equal(train.x.buffer, buffer, 'the training rows stay in the table, not a copy');
+    }
+  });
+
   for (const w of [3, 784]) {
     it(`copies the rows of a batch into reusable buffers (${w} values a row)`, () => {
       const s = rows(50, w);

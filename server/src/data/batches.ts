@@ -58,6 +58,34 @@ export function takeRows(s: Split, indices: ArrayLike<number>): Split {
   return { x, y, n };
 }
 
+/**
+ * Splits `s` in two by `isTest` (1 = a test row), keeping the rows' order: the test rows are
+ * copied out, the others moved up in place, so `s` is used up (its arrays become the training
+ * split's). Memory: the test rows' copy, not a second table.
+ */
+export function splitRows(s: Split, isTest: Uint8Array): { train: Split; test: Split } {
+  const { xw, yw } = rowSizes(s);
+  let nTest = 0;
+  for (let i = 0; i < s.n; i++) nTest += isTest[i];
+  const test: Split = { x: new Float32Array(nTest * xw), y: s.y instanceof Int32Array ? new Int32Array(nTest * yw) : new Float32Array(nTest * yw), n: nTest };
+  let t = 0;
+  let w = 0;
+  for (let i = 0; i < s.n; i++) {
+    if (isTest[i]) {
+      test.x.set(s.x.subarray(i * xw, i * xw + xw), t * xw);
+      test.y.set(s.y.subarray(i * yw, i * yw + yw), t * yw);
+      t++;
+    } else {
+      if (w !== i) {
+        s.x.copyWithin(w * xw, i * xw, i * xw + xw);
+        s.y.copyWithin(w * yw, i * yw, i * yw + yw);
+      }
+      w++;
+    }
+  }
+  return { train: { x: s.x.subarray(0, w * xw), y: s.y.subarray(0, w * yw), n: w }, test };
+}
+
 /** The first `count` rows of `s`, copied (so the rest can be freed). */
 export function firstRows(s: Split, count: number): Split {
   if (count >= s.n) return s;

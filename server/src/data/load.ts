@@ -27,7 +27,7 @@ import { generate, ArgReader } from './synthetic';
 import { readCsvFile, csvOptionsOf, classKeys } from './csv';
 import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels, type Classes } from './idx';
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides, type FileSet } from './builtin';
-import { takeRows, firstRows } from './batches';
+import { firstRows, splitRows } from './batches';
 import { rngFor, STREAM } from './random';
 
 /** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
@@ -60,7 +60,11 @@ function holdOut(all: Split, a: ArgReader, shown: string): { train: Split; test?
   if (nTest === 0) return { train: all };
   if (nTest >= all.n) throw new DataError(shown, `test: ${f} holds out all ${all.n} samples; none are left to train on`);
   const perm = rngFor(a.num('seed'), STREAM.split).permutation(all.n);
-  return { train: takeRows(all, perm.slice(nTest).sort()), test: takeRows(all, perm.slice(0, nTest).sort()) };
+  const isTest = new Uint8Array(all.n);
+  for (let i = 0; i < nTest; i++) isTest[perm[i]] = 1;
+  // `all` is this loader's own: the training rows are moved up in place (a table of hundreds of
+  // MB is not copied again), the test rows copied out; both in file order
+  return splitRows(all, isTest);
 }
 
 function limited(s: Split, limit: number | undefined): Split {
