@@ -216,6 +216,14 @@ export const en = {
     `validation on '${a.data}' is validation on the training data itself: it measures how well the model fits what it learns from, not new data; hold out part of it (validation: 0.1) or name another dataset`,
   testIsTrainingData: (a: { param: string; file: string; of: string }) =>
     `${a.param} '${a.file}' is the ${a.of} file too: the test split is the training data, so test results measure memorisation, not new data; name the separate test file`,
+  vanishingGradients: (a: { first: string; last: string; firstNorm: string; lastNorm: string; orders: number }) =>
+    `the gradients of '${a.first}' are ${a.orders} orders of magnitude smaller than those of the last layer '${a.last}' (norm ${a.firstNorm} against ${a.lastNorm}): the early layers barely learn (vanishing gradients); use relu or leaky_relu instead of sigmoid or tanh, fewer layers, or batch_norm between them`,
+  explodingGradients: (a: { layer: string; gradNorm: string; why: 'grew' | 'update' | 'not_finite'; factor: string }) =>
+    `the gradients of '${a.layer}' are exploding (${a.why === 'grew' ? `norm ${a.gradNorm}, ${a.factor} times its first value` : a.why === 'update' ? `one step changed its weights by ${a.factor} times their own size` : 'its gradient norm is not a finite number'}): lower the learning rate, add clip_norm: 1.0 to the train block, or batch_norm`,
+  deadReluUnits: (a: { layer: string; dead: number; units: number; activation: string }) =>
+    `${a.dead} of the ${a.units} units of '${a.layer}' (${a.activation}) output zero for every probe sample: they are dead and no longer learn; use leaky_relu, or a lower learning rate`,
+  saturatedActivations: (a: { layer: string; activation: string; percent: number }) =>
+    `${a.percent}% of the outputs of '${a.layer}' (${a.activation}) are at its limits, where its slope is almost zero and little gradient passes (saturation); use relu, add batch_norm before it, or start from smaller weights`,
 
   // ---- related information (where else a diagnostic points) ----
   firstDeclaredHere: (_: Record<string, never>) => 'first declared here',

@@ -575,6 +575,7 @@ export const SETTINGS_ZH: Record<string, string> = {
   seed: '权重初始化、打乱数据和暂退法所用的随机种子：相同的种子重复同一次运行',
   shuffle: '每个迭代周期都打乱训练数据',
   clip_norm: '梯度的全局范数超过这个值时，把梯度按比例缩小（梯度裁剪）',
+  layer_stats: '在训练时观察网络内部：每层的梯度范数和权重范数、激活值（死亡单元和饱和单元）及其直方图；true 表示每个迭代周期一次，数字 N 表示每 N 个批次一次；梯度消失或爆炸、ReLU 单元死亡、sigmoid/tanh 层饱和时给出警告',
 };
 
 /** The key of a spec in `DOCS_ZH`. */
