@@ -15,6 +15,7 @@ import type { TrainConfig } from '../../core/train';
 import { describeModel, describeTrain } from '../../core/model';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
+import { LayerWarnings } from '../../runtime/train/layer-warnings';
 import type { RunOptions } from '../../runtime/train/trainer';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
 import { bestMonitor } from '../../runtime/train/monitor';
@@ -80,7 +81,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   const torchDir = path.join(opts.runDir, 'torch');
   const checkpoints = path.join(torchDir, 'checkpoints');
   const desc = describeModel(cfg.model);
-  const { text: modelText, models } = modelPy([desc], cfg.file);
+  // layer_stats reads each layer's output through model.py's traces
+  const { text: modelText, models } = modelPy([desc], cfg.file, { trace: cfg.layerStats !== false });
   const exported = models[0];
   // no k-fold here: validation data is there when the block asks for it
   const best = bestMonitor(cfg, cfg.validation !== undefined);
@@ -142,6 +144,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   };
   // events are handled in order: a checkpoint's conversion finishes before the next event goes out
   let chain = Promise.resolve();
+  const warnings = new LayerWarnings();
   const handle = async (e: TrainEvent) => {
     switch (e.type) {
       case 'start':
@@ -166,6 +169,11 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         outcome = e.reason === 'early_stopping' ? 'early_stopped' : e.reason === 'requested' ? 'stopped' : 'not_finite';
         emit(e);
         if (e.reason === 'not_finite') emit({ type: 'error', message: e.message, file: cfg.file });
+        return;
+      case 'layers':
+        // the same warnings as the tfjs trainer's, from the same rule
+        emit(e);
+        for (const w of warnings.check(e)) emit(w);
         return;
       case 'end':
         end = { ...e, runDir: opts.runDir };

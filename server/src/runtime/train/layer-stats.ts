@@ -6,15 +6,10 @@
 // setting is off none of this exists: the step is the step without it.
 
 import { tf, type Tensor, type LayersModel } from '../tf';
-import { isLayerNode, type ModelDesc } from '../../core/model';
+import type { ModelDesc } from '../../core/model';
+import { reportedLayers, PROBE_SAMPLES } from './inside';
 import { HISTOGRAM_BINS, SATURATION, type Histogram, type LayerStats, type TrainEvent } from './protocol';
 import type { NamedGrads } from './optimizers';
-
-/** The probe batch: at most this many of the first training samples. */
-export const PROBE_SAMPLES = 128;
-
-/** Layers that are an activation function; a layer with weights names its own in `activation:`. */
-const ACTIVATION_LAYERS = new Set(['relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax']);
 
 /** The limits of the saturating activations (their outputs' range). */
 const SATURATING: Record<string, [number, number]> = { sigmoid: [0, 1], tanh: [-1, 1], hard_sigmoid: [0, 1] };
@@ -41,11 +36,12 @@ export function histogram(values: ArrayLike<number>, bins = HISTOGRAM_BINS): His
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
+    if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }
   const counts = new Array<number>(bins).fill(0);
-  if (!(min <= max) || !Number.isFinite(min) || !Number.isFinite(max)) return { min: 0, max: 0, counts };
+  if (!(min <= max)) return { min: 0, max: 0, counts };
   const width = (max - min) / bins;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -105,16 +101,12 @@ export class LayerProbe {
     this.xs = x.subarray(0, this.probe * xw);
     const reported: Reported[] = [];
     const outputs: tf.SymbolicTensor[] = [];
-    for (const n of desc.nodes) {
-      if (!isLayerNode(n)) continue;
-      const layer = model.getLayer(n.name);
-      const variables = layer.trainableWeights.map((w) => (w.read() as tf.Variable).name);
-      const own = typeof n.args.activation === 'string' && n.args.activation !== 'linear' ? n.args.activation : undefined;
-      const activation = ACTIVATION_LAYERS.has(n.kind) ? n.kind : own;
-      if (!variables.length && !ACTIVATION_LAYERS.has(n.kind)) continue;
+    for (const { node, activation, weighted } of reportedLayers(desc)) {
+      const layer = model.getLayer(node.name);
+      const variables = weighted ? layer.trainableWeights.map((w) => (w.read() as tf.Variable).name) : [];
       const out = layer.output;
       if (Array.isArray(out)) continue;
-      reported.push({ name: n.name, kind: n.kind, ...(activation ? { activation } : {}), variables });
+      reported.push({ name: node.name, kind: node.kind, ...(activation ? { activation } : {}), variables });
       outputs.push(out);
     }
     this.reported = reported;
