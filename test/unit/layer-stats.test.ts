@@ -20,6 +20,7 @@ import type { LoadedData } from '../../server/src/data/types';
 import type { TrainConfig } from '../../server/src/core/train';
 import { analyzeText } from '../helpers';
 import { Progress } from '../../server/src/cli/progress';
+import { runNn } from '../nn-cli';
 import { Program } from '../../server/src/core/program';
 import { Analysis } from '../../server/src/core/analyze';
 import { NodeHost } from '../../server/src/node/host';
@@ -207,6 +208,7 @@ describe('layer statistics (layer_stats)', function () {
       return checkEvent(v);
     };
     assert.equal(bad((v) => (v.batch = 4)), undefined, 'batch past the epoch');
+    assert.equal(bad((v) => ((v as Record<string, unknown>).ms = -1)), undefined, 'a negative time');
     assert.equal(bad((v) => (v.layers[0].activations.dead = 1.5)), undefined, 'a share above 1');
     assert.equal(bad((v) => (v.layers[0].activations.histogram.counts = [1.5])), undefined, 'a fractional count');
     assert.equal(bad((v) => (v.layers[0].weights!.histogram = { min: 2, max: 1, counts: [1] })), undefined, 'max below min');
@@ -231,6 +233,23 @@ describe('layer statistics (layer_stats)', function () {
     const cfg = config('model: Relu\n  data: circle(n: 100)\n  loss: cross_entropy\n  epochs: 2\n  seed: 1\n  layer_stats: 3');
     const { layers } = await run(cfg, rings(100, 1));
     assert.deepEqual(layers.map((l) => [l.epoch, l.batch]), [[1, 3], [2, 2]]);
+  });
+
+  it('nn train --layer-stats sets it for one run: every N batches, once an epoch, or off', async () => {
+    const file = path.join(root, 'cli.nn');
+    fs.writeFileSync(file, `${MODELS}\ntrain t { model: Relu  data: circle(n: 96)  loss: cross_entropy  epochs: 2  batch_size: 32  seed: 1  layer_stats: true }\n`);
+    const count = async (...flag: string[]) => {
+      const r = await runNn(['train', file, '--json', '--backend', 'cpu', '--runs', path.join(root, 'cli-runs'), ...flag]);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      return r.out.map((l) => parseEvent(l)).filter((e) => e?.type === 'layers').length;
+    };
+    // three batches an epoch: the block's setting (epoch), every 2nd of 6, none
+    assert.equal(await count(), 2);
+    assert.equal(await count('--layer-stats', '2'), 3);
+    assert.equal(await count('--layer-stats', 'off'), 0);
+    const bad = await runNn(['train', file, '--layer-stats', 'often']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err.join('\n'), /--layer-stats needs epoch, off or a whole number of batches/);
   });
 
   it('warns of vanishing gradients in a deep sigmoid stack', async () => {
@@ -331,5 +350,12 @@ describe('layer statistics (layer_stats)', function () {
       assert.ok(checkEvent(JSON.parse(JSON.stringify(w))), w.code);
     }
     assert.match(warnings.find((w) => w.code === 'NN432')!.message, /^3 of the 4 units of 'b'/);
+    // a gradient that stopped being a number is told as such, once
+    const broken = new LayerWarnings();
+    const nan = { ...ev, layers: [{ ...ev.layers[2], weights: { ...ev.layers[2].weights!, gradNorm: NaN } }] };
+    const said = broken.check(nan);
+    assert.deepEqual(said.map((w) => [w.code, w.args.why]), [['NN431', 'not_finite']]);
+    assert.match(said[0].message, /its gradient norm is not a finite number/);
+    assert.deepEqual(broken.check(nan), []);
   });
 });

@@ -45,6 +45,7 @@ train options:
   --resume RUN|last    continue a run folder, or the latest run of this train block
   --data-path DIR      a folder with dataset folders (fashion-mnist/, mnist/)
   --no-download        never download a built-in dataset
+  --layer-stats S      layer_stats for this run: epoch, every N batches, or off (docs/training.md)
   Ctrl+C stops after the current batch and saves last/ (exit 130); a second Ctrl+C quits at once.
   NN_PROGRESS_SOCKET=PATH also sends the JSON lines to that local socket and accepts {"type":"stop"}.
 
@@ -87,7 +88,7 @@ export async function main(
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes'], ['json', 'no-download']), {
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes', 'layer-stats'], ['json', 'no-download']), {
           out,
           err,
           tty: options.tty,

@@ -1,5 +1,5 @@
 // nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--threads N] [--json] [--runs DIR]
-//          [--resume RUN|last] [--data-path DIR] [--no-download]
+//          [--resume RUN|last] [--data-path DIR] [--no-download] [--layer-stats epoch|N|off]
 //
 // Refuses to start when what the train block uses (its model, datasets, constants, the blocks and
 // imports those use) has errors; errors elsewhere in the file are noted and do not stop it. On a terminal: a progress bar and one line per
@@ -129,7 +129,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   let claimed: string | undefined;
   try {
     const checked = fromRun ? checkedRun(fromRun, resumeDir!, trainName) : checkedTrain(file, trainName);
-    const { cfg } = checked;
+    // --layer-stats: the block's layer_stats setting for this run (epoch, every N batches, or off)
+    const layerStats = layerStatsFlag(args);
+    const cfg = layerStats === undefined ? checked.cfg : { ...checked.cfg, layerStats };
     // only errors in what this train block uses stop it: another block's errors are said, not obeyed
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);
@@ -256,4 +258,15 @@ function inNote(logged: string, note: string): boolean {
 function commandLine(args: Parsed): string {
   const flags = [...args.flags].map(([k, v]) => (v === true ? `--${k}` : `--${k} ${v}`));
   return ['nn', 'train', ...args.positionals, ...flags].join(' ');
+}
+
+/** --layer-stats epoch|N|off: layer_stats for this run, in place of the train block's; undefined when not given. */
+export function layerStatsFlag(args: Parsed): false | 'epoch' | number | undefined {
+  const v = args.flags.get('layer-stats');
+  if (v === undefined) return undefined;
+  if (v === 'epoch') return 'epoch';
+  if (v === 'off') return false;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--layer-stats needs epoch, off or a whole number of batches of at least 1, not '${String(v)}'`);
+  return n;
 }

@@ -438,8 +438,10 @@ class LayerStats:
 
     def before_step(self):
         """After backward, before clipping and the optimizer's step."""
+        began = time.perf_counter()
         self.before = [[p.detach().clone() for p in ps] for ps in self.params]
         self.grads = [sum(float(p.grad.double().pow(2).sum()) for p in ps if p.grad is not None) for ps in self.params]
+        self.seconds = time.perf_counter() - began
 
     def activations(self, a, activation):
         bins = self.cfg["bins"]
@@ -458,6 +460,7 @@ class LayerStats:
         return out
 
     def event(self, epoch, b, batches):
+        began = time.perf_counter()
         was = self.core.training
         self.core.eval()
         self.outputs = {}
@@ -477,7 +480,8 @@ class LayerStats:
                 entry["weights"] = {"norm": finite(norm), "gradNorm": finite(math.sqrt(g)), "updateRatio": finite(change / norm if norm > 0 else 0.0), "count": w.numel(), "histogram": histogram(w, self.cfg["bins"])}
             entry["activations"] = self.activations(outputs[l["trace"]].double(), l["activation"])
             layers.append(entry)
-        return {"type": "layers", "epoch": epoch, "batch": b + 1, "batches": batches, "probe": self.x.shape[0], "layers": layers}
+        ms = (self.seconds + time.perf_counter() - began) * 1000
+        return {"type": "layers", "epoch": epoch, "batch": b + 1, "batches": batches, "probe": self.x.shape[0], "layers": layers, "ms": ms}
 
 
 def evaluate(model, split, device, batch):

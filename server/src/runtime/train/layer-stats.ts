@@ -118,6 +118,8 @@ export class LayerProbe {
    * `update` (the optimizer's step), and measure the change it made. One read of the device.
    */
   measureStep(grads: NamedGrads, variables: readonly tf.Variable[], update: () => void): (WeightMeasure | undefined)[] {
+    const t0 = performance.now();
+    let stepMs = 0;
     const byName = new Map(variables.map((v) => [v.name, v]));
     const zero = tf.scalar(0);
     const sumSq = (ts: Tensor[]) => (ts.length ? tf.addN(ts.map((t) => tf.sum(tf.square(t)))) : zero);
@@ -125,7 +127,9 @@ export class LayerProbe {
     const before = weighted.map((r) => r.variables.map((n) => byName.get(n)!.clone()));
     const squares = weighted.flatMap((r, i) => [sumSq(before[i]), sumSq(r.variables.map((n) => grads[n]).filter((g): g is Tensor => g !== undefined))]);
     const flat = before.map((ws) => tf.concat(ws.map((w) => w.reshape([-1]))));
+    const u0 = performance.now();
     update();
+    stepMs = performance.now() - u0;
     const changes = weighted.map((r, i) => sumSq(r.variables.map((n, j) => tf.sub(byName.get(n)!, before[i][j]))));
     const read = tf.stack([...squares, ...changes]).dataSync();
     const out: (WeightMeasure | undefined)[] = [];
@@ -140,11 +144,16 @@ export class LayerProbe {
       out.push({ norm, gradNorm: Math.sqrt(read[2 * k + 1]), updateRatio: norm > 0 ? Math.sqrt(read[2 * weighted.length + k]) / norm : 0, count: values.length, histogram: histogram(values) });
       k++;
     }
+    this.stepMs = performance.now() - t0 - stepMs;
     return out;
   }
 
+  /** the milliseconds the last measureStep spent measuring (its update not counted) */
+  private stepMs = 0;
+
   /** The `layers` event of a measured step: its weights' measures and every reported layer's output on the probe batch. */
   event(weights: readonly (WeightMeasure | undefined)[], at: { epoch: number; batch: number; batches: number; fold?: number }): Extract<TrainEvent, { type: 'layers' }> {
+    const t0 = performance.now();
     const outs = tf.tidy(() => {
       const p = this.probeModel.predict(tf.tensor(this.xs, [this.probe, ...this.featureShape], 'float32'), { batchSize: this.probe });
       return (Array.isArray(p) ? p : [p]).map((t) => ({ values: t.dataSync() as Float32Array, units: t.shape[t.shape.length - 1] ?? 1 }));
@@ -153,6 +162,8 @@ export class LayerProbe {
       const w = weights[i];
       return { name: r.name, kind: r.kind, ...(r.activation ? { activation: r.activation } : {}), ...(w ? { weights: w } : {}), activations: activationStats(outs[i].values, outs[i].units, r.activation) };
     });
-    return { type: 'layers', epoch: at.epoch, batch: at.batch, batches: at.batches, probe: this.probe, layers, ...(at.fold ? { fold: at.fold } : {}) };
+    const ms = this.stepMs + performance.now() - t0;
+    this.stepMs = 0;
+    return { type: 'layers', epoch: at.epoch, batch: at.batch, batches: at.batches, probe: this.probe, layers, ms, ...(at.fold ? { fold: at.fold } : {}) };
   }
 }

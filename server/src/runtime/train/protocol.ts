@@ -191,6 +191,8 @@ export type TrainEvent =
       batches: number;
       probe: number;
       layers: LayerStats[];
+      /** milliseconds the measuring took (around the step, the probe, the statistics): what layer_stats costs */
+      ms?: number;
       fold?: number;
     }
   | {
@@ -394,6 +396,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
   },
   layers: (v) => {
     if (!isInt(v.epoch, 1) || !isInt(v.batch, 1) || !isInt(v.batches, 1) || v.batch > v.batches || !isInt(v.probe, 1) || !Array.isArray(v.layers) || v.layers.length > 10_000 || !optInt(v.fold, 1)) return undefined;
+    if (v.ms !== undefined && !(isNum(v.ms) && v.ms >= 0)) return undefined;
     const layers = v.layers.map(layerStats);
     if (layers.some((l) => !l)) return undefined;
     return { ...(v as Ev<'layers'>), layers: layers as LayerStats[] };
