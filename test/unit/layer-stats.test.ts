@@ -231,8 +231,11 @@ describe('layer statistics (layer_stats)', function () {
   it('measures every N batches when given a number', async () => {
     // 100 samples in batches of 32: 4 batches an epoch, 8 in two; every 3rd: batches 3, 6 (epoch 2, batch 2)
     const cfg = config('model: Relu\n  data: circle(n: 100)\n  loss: cross_entropy\n  epochs: 2\n  seed: 1\n  layer_stats: 3');
-    const { layers } = await run(cfg, rings(100, 1));
+    const { layers, events } = await run(cfg, rings(100, 1));
     assert.deepEqual(layers.map((l) => [l.epoch, l.batch]), [[1, 3], [2, 2]]);
+    // measuring leaks no tensors: the live count after each epoch stays flat
+    const tensors = events.flatMap((e) => (e.type === 'epoch' ? [e.tensors] : []));
+    assert.equal(new Set(tensors).size, 1, `${tensors}`);
   });
 
   it('nn train --layer-stats sets it for one run: every N batches, once an epoch, or off', async () => {

@@ -87,6 +87,8 @@ export class LayerProbe {
   private readonly probeModel: LayersModel;
   private readonly probe: number;
   private readonly xs: Float32Array;
+  /** the milliseconds the last measureStep spent measuring (its update not counted) */
+  private stepMs = 0;
 
   /** `x`: the training samples (row-major, `featureShape` each), of which the first PROBE_SAMPLES are the probe. */
   constructor(
@@ -119,7 +121,6 @@ export class LayerProbe {
    */
   measureStep(grads: NamedGrads, variables: readonly tf.Variable[], update: () => void): (WeightMeasure | undefined)[] {
     const t0 = performance.now();
-    let stepMs = 0;
     const byName = new Map(variables.map((v) => [v.name, v]));
     const zero = tf.scalar(0);
     const sumSq = (ts: Tensor[]) => (ts.length ? tf.addN(ts.map((t) => tf.sum(tf.square(t)))) : zero);
@@ -129,7 +130,7 @@ export class LayerProbe {
     const flat = before.map((ws) => tf.concat(ws.map((w) => w.reshape([-1]))));
     const u0 = performance.now();
     update();
-    stepMs = performance.now() - u0;
+    const stepMs = performance.now() - u0;
     const changes = weighted.map((r, i) => sumSq(r.variables.map((n, j) => tf.sub(byName.get(n)!, before[i][j]))));
     const read = tf.stack([...squares, ...changes]).dataSync();
     const out: (WeightMeasure | undefined)[] = [];
@@ -147,9 +148,6 @@ export class LayerProbe {
     this.stepMs = performance.now() - t0 - stepMs;
     return out;
   }
-
-  /** the milliseconds the last measureStep spent measuring (its update not counted) */
-  private stepMs = 0;
 
   /** The `layers` event of a measured step: its weights' measures and every reported layer's output on the probe batch. */
   event(weights: readonly (WeightMeasure | undefined)[], at: { epoch: number; batch: number; batches: number; fold?: number }): Extract<TrainEvent, { type: 'layers' }> {
