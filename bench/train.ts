@@ -27,9 +27,12 @@
 //
 //   npm run bench:train [-- --epochs N] [--models|--only mlp,convnet,lstm] [--backends wasm,cpu,tensorflow]
 //                       [--threads 1,2] [--quick] [--no-pytorch] [--seed N] [--data IDX_DIR] [--time-limit SECONDS]
+//                       [--layer-stats off,epoch,N]
 //
 // --epochs sets every model's epochs (default: mlp 5, convnet 2, lstm 5; --quick: 1 each).
 // IDX_DIR holds the Fashion-MNIST files (default NN_BENCH_IDX or /usr/share/datasets/fashion-mnist).
+// --layer-stats runs each of nn's runs once per setting (nn train --layer-stats: off, once an epoch,
+// every N batches) and says what the statistics cost: samples/s with them against without.
 // This is a benchmark, not a test: it asserts nothing.
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -74,6 +77,8 @@ interface Options {
   seed: number;
   data: string;
   timeLimit: number;
+  /** nn train --layer-stats settings, each run once (none: the blocks' own, off) */
+  layerStats: string[];
 }
 
 /** One run of ours: what the trainer's events and the process said. */
@@ -82,6 +87,13 @@ export interface OursResult {
   backend: BackendName;
   /** wasm's threads (--threads); undefined on cpu and tensorflow */
   threads?: number;
+  /** nn train --layer-stats, when given (--layer-stats) */
+  layerStats?: string;
+  /** layer_stats: its measurements, and the milliseconds they took (the events' own figure) */
+  measurements?: number;
+  measuringMs?: number;
+  /** seconds of training steps (the epochs' samples / their samples/s) */
+  trainingSeconds?: number;
   train: string;
   epochs: number;
   /** why this run does less than the others (the cpu backend), when it does */
@@ -127,6 +139,7 @@ function parseOptions(argv: string[]): Options {
     seed: 1,
     data: process.env.NN_BENCH_IDX ?? '/usr/share/datasets/fashion-mnist',
     timeLimit: 1200,
+    layerStats: [],
   };
   const value = (i: number) => {
     const v = argv[i + 1];
@@ -167,6 +180,10 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--data':
         o.data = path.resolve(value(i++));
+        break;
+      case '--layer-stats':
+        o.layerStats = value(i++).split(',').map((x) => x.trim());
+        if (!o.layerStats.every((x) => x === 'off' || x === 'epoch' || (Number.isInteger(Number(x)) && Number(x) >= 1))) throw new Error('--layer-stats needs off, epoch or whole numbers of batches, comma-separated');
         break;
       case '--time-limit':
         o.timeLimit = Number(value(i++));
@@ -251,14 +268,15 @@ function backendLabel(backend: BackendName, threads: number | undefined): string
   return threads === undefined ? backend : `${backend}, ${plural(threads, 'thread')}`;
 }
 
-async function runOurs(o: Options, model: ModelName, backend: BackendName, threads: number | undefined, runs: string): Promise<OursResult> {
+async function runOurs(o: Options, model: ModelName, backend: BackendName, threads: number | undefined, runs: string, layerStats?: string): Promise<OursResult> {
   const plan = planOf(o, model, backend);
-  const rssFile = path.join(runs, `rss-${model}-${backend}-${threads ?? 0}.txt`);
+  const rssFile = path.join(runs, `rss-${model}-${backend}-${threads ?? 0}-${layerStats ?? ''}.txt`);
   const engine = backend === 'torch' ? ['--engine', 'torch', '--device', 'cpu'] : ['--backend', backend];
   const args = ['--import', PEAK_RSS, CLI, 'train', NN_FILE, '--train', plan.train, ...engine, '--epochs', String(plan.epochs), '--seed', String(o.seed), '--json', '--runs', runs, '--no-download'];
   if (threads !== undefined) args.push('--threads', String(threads));
   if (model !== 'lstm') args.push('--data-path', o.data);
-  const r: OursResult = { model, backend, threads, train: plan.train, epochs: plan.epochs, epochSamplesPerSecond: [], tensors: [], trainLoss: [], wallSeconds: 0, ...(plan.cap ? { cap: plan.cap } : {}) };
+  if (layerStats !== undefined) args.push('--layer-stats', layerStats);
+  const r: OursResult = { model, backend, threads, ...(layerStats !== undefined ? { layerStats } : {}), train: plan.train, epochs: plan.epochs, epochSamplesPerSecond: [], tensors: [], trainLoss: [], wallSeconds: 0, ...(plan.cap ? { cap: plan.cap } : {}) };
   let trainSamples = 0;
   let error: string | undefined;
   // the torch engine runs the Python the references run
@@ -273,6 +291,10 @@ async function runOurs(o: Options, model: ModelName, backend: BackendName, threa
       // a capped run stops once its epochs are measured: no test evaluation
       return plan.skipTest && e.epoch === plan.epochs;
     }
+    if (e.type === 'layers') {
+      r.measurements = (r.measurements ?? 0) + 1;
+      r.measuringMs = (r.measuringMs ?? 0) + (e.ms ?? 0);
+    }
     if (e.type === 'end') r.testAccuracy = e.test?.metrics.accuracy;
     if (e.type === 'error') error = e.message;
     return false;
@@ -285,6 +307,7 @@ async function runOurs(o: Options, model: ModelName, backend: BackendName, threa
   if (r.epochSamplesPerSecond.length && trainSamples > 0) {
     const seconds = r.epochSamplesPerSecond.reduce((s, sps) => s + trainSamples / sps, 0);
     r.samplesPerSecond = (trainSamples * r.epochSamplesPerSecond.length) / seconds;
+    r.trainingSeconds = seconds;
   }
   if (child.timedOut) r.error = `stopped at the time limit (${o.timeLimit} s) after ${r.tensors.length} epochs`;
   else if (error) r.error = error;
@@ -391,7 +414,7 @@ function table(ours: OursResult[], torch: TorchResult[]): string[] {
       const comparable = t?.testAccuracy !== undefined && r.testAccuracy !== undefined && r.epochs === t.epochs;
       rows.push([
         model,
-        backendLabel(r.backend, r.threads),
+        `${backendLabel(r.backend, r.threads)}${r.layerStats !== undefined ? `, layer_stats ${r.layerStats}` : ''}`,
         String(r.epochs),
         fmt(r.samplesPerSecond),
         r.samplesPerSecond !== undefined && t?.samplesPerSecond !== undefined ? ratioText(r.samplesPerSecond / t.samplesPerSecond) : '-',
@@ -410,6 +433,27 @@ function table(ours: OursResult[], torch: TorchResult[]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];
+}
+
+/**
+ * --layer-stats: what each setting costs. Its own figure first: the milliseconds its measurements
+ * took, as a share of the run's training time (within one process, so a busy machine slows both
+ * alike); then samples/s against 'off' on the same model, backend and threads (separate processes:
+ * on a shared machine their speeds swing by more than the statistics cost).
+ */
+function layerStatsCost(ours: OursResult[]): string[] {
+  const out: string[] = [];
+  for (const r of ours.filter((x) => x.measurements && x.trainingSeconds)) {
+    const share = r.measuringMs! / (r.trainingSeconds! * 1000);
+    out.push(`layer_stats ${r.layerStats} on ${r.model}, ${backendLabel(r.backend, r.threads)}: ${r.measurements} measurements, ${fmt(r.measuringMs! / r.measurements!)} ms each, ${(share * 100).toFixed(2)}% of ${r.trainingSeconds!.toFixed(1)} s of training`);
+  }
+  for (const off of ours.filter((r) => r.layerStats === 'off' && r.samplesPerSecond !== undefined)) {
+    for (const on of ours.filter((r) => r.model === off.model && r.backend === off.backend && r.threads === off.threads && r.layerStats !== undefined && r.layerStats !== 'off' && r.samplesPerSecond !== undefined)) {
+      const cost = 1 - on.samplesPerSecond! / off.samplesPerSecond!;
+      out.push(`layer_stats ${on.layerStats} on ${off.model}, ${backendLabel(off.backend, off.threads)}: ${fmt(on.samplesPerSecond)} samples/s against ${fmt(off.samplesPerSecond)} off (${(cost * 100).toFixed(1)}% slower; wall ${on.wallSeconds.toFixed(0)} s against ${off.wallSeconds.toFixed(0)} s)`);
+    }
+  }
+  return out;
 }
 
 /** The goals of the training-speed issue, judged on this run. */
@@ -530,9 +574,11 @@ async function main(): Promise<void> {
           continue;
         }
         for (const threads of threadsFor(o, backend)) {
-          const r = await runOurs(o, model, backend, threads, path.join(tmp, 'runs'));
+          for (const stats of o.layerStats.length ? o.layerStats : [undefined]) {
+          const r = await runOurs(o, model, backend, threads, path.join(tmp, 'runs'), stats);
           ours.push(r);
-          console.error(`${model} on ${backendLabel(backend, threads)}: ${r.error ?? `${fmt(r.samplesPerSecond)} samples/s, test accuracy ${pct(r.testAccuracy)}, peak RSS ${fmt(r.peakRssMB)} MB, tensors ${r.tensors.join(' ')}`} (${r.wallSeconds.toFixed(0)} s)`);
+          console.error(`${model} on ${backendLabel(backend, threads)}${stats !== undefined ? `, layer_stats ${stats}` : ''}: ${r.error ?? `${fmt(r.samplesPerSecond)} samples/s, test accuracy ${pct(r.testAccuracy)}, peak RSS ${fmt(r.peakRssMB)} MB, tensors ${r.tensors.join(' ')}`} (${r.wallSeconds.toFixed(0)} s)`);
+          }
         }
       }
       if (!o.backendsAsked && !o.backends.includes('tensorflow')) ours.push(skippedOurs(model, 'tensorflow', TFJS_NODE_HOWTO));
@@ -555,6 +601,7 @@ async function main(): Promise<void> {
   for (const l of table(ours, torch)) console.log(l);
   for (const m of o.models) console.log(`${m}: ${MODELS[m].what}`);
   for (const g of goals(ours, torch)) console.log(g);
+  for (const l of layerStatsCost(ours)) console.log(l);
   const date = new Date();
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });

@@ -1,7 +1,8 @@
 // The training chart webview: loss, validation loss, every metric and the learning rate as uPlot
 // charts, live per batch and epoch, with smoothing, a log scale and earlier runs overlaid; per-fold
 // curves and the mean ± std for k-fold; the decision boundary for 2-D data; the confusion matrix;
-// test predictions and the first layer's weights for image models; CSV, SVG and PNG export.
+// test predictions and the first layer's weights for image models; the Layers view (layer_stats,
+// drawn by layers.ts); CSV, SVG and PNG export.
 // Colours are the theme's (re-read when it changes). State survives a reload (setState).
 // Every message is checked (messages.ts); the logic lives in pure modules tested in Node.
 
@@ -13,6 +14,7 @@ import { EventLog } from './events';
 import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, type ExportFormat, type ChartState } from './messages';
 import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
 import { toCsv, toSvg, exportName } from './export';
+import { layersSvg, lastFoldLayers } from './layers';
 import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, normalizeRows, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
@@ -466,11 +468,19 @@ function weightsPanel(w: Ev<'weights'>): HTMLElement {
   );
 }
 
+/** layer_stats: the Layers view (layers.ts draws it; the chart shows its SVG). */
+function layersPanel(): HTMLElement {
+  const host = el('div', { class: 'layers', role: 'img', 'aria-label': 'Gradient norms, activation histograms and dead or saturated units per layer' });
+  const width = Math.max(520, Math.min(1000, Math.floor((extras.clientWidth || document.body.clientWidth || 800) - 8)));
+  host.innerHTML = layersSvg(lastFoldLayers(run.layers), { palette, width, font: getComputedStyle(document.body).fontFamily });
+  return panel(`Layers · ${run.layers.length} measurements`, host);
+}
+
 let extrasKey: unknown[] = [];
 
 function renderExtras(): void {
   const end = run.end;
-  const key = [run.boundary, run.points, end, run.predictions, run.weights, palette];
+  const key = [run.boundary, run.points, end, run.predictions, run.weights, palette, run.layers.length, run.layers[0]];
   if (key.length === extrasKey.length && key.every((k, i) => k === extrasKey[i])) return;
   extrasKey = key;
   const parts: HTMLElement[] = [];
@@ -479,6 +489,7 @@ function renderExtras(): void {
   if (end?.folds) parts.push(foldsPanel(end));
   if (run.predictions) parts.push(predictionsPanel(run.predictions));
   if (run.weights) parts.push(weightsPanel(run.weights));
+  if (run.layers.length) parts.push(layersPanel());
   extras.replaceChildren(...parts);
 }
 

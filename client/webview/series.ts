@@ -26,6 +26,8 @@ export class RunModel {
   points?: Ev<'points'>;
   predictions?: Ev<'predictions'>;
   weights?: Ev<'weights'>;
+  /** layer_stats: every `layers` event, in order (each fold's) */
+  readonly layers: Ev<'layers'>[] = [];
   readonly logs: string[] = [];
   /** per fold (0 without k-fold): series name -> points by epoch */
   readonly epochs = new Map<number, Map<string, Points>>();
@@ -100,6 +102,12 @@ export class RunModel {
       case 'log':
         this.logs.push(e.message);
         break;
+      case 'layers':
+        this.layers.push(e);
+        break;
+      case 'warning':
+        this.logs.push(`warning ${e.code}: ${e.message}`);
+        break;
       case 'checkpoint':
         break;
     }
@@ -150,6 +158,10 @@ export class RunModel {
   }
 
   private truncate(after: number): void {
+    // a resumed run measures again from where it stopped
+    const kept = this.layers.filter((e) => e.epoch <= after);
+    this.layers.length = 0;
+    this.layers.push(...kept);
     for (const m of this.epochs.values()) {
       for (const p of m.values()) {
         const k = p.x.findIndex((x) => x > after);

@@ -14,9 +14,9 @@ const rowOf = (x: Float32Array, w: number, r: number) => Math.round(x[r * w] / 1
 
 describe('batches', () => {
   it('splitRows: the same rows as takeRows of each side, in order, the training rows moved up in place', () => {
-    for (const [xw, yw, Y] of [[3, 1, Int32Array], [1, 2, Float32Array]] as const) {
+    for (const [xw, yw, ints] of [[3, 1, true], [1, 2, false]] as const) {
       const n = 50;
-      const s: Split = { x: Float32Array.from({ length: n * xw }, (_, i) => i), y: Y.from({ length: n * yw }, (_, i) => i * 10), n };
+      const s: Split = { x: Float32Array.from({ length: n * xw }, (_, i) => i), y: ints ? Int32Array.from({ length: n * yw }, (_, i) => i * 10) : Float32Array.from({ length: n * yw }, (_, i) => i * 10), n };
       const isTest = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 5 === 0 ? 1 : 0);
       const rows = (t: number) => Array.from({ length: n }, (_, i) => i).filter((i) => isTest[i] === t);
       const wantTrain = takeRows(s, rows(0));

@@ -1,6 +1,6 @@
 // Records the events the visual test feeds the chart (test/webview/fixtures/*.jsonl): real runs
 // of `nn train --json`. Run after changing the trainer's events: npm run build, then
-//   node --import tsx test/webview/record.ts
+//   node --import tsx test/webview/record.ts [NAME...]
 // The recordings are committed, so the visual test is quick and the same every time.
 
 import { execFileSync } from 'node:child_process';
@@ -23,11 +23,16 @@ const recordings: { name: string; args: string[] }[] = [
   { name: 'mlp', args: ['test/train/small.nn', '--train', 'mlp_tiny', '--epochs', '6', '--backend', 'wasm'] },
   // images: conv2d first-layer kernels
   { name: 'cnn', args: ['test/train/small.nn', '--train', 'cnn_small', '--epochs', '2', '--backend', 'wasm'] },
+  // layer_stats: the Layers view (gradient norms, activation histograms, a vanishing-gradient warning)
+  { name: 'layers', args: ['samples/activations.nn', '--train', 'deep_sigmoid_net', '--epochs', '15'] },
+  { name: 'layers-relu', args: ['samples/activations.nn', '--train', 'relu_net', '--epochs', '15'] },
 ];
+// names given on the command line record only those: node --import tsx test/webview/record.ts layers
+const only = process.argv.slice(2);
 
 fs.mkdirSync(out, { recursive: true });
 try {
-  for (const r of recordings) {
+  for (const r of recordings.filter((x) => !only.length || only.includes(x.name))) {
     const text = execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'train', ...r.args, '--json', '--runs', runs, '--no-download'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     fs.writeFileSync(path.join(out, `${r.name}.jsonl`), text);
     console.log(`${r.name}: ${text.split('\n').filter(Boolean).length} events, ${(text.length / 1024).toFixed(0)} kB`);

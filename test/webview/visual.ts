@@ -79,6 +79,10 @@ const SCENARIOS: Scenario[] = [
   { name: 'mlp-dark', theme: 'dark', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'] },
   { name: 'mlp-light', theme: 'light', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'] },
   { name: 'cnn-dark', theme: 'dark', fixture: 'cnn', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'], width: 900 },
+  // layer_stats: the Layers view, a deep sigmoid stack whose early layers' gradients vanish, and a healthy relu network
+  { name: 'layers-dark', theme: 'dark', fixture: 'layers', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect', '.log li'] },
+  { name: 'layers-light', theme: 'light', fixture: 'layers', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect'] },
+  { name: 'layers-relu-dark', theme: 'dark', fixture: 'layers-relu', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect'] },
 ];
 
 const failures: string[] = [];

@@ -198,7 +198,8 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
   try {
     const chosen = choose(args, err);
     const descs = chosen.graphs.map((g) => describeModel(g, (f) => chosen.program.file(f)?.lines));
-    const { text, models } = modelPy(descs, chosen.file);
+    // a train block with layer_stats: train.py reads each layer's output through model.py's traces
+    const { text, models } = modelPy(descs, chosen.file, { trace: chosen.train !== undefined && chosen.train.cfg.layerStats !== false });
     const files: { name: string; write: (file: string) => void }[] = [
       { name: 'model.py', write: (f) => writeFileAtomic(f, text) },
       { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run)) },

@@ -58,6 +58,7 @@ train options:
   --parallel N         a sweep (try [...] values): trials run in N processes at once (default: the cores)
   --prune median       a sweep: stop a trial whose best loss so far is worse than the median of the
                        other trials at that epoch (from epoch 2, with 2 others to compare)
+  --layer-stats S      layer_stats for this run: epoch, every N batches, or off (docs/training.md)
   Ctrl+C stops after the current batch and saves last/ (exit 130); a second Ctrl+C quits at once.
   NN_PROGRESS_SOCKET=PATH also sends the JSON lines to that local socket and accepts {"type":"stop"}.
 
@@ -117,7 +118,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':
-        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes', 'parallel', 'run-dir', 'trial', 'prune'], ['json', 'no-download'], ['set']), {
+        return await trainCommand(parseArgs(rest, ['train', 'epochs', 'seed', 'backend', 'threads', 'runs', 'resume', 'data-path', 'engine', 'device', 'processes', 'parallel', 'run-dir', 'trial', 'prune', 'layer-stats'], ['json', 'no-download'], ['set']), {
           out,
           err,
           tty: options.tty,

@@ -131,6 +131,10 @@ export class Progress {
       }
       case 'checkpoint':
       case 'boundary':
+      case 'layers':
+        break;
+      case 'warning':
+        s.line(`warning ${e.code}${e.fold !== undefined && this.folds ? ` (fold ${e.fold}, epoch ${e.epoch})` : ` (epoch ${e.epoch})`}: ${e.message}`);
         break;
       case 'stopped':
         this.stoppedMessage = e.message;

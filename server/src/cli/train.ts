@@ -1,5 +1,6 @@
 // nn train FILE [--train NAME] [--epochs N] [--seed N] [--backend B] [--threads N] [--json] [--runs DIR]
 //          [--resume RUN|last] [--data-path DIR] [--no-download] [--set KEY=VALUE]...
+//          [--layer-stats epoch|N|off]
 //          [--parallel N] [--prune median]                     (a sweep: sweep.ts)
 //          [--run-dir DIR] [--trial N]                         (a sweep's child: its trial's folder and number)
 //
@@ -150,7 +151,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const recorded = recordedOverrides(readRunConfig(resumeDir));
       if (recorded.length) checked = checkedTrain(file, checked.cfg.name, recorded);
     }
-    const { cfg } = checked;
+    // --layer-stats: the block's layer_stats setting for this run (epoch, every N batches, or off)
+    const layerStats = layerStatsFlag(args);
+    const cfg = layerStats === undefined ? checked.cfg : { ...checked.cfg, layerStats };
     // only errors in what this train block uses stop it: another block's errors are said, not obeyed
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);
@@ -300,4 +303,15 @@ export function setFlags(args: Parsed): [string, string][] {
     if (eq < 0 || !isKey(key) || !value) throw new UsageError(`--set needs KEY=VALUE, a key of the train block (batch_size, optimizer.lr) and a value, not '${s}'`);
     return [key, value];
   });
+}
+
+/** --layer-stats epoch|N|off: layer_stats for this run, in place of the train block's; undefined when not given. */
+export function layerStatsFlag(args: Parsed): false | 'epoch' | number | undefined {
+  const v = args.flags.get('layer-stats');
+  if (v === undefined) return undefined;
+  if (v === 'epoch') return 'epoch';
+  if (v === 'off') return false;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--layer-stats needs epoch, off or a whole number of batches of at least 1, not '${String(v)}'`);
+  return n;
 }

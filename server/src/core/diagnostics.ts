@@ -106,6 +106,27 @@ export const CODES = {
   NN442: { slug: 'sweep-too-large', severity: 'error', doc: 'A sweep with more trials than nn runs (1000): every combination of the values to try multiplies.' },
   NN443: { slug: 'range-needs-trials', severity: 'error', doc: 'A range (`try uniform(..)`, `try log_uniform(..)`) in a sweep without `trials: N`: a grid tries every combination, and a range has no end of values; random search draws N trials.' },
   NN444: { slug: 'trials-without-try', severity: 'warning', doc: '`trials: N` in a train block with nothing to try: it trains once.' },
+  // inside the network while it trains (train blocks with layer_stats; warnings of nn train, not of the editor)
+  NN430: {
+    slug: 'vanishing-gradients',
+    severity: 'warning',
+    doc: "While training with layer_stats: the first layer's gradient norm is more than three orders of magnitude below the last layer's, so the early layers barely learn (typical of deep sigmoid or tanh stacks).",
+  },
+  NN431: {
+    slug: 'exploding-gradients',
+    severity: 'warning',
+    doc: "While training with layer_stats: a layer's gradient norm grew a thousandfold since training began, or is not finite, or one step changed its weights by more than their own size.",
+  },
+  NN432: {
+    slug: 'dead-relu-units',
+    severity: 'warning',
+    doc: 'While training with layer_stats: half or more of the units of a ReLU layer output zero for every probe sample; they get no gradient and no longer learn.',
+  },
+  NN433: {
+    slug: 'saturated-activations',
+    severity: 'warning',
+    doc: 'While training with layer_stats: more than half of the outputs of a sigmoid or tanh layer are within 0.01 of its limits, where its slope, and so the gradient through it, is almost zero.',
+  },
 } as const satisfies Record<string, { slug: string; severity: Severity; doc: string }>;
 
 export type Code = keyof typeof CODES;

@@ -106,6 +106,7 @@ export const PHRASES: Record<string, string> = {
   'a column name in quotes or a column index': '带引号的列名或列的下标',
   'a dataset name or a dataset such as spiral(n: 500)': '数据集名称，或 spiral(n: 500) 这样的数据集',
   'a fraction such as 0.1 or a dataset name': '0.1 这样的比例，或数据集名称',
+  'true (once an epoch), false, or a number of batches': 'true（每个迭代周期一次）、false，或批次数',
   'one window size, not a [height, width] pair': '单个窗口大小，而不是 [height, width] 这样的一对值',
   // what a value is (values.ts describeValue)
   'a list': '一个列表',
@@ -370,6 +371,14 @@ export const zh: MessageTable = {
   sweepTooLarge: (a) => `这个扫描有 ${a.trials} 次试验，超过了 ${a.max}：请减少要尝试的值，或用 trials: N 进行随机搜索。`,
   rangeNeedsTrials: () => '范围中的值无穷无尽：请加上 trials: N，随机抽取 N 次试验。',
   trialsWithoutTry: () => '写了“trials”却没有任何“try”值：这个 train 块只训练一次。',
+  vanishingGradients: (a) =>
+    `${q(a.first)}的梯度比最后一层${q(a.last)}的梯度小 ${a.orders} 个数量级（范数 ${a.firstNorm}，对比 ${a.lastNorm}）：前面的层几乎学不到东西（梯度消失）；请用 relu 或 leaky_relu 代替 sigmoid 或 tanh、减少层数，或在层之间加 batch_norm。`,
+  explodingGradients: (a) =>
+    `${q(a.layer)}的梯度正在爆炸（${a.why === 'grew' ? `范数 ${a.gradNorm}，是最初的 ${a.factor} 倍` : a.why === 'update' ? `一步更新对权重的改变是权重本身大小的 ${a.factor} 倍` : '梯度范数不是有限数'}）：请降低学习率、在 train 块中加 clip_norm: 1.0，或使用 batch_norm。`,
+  deadReluUnits: (a) =>
+    `${q(a.layer)}（${a.activation}）的 ${a.units} 个单元中有 ${a.dead} 个对每个探测样本都输出零：这些单元已经死亡，不再学习；请使用 leaky_relu，或降低学习率。`,
+  saturatedActivations: (a) =>
+    `${q(a.layer)}（${a.activation}）的输出有 ${a.percent}% 处在函数的极限处，那里斜率几乎为零，梯度几乎传不过去（饱和）；请使用 relu、在它之前加 batch_norm，或从更小的权重开始。`,
 
   // ---- related information ----
   firstDeclaredHere: () => '首次声明于此',

@@ -229,6 +229,14 @@ export const en = {
   sweepTooLarge: (a: { trials: number; max: number }) => `this sweep has ${a.trials} trials, more than ${a.max}: try fewer values, or random search with trials: N`,
   rangeNeedsTrials: (_: Record<string, never>) => 'a range has no end of values to try: add trials: N to draw N random trials',
   trialsWithoutTry: (_: Record<string, never>) => "'trials' without any 'try' value: the train block trains once",
+  vanishingGradients: (a: { first: string; last: string; firstNorm: string; lastNorm: string; orders: number }) =>
+    `the gradients of '${a.first}' are ${a.orders} orders of magnitude smaller than those of the last layer '${a.last}' (norm ${a.firstNorm} against ${a.lastNorm}): the early layers barely learn (vanishing gradients); use relu or leaky_relu instead of sigmoid or tanh, fewer layers, or batch_norm between them`,
+  explodingGradients: (a: { layer: string; gradNorm: string; why: 'grew' | 'update' | 'not_finite'; factor: string }) =>
+    `the gradients of '${a.layer}' are exploding (${a.why === 'grew' ? `norm ${a.gradNorm}, ${a.factor} times its first value` : a.why === 'update' ? `one step changed its weights by ${a.factor} times their own size` : 'its gradient norm is not a finite number'}): lower the learning rate, add clip_norm: 1.0 to the train block, or batch_norm`,
+  deadReluUnits: (a: { layer: string; dead: number; units: number; activation: string }) =>
+    `${a.dead} of the ${a.units} units of '${a.layer}' (${a.activation}) output zero for every probe sample: they are dead and no longer learn; use leaky_relu, or a lower learning rate`,
+  saturatedActivations: (a: { layer: string; activation: string; percent: number }) =>
+    `${a.percent}% of the outputs of '${a.layer}' (${a.activation}) are at its limits, where its slope is almost zero and little gradient passes (saturation); use relu, add batch_norm before it, or start from smaller weights`,
 
   // ---- related information (where else a diagnostic points) ----
   firstDeclaredHere: (_: Record<string, never>) => 'first declared here',

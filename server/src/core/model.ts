@@ -254,6 +254,8 @@ export interface TrainDesc {
   seed?: number;
   shuffle: boolean;
   clipNorm?: number;
+  /** per-layer statistics: once an epoch ('epoch') or every N batches; absent when off */
+  layerStats?: 'epoch' | number;
   earlyStopping?: FnValue;
   checkpoint?: FnValue;
 }
@@ -279,6 +281,7 @@ export function describeTrain(cfg: TrainConfig): TrainDesc {
     ...(cfg.seed === undefined ? {} : { seed: cfg.seed }),
     shuffle: cfg.shuffle,
     ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
+    ...(cfg.layerStats === false ? {} : { layerStats: cfg.layerStats }),
     ...(cfg.earlyStopping ? { earlyStopping: fn(cfg.earlyStopping) } : {}),
     ...(cfg.checkpoint ? { checkpoint: fn(cfg.checkpoint) } : {}),
   };

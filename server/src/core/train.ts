@@ -47,6 +47,8 @@ export interface TrainConfig {
   seed?: number;
   shuffle: boolean;
   clipNorm?: number;
+  /** per-layer statistics while training: false (off), 'epoch' (once an epoch) or every N batches */
+  layerStats: false | 'epoch' | number;
   earlyStopping?: Bound;
   checkpoint?: Bound;
   /** values to try (`try [..]`): the trials of a sweep; absent when the block trains once */
@@ -79,7 +81,7 @@ function settingIndices<K extends string>(names: readonly K[]): Readonly<Record<
   return out;
 }
 /** The index of each setting resolveTrain reads (a name that is not a setting fails on load). */
-const I = settingIndices(['model', 'data', 'loss', 'optimizer', 'epochs', 'batch_size', 'validation', 'metrics', 'schedule', 'kfold', 'augment', 'seed', 'shuffle', 'clip_norm', 'trials'] as const);
+const I = settingIndices(['model', 'data', 'loss', 'optimizer', 'epochs', 'batch_size', 'validation', 'metrics', 'schedule', 'kfold', 'augment', 'seed', 'shuffle', 'clip_norm', 'trials', 'layer_stats'] as const);
 const SETTING_ALIASES: ReadonlyMap<string, string> = new Map(TRAIN_SETTINGS.flatMap((p) => (p.aliases ?? []).map((a) => [a, p.name] as [string, string])));
 
 /** Describe a dataset from its bound function, reporting an unreadable file at the call. */
@@ -227,6 +229,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
     seed: values[I.seed] as number | undefined,
     shuffle: (values[I.shuffle] as boolean | undefined) ?? true,
     clipNorm: values[I.clip_norm] as number | undefined,
+    layerStats: layerStatsOf(values[I.layer_stats]),
     earlyStopping: callBound('early_stopping'),
     checkpoint: callBound('checkpoint'),
     sweep,
@@ -260,6 +263,11 @@ function sweepOf(ctx: TrainContext, decl: A.TrainDecl, file: string, trials: num
     return undefined;
   }
   return { axes, count };
+}
+
+/** layer_stats' value: true is once an epoch, a number every that many batches. */
+function layerStatsOf(v: unknown): false | 'epoch' | number {
+  return v === true ? 'epoch' : typeof v === 'number' ? v : false;
 }
 
 /** The setting or callback in effect: the first written, when it is known (unknown ones are reported, not used). */

@@ -594,6 +594,7 @@ export const SETTINGS_ZH: Record<string, string> = {
   shuffle: '每个迭代周期都打乱训练数据',
   clip_norm: '梯度的全局范数超过这个值时，把梯度按比例缩小（梯度裁剪）',
   trials: '随机搜索：训练这么多次试验，每次从 try 的值中抽取（由 seed 决定）；不写时，训练 try 值的每一种组合（网格搜索）',
+  layer_stats: '在训练时观察网络内部：每层的梯度范数和权重范数、激活值（死亡单元和饱和单元）及其直方图；true 表示每个迭代周期一次，数字 N 表示每 N 个批次一次；梯度消失或爆炸、ReLU 单元死亡、sigmoid/tanh 层饱和时给出警告',
 };
 
 /** The key of a spec in `DOCS_ZH`. */

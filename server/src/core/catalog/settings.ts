@@ -34,6 +34,13 @@ export const TRAIN_SETTINGS: readonly ParamSpec[] = [
     doc: 'random search: train this many trials, each drawing its values from the try values (seeded by seed); without it, every combination of the try values is trained (grid search)',
   },
   { name: 'clip_norm', type: { t: 'float', min: 0, minOpen: true }, aliases: ['clipnorm', 'max_norm', 'gradient_clip'], doc: 'rescale gradients whose global norm exceeds this' },
+  {
+    name: 'layer_stats',
+    type: { t: 'oneOf', options: [{ t: 'bool' }, { t: 'int', min: 1, max: 1_000_000 }], expected: 'true (once an epoch), false, or a number of batches' },
+    default: false,
+    aliases: ['inspect', 'watch', 'layer_statistics'],
+    doc: "look inside the network while it trains: each layer's gradient and weight norms, its activations (dead and saturated units) and their histograms, true once an epoch or every N batches; warns of vanishing or exploding gradients, dead ReLU units and saturated sigmoid/tanh layers",
+  },
 ];
 
 /** Callbacks written as calls inside `train`: early_stopping(...), checkpoint(...). */

@@ -17,6 +17,7 @@ import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import { keptNote, type RunOptions } from '../../runtime/train/trainer';
 import { notFiniteAdvice } from '../../runtime/train/evaluate';
+import { LayerWarnings } from '../../runtime/train/layer-warnings';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
 import { bestMonitor } from '../../runtime/train/monitor';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
@@ -81,7 +82,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   const torchDir = path.join(opts.runDir, 'torch');
   const checkpoints = path.join(torchDir, 'checkpoints');
   const desc = describeModel(cfg.model);
-  const { text: modelText, models } = modelPy([desc], cfg.file);
+  // layer_stats reads each layer's output through model.py's traces
+  const { text: modelText, models } = modelPy([desc], cfg.file, { trace: cfg.layerStats !== false });
   const exported = models[0];
   // no k-fold here: validation data is there when the block asks for it
   const best = bestMonitor(cfg, cfg.validation !== undefined);
@@ -148,6 +150,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   };
   // events are handled in order: a checkpoint's conversion finishes before the next event goes out
   let chain = Promise.resolve();
+  const warnings = new LayerWarnings();
   const handle = async (e: TrainEvent) => {
     switch (e.type) {
       case 'start':
@@ -178,6 +181,11 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
           emit({ ...e, message });
           emit({ type: 'error', message, file: cfg.file });
         } else emit(e);
+        return;
+      case 'layers':
+        // the same warnings as the tfjs trainer's, from the same rule
+        emit(e);
+        for (const w of warnings.check(e)) emit(w);
         return;
       case 'end':
         end = { ...e, runDir: opts.runDir };

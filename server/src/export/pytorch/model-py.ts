@@ -307,6 +307,8 @@ export function modelPy(descs: readonly ModelDesc[], source: string, options: Mo
     'import torch.nn.functional as F',
     'from torch import nn',
   ];
-  const parts = [header.join('\n'), ...used.map((h) => HELPERS[h].trim()), ...blocks, ...classes];
+  // traced: a module-level _trace that does nothing until whoever watches (train.py's layer_stats, the tests) puts its own
+  const trace = options.trace ? ['def _trace(owner, label, value):\n    """Sees each layer\'s output (owner: its module, label: the layer); nothing unless replaced."""'] : [];
+  const parts = [header.join('\n'), ...trace, ...used.map((h) => HELPERS[h].trim()), ...blocks, ...classes];
   return { text: `${parts.join('\n\n\n')}\n`, models };
 }

@@ -13,7 +13,8 @@ import type { TrainConfig } from '../../core/train';
 import { validationSplit } from '../../data/batches';
 import type { Split, LoadedData } from '../../data/types';
 import { higherIsBetter } from '../../runtime/train/monitor';
-import { PROTOCOL_VERSION } from '../../runtime/train/protocol';
+import { PROTOCOL_VERSION, HISTOGRAM_BINS, SATURATION } from '../../runtime/train/protocol';
+import { reportedLayers, PROBE_SAMPLES } from '../../runtime/train/inside';
 import { thresholdFor } from '../../runtime/train/losses';
 import { trainingCorePy, regularizedWeights, metricsPy } from './training-py';
 import { LOAD_WEIGHTS_PY } from './weights';
@@ -90,6 +91,22 @@ export function dataFiles(data: LoadedData, splits: { train: Split; validation?:
   return files;
 }
 
+/**
+ * layer_stats for train.py: when to measure, and each reported layer (inside.ts) with the key
+ * model.py traces its output under and the prefix of its parameters. model.py must be written
+ * with `trace` (modelPy's option) for a block that has layer_stats.
+ */
+function layerStatsConfig(train: TrainDesc, model: ExportedModel) {
+  if (train.layerStats === undefined) return null;
+  const layers = reportedLayers(model.desc).map((r) => {
+    const trace = model.traces.get(r.node.id);
+    if (trace === undefined) throw new Error(`model.py of '${model.desc.name}' was written without traces, which layer_stats reads`);
+    const prefix = r.weighted ? model.layers.find((l) => l.node.id === r.node.id)?.prefix : undefined;
+    return { name: r.node.name, kind: r.node.kind, activation: r.activation ?? null, trace, prefix: prefix || null };
+  });
+  return { every: train.layerStats, probe: PROBE_SAMPLES, bins: HISTOGRAM_BINS, saturation: SATURATION, layers };
+}
+
 /** train.py for one train block whose model is `model` (exported in model.py). */
 export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetup): string {
   const core = trainingCorePy(train, { units: setup.units, classes: setup.classes }, regularizedWeights(model));
@@ -122,6 +139,7 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
       : null,
     checkpoint_every: (train.checkpoint?.args.every as number | undefined) ?? 1,
     plateau: train.schedule?.fn === 'reduce_on_plateau' ? { monitor: train.schedule.args.monitor, factor: train.schedule.args.factor, patience: train.schedule.args.patience, min_lr: train.schedule.args.min_lr } : null,
+    layer_stats: layerStatsConfig(train, model),
     unsupported: [...(train.kfold ? [`kfold: ${train.kfold}`] : []), ...(train.augment.length ? ['augment'] : [])],
   };
   const values: Record<string, string> = {
@@ -380,6 +398,104 @@ class Events:
                     print(f"test ({label}): loss {t['loss']:.4f}  " + "  ".join(f"{k} {v:.4f}" for k, v in t["metrics"].items()), flush=True)
 
 
+def finite(v):
+    """A measured value for JSON: NaN and infinities are written as null (nn reads them as NaN)."""
+    return v if math.isfinite(v) else None
+
+
+def histogram(values, bins):
+    """nn's histogram (runtime/train/layer-stats.ts): equal bins from the least to the largest finite value."""
+    v = values[torch.isfinite(values)]
+    if v.numel() == 0:
+        return {"min": 0.0, "max": 0.0, "counts": [0] * bins}
+    lo, hi = float(v.min()), float(v.max())
+    width = (hi - lo) / bins
+    at = ((v - lo) / width).floor().clamp(max=bins - 1).long() if width > 0 else torch.zeros(v.numel(), dtype=torch.long)
+    return {"min": lo, "max": hi, "counts": torch.bincount(at.cpu(), minlength=bins).tolist()}
+
+
+class LayerStats:
+    """layer_stats: nn's \`layers\` events, measured as nn's tfjs trainer measures them
+    (runtime/train/layer-stats.ts): a step's gradients before clipping and the change the
+    optimizer made, and each reported layer's output on the probe batch (the first training
+    samples, in inference mode), which model.py hands to _trace."""
+
+    LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "hard_sigmoid": (0.0, 1.0)}
+
+    def __init__(self, core, x):
+        import model as model_module
+
+        self.cfg = CONFIG["layer_stats"]
+        self.core = core
+        self.x = x[: max(1, min(self.cfg["probe"], x.shape[0]))]
+        named = dict(core.named_parameters())
+        self.params = [[p for k, p in named.items() if l["prefix"] and k.startswith(l["prefix"])] for l in self.cfg["layers"]]
+        self.outputs = None
+        paths = {id(m): name for name, m in core.named_modules()}
+        wanted = {l["trace"] for l in self.cfg["layers"]}
+
+        def trace(owner, label, value):
+            if self.outputs is None:
+                return
+            path = paths.get(id(owner), "")
+            key = f"{path}.{label}" if path else label
+            if key in wanted:
+                self.outputs[key] = value.detach()
+
+        model_module._trace = trace
+
+    def due(self, epoch, b, batches):
+        every = self.cfg["every"]
+        return b == batches - 1 if every == "epoch" else ((epoch - 1) * batches + b + 1) % every == 0
+
+    def before_step(self):
+        """After backward, before clipping and the optimizer's step."""
+        began = time.perf_counter()
+        self.before = [[p.detach().clone() for p in ps] for ps in self.params]
+        self.grads = [sum(float(p.grad.double().pow(2).sum()) for p in ps if p.grad is not None) for ps in self.params]
+        self.seconds = time.perf_counter() - began
+
+    def activations(self, a, activation):
+        bins = self.cfg["bins"]
+        units = a.shape[-1] if a.dim() > 1 else 1
+        flat = a.reshape(-1)
+        n = flat.numel()
+        mean = float(flat.mean()) if n else 0.0
+        out = {"mean": finite(mean), "std": finite(float(((flat - mean) ** 2).mean().sqrt())) if n else 0.0, "units": units, "histogram": histogram(flat, bins)}
+        if activation in ("relu", "relu6"):
+            alive = (a.reshape(-1, units) != 0).any(0)
+            out["dead"] = float((~alive).sum()) / units
+        limits = self.LIMITS.get(activation)
+        if limits:
+            s = self.cfg["saturation"]
+            out["saturated"] = float(((flat - limits[0] <= s) | (limits[1] - flat <= s)).sum()) / n if n else 0.0
+        return out
+
+    def event(self, epoch, b, batches):
+        began = time.perf_counter()
+        was = self.core.training
+        self.core.eval()
+        self.outputs = {}
+        with torch.no_grad():
+            self.core(self.x)
+        outputs, self.outputs = self.outputs, None
+        self.core.train(was)
+        layers = []
+        for l, ps, before, g in zip(self.cfg["layers"], self.params, self.before, self.grads):
+            entry = {"name": l["name"], "kind": l["kind"]}
+            if l["activation"]:
+                entry["activation"] = l["activation"]
+            if ps:
+                w = torch.cat([t.reshape(-1) for t in before]).double()
+                norm = float(w.pow(2).sum().sqrt())
+                change = math.sqrt(sum(float((p.detach().double() - t.double()).pow(2).sum()) for p, t in zip(ps, before)))
+                entry["weights"] = {"norm": finite(norm), "gradNorm": finite(math.sqrt(g)), "updateRatio": finite(change / norm if norm > 0 else 0.0), "count": w.numel(), "histogram": histogram(w, self.cfg["bins"])}
+            entry["activations"] = self.activations(outputs[l["trace"]].double(), l["activation"])
+            layers.append(entry)
+        ms = (self.seconds + time.perf_counter() - began) * 1000
+        return {"type": "layers", "epoch": epoch, "batch": b + 1, "batches": batches, "probe": self.x.shape[0], "layers": layers, "ms": ms}
+
+
 def evaluate(model, split, device, batch):
     """Loss (with the penalties) and metrics of a split, in inference mode."""
     x, y = split
@@ -527,6 +643,7 @@ def run(args):
         net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
     params = list(core.parameters())
     optimizer = make_optimizer(params)
+    stats = LayerStats(core, train_x) if CONFIG["layer_stats"] and rank == 0 else None
     best = Monitor(CONFIG["monitor"], CONFIG["monitor_max"])
     early = CONFIG["early_stopping"]
     stopper = Monitor(early["monitor"], early["higher"], early["min_delta"]) if early else None
@@ -630,10 +747,15 @@ def run(args):
             out = net(xb)
             loss = loss_fn(out, yb) + penalty(core)
             loss.backward()
+            measure = stats is not None and stats.due(epoch, b, batches)
+            if measure:
+                stats.before_step()
             if CONFIG["clip_norm"] is not None:
                 clip_by_global_norm(params, CONFIG["clip_norm"])
             optimizer.step()
             acc.add(out, yb, loss)
+            if measure:
+                emit(stats.event(epoch, b, batches))
             (stopped,) = decide(stop["signal"] is not None) if world > 1 else (stop["signal"] is not None,)
             if stopped and b + 1 < batches:
                 # inside the epoch: keep where it is, and the epoch's sums, for --resume

@@ -5,7 +5,8 @@
 
 /**
  * The protocol's version: a start event may carry it (`protocol`); a reader refuses a newer one
- * (the torch engine says which nn wrote train.py). Bumped when an event changes meaning.
+ * (the torch engine says which nn wrote train.py). Bumped when an event changes meaning; a new
+ * event type is not such a change (readers skip types they do not know: `layers`, `warning`).
  */
 export const PROTOCOL_VERSION = 1;
 
@@ -26,6 +27,51 @@ export interface Evaluation {
   confusion?: number[][];
   classNames?: string[];
 }
+
+/** A histogram: `counts[i]` values fell in the i-th of `counts.length` equal bins from `min` to `max` (min = max: all in bin 0). */
+export interface Histogram {
+  min: number;
+  max: number;
+  counts: number[];
+}
+
+/** The bins of every histogram of a `layers` event. */
+export const HISTOGRAM_BINS = 20;
+
+/**
+ * One layer inside the network at a statistics step (`layer_stats`). A layer with trainable
+ * weights has `weights`; every reported layer has `activations` (its output on the probe batch).
+ */
+export interface LayerStats {
+  /** the layer's name in the model (as in the summary) */
+  name: string;
+  /** the catalogue's layer name: dense, conv2d, relu, ... */
+  kind: string;
+  /** the activation its output passes through last (its own, or the layer's kind for relu(), sigmoid(), ...), when it has one */
+  activation?: string;
+  weights?: {
+    /** L2 norms over all the layer's trainable weights: of the weights before the step, of the step's gradient (before clipping), and of the step's change over the weights' norm */
+    norm: number;
+    gradNorm: number;
+    updateRatio: number;
+    count: number;
+    histogram: Histogram;
+  };
+  activations: {
+    mean: number;
+    std: number;
+    /** relu: the share of units (the last axis) that are zero on every probe sample and position */
+    dead?: number;
+    /** units of the last axis */
+    units: number;
+    /** sigmoid and tanh: the share of outputs within SATURATION of the function's limits (0 and 1; -1 and 1) */
+    saturated?: number;
+    histogram: Histogram;
+  };
+}
+
+/** An output within this of sigmoid's 0 and 1, or tanh's -1 and 1, is saturated: the function's slope there is under 4% of its largest. */
+export const SATURATION = 0.01;
 
 /** Training process -> watcher. */
 export type TrainEvent =
@@ -131,6 +177,36 @@ export type TrainEvent =
       scale: number[];
       /** base64 of uint8: round(127.5 + 127.5 · w / scale) per weight, the images one after another */
       values: string;
+      fold?: number;
+    }
+  | {
+      /**
+       * inside the network (`layer_stats`): after the training step of `batch` of `epoch`, that
+       * step's gradients and update, and every reported layer's output on the probe batch (the
+       * first `probe` training samples, in inference mode)
+       */
+      type: 'layers';
+      epoch: number;
+      batch: number;
+      batches: number;
+      probe: number;
+      layers: LayerStats[];
+      /** milliseconds the measuring took (around the step, the probe, the statistics): what layer_stats costs */
+      ms?: number;
+      fold?: number;
+    }
+  | {
+      /**
+       * a problem seen inside the network while training, with the advice; `code` is stable
+       * (core/diagnostics.ts), `id` and `args` render `message` in another locale (core/messages.ts)
+       */
+      type: 'warning';
+      code: string;
+      epoch: number;
+      layer: string;
+      message: string;
+      id: string;
+      args: Record<string, string | number>;
       fold?: number;
     }
   | { type: 'checkpoint'; kind: 'best' | 'last'; epoch: number; path: string }
@@ -241,6 +317,37 @@ function shape3(v: unknown): v is [number, number, number] {
   return Array.isArray(v) && v.length === 3 && v.every((x) => isInt(x, 1)) && v[0] * v[1] * v[2] <= 1 << 20;
 }
 
+function histogram(v: unknown): Histogram | undefined {
+  if (!isObj(v) || !isNum(v.min) || !isNum(v.max) || v.max < v.min || !ints(v.counts) || v.counts.length < 1 || v.counts.length > 1024) return undefined;
+  return { min: v.min, max: v.max, counts: v.counts };
+}
+
+const share = (v: unknown) => v === undefined || (isNum(v) && v >= 0 && v <= 1);
+
+/** A layer's statistics; measured values may be NaN (JSON null) when the training step broke them. */
+function layerStats(v: unknown): LayerStats | undefined {
+  if (!isObj(v) || !isStr(v.name) || !isStr(v.kind) || !optStr(v.activation) || !isObj(v.activations)) return undefined;
+  const a = v.activations;
+  const ah = histogram(a.histogram);
+  const mean = value(a.mean);
+  const std = value(a.std);
+  if (!ah || mean === undefined || std === undefined || !isInt(a.units, 1) || !share(a.dead) || !share(a.saturated)) return undefined;
+  const out: LayerStats = { name: v.name, kind: v.kind, ...(v.activation !== undefined ? { activation: v.activation } : {}), activations: { mean, std, units: a.units, ...(a.dead !== undefined ? { dead: a.dead as number } : {}), ...(a.saturated !== undefined ? { saturated: a.saturated as number } : {}), histogram: ah } };
+  if (v.weights !== undefined) {
+    const w = v.weights;
+    if (!isObj(w)) return undefined;
+    const wh = histogram(w.histogram);
+    const norm = value(w.norm);
+    const gradNorm = value(w.gradNorm);
+    const updateRatio = value(w.updateRatio);
+    if (!wh || norm === undefined || gradNorm === undefined || updateRatio === undefined || !isInt(w.count, 1)) return undefined;
+    out.weights = { norm, gradNorm, updateRatio, count: w.count, histogram: wh };
+  }
+  return out;
+}
+
+const WARNING_CODE = /^NN\d{3}$/;
+
 /** The checks of each event type: the event, or undefined when something is missing or of the wrong type. */
 const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
   start: (v) => {
@@ -286,6 +393,19 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     const n = v.scale.length;
     if (n > v.units || n > 1024 || base64Length(v.values) !== n * v.shape[0] * v.shape[1] * v.shape[2]) return undefined;
     return v as Ev<'weights'>;
+  },
+  layers: (v) => {
+    if (!isInt(v.epoch, 1) || !isInt(v.batch, 1) || !isInt(v.batches, 1) || v.batch > v.batches || !isInt(v.probe, 1) || !Array.isArray(v.layers) || v.layers.length > 10_000 || !optInt(v.fold, 1)) return undefined;
+    if (v.ms !== undefined && !(isNum(v.ms) && v.ms >= 0)) return undefined;
+    const layers = v.layers.map(layerStats);
+    if (layers.some((l) => !l)) return undefined;
+    return { ...(v as Ev<'layers'>), layers: layers as LayerStats[] };
+  },
+  warning: (v) => {
+    const args = v.args;
+    if (!isStr(v.code) || !WARNING_CODE.test(v.code) || !isInt(v.epoch) || !isStr(v.layer) || !isStr(v.message) || !isStr(v.id) || !isObj(args) || !optInt(v.fold, 1)) return undefined;
+    if (!Object.values(args).every((x) => isStr(x) || isNum(x))) return undefined;
+    return v as Ev<'warning'>;
   },
   checkpoint: (v) => ((v.kind === 'best' || v.kind === 'last') && isInt(v.epoch) && isStr(v.path) ? (v as Ev<'checkpoint'>) : undefined),
   stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) ? (v as Ev<'stopped'>) : undefined),

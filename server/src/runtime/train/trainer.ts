@@ -32,6 +32,8 @@ import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
 import { runConfigOf, type RunConfig } from './run-config';
 import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
+import { LayerProbe, type WeightMeasure } from './layer-stats';
+import { LayerWarnings } from './layer-warnings';
 
 /** What training needs besides the block and its data, on any engine. */
 export interface RunOptions {
@@ -321,6 +323,8 @@ class FoldRun {
   private readonly augmentations: Augmentation[];
   /** what this run has saved so far (a resumed run: what the earlier part saved), for the message of a stop on a non-finite value */
   private readonly saved: { best?: number; last?: string } = {};
+  /** layer_stats: the probe of the layers and the warnings drawn from it (absent when off) */
+  private readonly inside?: { probe: LayerProbe; warnings: LayerWarnings; every: 'epoch' | number };
 
   constructor(
     private readonly cfg: TrainConfig,
@@ -338,7 +342,8 @@ class FoldRun {
     private readonly foldResults: Evaluation[],
     private readonly resume: ResumeState | undefined,
   ) {
-    const compiled = compileModel(describeModel(cfg.model!), { seed });
+    const desc = describeModel(cfg.model!);
+    const compiled = compileModel(desc, { seed });
     this.model = compiled.model;
     this.noise = compiled.noise;
     this.task = makeTask(this.model, data, cfg.loss!, cfg.metrics);
@@ -353,6 +358,7 @@ class FoldRun {
     this.yBuf = this.task.classification ? new Int32Array(cfg.batchSize) : new Float32Array(cfg.batchSize * this.task.yw);
     this.augmentations = augmentationsOf(cfg.augment);
     if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = makeGrid(split.train, 40);
+    if (cfg.layerStats !== false) this.inside = { probe: new LayerProbe(this.model, desc, split.train.x, split.train.n, data.featureShape), warnings: new LayerWarnings(), every: cfg.layerStats };
   }
 
   private get foldTag(): { fold?: number } {
@@ -416,7 +422,10 @@ class FoldRun {
         // training batches only, fresh every epoch; seeded per batch so a run resumed mid-epoch sees the same
         if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b)).apply(this.xBuf, rows);
         // the dropout masks too, from (seed, fold, epoch, batch) like the augmentation
-        const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc));
+        const inside = this.inside;
+        const measure = inside !== undefined && (inside.every === 'epoch' ? b === batches - 1 : (e * batches + b + 1) % inside.every === 0);
+        let measured: (WeightMeasure | undefined)[] | undefined;
+        const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc, measure ? (m) => (measured = m) : undefined));
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
           const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
@@ -425,6 +434,12 @@ class FoldRun {
           return this.outcome('not_finite', epochsRun, finalVal, message);
         }
         this.stats.samples += rows;
+        if (measured) {
+          // the statistics' cost counts as training time: samples/s says what they cost
+          const i0 = performance.now();
+          this.inspect(measured, e + 1, b + 1, batches);
+          trainMs += performance.now() - i0;
+        }
         const now = Date.now();
         if (now - this.lastBatchEvent >= (this.opts.batchEventInterval ?? 100)) {
           this.lastBatchEvent = now;
@@ -528,8 +543,19 @@ class FoldRun {
     return keptNote(path.join(this.opts.runDir, this.dir), this.saved);
   }
 
-  /** One training step on the first `rows` rows of the batch buffers; returns the batch loss. */
-  private step(rows: number, acc: MetricsAccumulator): number {
+  /** layer_stats: the `layers` event of the step just measured, and the warnings it raises. */
+  private inspect(measured: (WeightMeasure | undefined)[], epoch: number, batch: number, batches: number): void {
+    const ev = this.inside!.probe.event(measured, { epoch, batch, batches, ...this.foldTag });
+    this.emit(ev);
+    for (const w of this.inside!.warnings.check(ev)) this.emit(w);
+  }
+
+  /**
+   * One training step on the first `rows` rows of the batch buffers; returns the batch loss.
+   * With `measured`, the layers' gradients and update are measured around the optimizer's step
+   * (layer_stats) and handed to it.
+   */
+  private step(rows: number, acc: MetricsAccumulator, measured?: (m: (WeightMeasure | undefined)[]) => void): number {
     return tf.tidy(() => {
       const { xs, ys } = batchTensors(this.task, this.xBuf, this.yBuf, rows);
       let out: Float32Array | undefined;
@@ -545,8 +571,12 @@ class FoldRun {
       // the optimizers match their slots to variables by position: keep the variables' order
       let ordered: NamedGrads = {};
       for (const v of this.variables) if (grads[v.name]) ordered[v.name] = grads[v.name];
-      if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
-      this.optimizer.apply(ordered, this.variables);
+      const update = () => {
+        if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
+        this.optimizer.apply(ordered, this.variables);
+      };
+      if (measured) measured(this.inside!.probe.measureStep(ordered, this.variables, update));
+      else update();
       acc.add(out!, this.yBuf, rows, loss);
       return loss;
     });
