@@ -9,6 +9,8 @@ import { analyzeFiles } from '../server/src/core/analyze';
 import { NodeHost } from '../server/src/node/host';
 import type { DataRef } from '../server/src/core/train';
 import { encodeIdx } from '../server/src/data/idx';
+import { PNG } from 'pngjs';
+import * as jpeg from 'jpeg-js';
 
 /** Writes `source` to dir/name, checks it, and returns its datasets, the errors the checker found, and among them the data problems (NN416). */
 export function checkDatasets(dir: string, source: string, name = 'main.nn'): { refs: DataRef[]; errors: string[]; dataProblems: string[] } {
@@ -93,4 +95,36 @@ export function writeBadData(dir: string): void {
   const signed = encodeIdx([6], Uint8Array.from([0, 1, 255, 1, 0, 2]));
   signed[2] = 0x09;
   write('signedlab.idx', signed);
+}
+
+/** An image file's bytes: PNG (lossless) or JPEG (quality 95) of h × w pixels, `pixel(y, x)` giving [r, g, b]. */
+export function encodeImage(format: 'png' | 'jpeg', h: number, w: number, pixel: (y: number, x: number) => [number, number, number]): Buffer {
+  const data = Buffer.alloc(h * w * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = pixel(y, x);
+      data.set([r, g, b, 255], (y * w + x) * 4);
+    }
+  }
+  if (format === 'png') {
+    const png = new PNG({ width: w, height: h });
+    data.copy(png.data);
+    return PNG.sync.write(png);
+  }
+  return jpeg.encode({ data, width: w, height: h }, 95).data;
+}
+
+/**
+ * Writes an image folder: `classes` maps each class to its images, each [format, h, w, fill]
+ * (fill: a colour for the whole image, or a function of the pixel). Returns the folder.
+ */
+export function writeImageFolder(root: string, classes: Record<string, [format: 'png' | 'jpeg', h: number, w: number, fill: [number, number, number] | ((y: number, x: number) => [number, number, number])][]>): string {
+  for (const [name, images] of Object.entries(classes)) {
+    fs.mkdirSync(path.join(root, name), { recursive: true });
+    images.forEach(([format, h, w, fill], i) => {
+      const px = typeof fill === 'function' ? fill : () => fill;
+      fs.writeFileSync(path.join(root, name, `${String(i).padStart(3, '0')}.${format === 'png' ? 'png' : 'jpg'}`), encodeImage(format, h, w, px));
+    });
+  }
+  return root;
 }

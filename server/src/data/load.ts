@@ -29,6 +29,7 @@ import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, 
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides, type FileSet } from './builtin';
 import { takeRows, firstRows } from './batches';
 import { rngFor, STREAM } from './random';
+import { readImageFolder } from './image-folder';
 
 /** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
 export async function loadData(ref: DataRef, opts: LoadOptions = {}, over: BuiltinOverrides = {}): Promise<LoadedData> {
@@ -40,7 +41,7 @@ export async function loadData(ref: DataRef, opts: LoadOptions = {}, over: Built
     case 'synthetic':
       return loadSynthetic(ref);
     case 'file':
-      return ref.spec.name === 'csv' ? loadCsv(ref, dir) : loadIdx(ref, dir);
+      return ref.spec.name === 'csv' ? loadCsv(ref, dir) : ref.spec.name === 'image_folder' ? loadImageFolder(ref, dir, opts) : loadIdx(ref, dir);
     case 'builtin':
       return loadBuiltin(ref, dir, opts, over);
   }
@@ -314,6 +315,40 @@ async function loadBuiltin(ref: DataRef, dir: string, opts: LoadOptions, over: B
   const r = readImageFiles(files, args, { classes: { count: 10, why: `${spec.title} has 10 classes` }, shape: [28, 28, 1], title: spec.title, ...(over.anyContent ? {} : { records: { train: 60000, test: 10000 }, sha256: spec.unpackedSha256 }) });
   return { ...images(ref, r, found.source), classNames: spec.classNames };
 }
+
+/**
+ * An image folder: decoded (or read from the cache), split by the `test` fraction with the seed,
+ * the training split cut to `limit`, pixels scaled (and normalized) as the IDX images are.
+ */
+function loadImageFolder(ref: DataRef, dir: string, opts: LoadOptions): LoadedData {
+  const args = ref.fn.args;
+  const shown = args.path as string;
+  const root = path.resolve(dir, shown);
+  const size = Array.isArray(args.size) ? (args.size as [number, number]) : undefined;
+  const channels = args.channels === 1 ? 1 : 3;
+  const cacheDir = opts.dataCacheDir === null ? undefined : (opts.dataCacheDir ?? path.join(dir, 'runs', DATA_CACHE));
+  const d = readImageFolder(root, shown, size, channels, cacheDir, opts.log);
+  const { lut, pixelNormalize } = pixelTable(args.normalize, shown);
+  const x = new Float32Array(d.pixels.length);
+  for (let i = 0; i < x.length; i++) x[i] = lut[d.pixels[i]];
+  const split = holdOut({ x, y: d.labels, n: d.n }, new ArgReader(ref.spec.name, args), shown);
+  return {
+    name: ref.name,
+    featureShape: [...d.shape],
+    task: 'classification',
+    classes: d.classNames.length,
+    classNames: d.classNames,
+    oneHot: args.one_hot === true,
+    image: true,
+    train: limited(split.train, limitOf(args)),
+    ...(split.test ? { test: split.test } : {}),
+    source: root,
+    ...(pixelNormalize ? { pixelNormalize } : {}),
+  };
+}
+
+/** The folder in the runs folder that holds decoded data (image folders); not a train block's name, so never a run's. */
+export const DATA_CACHE = '.data-cache';
 
 function images(ref: DataRef, r: ReturnType<typeof readImageFiles>, source: string): LoadedData {
   return {

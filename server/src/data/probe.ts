@@ -4,10 +4,11 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Args, DataProbe, DataInfo } from '../core/catalog/types';
+import type { Args, DataProbe, DataInfo, DataKind } from '../core/catalog/types';
 import { DataError, fileProblem } from './errors';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
+import { listImageFolder, imageHeaderOf, sameSize, stampOf } from './image-folder';
 
 /**
  * Files larger than this are not read whole while editing; their shapes stay unknown. The probe
@@ -56,7 +57,8 @@ function notAllowed(shown: string): DataProbe {
  * `allowed`: which files may be read (an untrusted workspace's folders); asked before the cache,
  * so trusting the workspace later reads them.
  */
-export function probeData(kind: 'csv' | 'idx', args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
+export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
+  if (kind === 'image_folder') return probeImageFolder(args, dir, allowed);
   if (kind === 'csv') {
     if (typeof args.path !== 'string') return undefined;
     const file = path.resolve(dir, args.path);
@@ -135,4 +137,52 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
     test = ti.dims[0];
   }
   return { features: shape, featureType: 'float', target: { kind: 'classes', count: classes.count }, train: n, test, image: true };
+}
+
+/**
+ * The most images whose headers the probe reads (64 KB each at most, on the server's thread);
+ * past it, the shape is the first image's and the other sizes are checked when training loads them.
+ */
+const PROBE_IMAGES = 20_000;
+const folderCache = new Map<string, { stamp: string; result: DataProbe }>();
+
+/** An image folder's classes, count and shape from the files' headers, without decoding any image. */
+function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
+  if (typeof args.path !== 'string') return undefined;
+  const shownRoot = args.path;
+  const root = path.resolve(dir, shownRoot);
+  if (allowed && !allowed(root)) return notAllowed(shownRoot);
+  const size = Array.isArray(args.size) ? (args.size as number[]) : undefined;
+  const channels = args.channels === 1 ? 1 : 3;
+  let list: ReturnType<typeof listImageFolder>;
+  try {
+    list = listImageFolder(root, shownRoot);
+  } catch (e) {
+    if (e instanceof DataError) return { ok: false, problem: e.message };
+    throw e;
+  }
+  const key = `image_folder:${root}:${size ? size.join('x') : ''}`;
+  const stamp = stampOf(list);
+  const hit = folderCache.get(key);
+  if (hit && hit.stamp === stamp) return withChannels(hit.result, channels);
+  const result = attempt(() => {
+    let first: { shown: string; width: number; height: number } | undefined;
+    const shown = list.images.slice(0, PROBE_IMAGES);
+    for (const im of shown) {
+      const h = imageHeaderOf(im);
+      const at = { shown: im.shown, width: h.width, height: h.height };
+      if (!first) first = at;
+      else if (!size) sameSize(first, at);
+    }
+    const shape = size ? [size[0], size[1]] : [first!.height, first!.width];
+    return { features: [...shape, 0], featureType: 'float', target: { kind: 'classes', count: list.classNames.length }, train: list.images.length, test: null, image: true };
+  });
+  folderCache.set(key, { stamp, result });
+  return withChannels(result, channels);
+}
+
+/** The channels are the argument's, not the files': one probe serves both. */
+function withChannels(r: DataProbe, channels: number): DataProbe {
+  if (!r.ok || !r.info.features) return r;
+  return { ok: true, info: { ...r.info, features: [r.info.features[0], r.info.features[1], channels] } };
 }

@@ -46,6 +46,11 @@ export interface LoadOptions {
   download?: boolean;
   /** progress and notes for the user ("downloading ...", "using /usr/share/...") */
   log?: (message: string) => void;
+  /**
+   * where decoded image folders are cached: by default the runs folder beside the .nn file
+   * (runs/.data-cache); null: no cache
+   */
+  dataCacheDir?: string | null;
   /** the environment (NN_DATA); defaults to process.env */
   env?: Record<string, string | undefined>;
 }

@@ -2,7 +2,7 @@
 // loading are the runtime's job (server/src/data); here are only names, arguments and
 // the shapes they imply. File-backed datasets ask a DataHost to look at the file's header.
 
-import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args } from './types';
+import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args, DataKind } from './types';
 
 const n = (def: number): ParamSpec => ({ name: 'n', type: { t: 'int', min: 4, max: 10_000_000 }, default: def, aliases: ['samples', 'n_samples', 'size'], doc: `number of samples generated (default ${def})` });
 const noise = (def: number): ParamSpec => ({ name: 'noise', type: { t: 'float', min: 0 }, default: def, doc: `standard deviation of the noise added (default ${def})` });
@@ -191,6 +191,27 @@ export const DATASETS: readonly DatasetSpec[] = [
     doc: { summary: 'Images and labels in the IDX format of MNIST.', explain: 'Images become [height, width, 1] with pixels scaled to [0, 1].' },
     describe: (args, host, fromFile) => probe('idx', args, host, fromFile),
   },
+  {
+    name: 'image_folder',
+    category: 'dataset',
+    source: 'file',
+    params: [
+      { name: 'path', type: { t: 'string' }, required: true, aliases: ['root', 'dir'], doc: 'the folder, relative to this .nn file: one subfolder per class (cat/, dog/) holding its PNG and JPEG images' },
+      { name: 'size', type: { t: 'ints', n: 2, min: 1 }, aliases: ['image_size'], doc: '[height, width] every image is resized to (by area); without it all images must have one size' },
+      { name: 'channels', type: { t: 'oneOf', options: [{ t: 'int', min: 1, max: 1 }, { t: 'int', min: 3, max: 3 }], expected: '1 (grey) or 3 (RGB)' }, default: 3, namedOnly: true, doc: '3: RGB (colour); 1: grey' },
+      testSplit,
+      seed,
+      normalizeImages,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary: 'Your own images: one subfolder per class, PNG and JPEG files, as torchvision ImageFolder.',
+      explain: 'Class names are the folder names, in sorted order; images become [height, width, channels] with pixels scaled to [0, 1]. The decoded images are cached beside the run folders, so the second run loads at once.',
+      equivalent: 'torchvision.datasets.ImageFolder',
+    },
+    describe: (args, host, fromFile) => probe('image_folder', args, host, fromFile),
+  },
   builtinImages('mnist', 'Handwritten digits 0-9: 60,000 training and 10,000 test images of 28x28 pixels.'),
   builtinImages('fashion_mnist', 'Zalando clothing in 10 classes: 60,000 training and 10,000 test images of 28x28 pixels.'),
 ];
@@ -215,13 +236,13 @@ function builtinImages(name: string, summary: string): DatasetSpec {
   };
 }
 
-function probe(kind: 'csv' | 'idx', args: Args, host: Parameters<DatasetSpec['describe']>[1], fromFile: string): DataProbe {
+function probe(kind: DataKind, args: Args, host: Parameters<DatasetSpec['describe']>[1], fromFile: string): DataProbe {
   const found = host?.probe(kind, args, fromFile);
   if (!found) return { ok: true, info: {} };
   if (!found.ok) return found;
   const info = found.info;
-  // a CSV file is split here; IDX files come with their own test files
-  const sizes = kind === 'csv' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
+  // a CSV file and an image folder are split here; IDX files come with their own test files
+  const sizes = kind !== 'idx' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
   return { ok: true, info: { ...info, ...sizes } };
 }
 

@@ -495,6 +495,20 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
       ...limit,
     },
   },
+  'dataset:image_folder': {
+    summary: '你自己的图像：每个类别一个子文件夹，里面是 PNG 和 JPEG 文件，与 torchvision 的 ImageFolder 相同。',
+    explain: '类别名就是文件夹名（按名称排序）；图像变为 [height, width, channels]，像素缩放到 [0, 1]。解码后的图像缓存在运行文件夹旁边，第二次运行立即加载。',
+    params: {
+      path: '文件夹，路径相对于这个 .nn 文件：每个类别一个子文件夹（`cat/`、`dog/`），里面是该类的 PNG 和 JPEG 图像',
+      size: '每张图像（按面积）缩放到的 [height, width]；不给时所有图像必须大小相同',
+      channels: '3：RGB（彩色）；1：灰度',
+      ...testSplit,
+      ...seed,
+      ...normalizeImages,
+      ...oneHot,
+      ...limit,
+    },
+  },
   'dataset:mnist': {
     summary: '手写数字 0-9：60,000 张训练图像和 10,000 张测试图像，每张 28x28 像素。',
     explain: mnistExplain,
