@@ -128,3 +128,55 @@ export function writeImageFolder(root: string, classes: Record<string, [format: 
   }
   return root;
 }
+
+/** A .tar (ustar) of the given files, for archives served in download tests. */
+export function tarOf(files: Record<string, Uint8Array>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, data] of Object.entries(files)) {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, 'latin1');
+    h.write('0000644\0', 100, 'latin1');
+    h.write('0000000\0', 108, 'latin1');
+    h.write('0000000\0', 116, 'latin1');
+    h.write(data.length.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+    h.write('00000000000\0', 136, 'latin1');
+    h.write('        ', 148, 'latin1');
+    h.write('0', 156, 'latin1');
+    h.write('ustar\0' + '00', 257, 'latin1');
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    parts.push(h, Buffer.from(data), Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+export const CIFAR10_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+/**
+ * CIFAR-10 binary records: image i has label (i + first) mod 10, and its red, green and blue
+ * planes hold (i + k) mod 256, 100 + that, 200 + that at pixel k (mod 256).
+ */
+export function cifarRecords(n: number, first = 0): Buffer {
+  const b = Buffer.alloc(n * 3073);
+  for (let i = 0; i < n; i++) {
+    const at = i * 3073;
+    b[at] = (i + first) % 10;
+    for (let k = 0; k < 1024; k++) {
+      b[at + 1 + k] = (i + k) % 256;
+      b[at + 1 + 1024 + k] = (100 + i + k) % 256;
+      b[at + 1 + 2048 + k] = (200 + i + k) % 256;
+    }
+  }
+  return b;
+}
+
+/** The files of a CIFAR-10 binary set of `perFile` images each (the real one has 10,000). */
+export function cifar10Files(perFile: number): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {};
+  for (let f = 1; f <= 5; f++) files[`data_batch_${f}.bin`] = cifarRecords(perFile, f);
+  files['test_batch.bin'] = cifarRecords(perFile, 7);
+  files['batches.meta.txt'] = Buffer.from(CIFAR10_NAMES.join('\n') + '\n\n');
+  return files;
+}

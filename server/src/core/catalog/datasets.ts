@@ -214,6 +214,8 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   builtinImages('mnist', 'Handwritten digits 0-9: 60,000 training and 10,000 test images of 28x28 pixels.'),
   builtinImages('fashion_mnist', 'Zalando clothing in 10 classes: 60,000 training and 10,000 test images of 28x28 pixels.'),
+  cifar('cifar10', 'CIFAR-10: 60,000 colour images of 32x32 in 10 classes (airplane, automobile, bird, ...): 50,000 for training, 10,000 for testing.'),
+  cifar('cifar100', 'CIFAR-100: 60,000 colour images of 32x32 in 100 classes (or 20 superclasses): 50,000 for training, 10,000 for testing.'),
 ];
 
 function builtinImages(name: string, summary: string): DatasetSpec {
@@ -233,6 +235,37 @@ function builtinImages(name: string, summary: string): DatasetSpec {
       equivalent: `torchvision.datasets.${name === 'mnist' ? 'MNIST' : 'FashionMNIST'}`,
     },
     describe: (args) => ok({ features: [28, 28, 1], featureType: 'float', target: { kind: 'classes', count: 10 }, train: applyLimit(args, 60000), test: 10000, image: true }),
+  };
+}
+
+function cifar(name: 'cifar10' | 'cifar100', summary: string): DatasetSpec {
+  const labels: ParamSpec[] =
+    name === 'cifar100' ? [{ name: 'labels', type: { t: 'enum', values: ['fine', 'coarse'], what: 'label kind' }, default: 'fine', namedOnly: true, doc: "'fine': the 100 classes; 'coarse': the 20 superclasses" }] : [];
+  return {
+    name,
+    category: 'dataset',
+    source: 'builtin',
+    params: [
+      { name: 'path', type: { t: 'string' }, aliases: ['root', 'dir'], doc: `folder with the binary version's files (${name === 'cifar10' ? 'cifar-10-batches-bin' : 'cifar-100-binary'}); otherwise the nn.data.path setting, NN_DATA, or a download` },
+      ...labels,
+      normalizeImages,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary,
+      explain: 'Images are [32, 32, 3] with pixels scaled to [0, 1]; normalize: [0.5, 0.5] maps them to [-1, 1] as in the PyTorch CIFAR-10 tutorial. Read from the binary version; downloaded once (about 170 MB) when it is nowhere on the machine.',
+      equivalent: `torchvision.datasets.${name === 'cifar10' ? 'CIFAR10' : 'CIFAR100'}`,
+    },
+    describe: (args) =>
+      ok({
+        features: [32, 32, 3],
+        featureType: 'float',
+        target: { kind: 'classes', count: name === 'cifar10' ? 10 : args.labels === 'coarse' ? 20 : 100 },
+        train: applyLimit(args, 50000),
+        test: 10000,
+        image: true,
+      }),
   };
 }
 

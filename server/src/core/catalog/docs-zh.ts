@@ -520,6 +520,17 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: { ...mnistPath, ...normalizeImages, ...oneHot, ...limit },
   },
 
+  'dataset:cifar10': {
+    summary: 'CIFAR-10：60,000 张 32x32 的彩色图像，共 10 个类别（飞机、汽车、鸟……）：50,000 张用于训练，10,000 张用于测试。',
+    explain: '图像为 [32, 32, 3]，像素缩放到 [0, 1]；normalize: [0.5, 0.5] 像 PyTorch 的 CIFAR-10 教程那样把它们映射到 [-1, 1]。读取二进制版本；机器上没有时下载一次（约 170 MB）。',
+    params: { path: '存放二进制版本文件的文件夹（`cifar-10-batches-bin`）；否则使用 nn.data.path 设置、NN_DATA，或下载', ...normalizeImages, ...oneHot, ...limit },
+  },
+  'dataset:cifar100': {
+    summary: 'CIFAR-100：60,000 张 32x32 的彩色图像，共 100 个类别（或 20 个超类）：50,000 张用于训练，10,000 张用于测试。',
+    explain: '图像为 [32, 32, 3]，像素缩放到 [0, 1]；normalize: [0.5, 0.5] 像 PyTorch 的 CIFAR-10 教程那样把它们映射到 [-1, 1]。读取二进制版本；机器上没有时下载一次（约 170 MB）。',
+    params: { path: '存放二进制版本文件的文件夹（`cifar-100-binary`）；否则使用 nn.data.path 设置、NN_DATA，或下载', labels: "'fine'：100 个类别；'coarse'：20 个超类", ...normalizeImages, ...oneHot, ...limit },
+  },
+
   // ---- regularizers ----
   'regularizer:l1': {
     summary: 'L1 惩罚项：把 l1 · Σ|w| 加到损失上。',
