@@ -564,6 +564,18 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     summary: '数据增广：给训练输入加上高斯噪声。',
     params: { std: '高斯噪声的标准差' },
   },
+  'augmentation:crop': {
+    summary: '数据增广：在补零后的图像中随机裁剪出原大小，与 CIFAR 的训练配方相同（32x32 图像上的 crop(4)）。',
+    params: { padding: '随机裁剪出原大小之前在每一边补上的零的像素数' },
+  },
+  'augmentation:brightness': {
+    summary: '数据增广：随机调亮或调暗每张训练图像。',
+    params: { delta: '像素乘以从 [1 - delta, 1 + delta] 中抽取的系数' },
+  },
+  'augmentation:contrast': {
+    summary: '数据增广：随机提高或降低每张训练图像的对比度。',
+    params: { delta: '每张图像按从 [1 - delta, 1 + delta] 中抽取的系数与它的平均灰度混合' },
+  },
 
   // ---- callbacks ----
   'callback:early_stopping': {
