@@ -308,8 +308,13 @@ function loadIdx(ref: DataRef, dir: string): LoadedData {
   const [testImages, testLabels] = [at('test_images'), at('test_labels')];
   if (!testImages !== !testLabels) throw new DataError((testImages ?? testLabels)!.shown, 'give both test_images and test_labels, or neither');
   const files: ImageFiles = { images: at('images')!, labels: at('labels')!, testImages, testLabels };
-  const r = readImageFiles(files, args, undefined);
-  return images(ref, r, files.images.abs);
+  if (typeof args.test !== 'number') return images(ref, readImageFiles(files, args, undefined), files.images.abs);
+  if (testImages) throw new DataError(testImages.shown, 'give test files or a test: fraction, not both');
+  // a test: fraction is held out as CSV rows are (chosen by the seed), then limit cuts the training split
+  const r = readImageFiles(files, { ...args, limit: undefined }, undefined);
+  const split = holdOut(r.train.split, new ArgReader(ref.spec.name, args), files.images.shown);
+  const kept = { ...r, train: { ...r.train, split: limited(split.train, limitOf(args)) }, test: split.test && { ...r.train, split: split.test } };
+  return images(ref, kept, files.images.abs);
 }
 
 async function loadBuiltin(ref: DataRef, dir: string, opts: LoadOptions, over: BuiltinOverrides): Promise<LoadedData> {

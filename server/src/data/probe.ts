@@ -89,11 +89,12 @@ export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (ab
   const shown = (k: string) => args[k] as string;
   const refused = allowed && names.find((_, i) => !allowed(files[i]));
   if (refused) return notAllowed(shown(refused));
-  return cached(`idx:${files.join('|')}`, files, () =>
+  return cached(`idx:${files.join('|')}:${typeof args.test === 'number'}`, files, () =>
     attempt(() => {
       if (names.includes('test_images') !== names.includes('test_labels')) {
         throw new DataError(shown(names.includes('test_images') ? 'test_images' : 'test_labels'), 'give both test_images and test_labels, or neither');
       }
+      if (names.includes('test_images') && typeof args.test === 'number') throw new DataError(shown('test_images'), 'give test files or a test: fraction, not both');
       const at = (k: string) => path.resolve(dir, args[k] as string);
       return probeIdxSet(
         { abs: at('images'), shown: shown('images') },

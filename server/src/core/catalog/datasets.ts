@@ -184,6 +184,8 @@ export const DATASETS: readonly DatasetSpec[] = [
       { name: 'labels', type: { t: 'string' }, required: true, doc: 'IDX file of training labels' },
       { name: 'test_images', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test images' },
       { name: 'test_labels', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test labels' },
+      { ...testSplit, default: undefined, doc: 'without test files: the fraction of the images held out as the test set (chosen by seed), never trained on' },
+      { ...seed, doc: 'seed of the test: split' },
       normalizeImages,
       oneHot,
       limit,
@@ -274,8 +276,8 @@ function probe(kind: DataKind, args: Args, host: Parameters<DatasetSpec['describ
   if (!found) return { ok: true, info: {} };
   if (!found.ok) return found;
   const info = found.info;
-  // a CSV file and an image folder are split here; IDX files come with their own test files
-  const sizes = kind !== 'idx' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
+  // a CSV file and an image folder are split here; IDX files come with their own test files, or a test: fraction
+  const sizes = kind !== 'idx' || typeof args.test === 'number' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
   return { ok: true, info: { ...info, ...sizes } };
 }
 

@@ -490,6 +490,8 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
       labels: '训练标签的 IDX 文件',
       test_images: '测试图像的 IDX 文件',
       test_labels: '测试标签的 IDX 文件',
+      test: '没有测试文件时：留作测试集的图像比例（由 seed 选取），从不用于训练',
+      seed: 'test: 划分所用的随机种子',
       ...normalizeImages,
       ...oneHot,
       ...limit,
