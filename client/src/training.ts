@@ -281,7 +281,7 @@ async function predict(context: vscode.ExtensionContext): Promise<void> {
     { placeHolder: 'Predict with the best weights of which run?' },
   );
   if (!run) return;
-  const how = await vscode.window.showQuickPick(['A test sample by index', 'Numbers (comma-separated)', 'An image file'], { placeHolder: 'Input' });
+  const how = await vscode.window.showQuickPick(['A test sample by index', 'Numbers (comma-separated)', 'An image file (PNG or JPEG)'], { placeHolder: 'Input' });
   if (!how) return;
   const args = [context.asAbsolutePath(path.join('dist', 'cli.js')), 'predict', run.r];
   if (how.startsWith('A test')) {
@@ -293,7 +293,7 @@ async function predict(context: vscode.ExtensionContext): Promise<void> {
     if (!v) return;
     args.push(v);
   } else {
-    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png'] } });
+    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, openLabel: 'Predict' });
     if (!f?.length) return;
     args.push(f[0].fsPath);
   }
