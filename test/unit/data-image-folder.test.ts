@@ -94,6 +94,7 @@ describe('image_folder', () => {
       fs.mkdirSync(sub('flat'));
       fs.writeFileSync(path.join(sub('flat'), 'x.png'), encodeImage('png', 2, 2, () => RED));
       assert.match(problems('"flat"')[0], /^flat: no class folders: .*its 1 image must be put in subfolders/);
+      assert.deepEqual(problems('"same", channels: 2'), ['same: channels: 2: give 1 (grey) or 3 (RGB)']);
       writeImageFolder(sub('one'), { only: [['png', 2, 2, RED]] });
       assert.match(problems('"one"')[0], /^one: has one class folder \(only\/\); classification needs at least 2 classes/);
     });

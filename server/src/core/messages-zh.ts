@@ -104,7 +104,6 @@ export const PHRASES: Record<string, string> = {
   'a shape such as [28, 28, 1]': '形状，例如 [28, 28, 1]',
   'a list of numbers': '数字列表',
   'a column name in quotes or a column index': '带引号的列名或列的下标',
-  '1 (grey) or 3 (RGB)': '1（灰度）或 3（RGB）',
   'a dataset name or a dataset such as spiral(n: 500)': '数据集名称，或 spiral(n: 500) 这样的数据集',
   'a fraction such as 0.1 or a dataset name': '0.1 这样的比例，或数据集名称',
   'one window size, not a [height, width] pair': '单个窗口大小，而不是 [height, width] 这样的一对值',

@@ -23,6 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
+import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, readDataFile } from './errors';
 import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
@@ -39,6 +40,13 @@ export interface FolderImage {
 export interface FolderListing {
   classNames: string[];
   images: FolderImage[];
+}
+
+/** The channels argument: 1 (grey) or 3 (RGB); the catalogue's range 1..3 lets 2 through to here. */
+export function channelsOf(args: Args, shown: string): 1 | 3 {
+  const c = args.channels ?? 3;
+  if (c !== 1 && c !== 3) throw new DataError(shown, `channels: ${String(c)}: give 1 (grey) or 3 (RGB)`);
+  return c;
 }
 
 function isImageName(name: string): boolean {

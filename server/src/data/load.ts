@@ -29,7 +29,7 @@ import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, 
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides, type FileSet } from './builtin';
 import { takeRows, firstRows } from './batches';
 import { rngFor, STREAM } from './random';
-import { readImageFolder } from './image-folder';
+import { readImageFolder, channelsOf } from './image-folder';
 import { CIFAR, locateCifar, cifarClassNames, readCifarFiles, type CifarName, type CifarRead } from './cifar';
 
 /** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
@@ -337,7 +337,7 @@ function loadImageFolder(ref: DataRef, dir: string, opts: LoadOptions): LoadedDa
   const shown = args.path as string;
   const root = path.resolve(dir, shown);
   const size = Array.isArray(args.size) ? (args.size as [number, number]) : undefined;
-  const channels = args.channels === 1 ? 1 : 3;
+  const channels = channelsOf(args, shown);
   const cacheDir = opts.dataCacheDir === null ? undefined : (opts.dataCacheDir ?? path.join(dir, 'runs', DATA_CACHE));
   const d = readImageFolder(root, shown, size, channels, cacheDir, opts.log);
   const { lut, pixelNormalize } = pixelTable(args.normalize, shown);

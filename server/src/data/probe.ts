@@ -8,7 +8,7 @@ import type { Args, DataProbe, DataInfo, DataKind } from '../core/catalog/types'
 import { DataError, fileProblem } from './errors';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
-import { listImageFolder, imageHeaderOf, sameSize, stampOf } from './image-folder';
+import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf } from './image-folder';
 
 /**
  * Files larger than this are not read whole while editing; their shapes stay unknown. The probe
@@ -154,9 +154,10 @@ function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => bo
   const root = path.resolve(dir, shownRoot);
   if (allowed && !allowed(root)) return notAllowed(shownRoot);
   const size = Array.isArray(args.size) ? (args.size as number[]) : undefined;
-  const channels = args.channels === 1 ? 1 : 3;
   let list: ReturnType<typeof listImageFolder>;
+  let channels: number;
   try {
+    channels = channelsOf(args, shownRoot);
     list = listImageFolder(root, shownRoot);
   } catch (e) {
     if (e instanceof DataError) return { ok: false, problem: e.message };

@@ -200,7 +200,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     params: [
       { name: 'path', type: { t: 'string' }, required: true, aliases: ['root', 'dir'], doc: 'the folder, relative to this .nn file: one subfolder per class (cat/, dog/) holding its PNG and JPEG images' },
       { name: 'size', type: { t: 'ints', n: 2, min: 1 }, aliases: ['image_size'], doc: '[height, width] every image is resized to (by area); without it all images must have one size' },
-      { name: 'channels', type: { t: 'oneOf', options: [{ t: 'int', min: 1, max: 1 }, { t: 'int', min: 3, max: 3 }], expected: '1 (grey) or 3 (RGB)' }, default: 3, namedOnly: true, doc: '3: RGB (colour); 1: grey' },
+      { name: 'channels', type: { t: 'int', min: 1, max: 3 }, default: 3, namedOnly: true, doc: '3: RGB (colour); 1: grey (2 is refused)' },
       testSplit,
       seed,
       normalizeImages,

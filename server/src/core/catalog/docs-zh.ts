@@ -503,7 +503,7 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: {
       path: '文件夹，路径相对于这个 .nn 文件：每个类别一个子文件夹（`cat/`、`dog/`），里面是该类的 PNG 和 JPEG 图像',
       size: '每张图像（按面积）缩放到的 [height, width]；不给时所有图像必须大小相同',
-      channels: '3：RGB（彩色）；1：灰度',
+      channels: '3：RGB（彩色）；1：灰度（不接受 2）',
       ...testSplit,
       ...seed,
       ...normalizeImages,
