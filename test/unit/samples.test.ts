@@ -39,7 +39,7 @@ describe('samples', () => {
 
   it('cover the curriculum', () => {
     const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-    for (const word of ['residual', 'lstm(', 'gru(', 'transformer_encoder', 'kfold:', 'augment:', 'early_stopping(', 'checkpoint(', 'schedule:', 'dropout(', 'batch_norm(', 'l2(', 'hinge', 'momentum:', 'rmsprop(', 'poly_features(', 'linear(', 'spiral(', 'xor(', 'circle(', 'import "', 'image_folder(', 'cifar10(', 'crop(']) {
+    for (const word of ['residual', 'lstm(', 'gru(', 'transformer_encoder', 'kfold:', 'augment:', 'early_stopping(', 'checkpoint(', 'schedule:', 'dropout(', 'batch_norm(', 'l2(', 'hinge', 'momentum:', 'rmsprop(', 'poly_features(', 'linear(', 'spiral(', 'xor(', 'circle(', 'import "', 'image_folder(', 'cifar10(', 'crop(', 'text_csv(']) {
       assert.ok(text.includes(word), `no sample uses ${word}`);
     }
   });

@@ -14,6 +14,7 @@ import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
 import { decodeImage, resizeArea } from '../data/images';
+import { encodeText } from '../data/text';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
@@ -181,6 +182,12 @@ const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
  */
 export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; warning?: string } {
   const w = shape.reduce((a, b) => a * b, 1);
+  // a text model's input is a text, made token ids as its training texts were
+  if (rc.text) {
+    if (invert) throw new UsageError('--invert is for images');
+    if (input.trim() === '') throw new CliError("'' is an empty text: give the text to classify in quotes, e.g. nn predict RUN \"a fine film\"");
+    return { x: encodeText(input, rc.text) };
+  }
   if (OTHER_IMAGES.test(input)) {
     throw new CliError(`${input}: nn predict reads PNG and JPEG images only (it has no decoder for ${input.slice(input.lastIndexOf('.') + 1).toUpperCase()}); convert the image to PNG first`);
   }

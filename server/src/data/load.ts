@@ -30,6 +30,7 @@ import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides, type 
 import { takeRows, firstRows } from './batches';
 import { rngFor, STREAM } from './random';
 import { readImageFolder, channelsOf } from './image-folder';
+import { readTextCsv, textRulesOf, buildVocab, vocabIndex, encodeText, type TextRules } from './text';
 import { CIFAR, locateCifar, cifarClassNames, readCifarFiles, type CifarName, type CifarRead } from './cifar';
 
 /** Loads the data of a checked dataset. `over` is for tests (download checksums, folders). */
@@ -42,7 +43,9 @@ export async function loadData(ref: DataRef, opts: LoadOptions = {}, over: Built
     case 'synthetic':
       return loadSynthetic(ref);
     case 'file':
-      return ref.spec.name === 'csv' ? loadCsv(ref, dir) : ref.spec.name === 'image_folder' ? loadImageFolder(ref, dir, opts) : loadIdx(ref, dir);
+      if (ref.spec.name === 'csv') return loadCsv(ref, dir);
+      if (ref.spec.name === 'text_csv') return loadTextCsv(ref, dir);
+      return ref.spec.name === 'image_folder' ? loadImageFolder(ref, dir, opts) : loadIdx(ref, dir);
     case 'builtin':
       return loadBuiltin(ref, dir, opts, over);
   }
@@ -115,6 +118,42 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
 }
 
 /**
+ * Labelled texts (text.ts): the rows split by the seed, the training split cut to `limit`, the
+ * vocabulary built from the training texts only, every text made `length` token ids.
+ */
+function loadTextCsv(ref: DataRef, dir: string): LoadedData {
+  const args = ref.fn.args;
+  const shown = args.path as string;
+  const file = path.resolve(dir, shown);
+  const t = readTextCsv(file, shown, args.text as string, args.label as string);
+  // split row numbers, then make each split's texts ids
+  const rows: Split = { x: Float32Array.from(t.texts, (_, i) => i), y: t.labels, n: t.texts.length };
+  const split = holdOut(rows, new ArgReader(ref.spec.name, args), shown);
+  const trainRows = limited(split.train, limitOf(args));
+  const base = textRulesOf(args);
+  const rules: TextRules = { ...base, vocab: buildVocab(Array.from(trainRows.x, (i) => t.texts[i]), base, args.vocab as number) };
+  const index = vocabIndex(rules.vocab);
+  const encode = (s: Split): Split => {
+    const x = new Float32Array(s.n * rules.length);
+    for (let r = 0; r < s.n; r++) encodeText(t.texts[s.x[r]], rules, index, x, r * rules.length);
+    return { x, y: s.y, n: s.n };
+  };
+  return {
+    name: ref.name,
+    featureShape: [rules.length],
+    task: 'classification',
+    classes: t.classNames.length,
+    classNames: t.classNames,
+    oneHot: args.one_hot === true,
+    image: false,
+    train: encode(trainRows),
+    ...(split.test ? { test: encode(split.test) } : {}),
+    source: file,
+    text: rules,
+  };
+}
+
+/**
  * A separate validation dataset prepared as the training data is:
  * - its features standardized with the training data's statistics when the training data's are
  *   (as its test split and `nn predict`'s inputs are), whatever its own `normalize` says: each
@@ -125,6 +164,10 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
  *   have is an error naming the validation file.
  */
 export function alignValidation(data: LoadedData, validation: LoadedData): LoadedData {
+  if (data.text || validation.text) {
+    // each text dataset builds its own vocabulary: the same word would have other ids
+    throw new DataError(validation.source, 'a separate validation dataset of texts is not supported (its vocabulary would differ from the training data\'s): use validation: a fraction, such as validation: 0.1');
+  }
   return alignClasses(data, alignStandardization(data, validation));
 }
 

@@ -8,6 +8,7 @@ import type { Args, DataProbe, DataInfo, DataKind } from '../core/catalog/types'
 import { DataError, fileProblem } from './errors';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
+import { readTextCsv } from './text';
 import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf } from './image-folder';
 
 /**
@@ -59,6 +60,7 @@ function notAllowed(shown: string): DataProbe {
  */
 export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
   if (kind === 'image_folder') return probeImageFolder(args, dir, allowed);
+  if (kind === 'text_csv') return probeTextCsv(args, dir, allowed);
   if (kind === 'csv') {
     if (typeof args.path !== 'string') return undefined;
     const file = path.resolve(dir, args.path);
@@ -187,4 +189,25 @@ function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => bo
 function withChannels(r: DataProbe, channels: number): DataProbe {
   if (!r.ok || !r.info.features) return r;
   return { ok: true, info: { ...r.info, features: [r.info.features[0], r.info.features[1], channels] } };
+}
+
+/** A text CSV's classes and rows (files over the probe's limit are not read: those stay unknown). */
+function probeTextCsv(args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
+  if (typeof args.path !== 'string' || typeof args.text !== 'string' || typeof args.label !== 'string') return undefined;
+  const shown = args.path;
+  const file = path.resolve(dir, shown);
+  if (allowed && !allowed(file)) return notAllowed(shown);
+  return cached(`text_csv:${file}:${args.text}:${args.label}`, [file], () =>
+    attempt(() => {
+      let size: number;
+      try {
+        size = fs.statSync(file).size;
+      } catch (e) {
+        throw new DataError(shown, fileProblem(e));
+      }
+      if (size > PROBE_LIMIT) return undefined;
+      const t = readTextCsv(file, shown, args.text as string, args.label as string);
+      return { target: { kind: 'classes', count: t.classNames.length }, train: t.texts.length };
+    }),
+  );
 }

@@ -2,6 +2,8 @@
 // turns a checked dataset (core DataRef) into this; batches are cut from these arrays directly
 // (never with tf.slice, which copies the whole source tensor on the wasm backend).
 
+import type { TextRules } from './text';
+
 export interface Split {
   /** n × product(featureShape) values, row-major; token ids are stored as whole numbers */
   x: Float32Array;
@@ -35,6 +37,8 @@ export interface LoadedData {
   standardize?: { mean: number[]; std: number[] };
   /** pixel normalization applied after scaling to [0, 1] (normalize: [mean, std]) */
   pixelNormalize?: { mean: number; std: number };
+  /** texts made token ids (text_csv): the rules and vocabulary, to apply again when predicting */
+  text?: TextRules;
 }
 
 export interface LoadOptions {

@@ -216,6 +216,32 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   builtinImages('mnist', 'Handwritten digits 0-9: 60,000 training and 10,000 test images of 28x28 pixels.'),
   builtinImages('fashion_mnist', 'Zalando clothing in 10 classes: 60,000 training and 10,000 test images of 28x28 pixels.'),
+  {
+    name: 'text_csv',
+    category: 'dataset',
+    source: 'file',
+    params: [
+      { name: 'path', type: { t: 'string' }, required: true, aliases: ['file'], doc: 'the CSV file (with a header), relative to this .nn file' },
+      { name: 'text', type: { t: 'string' }, default: 'text', doc: 'the column holding the texts' },
+      { name: 'label', type: { t: 'string' }, default: 'label', aliases: ['target', 'y'], doc: 'the column holding the labels (class names)' },
+      { name: 'length', type: { t: 'int', min: 1, max: 100_000 }, default: 64, aliases: ['max_length', 'maxlen'], namedOnly: true, doc: 'tokens kept per text: longer texts are cut, shorter ones padded with 0' },
+      { name: 'vocab', type: { t: 'int', min: 3, max: 10_000_000 }, default: 10000, aliases: ['vocab_size', 'num_words'], namedOnly: true, doc: 'the most token ids (with 0 for padding and 1 for unknown tokens): use it as the embedding\'s vocab' },
+      { name: 'tokenize', type: { t: 'enum', values: ['words', 'chars'], what: 'tokenizer' }, default: 'words', namedOnly: true, doc: "'words': words, and each Chinese character on its own; 'chars': every character" },
+      { name: 'lowercase', type: { t: 'bool' }, default: true, namedOnly: true, doc: 'lower-case the texts before splitting them into tokens' },
+      testSplit,
+      seed,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary: 'Labelled texts from a CSV file: one column of text, one of labels; each text becomes token ids.',
+      explain: 'The vocabulary is built from the training split (most frequent tokens first) and saved in the run, so nn predict RUN "a sentence" makes the same ids. Feed it to embedding(vocab, dim).',
+    },
+    describe: (args, host, fromFile) => {
+      const r = probe('text_csv', args, host, fromFile);
+      return r.ok ? { ok: true, info: { ...r.info, features: [num(args.length)], featureType: 'int', image: false } } : r;
+    },
+  },
   cifar('cifar10', 'CIFAR-10: 60,000 colour images of 32x32 in 10 classes (airplane, automobile, bird, ...): 50,000 for training, 10,000 for testing.'),
   cifar('cifar100', 'CIFAR-100: 60,000 colour images of 32x32 in 100 classes (or 20 superclasses): 50,000 for training, 10,000 for testing.'),
 ];

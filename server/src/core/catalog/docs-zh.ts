@@ -522,6 +522,23 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: { ...mnistPath, ...normalizeImages, ...oneHot, ...limit },
   },
 
+  'dataset:text_csv': {
+    summary: 'CSV 文件中带标签的文本：一列是文本，一列是标签；每段文本变为词元索引。',
+    explain: '词表由训练部分构建（出现最多的词元在前）并保存在运行中，因此 `nn predict RUN "一句话"` 会得到相同的索引。把它接到 embedding(vocab, dim)。',
+    params: {
+      path: 'CSV 文件（带表头），路径相对于这个 .nn 文件',
+      text: '存放文本的列',
+      label: '存放标签（类别名）的列',
+      length: '每段文本保留的词元数：更长的文本被截断，更短的用 0 补齐',
+      vocab: '词元索引的最大个数（含表示补齐的 0 和表示未知词元的 1）：把它用作 embedding 的 vocab',
+      tokenize: "'words'：按词切分，每个汉字单独成为一个词元；'chars'：每个字符",
+      lowercase: '切分成词元之前把文本转为小写',
+      ...testSplit,
+      ...seed,
+      ...oneHot,
+      ...limit,
+    },
+  },
   'dataset:cifar10': {
     summary: 'CIFAR-10：60,000 张 32x32 的彩色图像，共 10 个类别（飞机、汽车、鸟……）：50,000 张用于训练，10,000 张用于测试。',
     explain: '图像为 [32, 32, 3]，像素缩放到 [0, 1]；normalize: [0.5, 0.5] 像 PyTorch 的 CIFAR-10 教程那样把它们映射到 [-1, 1]。读取二进制版本；机器上没有时下载一次（约 170 MB）。',

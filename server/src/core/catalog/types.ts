@@ -166,7 +166,7 @@ export type DataProbe =
   | { ok: false; problem: string };
 
 /** The file-backed datasets a host probes. */
-export type DataKind = 'csv' | 'idx' | 'image_folder';
+export type DataKind = 'csv' | 'idx' | 'image_folder' | 'text_csv';
 
 export interface DataHost {
   probe(kind: DataKind, args: Args, fromFile: string): DataProbe | undefined;
