@@ -13,6 +13,7 @@ import { gatherBatch, epochOrder } from '../server/src/data/batches';
 import { Augmenter } from '../server/src/data/augment';
 import { datasetRef, encodeImage } from '../test/data-helpers';
 import { readImageFolder } from '../server/src/data/image-folder';
+import { probeData } from '../server/src/data/probe';
 
 /** best of `runs` wall-clock times, in ms */
 async function time(runs: number, f: () => unknown): Promise<number> {
@@ -55,6 +56,14 @@ async function main(): Promise<void> {
     const again = readImageFolder(folder, 'folder', undefined, 3, cache);
     row('image_folder: the same from the cache', performance.now() - t0);
     if (first.cached || !again.cached || again.n !== 10000) throw new Error('the cache was not used as expected');
+    // what the editor does on each analysis: the folders' modification times; headers only when one changed
+    t0 = performance.now();
+    const probed = probeData('image_folder', { path: 'folder', channels: 3 }, dir);
+    row('image_folder probe (editor): headers of 10,000 images', performance.now() - t0);
+    t0 = performance.now();
+    probeData('image_folder', { path: 'folder', channels: 3 }, dir);
+    row("  again, nothing changed (folders' times only)", performance.now() - t0);
+    if (!probed?.ok || probed.info.train !== 10000) throw new Error('the probe did not see the folder');
 
     const fashion = datasetRef(dir, 'dataset f = fashion_mnist(normalize: [0.5, 0.5])\n');
     const opts = { download: false, cacheDir: path.join(dir, 'cache') };

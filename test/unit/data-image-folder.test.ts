@@ -78,6 +78,16 @@ describe('image_folder', () => {
       await assert.rejects(loadData(ref, { dataCacheDir: null }), /damaged\/b\/001\.png: the PNG is cut short/);
     });
 
+    it('sees an image added or a class emptied at the next check (the folders changed)', () => {
+      const root = writeImageFolder(sub('growing'), { a: [['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+      const info = () => checkDatasets(dir, nn('"growing", test: 0'));
+      assert.equal(info().refs[0].info.train, 2);
+      fs.writeFileSync(path.join(root, 'b', 'new.png'), encodeImage('png', 4, 4, () => BLUE));
+      assert.equal(info().refs[0].info.train, 3);
+      fs.rmSync(path.join(root, 'a', '000.png'));
+      assert.deepEqual(info().dataProblems, ["growing/a/: the class 'a' has no images; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)"]);
+    });
+
     it('names an empty class folder, an unreadable image, mixed sizes without size, a missing folder, a folder without classes', () => {
       writeImageFolder(sub('empty'), { a: [['png', 4, 4, RED]] });
       fs.mkdirSync(path.join(sub('empty'), 'b'));
