@@ -105,6 +105,10 @@ describe('image_folder', () => {
       fs.writeFileSync(path.join(sub('flat'), 'x.png'), encodeImage('png', 2, 2, () => RED));
       assert.match(problems('"flat"')[0], /^flat: no class folders: .*its 1 image must be put in subfolders/);
       assert.deepEqual(problems('"same", channels: 2'), ['same: channels: 2: give 1 (grey) or 3 (RGB)']);
+      // a link that loops back: refused, not followed forever
+      writeImageFolder(sub('looped'), { a: [['png', 2, 2, RED]], b: [['png', 2, 2, BLUE]] });
+      fs.symlinkSync(path.join(sub('looped'), 'b'), path.join(sub('looped'), 'b', 'again'));
+      assert.match(problems('"looped"')[0], /^looped\/b(\/again)+: folders nested more than 16 deep \(a link that loops\?\)/);
       writeImageFolder(sub('one'), { only: [['png', 2, 2, RED]] });
       assert.match(problems('"one"')[0], /^one: has one class folder \(only\/\); classification needs at least 2 classes/);
     });

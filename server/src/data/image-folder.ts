@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { Args } from '../core/catalog/types';
-import { DataError, fileProblem, readDataFile } from './errors';
+import { DataError, fileProblem, openDataFile, readDataFile } from './errors';
 import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
 export interface FolderImage {
@@ -74,8 +74,15 @@ function isDir(abs: string, d: fs.Dirent): boolean {
   }
 }
 
+/** Folders under a class folder are read this deep at most, and this many entries in all. */
+const MAX_DEPTH = 16;
+const MAX_ENTRIES = 2_000_000;
+
+/** A folder too large to list (the editor's probe lists fewer entries than training does). */
+export class TooManyEntries extends DataError {}
+
 /** Lists the classes and their images (with sizes and modification times); problems name the folder. */
-export function listImageFolder(root: string, shownRoot: string): FolderListing {
+export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES): FolderListing {
   const entries = readDir(root, shownRoot);
   const classNames = entries
     .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d))
@@ -88,21 +95,26 @@ export function listImageFolder(root: string, shownRoot: string): FolderListing 
   }
   if (classNames.length < 2) throw new DataError(shownRoot, `has one class folder (${classNames[0]}/); classification needs at least 2 classes`);
   const images: FolderImage[] = [];
+  const seen = { entries: 0 };
   classNames.forEach((name, label) => {
     const shownClass = `${shownRoot.replace(/[\\/]+$/, '')}/${name}`;
     const files: string[] = [];
     const others: string[] = [];
-    const walk = (abs: string, rel: string) => {
-      for (const d of readDir(abs, rel ? `${shownClass}/${rel}` : shownClass)) {
+    const walk = (abs: string, rel: string, depth: number) => {
+      const shownHere = rel ? `${shownClass}/${rel}` : shownClass;
+      // a link to a folder above (a loop), or a path such as "/" that holds a whole disk
+      if (depth > MAX_DEPTH) throw new DataError(shownHere, `folders nested more than ${MAX_DEPTH} deep (a link that loops?): image_folder reads class folders of images`);
+      for (const d of readDir(abs, shownHere)) {
+        if (++seen.entries > maxEntries) throw new TooManyEntries(shownRoot, `holds more than ${maxEntries.toLocaleString('en')} files and folders: is it the folder of class folders you meant?`);
         if (d.name.startsWith('.')) continue;
         const p = path.join(abs, d.name);
         const r = rel ? `${rel}/${d.name}` : d.name;
-        if (isDir(p, d)) walk(p, r);
+        if (isDir(p, d)) walk(p, r, depth + 1);
         else if (isImageName(d.name)) files.push(r);
         else others.push(d.name);
       }
     };
-    walk(path.join(root, name), '');
+    walk(path.join(root, name), '', 0);
     if (files.length === 0) {
       const exts = [...new Set(others.map((o) => (o.includes('.') ? o.slice(o.lastIndexOf('.')).toLowerCase() : o)))].slice(0, 5);
       const held = others.length ? ` (it holds ${others.length} other file${others.length === 1 ? '' : 's'}: ${exts.join(', ')})` : '';
@@ -129,12 +141,8 @@ const HEAD_BYTES = 64 * 1024;
 
 /** An image's header, from its first 64 KB (all of it when the header lies further). */
 export function imageHeaderOf(img: FolderImage): ImageHeader {
-  let fd: number;
-  try {
-    fd = fs.openSync(img.abs, 'r');
-  } catch (e) {
-    throw new DataError(img.shown, fileProblem(e));
-  }
+  // opened without blocking and checked to be a regular file (a FIFO swapped in would block the editor)
+  const fd = openDataFile(img.abs, img.shown);
   try {
     const head = Buffer.alloc(Math.min(HEAD_BYTES, img.size));
     const n = fs.readSync(fd, head, 0, head.length, 0);

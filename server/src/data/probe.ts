@@ -9,7 +9,7 @@ import { DataError, fileProblem } from './errors';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readTextCsv } from './text';
-import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf } from './image-folder';
+import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, TooManyEntries } from './image-folder';
 
 /**
  * Files larger than this are not read whole while editing; their shapes stay unknown. The probe
@@ -147,6 +147,10 @@ function probeIdxSet(images: FileName, labels: FileName, testImages: FileName | 
  * past it, the shape is the first image's and the other sizes are checked when training loads them.
  */
 const PROBE_IMAGES = 20_000;
+/** The most files and folders the probe lists (a path such as "/" would walk a whole disk). */
+const PROBE_ENTRIES = 200_000;
+/** The most folders whose times the probe compares before listing again. */
+const PROBE_FOLDERS = 2_000;
 const folderCache = new Map<string, { stamp: string; folders: string | undefined; result: DataProbe }>();
 
 /**
@@ -154,8 +158,11 @@ const folderCache = new Map<string, { stamp: string; folders: string | undefined
  * took 150 ms to stat on each analysis). An image rewritten in place under the same name changes
  * no folder: the editor sees it when a folder next changes, training always does.
  */
+const TOO_MANY = 'too many folders';
+
 function foldersStamp(root: string): string | undefined {
   const parts: string[] = [];
+  let tooMany = false;
   const walk = (dir: string, depth: number): boolean => {
     let st: fs.Stats;
     let entries: fs.Dirent[];
@@ -166,7 +173,11 @@ function foldersStamp(root: string): string | undefined {
       return false;
     }
     parts.push(`${dir}:${st.mtimeMs}`);
-    if (depth > 32) return true;
+    if (parts.length > PROBE_FOLDERS) {
+      tooMany = true;
+      return false;
+    }
+    if (depth > 16) return true;
     for (const d of entries) {
       if (d.name.startsWith('.')) continue;
       if (d.isDirectory() || d.isSymbolicLink()) {
@@ -185,7 +196,8 @@ function foldersStamp(root: string): string | undefined {
     }
     return true;
   };
-  return walk(root, 0) ? parts.join('|') : undefined;
+  const ok = walk(root, 0);
+  return tooMany ? TOO_MANY : ok ? parts.join('|') : undefined;
 }
 
 /** An image folder's classes, count and shape from the files' headers, without decoding any image. */
@@ -198,16 +210,27 @@ function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => bo
   const key = `image_folder:${root}:${size ? size.join('x') : ''}`;
   let list: ReturnType<typeof listImageFolder>;
   let channels: number;
-  // the folders' modification times first: a file added, removed or renamed changes its folder's
-  const folders = foldersStamp(root);
   try {
     channels = channelsOf(args, shownRoot);
-    const known = folderCache.get(key);
-    if (folders !== undefined && known?.folders === folders) return withChannels(known.result, channels);
-    list = listImageFolder(root, shownRoot);
   } catch (e) {
     if (e instanceof DataError) return { ok: false, problem: e.message };
     throw e;
+  }
+  // the folders' modification times first: a file added, removed or renamed changes its folder's
+  const folders = foldersStamp(root);
+  // more folders than the editor compares (a path such as "/"): the shape stays unknown, training lists them
+  if (folders === TOO_MANY) return { ok: true, info: {} };
+  try {
+    const known = folderCache.get(key);
+    if (folders !== undefined && known?.folders === folders) return withChannels(known.result, channels);
+    list = listImageFolder(root, shownRoot, PROBE_ENTRIES);
+  } catch (e) {
+    // too many files to list on the editor's thread: the shape stays unknown, training lists them all
+    const result: DataProbe | undefined = e instanceof TooManyEntries ? { ok: true, info: {} } : e instanceof DataError ? { ok: false, problem: e.message } : undefined;
+    if (!result) throw e;
+    // kept until a folder changes: a bad folder is not listed again on every check
+    if (folders !== undefined) folderCache.set(key, { stamp: '', folders, result });
+    return result;
   }
   const stamp = stampOf(list);
   const hit = folderCache.get(key);
