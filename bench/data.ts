@@ -1,6 +1,8 @@
-// Benchmark of the data layer: generating data, loading Fashion-MNIST (from
+// Benchmark of the data layer: generating data, decoding an image folder (first run and from
+// its cache), loading Fashion-MNIST (from
 // /usr/share/datasets/fashion-mnist or NN_DATA), cutting batches and augmenting them.
-// Prints a table and writes bench/results/data.json. Not a test: it asserts nothing.
+// Prints a table and writes bench/results/data.json. Not a test: it asserts only that the cache
+// served the second image-folder load.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { loadData } from '../server/src/data/load';
 import { gatherBatch, epochOrder } from '../server/src/data/batches';
 import { Augmenter } from '../server/src/data/augment';
-import { datasetRef } from '../test/data-helpers';
+import { datasetRef, encodeImage } from '../test/data-helpers';
+import { readImageFolder } from '../server/src/data/image-folder';
+import { probeData } from '../server/src/data/probe';
 
 /** best of `runs` wall-clock times, in ms */
 async function time(runs: number, f: () => unknown): Promise<number> {
@@ -35,6 +39,32 @@ async function main(): Promise<void> {
     row('spiral: generate + split 100k points', await time(5, () => loadData(spiral, {})));
     const majority = datasetRef(dir, 'dataset s = majority(n: 100000, length: 16, vocab: 8)\n');
     row('majority: 100k sequences of 16 tokens', await time(5, () => loadData(majority, {})));
+
+    // 10,000 PNG images of 32x32 RGB in 10 classes (writing them is not timed)
+    const folder = path.join(dir, 'folder');
+    for (let k = 0; k < 10; k++) {
+      fs.mkdirSync(path.join(folder, `class${k}`), { recursive: true });
+      for (let i = 0; i < 1000; i++) {
+        const png = encodeImage('png', 32, 32, (y, x) => [(x * 8 + k * 20) % 256, (y * 8 + i) % 256, (x * y + i * k) % 256]);
+        fs.writeFileSync(path.join(folder, `class${k}`, `${i}.png`), png);
+      }
+    }
+    const cache = path.join(dir, 'image-cache');
+    let t0 = performance.now();
+    const first = readImageFolder(folder, 'folder', undefined, 3, cache);
+    row('image_folder: 10,000 PNG 32x32 RGB, first run (decode)', performance.now() - t0);
+    t0 = performance.now();
+    const again = readImageFolder(folder, 'folder', undefined, 3, cache);
+    row('image_folder: the same from the cache', performance.now() - t0);
+    if (first.cached || !again.cached || again.n !== 10000) throw new Error('the cache was not used as expected');
+    // what the editor does on each analysis: the folders' modification times; headers only when one changed
+    t0 = performance.now();
+    const probed = probeData('image_folder', { path: 'folder', channels: 3 }, dir);
+    row('image_folder probe (editor): headers of 10,000 images', performance.now() - t0);
+    t0 = performance.now();
+    probeData('image_folder', { path: 'folder', channels: 3 }, dir);
+    row("  again, nothing changed (folders' times only)", performance.now() - t0);
+    if (!probed?.ok || probed.info.train !== 10000) throw new Error('the probe did not see the folder');
 
     const fashion = datasetRef(dir, 'dataset f = fashion_mnist(normalize: [0.5, 0.5])\n');
     const opts = { download: false, cacheDir: path.join(dir, 'cache') };

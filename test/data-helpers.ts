@@ -9,6 +9,8 @@ import { analyzeFiles } from '../server/src/core/analyze';
 import { NodeHost } from '../server/src/node/host';
 import type { DataRef } from '../server/src/core/train';
 import { encodeIdx } from '../server/src/data/idx';
+import { PNG } from 'pngjs';
+import * as jpeg from 'jpeg-js';
 
 /** Writes `source` to dir/name, checks it, and returns its datasets, the errors the checker found, and among them the data problems (NN416). */
 export function checkDatasets(dir: string, source: string, name = 'main.nn'): { refs: DataRef[]; errors: string[]; dataProblems: string[] } {
@@ -93,4 +95,88 @@ export function writeBadData(dir: string): void {
   const signed = encodeIdx([6], Uint8Array.from([0, 1, 255, 1, 0, 2]));
   signed[2] = 0x09;
   write('signedlab.idx', signed);
+}
+
+/** An image file's bytes: PNG (lossless) or JPEG (quality 95) of h × w pixels, `pixel(y, x)` giving [r, g, b]. */
+export function encodeImage(format: 'png' | 'jpeg', h: number, w: number, pixel: (y: number, x: number) => [number, number, number]): Buffer {
+  const data = Buffer.alloc(h * w * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = pixel(y, x);
+      data.set([r, g, b, 255], (y * w + x) * 4);
+    }
+  }
+  if (format === 'png') {
+    const png = new PNG({ width: w, height: h });
+    data.copy(png.data);
+    return PNG.sync.write(png);
+  }
+  return jpeg.encode({ data, width: w, height: h }, 95).data;
+}
+
+/**
+ * Writes an image folder: `classes` maps each class to its images, each [format, h, w, fill]
+ * (fill: a colour for the whole image, or a function of the pixel). Returns the folder.
+ */
+export function writeImageFolder(root: string, classes: Record<string, [format: 'png' | 'jpeg', h: number, w: number, fill: [number, number, number] | ((y: number, x: number) => [number, number, number])][]>): string {
+  for (const [name, images] of Object.entries(classes)) {
+    fs.mkdirSync(path.join(root, name), { recursive: true });
+    images.forEach(([format, h, w, fill], i) => {
+      const px = typeof fill === 'function' ? fill : () => fill;
+      fs.writeFileSync(path.join(root, name, `${String(i).padStart(3, '0')}.${format === 'png' ? 'png' : 'jpg'}`), encodeImage(format, h, w, px));
+    });
+  }
+  return root;
+}
+
+/** A .tar (ustar) of the given files, for archives served in download tests. */
+export function tarOf(files: Record<string, Uint8Array>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, data] of Object.entries(files)) {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, 'latin1');
+    h.write('0000644\0', 100, 'latin1');
+    h.write('0000000\0', 108, 'latin1');
+    h.write('0000000\0', 116, 'latin1');
+    h.write(data.length.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+    h.write('00000000000\0', 136, 'latin1');
+    h.write('        ', 148, 'latin1');
+    h.write('0', 156, 'latin1');
+    h.write('ustar\0' + '00', 257, 'latin1');
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    parts.push(h, Buffer.from(data), Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+export const CIFAR10_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+/**
+ * CIFAR-10 binary records: image i has label (i + first) mod 10, and its red, green and blue
+ * planes hold (i + k) mod 256, 100 + that, 200 + that at pixel k (mod 256).
+ */
+export function cifarRecords(n: number, first = 0): Buffer {
+  const b = Buffer.alloc(n * 3073);
+  for (let i = 0; i < n; i++) {
+    const at = i * 3073;
+    b[at] = (i + first) % 10;
+    for (let k = 0; k < 1024; k++) {
+      b[at + 1 + k] = (i + k) % 256;
+      b[at + 1 + 1024 + k] = (100 + i + k) % 256;
+      b[at + 1 + 2048 + k] = (200 + i + k) % 256;
+    }
+  }
+  return b;
+}
+
+/** The files of a CIFAR-10 binary set of `perFile` images each (the real one has 10,000). */
+export function cifar10Files(perFile: number): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {};
+  for (let f = 1; f <= 5; f++) files[`data_batch_${f}.bin`] = cifarRecords(perFile, f);
+  files['test_batch.bin'] = cifarRecords(perFile, 7);
+  files['batches.meta.txt'] = Buffer.from(CIFAR10_NAMES.join('\n') + '\n\n');
+  return files;
 }

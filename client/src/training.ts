@@ -281,7 +281,7 @@ async function predict(context: vscode.ExtensionContext): Promise<void> {
     { placeHolder: 'Predict with the best weights of which run?' },
   );
   if (!run) return;
-  const how = await vscode.window.showQuickPick(['A test sample by index', 'Numbers (comma-separated)', 'An image file'], { placeHolder: 'Input' });
+  const how = await vscode.window.showQuickPick(['A test sample by index', 'Numbers (comma-separated)', 'An image file (PNG or JPEG)', 'A text (for a model trained on text_csv)'], { placeHolder: 'Input' });
   if (!how) return;
   const args = [context.asAbsolutePath(path.join('dist', 'cli.js')), 'predict', run.r];
   if (how.startsWith('A test')) {
@@ -292,8 +292,12 @@ async function predict(context: vscode.ExtensionContext): Promise<void> {
     const v = await vscode.window.showInputBox({ prompt: 'Input values, comma-separated' });
     if (!v) return;
     args.push(v);
+  } else if (how.startsWith('A text')) {
+    const v = await vscode.window.showInputBox({ prompt: 'The text to classify' });
+    if (!v) return;
+    args.push(v);
   } else {
-    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png'] } });
+    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, openLabel: 'Predict' });
     if (!f?.length) return;
     args.push(f[0].fsPath);
   }

@@ -12,7 +12,7 @@ import * as zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { main } from '../../server/src/cli/main';
-import { imagesIdx, labelsIdx, writeBadData } from '../data-helpers';
+import { imagesIdx, labelsIdx, writeBadData, writeImageFolder } from '../data-helpers';
 
 interface Row {
   /** the kind of bad data */
@@ -56,7 +56,7 @@ const ROWS: Row[] = [
   { kind: 'IDX float pixels', data: 'idx("float.idx", "lab.idx")', model: 'I', says: 'float.idx: images are stored as float values; expected unsigned bytes (IDX type 08), as in MNIST' },
   { kind: 'IDX test images of another size', data: 'idx("img.idx", "lab.idx", test_images: "timg5.idx", test_labels: "tlab3.idx")', model: 'I', says: 'timg5.idx: test images are 5x4x1, training images 4x4x1' },
   { kind: 'predict: a missing image', predict: 'nowhere.png', says: 'nowhere.png: file not found' },
-  { kind: 'predict: a file that is not a PNG', predict: 'notpng.png', says: /^nn predict: .*notpng\.png: not a PNG image \(it does not start with PNG's signature\)$/ },
+  { kind: 'predict: a file that is not a PNG', predict: 'notpng.png', says: /^nn predict: .*notpng\.png: not a PNG or JPEG image \(its first bytes are neither format's signature\)$/ },
   { kind: 'predict: a truncated PNG', predict: 'cut.png', says: /^nn predict: .*cut\.png: the PNG is cut short: its IHDR chunk runs past the end of the file$/ },
   { kind: 'predict: a PNG whose header claims 4 gigapixels', predict: 'huge.png', says: /huge\.png: a 65536x65536 image is too large to read \(at most 16384 pixels a side and 16 megapixels\)/ },
   { kind: 'predict: a PNG with a second IHDR of 20000x20000', predict: 'ihdr2.png', says: /ihdr2\.png: a 20000x20000 image is too large to read/ },
@@ -72,6 +72,12 @@ const ROWS: Row[] = [
   { kind: 'CSV numeric labels with a missing value', data: 'csv("na.csv", label: "y")', says: `na.csv: line 4: column "y": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification` },
   { kind: 'IDX with no images', data: 'idx("none.idx", "nolab.idx")', model: 'I', says: 'none.idx: no images: the header says 0 records' },
   { kind: 'IDX labels of one class', data: 'idx("img.idx", "zeros.idx")', model: 'I', says: 'zeros.idx: every label is 0: classification needs at least 2 classes' },
+  // image folders (issue 21): the folder, class or image named
+  { kind: 'image folder: a class with no images', data: 'image_folder("imgs_empty", size: [4, 4], channels: 1)', model: 'I', says: "imgs_empty/c/: the class 'c' has no images (it holds 1 other file: .txt); image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)" },
+  { kind: 'image folder: a file that is not an image', data: 'image_folder("imgs_text", size: [4, 4], channels: 1)', model: 'I', says: "imgs_text/c/001.jpg: not a PNG or JPEG image (its first bytes are neither format's signature)" },
+  { kind: 'image folder: images of two sizes without size', data: 'image_folder("imgs_mixed", channels: 1)', model: 'I', says: 'imgs_mixed/c/000.png: the image is 4x5 (width x height), but imgs_mixed/a/000.png is 4x4: the images differ in size; give size: [height, width] to resize them all' },
+  { kind: 'image folder: an image damaged after its header', data: 'image_folder("imgs_damaged", size: [4, 4], channels: 1)', model: 'I', says: 'imgs_damaged/c/000.png: the PNG is cut short: its IDAT chunk runs past the end of the file' },
+  { kind: 'image folder: no such folder', data: 'image_folder("imgs_nowhere")', model: 'I', says: 'imgs_nowhere: folder not found' },
 ];
 
 const MODELS = `
@@ -126,6 +132,17 @@ describe('bad data through nn train and nn predict', function () {
     write('none.idx', imagesIdx(0, 4, 4));
     write('nolab.idx', labelsIdx([]));
     write('zeros.idx', labelsIdx([0, 0, 0, 0, 0, 0]));
+    const grey = (v: number): [number, number, number] => [v, v, v];
+    const three = (root: string, c: [format: 'png' | 'jpeg', h: number, w: number, fill: [number, number, number]][]) =>
+      writeImageFolder(path.join(dir, root), { a: [['png', 4, 4, grey(0)]], b: [['png', 4, 4, grey(128)]], c });
+    three('imgs_empty', []);
+    write('imgs_empty/c/notes.txt', 'x');
+    three('imgs_text', [['png', 4, 4, grey(255)]]);
+    write('imgs_text/c/001.jpg', 'hello, not an image\n');
+    three('imgs_mixed', [['png', 5, 4, grey(255)]]);
+    three('imgs_damaged', [['png', 4, 4, grey(255)]]);
+    const whole = fs.readFileSync(path.join(dir, 'imgs_damaged', 'c', '000.png'));
+    write('imgs_damaged/c/000.png', whole.subarray(0, whole.indexOf('IDAT') + 6));
     if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(dir, 'fifo.csv')]);
     const png = new PNG({ width: 4, height: 4 });
     png.data.fill(128);

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Augmenter, augmentationsOf, flip, shift, rotate, rotateImage, noise, type ImageDims } from '../../server/src/data/augment';
+import { Augmenter, augmentationsOf, flip, shift, rotate, rotateImage, noise, crop, brightness, contrast, type ImageDims } from '../../server/src/data/augment';
 import { Rng } from '../../server/src/data/random';
 import { Program } from '../../server/src/core/program';
 import { analyzeFiles } from '../../server/src/core/analyze';
@@ -139,6 +139,93 @@ describe('augmentations', () => {
   });
 });
 
+describe('colour augmentations (CIFAR recipes)', () => {
+  /** b images of h x w x 3 with values in [0.1, 0.9] */
+  const colours = (b: number, h: number, w: number) => new Float32Array(b * h * w * 3).map((_, n) => 0.1 + ((n * 37) % 81) / 100);
+
+  it('crop(padding): whole-pixel moves of at most padding each way, zeros moved in, every move drawn', () => {
+    const dims: ImageDims = [1000, 8, 8, 3];
+    const src = batch(1000, 8, 8, 3);
+    const out = new Float32Array(src.length);
+    crop(src, dims, 2, new Rng(4), out);
+    const moves = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      // find the move from where the input's pixel (4, 4) went
+      const want = pixel(src, dims, i, 4, 4, 0);
+      let found = '';
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) if (pixel(out, dims, i, y, x, 0) === want) found = `${y - 4},${x - 4}`;
+      assert.notEqual(found, '', `image ${i}: the center pixel is lost`);
+      const [dy, dx] = found.split(',').map(Number);
+      assert.ok(Math.abs(dy) <= 2 && Math.abs(dx) <= 2, found);
+      moves.add(found);
+      // the rows moved in from outside are zeros
+      if (dy > 0) for (let x = 0; x < 8; x++) assert.equal(pixel(out, dims, i, 0, x, 1), 0);
+    }
+    assert.equal(moves.size, 25);
+    const again = new Float32Array(src.length);
+    crop(src, dims, 2, new Rng(4), again);
+    assert.deepEqual(again, out);
+    // padding 0 is the identity
+    crop(src, dims, 0, new Rng(1), again);
+    assert.deepEqual(again, src);
+  });
+
+  it('brightness(delta): each image scaled by one factor in [1 - delta, 1 + delta], clipped to [0, 1]', () => {
+    const dims: ImageDims = [100, 4, 4, 3];
+    const src = colours(100, 4, 4);
+    const out = new Float32Array(src.length);
+    brightness(src, dims, 0.5, new Rng(2), undefined, out);
+    const factors: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      // the factor from the image's smallest value, which is never clipped
+      const img = Array.from(src.subarray(i * 48, i * 48 + 48));
+      const j0 = img.indexOf(Math.min(...img));
+      const f = out[i * 48 + j0] / src[i * 48 + j0];
+      factors.push(f);
+      for (let j = 0; j < 48; j++) {
+        const want = Math.min(1, src[i * 48 + j] * f);
+        assert.ok(Math.abs(out[i * 48 + j] - want) < 1e-5, `image ${i} value ${j}`);
+      }
+    }
+    assert.ok(Math.min(...factors) >= 0.5 && Math.max(...factors) <= 1.5);
+    assert.ok(Math.min(...factors) < 0.6 && Math.max(...factors) > 1.4, 'the whole range is drawn');
+    assert.ok(out.every((v) => v >= 0 && v <= 1));
+  });
+
+  it('contrast(delta): each image blended with its mean grey; the mean grey stays (unclipped), the spread scales', () => {
+    const dims: ImageDims = [50, 4, 4, 3];
+    const src = new Float32Array(50 * 48).map((_, n) => 0.3 + 0.4 * (((n * 7) % 10) / 10));
+    const out = new Float32Array(src.length);
+    contrast(src, dims, 0.5, new Rng(3), undefined, out);
+    const grey = (a: Float32Array, i: number) => {
+      let g = 0;
+      for (let p = 0; p < 16; p++) g += 0.299 * a[i * 48 + 3 * p] + 0.587 * a[i * 48 + 3 * p + 1] + 0.114 * a[i * 48 + 3 * p + 2];
+      return g / 16;
+    };
+    for (let i = 0; i < 50; i++) {
+      const g = grey(src, i);
+      const f = (out[i * 48] - g) / (src[i * 48] - g);
+      assert.ok(f >= 0.5 - 1e-4 && f <= 1.5 + 1e-4, `factor ${f}`);
+      assert.ok(Math.abs(grey(out, i) - g) < 1e-5, `image ${i}: its mean grey moved`);
+      for (let j = 0; j < 48; j++) assert.ok(Math.abs(out[i * 48 + j] - (f * src[i * 48 + j] + (1 - f) * g)) < 1e-4);
+    }
+  });
+
+  it('brightness and contrast work on pixels in [0, 1] when the images are normalized', () => {
+    const dims: ImageDims = [20, 3, 3, 3];
+    const raw = colours(20, 3, 3);
+    const scale = { mean: 0.5, std: 0.25 };
+    const normalized = raw.map((v) => (v - scale.mean) / scale.std);
+    for (const f of [brightness, contrast]) {
+      const a = new Float32Array(raw.length);
+      const b = new Float32Array(raw.length);
+      f(raw, dims, 0.8, new Rng(9), undefined, a);
+      f(normalized, dims, 0.8, new Rng(9), scale, b);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(b[i] * scale.std + scale.mean - a[i]) < 1e-5, `${f.name} value ${i}`);
+    }
+  });
+});
+
 describe('the augmenter of a train block', () => {
   let dir: string;
   before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-aug-'))));
@@ -152,6 +239,11 @@ describe('the augmenter of a train block', () => {
   }
 
   it('reads the augment list with its defaults', () => {
+    assert.deepEqual(augmentOf('crop(4), brightness(0.3), contrast()'), [
+      { kind: 'crop', padding: 4 },
+      { kind: 'brightness', delta: 0.3 },
+      { kind: 'contrast', delta: 0.2 },
+    ]);
     assert.deepEqual(augmentOf('flip(), shift(0.2), rotate(), noise(std: 0.3), flip(vertical: true)'), [
       { kind: 'flip', horizontal: true, vertical: false },
       { kind: 'shift', fraction: 0.2 },

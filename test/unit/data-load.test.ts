@@ -22,7 +22,7 @@ async function loadChecked(ref: DataRef): Promise<LoadedData> {
   else assert.equal(d.targetDims, info.target?.dims);
   return d;
 }
-import { datasetRef, imageBytes, imagesIdx, labelsIdx } from '../data-helpers';
+import { checkDatasets, datasetRef, imageBytes, imagesIdx, labelsIdx } from '../data-helpers';
 
 describe('loading CSV files', () => {
   let dir: string;
@@ -205,6 +205,30 @@ describe('loading IDX files', () => {
     assert.deepEqual(Array.from(d.test!.y), [2, 2, 0]);
     assert.equal(d.oneHot, true);
     assert.equal(d.classes, 3, 'classes from all training labels, also past the limit');
+  });
+
+  it('without test files, holds out a test: fraction chosen by the seed (as CSV does), then limit cuts the training split', async () => {
+    const d = await load('dataset d = idx("img.idx", "lab.idx", test: 0.5, seed: 3, limit: 2)\n');
+    assert.equal(d.test!.n, 3);
+    assert.equal(d.train.n, 2);
+    // every image is in one split with its own label: image i has pixel 0 = (i * 7) mod 256
+    const labels = [0, 1, 2, 1, 0, 2];
+    const seen = new Set<number>();
+    for (const s of [d.train, d.test!]) {
+      for (let r = 0; r < s.n; r++) {
+        const i = Math.round(s.x[r * 20] * 255) / 7;
+        assert.equal(s.y[r], labels[i]);
+        seen.add(i);
+      }
+    }
+    assert.equal(seen.size, 5);
+    const again = await load('dataset d = idx("img.idx", "lab.idx", test: 0.5, seed: 3, limit: 2)\n');
+    assert.deepEqual(again.test!.x, d.test!.x);
+    const other = await load('dataset d = idx("img.idx", "lab.idx", test: 0.5, seed: 4)\n');
+    assert.notDeepEqual(other.test!.x, d.test!.x);
+    const both = checkDatasets(dir, 'dataset d = idx("img.idx", "lab.idx", test_images: "timg.idx", test_labels: "tlab.idx", test: 0.2)\n');
+    assert.deepEqual(both.dataProblems, ['timg.idx: give test files or a test: fraction, not both']);
+    await assert.rejects(loadData(both.refs[0], {}), /^DataError: timg\.idx: give test files or a test: fraction, not both$/);
   });
 
   it('reads images with channels', async () => {

@@ -120,7 +120,7 @@ describe('nn predict: what a learner gives it', function () {
     assert.equal((await nn(['predict', lineRun, '1,2', '--invert', '--backend', 'cpu'])).code, 2);
   });
 
-  it('JPEG and other formats are refused plainly (no decoder among the dependencies); broken PNGs say what is wrong in nn\'s words', async () => {
+  it('formats without a decoder are refused plainly; broken PNGs and JPEGs say what is wrong in nn\'s words', async () => {
     const said = async (name: string, content: string | Uint8Array) => {
       const r = await nn(['predict', imgRun, file(name, content), '--backend', 'cpu']);
       assert.equal(r.code, 1, `${name}: ${r.err.join('\n')}`);
@@ -128,10 +128,11 @@ describe('nn predict: what a learner gives it', function () {
       return r.err[0];
     };
     const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
-    assert.match(await said('photo.jpg', jpeg), /photo\.jpg: nn predict reads PNG images only \(it has no decoder for JPG\); convert the image to PNG first$/);
-    assert.match(await said('photo.jpeg', jpeg), /no decoder for JPEG/);
-    assert.match(await said('renamed.png', jpeg), /renamed\.png: this is a JPEG image, not a PNG/);
-    assert.match(await said('text.png', 'hello\n'), /text\.png: not a PNG image \(it does not start with PNG's signature\)$/);
+    assert.match(await said('photo.jpg', jpeg), /photo\.jpg: the JPEG has no frame header \(SOF marker\) before its image data: the file is damaged or cut short$/);
+    assert.match(await said('photo.gif', 'GIF89a'), /photo\.gif: nn predict reads PNG and JPEG images only \(it has no decoder for GIF\); convert the image to PNG first$/);
+    // read by content, not by name: a JPEG named .png is read as a JPEG
+    assert.match(await said('renamed.png', jpeg), /renamed\.png: the JPEG has no frame header/);
+    assert.match(await said('text.png', 'hello\n'), /text\.png: not a PNG or JPEG image \(its first bytes are neither format's signature\)$/);
     const good = png(digit(0));
     assert.match(await said('cut.png', good.subarray(0, 40)), /cut\.png: the PNG is cut short: (its \w+ chunk runs past the end of the file|it ends before its last chunk \(IEND\))$/);
     // the pixel data replaced by bytes that are not zlib data: the decoder's own message (with its typo) is not shown

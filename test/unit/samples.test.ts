@@ -3,7 +3,9 @@
 
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { runNn } from '../nn-cli';
 import { Program } from '../../server/src/core/program';
 import { analyzeFiles } from '../../server/src/core/analyze';
 import { NodeHost } from '../../server/src/node/host';
@@ -37,8 +39,27 @@ describe('samples', () => {
 
   it('cover the curriculum', () => {
     const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-    for (const word of ['residual', 'lstm(', 'gru(', 'transformer_encoder', 'kfold:', 'augment:', 'early_stopping(', 'checkpoint(', 'schedule:', 'dropout(', 'batch_norm(', 'l2(', 'hinge', 'momentum:', 'rmsprop(', 'poly_features(', 'linear(', 'spiral(', 'xor(', 'circle(', 'import "']) {
+    for (const word of ['residual', 'lstm(', 'gru(', 'transformer_encoder', 'kfold:', 'augment:', 'early_stopping(', 'checkpoint(', 'schedule:', 'dropout(', 'batch_norm(', 'l2(', 'hinge', 'momentum:', 'rmsprop(', 'poly_features(', 'linear(', 'spiral(', 'xor(', 'circle(', 'import "', 'image_folder(', 'cifar10(', 'crop(', 'text_csv(']) {
       assert.ok(text.includes(word), `no sample uses ${word}`);
+    }
+  });
+});
+
+describe('samples that train on data shipped with them', () => {
+  it('image_folder.nn trains on data/shapes in seconds, its classes named by the folders', async function () {
+    this.timeout(60_000);
+    const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-sample-runs-'));
+    try {
+      const r = await runNn(['train', path.join(dir, 'image_folder.nn'), '--runs', runs, '--epochs', '2', '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      const run = (JSON.parse(r.out[0]) as { runDir: string }).runDir;
+      const cfg = JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8')) as { data: { classNames?: string[] } };
+      assert.deepEqual(cfg.data.classNames, ['circle', 'square', 'triangle']);
+      // the decoded images are cached beside the run folders, not in samples/
+      assert.equal(fs.readdirSync(path.join(runs, '.data-cache')).length, 1);
+      assert.equal(fs.existsSync(path.join(dir, 'runs')), false);
+    } finally {
+      fs.rmSync(runs, { recursive: true, force: true });
     }
   });
 });

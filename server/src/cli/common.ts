@@ -14,7 +14,7 @@ import { parse } from '../core/syntax/parser';
 import type { TrainDecl } from '../core/syntax/ast';
 import { overrideChange, overrideText, type OverrideProblem, type TextChange } from '../core/sweep';
 import { NodeHost } from '../node/host';
-import { loadData, alignValidation } from '../data/load';
+import { loadData, alignValidation, DATA_CACHE } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
 import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
 import { WASM_MAX_THREADS } from '../runtime/wasm-threads';
@@ -261,7 +261,14 @@ export function intFlag(args: Parsed, name: string, min: number, max?: number): 
 
 export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions {
   const dataPath = args.flags.get('data-path');
-  return { dataPath: typeof dataPath === 'string' ? path.resolve(dataPath) : undefined, download: !args.flags.has('no-download'), log };
+  const runs = args.flags.get('runs');
+  return {
+    dataPath: typeof dataPath === 'string' ? path.resolve(dataPath) : undefined,
+    download: !args.flags.has('no-download'),
+    log,
+    // decoded image folders are cached beside the run folders (--runs), by default runs/ beside the .nn file
+    ...(typeof runs === 'string' ? { dataCacheDir: path.join(path.resolve(runs), DATA_CACHE) } : {}),
+  };
 }
 
 /** Load the train block's data (and its validation dataset, when it names one). */

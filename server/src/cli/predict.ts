@@ -13,7 +13,8 @@
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
-import { PNG } from 'pngjs';
+import { decodeImage, resizeArea } from '../data/images';
+import { encodeText } from '../data/text';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
@@ -170,29 +171,36 @@ export function tokenVocab(model: tf.LayersModel): number | undefined {
   return vocab;
 }
 
-/** Image files nn cannot decode: no decoder for them is among its dependencies (pngjs reads PNG). */
-const OTHER_IMAGES = /\.(jpe?g|jfif|gif|bmp|webp|tiff?|heic|avif)$/i;
+/** Image files nn cannot decode: no decoder for them is among its dependencies (pngjs reads PNG, jpeg-js JPEG). */
+const OTHER_IMAGES = /\.(gif|bmp|webp|tiff?|heic|avif)$/i;
+const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
 
 /**
  * One input argument as the model's input values; `vocab`: a token model's, its ids are checked
- * against it; `invert`: a PNG's pixels are read as 1 - v. A PNG that does not look like the
- * training images comes with a warning.
+ * against it; `invert`: an image's pixels are read as 1 - v. An image that does not look like
+ * the training images comes with a warning.
  */
 export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; warning?: string } {
   const w = shape.reduce((a, b) => a * b, 1);
-  if (OTHER_IMAGES.test(input)) {
-    throw new CliError(`${input}: nn predict reads PNG images only (it has no decoder for ${input.slice(input.lastIndexOf('.') + 1).toUpperCase()}); convert the image to PNG first`);
+  // a text model's input is a text, made token ids as its training texts were
+  if (rc.text) {
+    if (invert) throw new UsageError('--invert is for images');
+    if (input.trim() === '') throw new CliError("'' is an empty text: give the text to classify in quotes, e.g. nn predict RUN \"a fine film\"");
+    return { x: encodeText(input, rc.text) };
   }
-  if (/\.png$/i.test(input)) {
+  if (OTHER_IMAGES.test(input)) {
+    throw new CliError(`${input}: nn predict reads PNG and JPEG images only (it has no decoder for ${input.slice(input.lastIndexOf('.') + 1).toUpperCase()}); convert the image to PNG first`);
+  }
+  if (READ_IMAGES.test(input)) {
     if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
     return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc, invert);
   }
-  if (invert) throw new UsageError('--invert is for PNG images');
+  if (invert) throw new UsageError('--invert is for images');
   const cells = input.split(',');
   const bad = cells.findIndex((s) => !isNumber(s));
   if (input.trim() === '' || bad >= 0) {
     // Number('') is 0: an empty value would have been read as a zero
-    throw new CliError(cells.length > 1 && cells[bad].trim() === '' ? `'${input}' has an empty value (value ${bad + 1})` : `'${input}' is neither comma-separated numbers nor a .png file`);
+    throw new CliError(cells.length > 1 && cells[bad].trim() === '' ? `'${input}' has an empty value (value ${bad + 1})` : `'${input}' is neither comma-separated numbers nor a .png or .jpg file`);
   }
   const values = cells.map(Number);
   if (values.length !== w) throw new CliError(`'${shortInput(input)}' has ${values.length} number${values.length === 1 ? '' : 's'}; the model takes ${w} ([${shape.join(', ')}])`);
@@ -207,94 +215,17 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
 }
 
 /**
- * The largest PNG read: 16 megapixels (decoded as 4 bytes a pixel: 64 MB) and 16384 pixels a
- * side (the decoder spends about 0.5 µs and 100 bytes on each row: a 1 x 64,000,000 image of
- * 311 KB ran for minutes at 4.9 GB).
- */
-const MAX_PNG_PIXELS = 16 * 2 ** 20;
-const MAX_PNG_SIDE = 16384;
-const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-
-/**
- * Checks a PNG's chunks before anything is decoded: every IHDR (a file can hold a second one that
- * the decoder would take) against the size limits, one IHDR only, and pixel data (IDAT) present.
- * A file that is not a PNG (a JPEG named .png is said to be one), or whose chunks run past its
- * end, is said so here: the decoder's own messages are not for people.
- */
-function checkPngChunks(bytes: Buffer, name: string): void {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) throw new CliError(`${name}: this is a JPEG image, not a PNG; nn predict reads PNG images only: convert it to PNG first`);
-  if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new CliError(`${name}: not a PNG image (it does not start with PNG's signature)`);
-  let headers = 0;
-  let pixelData = false;
-  let ended = false;
-  for (let at = 8; at + 8 <= bytes.length; ) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('latin1', at + 4, at + 8);
-    if (type === 'IHDR' && at + 16 <= bytes.length) {
-      headers++;
-      const width = bytes.readUInt32BE(at + 8);
-      const height = bytes.readUInt32BE(at + 12);
-      if (width === 0 || height === 0) throw new CliError(`${name}: a ${width}x${height} image has no pixels`);
-      if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
-        throw new CliError(`${name}: a ${width}x${height} image is too large to read (at most ${MAX_PNG_SIDE} pixels a side and ${MAX_PNG_PIXELS / 2 ** 20} megapixels)`);
-      }
-    }
-    if (at + 12 + length > bytes.length) throw new CliError(`${name}: the PNG is cut short: its ${type} chunk runs past the end of the file`);
-    if (type === 'IDAT') pixelData = true;
-    if (type === 'IEND') {
-      ended = true;
-      break;
-    }
-    at += 12 + length;
-  }
-  if (headers > 1) throw new CliError(`${name}: ${headers} IHDR chunks; a PNG has one (the file is damaged or made to mislead)`);
-  if (headers === 0) throw new CliError(`${name}: the PNG has no header (IHDR chunk): the file is damaged`);
-  if (!ended) throw new CliError(`${name}: the PNG is cut short: it ends before its last chunk (IEND)`);
-  if (headers === 1 && !pixelData) throw new CliError(`${name}: the PNG holds no pixel data (no IDAT chunk)`);
-}
-
-/**
- * A PNG as [h, w, c] values: grey (c = 1) or RGB (c = 3), area-resized, scaled to [0, 1],
- * inverted when asked, and normalized; with a warning when its background and the training
- * images' are of opposite brightness.
+ * A PNG or JPEG as [h, w, c] values: decoded with its size checked first (data/images.ts),
+ * grey (c = 1) or RGB (c = 3), area-resized as image_folder resizes, scaled to [0, 1], inverted
+ * when asked, and normalized; with a warning when its background and the training images' are
+ * of opposite brightness.
  */
 export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig, invert = false): { x: Float32Array; warning?: string } {
-  if (c !== 1 && c !== 3) throw new CliError(`${name}: the model's images have ${c} channels; only 1 (grey) and 3 (RGB) can be read from a PNG`);
-  // the size before decoding: a small file can claim an image that fills the memory
-  checkPngChunks(bytes, name);
-  let png: PNG;
-  try {
-    png = PNG.sync.read(bytes);
-  } catch {
-    // the decoder's message names its internals (and misspells some): what it means for the file is said instead
-    throw new CliError(`${name}: the PNG is damaged: its pixel data cannot be decoded`);
-  }
-  const { width: W, height: H, data } = png;
+  if (c !== 1 && c !== 3) throw new CliError(`${name}: the model's images have ${c} channels; only 1 (grey) and 3 (RGB) can be read from an image file`);
   const out = new Float32Array(h * w * c);
+  resizeArea(decodeImage(bytes, name), h, w, c, out);
+  if (invert) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i];
   const norm = rc.pixelNormalize;
-  for (let y = 0; y < h; y++) {
-    const y0 = Math.floor((y * H) / h);
-    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / h));
-    for (let x = 0; x < w; x++) {
-      const x0 = Math.floor((x * W) / w);
-      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * W) / w));
-      const sum = [0, 0, 0];
-      let count = 0;
-      for (let yy = y0; yy < y1; yy++) {
-        for (let xx = x0; xx < x1; xx++) {
-          const i = (yy * W + xx) * 4;
-          const a = data[i + 3] / 255; // transparent pixels count as black
-          sum[0] += data[i] * a;
-          sum[1] += data[i + 1] * a;
-          sum[2] += data[i + 2] * a;
-          count++;
-        }
-      }
-      const rgb = sum.map((s) => s / count / 255);
-      const vals = c === 1 ? [0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]] : rgb;
-      for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = invert ? 1 - vals[k] : vals[k];
-    }
-  }
   const warning = backgroundWarning(name, borderMean(out, h, w, c), rc.imageBackground, invert);
   if (norm) for (let i = 0; i < out.length; i++) out[i] = (out[i] - norm.mean) / norm.std;
   return { x: out, ...(warning ? { warning } : {}) };

@@ -78,6 +78,8 @@ const WORDS: Record<string, string> = {
   regularizer: '正则化项',
   schedule: '学习率调度',
   task: '任务类型',
+  'label kind': '标签种类',
+  tokenizer: '分词方式',
   // windows that can be larger than their input
   kernel: '卷积核',
   'dilated kernel': '膨胀后的卷积核',

@@ -11,6 +11,16 @@
 //   ((width - 1) / 2, (height - 1) / 2); each output pixel samples the input at the point that
 //   the rotation by -θ takes it to, bilinearly, with 0 outside the image.
 // - noise(std): every value gets std · N(0, 1) added; also for features that are not images.
+// - crop(padding): as torchvision's RandomCrop(size, padding) on an image padded with zeros by
+//   `padding` pixels on each side: the image moves by whole pixels dy, dx, each uniform in
+//   -padding .. +padding, zeros moved in (the CIFAR recipes' crop(4) on 32x32 images).
+// - brightness(delta): as torchvision's ColorJitter(brightness): each image's pixels times a
+//   factor uniform in [max(0, 1 - delta), 1 + delta], clipped to [0, 1].
+// - contrast(delta): as ColorJitter(contrast): each image blended with its mean grey level
+//   (0.299 R + 0.587 G + 0.114 B) by a factor f uniform in [max(0, 1 - delta), 1 + delta]:
+//   f · x + (1 - f) · mean, clipped to [0, 1].
+// Brightness and contrast work on the pixels in [0, 1]: images normalized with
+// normalize: [mean, std] are taken back to [0, 1], changed, and normalized again.
 
 import type { BoundFn } from '../core/catalog/types';
 import { Rng, rngFor, STREAM } from './random';
@@ -20,7 +30,10 @@ export type Augmentation =
   | { kind: 'flip'; horizontal: boolean; vertical: boolean }
   | { kind: 'shift'; fraction: number }
   | { kind: 'rotate'; degrees: number }
-  | { kind: 'noise'; std: number };
+  | { kind: 'noise'; std: number }
+  | { kind: 'crop'; padding: number }
+  | { kind: 'brightness'; delta: number }
+  | { kind: 'contrast'; delta: number };
 
 /** The augmentations of a train block (its bound `augment` calls), in order. */
 export function augmentationsOf(bound: readonly BoundFn[]): Augmentation[] {
@@ -39,6 +52,12 @@ export function augmentationsOf(bound: readonly BoundFn[]): Augmentation[] {
         return { kind: 'rotate', degrees: num('degrees') };
       case 'noise':
         return { kind: 'noise', std: num('std') };
+      case 'crop':
+        return { kind: 'crop', padding: num('padding') };
+      case 'brightness':
+        return { kind: 'brightness', delta: num('delta') };
+      case 'contrast':
+        return { kind: 'contrast', delta: num('delta') };
       default:
         throw new Error(`'${b.spec.name}' is not an augmentation`);
     }
@@ -77,9 +96,17 @@ export function flip(src: Float32Array, dims: ImageDims, horizontal: boolean, ve
 }
 
 export function shift(src: Float32Array, dims: ImageDims, fraction: number, rng: Rng, out: Float32Array = src): void {
+  shiftBy(src, dims, Math.round(fraction * dims[1]), Math.round(fraction * dims[2]), rng, out);
+}
+
+/** A random crop of the image padded by `padding` zeros: a whole-pixel move of up to `padding` each way. */
+export function crop(src: Float32Array, dims: ImageDims, padding: number, rng: Rng, out: Float32Array = src): void {
+  shiftBy(src, dims, padding, padding, rng, out);
+}
+
+/** Moves each image by dy in -my..my and dx in -mx..mx (uniform whole pixels), zeros moved in. */
+function shiftBy(src: Float32Array, dims: ImageDims, my: number, mx: number, rng: Rng, out: Float32Array): void {
   const [, h, w, c] = dims;
-  const my = Math.round(fraction * h);
-  const mx = Math.round(fraction * w);
   eachImage(src, out, dims, (img, dst) => {
     const dy = rng.int(2 * my + 1) - my;
     const dx = rng.int(2 * mx + 1) - mx;
@@ -90,6 +117,44 @@ export function shift(src: Float32Array, dims: ImageDims, fraction: number, rng:
       const from = ((y - dy) * w + Math.max(0, -dx)) * c;
       dst.set(img.subarray(from, from + len), (y * w + Math.max(0, dx)) * c);
     }
+  });
+}
+
+/** How pixel values relate to [0, 1]: v = raw / 255 then (v - mean) / std when normalized. */
+export interface PixelScale {
+  mean: number;
+  std: number;
+}
+
+/** A factor uniform in [max(0, 1 - delta), 1 + delta], as ColorJitter draws it. */
+function jitter(rng: Rng, delta: number): number {
+  return rng.uniform(Math.max(0, 1 - delta), 1 + delta);
+}
+
+const clip01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** Each image's pixels in [0, 1] times a factor in [1 - delta, 1 + delta], clipped to [0, 1]. */
+export function brightness(src: Float32Array, dims: ImageDims, delta: number, rng: Rng, scale: PixelScale = { mean: 0, std: 1 }, out: Float32Array = src): void {
+  const { mean, std } = scale;
+  eachImage(src, out, dims, (img, dst) => {
+    const f = jitter(rng, delta);
+    for (let i = 0; i < img.length; i++) dst[i] = (clip01((img[i] * std + mean) * f) - mean) / std;
+  });
+}
+
+/** Each image blended with its mean grey level by a factor in [1 - delta, 1 + delta], clipped to [0, 1]. */
+export function contrast(src: Float32Array, dims: ImageDims, delta: number, rng: Rng, scale: PixelScale = { mean: 0, std: 1 }, out: Float32Array = src): void {
+  const [, h, w, c] = dims;
+  const { mean, std } = scale;
+  eachImage(src, out, dims, (img, dst) => {
+    const f = jitter(rng, delta);
+    let grey = 0;
+    for (let p = 0; p < h * w; p++) {
+      const at = p * c;
+      grey += c === 3 ? 0.299 * (img[at] * std + mean) + 0.587 * (img[at + 1] * std + mean) + 0.114 * (img[at + 2] * std + mean) : img[at] * std + mean;
+    }
+    grey /= h * w;
+    for (let i = 0; i < img.length; i++) dst[i] = (clip01(f * (img[i] * std + mean) + (1 - f) * grey) - mean) / std;
   });
 }
 
@@ -140,6 +205,8 @@ export class Augmenter {
     readonly featureShape: readonly number[],
     image: boolean,
     seed: number,
+    /** the images' normalize: [mean, std], which brightness and contrast undo and redo */
+    private readonly pixelScale?: PixelScale,
   ) {
     this.rng = rngFor(seed, STREAM.augment);
     this.rowSize = featureShape.reduce((a, b) => a * b, 1);
@@ -166,6 +233,15 @@ export class Augmenter {
           break;
         case 'noise':
           noise(src, rows * this.rowSize, a.std, this.rng, out);
+          break;
+        case 'crop':
+          crop(src, dims, a.padding, this.rng, out);
+          break;
+        case 'brightness':
+          brightness(src, dims, a.delta, this.rng, this.pixelScale, out);
+          break;
+        case 'contrast':
+          contrast(src, dims, a.delta, this.rng, this.pixelScale, out);
           break;
       }
       // the next augmentation works on the result

@@ -108,6 +108,8 @@ export const BUILTINS: Record<BuiltinName, BuiltinSpec> = {
 export interface BuiltinOverrides {
   /** checksums that downloads are checked against instead of the official ones */
   md5?: Partial<FileSet>;
+  /** the checksum an archive download (CIFAR's .tar.gz) is checked against instead of the official one */
+  archiveMd5?: string;
   /** the folder holding Debian's datasets (default /usr/share/datasets) */
   systemRoot?: string;
   /** how long a connection may stay silent, in ms (default 30 s) */
@@ -131,7 +133,7 @@ export function defaultCacheDir(): string {
   return path.join(os.homedir(), '.cache', 'nn-lang', 'datasets');
 }
 
-function isFile(p: string): boolean {
+export function isFile(p: string): boolean {
   try {
     return fs.statSync(p).isFile();
   } catch {
@@ -264,7 +266,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** The URL the files are downloaded from: NN_DATA_MIRROR/<folder>/, or the official location. */
-function mirrorBase(spec: BuiltinSpec, env: Record<string, string | undefined>): URL {
+export function mirrorBase(spec: { folder: string; base: string }, env: Record<string, string | undefined>): URL {
   const mirror = env.NN_DATA_MIRROR;
   if (!mirror) return new URL(spec.base);
   let u: URL;
@@ -284,7 +286,7 @@ function checkUrl(u: URL, file: string, what: string): void {
   throw new DataError(file, `${what} ${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
 }
 
-interface DownloadContext {
+export interface DownloadContext {
   log: (message: string) => void;
   timeoutMs: number;
   /** the cache folder, named in the advice when a download fails */
@@ -389,7 +391,7 @@ export async function download(url: URL, dest: string, md5: string, ctx: Downloa
 }
 
 /** Makes a rename durable: fsync of the folder that holds the file. */
-async function syncFolder(dir: string): Promise<void> {
+export async function syncFolder(dir: string): Promise<void> {
   // Windows cannot open a folder for fsync; NTFS journals the rename itself
   if (process.platform === 'win32') return;
   const d = await fs.promises.open(dir, 'r');

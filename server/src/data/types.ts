@@ -2,6 +2,8 @@
 // turns a checked dataset (core DataRef) into this; batches are cut from these arrays directly
 // (never with tf.slice, which copies the whole source tensor on the wasm backend).
 
+import type { TextRules } from './text';
+
 export interface Split {
   /** n × product(featureShape) values, row-major; token ids are stored as whole numbers */
   x: Float32Array;
@@ -35,6 +37,8 @@ export interface LoadedData {
   standardize?: { mean: number[]; std: number[] };
   /** pixel normalization applied after scaling to [0, 1] (normalize: [mean, std]) */
   pixelNormalize?: { mean: number; std: number };
+  /** texts made token ids (text_csv): the rules and vocabulary, to apply again when predicting */
+  text?: TextRules;
 }
 
 export interface LoadOptions {
@@ -46,6 +50,11 @@ export interface LoadOptions {
   download?: boolean;
   /** progress and notes for the user ("downloading ...", "using /usr/share/...") */
   log?: (message: string) => void;
+  /**
+   * where decoded image folders are cached: by default the runs folder beside the .nn file
+   * (runs/.data-cache); null: no cache
+   */
+  dataCacheDir?: string | null;
   /** the environment (NN_DATA); defaults to process.env */
   env?: Record<string, string | undefined>;
 }

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Host, ReadProblem } from '../core/program';
-import type { Args, DataProbe } from '../core/catalog/types';
+import type { Args, DataProbe, DataKind } from '../core/catalog/types';
 import { probeData } from '../data/probe';
 import { openRegular, readOpen } from '../data/errors';
 
@@ -84,7 +84,7 @@ export class NodeHost implements Host {
     return path.resolve(path.dirname(from), spec);
   }
 
-  probe(kind: 'csv' | 'idx', args: Args, fromFile: string): DataProbe | undefined {
+  probe(kind: DataKind, args: Args, fromFile: string): DataProbe | undefined {
     return probeData(kind, args, path.dirname(fromFile), this.roots ? (abs) => !this.outside(abs) : undefined);
   }
 }

@@ -18,7 +18,8 @@ const SAMPLES = path.join(__dirname, '..', '..', '..', 'samples');
 function workspace(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const f of fs.readdirSync(SAMPLES)) if (f.endsWith('.nn')) files[f] = fs.readFileSync(path.join(SAMPLES, f), 'utf8');
-  for (const f of fs.readdirSync(path.join(SAMPLES, 'data'))) files[`data/${f}`] = fs.readFileSync(path.join(SAMPLES, 'data', f), 'utf8');
+  // the data files (not the image folders: their images are not text)
+  for (const f of fs.readdirSync(path.join(SAMPLES, 'data'), { withFileTypes: true })) if (f.isFile()) files[`data/${f.name}`] = fs.readFileSync(path.join(SAMPLES, 'data', f.name), 'utf8');
   return files;
 }
 

@@ -2,7 +2,7 @@
 // loading are the runtime's job (server/src/data); here are only names, arguments and
 // the shapes they imply. File-backed datasets ask a DataHost to look at the file's header.
 
-import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args } from './types';
+import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args, DataKind } from './types';
 
 const n = (def: number): ParamSpec => ({ name: 'n', type: { t: 'int', min: 4, max: 10_000_000 }, default: def, aliases: ['samples', 'n_samples', 'size'], doc: `number of samples generated (default ${def})` });
 const noise = (def: number): ParamSpec => ({ name: 'noise', type: { t: 'float', min: 0 }, default: def, doc: `standard deviation of the noise added (default ${def})` });
@@ -215,6 +215,8 @@ export const DATASETS: readonly DatasetSpec[] = [
       { name: 'labels', type: { t: 'string' }, required: true, doc: 'IDX file of training labels' },
       { name: 'test_images', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test images' },
       { name: 'test_labels', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test labels' },
+      { ...testSplit, default: undefined, doc: 'without test files: the fraction of the images held out as the test set (chosen by seed), never trained on' },
+      { ...seed, doc: 'seed of the test: split' },
       normalizeImages,
       oneHot,
       limit,
@@ -222,8 +224,57 @@ export const DATASETS: readonly DatasetSpec[] = [
     doc: { summary: 'Images and labels in the IDX format of MNIST.', explain: 'Images become [height, width, 1] with pixels scaled to [0, 1].' },
     describe: (args, host, fromFile) => probe('idx', args, host, fromFile),
   },
+  {
+    name: 'image_folder',
+    category: 'dataset',
+    source: 'file',
+    params: [
+      { name: 'path', type: { t: 'string' }, required: true, aliases: ['root', 'dir'], doc: 'the folder, relative to this .nn file: one subfolder per class (cat/, dog/) holding its PNG and JPEG images' },
+      { name: 'size', type: { t: 'ints', n: 2, min: 1 }, aliases: ['image_size'], doc: '[height, width] every image is resized to (by area); without it all images must have one size' },
+      { name: 'channels', type: { t: 'int', min: 1, max: 3 }, default: 3, namedOnly: true, doc: '3: RGB (colour); 1: grey (2 is refused)' },
+      testSplit,
+      seed,
+      normalizeImages,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary: 'Your own images: one subfolder per class, PNG and JPEG files, as torchvision ImageFolder.',
+      explain: 'Class names are the folder names, in sorted order; images become [height, width, channels] with pixels scaled to [0, 1]. The decoded images are cached beside the run folders, so the second run loads at once.',
+      equivalent: 'torchvision.datasets.ImageFolder',
+    },
+    describe: (args, host, fromFile) => probe('image_folder', args, host, fromFile),
+  },
   builtinImages('mnist', 'Handwritten digits 0-9: 60,000 training and 10,000 test images of 28x28 pixels.'),
   builtinImages('fashion_mnist', 'Zalando clothing in 10 classes: 60,000 training and 10,000 test images of 28x28 pixels.'),
+  {
+    name: 'text_csv',
+    category: 'dataset',
+    source: 'file',
+    params: [
+      { name: 'path', type: { t: 'string' }, required: true, aliases: ['file'], doc: 'the CSV file (with a header), relative to this .nn file' },
+      { name: 'text', type: { t: 'string' }, default: 'text', doc: 'the column holding the texts' },
+      { name: 'label', type: { t: 'string' }, default: 'label', aliases: ['target', 'y'], doc: 'the column holding the labels (class names)' },
+      { name: 'length', type: { t: 'int', min: 1, max: 100_000 }, default: 64, aliases: ['max_length', 'maxlen'], namedOnly: true, doc: 'tokens kept per text: longer texts are cut, shorter ones padded with 0' },
+      { name: 'vocab', type: { t: 'int', min: 3, max: 10_000_000 }, default: 10000, aliases: ['vocab_size', 'num_words'], namedOnly: true, doc: 'the most token ids (with 0 for padding and 1 for unknown tokens): use it as the embedding\'s vocab' },
+      { name: 'tokenize', type: { t: 'enum', values: ['words', 'chars'], what: 'tokenizer' }, default: 'words', namedOnly: true, doc: "'words': words, and each Chinese character on its own; 'chars': every character" },
+      { name: 'lowercase', type: { t: 'bool' }, default: true, namedOnly: true, doc: 'lower-case the texts before splitting them into tokens' },
+      testSplit,
+      seed,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary: 'Labelled texts from a CSV file: one column of text, one of labels; each text becomes token ids.',
+      explain: 'The vocabulary is built from the training split (most frequent tokens first) and saved in the run, so nn predict RUN "a sentence" makes the same ids. Feed it to embedding(vocab, dim).',
+    },
+    describe: (args, host, fromFile) => {
+      const r = probe('text_csv', args, host, fromFile);
+      return r.ok ? { ok: true, info: { ...r.info, features: [num(args.length)], featureType: 'int', image: false } } : r;
+    },
+  },
+  cifar('cifar10', 'CIFAR-10: 60,000 colour images of 32x32 in 10 classes (airplane, automobile, bird, ...): 50,000 for training, 10,000 for testing.'),
+  cifar('cifar100', 'CIFAR-100: 60,000 colour images of 32x32 in 100 classes (or 20 superclasses): 50,000 for training, 10,000 for testing.'),
 ];
 
 function builtinImages(name: string, summary: string): DatasetSpec {
@@ -246,13 +297,44 @@ function builtinImages(name: string, summary: string): DatasetSpec {
   };
 }
 
-function probe(kind: 'csv' | 'idx', args: Args, host: Parameters<DatasetSpec['describe']>[1], fromFile: string): DataProbe {
+function cifar(name: 'cifar10' | 'cifar100', summary: string): DatasetSpec {
+  const labels: ParamSpec[] =
+    name === 'cifar100' ? [{ name: 'labels', type: { t: 'enum', values: ['fine', 'coarse'], what: 'label kind' }, default: 'fine', namedOnly: true, doc: "'fine': the 100 classes; 'coarse': the 20 superclasses" }] : [];
+  return {
+    name,
+    category: 'dataset',
+    source: 'builtin',
+    params: [
+      { name: 'path', type: { t: 'string' }, aliases: ['root', 'dir'], doc: `folder with the binary version's files (${name === 'cifar10' ? 'cifar-10-batches-bin' : 'cifar-100-binary'}); otherwise the nn.data.path setting, NN_DATA, or a download` },
+      ...labels,
+      normalizeImages,
+      oneHot,
+      limit,
+    ],
+    doc: {
+      summary,
+      explain: 'Images are [32, 32, 3] with pixels scaled to [0, 1]; normalize: [0.5, 0.5] maps them to [-1, 1] as in the PyTorch CIFAR-10 tutorial. Read from the binary version; downloaded once (about 170 MB) when it is nowhere on the machine.',
+      equivalent: `torchvision.datasets.${name === 'cifar10' ? 'CIFAR10' : 'CIFAR100'}`,
+    },
+    describe: (args) =>
+      ok({
+        features: [32, 32, 3],
+        featureType: 'float',
+        target: { kind: 'classes', count: name === 'cifar10' ? 10 : args.labels === 'coarse' ? 20 : 100 },
+        train: applyLimit(args, 50000),
+        test: 10000,
+        image: true,
+      }),
+  };
+}
+
+function probe(kind: DataKind, args: Args, host: Parameters<DatasetSpec['describe']>[1], fromFile: string): DataProbe {
   const found = host?.probe(kind, args, fromFile);
   if (!found) return { ok: true, info: {} };
   if (!found.ok) return found;
   const info = found.info;
-  // a CSV file is split here; IDX files come with their own test files
-  const sizes = kind === 'csv' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
+  // a CSV file and an image folder are split here; IDX files come with their own test files, or a test: fraction
+  const sizes = kind !== 'idx' || typeof args.test === 'number' ? split(args, info.train ?? null) : { train: applyLimit(args, info.train ?? null), test: info.test ?? null };
   return { ok: true, info: { ...info, ...sizes } };
 }
 

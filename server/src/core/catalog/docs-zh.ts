@@ -508,6 +508,22 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
       labels: '训练标签的 IDX 文件',
       test_images: '测试图像的 IDX 文件',
       test_labels: '测试标签的 IDX 文件',
+      test: '没有测试文件时：留作测试集的图像比例（由 seed 选取），从不用于训练',
+      seed: 'test: 划分所用的随机种子',
+      ...normalizeImages,
+      ...oneHot,
+      ...limit,
+    },
+  },
+  'dataset:image_folder': {
+    summary: '你自己的图像：每个类别一个子文件夹，里面是 PNG 和 JPEG 文件，与 torchvision 的 ImageFolder 相同。',
+    explain: '类别名就是文件夹名（按名称排序）；图像变为 [height, width, channels]，像素缩放到 [0, 1]。解码后的图像缓存在运行文件夹旁边，第二次运行立即加载。',
+    params: {
+      path: '文件夹，路径相对于这个 .nn 文件：每个类别一个子文件夹（`cat/`、`dog/`），里面是该类的 PNG 和 JPEG 图像',
+      size: '每张图像（按面积）缩放到的 [height, width]；不给时所有图像必须大小相同',
+      channels: '3：RGB（彩色）；1：灰度（不接受 2）',
+      ...testSplit,
+      ...seed,
       ...normalizeImages,
       ...oneHot,
       ...limit,
@@ -522,6 +538,34 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     summary: 'Zalando 的 10 类服装图片：60,000 张训练图像和 10,000 张测试图像，每张 28x28 像素。',
     explain: mnistExplain,
     params: { ...mnistPath, ...normalizeImages, ...oneHot, ...limit },
+  },
+
+  'dataset:text_csv': {
+    summary: 'CSV 文件中带标签的文本：一列是文本，一列是标签；每段文本变为词元索引。',
+    explain: '词表由训练部分构建（出现最多的词元在前）并保存在运行中，因此 `nn predict RUN "一句话"` 会得到相同的索引。把它接到 embedding(vocab, dim)。',
+    params: {
+      path: 'CSV 文件（带表头），路径相对于这个 .nn 文件',
+      text: '存放文本的列',
+      label: '存放标签（类别名）的列',
+      length: '每段文本保留的词元数：更长的文本被截断，更短的用 0 补齐',
+      vocab: '词元索引的最大个数（含表示补齐的 0 和表示未知词元的 1）：把它用作 embedding 的 vocab',
+      tokenize: "'words'：按词切分，每个汉字单独成为一个词元；'chars'：每个字符",
+      lowercase: '切分成词元之前把文本转为小写',
+      ...testSplit,
+      ...seed,
+      ...oneHot,
+      ...limit,
+    },
+  },
+  'dataset:cifar10': {
+    summary: 'CIFAR-10：60,000 张 32x32 的彩色图像，共 10 个类别（飞机、汽车、鸟……）：50,000 张用于训练，10,000 张用于测试。',
+    explain: '图像为 [32, 32, 3]，像素缩放到 [0, 1]；normalize: [0.5, 0.5] 像 PyTorch 的 CIFAR-10 教程那样把它们映射到 [-1, 1]。读取二进制版本；机器上没有时下载一次（约 170 MB）。',
+    params: { path: '存放二进制版本文件的文件夹（`cifar-10-batches-bin`）；否则使用 nn.data.path 设置、NN_DATA，或下载', ...normalizeImages, ...oneHot, ...limit },
+  },
+  'dataset:cifar100': {
+    summary: 'CIFAR-100：60,000 张 32x32 的彩色图像，共 100 个类别（或 20 个超类）：50,000 张用于训练，10,000 张用于测试。',
+    explain: '图像为 [32, 32, 3]，像素缩放到 [0, 1]；normalize: [0.5, 0.5] 像 PyTorch 的 CIFAR-10 教程那样把它们映射到 [-1, 1]。读取二进制版本；机器上没有时下载一次（约 170 MB）。',
+    params: { path: '存放二进制版本文件的文件夹（`cifar-100-binary`）；否则使用 nn.data.path 设置、NN_DATA，或下载', labels: "'fine'：100 个类别；'coarse'：20 个超类", ...normalizeImages, ...oneHot, ...limit },
   },
 
   // ---- regularizers ----
@@ -556,6 +600,18 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
   'augmentation:noise': {
     summary: '数据增广：给训练输入加上高斯噪声。',
     params: { std: '高斯噪声的标准差' },
+  },
+  'augmentation:crop': {
+    summary: '数据增广：在补零后的图像中随机裁剪出原大小，与 CIFAR 的训练配方相同（32x32 图像上的 crop(4)）。',
+    params: { padding: '随机裁剪出原大小之前在每一边补上的零的像素数' },
+  },
+  'augmentation:brightness': {
+    summary: '数据增广：随机调亮或调暗每张训练图像。',
+    params: { delta: '像素乘以从 [1 - delta, 1 + delta] 中抽取的系数' },
+  },
+  'augmentation:contrast': {
+    summary: '数据增广：随机提高或降低每张训练图像的对比度。',
+    params: { delta: '每张图像按从 [1 - delta, 1 + delta] 中抽取的系数与它的平均灰度混合' },
   },
 
   // ---- callbacks ----

@@ -330,6 +330,27 @@ export const AUGMENTATIONS: readonly AugmentationSpec[] = [
     params: [{ name: 'std', type: { t: 'float', min: 0 }, default: 0.05, doc: 'standard deviation of the Gaussian noise' }],
     doc: { summary: 'Adds Gaussian noise to training inputs.' },
   },
+  {
+    name: 'crop',
+    category: 'augmentation',
+    imagesOnly: true,
+    params: [{ name: 'padding', type: { t: 'int', min: 0, max: 64 }, default: 4, doc: 'zeros added on each side before a crop of the original size is taken at random' }],
+    doc: { summary: 'Random crop of the zero-padded image, as in the CIFAR recipes (crop(4) on 32x32).', equivalent: 'torchvision.transforms.RandomCrop(size, padding)' },
+  },
+  {
+    name: 'brightness',
+    category: 'augmentation',
+    imagesOnly: true,
+    params: [{ name: 'delta', type: { t: 'float', min: 0, max: 1 }, default: 0.2, doc: 'pixels are multiplied by a factor drawn from [1 - delta, 1 + delta]' }],
+    doc: { summary: 'Randomly brightens or darkens each training image.', equivalent: 'torchvision.transforms.ColorJitter(brightness)' },
+  },
+  {
+    name: 'contrast',
+    category: 'augmentation',
+    imagesOnly: true,
+    params: [{ name: 'delta', type: { t: 'float', min: 0, max: 1 }, default: 0.2, doc: "each image is blended with its mean grey level by a factor drawn from [1 - delta, 1 + delta]" }],
+    doc: { summary: 'Randomly raises or lowers the contrast of each training image.', equivalent: 'torchvision.transforms.ColorJitter(contrast)' },
+  },
 ];
 
 // ---- callbacks (written as calls inside train) ----

@@ -165,8 +165,11 @@ export type DataProbe =
   | { ok: true; info: Partial<DataInfo> }
   | { ok: false; problem: string };
 
+/** The file-backed datasets a host probes. */
+export type DataKind = 'csv' | 'idx' | 'image_folder' | 'text_csv';
+
 export interface DataHost {
-  probe(kind: 'csv' | 'idx', args: Args, fromFile: string): DataProbe | undefined;
+  probe(kind: DataKind, args: Args, fromFile: string): DataProbe | undefined;
 }
 
 export interface DatasetSpec extends FnSpec {

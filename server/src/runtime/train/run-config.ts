@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainConfig } from '../../core/train';
 import type { LoadedData } from '../../data/types';
+import type { TextRules } from '../../data/text';
 import { readJson, CheckpointError } from './checkpoint';
 import { int, num, str, bool, oneOf, opt, list, record, object, either, refine, type Check } from './schema';
 import { isName } from '../../core/syntax/lexer';
@@ -59,6 +60,8 @@ export interface RunConfig {
   standardize?: { mean: number[]; std: number[] };
   /** pixel normalization after scaling to [0, 1] */
   pixelNormalize?: { mean: number; std: number };
+  /** texts made token ids (text_csv): the rules and vocabulary nn predict applies to a sentence */
+  text?: TextRules;
   /** the command line that started the run */
   command?: string;
   /** image data: the training images' background brightness in [0, 1] (nn predict compares a PNG's) */
@@ -116,6 +119,7 @@ export function runConfigOf(
     backend: run.backend,
     standardize: data.standardize,
     pixelNormalize: data.pixelNormalize,
+    ...(data.text ? { text: data.text } : {}),
     command: run.command,
     ...(run.imageBackground === undefined ? {} : { imageBackground: run.imageBackground }),
     ...(run.device === undefined ? {} : { device: run.device }),
@@ -173,6 +177,7 @@ const runConfigCheck: Check<RunConfig> = refine(
     backend: str(100),
     standardize: opt(object({ mean: list(num()), std: list(num(0)) })),
     pixelNormalize: opt(object({ mean: num(), std: refine(num(0), (s) => (s > 0 ? undefined : { expected: 'a number above 0', found: s })) })),
+    text: opt(object<TextRules>({ tokenize: oneOf('words', 'chars'), lowercase: bool, length: int(1), vocab: list(str(), 2, 10_000_000) })),
     command: opt((v, at) => (typeof v === 'string' ? v : str()(v, at))),
     imageBackground: opt(num(0)),
     device: opt(str(100)),

@@ -420,7 +420,7 @@ class FoldRun {
         const s0 = performance.now();
         const rows = gatherBatch(this.split.train, order, from, to, this.xBuf, this.yBuf);
         // training batches only, fresh every epoch; seeded per batch so a run resumed mid-epoch sees the same
-        if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b)).apply(this.xBuf, rows);
+        if (this.augmentations.length) new Augmenter(this.augmentations, this.data.featureShape, this.data.image, subSeed(this.seed, this.fold, e, b), this.data.pixelNormalize).apply(this.xBuf, rows);
         // the dropout masks too, from (seed, fold, epoch, batch) like the augmentation
         const inside = this.inside;
         const measure = inside !== undefined && (inside.every === 'epoch' ? b === batches - 1 : (e * batches + b + 1) % inside.every === 0);

@@ -1,0 +1,308 @@
+// image_folder(path, size, channels): one subfolder per class, as torchvision's ImageFolder.
+//
+// - Classes are the subfolders of `path` whose names do not start with '.', sorted by their
+//   names (code point order, as Python's sorted()); class k is the k-th name. Files directly in
+//   `path` are not images of any class and are ignored, as ImageFolder does.
+// - In each class folder, the files ending .png, .jpg or .jpeg (any case; subfolders searched
+//   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored. A class
+//   with no such file is an error naming the folder (and the other files it holds, if any).
+// - Each image is decoded (PNG or JPEG by its content, whatever its extension says), resized by
+//   area to `size` (images.ts resizeArea) and reduced to `channels`; stored as bytes 0-255.
+//   Without `size`, every image must have the first image's size: another size is an error naming
+//   both files.
+// - The probe (for the editor) reads only the headers (PNG IHDR, JPEG SOF): classes, count,
+//   shape, and the problems a header shows (not an image, damaged header, mixed sizes).
+//
+// Cache: the decoded bytes of a folder are kept in `cacheDir` (the runs folder's .data-cache/), in
+// one file per folder, size and channels; the file records every image's path, size in bytes
+// and modification time, and is used only when all of them are as recorded (a file added,
+// removed, replaced or touched decodes the folder again). It is written to a temporary file and
+// renamed into place; a cache that cannot be written or read is noted in the log and the folder
+// is decoded (training does not depend on it).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as crypto from 'node:crypto';
+import type { Args } from '../core/catalog/types';
+import { DataError, fileProblem, openDataFile, readDataFile } from './errors';
+import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+
+export interface FolderImage {
+  /** absolute path */
+  abs: string;
+  /** as messages name it: the folder as written, then class/file */
+  shown: string;
+  label: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FolderListing {
+  classNames: string[];
+  images: FolderImage[];
+}
+
+/** The channels argument: 1 (grey) or 3 (RGB); the catalogue's range 1..3 lets 2 through to here. */
+export function channelsOf(args: Args, shown: string): 1 | 3 {
+  const c = args.channels ?? 3;
+  if (c !== 1 && c !== 3) throw new DataError(shown, `channels: ${String(c)}: give 1 (grey) or 3 (RGB)`);
+  return c;
+}
+
+function isImageName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
+}
+
+function readDir(abs: string, shown: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(abs, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new DataError(shown, 'is a file, not a folder: image_folder reads a folder with one subfolder per class');
+    throw new DataError(shown, code === 'ENOENT' ? 'folder not found' : fileProblem(e));
+  }
+}
+
+function isDir(abs: string, d: fs.Dirent): boolean {
+  if (d.isDirectory()) return true;
+  if (!d.isSymbolicLink()) return false;
+  try {
+    return fs.statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Folders under a class folder are read this deep at most, and this many entries in all. */
+const MAX_DEPTH = 16;
+const MAX_ENTRIES = 2_000_000;
+
+/** A folder too large to list (the editor's probe lists fewer entries than training does). */
+export class TooManyEntries extends DataError {}
+
+/** Lists the classes and their images (with sizes and modification times); problems name the folder. */
+export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES): FolderListing {
+  const entries = readDir(root, shownRoot);
+  const classNames = entries
+    .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d))
+    .map((d) => d.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (classNames.length === 0) {
+    const images = entries.filter((d) => isImageName(d.name)).length;
+    const found = images ? `; its ${images} image${images === 1 ? '' : 's'} must be put in subfolders named after their classes` : '';
+    throw new DataError(shownRoot, `no class folders: image_folder needs one subfolder per class (cat/, dog/), each holding that class's images${found}`);
+  }
+  if (classNames.length < 2) throw new DataError(shownRoot, `has one class folder (${classNames[0]}/); classification needs at least 2 classes`);
+  const images: FolderImage[] = [];
+  const seen = { entries: 0 };
+  classNames.forEach((name, label) => {
+    const shownClass = `${shownRoot.replace(/[\\/]+$/, '')}/${name}`;
+    const files: string[] = [];
+    const others: string[] = [];
+    const walk = (abs: string, rel: string, depth: number) => {
+      const shownHere = rel ? `${shownClass}/${rel}` : shownClass;
+      // a link to a folder above (a loop), or a path such as "/" that holds a whole disk
+      if (depth > MAX_DEPTH) throw new DataError(shownHere, `folders nested more than ${MAX_DEPTH} deep (a link that loops?): image_folder reads class folders of images`);
+      for (const d of readDir(abs, shownHere)) {
+        if (++seen.entries > maxEntries) throw new TooManyEntries(shownRoot, `holds more than ${maxEntries.toLocaleString('en')} files and folders: is it the folder of class folders you meant?`);
+        if (d.name.startsWith('.')) continue;
+        const p = path.join(abs, d.name);
+        const r = rel ? `${rel}/${d.name}` : d.name;
+        if (isDir(p, d)) walk(p, r, depth + 1);
+        else if (isImageName(d.name)) files.push(r);
+        else others.push(d.name);
+      }
+    };
+    walk(path.join(root, name), '', 0);
+    if (files.length === 0) {
+      const exts = [...new Set(others.map((o) => (o.includes('.') ? o.slice(o.lastIndexOf('.')).toLowerCase() : o)))].slice(0, 5);
+      const held = others.length ? ` (it holds ${others.length} other file${others.length === 1 ? '' : 's'}: ${exts.join(', ')})` : '';
+      throw new DataError(`${shownClass}/`, `the class '${name}' has no images${held}; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)`);
+    }
+    files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const f of files) {
+      const abs = path.join(root, name, f);
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(abs);
+      } catch (e) {
+        throw new DataError(`${shownClass}/${f}`, fileProblem(e));
+      }
+      if (!st.isFile()) throw new DataError(`${shownClass}/${f}`, 'is not a regular file');
+      images.push({ abs, shown: `${shownClass}/${f}`, label, size: st.size, mtimeMs: st.mtimeMs });
+    }
+  });
+  return { classNames, images };
+}
+
+/** How much of a file the probe reads for its header. */
+const HEAD_BYTES = 64 * 1024;
+
+/** An image's header, from its first 64 KB (all of it when the header lies further). */
+export function imageHeaderOf(img: FolderImage): ImageHeader {
+  // opened without blocking and checked to be a regular file (a FIFO swapped in would block the editor)
+  const fd = openDataFile(img.abs, img.shown);
+  try {
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, img.size));
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const h = readImageHeader(head.subarray(0, n), img.shown, n >= img.size);
+    if (h) return h;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return readImageHeader(readDataFile(img.abs, img.shown), img.shown, true)!;
+}
+
+/** Images all of one size when `size` is not given: another size names both files. */
+export function sameSize(first: { shown: string; width: number; height: number }, other: { shown: string; width: number; height: number }): void {
+  if (other.width !== first.width || other.height !== first.height) {
+    throw new DataError(
+      other.shown,
+      `the image is ${other.width}x${other.height} (width x height), but ${first.shown} is ${first.width}x${first.height}: the images differ in size; give size: [height, width] to resize them all`,
+    );
+  }
+}
+
+export interface DecodedFolder {
+  classNames: string[];
+  /** n × h × w × c bytes */
+  pixels: Uint8Array;
+  labels: Int32Array;
+  n: number;
+  shape: [number, number, number];
+  /** true when read from the cache */
+  cached: boolean;
+}
+
+/** Decodes every image of a listing into bytes [n, h, w, c]. */
+function decodeAll(list: FolderListing, size: [number, number] | undefined, channels: 1 | 3): Omit<DecodedFolder, 'cached'> {
+  const n = list.images.length;
+  let h = size?.[0] ?? 0;
+  let w = size?.[1] ?? 0;
+  let pixels: Uint8Array | undefined;
+  let first: { shown: string; width: number; height: number } | undefined;
+  let scratch = new Float32Array(0);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const im = list.images[i];
+    const rgba = decodeImage(readDataFile(im.abs, im.shown), im.shown);
+    if (!size) {
+      if (!first) {
+        first = { shown: im.shown, width: rgba.width, height: rgba.height };
+        h = rgba.height;
+        w = rgba.width;
+      } else sameSize(first, { shown: im.shown, width: rgba.width, height: rgba.height });
+    }
+    const per = h * w * channels;
+    if (!pixels) {
+      pixels = new Uint8Array(n * per);
+      scratch = new Float32Array(per);
+    }
+    resizeArea(rgba, h, w, channels, scratch);
+    const base = i * per;
+    for (let k = 0; k < per; k++) pixels[base + k] = Math.round(scratch[k] * 255);
+    labels[i] = im.label;
+  }
+  return { classNames: list.classNames, pixels: pixels!, labels, n, shape: [h, w, channels] };
+}
+
+/** What the cache file's validity rests on: every image's path, size and modification time. */
+export function stampOf(list: FolderListing): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(JSON.stringify(list.classNames));
+  for (const im of list.images) hash.update(`${im.abs}\0${im.label}\0${im.size}\0${im.mtimeMs}\n`);
+  return hash.digest('hex');
+}
+
+const MAGIC = 'nn-image-folder-cache 1\n';
+
+function cacheFile(cacheDir: string, root: string, size: [number, number] | undefined, channels: number): string {
+  const key = crypto.createHash('sha256').update(`${path.resolve(root)}\0${size ? size.join('x') : 'native'}\0${channels}`).digest('hex').slice(0, 24);
+  return path.join(cacheDir, `image_folder-${key}.bin`);
+}
+
+interface CacheHeader {
+  stamp: string;
+  classNames: string[];
+  n: number;
+  shape: [number, number, number];
+}
+
+function readCache(file: string, stamp: string): Omit<DecodedFolder, 'cached'> | undefined {
+  let b: Buffer;
+  try {
+    b = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (b.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+  const end = b.indexOf(10, MAGIC.length);
+  if (end < 0) return undefined;
+  let h: CacheHeader;
+  try {
+    h = JSON.parse(b.toString('utf8', MAGIC.length, end)) as CacheHeader;
+  } catch {
+    return undefined;
+  }
+  if (h.stamp !== stamp) return undefined;
+  const per = h.shape[0] * h.shape[1] * h.shape[2];
+  // labels (int32) start on a 4-byte boundary after the header line
+  const labelsAt = Math.ceil((end + 1) / 4) * 4;
+  if (b.length !== labelsAt + h.n * 4 + h.n * per) return undefined;
+  const labels = new Int32Array(h.n);
+  for (let i = 0; i < h.n; i++) labels[i] = b.readInt32LE(labelsAt + 4 * i);
+  const pixels = new Uint8Array(b.buffer, b.byteOffset + labelsAt + h.n * 4, h.n * per);
+  return { classNames: h.classNames, pixels, labels, n: h.n, shape: h.shape };
+}
+
+function writeCache(file: string, stamp: string, d: Omit<DecodedFolder, 'cached'>): void {
+  const header = Buffer.from(MAGIC + JSON.stringify({ stamp, classNames: d.classNames, n: d.n, shape: d.shape } satisfies CacheHeader) + '\n', 'utf8');
+  const labelsAt = Math.ceil(header.length / 4) * 4;
+  const out = Buffer.alloc(labelsAt + d.n * 4 + d.pixels.length);
+  header.copy(out, 0);
+  for (let i = 0; i < d.n; i++) out.writeInt32LE(d.labels[i], labelsAt + 4 * i);
+  out.set(d.pixels, labelsAt + d.n * 4);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`;
+  try {
+    fs.writeFileSync(tmp, out);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * The folder's images decoded, from the cache when every file is as it was (cacheDir undefined:
+ * no cache). `log` hears where they came from and any trouble with the cache.
+ */
+export function readImageFolder(
+  root: string,
+  shownRoot: string,
+  size: [number, number] | undefined,
+  channels: 1 | 3,
+  cacheDir: string | undefined,
+  log: (m: string) => void = () => {},
+): DecodedFolder {
+  const list = listImageFolder(root, shownRoot);
+  const file = cacheDir === undefined ? undefined : cacheFile(cacheDir, root, size, channels);
+  const stamp = stampOf(list);
+  if (file) {
+    const hit = readCache(file, stamp);
+    if (hit) {
+      log(`${shownRoot}: ${hit.n} images from the cache ${file}`);
+      return { ...hit, cached: true };
+    }
+  }
+  const d = decodeAll(list, size, channels);
+  if (file) {
+    try {
+      writeCache(file, stamp, d);
+      log(`${shownRoot}: ${d.n} images decoded; cached in ${file}`);
+    } catch (e) {
+      log(`${shownRoot}: the decoded images could not be cached in ${file} (${fileProblem(e)}); the next run decodes them again`);
+    }
+  }
+  return { ...d, cached: false };
+}

@@ -1,0 +1,229 @@
+// image_folder: one subfolder per class of PNG and JPEG images, as torchvision's ImageFolder.
+// What the editor's probe says from the headers alone, what loading gives (classes, resizing,
+// channels, splits), every bad folder named, the decoded cache and its invalidation, and a run.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadData } from '../../server/src/data/load';
+import { readImageFolder } from '../../server/src/data/image-folder';
+import { readImageHeader, decodeImage } from '../../server/src/data/images';
+import { checkDatasets, datasetRef, encodeImage, writeImageFolder } from '../data-helpers';
+import { runNn } from '../nn-cli';
+
+const RED: [number, number, number] = [220, 30, 30];
+const BLUE: [number, number, number] = [20, 40, 230];
+
+describe('image_folder', () => {
+  let dir: string;
+  const sub = (name: string) => path.join(dir, name);
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-imgfolder-'));
+    // red and blue, PNG and JPEG, of two sizes
+    writeImageFolder(sub('colours'), {
+      red: [['png', 8, 8, RED], ['jpeg', 16, 12, RED], ['png', 8, 8, RED], ['png', 4, 4, RED], ['jpeg', 8, 8, RED]],
+      blue: [['png', 8, 8, BLUE], ['jpeg', 8, 8, BLUE], ['png', 12, 6, BLUE], ['png', 8, 8, BLUE], ['jpeg', 8, 8, BLUE]],
+    });
+    fs.writeFileSync(path.join(sub('colours'), 'README.txt'), 'not a class');
+    fs.writeFileSync(path.join(sub('colours'), 'red', '.DS_Store'), 'x');
+    writeImageFolder(sub('same'), { a: [['png', 6, 5, RED], ['png', 6, 5, RED]], b: [['jpeg', 6, 5, BLUE], ['png', 6, 5, BLUE]] });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const nn = (args: string) => `dataset d = image_folder(${args})\n`;
+  const problems = (args: string) => checkDatasets(dir, nn(args)).dataProblems;
+
+  describe('headers', () => {
+    it('reads the size of a PNG and a JPEG from the header, and says what a file that is neither is', () => {
+      assert.deepEqual(readImageHeader(encodeImage('png', 7, 9, () => RED), 'a.png', true), { format: 'png', width: 9, height: 7, channels: 4 });
+      const j = readImageHeader(encodeImage('jpeg', 7, 9, () => RED), 'a.jpg', true)!;
+      assert.deepEqual([j.format, j.width, j.height, j.channels], ['jpeg', 9, 7, 3]);
+      assert.throws(() => readImageHeader(Buffer.from('GIF89a........'), 'x.gif', true), /x\.gif: not a PNG or JPEG image/);
+      // a JPEG's start without its frame header: more is needed, or it is cut short
+      const jpg = encodeImage('jpeg', 7, 9, () => RED);
+      assert.equal(readImageHeader(jpg.subarray(0, 10), 'a.jpg', false), undefined);
+      assert.throws(() => readImageHeader(jpg.subarray(0, 10), 'a.jpg', true), /a\.jpg: the JPEG has no frame header/);
+    });
+
+    it('decodes JPEG and PNG to the same colours (JPEG within its loss)', () => {
+      for (const f of ['png', 'jpeg'] as const) {
+        const img = decodeImage(encodeImage(f, 8, 8, () => BLUE), `x.${f}`);
+        const tol = f === 'png' ? 0 : 6;
+        for (let k = 0; k < 3; k++) assert.ok(Math.abs(img.data[k] - BLUE[k]) <= tol, `${f} channel ${k}: ${img.data[k]}`);
+      }
+    });
+  });
+
+  describe('the probe (editor)', () => {
+    it('gives classes, count and the shape [size, channels] with the test split', () => {
+      const { refs, errors } = checkDatasets(dir, nn('"colours", size: [8, 8], test: 0.2, seed: 1'));
+      assert.deepEqual(errors, []);
+      const info = refs[0].info;
+      assert.deepEqual(info.features, [8, 8, 3]);
+      assert.deepEqual(info.target, { kind: 'classes', count: 2 });
+      assert.equal(info.train, 8);
+      assert.equal(info.test, 2);
+      assert.equal(info.image, true);
+      assert.deepEqual(checkDatasets(dir, nn('"same", channels: 1, test: 0')).refs[0].info.features, [6, 5, 1]);
+    });
+
+    it('reads only headers: an image damaged after its header passes the probe, and loading names it', async () => {
+      const root = writeImageFolder(sub('damaged'), { a: [['png', 4, 4, RED], ['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+      const bad = path.join(root, 'b', '001.png');
+      const good = encodeImage('png', 4, 4, () => BLUE);
+      fs.writeFileSync(bad, Buffer.concat([good.subarray(0, 33), Buffer.alloc(20, 7)]));
+      const ref = datasetRef(dir, nn('"damaged", test: 0'));
+      assert.deepEqual(ref.info.features, [4, 4, 3]);
+      await assert.rejects(loadData(ref, { dataCacheDir: null }), /damaged\/b\/001\.png: the PNG is cut short/);
+    });
+
+    it('sees an image added or a class emptied at the next check (the folders changed)', () => {
+      const root = writeImageFolder(sub('growing'), { a: [['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+      const info = () => checkDatasets(dir, nn('"growing", test: 0'));
+      assert.equal(info().refs[0].info.train, 2);
+      fs.writeFileSync(path.join(root, 'b', 'new.png'), encodeImage('png', 4, 4, () => BLUE));
+      assert.equal(info().refs[0].info.train, 3);
+      fs.rmSync(path.join(root, 'a', '000.png'));
+      assert.deepEqual(info().dataProblems, ["growing/a/: the class 'a' has no images; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)"]);
+    });
+
+    it('names an empty class folder, an unreadable image, mixed sizes without size, a missing folder, a folder without classes', () => {
+      writeImageFolder(sub('empty'), { a: [['png', 4, 4, RED]] });
+      fs.mkdirSync(path.join(sub('empty'), 'b'));
+      fs.writeFileSync(path.join(sub('empty'), 'b', 'notes.txt'), 'x');
+      assert.deepEqual(problems('"empty"'), ["empty/b/: the class 'b' has no images (it holds 1 other file: .txt); image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)"]);
+
+      writeImageFolder(sub('unreadable'), { a: [['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+      fs.writeFileSync(path.join(sub('unreadable'), 'b', 'z.jpg'), 'this is text');
+      assert.deepEqual(problems('"unreadable", size: [4, 4]'), ["unreadable/b/z.jpg: not a PNG or JPEG image (its first bytes are neither format's signature)"]);
+
+      assert.deepEqual(problems('"colours"'), ['colours/blue/002.png: the image is 6x12 (width x height), but colours/blue/000.png is 8x8: the images differ in size; give size: [height, width] to resize them all']);
+      assert.deepEqual(problems('"colours", size: [8, 8]'), []);
+      assert.match(problems('"nowhere"')[0], /^nowhere: folder not found$/);
+      fs.mkdirSync(sub('flat'));
+      fs.writeFileSync(path.join(sub('flat'), 'x.png'), encodeImage('png', 2, 2, () => RED));
+      assert.match(problems('"flat"')[0], /^flat: no class folders: .*its 1 image must be put in subfolders/);
+      assert.deepEqual(problems('"same", channels: 2'), ['same: channels: 2: give 1 (grey) or 3 (RGB)']);
+      // a link that loops back: refused, not followed forever
+      writeImageFolder(sub('looped'), { a: [['png', 2, 2, RED]], b: [['png', 2, 2, BLUE]] });
+      fs.symlinkSync(path.join(sub('looped'), 'b'), path.join(sub('looped'), 'b', 'again'));
+      assert.match(problems('"looped"')[0], /^looped\/b(\/again)+: folders nested more than 16 deep \(a link that loops\?\)/);
+      writeImageFolder(sub('one'), { only: [['png', 2, 2, RED]] });
+      assert.match(problems('"one"')[0], /^one: has one class folder \(only\/\); classification needs at least 2 classes/);
+    });
+  });
+
+  describe('loading', () => {
+    it('resizes to size, keeps the class of each image, names classes by folder in sorted order', async () => {
+      const ref = datasetRef(dir, nn('"colours", size: [4, 4], test: 0'));
+      const d = await loadData(ref, { dataCacheDir: null });
+      assert.deepEqual(d.classNames, ['blue', 'red']);
+      assert.deepEqual(d.featureShape, [4, 4, 3]);
+      assert.equal(d.train.n, 10);
+      assert.equal(d.image, true);
+      for (let i = 0; i < d.train.n; i++) {
+        const px = Array.from(d.train.x.subarray(i * 48, i * 48 + 3), (v) => Math.round(v * 255));
+        const want = d.train.y[i] === 0 ? BLUE : RED;
+        px.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= 6, `image ${i} channel ${k}: ${v} vs ${want[k]}`));
+      }
+      assert.deepEqual(Array.from(d.train.y), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    });
+
+    it('averages by area when shrinking, and makes grey with channels: 1', async () => {
+      // left half black, right half white: 2 wide becomes 1 wide at 0.5
+      writeImageFolder(sub('halves'), { a: [['png', 2, 4, (_y, x) => (x < 2 ? [0, 0, 0] : [255, 255, 255])]], b: [['png', 2, 4, () => [255, 0, 0]]] });
+      const d = await loadData(datasetRef(dir, nn('"halves", size: [1, 2], channels: 1, test: 0')), { dataCacheDir: null });
+      assert.deepEqual(d.featureShape, [1, 2, 1]);
+      assert.deepEqual(Array.from(d.train.x.subarray(0, 2)), [0, 1]);
+      assert.ok(Math.abs(d.train.x[2] - Math.round(0.299 * 255) / 255) < 1e-6);
+    });
+
+    it('splits by the seed, then limit cuts the training split; normalize applies', async () => {
+      const a = await loadData(datasetRef(dir, nn('"colours", size: [4, 4], test: 0.3, seed: 5, limit: 4, normalize: [0.5, 0.5]')), { dataCacheDir: null });
+      assert.equal(a.test?.n, 3);
+      assert.equal(a.train.n, 4);
+      assert.deepEqual(a.pixelNormalize, { mean: 0.5, std: 0.5 });
+      assert.ok(Math.min(...a.train.x) < 0);
+      const b = await loadData(datasetRef(dir, nn('"colours", size: [4, 4], test: 0.3, seed: 5, limit: 4, normalize: [0.5, 0.5]')), { dataCacheDir: null });
+      assert.deepEqual(Array.from(b.test!.y), Array.from(a.test!.y));
+      assert.deepEqual(b.train.x, a.train.x);
+    });
+  });
+
+  describe('the decoded cache', () => {
+    it('is used by the second load, and decoded again when an image is replaced, touched, added or removed', () => {
+      const root = writeImageFolder(sub('cached'), { a: [['png', 4, 4, RED], ['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+      const cache = sub('cache');
+      const load = () => readImageFolder(root, 'cached', undefined, 3, cache);
+      const first = load();
+      assert.equal(first.cached, false);
+      assert.equal(fs.readdirSync(cache).length, 1);
+      const second = load();
+      assert.equal(second.cached, true);
+      assert.deepEqual(second.pixels, first.pixels);
+      assert.deepEqual(second.labels, first.labels);
+      assert.deepEqual(second.classNames, ['a', 'b']);
+
+      // replaced by another image of the same size in bytes: the time differs
+      const file = path.join(root, 'b', '000.png');
+      fs.writeFileSync(file, encodeImage('png', 4, 4, () => [0, 255, 0]));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const changed = load();
+      assert.equal(changed.cached, false);
+      assert.equal(changed.pixels[2 * 48 + 1], 255);
+      assert.equal(load().cached, true);
+      // touched only
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 10000));
+      assert.equal(load().cached, false);
+      // added, then removed
+      fs.writeFileSync(path.join(root, 'b', '001.png'), encodeImage('png', 4, 4, () => BLUE));
+      const added = load();
+      assert.equal(added.cached, false);
+      assert.equal(added.n, 4);
+      fs.rmSync(path.join(root, 'b', '001.png'));
+      assert.equal(load().n, 3);
+      // a damaged cache file is not used: the folder is decoded again
+      const [name] = fs.readdirSync(cache);
+      fs.writeFileSync(path.join(cache, name), 'garbage');
+      const again = load();
+      assert.equal(again.cached, false);
+      assert.deepEqual(again.pixels, changed.pixels);
+    });
+
+    it('lives in the runs folder beside the .nn file by default, and a cache that cannot be written is only noted', async () => {
+      const ref = datasetRef(dir, nn('"same", test: 0'));
+      const notes: string[] = [];
+      const cached = () => (fs.existsSync(path.join(dir, 'runs', '.data-cache')) ? fs.readdirSync(path.join(dir, 'runs', '.data-cache')).length : 0);
+      const before = cached();
+      await loadData(ref, { log: (m) => notes.push(m) });
+      assert.equal(cached(), before + 1);
+      await loadData(ref, { log: (m) => notes.push(m) });
+      assert.match(notes[1], /^same: 4 images from the cache /);
+      const blocked = sub('blocked');
+      fs.writeFileSync(blocked, 'a file where the cache folder would be');
+      const d = await loadData(ref, { dataCacheDir: path.join(blocked, 'x'), log: (m) => notes.push(m) });
+      assert.equal(d.train.n, 4);
+      assert.match(notes[2], /could not be cached in .*; the next run decodes them again/);
+    });
+  });
+
+  it('trains a small model for an epoch, and predict names the class of a JPEG', async () => {
+    const file = path.join(dir, 'train.nn');
+    fs.writeFileSync(
+      file,
+      'dataset d = image_folder("colours", size: [8, 8], test: 0.2, seed: 1)\nmodel M { input [8, 8, 3]  flatten()  dense(2) }\ntrain t { model: M  data: d  loss: cross_entropy  optimizer: adam(lr: 0.05)  epochs: 1  batch_size: 4 }\n',
+    );
+    const r = await runNn(['train', file, '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const runs = path.join(dir, 'runs', 't');
+    const run = path.join(runs, fs.readdirSync(runs)[0]);
+    const cfg = JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8')) as { data: { classNames?: string[] } };
+    assert.deepEqual(cfg.data.classNames, ['blue', 'red']);
+    const jpg = path.join(dir, 'probe.jpg');
+    fs.writeFileSync(jpg, encodeImage('jpeg', 20, 20, () => RED));
+    const p = await runNn(['predict', run, jpg]);
+    assert.equal(p.code, 0, p.err.join('\n'));
+    assert.match(p.out.join('\n'), /red|blue/);
+  });
+});
