@@ -3,15 +3,7 @@
 
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { api, workspaceFile, once } from './util';
-
-async function waitFor(test: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { api, workspaceFile, once, waitFor } from './util';
 
 describe('the model graph in VS Code', () => {
   it('opens from the palette beside the editor and follows edits', async () => {

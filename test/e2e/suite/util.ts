@@ -58,3 +58,12 @@ export function positionOf(doc: vscode.TextDocument, text: string, offset = 0): 
   if (i < 0) throw new Error(`'${text}' is not in ${doc.fileName}`);
   return doc.positionAt(i + offset);
 }
+
+/** Polls `test` every 100 ms until it holds; fails after `ms` naming `what`. */
+export async function waitFor(test: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
