@@ -13,7 +13,7 @@ import { EventLog } from './events';
 import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, type ExportFormat, type ChartState } from './messages';
 import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
 import { toCsv, toSvg, exportName } from './export';
-import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, normalizeRows, type Rgb, type Picture } from './images';
+import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, confusionCells, diverging, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
@@ -377,9 +377,7 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
 
 /** `weights`: whose result it is (testLabels): the saved best epoch's. */
 function confusionPanel(m: number[][], names: string[] | undefined, weights: string): HTMLElement {
-  const norm = normalizeRows(m);
-  const accent = rgbOf(palette.train);
-  const bg = rgbOf(palette.background);
+  const cells = confusionCells(m, rgbOf(palette.background), rgbOf(palette.train));
   const total = m.flat().reduce((a, b) => a + b, 0);
   const right = m.reduce((a, row, i) => a + row[i], 0);
   const head = el('tr', {}, el('th', { class: 'axis' }, 'true ↓ / predicted →'), ...m.map((_, j) => el('th', { class: 'pred', title: className(names, j) }, className(names, j))));
@@ -389,10 +387,10 @@ function confusionPanel(m: number[][], names: string[] | undefined, weights: str
       {},
       el('th', { class: 'true' }, className(names, i)),
       ...row.map((v, j) => {
-        const cell = mix(bg, accent, norm[i][j]);
-        const td = el('td', { title: `true ${className(names, i)}, predicted ${className(names, j)}: ${v} (${(norm[i][j] * 100).toFixed(1)}% of the row)` }, String(v));
-        td.style.background = rgba(cell, 1);
-        td.style.color = luminance(cell) > 0.35 ? '#000000' : '#ffffff';
+        const cell = cells[i][j];
+        const td = el('td', { title: `true ${className(names, i)}, predicted ${className(names, j)}: ${v} (${(cell.share * 100).toFixed(1)}% of the row)` }, String(v));
+        td.style.background = rgba(cell.fill, 1);
+        td.style.color = cell.text;
         if (i === j) td.style.fontWeight = '600';
         return td;
       }),
@@ -453,7 +451,7 @@ function weightsPanel(w: Ev<'weights'>): HTMLElement {
   const gg = gradient.getContext('2d')!;
   for (let i = 0; i < 64; i++) {
     const v = (i / 63) * 2 - 1;
-    gg.fillStyle = rgba(v < 0 ? mix(zero, neg, -v) : mix(zero, pos, v), 1);
+    gg.fillStyle = rgba(diverging(v, neg, zero, pos), 1);
     gg.fillRect(i, 0, 1, 1);
   }
   const what = w.kind === 'dense' ? `${w.scale.length} of its ${w.units} units, each unit's weights over the ${w.shape[0]}×${w.shape[1]} input pixels` : `${w.scale.length} of its ${w.units} filters, each ${w.shape[0]}×${w.shape[1]} kernel`;

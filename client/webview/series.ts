@@ -26,6 +26,8 @@ export class RunModel {
   points?: Ev<'points'>;
   predictions?: Ev<'predictions'>;
   weights?: Ev<'weights'>;
+  fit?: Ev<'fit'>;
+  fitPoints?: Ev<'fitPoints'>;
   readonly logs: string[] = [];
   /** per fold (0 without k-fold): series name -> points by epoch */
   readonly epochs = new Map<number, Map<string, Points>>();
@@ -85,6 +87,12 @@ export class RunModel {
         break;
       case 'weights':
         this.weights = e;
+        break;
+      case 'fit':
+        this.fit = e;
+        break;
+      case 'fitPoints':
+        this.fitPoints = e;
         break;
       case 'stopped':
         this.stopped = e;

@@ -7,6 +7,7 @@ import { trainCommand } from './train';
 import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
 import { exportCommand } from './export';
+import { plotCommand } from './plot';
 import { printable } from './files';
 import { userError } from './common';
 
@@ -31,6 +32,9 @@ usage:
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
                                                         (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
+  nn plot RUN_FOLDER... --out FILE.svg|FILE.png [--chart NAME] [--lang en|zh]  the chart's pictures as a file:
+                       curves (default; several runs overlaid, named by what differs), lr, boundary,
+                       fit, confusion, predictions, weights
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -99,6 +103,8 @@ export async function main(
         return await predictCommand(parseArgs(rest, ['index', 'backend', 'threads', 'data-path'], ['json', 'no-download', 'invert']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
+      case 'plot':
+        return await plotCommand(parseArgs(rest, ['out', 'chart', 'lang'], ['json']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }
