@@ -13,6 +13,7 @@ import { EventLog } from './events';
 import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, type ExportFormat, type ChartState } from './messages';
 import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
 import { toCsv, toSvg, exportName } from './export';
+import { fitSvg, weightColors, BOUNDARY_ALPHA } from './pictures';
 import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, confusionCells, diverging, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
@@ -343,7 +344,7 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
   canvas.style.width = canvas.style.height = `${size}px`;
   const g = canvas.getContext('2d')!;
   g.scale(dpr, dpr);
-  const pic = boundaryPicture(b, classRgbs(), rgbOf(palette.background), 0.38);
+  const pic = boundaryPicture(b, classRgbs(), rgbOf(palette.background), BOUNDARY_ALPHA);
   const src = pictureCanvas(pic, pic.width);
   g.imageSmoothingEnabled = true;
   g.drawImage(src, 0, 0, size, size);
@@ -435,9 +436,7 @@ function predictionsPanel(p: Ev<'predictions'>): HTMLElement {
 }
 
 function weightsPanel(w: Ev<'weights'>): HTMLElement {
-  const neg = rgbOf(palette.series[0]);
-  const pos = rgbOf(palette.series[1]);
-  const zero = rgbOf(palette.background);
+  const { negative: neg, zero, positive: pos } = weightColors(palette);
   const pics = weightPictures(w, neg, zero, pos);
   const px = w.kind === 'dense' ? 56 : Math.max(48, w.shape[1] * 8);
   const cells = pics.map((pic, i) => {
@@ -464,15 +463,36 @@ function weightsPanel(w: Ev<'weights'>): HTMLElement {
   );
 }
 
+/** Regression on 1 or 2 inputs: the data with the fitted curve (or the heat map), the picture `nn plot --chart fit` writes, in the theme's colours. */
+function fitPanel(): HTMLElement | undefined {
+  const svg = fitSvg(run, palette);
+  if (!svg) return undefined;
+  // our own SVG text (every string in it escaped), parsed as XML: no script, no style attribute
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  const node = document.importNode(doc.documentElement, true);
+  node.setAttribute('role', 'img');
+  node.setAttribute('aria-label', 'Regression fit: the data points and the model\'s prediction');
+  node.classList.add('fit');
+  const two = run.fit?.inputs === 2;
+  return el(
+    'div',
+    { class: 'panel' },
+    node,
+    el('p', { class: 'caption' }, two ? "The model's prediction over the plane of the two inputs, on the colour scale at the right; the points are the data, coloured by their targets on the same scale." : "The model's prediction over the range of the input (the line), with the data: training (circles), validation (squares) and test (diamonds) points."),
+  );
+}
+
 let extrasKey: unknown[] = [];
 
 function renderExtras(): void {
   const end = run.end;
-  const key = [run.boundary, run.points, end, run.predictions, run.weights, palette];
+  const key = [run.boundary, run.points, end, run.predictions, run.weights, run.fit, run.fitPoints, palette];
   if (key.length === extrasKey.length && key.every((k, i) => k === extrasKey[i])) return;
   extrasKey = key;
   const parts: HTMLElement[] = [];
   if (run.boundary) parts.push(boundaryPanel(run.boundary, run.points));
+  const fit = fitPanel();
+  if (fit) parts.push(fit);
   if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames, testLabels(end).test));
   if (end?.folds) parts.push(foldsPanel(end));
   if (run.predictions) parts.push(predictionsPanel(run.predictions));

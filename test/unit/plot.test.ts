@@ -214,6 +214,25 @@ describe('nn plot: the command', function () {
     assert.ok(f.type === 'fit' && f.inputs === 1 && f.epoch === 3 && f.x.length === 64);
   });
 
+  it('a run that stops early keeps the boundary of the epoch it stopped at in metrics.jsonl', async () => {
+    const file = path.join(tmp, 'early.nn');
+    fs.writeFileSync(
+      file,
+      'model Tiny {\n  input [2]\n  dense(4, activation: tanh)\n  dense(2)\n}\ntrain early {\n  model: Tiny\n  data: circle(n: 200, noise: 0.05)\n  loss: cross_entropy\n  optimizer: adam(lr: 0.03)\n  epochs: 20\n  early_stopping(monitor: loss, patience: 1, min_delta: 100)\n}\n',
+    );
+    const r = await runNn(['train', file, '--runs', tmp, '--backend', 'cpu', '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const dir = path.join(tmp, 'early', fs.readdirSync(path.join(tmp, 'early'))[0]);
+    const events = parseEventLines(fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8'));
+    const stopped = events.find((e) => e.type === 'stopped');
+    assert.ok(stopped && stopped.type === 'stopped' && stopped.reason === 'early_stopping' && stopped.epoch < 20);
+    const b = events.filter((e) => e.type === 'boundary');
+    assert.equal(b.length, 1);
+    assert.equal(b[0].type === 'boundary' && b[0].epoch, stopped.epoch);
+    const out = path.join(tmp, 'early.svg');
+    assert.equal((await runNn(['plot', dir, '--out', out, '--chart', 'boundary'])).code, 0);
+  });
+
   it('writes SVG and PNG; the PNG has the SVG\'s size', async () => {
     const svgFile = path.join(tmp, 'fit.svg');
     let r = await runNn(['plot', run, '--out', svgFile, '--chart', 'fit']);
