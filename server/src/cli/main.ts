@@ -8,6 +8,7 @@ import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
 import { exportCommand } from './export';
 import { plotCommand } from './plot';
+import { weightsCommand } from './weights';
 import { printable } from './files';
 import { userError } from './common';
 
@@ -35,6 +36,8 @@ usage:
   nn plot RUN_FOLDER... --out FILE.svg|FILE.png [--chart NAME] [--lang en|zh]  the chart's pictures as a file:
                        curves (default; several runs overlaid, named by what differs), lr, boundary,
                        fit, confusion, predictions, weights
+  nn weights RUN_FOLDER [--layer NAME] [--last] [--threshold T] [--json]  each layer's weights (best/, or last/):
+                       mean, std, min, max, the share with |w| < T (default 0.001), the values of small layers
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -105,6 +108,8 @@ export async function main(
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path'], ['json', 'no-download', 'force']), out, err);
       case 'plot':
         return await plotCommand(parseArgs(rest, ['out', 'chart', 'lang'], ['json']), out, err);
+      case 'weights':
+        return await weightsCommand(parseArgs(rest, ['layer', 'threshold'], ['json', 'last']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }
