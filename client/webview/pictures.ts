@@ -30,6 +30,9 @@ export function weightColors(p: Palette): { negative: Rgb; zero: Rgb; positive: 
   return { negative: rgb(p.series[0]), zero: rgb(p.background), positive: rgb(p.series[1]) };
 }
 
+/** Fonts for files: the usual UI fonts, then CJK ones for Chinese (a PNG needs one installed: resvg uses the system's fonts). */
+const FONT = 'system-ui, -apple-system, Segoe UI, DejaVu Sans, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif';
+
 const rgb = (css: string): Rgb => parseColor(css) ?? [128, 128, 128];
 const hex = (c: Rgb) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -206,7 +209,7 @@ function curves(c: PlotContext, lr: boolean): Drawn {
   }
   list = list.filter((ch) => (ch.id === 'lr') === lr).map((ch) => (ch.id === 'lr' ? { ...ch, title: c.strings.learningRate } : ch));
   if (!list.length) return { missing: c.strings.noCurves };
-  return { svg: toSvg(list, { title: c.title, palette: c.palette, xLabel: c.strings.epoch }) };
+  return { svg: toSvg(list, { title: c.title, palette: c.palette, xLabel: c.strings.epoch, font: FONT }) };
 }
 
 // ---------------------------------------------------------------- pictures of one run
@@ -247,7 +250,7 @@ function perRun(c: PlotContext, draw: PanelDrawer): Drawn {
 
 function svgOpen(W: number, H: number, p: Palette): string {
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, DejaVu Sans, sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="${escapeXml(p.background)}"/>`,
   ].join('\n');
 }

@@ -281,6 +281,10 @@ describe('nn plot: the command', function () {
     const nodata = await runNn(['plot', run, '--out', out, '--chart', 'boundary']);
     assert.equal(nodata.code, 1);
     assert.match(nodata.err[0], /nn plot: no boundary chart: a decision boundary needs classification with 2-D inputs/);
+    const zh = await runNn(['plot', run, '--out', out, '--chart', 'boundary', '--lang', 'zh']);
+    assert.equal(zh.code, 1);
+    assert.match(zh.err[0], /决策边界需要二维输入/);
+    assert.equal((await runNn(['plot', run, '--out', out, '--lang', 'fr'])).code, 2);
     const unwritable = await runNn(['plot', run, '--out', path.join(tmp, 'no', 'such', 'x.svg')]);
     assert.equal(unwritable.code, 1);
     assert.match(unwritable.err[0], /cannot write .*x\.svg: its folder does not exist/);
