@@ -481,14 +481,15 @@ class FoldRun {
         this.emit({ type: 'error', message, file: this.cfg.file });
         return this.outcome('not_finite', epochsRun, finalVal, message);
       }
-      this.pictures(e + 1, e === this.epochs - 1);
-      this.weights(e + 1);
       let stop = false;
       if (this.early) {
         const better = this.early.update(values, e + 1);
         if (better && es!.args.restore_best === true) this.keepRestoreWeights();
         stop = this.early.wait >= (es!.args.patience as number) && this.early.wait > 0;
       }
+      // the epoch a run ends at, however it ends, always sends its pictures (and logs them)
+      this.pictures(e + 1, e === this.epochs - 1 || stop || this.opts.stopRequested?.() === true);
+      this.weights(e + 1);
       if (improved) await this.saveBest(e + 1, values);
       const lastEpoch = stop || e === this.epochs - 1;
       if ((e + 1) % every === 0 || lastEpoch) await this.saveLast(e + 1, 0, undefined);
