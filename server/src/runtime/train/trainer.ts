@@ -423,6 +423,7 @@ class FoldRun {
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
           const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+          this.flushPictures();
           this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
           this.emit({ type: 'error', message, file: this.cfg.file });
           return this.outcome('not_finite', epochsRun, finalVal, message);
@@ -441,6 +442,7 @@ class FoldRun {
         if (this.opts.stopRequested?.() && b < batches - 1) {
           this.stats.seconds += trainMs / 1000;
           await this.saveLast(e, b + 1, acc);
+          this.flushPictures();
           this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped at epoch ${e + 1}, batch ${b + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
           return this.outcome('stopped', epochsRun, finalVal);
         }
@@ -477,6 +479,7 @@ class FoldRun {
       const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
       if (broken) {
         const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+        this.flushPictures();
         this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
         this.emit({ type: 'error', message, file: this.cfg.file });
         return this.outcome('not_finite', epochsRun, finalVal, message);
@@ -487,8 +490,10 @@ class FoldRun {
         if (better && es!.args.restore_best === true) this.keepRestoreWeights();
         stop = this.early.wait >= (es!.args.patience as number) && this.early.wait > 0;
       }
+      // asked once an epoch (a test's stopRequested counts its calls)
+      const requested = this.opts.stopRequested?.() === true;
       // the epoch a run ends at, however it ends, always sends its pictures (and logs them)
-      this.pictures(e + 1, e === this.epochs - 1 || stop || this.opts.stopRequested?.() === true);
+      this.pictures(e + 1, e === this.epochs - 1 || stop || requested);
       this.weights(e + 1);
       if (improved) await this.saveBest(e + 1, values);
       const lastEpoch = stop || e === this.epochs - 1;
@@ -504,7 +509,7 @@ class FoldRun {
         });
         break;
       }
-      if (this.opts.stopRequested?.() && e < this.epochs - 1) {
+      if (requested && e < this.epochs - 1) {
         if ((e + 1) % every !== 0) await this.saveLast(e + 1, 0, undefined);
         this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped after epoch ${e + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
         return this.outcome('stopped', epochsRun, finalVal);
@@ -520,9 +525,7 @@ class FoldRun {
   }
 
   private outcome(outcome: Outcome, epochsRun: number, finalVal: Evaluation | undefined, message?: string): FoldOutcome {
-    // a run that stopped early (or was stopped) keeps its last pictures too: nn plot draws them
-    for (const e of this.unlogged.values()) this.emit(e, false);
-    this.unlogged.clear();
+    this.flushPictures();
     tf.dispose(this.restoreWeights ?? []);
     this.restoreWeights = undefined;
     this.optimizer.dispose();
@@ -568,6 +571,12 @@ class FoldRun {
   private keepRestoreWeights(): void {
     tf.dispose(this.restoreWeights ?? []);
     this.restoreWeights = this.model.getWeights().map((w) => tf.keep(w.clone()));
+  }
+
+  /** The latest pictures sent live and not logged, logged (sent again): a run that stops keeps its last ones, before its `stopped` event. */
+  private flushPictures(): void {
+    for (const e of this.unlogged.values()) this.emit(e, false);
+    this.unlogged.clear();
   }
 
   /**
