@@ -15,7 +15,8 @@ import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, 
 import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
 import { toCsv, toSvg, exportName } from './export';
 import { layersSvg, lastFoldLayers } from './layers';
-import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, normalizeRows, type Rgb, type Picture } from './images';
+import { fitSvg, weightColors, BOUNDARY_ALPHA } from './pictures';
+import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, confusionCells, diverging, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
@@ -345,7 +346,7 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
   canvas.style.width = canvas.style.height = `${size}px`;
   const g = canvas.getContext('2d')!;
   g.scale(dpr, dpr);
-  const pic = boundaryPicture(b, classRgbs(), rgbOf(palette.background), 0.38);
+  const pic = boundaryPicture(b, classRgbs(), rgbOf(palette.background), BOUNDARY_ALPHA);
   const src = pictureCanvas(pic, pic.width);
   g.imageSmoothingEnabled = true;
   g.drawImage(src, 0, 0, size, size);
@@ -379,9 +380,7 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
 
 /** `weights`: whose result it is (testLabels): the saved best epoch's. */
 function confusionPanel(m: number[][], names: string[] | undefined, weights: string): HTMLElement {
-  const norm = normalizeRows(m);
-  const accent = rgbOf(palette.train);
-  const bg = rgbOf(palette.background);
+  const cells = confusionCells(m, rgbOf(palette.background), rgbOf(palette.train));
   const total = m.flat().reduce((a, b) => a + b, 0);
   const right = m.reduce((a, row, i) => a + row[i], 0);
   const head = el('tr', {}, el('th', { class: 'axis' }, 'true ↓ / predicted →'), ...m.map((_, j) => el('th', { class: 'pred', title: className(names, j) }, className(names, j))));
@@ -391,10 +390,10 @@ function confusionPanel(m: number[][], names: string[] | undefined, weights: str
       {},
       el('th', { class: 'true' }, className(names, i)),
       ...row.map((v, j) => {
-        const cell = mix(bg, accent, norm[i][j]);
-        const td = el('td', { title: `true ${className(names, i)}, predicted ${className(names, j)}: ${v} (${(norm[i][j] * 100).toFixed(1)}% of the row)` }, String(v));
-        td.style.background = rgba(cell, 1);
-        td.style.color = luminance(cell) > 0.35 ? '#000000' : '#ffffff';
+        const cell = cells[i][j];
+        const td = el('td', { title: `true ${className(names, i)}, predicted ${className(names, j)}: ${v} (${(cell.share * 100).toFixed(1)}% of the row)` }, String(v));
+        td.style.background = rgba(cell.fill, 1);
+        td.style.color = cell.text;
         if (i === j) td.style.fontWeight = '600';
         return td;
       }),
@@ -439,9 +438,7 @@ function predictionsPanel(p: Ev<'predictions'>): HTMLElement {
 }
 
 function weightsPanel(w: Ev<'weights'>): HTMLElement {
-  const neg = rgbOf(palette.series[0]);
-  const pos = rgbOf(palette.series[1]);
-  const zero = rgbOf(palette.background);
+  const { negative: neg, zero, positive: pos } = weightColors(palette);
   const pics = weightPictures(w, neg, zero, pos);
   const px = w.kind === 'dense' ? 56 : Math.max(48, w.shape[1] * 8);
   const cells = pics.map((pic, i) => {
@@ -455,7 +452,7 @@ function weightsPanel(w: Ev<'weights'>): HTMLElement {
   const gg = gradient.getContext('2d')!;
   for (let i = 0; i < 64; i++) {
     const v = (i / 63) * 2 - 1;
-    gg.fillStyle = rgba(v < 0 ? mix(zero, neg, -v) : mix(zero, pos, v), 1);
+    gg.fillStyle = rgba(diverging(v, neg, zero, pos), 1);
     gg.fillRect(i, 0, 1, 1);
   }
   const what = w.kind === 'dense' ? `${w.scale.length} of its ${w.units} units, each unit's weights over the ${w.shape[0]}×${w.shape[1]} input pixels` : `${w.scale.length} of its ${w.units} filters, each ${w.shape[0]}×${w.shape[1]} kernel`;
@@ -476,15 +473,36 @@ function layersPanel(): HTMLElement {
   return panel(`Layers · ${run.layers.length} measurements`, host);
 }
 
+/** Regression on 1 or 2 inputs: the data with the fitted curve (or the heat map), the picture `nn plot --chart fit` writes, in the theme's colours. */
+function fitPanel(): HTMLElement | undefined {
+  const svg = fitSvg(run, palette);
+  if (!svg) return undefined;
+  // our own SVG text (every string in it escaped), parsed as XML: no script, no style attribute
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  const node = document.importNode(doc.documentElement, true);
+  node.setAttribute('role', 'img');
+  node.setAttribute('aria-label', 'Regression fit: the data points and the model\'s prediction');
+  node.classList.add('fit');
+  const two = run.fit?.inputs === 2;
+  return el(
+    'div',
+    { class: 'panel' },
+    node,
+    el('p', { class: 'caption' }, two ? "The model's prediction over the plane of the two inputs, on the colour scale at the right; the points are the data, coloured by their targets on the same scale." : "The model's prediction over the range of the input (the line), with the data: training (circles), validation (squares) and test (diamonds) points."),
+  );
+}
+
 let extrasKey: unknown[] = [];
 
 function renderExtras(): void {
   const end = run.end;
-  const key = [run.boundary, run.points, end, run.predictions, run.weights, palette, run.layers.length, run.layers[0]];
+  const key = [run.boundary, run.points, end, run.predictions, run.weights, run.fit, run.fitPoints, palette, run.layers.length, run.layers[0]];
   if (key.length === extrasKey.length && key.every((k, i) => k === extrasKey[i])) return;
   extrasKey = key;
   const parts: HTMLElement[] = [];
   if (run.boundary) parts.push(boundaryPanel(run.boundary, run.points));
+  const fit = fitPanel();
+  if (fit) parts.push(fit);
   if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames, testLabels(end).test));
   if (end?.folds) parts.push(foldsPanel(end));
   if (run.predictions) parts.push(predictionsPanel(run.predictions));

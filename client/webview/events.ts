@@ -26,11 +26,11 @@ export function parseEventLines(text: string, keep?: (e: TrainEvent) => boolean)
 }
 
 /** Events that only the latest of counts, per fold: older ones are dropped when a newer one comes. */
-const SUPERSEDED = new Set<TrainEvent['type']>(['boundary', 'weights', 'points', 'predictions']);
+const SUPERSEDED = new Set<TrainEvent['type']>(['boundary', 'weights', 'points', 'predictions', 'fit', 'fitPoints']);
 
 /**
  * The events of one run kept for replay (a reopened panel, the saved state): every event, but
- * only the latest boundary, weights, points and predictions of each fold, and batch events
+ * only the latest boundary, weights, points, predictions, fit and fit points of each fold, and batch events
  * thinned to every other one once there are more than `maxBatches`.
  */
 export class EventLog {

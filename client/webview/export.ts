@@ -82,6 +82,8 @@ export interface SvgOptions {
   panelHeight?: number;
   columns?: number;
   font?: string;
+  /** the x axis' label (default "epoch") */
+  xLabel?: string;
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -102,7 +104,7 @@ export function toSvg(list: readonly Chart[], o: SvgOptions): string {
     `<rect width="${W}" height="${H}" fill="${escapeXml(p.background)}"/>`,
     `<text x="12" y="23" font-size="15" font-weight="600" fill="${escapeXml(p.foreground)}">${escapeXml(o.title)}</text>`,
   ];
-  list.forEach((c, i) => parts.push(panel(c, (i % cols) * pw, top + Math.floor(i / cols) * ph, pw, ph, p, i)));
+  list.forEach((c, i) => parts.push(panel(c, (i % cols) * pw, top + Math.floor(i / cols) * ph, pw, ph, p, i, o.xLabel ?? 'epoch')));
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
@@ -124,7 +126,7 @@ export function legendLayout(labels: readonly string[], width: number): { at: [n
   return { at, rows: labels.length ? row + 1 : 0 };
 }
 
-function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palette, index: number): string {
+function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palette, index: number, xLabel: string): string {
   const legend = legendLayout(
     c.lines.map((l) => l.label),
     w - 58 - 16,
@@ -158,8 +160,9 @@ function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palett
       out.push(`<line x1="${m.l}" y1="${Y(t)}" x2="${m.l + iw}" y2="${Y(t)}" stroke="${grid}"/>`, `<text x="${m.l - 6}" y="${Y(t) + 4}" text-anchor="end" fill="${muted}">${escapeXml(fmt(t))}</text>`);
     }
     out.push(`<rect x="${m.l}" y="${m.t}" width="${iw}" height="${ih}" fill="none" stroke="${grid}"/>`);
+    // the axis label outside the clipped plot area (inside it, it was cut away)
+    out.push(`<text x="${m.l + iw / 2}" y="${m.t + ih + 30}" text-anchor="middle" fill="${muted}">${escapeXml(xLabel)}</text>`);
     out.push(`<clipPath id="plot-${index}"><rect x="${m.l}" y="${m.t}" width="${iw}" height="${ih}"/></clipPath>`, `<g clip-path="url(#plot-${index})">`);
-    out.push(`<text x="${m.l + iw / 2}" y="${m.t + ih + 30}" text-anchor="middle" fill="${muted}">epoch</text>`);
     for (const l of c.lines) {
       // a line breaks where a value is missing, as on screen
       const runs: string[][] = [[]];

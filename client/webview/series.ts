@@ -28,6 +28,8 @@ export class RunModel {
   weights?: Ev<'weights'>;
   /** layer_stats: every `layers` event, in order (each fold's) */
   readonly layers: Ev<'layers'>[] = [];
+  fit?: Ev<'fit'>;
+  fitPoints?: Ev<'fitPoints'>;
   readonly logs: string[] = [];
   /** per fold (0 without k-fold): series name -> points by epoch */
   readonly epochs = new Map<number, Map<string, Points>>();
@@ -87,6 +89,12 @@ export class RunModel {
         break;
       case 'weights':
         this.weights = e;
+        break;
+      case 'fit':
+        this.fit = e;
+        break;
+      case 'fitPoints':
+        this.fitPoints = e;
         break;
       case 'stopped':
         this.stopped = e;

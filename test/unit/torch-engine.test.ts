@@ -92,6 +92,29 @@ describe('nn train --engine torch', function () {
     assert.deepEqual(errors.map((e) => e.message), [stopped[0].message]);
   });
 
+  it('regression on one input: the fit each epoch, on the grid and points of the tfjs engine; the last one in metrics.jsonl', async () => {
+    const run = async (engine: string[]) => {
+      const r = await nn(['train', sample('polynomial_regression.nn'), '--epochs', '3', '--seed', '4', '--runs', path.join(tmp, 'fit'), '--json', ...engine]);
+      assert.equal(r.code, 0, r.err);
+      const es = events(r.out);
+      const logged = fs.readFileSync(path.join(endOf(es).runDir, 'metrics.jsonl'), 'utf8').split('\n');
+      return { live: es.filter((e) => e.type === 'fit'), points: es.find((e) => e.type === 'fitPoints'), logged: events(logged).filter((e) => e.type === 'fit') };
+    };
+    const torch = await run(['--engine', 'torch', '--device', 'cpu']);
+    const tfjs = await run(['--backend', 'cpu']);
+    assert.deepEqual(
+      torch.live.map((e) => e.type === 'fit' && e.epoch),
+      [1, 2, 3],
+    );
+    assert.equal(torch.logged.length, 1);
+    assert.deepEqual(torch.logged[0], torch.live[2]);
+    const [a, b] = [torch.live[2], tfjs.logged[0]];
+    assert.ok(a.type === 'fit' && a.inputs === 1 && b.type === 'fit' && b.inputs === 1);
+    assert.deepEqual(a.x, b.x, 'the same inputs');
+    assert.ok(torch.points && tfjs.points);
+    assert.deepEqual(torch.points, tfjs.points, 'the same data points of each split');
+  });
+
   it('Ctrl+C saves last/ and exits 130; --resume continues the run', async () => {
     const runs = path.join(tmp, 'stop');
     const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', runs, '--json']);

@@ -21,6 +21,10 @@ const recordings: { name: string; args: string[] }[] = [
   { name: 'kfold', args: ['samples/kfold.nn', '--train', 'circle_5fold', '--epochs', '15'] },
   // images: predictions, dense first-layer weights (Fashion-MNIST, 1,000 images)
   { name: 'mlp', args: ['test/train/small.nn', '--train', 'mlp_tiny', '--epochs', '6', '--backend', 'wasm'] },
+  // regression on one input: the data points and the fitted curve
+  { name: 'cubic', args: ['samples/polynomial_regression.nn', '--train', 'fit_cubic', '--epochs', '40', '--seed', '3'] },
+  // regression on two inputs: the heat map of the prediction
+  { name: 'plane', args: ['test/webview/regression.nn', '--train', 'plane'] },
   // images: conv2d first-layer kernels
   { name: 'cnn', args: ['test/train/small.nn', '--train', 'cnn_small', '--epochs', '2', '--backend', 'wasm'] },
   // layer_stats: the Layers view (gradient norms, activation histograms, a vanishing-gradient warning)

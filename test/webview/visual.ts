@@ -78,6 +78,25 @@ const SCENARIOS: Scenario[] = [
   { name: 'kfold-dark', theme: 'dark', fixture: 'kfold', charts: ['loss', 'accuracy', 'lr'], panels: ['table.folds', 'canvas.boundary'] },
   { name: 'mlp-dark', theme: 'dark', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'] },
   { name: 'mlp-light', theme: 'light', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'] },
+  // regression on one input: the data of each split and the fitted curve; while training, the curve of an earlier epoch
+  { name: 'cubic-dark', theme: 'dark', fixture: 'cubic', charts: ['loss', 'r2', 'lr'], panels: ['svg.fit polyline', 'svg.fit circle', 'svg.fit rect[width="5.2"]', 'svg.fit path'] },
+  { name: 'cubic-light', theme: 'light', fixture: 'cubic', charts: ['loss', 'r2', 'lr'], panels: ['svg.fit polyline'] },
+  {
+    name: 'cubic-live-dark',
+    theme: 'dark',
+    fixture: 'cubic',
+    share: 0.4,
+    charts: ['loss', 'r2', 'lr'],
+    panels: ['svg.fit polyline'],
+    then: async (page) => {
+      // the curve follows the training: the fit shown is an epoch's before the last
+      const title = (await page.locator('svg.fit text').first().textContent()) ?? '';
+      const epoch = Number(/epoch (\d+)/.exec(title)?.[1]);
+      check(epoch > 0 && epoch < 40, `cubic-live: the fit shown is "${title}"`);
+    },
+  },
+  // regression on two inputs: a heat map of the prediction
+  { name: 'plane-dark', theme: 'dark', fixture: 'plane', charts: ['loss', 'r2', 'lr'], panels: ['svg.fit rect', 'svg.fit circle'] },
   { name: 'cnn-dark', theme: 'dark', fixture: 'cnn', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'], width: 900 },
   // layer_stats: the Layers view, a deep sigmoid stack whose early layers' gradients vanish, and a healthy relu network
   { name: 'layers-dark', theme: 'dark', fixture: 'layers', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect', '.log li'] },

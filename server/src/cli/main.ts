@@ -8,6 +8,8 @@ import { evaluateCommand } from './evaluate';
 import { predictCommand } from './predict';
 import { exportCommand } from './export';
 import { runsCommand } from './runs';
+import { plotCommand } from './plot';
+import { weightsCommand } from './weights';
 import { printable } from './files';
 import { userError } from './common';
 import { VERSION } from './version';
@@ -39,6 +41,11 @@ usage:
                                           edges, blocks and repeats as boxes; broken layers in red
   nn runs [FOLDER...] [--train NAME] [--sort METRIC] [--json]  a table of the runs under FOLDER (default runs/):
                                           status, what differs (sweep values, --set), best validation and test results
+  nn plot RUN_FOLDER... --out FILE.svg|FILE.png [--chart NAME]  the chart's pictures as a file:
+                       curves (default; several runs overlaid, named by what differs), lr, boundary,
+                       fit, confusion, predictions, weights, layers
+  nn weights RUN_FOLDER [--layer NAME] [--last] [--threshold T] [--json]  each layer's weights (best/, or last/):
+                       mean, std, min, max, the share with |w| < T (default 0.001), the values of small layers
 
 train options:
   --train NAME         the train block (needed when the file has several)
@@ -135,6 +142,10 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
         return runsCommand(parseArgs(rest, ['train', 'sort'], ['json']), out, err);
       case 'export':
         return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force']), out, err);
+      case 'plot':
+        return await plotCommand(parseArgs(rest, ['out', 'chart'], ['json']), out, err);
+      case 'weights':
+        return await weightsCommand(parseArgs(rest, ['layer', 'threshold'], ['json', 'last']), out, err);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

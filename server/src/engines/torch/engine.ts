@@ -28,6 +28,7 @@ import { onLines } from '../../node/lines';
 import { freePort } from '../../node/ports';
 import { modelPy, type ExportedModel } from '../../export/pytorch/model-py';
 import { trainPy, trainSetup, dataFiles, trainSplits } from '../../export/pytorch/train-py';
+import { fitInputs, fitPointsEvent } from '../../runtime/train/visuals';
 import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
 import { initialWeightFiles } from '../../export/pytorch/initial';
 import { rankEnv } from './launch';
@@ -115,6 +116,12 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     writeDirAtomic(path.join(torchDir, 'data'), dataFiles(data, splits));
   }
 
+  // regression on 1 or 2 inputs: the fit picture's points, from the splits train.py trains on (data/ holds them)
+  const fitSplits = fitInputs(data) ? trainSplits(cfg, data, seed, opts.validationData) : undefined;
+  const fitPoints = fitSplits && fitPointsEvent(data, fitSplits.train, fitSplits.validation);
+  /** the latest fit: sent live each epoch, and only the last one written to metrics.jsonl (as the tfjs trainer does) */
+  let lastFit: TrainEvent | undefined;
+
   // the processes: rank 0's stdout carries the events
   const world = opts.processes;
   const port = world > 1 ? await freePort() : 0;
@@ -157,6 +164,11 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         started = true;
         emit({ ...e, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
         for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
+        if (fitPoints) emit(fitPoints);
+        return;
+      case 'fit':
+        lastFit = e;
+        opts.emit(e);
         return;
       case 'epoch':
         lastEpoch = e;
@@ -239,6 +251,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   if (grace) clearTimeout(grace);
   clearInterval(poll);
   await chain;
+  // the last fit, however the run ended: nn plot draws it
+  if (lastFit) run.log(lastFit);
   const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));
   if (failed !== undefined) {
     throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail()}`);

@@ -16,6 +16,7 @@ import { higherIsBetter } from '../../runtime/train/monitor';
 import { PROTOCOL_VERSION, HISTOGRAM_BINS, SATURATION } from '../../runtime/train/protocol';
 import { reportedLayers, PROBE_SAMPLES } from '../../runtime/train/inside';
 import { thresholdFor } from '../../runtime/train/losses';
+import { fitInputs, FIT_POINTS, FIT_GRID } from '../../runtime/train/visuals';
 import { trainingCorePy, regularizedWeights, metricsPy } from './training-py';
 import { LOAD_WEIGHTS_PY } from './weights';
 import type { ExportedModel } from './model-py';
@@ -31,6 +32,8 @@ export interface TrainSetup {
   monitorMax: boolean;
   seed: number;
   dataName: string;
+  /** regression on 1 or 2 inputs with one target: train.py sends the fit picture's events (visuals.ts fitInputs) */
+  fit?: 1 | 2;
 }
 
 /** `best`: how the run judges its best epoch (monitor.ts bestMonitor). */
@@ -44,6 +47,7 @@ export function trainSetup(model: ExportedModel, data: LoadedData, seed: number,
     monitorMax: higher(best.name, best.mode),
     seed,
     dataName: data.name,
+    ...(fitInputs(data) ? { fit: fitInputs(data) } : {}),
   };
 }
 
@@ -140,6 +144,7 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     checkpoint_every: (train.checkpoint?.args.every as number | undefined) ?? 1,
     plateau: train.schedule?.fn === 'reduce_on_plateau' ? { monitor: train.schedule.args.monitor, factor: train.schedule.args.factor, patience: train.schedule.args.patience, min_lr: train.schedule.args.min_lr } : null,
     layer_stats: layerStatsConfig(train, model),
+    fit: setup.fit ?? null,
     unsupported: [...(train.kfold ? [`kfold: ${train.kfold}`] : []), ...(train.augment.length ? ['augment'] : [])],
   };
   const values: Record<string, string> = {
@@ -151,6 +156,8 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     LOAD_WEIGHTS: LOAD_WEIGHTS_PY.replace(/^\n(import [^\n]+\n|\n)+/, '').trim(),
     METRICS: metricsPy(),
     PROTOCOL: String(PROTOCOL_VERSION),
+    FIT_POINTS: String(FIT_POINTS),
+    FIT_GRID: String(FIT_GRID),
     PLATEAU_MONITOR_MAX: higherIsBetter(String(train.schedule?.args.monitor ?? 'loss')) ? 'True' : 'False',
   };
   return TEMPLATE.replace(/%([A-Z_]+)%/g, (whole, key: string) => values[key] ?? whole);
@@ -510,6 +517,35 @@ def evaluate(model, split, device, batch):
     return acc.evaluation()
 
 
+def fit_grid(train_x):
+    """Where the fit picture is predicted, as nn's trainer does (visuals.ts fitGrid): one input,
+    %FIT_POINTS% points over the training range with 5% margins; two, a %FIT_GRID% x %FIT_GRID% grid with 10%
+    margins, row-major from the smallest second input. Returns the event's fields and the inputs."""
+    x = train_x.detach().cpu().double()
+    if CONFIG["fit"] == 1:
+        lo, hi = float(x.min()), float(x.max())
+        m = (hi - lo) * 0.05 or 1.0
+        xs = [lo - m + (hi - lo + 2 * m) * i / (%FIT_POINTS% - 1) for i in range(%FIT_POINTS%)]
+        return {"inputs": 1, "x": [round(v, 4) for v in xs]}, torch.tensor(xs, dtype=torch.float32).reshape(-1, 1)
+    x0, x1, y0, y1 = float(x[:, 0].min()), float(x[:, 0].max()), float(x[:, 1].min()), float(x[:, 1].max())
+    mx, my = (x1 - x0) * 0.1 or 1.0, (y1 - y0) * 0.1 or 1.0
+    e = [x0 - mx, x1 + mx, y0 - my, y1 + my]
+    size = %FIT_GRID%
+    pts = [[e[0] + (c + 0.5) / size * (e[1] - e[0]), e[2] + (r + 0.5) / size * (e[3] - e[2])] for r in range(size) for c in range(size)]
+    return {"inputs": 2, "extent": e, "size": size}, torch.tensor(pts, dtype=torch.float32)
+
+
+def fit_event(model, grid, device, epoch):
+    """The model's prediction over the fit grid after an epoch (protocol.ts 'fit'), or None when it is not finite."""
+    fields, x = grid
+    model.eval()
+    with torch.no_grad():
+        values = model(x.to(device)).reshape(-1).tolist()
+    if not all(math.isfinite(v) for v in values):
+        return None
+    return {"type": "fit", "epoch": epoch, **fields, "values": [float(f"{v:.5g}") for v in values]}
+
+
 def save(path, payload):
     """Atomically: a kill leaves the previous file whole."""
     tmp = path + ".tmp"
@@ -632,6 +668,7 @@ def run(args):
     _, splits = load_data(args.data)
     train_x, train_y = splits["train"][0].to(device), splits["train"][1].to(device)
     n = train_x.shape[0]
+    grid = fit_grid(train_x) if CONFIG["fit"] else None
 
     core = %MODEL%()
     if os.path.exists(args.init + ".json"):
@@ -793,6 +830,10 @@ def run(args):
             if args.nn_weights:
                 save_plain(os.path.join(args.out, "best"), core.state_dict())
             emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
+        if grid and finite and rank == 0:
+            fit = fit_event(core, grid, device, epoch)
+            if fit:
+                emit(fit)
         if not finite:
             outcome = "not_finite"
             what = f"the loss became {acc.loss}" if not math.isfinite(acc.loss) else f"the validation loss became {values.get('val_loss')}"

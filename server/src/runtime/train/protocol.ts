@@ -73,6 +73,13 @@ export interface LayerStats {
 /** An output within this of sigmoid's 0 and 1, or tanh's -1 and 1, is saturated: the function's slope there is under 4% of its largest. */
 export const SATURATION = 0.01;
 
+/** Regression data: a sample of one split's points (the inputs x, with two inputs also y) and their targets t. */
+export interface FitSample {
+  x: number[];
+  y?: number[];
+  t: number[];
+}
+
 /** Training process -> watcher. */
 export type TrainEvent =
   | {
@@ -208,6 +215,40 @@ export type TrainEvent =
       id: string;
       args: Record<string, string | number>;
       fold?: number;
+    }
+  | ({
+      /**
+       * regression on 1 or 2 inputs with one target: the model's prediction over the input range
+       * after an epoch (the fitted curve, or a heat map of the prediction). Sent live as training
+       * goes; the run's last one is written to metrics.jsonl.
+       */
+      type: 'fit';
+      epoch: number;
+      fold?: number;
+    } & (
+      | {
+          inputs: 1;
+          /** the inputs, ascending */
+          x: number[];
+          /** the prediction at each x */
+          values: number[];
+        }
+      | {
+          inputs: 2;
+          /** [xmin, xmax, ymin, ymax] */
+          extent: [number, number, number, number];
+          size: number;
+          /** size × size predictions, row-major from ymin */
+          values: number[];
+        }
+    ))
+  | {
+      /** regression on 1 or 2 inputs with one target: a sample of each split's points (at most 400 each), drawn with the fit */
+      type: 'fitPoints';
+      inputs: 1 | 2;
+      train: FitSample;
+      validation?: FitSample;
+      test?: FitSample;
     }
   | { type: 'checkpoint'; kind: 'best' | 'last'; epoch: number; path: string }
   | {
@@ -406,6 +447,19 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     if (!isStr(v.code) || !WARNING_CODE.test(v.code) || !isInt(v.epoch) || !isStr(v.layer) || !isStr(v.message) || !isStr(v.id) || !isObj(args) || !optInt(v.fold, 1)) return undefined;
     if (!Object.values(args).every((x) => isStr(x) || isNum(x))) return undefined;
     return v as Ev<'warning'>;
+  },
+  fit: (v) => {
+    if (!isInt(v.epoch) || !optInt(v.fold, 1) || !nums(v.values)) return undefined;
+    if (v.inputs === 1) return nums(v.x) && v.x.length === v.values.length && v.x.length <= 4096 ? (v as Ev<'fit'>) : undefined;
+    if (v.inputs !== 2) return undefined;
+    const e = v.extent;
+    return nums(e) && e.length === 4 && isInt(v.size, 1) && v.size <= 512 && v.values.length === v.size * v.size ? (v as Ev<'fit'>) : undefined;
+  },
+  fitPoints: (v) => {
+    if (v.inputs !== 1 && v.inputs !== 2) return undefined;
+    const two = v.inputs === 2;
+    const sample = (s: unknown, optional: boolean) => (s === undefined ? optional : isObj(s) && nums(s.x) && nums(s.t) && s.x.length === s.t.length && s.x.length <= 100_000 && (two ? nums(s.y) && s.y.length === s.x.length : s.y === undefined));
+    return sample(v.train, false) && sample(v.validation, true) && sample(v.test, true) ? (v as Ev<'fitPoints'>) : undefined;
   },
   checkpoint: (v) => ((v.kind === 'best' || v.kind === 'last') && isInt(v.epoch) && isStr(v.path) ? (v as Ev<'checkpoint'>) : undefined),
   stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) ? (v as Ev<'stopped'>) : undefined),

@@ -1,8 +1,9 @@
 // The folder of one training run: runs/<train name>/<timestamp>/ with
 //   config.json    the resolved configuration (every setting with its defaults, the seed used)
 //   summary.txt    the model's summary table
-//   metrics.jsonl  every event but batch, boundary and the weights sent during training (the
-//                  final weights are there), one JSON object a line. Append-only: a resumed run adds a
+//   metrics.jsonl  every event but batch, and the boundaries, fits and weights sent during
+//                  training (the last boundary and fit, however the run ends, and the final
+//                  weights are there), one JSON object a line. Append-only: a resumed run adds a
 //                  start event with resumedFrom, then epochs again from there (an epoch logged
 //                  before a kill and after its checkpoint appears twice; the later one counts)
 //   best/          the best weights so far (model.json, weights.bin, meta.json); with k-fold,

@@ -30,7 +30,7 @@ import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
 import { runConfigOf, type RunConfig } from './run-config';
-import { pointsEvent, predictionsEvent, weightsEvent } from './visuals';
+import { pointsEvent, predictionsEvent, weightsEvent, fitPointsEvent, fitGrid, fitEvent, planeGrid, type FitGrid } from './visuals';
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 import { LayerProbe, type WeightMeasure } from './layer-stats';
 import { LayerWarnings } from './layer-warnings';
@@ -201,6 +201,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
   const points = pointsEvent(data);
   if (points) emit(points);
+  const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
+  if (fitPoints) emit(fitPoints);
 
   const started = Date.now();
   let stats = { samples: resume?.samples ?? 0, seconds: resume?.seconds ?? 0 };
@@ -320,6 +322,10 @@ class FoldRun {
   private lastWeights = -Infinity;
   private lastYield = Date.now();
   private readonly grid?: { extent: [number, number, number, number]; x: Float32Array };
+  /** regression on 1 or 2 inputs: where the fit is predicted */
+  private readonly fitGrid?: FitGrid;
+  /** the latest boundary and fit sent live and not yet in metrics.jsonl: written when the fold ends, however it ends */
+  private readonly unlogged = new Map<'boundary' | 'fit', TrainEvent>();
   private readonly augmentations: Augmentation[];
   /** what this run has saved so far (a resumed run: what the earlier part saved), for the message of a stop on a non-finite value */
   private readonly saved: { best?: number; last?: string } = {};
@@ -357,7 +363,8 @@ class FoldRun {
     this.xBuf = new Float32Array(cfg.batchSize * this.task.xw);
     this.yBuf = this.task.classification ? new Int32Array(cfg.batchSize) : new Float32Array(cfg.batchSize * this.task.yw);
     this.augmentations = augmentationsOf(cfg.augment);
-    if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = makeGrid(split.train, 40);
+    if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = planeGrid(split.train, 40);
+    this.fitGrid = fitGrid(data, split.train);
     if (cfg.layerStats !== false) this.inside = { probe: new LayerProbe(this.model, desc, split.train.x, split.train.n, data.featureShape), warnings: new LayerWarnings(), every: cfg.layerStats };
   }
 
@@ -429,6 +436,7 @@ class FoldRun {
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
           const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+          this.flushPictures();
           this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
           this.emit({ type: 'error', message, file: this.cfg.file });
           return this.outcome('not_finite', epochsRun, finalVal, message);
@@ -453,6 +461,7 @@ class FoldRun {
         if (this.opts.stopRequested?.() && b < batches - 1) {
           this.stats.seconds += trainMs / 1000;
           await this.saveLast(e, b + 1, acc);
+          this.flushPictures();
           this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped at epoch ${e + 1}, batch ${b + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
           return this.outcome('stopped', epochsRun, finalVal);
         }
@@ -489,18 +498,22 @@ class FoldRun {
       const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
       if (broken) {
         const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+        this.flushPictures();
         this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
         this.emit({ type: 'error', message, file: this.cfg.file });
         return this.outcome('not_finite', epochsRun, finalVal, message);
       }
-      this.boundary(e + 1, e === this.epochs - 1);
-      this.weights(e + 1);
       let stop = false;
       if (this.early) {
         const better = this.early.update(values, e + 1);
         if (better && es!.args.restore_best === true) this.keepRestoreWeights();
         stop = this.early.wait >= (es!.args.patience as number) && this.early.wait > 0;
       }
+      // asked once an epoch (a test's stopRequested counts its calls)
+      const requested = this.opts.stopRequested?.() === true;
+      // the epoch a run ends at, however it ends, always sends its pictures (and logs them)
+      this.pictures(e + 1, e === this.epochs - 1 || stop || requested);
+      this.weights(e + 1);
       if (improved) await this.saveBest(e + 1, values);
       const lastEpoch = stop || e === this.epochs - 1;
       if ((e + 1) % every === 0 || lastEpoch) await this.saveLast(e + 1, 0, undefined);
@@ -515,7 +528,7 @@ class FoldRun {
         });
         break;
       }
-      if (this.opts.stopRequested?.() && e < this.epochs - 1) {
+      if (requested && e < this.epochs - 1) {
         if ((e + 1) % every !== 0) await this.saveLast(e + 1, 0, undefined);
         this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped after epoch ${e + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
         return this.outcome('stopped', epochsRun, finalVal);
@@ -531,6 +544,7 @@ class FoldRun {
   }
 
   private outcome(outcome: Outcome, epochsRun: number, finalVal: Evaluation | undefined, message?: string): FoldOutcome {
+    this.flushPictures();
     tf.dispose(this.restoreWeights ?? []);
     this.restoreWeights = undefined;
     this.optimizer.dispose();
@@ -591,13 +605,34 @@ class FoldRun {
     this.restoreWeights = this.model.getWeights().map((w) => tf.keep(w.clone()));
   }
 
-  private boundary(epoch: number, force: boolean): void {
-    if (!this.grid) return;
+  /** The latest pictures sent live and not logged, logged (sent again): a run that stops keeps its last ones, before its `stopped` event. */
+  private flushPictures(): void {
+    for (const e of this.unlogged.values()) this.emit(e, false);
+    this.unlogged.clear();
+  }
+
+  /**
+   * The decision boundary (2-D classification) and the fit (regression on 1 or 2 inputs), live at
+   * most every boundaryInterval ms; the last epoch's (force) goes to metrics.jsonl too.
+   */
+  private pictures(epoch: number, force: boolean): void {
+    if (!this.grid && !this.fitGrid) return;
     const now = Date.now();
     if (!force && now - this.lastBoundary < (this.opts.boundaryInterval ?? 200)) return;
     this.lastBoundary = now;
+    const send = (e: TrainEvent | undefined, kind: 'boundary' | 'fit') => {
+      if (!e) return;
+      this.emit(e, !force);
+      if (force) this.unlogged.delete(kind);
+      else this.unlogged.set(kind, e);
+    };
+    if (this.grid) send(this.boundary(epoch), 'boundary');
+    if (this.fitGrid) send(fitEvent(this.model, this.fitGrid, epoch, this.folds ? this.fold + 1 : undefined), 'fit');
+  }
+
+  private boundary(epoch: number): TrainEvent {
     const size = 40;
-    const out = predictRows(this.model, [2], this.grid.x, size * size);
+    const out = predictRows(this.model, [2], this.grid!.x, size * size);
     const values = new Array<number>(size * size);
     const u = this.task.units;
     for (let i = 0; i < size * size; i++) {
@@ -608,7 +643,7 @@ class FoldRun {
         values[i] = best;
       }
     }
-    this.emit({ type: 'boundary', epoch, extent: this.grid.extent, size, values, ...this.foldTag });
+    return { type: 'boundary', epoch, extent: this.grid!.extent, size, values, ...this.foldTag };
   }
 
   /** Image models: the first layer's weights now and then (live only; train() sends the final ones). */
@@ -675,32 +710,6 @@ function identity(n: number): Int32Array {
   const a = new Int32Array(n);
   for (let i = 0; i < n; i++) a[i] = i;
   return a;
-}
-
-/** A size × size grid over the data's extent (10% margin), row-major from ymin. */
-function makeGrid(s: Split, size: number): { extent: [number, number, number, number]; x: Float32Array } {
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y0 = Infinity;
-  let y1 = -Infinity;
-  for (let i = 0; i < s.n; i++) {
-    x0 = Math.min(x0, s.x[2 * i]);
-    x1 = Math.max(x1, s.x[2 * i]);
-    y0 = Math.min(y0, s.x[2 * i + 1]);
-    y1 = Math.max(y1, s.x[2 * i + 1]);
-  }
-  const mx = (x1 - x0) * 0.1 || 1;
-  const my = (y1 - y0) * 0.1 || 1;
-  const extent: [number, number, number, number] = [x0 - mx, x1 + mx, y0 - my, y1 + my];
-  const x = new Float32Array(size * size * 2);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      const i = r * size + c;
-      x[2 * i] = extent[0] + ((c + 0.5) / size) * (extent[1] - extent[0]);
-      x[2 * i + 1] = extent[2] + ((r + 0.5) / size) * (extent[3] - extent[2]);
-    }
-  }
-  return { extent, x };
 }
 
 function summarizeFolds(results: Evaluation[]): { results: Evaluation[]; mean: MetricValues; std: MetricValues } {

@@ -1,16 +1,20 @@
 // What the chart shows besides curves, built from the data and the model (protocol.ts): the
 // training points of 2-D data under the decision boundary, a grid of test predictions for image
-// classification, and the first layer's weights of image models drawn as images. Each event is
-// small: at most 400 points, 32 images of uint8 pixels, 64 weight images of uint8.
+// classification, the first layer's weights of image models drawn as images, and for regression
+// on 1 or 2 inputs the data points with the model's prediction over the input range (the fitted
+// curve, or a heat map). Each event is small: at most 400 points, 32 images of uint8 pixels, 64
+// weight images of uint8, a fit of 64 points or 32 × 32 cells.
 
 import type { LayersModel } from '../tf';
-import type { LoadedData } from '../../data/types';
-import type { TrainEvent } from './protocol';
+import type { LoadedData, Split } from '../../data/types';
+import type { TrainEvent, FitSample } from './protocol';
 import { predictRows, outputUnits } from './evaluate';
 
 type PointsEvent = Extract<TrainEvent, { type: 'points' }>;
 type PredictionsEvent = Extract<TrainEvent, { type: 'predictions' }>;
 type WeightsEvent = Extract<TrainEvent, { type: 'weights' }>;
+type FitEvent = Extract<TrainEvent, { type: 'fit' }>;
+type FitPointsEvent = Extract<TrainEvent, { type: 'fitPoints' }>;
 
 export const MAX_POINTS = 400;
 export const MAX_PREDICTIONS = 32;
@@ -134,4 +138,99 @@ export function weightsEvent(model: LayersModel, data: LoadedData, epoch: number
     values: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
     ...(fold !== undefined ? { fold } : {}),
   };
+}
+
+/** Regression on 1 or 2 inputs with one target: what the fit picture can show. */
+export function fitInputs(data: LoadedData): 1 | 2 | undefined {
+  const f = data.featureShape;
+  if (data.task !== 'regression' || (data.targetDims ?? 1) !== 1 || f.length !== 1 || (f[0] !== 1 && f[0] !== 2)) return undefined;
+  return f[0] as 1 | 2;
+}
+
+/** An evenly spaced sample of at most `max` points of a split, for the fit picture. */
+function fitSample(s: Split, inputs: 1 | 2, max: number): FitSample {
+  const n = Math.min(max, s.n);
+  const out: FitSample = { x: [], t: [], ...(inputs === 2 ? { y: [] } : {}) };
+  for (let k = 0; k < n; k++) {
+    const i = Math.floor((k * s.n) / n);
+    out.x.push(round4(s.x[inputs * i]));
+    if (inputs === 2) out.y!.push(round4(s.x[2 * i + 1]));
+    out.t.push(round4(s.y[i]));
+  }
+  return out;
+}
+
+/** Regression on 1 or 2 inputs: a sample of the training, validation and test points (at most `max` each). */
+export function fitPointsEvent(data: LoadedData, train: Split, validation: Split | undefined, max = MAX_POINTS): FitPointsEvent | undefined {
+  const inputs = fitInputs(data);
+  if (!inputs) return undefined;
+  return {
+    type: 'fitPoints',
+    inputs,
+    train: fitSample(train, inputs, max),
+    ...(validation && validation.n > 0 ? { validation: fitSample(validation, inputs, max) } : {}),
+    ...(data.test && data.test.n > 0 ? { test: fitSample(data.test, inputs, max) } : {}),
+  };
+}
+
+/** Where the fit is predicted: 1 input, 64 points over the training range (5% margin); 2 inputs, a 32 × 32 grid. */
+export type FitGrid = { inputs: 1; x: Float32Array } | { inputs: 2; extent: [number, number, number, number]; size: number; x: Float32Array };
+
+export const FIT_POINTS = 64;
+export const FIT_GRID = 32;
+
+export function fitGrid(data: LoadedData, train: Split): FitGrid | undefined {
+  const inputs = fitInputs(data);
+  if (!inputs || train.n === 0) return undefined;
+  if (inputs === 2) return { inputs, size: FIT_GRID, ...planeGrid(train, FIT_GRID) };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < train.n; i++) {
+    lo = Math.min(lo, train.x[i]);
+    hi = Math.max(hi, train.x[i]);
+  }
+  const m = (hi - lo) * 0.05 || 1;
+  const x = new Float32Array(FIT_POINTS);
+  for (let i = 0; i < FIT_POINTS; i++) x[i] = lo - m + ((hi - lo + 2 * m) * i) / (FIT_POINTS - 1);
+  return { inputs, x };
+}
+
+/** The model's prediction over the fit grid; undefined when a prediction is not finite (nothing to draw). */
+export function fitEvent(model: LayersModel, grid: FitGrid, epoch: number, fold?: number): FitEvent | undefined {
+  const n = grid.inputs === 1 ? grid.x.length : grid.size * grid.size;
+  const out = predictRows(model, [grid.inputs], grid.x, n);
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(out[i])) return undefined;
+    values.push(Number(out[i].toPrecision(5)));
+  }
+  const tag = fold !== undefined ? { fold } : {};
+  if (grid.inputs === 1) return { type: 'fit', epoch, inputs: 1, x: Array.from(grid.x, round4), values, ...tag };
+  return { type: 'fit', epoch, inputs: 2, extent: grid.extent, size: grid.size, values, ...tag };
+}
+
+/** A size × size grid over a 2-D split's extent (10% margin), row-major from ymin: the decision boundary's and the 2-D fit's. */
+export function planeGrid(s: Split, size: number): { extent: [number, number, number, number]; x: Float32Array } {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < s.n; i++) {
+    x0 = Math.min(x0, s.x[2 * i]);
+    x1 = Math.max(x1, s.x[2 * i]);
+    y0 = Math.min(y0, s.x[2 * i + 1]);
+    y1 = Math.max(y1, s.x[2 * i + 1]);
+  }
+  const mx = (x1 - x0) * 0.1 || 1;
+  const my = (y1 - y0) * 0.1 || 1;
+  const extent: [number, number, number, number] = [x0 - mx, x1 + mx, y0 - my, y1 + my];
+  const x = new Float32Array(size * size * 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const i = r * size + c;
+      x[2 * i] = extent[0] + ((c + 0.5) / size) * (extent[1] - extent[0]);
+      x[2 * i + 1] = extent[2] + ((r + 0.5) / size) * (extent[3] - extent[2]);
+    }
+  }
+  return { extent, x };
 }

@@ -1,0 +1,61 @@
+// nn plot RUN [RUN...] --out FILE.svg|FILE.png [--chart NAME] [--lang en|zh]: the pictures of the
+// VS Code chart without VS Code, drawn by the chart's own pure code (client/webview/pictures.ts)
+// from the run folders' metrics.jsonl and config.json. Runs that stopped or failed draw what they
+// logged. PNG is the SVG rasterised by node/png.ts (resvg).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readRunEvents } from '../../../client/src/chart-files';
+import { RunModel } from '../../../client/webview/series';
+import { CHARTS, CHART_NAMES, FILE_PALETTE, PLOT_STRINGS, isChartName, runLabels, type PlotRun } from '../../../client/webview/pictures';
+import { svgToPng, pngSize } from '../node/png';
+import { UsageError, type Parsed } from './args';
+import { CliError, readRunConfig, userError } from './common';
+import { cliLang } from './i18n';
+
+/** The chart names with what each draws, for usage errors and --help. */
+export function chartList(): string {
+  return CHART_NAMES.map((n) => `${n} (${CHARTS[n].doc})`).join(', ');
+}
+
+export async function plotCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const dirs = args.positionals;
+  if (!dirs.length) throw new UsageError('nn plot needs one or more run folders');
+  const file = args.flags.get('out');
+  if (typeof file !== 'string' || !file) throw new UsageError('nn plot needs --out FILE.svg or --out FILE.png');
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') throw new UsageError(`--out must end in .svg or .png, not '${path.basename(file)}'`);
+  const chart = args.flags.get('chart') ?? 'curves';
+  if (typeof chart !== 'string' || !isChartName(chart)) throw new UsageError(`unknown chart '${String(chart)}'; the charts are: ${CHART_NAMES.join(', ')}`);
+  // the language of the command line (--lang, LANG, ...: cli/i18n.ts)
+  const lang = cliLang() === 'zh-cn' ? 'zh' : 'en';
+  const configs = dirs.map((d) => readRunConfig(d));
+  try {
+    const runs: PlotRun[] = [];
+    const labels = runLabels(
+      configs,
+      dirs.map((d) => path.basename(path.resolve(d))),
+    );
+    dirs.forEach((d, i) => {
+      const events = readRunEvents(d);
+      if (!events) throw new CliError(`${d} has no readable metrics.jsonl`);
+      runs.push({ label: labels[i], run: new RunModel(events) });
+    });
+    const trains = [...new Set(configs.map((c) => c.train))].join(', ');
+    const title = dirs.length === 1 ? `${trains} · ${labels[0]}` : trains;
+    const drawn = CHARTS[chart].draw({ runs, palette: FILE_PALETTE, strings: PLOT_STRINGS[lang], title });
+    if ('missing' in drawn) throw new CliError(`no ${chart} chart: ${drawn.missing}`);
+    const bytes = ext === '.png' ? svgToPng(drawn.svg, { background: FILE_PALETTE.background }) : Buffer.from(drawn.svg, 'utf8');
+    try {
+      fs.writeFileSync(file, bytes);
+    } catch (e) {
+      throw new CliError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (e as Error).message}`);
+    }
+    const size = ext === '.png' ? pngSize(bytes) : undefined;
+    if (args.flags.has('json')) out(JSON.stringify({ out: file, chart, runs: dirs, labels, ...(size ? size : {}) }));
+    else out(`wrote ${file} (${chart}${size ? `, ${size.width}×${size.height} px` : ''}; ${dirs.length === 1 ? '1 run' : `${dirs.length} runs: ${labels.join(' | ')}`})`);
+    return 0;
+  } catch (e) {
+    return userError('plot', e, err);
+  }
+}
