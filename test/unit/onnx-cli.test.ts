@@ -121,7 +121,7 @@ describe('nn export --to onnx', function () {
     fs.writeFileSync(broken, 'model M {\n  input [4]\n  dense(8, activation: rleu)\n}\n');
     const cases: [string[], number, RegExp][] = [
       [['export', broken, '--to', 'onnx'], 1, /has errors: nothing exported/],
-      [['export', sample('activations.nn'), '--to', 'onnx'], 2, /has 4 models .*choose it with --model NAME/],
+      [['export', sample('activations.nn'), '--to', 'onnx'], 2, /has 5 models .*choose it with --model NAME/],
       [['export', sample('mlp.nn'), '--to', 'onnx', '--model', 'Nope'], 2, /has no model 'Nope'/],
       [['export', sample('mlp.nn'), '--to', 'onnx', '--seed', '-1'], 2, /--seed must be a whole number/],
       [['export', sample('playground.nn'), '--to', 'onnx', '--train', 'spiral_deep'], 2, /--train is for --to pytorch/],
