@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseEvent, type Evaluation } from './protocol';
+import { sortValue, higherIsBetter } from './run-keys';
+
+export { sortValue, higherIsBetter, overridesText } from './run-keys';
 
 export type RunStatus = 'done' | 'stopped' | 'failed' | 'running';
 
@@ -201,21 +204,6 @@ export function findRuns(roots: readonly string[], depth = 4): string[] {
   };
   for (const r of roots) visit(path.resolve(r), 0);
   return out;
-}
-
-/** A sort key of the table: `val_accuracy`, `test_loss`, `accuracy` (validation, else test), `epochs`, `seconds`. */
-export function sortValue(row: RunRow, key: string): number | undefined {
-  if (key === 'epochs') return row.epochs;
-  if (key === 'seconds') return row.seconds;
-  if (key === 'best_epoch') return row.bestEpoch;
-  if (key.startsWith('val_')) return row.val?.[key.slice(4)];
-  if (key.startsWith('test_')) return row.test?.[key.slice(5)];
-  return row.val?.[key] ?? row.test?.[key];
-}
-
-/** Whether larger is better for a metric (losses and errors: smaller). */
-export function higherIsBetter(key: string): boolean {
-  return !/loss|error|mse|mae|rmse|seconds|epoch/.test(key);
 }
 
 /** Rows sorted by a key, best first; rows without it last. */
