@@ -12,7 +12,7 @@ import { findRuns, readRun } from '../../server/src/runtime/train/run-table';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { COMPARE_UI, MAX_ROWS, parseFromCompareWebview, type CompareCurve, type CompareRow, type ToCompareWebview } from '../webview/compare-messages';
 import { chartPanelOptions } from './chart-html';
-import { readRunEvents } from './chart-files';
+import { readRunEvents, runRoots } from './chart-files';
 import { panelHtml } from './webview-files';
 
 /** How long the run folders must rest before they are read again. */
@@ -25,17 +25,6 @@ const compareLang = (language: string): Lang => (language.toLowerCase().startsWi
 
 /** What the curves need of a run's log: its start (the metric names) and its epochs. */
 const forCurves = (e: TrainEvent) => e.type === 'start' || e.type === 'epoch';
-
-/** The `runs` folders that hold the given config.json files (the nearest `runs` above each). */
-export function runRoots(configs: readonly string[]): string[] {
-  const roots = new Set<string>();
-  for (const c of configs) {
-    const parts = path.resolve(c).split(path.sep);
-    const i = parts.lastIndexOf('runs', parts.length - 2);
-    if (i > 0) roots.add(parts.slice(0, i + 1).join(path.sep) || path.sep);
-  }
-  return [...roots].sort();
-}
 
 export class CompareView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -111,7 +100,8 @@ export class CompareView implements vscode.Disposable {
     if (!this.panel) return;
     const configs = await vscode.workspace.findFiles('**/runs/**/config.json', '**/node_modules/**', MAX_ROWS * 4);
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const dirs = findRuns(runRoots(configs.map((u) => u.fsPath)), 5).slice(0, MAX_ROWS);
+    // a root inside another (a train block named runs) finds its runs twice: once each
+    const dirs = [...new Set(findRuns(runRoots(configs.map((u) => u.fsPath)), 5))].slice(0, MAX_ROWS);
     this.rows = dirs.map((dir) => {
       const row = readRun(dir);
       const ws = folders.find((f) => dir.startsWith(f.uri.fsPath + path.sep));

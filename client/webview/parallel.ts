@@ -125,7 +125,8 @@ export function parallelSvg(runs: readonly ParallelRun[], o: ParallelOptions): s
   const scores = runs.map((r) => r.value).filter(isNum);
   const best = scores.length ? (o.higherIsBetter ? Math.max(...scores) : Math.min(...scores)) : undefined;
   const goodness = (v: number | undefined): number => {
-    if (!isNum(v) || !metricAxis || metricAxis.max === metricAxis.min) return isNum(v) ? 1 : 0;
+    if (!isNum(v)) return -1; // no metric: under every run that has one
+    if (!metricAxis || metricAxis.max === metricAxis.min) return 1;
     const t = (v - metricAxis.min) / (metricAxis.max - metricAxis.min);
     return o.higherIsBetter ? t : 1 - t;
   };
@@ -149,7 +150,7 @@ export function parallelSvg(runs: readonly ParallelRun[], o: ParallelOptions): s
     const g = goodness(r.value);
     const isBest = best !== undefined && r.value === best;
     const color = r.color ?? (isBest ? p.val : p.train);
-    const opacity = r.color || isBest ? 1 : r2(0.25 + 0.6 * g);
+    const opacity = r.color || isBest ? 1 : r2(0.25 + 0.6 * Math.max(0, g));
     const width = r.color ? 2.5 : isBest ? 2.25 : 1.5;
     const title = `${r.label}${isNum(r.value) ? ` · ${o.metric} ${fmt(r.value)}` : ''}`;
     out.push(`<path class="run${isBest ? ' best' : ''}" data-run="${i}" d="${d}" stroke="${escapeXml(color)}" stroke-opacity="${opacity}" stroke-width="${width}"><title>${escapeXml(title)}</title></path>`);
