@@ -3,7 +3,7 @@
 // (logarithmic when they are positive and span a factor of 20 or more, as learning rates do),
 // words and booleans as categories; a run that left a setting as written sits at the axis's
 // "as written" mark. Lines are stronger the better the run's metric; the best is drawn in the
-// validation colour, runs picked for the curves in their curve's colour. Pure: tested in Node.
+// text colour, runs picked for the curves in their curve's colour. Pure: tested in Node.
 
 import { escapeXml, niceTicks, logTicks } from './export';
 import { fmt, type Palette } from './series';
@@ -149,7 +149,7 @@ export function parallelSvg(runs: readonly ParallelRun[], o: ParallelOptions): s
     if (!d) continue;
     const g = goodness(r.value);
     const isBest = best !== undefined && r.value === best;
-    const color = r.color ?? (isBest ? p.val : p.train);
+    const color = r.color ?? (isBest ? p.foreground : p.train);
     const opacity = r.color || isBest ? 1 : r2(0.25 + 0.6 * Math.max(0, g));
     const width = r.color ? 2.5 : isBest ? 2.25 : 1.5;
     const title = `${r.label}${isNum(r.value) ? ` · ${o.metric} ${fmt(r.value)}` : ''}`;

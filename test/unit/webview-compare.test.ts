@@ -154,7 +154,7 @@ describe('parallel coordinates', () => {
     assert.equal(axisPosition(metric, undefined), undefined);
   });
 
-  it('draws a path per run with its tooltip, the best in the validation colour, picked runs in theirs, and escapes every name', () => {
+  it('draws a path per run with its tooltip, the best in the text colour, picked runs in theirs, and escapes every name', () => {
     const svg = parallelSvg(
       [...runs, { label: '<script>', settings: { model: 'A&B' }, value: 0.8, color: '#89d185' }],
       { metric: 'val_accuracy', higherIsBetter: true, palette: PALETTE, width: 700, height: 300, asWritten: 'as written' },
@@ -164,7 +164,7 @@ describe('parallel coordinates', () => {
     assert.equal(paths.length, 5);
     const byRun = new Map(paths.map((p) => [Number(p[2]), { best: !!p[1], d: p[3], stroke: p[4] }]));
     assert.equal(byRun.get(1)!.best, true, 'b has the best val_accuracy');
-    assert.equal(byRun.get(1)!.stroke, PALETTE.val);
+    assert.equal(byRun.get(1)!.stroke, PALETTE.foreground);
     assert.equal(byRun.get(4)!.stroke, '#89d185');
     assert.equal(byRun.get(0)!.stroke, PALETTE.train);
     // a run through every axis: 4 points, one segment; d (no metric) breaks before the metric axis
