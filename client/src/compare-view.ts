@@ -7,8 +7,9 @@
 // and a folder it names is used only when it is one of the rows the extension sent.
 
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findRuns, readRun } from '../../server/src/runtime/train/run-table';
+import { findRuns, readRun, LOCK_FILE, PRUNED_FILE, type RunRow } from '../../server/src/runtime/train/run-table';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { COMPARE_UI, MAX_ROWS, parseFromCompareWebview, type CompareCurve, type CompareRow, type ToCompareWebview } from '../webview/compare-messages';
 import { chartPanelOptions } from './chart-html';
@@ -23,6 +24,17 @@ const RUN_FILES = '**/runs/**/{config.json,metrics.jsonl,report.json}';
 type Lang = 'en' | 'zh-cn';
 const compareLang = (language: string): Lang => (language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en');
 
+/** The files whose change changes a run's row. */
+const ROW_FILES = ['config.json', 'metrics.jsonl', 'report.json', LOCK_FILE, PRUNED_FILE, 'last'];
+
+/** The sizes and times of a run folder's files: a row read before with the same stamp is the same. */
+function stamp(dir: string): string {
+  return ROW_FILES.map((f) => {
+    const st = fs.statSync(path.join(dir, f), { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}` : '-';
+  }).join('|');
+}
+
 /** What the curves need of a run's log: its start (the metric names) and its epochs. */
 const forCurves = (e: TrainEvent) => e.type === 'start' || e.type === 'epoch';
 
@@ -34,6 +46,8 @@ export class CompareView implements vscode.Disposable {
   /** the rows were read once (a selection that came before is checked against them then) */
   private loaded = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** rows read, by folder, with the stamp of their files: while a sweep runs, only the runs that changed are read again */
+  private readonly cache = new Map<string, { stamp: string; row: RunRow }>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly lang: Lang = compareLang(vscode.env.language);
   /** tables delivered to the webview (tests read it) */
@@ -87,8 +101,9 @@ export class CompareView implements vscode.Disposable {
     return chartPanelOptions(this.context.extensionUri, (base, ...segments) => vscode.Uri.joinPath(base, ...segments));
   }
 
+  /** A reading within DEBOUNCE_MS of the first change (not of the last: a sweep writes every epoch, and would put it off forever). */
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.refresh();
@@ -102,8 +117,10 @@ export class CompareView implements vscode.Disposable {
     const folders = vscode.workspace.workspaceFolders ?? [];
     // a root inside another (a train block named runs) finds its runs twice: once each
     const dirs = [...new Set(findRuns(runRoots(configs.map((u) => u.fsPath)), 5))].slice(0, MAX_ROWS);
+    const seen = new Set(dirs);
+    for (const d of this.cache.keys()) if (!seen.has(d)) this.cache.delete(d);
     this.rows = dirs.map((dir) => {
-      const row = readRun(dir);
+      const row = this.read(dir);
       const ws = folders.find((f) => dir.startsWith(f.uri.fsPath + path.sep));
       return { ...row, name: ws ? path.relative(ws.uri.fsPath, dir).split(path.sep).join('/') : dir };
     });
@@ -111,6 +128,16 @@ export class CompareView implements vscode.Disposable {
     this.selected = this.selected.filter((d) => this.rows.some((r) => r.dir === d));
     this.sendRuns();
     this.sendCurves();
+  }
+
+  /** A run's row, read again when its files changed, or when it was running (its process may have died since). */
+  private read(dir: string): RunRow {
+    const st = stamp(dir);
+    const hit = this.cache.get(dir);
+    if (hit && hit.stamp === st && hit.row.status !== 'running') return hit.row;
+    const row = readRun(dir);
+    this.cache.set(dir, { stamp: st, row });
+    return row;
   }
 
   private send(m: ToCompareWebview): void {
