@@ -263,6 +263,8 @@ function render(): void {
   filter.setAttribute('aria-label', ui.filter);
   metricText.textContent = `${ui.metric} `;
   notice.textContent = received && !rows.length ? ui.noRuns : '';
+  // an empty workspace: the notice only
+  for (const e of [tableBox, parallelHead, parallel, curvesHead, curvesHint, curvesBox, metricLabel]) e.hidden = !rows.length;
   renderMetrics();
   const shown = renderTable();
   renderParallel(shown);

@@ -110,6 +110,7 @@ async function scenario(browser: Browser, origin: string, s: Scenario): Promise<
     await drawn(page, n);
     check((await page.locator('.notice').textContent()) === COMPARE_UI.en.noRuns, `${s.name}: no notice of an empty workspace`);
     check((await bodyRows(page).count()) === 0, `${s.name}: rows drawn from garbage`);
+    check(!(await page.locator('.table').isVisible()) && !(await page.locator('h3').first().isVisible()), `${s.name}: an empty table and plots shown`);
     await verify(page, s.name, errors);
     await page.screenshot({ path: path.join(shots, `${s.name}.png`), fullPage: true });
     console.log(`${s.name}: ${path.relative(root, path.join(shots, `${s.name}.png`))}`);
