@@ -70,7 +70,7 @@ export class ChartView implements vscode.Disposable {
 
   /**
    * Show a finished (or running) run from its folder: its logged events, and the other runs of its
-   * train block for the overlay. False when the folder has no readable metrics.jsonl.
+   * train block (a trial: the sweep's other trials) for the overlay. False when the folder has no readable metrics.jsonl.
    */
   showRun(runDir: string): boolean {
     const events = path.isAbsolute(runDir) ? readRunEvents(runDir) : undefined;
@@ -80,7 +80,8 @@ export class ChartView implements vscode.Disposable {
     this.runDir = runDir;
     this.log.clear();
     for (const e of events) this.log.push(e);
-    this.history = isRunDirOf(runDir, this.train) ? readHistory(runDir, this.train) : [];
+    // a sweep's trial (runs/<train>/<sweep>/<trial>): the other trials are its earlier runs
+    this.history = isRunDirOf(runDir, this.train) || isRunDirOf(path.dirname(runDir), this.train) ? readHistory(runDir, this.train) : [];
     this.reveal();
     this.send({ type: 'run', train: this.train, runDir, events: this.log.events });
     this.send({ type: 'history', train: this.train, runs: this.history });
