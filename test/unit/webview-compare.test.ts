@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { parseFromCompareWebview, parseToCompareWebview, parseCompareState, parseRow, COMPARE_UI, MAX_CURVES, type CompareRow } from '../../client/webview/compare-messages';
 import { parallelAxes, axisPosition, parallelSvg, type ParallelRun } from '../../client/webview/parallel';
 import type { Palette } from '../../client/webview/series';
-import { runRoots } from '../../client/src/chart-files';
+import * as os from 'node:os';
+import { runRoots, readHistory, isRunDirOf } from '../../client/src/chart-files';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -199,5 +200,27 @@ describe('compare view folders', () => {
       runRoots([j('runs', 'a', 't1', 'config.json'), j('runs', 'b', 's', 'trial-01', 'config.json'), j('sub', 'runs', 'c', 't', 'config.json'), j('elsewhere', 'x', 'config.json'), j('runs', 'config.json')]),
       [j('runs'), j('sub', 'runs')],
     );
+  });
+
+  it("a sweep trial's chart: its sweep folder is a run folder of the train block, and the other trials are its earlier runs", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-compare-'));
+    try {
+      const sweep = path.join(tmp, 'runs', 'lr_sweep', '2026-01-01T10-00-00');
+      for (const t of ['trial-01', 'trial-02', 'trial-03']) {
+        fs.mkdirSync(path.join(sweep, t), { recursive: true });
+        const start = { type: 'start', train: 'lr_sweep', file: '/w/m.nn', model: 'M', data: 'd', backend: 'cpu', runDir: path.join(sweep, t), epochs: 2, batchSize: 8, samples: { train: 8, validation: 2, test: 0 }, params: 3, task: 'classification', metrics: ['accuracy'] };
+        fs.writeFileSync(path.join(sweep, t, 'metrics.jsonl'), [start, epoch(1, 0.5), epoch(2, 0.6)].map((e) => JSON.stringify(e)).join('\n') + '\n');
+      }
+      fs.writeFileSync(path.join(sweep, 'sweep.json'), '{}');
+      const trial = path.join(sweep, 'trial-02');
+      assert.equal(isRunDirOf(trial, 'lr_sweep'), false);
+      assert.equal(isRunDirOf(path.dirname(trial), 'lr_sweep'), true);
+      assert.deepEqual(
+        readHistory(trial, 'lr_sweep').map((h) => h.id),
+        ['trial-03', 'trial-01'],
+      );
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
