@@ -73,17 +73,21 @@ export function axisPosition(a: Axis, v: Setting | undefined): number | undefine
   return span(t);
 }
 
+/** A setting's number as a file writes it (0.0005, not 5.00e-4); the metric's as the chart writes numbers. */
+const settingText = (v: number) => String(Number(v.toPrecision(4)));
+
 /** The labelled marks of an axis: [position, text]. */
-function axisTicks(a: Axis, asWritten: string): [number, string][] {
+function axisTicks(a: Axis, asWritten: string, metric: boolean): [number, string][] {
+  const label = metric ? fmt : settingText;
   const out: [number, string][] = [];
   if (a.asWritten) out.push([WRITTEN_AT, asWritten]);
   if (a.kind === 'category') for (const c of a.categories) out.push([axisPosition(a, c)!, c]);
-  else if (a.min === a.max) out.push([axisPosition(a, a.min)!, fmt(a.min)]);
+  else if (a.min === a.max) out.push([axisPosition(a, a.min)!, label(a.min)]);
   else {
     const ticks = a.kind === 'log' ? logTicks(a.min, a.max) : niceTicks(a.min, a.max, 4);
-    for (const t of ticks) if (t >= a.min - 1e-12 && t <= a.max + 1e-12) out.push([axisPosition(a, t)!, fmt(t)]);
+    for (const t of ticks) if (t >= a.min - 1e-12 && t <= a.max + 1e-12) out.push([axisPosition(a, t)!, label(t)]);
     // the ends are values runs have: labelled too when no tick lands there
-    for (const v of [a.min, a.max]) if (!out.some(([p]) => Math.abs(p - axisPosition(a, v)!) < 0.06)) out.push([axisPosition(a, v)!, fmt(v)]);
+    for (const v of [a.min, a.max]) if (!out.some(([p]) => Math.abs(p - axisPosition(a, v)!) < 0.06)) out.push([axisPosition(a, v)!, label(v)]);
   }
   return out;
 }
@@ -165,7 +169,7 @@ export function parallelSvg(runs: readonly ParallelRun[], o: ParallelOptions): s
     const dx = anchor === 'end' ? -6 : 6;
     out.push(`<g class="axis" data-axis="${escapeXml(a.key)}">`, `<line x1="${x}" y1="${m.t}" x2="${x}" y2="${m.t + ih}" stroke="${muted}"/>`);
     out.push(`<text x="${x}" y="${m.t - 14}" text-anchor="middle" font-weight="600" fill="${fg}">${escapeXml(a.key)}${a.kind === 'log' ? ' (log)' : ''}</text>`);
-    for (const [pos, text] of axisTicks(a, o.asWritten)) {
+    for (const [pos, text] of axisTicks(a, o.asWritten, a === metricAxis)) {
       const y = Y(pos);
       const label = text.length > 18 ? `${text.slice(0, 17)}…` : text;
       out.push(`<line x1="${x - 3}" y1="${y}" x2="${x + 3}" y2="${y}" stroke="${muted}"/>`);

@@ -174,6 +174,7 @@ describe('parallel coordinates', () => {
     assert.ok(svg.includes('&lt;script&gt;') && !svg.includes('<script>'));
     assert.ok(svg.includes('A&amp;B'));
     assert.ok(svg.includes('optimizer.lr (log)'));
+    assert.ok(svg.includes('>0.0005</text>') && !svg.includes('e-4'), 'settings as written, not in exponent form');
     assert.ok(svg.includes('>as written</text>'));
     assert.ok(svg.includes('<title>b · val_accuracy 0.95</title>'));
     // the path order: weaker under stronger, picked runs on top
