@@ -28,8 +28,10 @@ const entries = [
   { entryPoints: ['client/webview/chart.ts'], outfile: 'dist/webview/chart.js', platform: 'browser', format: 'iife', target: 'es2020', external: [] },
   // the model graph webview too (elkjs runs in its own thread there, as in Node)
   { entryPoints: ['client/webview/graph.ts'], outfile: 'dist/webview/graph.js', platform: 'browser', format: 'iife', target: 'es2020', external: [] },
+  // the compare view (NN: Compare Runs)
+  { entryPoints: ['client/webview/compare.ts'], outfile: 'dist/webview/compare.js', platform: 'browser', format: 'iife', target: 'es2020', external: [] },
   // the end-to-end suite, loaded by VS Code's extension host (mocha comes from node_modules)
-  { entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/editor.test.ts', 'test/e2e/suite/training.test.ts', 'test/e2e/suite/graph.test.ts'], outdir: 'out/e2e', external: ['vscode', 'mocha', '@tensorflow/*'] },
+  { entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/editor.test.ts', 'test/e2e/suite/training.test.ts', 'test/e2e/suite/graph.test.ts', 'test/e2e/suite/view-compare.test.ts'], outdir: 'out/e2e', external: ['vscode', 'mocha', '@tensorflow/*'] },
 ];
 
 // the threaded wasm engine's pthread worker: a file Node's worker_threads start, found next to the

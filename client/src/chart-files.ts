@@ -1,6 +1,6 @@
 // What the chart reads from run folders (runs/<train>/<time>/metrics.jsonl): a run's events, to
 // restore a panel whose saved state was too large or missing, and the earlier runs of the same
-// train block, to overlay. Every line is checked (client/webview/events.ts); a truncated or
+// train block, to overlay; and where a workspace's run folders are (the compare view). Every line is checked (client/webview/events.ts); a truncated or
 // garbage line is skipped, a file that cannot be read is left out. Node only, no VS Code.
 
 import * as fs from 'node:fs';
@@ -60,4 +60,15 @@ export function readHistory(runDir: string, train: string, max = MAX_HISTORY_RUN
     out.push({ id, events });
   }
   return out;
+}
+
+/** The `runs` folders that hold the given config.json files (the nearest `runs` above each). */
+export function runRoots(configs: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const c of configs) {
+    const parts = path.resolve(c).split(path.sep);
+    const i = parts.lastIndexOf('runs', parts.length - 2);
+    if (i > 0) roots.add(parts.slice(0, i + 1).join(path.sep) || path.sep);
+  }
+  return [...roots].sort();
 }

@@ -7,6 +7,7 @@
 // where the user chose in the save dialog.
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { EventLog } from '../webview/events';
 import { parseFromWebview, parseState, type ToWebview, type FromWebview, type HistoryRun } from '../webview/messages';
@@ -65,6 +66,26 @@ export class ChartView implements vscode.Disposable {
     this.history = [];
     this.reveal();
     this.send({ type: 'run', train, events: [] });
+  }
+
+  /**
+   * Show a finished (or running) run from its folder: its logged events, and the other runs of its
+   * train block (a trial: the sweep's other trials) for the overlay. False when the folder has no readable metrics.jsonl.
+   */
+  showRun(runDir: string): boolean {
+    const events = path.isAbsolute(runDir) ? readRunEvents(runDir) : undefined;
+    if (!events) return false;
+    const start = events.find((e) => e.type === 'start');
+    this.train = start?.type === 'start' ? start.train : path.basename(path.dirname(runDir));
+    this.runDir = runDir;
+    this.log.clear();
+    for (const e of events) this.log.push(e);
+    // a sweep's trial (runs/<train>/<sweep>/<trial>): the other trials are its earlier runs
+    this.history = isRunDirOf(runDir, this.train) || isRunDirOf(path.dirname(runDir), this.train) ? readHistory(runDir, this.train) : [];
+    this.reveal();
+    this.send({ type: 'run', train: this.train, runDir, events: this.log.events });
+    this.send({ type: 'history', train: this.train, runs: this.history });
+    return true;
   }
 
   reveal(): void {

@@ -8,6 +8,7 @@ import { SummaryView } from './summary-view';
 import { SummaryRequest, TrustNotification, type SummaryParams, type SummaryResult, type TrustParams } from '../../server/src/lsp/requests';
 import { registerTraining, type TrainingService } from './training';
 import { GraphView } from './graph-view';
+import { CompareView } from './compare-view';
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +21,8 @@ export interface Api {
   training: TrainingService;
   /** the model graph view */
   graph: GraphView;
+  /** the compare view (NN: Compare Runs) */
+  compare: CompareView;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
@@ -52,9 +55,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
 
   const summary = new SummaryView();
   const graph = new GraphView(context, () => client);
+  const compare = new CompareView(context);
   context.subscriptions.push(
     summary,
     graph,
+    compare,
+    vscode.commands.registerCommand('nn.compareRuns', () => compare.show()),
     vscode.commands.registerCommand('nn.showSummary', async (uri?: string, model?: string): Promise<boolean> => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target || !client) return false;
@@ -80,7 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     }),
   );
   const training = registerTraining(context, () => client);
-  return { client: () => client, startupMs: () => startupMs, training, graph };
+  return { client: () => client, startupMs: () => startupMs, training, graph, compare };
 }
 
 /** The model under the cursor's declaration, or a pick among the document's models. */

@@ -258,7 +258,12 @@ export function registerTraining(context: vscode.ExtensionContext, client: () =>
       if (!n) void vscode.window.showInformationMessage('No training is running.');
       return n;
     }),
-    vscode.commands.registerCommand('nn.showChart', () => service.chart.reveal()),
+    // with a run folder (the compare view's "open"): that run's chart, from its metrics.jsonl
+    vscode.commands.registerCommand('nn.showChart', (runDir?: unknown) => {
+      if (typeof runDir === 'string') return service.chart.showRun(runDir);
+      service.chart.reveal();
+      return true;
+    }),
     vscode.commands.registerCommand('nn.predict', () => predict(context)),
   );
   return service;

@@ -16,7 +16,8 @@ import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Pale
 import { toCsv, toSvg, exportName } from './export';
 import { layersSvg, lastFoldLayers } from './layers';
 import { fitSvg, weightColors, BOUNDARY_ALPHA } from './pictures';
-import { parseColor, rgba, mix, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, confusionCells, diverging, type Rgb, type Picture } from './images';
+import { themePalette } from './theme';
+import { rgba, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, confusionCells, diverging, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
@@ -77,40 +78,7 @@ let palette: Palette;
 let rgbOf: (css: string) => Rgb;
 
 function readTheme(): void {
-  const style = getComputedStyle(document.documentElement);
-  const probe = document.createElement('canvas').getContext('2d')!;
-  /** a CSS variable resolved to a colour the canvas understands ('#rrggbb' or 'rgba(...)') */
-  const v = (name: string, fallback: string): string => {
-    const raw = style.getPropertyValue(name).trim();
-    probe.fillStyle = fallback;
-    if (raw) probe.fillStyle = raw;
-    return String(probe.fillStyle);
-  };
-  rgbOf = (css) => parseColor(css) ?? [128, 128, 128];
-  const background = v('--vscode-editor-background', document.body.classList.contains('vscode-light') ? '#ffffff' : '#1e1e1e');
-  const foreground = v('--vscode-foreground', document.body.classList.contains('vscode-light') ? '#616161' : '#cccccc');
-  const series = [
-    v('--vscode-charts-blue', '#3794ff'),
-    v('--vscode-charts-orange', '#d18616'),
-    v('--vscode-charts-green', '#89d185'),
-    v('--vscode-charts-purple', '#b180d7'),
-    v('--vscode-charts-red', '#f14c4c'),
-    v('--vscode-charts-yellow', '#cca700'),
-    '#4ec9b0',
-    '#d16d9e',
-    '#7f8c8d',
-    '#c586c0',
-  ];
-  palette = {
-    train: series[0],
-    val: series[1],
-    lr: series[3],
-    series,
-    foreground,
-    muted: v('--vscode-descriptionForeground', foreground),
-    grid: rgba(mix(rgbOf(background), rgbOf(foreground), 0.16), 1),
-    background,
-  };
+  ({ palette, rgbOf } = themePalette());
 }
 
 const stroke = (l: Line) => (l.alpha >= 1 ? l.color : rgba(rgbOf(l.color), l.alpha));

@@ -94,7 +94,7 @@ window.acquireVsCodeApi = () => ({
 }
 
 /** A local server of the page a webview panel gets (chart-html.ts, the same CSP, this server as its source) for `dist/webview/<name>.js` and `.css`, with the stub first. */
-export function serve(name: 'chart' | 'graph'): Promise<{ server: http.Server; origin: string }> {
+export function serve(name: 'chart' | 'graph' | 'compare'): Promise<{ server: http.Server; origin: string }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = `http://${req.headers.host}`;
@@ -143,7 +143,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
  * Runs each scenario in one Chromium against the page of dist/webview/<name>.js; a scenario that
  * throws is a failure, and the process exits 1 listing `failures` (the scenarios' own checks too).
  */
-export async function runScenarios<S extends { name: string }>(name: 'chart' | 'graph', scenarios: S[], failures: string[], run: (browser: Browser, origin: string, s: S) => Promise<void>): Promise<void> {
+export async function runScenarios<S extends { name: string }>(name: 'chart' | 'graph' | 'compare', scenarios: S[], failures: string[], run: (browser: Browser, origin: string, s: S) => Promise<void>): Promise<void> {
   if (!fs.existsSync(path.join(root, 'dist', 'webview', `${name}.js`))) throw new Error('build first: npm run build');
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
   fs.mkdirSync(path.join(__dirname, 'screenshots'), { recursive: true });

@@ -5,7 +5,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findRuns, readRun, sortRuns, type RunRow } from '../runtime/train/run-table';
+import { findRuns, readRun, sortRuns, overridesText, type RunRow } from '../runtime/train/run-table';
+
+export { overridesText };
 import { UsageError, type Parsed } from './args';
 
 export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
@@ -42,14 +44,6 @@ function shown(p: string, cwd: string): string {
 }
 
 const fmt = (v: number | undefined): string => (v === undefined ? '-' : Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4).replace(/\.?0+$/, ''));
-
-/** What differs from the train block as written, as one cell: `optimizer.lr=0.01 model=Deep`. */
-export function overridesText(o: RunRow['overrides']): string {
-  const s = Object.entries(o)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  return s || '-';
-}
 
 /** The table of runs as lines: columns padded, metrics the union of those the rows have. */
 export function runsTable(rows: RunRow[], cwd: string): string[] {

@@ -8,34 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseEvent, type Evaluation } from './protocol';
+import { sortValue, higherIsBetter, type RunRow } from './run-keys';
 
-export type RunStatus = 'done' | 'stopped' | 'failed' | 'running';
-
-export interface RunRow {
-  /** the run folder */
-  dir: string;
-  /** the .nn file and the train block, as config.json records them ('' when it cannot be read) */
-  file: string;
-  train: string;
-  status: RunStatus;
-  /** values that differ from the train block as written: a sweep's trial and --set */
-  overrides: Record<string, string | number | boolean>;
-  /** epochs trained (the last epoch logged) */
-  epochs: number;
-  bestEpoch?: number;
-  /** the validation loss and metrics at the best epoch */
-  val?: Record<string, number>;
-  /** the test loss and metrics on the saved weights (at the end) */
-  test?: Record<string, number>;
-  /** tfjs or torch */
-  engine: string;
-  /** seconds of training so far */
-  seconds: number;
-  /** why a run failed, or what was damaged */
-  reason?: string;
-  /** a trial of a sweep: its number */
-  trial?: number;
-}
+export { sortValue, higherIsBetter, overridesText, type RunRow, type RunStatus } from './run-keys';
 
 /** A sweep's trial stopped early by the median rule: the sweep writes this file into its run folder. */
 export const PRUNED_FILE = 'pruned.json';
@@ -201,21 +176,6 @@ export function findRuns(roots: readonly string[], depth = 4): string[] {
   };
   for (const r of roots) visit(path.resolve(r), 0);
   return out;
-}
-
-/** A sort key of the table: `val_accuracy`, `test_loss`, `accuracy` (validation, else test), `epochs`, `seconds`. */
-export function sortValue(row: RunRow, key: string): number | undefined {
-  if (key === 'epochs') return row.epochs;
-  if (key === 'seconds') return row.seconds;
-  if (key === 'best_epoch') return row.bestEpoch;
-  if (key.startsWith('val_')) return row.val?.[key.slice(4)];
-  if (key.startsWith('test_')) return row.test?.[key.slice(5)];
-  return row.val?.[key] ?? row.test?.[key];
-}
-
-/** Whether larger is better for a metric (losses and errors: smaller). */
-export function higherIsBetter(key: string): boolean {
-  return !/loss|error|mse|mae|rmse|seconds|epoch/.test(key);
 }
 
 /** Rows sorted by a key, best first; rows without it last. */

@@ -1,0 +1,203 @@
+// "NN: Compare Runs": a webview beside the editor (client/webview/compare.ts) with the table of
+// every run folder of the workspace (read by server/src/runtime/train/run-table.ts, as `nn runs`
+// reads them), parallel coordinates of their settings against a metric, and the curves of the
+// runs ticked. It reads the folders again when a run's files change (a sweep running), debounced.
+// A row's "open" shows that run's training chart (nn.showChart with the run's folder). Strict CSP
+// with a nonce (chart-html.ts); every message from the webview is checked (compare-messages.ts),
+// and a folder it names is used only when it is one of the rows the extension sent.
+
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findRuns, readRun, LOCK_FILE, PRUNED_FILE, type RunRow } from '../../server/src/runtime/train/run-table';
+import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { COMPARE_UI, MAX_ROWS, parseFromCompareWebview, type CompareCurve, type CompareRow, type ToCompareWebview } from '../webview/compare-messages';
+import { chartPanelOptions } from './chart-html';
+import { readRunEvents, runRoots } from './chart-files';
+import { panelHtml } from './webview-files';
+
+/** How long the run folders must rest before they are read again. */
+const DEBOUNCE_MS = 500;
+/** Where run folders are looked for: a `runs` folder anywhere in the workspace, as `nn train` writes them. */
+const RUN_FILES = '**/runs/**/{config.json,metrics.jsonl,report.json}';
+
+type Lang = 'en' | 'zh-cn';
+const compareLang = (language: string): Lang => (language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en');
+
+/** The files whose change changes a run's row. */
+const ROW_FILES = ['config.json', 'metrics.jsonl', 'report.json', LOCK_FILE, PRUNED_FILE, 'last'];
+
+/** The sizes and times of a run folder's files: a row read before with the same stamp is the same. */
+function stamp(dir: string): string {
+  return ROW_FILES.map((f) => {
+    const st = fs.statSync(path.join(dir, f), { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}` : '-';
+  }).join('|');
+}
+
+/** What the curves need of a run's log: its start (the metric names) and its epochs. */
+const forCurves = (e: TrainEvent) => e.type === 'start' || e.type === 'epoch';
+
+export class CompareView implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private rows: CompareRow[] = [];
+  private selected: string[] = [];
+  /** the rows were read once (a selection that came before is checked against them then) */
+  private loaded = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** rows read, by folder, with the stamp of their files: while a sweep runs, only the runs that changed are read again */
+  private readonly cache = new Map<string, { stamp: string; row: RunRow }>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly lang: Lang = compareLang(vscode.env.language);
+  /** tables delivered to the webview (tests read it) */
+  delivered = 0;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    const watcher = vscode.workspace.createFileSystemWatcher(RUN_FILES);
+    const changed = () => {
+      if (this.panel) this.schedule();
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(changed),
+      watcher.onDidChange(changed),
+      watcher.onDidDelete(changed),
+      vscode.window.registerWebviewPanelSerializer('nn.compare', {
+        deserializeWebviewPanel: async (panel) => {
+          if (this.panel) {
+            panel.dispose();
+            return;
+          }
+          this.attach(panel);
+        },
+      }),
+    );
+  }
+
+  /** Show the panel (and read the runs again). */
+  async show(): Promise<void> {
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel('nn.compare', this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+      this.attach(panel);
+    }
+    this.panel!.reveal(undefined, true);
+    await this.refresh();
+  }
+
+  /** The webview panel shown, and the rows last sent to it (tests read them). */
+  get current(): vscode.WebviewPanel | undefined {
+    return this.panel;
+  }
+  get runs(): readonly CompareRow[] {
+    return this.rows;
+  }
+
+  private title(): string {
+    return `NN: ${COMPARE_UI[this.lang].title}`;
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return chartPanelOptions(this.context.extensionUri, (base, ...segments) => vscode.Uri.joinPath(base, ...segments));
+  }
+
+  /** A reading within DEBOUNCE_MS of the first change (not of the last: a sweep writes every epoch, and would put it off forever). */
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, DEBOUNCE_MS);
+  }
+
+  /** Every run folder of the workspace's `runs` folders, read again; then the table and the curves sent. */
+  private async refresh(): Promise<void> {
+    if (!this.panel) return;
+    const configs = await vscode.workspace.findFiles('**/runs/**/config.json', '**/node_modules/**', MAX_ROWS * 4);
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    // a root inside another (a train block named runs) finds its runs twice: once each
+    const dirs = [...new Set(findRuns(runRoots(configs.map((u) => u.fsPath)), 5))].slice(0, MAX_ROWS);
+    const seen = new Set(dirs);
+    for (const d of this.cache.keys()) if (!seen.has(d)) this.cache.delete(d);
+    this.rows = dirs.map((dir) => {
+      const row = this.read(dir);
+      const ws = folders.find((f) => dir.startsWith(f.uri.fsPath + path.sep));
+      return { ...row, name: ws ? path.relative(ws.uri.fsPath, dir).split(path.sep).join('/') : dir };
+    });
+    this.loaded = true;
+    this.selected = this.selected.filter((d) => this.rows.some((r) => r.dir === d));
+    this.sendRuns();
+    this.sendCurves();
+  }
+
+  /** A run's row, read again when its files changed, or when it was running (its process may have died since). */
+  private read(dir: string): RunRow {
+    const st = stamp(dir);
+    const hit = this.cache.get(dir);
+    if (hit && hit.stamp === st && hit.row.status !== 'running') return hit.row;
+    const row = readRun(dir);
+    this.cache.set(dir, { stamp: st, row });
+    return row;
+  }
+
+  private send(m: ToCompareWebview): void {
+    if (!this.panel || !this.ready) return;
+    void this.panel.webview.postMessage(m);
+  }
+
+  private sendRuns(): void {
+    if (!this.panel || !this.ready) return;
+    this.send({ type: 'runs', runs: this.rows, ui: COMPARE_UI[this.lang] });
+    this.delivered++;
+  }
+
+  private sendCurves(): void {
+    const curves: CompareCurve[] = [];
+    for (const dir of this.selected.filter((d) => this.rows.some((r) => r.dir === d))) {
+      const events = readRunEvents(dir, forCurves);
+      if (events) curves.push({ dir, events });
+    }
+    this.send({ type: 'curves', curves });
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.title = this.title();
+    panel.webview.options = this.options();
+    panel.webview.html = panelHtml(this.context.extensionUri, panel.webview, 'compare', this.title());
+    const listeners: vscode.Disposable[] = [];
+    listeners.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const msg = parseFromCompareWebview(raw);
+        if (!msg) return; // anything else from the webview is ignored
+        if (msg.type === 'ready') {
+          this.ready = true;
+          void this.refresh();
+          return;
+        }
+        // a folder is acted on only when it is a row of the table sent
+        const known = (d: string) => this.rows.some((r) => r.dir === d);
+        if (msg.type === 'open') {
+          if (known(msg.dir)) void vscode.commands.executeCommand('nn.showChart', msg.dir);
+        } else {
+          // before the first reading (a restored panel's ticks), refresh() checks them
+          this.selected = this.loaded ? msg.dirs.filter(known) : msg.dirs;
+          if (this.loaded) this.sendCurves();
+        }
+      }),
+      panel.onDidDispose(() => {
+        for (const l of listeners) l.dispose();
+        if (this.panel !== panel) return;
+        this.panel = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
