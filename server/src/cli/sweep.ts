@@ -223,6 +223,11 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
       });
       child.on('close', (code) => {
         children.delete(child);
+        // the median rule's stop came after the trial's last epoch: it finished, and is listed as done
+        if (code === 0 && fs.existsSync(path.join(d, PRUNED_FILE)) && fs.existsSync(path.join(d, 'report.json'))) {
+          fs.rmSync(path.join(d, PRUNED_FILE), { force: true });
+          say(`trial ${t.trial}/${n}: it finished before the median rule's stop reached it`);
+        }
         if (code !== 0 && code !== 130 && code !== 143) {
           failed.push(t.trial);
           io.err(`nn train: trial ${t.trial} (${trialText(t.values)}) failed (exit ${code}):\n${stderr.trim()}`);

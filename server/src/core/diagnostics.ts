@@ -30,7 +30,7 @@ export const CODES = {
   NN110: { slug: 'recursive-block', severity: 'error', doc: 'A block that calls itself (models have a fixed depth; use repeat).' },
   NN111: { slug: 'keyword-as-name', severity: 'error', doc: 'A keyword used as a name.' },
   NN112: { slug: 'not-allowed-here', severity: 'error', doc: 'A keyword where it is not allowed (input inside a block, branch outside parallel).' },
-  NN113: { slug: 'import-has-syntax-errors', severity: 'warning', doc: 'An imported file (or a file it imports) with syntax errors: what it declares may be cut short. Said at the import (the errors themselves are in that file); a train block that uses what the broken part declares is refused.' },
+  NN113: { slug: 'import-has-syntax-errors', severity: 'warning', doc: 'An imported file (or a file it imports) with syntax errors: what it declares may be cut short. Said where the file is imported, while the errors themselves are in that file; a train block that uses what the broken part declares is refused.' },
   // arguments and values
   NN201: { slug: 'unknown-argument', severity: 'error', doc: 'An argument name that the layer or function does not have.' },
   NN202: { slug: 'missing-argument', severity: 'error', doc: 'A required argument that is not given.' },
