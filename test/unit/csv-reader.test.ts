@@ -5,7 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import { eachRow, bytesSource, cellText, cellNumber } from '../../server/src/data/csv-reader';
-import { parseCsv, isNumber, readCsvTable } from '../../server/src/data/csv';
+import { parseCsv, isNumber, readCsvTable, readCsvSource } from '../../server/src/data/csv';
 import { mulberry32 as rng } from '../gen/random-models';
 
 function rowsOf(text: string, chunk: number): { rows: string[][]; lines: number[] } {
@@ -83,6 +83,20 @@ describe('the streaming CSV reader', () => {
     assert.throws(() => eachRow(bytesSource(Buffer.from('a,b\n' + 'x'.repeat(5000) + '\n')), 't.csv', () => {}, { chunk: 64, maxRow: 1024 }), /t\.csv: line 2: a row longer than 1024 bytes/);
     assert.throws(() => eachRow(bytesSource(Buffer.from('a,b\n1,\0\n')), 't.csv', () => {}, { chunk: 4 }), /not a text file/);
     assert.throws(() => eachRow(bytesSource(Buffer.from('a,b\n1,2\n3,"4\n5,6\n')), 't.csv', () => {}, { chunk: 4 }), /t\.csv: line 3: a quoted field is never closed/);
+  });
+
+  it('a file that changes between the two passes is an error, not rows of zeros', () => {
+    const first = Buffer.from('x,y\n1,a\n2,b\n3,a\n4,b\n');
+    const second = Buffer.from('x,y\n1,a\n2,b\n');
+    let pass = 0;
+    const src = { read: (buf: Buffer, offset: number, length: number, position: number) => {
+      const bytes = pass < 1 ? first : second;
+      const n = Math.max(0, Math.min(length, bytes.length - position));
+      buf.set(bytes.subarray(position, position + n), offset);
+      if (n === 0) pass++;
+      return n;
+    }, close: () => {} };
+    assert.throws(() => readCsvSource(src, 'g.csv', { label: 'y', header: true, task: 'auto' }), /g\.csv: changed while it was being read \(4 rows, then 2\)/);
   });
 
   it('keeps labels as distinct texts: many numeric targets are read as values, many words are refused', () => {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadData } from '../../server/src/data/load';
-import { readImageFolder } from '../../server/src/data/image-folder';
+import { readImageFolder, listImageFolder } from '../../server/src/data/image-folder';
+import { probeData } from '../../server/src/data/probe';
 import { readImageHeader, decodeImage } from '../../server/src/data/images';
 import { checkDatasets, datasetRef, encodeImage, writeImageFolder } from '../data-helpers';
 import { runNn } from '../nn-cli';
@@ -16,6 +17,30 @@ const RED: [number, number, number] = [220, 30, 30];
 const BLUE: [number, number, number] = [20, 40, 230];
 
 describe('image_folder', () => {
+  it('an untrusted workspace: a link below the folder to outside it is refused, naming the link', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-ws-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-outside-'));
+    try {
+      for (const c of ['a', 'b']) {
+        fs.mkdirSync(path.join(ws, 'imgs', c), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'imgs', c, 'x.png'), encodeImage('png', 4, 4, () => [1, 2, 3]));
+      }
+      fs.writeFileSync(path.join(outside, 'secret.png'), encodeImage('png', 9, 9, () => [1, 2, 3]));
+      fs.symlinkSync(outside, path.join(ws, 'imgs', 'a', 'pictures'));
+      const allowed = (abs: string) => abs === ws || abs.startsWith(ws + path.sep);
+      assert.throws(() => listImageFolder(path.join(ws, 'imgs'), 'imgs', 1000, allowed), /imgs\/a\/pictures: is a link to outside the workspace folders/);
+      const probe = probeData('image_folder', { path: 'imgs' }, ws, allowed);
+      assert.ok(probe && !probe.ok && /outside the workspace folders/.test(probe.problem), JSON.stringify(probe));
+      assert.ok(!JSON.stringify(probe).includes('secret'), 'nothing of the outside folder is named');
+      // trusted (no limit): the link is read like any folder
+      assert.equal(listImageFolder(path.join(ws, 'imgs'), 'imgs', 1000).images.length, 3);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+
   let dir: string;
   const sub = (name: string) => path.join(dir, name);
   before(() => {

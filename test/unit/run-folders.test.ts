@@ -294,6 +294,18 @@ describe('run folders: tampered, linked, locked', function () {
     assert.ok(!fs.existsSync(path.join(d, 'train.lock')) && !fs.existsSync(path.join(d, 'train.lock.takeover')));
   });
 
+  it('a lock with our own pid that we do not hold is a previous life\'s (a restarted container): taken over; a lock still being written is waited for', () => {
+    const d = path.join(dir, 'copies', 'ownpid');
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'train.lock'), `${process.pid} ${os.hostname()}\n`);
+    const release = lockRun(d);
+    assert.throws(() => lockRun(d), /being trained by another nn train/, 'one we hold is still refused');
+    release();
+    fs.writeFileSync(path.join(d, 'train.lock'), '');
+    assert.throws(() => lockRun(d), /is being locked by another nn train just now/);
+    fs.rmSync(path.join(d, 'train.lock'));
+  });
+
   it('stdout closed early (nn train ... | head): the run stops as a stop does, last/ saved, exit 141', async () => {
     assert.ok(fs.existsSync(cli), 'npm test builds dist/cli.js first');
     const runs = path.join(dir, 'epipe-runs');

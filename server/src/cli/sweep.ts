@@ -19,7 +19,7 @@ import { trialsOf, trialText, type Trial } from '../core/sweep';
 import type { TrainConfig } from '../core/train';
 import { Rng } from '../data/random';
 import { parseEvent } from '../runtime/train/protocol';
-import { newRunDir, writeFileAtomic } from '../runtime/train/runs';
+import { newRunDir, writeFileAtomic, lockRun } from '../runtime/train/runs';
 import { readRun, isRunFolder, PRUNED_FILE } from '../runtime/train/run-table';
 import { checkedTrain, CliError, type Overrides } from './common';
 import { runsTable } from './runs';
@@ -156,9 +156,10 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   const pruneCheck = (trial: number, epoch: number, loss: number, child: ChildProcess, d: string): void => {
     const curve = curves.get(trial) ?? [];
     curves.set(trial, curve);
-    curve[epoch - 1] = Math.min(loss, curve[epoch - 2] ?? Infinity);
+    // a loss that is not a number is no best: the curve keeps the best finite one so far
+    curve[epoch - 1] = Math.min(Number.isFinite(loss) ? loss : Infinity, curve[epoch - 2] ?? Infinity);
     if (plan.prune !== 'median' || epoch < PRUNE_WARMUP || stopping) return;
-    const others = [...curves].filter(([k, c]) => k !== trial && c[epoch - 1] !== undefined).map(([, c]) => c[epoch - 1]).sort((a, b) => a - b);
+    const others = [...curves].filter(([k, c]) => k !== trial && c[epoch - 1] !== undefined && Number.isFinite(c[epoch - 1])).map(([, c]) => c[epoch - 1]).sort((a, b) => a - b);
     if (others.length < PRUNE_MIN_OTHERS) return;
     const median = others.length % 2 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2;
     const best = curve[epoch - 1];
@@ -237,6 +238,16 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     });
   };
 
+  // one runner per sweep: a second `--resume` of it at once would start the same trials again and
+  // delete the folders of those still in their first epoch
+  let release: () => void;
+  try {
+    release = lockRun(dir);
+  } catch (e) {
+    clearInterval(poll);
+    process.off('exit', killAll);
+    throw e;
+  }
   try {
     const workers = Array.from({ length: Math.min(parallel, queue.length) }, async () => {
       for (let t = queue.shift(); t && !stopping; t = queue.shift()) await runTrial(t);
@@ -245,6 +256,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   } finally {
     clearInterval(poll);
     process.off('exit', killAll);
+    release();
   }
 
   const rows = plan.trials.map((t) => trialDir(dir, plan, t.trial)).filter((d) => isRunFolder(d)).map(readRun);

@@ -140,7 +140,8 @@ export function readCsvTable(text: string, file: string, o: CsvOptions): CsvTabl
 /** Distinct labels kept as text; more, when they are not all numbers, is not a label column. */
 const MAX_LABELS = 10_000;
 
-function readCsvSource(src: ByteSource, file: string, o: CsvOptions): CsvTable {
+/** Reads a CSV table from any source of bytes (a file: readCsvFile; tests: a source that changes). */
+export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): CsvTable {
   // pass 1: the header and the number of rows, so the arrays are allocated once
   let header: string[] | undefined;
   let rows = 0;
@@ -230,6 +231,8 @@ function readCsvSource(src: ByteSource, file: string, o: CsvOptions): CsvTable {
     words += isWord[id];
     ids![r++] = id;
   });
+  // the second pass reads what the first counted: a file that changed between them is not half read
+  if (r !== rows) throw new DataError(file, `changed while it was being read (${rows} rows, then ${r}); read it again`);
   if (values) return { columns, labelColumn: columns[labelIndex], featureNames, features, rows, task: 'regression', targets: values };
   return labelsToTask(texts, ids!, rows, words, lineOf, firstWord, columns[labelIndex], file, o, { columns, featureNames, features });
 }

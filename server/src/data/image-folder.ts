@@ -82,8 +82,20 @@ const MAX_ENTRIES = 2_000_000;
 export class TooManyEntries extends DataError {}
 
 /** Lists the classes and their images (with sizes and modification times); problems name the folder. */
-export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES): FolderListing {
+export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES, allowed?: (abs: string) => boolean): FolderListing {
   const entries = readDir(root, shownRoot);
+  // an untrusted workspace reads nothing outside its folders: a link below the root to elsewhere is refused
+  const inside = (abs: string, d: fs.Dirent, shown: string) => {
+    if (!allowed || !d.isSymbolicLink()) return;
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      return; // a dangling link: not read
+    }
+    if (!allowed(real)) throw new DataError(shown, 'is a link to outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it');
+  };
+  for (const d of entries) if (!d.name.startsWith('.')) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
   const classNames = entries
     .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d))
     .map((d) => d.name)
@@ -109,6 +121,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
         if (d.name.startsWith('.')) continue;
         const p = path.join(abs, d.name);
         const r = rel ? `${rel}/${d.name}` : d.name;
+        inside(p, d, `${shownClass}/${r}`);
         if (isDir(p, d)) walk(p, r, depth + 1);
         else if (isImageName(d.name)) files.push(r);
         else others.push(d.name);
@@ -139,7 +152,10 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
 /** How much of a file the probe reads for its header. */
 const HEAD_BYTES = 64 * 1024;
 
-/** An image's header, from its first 64 KB (all of it when the header lies further). */
+/** The most read looking for a header that is not in the first 64 KB (a JPEG's frame after large metadata). */
+const MAX_HEADER_SEARCH = 4 * 2 ** 20;
+
+/** An image's header, from its first 64 KB (up to 4 MB when the header lies further: no file is read whole for its header). */
 export function imageHeaderOf(img: FolderImage): ImageHeader {
   // opened without blocking and checked to be a regular file (a FIFO swapped in would block the editor)
   const fd = openDataFile(img.abs, img.shown);
@@ -151,6 +167,7 @@ export function imageHeaderOf(img: FolderImage): ImageHeader {
   } finally {
     fs.closeSync(fd);
   }
+  if (img.size > MAX_HEADER_SEARCH) throw new DataError(img.shown, `no image header in its first ${MAX_HEADER_SEARCH / 2 ** 20} MB (is it a PNG or JPEG file?)`);
   return readImageHeader(readDataFile(img.abs, img.shown), img.shown, true)!;
 }
 

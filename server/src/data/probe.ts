@@ -223,7 +223,7 @@ function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => bo
   try {
     const known = folderCache.get(key);
     if (folders !== undefined && known?.folders === folders) return withChannels(known.result, channels);
-    list = listImageFolder(root, shownRoot, PROBE_ENTRIES);
+    list = listImageFolder(root, shownRoot, PROBE_ENTRIES, allowed);
   } catch (e) {
     // too many files to list on the editor's thread: the shape stays unknown, training lists them all
     const result: DataProbe | undefined = e instanceof TooManyEntries ? { ok: true, info: {} } : e instanceof DataError ? { ok: false, problem: e.message } : undefined;

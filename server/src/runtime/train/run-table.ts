@@ -107,6 +107,8 @@ export function readRun(dir: string): RunRow {
       const e = parseEvent(line);
       if (!e) continue;
       if (e.type === 'start' && e.resumedFrom !== undefined) for (const k of [...epochs.keys()]) if (k > e.resumedFrom) epochs.delete(k);
+      // a run resumed after an error is judged by how its last part ended
+      if (e.type === 'start') failure = undefined;
       if (e.type === 'epoch' && e.fold === undefined) epochs.set(e.epoch, { val: e.val, best: e.best, seconds: e.seconds });
       if (e.type === 'error') failure = e.message;
       if (e.type === 'stopped' && e.reason === 'not_finite') failure = e.message;

@@ -181,7 +181,9 @@ export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } =
       } finally {
         fs.closeSync(fd);
       }
+      HELD.add(file);
       return () => {
+        HELD.delete(file);
         try {
           if (fs.readFileSync(file, 'utf8') === me) fs.unlinkSync(file);
         } catch {
@@ -192,12 +194,22 @@ export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } =
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RunError(`'${runDir}' is not a run folder (not found)`);
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${file}: ${ioProblem(e)}`);
     }
-    const stale = readBytes(file, { max: 4096 }).toString('utf8');
+    let stale: string;
+    try {
+      stale = readBytes(file, { max: 4096 }).toString('utf8');
+    } catch {
+      if (tries > 2) throw new RunError(`${runDir}: cannot read its lock ${file}`);
+      continue; // released meanwhile: try again
+    }
     const [pid, host] = stale.trim().split(' ');
     const n = Number(pid);
     const valid = /^[1-9]\d{0,9}$/.test(pid ?? '');
+    // a lock is made empty and then written: one that has no pid yet is being taken, not left over
+    if (!valid && lockAge(file) < 10_000) throw new RunError(`${runDir} is being locked by another nn train just now; try again in a moment`);
     if (valid && host !== undefined && host !== os.hostname()) throw new RunError(`${runDir} is being trained by process ${n} on ${host.slice(0, 100)} (${file}); if it is not, delete that file`);
-    if (valid && alive(n)) throw new RunError(`${runDir} is being trained by another nn train, process ${n}; wait for it to end or stop it (kill -INT ${n})`);
+    // our own pid in a lock we did not take is left from an earlier life of this pid (a restarted
+    // container's process 1): not another nn train, and not to be killed
+    if (valid && alive(n) && (n !== process.pid || HELD.has(file))) throw new RunError(`${runDir} is being trained by another nn train, process ${n}; wait for it to end or stop it (kill -INT ${n})`);
     if (tries > 2) throw new RunError(`${runDir}: cannot take over ${file}, left by a process that has ended; another nn train may be taking it at the same time`);
     // the process that held it is gone (killed): take it over, one process at a time. Two that
     // both saw the stale lock each removed it and made their own, the later removing the earlier's
@@ -211,7 +223,7 @@ export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } =
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${takeover}: ${ioProblem(e)}`);
       // another process is taking it over now; one that died doing so left it long ago
-      if (Date.now() - fs.statSync(takeover).mtimeMs > 10_000) fs.rmSync(takeover, { force: true });
+      if (lockAge(takeover) > 10_000) fs.rmSync(takeover, { force: true });
       else sleep(200);
       continue;
     }
@@ -227,6 +239,18 @@ export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } =
     } finally {
       fs.rmSync(takeover, { force: true });
     }
+  }
+}
+
+/** The run locks this process holds (a lock with our pid that is not here is a previous life's). */
+const HELD = new Set<string>();
+
+/** Milliseconds since a lock file was last written (Infinity when it cannot be read). */
+function lockAge(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
   }
 }
 
