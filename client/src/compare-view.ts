@@ -18,6 +18,11 @@ import { panelHtml } from './webview-files';
 
 /** How long the run folders must rest before they are read again. */
 const DEBOUNCE_MS = 500;
+/**
+ * While the panel is visible it also looks again this often: file watchers miss folders created
+ * under a new folder on some systems (code-server's, network drives), and a sweep must still show.
+ */
+const POLL_MS = 3000;
 /** Where run folders are looked for: a `runs` folder anywhere in the workspace, as `nn train` writes them. */
 const RUN_FILES = '**/runs/**/{config.json,metrics.jsonl,report.json}';
 
@@ -46,6 +51,8 @@ export class CompareView implements vscode.Disposable {
   /** the rows were read once (a selection that came before is checked against them then) */
   private loaded = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** the table last sent, as JSON */
+  private sentRows: string | undefined;
   /** rows read, by folder, with the stamp of their files: while a sweep runs, only the runs that changed are read again */
   private readonly cache = new Map<string, { stamp: string; row: RunRow }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -126,6 +133,10 @@ export class CompareView implements vscode.Disposable {
     });
     this.loaded = true;
     this.selected = this.selected.filter((d) => this.rows.some((r) => r.dir === d));
+    // a look that found nothing new sends nothing (the poll would redraw an unchanged table)
+    const json = JSON.stringify(this.rows);
+    if (json === this.sentRows && this.ready) return;
+    this.sentRows = this.ready ? json : undefined;
     this.sendRuns();
     this.sendCurves();
   }
@@ -167,12 +178,16 @@ export class CompareView implements vscode.Disposable {
     panel.webview.options = this.options();
     panel.webview.html = panelHtml(this.context.extensionUri, panel.webview, 'compare', this.title());
     const listeners: vscode.Disposable[] = [];
+    const poll = setInterval(() => {
+      if (this.panel === panel && panel.visible) this.schedule();
+    }, POLL_MS);
     listeners.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseFromCompareWebview(raw);
         if (!msg) return; // anything else from the webview is ignored
         if (msg.type === 'ready') {
           this.ready = true;
+          this.sentRows = undefined; // a new page: send the table whatever it was
           void this.refresh();
           return;
         }
@@ -187,6 +202,7 @@ export class CompareView implements vscode.Disposable {
         }
       }),
       panel.onDidDispose(() => {
+        clearInterval(poll);
         for (const l of listeners) l.dispose();
         if (this.panel !== panel) return;
         this.panel = undefined;
