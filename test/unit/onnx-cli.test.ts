@@ -89,6 +89,13 @@ describe('nn export --to onnx', function () {
     const info = JSON.parse(r.out) as { files: string[]; model: string; opset: number; weights: string };
     assert.deepEqual([info.files, info.model, info.opset], [['model.onnx'], 'Deep', 17]);
     assert.match(info.weights, /the best weights of run/);
+    // a run with no best/ (stopped before its first best epoch) is exported from last/, and says so
+    const lastOnly = path.join(tmp, 'last-only');
+    fs.cpSync(run, lastOnly, { recursive: true });
+    fs.rmSync(path.join(lastOnly, 'best'), { recursive: true });
+    const fromLast = await nn(['export', '--run', lastOnly, '--to', 'onnx', '--out', path.join(tmp, 'from-last'), '--json']);
+    assert.equal(fromLast.code, 0, fromLast.err);
+    assert.match((JSON.parse(fromLast.out) as { weights: string }).weights, /^the last weights of run /);
     const saved = await loadModel(checkpointDir(path.join(run, 'best'))!);
     const want = (saved.predict(tf.tensor(x)) as tf.Tensor).dataSync();
     saved.dispose();

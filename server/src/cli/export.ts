@@ -283,7 +283,8 @@ async function exportOnnx(args: Parsed, dest: string, out: (s: string) => void, 
     const desc = describeModel(graph, (f) => chosen.program.file(f)?.lines);
     await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
     const weights = chosen.run ? await checkpointWeights(chosen.run.weights) : initialWeights(desc, seed);
-    const weightsFrom = chosen.run ? `the best weights of run ${chosen.run.dir}` : `the initial weights of seed ${seed}`;
+    // best/, or last/ when the run saved no best (stopped before its first best epoch)
+    const weightsFrom = chosen.run ? `the ${path.basename(chosen.run.weights) === 'last' ? 'last' : 'best'} weights of run ${chosen.run.dir}` : `the initial weights of seed ${seed}`;
     const bytes = onnxBytes(desc, weights, { weightsFrom, version: VERSION, metadata: chosen.run ? runMetadata(chosen.run.config) : {} });
     const file = path.join(dest, 'model.onnx');
     try {
