@@ -410,6 +410,16 @@ def finite(v):
     return v if math.isfinite(v) else None
 
 
+def spelled(v):
+    """A number as nn's messages spell it: NaN, Infinity and -Infinity as the tfjs engine writes them."""
+    v = float(v)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return str(v)
+
+
 def histogram(values, bins):
     """nn's histogram (runtime/train/layer-stats.ts): equal bins from the least to the largest finite value."""
     v = values[torch.isfinite(values)]
@@ -836,7 +846,7 @@ def run(args):
                 emit(fit)
         if not finite:
             outcome = "not_finite"
-            what = f"the loss became {acc.loss}" if not math.isfinite(acc.loss) else f"the validation loss became {values.get('val_loss')}"
+            what = f"the loss became {spelled(acc.loss)}" if not math.isfinite(acc.loss) else f"the validation loss became {spelled(values.get('val_loss'))}"
             emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"{what} at epoch {epoch}; lower the learning rate (now {lr}), add clip_norm: 1.0, or check the data for NaN or huge values"})
             break
         if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or epoch == args.epochs or patience_over or stopped):
