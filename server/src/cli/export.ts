@@ -3,7 +3,8 @@
 //   model.py    one torch.nn.Module per model, with nn's semantics (export/pytorch/model-py.ts)
 //   weights.pt  with --run: the run's best weights as the module's state_dict
 //   train.py    with --train: the train block's training (export/pytorch/train-py.ts)
-//   data/       with --train: the data as nn prepares it (splits, normalisation)
+//   data/       with --train: the data as nn prepares it (splits, normalisation); not with --no-data
+//   data.py     with --train: the same data made in Python, for generated, csv, idx and MNIST sets (export/pytorch/data-py.ts)
 //   README.md   how to use them
 // --to onnx writes model.onnx (export/onnx): one model, with the run's best weights (--run), else
 // the initial weights nn trains from with --seed N (0 when not given).
@@ -28,6 +29,7 @@ import { onnxBytes, OPSET } from '../export/onnx/model';
 import { checkpointDir } from '../runtime/train/checkpoint';
 import { writeFileAtomic } from '../runtime/train/runs';
 import { trainPy, trainSetup, dataFiles, trainSplits } from '../export/pytorch/train-py';
+import { DATA_PY, DATA_PY_KINDS, dataSpecs } from '../export/pytorch/data-py';
 import { bestMonitor } from '../runtime/train/monitor';
 import { initialWeightFiles } from '../export/pytorch/initial';
 import { describeTrain } from '../core/model';
@@ -39,7 +41,7 @@ import { checkedRun, checkedTrain, chooseBackend, loadOptions, loadTrainData, re
 
 /** What an export to each target writes into its folder, and --force removes before writing. */
 const OWNED: Record<string, readonly string[]> = {
-  pytorch: ['model.py', 'README.md', 'weights.pt', 'train.py', 'initial.json', 'initial.bin', 'data', 'checkpoints'],
+  pytorch: ['model.py', 'README.md', 'weights.pt', 'train.py', 'data.py', 'initial.json', 'initial.bin', 'data', 'checkpoints'],
   onnx: ['model.onnx'],
 };
 const TARGETS = Object.keys(OWNED);
@@ -139,7 +141,7 @@ function saveWeightsPt(modelText: string, exported: ExportedModel, weights: NnWe
   }
 }
 
-function readme(source: string, descs: readonly ModelDesc[], models: readonly ExportedModel[], run: Chosen['run']): string {
+function readme(source: string, descs: readonly ModelDesc[], models: readonly ExportedModel[], run: Chosen['run'], train?: { name: string; data: boolean; dataPy: boolean }): string {
   const first = models[0];
   const lines = [
     `# ${descs.map((d) => d.name).join(', ')}: PyTorch modules exported by nn`,
@@ -180,7 +182,27 @@ function readme(source: string, descs: readonly ModelDesc[], models: readonly Ex
     '',
     "Convolutions and pooling take channels-last input and move the channels around PyTorch's call; 'same' padding is Keras' (the odd cell at the end); batch normalisation runs over the last axis with Keras' momentum m as PyTorch's 1 - m; LSTM and GRU have one bias per gate as in Keras, and the GRU applies its reset gate before the recurrent product. The parameter counts equal what nn shows.",
   );
+  if (train) lines.push('', ...trainingReadme(train));
   return `${lines.join('\n')}\n`;
+}
+
+/** The README's part on train.py: one CPU, one GPU, several processes and several machines, and where the data comes from. */
+function trainingReadme(t: { name: string; data: boolean; dataPy: boolean }): string[] {
+  return [
+    `## Training: train.py trains \`${t.name}\` as nn does`,
+    '',
+    '```sh',
+    'python3 train.py                      # the CPU, or the first GPU when there is one (--device auto)',
+    'python3 train.py --device cuda:0 --json',
+    'torchrun --nproc_per_node=4 train.py  # 4 processes on this machine (DistributedDataParallel; batch_size stays the global batch)',
+    '# several machines: the same command on each, with --nnodes, --node_rank and --rdzv_endpoint=HOST:PORT',
+    'python3 train.py --resume             # continue after Ctrl+C from checkpoints/last.pt',
+    '```',
+    '',
+    t.data
+      ? `The data is in \`data/\`, as nn prepared it (the same splits and normalisation).${t.dataPy ? ' Without `data/`, train.py makes the same data with `data.py`.' : ''}`
+      : 'There is no `data/`: train.py makes the data with `data.py` as nn makes it; `--data-root DIR` says where the dataset\'s files are when this folder was moved.',
+  ];
 }
 
 export async function exportCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -202,7 +224,7 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     const { text, models } = modelPy(descs, chosen.file, { trace: chosen.train !== undefined && chosen.train.cfg.layerStats !== false });
     const files: { name: string; write: (file: string) => void }[] = [
       { name: 'model.py', write: (f) => writeFileAtomic(f, text) },
-      { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run)) },
+      { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run, chosen.train && { name: chosen.train.cfg.name, data: !args.flags.has('no-data'), dataPy: chosen.train.cfg.data !== undefined && dataSpecs(chosen.train.cfg, dest) !== null })) },
     ];
     if (chosen.train) {
       const cfg = chosen.train.cfg;
@@ -210,14 +232,21 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
       const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
       const seed = cfg.seed ?? 0;
       const splits = trainSplits(cfg, data, seed, validation?.train);
-      const setup = trainSetup(models[0], data, seed, bestMonitor(cfg, splits.validation !== undefined));
+      const setup = { ...trainSetup(models[0], data, seed, bestMonitor(cfg, splits.validation !== undefined)), dataSpec: dataSpecs(cfg, dest) };
+      if (args.flags.has('no-data') && !setup.dataSpec) {
+        const kinds = [cfg.data!, ...(cfg.validation !== undefined && typeof cfg.validation !== 'number' ? [cfg.validation] : [])].map((r) => r.spec.name).filter((k) => !(DATA_PY_KINDS as readonly string[]).includes(k));
+        throw new UsageError(`--no-data: data.py does not load ${kinds.join(', ')}(...) datasets (it loads ${DATA_PY_KINDS.join(', ')}); export without --no-data, so that train.py reads data/`);
+      }
       files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
+      if (setup.dataSpec) files.push({ name: 'data.py', write: (f) => writeFileAtomic(f, DATA_PY) });
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
       const initial = initialWeightFiles(models[0], seed);
       files.push({ name: 'initial.json', write: (f) => writeFileAtomic(f, initial['initial.json'] as string) });
       files.push({ name: 'initial.bin', write: (f) => fs.writeFileSync(f, initial['initial.bin']) });
-      const dataDir = dataFiles(data, splits);
-      files.push({ name: 'data', write: (f) => writeDirAtomic(f, dataDir) });
+      if (!args.flags.has('no-data')) {
+        const dataDir = dataFiles(data, splits);
+        files.push({ name: 'data', write: (f) => writeDirAtomic(f, dataDir) });
+      }
     }
     let weightsTmp: string | undefined;
     if (chosen.run) {

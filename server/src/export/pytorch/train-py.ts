@@ -12,6 +12,7 @@ import type { TrainDesc } from '../../core/model';
 import type { TrainConfig } from '../../core/train';
 import { validationSplit } from '../../data/batches';
 import type { Split, LoadedData } from '../../data/types';
+import type { dataSpecs } from './data-py';
 import { higherIsBetter } from '../../runtime/train/monitor';
 import { PROTOCOL_VERSION, HISTOGRAM_BINS, SATURATION } from '../../runtime/train/protocol';
 import { reportedLayers, PROBE_SAMPLES } from '../../runtime/train/inside';
@@ -34,6 +35,8 @@ export interface TrainSetup {
   dataName: string;
   /** regression on 1 or 2 inputs with one target: train.py sends the fit picture's events (visuals.ts fitInputs) */
   fit?: 1 | 2;
+  /** what data.py loads when there is no data/ folder (data-py.ts dataSpecs); null where it cannot */
+  dataSpec?: ReturnType<typeof dataSpecs>;
 }
 
 /** `best`: how the run judges its best epoch (monitor.ts bestMonitor). */
@@ -145,6 +148,7 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     plateau: train.schedule?.fn === 'reduce_on_plateau' ? { monitor: train.schedule.args.monitor, factor: train.schedule.args.factor, patience: train.schedule.args.patience, min_lr: train.schedule.args.min_lr } : null,
     layer_stats: layerStatsConfig(train, model),
     fit: setup.fit ?? null,
+    data_spec: setup.dataSpec ?? null,
     unsupported: [...(train.kfold ? [`kfold: ${train.kfold}`] : []), ...(train.augment.length ? ['augment'] : [])],
   };
   const values: Record<string, string> = {
@@ -165,7 +169,8 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
 
 const TEMPLATE = `"""Trains %MODEL% as nn trains the block \`%TRAIN%\` of %FILE%, on PyTorch.
 
-The data in data/ is what nn prepared (the same splits and normalisation). One process, on the
+The data in data/ is what nn prepared (the same splits and normalisation); without data/, data.py
+makes the same from the dataset's description. One process, on the
 CPU or a GPU, or several with DistributedDataParallel (batch_size stays the global batch):
 
     python3 train.py [--device cpu|cuda|cuda:N] [--epochs N] [--json] [--out DIR] [--resume]
@@ -350,8 +355,20 @@ def epoch_order(n, seed, epoch):
     return torch.tensor(NnRandom((seed * 8 + 2) * 65599 + epoch).permutation(n))
 
 
-def load_data(folder):
-    """data/ as nn wrote it: data.json, and <split>_x.bin / <split>_y.bin per split."""
+def load_data(folder, root=None):
+    """data/ as nn wrote it: data.json, and <split>_x.bin / <split>_y.bin per split; without
+    it, data.py loads the train block's datasets as nn does (the same splits and numbers)."""
+    if not os.path.exists(os.path.join(folder, "data.json")):
+        if CONFIG["data_spec"] is None:
+            raise SystemExit(f"train.py: {folder} has no data.json, and data.py cannot load {CONFIG['data']}: export it again with nn export --train")
+        sys.path.insert(0, HERE)
+        import data as nn_data
+
+        try:
+            made = nn_data.splits(CONFIG["data_spec"], CONFIG["seed"], root)
+        except nn_data.DataError as e:
+            raise SystemExit(f"train.py: {e}")
+        return None, {k: (torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))) for k, (x, y) in made.items()}
     with open(os.path.join(folder, "data.json")) as f:
         meta = json.load(f)
     splits = {}
@@ -638,7 +655,8 @@ def pick_device(wanted, local_rank):
 
 def parse(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
-    p.add_argument("--data", default=os.path.join(HERE, "data"), help="the folder nn wrote the data to")
+    p.add_argument("--data", default=os.path.join(HERE, "data"), help="the folder nn wrote the data to (without one, data.py loads the data)")
+    p.add_argument("--data-root", default=None, help="where data.py finds the dataset's files (default: the .nn file's folder as it was when exported)")
     p.add_argument("--out", default=os.path.join(HERE, "checkpoints"), help="where best.pt and last.pt go")
     p.add_argument("--epochs", type=int, default=CONFIG["epochs"])
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
@@ -675,7 +693,7 @@ def run(args):
         print(f"train.py: batch_size {batch} does not split evenly over {world} processes", file=sys.stderr)
         return 2, None
     torch.manual_seed(CONFIG["seed"])
-    _, splits = load_data(args.data)
+    _, splits = load_data(args.data, args.data_root)
     train_x, train_y = splits["train"][0].to(device), splits["train"][1].to(device)
     n = train_x.shape[0]
     grid = fit_grid(train_x) if CONFIG["fit"] else None
