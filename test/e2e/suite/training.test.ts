@@ -57,6 +57,33 @@ describe('training from VS Code', () => {
     );
   });
 
+  it('trains on the torch engine when nn.train.engine says torch: PyTorch runs it, the chart gets its epochs, nn\'s best/ is written', async () => {
+    const a = await api();
+    const cfg = vscode.workspace.getConfiguration('nn');
+    await cfg.update('train.engine', 'torch', vscode.ConfigurationTarget.Workspace);
+    try {
+      const doc = await vscode.workspace.openTextDocument(workspaceFile('quick.nn'));
+      const delivered = a.training.chart.delivered;
+      const { events, end } = collect(a, 'quick');
+      const ended = once(vscode.tasks.onDidEndTaskProcess, (e) => (e.execution.task.definition as { train?: string }).train === 'quick', 240_000, 'the torch training task to end');
+      await vscode.commands.executeCommand('nn.train', doc.uri.toString(), 'quick');
+      const last = await end;
+      const exit = await ended;
+      assert.equal(last.type, 'end', JSON.stringify(last));
+      assert.equal(exit.exitCode, 0);
+      const start = events.find((e) => e.type === 'start');
+      assert.ok(start && start.type === 'start');
+      assert.equal(start.backend, 'torch', `the start event names the engine: ${start.backend} (${start.backendNote})`);
+      assert.equal(events.filter((e) => e.type === 'epoch').length, 8);
+      await waitFor(() => a.training.chart.delivered >= delivered + 8, 30_000, `the chart to receive the torch run's epochs (it has ${a.training.chart.delivered - delivered})`);
+      assert.ok(fs.existsSync(path.join(start.runDir, 'best', 'model.json')), `${start.runDir}/best/model.json: nn's format, for evaluate and predict`);
+      const config = JSON.parse(fs.readFileSync(path.join(start.runDir, 'config.json'), 'utf8')) as { backend: string };
+      assert.equal(config.backend, 'torch');
+    } finally {
+      await cfg.update('train.engine', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('stops a run gracefully: the last weights are saved', async () => {
     const a = await api();
     const doc = await vscode.workspace.openTextDocument(workspaceFile('quick.nn'));
