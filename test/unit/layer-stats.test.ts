@@ -306,6 +306,27 @@ describe('layer statistics (layer_stats)', function () {
     assert.deepEqual(check('  dense(16, activation: sigmoid)\n  dense(2)', (ws) => ws).warnings, []);
   });
 
+  it('reads the probe batch\'s activations out of tf.tidy without tidy walking them (it walks a returned typed array value by value)', () => {
+    const r = analyzeText('model M {\n  input [2]\n  dense(512, activation: relu)\n  dense(512, activation: tanh)\n  dense(2)\n}\n');
+    const desc = describeModel(r.models.find((m) => m.name === 'M')!);
+    const m = compileModel(desc, { seed: 3 }).model;
+    const probe = new LayerProbe(m, desc, rings(128, 2).train.x, 128, [2]);
+    // 2 x 128 x 512 activations: walked, each would go into tidy's Set of things seen
+    const add = Set.prototype.add;
+    let adds = 0;
+    Set.prototype.add = function (this: Set<unknown>, v: unknown) {
+      adds++;
+      return add.call(this, v);
+    };
+    try {
+      probe.event([], { epoch: 1, batch: 1, batches: 1 });
+    } finally {
+      Set.prototype.add = add;
+      m.dispose();
+    }
+    assert.ok(adds < 5_000, `${adds} Set entries for one measurement`);
+  });
+
   it('says nothing on healthy networks', async () => {
     for (const m of ['Relu', 'Tanh', 'Sig']) {
       const { warnings, layers } = await run(config(`model: ${m}\n  data: circle(n: 200)\n  loss: cross_entropy\n  optimizer: adam(lr: 0.01)\n  epochs: 6\n  seed: 1\n  layer_stats: true`), rings(200, 1));

@@ -67,10 +67,14 @@ export function evaluateSplit(model: LayersModel, task: Task, split: Split, batc
     const b = Math.min(batchSize, split.n - from);
     const x = split.x.subarray(from * task.xw, (from + b) * task.xw);
     const y = split.y.subarray(from * task.yw, (from + b) * task.yw);
-    const [loss, out] = tf.tidy(() => {
+    // read out through variables, not tidy's result: tidy walks a returned typed array index by index
+    let loss = 0;
+    let out: Float32Array = new Float32Array(0);
+    tf.tidy(() => {
       const { xs, ys } = batchTensors(task, x as Float32Array, y, b);
       const p = model.apply(xs, { training: false }) as Tensor;
-      return [task.lossFn(ys, p).dataSync()[0], p.dataSync() as Float32Array] as const;
+      loss = task.lossFn(ys, p).dataSync()[0];
+      out = p.dataSync() as Float32Array;
     });
     acc.add(out, y, b, loss + pen);
   }
@@ -89,8 +93,9 @@ export function predictRows(model: LayersModel, featureShape: number[], x: Float
   const out = new Float32Array(n * units);
   for (let from = 0; from < n; from += batchSize) {
     const b = Math.min(batchSize, n - from);
-    const part = tf.tidy(() => (model.apply(tf.tensor(x.subarray(from * xw, (from + b) * xw), [b, ...featureShape], 'float32'), { training: false }) as Tensor).dataSync() as Float32Array);
-    out.set(part, from * units);
+    tf.tidy(() => {
+      out.set((model.apply(tf.tensor(x.subarray(from * xw, (from + b) * xw), [b, ...featureShape], 'float32'), { training: false }) as Tensor).dataSync() as Float32Array, from * units);
+    });
   }
   return out;
 }
