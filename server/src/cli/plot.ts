@@ -5,7 +5,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRunEvents } from '../../../client/src/chart-files';
+import { runEvents } from '../../../client/src/chart-files';
+import { CheckpointError } from '../runtime/train/run-files';
 import { RunModel } from '../../../client/webview/series';
 import { CHARTS, CHART_NAMES, FILE_PALETTE, PLOT_STRINGS, isChartName, runLabels, type PlotRun } from '../../../client/webview/pictures';
 import { svgToPng, pngSize } from '../node/png';
@@ -37,8 +38,13 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
       dirs.map((d) => path.basename(path.resolve(d))),
     );
     dirs.forEach((d, i) => {
-      const events = readRunEvents(d);
-      if (!events) throw new CliError(`${d} has no readable metrics.jsonl`);
+      let events;
+      try {
+        events = runEvents(d);
+      } catch (e) {
+        if (e instanceof CheckpointError) throw new CliError(`${d} has no readable metrics.jsonl: ${e.message}`);
+        throw e;
+      }
       runs.push({ label: labels[i], run: new RunModel(events) });
     });
     const trains = [...new Set(configs.map((c) => c.train))].join(', ');
