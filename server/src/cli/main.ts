@@ -32,6 +32,7 @@ usage:
                                               --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
   nn export FILE --to pytorch --out DIR --train NAME    also train.py and data/: the train block on PyTorch
+                                                        (a sweep: pick its values with --set KEY=VALUE)
                                                         (--out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
   nn export FILE --to onnx --out DIR [--model NAME]     model.onnx (opset 17) with the initial weights nn
@@ -141,7 +142,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case 'runs':
         return runsCommand(parseArgs(rest, ['train', 'sort'], ['json']), out, err);
       case 'export':
-        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force']), out, err);
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force'], ['set']), out, err);
       case 'plot':
         return await plotCommand(parseArgs(rest, ['out', 'chart'], ['json']), out, err);
       case 'weights':
