@@ -321,6 +321,11 @@ describe('running a sweep', function () {
     assert.deepEqual(Object.keys(plan.sources), [file, lib].sort());
     assert.deepEqual(fs.readdirSync(sweep).filter((d) => d.startsWith('trial-')), ['trial-01']);
     assert.equal(JSON.parse(fs.readFileSync(path.join(sweep, 'trial-01', 'config.json'), 'utf8')).epochs, 3);
+    // nn runs says what the table cannot show: the trials never started
+    const listed = await runNn(['runs', sweep]);
+    assert.equal(listed.code, 0);
+    assert.equal(listed.out.length, 2);
+    assert.match(listed.err.join('\n'), /: 2 of the sweep's 3 trials have not started; nn train --resume .* goes on$/m);
     // --resume: refused before anything starts
     const refused = await runNn(['train', '--resume', sweep]);
     assert.equal(refused.code, 1);
