@@ -16,7 +16,7 @@
 // trial whose files differ is not trained: the sweep checks before it starts each trial, and the
 // trial itself checks the texts it analysed (a child started just before an edit); `--resume`
 // of a sweep checks first. The message names the files changed; putting them back as they were
-// lets the sweep go on (docs/experiments.md). A sweep.json written before this has no `sources`
+// lets the sweep go on (docs/language.md). A sweep.json written before this has no `sources`
 // and is not checked.
 
 import * as fs from 'node:fs';
