@@ -1,39 +1,46 @@
 // What the chart reads from run folders (runs/<train>/<time>/metrics.jsonl): a run's events, to
 // restore a panel whose saved state was too large or missing, and the earlier runs of the same
 // train block, to overlay; and where a workspace's run folders are (the compare view). Every line is checked (client/webview/events.ts); a truncated or
-// garbage line is skipped, a file that cannot be read is left out. Node only, no VS Code.
+// garbage line is skipped, a file that cannot be read is left out (runEvents says why). The files
+// are read by server/src/runtime/train/run-files.ts, with the limit every reader of run folders
+// has. Node only, no VS Code.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { readRunText, CheckpointError } from '../../server/src/runtime/train/run-files';
 import { parseEventLines } from '../webview/events';
 import type { HistoryRun } from '../webview/messages';
 
 /** Earlier runs sent to the chart, newest first. */
 export const MAX_HISTORY_RUNS = 8;
-/** A metrics.jsonl larger than this is not read. */
-export const MAX_METRICS_BYTES = 32 * 1024 * 1024;
 
-/** True when `runDir` looks like a run folder of `train`: an absolute path runs/<train>/<run>. */
+/** True when `runDir` looks like a run folder of `train`: an absolute path runs/<train>/<run>, or a sweep's trial runs/<train>/<sweep>/trial-NN. */
 export function isRunDirOf(runDir: string, train: string): boolean {
-  return path.isAbsolute(runDir) && path.basename(path.dirname(runDir)) === train && path.basename(runDir) !== '' && !runDir.split(/[\\/]/).includes('..');
+  if (!path.isAbsolute(runDir) || path.basename(runDir) === '' || runDir.split(/[\\/]/).includes('..')) return false;
+  const parent = path.dirname(runDir);
+  return path.basename(parent) === train || (/^trial-\d+$/.test(path.basename(runDir)) && path.basename(path.dirname(parent)) === train);
 }
 
-/** A regular file of the run folder itself: a FIFO would block the extension, a symbolic link reads another run's (or any) file. */
-function readText(file: string): string | undefined {
+/**
+ * The logged events of a run folder, read by the one reader of run files (run-files.ts: a
+ * regular file of the folder itself, at most MAX_RUN_FILE_BYTES); a folder without a readable
+ * metrics.jsonl is a CheckpointError that says why (missing, too large, a link, a FIFO).
+ */
+export function runEvents(runDir: string, keep?: (e: TrainEvent) => boolean): TrainEvent[] {
+  const file = path.join(runDir, 'metrics.jsonl');
+  const text = readRunText(file);
+  if (text === undefined) throw new CheckpointError(`${file} is missing`);
+  return parseEventLines(text, keep);
+}
+
+/** The logged events of a run folder, or undefined when it has no readable metrics.jsonl (runEvents says why). */
+export function readRunEvents(runDir: string, keep?: (e: TrainEvent) => boolean): TrainEvent[] | undefined {
   try {
-    const st = fs.lstatSync(file);
-    if (!st.isFile() || st.size > MAX_METRICS_BYTES) return undefined;
-    return fs.readFileSync(file, 'utf8');
+    return runEvents(runDir, keep);
   } catch {
     return undefined;
   }
-}
-
-/** The logged events of a run folder, or undefined when it has no readable metrics.jsonl. */
-export function readRunEvents(runDir: string, keep?: (e: TrainEvent) => boolean): TrainEvent[] | undefined {
-  const text = readText(path.join(runDir, 'metrics.jsonl'));
-  return text === undefined ? undefined : parseEventLines(text, keep);
 }
 
 /** What the overlay needs of an earlier run: its start, folds, epochs and end. */

@@ -128,8 +128,10 @@ export function flattenConfig(v: unknown, prefix = '', out: Map<string, string> 
   return out;
 }
 
-/** Settings that say nothing about what was tried: where the run came from, its bookkeeping. */
-const NOT_SETTINGS = /^(version|file|command|backendNote|data\.source|data\.samples|standardize|pixelNormalize|imageBackground)(\.|$)/;
+/** Settings that say nothing about what was tried: where the run came from, its bookkeeping (a sweep's trial number). */
+const NOT_SETTINGS = /^(version|file|command|backendNote|data\.source|data\.samples|standardize|pixelNormalize|imageBackground|trial)(\.|$)/;
+/** config.json's record of --set and a sweep's values: the settings they changed show them already. */
+const OVERRIDES = 'overrides.';
 
 /**
  * A label for each run by what differs between the runs' configurations ("lr 0.01", "lr 0.1"):
@@ -138,10 +140,19 @@ const NOT_SETTINGS = /^(version|file|command|backendNote|data\.source|data\.samp
  */
 export function runLabels(configs: readonly (unknown | undefined)[], ids: readonly string[]): string[] {
   const flat = configs.map((c) => (c === undefined ? undefined : flattenConfig(c)));
-  const keys = [...new Set(flat.flatMap((f) => (f ? [...f.keys()] : [])))].filter((k) => !NOT_SETTINGS.test(k));
-  const differ = configs.length > 1 ? keys.filter((k) => new Set(flat.map((f) => f?.get(k) ?? '–')).size > 1) : [];
+  const all = [...new Set(flat.flatMap((f) => (f ? [...f.keys()] : [])))].filter((k) => !NOT_SETTINGS.test(k));
+  const keys = all.filter((k) => !k.startsWith(OVERRIDES));
+  const differing = (ks: string[]) => (configs.length > 1 ? ks.filter((k) => new Set(flat.map((f) => f?.get(k) ?? '–')).size > 1) : []);
+  const signature = (f: Map<string, string> | undefined, ks: string[]) => ks.map((k) => f?.get(k) ?? '–').join('\u0000');
+  let differ = differing(keys);
+  // a sweep's trials differ in their settings (optimizer.lr) and again in their overrides: named once, by
+  // the setting; an override is named only where no setting tells two runs apart (a dataset's argument
+  // that config.json does not record)
+  const overrides = differing(all.filter((k) => k.startsWith(OVERRIDES)));
+  const apart = (i: number, j: number, ks: string[]) => signature(flat[i], ks) !== signature(flat[j], ks);
+  if (overrides.length && flat.some((_, i) => flat.some((__, j) => j > i && !apart(i, j, differ) && apart(i, j, overrides)))) differ = [...differ, ...overrides];
   const short = (k: string) => k.split('.').pop()!;
-  const names = differ.map((k) => (keys.filter((o) => short(o) === short(k)).length > 1 ? k : short(k)));
+  const names = differ.map((k) => (k.startsWith(OVERRIDES) ? k.slice(OVERRIDES.length) : keys.filter((o) => short(o) === short(k)).length > 1 ? k : short(k)));
   const labels = flat.map((f, i) => (f && differ.length ? differ.map((k, j) => `${names[j]} ${f.get(k) ?? '–'}`).join(', ') : runLabel(ids[i])));
   // the same label twice (runs alike in everything shown): add the folder
   return labels.map((l, i) => (labels.indexOf(l) !== labels.lastIndexOf(l) && !l.includes(runLabel(ids[i])) ? `${l} (${runLabel(ids[i])})` : l));

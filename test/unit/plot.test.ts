@@ -94,6 +94,12 @@ describe('nn plot: the pictures as SVG', () => {
     assert.deepEqual(runLabels([a, b], ['r1', 'r2']), ['optimizer sgd, schedule.lr 0.5, batchSize 32', 'optimizer adam, schedule.lr 0.2, batchSize 64']);
     assert.deepEqual(runLabels([a, a], ['2026-01-01T10-00-00', 'x']), ['2026-01-01 10:00:00', 'x']);
     assert.deepEqual(runLabels([a], ['2026-01-01T10-00-00']), ['2026-01-01 10:00:00'], 'one run: its folder');
+    // a sweep's trials: the setting tried, once (config.json records it again in overrides, and the trial number)
+    const trial = (lr: number, n: number) => ({ ...a, optimizer: { name: 'sgd', args: { lr } }, overrides: { 'optimizer.lr': lr }, trial: n });
+    assert.deepEqual(runLabels([trial(0.05, 1), trial(0.005, 2)], ['trial-01', 'trial-02']), ['optimizer.lr 0.05', 'optimizer.lr 0.005']);
+    // an override that no recorded setting shows tells them apart by itself
+    const data = (n: number, t: number) => ({ ...a, data: { name: 'spiral', samples: { train: n } }, overrides: { data: `spiral(n: ${n})` }, trial: t });
+    assert.deepEqual(runLabels([data(100, 1), data(200, 2)], ['trial-01', 'trial-02']), ['data spiral(n: 100)', 'data spiral(n: 200)']);
   });
 
   it('the decision boundary: cells of the predicted class, the training points, axes and the class key', () => {
@@ -268,6 +274,28 @@ describe('nn plot: the command', function () {
     const fit = await runNn(['plot', other, '--out', out, '--chart', 'fit']);
     assert.equal(fit.code, 1);
     assert.match(fit.err.join('\n'), /no fit chart: a regression fit needs/);
+  });
+
+  it("a sweep's folder plots its trials, named once by the value each tried (not again by its overrides or trial number)", async () => {
+    const sweep = path.join(tmp, 'fit_cubic', 'sweep');
+    fs.mkdirSync(sweep);
+    fs.writeFileSync(path.join(sweep, 'sweep.json'), '{}');
+    const empty = await runNn(['plot', sweep, '--out', path.join(tmp, 'sweep.svg')]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.err[0], /the sweep .*sweep has no trial folders yet/);
+    [0.05, 0.01].forEach((lr, i) => {
+      const t = path.join(sweep, `trial-0${i + 1}`);
+      fs.cpSync(run, t, { recursive: true });
+      const cfg = JSON.parse(fs.readFileSync(path.join(t, 'config.json'), 'utf8'));
+      Object.assign(cfg, { overrides: { 'optimizer.lr': lr }, trial: i + 1 });
+      cfg.optimizer.args.lr = lr;
+      fs.writeFileSync(path.join(t, 'config.json'), JSON.stringify(cfg));
+    });
+    const out = path.join(tmp, 'sweep.svg');
+    const r = await runNn(['plot', sweep, '--out', out]);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    assert.match(r.out[0], /2 runs: lr 0\.05 \| lr 0\.01\)$/);
+    assert.ok(fs.readFileSync(out, 'utf8').includes('>val_loss · lr 0.01</text>'));
   });
 
   it('the Layers view of a run trained with layer_stats (the drawing of the chart), and why a run without them has none', async () => {

@@ -176,6 +176,36 @@ describe('nn train --set', function () {
   });
 });
 
+describe('nn export --train of a sweep', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-export-sweep-'))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is refused, naming the values to try and how to pick them; with --set for each it exports the values picked', async () => {
+    const file = path.join(dir, 'x.nn');
+    fs.writeFileSync(file, block('  model: try [Net, Deep]\n  optimizer: adam(lr: try [0.01, 0.001])\n  epochs: 1\n  seed: 1', 'g'));
+    const out = path.join(dir, 'out');
+    const r = await runNn(['export', file, '--to', 'pytorch', '--train', 'g', '--out', out]);
+    assert.equal(r.code, 2, r.err.join('\n'));
+    assert.match(r.err[0], /train 'g' is a sweep of 4 trials \(model: try \[Net, Deep\]; optimizer\.lr: try \[0\.01, 0\.001\]\), and train\.py trains one: pick its values with --set \(e\.g\. .* --train g --set model=Net --set optimizer\.lr=0\.01 \.\.\.\), or export a trained trial with --run TRIAL_FOLDER/);
+    assert.equal(fs.existsSync(out), false, 'nothing written');
+    // one value picked, one left to try: still a sweep
+    const half = await runNn(['export', file, '--to', 'pytorch', '--train', 'g', '--set', 'model=Deep', '--out', out]);
+    assert.equal(half.code, 2);
+    assert.match(half.err[0], /a sweep of 2 trials \(optimizer\.lr: try \[0\.01, 0\.001\]\)/);
+    const both = await runNn(['export', file, '--to', 'pytorch', '--train', 'g', '--set', 'model=Deep', '--set', 'optimizer.lr=0.001', '--out', out]);
+    assert.equal(both.code, 0, both.err.join('\n'));
+    assert.match(fs.readFileSync(path.join(out, 'model.py'), 'utf8'), /^class Deep\(nn\.Module\)/m);
+    assert.match(fs.readFileSync(path.join(out, 'train.py'), 'utf8'), /lr=0\.001\b/);
+    // --set is checked as nn train checks it, and goes with --train only
+    const bad = await runNn(['export', file, '--to', 'pytorch', '--train', 'g', '--set', 'model=Nope', '--set', 'optimizer.lr=0.1', '--out', path.join(dir, 'bad')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err.join('\n'), /--set model: error NN101: unknown name 'Nope'/);
+    assert.equal((await runNn(['export', file, '--to', 'onnx', '--model', 'Net', '--set', 'model=Deep', '--out', path.join(dir, 'bad')])).code, 2);
+  });
+});
+
 /** `nn ARGS` as a child process from the source (what a sweep's parent is: it starts children of its own). */
 function child(argv: string[]): { p: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }>; lines: string[] } {
   const p = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'server', 'src', 'cli', 'main.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -264,6 +294,59 @@ describe('running a sweep', function () {
       ['torch', 'done', { 'optimizer.lr': 0.05 }],
       ['torch', 'done', { 'optimizer.lr': 0.01 }],
     ]);
+  });
+
+  it('an edit of the file or an import during a sweep starts no further trial; --resume is refused until the files are as planned', async () => {
+    const lib = path.join(dir, 'edit-lib.nn');
+    fs.writeFileSync(lib, MODELS);
+    const file = path.join(dir, 'edit.nn');
+    const text = `import "edit-lib.nn"\ntrain ed {\n  model: Net\n  data: spiral(n: 2000, classes: 2)\n  loss: cross_entropy\n  batch_size: 8\n  optimizer: sgd(lr: try [0.01, 0.02, 0.03])\n  epochs: 3\n  seed: 2\n}\n`;
+    fs.writeFileSync(file, text);
+    const runs = path.join(dir, 'edit-runs');
+    const c = child(['train', file, '--runs', runs, '--parallel', '1', '--json']);
+    // the first trial's first epoch: edit the file (trial 1 trains on, what it read is the plan's)
+    let edited = false;
+    c.p.stdout!.on('data', () => {
+      if (!edited && c.lines.some((l) => l.includes('"type":"epoch"'))) {
+        edited = true;
+        fs.writeFileSync(file, text.replace('epochs: 3', 'epochs: 1'));
+      }
+    });
+    const r = await c.done;
+    assert.ok(edited);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /nn train: the sweep's trials not yet started were not started: .*edit\.nn has changed since the sweep in .* started \(its sweep\.json keeps a hash of the \.nn file and of every file it imports\): its trials would train what it says now, not what the sweep planned\. Put it back as it was to go on \(nn train --resume .*\), or start a new sweep/);
+    const sweep = sweepFolder(runs, 'ed');
+    const plan = JSON.parse(fs.readFileSync(path.join(sweep, 'sweep.json'), 'utf8'));
+    assert.deepEqual(Object.keys(plan.sources), [file, lib].sort());
+    assert.deepEqual(fs.readdirSync(sweep).filter((d) => d.startsWith('trial-')), ['trial-01']);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(sweep, 'trial-01', 'config.json'), 'utf8')).epochs, 3);
+    // nn runs says what the table cannot show: the trials never started
+    const listed = await runNn(['runs', sweep]);
+    assert.equal(listed.code, 0);
+    assert.equal(listed.out.length, 2);
+    assert.match(listed.err.join('\n'), /: 2 of the sweep's 3 trials have not started; nn train --resume .* goes on$/m);
+    // --resume: refused before anything starts
+    const refused = await runNn(['train', '--resume', sweep]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err.join('\n'), /edit\.nn has changed since the sweep/);
+    // a trial started (or resumed) by hand checks what it analysed itself: an import edited
+    fs.writeFileSync(file, text);
+    fs.appendFileSync(lib, '\n# a comment\n');
+    const trial = await runNn(['train', file, '--train', 'ed', '--run-dir', path.join(sweep, 'trial-02'), '--trial', '2', '--set', 'optimizer.lr=0.02', '--json']);
+    assert.equal(trial.code, 1);
+    assert.match(trial.out.join('\n'), /trial trial-02: .*edit-lib\.nn has changed since the sweep/);
+    assert.ok(!fs.existsSync(path.join(sweep, 'trial-02')), 'no folder for a refused trial');
+    const resumedTrial = await runNn(['train', '--resume', path.join(sweep, 'trial-01')]);
+    assert.equal(resumedTrial.code, 1);
+    assert.match(resumedTrial.err.join('\n'), /trial trial-01: .*edit-lib\.nn has changed/);
+    // as planned again: the sweep goes on with the trials not done
+    fs.writeFileSync(lib, MODELS);
+    const again = await child(['train', '--resume', sweep, '--parallel', '2']).done;
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /trial 1\/3: done already/);
+    const rows = JSON.parse((await runNn(['runs', sweep, '--json'])).out[0]).runs;
+    assert.deepEqual(rows.map((x: { status: string }) => x.status), ['done', 'done', 'done']);
   });
 
   it('Ctrl+C stops every trial with its checkpoint; --resume skips finished trials and resumes stopped ones', async () => {

@@ -214,7 +214,7 @@ describe('compare view folders', () => {
       }
       fs.writeFileSync(path.join(sweep, 'sweep.json'), '{}');
       const trial = path.join(sweep, 'trial-02');
-      assert.equal(isRunDirOf(trial, 'lr_sweep'), false);
+      assert.equal(isRunDirOf(trial, 'lr_sweep'), true);
       assert.equal(isRunDirOf(path.dirname(trial), 'lr_sweep'), true);
       assert.deepEqual(
         readHistory(trial, 'lr_sweep').map((h) => h.id),

@@ -3,6 +3,7 @@
 
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { Program } from '../core/program';
 import { analyzeFiles, importedSyntaxErrors, type FileAnalysis } from '../core/analyze';
 import { declarationsUsedBy, inDeclarations } from '../core/names';
@@ -51,6 +52,20 @@ export interface Checked {
   errors: number;
   /** errors among them elsewhere (another train block, an unused model): `nn check` reports them; they do not stop this block */
   otherErrors: number;
+  /** the texts analysed, as written (before --set): each file's SHA-256 by its absolute path (`sourceHashes`) */
+  sources: Record<string, string>;
+}
+
+/**
+ * The SHA-256 of the text of `file` and of every file it imports (transitively), by absolute
+ * path, as the analysis reads them (the host's text): what a sweep's trials must train from
+ * (cli/sweep.ts). A file that cannot be read has no entry. `program` is one that read them.
+ */
+export function sourceHashes(file: string, program = new Program(new NodeHost())): Record<string, string> {
+  program.loadWithImports(path.resolve(file));
+  const out: Record<string, string> = {};
+  for (const f of program.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) out[f.path] = createHash('sha256').update(f.text, 'utf8').digest('hex');
+  return out;
 }
 
 /**
@@ -110,6 +125,7 @@ export function checkedTrain(file: string, name: string | undefined, overrides: 
   if (!analysis.source) throw new UsageError(`cannot read '${file}'`);
   let cfg = pickTrain(file, analysis, name);
   const original = analysis.source.lines;
+  const sources = sourceHashes(abs, program);
   /** the edits made, in order, each with the key it puts in place */
   const edits: (TextChange & { key: string })[] = [];
   if (overrides.length) {
@@ -147,7 +163,7 @@ export function checkedTrain(file: string, name: string | undefined, overrides: 
     }
   }
   const summary = cfg.model ? formatSummary(summarize(cfg.model, (f) => program.file(f)?.lines), `${file}`) : '';
-  return { cfg, analysis, summary, diagnostics, errors, otherErrors };
+  return { cfg, analysis, summary, diagnostics, errors, otherErrors, sources };
 }
 
 function pickTrain(file: string, analysis: FileAnalysis, name: string | undefined): TrainConfig {

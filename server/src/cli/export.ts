@@ -35,6 +35,7 @@ import { initialWeightFiles } from '../export/pytorch/initial';
 import { describeTrain } from '../core/model';
 import { writeDirAtomic } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
+import { setFlags } from './train';
 import { VERSION } from './version';
 import { shownPath } from './files';
 import { checkedRun, checkedTrain, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
@@ -75,10 +76,13 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
   let modelName = args.flags.get('model');
   const trainName = args.flags.get('train');
   let train: Chosen['train'];
+  const sets = setFlags(args);
+  if (sets.length && typeof trainName !== 'string') throw new UsageError(`--set changes a train block's value: it goes with --train NAME${typeof runDir === 'string' ? ' (a run is exported with the values it was trained with)' : ''}`);
   if (typeof trainName === 'string') {
     if (typeof runDir === 'string') throw new UsageError('--train and --run: export the run (--run) or train again (--train), not both');
     if (file === undefined) throw new UsageError('nn export --train needs the .nn file');
-    const checked = checkedTrain(file, trainName);
+    const checked = checkedTrain(file, trainName, sets);
+    if (checked.cfg.sweep) throw new UsageError(sweepRefusal(checked, file));
     if (checked.errors > 0 || checked.cfg.hasErrors || !checked.cfg.model) {
       for (const d of checked.diagnostics) err(d);
       throw new CliError(`${file} has errors; fix them first (nn check ${file}): nothing exported`);
@@ -119,6 +123,21 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
     throw new CliError(`${broken.map((g) => `model '${g.name}'`).join(', ')} ${broken.length === 1 ? 'has' : 'have'} errors: nothing exported`);
   }
   return { file, graphs, program, run, train };
+}
+
+/**
+ * Why a train block with values to try is not exported as it is: train.py trains one set of
+ * values, and taking the first of each (as it once did, silently) is a choice the user did not
+ * make. Names each value to try and how to pick one.
+ */
+function sweepRefusal(checked: ReturnType<typeof checkedTrain>, file: string): string {
+  const { cfg } = checked;
+  const text = checked.analysis.source!.text;
+  const axes = cfg.sweep!.axes;
+  const tried = axes.map((a) => `${a.key}: ${text.slice(a.at.start, a.at.end)}`).join('; ');
+  const example = axes.map((a) => `--set ${a.key}=${a.values?.[0] ?? String(a.range!.lo)}`).join(' ');
+  const n = cfg.sweep!.count;
+  return `train '${cfg.name}' is a sweep of ${n} trial${n === 1 ? '' : 's'} (${tried}), and train.py trains one: pick its values with --set (e.g. nn export ${file} --train ${cfg.name} ${example} ...), or export a trained trial with --run TRIAL_FOLDER (nn runs lists them)`;
 }
 
 /** weights.pt for `exported`, made by PyTorch itself from the converted weights. */

@@ -31,9 +31,7 @@ usage:
                                               or a PNG file (--invert: dark and light swapped);
                                               --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
-  nn export FILE --to pytorch --out DIR --train NAME    also train.py, data.py and data/: the train block on PyTorch
-                                                        (--no-data: no data/, data.py makes the data;
-                                                        --out must be empty; --force replaces an earlier export)
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force', 'no-data'], ['set']), out, err);
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
   nn export FILE --to onnx --out DIR [--model NAME]     model.onnx (opset 17) with the initial weights nn
                                                         trains from (--seed N; 0 when not given)
@@ -142,7 +140,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case 'runs':
         return runsCommand(parseArgs(rest, ['train', 'sort'], ['json']), out, err);
       case 'export':
-        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force', 'no-data']), out, err);
+        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force', 'no-data'], ['set']), out, err);
       case 'plot':
         return await plotCommand(parseArgs(rest, ['out', 'chart'], ['json']), out, err);
       case 'weights':

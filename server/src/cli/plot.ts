@@ -1,17 +1,20 @@
 // nn plot RUN [RUN...] --out FILE.svg|FILE.png [--chart NAME] [--lang en|zh]: the pictures of the
-// VS Code chart without VS Code, drawn by the chart's own pure code (client/webview/pictures.ts)
+// VS Code chart without VS Code (a sweep's folder as RUN: its trials), drawn by the chart's own pure code (client/webview/pictures.ts)
 // from the run folders' metrics.jsonl and config.json. Runs that stopped or failed draw what they
 // logged. PNG is the SVG rasterised by node/png.ts (resvg).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRunEvents } from '../../../client/src/chart-files';
+import { runEvents } from '../../../client/src/chart-files';
+import { CheckpointError } from '../runtime/train/run-files';
 import { RunModel } from '../../../client/webview/series';
 import { CHARTS, CHART_NAMES, FILE_PALETTE, PLOT_STRINGS, isChartName, runLabels, type PlotRun } from '../../../client/webview/pictures';
 import { svgToPng, pngSize } from '../node/png';
 import { UsageError, type Parsed } from './args';
 import { CliError, readRunConfig, userError } from './common';
 import { cliLang } from './i18n';
+import { isSweepFolder } from './sweep';
+import { findRuns, isRunFolder } from '../runtime/train/run-table';
 
 /** The chart names with what each draws, for usage errors and --help. */
 export function chartList(): string {
@@ -19,8 +22,14 @@ export function chartList(): string {
 }
 
 export async function plotCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const dirs = args.positionals;
-  if (!dirs.length) throw new UsageError('nn plot needs one or more run folders');
+  if (!args.positionals.length) throw new UsageError('nn plot needs one or more run folders');
+  // a sweep's folder stands for its trials, overlaid
+  const dirs = args.positionals.flatMap((d) => {
+    if (!isSweepFolder(d) || isRunFolder(d)) return [d];
+    const trials = findRuns([d], 1);
+    if (!trials.length) throw new CliError(`the sweep ${d} has no trial folders yet`);
+    return trials;
+  });
   const file = args.flags.get('out');
   if (typeof file !== 'string' || !file) throw new UsageError('nn plot needs --out FILE.svg or --out FILE.png');
   const ext = path.extname(file).toLowerCase();
@@ -37,8 +46,13 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
       dirs.map((d) => path.basename(path.resolve(d))),
     );
     dirs.forEach((d, i) => {
-      const events = readRunEvents(d);
-      if (!events) throw new CliError(`${d} has no readable metrics.jsonl`);
+      let events;
+      try {
+        events = runEvents(d);
+      } catch (e) {
+        if (e instanceof CheckpointError) throw new CliError(`${d} has no readable metrics.jsonl: ${e.message}`);
+        throw e;
+      }
       runs.push({ label: labels[i], run: new RunModel(events) });
     });
     const trains = [...new Set(configs.map((c) => c.train))].join(', ');

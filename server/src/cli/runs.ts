@@ -9,6 +9,7 @@ import { findRuns, readRun, sortRuns, overridesText, type RunRow } from '../runt
 
 export { overridesText };
 import { UsageError, type Parsed } from './args';
+import { isSweepFolder, readSweep } from './sweep';
 
 export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
   const folders = args.positionals.length ? args.positionals : ['runs'];
@@ -30,7 +31,31 @@ export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: str
   }
   for (const line of runsTable(rows, process.cwd())) out(line);
   for (const r of rows) if (r.reason) err(`${shown(r.dir, process.cwd())}: ${r.status}: ${r.reason}`);
+  for (const line of sweepsNotDone(rows)) err(line);
   return 0;
+}
+
+/**
+ * The sweeps whose trials are not all listed: a sweep stopped (Ctrl+C) or refused before some
+ * trials started has no folder for them, so the table alone showed a 3-trial sweep as 2 rows.
+ */
+function sweepsNotDone(rows: RunRow[]): string[] {
+  const out: string[] = [];
+  const listed = new Map<string, number>();
+  for (const r of rows) if (r.trial !== undefined) listed.set(path.dirname(r.dir), (listed.get(path.dirname(r.dir)) ?? 0) + 1);
+  for (const [dir, n] of listed) {
+    if (!isSweepFolder(dir)) continue;
+    let planned: number;
+    try {
+      planned = readSweep(dir).trials.length;
+    } catch (e) {
+      out.push(`${shown(dir, process.cwd())}: ${(e as Error).message}`);
+      continue;
+    }
+    const left = planned - n;
+    if (left > 0) out.push(`${shown(dir, process.cwd())}: ${left} of the sweep's ${planned} trials ${left === 1 ? 'has' : 'have'} not started; nn train --resume ${shown(dir, process.cwd())} goes on`);
+  }
+  return out;
 }
 
 /** A row as `nn runs --json` prints it: exactly these keys. */

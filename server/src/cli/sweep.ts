@@ -10,6 +10,14 @@
 // saves its last/ and ends; no new trial starts. `nn train --resume SWEEP_FOLDER` goes on: trials
 // with a report.json are done and skipped, stopped ones are resumed from last/, the others start.
 // Every trial is checked (analysed with its values) before any starts.
+//
+// A trial reads the .nn file when it starts (or is resumed), so sweep.json keeps the SHA-256 of
+// the file and of every file it imports, as they were when the sweep was planned (`sources`). A
+// trial whose files differ is not trained: the sweep checks before it starts each trial, and the
+// trial itself checks the texts it analysed (a child started just before an edit); `--resume`
+// of a sweep checks first. The message names the files changed; putting them back as they were
+// lets the sweep go on (docs/language.md). A sweep.json written before this has no `sources`
+// and is not checked.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,7 +29,7 @@ import { Rng } from '../data/random';
 import { parseEvent } from '../runtime/train/protocol';
 import { newRunDir, writeFileAtomic, lockRun } from '../runtime/train/runs';
 import { readRun, isRunFolder, PRUNED_FILE } from '../runtime/train/run-table';
-import { checkedTrain, CliError, type Overrides } from './common';
+import { checkedTrain, sourceHashes, CliError, type Overrides } from './common';
 import { runsTable } from './runs';
 import { UsageError, type Parsed } from './args';
 
@@ -37,6 +45,8 @@ export interface SweepPlan {
   random?: { trials: number; seed: number };
   /** stop weak trials early (--prune median) */
   prune?: 'median';
+  /** the SHA-256 of the file and of each file it imports, by absolute path, when the sweep was planned */
+  sources?: Record<string, string>;
 }
 
 /** The median rule waits for this many epochs of a trial, and this many other trials at an epoch, before it judges. */
@@ -55,7 +65,7 @@ export interface SweepIO {
 const PASSED = ['epochs', 'seed', 'backend', 'threads', 'data-path', 'engine', 'device', 'processes'] as const;
 
 /** The trials of a train block's sweep, each checked; a trial with errors refuses the sweep (CliError naming it). */
-export function planSweep(file: string, cfg: TrainConfig, sets: Overrides, prune?: string | true): SweepPlan {
+export function planSweep(file: string, cfg: TrainConfig, sets: Overrides, sources: Record<string, string>, prune?: string | true): SweepPlan {
   if (prune !== undefined && prune !== 'median') throw new UsageError(`--prune takes median (stop a trial whose best result so far is worse than the median of the other trials at that epoch), not '${String(prune)}'`);
   const sweep = cfg.sweep!;
   const rng = new Rng(sweep.random?.seed ?? 0);
@@ -65,8 +75,45 @@ export function planSweep(file: string, cfg: TrainConfig, sets: Overrides, prune
     if (checked.errors > 0 || checked.cfg.hasErrors) {
       throw new CliError(`trial ${t.trial} of train '${cfg.name}' (${trialText(t.values)}) has errors:\n${checked.diagnostics.join('\n')}`);
     }
+    const changed = changedSources(sources, checked.sources);
+    if (changed.length) throw new CliError(`${changedText(changed)} changed while the sweep's trials were being checked; start it again`);
   }
-  return { version: 1, file: path.resolve(file), train: cfg.name, sets: sets.map(([k, v]) => [k, v]), trials, ...(sweep.random ? { random: sweep.random } : {}), ...(prune ? { prune } : {}) };
+  return { version: 1, file: path.resolve(file), train: cfg.name, sets: sets.map(([k, v]) => [k, v]), trials, ...(sweep.random ? { random: sweep.random } : {}), ...(prune ? { prune } : {}), sources };
+}
+
+/** The files whose text differs between two `sources` records (changed, removed, or newly imported), sorted. */
+export function changedSources(planned: Record<string, string>, now: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(planned), ...Object.keys(now)])].filter((f) => planned[f] !== now[f]).sort();
+}
+
+const relative = (f: string) => path.relative(process.cwd(), f) || f;
+
+function changedText(files: string[]): string {
+  const shown = files.map(relative);
+  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/**
+ * Why a sweep cannot train (more of) its trials from the files as they are now, or undefined when
+ * they are as planned (or the plan, written before sources were kept, has none).
+ */
+export function sourcesProblem(dir: string, plan: SweepPlan, now: Record<string, string>): string | undefined {
+  if (!plan.sources) return undefined;
+  const changed = changedSources(plan.sources, now);
+  if (!changed.length) return undefined;
+  const one = changed.length === 1;
+  return `${changedText(changed)} ${one ? 'has' : 'have'} changed since the sweep in ${dir} started (its ${SWEEP_FILE} keeps a hash of the .nn file and of every file it imports): its trials would train what ${one ? 'it says' : 'they say'} now, not what the sweep planned. Put ${one ? 'it' : 'them'} back as ${one ? 'it was' : 'they were'} to go on (nn train --resume ${dir}), or start a new sweep (nn train ${relative(plan.file)} --train ${plan.train})`;
+}
+
+/**
+ * A sweep's trial (a run folder in a sweep's folder) refuses to train from files that are not
+ * the sweep's: `sources` are the texts its own analysis read. A run folder outside a sweep passes.
+ */
+export function checkTrialSources(runDir: string, sources: Record<string, string>): void {
+  const dir = path.dirname(path.resolve(runDir));
+  if (!isSweepFolder(dir)) return;
+  const problem = sourcesProblem(dir, readSweep(dir), sources);
+  if (problem) throw new CliError(`trial ${path.basename(runDir)}: ${problem}`);
 }
 
 /** A new sweep: its folder and plan written, then its trials run. */
@@ -93,7 +140,8 @@ export function readSweep(dir: string): SweepPlan {
     Array.isArray(v.sets) &&
     v.sets.every((s) => Array.isArray(s) && s.length === 2 && s.every((x) => typeof x === 'string')) &&
     Array.isArray(v.trials) &&
-    v.trials.every((t) => Number.isInteger(t?.trial) && t.trial >= 1 && t.values && typeof t.values === 'object' && Object.values(t.values).every((x) => typeof x === 'string'));
+    v.trials.every((t) => Number.isInteger(t?.trial) && t.trial >= 1 && t.values && typeof t.values === 'object' && Object.values(t.values).every((x) => typeof x === 'string')) &&
+    (v.sources === undefined || (typeof v.sources === 'object' && v.sources !== null && !Array.isArray(v.sources) && Object.values(v.sources).every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))));
   if (!ok) throw new CliError(`${file} is not a sweep's plan (damaged or edited)`);
   return v;
 }
@@ -141,6 +189,12 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   const say = (s: string) => (io.json ? undefined : io.out(s));
   say(`sweep of train '${plan.train}': ${n} trial${n === 1 ? '' : 's'}${plan.random ? ` (random search, seed ${plan.random.seed})` : ' (grid)'}, ${Math.min(parallel, n)} at a time; folder ${dir}`);
 
+  // the files must be those the sweep was planned with (a --resume after an edit is refused here)
+  const before = sourcesProblem(dir, plan, sourceHashes(plan.file));
+  if (before) throw new CliError(before);
+  /** why no further trial starts: the file or an import changed during the sweep */
+  let changed: string | undefined;
+
   const queue = plan.trials.filter((t) => {
     const d = trialDir(dir, plan, t.trial);
     if (fs.existsSync(path.join(d, PRUNED_FILE))) {
@@ -185,6 +239,9 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
 
   const runTrial = (t: SweepPlan['trials'][number]): Promise<void> => {
     const d = trialDir(dir, plan, t.trial);
+    // an edit since the sweep started: this trial would train the edited file, so none starts
+    changed ??= sourcesProblem(dir, plan, sourceHashes(plan.file));
+    if (changed) return Promise.resolve();
     const resume = fs.existsSync(path.join(d, 'last'));
     // a trial that ended before its first checkpoint starts again, in a fresh folder
     if (!resume && fs.existsSync(d)) fs.rmSync(d, { recursive: true, force: true });
@@ -250,7 +307,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   }
   try {
     const workers = Array.from({ length: Math.min(parallel, queue.length) }, async () => {
-      for (let t = queue.shift(); t && !stopping; t = queue.shift()) await runTrial(t);
+      for (let t = queue.shift(); t && !stopping && !changed; t = queue.shift()) await runTrial(t);
     });
     await Promise.all(workers);
   } finally {
@@ -265,6 +322,10 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     for (const line of runsTable(rows, dir)) io.out(line);
     for (const r of rows) if (r.reason) io.out(`${path.basename(r.dir)}: ${r.status}: ${r.reason}`);
     io.out(`sweep folder: ${dir}`);
+  }
+  if (changed) {
+    io.err(`nn train: the sweep's trials not yet started were not started: ${changed}`);
+    return 1;
   }
   if (stopping) {
     if (!io.json) io.out(`stopped: nn train --resume ${dir} goes on with the trials not done`);

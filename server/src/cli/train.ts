@@ -37,7 +37,7 @@ import { findPython, NoTorchError, type PythonInfo } from '../engines/torch/pyth
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
 import { printable } from './files';
 import { isKey, overrideJson } from '../core/sweep';
-import { isSweepFolder, readSweep, runSweep, startSweep, planSweep } from './sweep';
+import { isSweepFolder, readSweep, runSweep, startSweep, planSweep, checkTrialSources } from './sweep';
 
 /** The longest control message read from the progress socket (a stop is 15 characters). */
 const MAX_CONTROL_LINE = 4096;
@@ -151,6 +151,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const recorded = recordedOverrides(readRunConfig(resumeDir));
       if (recorded.length) checked = checkedTrain(file, checked.cfg.name, recorded);
     }
+    // a sweep's trial trains from the files the sweep was planned with, or not at all
+    const trialDir = resumeDir ?? (args.flags.has('trial') && typeof args.flags.get('run-dir') === 'string' ? (args.flags.get('run-dir') as string) : undefined);
+    if (trialDir) checkTrialSources(trialDir, checked.sources);
     // --layer-stats: the block's layer_stats setting for this run (epoch, every N batches, or off)
     const layerStats = layerStatsFlag(args);
     const cfg = layerStats === undefined ? checked.cfg : { ...checked.cfg, layerStats };
@@ -162,7 +165,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`);
     }
     // values to try: every trial is a child nn train of its own
-    if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets, args.flags.get('prune')), root, args, sweepIO);
+    if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets, checked.sources, args.flags.get('prune')), root, args, sweepIO);
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
     const others = checked.otherErrors;

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { tf, type LayersModel, type Tensor } from '../tf';
 // registers the custom layers (tf.serialization.registerClass) that a saved model.json may name
 import '../compile';
+import { CheckpointError, NOFOLLOW, ioProblem, kindOf, readBytes, MAX_RUN_FILE_BYTES } from './run-files';
 import { SchemaError, list, object, str, int, oneOf, opt, record, refine, type Check } from './schema';
 
 /** A tensor with a name, as optimizers' getWeights and tf.io.encodeWeights use. */
@@ -24,6 +25,9 @@ export interface NamedTensor {
 
 export type Files = Record<string, string | Uint8Array>;
 
+// reading a run folder's files is run-files.ts's; these are used with the checkpoints' own
+export { CheckpointError, ioProblem, readBytes } from './run-files';
+
 /**
  * Test hook: called after each step of an atomic write of `dir`, to simulate a kill or a failure
  * there: 'file' after each file written into `<dir>.tmp/` (`name` says which), 'files' when all
@@ -32,36 +36,6 @@ export type Files = Record<string, string | Uint8Array>;
  */
 export type StepHook = (step: 'file' | 'files' | 'old' | 'renamed' | 'done', dir: string, name?: string) => void;
 
-/**
- * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
- * folder, a damaged file): the message names the file and the problem, for the user to fix.
- */
-export class CheckpointError extends Error {}
-
-/** An I/O error in words. */
-export function ioProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'the disk quota is exhausted';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'file not found';
-    case 'ELOOP':
-      return 'is a symbolic link; the files of a run folder are never written through one';
-    default:
-      return (e as Error).message;
-  }
-}
-
-/** Files in run folders are created and written without following a symbolic link at their name. */
-const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export function writeSynced(file: string, data: string | Uint8Array): void {
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | NOFOLLOW, 0o666);
@@ -113,60 +87,12 @@ export function appendLine(file: string, line: string): void {
   }
 }
 
-/** The largest JSON file of a run folder that is read (config.json with the statistics of many features, a report). */
-export const MAX_JSON_BYTES = 64 * 2 ** 20;
-
-/** What a file system entry is, in words, for one that is not a regular file. */
-function kindOf(st: fs.Stats): string {
-  if (st.isDirectory()) return 'a folder, not a file';
-  if (st.isSymbolicLink()) return 'a symbolic link; the files of a run folder are read only from inside it';
-  return `${st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
-}
-
-/**
- * The bytes of a file of a run folder: only a regular file (a FIFO would block the read forever,
- * a device such as /dev/zero never ends), never through a symbolic link (a link to another run's
- * weights or to /etc/passwd), and its size checked before a byte is read: at most `max`, or
- * exactly `exact` bytes (`of` says who needs that many). A problem is a CheckpointError naming it.
- */
-export function readBytes(file: string, size: { max: number } | { exact: number; of: string }): Buffer {
-  let fd: number;
-  try {
-    // lstat first for the message; O_NOFOLLOW and fstat below make the open descriptor what was checked
-    const st = fs.lstatSync(file);
-    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
-    fd = fs.openSync(file, fs.constants.O_RDONLY | NOFOLLOW | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
-    if ('exact' in size && st.size !== size.exact) throw new CheckpointError(`${file} is damaged: ${st.size} bytes, ${size.of} needs ${size.exact}`);
-    if ('max' in size && st.size > size.max) throw new CheckpointError(`${file} is ${st.size} bytes, more than a file of a run folder can be (${size.max})`);
-    const buf = Buffer.alloc(st.size);
-    let at = 0;
-    while (at < buf.length) {
-      const n = fs.readSync(fd, buf, at, buf.length - at, at);
-      if (n === 0) throw new CheckpointError(`${file} is damaged: it ended after ${at} of its ${buf.length} bytes`);
-      at += n;
-    }
-    return buf;
-  } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * A JSON file of a run folder, read as `readBytes` reads and checked against its schema; a
  * missing, damaged or changed one is a CheckpointError naming the file and the field. The message
  * never quotes the file: a parse error gives the position only.
  */
-export function readJson<T>(file: string, check: Check<T>, max = MAX_JSON_BYTES): T {
+export function readJson<T>(file: string, check: Check<T>, max = MAX_RUN_FILE_BYTES): T {
   const text = readBytes(file, { max }).toString('utf8');
   let value: unknown;
   try {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseEvent, type Evaluation } from './protocol';
+import { readRunText } from './run-files';
 import { sortValue, higherIsBetter, type RunRow } from './run-keys';
 
 export { sortValue, higherIsBetter, overridesText, type RunRow, type RunStatus } from './run-keys';
@@ -17,8 +18,6 @@ export const PRUNED_FILE = 'pruned.json';
 
 /** The lock file of a run folder (runs.ts takes it): `PID HOST`. */
 export const LOCK_FILE = 'train.lock';
-/** The largest file of a run folder read for the table (metrics.jsonl keeps a run's final weights: tens of MB at most). */
-const MAX_BYTES = 256 * 2 ** 20;
 
 /** Whether a process of this machine is alive (one of another user's answers EPERM: alive). */
 export function alive(pid: number): boolean {
@@ -43,16 +42,8 @@ export function lockHeld(dir: string): boolean {
   return host !== os.hostname() || alive(Number(pid));
 }
 
-function readText(file: string): string | undefined {
-  const st = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!st) return undefined;
-  if (!st.isFile()) throw new Error(`${path.basename(file)} is not a file`);
-  if (st.size > MAX_BYTES) throw new Error(`${path.basename(file)} is larger than ${MAX_BYTES / 2 ** 20} MB`);
-  return fs.readFileSync(file, 'utf8');
-}
-
 function readObject(file: string): Record<string, unknown> | undefined {
-  const text = readText(file);
+  const text = readRunText(file);
   if (text === undefined) return undefined;
   let v: unknown;
   try {
@@ -99,7 +90,7 @@ export function readRun(dir: string): RunRow {
     if (num(config.trial) !== undefined) row.trial = config.trial as number;
 
     // the epochs logged: a resumed run logs again from where it went on, and the later line counts
-    const log = readText(path.join(dir, 'metrics.jsonl')) ?? '';
+    const log = readRunText(path.join(dir, 'metrics.jsonl')) ?? '';
     const epochs = new Map<number, { val?: Evaluation; best: boolean; seconds: number }>();
     let failure: string | undefined;
     for (const line of log.split('\n')) {

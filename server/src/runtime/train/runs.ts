@@ -27,6 +27,7 @@ import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
 import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
 import { readRunConfig, type RunConfig } from './run-config';
+import { MAX_RUN_FILE_BYTES } from './run-files';
 import { LOCK_FILE, alive } from './run-table';
 
 export { LOCK_FILE };
@@ -139,9 +140,6 @@ export function newRunDir(root: string, train: string, now = new Date()): string
     }
   }
 }
-
-/** The largest metrics.jsonl read back (a run logs a few hundred bytes an epoch, and its final weights). */
-const MAX_LOG_BYTES = 512 * 2 ** 20;
 
 /**
  * Takes the run folder's lock for this process: `train.lock`, created exclusively, holds its pid
@@ -301,7 +299,7 @@ export class RunFolder {
   repairLog(): number {
     const file = path.join(this.dir, 'metrics.jsonl');
     if (!noLink(file)) return 0;
-    const text = readBytes(file, { max: MAX_LOG_BYTES });
+    const text = readBytes(file, { max: MAX_RUN_FILE_BYTES });
     try {
       if (text.length === 0 || text[text.length - 1] === 0x0a) return 0;
       const keep = text.lastIndexOf(0x0a) + 1;
@@ -329,7 +327,7 @@ export class RunFolder {
     if (!noLink(file)) return [];
     // a run resumed before may have logged an epoch twice: the last one logged is the one kept
     const kept = new Map<string, Extract<TrainEvent, { type: 'epoch' }>>();
-    for (const line of readBytes(file, { max: MAX_LOG_BYTES }).toString('utf8').split('\n')) {
+    for (const line of readBytes(file, { max: MAX_RUN_FILE_BYTES }).toString('utf8').split('\n')) {
       const e = parseEvent(line);
       if (e?.type !== 'epoch' || !Number.isInteger(e.epoch) || !(e.fold === undefined || Number.isInteger(e.fold))) continue;
       const f = (e.fold ?? 1) - 1;

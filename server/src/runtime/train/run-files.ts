@@ -1,0 +1,116 @@
+// THE reading of a run folder's files, for everything that reads them back: the trainer and its
+// resume (runs.ts, checkpoint.ts), the table of runs (run-table.ts: nn runs, a sweep's summary,
+// Compare Runs), the chart and nn plot (client/src/chart-files.ts). One limit for a file read
+// whole (MAX_RUN_FILE_BYTES), so a run that one of them reads is read by all: a 40 MB
+// metrics.jsonl was listed by nn runs and refused by nn plot ("no readable metrics.jsonl") when
+// each reader had its own limit. No TensorFlow here: the extension imports it.
+//
+// Only a regular file is read (a FIFO would block the read forever, a device such as /dev/zero
+// never ends), never through a symbolic link (a link to another run's weights or to /etc/passwd),
+// and its size is checked before a byte is read. Every problem is a CheckpointError naming the
+// file (and, for a file over the limit, its size and the limit).
+
+import * as fs from 'node:fs';
+import { formatMegabytes } from '../../core/format-values';
+
+/**
+ * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
+ * folder, a damaged file): the message names the file and the problem, for the user to fix.
+ */
+export class CheckpointError extends Error {}
+
+/**
+ * The largest file of a run folder read whole: metrics.jsonl (a few hundred bytes an epoch, and
+ * the last boundary, fit and weights: tens of MB for a large first layer), config.json,
+ * report.json. Weights files are read at the size their manifest gives.
+ */
+export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20;
+
+/** Files in run folders are opened without following a symbolic link at their name. */
+export const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/** An I/O error in words. */
+export function ioProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'the disk quota is exhausted';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'file not found';
+    case 'ELOOP':
+      return 'is a symbolic link; the files of a run folder are never written through one';
+    default:
+      return (e as Error).message;
+  }
+}
+
+/** What a file system entry is, in words, for one that is not a regular file. */
+export function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a folder, not a file';
+  if (st.isSymbolicLink()) return 'a symbolic link; the files of a run folder are read only from inside it';
+  return `${st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
+}
+
+/** The message for a file of a run folder over the limit: the file, its size and the limit. */
+export function tooLarge(file: string, size: number, max: number): string {
+  return `${file} is ${formatMegabytes(size)}, more than the ${formatMegabytes(max)} that nn reads of a run folder's file`;
+}
+
+/**
+ * The bytes of a file of a run folder (see the header): at most `max` bytes, or exactly `exact`
+ * (`of` says who needs that many). A problem is a CheckpointError naming it.
+ */
+export function readBytes(file: string, size: { max: number } | { exact: number; of: string }): Buffer {
+  let fd: number;
+  try {
+    // lstat first for the message; O_NOFOLLOW and fstat below make the open descriptor what was checked
+    const st = fs.lstatSync(file);
+    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
+    if ('max' in size && st.size > size.max) throw new CheckpointError(tooLarge(file, st.size, size.max));
+    fd = fs.openSync(file, fs.constants.O_RDONLY | NOFOLLOW | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
+    if ('exact' in size && st.size !== size.exact) throw new CheckpointError(`${file} is damaged: ${st.size} bytes, ${size.of} needs ${size.exact}`);
+    if ('max' in size && st.size > size.max) throw new CheckpointError(tooLarge(file, st.size, size.max));
+    const buf = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = fs.readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) throw new CheckpointError(`${file} is damaged: it ended after ${at} of its ${buf.length} bytes`);
+      at += n;
+    }
+    return buf;
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The text of a file of a run folder read whole (metrics.jsonl, config.json, report.json), or
+ * undefined when there is none; one that cannot be read (over MAX_RUN_FILE_BYTES, a link, a FIFO,
+ * unreadable) is a CheckpointError naming it.
+ */
+export function readRunText(file: string): string | undefined {
+  try {
+    fs.lstatSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+  }
+  return readBytes(file, { max: MAX_RUN_FILE_BYTES }).toString('utf8');
+}
