@@ -147,13 +147,15 @@ describe('gradient fixes', () => {
       [[4, 3, 2], [-1]],
       [[4, 3, 2], [1, 2]],
       [[5], [0]],
-    ] as [number[], number[]][]) {
+      [[4, 3], undefined],
+    ] as [number[], number[] | undefined][]) {
       tf.tidy(() => {
         const x = values(r, shape);
         const dy = values(r, tf.mean(x, axis).shape);
         const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, axis), dy)))(x);
-        const count = axis.reduce((p, a) => p * shape[a < 0 ? a + shape.length : a], 1);
-        const expected = tf.div(tf.mul(tf.reshape(dy, shape.map((d, i) => (axis.some((a) => (a < 0 ? a + shape.length : a) === i) ? 1 : d))), tf.ones(shape)), count);
+        const axes = axis ?? shape.map((_, i) => i); // no axis: all of them, as a loss's mean
+        const count = axes.reduce((p, a) => p * shape[a < 0 ? a + shape.length : a], 1);
+        const expected = tf.div(tf.mul(tf.reshape(dy, shape.map((d, i) => (axes.some((a) => (a < 0 ? a + shape.length : a) === i) ? 1 : d))), tf.ones(shape)), count);
         assertClose(`mean ${shape} over ${axis}`, g, expected);
       });
     }

@@ -12,9 +12,11 @@ export function meanGradConfig(original: tf.GradConfig): tf.GradConfig {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       if (x.dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
-      const { axis } = attrs as unknown as { axis: number | number[] };
+      const { axis } = attrs as unknown as { axis: number | number[] | null | undefined };
       const rank = x.shape.length;
-      const axes = new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)));
+      // no axis: every axis (a loss's mean)
+      const written = axis === null || axis === undefined ? x.shape.map((_, i) => i) : Array.isArray(axis) ? axis : [axis];
+      const axes = new Set(written.map((a) => (a < 0 ? a + rank : a)));
       // other reductions (layer norm's last axis, global pooling's middle ones) tile slowly: tfjs'
       if (axes.size === 0 || [...axes].some((a) => a >= axes.size)) return original.gradFunc(dy, saved, attrs);
       const expanded = x.shape.map((d, i) => (axes.has(i) ? 1 : d));
