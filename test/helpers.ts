@@ -13,7 +13,7 @@
 // a fix by title; applying the fix must remove that diagnostic. Every diagnostic must be annotated.
 // A fixture can hold several files: a line `#--- name.nn` starts the next one.
 
-import type { Host } from '../server/src/core/program';
+import type { FolderEntry, Host } from '../server/src/core/program';
 import { Program } from '../server/src/core/program';
 import { Analysis, type FileAnalysis } from '../server/src/core/analyze';
 import type { DataProbe, Args } from '../server/src/core/catalog/types';
@@ -46,6 +46,16 @@ export class MemoryHost implements Host {
   }
   probe(kind: 'csv' | 'idx', args: Args): DataProbe | undefined {
     return this.probes(kind, args);
+  }
+  listFolder(from: string, folder: string): FolderEntry[] | undefined {
+    const dir = this.resolve(from, folder || '.').replace(/\/?$/, '/');
+    const out = new Map<string, FolderEntry>();
+    for (const p of this.files.keys()) {
+      if (!p.startsWith(dir)) continue;
+      const [name, ...rest] = p.slice(dir.length).split('/');
+      out.set(name, { name, folder: rest.length > 0, path: dir + name });
+    }
+    return out.size ? [...out.values()] : undefined;
   }
 }
 

@@ -244,7 +244,8 @@ export class ModelGenerator {
   private rnn(): Candidate {
     const kind = this.pick(['simple_rnn', 'lstm', 'gru']);
     const act = kind === 'simple_rnn' && this.chance(0.4) ? `, activation: ${this.pick(['relu', 'tanh', 'sigmoid'])}` : '';
-    return { stmt: `${kind}(${this.int(1, 8)}${this.opt(0.5, ', return_sequences: true')}${act})`, tags: [kind] };
+    const resetAfter = kind === 'gru' && this.chance(0.5);
+    return { stmt: `${kind}(${this.int(1, 8)}${this.opt(0.5, ', return_sequences: true')}${act}${resetAfter ? ', reset_after: true' : ''})`, tags: [kind, ...(resetAfter ? ['gru:reset_after'] : [])] };
   }
 
   private attention(shape: Shape): Candidate {

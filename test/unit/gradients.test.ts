@@ -1,5 +1,6 @@
 // The gradients this project registers where tfjs' own throw: dilated convolutions (conv1d, conv2d,
-// and conv2d without activation through DilatedConv2D) and recurrent layers over one time step.
+// and conv2d without activation through DilatedConv2D) and recurrent layers over one time step;
+// and where tfjs' own are slow: batch norm's and Mean's (checked against their formulas).
 // Checked on cpu against tfjs' own undilated gradient of the equivalent spread-out filter, which is
 // the same function of x and W: float32 results may differ by rounding only (sums in another
 // order), hence 1e-5 of the largest value.
@@ -95,5 +96,68 @@ describe('gradient fixes', () => {
       const { grads } = tf.variableGrads(() => tf.sum(rnn.apply(x) as tf.Tensor) as tf.Scalar, rnn.trainableWeights.map((w) => w.read() as tf.Variable));
       assert.equal(Object.keys(grads).length, 3);
     });
+  });
+
+  it("batch norm in training: x's, gamma's and beta's gradients by the formula, through 18 kernels of x's size (tfjs' own gradients: 27)", async () => {
+    const r = mulberry32(5);
+    const shape = [3, 4, 5, 2];
+    const [n, c] = [3 * 4 * 5, 2];
+    const x = values(r, shape);
+    const gamma = values(r, [c]);
+    const beta = values(r, [c]);
+    const dy = values(r, shape);
+    const eps = 1e-3;
+    const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b, g, eps), dy));
+    };
+    const [dx, dGamma, dBeta] = tf.grads(f)([x, gamma, beta]);
+    // the closed form: x̂ = (x − μ)/σ; dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)); dγ = Σ dy · x̂; dβ = Σ dy
+    const xs = x.dataSync();
+    const dys = dy.dataSync();
+    const gs = gamma.dataSync();
+    const expected = { dx: new Float32Array(xs.length), dGamma: new Float32Array(c), dBeta: new Float32Array(c) };
+    for (let ch = 0; ch < c; ch++) {
+      const at = Array.from({ length: n }, (_, i) => i * c + ch);
+      const mu = at.reduce((s, i) => s + xs[i], 0) / n;
+      const sigma = Math.sqrt(at.reduce((s, i) => s + (xs[i] - mu) ** 2, 0) / n + eps);
+      const xhat = (i: number) => (xs[i] - mu) / sigma;
+      const meanDy = at.reduce((s, i) => s + dys[i], 0) / n;
+      const meanDyXhat = at.reduce((s, i) => s + dys[i] * xhat(i), 0) / n;
+      for (const i of at) expected.dx[i] = (gs[ch] / sigma) * (dys[i] - meanDy - xhat(i) * meanDyXhat);
+      expected.dGamma[ch] = meanDyXhat * n;
+      expected.dBeta[ch] = meanDy * n;
+    }
+    assertClose('dx', dx, tf.tensor(expected.dx, shape));
+    assertClose('dgamma', dGamma, tf.tensor(expected.dGamma));
+    assertClose('dbeta', dBeta, tf.tensor(expected.dBeta));
+    // tfjs' own gradient tiles 1/σ to x's shape and multiplies per-channel factors into tensors of
+    // x's size, and Mean's multiplies dy by ones: slow on wasm (kernels of x's size, bar views)
+    const info = await tf.profile(() => tf.grads(f)([x, gamma, beta]));
+    const size = shape.reduce((a, b) => a * b, 1);
+    const full = info.kernels.filter((k) => !['Identity', 'Reshape'].includes(k.name) && k.outputShapes.some((o) => o && o.reduce((a, b) => a * b, 1) === size));
+    assert.ok(full.length <= 18, `${full.length} kernels of x's size: ${full.map((k) => k.name).join(', ')}`);
+  });
+
+  it("Mean's gradient over leading axes is dy spread by Tile; over other axes tfjs' own", () => {
+    const r = mulberry32(6);
+    for (const [shape, axis] of [
+      [[4, 3, 2], [0, 1]],
+      [[4, 3, 2], [0]],
+      [[4, 3, 2], [-1]],
+      [[4, 3, 2], [1, 2]],
+      [[5], [0]],
+      [[4, 3], undefined],
+    ] as [number[], number[] | undefined][]) {
+      tf.tidy(() => {
+        const x = values(r, shape);
+        const dy = values(r, tf.mean(x, axis).shape);
+        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, axis), dy)))(x);
+        const axes = axis ?? shape.map((_, i) => i); // no axis: all of them, as a loss's mean
+        const count = axes.reduce((p, a) => p * shape[a < 0 ? a + shape.length : a], 1);
+        const expected = tf.div(tf.mul(tf.reshape(dy, shape.map((d, i) => (axes.some((a) => (a < 0 ? a + shape.length : a) === i) ? 1 : d))), tf.ones(shape)), count);
+        assertClose(`mean ${shape} over ${axis}`, g, expected);
+      });
+    }
   });
 });

@@ -13,6 +13,7 @@ import { strict as assert } from 'node:assert';
 import { tf } from '../../server/src/runtime/tf';
 import { registerWasmKernels, unregisterWasmKernels } from '../../server/src/runtime/kernels';
 import { setFilterGradientWay } from '../../server/src/runtime/kernels/conv2d-backprop-filter';
+import { wholeCopies } from '../../server/src/runtime/kernels/tile';
 import { mulberry32 } from '../gen/random-models';
 import { useOurKernels } from '../backend-hooks';
 
@@ -254,7 +255,7 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
-  it('Sum over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
+  it('Sum and Mean over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
     const r = mulberry32(19);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
     for (let c = 0; c < 30; c++) {
@@ -267,7 +268,49 @@ describe('wasm kernels agree with cpu on random shapes', function () {
         const rr = mulberry32(700 + c);
         return valueAndGrads((x) => tf.sum(x, axis, keepDims), [values(rr, shape)], rr);
       });
+      await agree(`mean ${shape} axis=${axis} keepDims=${keepDims}`, () => {
+        const rr = mulberry32(900 + c);
+        return valueAndGrads((x) => tf.mean(x, axis, keepDims), [values(rr, shape)], rr);
+      });
     }
+  });
+
+  it('Tile: whole copies along leading axes (and other tilings, which stay stock), float32, int32 and bool', async () => {
+    assert.equal(wholeCopies([1, 1, 3], [4, 5, 1]), 20);
+    assert.equal(wholeCopies([1, 2, 3], [4, 1, 1]), 4);
+    assert.equal(wholeCopies([2, 3], [1, 1]), 1);
+    assert.equal(wholeCopies([1, 2, 3], [4, 2, 1]), undefined, 'a repeat after a kept axis');
+    assert.equal(wholeCopies([2, 3], [2, 1]), undefined, 'a repeat of an axis of size 2');
+    const r = mulberry32(23);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 24; c++) {
+      const rank = int(1, 4);
+      const lead = int(0, rank);
+      const shape = Array.from({ length: rank }, (_, i) => (i < lead ? 1 : int(1, 5)));
+      const reps = shape.map((_, i) => (i < lead || c % 4 === 3 ? int(0, 4) : 1));
+      for (const dtype of ['float32', 'int32', 'bool'] as const) {
+        await agree(`tile ${shape} by ${reps} ${dtype}`, () => {
+          const rr = mulberry32(1100 + c);
+          const x = tf.cast(values(rr, shape, true), dtype);
+          return [tf.cast(tf.tile(x, reps), 'float32')];
+        });
+      }
+    }
+  });
+
+  it('Cast to the dtype a tensor has shares its data; other casts convert (to bool: x != 0, as on cpu)', async () => {
+    assert.ok(await tf.setBackend('wasm'));
+    const x = tf.tensor([1.5, -2, 0], [3]);
+    const before = tf.memory().numDataBuffers;
+    const same = tf.cast(x, 'float32');
+    assert.equal(tf.memory().numDataBuffers, before, 'a cast to float32 of float32 made a new buffer');
+    x.dispose();
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 0]);
+    assert.deepEqual(Array.from(tf.cast(same, 'int32').dataSync()), [1, -2, 0]);
+    assert.deepEqual(Array.from(tf.cast(same, 'bool').dataSync()), [1, 1, 0]);
+    assert.deepEqual(Array.from(tf.cast(tf.tensor([-3, 0, 256, NaN]), 'bool').dataSync()), [1, 0, 1, 1]);
+    assert.deepEqual(Array.from(tf.cast(tf.tensor([-1, 0, 512], [3], 'int32'), 'bool').dataSync()), [1, 0, 1]);
+    same.dispose();
   });
 
   it('Identity shares the data (no copy), which outlives the original; strings stay stock', async () => {

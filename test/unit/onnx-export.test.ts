@@ -61,7 +61,8 @@ async function compare(dir: string, id: number, graph: ModelGraph, batch: number
 /**
  * The layer kinds a description uses (a bidirectional layer's inner kind included), and the
  * variants that take their own path in the lowering: each `bidirectional:<merge>`, `self_attention:causal`, padding 'same' of
- * convolutions and pooling, batch norm on flat, sequence and image inputs, `embedding:input`.
+ * convolutions and pooling, batch norm on flat, sequence and image inputs, `embedding:input`,
+ * `gru:reset_after`.
  */
 function kindsOf(desc: ModelDesc): string[] {
   return desc.nodes.flatMap((n): string[] => {
@@ -69,8 +70,10 @@ function kindsOf(desc: ModelDesc): string[] {
     switch (n.kind) {
       case 'bidirectional': {
         const inner = innerLayer(n as LayerNodeDesc<'bidirectional'>);
-        return [n.kind, inner.kind, `bidirectional:${String(n.args.merge)}`];
+        return [n.kind, inner.kind, `bidirectional:${String(n.args.merge)}`, ...(inner.kind === 'gru' && inner.args.reset_after === true ? ['gru:reset_after'] : [])];
       }
+      case 'gru':
+        return [n.kind, ...(n.args.reset_after === true ? ['gru:reset_after'] : [])];
       case 'self_attention':
         return [n.kind, ...(n.args.causal === true ? ['self_attention:causal'] : [])];
       case 'conv1d':
@@ -94,6 +97,7 @@ const VARIANTS = [
   ...['conv1d', 'conv2d', 'max_pool', 'avg_pool'].map((k) => `${k}:same`),
   ...[1, 2, 3].map((r) => `batch_norm:rank${r}`),
   'embedding:input',
+  'gru:reset_after',
 ];
 
 /** onnx.checker's complaints about `files` (a skip where no Python has onnx, a failure on CI). */

@@ -45,11 +45,21 @@ export function paramOfArg(spec: FnSpec, call: A.CallExpr, arg: A.Arg): ParamSpe
 }
 
 /**
- * The index of the parameter the argument at `offset` fills (for signature help): the one it binds
- * to, or else the next positional slot after the arguments before it, if no name was used there.
+ * The index of the parameter the argument at `offset` fills (for signature help), of a catalogue
+ * function or of a block: the one it binds to, or else the next positional slot after the
+ * arguments before it, if no name was used there.
  */
-export function activeParam(spec: FnSpec, call: A.CallExpr, offset: number): number | undefined {
+export function activeParam(callee: Callee, call: A.CallExpr, offset: number): number | undefined {
+  if (callee.kind === 'unknown') return undefined;
   const written = call.args.find((a) => a.start <= offset && offset <= a.end);
+  if (callee.kind === 'block') {
+    // a block's parameters are all positional and named
+    const names = callee.decl.params.map((p) => p.name.text);
+    if (written?.kind === 'Arg') return names.indexOf(written.name);
+    const positional = call.args.filter((a) => a.kind !== 'Arg');
+    return written ? positional.indexOf(written) : call.args.filter((a) => a.end <= offset && a.kind !== 'Arg').length;
+  }
+  const spec = callee.spec;
   const p = written ? paramOfArg(spec, call, written) : undefined;
   if (p) return spec.params.indexOf(p);
   const before = call.args.filter((a) => a.end <= offset);

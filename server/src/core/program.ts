@@ -28,6 +28,18 @@ export interface Host extends DataHost {
   readFile(path: string): string | ReadProblem | undefined;
   /** The path an `import "spec"` written in file `from` refers to. */
   resolve(from: string, spec: string): string;
+  /**
+   * The folders and regular files in `folder` (written relative to file `from`, as an import or a
+   * data path is), for completing paths; undefined when it cannot be listed or may not be read.
+   */
+  listFolder(from: string, folder: string): FolderEntry[] | undefined;
+}
+
+export interface FolderEntry {
+  name: string;
+  folder: boolean;
+  /** the entry's path, as `resolve` gives it */
+  path: string;
 }
 
 export interface Symbol {

@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Host, ReadProblem } from '../core/program';
+import type { FolderEntry, Host, ReadProblem } from '../core/program';
 import type { Args, DataProbe, DataKind } from '../core/catalog/types';
 import { probeData } from '../data/probe';
 import { openRegular, readOpen } from '../data/errors';
@@ -84,7 +84,42 @@ export class NodeHost implements Host {
     return path.resolve(path.dirname(from), spec);
   }
 
+  listFolder(from: string, folder: string): FolderEntry[] | undefined {
+    const dir = path.resolve(path.dirname(from), folder);
+    if (this.outside(dir)) return undefined;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    const out: FolderEntry[] = [];
+    for (const e of entries) {
+      const kind = entryKind(e, dir);
+      const p = path.join(dir, e.name);
+      // a link from inside the folders reads are restricted to, to outside them, is not offered
+      if (kind && !(e.isSymbolicLink() && this.outside(p))) out.push({ name: e.name, folder: kind === 'folder', path: p });
+    }
+    return out;
+  }
+
   probe(kind: DataKind, args: Args, fromFile: string): DataProbe | undefined {
     return probeData(kind, args, path.dirname(fromFile), this.roots ? (abs) => !this.outside(abs) : undefined);
+  }
+}
+
+/**
+ * Only folders and regular files: a FIFO, socket or device is never offered (a link is followed by
+ * stat, which opens nothing; a broken link or a loop is left out).
+ */
+function entryKind(e: fs.Dirent, dir: string): 'folder' | 'file' | undefined {
+  if (e.isDirectory()) return 'folder';
+  if (e.isFile()) return 'file';
+  if (!e.isSymbolicLink()) return undefined;
+  try {
+    const st = fs.statSync(path.join(dir, e.name));
+    return st.isDirectory() ? 'folder' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
   }
 }

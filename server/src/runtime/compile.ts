@@ -9,6 +9,7 @@ import { type ModelDesc, type LayerNodeDesc, type Lowering, type FnValue, lower,
 import { ACTIVATION_FUNCTIONS, type ActivationName } from '../core/catalog/common';
 import type { RegularizerName } from '../core/catalog/training';
 import { PolyFeatures } from './layers/poly-features';
+import { resetAfterGru } from './layers/gru';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
 import { DilatedConv2D } from './layers/dilated-conv2d';
@@ -128,7 +129,10 @@ export const TFJS_LAYERS: Lowering<tf.layers.Layer, Ctx> = {
   // the gates use the sigmoid, as Keras' and PyTorch's do and docs/reference.md says (tfjs'
   // default is the hard sigmoid, which is also 4 more kernels a gate and time step in training)
   lstm: (n, ctx) => tf.layers.lstm({ name: n.name, units: num(n, 'units'), returnSequences: n.args.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(ctx) }),
-  gru: (n, ctx) => tf.layers.gru({ name: n.name, units: num(n, 'units'), returnSequences: n.args.return_sequences === true, recurrentActivation: 'sigmoid', ...rnnInit(ctx) }),
+  gru: (n, ctx) => {
+    const args = { name: n.name, units: num(n, 'units'), returnSequences: n.args.return_sequences === true, recurrentActivation: 'sigmoid' as const, ...rnnInit(ctx) };
+    return n.args.reset_after === true ? resetAfterGru(args) : tf.layers.gru(args);
+  },
   bidirectional: (n, ctx) => {
     const inner = innerLayer(n);
     const layer = lower(TFJS_LAYERS, inner, ctx) as unknown as tf.RNN;

@@ -25,6 +25,19 @@ model Cnn {
   conv_bn(4)
   conv_bn(2)
 }
+
+block pair(f) {
+  conv_bn(f)
+  relu()
+}
+
+model Deep {
+  input [8, 8, 1]
+  pair(4)
+  pair(2)
+  pair(2)
+  pair(2)
+}
 `;
 
 async function hints(c: TestClient, uri: string): Promise<Map<number, string>> {
@@ -52,9 +65,22 @@ describe('lsp: inlay hints', () => {
     c = await TestClient.start();
     const uri = await c.open('a.nn', TEXT);
     const h = await hints(c, uri);
-    assert.equal(h.get(12), '→ [8, 8, 4] | [8, 8, 2]');
+    assert.equal(h.get(12), '→ [8, 8, 4] 40 | [8, 8, 2] 74 | [8, 8, 2] 38 params', 'each call with its own count, the same once');
+    assert.equal(h.get(13), '→ [8, 8, 4] 16 | [8, 8, 2] 8 params');
     assert.equal(h.get(18), '→ [8, 8, 4]  56 params');
     assert.equal(h.get(19), '→ [8, 8, 2]  82 params');
+  });
+
+  it('a block call inside a block called several times: each call its shape and count, not the last shape with the sum', async () => {
+    c = await TestClient.start();
+    const uri = await c.open('a.nn', TEXT);
+    const h = await hints(c, uri);
+    // conv_bn(4) on 1 channel: 3·3·1·4 + 4 + 4·4 = 56; conv_bn(2) on 4 channels: 3·3·4·2 + 2 + 4·2 = 82
+    // and 3·3·2·2 + 2 + 4·2 = 46 for the last two calls, 2 channels to 2: shown once
+    assert.equal(h.get(23), '→ [8, 8, 4] 56 | [8, 8, 2] 82 | [8, 8, 2] 46 params');
+    assert.equal(h.get(24), '→ [8, 8, 4] | [8, 8, 2]', 'relu has no parameters in any call');
+    assert.equal(h.get(29), '→ [8, 8, 4]  56 params');
+    assert.equal(h.get(30), '→ [8, 8, 2]  82 params');
   });
 
   it('places a hint at the end of the statement line', async () => {

@@ -48,6 +48,21 @@ describe('lsp: an untrusted workspace', function () {
     assert.deepEqual(after, [`3 NN105 cannot find the file '${path.join(outside, 'nowhere.nn')}'`]);
   });
 
+  it('completes no path outside its folders (the server listed any folder before)', async () => {
+    c = await TestClient.start({ 'main.nn': '', 'inside.nn': '' }, { initializationOptions: { trusted: false } });
+    const complete = async (text: string) => {
+      const uri = await c.open('c.nn', text);
+      const r = await c.request<lsp.CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: text.length - 1 } });
+      await c.close(uri);
+      return r.map((i) => i.label).sort();
+    };
+    assert.deepEqual(await complete(`import "${outside}/"`), []);
+    assert.deepEqual(await complete(`dataset d = csv("${outside}/"`), []);
+    assert.deepEqual(await complete('import "./"'), ['inside.nn', 'main.nn']);
+    await c.notify('nn/trust', { trusted: true });
+    assert.deepEqual(await complete(`import "${outside}/"`), ['lib.nn']);
+  });
+
   it('a client that says nothing is trusted: files outside are read', async () => {
     c = await TestClient.start({ 'main.nn': `import "${path.join(outside, 'lib.nn')}"\nmodel M {\n  input [2]\n  two(3)\n}\n` });
     const uri = await c.open('main.nn');

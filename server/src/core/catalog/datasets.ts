@@ -46,6 +46,10 @@ function num(v: unknown): number | null {
 }
 const ok = (info: DataInfo): DataProbe => ({ ok: true, info });
 
+/** The file names completion offers for a path argument (core/completion.ts). */
+const CSV_FILES = ['.csv', '.tsv', '.txt'];
+const IDX_FILES = ['-ubyte', '-ubyte.gz', '.idx', '.gz'];
+
 function synthetic2d(name: string, summary: string, explain: string, extra: ParamSpec[] = []): DatasetSpec {
   return {
     name,
@@ -193,7 +197,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     category: 'dataset',
     source: 'file',
     params: [
-      { name: 'path', type: { t: 'string' }, required: true, aliases: ['file'], doc: 'the CSV file, relative to this .nn file' },
+      { name: 'path', type: { t: 'string', path: CSV_FILES }, required: true, aliases: ['file'], doc: 'the CSV file, relative to this .nn file' },
       { name: 'label', type: { t: 'oneOf', options: [{ t: 'string' }, { t: 'int', min: 0 }], expected: 'a column name in quotes or a column index' }, required: true, aliases: ['target', 'y'], doc: 'the column to predict: its header name or index' },
       { name: 'task', type: { t: 'enum', values: ['auto', 'classification', 'regression'], what: 'task' }, default: 'auto', namedOnly: true, doc: "'auto': classification when the labels are text or whole numbers with few values" },
       { name: 'header', type: { t: 'bool' }, default: true, namedOnly: true, doc: 'the first row names the columns' },
@@ -211,10 +215,10 @@ export const DATASETS: readonly DatasetSpec[] = [
     category: 'dataset',
     source: 'file',
     params: [
-      { name: 'images', type: { t: 'string' }, required: true, doc: 'IDX file of training images (may be .gz)' },
-      { name: 'labels', type: { t: 'string' }, required: true, doc: 'IDX file of training labels' },
-      { name: 'test_images', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test images' },
-      { name: 'test_labels', type: { t: 'string' }, namedOnly: true, doc: 'IDX file of test labels' },
+      { name: 'images', type: { t: 'string', path: IDX_FILES }, required: true, doc: 'IDX file of training images (may be .gz)' },
+      { name: 'labels', type: { t: 'string', path: IDX_FILES }, required: true, doc: 'IDX file of training labels' },
+      { name: 'test_images', type: { t: 'string', path: IDX_FILES }, namedOnly: true, doc: 'IDX file of test images' },
+      { name: 'test_labels', type: { t: 'string', path: IDX_FILES }, namedOnly: true, doc: 'IDX file of test labels' },
       { ...testSplit, default: undefined, doc: 'without test files: the fraction of the images held out as the test set (chosen by seed), never trained on' },
       { ...seed, doc: 'seed of the test: split' },
       normalizeImages,
@@ -229,7 +233,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     category: 'dataset',
     source: 'file',
     params: [
-      { name: 'path', type: { t: 'string' }, required: true, aliases: ['root', 'dir'], doc: 'the folder, relative to this .nn file: one subfolder per class (cat/, dog/) holding its PNG and JPEG images' },
+      { name: 'path', type: { t: 'string', path: 'folder' }, required: true, aliases: ['root', 'dir'], doc: 'the folder, relative to this .nn file: one subfolder per class (cat/, dog/) holding its PNG and JPEG images' },
       { name: 'size', type: { t: 'ints', n: 2, min: 1 }, aliases: ['image_size'], doc: '[height, width] every image is resized to (by area); without it all images must have one size' },
       { name: 'channels', type: { t: 'int', min: 1, max: 3 }, default: 3, namedOnly: true, doc: '3: RGB (colour); 1: grey (2 is refused)' },
       testSplit,
@@ -252,7 +256,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     category: 'dataset',
     source: 'file',
     params: [
-      { name: 'path', type: { t: 'string' }, required: true, aliases: ['file'], doc: 'the CSV file (with a header), relative to this .nn file' },
+      { name: 'path', type: { t: 'string', path: CSV_FILES }, required: true, aliases: ['file'], doc: 'the CSV file (with a header), relative to this .nn file' },
       { name: 'text', type: { t: 'string' }, default: 'text', doc: 'the column holding the texts' },
       { name: 'label', type: { t: 'string' }, default: 'label', aliases: ['target', 'y'], doc: 'the column holding the labels (class names)' },
       { name: 'length', type: { t: 'int', min: 1, max: 100_000 }, default: 64, aliases: ['max_length', 'maxlen'], namedOnly: true, doc: 'tokens kept per text: longer texts are cut, shorter ones padded with 0' },

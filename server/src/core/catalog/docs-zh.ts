@@ -267,8 +267,13 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
   },
   'layer:gru': {
     summary: '门控循环单元（GRU）：与 lstm 类似，但门更少（更新门和重置门），也没有单独的记忆元。',
-    explain: '3 组权重而不是 4 组：比 lstm 快，效果往往一样好。参数个数为 3·units·(features + units + 1)，即最初的形式（Keras 的 reset_after=False）。',
-    params: { ...hiddenUnits, ...returnSequences },
+    explain:
+      '3 组权重而不是 4 组：比 lstm 快，效果往往一样好。更新门 z 保留旧状态：z 接近 1 时 h_{t-1} 原样传下去，z 接近 0 时由候选状态 h̃ 取代；重置门 r 决定候选状态能看到多少旧状态。参数个数为 3·units·(features + units + 1)；reset_after: true 时多一个偏置：3·units·(features + units + 2)。',
+    params: {
+      ...hiddenUnits,
+      ...returnSequences,
+      reset_after: '在循环乘积之后应用重置门，并带第二个偏置（Keras 3 的默认，也是 PyTorch 的 nn.GRU），而不是在乘积之前（Keras 2 的 reset_after=False）',
+    },
   },
   'layer:bidirectional': {
     summary: '双向循环层：在序列上正向和反向各运行一次循环层，并合并两个方向的输出。',

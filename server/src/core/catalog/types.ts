@@ -23,7 +23,8 @@ export type PType =
   | { t: 'int'; min?: number; max?: number }
   | { t: 'float'; min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean }
   | { t: 'bool' }
-  | { t: 'string' }
+  /** text; `path`: a file path argument (files ending in one of these, for completion) or a folder */
+  | { t: 'string'; path?: readonly string[] | 'folder' }
   /** a bare word or a string, kept as text: monitor: val_loss */
   | { t: 'word'; what: string }
   /** a bare word out of a fixed set */

@@ -153,7 +153,8 @@ function recurrentDirection(n: LayerNodeDesc<'simple_rnn' | 'lstm' | 'gru'>, own
     hidden_size: int(units),
     direction: string(reverse ? 'reverse' : 'forward'),
     ...(n.kind === 'simple_rnn' ? { activations: strings([RNN_ACTIVATIONS[act]!]) } : {}),
-    ...(n.kind === 'gru' ? { linear_before_reset: int(0) } : {}),
+    // reset_after: the reset gate multiplies the recurrent product and its bias (ONNX's linear_before_reset)
+    ...(n.kind === 'gru' ? { linear_before_reset: int(n.args.reset_after === true ? 1 : 0) } : {}),
   };
   const seq = g.op('Transpose', [x], { perm: ints([1, 0, 2]) }); // [T, N, F]
   if (sequences) {

@@ -50,9 +50,14 @@ export function gateMatrix(w: NnWeight, units: number, order: readonly number[])
   return out;
 }
 
-/** Keras' one bias [gates·units] as ONNX's B: the input bias in `order`, then a zero recurrent bias. */
+/** Keras' bias as ONNX's B: one bias [gates·units] is the input bias in `order` and a zero recurrent bias; a GRU's two with reset_after, [2, 3·units], are both. */
 export function gateBias(b: NnWeight | undefined, units: number, order: readonly number[]): Float32Array {
-  const out = new Float32Array(2 * order.length * units);
-  if (b) order.forEach((from, to) => out.set(b.data.subarray(from * units, (from + 1) * units), to * units));
+  const gu = order.length * units;
+  const out = new Float32Array(2 * gu);
+  // a GRU with reset_after has two rows, [2, g·u]: the input's bias, then the recurrent one's
+  const rows = b ? b.data.length / gu : 0;
+  for (let row = 0; row < rows; row++) {
+    order.forEach((from, to) => out.set(b!.data.subarray(row * gu + from * units, row * gu + (from + 1) * units), row * gu + to * units));
+  }
   return out;
 }

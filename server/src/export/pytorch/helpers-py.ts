@@ -186,19 +186,26 @@ class LSTM(nn.Module):
 `,
   gru: `
 class GRU(nn.Module):
-    """Keras' GRU (reset_after=False) on [B, T, F]: gates z, r, h in Keras' order; the reset gate
-    multiplies the state before its product (PyTorch's nn.GRU multiplies after, with two biases);
-    h_t = z h_{t-1} + (1 - z) h~."""
+    """Keras' GRU on [B, T, F]: gates z, r, h in Keras' order; h_t = z h_{t-1} + (1 - z) h~.
+    reset_after=False (Keras 2, nn's default): the reset gate multiplies the state before its
+    product, one bias. reset_after=True (Keras 3): after it, with two biases (bias[0] the input's,
+    bias[1] the recurrent product's), which is PyTorch's GRU: run by its own kernel, the gates
+    put in its order r, z, n."""
 
-    def __init__(self, input_size, units, return_sequences=False):
+    def __init__(self, input_size, units, return_sequences=False, reset_after=False):
         super().__init__()
         self.weight_ih = nn.Parameter(nn.init.xavier_uniform_(torch.empty(3 * units, input_size)))
         self.weight_hh = nn.Parameter(torch.cat([nn.init.orthogonal_(torch.empty(units, units)) for _ in range(3)]))
-        self.bias = nn.Parameter(torch.zeros(3 * units))
-        self.return_sequences = return_sequences
+        self.bias = nn.Parameter(torch.zeros(2, 3 * units) if reset_after else torch.zeros(3 * units))
+        self.return_sequences, self.reset_after = return_sequences, reset_after
 
     def forward(self, x):
         units = self.weight_hh.shape[1]
+        if self.reset_after:
+            rzn = lambda w: torch.cat([w[units : 2 * units], w[:units], w[2 * units :]])
+            weights = [rzn(self.weight_ih), rzn(self.weight_hh), rzn(self.bias[0]), rzn(self.bias[1])]
+            outputs, _ = torch._VF.gru(x, x.new_zeros(1, x.shape[0], units), weights, True, 1, 0.0, self.training, False, True)
+            return outputs if self.return_sequences else outputs[:, -1]
         xw = F.linear(x, self.weight_ih, self.bias)
         h = x.new_zeros(x.shape[0], units)
         outputs = []

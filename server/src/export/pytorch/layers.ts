@@ -141,7 +141,8 @@ function recurrent(n: LayerNodeDesc<'simple_rnn' | 'lstm' | 'gru'>): TorchLayer 
     return { module: `SimpleRNN(${features}, ${units}${act}${seq})`, call: (x, s) => `${s}(${x})`, helpers: ['simple_rnn', ...(a.helpers ?? [])], weights: rnnWeights() };
   }
   const cls = n.kind === 'lstm' ? 'LSTM' : 'GRU';
-  return { module: `${cls}(${features}, ${units}${seq})`, call: (x, s) => `${s}(${x})`, helpers: [n.kind], weights: rnnWeights() };
+  const resetAfter = n.kind === 'gru' && n.args.reset_after === true ? ', reset_after=True' : '';
+  return { module: `${cls}(${features}, ${units}${seq}${resetAfter})`, call: (x, s) => `${s}(${x})`, helpers: [n.kind], weights: rnnWeights() };
 }
 
 function keyDim(n: LayerNodeDesc<'self_attention' | 'transformer_encoder'>): number {

@@ -1,15 +1,15 @@
-// Completion, from where the cursor is: layers and blocks at a statement in a model or block,
-// settings in a train block, argument names inside a call, the allowed values after `name:`
-// (activations, paddings, losses, optimizers, declared models and datasets, monitors), list
-// elements, file paths inside strings, and snippets for whole declarations at the top level.
+// Completion as LSP items, for what core/completion.ts says the cursor's place takes: layers and
+// blocks at a statement in a model or block, settings in a train block, argument names inside a
+// call, the allowed values after `name:` (activations, paddings, losses, optimizers, declared
+// models and datasets, monitors), list elements, file paths inside strings (listed by the host),
+// and snippets for whole declarations at the top level.
 
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
 import * as lsp from 'vscode-languageserver';
 import type { ServerContext, Place } from '../context';
 import * as A from '../../core/syntax/ast';
-import { pathAt, type AnyNode } from '../../core/syntax/walk';
-import { activeParam, calleeOf, enclosingCall, expectedAt, paramOfArg, trainSetting, type Callee } from '../../core/cursor';
+import { pathAt } from '../../core/syntax/walk';
+import { activeParam, calleeOf, enclosingCall, paramOfArg, type Callee } from '../../core/cursor';
+import { completionSite, pathCandidates, type CompletionSite } from '../../core/completion';
 import { positionalParams } from '../../core/bind';
 import type { FnSpec, PType } from '../../core/catalog/types';
 import { LAYERS } from '../../core/catalog/layers';
@@ -19,86 +19,39 @@ import { findSpec } from '../../core/catalog';
 import { METRICS } from '../../core/catalog/training';
 import { signature, valueText } from '../../core/catalog/describe';
 import { docOf, paramDocOf, settingDocOf, keywordDoc, typeTextOf } from '../docs';
-import { Lexer, T } from '../../core/syntax/lexer';
 
 const K = lsp.CompletionItemKind;
-// a name's characters (core/syntax/lexer.ts); a surrogate half counts, so a name with
-// characters beyond the BMP is scanned whole
-const isIdent = (c: string | undefined) => c !== undefined && /[\p{ID_Continue}\u200c\u200d\ud800-\udfff]/u.test(c);
 
 export function completion(ctx: ServerContext, params: lsp.CompletionParams): lsp.CompletionItem[] {
   const place = ctx.place(params.textDocument.uri, params.position);
   if (!place) return [];
   const { source, offset } = place;
-  const text = source.text;
-  const str = stringAt(text, offset);
-  if (str) return pathItems(place, str);
-  let ws = offset;
-  while (ws > 0 && isIdent(text[ws - 1])) ws--;
-  let we = offset;
-  while (isIdent(text[we])) we++;
-  const range = { start: source.lines.position(ws), end: source.lines.position(we) };
-  let b = ws - 1;
-  while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
-  const before = b < 0 ? '\n' : text[b];
-  const nodes = pathAt(source.parsed, ws > 0 ? ws - 1 : 0).filter((n) => n.start <= offset);
-  const items = itemsFor(ctx, place, nodes, before, b, ws);
+  const { site, start, end } = completionSite(source, offset, place.snap.program);
+  const items = itemsFor(ctx, place, site, start);
+  const range = { start: source.lines.position(start), end: source.lines.position(end) };
   for (const it of items) if (!it.textEdit) it.textEdit = lsp.TextEdit.replace(range, it.insertText ?? it.label);
   return items;
 }
 
-function itemsFor(ctx: ServerContext, place: Place, nodes: AnyNode[], before: string, b: number, ws: number): lsp.CompletionItem[] {
-  const { snap, path, source } = place;
-  const text = source.text;
-  const decl = nodes[0] as A.Decl | undefined;
-  const callIndex = enclosingCall(nodes, ws);
-  // a value after `name:`
-  if (before === ':') {
-    let k = b - 1;
-    while (k >= 0 && /\s/.test(text[k])) k--;
-    let ks = k;
-    while (ks > 0 && isIdent(text[ks - 1])) ks--;
-    const key = text.slice(ks, k + 1);
-    if (callIndex !== undefined) {
-      const callee = calleeOf(nodes, callIndex, snap.program, path);
-      const p = callee.kind === 'spec' ? callee.spec.params.find((x) => x.name === key) : undefined;
-      return p ? valueItems(ctx, place, p.type, callee.kind === 'spec' ? callee.spec : undefined) : [];
-    }
-    if (decl?.kind === 'Train') {
-      const p = trainSetting(key);
-      return p ? valueItems(ctx, place, p.type, undefined) : [];
-    }
-    return [];
+function itemsFor(ctx: ServerContext, place: Place, site: CompletionSite, ws: number): lsp.CompletionItem[] {
+  switch (site.kind) {
+    case 'path':
+      return pathItems(place, site);
+    case 'values':
+      return valueItems(ctx, place, site.type, site.owner);
+    case 'arguments':
+      return argumentItems(ctx, place, site.call, site.callee, ws);
+    case 'branch':
+      return [{ label: 'branch', kind: K.Keyword, insertText: 'branch { $0 }', insertTextFormat: lsp.InsertTextFormat.Snippet, documentation: md(keywordDoc('branch', ctx.locale)) }];
+    case 'settings':
+      return settingItems(ctx, site.train);
+    case 'statements':
+      return statementItems(ctx, place, site.first);
+    case 'declarations':
+      return declarationItems(ctx, place);
+    case 'none':
+      return [];
   }
-  // inside a list written as a value
-  const listIndex = lastIndexOf(nodes, 'List');
-  if ((before === '[' || before === ',') && listIndex !== undefined && (callIndex === undefined || listIndex > callIndex)) {
-    const e = expectedAt([...nodes.slice(0, listIndex + 1), { kind: 'Missing', start: ws, end: ws }], listIndex + 1, snap.program, path);
-    return e ? valueItems(ctx, place, e.type, e.owner) : [];
-  }
-  // an argument of a call: names not given yet, and values for the next positional parameter
-  if ((before === '(' || before === ',') && callIndex !== undefined) {
-    const call = nodes[callIndex] as A.CallExpr;
-    const callee = calleeOf(nodes, callIndex, snap.program, path);
-    return argumentItems(ctx, place, call, callee, ws);
-  }
-  // a statement, a setting or a declaration
-  const atStatement = before === '\n' || before === '{' || before === '}' || before === ';' || before === ')' || before === ']';
-  if (!atStatement) return [];
-  const bodyOwner = [...nodes].reverse().find((n) => n.kind === 'Body' || n.kind === 'Train' || n.kind === 'Parallel');
-  if (bodyOwner?.kind === 'Parallel') return [{ label: 'branch', kind: K.Keyword, insertText: 'branch { $0 }', insertTextFormat: lsp.InsertTextFormat.Snippet, documentation: md(keywordDoc('branch', ctx.locale)) }];
-  if (bodyOwner?.kind === 'Train' && ws > (bodyOwner as A.TrainDecl).lbrace) return settingItems(ctx, bodyOwner as A.TrainDecl);
-  if (bodyOwner?.kind === 'Body' && decl && (decl.kind === 'Model' || decl.kind === 'Block')) {
-    const first = decl.kind === 'Model' && decl.body.stmts.every((s) => s.start >= ws);
-    return statementItems(ctx, place, first);
-  }
-  if (!decl || ws >= decl.end || ws <= decl.start) return declarationItems(ctx, place);
-  return [];
-}
-
-function lastIndexOf(nodes: AnyNode[], kind: string): number | undefined {
-  for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i].kind === kind) return i;
-  return undefined;
 }
 
 function md(value: string): lsp.MarkupContent {
@@ -270,76 +223,15 @@ function declarationItems(ctx: ServerContext, place: Place): lsp.CompletionItem[
 
 // ---- strings: file paths ----
 
-interface StringSpot {
-  /** the string's contents up to the cursor */
-  typed: string;
-  /** where the contents start */
-  start: number;
-}
-
-function stringAt(text: string, offset: number): StringSpot | undefined {
-  const lexer = new Lexer(text);
-  for (let t = lexer.next(); t.kind !== T.EOF && t.start < offset; t = lexer.next()) {
-    if (t.kind === T.String && t.start < offset && (offset < t.end || (offset === t.end && text[t.end - 1] !== '"'))) {
-      return { typed: text.slice(t.start + 1, offset), start: t.start + 1 };
-    }
-  }
-  return undefined;
-}
-
-function pathItems(place: Place, s: StringSpot): lsp.CompletionItem[] {
-  const nodes = pathAt(place.source.parsed, s.start);
-  const inImport = nodes[0]?.kind === 'Import';
-  const callIndex = enclosingCall(nodes, s.start);
-  let exts: string[] | undefined;
-  if (inImport) exts = ['.nn'];
-  else if (callIndex !== undefined) {
-    const callee = calleeOf(nodes, callIndex, place.snap.program, place.path);
-    if (callee.kind !== 'spec' || callee.spec.category !== 'dataset') return [];
-    exts = callee.spec.name === 'csv' ? ['.csv', '.tsv', '.txt'] : callee.spec.name === 'idx' ? ['-ubyte', '-ubyte.gz', '.idx', '.gz'] : [];
-  } else return [];
-  const dirTyped = s.typed.includes('/') ? s.typed.slice(0, s.typed.lastIndexOf('/') + 1) : '';
-  const dir = nodePath.resolve(nodePath.dirname(place.path), dirTyped);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const from = place.source.lines.position(s.start + dirTyped.length);
-  const to = place.source.lines.position(s.start + s.typed.length);
-  const out: lsp.CompletionItem[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    // only folders and regular files: a FIFO, socket or device is never offered (a link is
-    // followed by stat, which opens nothing; a broken link or a loop is left out)
-    const kind = entryKind(e, dir);
-    if (!kind) continue;
-    const isDir = kind === 'folder';
-    if (!isDir && exts.length && !exts.some((x) => e.name.endsWith(x))) continue;
-    if (!isDir && !exts.length) continue;
-    if (!isDir && inImport && nodePath.join(dir, e.name) === place.path) continue;
-    const label = isDir ? `${e.name}/` : e.name;
-    out.push({
-      label,
-      kind: isDir ? K.Folder : K.File,
-      textEdit: lsp.TextEdit.replace({ start: from, end: to }, label),
-      command: isDir ? { title: 'more', command: 'editor.action.triggerSuggest' } : undefined,
-    });
-  }
-  return out;
-}
-
-function entryKind(e: fs.Dirent, dir: string): 'folder' | 'file' | undefined {
-  if (e.isDirectory()) return 'folder';
-  if (e.isFile()) return 'file';
-  if (!e.isSymbolicLink()) return undefined;
-  try {
-    const st = fs.statSync(nodePath.join(dir, e.name));
-    return st.isDirectory() ? 'folder' : st.isFile() ? 'file' : undefined;
-  } catch {
-    return undefined;
-  }
+function pathItems(place: Place, site: Extract<CompletionSite, { kind: 'path' }>): lsp.CompletionItem[] {
+  const from = place.source.lines.position(site.start + site.folder.length);
+  const to = place.source.lines.position(site.start + site.typed.length);
+  return pathCandidates(site, place.snap.program.host, place.path).map(({ label, folder }) => ({
+    label,
+    kind: folder ? K.Folder : K.File,
+    textEdit: lsp.TextEdit.replace({ start: from, end: to }, label),
+    command: folder ? { title: 'more', command: 'editor.action.triggerSuggest' } : undefined,
+  }));
 }
 
 // ---- signature help ----
@@ -355,22 +247,15 @@ export function signatureHelp(ctx: ServerContext, params: lsp.SignatureHelpParam
   const callee = calleeOf(nodes, i, snap.program, path);
   if (callee.kind === 'block') {
     const ps = callee.decl.params.map((p) => (p.default ? `${p.name.text} = ${source.text.slice(p.default.start, p.default.end)}` : p.name.text));
-    return signatureOf(`${callee.decl.name?.text}(`, ps, undefined, activeBlockParam(callee.decl, call, offset));
+    return signatureOf(`${callee.decl.name?.text}(`, ps, undefined, activeParam(callee, call, offset));
   }
   if (callee.kind !== 'spec') return null;
   const spec = callee.spec;
   const doc = docOf(spec, ctx.locale);
   const labels = spec.params.map((p) => signature({ ...spec, params: [p] }).slice(spec.name.length + 1, -1));
-  const info = signatureOf(`${spec.name}(`, labels, doc.summary, activeParam(spec, call, offset));
+  const info = signatureOf(`${spec.name}(`, labels, doc.summary, activeParam(callee, call, offset));
   info.signatures[0].parameters!.forEach((p, k) => (p.documentation = paramDocOf(spec, spec.params[k], ctx.locale)));
   return info;
-}
-
-function activeBlockParam(decl: A.BlockDecl, call: A.CallExpr, offset: number): number | undefined {
-  const written = call.args.find((a) => a.start <= offset && offset <= a.end);
-  if (written?.kind === 'Arg') return decl.params.findIndex((p) => p.name.text === written.name);
-  const before = call.args.filter((a) => a.end <= offset && a.kind !== 'Arg').length;
-  return written ? call.args.filter((a) => a.kind !== 'Arg').indexOf(written) : before;
 }
 
 function signatureOf(head: string, params: string[], documentation: string | undefined, active: number | undefined): lsp.SignatureHelp {

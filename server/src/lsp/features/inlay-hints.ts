@@ -35,23 +35,27 @@ export function inlayHints(ctx: ServerContext, params: lsp.InlayHintParams): lsp
     h.names.push(node.name);
   };
   for (const m of snap.models()) {
-    // block calls in this file: the output of the block's last layer, and the layers' total
-    const calls = new Map<number, { end: number; last: LayerNode; params: number | null }>();
+    // block calls in this file: the output of the block's last layer, and the layers' total,
+    // for each call of the block that holds the site (a block line inside a block called three
+    // times is three calls: keyed by the path of call sites down to this one)
+    const calls = new Map<string, { start: number; end: number; last: LayerNode; params: number | null }>();
     for (const n of m.nodes) {
       if (n.kind === 'input') continue;
-      if (n.file === path) add(n.statement.start, n.statement.end, n, add0(n.trainable, n.nonTrainable));
+      const p = add0(n.trainable, n.nonTrainable);
+      if (n.file === path) add(n.statement.start, n.statement.end, n, p);
+      let key = '';
       for (const s of n.sites) {
+        key += `${s.file}:${s.start};`;
         if (s.file !== path) continue;
-        const c = calls.get(s.start);
-        const p = add0(n.trainable, n.nonTrainable);
-        if (!c) calls.set(s.start, { end: s.end, last: n, params: p });
+        const c = calls.get(key);
+        if (!c) calls.set(key, { start: s.start, end: s.end, last: n, params: p });
         else {
           c.last = n;
           c.params = c.params === null || p === null ? null : c.params + p;
         }
       }
     }
-    for (const [start, c] of calls) add(start, c.end, c.last, c.params);
+    for (const c of calls.values()) add(c.start, c.end, c.last, c.params);
   }
   const range = params.range;
   const from = source.lines.offset(range.start);
@@ -59,14 +63,9 @@ export function inlayHints(ctx: ServerContext, params: lsp.InlayHintParams): lsp
   const out: lsp.InlayHint[] = [];
   for (const h of hints.values()) {
     if (h.end < from || h.end > to) continue;
-    const parts: string[] = [];
-    const shapes = [...new Set(h.shapes)];
-    if (showShapes && !(shapes.length === 1 && shapes[0] === '?')) {
-      parts.push(`→ ${formatShapes(shapes)}`);
-    }
-    const ps = [...new Set(h.params)];
-    if (showParams && ps.length === 1 && ps[0] !== null && ps[0] > 0) parts.push(`${formatNumber(ps[0])} ${ui(ctx.locale, 'params')}`);
+    const parts = hintParts(h, showShapes, showParams, ui(ctx.locale, 'params'));
     if (!parts.length) continue;
+    const shapes = [...new Set(h.shapes)];
     out.push({
       position: source.lines.position(h.end),
       label: parts.join('  '),
@@ -80,4 +79,28 @@ export function inlayHints(ctx: ServerContext, params: lsp.InlayHintParams): lsp
 
 function add0(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
+}
+
+/**
+ * What a line's hint says. One call, or calls that agree: its shape and its count. Calls that
+ * differ: what holds for all of them (a common count after the shapes), else each call's shape
+ * with its own count, in call order, so a count is never another call's or a sum of calls.
+ */
+function hintParts(h: Hint, showShapes: boolean, showParams: boolean, unit: string): string[] {
+  const calls = [...new Map(h.shapes.map((s, i) => [`${s}\u0000${h.params[i]}`, { shape: s, params: h.params[i] }])).values()];
+  const shapes = [...new Set(calls.map((c) => c.shape))];
+  const params = [...new Set(calls.map((c) => c.params))];
+  const count = (p: number | null) => (p !== null && p > 0 ? formatNumber(p) : null);
+  const parts: string[] = [];
+  const knownShape = !(shapes.length === 1 && shapes[0] === '?');
+  if (params.length > 1 && showParams && calls.some((c) => count(c.params) !== null)) {
+    // the counts differ between calls: each call's shape and count together
+    const each = calls.map((c) => (showShapes && knownShape ? `${c.shape} ${count(c.params) ?? '?'}` : count(c.params) ?? '?'));
+    const shown = each.length > 3 ? [...each.slice(0, 3), '…'] : each;
+    return [`${showShapes && knownShape ? '→ ' : ''}${shown.join(' | ')} ${unit}`];
+  }
+  if (showShapes && knownShape) parts.push(`→ ${formatShapes(shapes)}`);
+  const p = params.length === 1 ? count(params[0]) : null;
+  if (showParams && p !== null) parts.push(`${p} ${unit}`);
+  return parts;
 }

@@ -1,10 +1,13 @@
 // Gradients this project registers in place of tfjs' own: where tfjs' throw for layers of the
-// catalogue (Conv2D, Unpack), and ReLU's, which runs one kernel of this project's instead of three
-// where the backend has it. tfjs' gradient registry is global (the last registration wins), so
-// each works on every backend, delegating to tfjs' own gradient where it has nothing better.
+// catalogue (Conv2D, Unpack), ReLU's, which runs one kernel of this project's instead of three
+// where the backend has it, batch norm's, broadcast where tfjs' tiles, and Mean's, one Tile where
+// tfjs' makes ones and multiplies. tfjs' gradient registry is global (the last registration
+// wins), so each works on every backend, delegating to tfjs' own gradient where it has nothing better.
 
 import { tf } from '../tf';
+import { batchNormGradConfig } from './batch-norm';
 import { conv2DGradConfig } from './conv2d';
+import { meanGradConfig } from './mean';
 import { reluGradConfig } from './relu';
 import { unpackGradConfig } from './unpack';
 
@@ -13,6 +16,8 @@ const FIXES: [string, (original: tf.GradConfig) => tf.GradConfig][] = [
   [tf.Conv2D, conv2DGradConfig],
   [tf.Unpack, () => unpackGradConfig],
   [tf.Relu, reluGradConfig],
+  [tf.FusedBatchNorm, batchNormGradConfig],
+  [tf.Mean, meanGradConfig],
 ];
 
 let registered = false;

@@ -7,7 +7,7 @@
 // takes the new tensor's data; it does not write into the old).
 
 import { tf } from '../tf';
-import type { Info, KernelArgs } from './util';
+import { type Info, type KernelArgs, heapViews } from './util';
 
 export function identityConfig(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (params: Parameters<tf.KernelFunc>[0]): Info => {
@@ -19,4 +19,27 @@ export function identityConfig(stock: tf.KernelConfig): tf.KernelConfig {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
   return { kernelName: tf.Identity, backendName: 'wasm', kernelFunc };
+}
+
+/**
+ * Cast to the dtype the tensor has: the same data, shared as Identity shares it (the stock kernel
+ * copies). Batch norm's moments cast their float32 input to float32 in every training step.
+ * A cast to bool is x != 0, as on cpu: the stock kernel truncates to a byte (-2 became 254).
+ */
+export function castConfig(stock: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc = (params: Parameters<tf.KernelFunc>[0]): Info => {
+    const { inputs, backend, attrs } = params as unknown as KernelArgs<'x'>;
+    const x = inputs.x!;
+    const dtype = (attrs as { dtype: string }).dtype;
+    if (dtype === 'bool' && (x.dtype === 'float32' || x.dtype === 'int32')) {
+      const out = backend.makeOutput(x.shape, 'bool');
+      const [o, v] = heapViews(backend, out, x);
+      for (let i = 0; i < v.length; i++) o[i] = v[i] !== 0 ? 1 : 0;
+      return out;
+    }
+    if (x.dtype === 'string' || dtype !== x.dtype) return stock.kernelFunc(params) as Info;
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { kernelName: tf.Cast, backendName: 'wasm', kernelFunc };
 }

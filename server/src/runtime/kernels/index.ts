@@ -13,12 +13,13 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { samePaddingConfig } from './conv2d-same-padding';
 import { fusedMatMulConfig } from './fused-mat-mul';
-import { identityConfig } from './identity';
+import { castConfig, identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { reluGradCpuConfig, reluGradWasmConfig } from './relu-grad';
 import { resizeNearestNeighborGradCpuConfig, resizeNearestNeighborGradWasmConfig } from './resize-nearest-neighbor-grad';
 import { sliceConfig, splitVConfig, unpackConfig } from './slice';
-import { sumConfig } from './sum';
+import { meanConfig, sumConfig } from './sum';
+import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /**
@@ -40,7 +41,10 @@ const WASM_REPLACED: Replacement[] = [
   [tf.MaxPoolGrad, () => maxPoolGradConfig],
   [tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradWasmConfig],
   [tf.Sum, sumConfig],
+  [tf.Mean, meanConfig],
+  [tf.Tile, tileConfig],
   [tf.Identity, identityConfig],
+  [tf.Cast, castConfig],
   [tf.Slice, sliceConfig],
   [tf.SplitV, splitVConfig],
   [tf.Unpack, unpackConfig],

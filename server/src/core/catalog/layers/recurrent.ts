@@ -15,22 +15,26 @@ const seqAdvice = (got: number) =>
 /** Gates per cell: the weight blocks of each kind of recurrent layer. */
 export const GATES: Record<string, number> = { simple_rnn: 1, lstm: 4, gru: 3 };
 
-/** tfjs-layers: kernel [F, g·u], recurrent kernel [u, g·u], one bias [g·u] (GRU without reset_after). */
-function rnnWeights(gates: number, features: number | null, units: number | null): Weight[] {
+/**
+ * tfjs-layers: kernel [F, g·u], recurrent kernel [u, g·u], one bias [g·u]; a GRU with reset_after
+ * has Keras' two biases [2, 3·u] (the input's, then the recurrent product's).
+ */
+function rnnWeights(gates: number, features: number | null, units: number | null, resetAfter = false): Weight[] {
   const gu = mulOrNull(gates, units);
-  return [weight('kernel', [features, gu]), weight('recurrent_kernel', [units, gu]), weight('bias', [gu])];
+  return [weight('kernel', [features, gu]), weight('recurrent_kernel', [units, gu]), weight('bias', resetAfter ? [2, gu] : [gu])];
 }
 
 export function rnnInfer(ctx: LayerCtx, name: string): LayerInference {
   const units = asNum(ctx.args.units);
   const seq = ctx.args.return_sequences === true;
   const gates = GATES[name];
-  if (!requireRank(ctx, name, [2], seqAdvice)) return { shape: seq ? [null, units] : [units], weights: rnnWeights(gates, null, units), macs: null };
+  const resetAfter = name === 'gru' && ctx.args.reset_after === true;
+  if (!requireRank(ctx, name, [2], seqAdvice)) return { shape: seq ? [null, units] : [units], weights: rnnWeights(gates, null, units, resetAfter), macs: null };
   const steps = ctx.input === null ? null : ctx.input[0];
   const features = ctx.input === null ? null : ctx.input[1];
   return {
     shape: seq ? [steps, units] : [units],
-    weights: rnnWeights(gates, features, units),
+    weights: rnnWeights(gates, features, units, resetAfter),
     macs: mulOrNull(steps, gates, units, units === null ? null : addOrNull(features, units)),
   };
 }
@@ -61,6 +65,17 @@ function rnn<N extends 'simple_rnn' | 'lstm' | 'gru'>(name: N, summary: string, 
             },
           ]
         : []),
+      ...(name === 'gru'
+        ? [
+            {
+              name: 'reset_after',
+              type: { t: 'bool' as const },
+              default: false,
+              namedOnly: true,
+              doc: "apply the reset gate after the recurrent product, with a second bias (Keras 3's default, and PyTorch's nn.GRU) instead of before it (Keras 2's reset_after=False)",
+            },
+          ]
+        : []),
     ],
     doc: { summary, formula, explain, equivalent },
     infer: (ctx) => rnnInfer(ctx, name),
@@ -86,9 +101,9 @@ export const lstm = rnn(
 export const gru = rnn(
   'gru',
   'Gated recurrent unit: like lstm with fewer gates (update and reset) and no separate cell state.',
-  'z, r = σ(x_t W_{z,r} + h_{t-1} U_{z,r} + b); h̃ = tanh(x_t W_h + (r·h_{t-1}) U_h + b_h); h_t = z·h_{t-1} + (1 - z)·h̃',
-  '3 weight blocks instead of 4: faster than lstm and often as good. Parameters: 3·units·(features + units + 1), the original formulation (Keras reset_after=False).',
-  'Keras GRU(reset_after=False), PyTorch nn.GRU (two bias vectors)',
+  'z, r = σ(x_t W_{z,r} + h_{t-1} U_{z,r} + b_{z,r}); h̃ = tanh(x_t W_h + (r·h_{t-1}) U_h + b_h); h_t = z·h_{t-1} + (1 - z)·h̃. With reset_after: true, z, r = σ(x_t W_{z,r} + b_{z,r} + h_{t-1} U_{z,r} + b\'_{z,r}); h̃ = tanh(x_t W_h + b_h + r·(h_{t-1} U_h + b\'_h))',
+  '3 weight blocks instead of 4: faster than lstm and often as good. The update gate z keeps the old state: z near 1 carries h_{t-1} on unchanged, z near 0 replaces it by the candidate h̃; the reset gate r decides how much of the old state the candidate sees. Parameters: 3·units·(features + units + 1); with reset_after: true, a second bias: 3·units·(features + units + 2).',
+  'Keras GRU(reset_after=False) (Keras 2); with reset_after: true, Keras 3\'s GRU and PyTorch\'s nn.GRU (its gates ordered r, z, n)',
 );
 
 export const bidirectional: LayerSpec<'bidirectional'> = {
