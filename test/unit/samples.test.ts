@@ -65,7 +65,7 @@ describe('samples that train on data shipped with them', () => {
 });
 
 describe("model_selection.nn's lesson", () => {
-  it('lr_sweep: the largest learning rate jumps around (its best epoch early), the middle one learns the spiral', async function () {
+  it('lr_sweep: the largest learning rate learns the spiral, the smallest slowly', async function () {
     this.timeout(120_000);
     const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-sample-runs-'));
     try {
@@ -73,14 +73,13 @@ describe("model_selection.nn's lesson", () => {
       const trial = async (lr: string) => {
         const r = await runNn(['train', path.join(dir, 'model_selection.nn'), '--train', 'lr_sweep', '--set', `optimizer.lr=${lr}`, '--runs', runs, '--json']);
         assert.equal(r.code, 0, r.err.join('\n'));
-        const end = r.out.map((l) => JSON.parse(l) as { type: string; bestEpoch?: number }).find((e) => e.type === 'end')!;
         const rows = JSON.parse((await runNn(['runs', runs, '--json'])).out[0]).runs as { overrides: Record<string, number>; val: { accuracy: number } }[];
-        return { bestEpoch: end.bestEpoch!, val: rows.find((x) => String(x.overrides['optimizer.lr']) === lr)!.val.accuracy };
+        return { val: rows.find((x) => String(x.overrides['optimizer.lr']) === lr)!.val.accuracy };
       };
-      const middle = await trial('0.05');
-      const large = await trial('0.5');
-      assert.ok(middle.val >= 0.75, `lr 0.05: validation accuracy ${middle.val}`);
-      assert.ok(large.bestEpoch <= 10 && large.val < middle.val, `lr 0.5: best epoch ${large.bestEpoch}, ${large.val}`);
+      const large = await trial('0.05');
+      const small = await trial('0.0005');
+      assert.ok(large.val >= 0.75, `lr 0.05: validation accuracy ${large.val}`);
+      assert.ok(small.val < 0.65, `lr 0.0005: validation accuracy ${small.val}`);
     } finally {
       fs.rmSync(runs, { recursive: true, force: true });
     }
