@@ -66,7 +66,7 @@ export class TrainingService implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('nn.training', vscode.StatusBarAlignment.Left, 10);
     this.status.name = vscode.l10n.t('NN Training');
     this.status.command = 'nn.showChart';
-    this.statusText = new TrainingStatus<Run>(this.status, vscode.l10n.t);
+    this.statusText = new TrainingStatus<Run>(this.status, (m, ...a) => vscode.l10n.t(m, ...a));
     this.chart = new ChartView(context);
   }
 

@@ -175,6 +175,9 @@ async function verify(page: Page, s: Scenario, errors: string[], label = s.name)
     return [...document.querySelectorAll('figure[data-chart] canvas, .layers svg')].filter((c) => c.getBoundingClientRect().right > w + 1).map((c) => `${c.closest('[data-chart]')?.getAttribute('data-chart') ?? 'layers'} ends at ${Math.round(c.getBoundingClientRect().right)} of ${w} px`);
   });
   check(cut.length === 0, `${label}: cut off at the right: ${cut.join('; ')}`);
+  // nor does the page scroll sideways (a wide table scrolls in its own panel)
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(scroll <= 1, `${label}: the page scrolls ${scroll} px sideways`);
   if (s.lang === 'zh-cn') await chineseOnly(page, s, label);
   if (s.share) check((await page.locator('table.confusion').count()) === 0, `${label}: a confusion matrix before the end`);
   const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
