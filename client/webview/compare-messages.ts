@@ -50,6 +50,8 @@ export interface CompareUiStrings {
   epoch: string;
   /** a chart with nothing to draw */
   noValues: string;
+  /** after the name of a parallel axis on a log scale */
+  logScale: string;
 }
 
 export const COMPARE_UI: Record<'en' | 'zh-cn', CompareUiStrings> = {
@@ -79,6 +81,7 @@ export const COMPARE_UI: Record<'en' | 'zh-cn', CompareUiStrings> = {
     running: 'running',
     epoch: 'epoch',
     noValues: 'no values',
+    logScale: ' (log)',
   },
   'zh-cn': {
     title: '运行记录',
@@ -106,6 +109,7 @@ export const COMPARE_UI: Record<'en' | 'zh-cn', CompareUiStrings> = {
     running: '运行中',
     epoch: '轮次',
     noValues: '没有数值',
+    logScale: '（对数）',
   },
 };
 

@@ -221,7 +221,7 @@ function renderParallel(shown: CompareRow[]): void {
   });
   const font = getComputedStyle(document.body).fontFamily;
   // the SVG text escapes every name and value (parallel.ts)
-  parallel.innerHTML = parallelSvg(runs, { metric: metric ?? '', higherIsBetter: metric ? higherIsBetter(metric) : true, palette, width: width(), height: 300, asWritten: ui.asWritten, font });
+  parallel.innerHTML = parallelSvg(runs, { metric: metric ?? '', higherIsBetter: metric ? higherIsBetter(metric) : true, palette, width: width(), height: 300, asWritten: ui.asWritten, logScale: ui.logScale, font });
   parallel.querySelectorAll<SVGPathElement>('path.run').forEach((p) => (p.dataset.dir = shown[Number(p.dataset.run)].dir));
 }
 
