@@ -21,6 +21,8 @@ export interface ChartHtmlParts {
   style: string;
   /** the page's title (default: NN Training) */
   title?: string;
+  /** the page's language, which its script shows its words in (default: en) */
+  lang?: 'en' | 'zh-cn';
 }
 
 export function chartCsp(p: Pick<ChartHtmlParts, 'cspSource' | 'nonce'>): string {
@@ -29,7 +31,7 @@ export function chartCsp(p: Pick<ChartHtmlParts, 'cspSource' | 'nonce'>): string
 
 export function chartHtml(p: ChartHtmlParts): string {
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="${p.lang ?? 'en'}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(chartCsp(p))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(p.title ?? 'NN Training')}</title>

@@ -4,58 +4,46 @@
 // overlay. A window reload restores the panel from the webview's saved state, or from the run's
 // metrics.jsonl when the state has no events. Strict CSP with a nonce (chart-html.ts); every
 // message from the webview is checked (client/webview/messages.ts) and an export is written only
-// where the user chose in the save dialog.
+// where the user chose in the save dialog. The panel's plumbing is webview-panel.ts.
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { EventLog } from '../webview/events';
 import { parseFromWebview, parseState, type ToWebview, type FromWebview, type HistoryRun } from '../webview/messages';
-import { chartPanelOptions } from './chart-html';
 import { isRunDirOf, readHistory, readRunEvents } from './chart-files';
-import { panelHtml, saveExport } from './webview-files';
+import { saveExport } from './webview-files';
+import { CHART_WORDS, say } from '../webview/chart-words';
+import { ScriptPanel } from './webview-panel';
 
 export type { ToWebview, FromWebview };
 
-const FILTERS: Record<'csv' | 'png' | 'svg', Record<string, string[]>> = {
-  csv: { 'CSV table': ['csv'] },
-  png: { 'PNG image': ['png'] },
-  svg: { 'SVG image': ['svg'] },
-};
-
-export class ChartView implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class ChartView extends ScriptPanel<ToWebview, FromWebview> {
   private train = '';
   private runDir: string | undefined;
   private readonly log = new EventLog();
   private history: HistoryRun[] = [];
-  private ready = false;
-  private readonly disposables: vscode.Disposable[] = [];
   /** events delivered to the webview (tests read it) */
   delivered = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
-    this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer('nn.chart', {
-        deserializeWebviewPanel: async (panel, raw: unknown) => {
-          // VS Code revives a hidden panel only when its tab is shown: by then a newer panel may
-          // be drawing a live run, which keeps the chart; the stale one closes
-          if (this.panel) {
-            panel.dispose();
-            return;
-          }
-          const state = parseState(raw);
-          this.train = state?.train ?? '';
-          this.runDir = state?.runDir && isRunDirOf(state.runDir, this.train) ? state.runDir : undefined;
-          this.log.clear();
-          // the state's events are the richer (batches, boundaries); without them, the run's log
-          const events = state?.events ?? (this.runDir ? readRunEvents(this.runDir) : undefined) ?? [];
-          for (const e of events) this.log.push(e);
-          this.history = this.runDir ? readHistory(this.runDir, this.train) : [];
-          this.attach(panel);
-        },
-      }),
-    );
+  constructor(context: vscode.ExtensionContext) {
+    super(context, { viewType: 'nn.chart', script: 'chart', parse: parseFromWebview });
+  }
+
+  protected revive(raw: unknown): boolean {
+    const state = parseState(raw);
+    this.train = state?.train ?? '';
+    this.runDir = state?.runDir && isRunDirOf(state.runDir, this.train) ? state.runDir : undefined;
+    this.log.clear();
+    // the state's events are the richer (batches, boundaries); without them, the run's log
+    const events = state?.events ?? (this.runDir ? readRunEvents(this.runDir) : undefined) ?? [];
+    for (const e of events) this.log.push(e);
+    this.history = this.runDir ? readHistory(this.runDir, this.train) : [];
+    return true;
+  }
+
+  protected title(): string {
+    return CHART_WORDS[this.lang].title;
   }
 
   /** Show the chart for a train block about to start. */
@@ -89,40 +77,16 @@ export class ChartView implements vscode.Disposable {
   }
 
   reveal(): void {
-    if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel('nn.chart', 'NN Training', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
-      this.attach(panel);
-    }
-    this.panel!.reveal(undefined, true);
+    this.showPanel();
   }
 
-  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return chartPanelOptions(this.context.extensionUri, (base, ...segments) => vscode.Uri.joinPath(base, ...segments));
+  protected onReady(): void {
+    this.send({ type: 'run', train: this.train, runDir: this.runDir, events: this.log.events });
+    this.send({ type: 'history', train: this.train, runs: this.history });
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    panel.webview.options = this.options();
-    panel.webview.html = this.html(panel.webview);
-    const listeners: vscode.Disposable[] = [];
-    listeners.push(panel.webview.onDidReceiveMessage((m: unknown) => {
-      const msg = parseFromWebview(m);
-      if (!msg) return; // anything else from the webview is ignored
-      if (msg.type === 'ready') {
-        this.ready = true;
-        this.send({ type: 'run', train: this.train, runDir: this.runDir, events: this.log.events });
-        this.send({ type: 'history', train: this.train, runs: this.history });
-      } else void this.save(msg);
-    }));
-    listeners.push(
-      panel.onDidDispose(() => {
-        for (const l of listeners) l.dispose();
-        if (this.panel !== panel) return;
-        this.panel = undefined;
-        this.ready = false;
-      }),
-    );
+  protected onMessage(msg: Exclude<FromWebview, { type: 'ready' }>): void {
+    void this.save(msg);
   }
 
   /** An event of a run: kept for replay, drawn if the panel is open. */
@@ -144,27 +108,18 @@ export class ChartView implements vscode.Disposable {
   }
 
   private async save(msg: Extract<FromWebview, { type: 'save' }>): Promise<void> {
+    const w = CHART_WORDS[this.lang];
     await saveExport(msg, this.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, {
-      title: `Save the training curves as ${msg.format.toUpperCase()}`,
-      filters: FILTERS[msg.format],
-      saved: (name) => `Saved ${name}`,
-      failed: (file, reason) => `Could not save ${file}: ${reason}`,
+      title: say(w.saveDialog, msg.format.toUpperCase()),
+      filters: { [w[`${msg.format}Files`]]: [msg.format] },
+      saved: (name) => say(w.saved, name),
+      failed: (file, reason) => say(w.notSaved, file, reason),
     });
   }
 
   private send(m: ToWebview): void {
-    if (!this.panel || !this.ready) return;
-    void this.panel.webview.postMessage(m);
+    if (!this.deliver(m)) return;
     if (m.type === 'event') this.delivered += 1;
     else if (m.type === 'run') this.delivered += m.events.length;
-  }
-
-  private html(webview: vscode.Webview): string {
-    return panelHtml(this.context.extensionUri, webview, 'chart');
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }

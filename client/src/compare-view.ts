@@ -4,17 +4,17 @@
 // runs ticked. It reads the folders again when a run's files change (a sweep running), debounced.
 // A row's "open" shows that run's training chart (nn.showChart with the run's folder). Strict CSP
 // with a nonce (chart-html.ts); every message from the webview is checked (compare-messages.ts),
-// and a folder it names is used only when it is one of the rows the extension sent.
+// and a folder it names is used only when it is one of the rows the extension sent. The panel's
+// plumbing is webview-panel.ts.
 
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findRuns, readRun, LOCK_FILE, PRUNED_FILE, type RunRow } from '../../server/src/runtime/train/run-table';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
-import { COMPARE_UI, MAX_ROWS, parseFromCompareWebview, type CompareCurve, type CompareRow, type ToCompareWebview } from '../webview/compare-messages';
-import { chartPanelOptions } from './chart-html';
+import { COMPARE_UI, MAX_ROWS, parseFromCompareWebview, type CompareCurve, type CompareRow, type FromCompareWebview, type ToCompareWebview } from '../webview/compare-messages';
 import { readRunEvents, runRoots } from './chart-files';
-import { panelHtml } from './webview-files';
+import { ScriptPanel } from './webview-panel';
 
 /** How long the run folders must rest before they are read again. */
 const DEBOUNCE_MS = 500;
@@ -25,9 +25,6 @@ const DEBOUNCE_MS = 500;
 const POLL_MS = 3000;
 /** Where run folders are looked for: a `runs` folder anywhere in the workspace, as `nn train` writes them. */
 const RUN_FILES = '**/runs/**/{config.json,metrics.jsonl,report.json}';
-
-type Lang = 'en' | 'zh-cn';
-const compareLang = (language: string): Lang => (language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en');
 
 /** The files whose change changes a run's row. */
 const ROW_FILES = ['config.json', 'metrics.jsonl', 'report.json', LOCK_FILE, PRUNED_FILE, 'last'];
@@ -43,82 +40,49 @@ function stamp(dir: string): string {
 /** What the curves need of a run's log: its start (the metric names) and its epochs. */
 const forCurves = (e: TrainEvent) => e.type === 'start' || e.type === 'epoch';
 
-export class CompareView implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
+export class CompareView extends ScriptPanel<ToCompareWebview, FromCompareWebview> {
   private rows: CompareRow[] = [];
   private selected: string[] = [];
   /** the rows were read once (a selection that came before is checked against them then) */
   private loaded = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   /** the table last sent, as JSON */
   private sentRows: string | undefined;
   /** rows read, by folder, with the stamp of their files: while a sweep runs, only the runs that changed are read again */
   private readonly cache = new Map<string, { stamp: string; row: RunRow }>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly lang: Lang = compareLang(vscode.env.language);
   /** tables delivered to the webview (tests read it) */
   delivered = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(context: vscode.ExtensionContext) {
+    // a reading within DEBOUNCE_MS of the first change (not of the last: a sweep writes every epoch, and would put it off forever)
+    super(context, { viewType: 'nn.compare', script: 'compare', parse: parseFromCompareWebview, debounceMs: DEBOUNCE_MS, debounce: 'first' });
     const watcher = vscode.workspace.createFileSystemWatcher(RUN_FILES);
     const changed = () => {
       if (this.panel) this.schedule();
     };
-    this.disposables.push(
-      watcher,
-      watcher.onDidCreate(changed),
-      watcher.onDidChange(changed),
-      watcher.onDidDelete(changed),
-      vscode.window.registerWebviewPanelSerializer('nn.compare', {
-        deserializeWebviewPanel: async (panel) => {
-          if (this.panel) {
-            panel.dispose();
-            return;
-          }
-          this.attach(panel);
-        },
-      }),
-    );
+    this.disposables.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
+  }
+
+  protected revive(): boolean {
+    return true;
   }
 
   /** Show the panel (and read the runs again). */
   async show(): Promise<void> {
-    if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel('nn.compare', this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
-      this.attach(panel);
-    }
-    this.panel!.reveal(undefined, true);
+    this.showPanel();
     await this.refresh();
   }
 
-  /** The webview panel shown, and the rows last sent to it (tests read them). */
-  get current(): vscode.WebviewPanel | undefined {
-    return this.panel;
-  }
+  /** The rows last sent to the webview (tests read them). */
   get runs(): readonly CompareRow[] {
     return this.rows;
   }
 
-  private title(): string {
+  protected title(): string {
     return `NN: ${COMPARE_UI[this.lang].title}`;
   }
 
-  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return chartPanelOptions(this.context.extensionUri, (base, ...segments) => vscode.Uri.joinPath(base, ...segments));
-  }
-
-  /** A reading within DEBOUNCE_MS of the first change (not of the last: a sweep writes every epoch, and would put it off forever). */
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.refresh();
-    }, DEBOUNCE_MS);
-  }
-
   /** Every run folder of the workspace's `runs` folders, read again; then the table and the curves sent. */
-  private async refresh(): Promise<void> {
+  protected override async refresh(): Promise<void> {
     if (!this.panel) return;
     const configs = await vscode.workspace.findFiles('**/runs/**/config.json', '**/node_modules/**', MAX_ROWS * 4);
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -151,15 +115,8 @@ export class CompareView implements vscode.Disposable {
     return row;
   }
 
-  private send(m: ToCompareWebview): void {
-    if (!this.panel || !this.ready) return;
-    void this.panel.webview.postMessage(m);
-  }
-
   private sendRuns(): void {
-    if (!this.panel || !this.ready) return;
-    this.send({ type: 'runs', runs: this.rows, ui: COMPARE_UI[this.lang] });
-    this.delivered++;
+    if (this.deliver({ type: 'runs', runs: this.rows, ui: COMPARE_UI[this.lang] })) this.delivered++;
   }
 
   private sendCurves(): void {
@@ -168,52 +125,31 @@ export class CompareView implements vscode.Disposable {
       const events = readRunEvents(dir, forCurves);
       if (events) curves.push({ dir, events });
     }
-    this.send({ type: 'curves', curves });
+    this.deliver({ type: 'curves', curves });
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    panel.title = this.title();
-    panel.webview.options = this.options();
-    panel.webview.html = panelHtml(this.context.extensionUri, panel.webview, 'compare', this.title());
-    const listeners: vscode.Disposable[] = [];
+  /** While the panel is visible it looks again every POLL_MS. */
+  protected override attached(panel: vscode.WebviewPanel): vscode.Disposable[] {
     const poll = setInterval(() => {
       if (this.panel === panel && panel.visible) this.schedule();
     }, POLL_MS);
-    listeners.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = parseFromCompareWebview(raw);
-        if (!msg) return; // anything else from the webview is ignored
-        if (msg.type === 'ready') {
-          this.ready = true;
-          this.sentRows = undefined; // a new page: send the table whatever it was
-          void this.refresh();
-          return;
-        }
-        // a folder is acted on only when it is a row of the table sent
-        const known = (d: string) => this.rows.some((r) => r.dir === d);
-        if (msg.type === 'open') {
-          if (known(msg.dir)) void vscode.commands.executeCommand('nn.showChart', msg.dir);
-        } else {
-          // before the first reading (a restored panel's ticks), refresh() checks them
-          this.selected = this.loaded ? msg.dirs.filter(known) : msg.dirs;
-          if (this.loaded) this.sendCurves();
-        }
-      }),
-      panel.onDidDispose(() => {
-        clearInterval(poll);
-        for (const l of listeners) l.dispose();
-        if (this.panel !== panel) return;
-        this.panel = undefined;
-        this.ready = false;
-      }),
-    );
+    return [{ dispose: () => clearInterval(poll) }];
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+  protected onReady(): void {
+    this.sentRows = undefined; // a new page: send the table whatever it was
+    void this.refresh();
+  }
+
+  protected onMessage(msg: Exclude<FromCompareWebview, { type: 'ready' }>): void {
+    // a folder is acted on only when it is a row of the table sent
+    const known = (d: string) => this.rows.some((r) => r.dir === d);
+    if (msg.type === 'open') {
+      if (known(msg.dir)) void vscode.commands.executeCommand('nn.showChart', msg.dir);
+    } else {
+      // before the first reading (a restored panel's ticks), refresh() checks them
+      this.selected = this.loaded ? msg.dirs.filter(known) : msg.dirs;
+      if (this.loaded) this.sendCurves();
+    }
   }
 }

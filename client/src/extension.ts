@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     // at each start: a restart after trust was granted starts a trusted server)
     initializationOptions: () => ({ locale: vscode.env.language, trusted: vscode.workspace.isTrusted }),
   };
-  client = new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
+  client = new LanguageClient('nn', vscode.l10n.t('NN Language Server'), serverOptions, clientOptions);
   await client.start();
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(TrustNotification, { trusted: true } satisfies TrustParams)),
@@ -68,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
       if (!name) return false;
       const result = await client.sendRequest<SummaryResult | null>(SummaryRequest, { uri: target, model: name } satisfies SummaryParams);
       if (!result) {
-        void vscode.window.showWarningMessage(`No model named '${name}' here.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t("No model named '{0}' here.", name));
         return false;
       }
       summary.show(name, result);
@@ -94,7 +94,7 @@ async function pickModel(uri: string): Promise<string | undefined> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
   const names = doc ? [...doc.getText().matchAll(/^\s*model\s+([\p{ID_Start}_][\p{ID_Continue}]*)/gmu)].map((m) => m[1]) : [];
   if (names.length <= 1) return names[0];
-  return vscode.window.showQuickPick(names, { placeHolder: 'Which model?' });
+  return vscode.window.showQuickPick(names, { placeHolder: vscode.l10n.t('Which model?') });
 }
 
 export async function deactivate(): Promise<void> {

@@ -15,6 +15,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { parseEvent, type TrainEvent, type ControlMessage } from '../../server/src/runtime/train/protocol';
 import { TrainBlocksRequest, type TrainBlock, type TrainBlocksResult } from '../../server/src/lsp/requests';
 import { ChartView } from './chart-view';
+import { TrainingStatus } from './training-status';
 import { onLines } from '../../server/src/node/lines';
 
 export const TASK_TYPE = 'nn';
@@ -52,6 +53,7 @@ export class TrainingService implements vscode.Disposable {
   private readonly server: net.Server;
   private readonly runs = new Set<Run>();
   private readonly status: vscode.StatusBarItem;
+  private readonly statusText: TrainingStatus<Run>;
   private readonly emitter = new vscode.EventEmitter<{ run: Run; event: TrainEvent }>();
   /** every event of every run (tests and the chart view listen) */
   readonly onEvent = this.emitter.event;
@@ -62,8 +64,9 @@ export class TrainingService implements vscode.Disposable {
     this.server = net.createServer((socket) => this.accept(socket));
     this.server.listen(this.socketPath);
     this.status = vscode.window.createStatusBarItem('nn.training', vscode.StatusBarAlignment.Left, 10);
-    this.status.name = 'NN Training';
+    this.status.name = vscode.l10n.t('NN Training');
     this.status.command = 'nn.showChart';
+    this.statusText = new TrainingStatus<Run>(this.status, (m, ...a) => vscode.l10n.t(m, ...a));
     this.chart = new ChartView(context);
   }
 
@@ -77,7 +80,7 @@ export class TrainingService implements vscode.Disposable {
     });
     socket.on('close', () => {
       this.runs.delete(run);
-      if (!this.runs.size) this.status.hide();
+      this.statusText.closed(run, run.train, this.runs.size);
     });
     socket.on('error', () => undefined);
   }
@@ -88,40 +91,9 @@ export class TrainingService implements vscode.Disposable {
       run.train = event.train;
       run.runDir = event.runDir;
     }
-    this.updateStatus(run, event);
+    this.statusText.update(run, run.train, event);
     this.chart.post(run.runDir, event);
     this.emitter.fire({ run, event });
-  }
-
-  private updateStatus(run: Run, e: TrainEvent): void {
-    const name = run.train ?? 'training';
-    switch (e.type) {
-      case 'start':
-        this.status.text = `$(sync~spin) NN ${name}: starting (${e.backend})`;
-        this.status.tooltip = e.backendNote;
-        this.status.show();
-        break;
-      case 'batch':
-        this.status.text = `$(sync~spin) NN ${name} · epoch ${e.epoch} · batch ${e.batch}/${e.batches} · loss ${e.loss.toFixed(4)}`;
-        break;
-      case 'epoch': {
-        const acc = e.metrics.accuracy !== undefined ? ` · acc ${(e.metrics.accuracy * 100).toFixed(1)}%` : '';
-        this.status.text = `$(sync~spin) NN ${name} · epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(4)}${acc}`;
-        break;
-      }
-      case 'end':
-        this.status.text = `$(check) NN ${name}: done${e.test?.metrics.accuracy !== undefined ? ` · test acc ${(e.test.metrics.accuracy * 100).toFixed(1)}%` : ''}`;
-        break;
-      case 'stopped':
-        this.status.text = `$(debug-stop) NN ${name}: ${e.message}`;
-        break;
-      case 'error':
-        this.status.text = `$(error) NN ${name}: failed`;
-        this.status.tooltip = e.message;
-        break;
-      default:
-        break;
-    }
   }
 
   /** Ask every running training process to stop gracefully. Returns how many were asked. */
@@ -225,7 +197,7 @@ export function registerTraining(context: vscode.ExtensionContext, client: () =>
     }),
     vscode.commands.registerCommand('nn.train', async (uri?: string, name?: string) => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Training is disabled in untrusted workspaces: it runs code and writes files. Trust the workspace to train.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Training is disabled in untrusted workspaces: it runs code and writes files. Trust the workspace to train.'));
         return undefined;
       }
       const doc = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
@@ -234,19 +206,19 @@ export function registerTraining(context: vscode.ExtensionContext, client: () =>
       if (!candidates.length) candidates = all;
       if (name) candidates = candidates.filter((t) => t.name === name);
       if (!candidates.length) {
-        void vscode.window.showWarningMessage(name ? `No train block named '${name}'.` : 'No train block in this workspace: add one, e.g. train t { model: M, data: spiral(), loss: cross_entropy }.');
+        void vscode.window.showWarningMessage(name ? vscode.l10n.t("No train block named '{0}'.", name) : vscode.l10n.t('No train block in this workspace: add one, e.g. train t { model: M, data: spiral(), loss: cross_entropy }.'));
         return undefined;
       }
       const pick =
         candidates.length === 1
           ? candidates[0]
           : (await vscode.window.showQuickPick(
-              candidates.map((t) => ({ label: t.name, description: `${t.model ?? '?'} on ${t.data ?? '?'}`, detail: path.basename(t.file), t })),
-              { placeHolder: 'Which train block?' },
+              candidates.map((t) => ({ label: t.name, description: vscode.l10n.t('{0} on {1}', t.model ?? '?', t.data ?? '?'), detail: path.basename(t.file), t })),
+              { placeHolder: vscode.l10n.t('Which train block?') },
             ))?.t;
       if (!pick) return undefined;
       if (!pick.ok) {
-        void vscode.window.showErrorMessage(`'${pick.name}' has errors: fix them first (see Problems).`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("'{0}' has errors: fix them first (see Problems).", pick.name));
         return undefined;
       }
       await vscode.workspace.saveAll(false);
@@ -255,7 +227,7 @@ export function registerTraining(context: vscode.ExtensionContext, client: () =>
     }),
     vscode.commands.registerCommand('nn.stopTraining', () => {
       const n = service.stop();
-      if (!n) void vscode.window.showInformationMessage('No training is running.');
+      if (!n) void vscode.window.showInformationMessage(vscode.l10n.t('No training is running.'));
       return n;
     }),
     // with a run folder (the compare view's "open"): that run's chart, from its metrics.jsonl
@@ -272,37 +244,43 @@ export function registerTraining(context: vscode.ExtensionContext, client: () =>
 /** Predict with the best weights of a run: pick the run, give an input, see the answer. */
 async function predict(context: vscode.ExtensionContext): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Predicting is disabled in untrusted workspaces.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Predicting is disabled in untrusted workspaces.'));
     return;
   }
   const bests = await vscode.workspace.findFiles('**/runs/**/best/model.json', '**/node_modules/**', 200);
   if (!bests.length) {
-    void vscode.window.showInformationMessage('No trained run yet: train a model first (NN: Train).');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No trained run yet: train a model first (NN: Train).'));
     return;
   }
   const runs = bests.map((u) => path.dirname(path.dirname(u.fsPath))).sort().reverse();
   const run = await vscode.window.showQuickPick(
     runs.map((r) => ({ label: path.relative(path.dirname(path.dirname(r)), r), description: path.dirname(r), r })),
-    { placeHolder: 'Predict with the best weights of which run?' },
+    { placeHolder: vscode.l10n.t('Predict with the best weights of which run?') },
   );
   if (!run) return;
-  const how = await vscode.window.showQuickPick(['A test sample by index', 'Numbers (comma-separated)', 'An image file (PNG or JPEG)', 'A text (for a model trained on text_csv)'], { placeHolder: 'Input' });
+  const choices = {
+    index: vscode.l10n.t('A test sample by index'),
+    numbers: vscode.l10n.t('Numbers (comma-separated)'),
+    image: vscode.l10n.t('An image file (PNG or JPEG)'),
+    text: vscode.l10n.t('A text (for a model trained on text_csv)'),
+  };
+  const how = await vscode.window.showQuickPick(Object.values(choices), { placeHolder: vscode.l10n.t('Input') });
   if (!how) return;
   const args = [context.asAbsolutePath(path.join('dist', 'cli.js')), 'predict', run.r];
-  if (how.startsWith('A test')) {
-    const i = await vscode.window.showInputBox({ prompt: 'Index of the test sample', value: '0', validateInput: (v) => (/^\d+$/.test(v) ? undefined : 'a whole number') });
+  if (how === choices.index) {
+    const i = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Index of the test sample'), value: '0', validateInput: (v) => (/^\d+$/.test(v) ? undefined : vscode.l10n.t('a whole number')) });
     if (i === undefined) return;
     args.push('--index', i);
-  } else if (how.startsWith('Numbers')) {
-    const v = await vscode.window.showInputBox({ prompt: 'Input values, comma-separated' });
+  } else if (how === choices.numbers) {
+    const v = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Input values, comma-separated') });
     if (!v) return;
     args.push(v);
-  } else if (how.startsWith('A text')) {
-    const v = await vscode.window.showInputBox({ prompt: 'The text to classify' });
+  } else if (how === choices.text) {
+    const v = await vscode.window.showInputBox({ prompt: vscode.l10n.t('The text to classify') });
     if (!v) return;
     args.push(v);
   } else {
-    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, openLabel: 'Predict' });
+    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg'] }, openLabel: vscode.l10n.t('Predict') });
     if (!f?.length) return;
     args.push(f[0].fsPath);
   }

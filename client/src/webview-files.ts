@@ -1,14 +1,19 @@
-// What the webview panels (the training chart, the model graph) share on the extension's side:
-// their page (chart-html.ts, with the panel's own script and style from dist/webview), and
-// writing an export the webview sent where the user chooses in the save dialog.
+// What the webview panels (the training chart, the model graph, Compare Runs) share on the
+// extension's side: their language, their page (chart-html.ts, with the panel's own script and
+// style from dist/webview), and writing an export the webview sent where the user chooses in the
+// save dialog. The panels' plumbing is webview-panel.ts.
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { chartHtml, WEBVIEW_DIR } from './chart-html';
 import { nonce } from './html';
 
-/** The page of a panel whose script and style are dist/webview/<name>.js and .css. */
-export function panelHtml(extensionUri: vscode.Uri, webview: vscode.Webview, name: string, title?: string): string {
+/** The languages of the panels: Chinese when VS Code's display language is (zh, zh-cn, zh-tw), English otherwise. */
+export type Lang = 'en' | 'zh-cn';
+export const panelLang = (language: string): Lang => (language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en');
+
+/** The page of a panel whose script and style are dist/webview/<name>.js and .css, in `lang` (the page's script reads it from <html lang>). */
+export function panelHtml(extensionUri: vscode.Uri, webview: vscode.Webview, name: string, title?: string, lang: Lang = 'en'): string {
   const dir = vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR);
   return chartHtml({
     cspSource: webview.cspSource,
@@ -16,6 +21,7 @@ export function panelHtml(extensionUri: vscode.Uri, webview: vscode.Webview, nam
     script: webview.asWebviewUri(vscode.Uri.joinPath(dir, `${name}.js`)).toString(),
     style: webview.asWebviewUri(vscode.Uri.joinPath(dir, `${name}.css`)).toString(),
     ...(title ? { title } : {}),
+    lang,
   });
 }
 

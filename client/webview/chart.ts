@@ -9,18 +9,24 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
-import { testLabels, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { EventLog } from './events';
 import { parseToWebview, parseState, DEFAULT_UI, type UiState, type HistoryRun, type ExportFormat, type ChartState } from './messages';
 import { RunModel, charts, align, statusText, progress, fmt, runLabel, type Palette, type Overlay, type Chart, type Line, type Ev } from './series';
 import { toCsv, toSvg, exportName } from './export';
 import { layersSvg, lastFoldLayers } from './layers';
-import { fitSvg, weightColors, BOUNDARY_ALPHA } from './pictures';
+import { fitSvg, weightColors, BOUNDARY_ALPHA, PLOT_STRINGS } from './pictures';
+import { CHART_WORDS, chartLang, say, testWeights } from './chart-words';
 import { themePalette } from './theme';
 import { rgba, luminance, predictionPictures, weightPictures, boundaryPicture, toPixel, confusionCells, diverging, type Rgb, type Picture } from './images';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
+
+/** The page's language (client/src/chart-html.ts writes VS Code's display language into <html lang>), and its words. */
+const lang = chartLang(document.documentElement.lang);
+const W = CHART_WORDS[lang];
+document.title = W.title;
 
 /** Saved events beyond this many characters of JSON are left out of the state; the extension reloads metrics.jsonl instead. */
 const MAX_STATE_CHARS = 4_000_000;
@@ -30,7 +36,7 @@ const MAX_STATE_CHARS = 4_000_000;
 let train = '';
 let runDir: string | undefined;
 const log = new EventLog();
-let run = new RunModel();
+let run = new RunModel([], W);
 let history: HistoryRun[] = [];
 let overlays: Overlay[] = [];
 let ui: UiState = { ...DEFAULT_UI };
@@ -45,7 +51,7 @@ function reset(t: string, dir: string | undefined, events: readonly TrainEvent[]
   runDir = dir;
   log.clear();
   for (const e of events) log.push(e);
-  run = new RunModel(log.events);
+  run = new RunModel(log.events, W);
   if (!runDir && run.start) runDir = run.start.runDir;
   setOverlays();
 }
@@ -69,7 +75,7 @@ function setOverlays(): void {
   const current = runId(runDir);
   overlays = history
     .filter((h) => h.id !== current && ui.overlay.includes(h.id))
-    .map((h) => ({ id: h.id, label: runLabel(h.id), run: new RunModel(h.events) }));
+    .map((h) => ({ id: h.id, label: runLabel(h.id), run: new RunModel(h.events, W) }));
 }
 
 // ---------------------------------------------------------------- theme
@@ -95,25 +101,25 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-const title = el('h1', {}, 'NN Training');
+const title = el('h1', {}, W.title);
 const status = el('div', { class: 'status', role: 'status' });
 const bar = el('div');
-const smoothing = el('input', { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' });
+const smoothing = el('input', { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': W.smoothing });
 const smoothingOut = el('output');
 const logScale = el('input', { type: 'checkbox' });
 const batches = el('input', { type: 'checkbox' });
 const overlayBox = el('span', { class: 'overlay' });
 const buttons = (['csv', 'svg', 'png'] as const).map((f) => {
-  const b = el('button', { title: `Save the curves as ${f.toUpperCase()}` }, f.toUpperCase());
+  const b = el('button', { title: say(W.saveAs, f.toUpperCase()) }, f.toUpperCase());
   b.addEventListener('click', () => {
     exportNote.textContent = '';
-    exportAs(f).catch((e: unknown) => (exportNote.textContent = `Could not export ${f.toUpperCase()}: ${e instanceof Error ? e.message : String(e)}`));
+    exportAs(f).catch((e: unknown) => (exportNote.textContent = say(W.exportFailed, f.toUpperCase(), e instanceof Error ? e.message : String(e))));
   });
   return b;
 });
 const exportNote = el('span', { class: 'export-note', role: 'alert' });
-const empty = el('div', { class: 'empty' }, 'Waiting for a training run. Start one with "NN: Train" (or the ▶ button of a .nn file).');
-const chartsBox = el('section', { class: 'charts', 'aria-label': 'Training curves' });
+const empty = el('div', { class: 'empty' }, W.empty);
+const chartsBox = el('section', { class: 'charts', 'aria-label': W.curves });
 const extras = el('section', { class: 'extras' });
 const logList = el('ul');
 const logSummary = el('summary');
@@ -129,9 +135,9 @@ document.body.append(
     el(
       'div',
       { class: 'controls' },
-      el('label', { title: 'Exponential moving average of the curves (as TensorBoard): 0 is none' }, 'Smoothing', smoothing, smoothingOut),
-      el('label', {}, logScale, 'Log scale'),
-      el('label', { title: 'The loss of single batches, faint under the epoch curve' }, batches, 'Batches'),
+      el('label', { title: W.smoothingTip }, W.smoothing, smoothing, smoothingOut),
+      el('label', {}, logScale, W.logScale),
+      el('label', { title: W.batchesTip }, batches, W.batches),
       overlayBox,
     ),
   ),
@@ -169,8 +175,8 @@ function syncControls(): void {
 function renderOverlayControls(): void {
   const current = runId(runDir);
   const others = history.filter((h) => h.id !== current);
-  const items: Node[] = [el('span', {}, 'Earlier runs:')];
-  if (!others.length) items.push(el('span', { class: 'none' }, 'none'));
+  const items: Node[] = [el('span', {}, W.earlierRuns)];
+  if (!others.length) items.push(el('span', { class: 'none' }, W.none));
   others.forEach((h) => {
     const box = el('input', { type: 'checkbox' });
     box.checked = ui.overlay.includes(h.id);
@@ -180,7 +186,7 @@ function renderOverlayControls(): void {
       changed();
     });
     const last = [...h.events].reverse().find((e): e is Ev<'epoch'> => e.type === 'epoch');
-    const tip = last ? `${last.epoch} epochs, loss ${fmt(last.loss)}${last.val ? `, val_loss ${fmt(last.val.loss)}` : ''}` : 'no epochs';
+    const tip = last ? `${say(W.historyTip, last.epoch, fmt(last.loss))}${last.val ? say(W.historyVal, fmt(last.val.loss)) : ''}` : W.noEpochs;
     items.push(el('label', { title: tip }, box, runLabel(h.id)));
   });
   overlayBox.replaceChildren(...items);
@@ -219,7 +225,7 @@ function plotOptions(c: Chart, width: number): uPlot.Options {
     height: plotHeight(c.id),
     scales: { x: { time: false }, y: c.log ? { distr: 3, log: 10 } : {} },
     series: [
-      { label: 'epoch', value: (_u, v) => (v == null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(2)) },
+      { label: W.epoch, value: (_u, v) => (v == null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(2)) },
       ...c.lines.map((l) => ({
         label: l.label,
         stroke: stroke(l),
@@ -231,7 +237,7 @@ function plotOptions(c: Chart, width: number): uPlot.Options {
       })),
     ],
     axes: [
-      { ...axis('epoch'), size: 34, incrs: integer, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
+      { ...axis(W.epoch), size: 34, incrs: integer, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')) },
       { ...axis(c.title), size: 60, values: (_u, splits) => splits.map((s) => (s == null ? '' : fmt(s))) },
     ],
     legend: { show: true, live: true },
@@ -257,7 +263,8 @@ function renderCharts(list: Chart[]): void {
       const figure = el('figure', { class: 'panel', 'data-chart': c.id }, host);
       figure.style.margin = '0';
       chartsBox.append(figure);
-      const width = Math.max(300, Math.floor(host.clientWidth || chartsBox.clientWidth || 400));
+      // as wide as its cell (a narrow column's plots are narrow: the last epochs stay in sight)
+      const width = Math.max(120, Math.floor(host.clientWidth || chartsBox.clientWidth || 400));
       p = { key, figure, host, plot: new uPlot(plotOptions(c, width), data, host) };
       plots.set(c.id, p);
     } else {
@@ -302,13 +309,13 @@ function panel(heading: string, ...children: Node[]): HTMLElement {
 const classRgbs = () => palette.series.map(rgbOf);
 
 function className(names: string[] | undefined, k: number): string {
-  return names?.[k] ?? `class ${k}`;
+  return names?.[k] ?? say(W.cls, k);
 }
 
 function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTMLElement {
   const size = 300;
   const dpr = window.devicePixelRatio || 1;
-  const canvas = el('canvas', { class: 'boundary', role: 'img', 'aria-label': 'Decision boundary with the training points' });
+  const canvas = el('canvas', { class: 'boundary', role: 'img', 'aria-label': W.boundaryLabel });
   canvas.width = size * dpr;
   canvas.height = size * dpr;
   canvas.style.width = canvas.style.height = `${size}px`;
@@ -335,14 +342,14 @@ function boundaryPanel(b: Ev<'boundary'>, points: Ev<'points'> | undefined): HTM
   const key = el('div', { class: 'scale' }, ...Array.from({ length: classes }, (_, k) => {
     const swatch = el('span');
     swatch.style.cssText = `display:inline-block;width:0.8em;height:0.8em;border-radius:50%;background:${palette.series[k % palette.series.length]}`;
-    return el('span', {}, swatch, ` class ${k} `);
+    return el('span', {}, swatch, ` ${say(W.cls, k)} `);
   }));
   const [x0, x1, y0, y1] = b.extent;
   return panel(
-    `Decision boundary · epoch ${b.epoch}${b.fold ? ` · fold ${b.fold}` : ''}`,
+    `${say(W.boundary, b.epoch)}${b.fold ? say(W.fold, b.fold) : ''}`,
     canvas,
     key,
-    el('p', { class: 'caption' }, `The class the model predicts at each point of the plane (x ${fmt(x0)} to ${fmt(x1)}, y ${fmt(y0)} to ${fmt(y1)}), with ${points ? `${points.x.length} of the training points` : 'no points'} on top.`),
+    el('p', { class: 'caption' }, say(W.boundaryCaption, fmt(x0), fmt(x1), fmt(y0), fmt(y1), points ? say(W.boundaryPoints, points.x.length) : W.boundaryNoPoints)),
   );
 }
 
@@ -351,7 +358,7 @@ function confusionPanel(m: number[][], names: string[] | undefined, weights: str
   const cells = confusionCells(m, rgbOf(palette.background), rgbOf(palette.train));
   const total = m.flat().reduce((a, b) => a + b, 0);
   const right = m.reduce((a, row, i) => a + row[i], 0);
-  const head = el('tr', {}, el('th', { class: 'axis' }, 'true ↓ / predicted →'), ...m.map((_, j) => el('th', { class: 'pred', title: className(names, j) }, className(names, j))));
+  const head = el('tr', {}, el('th', { class: 'axis' }, W.confusionAxes), ...m.map((_, j) => el('th', { class: 'pred', title: className(names, j) }, className(names, j))));
   const rows = m.map((row, i) =>
     el(
       'tr',
@@ -359,7 +366,7 @@ function confusionPanel(m: number[][], names: string[] | undefined, weights: str
       el('th', { class: 'true' }, className(names, i)),
       ...row.map((v, j) => {
         const cell = cells[i][j];
-        const td = el('td', { title: `true ${className(names, i)}, predicted ${className(names, j)}: ${v} (${(cell.share * 100).toFixed(1)}% of the row)` }, String(v));
+        const td = el('td', { title: say(W.confusionCell, className(names, i), className(names, j), v, (cell.share * 100).toFixed(1)) }, String(v));
         td.style.background = rgba(cell.fill, 1);
         td.style.color = cell.text;
         if (i === j) td.style.fontWeight = '600';
@@ -368,22 +375,22 @@ function confusionPanel(m: number[][], names: string[] | undefined, weights: str
     ),
   );
   return panel(
-    `Confusion matrix (test, ${weights})`,
+    say(W.confusion, weights),
     el('table', { class: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)),
-    el('p', { class: 'caption' }, `${right} of ${total} test samples right (${total ? ((right / total) * 100).toFixed(1) : '0'}%). Rows are the true classes, columns the predicted ones; the colour is the share of the row.`),
+    el('p', { class: 'caption' }, say(W.confusionCaption, right, total, total ? ((right / total) * 100).toFixed(1) : '0')),
   );
 }
 
 function foldsPanel(end: Ev<'end'>): HTMLElement {
   const f = end.folds!;
   const names = Object.keys(f.mean);
-  const head = el('tr', {}, el('th', {}, 'fold'), ...names.map((n) => el('th', {}, `val_${n === 'loss' ? 'loss' : n}`)));
+  const head = el('tr', {}, el('th', {}, W.foldColumn), ...names.map((n) => el('th', {}, `val_${n === 'loss' ? 'loss' : n}`)));
   const rows = f.results.map((r, i) => el('tr', {}, el('td', {}, String(i + 1)), ...names.map((n) => el('td', {}, fmt(n === 'loss' ? r.loss : r.metrics[n])))));
-  const mean = el('tr', { class: 'mean' }, el('td', {}, 'mean ± std'), ...names.map((n) => el('td', {}, `${fmt(f.mean[n])} ± ${fmt(f.std[n])}`)));
+  const mean = el('tr', { class: 'mean' }, el('td', {}, W.meanStd), ...names.map((n) => el('td', {}, `${fmt(f.mean[n])} ± ${fmt(f.std[n])}`)));
   return panel(
-    `k-fold: ${f.results.length} folds`,
+    say(W.folds, f.results.length),
     el('table', { class: 'folds' }, el('thead', {}, head), el('tbody', {}, ...rows, mean)),
-    el('p', { class: 'caption' }, 'Each fold is validated on its own part of the data; the spread says how far one validation score can be trusted.'),
+    el('p', { class: 'caption' }, W.foldsCaption),
   );
 }
 
@@ -395,14 +402,14 @@ function predictionsPanel(p: Ev<'predictions'>): HTMLElement {
     const truth = className(p.classNames, p.labels[i]);
     return el(
       'div',
-      { class: `prediction${ok ? '' : ' wrong'}`, title: `true: ${truth}\npredicted: ${name} (${(p.confidence[i] * 100).toFixed(0)}%)` },
+      { class: `prediction${ok ? '' : ' wrong'}`, title: say(W.predictionTip, truth, name, (p.confidence[i] * 100).toFixed(0)) },
       pictureCanvas(pic, 56),
       el('div', { class: 'label' }, `${ok ? '' : '✗ '}${name}`),
-      el('div', { class: 'truth' }, ok ? `${(p.confidence[i] * 100).toFixed(0)}%` : `true: ${truth}`),
+      el('div', { class: 'truth' }, ok ? `${(p.confidence[i] * 100).toFixed(0)}%` : say(W.trueClass, truth)),
     );
   });
   const right = p.predicted.filter((c, i) => c === p.labels[i]).length;
-  return panel(`Test predictions: ${right} of ${p.labels.length} right`, el('div', { class: 'grid predictions' }, ...cells), el('p', { class: 'caption' }, 'The first test images with the predicted class; red where it is wrong, with the true class under it.'));
+  return panel(say(W.predictions, right, p.labels.length), el('div', { class: 'grid predictions' }, ...cells), el('p', { class: 'caption' }, W.predictionsCaption));
 }
 
 function weightsPanel(w: Ev<'weights'>): HTMLElement {
@@ -411,7 +418,7 @@ function weightsPanel(w: Ev<'weights'>): HTMLElement {
   const px = w.kind === 'dense' ? 56 : Math.max(48, w.shape[1] * 8);
   const cells = pics.map((pic, i) => {
     const c = pictureCanvas(pic, px);
-    c.title = `${w.kind === 'dense' ? 'unit' : 'filter'} ${i + 1}: weights from -${fmt(w.scale[i])} to ${fmt(w.scale[i])}`;
+    c.title = say(w.kind === 'dense' ? W.unitTip : W.filterTip, i + 1, fmt(w.scale[i]));
     return c;
   });
   const gradient = el('canvas', { class: 'pixels' });
@@ -423,40 +430,40 @@ function weightsPanel(w: Ev<'weights'>): HTMLElement {
     gg.fillStyle = rgba(diverging(v, neg, zero, pos), 1);
     gg.fillRect(i, 0, 1, 1);
   }
-  const what = w.kind === 'dense' ? `${w.scale.length} of its ${w.units} units, each unit's weights over the ${w.shape[0]}×${w.shape[1]} input pixels` : `${w.scale.length} of its ${w.units} filters, each ${w.shape[0]}×${w.shape[1]} kernel`;
-  const explain = w.kind === 'dense' ? 'A unit responds to bright pixels where its picture is orange and to dark ones where it is blue: the picture is the pattern it matches.' : 'Each kernel slides over the image; it responds where the image looks like its pattern (orange positive, blue negative weights).';
+  const what = say(w.kind === 'dense' ? W.denseWhat : W.convWhat, w.scale.length, w.units, w.shape[0], w.shape[1]);
+  const explain = w.kind === 'dense' ? W.denseExplain : W.convExplain;
   return panel(
-    `First layer: ${w.layer} · epoch ${w.epoch}${w.fold ? ` · fold ${w.fold}` : ''}`,
+    `${say(W.weights, w.layer, w.epoch)}${w.fold ? say(W.fold, w.fold) : ''}`,
     el('div', { class: 'grid weights' }, ...cells),
-    el('div', { class: 'scale' }, 'negative', gradient, 'positive'),
-    el('p', { class: 'caption' }, `${what} (each on its own scale). ${w.shape[2] === 3 ? 'Three channels are drawn as colour.' : explain}`),
+    el('div', { class: 'scale' }, W.negative, gradient, W.positive),
+    el('p', { class: 'caption' }, say(W.weightsCaption, what, w.shape[2] === 3 ? W.colourChannels : explain)),
   );
 }
 
 /** layer_stats: the Layers view (layers.ts draws it; the chart shows its SVG). */
 function layersPanel(): HTMLElement {
-  const host = el('div', { class: 'layers', role: 'img', 'aria-label': 'Gradient norms, activation histograms and dead or saturated units per layer' });
+  const host = el('div', { class: 'layers', role: 'img', 'aria-label': W.layersLabel });
   const width = Math.max(520, Math.min(1000, Math.floor((extras.clientWidth || document.body.clientWidth || 800) - 8)));
-  host.innerHTML = layersSvg(lastFoldLayers(run.layers), { palette, width, font: getComputedStyle(document.body).fontFamily });
-  return panel(`Layers · ${run.layers.length} measurements`, host);
+  host.innerHTML = layersSvg(lastFoldLayers(run.layers), { palette, width, locale: lang, font: getComputedStyle(document.body).fontFamily });
+  return panel(say(W.layers, run.layers.length), host);
 }
 
 /** Regression on 1 or 2 inputs: the data with the fitted curve (or the heat map), the picture `nn plot --chart fit` writes, in the theme's colours. */
 function fitPanel(): HTMLElement | undefined {
-  const svg = fitSvg(run, palette);
+  const svg = fitSvg(run, palette, lang === 'zh-cn' ? PLOT_STRINGS.zh : PLOT_STRINGS.en);
   if (!svg) return undefined;
   // our own SVG text (every string in it escaped), parsed as XML: no script, no style attribute
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   const node = document.importNode(doc.documentElement, true);
   node.setAttribute('role', 'img');
-  node.setAttribute('aria-label', 'Regression fit: the data points and the model\'s prediction');
+  node.setAttribute('aria-label', W.fitLabel);
   node.classList.add('fit');
   const two = run.fit?.inputs === 2;
   return el(
     'div',
     { class: 'panel' },
     node,
-    el('p', { class: 'caption' }, two ? "The model's prediction over the plane of the two inputs, on the colour scale at the right; the points are the data, coloured by their targets on the same scale." : "The model's prediction over the range of the input (the line), with the data: training (circles), validation (squares) and test (diamonds) points."),
+    el('p', { class: 'caption' }, two ? W.fitCaption2 : W.fitCaption1),
   );
 }
 
@@ -471,7 +478,7 @@ function renderExtras(): void {
   if (run.boundary) parts.push(boundaryPanel(run.boundary, run.points));
   const fit = fitPanel();
   if (fit) parts.push(fit);
-  if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames, testLabels(end).test));
+  if (end?.test?.confusion) parts.push(confusionPanel(end.test.confusion, end.test.classNames, testWeights(end, W).test));
   if (end?.folds) parts.push(foldsPanel(end));
   if (run.predictions) parts.push(predictionsPanel(run.predictions));
   if (run.weights) parts.push(weightsPanel(run.weights));
@@ -482,7 +489,7 @@ function renderExtras(): void {
 function renderLog(): void {
   const lines = [...(run.start?.backendNote ? [run.start.backendNote] : []), ...run.logs];
   logBox.hidden = lines.length === 0;
-  logSummary.textContent = `Messages (${lines.length})`;
+  logSummary.textContent = say(W.messages, lines.length);
   if (logList.childElementCount !== lines.length) logList.replaceChildren(...lines.map((l) => el('li', run.error?.message === l ? { class: 'error' } : {}, l)));
 }
 
@@ -500,12 +507,12 @@ function render(): void {
 }
 
 function draw(): void {
-  title.textContent = train ? `Training ${train}` : 'NN Training';
-  status.textContent = statusText(run);
+  title.textContent = train ? say(W.training, train) : W.title;
+  status.textContent = statusText(run, W);
   status.classList.toggle('failed', !!run.error);
   bar.style.width = `${(progress(run) * 100).toFixed(1)}%`;
   syncControls();
-  const list = charts(run, ui, palette, overlays);
+  const list = charts(run, ui, palette, overlays, W);
   empty.hidden = list.length > 0 || !!run.start;
   for (const b of buttons) b.disabled = list.length === 0;
   renderCharts(list);
@@ -524,11 +531,11 @@ function themeChanged(): void {
 // ---------------------------------------------------------------- export
 
 function currentCharts(): Chart[] {
-  return charts(run, ui, palette, overlays);
+  return charts(run, ui, palette, overlays, W);
 }
 
 function svgText(): string {
-  return toSvg(currentCharts(), { title: `${train || 'training'}${runDir ? ` · ${runLabel(runId(runDir)!)}` : ''}`, palette, font: getComputedStyle(document.body).fontFamily });
+  return toSvg(currentCharts(), { title: `${train || 'training'}${runDir ? ` · ${runLabel(runId(runDir)!)}` : ''}`, palette, xLabel: W.epoch, noValues: W.noValues, font: getComputedStyle(document.body).fontFamily });
 }
 
 /** The SVG drawn on a canvas at twice its size: the PNG's base64. */

@@ -46,6 +46,12 @@ export interface CompareUiStrings {
   stopped: string;
   failed: string;
   running: string;
+  /** the curves' x axis */
+  epoch: string;
+  /** a chart with nothing to draw */
+  noValues: string;
+  /** after the name of a parallel axis on a log scale */
+  logScale: string;
 }
 
 export const COMPARE_UI: Record<'en' | 'zh-cn', CompareUiStrings> = {
@@ -73,6 +79,9 @@ export const COMPARE_UI: Record<'en' | 'zh-cn', CompareUiStrings> = {
     stopped: 'stopped',
     failed: 'failed',
     running: 'running',
+    epoch: 'epoch',
+    noValues: 'no values',
+    logScale: ' (log)',
   },
   'zh-cn': {
     title: '运行记录',
@@ -98,6 +107,9 @@ export const COMPARE_UI: Record<'en' | 'zh-cn', CompareUiStrings> = {
     stopped: '已停止',
     failed: '失败',
     running: '运行中',
+    epoch: '轮次',
+    noValues: '没有数值',
+    logScale: '（对数）',
   },
 };
 

@@ -6,6 +6,7 @@
 // filter, the metric and the ticks survive a reload (setState). Every message is checked
 // (compare-messages.ts).
 
+import './base.css';
 import './compare.css';
 import { parseToCompareWebview, parseCompareState, COMPARE_UI, MAX_CURVES, type CompareRow, type CompareUiStrings, type CompareCurve, type CompareState } from './compare-messages';
 import { parallelSvg, type ParallelRun } from './parallel';
@@ -220,7 +221,7 @@ function renderParallel(shown: CompareRow[]): void {
   });
   const font = getComputedStyle(document.body).fontFamily;
   // the SVG text escapes every name and value (parallel.ts)
-  parallel.innerHTML = parallelSvg(runs, { metric: metric ?? '', higherIsBetter: metric ? higherIsBetter(metric) : true, palette, width: width(), height: 300, asWritten: ui.asWritten, font });
+  parallel.innerHTML = parallelSvg(runs, { metric: metric ?? '', higherIsBetter: metric ? higherIsBetter(metric) : true, palette, width: width(), height: 300, asWritten: ui.asWritten, logScale: ui.logScale, font });
   parallel.querySelectorAll<SVGPathElement>('path.run').forEach((p) => (p.dataset.dir = shown[Number(p.dataset.run)].dir));
 }
 
@@ -254,7 +255,7 @@ function renderCurves(): void {
     return;
   }
   const chart = { id: 'compare', title: [...names].join(', '), log: false, lines };
-  curvesBox.innerHTML = toSvg([chart], { title: '', palette, panelWidth: width(), panelHeight: 340, columns: 1, font: getComputedStyle(document.body).fontFamily });
+  curvesBox.innerHTML = toSvg([chart], { title: '', palette, panelWidth: width(), panelHeight: 340, columns: 1, xLabel: ui.epoch, noValues: ui.noValues, font: getComputedStyle(document.body).fontFamily });
 }
 
 function render(): void {

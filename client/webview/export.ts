@@ -84,6 +84,8 @@ export interface SvgOptions {
   font?: string;
   /** the x axis' label (default "epoch") */
   xLabel?: string;
+  /** written in a chart with nothing to draw (default "no values") */
+  noValues?: string;
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -104,7 +106,7 @@ export function toSvg(list: readonly Chart[], o: SvgOptions): string {
     `<rect width="${W}" height="${H}" fill="${escapeXml(p.background)}"/>`,
     `<text x="12" y="23" font-size="15" font-weight="600" fill="${escapeXml(p.foreground)}">${escapeXml(o.title)}</text>`,
   ];
-  list.forEach((c, i) => parts.push(panel(c, (i % cols) * pw, top + Math.floor(i / cols) * ph, pw, ph, p, i, o.xLabel ?? 'epoch')));
+  list.forEach((c, i) => parts.push(panel(c, (i % cols) * pw, top + Math.floor(i / cols) * ph, pw, ph, p, i, o.xLabel ?? 'epoch', o.noValues ?? 'no values')));
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
@@ -126,7 +128,7 @@ export function legendLayout(labels: readonly string[], width: number): { at: [n
   return { at, rows: labels.length ? row + 1 : 0 };
 }
 
-function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palette, index: number, xLabel: string): string {
+function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palette, index: number, xLabel: string, noValues: string): string {
   const legend = legendLayout(
     c.lines.map((l) => l.label),
     w - 58 - 16,
@@ -180,7 +182,7 @@ function panel(c: Chart, ox: number, oy: number, w: number, h: number, p: Palett
     }
     out.push('</g>');
   } else {
-    out.push(`<text x="${m.l + iw / 2}" y="${m.t + ih / 2}" text-anchor="middle" fill="${escapeXml(p.muted)}">no values</text>`);
+    out.push(`<text x="${m.l + iw / 2}" y="${m.t + ih / 2}" text-anchor="middle" fill="${escapeXml(p.muted)}">${escapeXml(noValues)}</text>`);
   }
   // legend: under the axis, entries flowing into rows
   c.lines.forEach((l, i) => {

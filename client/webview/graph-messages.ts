@@ -36,6 +36,12 @@ export const GRAPH_UI: Record<'en' | 'zh-cn', GraphUiStrings> = {
   },
 };
 
+/** The words of the panel on the extension's side: its tab, its warning, its save dialog. */
+export const GRAPH_PANEL_WORDS: Record<'en' | 'zh-cn', { panel: string; noModel: string; saveAs: string; saved: string; notSaved: string }> = {
+  en: { panel: 'Graph', noModel: "No model named '{0}' here.", saveAs: 'Save the model graph as {0}', saved: 'Saved {0}', notSaved: 'Could not save {0}: {1}' },
+  'zh-cn': { panel: '结构图', noModel: "这里没有名为 '{0}' 的模型。", saveAs: '将模型结构图保存为 {0}', saved: '已保存 {0}', notSaved: '无法保存 {0}：{1}' },
+};
+
 /** Extension -> webview. */
 export type ToGraphWebview =
   | { type: 'diagram'; uri: string; diagram: Diagram; strings: PictureStrings; ui: GraphUiStrings }

@@ -4,6 +4,7 @@
 // (setState). Colours are the theme's CSS variables; exports resolve them to fixed colours: SVG
 // text, and PNG drawn from that SVG on a canvas. Every message is checked (graph-messages.ts).
 
+import './base.css';
 import './graph.css';
 import { layoutDiagram, type Picture, type PictureStrings, PICTURE_STRINGS } from '../../server/src/picture/layout';
 import { pictureSvg, pictureCss, VSCODE_THEME, type Palette } from '../../server/src/picture/svg';

@@ -36,7 +36,7 @@ export const LAYERS_LABELS = {
     histogramsNote: '每一列是该时刻这一层在探测批量上输出的直方图；颜色越浓，值越多。',
     shares: '死亡单元与饱和单元',
     sharesNote: '死亡：对每个探测样本都输出零的 ReLU 单元。饱和：离极限不到 0.01 的 sigmoid 或 tanh 输出。',
-    epoch: '迭代周期',
+    epoch: '轮次',
     dead: '死亡',
     saturated: '饱和',
     none: '这次运行没有各层的统计：在 train 块中加上 layer_stats: true。',

@@ -101,6 +101,8 @@ export interface ParallelOptions {
   height: number;
   /** the label of the "as written" mark */
   asWritten: string;
+  /** after the name of an axis on a log scale (default " (log)") */
+  logScale?: string;
   font?: string;
 }
 
@@ -168,7 +170,7 @@ export function parallelSvg(runs: readonly ParallelRun[], o: ParallelOptions): s
     const anchor = k === axes.length - 1 && axes.length > 1 ? 'end' : 'start';
     const dx = anchor === 'end' ? -6 : 6;
     out.push(`<g class="axis" data-axis="${escapeXml(a.key)}">`, `<line x1="${x}" y1="${m.t}" x2="${x}" y2="${m.t + ih}" stroke="${muted}"/>`);
-    out.push(`<text x="${x}" y="${m.t - 14}" text-anchor="middle" font-weight="600" fill="${fg}">${escapeXml(a.key)}${a.kind === 'log' ? ' (log)' : ''}</text>`);
+    out.push(`<text x="${x}" y="${m.t - 14}" text-anchor="middle" font-weight="600" fill="${fg}">${escapeXml(a.key)}${a.kind === 'log' ? escapeXml(o.logScale ?? ' (log)') : ''}</text>`);
     for (const [pos, text] of axisTicks(a, o.asWritten, a === metricAxis)) {
       const y = Y(pos);
       const label = text.length > 18 ? `${text.slice(0, 17)}…` : text;

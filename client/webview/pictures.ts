@@ -8,6 +8,7 @@
 
 import { toSvg, niceTicks, escapeXml, legendLayout } from './export';
 import { charts, fmt, runLabel, type Palette, type Chart, type Line, type RunModel } from './series';
+import { say } from './chart-words';
 import { layersSvg, lastFoldLayers } from './layers';
 import { boundaryPicture, predictionPictures, weightPictures, confusionCells, diverging, parseColor, luminance, pngDataUrl, toPixel, type Rgb, type Picture } from './images';
 
@@ -98,14 +99,13 @@ export const PLOT_STRINGS = {
     noConfusion: '混淆矩阵需要一个带测试集并已完成的分类运行',
     noPredictions: '测试预测需要带测试集的图像分类，在运行结束时生成',
     noWeights: '第一层权重只为图像模型绘制（像素上的 dense 层或 conv2d）；该运行的模型不是',
-    noLayers: 'Layers 视图需要用 layer_stats 训练的运行（设置项，或 nn train --layer-stats epoch）；该运行没有统计',
+    noLayers: '“网络各层”视图需要用 layer_stats 训练的运行（设置项，或 nn train --layer-stats epoch）；该运行没有统计',
   },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type PlotLanguage = keyof typeof PLOT_STRINGS;
 export type PlotStrings = { [K in keyof (typeof PLOT_STRINGS)['en']]: string };
 
-const say = (s: string, ...args: (string | number)[]) => s.replace(/\{(\d)\}/g, (_, i: string) => String(args[Number(i)]));
 
 // ---------------------------------------------------------------- runs and their labels
 

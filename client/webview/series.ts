@@ -3,7 +3,8 @@
 // points, predictions and weights; then the lines of each chart, smoothed and ready for a log
 // scale, with earlier runs overlaid. Pure: tested in Node (test/unit/webview-*.test.ts).
 
-import { testLabels, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import type { TrainEvent } from '../../server/src/runtime/train/protocol';
+import { CHART_WORDS, say, testWeights, type ChartWords } from './chart-words';
 import type { UiState } from './messages';
 
 export type Ev<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
@@ -38,7 +39,8 @@ export class RunModel {
   /** series names in the order they first came */
   readonly names: string[] = [];
 
-  constructor(events: readonly TrainEvent[] = []) {
+  /** `words`: the language of the lines it writes into `logs` (a warning's) */
+  constructor(events: readonly TrainEvent[] = [], private readonly words: ChartWords = CHART_WORDS.en) {
     for (const e of events) this.add(e);
   }
 
@@ -114,7 +116,7 @@ export class RunModel {
         this.layers.push(e);
         break;
       case 'warning':
-        this.logs.push(`warning ${e.code}: ${e.message}`);
+        this.logs.push(say(this.words.warning, e.code, e.message));
         break;
       case 'checkpoint':
         break;
@@ -249,7 +251,7 @@ function values(y: readonly number[], ui: UiState, isLr: boolean): (number | nul
 }
 
 /** The charts of a run: one per quantity with its validation twin, then the learning rate. */
-export function charts(run: RunModel, ui: UiState, palette: Palette, overlays: readonly Overlay[] = []): Chart[] {
+export function charts(run: RunModel, ui: UiState, palette: Palette, overlays: readonly Overlay[] = [], w: ChartWords = CHART_WORDS.en): Chart[] {
   const out: Chart[] = [];
   const kfold = run.kfold > 0;
   const folds = run.folds;
@@ -267,7 +269,7 @@ export function charts(run: RunModel, ui: UiState, palette: Palette, overlays: r
     if (g === 'loss' && ui.batches) {
       const f = kfold ? folds[folds.length - 1] : 0;
       const b = f !== undefined ? run.batches.get(f) : undefined;
-      if (b && b.x.length) lines.push({ label: kfold ? `batch loss · fold ${f}` : 'batch loss', x: b.x, y: values(b.y, ui, false), color: palette.train, width: 1, alpha: 0.3, kind: 'batch' });
+      if (b && b.x.length) lines.push({ label: kfold ? say(w.ofFold, w.batchLoss, f) : w.batchLoss, x: b.x, y: values(b.y, ui, false), color: palette.train, width: 1, alpha: 0.3, kind: 'batch' });
     }
     // the folds share their schedule: one learning rate line (the latest fold's)
     for (const f of isLr && kfold ? folds.slice(-1) : folds) {
@@ -277,10 +279,10 @@ export function charts(run: RunModel, ui: UiState, palette: Palette, overlays: r
         const val = name.startsWith('val_');
         const perFold = kfold && !isLr;
         const color = perFold ? palette.series[(f - 1) % palette.series.length] : isLr ? palette.lr : val ? palette.val : palette.train;
-        lines.push({ label: perFold ? `${name} · fold ${f}` : name, x: p.x, y: values(p.y, ui, isLr), color, width: 2, alpha: 1, ...(kfold && val ? { dash: [6, 4] } : {}), kind: 'epoch' });
+        lines.push({ label: perFold ? say(w.ofFold, name, f) : name, x: p.x, y: values(p.y, ui, isLr), color, width: 2, alpha: 1, ...(kfold && val ? { dash: [6, 4] } : {}), kind: 'epoch' });
       }
     }
-    if (lines.length) out.push({ id: g, title: isLr ? 'learning rate' : g, log: ui.log, lines });
+    if (lines.length) out.push({ id: g, title: isLr ? w.learningRate : g === 'loss' ? w.loss : g, log: ui.log, lines });
   }
   return out;
 }
@@ -300,24 +302,25 @@ export function align(lines: readonly Line[]): { x: number[]; ys: (number | null
   return { x: xs, ys };
 }
 
-/** One line of status: what runs, where it is, and how it ended. */
-export function statusText(run: RunModel): string {
+/** One line of status: what runs, where it is, and how it ended (in `w`'s language; the runtime's own messages as they came). */
+export function statusText(run: RunModel, w: ChartWords = CHART_WORDS.en): string {
   const s = run.start;
   const parts: string[] = [];
-  if (s) parts.push(`${s.model} on ${s.data}`, s.backend, `${s.samples.train.toLocaleString('en-US')} training samples`, `${s.params.toLocaleString('en-US')} parameters`);
-  if (run.fold) parts.push(`fold ${run.fold.fold}/${run.fold.folds}`);
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (s) parts.push(say(w.modelOn, s.model, s.data), s.backend, say(w.trainingSamples, n(s.samples.train)), say(w.parameters, n(s.params)));
+  if (run.fold) parts.push(say(w.foldOf, run.fold.fold, run.fold.folds));
   const e = run.lastEpoch;
-  if (e) parts.push(`epoch ${e.epoch}/${e.epochs}`, `loss ${fmt(e.loss)}`, ...(e.val ? [`val_loss ${fmt(e.val.loss)}`] : []), `${Math.round(e.samplesPerSecond).toLocaleString('en-US')} samples/s`);
-  else if (run.lastBatch) parts.push(`epoch ${run.lastBatch.epoch}, batch ${run.lastBatch.batch}/${run.lastBatch.batches}`);
+  if (e) parts.push(say(w.epochOf, e.epoch, e.epochs), say(w.lossIs, fmt(e.loss)), ...(e.val ? [say(w.valLossIs, fmt(e.val.loss))] : []), say(w.samplesPerSecond, n(Math.round(e.samplesPerSecond))));
+  else if (run.lastBatch) parts.push(say(w.epochBatch, run.lastBatch.epoch, run.lastBatch.batch, run.lastBatch.batches));
   if (run.end) {
-    parts.push(`done in ${run.end.seconds.toFixed(1)} s`);
+    parts.push(say(w.doneIn, run.end.seconds.toFixed(1)));
     const t = run.end.test;
-    const label = testLabels(run.end);
-    if (t) parts.push(`test (${label.test}): loss ${fmt(t.loss)}`, ...Object.entries(t.metrics).map(([k, v]) => `test ${k} ${fmt(v)}`));
+    const label = testWeights(run.end, w);
+    if (t) parts.push(say(w.testLoss, label.test, fmt(t.loss)), ...Object.entries(t.metrics).map(([k, v]) => say(w.testMetric, k, fmt(v))));
     const l = run.end.lastTest;
-    if (l) parts.push(`test (${label.last}): loss ${fmt(l.loss)}`, ...Object.entries(l.metrics).map(([k, v]) => `${k} ${fmt(v)}`));
+    if (l && label.last) parts.push(say(w.testLoss, label.last, fmt(l.loss)), ...Object.entries(l.metrics).map(([k, v]) => say(w.metric, k, fmt(v))));
   } else if (run.stopped) parts.push(run.stopped.message);
-  if (run.error) parts.push(`failed: ${run.error.message}`);
+  if (run.error) parts.push(say(w.failed, run.error.message));
   return parts.join(' · ');
 }
 

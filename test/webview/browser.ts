@@ -104,7 +104,9 @@ export function serve(name: 'chart' | 'graph' | 'compare'): Promise<{ server: ht
     };
     if (url.pathname === '/') {
       const nonce = 'N' + Math.random().toString(36).slice(2);
-      const html = chartHtml({ cspSource: origin, nonce, script: `${origin}/dist/webview/${name}.js`, style: `${origin}/dist/webview/${name}.css` }).replace('<body>', `<body>\n<script nonce="${nonce}" src="${origin}/stub.js"></script>`);
+      // the page's language as the extension writes it (VS Code's display language)
+      const lang = url.searchParams.get('lang') === 'zh-cn' ? 'zh-cn' : 'en';
+      const html = chartHtml({ cspSource: origin, nonce, script: `${origin}/dist/webview/${name}.js`, style: `${origin}/dist/webview/${name}.css`, lang }).replace('<body>', `<body>\n<script nonce="${nonce}" src="${origin}/stub.js"></script>`);
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
     } else if (url.pathname === '/stub.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(stubScript());
@@ -119,7 +121,7 @@ export function serve(name: 'chart' | 'graph' | 'compare'): Promise<{ server: ht
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
 }
 
-export async function openPage(browser: Browser, origin: string, theme: Theme, width = 1200, state?: unknown): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(browser: Browser, origin: string, theme: Theme, width = 1200, state?: unknown, lang: 'en' | 'zh-cn' = 'en'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
   page.setDefaultTimeout(10_000);
   const errors: string[] = [];
@@ -128,7 +130,7 @@ export async function openPage(browser: Browser, origin: string, theme: Theme, w
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });
   if (state !== undefined) await page.addInitScript((s) => sessionStorage.setItem('state', s), JSON.stringify(state));
-  await page.goto(`${origin}/?theme=${theme}`);
+  await page.goto(`${origin}/?theme=${theme}&lang=${lang}`);
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   return { page, errors };
 }
@@ -145,10 +147,9 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
  */
 export async function runScenarios<S extends { name: string }>(name: 'chart' | 'graph' | 'compare', scenarios: S[], failures: string[], run: (browser: Browser, origin: string, s: S) => Promise<void>): Promise<void> {
   if (!fs.existsSync(path.join(root, 'dist', 'webview', `${name}.js`))) throw new Error('build first: npm run build');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
   fs.mkdirSync(path.join(__dirname, 'screenshots'), { recursive: true });
+  const browser = await launch();
   const { server, origin } = await serve(name);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   try {
     for (const s of scenarios) {
       try {
@@ -161,8 +162,18 @@ export async function runScenarios<S extends { name: string }>(name: 'chart' | '
     await browser.close();
     server.close();
   }
-  if (failures.length) {
-    console.error(`\n${failures.length} problem${failures.length === 1 ? '' : 's'}:\n  ${failures.join('\n  ')}`);
-    process.exit(1);
-  }
+  exitOnFailures(failures);
+}
+
+/** Chromium as every webview test starts it. */
+export function launch(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+}
+
+/** Lists the problems found and exits 1 when there are any. */
+export function exitOnFailures(failures: readonly string[]): void {
+  if (!failures.length) return;
+  console.error(`\n${failures.length} problem${failures.length === 1 ? '' : 's'}:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
 }

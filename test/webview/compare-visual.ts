@@ -145,6 +145,13 @@ async function scenario(browser: Browser, origin: string, s: Scenario): Promise<
   check(curveLines === 3, `${s.name}: ${curveLines} curves for 3 ticked runs`);
   const legend = await page.locator('.curves svg text').allTextContents();
   check(legend.some((t) => t === 'lr_sweep · optimizer.lr=0.0005 (val_accuracy)'), `${s.name}: the curves' legend ${JSON.stringify(legend.slice(-4))}`);
+  if (s.lang === 'zh-cn') {
+    const heads = await page.locator('.parallel text[font-weight="600"]').allTextContents();
+    check(heads.includes('optimizer.lr（对数）'), `${s.name}: the log axis is not marked in Chinese: ${JSON.stringify(heads)}`);
+  }
+  // the curves' axis in the page's language
+  const axis = s.lang === 'zh-cn' ? COMPARE_UI['zh-cn'].epoch : 'epoch';
+  check(legend.includes(axis) && (s.lang !== 'zh-cn' || !legend.includes('epoch')), `${s.name}: the curves' axis is not "${axis}": ${JSON.stringify(legend.filter((w) => /^[a-z\u4e00-\u9fff]+$/.test(w)))}`);
   // the ticked runs' lines in the parallel plot take their curve's colour
   const colours = await page.locator('.curves svg polyline').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke')));
   const picked = await page.locator(`.parallel path.run[data-dir="${picks[0]}"]`).getAttribute('stroke');

@@ -20,6 +20,7 @@ import { parseFromWebview, type ToWebview } from '../../client/webview/messages'
 import { parseEventLines } from '../../client/webview/events';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { runScenarios, openPage, post, type Theme } from './browser';
+import { englishLeft } from '../zh-check';
 
 const root = path.join(__dirname, '..', '..');
 const fixtures = path.join(__dirname, 'fixtures');
@@ -58,6 +59,8 @@ interface Scenario {
   share?: number;
   /** before the screenshot */
   then?: (page: Page) => Promise<void>;
+  /** VS Code's display language: every word of the page in it */
+  lang?: 'en' | 'zh-cn';
 }
 
 const SCENARIOS: Scenario[] = [
@@ -102,6 +105,16 @@ const SCENARIOS: Scenario[] = [
   { name: 'layers-dark', theme: 'dark', fixture: 'layers', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect', '.log li'] },
   { name: 'layers-light', theme: 'light', fixture: 'layers', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect'] },
   { name: 'layers-relu-dark', theme: 'dark', fixture: 'layers-relu', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect'] },
+  // a narrow editor column: every plot fits, the last epochs included
+  { name: 'spiral-narrow-dark', theme: 'dark', fixture: 'spiral', charts: ['loss', 'accuracy', 'lr'], panels: ['canvas.boundary'], width: 340 },
+  // a Chinese VS Code: every word of the page in Chinese (the status, the controls, the panels, the Layers view)
+  { name: 'spiral-dark-zh', theme: 'dark', fixture: 'spiral', history: { '2020-01-01T10-00-00': 'spiral-earlier' }, charts: ['loss', 'accuracy', 'lr'], panels: ['canvas.boundary', 'table.confusion'], lang: 'zh-cn' },
+  { name: 'spiral-live-light-zh', theme: 'light', fixture: 'spiral', share: 0.5, charts: ['loss', 'accuracy', 'lr'], panels: ['canvas.boundary'], lang: 'zh-cn' },
+  { name: 'mlp-light-zh', theme: 'light', fixture: 'mlp', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.predictions canvas', '.weights canvas'], lang: 'zh-cn' },
+  { name: 'kfold-dark-zh', theme: 'dark', fixture: 'kfold', charts: ['loss', 'accuracy', 'lr'], panels: ['table.folds', 'canvas.boundary'], lang: 'zh-cn' },
+  { name: 'cubic-dark-zh', theme: 'dark', fixture: 'cubic', charts: ['loss', 'r2', 'lr'], panels: ['svg.fit polyline'], lang: 'zh-cn' },
+  { name: 'layers-dark-zh', theme: 'dark', fixture: 'layers', charts: ['loss', 'accuracy', 'lr'], panels: ['.layers svg polyline', '.layers svg rect', '.log li'], lang: 'zh-cn' },
+  { name: 'cnn-narrow-light-zh', theme: 'light', fixture: 'cnn', charts: ['loss', 'accuracy', 'lr'], panels: ['table.confusion', '.weights canvas'], width: 360, lang: 'zh-cn' },
 ];
 
 const failures: string[] = [];
@@ -154,11 +167,52 @@ async function verify(page: Page, s: Scenario, errors: string[], label = s.name)
   for (const sel of s.panels) check((await page.locator(sel).count()) > 0, `${label}: ${sel} is missing`);
   for (const c of await canvasColours(page, '.extras canvas')) check(c > 1, `${label}: a blank picture`);
   const status = await page.evaluate(() => document.querySelector('.status')?.textContent ?? null);
-  check(!!status && (s.share ? /epoch \d+\/\d+ · loss/.test(status) && !/done in/.test(status) : /done in/.test(status)), `${label}: status says "${status}"`);
+  const [running, done] = s.lang === 'zh-cn' ? [/第 \d+\/\d+ 轮 · 损失/, /用时 [\d.]+ 秒完成/] : [/epoch \d+\/\d+ · loss/, /done in/];
+  check(!!status && (s.share ? running.test(status) && !done.test(status) : done.test(status)), `${label}: status says "${status}"`);
+  // every plot inside the page's width: a narrow column shows every epoch, none cut off at the right
+  const cut = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('figure[data-chart] canvas, .layers svg')].filter((c) => c.getBoundingClientRect().right > w + 1).map((c) => `${c.closest('[data-chart]')?.getAttribute('data-chart') ?? 'layers'} ends at ${Math.round(c.getBoundingClientRect().right)} of ${w} px`);
+  });
+  check(cut.length === 0, `${label}: cut off at the right: ${cut.join('; ')}`);
+  // nor does the page scroll sideways (a wide table scrolls in its own panel)
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(scroll <= 1, `${label}: the page scrolls ${scroll} px sideways`);
+  if (s.lang === 'zh-cn') await chineseOnly(page, s, label);
   if (s.share) check((await page.locator('table.confusion').count()) === 0, `${label}: a confusion matrix before the end`);
   const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
   check(violations.length === 0, `${label}: CSP violations ${violations.join('; ')}`);
   check(errors.length === 0, `${label}: ${errors.join('; ')}`);
+}
+
+/** The names a run brings (model, data, backend, train block, metrics, layers, classes, messages of the runtime): code in a Chinese page too. */
+function runCode(s: Scenario): string[] {
+  const out: string[] = [];
+  for (const e of events(s.fixture)) {
+    if (e.type === 'start') out.push(e.train, e.model, e.data, e.backend, ...(e.metrics ?? []));
+    if (e.type === 'weights') out.push(e.layer);
+    if (e.type === 'predictions') out.push(...(e.classNames ?? []));
+    if (e.type === 'layers') out.push(...e.layers.flatMap((l) => [l.name, l.activation ?? '']));
+    if (e.type === 'end') out.push(...(e.test?.classNames ?? []), ...Object.keys(e.test?.metrics ?? {}));
+  }
+  const words = out.join(' ').match(/[A-Za-z][\w-]*/g) ?? [];
+  return [...words, 'val', 'loss', 'lr', 'accuracy', 'r2', 'mae', 'mse', 'k', 'x', 'y', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'dense', 'conv2d'];
+}
+
+/** The page's text (and its tooltips, labels and the Layers view's SVG) in Chinese: no English word left but the run's own names. */
+async function chineseOnly(page: Page, s: Scenario, label: string): Promise<void> {
+  const texts = await page.evaluate(() => {
+    const out = [document.body.innerText, document.title];
+    for (const e of document.querySelectorAll('[title], [aria-label]')) out.push(e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? '');
+    for (const t of document.querySelectorAll('svg text')) out.push(t.textContent ?? '');
+    return out;
+  });
+  // the runtime's own messages (the log) are English: the known gap of ARCHITECTURE.md invariant 14
+  const logs = await page.evaluate(() => [...document.querySelectorAll('.log li')].map((l) => l.textContent ?? ''));
+  const code = runCode(s);
+  const left = englishLeft(texts.join('\n').split('\n').filter((l) => !logs.some((m) => m.includes(l) && l.length > 12)).join('\n'), code);
+  check(left.length === 0, `${label}: English left in the Chinese page: ${left.join(', ')}`);
+  check(await page.evaluate(() => document.documentElement.lang === 'zh-cn'), `${label}: <html lang> is not zh-cn`);
 }
 
 async function exports(page: Page, label: string): Promise<void> {
@@ -182,7 +236,7 @@ async function main(): Promise<void> {
 }
 
 async function scenario(browser: Browser, origin: string, s: Scenario): Promise<void> {
-  const { page, errors } = await openPage(browser, origin, s.theme, s.width);
+  const { page, errors } = await openPage(browser, origin, s.theme, s.width, undefined, s.lang);
   await feed(page, s);
   if (s.then) {
     await s.then(page);

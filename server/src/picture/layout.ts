@@ -19,7 +19,7 @@ export interface PictureStrings {
 
 export const PICTURE_STRINGS: Record<'en' | 'zh-cn', PictureStrings> = {
   en: { params: 'params', layers: 'layers', input: 'input', output: 'output' },
-  'zh-cn': { params: '参数', layers: '层', input: '输入', output: '输出' },
+  'zh-cn': { params: '个参数', layers: '层', input: '输入', output: '输出' },
 };
 
 export const FONT_SIZE = 12;

@@ -97,6 +97,15 @@ describe('editing .nn in VS Code', () => {
     const opened = tabs().includes('Summary: MnistMlp') ? Promise.resolve() : once(vscode.window.tabGroups.onDidChangeTabs, () => tabs().includes('Summary: MnistMlp'), 30_000, 'the summary tab');
     assert.equal(await vscode.commands.executeCommand('nn.showSummary', doc.uri.toString(), 'MnistMlp'), true);
     await opened;
+    // a kept tab, not a preview the next file opened replaces; the editor keeps the focus
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Summary: MnistMlp');
+    assert.equal(tab?.isPreview, false);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
+    // shown again: the same tab, still kept
+    assert.equal(await vscode.commands.executeCommand('nn.showSummary', doc.uri.toString(), 'MnistMlp'), true);
+    const again = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Summary: MnistMlp');
+    assert.equal(again.length, 1);
+    assert.equal(again[0].isPreview, false);
   });
 });
 
