@@ -117,17 +117,23 @@ export class ConstTable {
 
   /** The constant's value, located at `at` (where it is used). */
   get(decl: A.ConstDecl, file: string, at: Loc): Value {
+    const v = this.value(decl, file);
+    return v ? relocate(v, at) : { k: 'unknown', file: at.file, start: at.start, end: at.end };
+  }
+
+  /** The constant's value where it is written (computed once); undefined in a cycle, reported once. */
+  value(decl: A.ConstDecl, file: string): Value | undefined {
     const known = this.values.get(decl);
-    if (known) return relocate(known, at);
+    if (known) return known;
     if (this.visiting.has(decl)) {
       report(this.sink, loc(file, decl.name ?? decl), 'NN108', 'constCycle', { name: decl.name?.text ?? '?' });
-      return { k: 'unknown', file: at.file, start: at.start, end: at.end };
+      return undefined;
     }
     this.visiting.add(decl);
     const v = this.memo(decl, () => evaluate(decl.value, { file }, this.program, this, this.sink));
     this.visiting.delete(decl);
     this.values.set(decl, v);
-    return relocate(v, at);
+    return v;
   }
 }
 

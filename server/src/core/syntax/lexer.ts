@@ -61,10 +61,12 @@ export class Token {
   nl = false;
   /** the lexer reported this token as malformed (a bad number, say) */
   bad = false;
+  /** a Number token's value, converted once by the lexer (stale on other kinds: read `value`) */
+  num = 0;
 
   /** numeric value for Number tokens (0 for a malformed one) */
   get value(): number {
-    return this.kind === T.Number && !this.bad ? numberValue(this.text) : 0;
+    return this.kind === T.Number && !this.bad ? this.num : 0;
   }
 }
 
@@ -358,10 +360,13 @@ export class Lexer {
     }
     this.i = i;
     const src = text.slice(start, i);
-    if (bad || !Number.isFinite(numberValue(src)) || src.endsWith('_') || src.includes('__')) {
+    const value = bad ? NaN : numberValue(src);
+    if (!Number.isFinite(value) || src.endsWith('_') || src.includes('__')) {
       this.errors.push({ start, end: i, code: 'NN005', msg: { id: 'notANumber', args: { text: src } } });
+      this.out.num = 0;
       return this.set(T.Number, start, i, src, true);
     }
+    this.out.num = value;
     return this.set(T.Number, start, i, src);
   }
 
