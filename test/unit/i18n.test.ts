@@ -92,6 +92,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   notANumber: { text: '1x' },
   unterminatedString: {},
   invalidCharacter: { text: '@' },
+  joinerInName: { joiner: 'U+200D' },
   tooManySyntaxErrors: { shown: 200, more: 1234 },
   tooManyProblems: { shown: 1000, more: 299000 },
   expected: { expected: "',' or ')'", context: 'arguments', found: "'4'" },
@@ -216,6 +217,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   fixSetUnits: { units: 10 },
   fixRemoveFinalActivation: { act: 'softmax' },
   fixRemoveFromLogits: {},
+  fixRemoveJoiner: {},
   fixRemoveInputSize: { layer: 'conv2d', meant: '32, 3' },
   fixMonitor: { meant: 'val_accuracy', validation: true },
 };

@@ -234,6 +234,7 @@ export const zh: MessageTable = {
   notANumber: (a) => `${q(a.text)}不是有效的数字。`,
   unterminatedString: () => '字符串没有结束：请补上右引号 "。',
   invalidCharacter: (a) => `意外的字符${q(a.text)}。`,
+  joinerInName: (a) => `名字中有不可见的连接符（${a.joiner}）：它只允许出现在连写辅音中（维拉玛符号 ् 之后）或会相连的字母之间，此处不算名字的一部分。`,
   tooManyProblems: (a) => `此文件另有 ${num(a.more)} 个问题未报告（已报告最严重的 ${num(a.shown)} 个）；其中第一个在此处。`,
   tooManySyntaxErrors: (a) => `从此处起另有 ${a.more} 个语法错误未报告（已报告前 ${a.shown} 个）：这是 .nn 文件吗？`,
   expected: (a) => `${ctx(a.context)}中应为${w(P(a.expected))}，却遇到了${w(P(a.found))}。`,
@@ -400,6 +401,7 @@ export const zh: MessageTable = {
   fixSetUnits: (a) => `把最后一层设为 ${a.units} 个单元`,
   fixRemoveFinalActivation: (a) => `去掉 ${a.act}（损失函数会自己应用它）`,
   fixRemoveFromLogits: () => '去掉 from_logits: false（模型输出的是 logits）',
+  fixRemoveJoiner: () => '删除不可见的连接符',
 };
 
 function renderZh(m: { id: MessageId; args: Record<string, unknown> }): string {
