@@ -123,6 +123,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   importTooLarge: { path: 'big.nn', size: 120 * 2 ** 20, limit: 8 * 2 ** 20 },
   importBinary: { path: 'a.out' },
   importUnreadable: { path: 'loop.nn', why: 'loop' },
+  importOutsideChecked: { path: '/etc/hostname' },
   importOutsideWorkspace: { path: '../../etc/lib.nn' },
   importCycle: { chain: ['main.nn', 'a.nn', 'main.nn'] },
   importHasSyntaxErrors: { path: 'lib.nn', count: 2, line: 7, via: 'mid.nn' },

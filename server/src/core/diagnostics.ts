@@ -23,7 +23,7 @@ export const CODES = {
   NN102: { slug: 'duplicate-declaration', severity: 'error', doc: 'A name declared twice, or a block named like a built-in layer.' },
   NN103: { slug: 'unused-declaration', severity: 'hint', doc: 'A constant, block or dataset that nothing uses.' },
   NN104: { slug: 'unknown-layer', severity: 'error', doc: 'A layer that is neither built in nor a declared block.' },
-  NN105: { slug: 'import-not-found', severity: 'error', doc: 'An imported file that cannot be read: missing, unreadable (permission denied, a loop of links), not a regular file (a folder, a FIFO, a device), larger than nn.maxFileSize, not text (NUL bytes), or outside the folders of an untrusted workspace.' },
+  NN105: { slug: 'import-not-found', severity: 'error', doc: 'An imported file that cannot be read: missing, unreadable (permission denied, a loop of links), not a regular file (a folder, a FIFO, a device), larger than nn.maxFileSize, not text (NUL bytes), or outside the folders of an untrusted workspace (for nn check without --trust: outside the repositories or folders it checks).' },
   NN106: { slug: 'import-cycle', severity: 'error', doc: 'Files that import each other in a cycle, or a file importing itself.' },
   NN107: { slug: 'wrong-kind-of-name', severity: 'error', doc: 'A name of the wrong kind: a model where a dataset is expected, a model used as a layer.' },
   NN108: { slug: 'constant-cycle', severity: 'error', doc: 'A constant whose value depends on itself.' },

@@ -272,6 +272,7 @@ export const zh: MessageTable = {
   importTooLarge: (a) => `${q(a.path)}大小为 ${mb(a.size)}，超过 .nn 文件的上限 ${mb(a.limit)}（设置 nn.maxFileSize），未读取。`,
   importBinary: (a) => `${q(a.path)}不是文本文件（含有零字节），未读取。`,
   importUnreadable: (a) => `无法读取${q(a.path)}：${a.why === 'loop' ? '其符号链接构成循环' : '权限不足'}。`,
+  importOutsideChecked: (a) => `${q(a.path)}在“nn check”读取的文件夹之外（所检查文件所在的仓库或文件夹）：加上“--trust”即可读取。`,
   importOutsideWorkspace: (a) => `${q(a.path)}在工作区文件夹之外：不受信任的工作区不读取文件夹之外的文件；信任此工作区即可读取。`,
   importCycle: (a) => `导入形成了循环：${a.chain.join(' -> ')}。`,
   importSelf: () => '文件不能导入它自身。',

@@ -112,6 +112,8 @@ export const en = {
   importUnreadable: (a: { path: string; why: 'permission' | 'loop' }) => `cannot read '${a.path}': ${a.why === 'loop' ? 'its symbolic links form a loop' : 'permission denied'}`,
   importOutsideWorkspace: (a: { path: string }) =>
     `'${a.path}' is outside the workspace folders: an untrusted workspace reads no file outside them; trust the workspace to read it`,
+  importOutsideChecked: (a: { path: string }) =>
+    `'${a.path}' is outside the folders nn check reads (the repositories or folders of the files it checks): give --trust to read it`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
   importSelf: (_: Record<string, never>) => 'a file cannot import itself',
   importHasSyntaxErrors: (a: { path: string; count: number; line: number; via?: string }) =>
