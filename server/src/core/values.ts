@@ -104,10 +104,12 @@ export function describeValue(v: Value): string {
 /** How an analysis memoises one declaration's result (analyze.ts: computed once, or reused). */
 export type Memo = <T>(decl: A.ConstDecl, compute: () => T) => T;
 
+const VISITING = Symbol('visiting');
+
 /** Constant values are computed once per program; cycles are reported once. */
 export class ConstTable {
-  private readonly values = new Map<A.ConstDecl, Value>();
-  private readonly visiting = new Set<A.ConstDecl>();
+  /** each constant's value, or VISITING while it is computed (a use then is a cycle) */
+  private readonly values = new Map<A.ConstDecl, Value | typeof VISITING>();
 
   constructor(
     private readonly program: Program,
@@ -124,14 +126,14 @@ export class ConstTable {
   /** The constant's value where it is written (computed once); undefined in a cycle, reported once. */
   value(decl: A.ConstDecl, file: string): Value | undefined {
     const known = this.values.get(decl);
-    if (known) return known;
-    if (this.visiting.has(decl)) {
+    if (known === VISITING) {
       report(this.sink, loc(file, decl.name ?? decl), 'NN108', 'constCycle', { name: decl.name?.text ?? '?' });
       return undefined;
     }
-    this.visiting.add(decl);
+    if (known) return known;
+    // being computed: marked in the same table, not a set beside it (one lookup less per constant)
+    this.values.set(decl, VISITING);
     const v = this.memo(decl, () => evaluate(decl.value, { file }, this.program, this, this.sink));
-    this.visiting.delete(decl);
     this.values.set(decl, v);
     return v;
   }
