@@ -95,6 +95,48 @@ describe('nn check', () => {
     assert.match(sum.err, /has 2 errors: run nn check/);
   });
 
+  it('reads no import or data outside the repository checked unless --trust (issue 25)', async () => {
+    // a cloned repository (a .git folder) whose file imports and reads files outside it, and
+    // holds a link to /dev/zero named .nn
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-trust-'));
+    try {
+      const repo = path.join(top, 'repo');
+      fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+      fs.mkdirSync(path.join(repo, 'src'));
+      fs.mkdirSync(path.join(top, 'elsewhere'));
+      fs.writeFileSync(path.join(top, 'elsewhere', 'lib.nn'), 'const width = 4\n');
+      fs.writeFileSync(path.join(top, 'elsewhere', 'secret.csv'), 'root:x:0:0,y\n1,2\n');
+      fs.writeFileSync(path.join(repo, 'lib.nn'), 'const depth = 2\n');
+      const main = path.join(repo, 'src', 'main.nn');
+      fs.writeFileSync(
+        main,
+        'import "../../elsewhere/lib.nn"\nimport "../lib.nn"\ndataset d = csv("../../elsewhere/secret.csv", label: "y")\n' +
+          'model M {\n  input [width]\n  dense(depth)\n}\ntrain t {\n  model: M\n  data: d\n  loss: mse\n}\n',
+      );
+      fs.symlinkSync('/dev/zero', path.join(repo, 'zero.nn'));
+      const r = await run('check', main, path.join(repo, 'zero.nn'));
+      assert.equal(r.code, 1);
+      const lines = r.out.split('\n');
+      // the repository's own files are read (../lib.nn, above the checked file); outside it, nothing
+      assert.ok(!lines.some((l) => l.includes("'depth'")), r.out);
+      assert.ok(lines.some((l) => /main\.nn:1:8: error NN105: '\.\.\/\.\.\/elsewhere\/lib\.nn' is outside the folders nn check reads .*give --trust to read it/.test(l)), r.out);
+      assert.ok(lines.some((l) => /main\.nn:3:.*\.\.\/\.\.\/elsewhere\/secret\.csv: outside the folders nn check reads .*give --trust/.test(l)), r.out);
+      assert.ok(lines.some((l) => /zero\.nn:1:1: error NN105: .* is outside the folders nn check reads/.test(l)), r.out);
+      assert.doesNotMatch(r.out, /root:x/);
+      // --trust reads them: the import resolves, the CSV is probed (its columns), the link is a device
+      const t = await run('check', '--trust', main, path.join(repo, 'zero.nn'));
+      assert.doesNotMatch(t.out, /outside the folders/);
+      assert.doesNotMatch(t.out, /main\.nn:1:8/);
+      assert.match(t.out, /zero\.nn:1:1: error NN105: .* is a device, not a file/);
+      // outside a repository, the folder of the file checked is the limit
+      fs.rmSync(path.join(repo, '.git'), { recursive: true });
+      const bare = await run('check', main);
+      assert.ok(bare.out.split('\n').some((l) => /main\.nn:2:8: error NN105: '\.\.\/lib\.nn' is outside the folders nn check reads/.test(l)), bare.out);
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('rejects unknown commands and options with usage (exit 2)', async () => {
     assert.equal((await run('frobnicate')).code, 2);
     const r = await run('check', '--bogus', 'x.nn');

@@ -1,7 +1,7 @@
 // Splits and batches: validation split, k folds, epoch order, and rows copied into batch buffers.
 
 import { strict as assert } from 'node:assert';
-import { gatherBatch, takeRows, firstRows, validationSplit, kfold, epochOrder, splitRows } from '../../server/src/data/batches';
+import { gatherBatch, takeRows, firstRows, validationSplit, validationSplitInPlace, kfold, epochOrder, splitRows } from '../../server/src/data/batches';
 import type { Split } from '../../server/src/data/types';
 
 /** n rows of `w` features whose values encode the row: x[i][k] = i * 1000 + k, y[i] = i */
@@ -83,6 +83,28 @@ describe('batches', () => {
     for (let r = 0; r < val.n; r++) assert.equal(rowOf(val.x, 2, r), val.y[r], 'features travel with their label');
     assert.deepEqual(ids(validationSplit(s, 0.2, 7).val), ids(val));
     assert.notDeepEqual(ids(validationSplit(s, 0.2, 8).val), ids(val));
+  });
+
+  it("validationSplitInPlace: validationSplit's rows, as views of the table reordered in place (no copy of it: issue 25's 312 MB CSV)", () => {
+    for (const [n, xw, yw, f, seed] of [[100, 2, 1, 0.2, 7], [57, 3, 2, 0.35, 3], [5, 1, 1, 0.4, 0]] as const) {
+      const want = validationSplit(rows(n, xw, yw), f, seed);
+      const s = rows(n, xw, yw);
+      const { train, val } = validationSplitInPlace(s, f, seed);
+      for (const [got, exp] of [[train, want.train], [val, want.val]]) {
+        assert.equal(got.n, exp.n);
+        assert.deepEqual(Array.from(got.x), Array.from(exp.x));
+        assert.deepEqual(Array.from(got.y), Array.from(exp.y));
+        assert.equal(got.x.constructor, exp.x.constructor);
+        assert.equal(got.y.constructor, exp.y.constructor);
+      }
+      // both parts are the table's own arrays: the training rows first, then the validation rows
+      for (const p of [train, val]) {
+        assert.equal(p.x.buffer, s.x.buffer);
+        assert.equal(p.y.buffer, s.y.buffer);
+      }
+      assert.equal(val.x.byteOffset, s.x.byteOffset + train.x.length * 4);
+    }
+    assert.throws(() => validationSplitInPlace(rows(10, 2), 0.01, 0), /validation: 0.01 of 10 samples leaves no validation samples/);
   });
 
   it('refuses a validation split that leaves a part empty', () => {

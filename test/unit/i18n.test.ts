@@ -92,6 +92,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   notANumber: { text: '1x' },
   unterminatedString: {},
   invalidCharacter: { text: '@' },
+  joinerInName: { joiner: 'U+200D' },
   tooManySyntaxErrors: { shown: 200, more: 1234 },
   tooManyProblems: { shown: 1000, more: 299000 },
   expected: { expected: "',' or ')'", context: 'arguments', found: "'4'" },
@@ -122,6 +123,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   importTooLarge: { path: 'big.nn', size: 120 * 2 ** 20, limit: 8 * 2 ** 20 },
   importBinary: { path: 'a.out' },
   importUnreadable: { path: 'loop.nn', why: 'loop' },
+  importOutsideChecked: { path: '/etc/hostname' },
   importOutsideWorkspace: { path: '../../etc/lib.nn' },
   importCycle: { chain: ['main.nn', 'a.nn', 'main.nn'] },
   importHasSyntaxErrors: { path: 'lib.nn', count: 2, line: 7, via: 'mid.nn' },
@@ -216,6 +218,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   fixSetUnits: { units: 10 },
   fixRemoveFinalActivation: { act: 'softmax' },
   fixRemoveFromLogits: {},
+  fixRemoveJoiner: {},
   fixRemoveInputSize: { layer: 'conv2d', meant: '32, 3' },
   fixMonitor: { meant: 'val_accuracy', validation: true },
 };

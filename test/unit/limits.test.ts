@@ -3,8 +3,10 @@
 // all of them published to the editor).
 
 import { strict as assert } from 'node:assert';
-import { analyzeText } from '../helpers';
-import { MAX_DIAGNOSTICS } from '../../server/src/core/analyze';
+import { analyzeText, MemoryHost } from '../helpers';
+import { Analysis, MAX_DIAGNOSTICS } from '../../server/src/core/analyze';
+import { Program } from '../../server/src/core/program';
+import { makeDiagnostic, type Code, type Diagnostic } from '../../server/src/core/diagnostics';
 
 describe('limits: diagnostics of one file', () => {
   it('3,000 unused constants: 1,000 hints, then NN010 (a hint) at the first one not shown', () => {
@@ -34,5 +36,54 @@ describe('limits: diagnostics of one file', () => {
     const ds = analyzeText(Array.from({ length: 999 }, (_, i) => `const c${i} = ${i}`).join('\n') + '\n').diagnostics;
     assert.equal(ds.length, 999);
     assert.ok(!ds.some((d) => d.code === 'NN010'));
+  });
+});
+
+// Issue 25: an 8 MB file of 300,000 constants took 5 s to check. Collecting a file's diagnostics
+// made a key string per diagnostic (file, place, code, message) for a set of repeats, and scanned
+// every file's diagnostics for each file; the analysis computed them twice. What it reads of each
+// diagnostic is counted here, so the work is asserted, not the time.
+describe('limits: the work of collecting diagnostics grows with their number, not more', () => {
+  /** A diagnostic whose `file` and `message` count their reads. */
+  function counted(file: string, start: number, code: Code, message: string, reads: { file: number; message: number }): Diagnostic {
+    const d = makeDiagnostic(file, { start, end: start + 1 }, code, 'unusedDecl', { name: `c${start}`, kind: 'constant' });
+    return Object.defineProperties(d, {
+      file: { get: () => (reads.file++, file), enumerable: true },
+      message: { get: () => (reads.message++, message), enumerable: true },
+    });
+  }
+
+  it('no message is read unless two diagnostics share a place and a code; repeats are dropped, the first kept', () => {
+    const a = new Analysis(new Program(new MemoryHost()));
+    const reads = { file: 0, message: 0 };
+    for (let i = 0; i < 5000; i++) a.sink(counted('/w/a.nn', i * 2, 'NN103', `m${i}`, reads));
+    reads.message = 0;
+    assert.equal(a.diagnosticsOf('/w/a.nn').length, MAX_DIAGNOSTICS + 1);
+    assert.equal(reads.message, 0);
+    // at one place and code: a repeat (same message) is dropped, another message is kept
+    const b = new Analysis(new Program(new MemoryHost()));
+    const first = counted('/w/a.nn', 4, 'NN103', 'same', reads);
+    b.sink(first);
+    b.sink(counted('/w/a.nn', 4, 'NN103', 'other', reads));
+    b.sink(counted('/w/a.nn', 4, 'NN103', 'same', reads));
+    b.sink(counted('/w/a.nn', 4, 'NN102', 'same', reads));
+    const ds = b.diagnosticsOf('/w/a.nn');
+    assert.deepEqual(
+      ds.map((d) => `${d.code} ${d.message}`),
+      ['NN102 same', 'NN103 same', 'NN103 other'],
+    );
+    assert.equal(ds[1], first);
+  });
+
+  it("one file's diagnostics are found without reading the other files' (200 files)", () => {
+    const a = new Analysis(new Program(new MemoryHost()));
+    const reads = { file: 0, message: 0 };
+    for (let f = 0; f < 200; f++) for (let i = 0; i < 20; i++) a.sink(counted(`/w/f${f}.nn`, i, 'NN103', 'm', reads));
+    const reported = reads.file; // the sink files each diagnostic once
+    for (let f = 0; f < 200; f++) assert.equal(a.diagnosticsOf(`/w/f${f}.nn`).length, 20);
+    assert.equal(a.reportedFiles().length, 200);
+    // sorting one file's list compares files too: a few reads each; scanning every file's list for
+    // each file read 200 x 4,000
+    assert.ok(reads.file - reported < 10 * 4000, `${reads.file - reported} reads of a diagnostic's file for 4,000 diagnostics`);
   });
 });

@@ -14,6 +14,7 @@ import { formatConfusion } from '../../server/src/cli/progress';
 import { newRunDir } from '../../server/src/runtime/train/runs';
 import { analyzeText } from '../helpers';
 import { runNn } from '../nn-cli';
+import { parseArgs } from '../../server/src/cli/args';
 
 const FLOWERS = `model 花分类 {
   input [2]
@@ -51,7 +52,7 @@ describe('names in any script', () => {
   });
 
   it('reads Unicode identifiers whole: beyond the BMP, with combining marks, never from a digit', () => {
-    assert.deepEqual(idents('𠀀𠀁 x_1 café e\u0301t 名字2'), ['𠀀𠀁', 'x_1', 'café', 'e\u0301t', '名字2']);
+    assert.deepEqual(idents('𠀀𠀁 x_1 café e\u0301t 名字2'), ['𠀀𠀁', 'x_1', 'café', '\u00e9t', '名字2']); // a name is its NFC form
     assert.ok(isName('花分类') && isName('_x') && isName('Ωmega') && isName('𠀀'));
     for (const bad of ['2x', '花。', 'a-b', '', 'a b', '../x', '名字：']) assert.ok(!isName(bad), bad);
     // full-width punctuation from a Chinese input method is still an error, not part of a name
@@ -100,5 +101,71 @@ describe('names in any script', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// Issue 25: `Café` written precomposed (U+00E9) and decomposed (e, U+0301) were two names, and the
+// invisible joiners U+200C/U+200D were taken anywhere in a name, so two names that look the same
+// could differ. A name is its NFC form; a joiner is part of it only where UAX #31 allows one.
+describe('names in NFC; joiners where UAX #31 allows them', () => {
+  const PRE = 'Caf\u00e9';
+  const DEC = 'Cafe\u0301';
+
+  it('a name written precomposed and decomposed is one name: lookups, duplicates, declarations', () => {
+    const r = analyzeText(`const ${PRE} = 4\nmodel M {\n  input [${DEC}]\n  dense(2)\n}\n`);
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.message}`), []);
+    const dup = analyzeText(`const ${PRE} = 4\nconst ${DEC} = 5\nmodel M {\n  input [${PRE}]\n  dense(2)\n}\n`);
+    assert.deepEqual(dup.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), ['NN102']);
+    // a train block's name, which names its run folders, is the NFC form
+    const t = analyzeText(FLOWERS.replace('train 训练', `train ${DEC}`));
+    assert.deepEqual(t.trains.map((x) => x.name), [PRE]);
+    assert.deepEqual(idents(`${DEC} ${PRE}`), [PRE, PRE]);
+  });
+
+  it('a name given with --train or --model is compared in NFC; paths are left as given', () => {
+    const a = parseArgs(['--train', DEC, '--model', DEC, '--runs', DEC], ['train', 'model', 'runs'], []);
+    assert.equal(a.flags.get('train'), PRE);
+    assert.equal(a.flags.get('model'), PRE);
+    assert.equal(a.flags.get('runs'), DEC);
+  });
+
+  it('keeps a joiner in a conjunct (after a virama) and a non-joiner between joining letters', () => {
+    for (const name of ['क्\u200dष', 'क्\u200cष', 'ب\u200cب', 'ب\u064e\u200cب']) {
+      assert.deepEqual(idents(name), [name], JSON.stringify(name));
+      assert.ok(isName(name), JSON.stringify(name));
+      assert.deepEqual(lex(name).errors, []);
+    }
+  });
+
+  it('anywhere else a joiner is NN011 at it, with a fix that removes it, and not part of the name', () => {
+    for (const [text, name] of [
+      ['a\u200db', 'ab'],
+      ['a\u200cb', 'ab'],
+      ['花\u200d分类', '花分类'],
+      ['ب\u200dب', 'بب'], // a joiner (not a non-joiner) between Arabic letters
+      ['क\u200dष', 'कष'], // no virama before it
+    ]) {
+      const l = lex(text);
+      assert.deepEqual(l.tokens.filter((t) => t.kind === T.Ident).map((t) => t.text), [name], JSON.stringify(text));
+      assert.deepEqual(
+        l.errors.map((e) => [e.code, e.start, e.end, e.fix?.newText]),
+        [['NN011', text.search(/[\u200c\u200d]/), text.search(/[\u200c\u200d]/) + 1, '']],
+      );
+      assert.ok(!isName(text), JSON.stringify(text));
+    }
+    const r = analyzeText('const a\u200db = 1\nmodel M {\n  input [ab]\n  dense(2)\n}\n');
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['NN011']);
+    assert.match(r.diagnostics[0].message, /invisible joiner \(U\+200D\)/);
+  });
+
+  it("the editor's word pattern takes a name in any script whole (double-click selects 花分类)", () => {
+    const conf = JSON.parse(fs.readFileSync(path.join(__dirname, '../../language-configuration.json'), 'utf8'));
+    // VS Code builds it as new RegExp(pattern, flags) and adds 'g'
+    const re = new RegExp(conf.wordPattern.pattern, conf.wordPattern.flags + 'g');
+    const words = (s: string) => s.match(re) ?? [];
+    assert.deepEqual(words('model 花分类 {'), ['model', '花分类']);
+    assert.deepEqual(words(`x = ${DEC}_2 + 1.5e3`), ['x', `${DEC}_2`, '1.5e3']);
+    assert.deepEqual(words('dense(宽度, activation: relu)'), ['dense', '宽度', 'activation', 'relu']);
+    assert.deepEqual(words('क्\u200dष'), ['क्\u200dष']);
   });
 });

@@ -1,5 +1,7 @@
 // A small command-line parser: positionals, --flags and --key value (or --key=value).
 
+import { nameKey } from '../core/syntax/lexer';
+
 export interface Parsed {
   positionals: string[];
   flags: Map<string, string | true>;
@@ -8,6 +10,13 @@ export interface Parsed {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * Flags whose value is a name in a .nn file: compared as the language compares names, in NFC
+ * (a terminal may give `Café` decomposed). Paths are left as given: a file system may tell the
+ * two forms apart.
+ */
+const NAME_FLAGS: ReadonlySet<string> = new Set(['train', 'model']);
 
 export function parseArgs(argv: string[], valued: readonly string[], booleans: readonly string[], repeated: readonly string[] = []): Parsed {
   const positionals: string[] = [];
@@ -29,7 +38,7 @@ export function parseArgs(argv: string[], valued: readonly string[], booleans: r
       } else if (valued.includes(key)) {
         const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
         if (v === undefined) throw new UsageError(`--${key} needs a value`);
-        flags.set(key, v);
+        flags.set(key, NAME_FLAGS.has(key) ? nameKey(v) : v);
       } else if (booleans.includes(key) && eq < 0) {
         flags.set(key, true);
       } else {

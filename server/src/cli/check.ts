@@ -1,5 +1,9 @@
 // nn check FILE...: diagnostics as file:line:col: severity code: message (or --json); exit 1 on errors.
+// Without --trust it reads no import or data file outside the git repositories of the files it
+// checks (or their folders, outside a repository), as the editor does in an untrusted workspace:
+// checking a cloned repository must not read /etc/shadow or /dev/zero because a file says so.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Program } from '../core/program';
 import { analyzeFiles } from '../core/analyze';
@@ -29,7 +33,9 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
   const display = new Map(abs.map((a, i) => [a, shown[i]]));
   // problems found in files they import (a used block's, a constant's) are shown from here
   const name = (p: string) => display.get(p) ?? shownPath(p, shown[0]);
-  const program = new Program(new NodeHost());
+  const host = new NodeHost();
+  if (!args.flags.has('trust')) host.restrict(checkedFolders(abs), 'check');
+  const program = new Program(host);
   const results = analyzeFiles(program, abs);
   const all: JsonDiagnostic[] = [];
   for (const r of results) {
@@ -65,4 +71,33 @@ export function check(args: Parsed, out: (s: string) => void, err: (s: string) =
     err(words().checked(shown.length, errors, warnings));
   }
   return errors > 0 ? 1 : 0;
+}
+
+/**
+ * The folders nn check reads without --trust: for each file or folder given, the top of the git
+ * repository it is in (a `.git` folder or file above it), else the folder itself (a file's own
+ * folder). The folders' links are resolved, as the host resolves a path before comparing.
+ */
+export function checkedFolders(paths: string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    // a file's folder, not its target's: a checked file that links out of its folder is refused too
+    const abs = path.resolve(p);
+    let dir = fs.lstatSync(abs, { throwIfNoEntry: false })?.isDirectory() ? abs : path.dirname(abs);
+    try {
+      dir = fs.realpathSync(dir);
+    } catch {
+      // judged as written
+    }
+    let top: string | undefined;
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (fs.existsSync(path.join(d, '.git'))) {
+        top = d;
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+    out.add(top ?? dir);
+  }
+  return [...out];
 }

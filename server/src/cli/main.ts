@@ -18,7 +18,8 @@ import { cliLocale, withCliLocale } from './i18n';
 const USAGE = `nn ${VERSION}: check, summarize and train neural networks written in .nn files
 
 usage:
-  nn check FILE|DIR... [--json]          report problems; exit 1 on errors
+  nn check FILE|DIR... [--json] [--trust]  report problems; exit 1 on errors; reads no import or
+                                          data outside the files' repositories unless --trust
   nn summary FILE [--model NAME] [--json]  per-layer shapes, parameters, mult-adds, memory;
                                           exit 1 when a model shown has errors
   nn train FILE [--train NAME] [options]  train; writes runs/<train>/<time>/ next to FILE; refused
@@ -120,7 +121,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
         out(VERSION);
         return 0;
       case 'check':
-        return check(parseArgs(rest, [], ['json']), out, err);
+        return check(parseArgs(rest, [], ['json', 'trust']), out, err);
       case 'summary':
         return summary(parseArgs(rest, ['model'], ['json']), out, err);
       case 'train':

@@ -213,7 +213,8 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     if (torch) {
       outcome = await trainTorch(cfg, data, { ...run, ...torch, threads: intFlag(args, 'threads', 1) });
     } else {
-      const result = await train(cfg, data, { ...run, backend: backend!, checkpointHook: faultHook(env.NN_TEST_FAULT) });
+      // the data was loaded for this run: its validation split is made in place, not copied
+      const result = await train(cfg, data, { ...run, backend: backend!, checkpointHook: faultHook(env.NN_TEST_FAULT), ownsData: true });
       result.model?.dispose();
       outcome = result.outcome;
     }

@@ -17,12 +17,13 @@ export const CODES = {
   NN008: { slug: 'call-needs-parentheses', severity: 'error', doc: 'A layer written without parentheses: flatten instead of flatten().' },
   NN009: { slug: 'too-many-syntax-errors', severity: 'error', doc: 'More than 200 syntax errors in one file: the first 200 are reported, then where the rest begin.' },
   NN010: { slug: 'too-many-problems', severity: 'warning', doc: 'More than 1,000 problems in one file: the 1,000 most severe are reported, then how many more there are (with the severity of the worst of them).' },
+  NN011: { slug: 'joiner-in-name', severity: 'error', doc: 'An invisible joiner (U+200C ZERO WIDTH NON-JOINER, U+200D ZERO WIDTH JOINER) in a name where UAX #31 does not allow one: only after a virama in a conjunct, or a non-joiner between letters that join. It is not part of the name; remove it.' },
   // names
   NN101: { slug: 'unknown-name', severity: 'error', doc: 'A name that is not declared in this file or the files it imports.' },
   NN102: { slug: 'duplicate-declaration', severity: 'error', doc: 'A name declared twice, or a block named like a built-in layer.' },
   NN103: { slug: 'unused-declaration', severity: 'hint', doc: 'A constant, block or dataset that nothing uses.' },
   NN104: { slug: 'unknown-layer', severity: 'error', doc: 'A layer that is neither built in nor a declared block.' },
-  NN105: { slug: 'import-not-found', severity: 'error', doc: 'An imported file that cannot be read: missing, unreadable (permission denied, a loop of links), not a regular file (a folder, a FIFO, a device), larger than nn.maxFileSize, not text (NUL bytes), or outside the folders of an untrusted workspace.' },
+  NN105: { slug: 'import-not-found', severity: 'error', doc: 'An imported file that cannot be read: missing, unreadable (permission denied, a loop of links), not a regular file (a folder, a FIFO, a device), larger than nn.maxFileSize, not text (NUL bytes), or outside the folders of an untrusted workspace (for nn check without --trust: outside the repositories or folders it checks).' },
   NN106: { slug: 'import-cycle', severity: 'error', doc: 'Files that import each other in a cycle, or a file importing itself.' },
   NN107: { slug: 'wrong-kind-of-name', severity: 'error', doc: 'A name of the wrong kind: a model where a dataset is expected, a model used as a layer.' },
   NN108: { slug: 'constant-cycle', severity: 'error', doc: 'A constant whose value depends on itself.' },
@@ -176,6 +177,11 @@ export interface Diagnostic {
   unnecessary?: boolean;
 }
 
+// shared by every diagnostic without fixes or related information (most of them): a file can
+// report hundreds of thousands, and two empty arrays each were a sixth of what they allocated
+const NO_FIXES = Object.freeze([]) as unknown as Fix[];
+const NO_RELATED = Object.freeze([]) as unknown as Related[];
+
 export function makeDiagnostic<K extends MessageId>(
   file: string,
   span: { start: number; end: number },
@@ -193,8 +199,8 @@ export function makeDiagnostic<K extends MessageId>(
     severity: extra?.severity ?? CODES[code].severity,
     message: render(msg, 'en'),
     msg,
-    fixes: extra?.fixes ?? [],
-    related: extra?.related ?? [],
+    fixes: extra?.fixes ?? NO_FIXES,
+    related: extra?.related ?? NO_RELATED,
     unnecessary: extra?.unnecessary,
   };
 }

@@ -234,6 +234,7 @@ export const zh: MessageTable = {
   notANumber: (a) => `${q(a.text)}不是有效的数字。`,
   unterminatedString: () => '字符串没有结束：请补上右引号 "。',
   invalidCharacter: (a) => `意外的字符${q(a.text)}。`,
+  joinerInName: (a) => `名字中有不可见的连接符（${a.joiner}）：它只允许出现在连写辅音中（维拉玛符号 ् 之后）或会相连的字母之间，此处不算名字的一部分。`,
   tooManyProblems: (a) => `此文件另有 ${num(a.more)} 个问题未报告（已报告最严重的 ${num(a.shown)} 个）；其中第一个在此处。`,
   tooManySyntaxErrors: (a) => `从此处起另有 ${a.more} 个语法错误未报告（已报告前 ${a.shown} 个）：这是 .nn 文件吗？`,
   expected: (a) => `${ctx(a.context)}中应为${w(P(a.expected))}，却遇到了${w(P(a.found))}。`,
@@ -271,6 +272,7 @@ export const zh: MessageTable = {
   importTooLarge: (a) => `${q(a.path)}大小为 ${mb(a.size)}，超过 .nn 文件的上限 ${mb(a.limit)}（设置 nn.maxFileSize），未读取。`,
   importBinary: (a) => `${q(a.path)}不是文本文件（含有零字节），未读取。`,
   importUnreadable: (a) => `无法读取${q(a.path)}：${a.why === 'loop' ? '其符号链接构成循环' : '权限不足'}。`,
+  importOutsideChecked: (a) => `${q(a.path)}在“nn check”读取的文件夹之外（所检查文件所在的仓库或文件夹）：加上“--trust”即可读取。`,
   importOutsideWorkspace: (a) => `${q(a.path)}在工作区文件夹之外：不受信任的工作区不读取文件夹之外的文件；信任此工作区即可读取。`,
   importCycle: (a) => `导入形成了循环：${a.chain.join(' -> ')}。`,
   importSelf: () => '文件不能导入它自身。',
@@ -400,6 +402,7 @@ export const zh: MessageTable = {
   fixSetUnits: (a) => `把最后一层设为 ${a.units} 个单元`,
   fixRemoveFinalActivation: (a) => `去掉 ${a.act}（损失函数会自己应用它）`,
   fixRemoveFromLogits: () => '去掉 from_logits: false（模型输出的是 logits）',
+  fixRemoveJoiner: () => '删除不可见的连接符',
 };
 
 function renderZh(m: { id: MessageId; args: Record<string, unknown> }): string {

@@ -68,6 +68,7 @@ export const en = {
   notANumber: (a: { text: string }) => `'${a.text}' is not a number`,
   unterminatedString: (_: Record<string, never>) => 'unterminated string: add the closing "',
   invalidCharacter: (a: { text: string }) => `unexpected character '${a.text}'`,
+  joinerInName: (a: { joiner: string }) => `an invisible joiner (${a.joiner}) in a name: it is allowed only in a conjunct (after a virama) or between letters that join, and is not part of the name here`,
   tooManyProblems: (a: { shown: number; more: number }) => `${num(a.more)} more problems in this file are not reported (the ${num(a.shown)} most severe are); the first of them is here`,
   tooManySyntaxErrors: (a: { shown: number; more: number }) => `${num(a.more)} more syntax errors from here on are not reported (the first ${a.shown} are): is this a .nn file?`,
   expected: (a: { expected: string; context: string; found: string }) => `expected ${a.expected} in ${ctx(a.context)}, found ${a.found}`,
@@ -111,6 +112,8 @@ export const en = {
   importUnreadable: (a: { path: string; why: 'permission' | 'loop' }) => `cannot read '${a.path}': ${a.why === 'loop' ? 'its symbolic links form a loop' : 'permission denied'}`,
   importOutsideWorkspace: (a: { path: string }) =>
     `'${a.path}' is outside the workspace folders: an untrusted workspace reads no file outside them; trust the workspace to read it`,
+  importOutsideChecked: (a: { path: string }) =>
+    `'${a.path}' is outside the folders nn check reads (the repositories or folders of the files it checks): give --trust to read it`,
   importCycle: (a: { chain: string[] }) => `import cycle: ${a.chain.join(' -> ')}`,
   importSelf: (_: Record<string, never>) => 'a file cannot import itself',
   importHasSyntaxErrors: (a: { path: string; count: number; line: number; via?: string }) =>
@@ -256,6 +259,7 @@ export const en = {
   fixSetUnits: (a: { units: number }) => `Set the last layer to ${a.units} unit${a.units === 1 ? '' : 's'}`,
   fixRemoveFinalActivation: (a: { act: string }) => `Remove the ${a.act} (the loss applies it)`,
   fixRemoveFromLogits: (_: Record<string, never>) => 'Remove from_logits: false (the model gives logits)',
+  fixRemoveJoiner: (_: Record<string, never>) => 'Remove the invisible joiner',
 };
 
 export type MessageId = keyof typeof en;

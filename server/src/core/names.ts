@@ -177,6 +177,7 @@ export function reportUnread(sink: Sink, at: Loc, path: string, problem: ReadPro
   else if (problem.kind === 'not-regular') report(sink, at, 'NN105', 'importNotRegular', { path, what: problem.what });
   else if (problem.kind === 'too-large') report(sink, at, 'NN105', 'importTooLarge', { path, size: problem.size, limit: problem.limit });
   else if (problem.kind === 'outside-workspace') report(sink, at, 'NN105', 'importOutsideWorkspace', { path });
+  else if (problem.kind === 'outside-checked') report(sink, at, 'NN105', 'importOutsideChecked', { path });
   else if (problem.kind === 'unreadable') report(sink, at, 'NN105', 'importUnreadable', { path, why: problem.why });
   else report(sink, at, 'NN105', 'importBinary', { path });
 }

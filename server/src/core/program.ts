@@ -21,7 +21,9 @@ export type ReadProblem =
   /** it exists but cannot be opened: permission denied, or a loop of symbolic links */
   | { kind: 'unreadable'; why: 'permission' | 'loop' }
   /** an untrusted workspace reads no file outside its folders */
-  | { kind: 'outside-workspace' };
+  | { kind: 'outside-workspace' }
+  /** nn check without --trust reads no file outside the repositories (or folders) it checks */
+  | { kind: 'outside-checked' };
 
 export interface Host extends DataHost {
   /** The text of a file, why it was refused, or undefined when it cannot be found or opened. */

@@ -104,10 +104,12 @@ export function describeValue(v: Value): string {
 /** How an analysis memoises one declaration's result (analyze.ts: computed once, or reused). */
 export type Memo = <T>(decl: A.ConstDecl, compute: () => T) => T;
 
+const VISITING = Symbol('visiting');
+
 /** Constant values are computed once per program; cycles are reported once. */
 export class ConstTable {
-  private readonly values = new Map<A.ConstDecl, Value>();
-  private readonly visiting = new Set<A.ConstDecl>();
+  /** each constant's value, or VISITING while it is computed (a use then is a cycle) */
+  private readonly values = new Map<A.ConstDecl, Value | typeof VISITING>();
 
   constructor(
     private readonly program: Program,
@@ -117,17 +119,23 @@ export class ConstTable {
 
   /** The constant's value, located at `at` (where it is used). */
   get(decl: A.ConstDecl, file: string, at: Loc): Value {
+    const v = this.value(decl, file);
+    return v ? relocate(v, at) : { k: 'unknown', file: at.file, start: at.start, end: at.end };
+  }
+
+  /** The constant's value where it is written (computed once); undefined in a cycle, reported once. */
+  value(decl: A.ConstDecl, file: string): Value | undefined {
     const known = this.values.get(decl);
-    if (known) return relocate(known, at);
-    if (this.visiting.has(decl)) {
+    if (known === VISITING) {
       report(this.sink, loc(file, decl.name ?? decl), 'NN108', 'constCycle', { name: decl.name?.text ?? '?' });
-      return { k: 'unknown', file: at.file, start: at.start, end: at.end };
+      return undefined;
     }
-    this.visiting.add(decl);
+    if (known) return known;
+    // being computed: marked in the same table, not a set beside it (one lookup less per constant)
+    this.values.set(decl, VISITING);
     const v = this.memo(decl, () => evaluate(decl.value, { file }, this.program, this, this.sink));
-    this.visiting.delete(decl);
     this.values.set(decl, v);
-    return relocate(v, at);
+    return v;
   }
 }
 

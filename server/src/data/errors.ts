@@ -29,6 +29,16 @@ export function fileProblem(e: unknown): string {
 }
 
 /** What a path is when it is not a regular file. */
+/**
+ * Who keeps reads inside some folders, and what a read refused outside them says after the file's
+ * name: an untrusted workspace (the language server), or nn check without --trust.
+ */
+export const OUTSIDE = {
+  workspace: 'outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it',
+  check: 'outside the folders nn check reads (the repositories or folders of the files it checks): give --trust to read it',
+} as const;
+export type Fence = keyof typeof OUTSIDE;
+
 export type NotRegular = 'folder' | 'fifo' | 'socket' | 'device';
 
 /** The kind of a file that is not a regular file, in words: "a FIFO (named pipe)", ... */

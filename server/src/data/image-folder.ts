@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { Args } from '../core/catalog/types';
-import { DataError, fileProblem, openDataFile, readDataFile } from './errors';
+import { DataError, fileProblem, openDataFile, readDataFile, OUTSIDE, type Fence } from './errors';
 import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
 export interface FolderImage {
@@ -82,7 +82,7 @@ const MAX_ENTRIES = 2_000_000;
 export class TooManyEntries extends DataError {}
 
 /** Lists the classes and their images (with sizes and modification times); problems name the folder. */
-export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES, allowed?: (abs: string) => boolean): FolderListing {
+export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES, allowed?: (abs: string) => boolean, fence: Fence = 'workspace'): FolderListing {
   const entries = readDir(root, shownRoot);
   // an untrusted workspace reads nothing outside its folders: a link below the root to elsewhere is refused
   const inside = (abs: string, d: fs.Dirent, shown: string) => {
@@ -93,7 +93,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
     } catch {
       return; // a dangling link: not read
     }
-    if (!allowed(real)) throw new DataError(shown, 'is a link to outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it');
+    if (!allowed(real)) throw new DataError(shown, `is a link to ${OUTSIDE[fence]}`);
   };
   for (const d of entries) if (!d.name.startsWith('.')) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
   const classNames = entries

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo, DataKind } from '../core/catalog/types';
-import { DataError, fileProblem } from './errors';
+import { DataError, fileProblem, OUTSIDE, type Fence } from './errors';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readTextCsv } from './text';
@@ -50,21 +50,21 @@ function attempt(f: () => Partial<DataInfo> | undefined): DataProbe {
 }
 
 /** What a probe says of a data file it may not read (`allowed` said no). */
-function notAllowed(shown: string): DataProbe {
-  return { ok: false, problem: `${shown}: outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it` };
+function notAllowed(shown: string, fence: Fence): DataProbe {
+  return { ok: false, problem: `${shown}: ${OUTSIDE[fence]}` };
 }
 
 /**
- * `allowed`: which files may be read (an untrusted workspace's folders); asked before the cache,
- * so trusting the workspace later reads them.
+ * `allowed`: which files may be read (an untrusted workspace's folders, nn check's without
+ * --trust: `fence` says which); asked before the cache, so trusting the workspace later reads them.
  */
-export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
-  if (kind === 'image_folder') return probeImageFolder(args, dir, allowed);
-  if (kind === 'text_csv') return probeTextCsv(args, dir, allowed);
+export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (abs: string) => boolean, fence: Fence = 'workspace'): DataProbe | undefined {
+  if (kind === 'image_folder') return probeImageFolder(args, dir, allowed, fence);
+  if (kind === 'text_csv') return probeTextCsv(args, dir, allowed, fence);
   if (kind === 'csv') {
     if (typeof args.path !== 'string') return undefined;
     const file = path.resolve(dir, args.path);
-    if (allowed && !allowed(file)) return notAllowed(args.path);
+    if (allowed && !allowed(file)) return notAllowed(args.path, fence);
     return cached(`csv:${file}:${String(args.label)}:${String(args.header)}:${String(args.task)}`, [file], () =>
       attempt(() => {
         let size: number;
@@ -90,7 +90,7 @@ export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (ab
   const files = names.map((k) => path.resolve(dir, args[k] as string));
   const shown = (k: string) => args[k] as string;
   const refused = allowed && names.find((_, i) => !allowed(files[i]));
-  if (refused) return notAllowed(shown(refused));
+  if (refused) return notAllowed(shown(refused), fence);
   return cached(`idx:${files.join('|')}:${typeof args.test === 'number'}`, files, () =>
     attempt(() => {
       if (names.includes('test_images') !== names.includes('test_labels')) {
@@ -201,11 +201,11 @@ function foldersStamp(root: string): string | undefined {
 }
 
 /** An image folder's classes, count and shape from the files' headers, without decoding any image. */
-function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
+function probeImageFolder(args: Args, dir: string, allowed: ((abs: string) => boolean) | undefined, fence: Fence): DataProbe | undefined {
   if (typeof args.path !== 'string') return undefined;
   const shownRoot = args.path;
   const root = path.resolve(dir, shownRoot);
-  if (allowed && !allowed(root)) return notAllowed(shownRoot);
+  if (allowed && !allowed(root)) return notAllowed(shownRoot, fence);
   const size = Array.isArray(args.size) ? (args.size as number[]) : undefined;
   const key = `image_folder:${root}:${size ? size.join('x') : ''}`;
   let list: ReturnType<typeof listImageFolder>;
@@ -223,7 +223,7 @@ function probeImageFolder(args: Args, dir: string, allowed?: (abs: string) => bo
   try {
     const known = folderCache.get(key);
     if (folders !== undefined && known?.folders === folders) return withChannels(known.result, channels);
-    list = listImageFolder(root, shownRoot, PROBE_ENTRIES, allowed);
+    list = listImageFolder(root, shownRoot, PROBE_ENTRIES, allowed, fence);
   } catch (e) {
     // too many files to list on the editor's thread: the shape stays unknown, training lists them all
     const result: DataProbe | undefined = e instanceof TooManyEntries ? { ok: true, info: {} } : e instanceof DataError ? { ok: false, problem: e.message } : undefined;
@@ -261,11 +261,11 @@ function withChannels(r: DataProbe, channels: number): DataProbe {
 }
 
 /** A text CSV's classes and rows (files over the probe's limit are not read: those stay unknown). */
-function probeTextCsv(args: Args, dir: string, allowed?: (abs: string) => boolean): DataProbe | undefined {
+function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolean) | undefined, fence: Fence): DataProbe | undefined {
   if (typeof args.path !== 'string' || typeof args.text !== 'string' || typeof args.label !== 'string') return undefined;
   const shown = args.path;
   const file = path.resolve(dir, shown);
-  if (allowed && !allowed(file)) return notAllowed(shown);
+  if (allowed && !allowed(file)) return notAllowed(shown, fence);
   return cached(`text_csv:${file}:${args.text}:${args.label}`, [file], () =>
     attempt(() => {
       let size: number;

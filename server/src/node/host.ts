@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { FolderEntry, Host, ReadProblem } from '../core/program';
 import type { Args, DataProbe, DataKind } from '../core/catalog/types';
 import { probeData } from '../data/probe';
-import { openRegular, readOpen } from '../data/errors';
+import { openRegular, readOpen, type Fence } from '../data/errors';
 
 /** The largest .nn file read from disk unless a setting says otherwise (nn.maxFileSize). */
 export const DEFAULT_MAX_FILE_SIZE = 8 * 2 ** 20;
@@ -21,9 +21,12 @@ export class NodeHost implements Host {
   maxFileSize = DEFAULT_MAX_FILE_SIZE;
   /** in an untrusted workspace its folders (real paths): no file outside them is read */
   private roots: string[] | undefined;
+  /** who restricted reads: an untrusted workspace, or nn check without --trust (what a refusal says) */
+  private fence: Fence = 'workspace';
 
-  /** Read only under `folders` (an untrusted workspace), or anywhere (undefined). */
-  restrict(folders: string[] | undefined): void {
+  /** Read only under `folders` (an untrusted workspace, or nn check's: `fence`), or anywhere (undefined). */
+  restrict(folders: string[] | undefined, fence: Fence = 'workspace'): void {
+    this.fence = fence;
     this.roots = folders?.map((f) => {
       try {
         return fs.realpathSync(f);
@@ -57,7 +60,7 @@ export class NodeHost implements Host {
       if (o.length > this.maxFileSize || (o.length * 3 > this.maxFileSize && Buffer.byteLength(o) > this.maxFileSize)) return { kind: 'too-large', size: Buffer.byteLength(o), limit: this.maxFileSize };
       return o;
     }
-    if (this.outside(p)) return { kind: 'outside-workspace' };
+    if (this.outside(p)) return { kind: this.fence === 'check' ? 'outside-checked' : 'outside-workspace' };
     let r: ReturnType<typeof openRegular>;
     try {
       r = openRegular(p);
@@ -104,7 +107,7 @@ export class NodeHost implements Host {
   }
 
   probe(kind: DataKind, args: Args, fromFile: string): DataProbe | undefined {
-    return probeData(kind, args, path.dirname(fromFile), this.roots ? (abs) => !this.outside(abs) : undefined);
+    return probeData(kind, args, path.dirname(fromFile), this.roots ? (abs) => !this.outside(abs) : undefined, this.fence);
   }
 }
 

@@ -78,6 +78,8 @@ describe('lsp: navigation and rename', () => {
     await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: 'shared' }), /already declared in lib\.nn/);
     await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: '2x' }), /not a name/);
     await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: '卷积。' }), /not a name/);
+    // an invisible joiner where UAX #31 does not allow one (between Latin letters)
+    await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: main }, position: at, newName: 'con\u200dv' }), /not a name/);
   });
 
   it('renames to a name written in Chinese, and the files still check clean', async () => {
@@ -90,6 +92,13 @@ describe('lsp: navigation and rename', () => {
     await c.change(main, apply(MAIN, edit.changes![main]));
     assert.deepEqual(await c.diagnostics(main), []);
     assert.deepEqual(await c.diagnostics(lib), []);
+  });
+
+  it('renames to the NFC form of a name typed decomposed (Cafe + U+0301 is Café)', async () => {
+    const lib = await c.open('lib.nn');
+    const main = await c.open('main.nn');
+    const edit = await c.request<lsp.WorkspaceEdit>('textDocument/rename', { textDocument: { uri: lib }, position: pos(LIB, 'conv_bn'), newName: 'Cafe\u0301' });
+    for (const e of [...edit.changes![main], ...edit.changes![lib]]) assert.equal(e.newText, 'Caf\u00e9');
   });
 
   it('does not rename built-in words', async () => {

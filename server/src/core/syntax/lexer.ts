@@ -2,6 +2,8 @@
 // error tokens that the parser skips.
 
 import type { SyntaxError } from './ast';
+import type { Message } from '../diagnostics';
+import { VIRAMA, LEFT_JOINING, RIGHT_JOINING, TRANSPARENT, MARK_CCC } from './joiners';
 
 export const enum T {
   Ident,
@@ -61,10 +63,12 @@ export class Token {
   nl = false;
   /** the lexer reported this token as malformed (a bad number, say) */
   bad = false;
+  /** a Number token's value, converted once by the lexer (stale on other kinds: read `value`) */
+  num = 0;
 
   /** numeric value for Number tokens (0 for a malformed one) */
   get value(): number {
-    return this.kind === T.Number && !this.bad ? numberValue(this.text) : 0;
+    return this.kind === T.Number && !this.bad ? this.num : 0;
   }
 }
 
@@ -174,15 +178,82 @@ export function tokenName(kind: T): string {
 // Names are Unicode identifiers as in Python 3 and JavaScript (UAX #31): a letter or `_`, then
 // letters, digits, `_` and combining marks; `model 花分类` and `train 训练` are names. ASCII takes
 // the fast path; other characters are looked up by code point (a surrogate pair is one).
+// A name is its NFC form (UAX #31 section 5, as Python 3 does): `Café` written with a precomposed
+// é or with e and a combining accent is one name, wherever names are compared (lookups, rename,
+// run folders, --train). The invisible joiners U+200C and U+200D are part of a name only where
+// UAX #31 section 2.3 allows them (they change how letters join); elsewhere they are NN011.
 const NAME_START = /[\p{ID_Start}_]/u;
 const NAME_PART = /[\p{ID_Continue}\u200c\u200d]/u;
 /** The source of a regular expression (flag `u`) matching one whole name: one rule for every check. */
 export const NAME_RE_SOURCE = '[\\p{ID_Start}_][\\p{ID_Continue}\\u200c\\u200d]*';
 const NAME_ONLY = new RegExp(`^${NAME_RE_SOURCE}$`, 'u');
 
-/** Whether `text` is a whole name as the lexer reads one (for rename, run folders, configs). */
+/**
+ * Whether `text` is a whole name as the lexer reads one (for rename, run folders, configs): its
+ * characters, and a joiner only where UAX #31 allows one. Compare names by `nameKey`.
+ */
 export function isName(text: string): boolean {
-  return NAME_ONLY.test(text);
+  if (!NAME_ONLY.test(text)) return false;
+  for (let i = text.indexOf('\u200c'); i >= 0; i = text.indexOf('\u200c', i + 1)) if (!joinerAllowed(text, 0, i)) return false;
+  for (let i = text.indexOf('\u200d'); i >= 0; i = text.indexOf('\u200d', i + 1)) if (!joinerAllowed(text, 0, i)) return false;
+  return true;
+}
+
+/** A name as the language compares it: its NFC form (a name given on the command line, a rename). */
+export function nameKey(text: string): string {
+  return text.normalize('NFC');
+}
+
+const ZWNJ = 0x200c;
+const ZWJ = 0x200d;
+const IS_VIRAMA = new RegExp(`[${VIRAMA}]`, 'u');
+const IS_LEFT_JOINING = new RegExp(`[${LEFT_JOINING}]`, 'u');
+const IS_RIGHT_JOINING = new RegExp(`[${RIGHT_JOINING}]`, 'u');
+const IS_TRANSPARENT = new RegExp(`[${TRANSPARENT}]`, 'u');
+const IS_MARK_CCC = new RegExp(`[${MARK_CCC}]`, 'u');
+const IS_MN = /\p{Mn}/u;
+const IS_LETTER = /\p{L}/u;
+
+/** The character ending before `i` (a surrogate pair whole), or '' at `from`. */
+function charBefore(text: string, from: number, i: number): string {
+  if (i <= from) return '';
+  const c = text.charCodeAt(i - 1);
+  return c >= 0xdc00 && c <= 0xdfff && i - 2 >= from ? text.slice(i - 2, i) : text[i - 1];
+}
+
+/**
+ * Whether the joiner at `i` (U+200C or U+200D) may be part of the name starting at `from`, by
+ * UAX #31 section 2.3: in a conjunct, /$L $M* $V $M1* ZW(N)J/ (A2, B); a non-joiner also where it
+ * breaks a cursive connection, /$LJ $T* ZWNJ $T* $RJ/ (A1).
+ */
+export function joinerAllowed(text: string, from: number, i: number): boolean {
+  // conjunct: back over $M1* to a virama (a virama is itself an $M1: try each), back over $M*, a letter
+  let j = i;
+  let ch = charBefore(text, from, j);
+  while (ch) {
+    if (IS_VIRAMA.test(ch)) {
+      let k = j - ch.length;
+      let before = charBefore(text, from, k);
+      while (before && IS_MN.test(before)) before = charBefore(text, from, (k -= before.length));
+      if (before && IS_LETTER.test(before)) return true;
+    }
+    if (!IS_MARK_CCC.test(ch)) break;
+    ch = charBefore(text, from, (j -= ch.length));
+  }
+  if (text.charCodeAt(i) !== ZWNJ) return false;
+  // breaking a cursive connection: a left-joining letter before, a right-joining one after
+  j = i;
+  ch = charBefore(text, from, j);
+  while (ch && IS_TRANSPARENT.test(ch)) ch = charBefore(text, from, (j -= ch.length));
+  if (!ch || !IS_LEFT_JOINING.test(ch)) return false;
+  for (let k = i + 1; k < text.length; ) {
+    const cp = text.codePointAt(k)!;
+    const c = String.fromCodePoint(cp);
+    if (IS_RIGHT_JOINING.test(c)) return true;
+    if (!IS_TRANSPARENT.test(c)) return false;
+    k += c.length;
+  }
+  return false;
 }
 
 /** Whether code point `c` may start a name. */
@@ -295,6 +366,7 @@ export class Lexer {
         const start = i;
         let hash = 0;
         let d: number;
+        let ascii = true;
         while (i < n) {
           d = text.charCodeAt(i);
           if (d < 128) {
@@ -305,11 +377,12 @@ export class Lexer {
           }
           const len = namePartAt(text, i);
           if (len === 0) break;
+          ascii = false;
           for (let k = 0; k < len; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(i + k)) | 0;
           i += len;
         }
         this.i = i;
-        return this.set(T.Ident, start, i, internIdent(text, start, i, hash));
+        return this.set(T.Ident, start, i, ascii ? internIdent(text, start, i, hash) : this.unicodeName(start, i));
       }
       if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) return this.number(i);
       if (c === 34 /* " */) return this.string(i);
@@ -324,6 +397,33 @@ export class Lexer {
     this.set(T.EOF, n, n, '');
     into.nl = true;
     return T.EOF;
+  }
+
+  /**
+   * The text of a name with characters beyond ASCII: its NFC form, without the joiners UAX #31
+   * does not allow where they are (each one NN011, with a fix that removes it).
+   */
+  private unicodeName(start: number, end: number): string {
+    const text = this.source;
+    let raw = text.slice(start, end);
+    if (raw.includes('\u200c') || raw.includes('\u200d')) {
+      let kept = '';
+      let from = start;
+      for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if ((c === ZWNJ || c === ZWJ) && !joinerAllowed(text, start, i)) {
+          kept += text.slice(from, i);
+          from = i + 1;
+          const msg: Message = { id: 'fixRemoveJoiner', args: {} };
+          this.errors.push({ start: i, end: i + 1, code: 'NN011', msg: { id: 'joinerInName', args: { joiner: c === ZWJ ? 'U+200D' : 'U+200C' } }, fix: { msg, start: i, end: i + 1, newText: '' } });
+        }
+      }
+      raw = kept + text.slice(from, end);
+    }
+    const name = raw.normalize('NFC');
+    let hash = 0;
+    for (let k = 0; k < name.length; k++) hash = (Math.imul(hash, 31) + name.charCodeAt(k)) | 0;
+    return internIdent(name, 0, name.length, hash);
   }
 
   private number(start: number): T {
@@ -358,10 +458,13 @@ export class Lexer {
     }
     this.i = i;
     const src = text.slice(start, i);
-    if (bad || !Number.isFinite(numberValue(src)) || src.endsWith('_') || src.includes('__')) {
+    const value = bad ? NaN : numberValue(src);
+    if (!Number.isFinite(value) || src.endsWith('_') || src.includes('__')) {
       this.errors.push({ start, end: i, code: 'NN005', msg: { id: 'notANumber', args: { text: src } } });
+      this.out.num = 0;
       return this.set(T.Number, start, i, src, true);
     }
+    this.out.num = value;
     return this.set(T.Number, start, i, src);
   }
 

@@ -17,7 +17,7 @@
 //   call     := NAME '(' (arg ',')* ')'     arg := (NAME ':')? expr
 // Statements and entries need no separator; ';' and ',' between them are accepted.
 
-import { Lexer, T, Token, tokenName, isKeyword, numberValue } from './lexer';
+import { Lexer, T, Token, tokenName, isKeyword } from './lexer';
 import type * as A from './ast';
 import { type MessageId, type MessageArgs } from '../messages';
 import type { Code } from '../diagnostics';
@@ -603,10 +603,11 @@ class Parser {
     switch (this.cur.kind) {
       case T.Number: {
         const bad = this.cur.bad;
+        const value = this.cur.num; // converted once, by the lexer
         this.next();
         // a malformed number was reported by the lexer; it has no value to check further
         if (bad) return { kind: 'Missing', start, end };
-        return { kind: 'Number', value: numberValue(text), start, end };
+        return { kind: 'Number', value, start, end };
       }
       case T.String:
         this.next();

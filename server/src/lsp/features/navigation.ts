@@ -8,7 +8,7 @@ import type { Loc } from '../../core/values';
 import { toRange, pathToUri } from '../convert';
 import { isKeyword } from '../../core/syntax/lexer';
 import { LAYER_BY_NAME } from '../../core/catalog/layers';
-import { isName } from '../../core/syntax/lexer';
+import { isName, nameKey } from '../../core/syntax/lexer';
 import type { Snapshot } from '../workspace';
 
 interface Occurrence {
@@ -96,7 +96,8 @@ export function rename(ctx: ServerContext, params: lsp.RenameParams): lsp.Worksp
   const place = ctx.place(params.textDocument.uri, params.position);
   const o = place && targetAt(place);
   if (!o) return null;
-  const name = params.newName;
+  // written as the language compares names (NFC): a name typed decomposed is the same name
+  const name = nameKey(params.newName);
   const bad = (message: string) => new lsp.ResponseError(lsp.ErrorCodes.InvalidParams, message);
   if (!isName(name)) throw bad(`'${name}' is not a name: use letters (of any script), digits and _, not starting with a digit`);
   if (isKeyword(name)) throw bad(`'${name}' is a keyword`);

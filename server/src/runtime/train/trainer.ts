@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { tf, type Tensor, type LayersModel } from '../tf';
 import type { TrainConfig } from '../../core/train';
 import type { LoadedData, Split } from '../../data/types';
-import { epochOrder, gatherBatch, validationSplit, kfold, takeRows } from '../../data/batches';
+import { epochOrder, gatherBatch, validationSplit, validationSplitInPlace, kfold, takeRows } from '../../data/batches';
 import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
 import type { BackendInfo } from '../backend';
 import { compileModel } from '../compile';
@@ -74,6 +74,12 @@ export interface TrainOptions extends RunOptions {
   weightsInterval?: number;
   /** test hook for the atomic checkpoint writer */
   checkpointHook?: StepHook;
+  /**
+   * the data is the trainer's (nn train loaded it for this run): its training rows may be
+   * reordered in place for the validation split, not copied (a copy kept a second table of a
+   * 300 MB CSV for the whole run). Otherwise the caller's data is left as it was.
+   */
+  ownsData?: boolean;
 }
 
 export type Outcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';
@@ -136,6 +142,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   }
   const folds = cfg.kfold;
 
+  // the training points drawn, taken before a split in place reorders the rows (ownsData)
+  const points = pointsEvent(data);
   // the data of each fold (one "fold" without k-fold)
   const foldData: FoldData[] = [];
   // too few samples to split ("validation: 0.1 of 4 samples leaves no validation samples") is the
@@ -151,7 +159,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   if (folds) {
     for (const f of splitting(() => kfold(data.train.n, folds, seed))) foldData.push({ train: takeRows(data.train, f.train), val: takeRows(data.train, f.val) });
   } else if (typeof cfg.validation === 'number') {
-    const s = splitting(() => validationSplit(data.train, cfg.validation as number, seed));
+    const fraction = cfg.validation;
+    const s = splitting(() => (opts.ownsData ? validationSplitInPlace : validationSplit)(data.train, fraction, seed));
     foldData.push({ train: s.train, val: s.val });
   } else {
     foldData.push({ train: data.train, val: opts.validationData });
@@ -199,7 +208,6 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
   if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
-  const points = pointsEvent(data);
   if (points) emit(points);
   const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
   if (fitPoints) emit(fitPoints);
