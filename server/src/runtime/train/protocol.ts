@@ -3,6 +3,8 @@
 // local socket (NN_PROGRESS_SOCKET), which sends back `stop`. One typed union each way; both
 // sides import this module, nothing else defines message shapes.
 
+import type { RuntimeMessage } from '../../core/runtime-messages';
+
 /**
  * The protocol's version: a start event may carry it (`protocol`); a reader refuses a newer one
  * (the torch engine says which nn wrote train.py). Bumped when an event changes meaning; a new
@@ -256,6 +258,8 @@ export type TrainEvent =
       reason: 'early_stopping' | 'requested' | 'not_finite';
       epoch: number;
       message: string;
+      /** `message` as a message id and its arguments, for a reader's locale (core/runtime-messages.ts) */
+      msg?: RuntimeMessage;
     }
   | {
       type: 'end';
@@ -273,8 +277,8 @@ export type TrainEvent =
       samplesPerSecond: number;
       runDir: string;
     }
-  | { type: 'error'; message: string; file?: string }
-  | { type: 'log'; message: string };
+  | { type: 'error'; message: string; file?: string; msg?: RuntimeMessage }
+  | { type: 'log'; message: string; msg?: RuntimeMessage };
 
 /**
  * What the end event's test results measure, for people: `test` the saved weights' (labelled
@@ -311,6 +315,8 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const optStr = (v: unknown) => v === undefined || isStr(v);
+/** A message id with its arguments: its shape only; an id this version does not know is shown by its event's `message` (renderStored) */
+const optMsg = (v: unknown) => v === undefined || (isObj(v) && isStr(v.id) && isObj(v.args));
 const optInt = (v: unknown, min = 0) => v === undefined || isInt(v, min);
 const nums = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
 const ints = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => isInt(x));
@@ -462,7 +468,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     return sample(v.train, false) && sample(v.validation, true) && sample(v.test, true) ? (v as Ev<'fitPoints'>) : undefined;
   },
   checkpoint: (v) => ((v.kind === 'best' || v.kind === 'last') && isInt(v.epoch) && isStr(v.path) ? (v as Ev<'checkpoint'>) : undefined),
-  stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) ? (v as Ev<'stopped'>) : undefined),
+  stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) && optMsg(v.msg) ? (v as Ev<'stopped'>) : undefined),
   end: (v) => {
     const test = v.test === undefined ? undefined : evaluation(v.test);
     const lastTest = v.lastTest === undefined ? undefined : evaluation(v.lastTest);
@@ -479,8 +485,8 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     }
     return { ...(v as Ev<'end'>), ...(test ? { test } : {}), ...(lastTest ? { lastTest } : {}), ...(folds ? { folds } : {}), samplesPerSecond: isNum(v.samplesPerSecond) ? v.samplesPerSecond : 0 };
   },
-  error: (v) => (isStr(v.message) && optStr(v.file) ? (v as Ev<'error'>) : undefined),
-  log: (v) => (isStr(v.message) ? (v as Ev<'log'>) : undefined),
+  error: (v) => (isStr(v.message) && optStr(v.file) && optMsg(v.msg) ? (v as Ev<'error'>) : undefined),
+  log: (v) => (isStr(v.message) && optMsg(v.msg) ? (v as Ev<'log'>) : undefined),
 };
 
 /** A checked event, or undefined for anything that is not one. */

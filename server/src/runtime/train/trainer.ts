@@ -34,6 +34,7 @@ import { pointsEvent, predictionsEvent, weightsEvent, fitPointsEvent, fitGrid, f
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 import { LayerProbe, type WeightMeasure } from './layer-stats';
 import { LayerWarnings } from './layer-warnings';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 
 /** What training needs besides the block and its data, on any engine. */
 export interface RunOptions {
@@ -198,7 +199,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     ...(resume && resume.batch > 0 ? { resumedBatch: resume.batch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
-  if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
+  if (cut) emit({ type: 'log', ...said(rmsg('partialLine', { bytes: cut })) });
   const points = pointsEvent(data);
   if (points) emit(points);
   const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
@@ -239,7 +240,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     end.folds = summarizeFolds(foldResults);
     const bm = bestMonitor(cfg, validated);
     const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
-    if (best) emit({ type: 'log', message: `the best fold's best weights are in ${best}` });
+    if (best) emit({ type: 'log', ...said(rmsg('bestFold', { dir: best })) });
   } else if (data.test && data.test.n > 0) {
     // the test result is that of the saved weights (best/), which nn evaluate and nn predict use,
     // labelled with their epoch; the last epoch's weights are measured too when they differ
@@ -268,7 +269,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   // the whole run's epochs (a resumed run's begin before it stopped): one model's, not k folds'
   const history = [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')];
   const over = folds ? undefined : overfitting(history);
-  if (over) emit({ type: 'log', message: overfittingAdvice(cfg, data.image, over) });
+  if (over) emit({ type: 'log', ...said(overfittingAdvice(cfg, data.image, over)) });
   emit(end);
   run.writeReport({
     train: cfg.name,
@@ -328,7 +329,7 @@ class FoldRun {
   private readonly unlogged = new Map<'boundary' | 'fit', TrainEvent>();
   private readonly augmentations: Augmentation[];
   /** what this run has saved so far (a resumed run: what the earlier part saved), for the message of a stop on a non-finite value */
-  private readonly saved: { best?: number; last?: string } = {};
+  private readonly saved: { best?: number; last?: RuntimeMessage } = {};
   /** layer_stats: the probe of the layers and the warnings drawn from it (absent when off) */
   private readonly inside?: { probe: LayerProbe; warnings: LayerWarnings; every: 'epoch' | number };
 
@@ -435,11 +436,11 @@ class FoldRun {
         const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc, measure ? (m) => (measured = m) : undefined));
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
-          const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+          const m = said(rmsg('lossNotFinite', { loss: String(loss), epoch: e + 1, batch: b + 1, advice: notFiniteAdvice(this.cfg.optimizer!, lr), kept: this.keptNote() }));
           this.flushPictures();
-          this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
-          this.emit({ type: 'error', message, file: this.cfg.file });
-          return this.outcome('not_finite', epochsRun, finalVal, message);
+          this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, ...m });
+          this.emit({ type: 'error', ...m, file: this.cfg.file });
+          return this.outcome('not_finite', epochsRun, finalVal, m.message);
         }
         this.stats.samples += rows;
         if (measured) {
@@ -462,7 +463,7 @@ class FoldRun {
           this.stats.seconds += trainMs / 1000;
           await this.saveLast(e, b + 1, acc);
           this.flushPictures();
-          this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped at epoch ${e + 1}, batch ${b + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
+          this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, ...said(rmsg('stoppedInEpoch', { epoch: e + 1, batch: b + 1, run: this.opts.runDir })) });
           return this.outcome('stopped', epochsRun, finalVal);
         }
       }
@@ -493,15 +494,16 @@ class FoldRun {
         tensors: tf.memory().numTensors,
         ...this.foldTag,
       });
-      if (reduced !== undefined) this.emit({ type: 'log', message: `reduce_on_plateau: ${this.schedule.monitorName} has not improved; learning rate ${lr} -> ${reduced}` });
+      if (reduced !== undefined) this.emit({ type: 'log', ...said(rmsg('reduceOnPlateau', { monitor: String(this.schedule.monitorName), from: lr, to: reduced })) });
       // the last step of an epoch can break the weights with a finite loss: never save those
-      const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
+      const advice = () => ({ epoch: e + 1, advice: notFiniteAdvice(this.cfg.optimizer!, lr), kept: this.keptNote() });
+      const broken = val && !Number.isFinite(val.loss) ? rmsg('valLossNotFinite', { loss: String(val.loss), ...advice() }) : !this.weightsFinite() ? rmsg('weightsNotFinite', advice()) : undefined;
       if (broken) {
-        const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+        const m = said(broken);
         this.flushPictures();
-        this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
-        this.emit({ type: 'error', message, file: this.cfg.file });
-        return this.outcome('not_finite', epochsRun, finalVal, message);
+        this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, ...m });
+        this.emit({ type: 'error', ...m, file: this.cfg.file });
+        return this.outcome('not_finite', epochsRun, finalVal, m.message);
       }
       let stop = false;
       if (this.early) {
@@ -524,13 +526,13 @@ class FoldRun {
           type: 'stopped',
           reason: 'early_stopping',
           epoch: e + 1,
-          message: `${this.early!.name} has not improved for ${this.early!.wait} epochs (best ${fmt(this.early!.best)} at epoch ${bestE})${es!.args.restore_best === true ? `; the weights of epoch ${bestE} are restored` : ''}`,
+          ...said(rmsg('earlyStopped', { monitor: this.early!.name, wait: this.early!.wait, best: fmt(this.early!.best), bestEpoch: bestE ?? 0, restored: es!.args.restore_best === true })),
         });
         break;
       }
       if (requested && e < this.epochs - 1) {
         if ((e + 1) % every !== 0) await this.saveLast(e + 1, 0, undefined);
-        this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped after epoch ${e + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
+        this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, ...said(rmsg('stoppedAfterEpoch', { epoch: e + 1, run: this.opts.runDir })) });
         return this.outcome('stopped', epochsRun, finalVal);
       }
     }
@@ -553,7 +555,7 @@ class FoldRun {
   }
 
   /** What a stop on a non-finite value leaves: the checkpoints written before it, or that there are none. */
-  private keptNote(): string {
+  private keptNote(): RuntimeMessage {
     return keptNote(path.join(this.opts.runDir, this.dir), this.saved);
   }
 
@@ -697,13 +699,18 @@ async function loadSaved(dir: string): Promise<LayersModel> {
  * The end of the message of a stop on a non-finite value, for both engines: the checkpoints
  * written before it (`last` says where: "after epoch 3", "epoch 4, batch 7"), or that there are none.
  */
-export function keptNote(folder: string, saved: { best?: number; last?: string }): string {
-  const kept = [saved.best !== undefined ? `best/ (epoch ${saved.best})` : '', saved.last ? `last/ (${saved.last})` : ''].filter(Boolean);
-  return kept.length ? `The checkpoints written before it are kept in ${folder}: ${kept.join(' and ')}.` : 'No checkpoint had been written yet, so nothing is saved.';
+export function keptNote(folder: string, saved: { best?: number; last?: RuntimeMessage }): RuntimeMessage {
+  if (saved.best === undefined && !saved.last) return rmsg('noCheckpoints');
+  return rmsg('keptCheckpoints', { folder, ...(saved.best !== undefined ? { best: saved.best } : {}), ...(saved.last ? { last: saved.last } : {}) });
 }
 
-function where(epoch: number, batch: number): string {
-  return batch > 0 ? `epoch ${epoch + 1}, batch ${batch}` : `after epoch ${epoch}`;
+function where(epoch: number, batch: number): RuntimeMessage {
+  return batch > 0 ? rmsg('inEpoch', { epoch: epoch + 1, batch }) : rmsg('afterEpoch', { epoch });
+}
+
+/** An event's text: English in `message` (run folders, --json, older readers), and `msg` for a reader's locale. */
+export function said(m: RuntimeMessage): { message: string; msg: RuntimeMessage } {
+  return { message: renderRuntime(m, 'en'), msg: m };
 }
 
 function identity(n: number): Int32Array {
