@@ -5,7 +5,9 @@
 import { type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
 import { printable } from './files';
 import { displayWidth, padStartColumns } from '../core/text';
-import { words, cliLang } from './i18n';
+import { words, cliLang, colon } from './i18n';
+import { renderStored } from '../core/runtime-messages';
+import { en, render, type MessageId } from '../core/messages';
 
 export interface Screen {
   /** a finished line */
@@ -69,9 +71,19 @@ function resumedAt(e: Extract<TrainEvent, { type: 'start' }>): string {
   return e.resumedBatch ? words().resumedInEpoch(e.resumedFrom + 1, e.resumedBatch) : words().resumedAfter(e.resumedFrom);
 }
 
+/** A warning event's text in the locale: its message id rendered (core/messages.ts), or its English text when the id is not one this version knows. */
+function warningText(e: Extract<TrainEvent, { type: 'warning' }>): string {
+  if (cliLang() === 'en' || !Object.hasOwn(en, e.id)) return e.message;
+  try {
+    return render({ id: e.id as MessageId, args: e.args }, cliLang());
+  } catch {
+    return e.message;
+  }
+}
+
 /** `label: value`, with the colon of the locale's punctuation. */
 function labelled(label: string, value: string): string {
-  return `${label}${cliLang() === 'en' ? ': ' : '：'}${value}`;
+  return `${label}${colon()}${value}`;
 }
 
 /** Turns events into lines (and a bar) for a person. */
@@ -134,17 +146,17 @@ export class Progress {
       case 'layers':
         break;
       case 'warning':
-        s.line(`warning ${e.code}${e.fold !== undefined && this.folds ? ` (fold ${e.fold}, epoch ${e.epoch})` : ` (epoch ${e.epoch})`}: ${e.message}`);
+        s.line(w.warningLine(e.code, e.epoch, e.fold !== undefined && this.folds ? e.fold : undefined, warningText(e)));
         break;
       case 'stopped':
         this.stoppedMessage = e.message;
-        s.line(labelled(w.stopped, e.message));
+        s.line(labelled(w.stopped, renderStored(e.msg, cliLang(), e.message)));
         break;
       case 'log':
-        s.line(e.message);
+        s.line(renderStored(e.msg, cliLang(), e.message));
         break;
       case 'error':
-        if (e.message !== this.stoppedMessage) s.line(labelled(w.error, e.message));
+        if (e.message !== this.stoppedMessage) s.line(labelled(w.error, renderStored(e.msg, cliLang(), e.message)));
         break;
       case 'end':
         s.line(w.done(e.epochs, duration(e.seconds), Math.round(e.samplesPerSecond), e.bestEpoch));
