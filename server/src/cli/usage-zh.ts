@@ -10,7 +10,7 @@ export const USAGE_ZH = `nn ${VERSION}：检查、汇总和训练用 .nn 文件�
   nn check FILE|DIR... [--json]          报告问题；有错误时退出码为 1
   nn summary FILE [--model NAME] [--json]  每层的形状、参数、乘加次数、内存；
                                           显示的模型有错误时退出码为 1
-  nn train FILE [--train NAME] [options]  训练；在 FILE 旁边写入 runs/<train>/<time>/；
+  nn train FILE [--train NAME] [选项]     训练；在 FILE 旁边写入 runs/<train>/<time>/；
                                           只有训练块用到的部分有错误时才拒绝
   nn train --resume RUN_FOLDER            从运行的 last/ 检查点继续一次停止的运行
   nn evaluate RUN_FOLDER [--split test|train|validation]  运行的最佳权重在它的数据上的结果
