@@ -128,8 +128,8 @@ const en = {
     `the image is ${a.width}x${a.height} (width x height), but ${a.first} is ${a.firstWidth}x${a.firstHeight}: the images differ in size; give size: [height, width] to resize them all`,
   // ---- built-in datasets, downloads (data/builtin.ts, data/cifar.ts) ----
   someFiles: (a: { title: string; missing: string; gz: boolean }) => `has some of the ${a.title} files but not ${a.missing}${a.gz ? ' (gzipped or not)' : ''}`,
-  noFilesIn: (a: { title: string; dirs: string; expected: string; archive?: string }) =>
-    `no ${a.title} files in ${a.dirs}: expected ${a.expected} ${a.archive ? `(the binary version, ${a.archive}, unpacked)` : '(gzipped or not)'}`,
+  noFilesIn: (a: { title: string; dirs: string[]; expected: string; archive?: string }) =>
+    `no ${a.title} files in ${a.dirs.join(' or ')}: expected ${a.expected} ${a.archive ? `(the binary version, ${a.archive}, unpacked)` : '(gzipped or not)'}`,
   notFoundOffline: (a: { title: string; looked: string; debian?: string; files?: string; url?: string }) =>
     `${a.title} not found and downloading is off; looked in ${a.looked}. To fix: ${
       a.url
@@ -201,6 +201,9 @@ function idxRecords(a: { count: number; shape?: string }): string {
 }
 
 export type RuntimeMessageId = keyof typeof en;
+
+/** Every message id (the tests render each in every locale). */
+export const RUNTIME_MESSAGE_IDS = Object.keys(en) as RuntimeMessageId[];
 export type RuntimeArgs<K extends RuntimeMessageId> = Parameters<(typeof en)[K]>[0];
 type Table = { [K in RuntimeMessageId]: (a: RuntimeArgs<K>) => string };
 
@@ -321,7 +324,7 @@ const zh: Table = {
   noImageHeader: (a) => `前 ${a.mb} MB 中没有图像文件头（这是 PNG 或 JPEG 文件吗？）`,
   imageSizesDiffer: (a) => `该图像是 ${a.width}x${a.height}（宽 x 高），但 ${a.first} 是 ${a.firstWidth}x${a.firstHeight}：图像大小不一；请给出 size: [height, width] 把它们都缩放到同一大小`,
   someFiles: (a) => `有部分 ${a.title} 文件，但缺少 ${a.missing}${a.gz ? '（压缩或未压缩均可）' : ''}`,
-  noFilesIn: (a) => `${a.dirs} 中没有 ${a.title} 文件：应有 ${a.expected}${a.archive ? `（二进制版本 ${a.archive} 解压后的文件）` : '（压缩或未压缩均可）'}`,
+  noFilesIn: (a) => `${a.dirs.join(' 或 ')} 中没有 ${a.title} 文件：应有 ${a.expected}${a.archive ? `（二进制版本 ${a.archive} 解压后的文件）` : '（压缩或未压缩均可）'}`,
   notFoundOffline: (a) =>
     `找不到 ${a.title}，且下载已关闭；查找过 ${a.looked}。解决办法：${
       a.url

@@ -189,7 +189,7 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
     const dirs = underRoot(root, spec);
     const files = completeSetIn(dirs, spec);
     if (files) return found(files, path.dirname(files.trainImages));
-    throw new DataError(pathArg, rmsg('noFilesIn', { title: spec.title, dirs: dirs.join(' or '), expected: FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ') }));
+    throw new DataError(pathArg, rmsg('noFilesIn', { title: spec.title, dirs, expected: FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ') }));
   }
 
   const looked: string[] = [];

@@ -113,7 +113,7 @@ export async function locateCifar(spec: CifarSpec, pathArg: string | undefined, 
     const dirs = [path.join(root, spec.folder), root];
     const d = completeIn(dirs, spec);
     if (d) return found(d);
-    throw new DataError(pathArg, rmsg('noFilesIn', { title: spec.title, dirs: dirs.join(' or '), expected: fileNames(spec).join(', '), archive: spec.archive }));
+    throw new DataError(pathArg, rmsg('noFilesIn', { title: spec.title, dirs, expected: fileNames(spec).join(', '), archive: spec.archive }));
   }
   const looked: string[] = [];
   for (const [what, root] of [['nn.data.path', opts.dataPath], ['NN_DATA', env.NN_DATA]] as const) {
