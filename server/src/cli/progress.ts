@@ -6,7 +6,7 @@ import { type TrainEvent, type Evaluation, type MetricValues } from '../runtime/
 import { printable } from './files';
 import { displayWidth, padStartColumns } from '../core/text';
 import { words, cliLang, colon } from './i18n';
-import { renderStored } from '../core/runtime-messages';
+import { renderStored, isRuntimeMessage } from '../core/runtime-messages';
 import { en, render, type MessageId } from '../core/messages';
 
 export interface Screen {
@@ -57,12 +57,13 @@ export function formatConfusion(m: number[][], names?: string[]): string {
  * The start line's backend with its note, the backend named once: a note that begins with it
  * ("Backend: wasm (...)") read "backend: wasm (Backend: wasm (...))".
  */
-export function backendLine(name: string, note?: string): string {
-  if (!note) return `backend: ${name}`;
-  const own = `backend: ${name}`;
-  if (!note.toLowerCase().startsWith(own.toLowerCase())) return `${own} (${note.replace(/\.$/, '')})`;
-  const rest = note.slice(own.length).trim().replace(/\.$/, '');
-  return `backend: ${name}${rest === '' ? '' : /^[:;,]/.test(rest) ? rest : ` ${rest}`}`;
+export function backendLine(name: string, note?: string, word = 'backend'): string {
+  const own = `${word}${colon()}${name}`;
+  if (!note) return own;
+  const end = /[.。]$/;
+  if (!note.toLowerCase().startsWith(own.toLowerCase())) return cliLang() === 'en' ? `${own} (${note.replace(end, '')})` : `${own}（${note.replace(end, '')}）`;
+  const rest = note.slice(own.length).trim().replace(end, '');
+  return `${own}${rest === '' ? '' : /^[:;,：；，（]/.test(rest) ? rest : ` ${rest}`}`;
 }
 
 /** Where a resumed run goes on: after an epoch, or inside the next one. */
@@ -111,7 +112,7 @@ export class Progress {
         this.epochStart = Date.now();
         s.line(w.trainingStart(e.train, e.model, e.params, e.data));
         s.line(`  ${w.samples(e.samples.train, e.samples.validation, e.samples.test, e.epochs, e.batchSize, e.kfold)}`);
-        s.line(`  ${cliLang() === 'en' ? backendLine(e.backend, e.backendNote) : labelled(w.backend, `${e.backend}${e.backendNote ? `（${e.backendNote.replace(/\.$/, '')}）` : ''}`)}`);
+        s.line(`  ${cliLang() === 'en' || !isRuntimeMessage(e.backendMsg) ? backendLine(e.backend, e.backendNote) : backendLine(e.backend, renderStored(e.backendMsg, cliLang(), e.backendNote ?? ''), w.backend)}`);
         s.line(`  ${labelled(w.runFolder, e.runDir)}${resumedAt(e)}`);
         break;
       case 'fold':

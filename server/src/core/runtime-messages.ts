@@ -158,6 +158,17 @@ const en = {
     `${a.bytes} bytes is not a whole number of ${a.title} records (${a.record} bytes each: ${s(a.labelBytes, 'label byte', 'label bytes')} and 3072 pixels): the file is damaged or another dataset's`,
   wrongImageCount: (a: { n: number; title: string; want: number }) => `holds ${a.n} images; ${a.title}'s files hold ${a.want}: the file is damaged or another dataset's`,
   cifarLabelOutside: (a: { label: number; classes: number; title: string }) => `label ${a.label} is outside 0..${a.classes - 1} (${a.title} has ${a.classes} classes)`,
+  // ---- the backend (runtime/backend.ts): the start line's note ----
+  backendTensorflow: (_: Record<string, never>) => 'Backend: tensorflow (tfjs-node, native TensorFlow on the CPU): the fastest available.',
+  backendWasm: (a: { threads: RuntimeMessage; install: string }) => `Backend: wasm (WebAssembly with SIMD, nn's training kernels) on ${renderRuntime(a.threads, 'en')}; ${nodeHintEn(a.install)}.`,
+  backendCpu: (a: { asked: boolean; install: string }) => `Backend: cpu (plain JavaScript, slow; ${a.asked ? 'as asked' : 'neither tfjs-node nor wasm could start'}); the wasm backend is several times faster, and ${nodeHintEn(a.install)}.`,
+  threadsWhy: (a: { n: number; why: string }) => `${threadCount(a.n)} (${a.why})`,
+  threadsAsked: (a: { n: number; cores?: number }) => `${threadCount(a.n)} (as asked${a.cores !== undefined ? `; more than the ${a.cores} cores here` : ''})`,
+  threadsSmallModel: (a: { n: number; work: string; min: string }) => `${threadCount(a.n)} (a small model: ${a.work} multiply-adds a step, under the ${a.min} where threads start to pay; --threads N to choose)`,
+  threadsBusy: (a: { n: number; cores: number; busy: number; load: string }) => `${threadCount(a.n)} (${s(a.cores, 'core', 'cores')}, ${a.busy} busy with other work: load ${a.load}; --threads N to choose)`,
+  threadsAtMost: (a: { n: number; cores: number; max: number }) => `${threadCount(a.n)} (of ${a.cores} cores: TensorFlow.js' wasm engine makes at most ${a.max})`,
+  threadsOneCore: (_: Record<string, never>) => 'one thread (one core here)',
+  threadsPerCore: (a: { n: number }) => `${a.n} threads, one per core`,
   // ---- training (runtime/train/trainer.ts, evaluate.ts) ----
   lossNotFinite: (a: { loss: string; epoch: number; batch: number; advice: RuntimeMessage; kept: RuntimeMessage }) =>
     `the loss became ${a.loss} at epoch ${a.epoch}, batch ${a.batch}; ${renderRuntime(a.advice, 'en')}. ${renderRuntime(a.kept, 'en')}`,
@@ -184,6 +195,14 @@ const en = {
       a.offers.length ? `against it: ${a.offers.map((o) => OFFERS_EN[o](a.patience)).join('; ')}` : 'it already uses early stopping, dropout and a penalty: try a smaller model or more data'
     }`,
 };
+
+function threadCount(n: number): string {
+  return n === 1 ? 'one thread' : `${n} threads`;
+}
+
+function nodeHintEn(install: string): string {
+  return `for native TensorFlow (several times faster), run \`${install}\` where nn is installed (needs internet: it downloads libtensorflow)`;
+}
 
 function downloadAdviceEn(cache: string): string {
   return `set NN_DATA (or the nn.data.path setting) to a folder with the files, or put them in ${cache}, or set NN_DATA_MIRROR to a reachable mirror`;
@@ -228,6 +247,10 @@ const OFFERS_ZH: Record<Offer, (patience: number) => string> = {
   l2: () => '在 dense 或卷积层上加 kernel_regularizer: l2(0.001)',
   augment: () => 'augment: [shift(0.1), rotate(10)]',
 };
+
+function nodeHintZh(install: string): string {
+  return `若要使用原生 TensorFlow（快好几倍），请在安装 nn 的地方运行 \`${install}\`（需要联网：它会下载 libtensorflow）`;
+}
 
 function downloadAdviceZh(cache: string): string {
   return `请把 NN_DATA（或 nn.data.path 设置）设为含有这些文件的文件夹，或把文件放到 ${cache}，或把 NN_DATA_MIRROR 设为可访问的镜像`;
@@ -348,6 +371,16 @@ const zh: Table = {
   notWholeRecords: (a) => `${a.bytes} 字节不是整数条 ${a.title} 记录（每条 ${a.record} 字节：${a.labelBytes} 个标签字节和 3072 个像素）：文件已损坏，或属于另一个数据集`,
   wrongImageCount: (a) => `有 ${a.n} 张图像；${a.title} 的文件有 ${a.want} 张：文件已损坏，或属于另一个数据集`,
   cifarLabelOutside: (a) => `标签 ${a.label} 超出 0..${a.classes - 1}（${a.title} 有 ${a.classes} 个类别）`,
+  backendTensorflow: () => '后端：tensorflow（tfjs-node，CPU 上的原生 TensorFlow）：可用的后端中最快的。',
+  backendWasm: (a) => `后端：wasm（带 SIMD 的 WebAssembly，nn 的训练内核），${zr(a.threads)}；${nodeHintZh(a.install)}。`,
+  backendCpu: (a) => `后端：cpu（纯 JavaScript，较慢；${a.asked ? '按要求' : 'tfjs-node 和 wasm 都无法启动'}）；wasm 后端要快好几倍，而且${nodeHintZh(a.install)}。`,
+  threadsWhy: (a) => `${a.n} 个线程（${a.why}）`,
+  threadsAsked: (a) => `${a.n} 个线程（按要求${a.cores !== undefined ? `；多于这里的 ${a.cores} 个核` : ''}）`,
+  threadsSmallModel: (a) => `${a.n} 个线程（小模型：每步 ${a.work} 次乘加，低于线程开始划算的 ${a.min}；用 --threads N 指定）`,
+  threadsBusy: (a) => `${a.n} 个线程（${a.cores} 个核，其中 ${a.busy} 个正忙于其他工作：负载 ${a.load}；用 --threads N 指定）`,
+  threadsAtMost: (a) => `${a.n} 个线程（共 ${a.cores} 个核：TensorFlow.js 的 wasm 引擎最多使用 ${a.max} 个）`,
+  threadsOneCore: () => '1 个线程（这里只有一个核）',
+  threadsPerCore: (a) => `${a.n} 个线程，每个核一个`,
   lossNotFinite: (a) => `损失在第 ${a.epoch} 轮第 ${a.batch} 批变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
   valLossNotFinite: (a) => `验证损失在第 ${a.epoch} 轮变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
   weightsNotFinite: (a) => `权重在第 ${a.epoch} 轮不再是有限数；${zr(a.advice)}。${zr(a.kept)}`,

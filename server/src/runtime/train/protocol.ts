@@ -95,6 +95,8 @@ export type TrainEvent =
       backend: string;
       /** why this backend, and how to get a faster one when there is one */
       backendNote?: string;
+      /** backendNote as a message id and its arguments, for a reader's locale */
+      backendMsg?: RuntimeMessage;
       runDir: string;
       epochs: number;
       batchSize: number;
@@ -400,7 +402,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
   start: (v) => {
     const s = v.samples;
     if (v.protocol !== undefined && !(isInt(v.protocol, 1) && v.protocol <= PROTOCOL_VERSION)) return undefined;
-    if (!isStr(v.train) || !isStr(v.model) || !isStr(v.data) || !isStr(v.backend) || !optStr(v.backendNote) || !optStr(v.runDir) || !optStr(v.file)) return undefined;
+    if (!isStr(v.train) || !isStr(v.model) || !isStr(v.data) || !isStr(v.backend) || !optStr(v.backendNote) || !optMsg(v.backendMsg) || !optStr(v.runDir) || !optStr(v.file)) return undefined;
     if (!isInt(v.epochs) || !isInt(v.batchSize) || !isInt(v.params) || !(v.task === 'classification' || v.task === 'regression') || !strs(v.metrics)) return undefined;
     if (!isObj(s) || !isInt(s.train) || !isInt(s.validation) || !isInt(s.test) || !optInt(v.classes) || !optInt(v.kfold) || !optInt(v.resumedFrom) || !optInt(v.resumedBatch, 1)) return undefined;
     return v as Ev<'start'>;

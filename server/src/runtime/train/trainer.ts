@@ -186,6 +186,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     data: data.name,
     backend: opts.backend.name,
     backendNote: opts.backend.note,
+    ...(opts.backend.said ? { backendMsg: opts.backend.said } : {}),
     runDir: opts.runDir,
     epochs,
     batchSize: cfg.batchSize,
