@@ -194,6 +194,19 @@ describe('the command line in Chinese', () => {
     assert.match(stopped.msg!.id, /^(loss|valLoss)NotFinite$/);
   });
 
+  it('resuming a run that has finished, or with another seed: the trainer says why in Chinese', async () => {
+    const file = path.join(dir, 'net.nn');
+    fs.writeFileSync(file, FILE);
+    const first = await runNn(['train', file, '--runs', path.join(dir, 'runs4'), '--backend', 'cpu', '--json']);
+    const run = (JSON.parse(first.out[0]) as { runDir: string }).runDir;
+    const again = await runNn(['train', '--resume', run, '--backend', 'cpu'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(again.code, 1);
+    assert.match(again.err.join('\n'), /^nn train: .* 已经结束（已完成，共 2 轮）；若要继续训练，请给出大于 2 的 --epochs，或开始一次新的运行$/);
+    const seed = await runNn(['train', '--resume', run, '--seed', '9', '--epochs', '3', '--backend', 'cpu'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(seed.code, 1);
+    assert.match(seed.err.join('\n'), /继续的运行保持它的种子（\d+）；--seed 9 会开始另一次运行$/);
+  });
+
   it('a sweep: its start, trial lines and summary table in Chinese', async function () {
     this.timeout(120_000);
     const file = path.join(dir, 'sweep.nn');

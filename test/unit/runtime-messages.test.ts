@@ -135,6 +135,12 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   threadsAtMost: { n: 8, cores: 16, max: 8 },
   threadsOneCore: {},
   threadsPerCore: { n: 2 },
+  trainHasErrors: { train: 't', file: 'net.nn' },
+  resumeOtherRun: { run: 'runs/t/1', train: 't', file: 'a.nn', wantTrain: 'u', wantFile: 'b.nn' },
+  resumeSeed: { seed: 7, given: 8 },
+  resumeFinished: { run: 'runs/t/1', outcome: 'early_stopped', epochs: 12, more: false },
+  resumeChanged: { run: 'runs/t/1', changes: [{ what: 'batch_size', before: '32', now: '64' }, { what: 'sample shape', before: '[2]', now: '[3]' }] },
+  resumeEpochs: { run: 'runs/t/1', epoch: 5, batch: 3, fold: 2, epochs: 5 },
   lossNotFinite: { loss: 'NaN', epoch: 3, batch: 7, advice, kept },
   valLossNotFinite: { loss: 'Infinity', epoch: 3, advice: rmsg('lowerLr', { lr: 0.001 }), kept: rmsg('noCheckpoints') },
   weightsNotFinite: { epoch: 2, advice, kept: rmsg('keptCheckpoints', { folder: 'runs/t/1', last: rmsg('afterEpoch', { epoch: 1 }) }) },
@@ -154,7 +160,7 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
 };
 
 /** Code a message may hold as written: settings and values of the language, formats, names in the samples. */
-const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M'];
+const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M', 'batch_size'];
 
 describe('data and training messages in Chinese (core/runtime-messages.ts)', () => {
   for (const id of RUNTIME_MESSAGE_IDS) {

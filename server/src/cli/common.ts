@@ -30,6 +30,7 @@ import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
 import { words, cliLang } from './i18n';
 import { localize } from '../core/diagnostics';
+import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -45,7 +46,9 @@ export function userError(cmd: string, e: unknown, err: (s: string) => void): nu
 
 /** A user's error in the command's locale: a data problem rendered from its message id; the others as they were said. */
 export function errorText(e: Error): string {
-  return e instanceof DataError ? e.text(cliLang()) : e.message;
+  if (e instanceof DataError) return e.text(cliLang());
+  const said = (e as { said?: RuntimeMessage }).said;
+  return said ? renderRuntime(said, cliLang()) : e.message;
 }
 
 export interface Checked {

@@ -170,6 +170,15 @@ const en = {
   threadsOneCore: (_: Record<string, never>) => 'one thread (one core here)',
   threadsPerCore: (a: { n: number }) => `${a.n} threads, one per core`,
   // ---- training (runtime/train/trainer.ts, evaluate.ts) ----
+  trainHasErrors: (a: { train: string; file: string }) => `train '${a.train}' has errors: run nn check ${a.file}`,
+  resumeOtherRun: (a: { run: string; train: string; file: string; wantTrain: string; wantFile: string }) => `${a.run} is a run of '${a.train}' in ${a.file}, not of '${a.wantTrain}' in ${a.wantFile}`,
+  resumeSeed: (a: { seed: number; given: number }) => `a resumed run keeps its seed (${a.seed}); --seed ${a.given} would start another run`,
+  resumeFinished: (a: { run: string; outcome: string; epochs: number; more: boolean }) =>
+    `${a.run} has finished (${a.outcome.replace('_', ' ')} after ${a.epochs} epochs)${a.more ? `; give --epochs more than ${a.epochs} to train it further, or` : '; to train again,'} start a new run`,
+  resumeChanged: (a: { run: string; changes: { what: string; before: string; now: string }[] }) =>
+    `${a.run}: the train block changed since the run (${a.changes.map((c) => `${c.what}: ${c.before}, now ${c.now}`).join('; ')}); resume it as it started, or start a new run`,
+  resumeEpochs: (a: { run: string; epoch: number; batch: number; fold?: number; epochs: number }) =>
+    `${a.run} has trained ${a.epoch} epochs${a.batch > 0 ? ` and ${a.batch} batches of the next` : ''}${a.fold !== undefined ? ` in fold ${a.fold}` : ''} already; --epochs ${a.epochs} would end before where it stopped`,
   lossNotFinite: (a: { loss: string; epoch: number; batch: number; advice: RuntimeMessage; kept: RuntimeMessage }) =>
     `the loss became ${a.loss} at epoch ${a.epoch}, batch ${a.batch}; ${renderRuntime(a.advice, 'en')}. ${renderRuntime(a.kept, 'en')}`,
   valLossNotFinite: (a: { loss: string; epoch: number; advice: RuntimeMessage; kept: RuntimeMessage }) =>
@@ -251,6 +260,12 @@ const OFFERS_ZH: Record<Offer, (patience: number) => string> = {
 function nodeHintZh(install: string): string {
   return `若要使用原生 TensorFlow（快好几倍），请在安装 nn 的地方运行 \`${install}\`（需要联网：它会下载 libtensorflow）`;
 }
+
+/** What changed since a run (trainer.ts changedSinceRun): words in Chinese; the others are settings, written as they are. */
+const CHANGED_ZH: Record<string, string> = { samples: '样本数', 'sample shape': '样本形状', classes: '类别' };
+
+/** How a run ended (report.json's outcome), in Chinese. */
+const OUTCOMES_ZH: Record<string, string> = { completed: '已完成', early_stopped: '已早停', not_finite: '损失不再是有限数', stopped: '已停止' };
 
 function downloadAdviceZh(cache: string): string {
   return `请把 NN_DATA（或 nn.data.path 设置）设为含有这些文件的文件夹，或把文件放到 ${cache}，或把 NN_DATA_MIRROR 设为可访问的镜像`;
@@ -381,6 +396,14 @@ const zh: Table = {
   threadsAtMost: (a) => `${a.n} 个线程（共 ${a.cores} 个核：TensorFlow.js 的 wasm 引擎最多使用 ${a.max} 个）`,
   threadsOneCore: () => '1 个线程（这里只有一个核）',
   threadsPerCore: (a) => `${a.n} 个线程，每个核一个`,
+  trainHasErrors: (a) => `训练块“${a.train}”有错误：请运行 nn check ${a.file}`,
+  resumeOtherRun: (a) => `${a.run} 是 ${a.file} 中“${a.train}”的运行，不是 ${a.wantFile} 中“${a.wantTrain}”的`,
+  resumeSeed: (a) => `继续的运行保持它的种子（${a.seed}）；--seed ${a.given} 会开始另一次运行`,
+  resumeFinished: (a) =>
+    `${a.run} 已经结束（${OUTCOMES_ZH[a.outcome] ?? a.outcome}，共 ${a.epochs} 轮）；${a.more ? `若要继续训练，请给出大于 ${a.epochs} 的 --epochs，或` : '若要重新训练，请'}开始一次新的运行`,
+  resumeChanged: (a) => `${a.run}：训练块在这次运行之后改过（${a.changes.map((c) => `${CHANGED_ZH[c.what] ?? c.what}：${c.before}，现在是 ${c.now}`).join('；')}）；请按开始时的设置继续，或开始一次新的运行`,
+  resumeEpochs: (a) =>
+    `${a.run} ${a.fold !== undefined ? `在第 ${a.fold} 折` : ''}已经训练了 ${a.epoch} 轮${a.batch > 0 ? `和下一轮的 ${a.batch} 批` : ''}；--epochs ${a.epochs} 会在它停下的位置之前结束`,
   lossNotFinite: (a) => `损失在第 ${a.epoch} 轮第 ${a.batch} 批变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
   valLossNotFinite: (a) => `验证损失在第 ${a.epoch} 轮变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
   weightsNotFinite: (a) => `权重在第 ${a.epoch} 轮不再是有限数；${zr(a.advice)}。${zr(a.kept)}`,

@@ -89,7 +89,14 @@ export interface TrainResult {
   model?: LayersModel;
 }
 
-export class TrainError extends Error {}
+/** A run that cannot train as asked; `said` renders it in the user's locale. */
+export class TrainError extends Error {
+  readonly said?: RuntimeMessage;
+  constructor(m: string | RuntimeMessage) {
+    super(typeof m === 'string' ? m : renderRuntime(m, 'en'));
+    if (typeof m !== 'string') this.said = m;
+  }
+}
 
 interface FoldData {
   train: Split;
@@ -106,15 +113,15 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
 }
 
 async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
-  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TrainError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TrainError(rmsg('trainHasErrors', { train: cfg.name, file: cfg.file }));
   const run = new RunFolder(opts.runDir, opts.checkpointHook);
   const runConfig = opts.resume ? run.config() : undefined;
   const resume = runConfig ? run.readResume(runConfig) : undefined;
   if (resume && (resume.train !== cfg.name || resume.file !== cfg.file)) {
-    throw new TrainError(`${opts.runDir} is a run of '${resume.train}' in ${resume.file}, not of '${cfg.name}' in ${cfg.file}`);
+    throw new TrainError(rmsg('resumeOtherRun', { run: opts.runDir, train: resume.train, file: resume.file, wantTrain: cfg.name, wantFile: cfg.file }));
   }
   if (resume && opts.seed !== undefined && opts.seed !== resume.seed) {
-    throw new TrainError(`a resumed run keeps its seed (${resume.seed}); --seed ${opts.seed} would start another run`);
+    throw new TrainError(rmsg('resumeSeed', { seed: resume.seed, given: opts.seed }));
   }
   const seed = resume?.seed ?? opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
   const epochs = opts.epochs ?? resume?.epochs ?? cfg.epochs;
@@ -123,17 +130,15 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   // with the history of nothing, or of one more epoch
   const finished = resume ? run.finished() : undefined;
   if (finished && (finished.outcome !== 'completed' || cfg.kfold || epochs <= finished.epochs)) {
-    const more = finished.outcome === 'completed' && !cfg.kfold ? `; give --epochs more than ${finished.epochs} to train it further, or` : '; to train again,';
-    throw new TrainError(`${opts.runDir} has finished (${finished.outcome.replace('_', ' ')} after ${finished.epochs} epochs)${more} start a new run`);
+    throw new TrainError(rmsg('resumeFinished', { run: opts.runDir, outcome: finished.outcome, epochs: finished.epochs, more: finished.outcome === 'completed' && !cfg.kfold }));
   }
   if (runConfig) {
     const changed = changedSinceRun(runConfig, cfg, data);
-    if (changed.length) throw new TrainError(`${opts.runDir}: the train block changed since the run (${changed.join('; ')}); resume it as it started, or start a new run`);
+    if (changed.length) throw new TrainError(rmsg('resumeChanged', { run: opts.runDir, changes: changed }));
   }
   // equal is refused too when it stopped inside the next epoch: its weights are past epoch N
   if (resume && (epochs < resume.epoch || (epochs === resume.epoch && resume.batch > 0))) {
-    const at = resume.batch > 0 ? ` and ${resume.batch} batches of the next` : '';
-    throw new TrainError(`${opts.runDir} has trained ${resume.epoch} epochs${at}${cfg.kfold ? ` in fold ${resume.fold + 1}` : ''} already; --epochs ${epochs} would end before where it stopped`);
+    throw new TrainError(rmsg('resumeEpochs', { run: opts.runDir, epoch: resume.epoch, batch: resume.batch, ...(cfg.kfold ? { fold: resume.fold + 1 } : {}), epochs }));
   }
   const folds = cfg.kfold;
 
@@ -745,10 +750,10 @@ function countParams(cfg: TrainConfig): number {
  * the validation split and the folds. A changed model shows in its weights (loadLast), another
  * optimizer in its state; the optimizer's arguments (a learning rate) may change.
  */
-function changedSinceRun(saved: RunConfig, cfg: TrainConfig, data: LoadedData): string[] {
-  const out: string[] = [];
+function changedSinceRun(saved: RunConfig, cfg: TrainConfig, data: LoadedData): { what: string; before: string; now: string }[] {
+  const out: { what: string; before: string; now: string }[] = [];
   const compare = (what: string, before: unknown, now: unknown) => {
-    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push(`${what}: ${JSON.stringify(before)}, now ${JSON.stringify(now)}`);
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push({ what, before: JSON.stringify(before), now: JSON.stringify(now) });
   };
   compare('samples', saved.data.samples, { train: data.train.n, test: data.test?.n ?? 0 });
   compare('sample shape', saved.data.featureShape, data.featureShape);
