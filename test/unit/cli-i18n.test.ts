@@ -7,16 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliLocale } from '../../server/src/cli/i18n';
-import { runNn } from '../nn-cli';
+import { USAGE } from '../../server/src/cli/main';
+import { USAGE_ZH } from '../../server/src/cli/usage-zh';
+import { runNn, englishLeft as english } from '../nn-cli';
 
-/** Latin words left in `line` once paths, quoted names and the allowed names are taken out. */
-function english(line: string, names: string[]): string[] {
-  const bare = line
-    .replace(/\/[\w./-]+/g, ' ')
-    .replace(/[\w-]+\.nn(:\d+)*/g, ' ')
-    .replace(/“[^”]*”|'[^']*'|"[^"]*"/g, ' ')
-    .replace(/\bNN\d{3}\b/g, ' ');
-  return (bare.match(/[A-Za-z][\w-]*/g) ?? []).filter((w) => w.length > 1 && !names.includes(w));
+/** Every line of a command's output, with no English words but `names`. */
+function chineseOnly(lines: string[], names: string[]): void {
+  for (const l of lines) assert.deepEqual(english(l, names), [], l);
 }
 
 const FILE = `model Net {
@@ -84,8 +81,141 @@ describe('the command line in Chinese', () => {
     const lines = [...r.out, ...r.err];
     assert.ok(lines.some((l) => /^训练“t”：模型 Net（42 个参数），数据 circle/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^完成：2 轮/.test(l)), lines.join('\n'));
-    // every line but the backend's (its note is the runtime's) and the confusion table's numbers
-    const said = lines.filter((l) => !/^\s*后端：/.test(l));
-    for (const l of said) assert.deepEqual(english(l, ['Net', 'circle', 'accuracy', 'val_loss', 'val_accuracy', 'predicted']).filter((w) => w !== 'predicted'), [], l);
+    // every line, the backend's note with it
+    assert.ok(lines.some((l) => /^\s+后端：cpu（纯 JavaScript，较慢；按要求）；wasm 后端要快好几倍/.test(l)), lines.join('\n'));
+    for (const l of lines) assert.deepEqual(english(l, ['Net', 'circle', 'accuracy', 'val_loss', 'val_accuracy', 'cpu', 'JavaScript', 'wasm', 'TensorFlow', 'npm', 'install', 'no-save', 'tensorflow', 'tfjs-node', 'nn', 'libtensorflow']), [], l);
+  });
+
+  describe('the commands that read a run folder, and the rest (a run trained once)', () => {
+    let run: string;
+    before(async () => {
+      const file = path.join(dir, 'net.nn');
+      fs.writeFileSync(file, FILE);
+      const r = await runNn(['train', file, '--runs', path.join(dir, 'runs1'), '--backend', 'cpu', '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      run = (JSON.parse(r.out[0]) as { runDir: string }).runDir;
+    });
+    const zh = { LANG: 'zh_CN.UTF-8' };
+
+    it('nn evaluate', async () => {
+      const r = await runNn(['evaluate', run, '--backend', 'cpu'], zh);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      assert.match(r.out[0], /^t：测试集，40 个样本，权重 .*best（第 \d 轮）（后端 cpu）$/);
+      chineseOnly([...r.out, ...r.err], ['accuracy', 'cpu']);
+      // --json stays English
+      const j = await runNn(['evaluate', run, '--backend', 'cpu', '--json'], zh);
+      assert.equal((JSON.parse(j.out[0]) as { split: string }).split, 'test');
+    });
+
+    it('nn predict: numbers, a test sample, and its mistakes', async () => {
+      const r = await runNn(['predict', run, '0.1,0.2', '--index', '3', '--backend', 'cpu'], zh);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      assert.match(r.out[0], /^0\.1,0\.2：类别 \d [\d.]+%，类别 \d [\d.]+%$/);
+      assert.match(r.out[1], /^测试样本 3 \[.*\] （标签 \d）：类别/);
+      chineseOnly([...r.out, ...r.err], []);
+      for (const argv of [['0.1', '0.2'], ['1,2,3'], ['1,,3'], ['a.gif'], ['nowhere.png']]) {
+        const bad = await runNn(['predict', run, ...argv, '--backend', 'cpu'], zh);
+        assert.equal(bad.code, 1, argv.join(' '));
+        assert.match(bad.err.join('\n'), /[\u4e00-\u9fff]/);
+        chineseOnly(bad.err, ['nn', 'predict', 'RUN', 'PNG', 'JPEG', 'GIF', 'height', 'width', 'channels']);
+      }
+    });
+
+    it('nn runs and nn weights', async () => {
+      const r = await runNn(['runs', path.join(dir, 'runs1')], zh);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      assert.match(r.out[0], /^运行\s+训练块\s+状态\s+改动\s+轮数\s+最佳轮\s+test_loss\s+test_accuracy\s+引擎\s+秒$/);
+      assert.match(r.out[1], /\s完成\s/);
+      chineseOnly(r.out.map((l) => l.replace(/test_\w+/g, '')), ['tfjs']);
+      const w = await runNn(['weights', run], zh);
+      assert.equal(w.code, 0, w.err.join('\n'));
+      assert.match(w.out[0], /^t：权重 .*；接近零：\|w\| < 0\.001$/);
+      assert.ok(w.out.some((l) => /^\s+kernel \[2, 8\]\s+平均值 \S+\s+标准差 \S+\s+最小值 \S+\s+最大值 \S+\s+接近零 [\d.]+%$/.test(l)), w.out.join('\n'));
+      chineseOnly(w.out, ['dense', 'dense_1', 'kernel', 'bias', 'w']);
+    });
+
+    it('nn export, nn graph and nn plot', async () => {
+      const file = path.join(dir, 'net.nn');
+      const e = await runNn(['export', file, '--to', 'onnx', '--out', path.join(dir, 'onnx')], zh);
+      assert.equal(e.code, 0, e.err.join('\n'));
+      assert.match(e.out[0], /model\.onnx：模型“Net”，输入 \[batch, 2\]，输出 \[batch, 2\]，opset 17，种子 0 的初始权重$/);
+      const g = await runNn(['graph', file, '--out', path.join(dir, 'g.svg')], zh);
+      assert.equal(g.code, 0, g.err.join('\n'));
+      assert.match(g.out[0], /^已写入 .*g\.svg：模型“Net”，2 层$/);
+      const p = await runNn(['plot', run, '--out', path.join(dir, 'c.svg')], zh);
+      assert.equal(p.code, 0, p.err.join('\n'));
+      assert.match(p.out[0], /^已写入 .*c\.svg（curves；1 次运行）$/);
+      chineseOnly([...e.out, ...g.out, ...p.out], ['batch', 'opset', 'curves']);
+    });
+  });
+
+  it('--help in Chinese: every command and option of the English text, no English words', async () => {
+    const r = await runNn(['--help'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(r.code, 0);
+    assert.equal(r.out.join('\n'), USAGE_ZH);
+    const tokens = (t: string) => new Set(t.match(/--[\w-]+|^\s*nn \w+|\b[A-Z][A-Z_]{2,}\b/gm)?.map((x) => x.trim()));
+    for (const t of tokens(USAGE)) assert.ok(tokens(USAGE_ZH).has(t), `${t} is missing from the Chinese --help`);
+    // what is left is code: values the options take, file names, settings
+    const code = ['nn', 'check', 'summary', 'train', 'evaluate', 'predict', 'export', 'graph', 'runs', 'plot', 'weights', 'test', 'validation', 'pytorch', 'onnx', 'opset', 'vocab', 'embedding', 'time', 'curves', 'lr', 'boundary', 'fit', 'confusion', 'predictions', 'layers', 'epochs', 'seed', 'auto', 'tensorflow', 'wasm', 'cpu', 'tfjs', 'torch', 'cuda', 'batch_size', 'optimizer', 'early_stopping', 'patience', 'try', 'median', 'epoch', 'off', 'layer_stats', 'last', 'best', 'en', 'zh-cn', 'type', 'stop', 'head', 'Python', 'PyTorch', 'GPU', 'DistributedDataParallel', 'Deep', 'model', 'Ctrl', 'JSON', 'PNG', 'docs', 'md', 'pytorch', 'training', 'zh'];
+    chineseOnly(USAGE_ZH.split('\n').map((l) => l.replace(/\bnn \d+\.\d+\.\d+\S*|\b[A-Z][A-Z_]+\b|<\w+>/g, ' ')), code);
+  });
+
+  it('usage errors in Chinese, with the hint', async () => {
+    for (const argv of [['evaluate'], ['bogus'], ['train', 'x.nn', '--epochs', 'x'], ['check', '--nope'], ['runs', 'nowhere-at-all']]) {
+      const r = await runNn(argv, { LANG: 'zh_CN.UTF-8' });
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.equal(r.err[r.err.length - 1], '运行 nn --help 查看命令及其选项');
+      assert.match(r.err[0], /^nn: .*[\u4e00-\u9fff]/);
+      chineseOnly(r.err, ['nn', 'evaluate', 'runs', 'help']);
+    }
+  });
+
+  it('a data file that cannot be loaded: NN416 and nn train say it in Chinese through the same table', async () => {
+    const file = path.join(dir, 'missing.nn');
+    fs.writeFileSync(file, FILE.replace('circle(n: 200, seed: 1)', 'csv("missing.csv", label: "y")'));
+    const r = await runNn(['check', file], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(r.code, 1);
+    assert.match(r.out[0], /错误 NN416: 数据无法加载：missing\.csv：找不到文件$/);
+  });
+
+  it('a diverging run: the stop, its advice and the checkpoints kept, in Chinese (the JSON keeps English and carries the message id)', async () => {
+    const file = path.join(dir, 'nan.nn');
+    fs.writeFileSync(file, FILE.replace('loss: cross_entropy', 'loss: cross_entropy\n  optimizer: sgd(lr: 1e38)'));
+    const r = await runNn(['train', file, '--runs', path.join(dir, 'runs2'), '--backend', 'cpu'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(r.code, 1, r.err.join('\n'));
+    const lines = [...r.out, ...r.err];
+    const stop = lines.find((l) => l.startsWith('已停止：'));
+    assert.ok(stop, lines.join('\n'));
+    assert.match(stop!, /^已停止：(验证)?损失在第 \d+ 轮(第 \d+ 批)?变成了 (NaN|-?Infinity)；对 sgd 来说，学习率 1e\+38 很可能过高：请试试 0\.01。(此前还没有写入任何检查点|此前写入的检查点保留在)/);
+    chineseOnly(lines, ['Net', 'circle', 'accuracy', 'sgd', 'NaN', 'Infinity', 'cpu', 'JavaScript', 'wasm', 'TensorFlow', 'npm', 'install', 'no-save', 'tensorflow', 'tfjs-node', 'nn', 'libtensorflow']);
+    const j = await runNn(['train', file, '--runs', path.join(dir, 'runs2'), '--backend', 'cpu', '--json'], { LANG: 'zh_CN.UTF-8' });
+    const stopped = j.out.map((l) => JSON.parse(l) as { type: string; message?: string; msg?: { id: string } }).find((e) => e.type === 'stopped')!;
+    assert.match(stopped.message!, /^the (validation )?loss became/);
+    assert.match(stopped.msg!.id, /^(loss|valLoss)NotFinite$/);
+  });
+
+  it('resuming a run that has finished, or with another seed: the trainer says why in Chinese', async () => {
+    const file = path.join(dir, 'net.nn');
+    fs.writeFileSync(file, FILE);
+    const first = await runNn(['train', file, '--runs', path.join(dir, 'runs4'), '--backend', 'cpu', '--json']);
+    const run = (JSON.parse(first.out[0]) as { runDir: string }).runDir;
+    const again = await runNn(['train', '--resume', run, '--backend', 'cpu'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(again.code, 1);
+    assert.match(again.err.join('\n'), /^nn train: .* 已经结束（已完成，共 2 轮）；若要继续训练，请给出大于 2 的 --epochs，或开始一次新的运行$/);
+    const seed = await runNn(['train', '--resume', run, '--seed', '9', '--epochs', '3', '--backend', 'cpu'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(seed.code, 1);
+    assert.match(seed.err.join('\n'), /继续的运行保持它的种子（\d+）；--seed 9 会开始另一次运行$/);
+  });
+
+  it('a sweep: its start, trial lines and summary table in Chinese', async function () {
+    this.timeout(120_000);
+    const file = path.join(dir, 'sweep.nn');
+    fs.writeFileSync(file, FILE.replace('epochs: 2', 'epochs: 1\n  optimizer: adam(lr: try [0.01, 0.02])'));
+    const r = await runNn(['train', file, '--runs', path.join(dir, 'runs3'), '--backend', 'cpu', '--parallel', '2'], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(r.code, 0, r.err.join('\n'));
+    assert.match(r.out[0], /^训练块“t”的超参数搜索：2 次试验（网格搜索），同时运行 2 次；文件夹 /);
+    assert.ok(r.out.some((l) => /^试验 \d\/2 第 1\/1 轮：损失 [\d.]+$/.test(l)), r.out.join('\n'));
+    assert.ok(r.out.some((l) => /^搜索文件夹：/.test(l)), r.out.join('\n'));
+    chineseOnly(r.out.map((l) => l.replace(/\b(test|val)_\w+|\btrial-\d+/g, '')), ['optimizer', 'lr', 'tfjs']);
   });
 });

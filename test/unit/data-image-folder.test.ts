@@ -3,6 +3,7 @@
 // channels, splits), every bad folder named, the decoded cache and its invalidation, and a run.
 
 import { strict as assert } from 'node:assert';
+import { renderRuntime } from '../../server/src/core/runtime-messages';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ describe('image_folder', () => {
       const allowed = (abs: string) => abs === ws || abs.startsWith(ws + path.sep);
       assert.throws(() => listImageFolder(path.join(ws, 'imgs'), 'imgs', 1000, allowed), /imgs\/a\/pictures: is a link to outside the workspace folders/);
       const probe = probeData('image_folder', { path: 'imgs' }, ws, allowed);
-      assert.ok(probe && !probe.ok && /outside the workspace folders/.test(probe.problem), JSON.stringify(probe));
+      assert.ok(probe && !probe.ok && /outside the workspace folders/.test(renderRuntime(probe.problem, 'en')), JSON.stringify(probe));
       assert.ok(!JSON.stringify(probe).includes('secret'), 'nothing of the outside folder is named');
       // trusted (no limit): the link is read like any folder
       assert.equal(listImageFolder(path.join(ws, 'imgs'), 'imgs', 1000).images.length, 3);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { en, render, toLocale, CONTEXTS, type MessageId, type MessageArgs } from '../../server/src/core/messages';
 import { zh, zhPhrase, PHRASES } from '../../server/src/core/messages-zh';
+import { rmsg, type RuntimeMessage } from '../../server/src/core/runtime-messages';
 import { localize, localizeFix, type Diagnostic, type Message } from '../../server/src/core/diagnostics';
 import { expectedText, rangeText } from '../../server/src/core/bind';
 import { rankName } from '../../server/src/core/catalog/common';
@@ -188,7 +189,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   suspiciousLr: { optimizer: 'sgd', lr: 5, typical: '0.01 to 0.1' },
   batchLargerThanData: { batch: 128000, n: 60000, data: 'digits' },
   conflictingSettings: { a: 'kfold', b: 'validation', why: 'k-fold validates each model on its own fold' },
-  dataProblem: { problem: 'data/houses.csv: line 3: column "price": empty cell' },
+  dataProblem: { problem: rmsg('dataError', { file: 'data/houses.csv', where: rmsg('where', { line: 3 }), problem: rmsg('emptyCell', { column: 'price' }) }) },
   augmentationNeedsImages: { aug: 'rotate', features: [20, 8] },
   validationIsTrainingData: { data: 'pts' },
   testIsTrainingData: { param: 'test_images', file: 'train-images.idx', of: 'images' },
@@ -236,7 +237,7 @@ describe('zh-cn messages', () => {
   for (const id of Object.keys(en) as MessageId[]) {
     it(id, () => {
       const { english, chinese } = both(id, SAMPLES[id] as Record<string, unknown>);
-      checkZh(english, chinese, id, id === 'dataProblem' ? SAMPLES.dataProblem.problem : undefined);
+      checkZh(english, chinese, id, id === 'dataProblem' ? 'data/houses.csv' : undefined);
     });
   }
 
@@ -343,7 +344,7 @@ interface Rendered {
 function renderedOf(where: string, ds: Diagnostic[]): Rendered[] {
   const out: Rendered[] = [];
   for (const d of ds) {
-    const verbatim = d.msg.id === 'dataProblem' ? d.msg.args.problem : undefined;
+    const verbatim = d.msg.id === 'dataProblem' ? (d.msg.args.problem as RuntimeMessage).args.file : undefined;
     out.push({ where: `${where} ${d.code} ${d.msg.id}`, english: d.message, chinese: localize(d, 'zh-cn'), verbatim });
     for (const f of d.fixes) out.push({ where: `${where} ${d.code} fix ${f.msg.id}`, english: f.title, chinese: localizeFix(f, 'zh-cn') });
     for (const r of d.related) out.push({ where: `${where} ${d.code} related ${r.msg.id}`, english: r.message, chinese: localize(r, 'zh-cn') });

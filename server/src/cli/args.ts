@@ -1,6 +1,7 @@
 // A small command-line parser: positionals, --flags and --key value (or --key=value).
 
 import { nameKey } from '../core/syntax/lexer';
+import { words } from './i18n';
 
 export interface Parsed {
   positionals: string[];
@@ -33,16 +34,16 @@ export function parseArgs(argv: string[], valued: readonly string[], booleans: r
       const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
       if (repeated.includes(key)) {
         const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-        if (v === undefined) throw new UsageError(`--${key} needs a value`);
+        if (v === undefined) throw new UsageError(words().needsValue(key));
         lists.set(key, [...(lists.get(key) ?? []), v]);
       } else if (valued.includes(key)) {
         const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-        if (v === undefined) throw new UsageError(`--${key} needs a value`);
+        if (v === undefined) throw new UsageError(words().needsValue(key));
         flags.set(key, NAME_FLAGS.has(key) ? nameKey(v) : v);
       } else if (booleans.includes(key) && eq < 0) {
         flags.set(key, true);
       } else {
-        throw new UsageError(`unknown option --${key}`);
+        throw new UsageError(words().unknownOption(key));
       }
       continue;
     }

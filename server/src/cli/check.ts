@@ -27,7 +27,7 @@ export interface JsonDiagnostic {
 }
 
 export function check(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
-  if (!args.positionals.length) throw new UsageError('nn check needs at least one .nn file or folder');
+  if (!args.positionals.length) throw new UsageError(words().needsOne('check', 'nnFiles'));
   const shown = expandFiles(args.positionals);
   const abs = shown.map((f) => path.resolve(f));
   const display = new Map(abs.map((a, i) => [a, shown[i]]));

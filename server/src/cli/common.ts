@@ -10,7 +10,7 @@ import { declarationsUsedBy, inDeclarations } from '../core/names';
 import { type TrainConfig, settingKeyAt } from '../core/train';
 import { summarize, formatSummary, formatBytes } from '../core/summary';
 import { trainingMemory } from '../core/memory';
-import { render } from '../core/messages';
+import { render, type Locale } from '../core/messages';
 import { parse } from '../core/syntax/parser';
 import type { TrainDecl } from '../core/syntax/ast';
 import { overrideChange, overrideText, type OverrideProblem, type TextChange } from '../core/sweep';
@@ -29,6 +29,9 @@ export type { RunConfig };
 import type { LayersModel } from '../runtime/tf';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
+import { words, cliLang } from './i18n';
+import { localize } from '../core/diagnostics';
+import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -36,10 +39,17 @@ export class CliError extends Error {}
 /** Print a failure that is the user's to fix (bad data, no backend, ...) and return exit code 1; rethrow anything else. */
 export function userError(cmd: string, e: unknown, err: (s: string) => void): number {
   if (e instanceof CliError || e instanceof DataError || e instanceof BackendError || e instanceof CheckpointError) {
-    err(`nn ${cmd}: ${e.message}`);
+    err(`nn ${cmd}: ${errorText(e)}`);
     return 1;
   }
   throw e;
+}
+
+/** A user's error in the command's locale: a data problem rendered from its message id; the others as they were said. */
+export function errorText(e: Error): string {
+  if (e instanceof DataError) return e.text(cliLang());
+  const said = (e as { said?: RuntimeMessage }).said;
+  return said ? renderRuntime(said, cliLang()) : e.message;
 }
 
 export interface Checked {
@@ -77,7 +87,7 @@ export function checkedRun(rc: RunConfig, runDir: string, train = rc.train): Che
   try {
     return checkedTrain(rc.file, train, recordedOverrides(rc));
   } catch (e) {
-    if (e instanceof UsageError) throw new CliError(`${e.message} (${runDir} was trained from '${rc.train}' in ${rc.file}: was the file moved, or the train block renamed?)`);
+    if (e instanceof UsageError) throw new CliError(words().runMoved(e.message, runDir, rc.train, rc.file));
     throw e;
   }
 }
@@ -96,14 +106,13 @@ export function inputShape(model: LayersModel): number[] {
 export function checkDataFitsModel(model: LayersModel, data: LoadedData, runDir: string): void {
   const takes = inputShape(model);
   if (takes.join(',') !== data.featureShape.join(',')) {
-    throw new CliError(`the data now gives samples of [${data.featureShape.join(', ')}], but the model saved in ${runDir} takes [${takes.join(', ')}]: was the dataset changed since the run?`);
+    throw new CliError(words().dataShapeChanged(`[${data.featureShape.join(', ')}]`, runDir, `[${takes.join(', ')}]`));
   }
   // and its outputs: one per class (or one for two classes), or one per target value
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
   const fits = data.task === 'classification' ? units === data.classes || (units === 1 && data.classes === 2) : units === data.targetDims;
   if (!fits) {
-    const wants = data.task === 'classification' ? `${data.classes} classes` : `${data.targetDims} target values`;
-    throw new CliError(`the data now has ${wants}, but the model saved in ${runDir} gives ${units} output${units === 1 ? '' : 's'}: was the dataset changed since the run?`);
+    throw new CliError(words().dataOutputsChanged(data.task === 'classification' ? data.classes : undefined, data.targetDims, runDir, units ?? 0));
   }
 }
 
@@ -122,7 +131,7 @@ export function checkedTrain(file: string, name: string | undefined, overrides: 
   let program = new Program(host);
   let results = analyzeFiles(program, [abs]);
   let analysis = results[0];
-  if (!analysis.source) throw new UsageError(`cannot read '${file}'`);
+  if (!analysis.source) throw new UsageError(words().cannotReadQuoted(file));
   let cfg = pickTrain(file, analysis, name);
   const original = analysis.source.lines;
   const sources = sourceHashes(abs, program);
@@ -133,7 +142,7 @@ export function checkedTrain(file: string, name: string | undefined, overrides: 
     for (const [key, value] of overrides) {
       const decl = parse(text).decls.find((d): d is TrainDecl => d.kind === 'Train' && d.name?.text === cfg.name);
       const change = decl && overrideChange(decl, key, value);
-      if (!change) throw new CliError(`--set ${key}: train '${cfg.name}' is no longer in ${file}`);
+      if (!change) throw new CliError(words().setGone(key, cfg.name, file));
       if ('kind' in change) throw new CliError(overrideProblem(change, cfg.name));
       text = text.slice(0, change.start) + change.newText + text.slice(change.end);
       edits.push({ ...change, key });
@@ -152,10 +161,10 @@ export function checkedTrain(file: string, name: string | undefined, overrides: 
   for (const d of all) {
     const at = d.file === abs && edits.length ? beforeEdits(d.start, edits) : undefined;
     if (at?.key !== undefined) {
-      diagnostics.push(`--set ${at.key}: ${d.severity} ${d.code}: ${d.message}`);
+      diagnostics.push(`--set ${at.key}: ${words().severity(d.severity)} ${d.code}: ${localize(d, cliLang())}`);
     } else {
       const p = at ? original.position(at.offset) : program.file(d.file)!.lines.position(d.start);
-      diagnostics.push(`${d.file === abs ? file : shownPath(d.file, file)}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+      diagnostics.push(`${d.file === abs ? file : shownPath(d.file, file)}:${p.line + 1}:${p.character + 1}: ${words().severity(d.severity)} ${d.code}: ${localize(d, cliLang())}`);
     }
     if (d.severity === 'error') {
       if (inDeclarations(d, used)) errors++;
@@ -170,12 +179,12 @@ function pickTrain(file: string, analysis: FileAnalysis, name: string | undefine
   const names = analysis.trains.map((t) => t.name);
   if (name !== undefined) {
     const cfg = analysis.trains.find((t) => t.name === name);
-    if (!cfg) throw new UsageError(`${file} has no train block '${name}'; it has ${names.map((n) => `'${n}'`).join(', ') || 'none'}`);
+    if (!cfg) throw new UsageError(words().noTrainNamed(file, name, names));
     return cfg;
   }
   if (names.length === 1) return analysis.trains[0];
-  if (!names.length) throw new UsageError(`${file} has no train block`);
-  throw new UsageError(`${file} has ${names.length} train blocks: say which with --train (${names.join(', ')})`);
+  if (!names.length) throw new UsageError(words().noTrainBlock(file));
+  throw new UsageError(words().severalTrains(file, names));
 }
 
 /**
@@ -196,11 +205,11 @@ function beforeEdits(offset: number, edits: readonly (TextChange & { key: string
 function overrideProblem(p: OverrideProblem, train: string): string {
   switch (p.kind) {
     case 'key':
-      return `--set ${p.key}: not a key of a train block's value (a setting such as batch_size, or optimizer.lr for an argument)`;
+      return words().setNotKey(p.key);
     case 'value':
-      return `--set ${p.key}: '${p.value}' is not one value of the language (a number, a name, a call, a list, a string in double quotes)`;
+      return words().setNotValue(p.key, p.value);
     case 'notCall':
-      return `--set ${p.key}: '${p.at}' in train '${train}' is not written as a call whose arguments could be set; set it whole (--set ${p.at}=...)`;
+      return words().setNotCall(p.key, p.at, train);
   }
 }
 
@@ -218,7 +227,7 @@ export function availableMemory(backend: string): { bytes: number; limit: 'free'
  * NN420 as a line (`file:line:col: error NN420: ...` at the train block's model) when training
  * `checked` would need more memory than `available` bytes; undefined when it fits or is not known.
  */
-export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'container' | 'wasm' }): string | undefined {
+export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'container' | 'wasm' }, locale: Locale = 'en'): string | undefined {
   const cfg = checked.cfg;
   const m = trainingMemory(cfg);
   if (!m || m.total <= available.bytes) return undefined;
@@ -237,17 +246,17 @@ export function memoryRefusal(file: string, checked: Checked, available: { bytes
         limit: available.limit,
       },
     },
-    'en',
+    locale,
   );
   const at = settingKeyAt(cfg, 'model')?.start ?? cfg.decl.start;
   const p = checked.analysis.source!.lines.position(at);
-  return `${file}:${p.line + 1}:${p.character + 1}: error NN420: ${message}`;
+  return `${file}:${p.line + 1}:${p.character + 1}: ${locale === 'en' ? 'error' : '错误'} NN420: ${message}`;
 }
 
 export function backendPreference(args: Parsed): BackendPreference {
   const b = args.flags.get('backend') ?? 'auto';
   if (b === 'auto' || b === 'tensorflow' || b === 'wasm' || b === 'cpu') return b;
-  throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu, not '${String(b)}'`);
+  throw new UsageError(words().mustBeOneOf('backend', ['auto', 'tensorflow', 'wasm', 'cpu'], String(b)));
 }
 
 /**
@@ -270,7 +279,7 @@ export function intFlag(args: Parsed, name: string, min: number, max?: number): 
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v === true || !Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
-    throw new UsageError(`--${name} needs a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}, not '${String(v)}'`);
+    throw new UsageError(words().wholeNumber(name, min, max, String(v)));
   }
   return n;
 }
@@ -342,7 +351,7 @@ export function weightsDir(runDir: string, checkpointDir: (d: string) => string 
   if (best) return best;
   const last = checkpointDir(path.join(runDir, 'last'));
   if (last) return last;
-  throw new CliError(`${runDir} has no saved weights (best/ or last/)`);
+  throw new CliError(words().noSavedWeights(runDir));
 }
 
 /** The epoch whose weights a checkpoint folder holds (best/meta.json, last/state.json); undefined when it does not say. */

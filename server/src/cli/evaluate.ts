@@ -10,16 +10,17 @@ import { checkedRun, checkDataFitsModel, chooseBackend, stepWork, loadOptions, l
 import { validationSplit } from '../data/batches';
 import type { LoadedData, Split } from '../data/types';
 import { formatEvaluation, formatConfusion } from './progress';
+import { words } from './i18n';
 
 export async function evaluateCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('nn evaluate needs one run folder');
+  if (args.positionals.length !== 1) throw new UsageError(words().needsOne('evaluate', 'runFolder'));
   const runDir = args.positionals[0];
   const which = args.flags.get('split') ?? 'test';
-  if (which !== 'test' && which !== 'train' && which !== 'validation') throw new UsageError(`--split must be test, train or validation, not '${String(which)}'`);
+  if (which !== 'test' && which !== 'train' && which !== 'validation') throw new UsageError(words().mustBeOneOf('split', ['test', 'train', 'validation'], String(which)));
   const rc = readRunConfig(runDir);
   try {
     const { cfg, errors } = checkedRun(rc, runDir);
-    if (errors > 0 || !cfg.loss) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
+    if (errors > 0 || !cfg.loss) throw new CliError(words().hasErrorsNow(rc.file));
     const backend = await chooseBackend(args, undefined, stepWork(cfg));
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
@@ -27,13 +28,13 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
     checkDataFitsModel(model, data, runDir);
     const split = runSplit(which, rc, runDir, data, validation);
-    if (!split || split.n === 0) throw new CliError(`the data of '${cfg.name}' has no ${which} split`);
+    if (!split || split.n === 0) throw new CliError(words().noSplit(cfg.name, which));
     const ev = evaluateSplit(model, makeTask(model, data, cfg.loss, cfg.metrics), split);
     model.dispose();
     if (args.flags.has('json')) {
       out(JSON.stringify({ run: runDir, weights: dir, epoch, split: which, samples: split.n, backend: backend.name, ...ev }));
     } else {
-      out(`${rc.train}: ${which} split, ${split.n} samples, weights ${dir}${epoch !== undefined ? ` (epoch ${epoch})` : ''} (backend ${backend.name})`);
+      out(words().evaluated(rc.train, which, split.n, dir, epoch, backend.name));
       out(formatEvaluation(ev));
       if (ev.confusion) out(formatConfusion(ev.confusion, ev.classNames));
     }
@@ -49,9 +50,9 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
  */
 function runSplit(which: 'test' | 'train' | 'validation', rc: RunConfig, runDir: string, data: LoadedData, validation: LoadedData | undefined): Split | undefined {
   if (which === 'test') return data.test;
-  if (rc.kfold) throw new CliError(`${runDir} is a ${rc.kfold}-fold run: each fold trained on other rows, so it has no one ${which} split; evaluate its test split`);
+  if (rc.kfold) throw new CliError(words().kfoldNoSplit(runDir, rc.kfold, which));
   if (typeof rc.validation === 'number') {
-    if (!Number.isInteger(rc.seed)) throw new CliError(`${runDir}/config.json records no seed: the validation rows it held out cannot be told apart`);
+    if (!Number.isInteger(rc.seed)) throw new CliError(words().noSeed(runDir));
     try {
       const s = validationSplit(data.train, rc.validation, rc.seed!);
       return which === 'train' ? s.train : s.val;
@@ -61,6 +62,6 @@ function runSplit(which: 'test' | 'train' | 'validation', rc: RunConfig, runDir:
     }
   }
   if (which === 'train') return data.train;
-  if (!validation) throw new CliError(`'${rc.train}' was trained without validation data: there is no validation split`);
+  if (!validation) throw new CliError(words().noValidation(rc.train));
   return validation.train;
 }

@@ -36,6 +36,8 @@ import { describeTrain } from '../core/model';
 import { writeDirAtomic } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 import { setFlags } from './train';
+import { words, wordsOf, cliLang } from './i18n';
+import { localize } from '../core/diagnostics';
 import { VERSION } from './version';
 import { shownPath } from './files';
 import { checkedRun, checkedTrain, chooseBackend, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
@@ -79,48 +81,48 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
   const sets = setFlags(args);
   if (sets.length && typeof trainName !== 'string') throw new UsageError(`--set changes a train block's value: it goes with --train NAME${typeof runDir === 'string' ? ' (a run is exported with the values it was trained with)' : ''}`);
   if (typeof trainName === 'string') {
-    if (typeof runDir === 'string') throw new UsageError('--train and --run: export the run (--run) or train again (--train), not both');
-    if (file === undefined) throw new UsageError('nn export --train needs the .nn file');
+    if (typeof runDir === 'string') throw new UsageError(words().exportBoth);
+    if (file === undefined) throw new UsageError(words().exportNeeds('trainFile'));
     const checked = checkedTrain(file, trainName, sets);
     if (checked.cfg.sweep) throw new UsageError(sweepRefusal(checked, file));
     if (checked.errors > 0 || checked.cfg.hasErrors || !checked.cfg.model) {
       for (const d of checked.diagnostics) err(d);
-      throw new CliError(`${file} has errors; fix them first (nn check ${file}): nothing exported`);
+      throw new CliError(words().exportHasErrors(file));
     }
-    if (typeof modelName === 'string' && modelName !== checked.cfg.model.name) throw new UsageError(`train '${trainName}' trains model '${checked.cfg.model.name}', not '${modelName}'`);
+    if (typeof modelName === 'string' && modelName !== checked.cfg.model.name) throw new UsageError(words().trainTrainsOther(trainName, checked.cfg.model.name, modelName));
     modelName = checked.cfg.model.name;
     train = checked;
   }
   if (typeof runDir === 'string') {
     const config = readRunConfig(runDir);
-    if (file !== undefined && path.resolve(file) !== path.resolve(config.file)) throw new UsageError(`${runDir} was trained from ${config.file}, not ${file}`);
+    if (file !== undefined && path.resolve(file) !== path.resolve(config.file)) throw new UsageError(words().runFromOtherFile(runDir, config.file, file));
     file = config.file;
     const { cfg, errors } = checkedRun(config, runDir);
-    if (errors > 0 || !cfg.model) throw new CliError(`${config.file} has errors now; fix them first (nn check ${config.file})`);
-    if (typeof modelName === 'string' && modelName !== cfg.model.name) throw new UsageError(`${runDir} trained model '${cfg.model.name}', not '${modelName}'`);
+    if (errors > 0 || !cfg.model) throw new CliError(words().hasErrorsNow(config.file));
+    if (typeof modelName === 'string' && modelName !== cfg.model.name) throw new UsageError(words().runTrainedOther(runDir, cfg.model.name, modelName));
     modelName = cfg.model.name;
     run = { dir: runDir, config, weights: weightsDir(runDir, checkpointDir) };
   }
-  if (file === undefined) throw new UsageError('nn export needs a .nn file (or --run RUN)');
+  if (file === undefined) throw new UsageError(words().exportNeeds('file'));
   const program = new Program(new NodeHost());
   const results = analyzeFiles(program, [path.resolve(file)]);
   const r = results[0];
-  if (!r.source) throw new UsageError(`cannot read '${file}'`);
+  if (!r.source) throw new UsageError(words().cannotReadQuoted(file));
   let graphs = r.models;
   if (typeof modelName === 'string') {
     graphs = graphs.filter((m) => m.name === modelName);
-    if (graphs.length === 0) throw new UsageError(`${file} has no model '${modelName}'; it has ${r.models.map((m) => `'${m.name}'`).join(', ') || 'none'}`);
+    if (graphs.length === 0) throw new UsageError(words().noModelInFile(file, modelName, r.models.map((m) => m.name)));
   }
-  if (graphs.length === 0) throw new CliError(`${file} has no model to export`);
+  if (graphs.length === 0) throw new CliError(words().noModelToExport(file));
   const broken = graphs.filter((g) => g.hasErrors);
   if (broken.length > 0) {
     for (const x of results) {
       for (const d of x.diagnostics.filter((d) => d.severity === 'error')) {
         const p = x.source!.lines.position(d.start);
-        err(`${x === r ? file : shownPath(x.path, file)}:${p.line + 1}:${p.character + 1}: error ${d.code}: ${d.message}`);
+        err(`${x === r ? file : shownPath(x.path, file)}:${p.line + 1}:${p.character + 1}: ${words().severity('error')} ${d.code}: ${localize(d, cliLang())}`);
       }
     }
-    throw new CliError(`${broken.map((g) => `model '${g.name}'`).join(', ')} ${broken.length === 1 ? 'has' : 'have'} errors: nothing exported`);
+    throw new CliError(words().modelsHaveErrors(broken.map((g) => g.name)));
   }
   return { file, graphs, program, run, train };
 }
@@ -154,7 +156,7 @@ function saveWeightsPt(modelText: string, exported: ExportedModel, weights: NnWe
       encoding: 'utf8',
       timeout: 300_000,
     });
-    if (r.status !== 0) throw new CliError(`PyTorch (${python.python}, torch ${python.torch}) could not load the weights: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+    if (r.status !== 0) throw new CliError(words().torchCannotLoad(python.python, python.torch, (r.stderr || r.error?.message || '').trim().split('\n').pop() ?? ''));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -226,14 +228,14 @@ function trainingReadme(t: { name: string; data: boolean; dataPy: boolean }): st
 
 export async function exportCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const to = args.flags.get('to');
-  if (typeof to !== 'string' || !TARGETS.includes(to)) throw new UsageError(`--to must be one of: ${TARGETS.join(', ')}`);
+  if (typeof to !== 'string' || !TARGETS.includes(to)) throw new UsageError(words().toFlag([...TARGETS]));
   const dest = args.flags.get('out');
-  if (typeof dest !== 'string') throw new UsageError('nn export needs --out DIR');
-  if (args.positionals.length > 1) throw new UsageError('nn export takes one .nn file');
-  if (fs.existsSync(dest) && !fs.statSync(dest).isDirectory()) throw new UsageError(`--out ${dest} is a file; give a folder`);
+  if (typeof dest !== 'string') throw new UsageError(words().exportNeeds('out'));
+  if (args.positionals.length > 1) throw new UsageError(words().exportNeeds('oneFile'));
+  if (fs.existsSync(dest) && !fs.statSync(dest).isDirectory()) throw new UsageError(words().outIsFile(dest));
   const existing = fs.existsSync(dest) ? fs.readdirSync(dest) : [];
   if (existing.length > 0 && !args.flags.has('force')) {
-    throw new UsageError(`--out ${dest} is not empty; nn export writes a folder of its own (--force replaces an earlier export's files: ${OWNED[to].join(', ')})`);
+    throw new UsageError(words().outNotEmpty(dest, [...OWNED[to]]));
   }
   if (to === 'onnx') return exportOnnx(args, dest, out, err);
   try {
@@ -287,7 +289,7 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     if (args.flags.has('json')) {
       out(JSON.stringify({ out: dest, files: files.map((f) => f.name), models: models.map((m) => ({ name: m.desc.name, class: m.className })) }));
     } else {
-      out(`${dest}: ${files.map((f) => f.name).join(', ')} (${models.map((m) => m.className).join(', ')})`);
+      out(words().exported(dest, files.map((f) => f.name).join(', '), models.map((m) => m.className).join(', ')));
     }
     return 0;
   } catch (e) {
@@ -304,7 +306,7 @@ function seedOf(args: Parsed): number {
   const given = args.flags.get('seed');
   if (given === undefined) return 0;
   const seed = Number(given);
-  if (typeof given !== 'string' || !/^\d+$/.test(given) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number ≥ 0, not '${given}'`);
+  if (typeof given !== 'string' || !/^\d+$/.test(given) || !Number.isSafeInteger(seed)) throw new UsageError(words().seedFlag(String(given)));
   return seed;
 }
 
@@ -319,32 +321,33 @@ function runMetadata(c: RunConfig): Record<string, string> {
 
 /** nn export --to onnx: DIR/model.onnx, one model, made whole before it is written. */
 async function exportOnnx(args: Parsed, dest: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (args.flags.has('train')) throw new UsageError('--train is for --to pytorch; an ONNX file holds the model, not its training');
-  if (args.flags.has('run') && args.flags.has('seed')) throw new UsageError('--seed chooses initial weights; --run exports the run\'s weights: give one of them');
+  if (args.flags.has('train')) throw new UsageError(words().onnxNoTrain);
+  if (args.flags.has('run') && args.flags.has('seed')) throw new UsageError(words().onnxSeedAndRun);
   const seed = seedOf(args);
   try {
     const chosen = choose(args, err);
     if (chosen.graphs.length > 1) {
-      throw new UsageError(`${chosen.file} has ${chosen.graphs.length} models (${chosen.graphs.map((g) => `'${g.name}'`).join(', ')}); model.onnx holds one: choose it with --model NAME`);
+      throw new UsageError(words().onnxSeveral(chosen.file, chosen.graphs.length, chosen.graphs.map((g) => `'${g.name}'`).join(', ')));
     }
     const graph = chosen.graphs[0];
     const desc = describeModel(graph, (f) => chosen.program.file(f)?.lines);
     await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
     const weights = chosen.run ? await checkpointWeights(chosen.run.weights) : initialWeights(desc, seed);
     // best/, or last/ when the run saved no best (stopped before its first best epoch)
-    const weightsFrom = chosen.run ? `the ${path.basename(chosen.run.weights) === 'last' ? 'last' : 'best'} weights of run ${chosen.run.dir}` : `the initial weights of seed ${seed}`;
+    const fromLast = chosen.run !== undefined && path.basename(chosen.run.weights) === 'last';
+    const weightsFrom = wordsOf('en').weightsFrom(fromLast, chosen.run?.dir, seed);
     const bytes = onnxBytes(desc, weights, { weightsFrom, version: VERSION, metadata: chosen.run ? runMetadata(chosen.run.config) : {} });
     const file = path.join(dest, 'model.onnx');
     try {
       fs.mkdirSync(dest, { recursive: true });
       writeFileAtomic(file, bytes);
     } catch (e) {
-      throw new CliError(`cannot write ${file}: ${(e as Error).message}`);
+      throw new CliError(words().cannotWrite(file, (e as Error).message));
     }
     if (args.flags.has('json')) {
       out(JSON.stringify({ out: dest, files: ['model.onnx'], model: desc.name, opset: OPSET, input: desc.input, output: desc.nodes[desc.output].shape, weights: weightsFrom }));
     } else {
-      out(`${file}: model '${desc.name}', input [batch, ${desc.input.join(', ')}], output [batch, ${desc.nodes[desc.output].shape.join(', ')}], opset ${OPSET}, ${weightsFrom}`);
+      out(words().exportedOnnx(file, desc.name, desc.input.join(', '), desc.nodes[desc.output].shape.join(', '), OPSET, words().weightsFrom(fromLast, chosen.run?.dir, seed)));
     }
     return 0;
   } catch (e) {

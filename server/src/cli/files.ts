@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './args';
+import { words } from './i18n';
 
 export function expandFiles(args: string[]): string[] {
   const out: string[] = [];
@@ -19,7 +20,7 @@ export function expandFiles(args: string[]): string[] {
     try {
       st = fs.statSync(a);
     } catch {
-      throw new UsageError(`cannot read '${a}': no such file or folder`);
+      throw new UsageError(words().noSuchPath(a));
     }
     if (st.isDirectory()) walk(a);
     else out.push(a);

@@ -13,43 +13,43 @@ import { pictureSvg, LIGHT } from '../picture/svg';
 import { svgToPng, pngSize } from '../node/png';
 import { NodeHost } from '../node/host';
 import { UsageError, type Parsed } from './args';
+import { words, cliLang } from './i18n';
 
 /** PNG pixels per SVG unit: sharp on high-density screens and in documents. */
 export const PNG_SCALE = 2;
 
 export async function graphCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('nn graph needs exactly one .nn file');
+  if (args.positionals.length !== 1) throw new UsageError(words().needsOne('graph', 'nnFile'));
   const target = args.flags.get('out');
-  if (typeof target !== 'string') throw new UsageError('nn graph needs --out FILE.svg or --out FILE.png');
+  if (typeof target !== 'string') throw new UsageError(words().outNeeds('graph'));
   const ext = path.extname(target).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') throw new UsageError(`--out '${target}': the picture is written as .svg or .png`);
+  if (ext !== '.svg' && ext !== '.png') throw new UsageError(words().graphOut(target));
   const shown = args.positionals[0];
   const file = path.resolve(shown);
   const program = new Program(new NodeHost());
   const r = analyzeFiles(program, [file])[0];
   if (!r.source) {
-    err(`${shown}: cannot read the file`);
+    err(words().cannotRead(shown));
     return 1;
   }
   const wanted = args.flags.get('model');
-  const names = r.models.map((m) => `'${m.name}'`).join(', ');
   let model = r.models[0];
   if (typeof wanted === 'string') {
     model = r.models.find((m) => m.name === wanted)!;
     if (!model) {
-      err(`${shown}: no model named '${wanted}'; the file has ${names || 'no models'}`);
+      err(words().noModelNamed(shown, wanted, r.models.map((m) => m.name)));
       return 1;
     }
   } else if (r.models.length > 1) {
-    err(`${shown} has ${r.models.length} models: ${names}; pick one with --model NAME`);
+    err(words().graphSeveral(shown, r.models.length, r.models.map((m) => (cliLang() === 'en' ? `'${m.name}'` : `“${m.name}”`)).join(cliLang() === 'en' ? ', ' : '、')));
     return 1;
   }
   if (!model) {
-    err(`${shown}: no model to draw (the file declares none)`);
+    err(words().graphNoModels(shown));
     return 1;
   }
   if (model.nodes.length === 0) {
-    err(`${shown}: model '${model.name}' has nothing to draw (no input and no layers); run nn check ${shown}`);
+    err(words().graphEmpty(shown, model.name));
     return 1;
   }
   const diagram = describeDiagram(model, { lines: (f) => program.file(f)?.lines, diagnostics: r.diagnostics });
@@ -59,13 +59,13 @@ export async function graphCommand(args: Parsed, out: (s: string) => void, err: 
   try {
     fs.writeFileSync(target, bytes);
   } catch (e) {
-    err(`nn graph: cannot write '${target}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    err(`nn graph: ${words().cannotWriteQuoted(target, (e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
     return 1;
   }
   const size = ext === '.svg' ? '' : (({ width, height }) => `, ${width}×${height} px`)(pngSize(bytes));
   const layers = diagram.nodes.filter((n) => n.role === 'layer' || n.role === 'broken').length;
-  out(`wrote ${target}: model '${model.name}', ${layers} layer${layers === 1 ? '' : 's'}${size}`);
+  out(words().wroteGraph(target, model.name, layers, size));
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors) err(`${shown} has ${errors} error${errors === 1 ? '' : 's'}${diagram.hasErrors ? `, model '${model.name}' among them (drawn in red)` : ''}: run nn check ${shown}`);
+  if (errors) err(words().graphErrors(shown, errors, diagram.hasErrors ? model.name : undefined));
   return 0;
 }

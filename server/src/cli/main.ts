@@ -13,9 +13,10 @@ import { weightsCommand } from './weights';
 import { printable } from './files';
 import { userError } from './common';
 import { VERSION } from './version';
-import { cliLocale, withCliLocale } from './i18n';
+import { cliLocale, withCliLocale, cliLang, words } from './i18n';
+import { USAGE_ZH } from './usage-zh';
 
-const USAGE = `nn ${VERSION}: check, summarize and train neural networks written in .nn files
+export const USAGE = `nn ${VERSION}: check, summarize and train neural networks written in .nn files
 
 usage:
   nn check FILE|DIR... [--json] [--trust]  report problems; exit 1 on errors; reads no import or
@@ -78,9 +79,6 @@ options:
 exit codes: 0 success, 1 errors in the file or in training, 2 usage, 130/143 stopped by SIGINT/SIGTERM,
   141 nn train stopped because its output was closed (nn train ... | head)`;
 
-/** What a usage error ends with. */
-export const USAGE_HINT = "run 'nn --help' for the commands and their options";
-
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => void process.stdout.write(s + '\n'),
@@ -115,7 +113,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case '--help':
       case '-h':
       case 'help':
-        out(USAGE);
+        out(cliLang() === 'en' ? USAGE : USAGE_ZH);
         return cmd === undefined ? 2 : 0;
       case '--version':
         out(VERSION);
@@ -147,13 +145,13 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
       case 'weights':
         return await weightsCommand(parseArgs(rest, ['layer', 'threshold'], ['json', 'last']), out, err);
       default:
-        throw new UsageError(`unknown command '${cmd}'`);
+        throw new UsageError(words().unknownCommand(cmd));
     }
   } catch (e) {
     if (e instanceof UsageError) {
       // the problem, and where the usage is: the whole help buried the one line that matters
       err(`nn: ${e.message}`);
-      err(`${USAGE_HINT}`);
+      err(words().usageHint);
       return 2;
     }
     // a damaged run folder (or data, ...) found before a command's own handling: exit 1, not 70

@@ -12,7 +12,7 @@ import { CHARTS, CHART_NAMES, FILE_PALETTE, PLOT_STRINGS, isChartName, runLabels
 import { svgToPng, pngSize } from '../node/png';
 import { UsageError, type Parsed } from './args';
 import { CliError, readRunConfig, userError } from './common';
-import { cliLang } from './i18n';
+import { cliLang, words, colon } from './i18n';
 import { isSweepFolder } from './sweep';
 import { findRuns, isRunFolder } from '../runtime/train/run-table';
 
@@ -22,7 +22,7 @@ export function chartList(): string {
 }
 
 export async function plotCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (!args.positionals.length) throw new UsageError('nn plot needs one or more run folders');
+  if (!args.positionals.length) throw new UsageError(words().needsOne('plot', 'runFolders'));
   // a sweep's folder stands for its trials, overlaid
   const dirs = args.positionals.flatMap((d) => {
     if (!isSweepFolder(d) || isRunFolder(d)) return [d];
@@ -31,11 +31,11 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
     return trials;
   });
   const file = args.flags.get('out');
-  if (typeof file !== 'string' || !file) throw new UsageError('nn plot needs --out FILE.svg or --out FILE.png');
+  if (typeof file !== 'string' || !file) throw new UsageError(words().outNeeds('plot'));
   const ext = path.extname(file).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') throw new UsageError(`--out must end in .svg or .png, not '${path.basename(file)}'`);
+  if (ext !== '.svg' && ext !== '.png') throw new UsageError(words().outExtension(path.basename(file)));
   const chart = args.flags.get('chart') ?? 'curves';
-  if (typeof chart !== 'string' || !isChartName(chart)) throw new UsageError(`unknown chart '${String(chart)}'; the charts are: ${CHART_NAMES.join(', ')}`);
+  if (typeof chart !== 'string' || !isChartName(chart)) throw new UsageError(words().unknownChart(String(chart), [...CHART_NAMES]));
   // the language of the command line (--lang, LANG, ...: cli/i18n.ts)
   const lang = cliLang() === 'zh-cn' ? 'zh' : 'en';
   const configs = dirs.map((d) => readRunConfig(d));
@@ -50,7 +50,7 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
       try {
         events = runEvents(d);
       } catch (e) {
-        if (e instanceof CheckpointError) throw new CliError(`${d} has no readable metrics.jsonl: ${e.message}`);
+        if (e instanceof CheckpointError) throw new CliError(`${words().noMetrics(d)}${colon()}${e.message}`);
         throw e;
       }
       runs.push({ label: labels[i], run: new RunModel(events) });
@@ -58,16 +58,16 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
     const trains = [...new Set(configs.map((c) => c.train))].join(', ');
     const title = dirs.length === 1 ? `${trains} · ${labels[0]}` : trains;
     const drawn = CHARTS[chart].draw({ runs, palette: FILE_PALETTE, strings: PLOT_STRINGS[lang], title });
-    if ('missing' in drawn) throw new CliError(`no ${chart} chart: ${drawn.missing}`);
+    if ('missing' in drawn) throw new CliError(words().noChart(chart, drawn.missing));
     const bytes = ext === '.png' ? svgToPng(drawn.svg, { background: FILE_PALETTE.background }) : Buffer.from(drawn.svg, 'utf8');
     try {
       fs.writeFileSync(file, bytes);
     } catch (e) {
-      throw new CliError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (e as Error).message}`);
+      throw new CliError(words().cannotWrite(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? words().folderMissing : (e as Error).message));
     }
     const size = ext === '.png' ? pngSize(bytes) : undefined;
     if (args.flags.has('json')) out(JSON.stringify({ out: file, chart, runs: dirs, labels, ...(size ? size : {}) }));
-    else out(`wrote ${file} (${chart}${size ? `, ${size.width}×${size.height} px` : ''}; ${dirs.length === 1 ? '1 run' : `${dirs.length} runs: ${labels.join(' | ')}`})`);
+    else out(words().wrotePlot(file, chart, size ? `, ${size.width}×${size.height} px` : '', dirs.length, labels));
     return 0;
   } catch (e) {
     return userError('plot', e, err);

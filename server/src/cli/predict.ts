@@ -18,11 +18,12 @@ import { encodeText } from '../data/text';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
+import { words, wordsOf, cliLang, colon, type CliWords } from './i18n';
 import { borderMean, checkedRun, checkDataFitsModel, inputShape, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 export interface Prediction {
   input: string;
-  /** a PNG that does not look like the training images (its background) */
+  /** a PNG that does not look like the training images (its background); English (JSON output) */
   warning?: string;
   /** classification: the top classes, most probable first */
   top?: { class: number; name?: string; probability?: number; score?: number }[];
@@ -32,9 +33,9 @@ export interface Prediction {
 
 export async function predictCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [runDir, ...inputs] = args.positionals;
-  if (!runDir) throw new UsageError('nn predict needs a run folder and inputs (numbers, a PNG file, or --index N)');
+  if (!runDir) throw new UsageError(words().predictNeeds('run'));
   const index = intFlag(args, 'index', 0);
-  if (index === undefined && !inputs.length) throw new UsageError('nn predict needs inputs: comma-separated numbers, a PNG file, or --index N');
+  if (index === undefined && !inputs.length) throw new UsageError(words().predictNeeds('inputs'));
   const invert = args.flags.get('invert') === true;
   const rc = readRunConfig(runDir);
   try {
@@ -45,26 +46,28 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const shape = inputShape(model);
     const vocab = tokenVocab(model);
     checkSpacedNumbers(inputs, shape);
-    const rows: { input: string; shown: string; x: Float32Array; warning?: string }[] = inputs.map((i) => ({ input: i, shown: shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
+    const rows: { input: string; shown: string; x: Float32Array; warning?: string; background?: Background }[] = inputs.map((i) => ({ input: i, shown: shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
-      if (errors > 0) throw new CliError(`${rc.file} has errors now; fix them first (nn check ${rc.file})`);
+      if (errors > 0) throw new CliError(words().hasErrorsNow(rc.file));
       const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
       // rows of another width would be cut into the model's input size without a word
       checkDataFitsModel(model, data, runDir);
       const test = data.test;
-      if (!test || index >= test.n) throw new CliError(`--index ${index}: the test split has ${test?.n ?? 0} samples`);
+      if (!test || index >= test.n) throw new CliError(words().indexOutside(index, test?.n ?? 0));
       const w = shape.reduce((a, b) => a * b, 1);
       const x = test.x.slice(index * w, index * w + w);
-      const input = `test sample ${index} ${describeSample(x, shape, data.image, rc)} ${trueValue(test, index, data.targetDims ?? 1, data.classNames)}`;
-      rows.push({ input, shown: input, x });
+      // the JSON's input stays English; the line for a person is in the locale
+      const sample = (w: CliWords) => `${w.testSample(index)} ${describeSample(x, shape, data.image, rc, w)} ${trueValue(test, index, data.targetDims ?? 1, data.classNames, w)}`;
+      rows.push({ input: sample(wordsOf('en')), shown: sample(words()), x });
     }
-    const preds = rows.map((r) => ({ ...predictOne(model, shape, r.input, r.x, rc), ...(r.warning ? { warning: r.warning } : {}) }));
+    const preds = rows.map((r) => ({ ...predictOne(model, shape, r.input, r.x, rc), ...(r.background ? { warning: backgroundWarning(r.background, wordsOf('en')) } : {}) }));
     model.dispose();
     if (args.flags.has('json')) out(JSON.stringify({ run: runDir, weights: dir, predictions: preds }));
     else
       preds.forEach((p, i) => {
-        if (p.warning) err(`nn predict: warning: ${p.warning}`);
+        const bg = rows[i].background;
+        if (bg) err(`nn predict: ${words().warningPrefix}${colon()}${backgroundWarning(bg, words())}`);
         out(formatPrediction({ ...p, input: rows[i].shown }));
       });
     return 0;
@@ -77,25 +80,25 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
 function shortInput(input: string): string {
   const cells = input.split(',');
   if (cells.length <= 8) return input;
-  return `${cells.slice(0, 6).join(',')},... (${cells.length} numbers)`;
+  return `${cells.slice(0, 6).join(',')},... ${words().numbersShortened(cells.length)}`;
 }
 
 /** A test sample's input, as it was before standardization: its values (shortened), or its image size. */
-function describeSample(x: Float32Array, shape: number[], image: boolean, rc: RunConfig): string {
-  if (image && shape.length === 3) return `(a ${shape[0]}x${shape[1]} image${shape[2] === 1 ? '' : ` of ${shape[2]} channels`})`;
+function describeSample(x: Float32Array, shape: number[], image: boolean, rc: RunConfig, w: CliWords): string {
+  if (image && shape.length === 3) return w.imageOf(shape[0], shape[1], shape[2]);
   const st = rc.standardize;
   const values = Array.from(x, (v, i) => (st ? v * (st.std[i] || 1) + st.mean[i] : v)).map((v) => Number(v.toPrecision(6)));
-  return `[${values.length <= 8 ? values.join(', ') : `${values.slice(0, 6).join(', ')}, ... (${values.length} values)`}]`;
+  return `[${values.length <= 8 ? values.join(', ') : `${values.slice(0, 6).join(', ')}, ... ${w.valuesShortened(values.length)}`}]`;
 }
 
 /** A test sample's true label, or its true value(s). */
-function trueValue(test: { y: Int32Array | Float32Array }, index: number, dims: number, classNames?: string[]): string {
+function trueValue(test: { y: Int32Array | Float32Array }, index: number, dims: number, classNames: string[] | undefined, w: CliWords): string {
   if (test.y instanceof Int32Array) {
     const label = test.y[index];
-    return `(label ${label}${classNames ? ` ${classNames[label]}` : ''})`;
+    return w.trueLabel(label, classNames ? classNames[label] : undefined);
   }
   const values = Array.from(test.y.subarray(index * dims, (index + 1) * dims), (v) => Number(v.toPrecision(6)));
-  return `(true value${values.length === 1 ? '' : 's'} ${values.join(', ')})`;
+  return w.trueValues(values.join(', '), values.length);
 }
 
 /**
@@ -106,12 +109,11 @@ function checkSpacedNumbers(inputs: string[], shape: number[]): void {
   const w = shape.reduce((a, b) => a * b, 1);
   if (w > 1 && inputs.length > 1 && inputs.every((i) => isNumber(i))) {
     const n = inputs.length;
-    const joined = inputs.length === w ? `: nn predict RUN ${inputs.join(',')}` : '';
-    throw new CliError(`${n} inputs of one number each, but the model takes ${w} numbers a sample ([${shape.join(', ')}]), separated by commas${joined}`);
+    throw new CliError(words().spacedArgs(n, w, `[${shape.join(', ')}]`, inputs.length === w ? inputs.join(',') : undefined));
   }
   for (const i of inputs) {
     const parts = i.trim().split(/[\s,]+/);
-    if (/\s/.test(i.trim()) && parts.every((p) => isNumber(p))) throw new CliError(`'${i}': separate the numbers with commas, not spaces: ${parts.join(',')}`);
+    if (/\s/.test(i.trim()) && parts.every((p) => isNumber(p))) throw new CliError(words().spacedNumbers(i, parts.join(',')));
   }
 }
 
@@ -148,12 +150,12 @@ function softmax(z: number[]): number[] {
 }
 
 function formatPrediction(p: Prediction): string {
-  if (p.values) return `${p.input}: ${p.values.map((v) => Number(v.toPrecision(6))).join(', ')}`;
+  if (p.values) return `${p.input}${colon()}${p.values.map((v) => Number(v.toPrecision(6))).join(', ')}`;
   const parts = p.top!.map((t) => {
-    const label = t.name ? `${t.class} ${t.name}` : `class ${t.class}`;
-    return t.probability !== undefined ? `${label} ${(t.probability * 100).toFixed(1)}%` : `${label} (score ${t.score!.toFixed(3)})`;
+    const label = t.name ? `${t.class} ${t.name}` : words().classN(t.class);
+    return t.probability !== undefined ? `${label} ${(t.probability * 100).toFixed(1)}%` : `${label} ${words().score(t.score!.toFixed(3))}`;
   });
-  return `${p.input}: ${parts.join(', ')}`;
+  return `${p.input}${colon()}${parts.join(cliLang() === 'en' ? ', ' : '，')}`;
 }
 
 /**
@@ -180,34 +182,34 @@ const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
  * against it; `invert`: an image's pixels are read as 1 - v. An image that does not look like
  * the training images comes with a warning.
  */
-export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; warning?: string } {
+export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; background?: Background } {
   const w = shape.reduce((a, b) => a * b, 1);
   // a text model's input is a text, made token ids as its training texts were
   if (rc.text) {
-    if (invert) throw new UsageError('--invert is for images');
-    if (input.trim() === '') throw new CliError("'' is an empty text: give the text to classify in quotes, e.g. nn predict RUN \"a fine film\"");
+    if (invert) throw new UsageError(words().invertForImages);
+    if (input.trim() === '') throw new CliError(words().emptyText);
     return { x: encodeText(input, rc.text) };
   }
   if (OTHER_IMAGES.test(input)) {
-    throw new CliError(`${input}: nn predict reads PNG and JPEG images only (it has no decoder for ${input.slice(input.lastIndexOf('.') + 1).toUpperCase()}); convert the image to PNG first`);
+    throw new CliError(words().otherImage(input, input.slice(input.lastIndexOf('.') + 1).toUpperCase()));
   }
   if (READ_IMAGES.test(input)) {
-    if (shape.length !== 3) throw new CliError(`${input}: the model's input is [${shape.join(', ')}], not an image [height, width, channels]`);
+    if (shape.length !== 3) throw new CliError(words().notImageModel(input, `[${shape.join(', ')}]`));
     return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc, invert);
   }
-  if (invert) throw new UsageError('--invert is for images');
+  if (invert) throw new UsageError(words().invertForImages);
   const cells = input.split(',');
   const bad = cells.findIndex((s) => !isNumber(s));
   if (input.trim() === '' || bad >= 0) {
     // Number('') is 0: an empty value would have been read as a zero
-    throw new CliError(cells.length > 1 && cells[bad].trim() === '' ? `'${input}' has an empty value (value ${bad + 1})` : `'${input}' is neither comma-separated numbers nor a .png or .jpg file`);
+    throw new CliError(cells.length > 1 && cells[bad].trim() === '' ? words().emptyValue(input, bad + 1) : words().notInput(input));
   }
   const values = cells.map(Number);
-  if (values.length !== w) throw new CliError(`'${shortInput(input)}' has ${values.length} number${values.length === 1 ? '' : 's'}; the model takes ${w} ([${shape.join(', ')}])`);
+  if (values.length !== w) throw new CliError(words().wrongCount(shortInput(input), values.length, w, `[${shape.join(', ')}]`));
   if (vocab !== undefined) {
     // an embedding looks its ids up: another number is no token (tfjs failed inside GatherV2, or cut 1.5 to 1)
     const i = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= vocab);
-    if (i >= 0) throw new CliError(`'${input}': value ${i + 1} is ${cells[i].trim()}, but the model takes token ids, whole numbers from 0 to ${vocab - 1} (its embedding's vocab is ${vocab})`);
+    if (i >= 0) throw new CliError(words().notTokenId(input, i + 1, cells[i].trim(), vocab));
     return { x: Float32Array.from(values) };
   }
   const st = rc.standardize;
@@ -220,15 +222,15 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
  * when asked, and normalized; with a warning when its background and the training images' are
  * of opposite brightness.
  */
-export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig, invert = false): { x: Float32Array; warning?: string } {
-  if (c !== 1 && c !== 3) throw new CliError(`${name}: the model's images have ${c} channels; only 1 (grey) and 3 (RGB) can be read from an image file`);
+export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, number, number], rc: RunConfig, invert = false): { x: Float32Array; background?: Background } {
+  if (c !== 1 && c !== 3) throw new CliError(words().imageChannels(name, c));
   const out = new Float32Array(h * w * c);
   resizeArea(decodeImage(bytes, name), h, w, c, out);
   if (invert) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i];
   const norm = rc.pixelNormalize;
-  const warning = backgroundWarning(name, borderMean(out, h, w, c), rc.imageBackground, invert);
+  const background = unlikeTraining(name, borderMean(out, h, w, c), rc.imageBackground, invert);
   if (norm) for (let i = 0; i < out.length; i++) out[i] = (out[i] - norm.mean) / norm.std;
-  return { x: out, ...(warning ? { warning } : {}) };
+  return { x: out, ...(background ? { background } : {}) };
 }
 
 /**
@@ -236,9 +238,20 @@ export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, numb
  * brightness (one below 0.5, the other above, at least 0.5 apart), the model sees an image
  * unlike any it learned from, and says a confident wrong answer.
  */
-function backgroundWarning(name: string, png: number, training: number | undefined, invert: boolean): string | undefined {
+function unlikeTraining(name: string, png: number, training: number | undefined, invert: boolean): Background | undefined {
   if (training === undefined || Math.abs(png - training) < 0.5) return undefined;
-  const tone = (v: number) => (v >= 0.5 ? 'light' : 'dark');
-  const what = `${name}${invert ? ' (inverted)' : ''} has a ${tone(png)} background (${png.toFixed(2)}), but the training images have a ${tone(training)} one (${training.toFixed(2)}): the prediction is likely wrong`;
-  return `${what}; ${invert ? 'try it without --invert' : 'try --invert, which reads it with dark and light swapped'}`;
+  return { name, png, training, invert };
+}
+
+/** An image whose background is of the opposite brightness to the training images'. */
+export interface Background {
+  name: string;
+  png: number;
+  training: number;
+  invert: boolean;
+}
+
+/** The warning for such an image, in a locale's words. */
+export function backgroundWarning(b: Background, w: CliWords): string {
+  return w.backgroundWarning(b.name, b.invert, b.png >= 0.5, b.png.toFixed(2), b.training >= 0.5, b.training.toFixed(2));
 }

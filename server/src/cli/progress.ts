@@ -5,7 +5,9 @@
 import { type TrainEvent, type Evaluation, type MetricValues } from '../runtime/train/protocol';
 import { printable } from './files';
 import { displayWidth, padStartColumns } from '../core/text';
-import { words, cliLang } from './i18n';
+import { words, cliLang, colon } from './i18n';
+import { renderStored, isRuntimeMessage } from '../core/runtime-messages';
+import { en, render, type MessageId } from '../core/messages';
 
 export interface Screen {
   /** a finished line */
@@ -55,12 +57,13 @@ export function formatConfusion(m: number[][], names?: string[]): string {
  * The start line's backend with its note, the backend named once: a note that begins with it
  * ("Backend: wasm (...)") read "backend: wasm (Backend: wasm (...))".
  */
-export function backendLine(name: string, note?: string): string {
-  if (!note) return `backend: ${name}`;
-  const own = `backend: ${name}`;
-  if (!note.toLowerCase().startsWith(own.toLowerCase())) return `${own} (${note.replace(/\.$/, '')})`;
-  const rest = note.slice(own.length).trim().replace(/\.$/, '');
-  return `backend: ${name}${rest === '' ? '' : /^[:;,]/.test(rest) ? rest : ` ${rest}`}`;
+export function backendLine(name: string, note?: string, word = 'backend'): string {
+  const own = `${word}${colon()}${name}`;
+  if (!note) return own;
+  const end = /[.。]$/;
+  if (!note.toLowerCase().startsWith(own.toLowerCase())) return cliLang() === 'en' ? `${own} (${note.replace(end, '')})` : `${own}（${note.replace(end, '')}）`;
+  const rest = note.slice(own.length).trim().replace(end, '');
+  return `${own}${rest === '' ? '' : /^[:;,：；，（]/.test(rest) ? rest : ` ${rest}`}`;
 }
 
 /** Where a resumed run goes on: after an epoch, or inside the next one. */
@@ -69,9 +72,19 @@ function resumedAt(e: Extract<TrainEvent, { type: 'start' }>): string {
   return e.resumedBatch ? words().resumedInEpoch(e.resumedFrom + 1, e.resumedBatch) : words().resumedAfter(e.resumedFrom);
 }
 
+/** A warning event's text in the locale: its message id rendered (core/messages.ts), or its English text when the id is not one this version knows. */
+function warningText(e: Extract<TrainEvent, { type: 'warning' }>): string {
+  if (cliLang() === 'en' || !Object.hasOwn(en, e.id)) return e.message;
+  try {
+    return render({ id: e.id as MessageId, args: e.args }, cliLang());
+  } catch {
+    return e.message;
+  }
+}
+
 /** `label: value`, with the colon of the locale's punctuation. */
 function labelled(label: string, value: string): string {
-  return `${label}${cliLang() === 'en' ? ': ' : '：'}${value}`;
+  return `${label}${colon()}${value}`;
 }
 
 /** Turns events into lines (and a bar) for a person. */
@@ -99,7 +112,7 @@ export class Progress {
         this.epochStart = Date.now();
         s.line(w.trainingStart(e.train, e.model, e.params, e.data));
         s.line(`  ${w.samples(e.samples.train, e.samples.validation, e.samples.test, e.epochs, e.batchSize, e.kfold)}`);
-        s.line(`  ${cliLang() === 'en' ? backendLine(e.backend, e.backendNote) : labelled(w.backend, `${e.backend}${e.backendNote ? `（${e.backendNote.replace(/\.$/, '')}）` : ''}`)}`);
+        s.line(`  ${cliLang() === 'en' || !isRuntimeMessage(e.backendMsg) ? backendLine(e.backend, e.backendNote) : backendLine(e.backend, renderStored(e.backendMsg, cliLang(), e.backendNote ?? ''), w.backend)}`);
         s.line(`  ${labelled(w.runFolder, e.runDir)}${resumedAt(e)}`);
         break;
       case 'fold':
@@ -134,17 +147,17 @@ export class Progress {
       case 'layers':
         break;
       case 'warning':
-        s.line(`warning ${e.code}${e.fold !== undefined && this.folds ? ` (fold ${e.fold}, epoch ${e.epoch})` : ` (epoch ${e.epoch})`}: ${e.message}`);
+        s.line(w.warningLine(e.code, e.epoch, e.fold !== undefined && this.folds ? e.fold : undefined, warningText(e)));
         break;
       case 'stopped':
         this.stoppedMessage = e.message;
-        s.line(labelled(w.stopped, e.message));
+        s.line(labelled(w.stopped, renderStored(e.msg, cliLang(), e.message)));
         break;
       case 'log':
-        s.line(e.message);
+        s.line(renderStored(e.msg, cliLang(), e.message));
         break;
       case 'error':
-        if (e.message !== this.stoppedMessage) s.line(labelled(w.error, e.message));
+        if (e.message !== this.stoppedMessage) s.line(labelled(w.error, renderStored(e.msg, cliLang(), e.message)));
         break;
       case 'end':
         s.line(w.done(e.epochs, duration(e.seconds), Math.round(e.samplesPerSecond), e.bestEpoch));

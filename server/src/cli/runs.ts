@@ -10,14 +10,17 @@ import { findRuns, readRun, sortRuns, overridesText, type RunRow } from '../runt
 export { overridesText };
 import { UsageError, type Parsed } from './args';
 import { isSweepFolder, readSweep } from './sweep';
+import { words, colon } from './i18n';
+import { displayWidth, padEndColumns } from '../core/text';
+
 
 export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
   const folders = args.positionals.length ? args.positionals : ['runs'];
-  for (const f of folders) if (!fs.existsSync(f)) throw new UsageError(`no folder '${f}' (nn runs takes run folders, or folders that hold them such as runs/)`);
+  for (const f of folders) if (!fs.existsSync(f)) throw new UsageError(words().noRunsFolder(f));
   const train = args.flags.get('train');
-  if (train === true) throw new UsageError('--train needs a train block name');
+  if (train === true) throw new UsageError(words().flagNeeds('train', 'trainName'));
   const sort = args.flags.get('sort');
-  if (sort === true) throw new UsageError('--sort needs a metric, e.g. val_accuracy, test_loss, seconds');
+  if (sort === true) throw new UsageError(words().flagNeeds('sort', 'metric'));
   let rows = findRuns(folders).map(readRun);
   if (train !== undefined) rows = rows.filter((r) => r.train === train);
   if (sort !== undefined) rows = sortRuns(rows, sort);
@@ -26,11 +29,11 @@ export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: str
     return 0;
   }
   if (!rows.length) {
-    err(`nn runs: no run folders under ${folders.join(', ')}${train === undefined ? '' : ` of train '${train}'`}`);
+    err(`nn runs: ${words().noRuns(folders.join(', '), train)}`);
     return 0;
   }
   for (const line of runsTable(rows, process.cwd())) out(line);
-  for (const r of rows) if (r.reason) err(`${shown(r.dir, process.cwd())}: ${r.status}: ${r.reason}`);
+  for (const r of rows) if (r.reason) err(`${shown(r.dir, process.cwd())}${colon()}${words().runStatus(r.status)}${colon()}${r.reason}`);
   for (const line of sweepsNotDone(rows)) err(line);
   return 0;
 }
@@ -74,11 +77,12 @@ const fmt = (v: number | undefined): string => (v === undefined ? '-' : Math.abs
 export function runsTable(rows: RunRow[], cwd: string): string[] {
   const valKeys = [...new Set(rows.flatMap((r) => Object.keys(r.val ?? {})))];
   const testKeys = [...new Set(rows.flatMap((r) => Object.keys(r.test ?? {})))];
-  const head = ['run', 'train', 'status', 'overrides', 'epochs', 'best', ...valKeys.map((k) => `val_${k}`), ...testKeys.map((k) => `test_${k}`), 'engine', 'seconds'];
+  const h = words().runsHead;
+  const head = [h.run, h.train, h.status, h.overrides, h.epochs, h.best, ...valKeys.map((k) => `val_${k}`), ...testKeys.map((k) => `test_${k}`), h.engine, h.seconds];
   const body = rows.map((r) => [
     shown(r.dir, cwd),
     `${r.train}${r.file ? ` (${path.basename(r.file)})` : ''}`,
-    r.status,
+    words().runStatus(r.status),
     overridesText(r.overrides),
     String(r.epochs),
     r.bestEpoch === undefined ? '-' : String(r.bestEpoch),
@@ -87,6 +91,7 @@ export function runsTable(rows: RunRow[], cwd: string): string[] {
     r.engine || '-',
     r.seconds.toFixed(1),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  return [head, ...body].map((cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  // by display width: Chinese headers and statuses take two columns a character
+  const widths = head.map((c, i) => Math.max(displayWidth(c), ...body.map((b) => displayWidth(b[i]))));
+  return [head, ...body].map((cells) => cells.map((c, i) => padEndColumns(c, widths[i])).join('  ').trimEnd());
 }

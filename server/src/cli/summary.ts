@@ -38,7 +38,7 @@ export function summaryJson(s: ModelSummary) {
 }
 
 export function summary(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
-  if (args.positionals.length !== 1) throw new UsageError('nn summary needs exactly one .nn file');
+  if (args.positionals.length !== 1) throw new UsageError(words().needsOne('summary', 'nnFile'));
   const shown = args.positionals[0];
   const file = path.resolve(shown);
   const program = new Program(new NodeHost());

@@ -30,6 +30,7 @@ import { parseEvent } from '../runtime/train/protocol';
 import { newRunDir, writeFileAtomic, lockRun } from '../runtime/train/runs';
 import { readRun, isRunFolder, PRUNED_FILE } from '../runtime/train/run-table';
 import { checkedTrain, sourceHashes, CliError, type Overrides } from './common';
+import { words, colon } from './i18n';
 import { runsTable } from './runs';
 import { UsageError, type Parsed } from './args';
 
@@ -66,14 +67,14 @@ const PASSED = ['epochs', 'seed', 'backend', 'threads', 'data-path', 'engine', '
 
 /** The trials of a train block's sweep, each checked; a trial with errors refuses the sweep (CliError naming it). */
 export function planSweep(file: string, cfg: TrainConfig, sets: Overrides, sources: Record<string, string>, prune?: string | true): SweepPlan {
-  if (prune !== undefined && prune !== 'median') throw new UsageError(`--prune takes median (stop a trial whose best result so far is worse than the median of the other trials at that epoch), not '${String(prune)}'`);
+  if (prune !== undefined && prune !== 'median') throw new UsageError(words().pruneFlag(String(prune)));
   const sweep = cfg.sweep!;
   const rng = new Rng(sweep.random?.seed ?? 0);
   const trials = trialsOf(sweep, () => rng.next()).map((values, i) => ({ trial: i + 1, values }));
   for (const t of trials) {
     const checked = checkedTrain(file, cfg.name, [...sets, ...Object.entries(t.values)]);
     if (checked.errors > 0 || checked.cfg.hasErrors) {
-      throw new CliError(`trial ${t.trial} of train '${cfg.name}' (${trialText(t.values)}) has errors:\n${checked.diagnostics.join('\n')}`);
+      throw new CliError(`${words().trialHasErrors(t.trial, cfg.name, trialText(t.values))}\n${checked.diagnostics.join('\n')}`);
     }
     const changed = changedSources(sources, checked.sources);
     if (changed.length) throw new CliError(`${changedText(changed)} changed while the sweep's trials were being checked; start it again`);
@@ -130,7 +131,7 @@ export function readSweep(dir: string): SweepPlan {
   try {
     v = JSON.parse(fs.readFileSync(file, 'utf8')) as SweepPlan;
   } catch (e) {
-    throw new CliError(`${file} cannot be read: ${(e as Error).message}`);
+    throw new CliError(words().planUnreadable(file, (e as Error).message));
   }
   const ok =
     v &&
@@ -142,7 +143,7 @@ export function readSweep(dir: string): SweepPlan {
     Array.isArray(v.trials) &&
     v.trials.every((t) => Number.isInteger(t?.trial) && t.trial >= 1 && t.values && typeof t.values === 'object' && Object.values(t.values).every((x) => typeof x === 'string')) &&
     (v.sources === undefined || (typeof v.sources === 'object' && v.sources !== null && !Array.isArray(v.sources) && Object.values(v.sources).every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))));
-  if (!ok) throw new CliError(`${file} is not a sweep's plan (damaged or edited)`);
+  if (!ok) throw new CliError(words().planDamaged(file));
   return v;
 }
 
@@ -167,7 +168,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   const n = plan.trials.length;
   const parallelFlag = args.flags.get('parallel');
   const parallel = parallelFlag === undefined ? Math.max(1, Math.min(n, os.availableParallelism())) : Number(parallelFlag);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) throw new UsageError(`--parallel needs a whole number from 1 to 256, not '${String(parallelFlag)}'`);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) throw new UsageError(words().wholeNumber('parallel', 1, 256, String(parallelFlag)));
   // what a new trial gets; a resumed one keeps its epochs, seed and engine (its config.json)
   const passed: string[] = [];
   const resumePassed: string[] = [];
@@ -187,7 +188,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     resumePassed.push('--no-download');
   }
   const say = (s: string) => (io.json ? undefined : io.out(s));
-  say(`sweep of train '${plan.train}': ${n} trial${n === 1 ? '' : 's'}${plan.random ? ` (random search, seed ${plan.random.seed})` : ' (grid)'}, ${Math.min(parallel, n)} at a time; folder ${dir}`);
+  say(words().sweepStart(plan.train, n, plan.random?.seed, Math.min(parallel, n), dir));
 
   // the files must be those the sweep was planned with (a --resume after an edit is refused here)
   const before = sourcesProblem(dir, plan, sourceHashes(plan.file));
@@ -198,11 +199,11 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   const queue = plan.trials.filter((t) => {
     const d = trialDir(dir, plan, t.trial);
     if (fs.existsSync(path.join(d, PRUNED_FILE))) {
-      say(`trial ${t.trial}/${n}: stopped early by the median rule (${trialText(t.values)})`);
+      say(words().trialPruned(t.trial, n, trialText(t.values)));
       return false;
     }
     if (!fs.existsSync(path.join(d, 'report.json'))) return true;
-    say(`trial ${t.trial}/${n}: done already (${trialText(t.values)})`);
+    say(words().trialDoneAlready(t.trial, n, trialText(t.values)));
     return false;
   });
   /** each trial's best loss so far (validation loss where there is one), by epoch: what the median rule compares */
@@ -218,9 +219,8 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     const median = others.length % 2 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2;
     const best = curve[epoch - 1];
     if (!(best > median)) return;
-    const why = `median rule at epoch ${epoch}: its best loss ${best.toPrecision(4)} is worse than the median ${median.toPrecision(4)} of ${others.length} other trials there`;
     writeFileAtomic(path.join(d, PRUNED_FILE), JSON.stringify({ rule: 'median', epoch, loss: best, median, others: others.length }) + '\n');
-    say(`trial ${trial}/${n}: stopped early (${why})`);
+    say(words().trialPrunedNow(trial, n, epoch, best.toPrecision(4), median.toPrecision(4), others.length));
     if (child.exitCode === null) child.kill('SIGINT');
   };
   const children = new Set<ChildProcess>();
@@ -233,7 +233,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   const poll = setInterval(() => {
     if (stopping || !io.stopRequested()) return;
     stopping = true;
-    say('stopping the sweep: every trial saves its last/ (nn train --resume ' + dir + ' goes on)');
+    say(words().stoppingSweep(dir));
     for (const c of children) if (c.pid !== undefined && c.exitCode === null) c.kill('SIGINT');
   }, 100);
 
@@ -248,7 +248,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     const sets = [...plan.sets, ...Object.entries(t.values)].flatMap(([k, v]) => ['--set', `${k}=${v}`]);
  const argv = resume ? ['train', '--resume', d, '--json', ...resumePassed] : ['train', plan.file, '--train', plan.train, '--run-dir', d, '--trial', String(t.trial), '--json', ...sets, ...passed];
     const [cmd, ...pre] = cliCommand();
-    say(`trial ${t.trial}/${n}: ${resume ? 'resumed' : 'started'} (${trialText(t.values)})`);
+    say(words().trialStarted(t.trial, n, resume, trialText(t.values)));
     const child = spawn(cmd, [...pre, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NN_PROGRESS_SOCKET: '' } });
     children.add(child);
     let stderr = '';
@@ -268,7 +268,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
         }
         if (e?.type === 'epoch') {
           const val = e.val ? ` val_loss ${e.val.loss.toFixed(4)}${Object.entries(e.val.metrics).map(([k, v]) => ` val_${k} ${v.toFixed(4)}`).join('')}` : '';
-          io.out(`trial ${t.trial}/${n} epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}${val}`);
+          io.out(words().trialEpoch(t.trial, n, e.epoch, e.epochs, e.loss.toFixed(4), val));
         }
       }
     });
@@ -277,18 +277,18 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     return new Promise((resolve) => {
       child.on('error', (e) => {
         failed.push(t.trial);
-        io.err(`nn train: trial ${t.trial} could not start: ${e.message}`);
+        io.err(`nn train: ${words().trialCouldNotStart(t.trial, e.message)}`);
       });
       child.on('close', (code) => {
         children.delete(child);
         // the median rule's stop came after the trial's last epoch: it finished, and is listed as done
         if (code === 0 && fs.existsSync(path.join(d, PRUNED_FILE)) && fs.existsSync(path.join(d, 'report.json'))) {
           fs.rmSync(path.join(d, PRUNED_FILE), { force: true });
-          say(`trial ${t.trial}/${n}: it finished before the median rule's stop reached it`);
+          say(words().trialFinishedFirst(t.trial, n));
         }
         if (code !== 0 && code !== 130 && code !== 143) {
           failed.push(t.trial);
-          io.err(`nn train: trial ${t.trial} (${trialText(t.values)}) failed (exit ${code}):\n${stderr.trim()}`);
+          io.err(`nn train: ${words().trialFailed(t.trial, trialText(t.values), code)}\n${stderr.trim()}`);
         }
         resolve();
       });
@@ -320,15 +320,15 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   if (!io.json) {
     io.out('');
     for (const line of runsTable(rows, dir)) io.out(line);
-    for (const r of rows) if (r.reason) io.out(`${path.basename(r.dir)}: ${r.status}: ${r.reason}`);
-    io.out(`sweep folder: ${dir}`);
+    for (const r of rows) if (r.reason) io.out(`${path.basename(r.dir)}${colon()}${words().runStatus(r.status)}${colon()}${r.reason}`);
+    io.out(`${words().sweepFolder}${colon()}${dir}`);
   }
   if (changed) {
     io.err(`nn train: the sweep's trials not yet started were not started: ${changed}`);
     return 1;
   }
   if (stopping) {
-    if (!io.json) io.out(`stopped: nn train --resume ${dir} goes on with the trials not done`);
+    if (!io.json) io.out(words().sweepStopped(dir));
     return 130;
   }
   return failed.length ? 1 : 0;

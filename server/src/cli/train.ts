@@ -31,8 +31,9 @@ import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError, TFJS_NODE_INSTALL, type BackendInfo } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, recordedOverrides, CliError, type RunConfig } from './common';
+import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, recordedOverrides, errorText, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
+import { words, cliLang } from './i18n';
 import { findPython, NoTorchError, type PythonInfo } from '../engines/torch/python';
 import { trainTorch, checkTorchRun, TorchEngineError } from '../engines/torch/engine';
 import { printable } from './files';
@@ -57,10 +58,10 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   const json = args.flags.has('json');
   const env = io.env ?? process.env;
   const resumeFlag = args.flags.get('resume');
-  if (resumeFlag === true) throw new UsageError('--resume needs a run folder or last');
+  if (resumeFlag === true) throw new UsageError(words().flagNeeds('resume', 'runOrLast'));
   let file = args.positionals[0];
   let trainName = args.flags.get('train') as string | undefined;
-  if (args.positionals.length > 1) throw new UsageError('nn train takes one .nn file');
+  if (args.positionals.length > 1) throw new UsageError(words().trainOneFile);
   let resumeDir: string | undefined;
   /** the run's record, when the file to train comes from it (--resume RUN without a file) */
   let fromRun: RunConfig | undefined;
@@ -73,9 +74,9 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     file ??= rc.file;
     trainName ??= rc.train;
   }
-  if (!file && !sweepResume) throw new UsageError('nn train needs a .nn file (or --resume RUN_FOLDER)');
+  if (!file && !sweepResume) throw new UsageError(words().trainNeedsFile);
   const sets = setFlags(args);
-  if (sets.length && resumeDir) throw new UsageError('--set cannot change a run being resumed: it continues with the values it was started with');
+  if (sets.length && resumeDir) throw new UsageError(words().setOnResume);
   const epochs = intFlag(args, 'epochs', 1);
   const seed = intFlag(args, 'seed', 0);
 
@@ -88,7 +89,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     if (closed) return;
     closed = true;
     stop ??= 'EPIPE';
-    io.err('nn train: the output was closed; stopping after this batch (last/ is saved)');
+    io.err(`nn train: ${words().outputClosed}`);
   });
   const screen: Screen = {
     line: (s) => (closed ? undefined : io.tty ? process.stdout.write(`\r\x1b[K${printable(s)}\n`) : io.out(s)),
@@ -102,11 +103,12 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     } else progress.event(e);
     socket?.write(line + '\n');
   };
-  const fail = (message: string): number => {
+  /** a failure: `message` in English for the JSON event (stable), `text` in the locale for a person (the same when not given) */
+  const fail = (message: string, text = message): number => {
     if (json) emit({ type: 'error', message, file });
     else {
       socket?.write(JSON.stringify({ type: 'error', message, file } satisfies TrainEvent) + '\n');
-      io.err(`nn train: ${message}`);
+      io.err(`nn train: ${text}`);
     }
     return 1;
   };
@@ -131,7 +133,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   const onSigint = () => {
     if (stop) process.exit(130);
     stop = 'SIGINT';
-    if (!json) screen.line('stopping after this batch (press Ctrl+C again to quit at once)');
+    if (!json) screen.line(words().stoppingAfterBatch);
   };
   const onSigterm = () => {
     stop ??= 'SIGTERM';
@@ -147,7 +149,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     const root = typeof args.flags.get('runs') === 'string' ? path.resolve(args.flags.get('runs') as string) : path.join(path.dirname(path.resolve(file)), 'runs');
     if (resumeFlag === 'last') {
       resumeDir = latestRun(root, checked.cfg.name);
-      if (!resumeDir) return fail(`no run of '${checked.cfg.name}' to resume under ${root}`);
+      if (!resumeDir) return fail(`no run of '${checked.cfg.name}' to resume under ${root}`, words().noRunToResume(checked.cfg.name, root));
       const recorded = recordedOverrides(readRunConfig(resumeDir));
       if (recorded.length) checked = checkedTrain(file, checked.cfg.name, recorded);
     }
@@ -161,35 +163,36 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     if (checked.errors > 0 || cfg.hasErrors) {
       for (const d of checked.diagnostics) io.err(d);
       const n = Math.max(checked.errors, 1);
-      if (checked.diagnostics.some((d) => d.startsWith('--set ') && d.includes(': error '))) return fail(`a value given with --set has errors (above); train '${cfg.name}' was not started`);
-      return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`);
+      if (checked.diagnostics.some((d) => d.startsWith('--set ') && d.includes(`: ${words().severity('error')} `))) return fail(`a value given with --set has errors (above); train '${cfg.name}' was not started`, words().setHasErrors(cfg.name));
+      return fail(`${file} has ${n} error${n === 1 ? '' : 's'} in what train '${cfg.name}' uses; fix them first (nn check ${file})`, words().usedHasErrors(file, n, cfg.name));
     }
     // values to try: every trial is a child nn train of its own
     if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets, checked.sources, args.flags.get('prune')), root, args, sweepIO);
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
     const notes: string[] = [];
     const others = checked.otherErrors;
-    if (others) notes.push(`${file} has ${others} error${others === 1 ? '' : 's'} outside what train '${cfg.name}' uses (another block's); training goes on, nn check ${file} lists them`);
+    if (others) notes.push(words().otherErrors(file, others, cfg.name));
     // the engine: --engine, else the one a resumed run was trained with
     const engine = args.flags.get('engine') ?? (resumeDir && readRunConfig(resumeDir).backend === 'torch' ? 'torch' : 'tfjs');
-    if (engine !== 'tfjs' && engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, not '${String(engine)}'`);
+    if (engine !== 'tfjs' && engine !== 'torch') throw new UsageError(words().mustBeOneOf('engine', ['tfjs', 'torch'], String(engine)));
     let torch: { python: PythonInfo; device: string; processes: number } | undefined;
     let backend: BackendInfo | undefined;
     if (engine === 'torch') {
       const processes = intFlag(args, 'processes', 1) ?? 1;
       const device = args.flags.get('device') ?? 'auto';
-      if (typeof device !== 'string' || !/^(auto|cpu|cuda(:\d+)?)$/.test(device)) throw new UsageError(`--device must be auto, cpu, cuda or cuda:N, not '${String(device)}'`);
+      if (typeof device !== 'string' || !/^(auto|cpu|cuda(:\d+)?)$/.test(device)) throw new UsageError(words().mustBeOneOf('device', ['auto', 'cpu', 'cuda', 'cuda:N'], String(device)));
       // no Python with PyTorch, no such device, what the engine cannot do: said before anything is written
       torch = { python: findPython(), device, processes };
       checkTorchRun(cfg, torch.python, device, processes);
     } else {
-      if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError('--device and --processes are for --engine torch');
+      if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError(words().deviceNeedsTorch);
       const said: string[] = [];
       backend = await chooseBackend(args, (m) => said.push(m), stepWork(cfg));
       notes.push(...said.filter((m) => !inNote(m, backend!.note)));
       // a model the machine cannot hold is refused with the estimate, before the data is loaded
-      const refused = memoryRefusal(file, checked, availableMemory(backend.name));
-      if (refused) return fail(refused);
+      const available = availableMemory(backend.name);
+      const refused = memoryRefusal(file, checked, available);
+      if (refused) return fail(refused, memoryRefusal(file, checked, available, cliLang()));
     }
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
     const runDir = resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? exactRunDir(args.flags.get('run-dir') as string) : newRunDir(root, cfg.name));
@@ -225,7 +228,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (e instanceof TrainError || e instanceof CheckpointError || e instanceof CliError || e instanceof DataError || e instanceof BackendError || e instanceof NoTorchError || e instanceof TorchEngineError) return fail((e as Error).message);
+    if (e instanceof TrainError || e instanceof CheckpointError || e instanceof CliError || e instanceof DataError || e instanceof BackendError || e instanceof NoTorchError || e instanceof TorchEngineError) return fail((e as Error).message, errorText(e as Error));
     // a bug (ours or tfjs'): the watcher still hears of it, then main prints the stack (exit 70)
     const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
     if (json) emit({ type: 'error', message, file });
@@ -293,7 +296,7 @@ function exactRunDir(dir: string): string {
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.mkdirSync(abs);
   } catch (e) {
-    throw new CliError(`cannot make the run folder ${abs}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it exists already' : (e as Error).message}`);
+    throw new CliError((e as NodeJS.ErrnoException).code === 'EEXIST' ? words().runDirExists(abs) : words().cannotMakeRunDir(abs, (e as Error).message));
   }
   return abs;
 }
@@ -304,7 +307,7 @@ export function setFlags(args: Parsed): [string, string][] {
     const eq = s.indexOf('=');
     const key = eq >= 0 ? s.slice(0, eq).trim() : '';
     const value = eq >= 0 ? s.slice(eq + 1).trim() : '';
-    if (eq < 0 || !isKey(key) || !value) throw new UsageError(`--set needs KEY=VALUE, a key of the train block (batch_size, optimizer.lr) and a value, not '${s}'`);
+    if (eq < 0 || !isKey(key) || !value) throw new UsageError(words().setForm(s));
     return [key, value];
   });
 }
@@ -316,6 +319,6 @@ export function layerStatsFlag(args: Parsed): false | 'epoch' | number | undefin
   if (v === 'epoch') return 'epoch';
   if (v === 'off') return false;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--layer-stats needs epoch, off or a whole number of batches of at least 1, not '${String(v)}'`);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(words().layerStatsFlag(String(v)));
   return n;
 }

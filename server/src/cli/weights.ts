@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 import { CliError, readRunConfig, userError, weightsDir, weightsEpoch } from './common';
+import { words } from './i18n';
 
 /** A layer with at most this many values has them printed. */
 export const SMALL_LAYER = 20;
@@ -55,18 +56,18 @@ export function weightStats(name: string, shape: number[], v: Float32Array, thre
 const num = (v: number) => (v === 0 ? '0' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 
 export async function weightsCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('nn weights needs one run folder');
+  if (args.positionals.length !== 1) throw new UsageError(words().needsOne('weights', 'runFolder'));
   const runDir = args.positionals[0];
   const t = args.flags.get('threshold');
   const threshold = t === undefined ? NEAR_ZERO : Number(t);
-  if (!(threshold > 0) || !Number.isFinite(threshold)) throw new UsageError(`--threshold must be a positive number, not '${String(t)}'`);
+  if (!(threshold > 0) || !Number.isFinite(threshold)) throw new UsageError(words().thresholdFlag(String(t)));
   const wanted = args.flags.get('layer');
-  if (wanted === true) throw new UsageError('--layer needs a name');
+  if (wanted === true) throw new UsageError(words().flagNeeds('layer', 'layerName'));
   const rc = readRunConfig(runDir);
   try {
     const last = args.flags.has('last');
     const dir = last ? checkpointDir(path.join(runDir, 'last')) : weightsDir(runDir, checkpointDir);
-    if (!dir) throw new CliError(`${runDir} has no last/ weights`);
+    if (!dir) throw new CliError(words().noLastWeights(runDir));
     const epoch = weightsEpoch(dir);
     const model = await loadModel(dir);
     const layers: LayerWeights[] = [];
@@ -85,19 +86,19 @@ export async function weightsCommand(args: Parsed, out: (s: string) => void, err
       model.dispose();
     }
     const shown = wanted === undefined ? layers : layers.filter((l) => l.layer === wanted);
-    if (!shown.length) throw new CliError(wanted === undefined ? `the model of ${runDir} has no weights` : `the model of ${runDir} has no layer '${wanted}' with weights; its layers with weights: ${layers.map((l) => l.layer).join(', ')}`);
+    if (!shown.length) throw new CliError(wanted === undefined ? words().noWeightsIn(runDir) : words().noLayerNamed(runDir, wanted, layers.map((l) => l.layer)));
     if (args.flags.has('json')) {
       out(JSON.stringify({ run: runDir, train: rc.train, weights: dir, ...(epoch !== undefined ? { epoch } : {}), threshold, layers: shown }));
       return 0;
     }
-    out(`${rc.train}: weights ${dir}${epoch !== undefined ? ` (epoch ${epoch})` : ''}; near zero: |w| < ${threshold}`);
+    out(words().weightsHeader(rc.train, dir, epoch, threshold));
     for (const l of shown) {
-      out(`${l.layer}: ${l.params} value${l.params === 1 ? '' : 's'}`);
+      out(words().layerValues(l.layer, l.params));
       const width = Math.max(...l.weights.map((w) => `${w.name} [${w.shape.join(', ')}]`.length));
       for (const w of l.weights) {
         const head = `${w.name} [${w.shape.join(', ')}]`.padEnd(width);
-        out(`  ${head}  mean ${num(w.mean)}  std ${num(w.std)}  min ${num(w.min)}  max ${num(w.max)}  near zero ${(w.nearZero * 100).toFixed(1)}%`);
-        if (w.values) out(`  ${''.padEnd(width)}  values ${w.values.map(num).join(', ')}`);
+        out(`  ${head}  ${words().weightStats(num(w.mean), num(w.std), num(w.min), num(w.max), (w.nearZero * 100).toFixed(1))}`);
+        if (w.values) out(`  ${''.padEnd(width)}  ${words().valuesLabel} ${w.values.map(num).join(', ')}`);
       }
     }
     return 0;

@@ -16,6 +16,7 @@
 
 import { CONTEXTS, formatShape as shape, formatNumber as num, type Context, type MessageId, type MessageTable, type NotRegular } from './messages';
 import { formatMegabytes as mb } from './format-values';
+import { renderRuntime } from './runtime-messages';
 
 /** What a path can be instead of a regular file. */
 const NOT_REGULAR_ZH: Record<NotRegular, string> = { folder: '文件夹', fifo: '命名管道', socket: '套接字', device: '设备文件' };
@@ -357,7 +358,7 @@ export const zh: MessageTable = {
   batchLargerThanData: (a) =>
     `batch_size ${num(a.batch)} 大于${q(a.data)}的 ${num(a.n)} 个训练样本；因此每个迭代周期只有一个 ${num(a.n)} 个样本的批量。`,
   conflictingSettings: (a) => `${q(a.a)}和${q(a.b)}不能同时使用：${P(a.why)}。`,
-  dataProblem: (a) => `数据无法加载：${a.problem}`,
+  dataProblem: (a) => `数据无法加载：${renderRuntime(a.problem, 'zh-cn')}`,
   notEnoughMemory: (a) =>
     `训练${q(a.train)}大约需要 ${a.need} 内存（权重、梯度和 ${a.optimizer} 的状态 ${a.weights}；批量 ${num(a.batch)} 的激活值 ${a.activations}；数据 ${a.data}），` +
     `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : a.limit === 'container' ? '本容器的内存上限' : '本机的空闲内存'}）：请使用更小的模型或 batch_size。`,

@@ -4,6 +4,7 @@
 // The Chinese table is `zh` in messages-zh.ts; `render` picks the table of a locale.
 
 import { zh } from './messages-zh';
+import { renderRuntime, type RuntimeMessage } from './runtime-messages';
 
 /** The locales messages and catalogue docs are rendered in. */
 import { formatShape, formatNumber, formatMegabytes } from './format-values';
@@ -213,7 +214,7 @@ export const en = {
   batchLargerThanData: (a: { batch: number; n: number; data: string }) =>
     `batch_size ${num(a.batch)} is larger than the ${num(a.n)} training samples of '${a.data}', so each epoch is a single batch of ${num(a.n)}`,
   conflictingSettings: (a: { a: string; b: string; why: string }) => `'${a.a}' and '${a.b}' cannot be used together: ${a.why}`,
-  dataProblem: (a: { problem: string }) => a.problem,
+  dataProblem: (a: { problem: RuntimeMessage }) => renderRuntime(a.problem, 'en'),
   notEnoughMemory: (a: { train: string; need: string; weights: string; optimizer: string; activations: string; batch: number; data: string; available: string; limit: 'free' | 'container' | 'wasm' }) =>
     `training '${a.train}' needs about ${a.need} of memory (${a.weights} for the weights, their gradients and ${a.optimizer}'s state; ${a.activations} for the activations of a batch of ${num(a.batch)}; ${a.data} for the data), ` +
     `but only ${a.available} can be had (${a.limit === 'wasm' ? "the wasm backend's memory ends at 4 GB" : a.limit === 'container' ? 'the memory limit of this container' : 'the free memory of this machine'}): use a smaller model or batch_size`,

@@ -34,6 +34,7 @@ import * as https from 'node:https';
 import * as crypto from 'node:crypto';
 import type { LoadOptions } from './types';
 import { DataError } from './errors';
+import { rmsg, type RuntimeMessage } from '../core/runtime-messages';
 
 export type BuiltinName = 'mnist' | 'fashion_mnist';
 export const FILE_KEYS = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
@@ -162,7 +163,7 @@ function completeSetIn(dirs: string[], spec: BuiltinSpec): FileSet | undefined {
     const missing = missingNames(found);
     if (missing.length === 0) return found as FileSet;
     if (missing.length < FILE_KEYS.length) {
-      throw new DataError(d, `has some of the ${spec.title} files but not ${missing.join(', ')} (gzipped or not)`);
+      throw new DataError(d, rmsg('someFiles', { title: spec.title, missing: missing.join(', '), gz: true }));
     }
   }
   return undefined;
@@ -188,7 +189,7 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
     const dirs = underRoot(root, spec);
     const files = completeSetIn(dirs, spec);
     if (files) return found(files, path.dirname(files.trainImages));
-    throw new DataError(pathArg, `no ${spec.title} files in ${dirs.join(' or ')}: expected ${FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ')} (gzipped or not)`);
+    throw new DataError(pathArg, rmsg('noFilesIn', { title: spec.title, dirs, expected: FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ') }));
   }
 
   const looked: string[] = [];
@@ -216,13 +217,8 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
   if (missing.length === 0) return found(cached as FileSet, cache);
 
   if (opts.download === false) {
-    const fixes = [
-      spec.debianPackage ? `install the Debian package ${spec.debianPackage}` : undefined,
-      `set NN_DATA (or the nn.data.path setting) to a folder with the four files (${FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ')})`,
-      `give the folder as path:`,
-      'or allow downloading',
-    ].filter(Boolean);
-    throw new DataError(name, `${spec.title} not found and downloading is off; looked in ${looked.join(', ')}. To fix: ${fixes.join('; ')}`);
+    const files = FILE_KEYS.map((k) => `${FILE_NAMES[k]}.gz`).join(', ');
+    throw new DataError(name, rmsg('notFoundOffline', { title: spec.title, looked: looked.join(', '), files, ...(spec.debianPackage ? { debian: spec.debianPackage } : {}) }));
   }
 
   const base = mirrorBase(spec, env);
@@ -273,17 +269,17 @@ export function mirrorBase(spec: { folder: string; base: string }, env: Record<s
   try {
     u = new URL(mirror.endsWith('/') ? mirror : mirror + '/');
   } catch {
-    throw new DataError('NN_DATA_MIRROR', `'${mirror}' is not a URL`);
+    throw new DataError('NN_DATA_MIRROR', rmsg('notAUrl', { url: mirror }));
   }
-  checkUrl(u, 'NN_DATA_MIRROR', 'the mirror');
+  checkUrl(u, 'NN_DATA_MIRROR', 'mirror');
   return new URL(`${spec.folder}/`, u);
 }
 
 /** Only https, or plain http to this machine; `what` names the URL's origin in the error ("NN_DATA_MIRROR", "redirected to"). */
-function checkUrl(u: URL, file: string, what: string): void {
+function checkUrl(u: URL, file: string, what: 'mirror' | 'redirect' | 'download'): void {
   if (u.protocol === 'https:') return;
   if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return;
-  throw new DataError(file, `${what} ${u.href}: only https is allowed (plain http only to 127.0.0.1, localhost or ::1)`);
+  throw new DataError(file, rmsg('onlyHttps', { what, url: u.href }));
 }
 
 export interface DownloadContext {
@@ -293,9 +289,6 @@ export interface DownloadContext {
   cache: string;
 }
 
-function advice(ctx: DownloadContext): string {
-  return `set NN_DATA (or the nn.data.path setting) to a folder with the files, or put them in ${ctx.cache}, or set NN_DATA_MIRROR to a reachable mirror`;
-}
 
 /** Requests `url`, following redirects; resolves with the 200 response. */
 function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): Promise<http.IncomingMessage> {
@@ -307,11 +300,11 @@ function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): 
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
-        if (redirects >= MAX_REDIRECTS) return reject(new DataError(original.href, `more than ${MAX_REDIRECTS} redirects`));
+        if (redirects >= MAX_REDIRECTS) return reject(new DataError(original.href, rmsg('tooManyRedirects', { max: MAX_REDIRECTS })));
         let next: URL;
         try {
           next = new URL(res.headers.location, url);
-          checkUrl(next, original.href, 'redirected to');
+          checkUrl(next, original.href, 'redirect');
         } catch (e) {
           return reject(e);
         }
@@ -320,7 +313,7 @@ function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): 
       }
       if (status !== 200) {
         res.resume();
-        return reject(new DataError(url.href, `the server answered HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd() + `; ${advice(ctx)}`));
+        return reject(new DataError(url.href, rmsg('httpStatus', { status: `${status} ${res.statusMessage ?? ''}`.trimEnd(), cache: ctx.cache })));
       }
       resolve(res);
     });
@@ -330,14 +323,14 @@ function request(url: URL, ctx: DownloadContext, original: URL, redirects = 0): 
       response?.destroy(e);
       req.destroy(e);
     });
-    req.on('error', (e: NodeJS.ErrnoException) => reject(new DataError(url.href, `cannot reach ${url.host}: ${networkProblem(e)}; ${advice(ctx)}`)));
+    req.on('error', (e: NodeJS.ErrnoException) => reject(new DataError(url.href, rmsg('unreachable', { host: url.host, why: networkProblem(e), cache: ctx.cache }))));
   });
 }
 
-function networkProblem(e: NodeJS.ErrnoException): string {
-  if (e.code === 'ECONNREFUSED') return 'connection refused';
-  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'host name not found (no network?)';
-  return e.message;
+function networkProblem(e: NodeJS.ErrnoException): RuntimeMessage {
+  if (e.code === 'ECONNREFUSED') return rmsg('connectionRefused');
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return rmsg('hostNotFound');
+  return rmsg('systemText', { text: e.message });
 }
 
 function formatSize(bytes: number): string {
@@ -346,7 +339,7 @@ function formatSize(bytes: number): string {
 
 /** Downloads `url` to `dest` through a temporary file, checking its MD5; nothing is left at `dest` unless it is complete and correct. */
 export async function download(url: URL, dest: string, md5: string, ctx: DownloadContext): Promise<void> {
-  checkUrl(url, url.href, 'the download from');
+  checkUrl(url, url.href, 'download');
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`;
   const fh = await fs.promises.open(tmp, 'w');
@@ -371,13 +364,13 @@ export async function download(url: URL, dest: string, md5: string, ctx: Downloa
       }
     } catch (e) {
       res.destroy();
-      throw new DataError(url.href, `the download broke off after ${formatSize(got)}${total ? ` of ${formatSize(total)}` : ''}: ${(e as Error).message}; ${advice(ctx)}`);
+      throw new DataError(url.href, rmsg('downloadBroke', { got: formatSize(got), ...(total ? { total: formatSize(total) } : {}), why: (e as Error).message, cache: ctx.cache }));
     }
     if (total && got !== total) {
-      throw new DataError(url.href, `the download broke off after ${formatSize(got)} of ${formatSize(total)}; ${advice(ctx)}`);
+      throw new DataError(url.href, rmsg('downloadBroke', { got: formatSize(got), total: formatSize(total), cache: ctx.cache }));
     }
     const sum = hash.digest('hex');
-    if (sum !== md5) throw new DataError(url.href, `checksum mismatch: expected MD5 ${md5}, got ${sum}; the download was discarded`);
+    if (sum !== md5) throw new DataError(url.href, rmsg('checksum', { md5, got: sum }));
     await fh.sync();
     await fh.close();
     closed = true;

@@ -24,7 +24,8 @@ import * as zlib from 'node:zlib';
 import * as crypto from 'node:crypto';
 import type { LoadOptions } from './types';
 import type { BuiltinOverrides } from './builtin';
-import { DataError, readDataFile } from './errors';
+import { DataError, readDataFile, atRecord } from './errors';
+import { rmsg } from '../core/runtime-messages';
 import { defaultCacheDir, download, isFile, mirrorBase, removeStaleParts, syncFolder } from './builtin';
 
 export type CifarName = 'cifar10' | 'cifar100';
@@ -94,7 +95,7 @@ function completeIn(dirs: string[], spec: CifarSpec): string | undefined {
   for (const d of dirs) {
     const missing = missingIn(d, spec);
     if (missing.length === 0) return d;
-    if (missing.length < fileNames(spec).length) throw new DataError(d, `has some of the ${spec.title} files but not ${missing.join(', ')}`);
+    if (missing.length < fileNames(spec).length) throw new DataError(d, rmsg('someFiles', { title: spec.title, missing: missing.join(', '), gz: false }));
   }
   return undefined;
 }
@@ -112,7 +113,7 @@ export async function locateCifar(spec: CifarSpec, pathArg: string | undefined, 
     const dirs = [path.join(root, spec.folder), root];
     const d = completeIn(dirs, spec);
     if (d) return found(d);
-    throw new DataError(pathArg, `no ${spec.title} files in ${dirs.join(' or ')}: expected ${fileNames(spec).join(', ')} (the binary version, ${spec.archive}, unpacked)`);
+    throw new DataError(pathArg, rmsg('noFilesIn', { title: spec.title, dirs, expected: fileNames(spec).join(', '), archive: spec.archive }));
   }
   const looked: string[] = [];
   for (const [what, root] of [['nn.data.path', opts.dataPath], ['NN_DATA', env.NN_DATA]] as const) {
@@ -130,7 +131,7 @@ export async function locateCifar(spec: CifarSpec, pathArg: string | undefined, 
   looked.push(cache);
   if (missingIn(cache, spec).length === 0) return found(cache);
   if (opts.download === false) {
-    throw new DataError(spec.name, `${spec.title} not found and downloading is off; looked in ${looked.join(', ')}. To fix: download ${spec.base}${spec.archive} and unpack it into one of those folders, give the folder as path:, or allow downloading`);
+    throw new DataError(spec.name, rmsg('notFoundOffline', { title: spec.title, looked: looked.join(', '), url: `${spec.base}${spec.archive}` }));
   }
   const base = mirrorBase(spec, env);
   removeStaleParts(cache);
@@ -154,7 +155,7 @@ export async function unpack(archive: string, dest: string, spec: CifarSpec): Pr
   try {
     tar = zlib.gunzipSync(fs.readFileSync(archive));
   } catch (e) {
-    throw new DataError(archive, `not a gzip archive, or a damaged one: ${(e as Error).message}`);
+    throw new DataError(archive, rmsg('notGzip', { why: (e as Error).message }));
   }
   const wanted = new Set(fileNames(spec));
   const got = new Set<string>();
@@ -165,7 +166,7 @@ export async function unpack(archive: string, dest: string, spec: CifarSpec): Pr
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1);
     const name = (field(345, 155) ? `${field(345, 155)}/` : '') + field(0, 100);
-    if (!Number.isFinite(size) || at + 512 + size > tar.length) throw new DataError(archive, `the archive is damaged: the entry ${name} runs past its end`);
+    if (!Number.isFinite(size) || at + 512 + size > tar.length) throw new DataError(archive, rmsg('archiveEntryPastEnd', { entry: name }));
     const base = name.split('/').pop()!;
     if ((type === '0' || type === '') && wanted.has(base)) {
       const file = path.join(dest, base);
@@ -181,7 +182,7 @@ export async function unpack(archive: string, dest: string, spec: CifarSpec): Pr
     at += 512 + Math.ceil(size / 512) * 512;
   }
   const missing = [...wanted].filter((f) => !got.has(f));
-  if (missing.length) throw new DataError(archive, `the archive lacks ${missing.join(', ')}: it is not ${spec.title}'s binary version`);
+  if (missing.length) throw new DataError(archive, rmsg('archiveLacks', { missing: missing.join(', '), title: spec.title }));
   await syncFolder(dest);
 }
 
@@ -192,7 +193,7 @@ export function cifarClassNames(dir: string, spec: CifarSpec, labels: string): s
   const names = readDataFile(file, file).toString('utf8').split(/\r?\n/).map((s) => s.trim());
   while (names.length && names[names.length - 1] === '') names.pop();
   if (names.length !== l.classes || names.some((n) => n === '')) {
-    throw new DataError(file, `holds ${names.length} line${names.length === 1 ? '' : 's'}${names.some((n) => n === '') ? ' (some blank)' : ''}; ${spec.title} has ${l.classes} class names, one a line`);
+    throw new DataError(file, rmsg('classNameLines', { lines: names.length, blank: names.some((n) => n === ''), title: spec.title, classes: l.classes }));
   }
   return names;
 }
@@ -217,10 +218,10 @@ export function readCifarFiles(files: string[], spec: CifarSpec, labels: string,
     if (limit !== undefined && total >= limit) break;
     const bytes = readDataFile(file, file);
     if (bytes.length === 0 || bytes.length % rec !== 0) {
-      throw new DataError(file, `${bytes.length} bytes is not a whole number of ${spec.title} records (${rec} bytes each: ${spec.labelBytes} label byte${spec.labelBytes === 1 ? '' : 's'} and 3072 pixels): the file is damaged or another dataset's`);
+      throw new DataError(file, rmsg('notWholeRecords', { bytes: bytes.length, title: spec.title, record: rec, labelBytes: spec.labelBytes }));
     }
     const n = bytes.length / rec;
-    if (expected !== undefined && n !== expected) throw new DataError(file, `holds ${n} images; ${spec.title}'s files hold ${expected}: the file is damaged or another dataset's`);
+    if (expected !== undefined && n !== expected) throw new DataError(file, rmsg('wrongImageCount', { n, title: spec.title, want: expected }));
     const take = limit === undefined ? n : Math.min(n, limit - total);
     parts.push({ bytes, n: take, file });
     total += take;
@@ -232,7 +233,7 @@ export function readCifarFiles(files: string[], spec: CifarSpec, labels: string,
     for (let r = 0; r < p.n; r++, i++) {
       const at = r * rec;
       const label = p.bytes[at + l.offset];
-      if (label >= l.classes) throw new DataError(p.file, `label ${label} is outside 0..${l.classes - 1} (${spec.title} has ${l.classes} classes)`, `record ${r}`);
+      if (label >= l.classes) throw new DataError(p.file, rmsg('cifarLabelOutside', { label, classes: l.classes, title: spec.title }), atRecord(r));
       out[i] = label;
       // planes of 1024 red, green, blue values -> interleaved [h, w, c]
       const src = at + spec.labelBytes;

@@ -11,7 +11,8 @@
 // they are decoded; a cell is decoded as UTF-8 only when it is read as text.
 
 import * as fs from 'node:fs';
-import { DataError, openDataFile, fileProblem } from './errors';
+import { DataError, openDataFile, fileProblem, atLine } from './errors';
+import { rmsg } from '../core/runtime-messages';
 
 /** Bytes read per chunk. */
 const CHUNK = 8 * 2 ** 20;
@@ -95,14 +96,14 @@ export function eachRow(src: ByteSource, shown: string, onRow: (buf: Buffer, cel
       pos = 0;
     }
     if (len === buf.length) {
-      if (buf.length >= maxRow) throw new DataError(shown, `a row longer than ${formatBytes(maxRow)} (is it a CSV file?)`, `line ${line}`);
+      if (buf.length >= maxRow) throw new DataError(shown, rmsg('rowTooLong', { size: formatBytes(maxRow) }), atLine(line));
       const bigger = Buffer.allocUnsafe(Math.min(maxRow, buf.length * 2));
       buf.copy(bigger, 0, 0, len);
       buf = bigger;
     }
     const k = src.read(buf, len, buf.length - len, filePos);
     if (k === 0) eof = true;
-    if (buf.subarray(len, len + k).includes(0)) throw new DataError(shown, 'not a text file (it holds NUL bytes); a CSV file is text in UTF-8');
+    if (buf.subarray(len, len + k).includes(0)) throw new DataError(shown, rmsg('notText'));
     len += k;
     filePos += k;
   };
@@ -158,7 +159,7 @@ export function eachRow(src: ByteSource, shown: string, onRow: (buf: Buffer, cel
           j++;
         }
         if (!closed) {
-          if (eof) throw new DataError(shown, 'a quoted field is never closed', `line ${opened}`);
+          if (eof) throw new DataError(shown, rmsg('quoteNotClosed'), atLine(opened));
           break;
         }
         i = j;

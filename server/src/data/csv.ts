@@ -4,7 +4,8 @@
 // messages reach logs and screenshots. Column names are quoted once the header has given them.
 
 import type { Args } from '../core/catalog/types';
-import { DataError } from './errors';
+import { DataError, atLine } from './errors';
+import { rmsg, type RuntimeMessage } from '../core/runtime-messages';
 import { eachRow, cellText, cellNumber, fileSource, bytesSource, type ByteSource } from './csv-reader';
 import { suggest } from '../core/suggest';
 
@@ -106,7 +107,7 @@ export function parseCsv(text: string, file: string): { rows: string[][]; lines:
     cell += c;
     i++;
   }
-  if (quoted) throw new DataError(file, 'a quoted field is never closed', `line ${opened}`);
+  if (quoted) throw new DataError(file, rmsg('quoteNotClosed'), atLine(opened));
   if (cell !== '' || row.length) {
     row.push(cell);
     rows.push(row);
@@ -152,12 +153,12 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
     }
     rows++;
   });
-  if (header === undefined) throw new DataError(file, 'empty file: no rows');
+  if (header === undefined) throw new DataError(file, rmsg('noRows'));
   const width = header.length;
   const columns = o.header ? header.map((c) => c.trim()) : header.map((_, i) => `column ${i}`);
-  if (rows === 0) throw new DataError(file, 'the header has no rows under it');
+  if (rows === 0) throw new DataError(file, rmsg('headerOnly'));
   const labelIndex = labelColumn(columns, width, file, o);
-  if (width < 2) throw new DataError(file, 'needs at least one feature column besides the label');
+  if (width < 2) throw new DataError(file, rmsg('noFeatureColumn'));
   const featureNames = columns.filter((_, i) => i !== labelIndex);
   const f = width - 1;
   const features = new Float32Array(rows * f);
@@ -178,7 +179,7 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
       skipHeader = false;
       return;
     }
-    if (cells.n !== width) throw new DataError(file, `${cells.n} values, but the ${o.header ? 'header has' : 'first row has'} ${width}`, `line ${cells.line}`);
+    if (cells.n !== width) throw new DataError(file, rmsg('rowWidth', { n: cells.n, width, header: o.header }), atLine(cells.line));
     let k = r * f;
     for (let c = 0; c < width; c++) {
       if (c === labelIndex) continue;
@@ -187,9 +188,9 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
       if (Number.isNaN(v)) v = quotedNumber(cellText(buf, cells, c));
       if (Number.isNaN(v)) {
         const empty = cellText(buf, cells, c).trim() === '';
-        throw new DataError(file, `column "${columns[c]}": ${empty ? 'empty cell' : 'the value is not a number'}`, `line ${cells.line}`);
+        throw new DataError(file, rmsg(empty ? 'emptyCell' : 'notANumber', { column: columns[c] }), atLine(cells.line));
       }
-      if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${columns[c]}": the value is too large for a 32-bit float (at most about 3.4e38)`, `line ${cells.line}`);
+      if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, rmsg('tooLarge', { column: columns[c] }), atLine(cells.line));
       features[k++] = v;
     }
     if (values) {
@@ -197,15 +198,15 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
       let v = cells.quoted[labelIndex] ? NaN : cellNumber(buf, cells.start[labelIndex], cells.end[labelIndex]);
       if (Number.isNaN(v)) {
         const text = cellText(buf, cells, labelIndex).trim();
-        if (text === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, `line ${cells.line}`);
-        v = checkedFloat(text, columns[labelIndex], file, `line ${cells.line}`, o);
+        if (text === '') throw new DataError(file, rmsg('emptyLabel', { column: columns[labelIndex] }), atLine(cells.line));
+        v = checkedFloat(text, columns[labelIndex], file, atLine(cells.line), o);
       }
-      if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${columns[labelIndex]}": the value is too large for a 32-bit float (at most about 3.4e38)`, `line ${cells.line}`);
+      if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, rmsg('tooLarge', { column: columns[labelIndex] }), atLine(cells.line));
       values[r++] = v;
       return;
     }
     const text = cellText(buf, cells, labelIndex).trim();
-    if (text === '') throw new DataError(file, `column "${columns[labelIndex]}": empty label`, `line ${cells.line}`);
+    if (text === '') throw new DataError(file, rmsg('emptyLabel', { column: columns[labelIndex] }), atLine(cells.line));
     let id = idOf.get(text);
     if (id === undefined) {
       id = texts.length;
@@ -216,11 +217,11 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
       if (isWord[id] && firstWord < 0) firstWord = id;
       if (texts.length > MAX_LABELS) {
         if (firstWord >= 0 || o.task === 'classification') {
-          throw new DataError(file, `column "${columns[labelIndex]}": more than ${MAX_LABELS.toLocaleString('en-US')} different labels${firstWord >= 0 ? ', not all numbers' : ''}: is it the label column?${o.task === 'classification' ? ' (task: classification)' : ''}`);
+          throw new DataError(file, rmsg('tooManyLabels', { column: columns[labelIndex], max: MAX_LABELS, words: firstWord >= 0, classification: o.task === 'classification' }));
         }
         // a regression target: the labels so far become values, the rest are read as values
         values = new Float32Array(rows);
-        const value = texts.map((t, q) => checkedFloat(t, columns[labelIndex], file, `line ${lineOf[q]}`, o));
+        const value = texts.map((t, q) => checkedFloat(t, columns[labelIndex], file, atLine(lineOf[q]), o));
         for (let q = 0; q < r; q++) values[q] = value[ids![q]];
         values[r] = value[id];
         ids = undefined;
@@ -232,7 +233,7 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
     ids![r++] = id;
   });
   // the second pass reads what the first counted: a file that changed between them is not half read
-  if (r !== rows) throw new DataError(file, `changed while it was being read (${rows} rows, then ${r}); read it again`);
+  if (r !== rows) throw new DataError(file, rmsg('changedWhileRead', { before: rows, after: r }));
   if (values) return { columns, labelColumn: columns[labelIndex], featureNames, features, rows, task: 'regression', targets: values };
   return labelsToTask(texts, ids!, rows, words, lineOf, firstWord, columns[labelIndex], file, o, { columns, featureNames, features });
 }
@@ -240,17 +241,16 @@ export function readCsvSource(src: ByteSource, file: string, o: CsvOptions): Csv
 /** The label column's index, from its name (in the header) or its number. */
 function labelColumn(columns: string[], width: number, file: string, o: CsvOptions): number {
   if (typeof o.label === 'number') {
-    if (o.label >= width) throw new DataError(file, `label column ${o.label} does not exist: the table has ${width} columns (0 to ${width - 1})`);
+    if (o.label >= width) throw new DataError(file, rmsg('noLabelIndex', { label: o.label, width }));
     return o.label;
   }
-  if (!o.header) throw new DataError(file, `label: "${o.label}" names a column, but header: false; give the column index`);
+  if (!o.header) throw new DataError(file, rmsg('labelNameNoHeader', { label: o.label }));
   const labelIndex = columns.indexOf(o.label);
   if (labelIndex < 0) {
     // the header is the file's first line, which may be anything (csv("/etc/shadow")): only a
     // column name close to the one written is shown, never the header
     const near = suggest(o.label, columns);
-    const advice = near !== undefined ? `did you mean "${near}"?` : `give the label column's index (0 to ${width - 1}) or its name as the header writes it`;
-    throw new DataError(file, `no column named "${o.label}" in the header (${width} column${width === 1 ? '' : 's'}); ${advice}`);
+    throw new DataError(file, rmsg('noColumn', { name: o.label, width, ...(near !== undefined ? { near } : {}) }));
   }
   return labelIndex;
 }
@@ -275,7 +275,7 @@ function labelsToTask(
   const numeric = firstWord < 0;
   if (!numeric && o.task === 'auto' && words * 2 < rows) {
     // mostly numbers and a few words: a missing value (NA, ?) more likely than class names
-    throw new DataError(file, `column "${labelName}": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, `line ${lineOf[firstWord]}`);
+    throw new DataError(file, rmsg('labelMostlyNumbers', { column: labelName }), atLine(lineOf[firstWord]));
   }
   // numeric labels are classes by value (1 and 1.0 are one class, as pandas reads them)
   const keyOf = numeric ? texts.map((t) => String(Number(t))) : texts;
@@ -284,15 +284,14 @@ function labelsToTask(
   const task: 'classification' | 'regression' = o.task !== 'auto' ? o.task : !numeric || (integers && distinct.length <= 50) ? 'classification' : 'regression';
   const base = { ...table, labelColumn: labelName, rows };
   if (task === 'regression') {
-    if (!numeric) throw new DataError(file, `column "${labelName}": the label is not a number, and task: regression needs numbers`, `line ${lineOf[firstWord]}`);
-    const value = texts.map((t, id) => checkedFloat(t, labelName, file, `line ${lineOf[id]}`, o));
+    if (!numeric) throw new DataError(file, rmsg('labelNotNumber', { column: labelName }), atLine(lineOf[firstWord]));
+    const value = texts.map((t, id) => checkedFloat(t, labelName, file, atLine(lineOf[id]), o));
     const targets = new Float32Array(rows);
     for (let q = 0; q < rows; q++) targets[q] = value[ids[q]];
     return { ...base, task, targets };
   }
   if (distinct.length < 2) {
-    const hint = numeric && o.task === 'auto' ? '; to fit it as a number, set task: regression' : '';
-    throw new DataError(file, `column "${labelName}": every label is the same: classification needs at least 2 classes${hint}`);
+    throw new DataError(file, rmsg('oneLabel', { column: labelName, regressionHint: numeric && o.task === 'auto' }));
   }
   const order = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const index = new Map(order.map((c, i) => [c, i]));
@@ -317,13 +316,13 @@ function quotedNumber(text: string): number {
 }
 
 /** A label text read as a 32-bit float target; one that is no number or beyond float range is an error naming its line. */
-function checkedFloat(text: string, column: string, file: string, row: string, o: CsvOptions): number {
+function checkedFloat(text: string, column: string, file: string, row: RuntimeMessage, o: CsvOptions): number {
   if (!isNumber(text)) {
-    if (o.task === 'regression') throw new DataError(file, `column "${column}": the label is not a number, and task: regression needs numbers`, row);
-    throw new DataError(file, `column "${column}": the label is not a number, but most labels are (a missing value?); to read the labels as class names, set task: classification`, row);
+    if (o.task === 'regression') throw new DataError(file, rmsg('labelNotNumber', { column }), row);
+    throw new DataError(file, rmsg('labelMostlyNumbers', { column }), row);
   }
   const v = Number(text);
-  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, `column "${column}": the value is too large for a 32-bit float (at most about 3.4e38)`, row);
+  if (Math.abs(v) > FLOAT32_MAX) throw new DataError(file, rmsg('tooLarge', { column }), row);
   return v;
 }
 

@@ -1,17 +1,36 @@
 // A problem with a data file: always names the file, and the row or record when there is one.
+// The problem is a message id with its arguments (core/runtime-messages.ts), rendered in the
+// reader's locale where it is shown (the command line, NN416 in the editor); `message` is English.
 
 import * as fs from 'node:fs';
+import { renderRuntime, rmsg, type RuntimeMessage } from '../core/runtime-messages';
+import type { Locale } from '../core/messages';
 
 export class DataError extends Error {
   constructor(
     readonly file: string,
-    readonly problem: string,
-    readonly where?: string,
+    readonly problem: RuntimeMessage,
+    readonly where?: RuntimeMessage,
   ) {
-    super(`${file}: ${where ? `${where}: ` : ''}${problem}`);
+    super(renderRuntime(rmsg('dataError', { file, problem, ...(where ? { where } : {}) }), 'en'));
     this.name = 'DataError';
   }
+
+  /** The whole problem (file, where, what) as one message. */
+  get said(): RuntimeMessage {
+    return rmsg('dataError', { file: this.file, problem: this.problem, ...(this.where ? { where: this.where } : {}) });
+  }
+
+  /** The text in a locale. */
+  text(locale: Locale): string {
+    return renderRuntime(this.said, locale);
+  }
 }
+
+/** Line `line` of a text file, for DataError's `where`. */
+export const atLine = (line: number): RuntimeMessage => rmsg('where', { line });
+/** Record `record` of a binary file. */
+export const atRecord = (record: number): RuntimeMessage => rmsg('where', { record });
 
 /** An argument the checker could not know (it reported an error there): data cannot be made from it. */
 export function unknownArgument(fn: string, arg: string): Error {
@@ -19,13 +38,13 @@ export function unknownArgument(fn: string, arg: string): Error {
 }
 
 /** What went wrong reading a file, in words: "file not found", "is a folder, not a file", ... */
-export function fileProblem(e: unknown): string {
+export function fileProblem(e: unknown): RuntimeMessage {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EISDIR') return 'is a folder, not a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ELOOP') return 'a loop of symbolic links';
-  return `cannot read: ${(e as Error).message}`;
+  if (code === 'ENOENT') return rmsg('fileNotFound');
+  if (code === 'EISDIR') return rmsg('isFolder');
+  if (code === 'EACCES' || code === 'EPERM') return rmsg('permissionDenied');
+  if (code === 'ELOOP') return rmsg('linkLoop');
+  return rmsg('cannotRead', { why: (e as Error).message });
 }
 
 /** What a path is when it is not a regular file. */
@@ -40,9 +59,6 @@ export const OUTSIDE = {
 export type Fence = keyof typeof OUTSIDE;
 
 export type NotRegular = 'folder' | 'fifo' | 'socket' | 'device';
-
-/** The kind of a file that is not a regular file, in words: "a FIFO (named pipe)", ... */
-export const NOT_REGULAR_WORDS: Record<NotRegular, string> = { folder: 'a folder', fifo: 'a FIFO (named pipe)', socket: 'a socket', device: 'a device' };
 
 export function notRegularKind(st: fs.Stats): NotRegular | undefined {
   return st.isFile() ? undefined : st.isDirectory() ? 'folder' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'device';
@@ -110,7 +126,7 @@ export function openDataFile(path: string, shown: string): number {
   } catch (e) {
     throw new DataError(shown, fileProblem(e));
   }
-  if ('not' in r) throw new DataError(shown, r.not === 'folder' ? 'is a folder, not a file' : `is ${NOT_REGULAR_WORDS[r.not]}, not a regular file`);
+  if ('not' in r) throw new DataError(shown, r.not === 'folder' ? rmsg('isFolder') : rmsg('notRegular', { what: r.not }));
   return r.fd;
 }
 

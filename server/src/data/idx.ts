@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import * as buffer from 'node:buffer';
-import { DataError, fileProblem, openDataFile, readOpen } from './errors';
+import { DataError, fileProblem, openDataFile, readOpen, atRecord } from './errors';
+import { rmsg, type RuntimeMessage } from '../core/runtime-messages';
 
 export const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
   0x08: { name: 'unsigned byte', bytes: 1 },
@@ -29,14 +30,14 @@ function isGzip(b: Uint8Array): boolean {
 }
 
 export function parseIdxHeader(b: Uint8Array, file: string): IdxHeader {
-  if (b.length < 4) throw new DataError(file, `not an IDX file: ${b.length} bytes, too short for a header`);
+  if (b.length < 4) throw new DataError(file, rmsg('idxShort', { bytes: b.length }));
   if (b[0] !== 0 || b[1] !== 0 || !IDX_TYPES[b[2]]) {
     // the file's bytes are not shown: a data path can name any file
-    throw new DataError(file, 'not an IDX file: it does not start with an IDX magic number (00 00 08 03 for images, 00 00 08 01 for labels)');
+    throw new DataError(file, rmsg('idxNoMagic'));
   }
   const nd = b[3];
-  if (nd === 0 || nd > 4) throw new DataError(file, `IDX file with ${nd} dimensions; expected 1 (labels) to 4`);
-  if (b.length < 4 + 4 * nd) throw new DataError(file, 'truncated IDX header');
+  if (nd === 0 || nd > 4) throw new DataError(file, rmsg('idxDims', { n: nd }));
+  if (b.length < 4 + 4 * nd) throw new DataError(file, rmsg('idxHeaderCut'));
   const dims: number[] = [];
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   for (let i = 0; i < nd; i++) dims.push(view.getUint32(4 + 4 * i, false));
@@ -54,7 +55,7 @@ function gunzipHead(packed: Uint8Array, shown: string): Uint8Array {
   try {
     return zlib.gunzipSync(packed.subarray(0, HEAD_BYTES), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
   } catch (e) {
-    throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
+    throw new DataError(shown, rmsg('gzipBroken', { why: (e as Error).message }));
   }
 }
 
@@ -70,7 +71,7 @@ export function readIdxHeader(path: string, shown = path): IdxHeader {
       throw new DataError(shown, fileProblem(e));
     }
     const head: Uint8Array = buf.subarray(0, n);
-    if (n === 0) throw new DataError(shown, 'empty file');
+    if (n === 0) throw new DataError(shown, rmsg('emptyFile'));
     if (isGzip(head)) return parseIdxHeader(gunzipHead(head, shown), shown);
     return { ...parseIdxHeader(head, shown), size: fs.fstatSync(fd).size };
   } finally {
@@ -93,13 +94,12 @@ export function promisedBytes(h: IdxHeader): number {
   return h.offset + h.dims.reduce((a, d) => a * d, 1) * IDX_TYPES[h.type].bytes;
 }
 
-function records(h: IdxHeader): string {
-  const n = `${h.dims[0]} record${h.dims[0] === 1 ? '' : 's'}`;
-  return h.dims.length > 1 ? `${n} of [${h.dims.slice(1).join(', ')}]` : n;
+function records(h: IdxHeader): { count: number; shape?: string } {
+  return { count: h.dims[0], ...(h.dims.length > 1 ? { shape: `[${h.dims.slice(1).join(', ')}]` } : {}) };
 }
 
 function pastPromise(h: IdxHeader, shown: string): DataError {
-  return new DataError(shown, `more data than the header promises (${records(h)}, ${promisedBytes(h)} bytes unpacked): the file is damaged or not what it says`);
+  return new DataError(shown, rmsg('idxMore', { ...records(h), bytes: promisedBytes(h) }));
 }
 
 /**
@@ -115,17 +115,17 @@ export function readIdx(path: string, shown = path, check?: (h: IdxHeader) => vo
   try {
     const size = fs.fstatSync(fd).size;
     const head = readOpen(fd, Math.min(size, HEAD_BYTES));
-    if (head.length === 0) throw new DataError(shown, 'empty file');
+    if (head.length === 0) throw new DataError(shown, rmsg('emptyFile'));
     if (isGzip(head)) {
       h = parseIdxHeader(gunzipHead(head, shown), shown);
       check?.(h);
       const want = promisedBytes(h);
-      if (want >= buffer.constants.MAX_LENGTH) throw new DataError(shown, `the header promises ${records(h)}: ${want} bytes, more than can be read`);
+      if (want >= buffer.constants.MAX_LENGTH) throw new DataError(shown, rmsg('idxTooBig', { ...records(h), bytes: want }));
       try {
         b = zlib.gunzipSync(readOpen(fd, size), { maxOutputLength: want + 1 });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw pastPromise(h, shown);
-        throw new DataError(shown, `corrupt or truncated gzip data: ${(e as Error).message}`);
+        throw new DataError(shown, rmsg('gzipBroken', { why: (e as Error).message }));
       }
     } else {
       h = parseIdxHeader(head, shown);
@@ -174,32 +174,32 @@ export function checkHeld(h: IdxHeader, bytes: number, shown: string): void {
   const size = IDX_TYPES[h.type].bytes;
   if (bytes < promisedBytes(h)) {
     const records = h.dims.length ? Math.floor((bytes - h.offset) / size / (count / (h.dims[0] || 1))) : 0;
-    throw new DataError(shown, `truncated: the header says ${h.dims[0]} records of [${h.dims.slice(1).join(', ')}], the file holds ${records}`);
+    throw new DataError(shown, rmsg('idxTruncated', { count: h.dims[0], shape: `[${h.dims.slice(1).join(', ')}]`, held: records }));
   }
 }
 
 /** The shape of one image [height, width, channels] from the dimensions of an images file. */
 export function imageShape(dims: number[], shown: string): number[] {
-  if (dims.length < 3) throw new DataError(shown, `images need 3 dimensions [count, height, width], found [${dims.join(', ')}]`);
+  if (dims.length < 3) throw new DataError(shown, rmsg('idxImageDims', { dims: `[${dims.join(', ')}]` }));
   return [dims[1], dims[2], dims[3] ?? 1];
 }
 
 /** Checks the dimensions of a labels file against the number of images they label. */
 export function checkLabelDims(dims: number[], images: number, shown: string, imagesShown: string): void {
-  if (dims.length !== 1) throw new DataError(shown, `labels need 1 dimension [count], found [${dims.join(', ')}]`);
-  if (dims[0] !== images) throw new DataError(shown, `${dims[0]} labels for ${images} images in ${imagesShown}`);
+  if (dims.length !== 1) throw new DataError(shown, rmsg('idxLabelDims', { dims: `[${dims.join(', ')}]` }));
+  if (dims[0] !== images) throw new DataError(shown, rmsg('idxLabelCount', { labels: dims[0], images, file: imagesShown }));
 }
 
 /** Checks that an images file holds unsigned bytes (what the loader reads) and at least one image. */
 export function checkImages(type: number, count: number, shown: string): void {
-  if (type !== 0x08) throw new DataError(shown, `images are stored as ${IDX_TYPES[type].name} values; expected unsigned bytes (IDX type 08), as in MNIST`);
-  if (count === 0) throw new DataError(shown, 'no images: the header says 0 records');
+  if (type !== 0x08) throw new DataError(shown, rmsg('idxType', { type: IDX_TYPES[type].name }));
+  if (count === 0) throw new DataError(shown, rmsg('idxNoImages'));
 }
 
 /** What the classes of a set are: a built-in set's, or as many as the training labels say. */
 export interface Classes {
   count: number;
-  why: string;
+  why: RuntimeMessage;
 }
 
 /**
@@ -210,8 +210,8 @@ export function labelMax(labels: ArrayLike<number>, n: number, shown: string, cl
   let max = 0;
   for (let i = 0; i < n; i++) {
     const v = labels[i];
-    if (!Number.isInteger(v) || v < 0) throw new DataError(shown, `label ${v} is not a class index (a whole number from 0)`, `record ${i}`);
-    if (classes && v >= classes.count) throw new DataError(shown, `label ${v} is outside 0..${classes.count - 1}: ${classes.why}`, `record ${i}`);
+    if (!Number.isInteger(v) || v < 0) throw new DataError(shown, rmsg('labelNotClass', { label: v }), atRecord(i));
+    if (classes && v >= classes.count) throw new DataError(shown, rmsg('labelOutside', { label: v, classes: classes.count, why: classes.why }), atRecord(i));
     if (v > max) max = v;
   }
   return max;
@@ -219,13 +219,13 @@ export function labelMax(labels: ArrayLike<number>, n: number, shown: string, cl
 
 /** The classes training labels whose largest is `max` give; one class cannot be trained on. */
 export function classesOfLabels(max: number, shown: string): Classes {
-  if (max === 0) throw new DataError(shown, 'every label is 0: classification needs at least 2 classes');
-  return { count: max + 1, why: `the training labels (${shown}) have ${max + 1} classes` };
+  if (max === 0) throw new DataError(shown, rmsg('allLabelsZero'));
+  return { count: max + 1, why: rmsg('trainingLabelsHave', { file: shown, classes: max + 1 }) };
 }
 
 /** Checks that test images have the shape of the training images. */
 export function checkTestImageShape(shape: number[], train: number[], shown: string): void {
-  if (shape.join('x') !== train.join('x')) throw new DataError(shown, `test images are ${shape.join('x')}, training images ${train.join('x')}`);
+  if (shape.join('x') !== train.join('x')) throw new DataError(shown, rmsg('testImageSize', { test: shape.join('x'), train: train.join('x') }));
 }
 
 /** Write an IDX file (for tests and tools). */

@@ -24,7 +24,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { Args } from '../core/catalog/types';
-import { DataError, fileProblem, openDataFile, readDataFile, OUTSIDE, type Fence } from './errors';
+import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
+import { rmsg, renderRuntime } from '../core/runtime-messages';
 import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
 export interface FolderImage {
@@ -45,7 +46,7 @@ export interface FolderListing {
 /** The channels argument: 1 (grey) or 3 (RGB); the catalogue's range 1..3 lets 2 through to here. */
 export function channelsOf(args: Args, shown: string): 1 | 3 {
   const c = args.channels ?? 3;
-  if (c !== 1 && c !== 3) throw new DataError(shown, `channels: ${String(c)}: give 1 (grey) or 3 (RGB)`);
+  if (c !== 1 && c !== 3) throw new DataError(shown, rmsg('channels', { channels: String(c) }));
   return c;
 }
 
@@ -59,8 +60,8 @@ function readDir(abs: string, shown: string): fs.Dirent[] {
     return fs.readdirSync(abs, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') throw new DataError(shown, 'is a file, not a folder: image_folder reads a folder with one subfolder per class');
-    throw new DataError(shown, code === 'ENOENT' ? 'folder not found' : fileProblem(e));
+    if (code === 'ENOTDIR') throw new DataError(shown, rmsg('isFileNotFolder'));
+    throw new DataError(shown, code === 'ENOENT' ? rmsg('folderNotFound') : fileProblem(e));
   }
 }
 
@@ -93,7 +94,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
     } catch {
       return; // a dangling link: not read
     }
-    if (!allowed(real)) throw new DataError(shown, `is a link to ${OUTSIDE[fence]}`);
+    if (!allowed(real)) throw new DataError(shown, rmsg(fence === 'check' ? 'linkOutsideChecked' : 'linkOutsideWorkspace'));
   };
   for (const d of entries) if (!d.name.startsWith('.')) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
   const classNames = entries
@@ -102,10 +103,9 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length === 0) {
     const images = entries.filter((d) => isImageName(d.name)).length;
-    const found = images ? `; its ${images} image${images === 1 ? '' : 's'} must be put in subfolders named after their classes` : '';
-    throw new DataError(shownRoot, `no class folders: image_folder needs one subfolder per class (cat/, dog/), each holding that class's images${found}`);
+    throw new DataError(shownRoot, rmsg('noClassFolders', { images }));
   }
-  if (classNames.length < 2) throw new DataError(shownRoot, `has one class folder (${classNames[0]}/); classification needs at least 2 classes`);
+  if (classNames.length < 2) throw new DataError(shownRoot, rmsg('oneClassFolder', { name: classNames[0] }));
   const images: FolderImage[] = [];
   const seen = { entries: 0 };
   classNames.forEach((name, label) => {
@@ -115,9 +115,9 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
     const walk = (abs: string, rel: string, depth: number) => {
       const shownHere = rel ? `${shownClass}/${rel}` : shownClass;
       // a link to a folder above (a loop), or a path such as "/" that holds a whole disk
-      if (depth > MAX_DEPTH) throw new DataError(shownHere, `folders nested more than ${MAX_DEPTH} deep (a link that loops?): image_folder reads class folders of images`);
+      if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
       for (const d of readDir(abs, shownHere)) {
-        if (++seen.entries > maxEntries) throw new TooManyEntries(shownRoot, `holds more than ${maxEntries.toLocaleString('en')} files and folders: is it the folder of class folders you meant?`);
+        if (++seen.entries > maxEntries) throw new TooManyEntries(shownRoot, rmsg('tooManyEntries', { max: maxEntries }));
         if (d.name.startsWith('.')) continue;
         const p = path.join(abs, d.name);
         const r = rel ? `${rel}/${d.name}` : d.name;
@@ -130,8 +130,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
     walk(path.join(root, name), '', 0);
     if (files.length === 0) {
       const exts = [...new Set(others.map((o) => (o.includes('.') ? o.slice(o.lastIndexOf('.')).toLowerCase() : o)))].slice(0, 5);
-      const held = others.length ? ` (it holds ${others.length} other file${others.length === 1 ? '' : 's'}: ${exts.join(', ')})` : '';
-      throw new DataError(`${shownClass}/`, `the class '${name}' has no images${held}; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)`);
+      throw new DataError(`${shownClass}/`, rmsg('classWithoutImages', { name, others: others.length, kinds: exts.join(', ') }));
     }
     files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const f of files) {
@@ -142,7 +141,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
       } catch (e) {
         throw new DataError(`${shownClass}/${f}`, fileProblem(e));
       }
-      if (!st.isFile()) throw new DataError(`${shownClass}/${f}`, 'is not a regular file');
+      if (!st.isFile()) throw new DataError(`${shownClass}/${f}`, rmsg('notRegularFile'));
       images.push({ abs, shown: `${shownClass}/${f}`, label, size: st.size, mtimeMs: st.mtimeMs });
     }
   });
@@ -167,7 +166,7 @@ export function imageHeaderOf(img: FolderImage): ImageHeader {
   } finally {
     fs.closeSync(fd);
   }
-  if (img.size > MAX_HEADER_SEARCH) throw new DataError(img.shown, `no image header in its first ${MAX_HEADER_SEARCH / 2 ** 20} MB (is it a PNG or JPEG file?)`);
+  if (img.size > MAX_HEADER_SEARCH) throw new DataError(img.shown, rmsg('noImageHeader', { mb: MAX_HEADER_SEARCH / 2 ** 20 }));
   return readImageHeader(readDataFile(img.abs, img.shown), img.shown, true)!;
 }
 
@@ -176,7 +175,7 @@ export function sameSize(first: { shown: string; width: number; height: number }
   if (other.width !== first.width || other.height !== first.height) {
     throw new DataError(
       other.shown,
-      `the image is ${other.width}x${other.height} (width x height), but ${first.shown} is ${first.width}x${first.height}: the images differ in size; give size: [height, width] to resize them all`,
+      rmsg('imageSizesDiffer', { width: other.width, height: other.height, first: first.shown, firstWidth: first.width, firstHeight: first.height }),
     );
   }
 }
@@ -318,7 +317,7 @@ export function readImageFolder(
       writeCache(file, stamp, d);
       log(`${shownRoot}: ${d.n} images decoded; cached in ${file}`);
     } catch (e) {
-      log(`${shownRoot}: the decoded images could not be cached in ${file} (${fileProblem(e)}); the next run decodes them again`);
+      log(`${shownRoot}: the decoded images could not be cached in ${file} (${renderRuntime(fileProblem(e), 'en')}); the next run decodes them again`);
     }
   }
   return { ...d, cached: false };

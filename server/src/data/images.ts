@@ -12,6 +12,7 @@
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { DataError } from './errors';
+import { rmsg } from '../core/runtime-messages';
 
 /** The largest image read: 16 megapixels and 16384 pixels a side (a small file can claim a huge image). */
 export const MAX_IMAGE_PIXELS = 16 * 2 ** 20;
@@ -49,18 +50,18 @@ const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
 export function readImageHeader(head: Uint8Array, shown: string, complete: boolean): ImageHeader | undefined {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const format = imageFormat(b);
-  if (!format) throw new DataError(shown, 'not a PNG or JPEG image (its first bytes are neither format\'s signature)');
+  if (!format) throw new DataError(shown, rmsg('notAnImage'));
   if (format === 'png') {
     if (b.length < 26) {
       if (!complete) return undefined;
-      throw new DataError(shown, 'the PNG is cut short before its header (IHDR chunk)');
+      throw new DataError(shown, rmsg('pngCutBeforeHeader'));
     }
-    if (b.toString('latin1', 12, 16) !== 'IHDR') throw new DataError(shown, 'the PNG has no header (IHDR chunk) where it must be: the file is damaged');
+    if (b.toString('latin1', 12, 16) !== 'IHDR') throw new DataError(shown, rmsg('pngHeaderMisplaced'));
     return checkSize({ format, width: b.readUInt32BE(16), height: b.readUInt32BE(20), channels: PNG_CHANNELS[b[25]] ?? 0 }, shown);
   }
   let at = 2;
   while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) throw new DataError(shown, `the JPEG is damaged: no marker at byte ${at}`);
+    if (b[at] !== 0xff) throw new DataError(shown, rmsg('jpegNoMarker', { at }));
     const marker = b[at + 1];
     if (marker === 0xff) {
       at++; // fill byte
@@ -79,13 +80,13 @@ export function readImageHeader(head: Uint8Array, shown: string, complete: boole
     at += 2 + length;
   }
   if (!complete && at + 4 > b.length) return undefined;
-  throw new DataError(shown, 'the JPEG has no frame header (SOF marker) before its image data: the file is damaged or cut short');
+  throw new DataError(shown, rmsg('jpegNoFrame'));
 }
 
 function checkSize(h: ImageHeader, shown: string): ImageHeader {
-  if (h.width === 0 || h.height === 0) throw new DataError(shown, `a ${h.width}x${h.height} image has no pixels`);
+  if (h.width === 0 || h.height === 0) throw new DataError(shown, rmsg('noPixels', { width: h.width, height: h.height }));
   if (h.width > MAX_IMAGE_SIDE || h.height > MAX_IMAGE_SIDE || h.width * h.height > MAX_IMAGE_PIXELS) {
-    throw new DataError(shown, `a ${h.width}x${h.height} image is too large to read (at most ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 2 ** 20} megapixels)`);
+    throw new DataError(shown, rmsg('imageTooLarge', { width: h.width, height: h.height, side: MAX_IMAGE_SIDE, megapixels: MAX_IMAGE_PIXELS / 2 ** 20 }));
   }
   return h;
 }
@@ -106,7 +107,7 @@ function checkPngChunks(b: Buffer, shown: string): void {
       headers++;
       checkSize({ format: 'png', width: b.readUInt32BE(at + 8), height: b.readUInt32BE(at + 12), channels: 0 }, shown);
     }
-    if (at + 12 + length > b.length) throw new DataError(shown, `the PNG is cut short: its ${type} chunk runs past the end of the file`);
+    if (at + 12 + length > b.length) throw new DataError(shown, rmsg('pngChunkPastEnd', { chunk: type }));
     if (type === 'IDAT') pixelData = true;
     if (type === 'IEND') {
       ended = true;
@@ -114,10 +115,10 @@ function checkPngChunks(b: Buffer, shown: string): void {
     }
     at += 12 + length;
   }
-  if (headers > 1) throw new DataError(shown, `${headers} IHDR chunks; a PNG has one (the file is damaged or made to mislead)`);
-  if (headers === 0) throw new DataError(shown, 'the PNG has no header (IHDR chunk): the file is damaged');
-  if (!ended) throw new DataError(shown, 'the PNG is cut short: it ends before its last chunk (IEND)');
-  if (!pixelData) throw new DataError(shown, 'the PNG holds no pixel data (no IDAT chunk)');
+  if (headers > 1) throw new DataError(shown, rmsg('pngHeaders', { n: headers }));
+  if (headers === 0) throw new DataError(shown, rmsg('pngNoHeader'));
+  if (!ended) throw new DataError(shown, rmsg('pngNoEnd'));
+  if (!pixelData) throw new DataError(shown, rmsg('pngNoData'));
 }
 
 export interface Rgba {
@@ -137,7 +138,7 @@ export function decodeImage(bytes: Uint8Array, shown: string): Rgba {
       const png = PNG.sync.read(b);
       return { width: png.width, height: png.height, data: png.data };
     } catch {
-      throw new DataError(shown, 'the PNG is damaged: its pixel data cannot be decoded');
+      throw new DataError(shown, rmsg('pngUndecodable'));
     }
   }
   try {
@@ -145,7 +146,7 @@ export function decodeImage(bytes: Uint8Array, shown: string): Rgba {
     if (img.width !== head.width || img.height !== head.height) throw new Error('size differs from the header');
     return { width: img.width, height: img.height, data: img.data };
   } catch {
-    throw new DataError(shown, 'the JPEG is damaged or in a form that cannot be decoded (arithmetic coding, 12-bit): its pixel data cannot be read');
+    throw new DataError(shown, rmsg('jpegUndecodable'));
   }
 }
 

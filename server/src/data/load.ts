@@ -23,6 +23,7 @@ import type { DataRef } from '../core/train';
 import type { Args } from '../core/catalog/types';
 import type { LoadedData, LoadOptions, Split } from './types';
 import { DataError, unknownArgument } from './errors';
+import { rmsg, type RuntimeMessage } from '../core/runtime-messages';
 import { generate, ArgReader } from './synthetic';
 import { readCsvFile, csvOptionsOf, classKeys } from './csv';
 import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, labelMax, classesOfLabels, type Classes } from './idx';
@@ -63,7 +64,7 @@ function holdOut(all: Split, a: ArgReader, shown: string): { train: Split; test?
   const f = a.num('test');
   const nTest = Math.round(all.n * f);
   if (nTest === 0) return { train: all };
-  if (nTest >= all.n) throw new DataError(shown, `test: ${f} holds out all ${all.n} samples; none are left to train on`);
+  if (nTest >= all.n) throw new DataError(shown, rmsg('testHoldsAll', { fraction: f, n: all.n }));
   const perm = rngFor(a.num('seed'), STREAM.split).permutation(all.n);
   const isTest = new Uint8Array(all.n);
   for (let i = 0; i < nTest; i++) isTest[perm[i]] = 1;
@@ -100,7 +101,7 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
   const t = readCsvFile(file, shown, csvOptionsOf(args));
   const classification = t.task === 'classification';
   if (!classification && args.one_hot === true) {
-    throw new DataError(shown, `one_hot: true needs class labels, but column "${t.labelColumn}" is read as numbers to predict (task: regression)`);
+    throw new DataError(shown, rmsg('oneHotRegression', { column: t.labelColumn }));
   }
   const all: Split = { x: t.features, y: classification ? t.classes! : t.targets!, n: t.rows };
   const split = holdOut(all, new ArgReader(ref.spec.name, args), shown);
@@ -170,7 +171,7 @@ function loadTextCsv(ref: DataRef, dir: string): LoadedData {
 export function alignValidation(data: LoadedData, validation: LoadedData): LoadedData {
   if (data.text || validation.text) {
     // each text dataset builds its own vocabulary: the same word would have other ids
-    throw new DataError(validation.source, 'a separate validation dataset of texts is not supported (its vocabulary would differ from the training data\'s): use validation: a fraction, such as validation: 0.1');
+    throw new DataError(validation.source, rmsg('textValidation'));
   }
   return alignClasses(data, alignStandardization(data, validation));
 }
@@ -204,7 +205,7 @@ function alignClasses(data: LoadedData, validation: LoadedData): LoadedData {
   const index = new Map(classKeys(names).map((c, i) => [c, i]));
   const map = classKeys(theirs).map((c) => index.get(c));
   const unknown = theirs.find((_, i) => map[i] === undefined);
-  if (unknown !== undefined) throw new DataError(validation.source, `class '${unknown}' is not one of the training data's classes (${names.join(', ')})`);
+  if (unknown !== undefined) throw new DataError(validation.source, rmsg('unknownClass', { name: unknown, classes: names.join(', ') }));
   const renumber = (s: Split): Split => ({ ...s, y: Int32Array.from(s.y, (k) => map[k]!) });
   return { ...validation, classes: names.length, classNames: names, train: renumber(validation.train), ...(validation.test ? { test: renumber(validation.test) } : {}) };
 }
@@ -240,7 +241,7 @@ function pixelTable(normalize: unknown, shown: string): { lut: Float32Array; pix
   let pn: { mean: number; std: number } | undefined;
   if (Array.isArray(normalize)) {
     const [mean, std] = normalize as number[];
-    if (!(std > 0)) throw new DataError(shown, `normalize: [${mean}, ${std}]: the standard deviation must be greater than 0`);
+    if (!(std > 0)) throw new DataError(shown, rmsg('normalizeStd', { mean, std }));
     pn = { mean, std };
   }
   for (let v = 0; v < 256; v++) lut[v] = pn ? (v / 255 - pn.mean) / pn.std : v / 255;
@@ -303,7 +304,7 @@ interface ImageFiles {
 
 /** What a built-in dataset must be. */
 interface Expected {
-  classes: { count: number; why: string };
+  classes: { count: number; why: RuntimeMessage };
   shape: number[];
   title: string;
   /** the number of training and test images */
@@ -315,7 +316,7 @@ interface Expected {
 /** A built-in set's file has the content of the official one (its SHA-256 unpacked). */
 function checkContent(bytes: Uint8Array, sha256: string, shown: string, title: string): void {
   if (crypto.createHash('sha256').update(bytes).digest('hex') !== sha256) {
-    throw new DataError(shown, `the content is not ${title}'s (its SHA-256 differs from the official file's): the file is damaged or another dataset's`);
+    throw new DataError(shown, rmsg('notOfficial', { title }));
   }
 }
 
@@ -323,7 +324,7 @@ function checkContent(bytes: Uint8Array, sha256: string, shown: string, title: s
 function checkRecords(expected: Expected | undefined, records: number, which: 'train' | 'test', shown: string): void {
   const want = expected?.records?.[which];
   if (expected && want !== undefined && records !== want) {
-    throw new DataError(shown, `the header says ${records} images; ${expected.title}'s ${which === 'train' ? 'training' : 'test'} set has ${want}: the file is not ${expected.title}'s`);
+    throw new DataError(shown, rmsg('wrongRecords', { records, title: expected.title, test: which === 'test', want }));
   }
 }
 
@@ -333,7 +334,7 @@ function readImageFiles(files: ImageFiles, args: Args, expected: Expected | unde
   const fixed = expected?.classes;
   const train = readImageSet(files.images, files.labels, lut, limitOf(args), fixed, (shape, records) => {
     if (expected && shape.join('x') !== expected.shape.join('x')) {
-      throw new DataError(files.images.shown, `images are ${shape.join('x')}; ${expected.title} images are ${expected.shape.join('x')}`);
+      throw new DataError(files.images.shown, rmsg('wrongImageShape', { shape: shape.join('x'), title: expected.title, expected: expected.shape.join('x') }));
     }
     checkRecords(expected, records, 'train', files.images.shown);
   }, expected?.sha256 && { images: expected.sha256.trainImages, labels: expected.sha256.trainLabels, title: expected.title });
@@ -353,10 +354,10 @@ function loadIdx(ref: DataRef, dir: string): LoadedData {
   const args = ref.fn.args;
   const at = (k: string): FileName | undefined => (typeof args[k] === 'string' ? { abs: path.resolve(dir, args[k] as string), shown: args[k] as string } : undefined);
   const [testImages, testLabels] = [at('test_images'), at('test_labels')];
-  if (!testImages !== !testLabels) throw new DataError((testImages ?? testLabels)!.shown, 'give both test_images and test_labels, or neither');
+  if (!testImages !== !testLabels) throw new DataError((testImages ?? testLabels)!.shown, rmsg('testBoth'));
   const files: ImageFiles = { images: at('images')!, labels: at('labels')!, testImages, testLabels };
   if (typeof args.test !== 'number') return images(ref, readImageFiles(files, args, undefined), files.images.abs);
-  if (testImages) throw new DataError(testImages.shown, 'give test files or a test: fraction, not both');
+  if (testImages) throw new DataError(testImages.shown, rmsg('testFilesAndFraction'));
   // a test: fraction is held out as CSV rows are (chosen by the seed), then limit cuts the training split
   const r = readImageFiles(files, { ...args, limit: undefined }, undefined);
   const split = holdOut(r.train.split, new ArgReader(ref.spec.name, args), files.images.shown);
@@ -371,7 +372,7 @@ async function loadBuiltin(ref: DataRef, dir: string, opts: LoadOptions, over: B
   const found = await locateBuiltin(spec.name, typeof args.path === 'string' ? args.path : undefined, dir, opts, over);
   const f = (abs: string): FileName => ({ abs, shown: abs });
   const files: ImageFiles = { images: f(found.files.trainImages), labels: f(found.files.trainLabels), testImages: f(found.files.testImages), testLabels: f(found.files.testLabels) };
-  const r = readImageFiles(files, args, { classes: { count: 10, why: `${spec.title} has 10 classes` }, shape: [28, 28, 1], title: spec.title, ...(over.anyContent ? {} : { records: { train: 60000, test: 10000 }, sha256: spec.unpackedSha256 }) });
+  const r = readImageFiles(files, args, { classes: { count: 10, why: rmsg('datasetHas', { title: spec.title, classes: 10 }) }, shape: [28, 28, 1], title: spec.title, ...(over.anyContent ? {} : { records: { train: 60000, test: 10000 }, sha256: spec.unpackedSha256 }) });
   return { ...images(ref, r, found.source), classNames: spec.classNames };
 }
 

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Args, DataProbe, DataInfo, DataKind } from '../core/catalog/types';
-import { DataError, fileProblem, OUTSIDE, type Fence } from './errors';
+import { DataError, fileProblem, type Fence } from './errors';
+import { rmsg } from '../core/runtime-messages';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readTextCsv } from './text';
@@ -44,14 +45,14 @@ function attempt(f: () => Partial<DataInfo> | undefined): DataProbe {
     const info = f();
     return info ? { ok: true, info } : { ok: true, info: {} };
   } catch (e) {
-    if (e instanceof DataError) return { ok: false, problem: e.message };
+    if (e instanceof DataError) return { ok: false, problem: e.said };
     throw e;
   }
 }
 
 /** What a probe says of a data file it may not read (`allowed` said no). */
 function notAllowed(shown: string, fence: Fence): DataProbe {
-  return { ok: false, problem: `${shown}: ${OUTSIDE[fence]}` };
+  return { ok: false, problem: rmsg(fence === 'check' ? 'outsideChecked' : 'outsideWorkspace', { file: shown }) };
 }
 
 /**
@@ -94,9 +95,9 @@ export function probeData(kind: DataKind, args: Args, dir: string, allowed?: (ab
   return cached(`idx:${files.join('|')}:${typeof args.test === 'number'}`, files, () =>
     attempt(() => {
       if (names.includes('test_images') !== names.includes('test_labels')) {
-        throw new DataError(shown(names.includes('test_images') ? 'test_images' : 'test_labels'), 'give both test_images and test_labels, or neither');
+        throw new DataError(shown(names.includes('test_images') ? 'test_images' : 'test_labels'), rmsg('testBoth'));
       }
-      if (names.includes('test_images') && typeof args.test === 'number') throw new DataError(shown('test_images'), 'give test files or a test: fraction, not both');
+      if (names.includes('test_images') && typeof args.test === 'number') throw new DataError(shown('test_images'), rmsg('testFilesAndFraction'));
       const at = (k: string) => path.resolve(dir, args[k] as string);
       return probeIdxSet(
         { abs: at('images'), shown: shown('images') },
@@ -213,7 +214,7 @@ function probeImageFolder(args: Args, dir: string, allowed: ((abs: string) => bo
   try {
     channels = channelsOf(args, shownRoot);
   } catch (e) {
-    if (e instanceof DataError) return { ok: false, problem: e.message };
+    if (e instanceof DataError) return { ok: false, problem: e.said };
     throw e;
   }
   // the folders' modification times first: a file added, removed or renamed changes its folder's
@@ -226,7 +227,7 @@ function probeImageFolder(args: Args, dir: string, allowed: ((abs: string) => bo
     list = listImageFolder(root, shownRoot, PROBE_ENTRIES, allowed, fence);
   } catch (e) {
     // too many files to list on the editor's thread: the shape stays unknown, training lists them all
-    const result: DataProbe | undefined = e instanceof TooManyEntries ? { ok: true, info: {} } : e instanceof DataError ? { ok: false, problem: e.message } : undefined;
+    const result: DataProbe | undefined = e instanceof TooManyEntries ? { ok: true, info: {} } : e instanceof DataError ? { ok: false, problem: e.said } : undefined;
     if (!result) throw e;
     // kept until a folder changes: a bad folder is not listed again on every check
     if (folders !== undefined) folderCache.set(key, { stamp: '', folders, result });

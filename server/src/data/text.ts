@@ -13,7 +13,8 @@
 // "a sentence"` makes the same ids.
 
 import type { Args } from '../core/catalog/types';
-import { DataError, readDataFile } from './errors';
+import { DataError, readDataFile, atLine } from './errors';
+import { rmsg } from '../core/runtime-messages';
 import { parseCsv, classKeys, isNumber } from './csv';
 import { suggest } from '../core/suggest';
 
@@ -67,36 +68,36 @@ export interface TextTable {
 /** Reads the text and label columns of a CSV file (with a header); every problem names the file and line. */
 export function readTextCsv(file: string, shown: string, textColumn: string, labelColumn: string): TextTable {
   const bytes = readDataFile(file, shown);
-  if (bytes.includes(0)) throw new DataError(shown, 'not a text file (it holds NUL bytes); a CSV file is text in UTF-8');
+  if (bytes.includes(0)) throw new DataError(shown, rmsg('notText'));
   const { rows, lines } = parseCsv(bytes.toString('utf8'), shown);
-  if (rows.length === 0) throw new DataError(shown, 'empty file: no rows');
+  if (rows.length === 0) throw new DataError(shown, rmsg('noRows'));
   const header = rows[0].map((c) => c.trim());
-  const column = (name: string, what: string) => {
+  const column = (name: string, what: 'text' | 'label') => {
     const i = header.indexOf(name);
     if (i < 0) {
       const near = suggest(name, header);
-      throw new DataError(shown, `no column named "${name}" (the ${what} column) in the header (${header.length} column${header.length === 1 ? '' : 's'})${near !== undefined ? `; did you mean "${near}"?` : ''}`);
+      throw new DataError(shown, rmsg('noTextColumn', { name, what, width: header.length, ...(near !== undefined ? { near } : {}) }));
     }
     return i;
   };
   const ti = column(textColumn, 'text');
   const li = column(labelColumn, 'label');
-  if (rows.length < 2) throw new DataError(shown, 'the header has no rows under it');
+  if (rows.length < 2) throw new DataError(shown, rmsg('headerOnly'));
   const texts: string[] = [];
   const labels: string[] = [];
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r];
-    const where = `line ${lines[r]}`;
-    if (row.length !== header.length) throw new DataError(shown, `${row.length} values, but the header has ${header.length}`, where);
+    const where = atLine(lines[r]);
+    if (row.length !== header.length) throw new DataError(shown, rmsg('rowWidth', { n: row.length, width: header.length, header: true }), where);
     const label = row[li].trim();
-    if (label === '') throw new DataError(shown, `column "${labelColumn}": empty label`, where);
-    if (row[ti].trim() === '') throw new DataError(shown, `column "${textColumn}": empty text`, where);
+    if (label === '') throw new DataError(shown, rmsg('emptyLabel', { column: labelColumn }), where);
+    if (row[ti].trim() === '') throw new DataError(shown, rmsg('emptyText', { column: textColumn }), where);
     texts.push(row[ti]);
     labels.push(label);
   }
   const keys = classKeys(labels);
   const distinct = [...new Set(keys)];
-  if (distinct.length < 2) throw new DataError(shown, `column "${labelColumn}": every label is the same: classification needs at least 2 classes`);
+  if (distinct.length < 2) throw new DataError(shown, rmsg('oneLabel', { column: labelColumn, regressionHint: false }));
   const order = labels.every(isNumber) ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const index = new Map(order.map((c, i) => [c, i]));
   const classNames = new Array<string>(order.length);

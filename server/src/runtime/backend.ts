@@ -10,6 +10,7 @@
 // approved: package.json's `allowScripts` approves tfjs-node 4.22.0's. See docs/backends.md.
 
 import { tf, loadTfjsNode, loadWasmBackend, resolveTfjsNode } from './tf';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 import { registerGradientFixes } from './gradients';
 import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
@@ -21,8 +22,15 @@ export interface BackendInfo {
   name: BackendName;
   /** the threads it computes on: wasm's pool, cpu's one; undefined for tensorflow (TensorFlow's own choice) */
   threads?: number;
-  /** one line for the user: why this one, and how to get a faster one */
+  /** one line for the user: why this one, and how to get a faster one (English) */
   note: string;
+  /** the note as a message id and its arguments, for the user's locale */
+  said?: RuntimeMessage;
+}
+
+/** A backend's info with its note said in English and kept as a message. */
+function info(name: BackendName, threads: number | undefined, said: RuntimeMessage): BackendInfo {
+  return { name, ...(threads !== undefined ? { threads } : {}), note: renderRuntime(said, 'en'), said };
 }
 
 export class BackendError extends Error {}
@@ -36,7 +44,6 @@ export const TFJS_NODE_VERSION = '4.22.0';
 /** The command that installs tfjs-node next to @tensorflow/tfjs, run where nn is installed. */
 export const TFJS_NODE_INSTALL = `npm install --no-save @tensorflow/tfjs-node@${TFJS_NODE_VERSION}`;
 
-const NODE_HINT = `for native TensorFlow (several times faster), run \`${TFJS_NODE_INSTALL}\` where nn is installed (needs internet: it downloads libtensorflow)`;
 
 /**
  * tfjs-node 4.22 calls util.isNullOrUndefined and util.isArray, which Node 23 removed (the fix is
@@ -101,7 +108,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
       }
       try {
         await use('tensorflow');
-        return { name: 'tensorflow', note: 'Backend: tensorflow (tfjs-node, native TensorFlow on the CPU): the fastest available.' };
+        return info('tensorflow', undefined, rmsg('backendTensorflow'));
       } catch (e) {
         if (pref === 'tensorflow') throw e;
         log?.(`tensorflow: ${(e as Error).message}`);
@@ -124,12 +131,11 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
       if (pref === 'wasm') throw new BackendError(`The 'wasm' backend is not available: ${message}`);
       log?.(`wasm: ${message}`);
     }
-    if (started) return { name: 'wasm', threads: started.threads, note: `Backend: wasm (WebAssembly with SIMD, nn's training kernels) on ${threadsPhrase(started)}; ${NODE_HINT}.` };
+    if (started) return info('wasm', started.threads, rmsg('backendWasm', { threads: threadsSaid(started), install: TFJS_NODE_INSTALL }));
   }
   if (threads !== undefined && threads > 1) throw new BackendError(`--threads ${threads}: the cpu backend runs one thread (plain JavaScript); the wasm backend runs several`);
   await use('cpu');
-  const why = pref === 'cpu' ? 'as asked' : 'neither tfjs-node nor wasm could start';
-  return { name: 'cpu', threads: 1, note: `Backend: cpu (plain JavaScript, slow; ${why}); the wasm backend is several times faster, and ${NODE_HINT}.` };
+  return info('cpu', 1, rmsg('backendCpu', { asked: pref === 'cpu', install: TFJS_NODE_INSTALL }));
 }
 
 /** How many threads wasm runs, and why, for the start line. */
@@ -165,16 +171,20 @@ export async function wasmThreads(asked: number | undefined, log?: BackendLog, a
 
 /** "2 threads, one per core", "one thread (as asked)", "one thread (<why>)" ... for the start line. */
 export function threadsPhrase(started: Started, cores: number = coreCount()): string {
+  return renderRuntime(threadsSaid(started, cores), 'en');
+}
+
+/** threadsPhrase as a message id and its arguments. */
+export function threadsSaid(started: Started, cores: number = coreCount()): RuntimeMessage {
   const n = started.threads;
-  const count = n === 1 ? 'one thread' : `${n} threads`;
-  if (started.why) return `${count} (${started.why})`;
+  if (started.why) return rmsg('threadsWhy', { n, why: started.why });
   const auto = started.auto;
-  if (!auto) return `${count} (as asked${n > cores ? `; more than the ${cores} cores here` : ''})`;
+  if (!auto) return rmsg('threadsAsked', { n, ...(n > cores ? { cores } : {}) });
   if (auto.work !== undefined && auto.work < THREADS_MIN_MULT_ADDS && n === 1) {
     const millions = (x: number) => `${(x / 1e6).toFixed(1)} M`;
-    return `${count} (a small model: ${millions(auto.work)} multiply-adds a step, under the ${millions(THREADS_MIN_MULT_ADDS)} where threads start to pay; --threads N to choose)`;
+    return rmsg('threadsSmallModel', { n, work: millions(auto.work), min: millions(THREADS_MIN_MULT_ADDS) });
   }
-  if (auto.busy > 0) return `${count} (${auto.cores} core${auto.cores === 1 ? '' : 's'}, ${auto.busy} busy with other work: load ${auto.load.toFixed(1)}; --threads N to choose)`;
-  if (n < auto.cores) return `${count} (of ${auto.cores} cores: TensorFlow.js' wasm engine makes at most ${WASM_MAX_THREADS})`;
-  return n === 1 ? `${count} (one core here)` : `${count}, one per core`;
+  if (auto.busy > 0) return rmsg('threadsBusy', { n, cores: auto.cores, busy: auto.busy, load: auto.load.toFixed(1) });
+  if (n < auto.cores) return rmsg('threadsAtMost', { n, cores: auto.cores, max: WASM_MAX_THREADS });
+  return n === 1 ? rmsg('threadsOneCore') : rmsg('threadsPerCore', { n });
 }

@@ -3,6 +3,7 @@
 // the shapes they imply. File-backed datasets ask a DataHost to look at the file's header.
 
 import type { DatasetSpec, ParamSpec, DataInfo, DataProbe, Args, DataKind } from './types';
+import { rmsg } from '../runtime-messages';
 
 const n = (def: number): ParamSpec => ({ name: 'n', type: { t: 'int', min: 4, max: 10_000_000 }, default: def, aliases: ['samples', 'n_samples', 'size'], doc: `number of samples generated (default ${def})` });
 const noise = (def: number): ParamSpec => ({ name: 'noise', type: { t: 'float', min: 0 }, default: def, doc: `standard deviation of the noise added (default ${def})` });
@@ -103,7 +104,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     describe: (args) => {
       const w = Array.isArray(args.w) ? args.w : undefined;
       const features = num(args.features);
-      if (w && features !== null && w.length !== features) return { ok: false, problem: `w has ${w.length} values but features is ${features}: give one weight per feature` };
+      if (w && features !== null && w.length !== features) return { ok: false, problem: rmsg('weightsPerFeature', { w: w.length, features }) };
       return ok({ features: [features ?? w?.length ?? 1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false });
     },
   },
@@ -134,8 +135,8 @@ export const DATASETS: readonly DatasetSpec[] = [
     describe: (args) => {
       const c = Array.isArray(args.coefficients) ? args.coefficients : undefined;
       const degree = num(args.degree);
-      if (c && c.length < 2) return { ok: false, problem: 'coefficients needs at least 2 values (c0 and c1: a line)' };
-      if (c && degree !== null && c.length !== degree + 1) return { ok: false, problem: `coefficients has ${c.length} values but degree ${degree} needs ${degree + 1} (lowest power first)` };
+      if (c && c.length < 2) return { ok: false, problem: rmsg('coefficientsTooFew') };
+      if (c && degree !== null && c.length !== degree + 1) return { ok: false, problem: rmsg('coefficientsDegree', { n: c.length, degree }) };
       return ok({ features: [1], featureType: 'float', target: { kind: 'values', dims: 1 }, ...split(args, num(args.n)), image: false });
     },
   },

@@ -6,6 +6,7 @@
 import type { Shape } from '../shape';
 import type { Code } from '../diagnostics';
 import type { MessageId, MessageArgs } from '../messages';
+import type { RuntimeMessage } from '../runtime-messages';
 
 export type Category =
   | 'layer'
@@ -164,7 +165,7 @@ export interface DataInfo {
 /** What a host can tell about a data file without the language core touching the file system. */
 export type DataProbe =
   | { ok: true; info: Partial<DataInfo> }
-  | { ok: false; problem: string };
+  | { ok: false; problem: RuntimeMessage };
 
 /** The file-backed datasets a host probes. */
 export type DataKind = 'csv' | 'idx' | 'image_folder' | 'text_csv';

@@ -17,6 +17,7 @@ import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import { keptNote, type RunOptions } from '../../runtime/train/trainer';
 import { notFiniteAdvice } from '../../runtime/train/evaluate';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import { LayerWarnings } from '../../runtime/train/layer-warnings';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
 import { bestMonitor } from '../../runtime/train/monitor';
@@ -147,10 +148,10 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   let end: Extract<TrainEvent, { type: 'end' }> | undefined;
   let lastEpoch: Extract<TrainEvent, { type: 'epoch' }> | undefined;
   // what the run has saved (a resumed run: best and last of its earlier part), for a stop on a non-finite value
-  const saved: { best?: number; last?: string } = {};
+  const saved: { best?: number; last?: RuntimeMessage } = {};
   const bestBefore = history.filter((h) => h.best).pop();
   if (bestBefore) saved.best = bestBefore.epoch;
-  if (history.length) saved.last = `after epoch ${history[history.length - 1].epoch}`;
+  if (history.length) saved.last = rmsg('afterEpoch', { epoch: history[history.length - 1].epoch });
   const emit = (e: TrainEvent) => {
     opts.emit(e);
     if (e.type !== 'batch') run.log(e);
@@ -181,7 +182,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         const monitor = best.name;
         await convertCheckpoint(exported, path.join(checkpoints, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
         if (e.kind === 'best') saved.best = e.epoch;
-        else saved.last = `after epoch ${e.epoch}`;
+        else saved.last = rmsg('afterEpoch', { epoch: e.epoch });
         emit({ ...e, path: dir });
         return;
       }
@@ -189,7 +190,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         outcome = e.reason === 'early_stopping' ? 'early_stopped' : e.reason === 'requested' ? 'stopped' : 'not_finite';
         if (e.reason === 'not_finite') {
           // the same words as the tfjs engine: what became non-finite, the advice, what is kept
-          const message = `${e.message.replace(/;.*$/, '')}; ${notFiniteAdvice(cfg.optimizer!, lastEpoch?.lr ?? Number(cfg.optimizer!.args.lr))}. ${keptNote(opts.runDir, saved)}`;
+          const message = `${e.message.replace(/;.*$/, '')}; ${renderRuntime(notFiniteAdvice(cfg.optimizer!, lastEpoch?.lr ?? Number(cfg.optimizer!.args.lr)), 'en')}. ${renderRuntime(keptNote(opts.runDir, saved), 'en')}`;
           emit({ ...e, message });
           emit({ type: 'error', message, file: cfg.file });
         } else emit(e);

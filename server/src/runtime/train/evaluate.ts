@@ -8,6 +8,7 @@ import type { LoadedData, Split } from '../../data/types';
 import type { Evaluation } from './protocol';
 import type { TrainConfig } from '../../core/train';
 import { OVERFITTING_EPOCHS, type Overfitting } from './monitor';
+import { rmsg, type Offer, type RuntimeMessage } from '../../core/runtime-messages';
 import { makeLoss, binaryThreshold, type LossFn } from './losses';
 import { MetricsAccumulator, type MetricsSetup } from './metrics';
 
@@ -104,16 +105,14 @@ export function predictRows(model: LayersModel, featureShape: number[], x: Float
  * What a run that over-fits is told: from which epoch, and what the lessons offer against it
  * that this train block does not use yet (early stopping, dropout, an L2 penalty, augmentation).
  */
-export function overfittingAdvice(cfg: TrainConfig, image: boolean, o: Overfitting): string {
+export function overfittingAdvice(cfg: TrainConfig, image: boolean, o: Overfitting): RuntimeMessage {
   const nodes = cfg.model?.nodes ?? [];
-  const offers: string[] = [];
-  if (!cfg.earlyStopping) offers.push(`early_stopping(monitor: val_loss, patience: ${OVERFITTING_EPOCHS}, restore_best: true)`);
-  if (!nodes.some((n) => n.kind === 'dropout')) offers.push('dropout(0.3) after the hidden layers');
-  if (!nodes.some((n) => n.args.kernel_regularizer !== undefined)) offers.push('kernel_regularizer: l2(0.001) on the dense or conv layers');
-  if (image && !cfg.augment.length) offers.push('augment: [shift(0.1), rotate(10)]');
-  const against = offers.length ? `against it: ${offers.join('; ')}` : 'it already uses early stopping, dropout and a penalty: try a smaller model or more data';
-  const n = o.to - o.from;
-  return `over-fitting from epoch ${o.from}: val_loss has risen for ${n} epochs since its lowest (${num4(o.best)} at epoch ${o.from}, ${num4(o.last)} at epoch ${o.to}) while the training loss went on falling; ${against}`;
+  const offers: Offer[] = [];
+  if (!cfg.earlyStopping) offers.push('early_stopping');
+  if (!nodes.some((n) => n.kind === 'dropout')) offers.push('dropout');
+  if (!nodes.some((n) => n.args.kernel_regularizer !== undefined)) offers.push('l2');
+  if (image && !cfg.augment.length) offers.push('augment');
+  return rmsg('overfitting', { from: o.from, to: o.to, best: num4(o.best), last: num4(o.last), offers, patience: OVERFITTING_EPOCHS });
 }
 
 function num4(v: number): string {
@@ -121,9 +120,9 @@ function num4(v: number): string {
 }
 
 /** The advice when the loss stops being a finite number. */
-export function notFiniteAdvice(optimizer: BoundFn, lr: number): string {
+export function notFiniteAdvice(optimizer: BoundFn, lr: number): RuntimeMessage {
   const spec = optimizer.spec as OptimizerSpec;
   const def = spec.params.find((p) => p.name === 'lr')?.default as number | undefined;
-  if (def !== undefined && lr > def) return `the learning rate ${lr} is probably too high for ${spec.name}: try ${def}`;
-  return `lower the learning rate (now ${lr}), add clip_norm: 1.0, or check the data for NaN or huge values`;
+  if (def !== undefined && lr > def) return rmsg('lrTooHigh', { lr, optimizer: spec.name, typical: def });
+  return rmsg('lowerLr', { lr });
 }

@@ -3,6 +3,8 @@
 // local socket (NN_PROGRESS_SOCKET), which sends back `stop`. One typed union each way; both
 // sides import this module, nothing else defines message shapes.
 
+import type { RuntimeMessage } from '../../core/runtime-messages';
+
 /**
  * The protocol's version: a start event may carry it (`protocol`); a reader refuses a newer one
  * (the torch engine says which nn wrote train.py). Bumped when an event changes meaning; a new
@@ -93,6 +95,8 @@ export type TrainEvent =
       backend: string;
       /** why this backend, and how to get a faster one when there is one */
       backendNote?: string;
+      /** backendNote as a message id and its arguments, for a reader's locale */
+      backendMsg?: RuntimeMessage;
       runDir: string;
       epochs: number;
       batchSize: number;
@@ -256,6 +260,8 @@ export type TrainEvent =
       reason: 'early_stopping' | 'requested' | 'not_finite';
       epoch: number;
       message: string;
+      /** `message` as a message id and its arguments, for a reader's locale (core/runtime-messages.ts) */
+      msg?: RuntimeMessage;
     }
   | {
       type: 'end';
@@ -273,8 +279,8 @@ export type TrainEvent =
       samplesPerSecond: number;
       runDir: string;
     }
-  | { type: 'error'; message: string; file?: string }
-  | { type: 'log'; message: string };
+  | { type: 'error'; message: string; file?: string; msg?: RuntimeMessage }
+  | { type: 'log'; message: string; msg?: RuntimeMessage };
 
 /**
  * What the end event's test results measure, for people: `test` the saved weights' (labelled
@@ -311,6 +317,8 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const optStr = (v: unknown) => v === undefined || isStr(v);
+/** A message id with its arguments: its shape only; an id this version does not know is shown by its event's `message` (renderStored) */
+const optMsg = (v: unknown) => v === undefined || (isObj(v) && isStr(v.id) && isObj(v.args));
 const optInt = (v: unknown, min = 0) => v === undefined || isInt(v, min);
 const nums = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
 const ints = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => isInt(x));
@@ -394,7 +402,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
   start: (v) => {
     const s = v.samples;
     if (v.protocol !== undefined && !(isInt(v.protocol, 1) && v.protocol <= PROTOCOL_VERSION)) return undefined;
-    if (!isStr(v.train) || !isStr(v.model) || !isStr(v.data) || !isStr(v.backend) || !optStr(v.backendNote) || !optStr(v.runDir) || !optStr(v.file)) return undefined;
+    if (!isStr(v.train) || !isStr(v.model) || !isStr(v.data) || !isStr(v.backend) || !optStr(v.backendNote) || !optMsg(v.backendMsg) || !optStr(v.runDir) || !optStr(v.file)) return undefined;
     if (!isInt(v.epochs) || !isInt(v.batchSize) || !isInt(v.params) || !(v.task === 'classification' || v.task === 'regression') || !strs(v.metrics)) return undefined;
     if (!isObj(s) || !isInt(s.train) || !isInt(s.validation) || !isInt(s.test) || !optInt(v.classes) || !optInt(v.kfold) || !optInt(v.resumedFrom) || !optInt(v.resumedBatch, 1)) return undefined;
     return v as Ev<'start'>;
@@ -462,7 +470,7 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     return sample(v.train, false) && sample(v.validation, true) && sample(v.test, true) ? (v as Ev<'fitPoints'>) : undefined;
   },
   checkpoint: (v) => ((v.kind === 'best' || v.kind === 'last') && isInt(v.epoch) && isStr(v.path) ? (v as Ev<'checkpoint'>) : undefined),
-  stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) ? (v as Ev<'stopped'>) : undefined),
+  stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) && optMsg(v.msg) ? (v as Ev<'stopped'>) : undefined),
   end: (v) => {
     const test = v.test === undefined ? undefined : evaluation(v.test);
     const lastTest = v.lastTest === undefined ? undefined : evaluation(v.lastTest);
@@ -479,8 +487,8 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     }
     return { ...(v as Ev<'end'>), ...(test ? { test } : {}), ...(lastTest ? { lastTest } : {}), ...(folds ? { folds } : {}), samplesPerSecond: isNum(v.samplesPerSecond) ? v.samplesPerSecond : 0 };
   },
-  error: (v) => (isStr(v.message) && optStr(v.file) ? (v as Ev<'error'>) : undefined),
-  log: (v) => (isStr(v.message) ? (v as Ev<'log'>) : undefined),
+  error: (v) => (isStr(v.message) && optStr(v.file) && optMsg(v.msg) ? (v as Ev<'error'>) : undefined),
+  log: (v) => (isStr(v.message) && optMsg(v.msg) ? (v as Ev<'log'>) : undefined),
 };
 
 /** A checked event, or undefined for anything that is not one. */

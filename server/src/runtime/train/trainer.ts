@@ -34,6 +34,7 @@ import { pointsEvent, predictionsEvent, weightsEvent, fitPointsEvent, fitGrid, f
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 import { LayerProbe, type WeightMeasure } from './layer-stats';
 import { LayerWarnings } from './layer-warnings';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 
 /** What training needs besides the block and its data, on any engine. */
 export interface RunOptions {
@@ -94,7 +95,14 @@ export interface TrainResult {
   model?: LayersModel;
 }
 
-export class TrainError extends Error {}
+/** A run that cannot train as asked; `said` renders it in the user's locale. */
+export class TrainError extends Error {
+  readonly said?: RuntimeMessage;
+  constructor(m: string | RuntimeMessage) {
+    super(typeof m === 'string' ? m : renderRuntime(m, 'en'));
+    if (typeof m !== 'string') this.said = m;
+  }
+}
 
 interface FoldData {
   train: Split;
@@ -111,15 +119,15 @@ export async function train(cfg: TrainConfig, data: LoadedData, opts: TrainOptio
 }
 
 async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOptions): Promise<TrainResult> {
-  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TrainError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TrainError(rmsg('trainHasErrors', { train: cfg.name, file: cfg.file }));
   const run = new RunFolder(opts.runDir, opts.checkpointHook);
   const runConfig = opts.resume ? run.config() : undefined;
   const resume = runConfig ? run.readResume(runConfig) : undefined;
   if (resume && (resume.train !== cfg.name || resume.file !== cfg.file)) {
-    throw new TrainError(`${opts.runDir} is a run of '${resume.train}' in ${resume.file}, not of '${cfg.name}' in ${cfg.file}`);
+    throw new TrainError(rmsg('resumeOtherRun', { run: opts.runDir, train: resume.train, file: resume.file, wantTrain: cfg.name, wantFile: cfg.file }));
   }
   if (resume && opts.seed !== undefined && opts.seed !== resume.seed) {
-    throw new TrainError(`a resumed run keeps its seed (${resume.seed}); --seed ${opts.seed} would start another run`);
+    throw new TrainError(rmsg('resumeSeed', { seed: resume.seed, given: opts.seed }));
   }
   const seed = resume?.seed ?? opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
   const epochs = opts.epochs ?? resume?.epochs ?? cfg.epochs;
@@ -128,17 +136,15 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   // with the history of nothing, or of one more epoch
   const finished = resume ? run.finished() : undefined;
   if (finished && (finished.outcome !== 'completed' || cfg.kfold || epochs <= finished.epochs)) {
-    const more = finished.outcome === 'completed' && !cfg.kfold ? `; give --epochs more than ${finished.epochs} to train it further, or` : '; to train again,';
-    throw new TrainError(`${opts.runDir} has finished (${finished.outcome.replace('_', ' ')} after ${finished.epochs} epochs)${more} start a new run`);
+    throw new TrainError(rmsg('resumeFinished', { run: opts.runDir, outcome: finished.outcome, epochs: finished.epochs, more: finished.outcome === 'completed' && !cfg.kfold }));
   }
   if (runConfig) {
     const changed = changedSinceRun(runConfig, cfg, data);
-    if (changed.length) throw new TrainError(`${opts.runDir}: the train block changed since the run (${changed.join('; ')}); resume it as it started, or start a new run`);
+    if (changed.length) throw new TrainError(rmsg('resumeChanged', { run: opts.runDir, changes: changed }));
   }
   // equal is refused too when it stopped inside the next epoch: its weights are past epoch N
   if (resume && (epochs < resume.epoch || (epochs === resume.epoch && resume.batch > 0))) {
-    const at = resume.batch > 0 ? ` and ${resume.batch} batches of the next` : '';
-    throw new TrainError(`${opts.runDir} has trained ${resume.epoch} epochs${at}${cfg.kfold ? ` in fold ${resume.fold + 1}` : ''} already; --epochs ${epochs} would end before where it stopped`);
+    throw new TrainError(rmsg('resumeEpochs', { run: opts.runDir, epoch: resume.epoch, batch: resume.batch, ...(cfg.kfold ? { fold: resume.fold + 1 } : {}), epochs }));
   }
   const folds = cfg.kfold;
 
@@ -194,6 +200,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     data: data.name,
     backend: opts.backend.name,
     backendNote: opts.backend.note,
+    ...(opts.backend.said ? { backendMsg: opts.backend.said } : {}),
     runDir: opts.runDir,
     epochs,
     batchSize: cfg.batchSize,
@@ -207,7 +214,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     ...(resume && resume.batch > 0 ? { resumedBatch: resume.batch } : {}),
   });
   for (const message of opts.notes ?? []) emit({ type: 'log', message });
-  if (cut) emit({ type: 'log', message: `metrics.jsonl ended in a partial line (the run was killed while writing it): ${cut} bytes cut` });
+  if (cut) emit({ type: 'log', ...said(rmsg('partialLine', { bytes: cut })) });
   if (points) emit(points);
   const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
   if (fitPoints) emit(fitPoints);
@@ -247,7 +254,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     end.folds = summarizeFolds(foldResults);
     const bm = bestMonitor(cfg, validated);
     const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
-    if (best) emit({ type: 'log', message: `the best fold's best weights are in ${best}` });
+    if (best) emit({ type: 'log', ...said(rmsg('bestFold', { dir: best })) });
   } else if (data.test && data.test.n > 0) {
     // the test result is that of the saved weights (best/), which nn evaluate and nn predict use,
     // labelled with their epoch; the last epoch's weights are measured too when they differ
@@ -276,7 +283,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   // the whole run's epochs (a resumed run's begin before it stopped): one model's, not k folds'
   const history = [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')];
   const over = folds ? undefined : overfitting(history);
-  if (over) emit({ type: 'log', message: overfittingAdvice(cfg, data.image, over) });
+  if (over) emit({ type: 'log', ...said(overfittingAdvice(cfg, data.image, over)) });
   emit(end);
   run.writeReport({
     train: cfg.name,
@@ -336,7 +343,7 @@ class FoldRun {
   private readonly unlogged = new Map<'boundary' | 'fit', TrainEvent>();
   private readonly augmentations: Augmentation[];
   /** what this run has saved so far (a resumed run: what the earlier part saved), for the message of a stop on a non-finite value */
-  private readonly saved: { best?: number; last?: string } = {};
+  private readonly saved: { best?: number; last?: RuntimeMessage } = {};
   /** layer_stats: the probe of the layers and the warnings drawn from it (absent when off) */
   private readonly inside?: { probe: LayerProbe; warnings: LayerWarnings; every: 'epoch' | number };
 
@@ -443,11 +450,11 @@ class FoldRun {
         const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc, measure ? (m) => (measured = m) : undefined));
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
-          const message = `the loss became ${loss} at epoch ${e + 1}, batch ${b + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+          const m = said(rmsg('lossNotFinite', { loss: String(loss), epoch: e + 1, batch: b + 1, advice: notFiniteAdvice(this.cfg.optimizer!, lr), kept: this.keptNote() }));
           this.flushPictures();
-          this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
-          this.emit({ type: 'error', message, file: this.cfg.file });
-          return this.outcome('not_finite', epochsRun, finalVal, message);
+          this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, ...m });
+          this.emit({ type: 'error', ...m, file: this.cfg.file });
+          return this.outcome('not_finite', epochsRun, finalVal, m.message);
         }
         this.stats.samples += rows;
         if (measured) {
@@ -470,7 +477,7 @@ class FoldRun {
           this.stats.seconds += trainMs / 1000;
           await this.saveLast(e, b + 1, acc);
           this.flushPictures();
-          this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped at epoch ${e + 1}, batch ${b + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
+          this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, ...said(rmsg('stoppedInEpoch', { epoch: e + 1, batch: b + 1, run: this.opts.runDir })) });
           return this.outcome('stopped', epochsRun, finalVal);
         }
       }
@@ -501,15 +508,16 @@ class FoldRun {
         tensors: tf.memory().numTensors,
         ...this.foldTag,
       });
-      if (reduced !== undefined) this.emit({ type: 'log', message: `reduce_on_plateau: ${this.schedule.monitorName} has not improved; learning rate ${lr} -> ${reduced}` });
+      if (reduced !== undefined) this.emit({ type: 'log', ...said(rmsg('reduceOnPlateau', { monitor: String(this.schedule.monitorName), from: lr, to: reduced })) });
       // the last step of an epoch can break the weights with a finite loss: never save those
-      const broken = val && !Number.isFinite(val.loss) ? `the validation loss became ${val.loss}` : !this.weightsFinite() ? 'the weights stopped being finite numbers' : undefined;
+      const advice = () => ({ epoch: e + 1, advice: notFiniteAdvice(this.cfg.optimizer!, lr), kept: this.keptNote() });
+      const broken = val && !Number.isFinite(val.loss) ? rmsg('valLossNotFinite', { loss: String(val.loss), ...advice() }) : !this.weightsFinite() ? rmsg('weightsNotFinite', advice()) : undefined;
       if (broken) {
-        const message = `${broken} at epoch ${e + 1}; ${notFiniteAdvice(this.cfg.optimizer!, lr)}. ${this.keptNote()}`;
+        const m = said(broken);
         this.flushPictures();
-        this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, message });
-        this.emit({ type: 'error', message, file: this.cfg.file });
-        return this.outcome('not_finite', epochsRun, finalVal, message);
+        this.emit({ type: 'stopped', reason: 'not_finite', epoch: e + 1, ...m });
+        this.emit({ type: 'error', ...m, file: this.cfg.file });
+        return this.outcome('not_finite', epochsRun, finalVal, m.message);
       }
       let stop = false;
       if (this.early) {
@@ -532,13 +540,13 @@ class FoldRun {
           type: 'stopped',
           reason: 'early_stopping',
           epoch: e + 1,
-          message: `${this.early!.name} has not improved for ${this.early!.wait} epochs (best ${fmt(this.early!.best)} at epoch ${bestE})${es!.args.restore_best === true ? `; the weights of epoch ${bestE} are restored` : ''}`,
+          ...said(rmsg('earlyStopped', { monitor: this.early!.name, wait: this.early!.wait, best: fmt(this.early!.best), bestEpoch: bestE ?? 0, restored: es!.args.restore_best === true })),
         });
         break;
       }
       if (requested && e < this.epochs - 1) {
         if ((e + 1) % every !== 0) await this.saveLast(e + 1, 0, undefined);
-        this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, message: `stopped after epoch ${e + 1} as asked; resume with nn train --resume ${this.opts.runDir}` });
+        this.emit({ type: 'stopped', reason: 'requested', epoch: e + 1, ...said(rmsg('stoppedAfterEpoch', { epoch: e + 1, run: this.opts.runDir })) });
         return this.outcome('stopped', epochsRun, finalVal);
       }
     }
@@ -561,7 +569,7 @@ class FoldRun {
   }
 
   /** What a stop on a non-finite value leaves: the checkpoints written before it, or that there are none. */
-  private keptNote(): string {
+  private keptNote(): RuntimeMessage {
     return keptNote(path.join(this.opts.runDir, this.dir), this.saved);
   }
 
@@ -705,13 +713,18 @@ async function loadSaved(dir: string): Promise<LayersModel> {
  * The end of the message of a stop on a non-finite value, for both engines: the checkpoints
  * written before it (`last` says where: "after epoch 3", "epoch 4, batch 7"), or that there are none.
  */
-export function keptNote(folder: string, saved: { best?: number; last?: string }): string {
-  const kept = [saved.best !== undefined ? `best/ (epoch ${saved.best})` : '', saved.last ? `last/ (${saved.last})` : ''].filter(Boolean);
-  return kept.length ? `The checkpoints written before it are kept in ${folder}: ${kept.join(' and ')}.` : 'No checkpoint had been written yet, so nothing is saved.';
+export function keptNote(folder: string, saved: { best?: number; last?: RuntimeMessage }): RuntimeMessage {
+  if (saved.best === undefined && !saved.last) return rmsg('noCheckpoints');
+  return rmsg('keptCheckpoints', { folder, ...(saved.best !== undefined ? { best: saved.best } : {}), ...(saved.last ? { last: saved.last } : {}) });
 }
 
-function where(epoch: number, batch: number): string {
-  return batch > 0 ? `epoch ${epoch + 1}, batch ${batch}` : `after epoch ${epoch}`;
+function where(epoch: number, batch: number): RuntimeMessage {
+  return batch > 0 ? rmsg('inEpoch', { epoch: epoch + 1, batch }) : rmsg('afterEpoch', { epoch });
+}
+
+/** An event's text: English in `message` (run folders, --json, older readers), and `msg` for a reader's locale. */
+export function said(m: RuntimeMessage): { message: string; msg: RuntimeMessage } {
+  return { message: renderRuntime(m, 'en'), msg: m };
 }
 
 function identity(n: number): Int32Array {
@@ -745,10 +758,10 @@ function countParams(cfg: TrainConfig): number {
  * the validation split and the folds. A changed model shows in its weights (loadLast), another
  * optimizer in its state; the optimizer's arguments (a learning rate) may change.
  */
-function changedSinceRun(saved: RunConfig, cfg: TrainConfig, data: LoadedData): string[] {
-  const out: string[] = [];
+function changedSinceRun(saved: RunConfig, cfg: TrainConfig, data: LoadedData): { what: string; before: string; now: string }[] {
+  const out: { what: string; before: string; now: string }[] = [];
   const compare = (what: string, before: unknown, now: unknown) => {
-    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push(`${what}: ${JSON.stringify(before)}, now ${JSON.stringify(now)}`);
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(now)) out.push({ what, before: JSON.stringify(before), now: JSON.stringify(now) });
   };
   compare('samples', saved.data.samples, { train: data.train.n, test: data.test?.n ?? 0 });
   compare('sample shape', saved.data.featureShape, data.featureShape);

@@ -1,0 +1,205 @@
+// The data layer's and the trainer's messages in Chinese (issue 23): every id of
+// core/runtime-messages.ts rendered with realistic arguments has Chinese in it, no English words
+// but code (settings, names, formats), keeps every number and name of the English text, and the
+// stored form (an event's msg, a probe's problem) falls back to the English text only for an id
+// this version does not know.
+
+import { strict as assert } from 'node:assert';
+import { renderRuntime, renderStored, rmsg, RUNTIME_MESSAGE_IDS, type RuntimeArgs, type RuntimeMessageId } from '../../server/src/core/runtime-messages';
+import { englishLeft } from '../nn-cli';
+import { Progress } from '../../server/src/cli/progress';
+import { withCliLocale } from '../../server/src/cli/i18n';
+
+const line = rmsg('where', { line: 3 });
+const advice = rmsg('lrTooHigh', { lr: 5, optimizer: 'sgd', typical: 0.01 });
+const kept = rmsg('keptCheckpoints', { folder: 'runs/t/1', best: 2, last: rmsg('inEpoch', { epoch: 3, batch: 7 }) });
+
+/** Arguments for every id; a new id fails the type check until it has a sample here. */
+const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
+  fileNotFound: {},
+  folderNotFound: {},
+  isFolder: {},
+  isFileNotFolder: {},
+  permissionDenied: {},
+  linkLoop: {},
+  cannotRead: { why: 'EIO: i/o error' },
+  notRegular: { what: 'fifo' },
+  notRegularFile: {},
+  where: { record: 4 },
+  dataError: { file: 'data/houses.csv', where: line, problem: rmsg('emptyCell', { column: 'price' }) },
+  outsideWorkspace: { file: '/etc/data.csv' },
+  outsideChecked: { file: '../../elsewhere/data.csv' },
+  linkOutsideChecked: {},
+  linkOutsideWorkspace: {},
+  rowTooLong: { size: '8 MB' },
+  notText: {},
+  quoteNotClosed: {},
+  emptyFile: {},
+  noRows: {},
+  headerOnly: {},
+  noFeatureColumn: {},
+  rowWidth: { n: 2, width: 3, header: true },
+  emptyCell: { column: 'b' },
+  notANumber: { column: 'b' },
+  tooLarge: { column: 'a' },
+  emptyLabel: { column: 'y' },
+  emptyText: { column: 'review' },
+  tooManyLabels: { column: 'y', max: 10000, words: true, classification: true },
+  changedWhileRead: { before: 10, after: 12 },
+  noLabelIndex: { label: 3, width: 3 },
+  labelNameNoHeader: { label: 'y' },
+  noColumn: { name: 'price', width: 3, near: 'prices' },
+  noTextColumn: { name: 'txt', what: 'text', width: 2, near: 'text' },
+  labelMostlyNumbers: { column: 'y' },
+  labelNotNumber: { column: 'y' },
+  oneLabel: { column: 'y', regressionHint: true },
+  testHoldsAll: { fraction: 0.8, n: 2 },
+  oneHotRegression: { column: 'y' },
+  textValidation: {},
+  unknownClass: { name: 'cat', classes: 'a, b' },
+  normalizeStd: { mean: 0.5, std: 0 },
+  notOfficial: { title: 'MNIST' },
+  wrongRecords: { records: 100, title: 'MNIST', test: false, want: 60000 },
+  wrongImageShape: { shape: '32x32', title: 'MNIST', expected: '28x28x1' },
+  testBoth: {},
+  testFilesAndFraction: {},
+  weightsPerFeature: { w: 3, features: 2 },
+  coefficientsTooFew: {},
+  coefficientsDegree: { n: 2, degree: 3 },
+  idxShort: { bytes: 3 },
+  idxNoMagic: {},
+  idxDims: { n: 7 },
+  idxHeaderCut: {},
+  gzipBroken: { why: 'zlib: unexpected end of file' },
+  idxMore: { count: 6, shape: '[4, 4]', bytes: 112 },
+  idxTooBig: { count: 4000000000, shape: '[28, 28]', bytes: 3136000000016 },
+  idxTruncated: { count: 6, shape: '[4, 4]', held: 1 },
+  idxImageDims: { dims: '[6, 16]' },
+  idxLabelDims: { dims: '[6, 2]' },
+  idxLabelCount: { labels: 5, images: 6, file: 'img.idx' },
+  idxType: { type: 'float' },
+  idxNoImages: {},
+  labelNotClass: { label: -1 },
+  labelOutside: { label: 7, classes: 3, why: rmsg('trainingLabelsHave', { file: 'lab.idx', classes: 3 }) },
+  trainingLabelsHave: { file: 'lab.idx', classes: 3 },
+  datasetHas: { title: 'Fashion-MNIST', classes: 10 },
+  allLabelsZero: {},
+  testImageSize: { test: '5x4x1', train: '4x4x1' },
+  notAnImage: {},
+  pngCutBeforeHeader: {},
+  pngHeaderMisplaced: {},
+  jpegNoMarker: { at: 120 },
+  jpegNoFrame: {},
+  noPixels: { width: 0, height: 4 },
+  imageTooLarge: { width: 65536, height: 65536, side: 16384, megapixels: 16 },
+  pngChunkPastEnd: { chunk: 'IDAT' },
+  pngHeaders: { n: 2 },
+  pngNoHeader: {},
+  pngNoEnd: {},
+  pngNoData: {},
+  pngUndecodable: {},
+  jpegUndecodable: {},
+  channels: { channels: '2' },
+  noClassFolders: { images: 3 },
+  oneClassFolder: { name: 'cat' },
+  nestedTooDeep: { depth: 32 },
+  classWithoutImages: { name: 'c', others: 1, kinds: '.txt' },
+  tooManyEntries: { max: 100000 },
+  noImageHeader: { mb: 1 },
+  imageSizesDiffer: { width: 4, height: 5, first: 'imgs/a/000.png', firstWidth: 4, firstHeight: 4 },
+  someFiles: { title: 'MNIST', missing: 't10k-labels-idx1-ubyte', gz: true },
+  noFilesIn: { title: 'CIFAR-10', dirs: ['data/cifar10', 'data'], expected: 'data_batch_1.bin, test_batch.bin', archive: 'cifar-10-binary.tar.gz' },
+  notFoundOffline: { title: 'MNIST', looked: '/usr/share/mnist', debian: 'mnist', files: 'train-images-idx3-ubyte.gz' },
+  notAUrl: { url: 'not a url' },
+  onlyHttps: { what: 'mirror', url: 'http://example.com/' },
+  tooManyRedirects: { max: 5 },
+  httpStatus: { status: '404 Not Found', cache: '~/.cache/nn/mnist' },
+  unreachable: { host: 'example.com', why: rmsg('hostNotFound'), cache: '~/.cache/nn/mnist' },
+  systemText: { text: 'socket hang up' },
+  connectionRefused: {},
+  hostNotFound: {},
+  downloadBroke: { got: '1.2 MB', total: '9.9 MB', cache: '~/.cache/nn/mnist' },
+  checksum: { md5: 'abc123', got: 'def456' },
+  notGzip: { why: 'incorrect header check' },
+  archiveEntryPastEnd: { entry: 'data_batch_1.bin' },
+  archiveLacks: { missing: 'test_batch.bin', title: 'CIFAR-10' },
+  classNameLines: { lines: 9, blank: true, title: 'CIFAR-10', classes: 10 },
+  notWholeRecords: { bytes: 3000, title: 'CIFAR-10', record: 3073, labelBytes: 1 },
+  wrongImageCount: { n: 9000, title: 'CIFAR-10', want: 10000 },
+  cifarLabelOutside: { label: 12, classes: 10, title: 'CIFAR-10' },
+  backendTensorflow: {},
+  backendWasm: { threads: rmsg('threadsBusy', { n: 1, cores: 2, busy: 2, load: '7.8' }), install: 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
+  backendCpu: { asked: true, install: 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
+  threadsWhy: { n: 1, why: 'SharedArrayBuffer is not available' },
+  threadsAsked: { n: 4, cores: 2 },
+  threadsSmallModel: { n: 1, work: '0.1 M', min: '2.0 M' },
+  threadsBusy: { n: 1, cores: 2, busy: 2, load: '7.8' },
+  threadsAtMost: { n: 8, cores: 16, max: 8 },
+  threadsOneCore: {},
+  threadsPerCore: { n: 2 },
+  trainHasErrors: { train: 't', file: 'net.nn' },
+  resumeOtherRun: { run: 'runs/t/1', train: 't', file: 'a.nn', wantTrain: 'u', wantFile: 'b.nn' },
+  resumeSeed: { seed: 7, given: 8 },
+  resumeFinished: { run: 'runs/t/1', outcome: 'early_stopped', epochs: 12, more: false },
+  resumeChanged: { run: 'runs/t/1', changes: [{ what: 'batch_size', before: '32', now: '64' }, { what: 'sample shape', before: '[2]', now: '[3]' }] },
+  resumeEpochs: { run: 'runs/t/1', epoch: 5, batch: 3, fold: 2, epochs: 5 },
+  lossNotFinite: { loss: 'NaN', epoch: 3, batch: 7, advice, kept },
+  valLossNotFinite: { loss: 'Infinity', epoch: 3, advice: rmsg('lowerLr', { lr: 0.001 }), kept: rmsg('noCheckpoints') },
+  weightsNotFinite: { epoch: 2, advice, kept: rmsg('keptCheckpoints', { folder: 'runs/t/1', last: rmsg('afterEpoch', { epoch: 1 }) }) },
+  lrTooHigh: { lr: 5, optimizer: 'sgd', typical: 0.01 },
+  lowerLr: { lr: 0.001 },
+  keptCheckpoints: { folder: 'runs/t/1', best: 2 },
+  noCheckpoints: {},
+  afterEpoch: { epoch: 4 },
+  inEpoch: { epoch: 4, batch: 2 },
+  stoppedInEpoch: { epoch: 2, batch: 5, run: 'runs/t/1' },
+  stoppedAfterEpoch: { epoch: 2, run: 'runs/t/1' },
+  earlyStopped: { monitor: 'val_loss', wait: 3, best: '0.1234', bestEpoch: 5, restored: true },
+  reduceOnPlateau: { monitor: 'val_loss', from: 0.01, to: 0.005 },
+  partialLine: { bytes: 17 },
+  bestFold: { dir: 'runs/t/1/fold-2/best' },
+  overfitting: { from: 4, to: 10, best: '0.31', last: '0.52', offers: ['early_stopping', 'dropout', 'l2', 'augment'], patience: 5 },
+};
+
+/** Code a message may hold as written: settings and values of the language, formats, names in the samples. */
+const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M', 'batch_size'];
+
+describe('data and training messages in Chinese (core/runtime-messages.ts)', () => {
+  for (const id of RUNTIME_MESSAGE_IDS) {
+    it(id, () => {
+      const m = { id, args: SAMPLES[id] as Record<string, unknown> };
+      const english = renderRuntime(m, 'en');
+      const chinese = renderRuntime(m, 'zh-cn');
+      assert.ok(english.length > 0, id);
+      // what the operating system or a library said is passed on as it is
+      if (id === 'systemText') return assert.equal(chinese, english);
+      assert.match(chinese, /[\u4e00-\u9fff]/, `${id}: no Chinese in '${chinese}'`);
+      assert.deepEqual(englishLeft(chinese, CODE), [], `${id}: English left in '${chinese}'`);
+      // every number of the English text is in the Chinese one
+      for (const n of english.match(/\b\d+(\.\d+)?\b/g) ?? []) assert.ok(chinese.includes(n), `${id}: ${n} of '${english}' is missing from '${chinese}'`);
+      // full-width colons after Chinese text
+      assert.doesNotMatch(chinese, /[\u4e00-\u9fff]: /, `${id}: a half-width colon after Chinese in '${chinese}'`);
+    });
+  }
+
+  it('a stored message of an id this version does not know, or with arguments that do not fit, is shown by its English text', () => {
+    assert.equal(renderStored({ id: 'fromANewerVersion', args: {} }, 'zh-cn', 'the English text'), 'the English text');
+    assert.equal(renderStored({ id: 'dataError', args: {} }, 'zh-cn', 'the English text'), 'the English text');
+    assert.equal(renderStored(undefined, 'zh-cn', 'the English text'), 'the English text');
+    assert.equal(renderStored(rmsg('fileNotFound'), 'zh-cn', 'file not found'), '找不到文件');
+  });
+
+  it("nn train's progress lines render a stop's and a log's message id in the locale, and English from an older writer as it is", async () => {
+    const lines: string[] = [];
+    await withCliLocale('zh-cn', async () => {
+      const p = new Progress({ line: (s) => lines.push(s) });
+      const early = rmsg('earlyStopped', SAMPLES.earlyStopped);
+      p.event({ type: 'stopped', reason: 'early_stopping', epoch: 8, message: renderRuntime(early, 'en'), msg: early });
+      p.event({ type: 'log', message: renderRuntime(rmsg('overfitting', SAMPLES.overfitting), 'en'), msg: rmsg('overfitting', SAMPLES.overfitting) });
+      p.event({ type: 'log', message: 'an old line' });
+    });
+    assert.equal(lines[0], '已停止：val_loss 已经 3 轮没有改善（最佳值 0.1234，在第 5 轮）；已恢复第 5 轮的权重');
+    assert.match(lines[1], /^从第 4 轮开始过拟合：/);
+    assert.equal(lines[2], 'an old line');
+  });
+});
