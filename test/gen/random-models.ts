@@ -244,8 +244,11 @@ export class ModelGenerator {
   private rnn(): Candidate {
     const kind = this.pick(['simple_rnn', 'lstm', 'gru']);
     const act = kind === 'simple_rnn' && this.chance(0.4) ? `, activation: ${this.pick(['relu', 'tanh', 'sigmoid'])}` : '';
-    const resetAfter = kind === 'gru' && this.chance(0.5);
-    return { stmt: `${kind}(${this.int(1, 8)}${this.opt(0.5, ', return_sequences: true')}${act}${resetAfter ? ', reset_after: true' : ''})`, tags: [kind, ...(resetAfter ? ['gru:reset_after'] : [])] };
+    const units = this.int(1, 8);
+    const seq = this.opt(0.5, ', return_sequences: true');
+    // reset_after from a draw already made (even units), so every seed's models stay as they were
+    const resetAfter = kind === 'gru' && units % 2 === 0;
+    return { stmt: `${kind}(${units}${seq}${act}${resetAfter ? ', reset_after: true' : ''})`, tags: [kind, ...(resetAfter ? ['gru:reset_after'] : [])] };
   }
 
   private attention(shape: Shape): Candidate {

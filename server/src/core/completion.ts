@@ -106,7 +106,7 @@ function stringAt(text: string, offset: number): { typed: string; start: number 
   return undefined;
 }
 
-/** A path in an import (.nn files), or in a string argument the catalogue types as a path. */
+/** A path in an import statement (.nn files), or in a string argument the catalogue types as a path. */
 function pathSite(file: SourceFile, s: { typed: string; start: number }, program: Program): CompletionSite {
   const folder = s.typed.includes('/') ? s.typed.slice(0, s.typed.lastIndexOf('/') + 1) : '';
   const nodes = pathAt(file.parsed, s.start);
