@@ -395,8 +395,13 @@ function shapeKey(root: ElkNode): { key: string; ids: string[] } {
 const pieceCache = new Map<string, { shapes: (Rect | undefined)[]; edges: Placement['edges'] }>();
 const PIECE_CACHE_SIZE = 512;
 
-/** ELK runs on each piece: how many, and the boxes they held (for the tests of the work done). */
+/** ELK's runs since the process started: how many, and the boxes they held (the tests of the work done, the benchmark). */
 export const layoutWork = { elkRuns: 0, elkBoxes: 0 };
+
+/** Forget the pieces laid out before, so the next layout does all its work (tests, benchmark). */
+export function forgetLayouts(): void {
+  pieceCache.clear();
+}
 
 async function runElk(root: ElkNode): Promise<ElkNode> {
   layoutWork.elkRuns++;
