@@ -105,6 +105,8 @@ export interface LayoutOptions {
   /** ids of groups drawn as one box */
   folded?: ReadonlySet<string>;
   strings?: PictureStrings;
+  /** lay out the whole picture in one ELK run, never in pieces (the benchmark's baseline) */
+  whole?: boolean;
 }
 
 function paramsText(n: number | null, s: PictureStrings): string | undefined {
@@ -493,7 +495,7 @@ async function layoutPieces(b: Built, parts: Piece[]): Promise<Placement & { wid
 /** Lay out a diagram: a Promise because elkjs answers asynchronously (it runs in this thread). */
 export async function layoutDiagram(d: Diagram, options: LayoutOptions = {}): Promise<Picture> {
   const b = buildGraph(d, options);
-  const cut = pieces(b);
+  const cut = options.whole ? undefined : pieces(b);
   const parts = cut && joinUnique(b, cut);
   let placed: (Placement & { width: number; height: number }) | undefined = parts && parts.length > 1 ? await layoutPieces(b, parts) : undefined;
   if (!placed) {
