@@ -260,8 +260,8 @@ interface Placement {
   edges: Map<number, { points: { x: number; y: number }[]; label?: Rect }>;
 }
 
-/** One laid-out graph read into a Placement, its edges numbered by `index` (their local order). */
-function readPlacement(out: ElkNode, index: (local: number) => number): Placement {
+/** One laid-out graph read into a Placement, its edges by their order in the graph. */
+function readPlacement(out: ElkNode): Placement {
   const shapes = new Map<string, Rect>();
   const visit = (n: ElkNode) => {
     for (const c of n.children ?? []) {
@@ -275,7 +275,7 @@ function readPlacement(out: ElkNode, index: (local: number) => number): Placemen
     const sec = (e as ElkExtendedEdge).sections?.[0];
     const points = sec ? [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint].map((p) => ({ x: p.x, y: p.y })) : [];
     const l = e.labels?.[0];
-    edges.set(index(i), { points, ...(l && l.x !== undefined && l.y !== undefined ? { label: { x: l.x, y: l.y, width: l.width ?? 0, height: l.height ?? 0 } } : {}) });
+    edges.set(i, { points, ...(l && l.x !== undefined && l.y !== undefined ? { label: { x: l.x, y: l.y, width: l.width ?? 0, height: l.height ?? 0 } } : {}) });
   });
   return { shapes, edges };
 }
@@ -290,7 +290,9 @@ interface Piece {
 
 function pieceGraph(b: Built, part: Piece): ElkNode {
   const glue = part.glue !== undefined ? b.boxes.get(part.glue)! : undefined;
-  const children: ElkNode[] = glue ? [{ id: glue.id, width: glue.width, height: glue.height }, ...part.items] : part.items;
+  // copies: ELK writes its results into the graph it is given, and the whole graph may be laid out after its pieces
+  const items = part.items.map((n) => structuredClone(n));
+  const children: ElkNode[] = glue ? [{ id: glue.id, width: glue.width, height: glue.height }, ...items] : items;
   return { id: 'root', layoutOptions: ROOT_OPTIONS, children, edges: part.edges.map((i) => elkEdge(b.edges[i], i)) };
 }
 
@@ -416,7 +418,7 @@ async function layoutPiece(root: ElkNode, edgeIndex: number[]): Promise<Placemen
   const { key, ids } = shapeKey(root);
   let cached = pieceCache.get(key);
   if (!cached) {
-    const placed = readPlacement(await runElk(root), (i) => i);
+    const placed = readPlacement(await runElk(root));
     cached = { shapes: ids.map((id) => placed.shapes.get(id)), edges: placed.edges };
     if (pieceCache.size >= PIECE_CACHE_SIZE) pieceCache.clear();
     pieceCache.set(key, cached);
@@ -500,7 +502,7 @@ export async function layoutDiagram(d: Diagram, options: LayoutOptions = {}): Pr
   let placed: (Placement & { width: number; height: number }) | undefined = parts && parts.length > 1 ? await layoutPieces(b, parts) : undefined;
   if (!placed) {
     const out = await runElk(b.root);
-    placed = { ...readPlacement(out, (i) => i), width: out.width ?? 0, height: out.height ?? 0 };
+    placed = { ...readPlacement(out), width: out.width ?? 0, height: out.height ?? 0 };
   }
   const placedGroups: PlacedGroup[] = [];
   for (const [id, r] of placed.shapes) {
