@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { PNG } from 'pngjs';
-import { pngSize, svgToPng, findCjkFont, CJK_FONT_FILES, type FontProbe } from '../../server/src/node/png';
+import { pngSize, svgToPng, findCjkFont, fontFileExists, CJK_FONT_FILES, type FontProbe } from '../../server/src/node/png';
+import { pictureFontFiles } from '../../server/src/cli/fonts';
 
 describe('svgToPng', () => {
   const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect x="0" y="0" width="20" height="20" fill="#ff0000"/></svg>';
@@ -29,21 +30,26 @@ describe('svgToPng', () => {
 
   describe('a font with Chinese glyphs', () => {
     /** One character drawn black on white at 32 px: its pixels, and how many are dark. */
-    const glyph = (ch: string, systemFonts?: boolean) => {
+    const glyph = (ch: string, systemFonts?: boolean, fontFiles?: string[]) => {
       const text = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><text x="4" y="32" font-size="32" font-family="'DejaVu Sans Mono', monospace">${ch}</text></svg>`;
-      const img = PNG.sync.read(svgToPng(text, { background: '#ffffff', systemFonts }));
+      const img = PNG.sync.read(svgToPng(text, { background: '#ffffff', systemFonts, fontFiles }));
       let dark = 0;
       for (let i = 0; i < img.data.length; i += 4) if (img.data[i] < 128) dark++;
       return { pixels: Buffer.from(img.data).toString('base64'), dark };
     };
 
     it('is loaded by its file, so Chinese is drawn even where resvg looks in no font folder', function () {
-      if (!findCjkFont()) this.skip(); // nothing to load on this machine: the docs say what to install
+      const files = pictureFontFiles(); // as nn graph and nn plot find it: fontconfig, else the usual places
+      if (files.length === 0) this.skip(); // nothing to load on this machine: the docs say what to install
       // without the system's folders only the Chinese font is there: each character drawn in its own shape, not a box or nothing
-      const [a, b, c] = ['输', '入', '参'].map((ch) => glyph(ch, false));
-      for (const g of [a, b, c]) assert.ok(g.dark > 20, 'the character is drawn');
-      assert.notEqual(a.pixels, b.pixels);
-      assert.notEqual(b.pixels, c.pixels);
+      // as given by the command line, and svgToPng's own (the usual places) where one is there
+      const usual = findCjkFont({ fcList: () => undefined, exists: fontFileExists });
+      for (const f of usual ? [files, undefined] : [files]) {
+        const [a, b, c] = ['输', '入', '参'].map((ch) => glyph(ch, false, f));
+        for (const g of [a, b, c]) assert.ok(g.dark > 20, 'the character is drawn');
+        assert.notEqual(a.pixels, b.pixels);
+        assert.notEqual(b.pixels, c.pixels);
+      }
       // and with the system's fonts, the picture's monospace font falls back to it for Chinese
       assert.notEqual(glyph('输').pixels, glyph('入').pixels);
     });

@@ -2,11 +2,11 @@
 // resvg (a maintained Rust SVG renderer with prebuilt binaries on npm), no browser.
 // The pictures themselves are drawn as SVG text by pure code; this file only rasterises them.
 // Text uses the system's fonts; resvg finds only those in the usual font folders, so a font with
-// Chinese glyphs (the pictures' words in Chinese, a layer named in Chinese) is also looked up through
-// fontconfig and in the places distributions install one, and loaded by its file. Without one,
-// Chinese shows as boxes (docs/cli.md says what to install).
+// Chinese glyphs (the pictures' words in Chinese, a layer named in Chinese) is also looked up in the
+// places distributions install one (and through fontconfig by the command line: cli/fonts.ts, as
+// this folder runs no programs), and loaded by its file. Without one, Chinese shows as boxes
+// (docs/cli.md says what to install).
 
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 
@@ -17,6 +17,8 @@ export interface PngOptions {
   background?: string;
   /** Load the fonts of the usual font folders (default true; the tests turn it off to see the Chinese font's own effect). */
   systemFonts?: boolean;
+  /** Font files to load besides: default, the Chinese font of the usual places (findCjkFont without fontconfig). */
+  fontFiles?: readonly string[];
 }
 
 /** Where distributions and systems install fonts with Chinese glyphs (Noto CJK, WenQuanYi, Droid, macOS, Windows). */
@@ -44,29 +46,21 @@ export interface FontProbe {
   exists(file: string): boolean;
 }
 
-const SYSTEM: FontProbe = {
-  fcList: () => {
-    try {
-      return execFileSync('fc-list', [':lang=zh', 'file'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      return undefined; // no fontconfig (macOS, Windows, a bare container): the usual places are looked at
-    }
-  },
-  exists: (file) => {
-    try {
-      return fs.statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  },
-};
+/** Whether a font file is there. */
+export function fontFileExists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The font file with Chinese glyphs to load, if the system has one: the first that fontconfig lists
  * for Chinese (`fc-list :lang=zh file`, in its order, a Regular face preferred), else the first of
  * CJK_FONT_FILES that exists.
  */
-export function findCjkFont(probe: FontProbe = SYSTEM): string | undefined {
+export function findCjkFont(probe: FontProbe): string | undefined {
   const listed = (probe.fcList() ?? '')
     .split('\n')
     .map((l) => l.trim().replace(/:$/, ''))
@@ -75,15 +69,16 @@ export function findCjkFont(probe: FontProbe = SYSTEM): string | undefined {
   return listed.find((f) => /regular|microhei|zenhei|fallback/i.test(f)) ?? listed[0] ?? CJK_FONT_FILES.find((f) => probe.exists(f));
 }
 
-let cjkFont: { file: string | undefined } | undefined;
+let usualCjkFont: { file: string | undefined } | undefined;
 
 /** Renders SVG text to PNG bytes. Text uses the system's fonts, and a Chinese one where there is one (looked up once a process). */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
-  cjkFont ??= { file: findCjkFont() };
+  usualCjkFont ??= { file: findCjkFont({ fcList: () => undefined, exists: fontFileExists }) };
+  const fontFiles = options.fontFiles ?? (usualCjkFont.file ? [usualCjkFont.file] : []);
   const resvg = new Resvg(svg, {
     fitTo: options.width ? { mode: 'width', value: options.width } : { mode: 'original' },
     background: options.background,
-    font: { loadSystemFonts: options.systemFonts ?? true, fontFiles: cjkFont.file ? [cjkFont.file] : [], defaultFontFamily: 'DejaVu Sans' },
+    font: { loadSystemFonts: options.systemFonts ?? true, fontFiles: [...fontFiles], defaultFontFamily: 'DejaVu Sans' },
   });
   return Buffer.from(resvg.render().asPng());
 }
