@@ -11,6 +11,7 @@ import { describeDiagram } from '../core/diagram';
 import { layoutDiagram } from '../picture/layout';
 import { pictureSvg, LIGHT } from '../picture/svg';
 import { svgToPng, pngSize } from '../node/png';
+import { pictureFontFiles } from './fonts';
 import { NodeHost } from '../node/host';
 import { UsageError, type Parsed } from './args';
 import { words, cliLang } from './i18n';
@@ -55,7 +56,7 @@ export async function graphCommand(args: Parsed, out: (s: string) => void, err: 
   const diagram = describeDiagram(model, { lines: (f) => program.file(f)?.lines, diagnostics: r.diagnostics });
   const picture = await layoutDiagram(diagram);
   const svg = pictureSvg(picture, LIGHT);
-  const bytes = ext === '.svg' ? Buffer.from(svg) : svgToPng(svg, { width: Math.max(1, picture.width) * PNG_SCALE, background: LIGHT.background });
+  const bytes = ext === '.svg' ? Buffer.from(svg) : svgToPng(svg, { width: Math.max(1, picture.width) * PNG_SCALE, background: LIGHT.background, fontFiles: pictureFontFiles() });
   try {
     fs.writeFileSync(target, bytes);
   } catch (e) {

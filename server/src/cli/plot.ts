@@ -10,6 +10,7 @@ import { CheckpointError } from '../runtime/train/run-files';
 import { RunModel } from '../../../client/webview/series';
 import { CHARTS, CHART_NAMES, FILE_PALETTE, PLOT_STRINGS, isChartName, runLabels, type PlotRun } from '../../../client/webview/pictures';
 import { svgToPng, pngSize } from '../node/png';
+import { pictureFontFiles } from './fonts';
 import { UsageError, type Parsed } from './args';
 import { CliError, readRunConfig, userError } from './common';
 import { cliLang, words, colon } from './i18n';
@@ -59,7 +60,7 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
     const title = dirs.length === 1 ? `${trains} · ${labels[0]}` : trains;
     const drawn = CHARTS[chart].draw({ runs, palette: FILE_PALETTE, strings: PLOT_STRINGS[lang], title });
     if ('missing' in drawn) throw new CliError(words().noChart(chart, drawn.missing));
-    const bytes = ext === '.png' ? svgToPng(drawn.svg, { background: FILE_PALETTE.background }) : Buffer.from(drawn.svg, 'utf8');
+    const bytes = ext === '.png' ? svgToPng(drawn.svg, { background: FILE_PALETTE.background, fontFiles: pictureFontFiles() }) : Buffer.from(drawn.svg, 'utf8');
     try {
       fs.writeFileSync(file, bytes);
     } catch (e) {
