@@ -23,6 +23,7 @@ import { modelPy, type ExportedModel } from '../../server/src/export/pytorch/mod
 import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
 import { ModelGenerator } from '../gen/random-models';
 import { inputFor, trainedLikeWeights, compareValues, sampleModels } from '../torch/inputs';
+import { analyzeText } from '../helpers';
 
 const SEED = Number(process.env.NN_TORCH_SEED ?? 20261206);
 const COUNT = Number(process.env.NN_TORCH_COUNT ?? 300);
@@ -135,6 +136,29 @@ describe('PyTorch export: model.py equals the tfjs model', function () {
       return bad.length === 0 ? [] : [`${c.label}:\n  ${bad.join('\n  ')}\n${fs.readFileSync(path.join(c.dir, 'model.py'), 'utf8')}`];
     });
     assert.deepEqual(failures, [], failures.slice(0, 3).join('\n\n'));
+  });
+
+  it('one class per block: what differs between its calls is a constructor argument; calls of another form get a class of their own', () => {
+    const text = [
+      'block conv_bn(filters, stride = 1) {\n  conv2d(filters, 3, stride: stride, padding: same)\n  batch_norm()\n}',
+      'block head(units, act) {\n  dense(units, activation: act)\n}',
+      'model M {\n  input [8, 8, 2]\n  conv_bn(4)\n  conv_bn(8, stride: 2)\n  flatten()\n  head(6, relu)\n  head(5, relu)\n  head(3, tanh)\n}',
+    ].join('\n');
+    const r = analyzeText(text);
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    const { text: py } = modelPy([describeModel(r.models[0])], 'case.nn');
+    assert.deepEqual([...py.matchAll(/^class (\w+)\(nn\.Module\):\n(?:.*\n)*?    def __init__\((.*)\):$/gm)].map((m) => `${m[1]}(${m[2]})`).filter((c) => !c.startsWith('ChannelsLast')), [
+      'ConvBn(self, in_channels, out_channels, stride, pad)',
+      'Head(self, in_features, out_features)',
+      'Head2(self)',
+      'M(self)',
+    ]);
+    assert.match(py, /self\.conv2d = ChannelsLastConv\(2, in_channels, out_channels, \(3, 3\), stride=stride, pad=pad\)\n\s+self\.batch_norm = LastAxisBatchNorm\(out_channels, /);
+    assert.match(py, /self\.conv_bn = ConvBn\(in_channels=2, out_channels=4, stride=1, pad=\(1, 1, 1, 1\)\)\n\s+self\.conv_bn_1 = ConvBn\(in_channels=4, out_channels=8, stride=\(2, 2\), pad=\(0, 1, 0, 1\)\)/);
+    assert.match(py, /self\.head = Head\(in_features=128, out_features=6\)\n\s+self\.head_1 = Head\(in_features=6, out_features=5\)\n\s+self\.head_2 = Head2\(\)/);
   });
 
   it(`${COUNT} random models covering the catalogue (seed ${SEED})`, () => {

@@ -278,12 +278,20 @@ describe('PyTorch training core equals the tfjs trainer', function () {
         'acc = train.Metrics()',
         `out = torch.tensor(${JSON.stringify(Array.from(outputs))}).reshape(${n}, ${units})`,
         b.classes ? `y = torch.tensor(${JSON.stringify(Array.from(targets))})` : `y = torch.tensor(${JSON.stringify(Array.from(targets))}).reshape(${n}, 1)`,
-        'acc.add(out, y, 0.5)',
-        'print(json.dumps(acc.values()))',
+        // in batches of 7, summed 3 batches at a time: the kept batches and the sums meet
+        'acc.FLUSH = 3',
+        'for i in range(0, out.shape[0], 7):',
+        '    acc.add(out[i : i + 7], y[i : i + 7], torch.tensor(0.5 + i / 100))',
+        'print(json.dumps({**acc.values(), "loss": acc.loss}))',
       ].join('\n');
       const run = spawnSync(findPython().python, ['-c', py, out], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(run.status, 0, run.stderr);
       const got = JSON.parse(run.stdout) as Record<string, number>;
+      // each batch's loss counts by its rows
+      const batches = Array.from({ length: Math.ceil(n / 7) }, (_, k) => ({ loss: 0.5 + (7 * k) / 100, rows: Math.min(7, n - 7 * k) }));
+      const loss = batches.reduce((a, x) => a + x.loss * x.rows, 0) / n;
+      assert.ok(Math.abs(got.loss - loss) <= 1e-6 * loss, `loss: ${got.loss}, want ${loss}`);
+      delete got.loss;
       for (const [k, v] of Object.entries(want)) {
         covered.add(k);
         assert.ok(Math.abs(v - got[k]) <= 1e-9 + 1e-6 * Math.abs(v), `${k}: nn ${v}, train.py ${got[k]}`);

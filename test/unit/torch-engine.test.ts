@@ -4,7 +4,7 @@
 // and a clear error, with nothing written, when no Python has PyTorch.
 
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,19 +55,106 @@ describe('nn train --engine torch', function () {
     assert.equal(result.metrics.accuracy.toFixed(4), end.test!.metrics.accuracy.toFixed(4));
   });
 
-  it('the same seed gives the same starting weights and batches as the tfjs engine: the same curve', async () => {
-    const curve = async (engine: string[]) => {
+  it('the same seed gives the same starting weights and batches as the tfjs engine: the same curve, batch events and decision boundary', async () => {
+    const run = async (engine: string[]) => {
       const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--epochs', '3', '--runs', path.join(tmp, 'curves'), '--json', ...engine]);
       assert.equal(r.code, 0, r.err);
-      return events(r.out)
-        .filter((e) => e.type === 'epoch')
-        .map((e) => (e as { loss: number }).loss);
+      const es = events(r.out);
+      const logged = events(fs.readFileSync(path.join(endOf(es).runDir, 'metrics.jsonl'), 'utf8').split('\n'));
+      const curve = es.filter((e) => e.type === 'epoch').map((e) => (e as { loss: number }).loss);
+      const boundaries = es.filter((e) => e.type === 'boundary') as Extract<TrainEvent, { type: 'boundary' }>[];
+      return { es, logged, curve, boundaries };
     };
-    const torch = await curve(['--engine', 'torch', '--device', 'cpu']);
-    const tfjs = await curve(['--backend', 'cpu']);
+    const torch = await run(['--engine', 'torch', '--device', 'cpu']);
+    const tfjs = await run(['--backend', 'cpu']);
     // the first epoch differs only by float arithmetic; later ones drift a little
-    assert.ok(Math.abs(torch[0] - tfjs[0]) <= 1e-5 * tfjs[0], `epoch 1: torch ${torch[0]}, tfjs ${tfjs[0]}`);
-    tfjs.forEach((l, i) => assert.ok(Math.abs(torch[i] - l) <= 2e-3 * l, `epoch ${i + 1}: torch ${torch[i]}, tfjs ${l}`));
+    assert.ok(Math.abs(torch.curve[0] - tfjs.curve[0]) <= 1e-5 * tfjs.curve[0], `epoch 1: torch ${torch.curve[0]}, tfjs ${tfjs.curve[0]}`);
+    tfjs.curve.forEach((l, i) => assert.ok(Math.abs(torch.curve[i] - l) <= 2e-3 * l, `epoch ${i + 1}: torch ${torch.curve[i]}, tfjs ${l}`));
+    // progress within an epoch: batch events, live only
+    const batches = torch.es.filter((e) => e.type === 'batch') as Extract<TrainEvent, { type: 'batch' }>[];
+    const tfjsBatch = tfjs.es.find((e) => e.type === 'batch') as Extract<TrainEvent, { type: 'batch' }>;
+    assert.ok(batches.length > 0, 'no batch events');
+    for (const b of batches) assert.ok(b.batches === tfjsBatch.batches && b.batch >= 1 && b.batch <= b.batches && Number.isFinite(b.loss) && b.lr === tfjsBatch.lr, JSON.stringify(b));
+    assert.equal(torch.logged.filter((e) => e.type === 'batch').length, 0);
+    // the training points under the boundary, and the boundary on the tfjs engine's grid
+    assert.deepEqual(torch.es.find((e) => e.type === 'points'), tfjs.es.find((e) => e.type === 'points'));
+    // the first epoch's (both send it) on the same grid, the same classes but where float arithmetic tips a cell
+    const [a, b] = [torch.boundaries[0], tfjs.boundaries[0]];
+    assert.deepEqual([a.epoch, a.extent, a.size, a.values.length], [b.epoch, b.extent, b.size, b.values.length]);
+    const same = a.values.filter((v, i) => v === b.values[i]).length;
+    assert.ok(same >= 0.995 * a.values.length, `${same} of ${a.values.length} cells agree`);
+    // the last epoch always sends its boundary, and only that one is written to metrics.jsonl
+    const last = torch.boundaries.at(-1)!;
+    assert.equal(last.epoch, 3);
+    assert.deepEqual(
+      torch.logged.filter((e) => e.type === 'boundary'),
+      [last],
+    );
+  });
+
+  it('image classification: the first layer\'s weights and the test predictions as the tfjs engine draws them, and the same augmented batches', async () => {
+    const file = path.join(tmp, 'shapes.nn');
+    fs.writeFileSync(
+      file,
+      [
+        `dataset shapes = image_folder(${JSON.stringify(sample('data/shapes'))}, size: [12, 12], channels: 3, test: 0.25, seed: 1, normalize: [0.5, 0.25])`,
+        'model Net {\n  input [12, 12, 3]\n  conv2d(4, 3, padding: same, activation: relu)\n  max_pool(2)\n  flatten()\n  dense(3)\n}',
+        'train t {\n  model: Net\n  data: shapes\n  loss: cross_entropy\n  optimizer: adam(lr: 0.01)\n  batch_size: 9\n  epochs: 2\n  augment: [flip(vertical: true), shift(0.1), rotate(10), crop(2), brightness(0.3), contrast(0.3), noise(0.05)]\n  metrics: [accuracy]\n  seed: 2\n}\n',
+      ].join('\n'),
+    );
+    const run = async (engine: string[]) => {
+      const r = await nn(['train', file, '--runs', path.join(tmp, 'shapes'), '--json', ...engine]);
+      assert.equal(r.code, 0, r.err);
+      const es = events(r.out);
+      const logged = events(fs.readFileSync(path.join(endOf(es).runDir, 'metrics.jsonl'), 'utf8').split('\n'));
+      return { es, logged };
+    };
+    const torch = await run(['--engine', 'torch', '--device', 'cpu']);
+    const tfjs = await run(['--backend', 'cpu']);
+    // augmented alike: the first epoch's loss differs only by float arithmetic
+    const loss = (es: TrainEvent[]) => (es.find((e) => e.type === 'epoch') as { loss: number }).loss;
+    assert.ok(Math.abs(loss(torch.es) - loss(tfjs.es)) <= 1e-4 * loss(tfjs.es), `epoch 1: torch ${loss(torch.es)}, tfjs ${loss(tfjs.es)}`);
+    type Weights = Extract<TrainEvent, { type: 'weights' }>;
+    const [wa, wb] = [torch.logged.filter((e) => e.type === 'weights') as Weights[], tfjs.logged.filter((e) => e.type === 'weights') as Weights[]];
+    assert.equal(wa.length, 1, 'the end\'s weights are written to metrics.jsonl, once');
+    assert.deepEqual([wa[0].epoch, wa[0].layer, wa[0].kind, wa[0].shape, wa[0].units], [wb[0].epoch, wb[0].layer, wb[0].kind, wb[0].shape, wb[0].units]);
+    const [pa, pb] = [Buffer.from(wa[0].values, 'base64'), Buffer.from(wb[0].values, 'base64')];
+    assert.equal(pa.length, pb.length);
+    assert.ok(
+      pa.every((v, i) => Math.abs(v - pb[i]) <= 2),
+      'the weights drawn alike',
+    );
+    type Predictions = Extract<TrainEvent, { type: 'predictions' }>;
+    const [qa, qb] = [torch.es.find((e) => e.type === 'predictions') as Predictions, tfjs.es.find((e) => e.type === 'predictions') as Predictions];
+    assert.ok(qa, 'no predictions event');
+    assert.deepEqual([qa.shape, qa.images, qa.labels, qa.classNames], [qb.shape, qb.images, qb.labels, qb.classNames]);
+    assert.equal(qa.predicted.filter((p, i) => p === qb.predicted[i]).length >= qa.predicted.length - 1, true, `predicted ${qa.predicted.join('')}, tfjs ${qb.predicted.join('')}`);
+  });
+
+  it('k-fold: the folds, their curves and their summary are the tfjs engine\'s; the best fold\'s best/ is promoted', async () => {
+    const run = async (engine: string[]) => {
+      const r = await nn(['train', sample('kfold.nn'), '--epochs', '2', '--runs', path.join(tmp, 'kfold'), '--json', ...engine]);
+      assert.equal(r.code, 0, r.err);
+      return events(r.out);
+    };
+    const torch = await run(['--engine', 'torch', '--device', 'cpu']);
+    const tfjs = await run(['--backend', 'cpu']);
+    type Epoch = Extract<TrainEvent, { type: 'epoch' }>;
+    const curve = (es: TrainEvent[]) => (es.filter((e) => e.type === 'epoch') as Epoch[]).map((e) => ({ fold: e.fold, epoch: e.epoch, loss: e.loss, val: e.val!.loss }));
+    const [a, b] = [curve(torch), curve(tfjs)];
+    assert.deepEqual(
+      a.map((e) => [e.fold, e.epoch]),
+      b.map((e) => [e.fold, e.epoch]),
+    );
+    a.forEach((e, i) => assert.ok(Math.abs(e.loss - b[i].loss) <= 1e-4 * b[i].loss && Math.abs(e.val - b[i].val) <= 1e-4 * b[i].val, `fold ${e.fold} epoch ${e.epoch}: torch ${e.loss} ${e.val}, tfjs ${b[i].loss} ${b[i].val}`));
+    const [ea, eb] = [endOf(torch), endOf(tfjs)];
+    assert.equal(ea.folds!.results.length, 5);
+    assert.ok(Math.abs(ea.folds!.mean.loss - eb.folds!.mean.loss) <= 1e-4 * eb.folds!.mean.loss, `mean loss: torch ${ea.folds!.mean.loss}, tfjs ${eb.folds!.mean.loss}`);
+    assert.ok(Math.abs(ea.folds!.mean.accuracy - eb.folds!.mean.accuracy) <= 0.01, `mean accuracy: torch ${ea.folds!.mean.accuracy}, tfjs ${eb.folds!.mean.accuracy}`);
+    assert.deepEqual((torch[0] as Extract<TrainEvent, { type: 'start' }>).kfold, 5);
+    for (const d of ['fold-1/best/model.json', 'fold-5/best/model.json', 'best/model.json', 'last/model.json']) assert.ok(fs.existsSync(path.join(ea.runDir, d)), `no ${d}`);
+    const report = JSON.parse(fs.readFileSync(path.join(ea.runDir, 'report.json'), 'utf8')) as { folds?: unknown };
+    assert.ok(report.folds, 'report.json has the folds');
   });
 
   it('fits linear regression to R^2 > 0.99', async () => {
@@ -102,17 +189,29 @@ describe('nn train --engine torch', function () {
     };
     const torch = await run(['--engine', 'torch', '--device', 'cpu']);
     const tfjs = await run(['--backend', 'cpu']);
-    assert.deepEqual(
-      torch.live.map((e) => e.type === 'fit' && e.epoch),
-      [1, 2, 3],
-    );
+    // at most every 0.2 s, as the tfjs trainer sends them, and always the last epoch's
+    assert.equal(torch.live.at(-1)!.type === 'fit' && torch.live.at(-1)!.epoch, 3);
     assert.equal(torch.logged.length, 1);
-    assert.deepEqual(torch.logged[0], torch.live[2]);
-    const [a, b] = [torch.live[2], tfjs.logged[0]];
+    assert.deepEqual(torch.logged[0], torch.live.at(-1));
+    const [a, b] = [torch.live.at(-1)!, tfjs.logged[0]];
     assert.ok(a.type === 'fit' && a.inputs === 1 && b.type === 'fit' && b.inputs === 1);
     assert.deepEqual(a.x, b.x, 'the same inputs');
     assert.ok(torch.points && tfjs.points);
     assert.deepEqual(torch.points, tfjs.points, 'the same data points of each split');
+  });
+
+  it('train.py names the .nn file, not the exporting machine\'s folders; tfjs\' warning on a large recurrent layer is printed once', () => {
+    const file = path.join(tmp, 'rnn.nn');
+    // a recurrent kernel of 48 x 48 > 2000 values: tfjs' orthogonal initializer warns at each compile
+    fs.writeFileSync(file, 'model R {\n  input [5, 1]\n  lstm(48)\n  dense(1)\n}\ntrain r {\n  model: R\n  data: sine(n: 64, length: 5, seed: 1)\n  loss: mse\n  epochs: 3\n  seed: 1\n}\n');
+    const runs = path.join(tmp, 'rnn');
+    const r = spawnSync(process.execPath, [cli, 'train', file, '--engine', 'torch', '--device', 'cpu', '--runs', runs], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(`${r.stdout}${r.stderr}`.split('Orthogonal initializer').length - 1, 1, r.stderr);
+    const run = path.join(runs, 'r', fs.readdirSync(path.join(runs, 'r'))[0]);
+    const trainPy = fs.readFileSync(path.join(run, 'torch', 'train.py'), 'utf8');
+    assert.match(trainPy, /"file": "rnn\.nn",/);
+    assert.ok(!trainPy.includes(tmp), 'train.py holds a folder of this machine');
   });
 
   it('Ctrl+C saves last/ and exits 130; --resume continues the run', async () => {
@@ -209,6 +308,16 @@ describe('nn train --engine torch', function () {
     const start = events(r.out)[0] as Extract<TrainEvent, { type: 'start' }>;
     assert.ok(start.resumedFrom !== undefined && start.resumedFrom >= 2, `resumed from ${String(start.resumedFrom)}`);
     assert.equal(endOf(events(r.out)).epochs, 5);
+  });
+
+  it('k-fold with fewer samples than folds: refused in the tfjs engine\'s words, before a run folder is written', async () => {
+    const file = path.join(tmp, 'few.nn');
+    fs.writeFileSync(file, 'model M {\n  input [2]\n  dense(2)\n}\ntrain t {\n  model: M\n  data: circle(n: 6, seed: 1)\n  kfold: 10\n  loss: cross_entropy\n  epochs: 1\n}\n');
+    const runs = path.join(tmp, 'few');
+    const r = await nn(['train', file, '--engine', 'torch', '--runs', runs]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /train 't': kfold: 10 folds need at least 10 samples, there are 5/);
+    assert.deepEqual(fs.existsSync(path.join(runs, 't')) ? fs.readdirSync(path.join(runs, 't')) : [], []);
   });
 
   it('no Python with PyTorch: says what to install, exit 1, no run folder', async () => {

@@ -261,7 +261,7 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
       files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
       if (setup.dataSpec) files.push({ name: 'data.py', write: (f) => writeFileAtomic(f, DATA_PY) });
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });
-      const initial = initialWeightFiles(models[0], seed);
+      const initial = initialWeightFiles(models[0], initialWeights(models[0].desc, seed));
       files.push({ name: 'initial.json', write: (f) => writeFileAtomic(f, initial['initial.json'] as string) });
       files.push({ name: 'initial.bin', write: (f) => fs.writeFileSync(f, initial['initial.bin']) });
       if (!args.flags.has('no-data')) {

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TrainConfig } from '../../core/train';
 import { describeModel, describeTrain } from '../../core/model';
+import { weightsOf } from '../../export/nn-weights';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
 import { keptNote, type RunOptions } from '../../runtime/train/trainer';
@@ -20,16 +21,17 @@ import { notFiniteAdvice } from '../../runtime/train/evaluate';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import { LayerWarnings } from '../../runtime/train/layer-warnings';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
-import { bestMonitor } from '../../runtime/train/monitor';
+import { bestMonitor, Monitor } from '../../runtime/train/monitor';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
-import { modelFiles, writeDirAtomic } from '../../runtime/train/checkpoint';
+import { modelFiles, writeDirAtomic, checkpointDir, loadModel } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
-import { tf } from '../../runtime/tf';
+import { tf, type LayersModel } from '../../runtime/tf';
 import { onLines } from '../../node/lines';
 import { freePort } from '../../node/ports';
 import { modelPy, type ExportedModel } from '../../export/pytorch/model-py';
 import { trainPy, trainSetup, dataFiles, trainSplits } from '../../export/pytorch/train-py';
-import { fitInputs, fitPointsEvent } from '../../runtime/train/visuals';
+import { fitInputs, fitPointsEvent, pointsEvent, predictionsEvent } from '../../runtime/train/visuals';
+import { kfold, takeRows } from '../../data/batches';
 import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
 import { initialWeightFiles } from '../../export/pytorch/initial';
 import { rankEnv } from './launch';
@@ -48,25 +50,58 @@ export interface TorchOptions extends RunOptions {
 
 export type TorchOutcome = 'completed' | 'early_stopped' | 'stopped' | 'not_finite';
 
-/** best/ or last/ in nn's format, from a PyTorch checkpoint's weights (save_plain's files). */
-async function convertCheckpoint(exported: ExportedModel, source: string, dir: string, meta: object | undefined): Promise<void> {
+/**
+ * The run's one tfjs model, compiled once with the run's seed when first asked for: nn's initial
+ * weights for the seed, and the model every checkpoint is converted through. (Compiling costs,
+ * and tfjs' orthogonal initializer warns at every compile of a large recurrent layer.)
+ */
+class NnModel {
+  private model?: LayersModel;
+
+  constructor(private readonly exported: ExportedModel) {}
+
+  of(seed: number): LayersModel {
+    this.model ??= compileModel(this.exported.desc, { seed }).model;
+    return this.model;
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+  }
+}
+
+/** best/ or last/ in nn's format, from a PyTorch checkpoint's weights (save_plain's files), through the run's model. */
+async function convertCheckpoint(exported: ExportedModel, model: LayersModel, source: string, dir: string, meta: object | undefined): Promise<void> {
   const state = readPlainState(fs.readFileSync(`${source}.json`, 'utf8'), fs.readFileSync(`${source}.bin`));
-  const { model } = compileModel(exported.desc, { seed: 0 });
+  const weights = nnWeightsFrom(exported, state, model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })));
+  const tensors = weights.map((w) => tf.tensor(w.data, [...w.shape]));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+  writeDirAtomic(dir, { ...(await modelFiles(model)), ...(meta ? { 'meta.json': JSON.stringify(meta, null, 2) } : {}) });
+}
+
+/** The predictions picture (visuals.ts predictionsEvent) of the nn weights in `dir`, for image classification with test data. */
+async function predictionsOf(dir: string, data: LoadedData): Promise<TrainEvent | undefined> {
+  if (!data.image || data.task !== 'classification' || !data.test?.n) return undefined;
+  const d = checkpointDir(dir);
+  if (!d) return undefined;
+  const model = await loadModel(d);
   try {
-    const weights = nnWeightsFrom(exported, state, model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })));
-    const tensors = weights.map((w) => tf.tensor(w.data, [...w.shape]));
-    model.setWeights(tensors);
-    tf.dispose(tensors);
-    writeDirAtomic(dir, { ...(await modelFiles(model)), ...(meta ? { 'meta.json': JSON.stringify(meta, null, 2) } : {}) });
+    return predictionsEvent(model, data);
   } finally {
     model.dispose();
   }
 }
 
+/** The splits of the first fold (the tfjs trainer's fitPoints are of it), or the splits without k-fold. */
+function firstSplits(cfg: TrainConfig, data: LoadedData, seed: number, validation: LoadedData['train'] | undefined): { train: LoadedData['train']; validation?: LoadedData['train'] } {
+  if (!cfg.kfold) return trainSplits(cfg, data, seed, validation);
+  const f = kfold(data.train.n, cfg.kfold, seed)[0];
+  return { train: takeRows(data.train, f.train), validation: takeRows(data.train, f.val) };
+}
+
 /** What the torch engine cannot do with this block on this machine, found before anything is written. */
 export function checkTorchRun(cfg: TrainConfig, python: PythonInfo, device: string, processes: number): void {
-  if (cfg.kfold) throw new TorchEngineError(`train '${cfg.name}': the torch engine does not do k-fold yet; train it with --engine tfjs`);
-  if (cfg.augment.length) throw new TorchEngineError(`train '${cfg.name}': the torch engine does not augment yet; train it with --engine tfjs`);
   if (processes < 1 || cfg.batchSize % processes !== 0) throw new TorchEngineError(`batch_size ${cfg.batchSize} does not split evenly over ${processes} processes`);
   if (device.startsWith('cuda') && !python.cuda) throw new TorchEngineError(`--device ${device}: PyTorch ${python.torch} (${python.executable}) sees no CUDA device here; use --device cpu or auto`);
 }
@@ -75,20 +110,32 @@ export function checkTorchRun(cfg: TrainConfig, python: PythonInfo, device: stri
 export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
   if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
   checkTorchRun(cfg, opts.python, opts.device, opts.processes);
-  return withRunLock(opts.runDir, !opts.resume, () => trainLocked(cfg, data, opts));
+  // too few samples for the folds or the validation split: the user's data, said before a run folder is written
+  try {
+    if (!opts.resume) firstSplits(cfg, data, 0, opts.validationData);
+  } catch (e) {
+    if (e instanceof RangeError) throw new TorchEngineError(`train '${cfg.name}': ${e.message}`);
+    throw e;
+  }
+  return withRunLock(opts.runDir, !opts.resume, async () => {
+    const desc = describeModel(cfg.model!);
+    // layer_stats reads each layer's output through model.py's traces
+    const written = modelPy([desc], cfg.file, { trace: cfg.layerStats !== false });
+    const nnModel = new NnModel(written.models[0]);
+    try {
+      return await trainLocked(cfg, data, opts, written.text, written.models[0], nnModel);
+    } finally {
+      nnModel.dispose();
+    }
+  });
 }
 
-async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
-  if (!cfg.model) throw new TorchEngineError(`train '${cfg.name}' has no model`);
+async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOptions, modelText: string, exported: ExportedModel, nnModel: NnModel): Promise<TorchOutcome> {
   const run = new RunFolder(opts.runDir);
   const torchDir = path.join(opts.runDir, 'torch');
   const checkpoints = path.join(torchDir, 'checkpoints');
-  const desc = describeModel(cfg.model);
-  // layer_stats reads each layer's output through model.py's traces
-  const { text: modelText, models } = modelPy([desc], cfg.file, { trace: cfg.layerStats !== false });
-  const exported = models[0];
-  // no k-fold here: validation data is there when the block asks for it
-  const best = bestMonitor(cfg, cfg.validation !== undefined);
+  // validation data is there when the block asks for it, and in every fold of k-fold
+  const best = bestMonitor(cfg, cfg.validation !== undefined || cfg.kfold !== undefined);
   let seed: number;
   if (opts.resume) {
     const was = readRunConfig(opts.runDir);
@@ -96,9 +143,9 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(`${opts.runDir} has no torch/checkpoints/last.pt to resume from`);
     // a finished run trains on only to more epochs than it did
     const done = run.finished();
-    if (done && (done.outcome !== 'completed' || (opts.epochs ?? Number(was.epochs)) <= done.epochs)) {
+    if (done && (done.outcome !== 'completed' || cfg.kfold || (opts.epochs ?? Number(was.epochs)) <= done.epochs)) {
       throw new TorchEngineError(
-        done.outcome === 'completed' ? `${opts.runDir} has finished its ${done.epochs} epochs; give --epochs more than ${done.epochs} to train on` : `${opts.runDir} has finished (${done.outcome}); start a new run`,
+        done.outcome === 'completed' && !cfg.kfold ? `${opts.runDir} has finished its ${done.epochs} epochs; give --epochs more than ${done.epochs} to train on` : `${opts.runDir} has finished (${done.outcome}); start a new run`,
       );
     }
     seed = Number(was.seed);
@@ -113,15 +160,27 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     const splits = trainSplits(cfg, data, seed, opts.validationData);
     const train = describeTrain(cfg);
     const setup = trainSetup(exported, data, seed, best);
-    writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup), ...initialWeightFiles(exported, seed) });
+    writeDirAtomic(torchDir, { 'model.py': modelText, 'train.py': trainPy({ ...train, epochs }, exported, setup), ...initialWeightFiles(exported, weightsOf(nnModel.of(seed))) });
     writeDirAtomic(path.join(torchDir, 'data'), dataFiles(data, splits));
   }
 
-  // regression on 1 or 2 inputs: the fit picture's points, from the splits train.py trains on (data/ holds them)
-  const fitSplits = fitInputs(data) ? trainSplits(cfg, data, seed, opts.validationData) : undefined;
+  // 2-D classification: the training points under the boundary; regression on 1 or 2 inputs:
+  // the fit picture's points, from the splits train.py trains on (the first fold's with k-fold)
+  const points = pointsEvent(data);
+  const fitSplits = fitInputs(data) ? firstSplits(cfg, data, seed, opts.validationData) : undefined;
   const fitPoints = fitSplits && fitPointsEvent(data, fitSplits.train, fitSplits.validation);
-  /** the latest fit: sent live each epoch, and only the last one written to metrics.jsonl (as the tfjs trainer does) */
-  let lastFit: TrainEvent | undefined;
+  /**
+   * the latest boundary, fit and first-layer weights: sent live as they come, and only the
+   * latest of each written to metrics.jsonl, before the fold's or the run's end (as the tfjs
+   * trainer does)
+   */
+  const unlogged = new Map<string, TrainEvent>();
+  const flushPictures = () => {
+    for (const e of unlogged.values()) run.log(e);
+    unlogged.clear();
+  };
+  let fold = 0;
+  const foldDir = () => (cfg.kfold ? `fold-${fold}` : '');
 
   // the processes: rank 0's stdout carries the events
   const world = opts.processes;
@@ -163,12 +222,20 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     switch (e.type) {
       case 'start':
         started = true;
-        emit({ ...e, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
+        emit({ ...e, file: cfg.file, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
         for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
+        if (points) emit(points);
         if (fitPoints) emit(fitPoints);
         return;
+      case 'fold':
+        flushPictures();
+        fold = e.fold;
+        emit(e);
+        return;
+      case 'boundary':
       case 'fit':
-        lastFit = e;
+      case 'weights':
+        unlogged.set(e.type, e);
         opts.emit(e);
         return;
       case 'epoch':
@@ -177,16 +244,18 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         emit(e);
         return;
       case 'checkpoint': {
-        const dir = path.join(opts.runDir, e.kind);
+        const sub = e.kind === 'best' ? foldDir() : '';
+        const dir = path.join(opts.runDir, sub, e.kind);
         const values = lastEpoch ? { loss: lastEpoch.loss, ...lastEpoch.metrics, ...(lastEpoch.val ? { val_loss: lastEpoch.val.loss, ...Object.fromEntries(Object.entries(lastEpoch.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}) } : {};
         const monitor = best.name;
-        await convertCheckpoint(exported, path.join(checkpoints, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
+        await convertCheckpoint(exported, nnModel.of(seed), path.join(checkpoints, sub, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
         if (e.kind === 'best') saved.best = e.epoch;
         else saved.last = rmsg('afterEpoch', { epoch: e.epoch });
         emit({ ...e, path: dir });
         return;
       }
       case 'stopped':
+        flushPictures();
         outcome = e.reason === 'early_stopping' ? 'early_stopped' : e.reason === 'requested' ? 'stopped' : 'not_finite';
         if (e.reason === 'not_finite') {
           // the same words as the tfjs engine: what became non-finite, the advice, what is kept
@@ -200,10 +269,20 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         emit(e);
         for (const w of warnings.check(e)) emit(w);
         return;
-      case 'end':
+      case 'end': {
         end = { ...e, runDir: opts.runDir };
+        if (cfg.kfold) {
+          const promoted = run.promoteBestFold(cfg.kfold, new Monitor(best.name, best.mode, 0).max);
+          if (promoted) emit({ type: 'log', message: `the best fold's best weights are in ${promoted}` });
+        } else if (e.test && e.testEpoch !== undefined) {
+          // image classification: the test images with what the weights the test measures predict
+          const predictions = await predictionsOf(path.join(opts.runDir, e.testEpoch === e.epochs ? 'last' : 'best'), data);
+          if (predictions) emit(predictions);
+        }
+        flushPictures();
         emit(end);
         return;
+      }
       default:
         emit(e);
     }
@@ -252,8 +331,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   if (grace) clearTimeout(grace);
   clearInterval(poll);
   await chain;
-  // the last fit, however the run ended: nn plot draws it
-  if (lastFit) run.log(lastFit);
+  // the last pictures, however the run ended: nn plot draws them
+  flushPictures();
   const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));
   if (failed !== undefined) {
     throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail()}`);
@@ -268,6 +347,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       testEpoch: end.testEpoch,
       lastTest: end.lastTest,
       bestEpoch: end.bestEpoch,
+      folds: end.folds,
       bestMonitor: best.name,
       epochs: end.epochs,
       timings: { seconds: end.seconds, samplesPerSecond: end.samplesPerSecond },

@@ -14,6 +14,7 @@
 
 import * as path from 'node:path';
 import type { DataRef, TrainConfig } from '../../core/train';
+import { NN_RANDOM_PY } from './random-py';
 
 /** The datasets data.py reads; others stay in data/. */
 export const DATA_PY_KINDS = ['circle', 'xor', 'gauss', 'spiral', 'linear', 'polynomial', 'sine', 'waveforms', 'majority', 'csv', 'idx', 'mnist', 'fashion_mnist'] as const;
@@ -67,7 +68,6 @@ import re
 
 import numpy as np
 
-MASK = 0xFFFFFFFF
 STREAM_GENERATE, STREAM_SPLIT, STREAM_VALIDATION = 0, 1, 3
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -76,48 +76,7 @@ class DataError(Exception):
     """A dataset that cannot be loaded; the message names the file or the dataset."""
 
 
-class NnRandom:
-    """nn's seeded generator (mulberry32 with a mixed seed; normals by Box-Muller), bit for bit.
-    The seed is a number as nn's JavaScript computes it (a float above 2**53 keeps its rounding)."""
-
-    def __init__(self, seed):
-        whole = int(seed)
-        low, high = whole % 2**32, (whole // 2**32) & MASK
-        self.state = (((low ^ 0x9E3779B9) * 0x85EBCA6B) & MASK) ^ high
-        self.spare = None
-
-    def next(self):
-        self.state = (self.state + 0x6D2B79F5) & MASK
-        t = self.state
-        t = ((t ^ (t >> 15)) * (t | 1)) & MASK
-        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & MASK)) & MASK
-        return ((t ^ (t >> 14)) & MASK) / 4294967296
-
-    def uniform(self, lo, hi):
-        return lo + (hi - lo) * self.next()
-
-    def int(self, n):
-        return math.floor(self.next() * n)
-
-    def chance(self, p):
-        return self.next() < p
-
-    def normal(self):
-        if self.spare is not None:
-            z, self.spare = self.spare, None
-            return z
-        u1 = 1 - self.next()
-        u2 = self.next()
-        r = math.sqrt(-2 * math.log(u1))
-        self.spare = r * math.sin(2 * math.pi * u2)
-        return r * math.cos(2 * math.pi * u2)
-
-    def permutation(self, n):
-        p = list(range(n))
-        for i in range(n - 1, 0, -1):
-            j = math.floor(self.next() * (i + 1))
-            p[i], p[j] = p[j], p[i]
-        return np.array(p, dtype=np.int64)
+${NN_RANDOM_PY.trim()}
 
 
 def rng_for(seed, stream, sub=0):
@@ -301,7 +260,7 @@ def generate(kind, args):
     """A generated dataset, rows in random order (nn's generate)."""
     rng = rng_for(args["seed"], STREAM_GENERATE)
     g = GENERATORS[kind](args, rng)
-    order = rng.permutation(len(g["y"]))
+    order = np.array(rng.permutation(len(g["y"])), dtype=np.int64)
     g["x"], g["y"] = g["x"][order], g["y"][order]
     return g
 
@@ -317,7 +276,7 @@ def hold_out(x, y, args, shown):
         return (x, y), None
     if n_test >= n:
         raise DataError(f"{shown}: test: {f} holds out all {n} samples; none are left to train on")
-    perm = rng_for(args["seed"], STREAM_SPLIT).permutation(n)
+    perm = np.array(rng_for(args["seed"], STREAM_SPLIT).permutation(n), dtype=np.int64)
     is_test = np.zeros(n, dtype=bool)
     is_test[perm[:n_test]] = True
     return (x[~is_test], y[~is_test]), (x[is_test], y[is_test])
@@ -337,7 +296,7 @@ def validation_split(split, fraction, seed):
     n_val = js_round(n * fraction)
     if n_val == 0 or n_val == n:
         raise DataError(f"validation: {fraction} of {n} samples leaves {'no validation' if n_val == 0 else 'no training'} samples")
-    perm = rng_for(seed, STREAM_VALIDATION).permutation(n)
+    perm = np.array(rng_for(seed, STREAM_VALIDATION).permutation(n), dtype=np.int64)
     val, train = np.sort(perm[:n_val]), np.sort(perm[n_val:])
     return (x[train], y[train]), (x[val], y[val])
 

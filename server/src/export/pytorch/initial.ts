@@ -3,11 +3,12 @@
 // train.py starts from them (initial.json/.bin), so the same seed gives the same starting weights
 // on both engines, as it gives the same batches (train.py's epoch_order).
 
-import { initialWeights } from '../nn-weights';
+import type { NnWeight } from '../nn-weights';
 import type { ExportedModel } from './model-py';
 import { torchWeights, weightFiles } from './weights';
 
-export function initialWeightFiles(exported: ExportedModel, seed: number): Record<string, string | Uint8Array> {
-  const files = weightFiles(torchWeights(exported, initialWeights(exported.desc, seed)));
+/** initial.json/.bin of nn's initial weights (nn-weights.ts initialWeights, or a model compiled with the seed). */
+export function initialWeightFiles(exported: ExportedModel, initial: readonly NnWeight[]): Record<string, string | Uint8Array> {
+  const files = weightFiles(torchWeights(exported, initial));
   return { 'initial.json': files.json, 'initial.bin': new Uint8Array(files.bin) };
 }

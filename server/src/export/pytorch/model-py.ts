@@ -1,12 +1,14 @@
 // model.py: one torch.nn.Module per exported model, constructible with no arguments, whose
 // forward reads like the .nn file (one line per layer, with the shape and parameter comment
-// the editor shows inline). Each block call becomes a submodule; calls of a block that make the
-// same layers share one class. Layers lower through TORCH_LAYERS (layers.ts).
+// the editor shows inline). Each block call becomes a submodule, written out call by call here;
+// block-classes.ts makes one class per block from them, parameterised by what differs between
+// the calls. Layers lower through TORCH_LAYERS (layers.ts).
 
 import { type ModelDesc, type NodeDesc, type LayerNodeDesc, isLayerNode, ModelDescError } from '../../core/model';
 import { formatShape, formatNumber } from '../../core/format-values';
 import { HELPERS, HELPER_NEEDS, type Helper } from './helpers-py';
 import { torchLayer, type TorchLayer } from './layers';
+import { blockClasses, callRef, resolveCalls, type Body, type BlockInstance } from './block-classes';
 
 /** A layer node's module in the exported model: its state_dict prefix and lowering. */
 export interface ExportedLayer {
@@ -50,6 +52,7 @@ const MODULE_NAMES = new Set(
     'keras_init hard_sigmoid ChannelsLastConv ChannelsLastPool LastAxisBatchNorm poly_features sinusoid PositionalEmbedding SimpleRNN LSTM GRU Bidirectional SelfAttention TransformerEncoder',
     'HERE CONFIG METRICS Metrics Monitor Events NnRandom ReduceOnPlateau KerasRMSprop KerasAdagrad',
     'loss_fn penalty make_optimizer lr_at clip_by_global_norm load_converted load_data evaluate save save_plain sub_seed epoch_order pick_device exit_with_parent parse run main',
+    'base64 BOUNDARY_SIZE MAX_WEIGHT_IMAGES kfold_indices round_half_up moved rotated augment plane_grid fit_grid fit_event boundary_event weights_event fold_summary',
   ]
     .join(' ')
     .split(' '),
@@ -71,17 +74,11 @@ function pascal(name: string): string {
   return p.length > 0 ? p : name;
 }
 
-/** One module's code: its constructor lines and forward lines. */
-interface Body {
-  init: string[];
-  forward: string[];
-}
 
 class Writer {
   readonly helpers = new Set<Helper>();
-  /** block classes, in the order they were first needed: name and code */
-  readonly blockClasses: { name: string; code: string }[] = [];
-  private readonly classByBody = new Map<string, string>();
+  /** every block call, written out on its own (inner calls first): block-classes.ts makes their classes */
+  readonly instances: BlockInstance[] = [];
   readonly taken = new Set<string>();
 
   /** the model being written */
@@ -185,8 +182,8 @@ class Writer {
       if (item.kind === 'call') {
         const c = this.desc.calls[item.call];
         const name = attr(pyName(c.block));
-        const cls = this.blockClass(item.call, item.ids, `${prefix}${name}.`, layers);
-        init.push(`self.${name} = ${cls}()`);
+        const made = this.blockInstance(item.call, item.ids, `${prefix}${name}.`, layers);
+        init.push(`self.${name} = ${made}`);
         forward.push({ code: `${target} = self.${name}(${x[0]})`, comment: `${c.text || c.block} -> ${formatShape(n.shape)}` });
         return;
       }
@@ -222,10 +219,8 @@ class Writer {
       }
       traced(node, name, target);
     });
-    const width = Math.min(56, Math.max(0, ...forward.filter((f) => f.comment).map((f) => f.code.length)));
-    const lines = forward.map((f) => (f.comment ? `${f.code.padEnd(width)}  # ${f.comment}` : f.code));
-    lines.push(`return ${names.get(result)}`);
-    return { init, forward: lines };
+    forward.push({ code: `return ${names.get(result)}`, comment: '' });
+    return { init, forward };
   }
 
   /** The call directly inside `scope` on the way to `call`. */
@@ -239,20 +234,15 @@ class Writer {
     throw new ModelDescError(`block call ${String(call)} is not inside ${String(scope)}`);
   }
 
-  /** The class of a block call's module: shared by calls whose code is the same. */
-  private blockClass(call: number, ids: number[], prefix: string, layers: ExportedLayer[]): string {
+  /** A block call written out on its own; its class is made when every call is known (block-classes.ts): a reference to it until then. */
+  private blockInstance(call: number, ids: number[], prefix: string, layers: ExportedLayer[]): string {
     const c = this.desc.calls[call];
     const body = this.body(call, ids, prefix, layers);
-    const key = `${c.block}\n${body.init.join('\n')}\n${body.forward.join('\n')}`;
-    const known = this.classByBody.get(key);
-    if (known) return known;
-    const name = this.className(pascal(c.block));
-    this.classByBody.set(key, name);
     const first = this.desc.nodes[ids[0]];
     const input = this.desc.nodes[first.inputs[0]];
-    const doc = `block ${c.block}, as called by \`${c.text}\` (${basename(c.file)}:${c.line}) on ${formatShape(input.shape)}.`;
-    this.blockClasses.push({ name, code: moduleClass(name, doc, [], body) });
-    return name;
+    const id = this.instances.length;
+    this.instances.push({ id, block: c.block, where: `\`${c.text}\` (${basename(c.file)}:${c.line}) on ${formatShape(input.shape)}`, body });
+    return callRef(id);
   }
 }
 
@@ -260,22 +250,22 @@ function basename(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);
 }
 
-function moduleClass(name: string, doc: string, attrs: string[], body: Body, init: string[] = []): string {
+function moduleClass(name: string, doc: string, attrs: string[], body: Body, init: string[] = [], params: string[] = []): string {
   const lines = [`class ${name}(nn.Module):`, `    """${doc}"""`, ''];
   for (const a of attrs) lines.push(`    ${a}`);
   if (attrs.length > 0) lines.push('');
-  lines.push('    def __init__(self):', '        super().__init__()');
+  lines.push(`    def __init__(${['self', ...params].join(', ')}):`, '        super().__init__()');
   for (const l of [...body.init, ...init]) lines.push(`        ${l}`);
   lines.push('', '    def forward(self, x):');
-  for (const l of body.forward) lines.push(`        ${l}`);
+  const width = Math.min(56, Math.max(0, ...body.forward.filter((f) => f.comment).map((f) => f.code.length)));
+  for (const f of body.forward) lines.push(`        ${f.comment ? `${f.code.padEnd(width)}  # ${f.comment}` : f.code}`);
   return lines.join('\n');
 }
 
 /** model.py for the given models (of one file), and where each layer's weights go. */
 export function modelPy(descs: readonly ModelDesc[], source: string, options: ModelPyOptions = {}): ModelPy {
-  const blocks: string[] = [];
-  const classes: string[] = [];
   const models: ExportedModel[] = [];
+  const modelClasses: { name: string; doc: string; attrs: string[]; body: Body }[] = [];
   const w = new Writer(options.trace === true);
   // model classes keep their names: take them first
   const modelNames = descs.map((d) => w.className(d.name));
@@ -289,10 +279,17 @@ export function modelPy(descs: readonly ModelDesc[], source: string, options: Mo
     const doc = `model ${desc.name} (${basename(desc.file)}:${desc.line}): ${formatShape(desc.input)} -> ${formatShape(out.shape)}, ${formatNumber(params)} parameters (${formatNumber(desc.trainable)} trainable${desc.nonTrainable ? `; ${formatNumber(desc.nonTrainable)} batch-norm statistics are buffers` : ''}).`;
     w.useHelpers(['keras_init']);
     const shape = `input_shape = ${desc.input.length === 1 ? `(${desc.input[0]},)` : `(${desc.input.join(', ')})`}`;
-    classes.push(moduleClass(modelNames[i], doc, [shape], body, ['self.apply(keras_init)']));
+    modelClasses.push({ name: modelNames[i], doc, attrs: [shape], body });
     models.push({ desc, className: modelNames[i], layers, traces: w.traces });
   });
-  blocks.push(...w.blockClasses.map((b) => b.code));
+  // the blocks' classes, made from every call of each, then the models' with their calls
+  const { classes: blockCode, made } = blockClasses(w.instances, {
+    className: (block) => w.className(pascal(block)),
+    moduleClass: (name, doc, params, body) => moduleClass(name, doc, [], body, [], params),
+    reserved: MODULE_NAMES,
+  });
+  const blocks = blockCode.map((b) => b.code);
+  const classes = modelClasses.map((m) => moduleClass(m.name, m.doc, m.attrs, { ...m.body, init: m.body.init.map((l) => resolveCalls(l, made)) }, ['self.apply(keras_init)']));
   const used = (Object.keys(HELPERS) as Helper[]).filter((h) => w.helpers.has(h));
   // the standard modules the helpers use, imported in alphabetical order (as isort would)
   const stdlib = ['functools', 'itertools', 'math'].filter((m) => used.some((h) => HELPERS[h].includes(`${m}.`)));

@@ -17,9 +17,10 @@ import { higherIsBetter } from '../../runtime/train/monitor';
 import { PROTOCOL_VERSION, HISTOGRAM_BINS, SATURATION } from '../../runtime/train/protocol';
 import { reportedLayers, PROBE_SAMPLES } from '../../runtime/train/inside';
 import { thresholdFor } from '../../runtime/train/losses';
-import { fitInputs, FIT_POINTS, FIT_GRID } from '../../runtime/train/visuals';
+import { fitInputs, FIT_POINTS, FIT_GRID, BOUNDARY_SIZE, MAX_WEIGHT_IMAGES } from '../../runtime/train/visuals';
 import { trainingCorePy, regularizedWeights, metricsPy } from './training-py';
-import { LOAD_WEIGHTS_PY } from './weights';
+import { LOAD_WEIGHTS_PY, inversePermutation } from './weights';
+import { RANDOM_PY, AUGMENT_PY } from './random-py';
 import type { ExportedModel } from './model-py';
 
 /** What train.py needs to know that the train block does not say: the data's task and the monitors. */
@@ -37,6 +38,42 @@ export interface TrainSetup {
   fit?: 1 | 2;
   /** what data.py loads when there is no data/ folder (data-py.ts dataSpecs); null where it cannot */
   dataSpec?: ReturnType<typeof dataSpecs>;
+  /** 2-D classification: train.py sends the decision boundary (visuals.ts pointsEvent's data) */
+  boundary?: boolean;
+  /** image models: the first layer whose weights train.py sends as images (visuals.ts firstLayer) */
+  firstLayer?: FirstLayer;
+  /** images normalised with normalize: [mean, std], which brightness and contrast undo and redo */
+  pixel?: { mean: number; std: number };
+}
+
+/** The first layer's kernel as the weights picture draws it: where it is in the state_dict and how to put it back in nn's layout. */
+export interface FirstLayer {
+  layer: string;
+  kind: 'dense' | 'conv2d';
+  key: string;
+  /** PyTorch's axes in nn's order (none: the same layout) */
+  permute: number[] | null;
+  /** [height, width, channels] of each image */
+  image: [number, number, number];
+}
+
+/**
+ * The first layer with trainable weights of an image model, when it is a dense layer on the
+ * flattened pixels or a conv2d on the image: visuals.ts firstLayer's rule, on the description.
+ */
+export function firstLayerOf(model: ExportedModel, data: LoadedData): FirstLayer | undefined {
+  const f = data.featureShape;
+  if (!data.image || (f.length !== 2 && f.length !== 3)) return undefined;
+  const img: [number, number, number] = [f[0], f[1], f.length === 3 ? f[2] : 1];
+  const first = model.layers.find((l) => l.node.weights.some((w) => w.trainable));
+  const kernel = first?.node.weights.find((w) => /kernel/.test(w.name));
+  const map = kernel && first!.torch.weights?.[kernel.name];
+  if (!first || !kernel || !map) return undefined;
+  const s = kernel.shape;
+  const at = { layer: first.node.name, key: `${first.prefix}${map.key}`, permute: map.permute ? inversePermutation(map.permute) : null };
+  if (first.node.kind === 'dense' && s.length === 2 && s[0] === img[0] * img[1] * img[2]) return { ...at, kind: 'dense', image: img };
+  if (first.node.kind === 'conv2d' && s.length === 4 && s[2] === img[2]) return { ...at, kind: 'conv2d', image: [s[0], s[1], s[2]] };
+  return undefined;
 }
 
 /** `best`: how the run judges its best epoch (monitor.ts bestMonitor). */
@@ -51,7 +88,15 @@ export function trainSetup(model: ExportedModel, data: LoadedData, seed: number,
     seed,
     dataName: data.name,
     ...(fitInputs(data) ? { fit: fitInputs(data) } : {}),
+    ...(data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2 ? { boundary: true } : {}),
+    ...(firstLayerOf(model, data) ? { firstLayer: firstLayerOf(model, data) } : {}),
+    ...(data.pixelNormalize ? { pixel: data.pixelNormalize } : {}),
   };
+}
+
+/** The last part of a path, with / or \\ between folders (an export made on Windows). */
+function fileName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 /** Whether a monitor in a mode prefers high values (monitor.ts' rule). */
@@ -64,6 +109,8 @@ function higher(monitor: string, mode: string): boolean {
  * off with the seed (data/batches.ts validationSplit), or a separate validation dataset.
  */
 export function trainSplits(cfg: TrainConfig, data: LoadedData, seed: number, validation: Split | undefined): { train: Split; validation?: Split; test?: Split } {
+  // k-fold: train.py makes the folds of the whole training split (data/batches.ts kfold)
+  if (cfg.kfold) return { train: data.train, test: data.test };
   if (typeof cfg.validation === 'number') {
     const v = validationSplit(data.train, cfg.validation, seed);
     return { train: v.train, validation: v.val, test: data.test };
@@ -119,7 +166,8 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
   const core = trainingCorePy(train, { units: setup.units, classes: setup.classes }, regularizedWeights(model));
   const config = {
     train: train.name,
-    file: train.file,
+    // the file's name only: the exporting machine's folders mean nothing where train.py runs
+    file: fileName(train.file),
     model: train.model,
     data: setup.dataName,
     epochs: train.epochs,
@@ -149,12 +197,15 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     layer_stats: layerStatsConfig(train, model),
     fit: setup.fit ?? null,
     data_spec: setup.dataSpec ?? null,
-    unsupported: [...(train.kfold ? [`kfold: ${train.kfold}`] : []), ...(train.augment.length ? ['augment'] : [])],
+    boundary: setup.boundary === true,
+    first_layer: setup.firstLayer ?? null,
+    kfold: train.kfold ?? null,
+    augment: train.augment.length ? { ops: train.augment.map((a) => ({ kind: a.fn, ...a.args })), pixel: setup.pixel ? [setup.pixel.mean, setup.pixel.std] : null } : null,
   };
   const values: Record<string, string> = {
     MODEL: model.className,
     TRAIN: train.name,
-    FILE: train.file.slice(train.file.lastIndexOf('/') + 1),
+    FILE: fileName(train.file),
     CONFIG: JSON.stringify(config, null, 4),
     CORE: core,
     LOAD_WEIGHTS: LOAD_WEIGHTS_PY.replace(/^\n(import [^\n]+\n|\n)+/, '').trim(),
@@ -162,6 +213,10 @@ export function trainPy(train: TrainDesc, model: ExportedModel, setup: TrainSetu
     PROTOCOL: String(PROTOCOL_VERSION),
     FIT_POINTS: String(FIT_POINTS),
     FIT_GRID: String(FIT_GRID),
+    BOUNDARY_SIZE: String(BOUNDARY_SIZE),
+    MAX_WEIGHT_IMAGES: String(MAX_WEIGHT_IMAGES),
+    RANDOM: RANDOM_PY.trim(),
+    AUGMENT: AUGMENT_PY.trim(),
     PLATEAU_MONITOR_MAX: higherIsBetter(String(train.schedule?.args.monitor ?? 'loss')) ? 'True' : 'False',
   };
   return TEMPLATE.replace(/%([A-Z_]+)%/g, (whole, key: string) => values[key] ?? whole);
@@ -181,6 +236,7 @@ the batch, save the last checkpoint and exit 130 (143); --resume continues from 
 """
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -198,6 +254,8 @@ from torch import nn
 from model import %MODEL%
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BOUNDARY_SIZE = %BOUNDARY_SIZE%
+MAX_WEIGHT_IMAGES = %MAX_WEIGHT_IMAGES%
 
 CONFIG = json.loads(
     r"""
@@ -217,24 +275,43 @@ CONFIG = json.loads(
 
 class Metrics:
     """An epoch's loss and metrics, from every output (nn's runtime/train/metrics.ts): a confusion
-    matrix for classes (macro precision, recall, f1), sums of errors for values. The sums stay on
-    the outputs' device until the epoch ends: no synchronisation per batch."""
+    matrix for classes (macro precision, recall, f1), sums of errors for values. The batches are
+    kept and summed FLUSH at a time, with a few operations for all of them (not a dozen a batch,
+    which cost a fifth of a small model's step); the sums stay on the outputs' device until the
+    epoch ends: no synchronisation per batch."""
+
+    FLUSH = 64
 
     def __init__(self):
         self.k = CONFIG["classes"] or 0
         self.n = 0
         self.sums = None  # [loss, |e| per dim, e^2 per dim, y per dim, y^2 per dim, top-k hits..., confusion...]
+        self.pending = []  # (output, target, loss, rows) of batches not summed yet
 
     def add(self, output, target, loss):
-        output = output.detach()
+        self.n += output.shape[0]
+        self.pending.append((output.detach(), target, loss.detach() if torch.is_tensor(loss) else loss, output.shape[0]))
+        if len(self.pending) >= self.FLUSH:
+            self.flush()
+
+    def flush(self):
+        """Sums the kept batches."""
+        if not self.pending:
+            return
+        output, target = torch.cat([p[0] for p in self.pending]), torch.cat([p[1] for p in self.pending])
+        losses = torch.stack([torch.as_tensor(p[2], dtype=torch.float64, device=output.device).reshape(()) for p in self.pending])
+        rows = torch.tensor([float(p[3]) for p in self.pending], dtype=torch.float64, device=output.device)
+        self.pending = []
+        self.sum(output, target, (losses * rows).sum())
+
+    def sum(self, output, target, loss_total):
         b, dims, k = output.shape[0], CONFIG["units"], self.k
         tops = [m["k"] for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"]
         if self.sums is None:
             self.sums = torch.zeros(1 + 4 * dims + len(tops) + k * k, dtype=torch.float64, device=output.device)
         elif self.sums.device != output.device:
             self.sums = self.sums.to(output.device)
-        self.n += b
-        self.sums[0] += torch.as_tensor(loss, dtype=torch.float64, device=output.device).detach() * b
+        self.sums[0] += loss_total
         if self.k:
             target = target.long()
             predicted = (output[:, 0] > CONFIG["threshold"]).long() if output.shape[1] == 1 else output.argmax(1)
@@ -254,6 +331,7 @@ class Metrics:
 
     def reduce(self):
         """Sum the counts of every process (DistributedDataParallel)."""
+        self.flush()
         if not (dist.is_available() and dist.is_initialized()):
             return
         counts = torch.cat([self.sums, torch.tensor([float(self.n)], dtype=torch.float64, device=self.sums.device)])
@@ -263,29 +341,34 @@ class Metrics:
         self.sums, self.n = counts[:-1].to(self.sums.device), int(counts[-1])
 
     def state_dict(self):
+        self.flush()
         return {"n": self.n, "sums": None if self.sums is None else self.sums.cpu()}
 
     def load_state_dict(self, state):
         if state:
-            self.n, self.sums = state["n"], state["sums"]
+            self.n, self.sums, self.pending = state["n"], state["sums"], []
 
     @property
     def loss(self):
+        self.flush()
         return float(self.sums[0]) / self.n if self.n and self.sums is not None else float("nan")
 
     @property
     def errors(self):
+        self.flush()
         dims = CONFIG["units"]
         return self.sums[1 : 1 + 4 * dims].cpu().reshape(4, dims)
 
     @property
     def top(self):
+        self.flush()
         tops = [m["k"] for m in CONFIG["metrics"] if m["name"] == "top_k_accuracy"]
         at = 1 + 4 * CONFIG["units"]
         return {top: float(self.sums[at + i]) for i, top in enumerate(tops)}
 
     @property
     def confusion(self):
+        self.flush()
         if not self.k:
             return None
         return self.sums[-self.k * self.k :].cpu().reshape(self.k, self.k)
@@ -316,43 +399,10 @@ class Metrics:
         return e
 
 
-class NnRandom:
-    """nn's seeded generator (server/src/data/random.ts: mulberry32), bit for bit, so that an
-    epoch's order of samples is nn's: the same seed gives the same batches on both engines."""
-
-    MASK = 0xFFFFFFFF
-
-    def __init__(self, seed):
-        low, high = seed % 2**32, (seed // 2**32) & self.MASK
-        self.state = (((low ^ 0x9E3779B9) * 0x85EBCA6B) & self.MASK) ^ high
-
-    def next(self):
-        m = self.MASK
-        self.state = (self.state + 0x6D2B79F5) & m
-        t = self.state
-        t = ((t ^ (t >> 15)) * (t | 1)) & m
-        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & m)) & m
-        return ((t ^ (t >> 14)) & m) / 4294967296
-
-    def permutation(self, n):
-        p = list(range(n))
-        for i in range(n - 1, 0, -1):
-            j = int(self.next() * (i + 1))
-            p[i], p[j] = p[j], p[i]
-        return p
+%RANDOM%
 
 
-def sub_seed(seed, *parts):
-    """nn's subSeed: a seed mixed with small numbers (a fold, an epoch)."""
-    h = seed & 0xFFFFFFFF
-    for p in parts:
-        h = ((((h ^ ((p + 0x9E3779B9) & 0xFFFFFFFF)) * 0x85EBCA6B) & 0xFFFFFFFF) ^ (h >> 13)) & 0xFFFFFFFF
-    return h
-
-
-def epoch_order(n, seed, epoch):
-    """The order nn's trainer takes the samples in, in epoch \`epoch\` (from 0): rngFor(seed, shuffle, epoch)."""
-    return torch.tensor(NnRandom((seed * 8 + 2) * 65599 + epoch).permutation(n))
+%AUGMENT%
 
 
 def load_data(folder, root=None):
@@ -413,6 +463,11 @@ class Events:
                 parts += [f"val_{k} {v:.4f}" for k, v in event["val"]["metrics"].items()]
             parts.append(f"lr {event['lr']:.3g}")
             print("  ".join(parts) + ("  *" if event["best"] else ""), flush=True)
+        elif event["type"] == "fold":
+            print(f"fold {event['fold']}/{event['folds']}", flush=True)
+        elif event["type"] == "end" and "folds" in event:
+            mean, std = event["folds"]["mean"], event["folds"]["std"]
+            print(f"{len(event['folds']['results'])} folds, validation: " + "  ".join(f"{k} {mean[k]:.4f} ± {std[k]:.4f}" for k in mean), flush=True)
         elif event["type"] in ("start", "stopped", "log"):
             print(event.get("message") or f"{event['train']}: {event['model']} on {event['data']}, {event['backend']} ({event['backendNote']})", flush=True)
         elif event["type"] == "end" and "test" in event:
@@ -554,15 +609,58 @@ def fit_grid(train_x):
         m = (hi - lo) * 0.05 or 1.0
         xs = [lo - m + (hi - lo + 2 * m) * i / (%FIT_POINTS% - 1) for i in range(%FIT_POINTS%)]
         return {"inputs": 1, "x": [round(v, 4) for v in xs]}, torch.tensor(xs, dtype=torch.float32).reshape(-1, 1)
+    e, pts = plane_grid(x, %FIT_GRID%)
+    return {"inputs": 2, "extent": e, "size": %FIT_GRID%}, pts
+
+
+def plane_grid(x, size):
+    """A size x size grid over 2-D points' extent with 10% margins, row-major from the smallest
+    second input (visuals.ts planeGrid): the decision boundary's and the 2-D fit's."""
+    x = x.detach().cpu().double()
     x0, x1, y0, y1 = float(x[:, 0].min()), float(x[:, 0].max()), float(x[:, 1].min()), float(x[:, 1].max())
     mx, my = (x1 - x0) * 0.1 or 1.0, (y1 - y0) * 0.1 or 1.0
     e = [x0 - mx, x1 + mx, y0 - my, y1 + my]
-    size = %FIT_GRID%
     pts = [[e[0] + (c + 0.5) / size * (e[1] - e[0]), e[2] + (r + 0.5) / size * (e[3] - e[2])] for r in range(size) for c in range(size)]
-    return {"inputs": 2, "extent": e, "size": size}, torch.tensor(pts, dtype=torch.float32)
+    return e, torch.tensor(pts, dtype=torch.float32)
 
 
-def fit_event(model, grid, device, epoch):
+def boundary_event(model, grid, device, epoch, tag):
+    """2-D classification: the predicted class over the plane after an epoch (protocol.ts 'boundary')."""
+    extent, x = grid
+    model.eval()
+    with torch.no_grad():
+        out = model(x.to(device)).cpu()
+    values = (out[:, 0] > CONFIG["threshold"]).long() if out.shape[1] == 1 else out.argmax(1)
+    return {"type": "boundary", "epoch": epoch, "extent": extent, "size": BOUNDARY_SIZE, "values": values.tolist(), **tag}
+
+
+def weights_event(model, epoch, tag):
+    """Image models: the first layer's weights as images (protocol.ts 'weights', visuals.ts
+    weightsEvent): each unit's or filter's weights as bytes round(127.5 + 127.5 w / max |w|)."""
+    first = CONFIG["first_layer"]
+    w = model.state_dict()[first["key"]].detach().cpu().double()
+    if first["permute"]:
+        w = w.permute(*first["permute"])
+    units = w.shape[-1]
+    count = min(MAX_WEIGHT_IMAGES, units)
+    images = w.reshape(-1, units)[:, :count].t()
+    scale = images.abs().max(1).values
+    pixels = torch.floor(127.5 + (127.5 * images) / torch.where(scale > 0, scale, torch.ones_like(scale))[:, None] + 0.5)
+    pixels = torch.where(scale[:, None] > 0, pixels, torch.full_like(pixels, 128)).to(torch.uint8)
+    return {
+        "type": "weights",
+        "epoch": epoch,
+        "layer": first["layer"],
+        "kind": first["kind"],
+        "shape": first["image"],
+        "units": units,
+        "scale": [float(f"{v:.6g}") for v in scale.tolist()],
+        "values": base64.b64encode(pixels.numpy().tobytes()).decode("ascii"),
+        **tag,
+    }
+
+
+def fit_event(model, grid, device, epoch, tag):
     """The model's prediction over the fit grid after an epoch (protocol.ts 'fit'), or None when it is not finite."""
     fields, x = grid
     model.eval()
@@ -570,7 +668,7 @@ def fit_event(model, grid, device, epoch):
         values = model(x.to(device)).reshape(-1).tolist()
     if not all(math.isfinite(v) for v in values):
         return None
-    return {"type": "fit", "epoch": epoch, **fields, "values": [float(f"{v:.5g}") for v in values]}
+    return {"type": "fit", "epoch": epoch, **fields, "values": [float(f"{v:.5g}") for v in values], **tag}
 
 
 def save(path, payload):
@@ -671,9 +769,6 @@ def parse(argv=None):
 def run(args):
     """Trains; returns the exit code and the trained module (for code that imports train.py).
     With several processes, end the process with os._exit afterwards, as __main__ does."""
-    if CONFIG["unsupported"]:
-        print(f"train.py: {', '.join(CONFIG['unsupported'])} is not supported by the exported trainer yet; train it with nn", file=sys.stderr)
-        return 1, None
     exit_with_parent()
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
@@ -694,61 +789,36 @@ def run(args):
         return 2, None
     torch.manual_seed(CONFIG["seed"])
     _, splits = load_data(args.data, args.data_root)
-    train_x, train_y = splits["train"][0].to(device), splits["train"][1].to(device)
-    n = train_x.shape[0]
-    grid = fit_grid(train_x) if CONFIG["fit"] else None
+    folds = CONFIG["kfold"]
+    if folds:
+        try:
+            # each fold's training and validation rows of the training split
+            fold_rows = kfold_indices(splits["train"][0].shape[0], folds, CONFIG["seed"])
+        except ValueError as e:
+            print(f"train.py: {e}", file=sys.stderr)
+            return 2, None
+    else:
+        fold_rows = [None]
 
-    core = %MODEL%()
-    if os.path.exists(args.init + ".json"):
-        load_converted(core, args.init + ".json", args.init + ".bin")
-    core = core.to(device)
-    net = core
-    if world > 1:
-        core = nn.SyncBatchNorm.convert_sync_batchnorm(core)
-        net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
-    params = list(core.parameters())
-    optimizer = make_optimizer(params)
-    stats = LayerStats(core, train_x) if CONFIG["layer_stats"] and rank == 0 else None
-    best = Monitor(CONFIG["monitor"], CONFIG["monitor_max"])
-    early = CONFIG["early_stopping"]
-    stopper = Monitor(early["monitor"], early["higher"], early["min_delta"]) if early else None
-    restore = None
-    plateau_cfg = CONFIG["plateau"]
-    plateau = (
-        ReduceOnPlateau(lr_at(0), plateau_cfg["monitor"], %PLATEAU_MONITOR_MAX%, plateau_cfg["factor"], plateau_cfg["patience"], plateau_cfg["min_lr"])
-        if plateau_cfg
-        else None
-    )
+    def fold_data(fold):
+        """The training and validation split of a fold (without k-fold: data/'s)."""
+        if not folds:
+            return splits["train"], splits.get("validation")
+        x, y = splits["train"]
+        t, v = fold_rows[fold]
+        return (x[t], y[t]), (x[v], y[v])
+
     os.makedirs(args.out, exist_ok=True)
-    last_path, best_path = os.path.join(args.out, "last.pt"), os.path.join(args.out, "best.pt")
-    start = 0
-    resume_batch = None
+    last_path = os.path.join(args.out, "last.pt")
+    resumed = None
     if args.resume:
         if not os.path.exists(last_path):
             print(f"train.py: nothing to resume: {last_path} does not exist", file=sys.stderr)
             return 2, None
-        state = torch.load(last_path, map_location=device)
-        core.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        best.load_state_dict(state["best"])
-        if stopper:
-            stopper.load_state_dict(state["early"])
-        if plateau:
-            plateau.load_state_dict(state["plateau"])
-        start = state["epoch"]
-        resume_batch = {"batch": state.get("batch", 0), "metrics": state.get("metrics")}
-
-    def save_last(done, batch_reached, sums):
-        """last.pt: weights, optimizer, monitors, and where in the epoch after \`done\` training is."""
-        state = {"model": core.state_dict(), "optimizer": optimizer.state_dict(), "epoch": done, "batch": batch_reached, "metrics": sums, "best": best.state_dict()}
-        if stopper:
-            state["early"] = stopper.state_dict()
-        if plateau:
-            state["plateau"] = plateau.state_dict()
-        save(last_path, state)
-        if args.nn_weights:
-            save_plain(os.path.join(args.out, "last"), core.state_dict())
-        emit({"type": "checkpoint", "kind": "last", "epoch": done, "path": last_path})
+        resumed = torch.load(last_path, map_location=device)
+    # with k-fold: the fold training is in, and the validation results of the folds before it
+    first_fold = resumed.get("fold", 0) if resumed else 0
+    fold_results = list(resumed.get("fold_results", [])) if resumed else []
 
     stop = {"signal": None}
 
@@ -758,7 +828,8 @@ def run(args):
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     version = f"PyTorch {torch.__version__} on {device}" + (f", {world} processes" if world > 1 else "")
-    samples = {"train": n, "validation": splits["validation"][0].shape[0] if "validation" in splits else 0, "test": splits["test"][0].shape[0] if "test" in splits else 0}
+    first_train, first_val = fold_data(first_fold)
+    samples = {"train": first_train[0].shape[0], "validation": first_val[0].shape[0] if first_val else 0, "test": splits["test"][0].shape[0] if "test" in splits else 0}
     emit(
         {
             "type": "start",
@@ -773,11 +844,12 @@ def run(args):
             "epochs": args.epochs,
             "batchSize": batch,
             "samples": samples,
-            "params": sum(p.numel() for p in params),
+            "params": sum(p.numel() for p in %MODEL%().parameters()),
             "task": CONFIG["task"],
             **({"classes": CONFIG["classes"]} if CONFIG["classes"] else {}),
             "metrics": [m["name"] for m in CONFIG["metrics"]],
-            **({"resumedFrom": start} if args.resume else {}),
+            **({"kfold": folds} if folds else {}),
+            **({"resumedFrom": resumed["epoch"]} if resumed else {}),
         }
     )
 
@@ -790,110 +862,209 @@ def run(args):
 
     began = time.time()
     seen = 0
-    outcome, epoch, values = "completed", start, {}
-    for epoch in range(start + 1, args.epochs + 1):
-        lr = plateau.lr if plateau else lr_at(epoch - 1)
-        for g in optimizer.param_groups:
-            g["lr"] = lr
-        order = epoch_order(n, sub_seed(CONFIG["seed"], 0), epoch - 1) if CONFIG["shuffle"] else torch.arange(n)
-        batches = math.ceil(n / batch)
-        acc = Metrics()
-        net.train()
-        t0 = time.time()
-        stopped = False
-        resume_at = resume_batch if epoch == start + 1 and resume_batch and resume_batch["batch"] else None
-        if resume_at:
-            acc.load_state_dict(resume_at["metrics"])
-        for b in range(resume_at["batch"] if resume_at else 0, batches):
-            rows = order[b * batch : (b + 1) * batch]
-            mine = rows[rank::world]
-            xb, yb = train_x[mine.to(device)], train_y[mine.to(device)]
-            optimizer.zero_grad(set_to_none=True)
-            out = net(xb)
-            loss = loss_fn(out, yb) + penalty(core)
-            loss.backward()
-            measure = stats is not None and stats.due(epoch, b, batches)
-            if measure:
-                stats.before_step()
-            if CONFIG["clip_norm"] is not None:
-                clip_by_global_norm(params, CONFIG["clip_norm"])
-            optimizer.step()
-            acc.add(out, yb, loss)
-            if measure:
-                emit(stats.event(epoch, b, batches))
-            (stopped,) = decide(stop["signal"] is not None) if world > 1 else (stop["signal"] is not None,)
-            if stopped and b + 1 < batches:
-                # inside the epoch: keep where it is, and the epoch's sums, for --resume
-                acc.reduce()
-                if rank == 0:
-                    save_last(epoch - 1, b + 1, acc.state_dict())
-                outcome = "stopped"
-                emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped in epoch {epoch} after batch {b + 1} of {batches}; continue with --resume"})
-                break
-        if outcome == "stopped":
-            break
-        acc.reduce()
-        seen += acc.n
-        seconds = time.time() - t0
-        values = {"loss": acc.loss, **acc.values()}
-        event = {"type": "epoch", "epoch": epoch, "epochs": args.epochs, "loss": acc.loss, "metrics": acc.values(), "lr": lr, "seconds": seconds, "samplesPerSecond": acc.n / max(seconds, 1e-9), "best": False, "tensors": 0}
-        if "validation" in splits:
-            val = evaluate(core, splits["validation"], device, batch)
-            event["val"] = val
-            values.update({"val_loss": val["loss"], **{f"val_{k}": v for k, v in val["metrics"].items()}})
-        finite = math.isfinite(acc.loss) and math.isfinite(values.get("val_loss", 0.0))
-        improved = best.update(values, epoch) if finite else False
-        patience_over = False
-        if stopper and finite:
-            if stopper.update(values, epoch) and early["restore_best"]:
-                restore = {k: v.detach().clone() for k, v in core.state_dict().items()}
-            patience_over = stopper.wait >= early["patience"] and stopper.wait > 0
-        improved, patience_over, finite = decide(improved, patience_over, finite)
-        event["best"] = improved
-        if plateau and finite:
-            plateau.observe(values)
-        emit(event)
-        if rank == 0 and improved and not stopped:
-            save(best_path, {"model": core.state_dict(), "epoch": epoch, "monitor": best.name, "value": best.best})
+    outcome, epoch, core, last_test = "completed", 0, None, None
+    for fold in range(first_fold, len(fold_rows)):
+        tag = {"fold": fold + 1} if folds else {}
+        # when the fold's last batch event and pictures went out: at most 10 batch events a second,
+        # a boundary or fit every 0.2 s and the first layer's weights every second (as nn's trainer)
+        sent = {"batch": 0.0, "pictures": 0.0, "weights": -math.inf}
+        if folds:
+            emit({"type": "fold", "fold": fold + 1, "folds": folds})
+        (train_x, train_y), val_split = fold_data(fold)
+        train_x, train_y = train_x.to(device), train_y.to(device)
+        n = train_x.shape[0]
+        fold_dir = os.path.join(args.out, f"fold-{fold + 1}") if folds else args.out
+        os.makedirs(fold_dir, exist_ok=True)
+        best_path = os.path.join(fold_dir, "best.pt")
+        fit = fit_grid(train_x) if CONFIG["fit"] else None
+        plane = plane_grid(train_x, BOUNDARY_SIZE) if CONFIG["boundary"] else None
+
+        # every fold starts from the same weights (nn's for the seed)
+        core = %MODEL%()
+        if os.path.exists(args.init + ".json"):
+            load_converted(core, args.init + ".json", args.init + ".bin")
+        core = core.to(device)
+        net = core
+        if world > 1:
+            core = nn.SyncBatchNorm.convert_sync_batchnorm(core)
+            net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
+        params = list(core.parameters())
+        optimizer = make_optimizer(params)
+        stats = LayerStats(core, train_x) if CONFIG["layer_stats"] and rank == 0 else None
+        best = Monitor(CONFIG["monitor"], CONFIG["monitor_max"])
+        early = CONFIG["early_stopping"]
+        stopper = Monitor(early["monitor"], early["higher"], early["min_delta"]) if early else None
+        restore = None
+        plateau_cfg = CONFIG["plateau"]
+        plateau = (
+            ReduceOnPlateau(lr_at(0), plateau_cfg["monitor"], %PLATEAU_MONITOR_MAX%, plateau_cfg["factor"], plateau_cfg["patience"], plateau_cfg["min_lr"])
+            if plateau_cfg
+            else None
+        )
+        start = 0
+        resume_batch = None
+        if resumed and fold == first_fold:
+            core.load_state_dict(resumed["model"])
+            optimizer.load_state_dict(resumed["optimizer"])
+            best.load_state_dict(resumed["best"])
+            if stopper:
+                stopper.load_state_dict(resumed["early"])
+                if resumed.get("restore") is not None:
+                    restore = resumed["restore"]
+            if plateau:
+                plateau.load_state_dict(resumed["plateau"])
+            start = resumed["epoch"]
+            resume_batch = {"batch": resumed.get("batch", 0), "metrics": resumed.get("metrics")}
+
+        def save_last(done, batch_reached, sums):
+            """last.pt: weights, optimizer, monitors, and where in the epoch after \`done\` training is."""
+            state = {"model": core.state_dict(), "optimizer": optimizer.state_dict(), "epoch": done, "batch": batch_reached, "metrics": sums, "best": best.state_dict()}
+            state.update({"fold": fold, "fold_results": fold_results})
+            if stopper:
+                state["early"] = stopper.state_dict()
+                state["restore"] = restore
+            if plateau:
+                state["plateau"] = plateau.state_dict()
+            save(last_path, state)
             if args.nn_weights:
-                save_plain(os.path.join(args.out, "best"), core.state_dict())
-            emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
-        if grid and finite and rank == 0:
-            fit = fit_event(core, grid, device, epoch)
-            if fit:
-                emit(fit)
-        if not finite:
-            outcome = "not_finite"
-            what = f"the loss became {spelled(acc.loss)}" if not math.isfinite(acc.loss) else f"the validation loss became {spelled(values.get('val_loss'))}"
-            emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"{what} at epoch {epoch}; lower the learning rate (now {lr}), add clip_norm: 1.0, or check the data for NaN or huge values"})
+                save_plain(os.path.join(args.out, "last"), core.state_dict())
+            emit({"type": "checkpoint", "kind": "last", "epoch": done, "path": last_path})
+
+        last_val = None
+        epoch = start
+        for epoch in range(start + 1, args.epochs + 1):
+            lr = plateau.lr if plateau else lr_at(epoch - 1)
+            for g in optimizer.param_groups:
+                g["lr"] = lr
+            order = epoch_order(n, sub_seed(CONFIG["seed"], fold), epoch - 1) if CONFIG["shuffle"] else torch.arange(n)
+            batches = math.ceil(n / batch)
+            acc = Metrics()
+            net.train()
+            t0 = time.time()
+            stopped = False
+            resume_at = resume_batch if epoch == start + 1 and resume_batch and resume_batch["batch"] else None
+            if resume_at:
+                acc.load_state_dict(resume_at["metrics"])
+            for b in range(resume_at["batch"] if resume_at else 0, batches):
+                rows = order[b * batch : (b + 1) * batch].to(device)
+                if CONFIG["augment"]:
+                    # the whole batch, as nn augments it, then this process's share of it
+                    xb = augment(train_x[rows], sub_seed(CONFIG["seed"], fold, epoch - 1, b), CONFIG["augment"]["ops"], CONFIG["augment"]["pixel"])[rank::world]
+                else:
+                    xb = train_x[rows[rank::world]]
+                yb = train_y[rows[rank::world]]
+                optimizer.zero_grad(set_to_none=True)
+                out = net(xb)
+                loss = loss_fn(out, yb)
+                pen = penalty(core)
+                if torch.is_tensor(pen):
+                    # l1/l2 of some layer; without any, penalty is the number 0 and adds no operation
+                    loss = loss + pen
+                loss.backward()
+                measure = stats is not None and stats.due(epoch, b, batches)
+                if measure:
+                    stats.before_step()
+                if CONFIG["clip_norm"] is not None:
+                    clip_by_global_norm(params, CONFIG["clip_norm"])
+                optimizer.step()
+                acc.add(out, yb, loss)
+                if measure:
+                    emit({**stats.event(epoch, b, batches), **tag})
+                if rank == 0 and time.time() - sent["batch"] >= 0.1:
+                    sent["batch"] = time.time()
+                    emit({"type": "batch", "epoch": epoch, "batch": b + 1, "batches": batches, "loss": finite(float(loss)), "lr": lr, **tag})
+                (stopped,) = decide(stop["signal"] is not None) if world > 1 else (stop["signal"] is not None,)
+                if stopped and b + 1 < batches:
+                    # inside the epoch: keep where it is, and the epoch's sums, for --resume
+                    acc.reduce()
+                    if rank == 0:
+                        save_last(epoch - 1, b + 1, acc.state_dict())
+                    outcome = "stopped"
+                    emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped in epoch {epoch} after batch {b + 1} of {batches}; continue with --resume"})
+                    break
+            if outcome == "stopped":
+                break
+            acc.reduce()
+            seen += acc.n
+            seconds = time.time() - t0
+            values = {"loss": acc.loss, **acc.values()}
+            event = {"type": "epoch", "epoch": epoch, "epochs": args.epochs, "loss": acc.loss, "metrics": acc.values(), "lr": lr, "seconds": seconds, "samplesPerSecond": acc.n / max(seconds, 1e-9), "best": False, "tensors": 0, **tag}
+            if val_split is not None:
+                val = last_val = evaluate(core, val_split, device, batch)
+                event["val"] = val
+                values.update({"val_loss": val["loss"], **{f"val_{k}": v for k, v in val["metrics"].items()}})
+            finite_now = math.isfinite(acc.loss) and math.isfinite(values.get("val_loss", 0.0))
+            improved = best.update(values, epoch) if finite_now else False
+            patience_over = False
+            if stopper and finite_now:
+                if stopper.update(values, epoch) and early["restore_best"]:
+                    restore = {k: v.detach().clone() for k, v in core.state_dict().items()}
+                patience_over = stopper.wait >= early["patience"] and stopper.wait > 0
+            improved, patience_over, finite_now = decide(improved, patience_over, finite_now)
+            event["best"] = improved
+            if plateau and finite_now:
+                plateau.observe(values)
+            emit(event)
+            if rank == 0 and improved and not stopped:
+                save(best_path, {"model": core.state_dict(), "epoch": epoch, "monitor": best.name, "value": best.best})
+                if args.nn_weights:
+                    save_plain(os.path.join(fold_dir, "best"), core.state_dict())
+                emit({"type": "checkpoint", "kind": "best", "epoch": epoch, "path": best_path})
+            if rank == 0 and finite_now:
+                # the epoch a run ends at always sends its pictures
+                if (fit or plane) and (epoch == args.epochs or patience_over or stopped or time.time() - sent["pictures"] >= 0.2):
+                    sent["pictures"] = time.time()
+                    if plane:
+                        emit(boundary_event(core, plane, device, epoch, tag))
+                    picture = fit and fit_event(core, fit, device, epoch, tag)
+                    if picture:
+                        emit(picture)
+                if CONFIG["first_layer"] and time.time() - sent["weights"] >= 1.0:
+                    sent["weights"] = time.time()
+                    emit(weights_event(core, epoch, tag))
+            if not finite_now:
+                outcome = "not_finite"
+                what = f"the loss became {spelled(acc.loss)}" if not math.isfinite(acc.loss) else f"the validation loss became {spelled(values.get('val_loss'))}"
+                emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"{what} at epoch {epoch}; lower the learning rate (now {lr}), add clip_norm: 1.0, or check the data for NaN or huge values"})
+                break
+            if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or epoch == args.epochs or patience_over or stopped):
+                save_last(epoch, 0, None)
+            if stopped:
+                outcome = "stopped"
+                emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped after epoch {epoch}; continue with --resume"})
+                break
+            if patience_over:
+                outcome = "early_stopping"
+                emit({"type": "stopped", "reason": "early_stopping", "epoch": epoch, "message": f"{early['monitor']} has not improved for {early['patience']} epochs (best {best.best:.4f} at epoch {best.best_epoch})"})
+                break
+        if outcome in ("stopped", "not_finite"):
             break
-        if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or epoch == args.epochs or patience_over or stopped):
-            save_last(epoch, 0, None)
-        if stopped:
-            outcome = "stopped"
-            emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped after epoch {epoch}; continue with --resume"})
-            break
-        if patience_over:
-            outcome = "early_stopping"
-            emit({"type": "stopped", "reason": "early_stopping", "epoch": epoch, "message": f"{early['monitor']} has not improved for {early['patience']} epochs (best {best.best:.4f} at epoch {best.best_epoch})"})
-            break
+        # the last epoch's weights on the test split, before early stopping's best take their place
+        if not folds and "test" in splits and rank == 0:
+            last_test = evaluate(core, splits["test"], device, batch)
+        if restore is not None:
+            core.load_state_dict(restore)
+        if folds:
+            # what the fold ends with, on its validation rows
+            fold_results.append(evaluate(core, val_split, device, batch) if restore is not None or last_val is None else last_val)
 
     if outcome in ("completed", "early_stopping"):
         end = {"type": "end", "epochs": epoch, "seconds": time.time() - began, "samplesPerSecond": seen / max(time.time() - began, 1e-9), "runDir": args.out}
         if best.best_epoch is not None:
             end["bestEpoch"] = best.best_epoch
-        if "test" in splits and rank == 0:
+        if folds:
+            end["folds"] = fold_summary(fold_results)
+        elif "test" in splits and rank == 0:
             # the saved weights' result (best.pt, what a user keeps), and the last epoch's when they differ
-            last_test = evaluate(core, splits["test"], device, batch)
             if os.path.exists(best_path) and best.best_epoch is not None and best.best_epoch != epoch:
                 saved = %MODEL%().to(device)
                 saved.load_state_dict(torch.load(best_path, map_location=device)["model"])
                 end["test"], end["testEpoch"], end["lastTest"] = evaluate(saved, splits["test"], device, batch), best.best_epoch, last_test
             else:
                 end["test"], end["testEpoch"] = last_test, epoch
+        if CONFIG["first_layer"] and rank == 0:
+            emit(weights_event(core, epoch, {"fold": folds} if folds else {}))
         emit(end)
-    if outcome == "early_stopping" and restore is not None:
-        core.load_state_dict(restore)  # the weights of early stopping's best epoch, for whoever imports main()
     if world > 1:
         # every process reaches the end before any leaves; the group is not destroyed: gloo's
         # destructor can deadlock with Python, so the processes end with os._exit (see __main__)
@@ -901,6 +1072,17 @@ def run(args):
     if outcome == "stopped":
         return (143 if stop["signal"] == signal.SIGTERM else 130), core
     return (1 if outcome == "not_finite" else 0), core
+
+
+def fold_summary(results):
+    """k-fold: each fold's validation result, their mean and (population) standard deviation."""
+    names = ["loss", *results[0]["metrics"].keys()] if results else ["loss"]
+    mean, std = {}, {}
+    for k in names:
+        xs = [r["loss"] if k == "loss" else r["metrics"][k] for r in results]
+        m = sum(xs) / len(xs)
+        mean[k], std[k] = m, math.sqrt(sum((x - m) ** 2 for x in xs) / len(xs))
+    return {"results": results, "mean": mean, "std": std}
 
 
 if __name__ == "__main__":

@@ -32,11 +32,13 @@ export const LOSSES_PY: Record<LossName, (a: Args, s: LossShape) => string[]> = 
   ],
   cross_entropy: (a) => {
     const smoothing = (a.label_smoothing as number | undefined) ?? 0;
+    // from logits: PyTorch's own (one fused operation; its label smoothing is Keras' y (1 - s) + s / k)
+    if (a.from_logits !== false) return [`return F.cross_entropy(output, target${smoothing > 0 ? `, label_smoothing=${py(smoothing)}` : ''})`];
     return [
       'k = output.shape[-1]',
       'target = F.one_hot(target, k).float()',
       ...(smoothing > 0 ? [`target = target * ${py(1 - smoothing)} + ${py(smoothing)} / k`] : []),
-      a.from_logits === false ? 'log_p = output.clamp(1e-7, 1 - 1e-7).log()' : 'log_p = F.log_softmax(output, -1)',
+      'log_p = output.clamp(1e-7, 1 - 1e-7).log()',
       'return -(target * log_p).sum(-1).mean()',
     ];
   },

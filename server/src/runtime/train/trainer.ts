@@ -30,7 +30,7 @@ import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
 import { runConfigOf, type RunConfig } from './run-config';
-import { pointsEvent, predictionsEvent, weightsEvent, fitPointsEvent, fitGrid, fitEvent, planeGrid, type FitGrid } from './visuals';
+import { pointsEvent, predictionsEvent, weightsEvent, fitPointsEvent, fitGrid, fitEvent, planeGrid, BOUNDARY_SIZE, type FitGrid } from './visuals';
 import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 import { LayerProbe, type WeightMeasure } from './layer-stats';
 import { LayerWarnings } from './layer-warnings';
@@ -378,7 +378,7 @@ class FoldRun {
     this.xBuf = new Float32Array(cfg.batchSize * this.task.xw);
     this.yBuf = this.task.classification ? new Int32Array(cfg.batchSize) : new Float32Array(cfg.batchSize * this.task.yw);
     this.augmentations = augmentationsOf(cfg.augment);
-    if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = planeGrid(split.train, 40);
+    if (data.task === 'classification' && data.featureShape.length === 1 && data.featureShape[0] === 2) this.grid = planeGrid(split.train, BOUNDARY_SIZE);
     this.fitGrid = fitGrid(data, split.train);
     if (cfg.layerStats !== false) this.inside = { probe: new LayerProbe(this.model, desc, split.train.x, split.train.n, data.featureShape), warnings: new LayerWarnings(), every: cfg.layerStats };
   }
@@ -647,7 +647,7 @@ class FoldRun {
   }
 
   private boundary(epoch: number): TrainEvent {
-    const size = 40;
+    const size = BOUNDARY_SIZE;
     const out = predictRows(this.model, [2], this.grid!.x, size * size);
     const values = new Array<number>(size * size);
     const u = this.task.units;

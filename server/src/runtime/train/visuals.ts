@@ -19,6 +19,8 @@ type FitPointsEvent = Extract<TrainEvent, { type: 'fitPoints' }>;
 export const MAX_POINTS = 400;
 export const MAX_PREDICTIONS = 32;
 export const MAX_WEIGHT_IMAGES = 64;
+/** the decision boundary's grid: BOUNDARY_SIZE × BOUNDARY_SIZE cells */
+export const BOUNDARY_SIZE = 40;
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
