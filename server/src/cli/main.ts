@@ -33,7 +33,10 @@ usage:
                                               or a PNG file (--invert: dark and light swapped);
                                               --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
-        return await exportCommand(parseArgs(rest, ['to', 'out', 'model', 'run', 'train', 'data-path', 'seed'], ['json', 'no-download', 'force', 'no-data'], ['set']), out, err);
+  nn export FILE --to pytorch --out DIR --train NAME    also train.py, data.py and data/: the train block on PyTorch
+                                                        (a sweep: pick its values with --set KEY=VALUE;
+                                                        --no-data: no data/, data.py makes the data;
+                                                        --out must be empty; --force replaces an earlier export)
   nn export --run RUN_FOLDER --to pytorch --out DIR     the run's model, and its best weights as weights.pt
   nn export FILE --to onnx --out DIR [--model NAME]     model.onnx (opset 17) with the initial weights nn
                                                         trains from (--seed N; 0 when not given)

@@ -7,7 +7,8 @@ import { VERSION } from './version';
 export const USAGE_ZH = `nn ${VERSION}：检查、汇总和训练用 .nn 文件写成的神经网络
 
 用法：
-  nn check FILE|DIR... [--json]          报告问题；有错误时退出码为 1
+  nn check FILE|DIR... [--json] [--trust]  报告问题；有错误时退出码为 1；不读取所检查文件
+                                          所在仓库之外的导入或数据，除非给出 --trust
   nn summary FILE [--model NAME] [--json]  每层的形状、参数、乘加次数、内存；
                                           显示的模型有错误时退出码为 1
   nn train FILE [--train NAME] [选项]     训练；在 FILE 旁边写入 runs/<train>/<time>/；
@@ -20,8 +21,10 @@ export const USAGE_ZH = `nn ${VERSION}：检查、汇总和训练用 .nn 文件�
                                               或 PNG 文件（--invert：深浅颠倒）；
                                               --index N 取第 N 个测试样本
   nn export FILE --to pytorch --out DIR [--model NAME]  具有 nn 语义的 PyTorch 模块（model.py）
-  nn export FILE --to pytorch --out DIR --train NAME    另加 train.py 和 data/：在 PyTorch 上运行该训练块
-                                                        （--out 必须为空；--force 替换之前的导出）
+  nn export FILE --to pytorch --out DIR --train NAME    另加 train.py、data.py 和 data/：在 PyTorch 上运行该训练块
+                                                        （超参数搜索：用 --set KEY=VALUE 选定取值；
+                                                        --no-data：不写 data/，由 data.py 生成数据；
+                                                        --out 必须为空；--force 替换之前的导出）
   nn export --run RUN_FOLDER --to pytorch --out DIR     运行的模型，以及它的最佳权重 weights.pt
   nn export FILE --to onnx --out DIR [--model NAME]     model.onnx（opset 17），带 nn 训练开始时的
                                                         初始权重（--seed N；不给时为 0）
