@@ -188,6 +188,17 @@ describe('bad data through nn train and nn predict', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** The command a row runs: predict on the finished run, or train on a file with the row's data (written as bad.nn). */
+  function argvFor(row: (typeof ROWS)[number], extra: string[]): string[] {
+    if (row.predict) {
+      const input = /^[\d,]+$/.test(row.predict) ? row.predict : path.join(dir, row.predict);
+      return ['predict', goodRun, input, '--backend', 'cpu', ...extra];
+    }
+    const nnFile = path.join(dir, 'bad.nn');
+    fs.writeFileSync(nnFile, trainBlock(row.model ?? 'F', row.data!));
+    return ['train', nnFile, '--runs', runs, '--backend', 'cpu', '--no-download', ...extra];
+  }
+
   it(`${ROWS.length} kinds of bad data: exit 1, the file and the problem named, nothing written or overwritten`, async function () {
     assert.ok(ROWS.length >= 20);
     const before = snapshot(dir);
@@ -196,16 +207,7 @@ describe('bad data through nn train and nn predict', function () {
       if (row.kind.includes('FIFO') && process.platform === 'win32') continue;
       const out: string[] = [];
       const err: string[] = [];
-      let argv: string[];
-      if (row.predict) {
-        const input = /^[\d,]+$/.test(row.predict) ? row.predict : path.join(dir, row.predict);
-        argv = ['predict', goodRun, input, '--backend', 'cpu'];
-      } else {
-        const nnFile = path.join(dir, 'bad.nn');
-        fs.writeFileSync(nnFile, trainBlock(row.model ?? 'F', row.data!));
-        argv = ['train', nnFile, '--runs', runs, '--backend', 'cpu', '--no-download'];
-      }
-      const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+      const code = await main(argvFor(row, []), (s) => out.push(s), (s) => err.push(s));
       const said = err.join('\n');
       const ok = code === (row.exit ?? 1) && (typeof row.says === 'string' ? said.includes(row.says) : row.says.test(said));
       if (!ok) failures.push(`${row.kind}: exit ${code}, said:\n${said}\n${out.join('\n')}`);
@@ -226,16 +228,7 @@ describe('bad data through nn train and nn predict', function () {
       if (row.kind.includes('FIFO') && process.platform === 'win32') continue;
       const out: string[] = [];
       const err: string[] = [];
-      let argv: string[];
-      if (row.predict) {
-        const input = /^[\d,]+$/.test(row.predict) ? row.predict : path.join(dir, row.predict);
-        argv = ['predict', goodRun, input, '--backend', 'cpu', '--lang', 'zh-cn'];
-      } else {
-        const nnFile = path.join(dir, 'bad.nn');
-        fs.writeFileSync(nnFile, trainBlock(row.model ?? 'F', row.data!));
-        argv = ['train', nnFile, '--runs', runs, '--backend', 'cpu', '--no-download', '--lang', 'zh-cn'];
-      }
-      const exit = await main(argv, (s) => out.push(s), (s) => err.push(s));
+      const exit = await main(argvFor(row, ['--lang', 'zh-cn']), (s) => out.push(s), (s) => err.push(s));
       fs.rmSync(path.join(dir, 'bad.nn'), { force: true });
       const said = err.join('\n');
       if (exit !== (row.exit ?? 1)) failures.push(`${row.kind}: exit ${exit}`);
