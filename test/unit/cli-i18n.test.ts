@@ -37,7 +37,10 @@ describe('the command line in Chinese', () => {
 
   it('takes its language from --lang, else LANGUAGE, LC_ALL, LC_MESSAGES, LANG (C is English; Traditional Chinese too)', () => {
     assert.equal(cliLocale(undefined, { LANG: 'zh_CN.UTF-8' }), 'zh-cn');
-    assert.equal(cliLocale(undefined, { LANGUAGE: 'zh_CN:en', LANG: 'C' }), 'zh-cn');
+    assert.equal(cliLocale(undefined, { LANGUAGE: 'zh_CN:en', LANG: 'en_US.UTF-8' }), 'zh-cn');
+    // gettext ignores LANGUAGE in the C locale
+    assert.equal(cliLocale(undefined, { LANGUAGE: 'zh_CN:en', LANG: 'C' }), 'en');
+    assert.equal(cliLocale(undefined, { LANGUAGE: 'zh_CN', LC_ALL: 'C.UTF-8', LANG: 'zh_CN.UTF-8' }), 'en');
     assert.equal(cliLocale(undefined, { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' }), 'en');
     assert.equal(cliLocale(undefined, { LC_MESSAGES: 'zh_SG', LANG: 'en_GB' }), 'zh-cn');
     assert.equal(cliLocale(undefined, { LANG: 'zh_TW.UTF-8' }), 'en');

@@ -224,13 +224,35 @@ print(json.dumps(out))
     const out = path.join(tmp, 'refused');
     const r = await runNn(['export', file, '--to', 'pytorch', '--train', 't', '--no-data', '--out', out]);
     assert.equal(r.code, 2, r.err.join('\n'));
-    assert.match(r.err.join('\n'), /--no-data: data\.py does not load text_csv\(\.\.\.\) datasets/);
+    assert.match(r.err.join('\n'), /--no-data: data\.py does not load text_csv\(\.\.\.\) \(it loads /);
     assert.ok(!fs.existsSync(out));
     // without --no-data the same block exports, with data/ and no data.py
     const kept = path.join(tmp, 'kept');
     const ok = await runNn(['export', file, '--to', 'pytorch', '--train', 't', '--out', kept]);
     assert.equal(ok.code, 0, ok.err.join('\n'));
     assert.ok(fs.existsSync(path.join(kept, 'data', 'data.json')) && !fs.existsSync(path.join(kept, 'data.py')));
+  });
+
+  it('a k-fold block\'s train.py judges its best epoch by val_loss, as nn does (each fold validates); --no-data goes with --train only', async () => {
+    const out = path.join(tmp, 'kfold');
+    const r = await runNn(['export', path.join(__dirname, '..', '..', 'samples', 'kfold.nn'), '--to', 'pytorch', '--train', 'circle_5fold', '--no-data', '--out', out]);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const src = fs.readFileSync(path.join(out, 'train.py'), 'utf8');
+    const start = src.indexOf('r"""') + 4;
+    const config = JSON.parse(src.slice(start, src.indexOf('"""', start))) as { monitor: string; kfold: number };
+    assert.equal(config.kfold, 5);
+    assert.equal(config.monitor, 'val_loss');
+    const refused = await runNn(['export', path.join(__dirname, '..', '..', 'samples', 'mlp.nn'), '--to', 'pytorch', '--no-data', '--out', path.join(tmp, 'nodata-model')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err.join('\n'), /--no-data leaves out the data\/ of an exported train block: it goes with --train NAME/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'nodata-model')));
+  });
+
+  it('--data naming a folder without data.json is an error, not a quiet switch to data.py', () => {
+    const dir = path.join(tmp, 'out', 'circle_val');
+    const t = spawnSync(python(), ['train.py', '--epochs', '1', '--device', 'cpu', '--data', path.join(tmp, 'no-such-data'), '--out', path.join(tmp, 'ck-x')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(t.status, 1, t.stdout + t.stderr);
+    assert.match(t.stderr, /train\.py: --data .*no-such-data has no data\.json/);
   });
 
   it('data.py names the file it cannot read, and the folder train.py looked in', () => {

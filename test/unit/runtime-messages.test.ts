@@ -29,6 +29,8 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   dataError: { file: 'data/houses.csv', where: line, problem: rmsg('emptyCell', { column: 'price' }) },
   outsideWorkspace: { file: '/etc/data.csv' },
   outsideChecked: { file: '../../elsewhere/data.csv' },
+  validationTooFew: { train: 't', fraction: 0.1, n: 4, none: 'validation' },
+  kfoldTooFew: { train: 't', k: 5, n: 3 },
   linkOutsideChecked: {},
   linkOutsideWorkspace: {},
   rowTooLong: { size: '8 MB' },
@@ -162,7 +164,7 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
 };
 
 /** Code a message may hold as written: settings and values of the language, formats, names in the samples. */
-const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M', 'batch_size'];
+const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M', 'batch_size', 'kfold'];
 
 describe('data and training messages in Chinese (core/runtime-messages.ts)', () => {
   for (const id of RUNTIME_MESSAGE_IDS) {

@@ -204,6 +204,14 @@ describe('nn export --train of a sweep', function () {
     assert.match(bad.err.join('\n'), /--set model: error NN101: unknown name 'Nope'/);
     assert.equal((await runNn(['export', file, '--to', 'onnx', '--model', 'Net', '--set', 'model=Deep', '--out', path.join(dir, 'bad')])).code, 2);
   });
+
+  it('quotes a suggested --set for the shell when its value is more than a word (a call, a list)', async () => {
+    const file = path.join(dir, 'calls.nn');
+    fs.writeFileSync(file, block('  optimizer: try [adam(lr: 0.01), sgd(lr: 0.1)]\n  epochs: 1\n  seed: 1', 'c'));
+    const r = await runNn(['export', file, '--to', 'pytorch', '--train', 'c', '--out', path.join(dir, 'calls-out')]);
+    assert.equal(r.code, 2, r.err.join('\n'));
+    assert.match(r.err[0], /--train c --set 'optimizer=adam\(lr: 0\.01\)' \.\.\./);
+  });
 });
 
 /** `nn ARGS` as a child process from the source (what a sweep's parent is: it starts children of its own). */

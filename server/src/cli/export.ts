@@ -79,7 +79,8 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
   const trainName = args.flags.get('train');
   let train: Chosen['train'];
   const sets = setFlags(args);
-  if (sets.length && typeof trainName !== 'string') throw new UsageError(`--set changes a train block's value: it goes with --train NAME${typeof runDir === 'string' ? ' (a run is exported with the values it was trained with)' : ''}`);
+  if (sets.length && typeof trainName !== 'string') throw new UsageError(words().setNeedsTrain(typeof runDir === 'string'));
+  if (args.flags.has('no-data') && typeof trainName !== 'string') throw new UsageError(words().noDataNeedsTrain);
   if (typeof trainName === 'string') {
     if (typeof runDir === 'string') throw new UsageError(words().exportBoth);
     if (file === undefined) throw new UsageError(words().exportNeeds('trainFile'));
@@ -137,9 +138,10 @@ function sweepRefusal(checked: ReturnType<typeof checkedTrain>, file: string): s
   const text = checked.analysis.source!.text;
   const axes = cfg.sweep!.axes;
   const tried = axes.map((a) => `${a.key}: ${text.slice(a.at.start, a.at.end)}`).join('; ');
-  const example = axes.map((a) => `--set ${a.key}=${a.values?.[0] ?? String(a.range!.lo)}`).join(' ');
-  const n = cfg.sweep!.count;
-  return `train '${cfg.name}' is a sweep of ${n} trial${n === 1 ? '' : 's'} (${tried}), and train.py trains one: pick its values with --set (e.g. nn export ${file} --train ${cfg.name} ${example} ...), or export a trained trial with --run TRIAL_FOLDER (nn runs lists them)`;
+  // quoted for the shell where a value has more than letters, digits and . _ - (adam(0.01), [1, 2])
+  const arg = (s: string) => (/^[\w.=-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  const example = axes.map((a) => `--set ${arg(`${a.key}=${a.values?.[0] ?? String(a.range!.lo)}`)}`).join(' ');
+  return words().sweepExport(cfg.name, cfg.sweep!.count, tried, `nn export ${arg(file)} --train ${cfg.name} ${example}`);
 }
 
 /** weights.pt for `exported`, made by PyTorch itself from the converted weights. */
@@ -245,19 +247,23 @@ export async function exportCommand(args: Parsed, out: (s: string) => void, err:
     const { text, models } = modelPy(descs, chosen.file, { trace: chosen.train !== undefined && chosen.train.cfg.layerStats !== false });
     const files: { name: string; write: (file: string) => void }[] = [
       { name: 'model.py', write: (f) => writeFileAtomic(f, text) },
-      { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run, chosen.train && { name: chosen.train.cfg.name, data: !args.flags.has('no-data'), dataPy: chosen.train.cfg.data !== undefined && dataSpecs(chosen.train.cfg, dest) !== null })) },
+      { name: 'README.md', write: (f) => writeFileAtomic(f, readme(chosen.file, descs, models, chosen.run, chosen.train && { name: chosen.train.cfg.name, data: !args.flags.has('no-data'), dataPy: dataSpecs(chosen.train.cfg, dest) !== null })) },
     ];
     if (chosen.train) {
       const cfg = chosen.train.cfg;
       const desc = describeTrain(cfg);
+      const dataSpec = dataSpecs(cfg, dest);
+      // judged before loading: the data may be a download
+      if (args.flags.has('no-data') && !dataSpec) {
+        const kinds = [cfg.data!, ...(cfg.validation !== undefined && typeof cfg.validation !== 'number' ? [cfg.validation] : [])].map((r) => r.spec.name).filter((k) => !(DATA_PY_KINDS as readonly string[]).includes(k));
+        throw new UsageError(words().noDataCannot(kinds, DATA_PY_KINDS.join(', ')));
+      }
       const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
       const seed = cfg.seed ?? 0;
       const splits = trainSplits(cfg, data, seed, validation?.train);
-      const setup = { ...trainSetup(models[0], data, seed, bestMonitor(cfg, splits.validation !== undefined)), dataSpec: dataSpecs(cfg, dest) };
-      if (args.flags.has('no-data') && !setup.dataSpec) {
-        const kinds = [cfg.data!, ...(cfg.validation !== undefined && typeof cfg.validation !== 'number' ? [cfg.validation] : [])].map((r) => r.spec.name).filter((k) => !(DATA_PY_KINDS as readonly string[]).includes(k));
-        throw new UsageError(`--no-data: data.py does not load ${kinds.join(', ')}(...) datasets (it loads ${DATA_PY_KINDS.join(', ')}); export without --no-data, so that train.py reads data/`);
-      }
+      // k-fold validates on each fold (train.py makes them), as the trainer and the torch engine judge it
+      const validated = splits.validation !== undefined || cfg.kfold !== undefined;
+      const setup = { ...trainSetup(models[0], data, seed, bestMonitor(cfg, validated)), dataSpec };
       files.push({ name: 'train.py', write: (f) => writeFileAtomic(f, trainPy(desc, models[0], setup)) });
       if (setup.dataSpec) files.push({ name: 'data.py', write: (f) => writeFileAtomic(f, DATA_PY) });
       await chooseBackend({ positionals: [], flags: new Map([['backend', 'cpu']]) });

@@ -9,10 +9,14 @@ import { testLabels } from '../runtime/train/protocol';
 
 /**
  * The locale for messages: `--lang` when given, else the first of LANGUAGE (a list: zh_CN:en),
- * LC_ALL, LC_MESSAGES, LANG that is set; C and POSIX are English.
+ * LC_ALL, LC_MESSAGES, LANG that is set; C and POSIX are English, whatever LANGUAGE says (as
+ * gettext reads them).
  */
 export function cliLocale(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Locale {
   if (flag !== undefined) return toLocale(flag);
+  // gettext ignores LANGUAGE when the locale itself is C or POSIX
+  const effective = env.LC_ALL || env.LC_MESSAGES || env.LANG;
+  if (effective && /^(C|POSIX)([.@].*)?$/.test(effective)) return 'en';
   for (const v of [env.LANGUAGE?.split(':')[0], env.LC_ALL, env.LC_MESSAGES, env.LANG]) {
     if (!v) continue;
     // zh_CN.UTF-8, zh_CN@pinyin: the language and region only
@@ -213,6 +217,17 @@ const en = {
   exported: (dest: string, files: string, classes: string) => `${dest}: ${files} (${classes})`,
   weightsFrom: (last: boolean, run: string | undefined, seed: number) => (run !== undefined ? `the ${last ? 'last' : 'best'} weights of run ${run}` : `the initial weights of seed ${seed}`),
   exportedOnnx: (file: string, model: string, input: string, output: string, opset: number, weights: string) => `${file}: model '${model}', input [batch, ${input}], output [batch, ${output}], opset ${opset}, ${weights}`,
+  setNeedsTrain: (withRun: boolean) => `--set changes a train block's value: it goes with --train NAME${withRun ? ' (a run is exported with the values it was trained with)' : ''}`,
+  sweepExport: (train: string, n: number, tried: string, example: string) => `train '${train}' is a sweep of ${plural(n, 'trial', 'trials')} (${tried}), and train.py trains one: pick its values with --set (e.g. ${example} ...), or export a trained trial with --run TRIAL_FOLDER (nn runs lists them)`,
+  noDataNeedsTrain: '--no-data leaves out the data/ of an exported train block: it goes with --train NAME',
+  noDataCannot: (kinds: string[], loads: string) => `--no-data: data.py does not load ${kinds.map((k) => `${k}(...)`).join(' or ')} (it loads ${loads}); export without --no-data, so that train.py reads data/`,
+  sweepNoTrials: (dir: string) => `the sweep ${dir} has no trial folders yet`,
+  sweepNotStarted: (dir: string, left: number, planned: number) => `${dir}: ${left} of the sweep's ${planned} trials ${left === 1 ? 'has' : 'have'} not started; nn train --resume ${dir} goes on`,
+  filesChanged: (files: string[]) => (files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`),
+  sweepSourcesChanged: (changed: string, one: boolean, dir: string, planFile: string, resume: string, restart: string) =>
+    `${changed} ${one ? 'has' : 'have'} changed since the sweep in ${dir} started (its ${planFile} keeps a hash of the .nn file and of every file it imports): its trials would train what ${one ? 'it says' : 'they say'} now, not what the sweep planned. Put ${one ? 'it' : 'them'} back as ${one ? 'it was' : 'they were'} to go on (${resume}), or start a new sweep (${restart})`,
+  sweepChangedWhileChecking: (changed: string) => `${changed} changed while the sweep's trials were being checked; start it again`,
+  sweepNotStartedBecause: (changed: string) => `nn train: the sweep's trials not yet started were not started: ${changed}`,
 };
 
 export type CliWords = typeof en;
@@ -378,6 +393,17 @@ const zh: CliWords = {
   exported: (dest, files, classes) => `${dest}：${files}（${classes}）`,
   weightsFrom: (last, run, seed) => (run !== undefined ? `运行 ${run} 的${last ? '最后' : '最佳'}权重` : `种子 ${seed} 的初始权重`),
   exportedOnnx: (file, model, input, output, opset, weights) => `${file}：模型“${model}”，输入 [batch, ${input}]，输出 [batch, ${output}]，opset ${opset}，${weights}`,
+  setNeedsTrain: (withRun) => `--set 改的是训练块里的值：要与 --train NAME 一起用${withRun ? '（导出运行时用的是它训练时的值）' : ''}`,
+  sweepExport: (train, count, tried, example) => `训练块“${train}”是一次 ${n(count)} 个试验的超参数搜索（${tried}），而 train.py 只训练一组值：请用 --set 选定取值（例如 ${example} ...），或用 --run TRIAL_FOLDER 导出一个已训练的试验（nn runs 会列出它们）`,
+  noDataNeedsTrain: '--no-data 是不写导出的训练块的 data/：要与 --train NAME 一起用',
+  noDataCannot: (kinds, loads) => `--no-data：data.py 不读取 ${kinds.map((k) => `${k}(...)`).join('、')}（它读取 ${loads}）；请去掉 --no-data 再导出，让 train.py 读取 data/`,
+  sweepNoTrials: (dir) => `超参数搜索 ${dir} 还没有试验文件夹`,
+  sweepNotStarted: (dir, left, planned) => `${dir}：这次搜索的 ${n(planned)} 个试验中有 ${n(left)} 个还没有开始；nn train --resume ${dir} 会继续`,
+  filesChanged: (files) => files.join('、'),
+  sweepSourcesChanged: (changed, _one, dir, planFile, resume, restart) =>
+    `${changed} 在 ${dir} 的超参数搜索开始后改动过（它的 ${planFile} 记有 .nn 文件及其导入的每个文件的哈希）：试验会训练文件现在写的内容，而不是搜索计划的内容。把文件改回原样后继续（${resume}），或开始一次新的搜索（${restart}）`,
+  sweepChangedWhileChecking: (changed) => `检查超参数搜索的试验时 ${changed} 改动了；请重新开始`,
+  sweepNotStartedBecause: (changed) => `nn train：超参数搜索中尚未开始的试验没有启动：${changed}`,
 };
 
 /** The splits of a dataset, as evaluate names them. */

@@ -28,7 +28,7 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
   const dirs = args.positionals.flatMap((d) => {
     if (!isSweepFolder(d) || isRunFolder(d)) return [d];
     const trials = findRuns([d], 1);
-    if (!trials.length) throw new CliError(`the sweep ${d} has no trial folders yet`);
+    if (!trials.length) throw new CliError(words().sweepNoTrials(d));
     return trials;
   });
   const file = args.flags.get('out');

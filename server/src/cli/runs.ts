@@ -52,11 +52,11 @@ function sweepsNotDone(rows: RunRow[]): string[] {
     try {
       planned = readSweep(dir).trials.length;
     } catch (e) {
-      out.push(`${shown(dir, process.cwd())}: ${(e as Error).message}`);
+      out.push(`${shown(dir, process.cwd())}${colon()}${(e as Error).message}`);
       continue;
     }
     const left = planned - n;
-    if (left > 0) out.push(`${shown(dir, process.cwd())}: ${left} of the sweep's ${planned} trials ${left === 1 ? 'has' : 'have'} not started; nn train --resume ${shown(dir, process.cwd())} goes on`);
+    if (left > 0) out.push(words().sweepNotStarted(shown(dir, process.cwd()), left, planned));
   }
   return out;
 }

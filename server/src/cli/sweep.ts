@@ -77,7 +77,7 @@ export function planSweep(file: string, cfg: TrainConfig, sets: Overrides, sourc
       throw new CliError(`${words().trialHasErrors(t.trial, cfg.name, trialText(t.values))}\n${checked.diagnostics.join('\n')}`);
     }
     const changed = changedSources(sources, checked.sources);
-    if (changed.length) throw new CliError(`${changedText(changed)} changed while the sweep's trials were being checked; start it again`);
+    if (changed.length) throw new CliError(words().sweepChangedWhileChecking(changedText(changed)));
   }
   return { version: 1, file: path.resolve(file), train: cfg.name, sets: sets.map(([k, v]) => [k, v]), trials, ...(sweep.random ? { random: sweep.random } : {}), ...(prune ? { prune } : {}), sources };
 }
@@ -90,8 +90,7 @@ export function changedSources(planned: Record<string, string>, now: Record<stri
 const relative = (f: string) => path.relative(process.cwd(), f) || f;
 
 function changedText(files: string[]): string {
-  const shown = files.map(relative);
-  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return words().filesChanged(files.map(relative));
 }
 
 /**
@@ -102,8 +101,7 @@ export function sourcesProblem(dir: string, plan: SweepPlan, now: Record<string,
   if (!plan.sources) return undefined;
   const changed = changedSources(plan.sources, now);
   if (!changed.length) return undefined;
-  const one = changed.length === 1;
-  return `${changedText(changed)} ${one ? 'has' : 'have'} changed since the sweep in ${dir} started (its ${SWEEP_FILE} keeps a hash of the .nn file and of every file it imports): its trials would train what ${one ? 'it says' : 'they say'} now, not what the sweep planned. Put ${one ? 'it' : 'them'} back as ${one ? 'it was' : 'they were'} to go on (nn train --resume ${dir}), or start a new sweep (nn train ${relative(plan.file)} --train ${plan.train})`;
+  return words().sweepSourcesChanged(changedText(changed), changed.length === 1, dir, SWEEP_FILE, `nn train --resume ${dir}`, `nn train ${relative(plan.file)} --train ${plan.train}`);
 }
 
 /**
@@ -324,7 +322,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
     io.out(`${words().sweepFolder}${colon()}${dir}`);
   }
   if (changed) {
-    io.err(`nn train: the sweep's trials not yet started were not started: ${changed}`);
+    io.err(words().sweepNotStartedBecause(changed));
     return 1;
   }
   if (stopping) {

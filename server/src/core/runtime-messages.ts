@@ -179,6 +179,9 @@ const en = {
     `${a.run} has finished (${a.outcome.replace('_', ' ')} after ${a.epochs} epochs)${a.more ? `; give --epochs more than ${a.epochs} to train it further, or` : '; to train again,'} start a new run`,
   resumeChanged: (a: { run: string; changes: { what: string; before: string; now: string }[] }) =>
     `${a.run}: the train block changed since the run (${a.changes.map((c) => `${c.what}: ${c.before}, now ${c.now}`).join('; ')}); resume it as it started, or start a new run`,
+  validationTooFew: (a: { train: string; fraction: number; n: number; none: 'validation' | 'training' }) =>
+    `train '${a.train}': validation: ${a.fraction} of ${a.n} samples leaves no ${a.none} samples`,
+  kfoldTooFew: (a: { train: string; k: number; n: number }) => `train '${a.train}': kfold: ${a.k} folds need at least ${a.k} samples, there are ${a.n}`,
   resumeEpochs: (a: { run: string; epoch: number; batch: number; fold?: number; epochs: number }) =>
     `${a.run} has trained ${a.epoch} epochs${a.batch > 0 ? ` and ${a.batch} batches of the next` : ''}${a.fold !== undefined ? ` in fold ${a.fold}` : ''} already; --epochs ${a.epochs} would end before where it stopped`,
   lossNotFinite: (a: { loss: string; epoch: number; batch: number; advice: RuntimeMessage; kept: RuntimeMessage }) =>
@@ -406,6 +409,8 @@ const zh: Table = {
   resumeFinished: (a) =>
     `${a.run} 已经结束（${OUTCOMES_ZH[a.outcome] ?? a.outcome}，共 ${a.epochs} 轮）；${a.more ? `若要继续训练，请给出大于 ${a.epochs} 的 --epochs，或` : '若要重新训练，请'}开始一次新的运行`,
   resumeChanged: (a) => `${a.run}：训练块在这次运行之后改过（${a.changes.map((c) => `${CHANGED_ZH[c.what] ?? c.what}：${c.before}，现在是 ${c.now}`).join('；')}）；请按开始时的设置继续，或开始一次新的运行`,
+  validationTooFew: (a) => `训练块“${a.train}”：validation: ${a.fraction} 用在 ${a.n} 个样本上，没有留下${a.none === 'validation' ? '验证' : '训练'}样本`,
+  kfoldTooFew: (a) => `训练块“${a.train}”：kfold: ${a.k} 折至少需要 ${a.k} 个样本，现在只有 ${a.n} 个`,
   resumeEpochs: (a) =>
     `${a.run} ${a.fold !== undefined ? `在第 ${a.fold} 折` : ''}已经训练了 ${a.epoch} 轮${a.batch > 0 ? `和下一轮的 ${a.batch} 批` : ''}；--epochs ${a.epochs} 会在它停下的位置之前结束`,
   lossNotFinite: (a) => `损失在第 ${a.epoch} 轮第 ${a.batch} 批变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,

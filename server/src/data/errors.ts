@@ -47,17 +47,14 @@ export function fileProblem(e: unknown): RuntimeMessage {
   return rmsg('cannotRead', { why: (e as Error).message });
 }
 
-/** What a path is when it is not a regular file. */
 /**
- * Who keeps reads inside some folders, and what a read refused outside them says after the file's
- * name: an untrusted workspace (the language server), or nn check without --trust.
+ * Who keeps reads inside some folders: an untrusted workspace (the language server), or nn check
+ * without --trust. A read refused outside them says so in its own words (runtime-messages.ts
+ * outsideWorkspace / outsideChecked and their links).
  */
-export const OUTSIDE = {
-  workspace: 'outside the workspace folders: an untrusted workspace reads no data outside them; trust the workspace to read it',
-  check: 'outside the folders nn check reads (the repositories or folders of the files it checks): give --trust to read it',
-} as const;
-export type Fence = keyof typeof OUTSIDE;
+export type Fence = 'workspace' | 'check';
 
+/** What a path is when it is not a regular file. */
 export type NotRegular = 'folder' | 'fifo' | 'socket' | 'device';
 
 export function notRegularKind(st: fs.Stats): NotRegular | undefined {

@@ -56,9 +56,9 @@ export function fontFileExists(file: string): boolean {
 }
 
 /**
- * The font file with Chinese glyphs to load, if the system has one: the first that fontconfig lists
- * for Chinese (`fc-list :lang=zh file`, in its order, a Regular face preferred), else the first of
- * CJK_FONT_FILES that exists.
+ * The font file with Chinese glyphs to load, if the system has one: of the files fontconfig lists
+ * for Chinese (`fc-list :lang=zh file`, whose order varies), the first by path, a Regular face
+ * preferred, so the same fonts give the same picture; else the first of CJK_FONT_FILES that exists.
  */
 export function findCjkFont(probe: FontProbe): string | undefined {
   const listed = (probe.fcList() ?? '')

@@ -588,7 +588,9 @@ def splits(data_spec, seed, root=None):
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         out["train"], out["validation"] = validation_split(data["train"], v, seed)
     elif v is not None:
-        out["validation"] = align(data, load(v, root))
+        # --data-root stands for the training dataset's folder; a validation dataset elsewhere keeps its place beside it
+        vroot = os.path.normpath(os.path.join(root, os.path.relpath(v["dir"], data_spec["train"]["dir"]))) if root is not None else None
+        out["validation"] = align(data, load(v, vroot))
     if data["test"] is not None:
         out["test"] = data["test"]
     return out

@@ -407,7 +407,11 @@ class Metrics:
 
 def load_data(folder, root=None):
     """data/ as nn wrote it: data.json, and <split>_x.bin / <split>_y.bin per split; without
-    it, data.py loads the train block's datasets as nn does (the same splits and numbers)."""
+    it, data.py loads the train block's datasets as nn does (the same splits and numbers).
+    A folder given with --data must be one nn wrote: a mistyped one is an error, not data.py."""
+    if folder is not None and not os.path.exists(os.path.join(folder, "data.json")):
+        raise SystemExit(f"train.py: --data {folder} has no data.json: give the data/ folder nn export wrote, or leave --data out")
+    folder = folder or os.path.join(HERE, "data")
     if not os.path.exists(os.path.join(folder, "data.json")):
         if CONFIG["data_spec"] is None:
             raise SystemExit(f"train.py: {folder} has no data.json, and data.py cannot load {CONFIG['data']}: export it again with nn export --train")
@@ -753,7 +757,7 @@ def pick_device(wanted, local_rank):
 
 def parse(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
-    p.add_argument("--data", default=os.path.join(HERE, "data"), help="the folder nn wrote the data to (without one, data.py loads the data)")
+    p.add_argument("--data", default=None, help="the folder nn wrote the data to (default: data/ here; without it, data.py loads the data)")
     p.add_argument("--data-root", default=None, help="where data.py finds the dataset's files (default: the .nn file's folder as it was when exported)")
     p.add_argument("--out", default=os.path.join(HERE, "checkpoints"), help="where best.pt and last.pt go")
     p.add_argument("--epochs", type=int, default=CONFIG["epochs"])
@@ -865,6 +869,8 @@ def run(args):
     outcome, epoch, core, last_test = "completed", 0, None, None
     for fold in range(first_fold, len(fold_rows)):
         tag = {"fold": fold + 1} if folds else {}
+        # each fold's own: the run's outcome is its last fold's, as nn's trainer has it
+        outcome = "completed"
         # when the fold's last batch event and pictures went out: at most 10 batch events a second,
         # a boundary or fit every 0.2 s and the first layer's weights every second (as nn's trainer)
         sent = {"batch": 0.0, "pictures": 0.0, "weights": -math.inf}

@@ -162,6 +162,13 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
       throw e;
     }
   };
+  // the sizes the splits refuse, said in the reader's words (batches.ts throws the same in English)
+  const n = data.train.n;
+  if (folds && folds > n) throw new TrainError(rmsg('kfoldTooFew', { train: cfg.name, k: folds, n }));
+  if (!folds && typeof cfg.validation === 'number') {
+    const nVal = Math.round(n * cfg.validation);
+    if (nVal === 0 || nVal === n) throw new TrainError(rmsg('validationTooFew', { train: cfg.name, fraction: cfg.validation, n, none: nVal === 0 ? 'validation' : 'training' }));
+  }
   if (folds) {
     for (const f of splitting(() => kfold(data.train.n, folds, seed))) foldData.push({ train: takeRows(data.train, f.train), val: takeRows(data.train, f.val) });
   } else if (typeof cfg.validation === 'number') {
