@@ -138,8 +138,8 @@ function sweepRefusal(checked: ReturnType<typeof checkedTrain>, file: string): s
   const text = checked.analysis.source!.text;
   const axes = cfg.sweep!.axes;
   const tried = axes.map((a) => `${a.key}: ${text.slice(a.at.start, a.at.end)}`).join('; ');
-  // quoted for the shell where a value has more than letters, digits and . _ - (adam(0.01), [1, 2])
-  const arg = (s: string) => (/^[\w.=-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  // quoted for the shell where a value holds more than letters, digits and . _ / : = @ % + , - (adam(0.01), [1, 2])
+  const arg = (s: string) => (/^[\w./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
   const example = axes.map((a) => `--set ${arg(`${a.key}=${a.values?.[0] ?? String(a.range!.lo)}`)}`).join(' ');
   return words().sweepExport(cfg.name, cfg.sweep!.count, tried, `nn export ${arg(file)} --train ${cfg.name} ${example}`);
 }
