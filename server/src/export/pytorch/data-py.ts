@@ -68,7 +68,6 @@ import re
 
 import numpy as np
 
-STREAM_GENERATE, STREAM_SPLIT, STREAM_VALIDATION = 0, 1, 3
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -77,16 +76,6 @@ class DataError(Exception):
 
 
 ${NN_RANDOM_PY.trim()}
-
-
-def rng_for(seed, stream, sub=0):
-    """The generator of one purpose of a seed: nn's rngFor, in floating point as JavaScript computes it."""
-    return NnRandom((float(seed) * 8 + stream) * 65599 + sub)
-
-
-def js_round(v):
-    """JavaScript's Math.round: halves go up."""
-    return math.floor(v + 0.5)
 
 
 def f32(v):
@@ -271,7 +260,7 @@ def hold_out(x, y, args, shown):
     """round(n * test) rows chosen by the dataset's seed become the test split; both keep their order."""
     f = args["test"]
     n = len(y)
-    n_test = js_round(n * f)
+    n_test = round_half_up(n * f)
     if n_test == 0:
         return (x, y), None
     if n_test >= n:
@@ -293,7 +282,7 @@ def validation_split(split, fraction, seed):
     """nn's validationSplit: round(n * fraction) rows chosen by the train block's seed; both parts in order."""
     x, y = split
     n = len(y)
-    n_val = js_round(n * fraction)
+    n_val = round_half_up(n * fraction)
     if n_val == 0 or n_val == n:
         raise DataError(f"validation: {fraction} of {n} samples leaves {'no validation' if n_val == 0 else 'no training'} samples")
     perm = np.array(rng_for(seed, STREAM_VALIDATION).permutation(n), dtype=np.int64)

@@ -5,8 +5,8 @@
 // math, numpy (np) and torch; test/unit/pytorch-augment.test.ts runs them against nn's.
 
 /**
- * NnRandom alone: train.py (RANDOM_PY) and data.py (data-py.ts) carry this same class, so the
- * export has one generator. Needs math and numpy (np).
+ * NnRandom, rng_for with nn's streams, and round_half_up: train.py (RANDOM_PY) and data.py
+ * (data-py.ts) carry this same text, so the export has one generator. Needs math and numpy (np).
  */
 export const NN_RANDOM_PY = `
 class NnRandom:
@@ -83,9 +83,23 @@ class NnRandom:
         if (count - at) % 2:
             self.spare = z[-1]
         return out
+
+
+# nn's streams of one seed (data/random.ts STREAM): each purpose draws from its own generator
+STREAM_GENERATE, STREAM_SPLIT, STREAM_SHUFFLE, STREAM_VALIDATION, STREAM_KFOLD, STREAM_AUGMENT = 0, 1, 2, 3, 4, 5
+
+
+def rng_for(seed, stream, sub=0):
+    """The generator of one purpose of a seed: nn's rngFor, in floating point as JavaScript computes it."""
+    return NnRandom((float(seed) * 8 + stream) * 65599 + sub)
+
+
+def round_half_up(v):
+    """JavaScript's Math.round: halves go up (Python's round() goes to even)."""
+    return math.floor(v + 0.5)
 `;
 
-/** NnRandom, sub_seed, epoch_order, kfold_indices. */
+/** NnRandom (with rng_for, the streams and round_half_up), sub_seed, epoch_order, kfold_indices. */
 export const RANDOM_PY = `${NN_RANDOM_PY}
 
 
@@ -99,7 +113,7 @@ def sub_seed(seed, *parts):
 
 def epoch_order(n, seed, epoch):
     """The order nn's trainer takes the samples in, in epoch \`epoch\` (from 0): rngFor(seed, shuffle, epoch)."""
-    return torch.tensor(NnRandom((seed * 8 + 2) * 65599 + epoch).permutation(n))
+    return torch.tensor(rng_for(seed, STREAM_SHUFFLE, epoch).permutation(n))
 
 
 def kfold_indices(n, k, seed):
@@ -107,7 +121,7 @@ def kfold_indices(n, k, seed):
     parts; fold f validates on part f and trains on the others, each in ascending order."""
     if k > n:
         raise ValueError(f"kfold: {k} folds need at least {k} samples, there are {n}")
-    perm = NnRandom((seed * 8 + 4) * 65599).permutation(n)
+    perm = rng_for(seed, STREAM_KFOLD).permutation(n)
     folds = []
     for f in range(k):
         a, b = f * n // k, (f + 1) * n // k
@@ -117,11 +131,6 @@ def kfold_indices(n, k, seed):
 
 /** augment(x, seed, ops, pixel) and what it needs: one batch [B, *sample shape], changed as nn changes it. */
 export const AUGMENT_PY = `
-def round_half_up(v):
-    """JavaScript's Math.round."""
-    return math.floor(v + 0.5)
-
-
 def moved(x, dy, dx):
     """Each image [B, H, W, C] moved by whole pixels dy, dx (one of each per image), zeros moved in."""
     b, h, w, _ = x.shape
@@ -160,7 +169,7 @@ def augment(x, seed, ops, pixel=None):
     """nn's augmentations (data/augment.ts) of a training batch, in order, from nn's generator
     for this batch: the same seed changes the same samples in the same way as nn does. \`pixel\`:
     the images' normalize: [mean, std], which brightness and contrast undo and redo."""
-    rng = NnRandom((seed * 8 + 5) * 65599)
+    rng = rng_for(seed, STREAM_AUGMENT)
     mean, std = pixel or (0.0, 1.0)
     b, dev = x.shape[0], x.device
     for a in ops:
