@@ -111,12 +111,26 @@ export function validationSplit(split: Split, fraction: number, seed: number): {
   return { train: takeRows(split, sorted(perm.slice(nVal))), val: takeRows(split, sorted(perm.slice(0, nVal))) };
 }
 
+/**
+ * A split the data is too small for: the user's data, not a bug. `detail` is what the trainer and
+ * the torch engine say it with (runtime-messages.ts validationTooFew, kfoldTooFew).
+ */
+export class SplitError extends RangeError {
+  constructor(
+    message: string,
+    readonly detail: { kind: 'validation'; fraction: number; n: number; none: 'validation' | 'training' } | { kind: 'kfold'; k: number; n: number },
+  ) {
+    super(message);
+  }
+}
+
 /** The seeded permutation whose first `nVal` entries are the validation rows; throws when a part would be empty. */
 function validationRows(n: number, fraction: number, seed: number): { perm: Int32Array; nVal: number } {
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validation fraction ${fraction} is not between 0 and 1`);
   const nVal = Math.round(n * fraction);
   if (nVal === 0 || nVal === n) {
-    throw new RangeError(`validation: ${fraction} of ${n} samples leaves ${nVal === 0 ? 'no validation' : 'no training'} samples`);
+    const none = nVal === 0 ? 'validation' : 'training';
+    throw new SplitError(`validation: ${fraction} of ${n} samples leaves no ${none} samples`, { kind: 'validation', fraction, n, none });
   }
   return { perm: rngFor(seed, STREAM.validation).permutation(n), nVal };
 }
@@ -145,7 +159,7 @@ export function validationSplitInPlace(split: Split, fraction: number, seed: num
 /** k folds of n samples: each sample is in the validation set of exactly one fold. */
 export function kfold(n: number, k: number, seed: number): { train: Int32Array; val: Int32Array }[] {
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`kfold: k must be a whole number of at least 2, not ${k}`);
-  if (k > n) throw new RangeError(`kfold: ${k} folds need at least ${k} samples, there are ${n}`);
+  if (k > n) throw new SplitError(`kfold: ${k} folds need at least ${k} samples, there are ${n}`, { kind: 'kfold', k, n });
   const perm = rngFor(seed, STREAM.kfold).permutation(n);
   const folds: { train: Int32Array; val: Int32Array }[] = [];
   for (let f = 0; f < k; f++) {

@@ -16,7 +16,7 @@ import { describeModel, describeTrain } from '../../core/model';
 import { weightsOf } from '../../export/nn-weights';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
-import { keptNote, type RunOptions } from '../../runtime/train/trainer';
+import { keptNote, splitRefusal, type RunOptions } from '../../runtime/train/trainer';
 import { notFiniteAdvice } from '../../runtime/train/evaluate';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import { LayerWarnings } from '../../runtime/train/layer-warnings';
@@ -31,7 +31,7 @@ import { freePort } from '../../node/ports';
 import { modelPy, type ExportedModel } from '../../export/pytorch/model-py';
 import { trainPy, trainSetup, dataFiles, trainSplits } from '../../export/pytorch/train-py';
 import { fitInputs, fitPointsEvent, pointsEvent, predictionsEvent } from '../../runtime/train/visuals';
-import { kfold, takeRows } from '../../data/batches';
+import { kfold, takeRows, SplitError } from '../../data/batches';
 import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
 import { initialWeightFiles } from '../../export/pytorch/initial';
 import { rankEnv } from './launch';
@@ -114,6 +114,7 @@ export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: Torch
   try {
     if (!opts.resume) firstSplits(cfg, data, 0, opts.validationData);
   } catch (e) {
+    if (e instanceof SplitError) throw new TorchEngineError(renderRuntime(splitRefusal(cfg.name, e), 'en'));
     if (e instanceof RangeError) throw new TorchEngineError(`train '${cfg.name}': ${e.message}`);
     throw e;
   }

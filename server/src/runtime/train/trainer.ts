@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { tf, type Tensor, type LayersModel } from '../tf';
 import type { TrainConfig } from '../../core/train';
 import type { LoadedData, Split } from '../../data/types';
-import { epochOrder, gatherBatch, validationSplit, validationSplitInPlace, kfold, takeRows } from '../../data/batches';
+import { epochOrder, gatherBatch, validationSplit, validationSplitInPlace, kfold, takeRows, SplitError } from '../../data/batches';
 import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
 import type { BackendInfo } from '../backend';
 import { compileModel } from '../compile';
@@ -96,6 +96,12 @@ export interface TrainResult {
 }
 
 /** A run that cannot train as asked; `said` renders it in the user's locale. */
+/** What a train block says when its data is too small for its validation split or its folds. */
+export function splitRefusal(train: string, e: SplitError): RuntimeMessage {
+  const d = e.detail;
+  return d.kind === 'validation' ? rmsg('validationTooFew', { train, fraction: d.fraction, n: d.n, none: d.none }) : rmsg('kfoldTooFew', { train, k: d.k, n: d.n });
+}
+
 export class TrainError extends Error {
   readonly said?: RuntimeMessage;
   constructor(m: string | RuntimeMessage) {
@@ -158,17 +164,11 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     try {
       return f();
     } catch (e) {
+      if (e instanceof SplitError) throw new TrainError(splitRefusal(cfg.name, e));
       if (e instanceof RangeError) throw new TrainError(`train '${cfg.name}': ${e.message}`);
       throw e;
     }
   };
-  // the sizes the splits refuse, said in the reader's words (batches.ts throws the same in English)
-  const n = data.train.n;
-  if (folds && folds > n) throw new TrainError(rmsg('kfoldTooFew', { train: cfg.name, k: folds, n }));
-  if (!folds && typeof cfg.validation === 'number') {
-    const nVal = Math.round(n * cfg.validation);
-    if (nVal === 0 || nVal === n) throw new TrainError(rmsg('validationTooFew', { train: cfg.name, fraction: cfg.validation, n, none: nVal === 0 ? 'validation' : 'training' }));
-  }
   if (folds) {
     for (const f of splitting(() => kfold(data.train.n, folds, seed))) foldData.push({ train: takeRows(data.train, f.train), val: takeRows(data.train, f.val) });
   } else if (typeof cfg.validation === 'number') {
