@@ -137,6 +137,7 @@ const SAMPLES: { [K in MessageId]: MessageArgs<K> } = {
   unknownArgument: { name: 'size', callee: 'flatten', options: [] },
   missingArgument: { name: 'units', callee: 'dense' },
   tooManyArguments: { callee: 'flatten', max: 0 },
+  surplusNamedByValue: { callee: 'dense', max: 1, value: 'relu', param: 'activation' },
   duplicateArgument: { name: 'rate' },
   positionalAfterNamed: {},
   wrongType: { what: 'conv2d(kernel)', expected: 'a whole number or a list of 2', got: 'a list' },

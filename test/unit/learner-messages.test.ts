@@ -69,6 +69,26 @@ train t {
     });
   });
 
+  describe("Keras' positional activation (NN203)", () => {
+    it('dense(8, relu) and dense(10, "softmax") name the activation, with a fix; not NN316 or an unknown name', () => {
+      const text = 'model K {\n  input [4]\n  dense(8, relu)\n  dense(10, "softmax")\n}\n';
+      const ds = analyzeText(text).diagnostics;
+      assert.deepEqual(ds.map((d) => d.code), ['NN203', 'NN203'], ds.map((d) => d.message).join('\n'));
+      assert.equal(ds[0].message, "dense() takes 1 positional argument; 'relu' is a value of its activation, which is given by name: write activation: relu");
+      let fixed = applyEdits(text, ds[0].fixes[0].edits);
+      fixed = applyEdits(fixed, analyzeText(fixed).diagnostics[0].fixes[0].edits);
+      assert.match(fixed, /dense\(8, activation: relu\)\n {2}dense\(10, activation: softmax\)/);
+      assert.deepEqual(codes(fixed), []);
+    });
+
+    it('conv2d(32, 3, same) names padding; dense(4, 7) is still PyTorch order, dense(8, relu, 3) still a plain surplus', () => {
+      assert.match(analyzeText('model C {\n  input [8, 8, 1]\n  conv2d(32, 3, same)\n}\n').diagnostics[0].message, /write padding: same$/);
+      assert.deepEqual(codes('model D {\n  input [4]\n  dense(4, 7)\n}\n'), ['NN316']);
+      const two = analyzeText('model E {\n  input [4]\n  dense(8, relu, 3)\n}\n').diagnostics;
+      assert.deepEqual(two.map((d) => d.message), ['dense() takes at most 1 positional argument']);
+    });
+  });
+
   describe("Keras' monitor names", () => {
     const T = (settings: string) => `model M {\n  input [2]\n  dense(2)\n}\ntrain t {\n  model: M\n  data: xor()\n  loss: cross_entropy\n${settings}}\n`;
 

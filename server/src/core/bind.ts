@@ -93,6 +93,12 @@ interface Matcher<P> {
   /** other names people write, for "did you mean" */
   aliases: ReadonlyMap<string, string>;
   names: string[];
+  /**
+   * The named-only parameter whose values include this word (`relu` of `activation:`, `same` of
+   * `padding:`): a surplus positional argument written as that word was meant for it, as in
+   * Keras' `Dense(8, 'relu')`. Absent where no parameter is named-only with a list of values.
+   */
+  namedByValue?: ReadonlyMap<string, string>;
 }
 
 /** Parameters by position and by name, computed once per function. */
@@ -113,6 +119,8 @@ function table(spec: FnSpec): ParamTable {
     const aliases = new Map<string, string>();
     for (const p of spec.params) for (const al of p.aliases ?? []) aliases.set(al, p.name);
     const positional = spec.params.filter((p) => !p.namedOnly);
+    const namedByValue = new Map<string, string>();
+    for (const p of spec.params) if (p.namedOnly && p.type.t === 'enum') for (const v of p.type.values) if (!namedByValue.has(v)) namedByValue.set(v, p.name);
     t = {
       positional,
       positionalNames: positional.map((p) => p.name),
@@ -121,6 +129,7 @@ function table(spec: FnSpec): ParamTable {
       names: spec.params.map((p) => p.name),
       defaults: Object.freeze(Object.fromEntries(spec.params.map((p) => [p.name, p.required ? undefined : p.default]))),
       labels: new Map(spec.params.map((p) => [p, `${spec.name}(${p.name})`])),
+      ...(namedByValue.size ? { namedByValue } : {}),
     };
     TABLES.set(spec, t);
   }
@@ -466,10 +475,37 @@ export function paramOf<P>(t: Matcher<P>, callee: string, call: CallExpr, i: num
   if (position === t.positional.length && c) {
     // the first surplus argument: one report from it to the last positional one
     let end = a.end;
-    for (let j = i + 1; j < call.args.length; j++) if (call.args[j].kind !== 'Arg') end = call.args[j].end;
-    report(c.sink, { file, start: a.start, end }, 'NN203', 'tooManyArguments', { callee, max: t.positional.length });
+    let surplus = 0;
+    for (let j = i; j < call.args.length; j++) {
+      if (call.args[j].kind === 'Arg') continue;
+      end = call.args[j].end;
+      surplus++;
+    }
+    const meant = surplus === 1 ? meantByValue(t, a) : undefined;
+    if (meant) {
+      const at: Loc = { file, start: a.start, end: a.end };
+      const edit = { file, start: a.start, end: a.end, newText: `${meant.param}: ${meant.value}` };
+      report(c.sink, at, 'NN203', 'surplusNamedByValue', { callee, max: t.positional.length, value: meant.value, param: meant.param }, { fixes: fix('fixWrite', { text: edit.newText }, [edit], true) });
+    } else report(c.sink, { file, start: a.start, end }, 'NN203', 'tooManyArguments', { callee, max: t.positional.length });
   }
   return t.positional[position];
+}
+
+/**
+ * The named-only parameter a positional argument written as one of its values (`relu`, `'relu'`)
+ * was meant for (see Matcher.namedByValue), with the value as it is written unquoted.
+ */
+function meantByValue<P>(t: Matcher<P>, a: CallExpr['args'][number]): { param: string; value: string } | undefined {
+  if (!t.namedByValue || a.kind === 'Arg') return undefined;
+  const v = argValue(a);
+  const word = v.kind === 'Name' ? v.text : v.kind === 'String' ? v.value : undefined;
+  const param = word === undefined ? undefined : t.namedByValue.get(word);
+  return param === undefined ? undefined : { param, value: word! };
+}
+
+/** meantByValue for an argument of a call of `spec`. */
+export function namedByValue(spec: FnSpec, a: CallExpr['args'][number]): { param: string; value: string } | undefined {
+  return meantByValue(table(spec), a);
 }
 
 /** The `position` for the argument after `a` (see paramOf). */

@@ -14,7 +14,7 @@ import type { LayerSpec, Args, LayerCtx, Weight } from './catalog/types';
 import { LAYER_BY_NAME, LAYERS } from './catalog/layers';
 import { type Shape, product, sameShape, extend } from './shape';
 import { type Value, type Loc, type Sink, type Env, loc, report, evaluate, type ConstTable } from './values';
-import { bindLayer, blockMatcher, coerce, nextPosition, paramOf, replaceFix, writtenArg, writtenParams, type BindCtx, type LayerBinding } from './bind';
+import { bindLayer, blockMatcher, namedByValue, coerce, nextPosition, paramOf, replaceFix, writtenArg, writtenParams, type BindCtx, type LayerBinding } from './bind';
 import type { Program } from './program';
 import { type Diagnostic, makeRelated } from './diagnostics';
 import { suggest } from './suggest';
@@ -602,6 +602,8 @@ export class ModelBuilder {
     const leading = call.args.findIndex((a) => a.kind === 'Arg');
     const count = leading < 0 ? call.args.length : leading;
     if (count !== positional.length + 1) return undefined;
+    // dense(8, relu) is Keras' Dense(8, 'relu'), not nn.Linear(in, out): binding names the activation
+    if (namedByValue(spec, call.args[count - 1])) return undefined;
     const file = scope.env.file;
     const text = this.ctx.program.text(file);
     const src = (a: A.Node) => text.slice(a.start, a.end);

@@ -289,6 +289,7 @@ export const zh: MessageTable = {
   unknownArgument: (a) =>
     `${a.callee}() 没有参数${q(a.name)}${a.suggestion ? didYouMean(a.suggestion) : a.options.length ? `；它接受的参数有：${list(a.options)}。` : '；它不接受任何参数。'}`,
   missingArgument: (a) => `${a.callee}() 缺少参数${q(a.name)}。`,
+  surplusNamedByValue: (a) => `${a.callee}() ${a.max === 0 ? '不接受位置参数' : `只接受 ${a.max} 个位置参数`}；${q(a.value)}是参数${q(a.param)}的取值，该参数须按名称给出：写成 ${a.param}: ${a.value}。`,
   tooManyArguments: (a) => `${a.callee}() ${a.max === 0 ? '不接受任何参数' : `最多接受 ${a.max} 个位置参数`}。`,
   duplicateArgument: (a) => `参数${q(a.name)}重复给出。`,
   positionalAfterNamed: () => '位置参数不能写在命名参数之后。',

@@ -131,6 +131,8 @@ export const en = {
   missingArgument: (a: { name: string; callee: string }) => `${a.callee}() needs the argument '${a.name}'`,
   tooManyArguments: (a: { callee: string; max: number }) =>
     `${a.callee}() takes ${a.max === 0 ? 'no arguments' : `at most ${a.max} positional argument${a.max === 1 ? '' : 's'}`}`,
+  surplusNamedByValue: (a: { callee: string; max: number; value: string; param: string }) =>
+    `${a.callee}() takes ${a.max === 0 ? 'no positional arguments' : `${a.max} positional argument${a.max === 1 ? '' : 's'}`}; '${a.value}' is a value of its ${a.param}, which is given by name: write ${a.param}: ${a.value}`,
   duplicateArgument: (a: { name: string }) => `argument '${a.name}' is given twice`,
   positionalAfterNamed: (_: Record<string, never>) => 'a positional argument cannot follow a named one',
   wrongType: (a: { what: string; expected: string; got: string }) => `${a.what}: expected ${a.expected}, got ${a.got}`,
