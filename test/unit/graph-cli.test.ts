@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNn } from '../nn-cli';
 import { pngSize } from '../../server/src/node/png';
+import { pngScale, PNG_SCALE, MAX_PNG_PIXELS, MIN_PNG_SCALE } from '../../server/src/cli/graph';
+import { wordsOf } from '../../server/src/cli/i18n';
 
 describe('nn graph', () => {
   let dir: string;
@@ -65,6 +67,17 @@ describe('nn graph', () => {
     assert.equal(r.code, 1);
     assert.match(r.err[0], /^nn graph: cannot write '.*x\.svg': ENOENT$/);
     assert.ok(!fs.existsSync(out));
+  });
+
+  it('draws a tall PNG at a smaller scale, and refuses one past the pixel limit at half scale, pointing to SVG', () => {
+    assert.equal(pngScale(600, 900), PNG_SCALE);
+    const tall = pngScale(300, 250_000)!;
+    assert.ok(tall < PNG_SCALE && tall >= MIN_PNG_SCALE, String(tall));
+    assert.ok(300 * tall * 250_000 * tall <= MAX_PNG_PIXELS * 1.0001);
+    // a 30,000 px square took resvg minutes and gigabytes before the limit
+    assert.equal(pngScale(30_000, 30_000), undefined);
+    assert.equal(wordsOf('en').graphTooLargeForPng('g.png', 'Deep', 15_000, 15_000, 100), "nn graph: model 'Deep' is too large for a PNG (15,000×15,000 px even at half scale, over 100 million pixels); g.png was not written: write an .svg file instead");
+    assert.equal(wordsOf('zh-cn').graphTooLargeForPng('g.png', 'Deep', 15_000, 15_000, 100), 'nn graph：模型“Deep”太大，无法画成 PNG（即使缩小一半也有 15,000×15,000 像素，超过 1 亿像素）；未写入 g.png：请改为写 .svg 文件');
   });
 
   it('is a usage error without --out, with another format, or without one file', async () => {

@@ -18,6 +18,20 @@ import { words, cliLang } from './i18n';
 
 /** PNG pixels per SVG unit: sharp on high-density screens and in documents. */
 export const PNG_SCALE = 2;
+/**
+ * The most pixels a PNG of a graph gets (400 MB of colour while it is drawn): a taller picture is
+ * drawn at a smaller scale, down to MIN_PNG_SCALE, and one that would need less is refused with a
+ * pointer to SVG (a 30,000 px square took resvg minutes and gigabytes).
+ */
+export const MAX_PNG_PIXELS = 100_000_000;
+export const MIN_PNG_SCALE = 0.5;
+
+/** The scale a PNG of a picture of `width` x `height` (SVG units) is drawn at; undefined when even MIN_PNG_SCALE is too many pixels. */
+export function pngScale(width: number, height: number): number | undefined {
+  const fits = Math.sqrt(MAX_PNG_PIXELS / (Math.max(1, width) * Math.max(1, height)));
+  const scale = Math.min(PNG_SCALE, fits);
+  return scale >= MIN_PNG_SCALE ? scale : undefined;
+}
 
 export async function graphCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError(words().needsOne('graph', 'nnFile'));
@@ -56,14 +70,19 @@ export async function graphCommand(args: Parsed, out: (s: string) => void, err: 
   const diagram = describeDiagram(model, { lines: (f) => program.file(f)?.lines, diagnostics: r.diagnostics });
   const picture = await layoutDiagram(diagram);
   const svg = pictureSvg(picture, LIGHT);
-  const bytes = ext === '.svg' ? Buffer.from(svg) : svgToPng(svg, { width: Math.max(1, picture.width) * PNG_SCALE, background: LIGHT.background, fontFiles: pictureFontFiles() });
+  const scale = ext === '.svg' ? PNG_SCALE : pngScale(picture.width, picture.height);
+  if (scale === undefined) {
+    err(words().graphTooLargeForPng(target, model.name, Math.round(picture.width * MIN_PNG_SCALE), Math.round(picture.height * MIN_PNG_SCALE), MAX_PNG_PIXELS / 1e6));
+    return 1;
+  }
+  const bytes = ext === '.svg' ? Buffer.from(svg) : svgToPng(svg, { width: Math.max(1, Math.round(Math.max(1, picture.width) * scale)), background: LIGHT.background, fontFiles: pictureFontFiles() });
   try {
     fs.writeFileSync(target, bytes);
   } catch (e) {
     err(`nn graph: ${words().cannotWriteQuoted(target, (e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
     return 1;
   }
-  const size = ext === '.svg' ? '' : (({ width, height }) => `, ${width}×${height} px`)(pngSize(bytes));
+  const size = ext === '.svg' ? '' : (({ width, height }) => `${width}×${height} px`)(pngSize(bytes));
   const layers = diagram.nodes.filter((n) => n.role === 'layer' || n.role === 'broken').length;
   out(words().wroteGraph(target, model.name, layers, size));
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;

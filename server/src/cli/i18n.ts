@@ -191,7 +191,9 @@ const en = {
   cannotWriteQuoted: (target: string, why: string) => `cannot write '${target}': ${why}`,
   cannotWrite: (file: string, why: string) => `cannot write ${file}: ${why}`,
   folderMissing: 'its folder does not exist',
-  wroteGraph: (target: string, model: string, layers: number, size: string) => `wrote ${target}: model '${model}', ${plural(layers, 'layer', 'layers')}${size}`,
+  graphTooLargeForPng: (target: string, model: string, width: number, height: number, maxMillions: number) =>
+    `nn graph: model '${model}' is too large for a PNG (${n(width)}×${n(height)} px even at half scale, over ${maxMillions} million pixels); ${target} was not written: write an .svg file instead`,
+  wroteGraph: (target: string, model: string, layers: number, size: string) => `wrote ${target}: model '${model}', ${plural(layers, 'layer', 'layers')}${size ? `, ${size}` : ''}`,
   graphErrors: (file: string, n: number, model: string | undefined) => `${file} has ${plural(n, 'error', 'errors')}${model !== undefined ? `, model '${model}' among them (drawn in red)` : ''}: run nn check ${file}`,
   unknownChart: (chart: string, charts: string[]) => `unknown chart '${chart}'; the charts are: ${charts.join(', ')}`,
   noMetrics: (dir: string) => `${dir} has no readable metrics.jsonl`,
@@ -367,7 +369,9 @@ const zh: CliWords = {
   cannotWriteQuoted: (target, why) => `无法写入“${target}”：${why}`,
   cannotWrite: (file, why) => `无法写入 ${file}：${why}`,
   folderMissing: '它所在的文件夹不存在',
-  wroteGraph: (target, model, layers, size) => `已写入 ${target}：模型“${model}”，${n(layers)} 层${size}`,
+  graphTooLargeForPng: (target, model, width, height, maxMillions) =>
+    `nn graph：模型“${model}”太大，无法画成 PNG（即使缩小一半也有 ${n(width)}×${n(height)} 像素，超过 ${maxMillions >= 100 ? `${n(maxMillions / 100)} 亿` : `${n(maxMillions * 100)} 万`}像素）；未写入 ${target}：请改为写 .svg 文件`,
+  wroteGraph: (target, model, layers, size) => `已写入 ${target}：模型“${model}”，${n(layers)} 层${size ? `，${size}` : ''}`,
   graphErrors: (file, count, model) => `${file} 有 ${n(count)} 个错误${model !== undefined ? `，其中包括模型“${model}”的（用红色画出）` : ''}：请运行 nn check ${file}`,
   unknownChart: (chart, charts) => `未知图表“${chart}”；图表有：${charts.join('、')}`,
   noMetrics: (dir) => `${dir} 没有可读的 metrics.jsonl`,
