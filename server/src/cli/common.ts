@@ -342,7 +342,7 @@ export function borderMean(x: ArrayLike<number>, h: number, w: number, c: number
 
 /** The run config of the run folder named on the command line: a path that is no run folder is a usage error. */
 export function readRunConfig(runDir: string): RunConfig {
-  return readRunFolderConfig(runDir, (m) => new UsageError(m));
+  return readRunFolderConfig(runDir, (m) => new UsageError(renderRuntime(m, cliLang())));
 }
 
 /** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */

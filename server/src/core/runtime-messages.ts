@@ -20,6 +20,22 @@ const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many
 const NOT_REGULAR_EN: Record<NotRegular, string> = { folder: 'a folder', fifo: 'a FIFO (named pipe)', socket: 'a socket', device: 'a device' };
 const NOT_REGULAR_ZH: Record<NotRegular, string> = { folder: '文件夹', fifo: '命名管道', socket: '套接字', device: '设备文件' };
 
+/** What an entry of a run folder is when it is not a regular file (run-files.ts kindOf). */
+export type RunEntry = 'link' | NotRegular;
+
+/** What a field of a JSON file holds, in a few words (schema.ts): a value as written, a kind of value, or a list's length. */
+export type Found = { text: string } | { type: string } | { list: number };
+
+function foundEn(f: Found): string {
+  return 'text' in f ? f.text : 'list' in f ? `a list of ${f.list}` : f.type === 'string' ? 'a string' : f.type === 'object' ? 'an object' : f.type;
+}
+
+const TYPES_ZH: Record<string, string> = { string: '字符串', object: '对象', boolean: '布尔值' };
+
+function foundZh(f: Found): string {
+  return 'text' in f ? ` ${f.text}` : 'list' in f ? `含 ${f.list} 项的列表` : (TYPES_ZH[f.type] ?? ` ${f.type}`);
+}
+
 /** What over-fitting advice offers that the train block does not use yet. */
 export type Offer = 'early_stopping' | 'dropout' | 'l2' | 'augment';
 
@@ -208,6 +224,85 @@ const en = {
     `over-fitting from epoch ${a.from}: val_loss has risen for ${a.to - a.from} epochs since its lowest (${a.best} at epoch ${a.from}, ${a.last} at epoch ${a.to}) while the training loss went on falling; ${
       a.offers.length ? `against it: ${a.offers.map((o) => OFFERS_EN[o](a.patience)).join('; ')}` : 'it already uses early stopping, dropout and a penalty: try a smaller model or more data'
     }`,
+  // ---- run folders and checkpoints (runtime/train/run-files.ts, checkpoint.ts, runs.ts, run-config.ts): CheckpointError ----
+  ioNoSpace: (_: Record<string, never>) => 'no space left on the device',
+  ioQuota: (_: Record<string, never>) => 'the disk quota is exhausted',
+  ioReadOnly: (_: Record<string, never>) => 'the file system is read-only',
+  ioLink: (_: Record<string, never>) => 'is a symbolic link; the files of a run folder are never written through one',
+  runEntryKind: (a: { what: RunEntry }) =>
+    a.what === 'folder' ? 'a folder, not a file' : a.what === 'link' ? 'a symbolic link; the files of a run folder are read only from inside it' : `${NOT_REGULAR_EN[a.what]}, not a regular file`,
+  runFileIs: (a: { file: string; what: RuntimeMessage }) => `${a.file} is ${renderRuntime(a.what, 'en')}`,
+  runFileTooLarge: (a: { file: string; size: string; max: string }) => `${a.file} is ${a.size}, more than the ${a.max} that nn reads of a run folder's file`,
+  runFileMissing: (a: { file: string }) => `${a.file} is missing`,
+  cannotReadFile: (a: { file: string; why: RuntimeMessage }) => `cannot read ${a.file}: ${renderRuntime(a.why, 'en')}`,
+  cannotWriteFile: (a: { file: string; why: RuntimeMessage }) => `cannot write ${a.file}: ${renderRuntime(a.why, 'en')}`,
+  cannotRepair: (a: { file: string; why: RuntimeMessage }) => `cannot repair ${a.file}: ${renderRuntime(a.why, 'en')}`,
+  cannotWriteCheckpoint: (a: { dir: string; why: RuntimeMessage; kept?: string }) =>
+    `cannot write the checkpoint ${a.dir}: ${renderRuntime(a.why, 'en')}; ${a.kept ? `the last good checkpoint is kept in ${a.kept}` : 'no earlier checkpoint of it exists'}`,
+  cannotCreateRunFolder: (a: { dir: string; why: RuntimeMessage }) => `cannot create the run folder ${a.dir}: ${renderRuntime(a.why, 'en')}`,
+  cannotLock: (a: { file: string; why: RuntimeMessage }) => `cannot lock the run folder: cannot write ${a.file}: ${renderRuntime(a.why, 'en')}`,
+  runFolderLink: (a: { dir: string }) => `${a.dir} is a symbolic link; a run folder is read and written only inside itself`,
+  /** a file of a run folder whole: `problem` says what is wrong in it */
+  runFileDamaged: (a: { file: string; problem: RuntimeMessage }) => `${a.file} is damaged: ${renderRuntime(a.problem, 'en')}`,
+  notJson: (a: { at?: number; empty?: boolean }) => `not valid JSON${a.at !== undefined ? ` (at character ${a.at})` : a.empty ? ' (empty)' : ''}`,
+  /** a field of a JSON file (schema.ts): what it holds and what it must be */
+  schemaField: (a: { at: string; found?: Found; expected: RuntimeMessage }) =>
+    `${a.at ? `field '${a.at}'` : 'the file'} ${a.found === undefined ? 'is missing' : `is ${foundEn(a.found)}`}; it must be ${renderRuntime(a.expected, 'en')}`,
+  expWhole: (a: { min?: number; max?: number }) => (a.max !== undefined ? `a whole number from ${a.min} to ${a.max}` : a.min !== undefined ? `a whole number of at least ${a.min}` : 'a whole number'),
+  expNumber: (a: { min?: number }) => (a.min !== undefined ? `a number of at least ${a.min}` : 'a number'),
+  expNumberOrNull: (_: Record<string, never>) => 'a number or null',
+  expPositive: (_: Record<string, never>) => 'a number above 0',
+  expText: (a: { max: number }) => `a text of 1 to ${a.max} characters`,
+  expBool: (_: Record<string, never>) => 'true or false',
+  expOneOf: (a: { values: string }) => `one of ${a.values}`,
+  expList: (a: { min: number; max?: number }) => (a.max !== undefined ? `a list of ${a.min} to ${a.max}` : `a list of at least ${a.min}`),
+  expObject: (_: Record<string, never>) => 'an object',
+  expEpoch: (a: { epochs: number }) => `a whole number from 0 to ${a.epochs} (its epochs)`,
+  expShapeSize: (_: Record<string, never>) => 'a shape of at most 2^31 values',
+  expSampleShapeSize: (_: Record<string, never>) => 'a sample shape of at most 2^31 values',
+  expClasses: (_: Record<string, never>) => 'the number of classes (the task is classification)',
+  expClassNames: (a: { n: number }) => `a list of ${a.n} names, one per class`,
+  expTrainName: (_: Record<string, never>) => "a train block's name",
+  expNnPath: (_: Record<string, never>) => 'the absolute path of a .nn file',
+  expPerFeature: (a: { n: number; shape: string }) => `a list of ${a.n} numbers, one per feature of [${a.shape}]`,
+  expNotQuantized: (_: Record<string, never>) => 'absent (weights are not quantized)',
+  bytesNeeded: (a: { size: number; manifest: string; exact: number }) => `${a.size} bytes, the manifest in ${a.manifest} needs ${a.exact}`,
+  endedAfter: (a: { at: number; bytes: number }) => `it ended after ${a.at} of its ${a.bytes} bytes`,
+  topologyDeep: (a: { max: number; at: string }) => `its topology nests more than ${a.max} levels deep (at ${a.at}...)`,
+  topologyClass: (a: { at: string; name?: string }) => `field '${a.at}.class_name' names ${a.name !== undefined ? `'${a.name}'` : 'no class'}, which is not a layer, initializer or regularizer nn can build`,
+  topologyBuild: (a: { why: string }) => `its topology cannot be built (${a.why})`,
+  topologyOverBudget: (a: { name: string; shape: string }) => `its topology makes a weight '${a.name}' of [${a.shape}], more values than the weights manifest holds`,
+  checkpointNoWeight: (a: { name: string }) => `the checkpoint has no weight '${a.name}': it was saved from another model (was the model changed since?)`,
+  checkpointShape: (a: { name: string; shape: string; want: string }) => `the checkpoint's '${a.name}' has shape [${a.shape}], the model's is [${a.want}] (was the model changed since?)`,
+  checkpointWeightCount: (a: { n: number; want: number }) => `the checkpoint has ${a.n} weights, the model ${a.want}: it was saved from another model (was the model changed since?)`,
+  foldOutside: (a: { fold: number; folds: number; kfold: boolean }) =>
+    `field 'fold' is ${a.fold}; it must be a whole number from 0 to ${a.folds - 1} (${a.kfold ? `the run has ${a.folds} folds` : 'the run has no folds'})`,
+  stateOfOtherRun: (a: { train: string; file: string; configTrain: string; configFile: string }) => `it is of '${a.train}' in ${a.file}, config.json of '${a.configTrain}' in ${a.configFile}`,
+  restoreWeightForeign: (a: { name: string; shape: string }) => `its weight '${a.name}' of [${a.shape}] is not one of the model's`,
+  restoreWeightCount: (a: { n: number; want: number }) => `it has ${a.n} weights, the model ${a.want}`,
+  iterShape: (a: { shape: string }) => `its step count 'iter' has shape [${a.shape}], not a single number`,
+  optimizerSlot: (a: { name: string; shape: string }) => `the optimizer's '${a.name}' of [${a.shape}] fits none of the model's weights (was the model changed since?)`,
+  optimizerSlots: (a: { slots: number; n: number }) => `${a.slots} optimizer slots for ${a.n} weights`,
+  accumulatorMisfit: (_: Record<string, never>) => "field 'accumulator' does not fit the metrics of this run",
+  batchOutside: (a: { batch: number; batches: number }) => `field 'batch' is ${a.batch}; an epoch of this run has ${a.batches} batches`,
+  stateVersion: (a: { file: string; version: string }) => `${a.file} has version ${a.version}; this nn reads version 1`,
+  notTrainName: (a: { train: string }) => `'${a.train}' is not a train block's name: run folders are named after train blocks`,
+  notRunFolder: (a: { dir: string; why: 'notFound' | 'notFolder' | 'noConfig' }) => `'${a.dir}' is not a run folder (${{ notFound: 'not found', notFolder: 'not a folder', noConfig: 'no config.json' }[a.why]})`,
+  lockUnreadable: (a: { dir: string; file: string }) => `${a.dir}: cannot read its lock ${a.file}`,
+  lockBeingTaken: (a: { dir: string }) => `${a.dir} is being locked by another nn train just now; try again in a moment`,
+  lockOtherHost: (a: { dir: string; pid: number; host: string; file: string }) => `${a.dir} is being trained by process ${a.pid} on ${a.host} (${a.file}); if it is not, delete that file`,
+  lockOtherProcess: (a: { dir: string; pid: number }) => `${a.dir} is being trained by another nn train, process ${a.pid}; wait for it to end or stop it (kill -INT ${a.pid})`,
+  lockTakeover: (a: { dir: string; file: string }) => `${a.dir}: cannot take over ${a.file}, left by a process that has ended; another nn train may be taking it at the same time`,
+  noLastCheckpoint: (a: { dir: string }) => `${a.dir} has no last/ checkpoint to resume from`,
+  optimizerChanged: (a: { dir: string; was: string; now: string }) => `${a.dir} was trained with ${a.was}, the train block now says ${a.now}`,
+  // ---- the table of runs (run-table.ts: nn runs, Compare Runs): why a run is failed or stopped ----
+  runJsonNotJson: (a: { file: string }) => `${a.file} is not valid JSON`,
+  runJsonNotObject: (a: { file: string }) => `${a.file} is not a JSON object`,
+  configMissing: (_: Record<string, never>) => 'config.json is missing',
+  configNoTrain: (_: Record<string, never>) => 'config.json names no train block',
+  lossNotFiniteRun: (_: Record<string, never>) => 'the loss stopped being a finite number',
+  prunedMedian: (a: { epoch: string; loss: string; median: string }) => `stopped early by the median rule at epoch ${a.epoch} (its best loss ${a.loss}, the median of the other trials ${a.median})`,
+  endedBeforeCheckpoint: (_: Record<string, never>) => 'it ended before its first checkpoint (no report.json, no last/)',
 };
 
 function threadCount(n: number): string {
@@ -433,6 +528,77 @@ const zh: Table = {
     `从第 ${a.from} 轮开始过拟合：val_loss 自最低点（第 ${a.from} 轮 ${a.best}，第 ${a.to} 轮 ${a.last}）起已连续上升 ${a.to - a.from} 轮，而训练损失仍在下降；${
       a.offers.length ? `对策：${a.offers.map((o) => OFFERS_ZH[o](a.patience)).join('；')}` : '它已经使用了早停、dropout 和正则化项：请试试更小的模型或更多数据'
     }`,
+  ioNoSpace: () => '设备上没有剩余空间',
+  ioQuota: () => '磁盘配额已用完',
+  ioReadOnly: () => '文件系统是只读的',
+  ioLink: () => '是符号链接；运行文件夹中的文件从不通过符号链接写入',
+  runEntryKind: (a) => (a.what === 'folder' ? '文件夹，不是文件' : a.what === 'link' ? '符号链接；运行文件夹中的文件只从文件夹内部读取' : `${NOT_REGULAR_ZH[a.what]}，不是普通文件`),
+  runFileIs: (a) => `${a.file} 是${zr(a.what)}`,
+  runFileTooLarge: (a) => `${a.file} 有 ${a.size}，超过了 nn 读取运行文件夹中文件的上限 ${a.max}`,
+  runFileMissing: (a) => `缺少 ${a.file}`,
+  cannotReadFile: (a) => `无法读取 ${a.file}：${zr(a.why)}`,
+  cannotWriteFile: (a) => `无法写入 ${a.file}：${zr(a.why)}`,
+  cannotRepair: (a) => `无法修复 ${a.file}：${zr(a.why)}`,
+  cannotWriteCheckpoint: (a) => `无法写入检查点 ${a.dir}：${zr(a.why)}；${a.kept ? `最后一个完好的检查点保留在 ${a.kept}` : '它此前没有任何检查点'}`,
+  cannotCreateRunFolder: (a) => `无法创建运行文件夹 ${a.dir}：${zr(a.why)}`,
+  cannotLock: (a) => `无法锁定运行文件夹：无法写入 ${a.file}：${zr(a.why)}`,
+  runFolderLink: (a) => `${a.dir} 是符号链接；运行文件夹只在其内部读写`,
+  runFileDamaged: (a) => `${a.file} 已损坏：${zr(a.problem)}`,
+  notJson: (a) => `不是有效的 JSON${a.at !== undefined ? `（在第 ${a.at} 个字符处）` : a.empty ? '（内容为空）' : ''}`,
+  schemaField: (a) => `${a.at ? `字段 '${a.at}' ` : '该文件'}${a.found === undefined ? '缺失' : `是${foundZh(a.found)}`}；它必须是${zr(a.expected)}`,
+  expWhole: (a) => (a.max !== undefined ? ` ${a.min} 到 ${a.max} 之间的整数` : a.min !== undefined ? `不小于 ${a.min} 的整数` : '整数'),
+  expNumber: (a) => (a.min !== undefined ? `不小于 ${a.min} 的数` : '数'),
+  expNumberOrNull: () => '数或 null',
+  expPositive: () => '大于 0 的数',
+  expText: (a) => ` 1 到 ${a.max} 个字符的文本`,
+  expBool: () => ' true 或 false',
+  expOneOf: (a) => ` ${a.values} 之一`,
+  expList: (a) => (a.max !== undefined ? `含 ${a.min} 到 ${a.max} 项的列表` : `至少含 ${a.min} 项的列表`),
+  expObject: () => '对象',
+  expEpoch: (a) => ` 0 到 ${a.epochs}（它的轮数）之间的整数`,
+  expShapeSize: () => '总共最多 2^31 个值的形状',
+  expSampleShapeSize: () => '总共最多 2^31 个值的样本形状',
+  expClasses: () => '类别数（任务是分类）',
+  expClassNames: (a) => `含 ${a.n} 个名称的列表，每个类别一个`,
+  expTrainName: () => '训练块的名称',
+  expNnPath: () => ' .nn 文件的绝对路径',
+  expPerFeature: (a) => `含 ${a.n} 个数的列表，[${a.shape}] 的每个特征一个`,
+  expNotQuantized: () => '缺省（权重没有量化）',
+  bytesNeeded: (a) => `有 ${a.size} 字节，而 ${a.manifest} 中的清单需要 ${a.exact} 字节`,
+  endedAfter: (a) => `文件在其 ${a.bytes} 字节中的第 ${a.at} 字节之后就结束了`,
+  topologyDeep: (a) => `它的拓扑嵌套超过 ${a.max} 层（在 ${a.at}...）`,
+  topologyClass: (a) => `字段 '${a.at}.class_name' ${a.name !== undefined ? `是 '${a.name}'` : '没有给出类'}，不是 nn 能构建的层、初始化器或正则化项`,
+  topologyBuild: (a) => `它的拓扑无法构建（${a.why}）`,
+  topologyOverBudget: (a) => `它的拓扑生成了权重 '${a.name}'（[${a.shape}]），其值比权重清单中的多`,
+  checkpointNoWeight: (a) => `检查点中没有权重 '${a.name}'：它是从另一个模型保存的（模型此后改过吗？）`,
+  checkpointShape: (a) => `检查点中 '${a.name}' 的形状是 [${a.shape}]，模型中的是 [${a.want}]（模型此后改过吗？）`,
+  checkpointWeightCount: (a) => `检查点有 ${a.n} 个权重，模型有 ${a.want} 个：它是从另一个模型保存的（模型此后改过吗？）`,
+  foldOutside: (a) => `字段 'fold' 是 ${a.fold}；它必须是 0 到 ${a.folds - 1} 之间的整数（${a.kfold ? `该运行有 ${a.folds} 折` : '该运行没有分折'}）`,
+  stateOfOtherRun: (a) => `它属于 ${a.file} 中的“${a.train}”，而 config.json 属于 ${a.configFile} 中的“${a.configTrain}”`,
+  restoreWeightForeign: (a) => `它的权重 '${a.name}'（[${a.shape}]）不是模型的权重`,
+  restoreWeightCount: (a) => `它有 ${a.n} 个权重，模型有 ${a.want} 个`,
+  iterShape: (a) => `它的步数 'iter' 的形状是 [${a.shape}]，不是单个数`,
+  optimizerSlot: (a) => `优化器的 '${a.name}'（[${a.shape}]）与模型的任何权重都不相符（模型此后改过吗？）`,
+  optimizerSlots: (a) => `${a.n} 个权重有 ${a.slots} 个优化器槽`,
+  accumulatorMisfit: () => `字段 'accumulator' 与该运行的指标不相符`,
+  batchOutside: (a) => `字段 'batch' 是 ${a.batch}；该运行的一轮有 ${a.batches} 批`,
+  stateVersion: (a) => `${a.file} 的版本是 ${a.version}；这个 nn 读取版本 1`,
+  notTrainName: (a) => `“${a.train}”不是训练块的名称：运行文件夹以训练块命名`,
+  notRunFolder: (a) => `“${a.dir}”不是运行文件夹（${{ notFound: '找不到', notFolder: '不是文件夹', noConfig: '没有 config.json' }[a.why]}）`,
+  lockUnreadable: (a) => `${a.dir}：无法读取它的锁 ${a.file}`,
+  lockBeingTaken: (a) => `另一个 nn train 此刻正在锁定 ${a.dir}；请稍后再试`,
+  lockOtherHost: (a) => `${a.dir} 正由 ${a.host} 上的进程 ${a.pid} 训练（${a.file}）；如果并非如此，请删除该文件`,
+  lockOtherProcess: (a) => `${a.dir} 正由另一个 nn train（进程 ${a.pid}）训练；请等它结束，或停止它（kill -INT ${a.pid}）`,
+  lockTakeover: (a) => `${a.dir}：无法接管已结束的进程留下的 ${a.file}；可能有另一个 nn train 正同时接管它`,
+  noLastCheckpoint: (a) => `${a.dir} 没有可以继续的 last/ 检查点`,
+  optimizerChanged: (a) => `${a.dir} 是用 ${a.was} 训练的，训练块现在写的是 ${a.now}`,
+  runJsonNotJson: (a) => `${a.file} 不是有效的 JSON`,
+  runJsonNotObject: (a) => `${a.file} 不是 JSON 对象`,
+  configMissing: () => '缺少 config.json',
+  configNoTrain: () => 'config.json 没有给出训练块',
+  lossNotFiniteRun: () => '损失不再是有限数',
+  prunedMedian: (a) => `在第 ${a.epoch} 轮被中位数规则提前停止（它的最佳损失 ${a.loss}，其他试验的中位数 ${a.median}）`,
+  endedBeforeCheckpoint: () => '它在第一个检查点之前就结束了（没有 report.json，也没有 last/）',
 };
 
 /** The message in a locale. An id this version does not know (a newer writer's event) throws: callers with a stored English text show that instead. */

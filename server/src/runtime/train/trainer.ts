@@ -419,7 +419,7 @@ class FoldRun {
         const fresh = partial.state();
         const a = r.accumulator;
         const dims = (s: typeof a) => JSON.stringify([s.confusion?.map((row) => row.length), s.topHits.map((h) => h[0]), s.ySum.length, s.ySq.length, s.dimSq.length]);
-        if (dims(a) !== dims(fresh)) throw new RunError(`${path.join(this.opts.runDir, 'last', 'state.json')} is damaged: field 'accumulator' does not fit the metrics of this run`);
+        if (dims(a) !== dims(fresh)) throw new RunError(rmsg('runFileDamaged', { file: path.join(this.opts.runDir, 'last', 'state.json'), problem: rmsg('accumulatorMisfit') }));
         partial.restore(a);
       }
     }
@@ -429,7 +429,7 @@ class FoldRun {
     const bs = this.cfg.batchSize;
     const batches = Math.ceil(n / bs);
     // state.json says where in an epoch it stopped: never past the epoch's last batch
-    if (startBatch >= batches) throw new RunError(`${path.join(this.opts.runDir, 'last', 'state.json')} is damaged: field 'batch' is ${startBatch}; an epoch of this run has ${batches} batches`);
+    if (startBatch >= batches) throw new RunError(rmsg('runFileDamaged', { file: path.join(this.opts.runDir, 'last', 'state.json'), problem: rmsg('batchOutside', { batch: startBatch, batches }) }));
     let epochsRun = startEpoch;
     let finalVal: Evaluation | undefined;
     let outcome: Outcome = 'completed';
