@@ -257,6 +257,24 @@ describe('the command line in Chinese', () => {
     assert.match(enField.err[0], /config\.json is damaged: field 'epochs' is -1; it must be a whole number of at least 1$/);
   });
 
+  it('a backend that cannot be had as asked: nn train and nn evaluate say why in Chinese (BackendError ids), English as it was', async () => {
+    const file = path.join(dir, 'net.nn');
+    fs.writeFileSync(file, FILE);
+    const zh = { LANG: 'zh_CN.UTF-8' };
+    const cpu = await runNn(['train', file, '--runs', path.join(dir, 'runs6'), '--backend', 'cpu', '--threads', '2'], zh);
+    assert.equal(cpu.code, 1);
+    assert.deepEqual(cpu.err, ['nn train: --threads 2：cpu 后端只运行一个线程（纯 JavaScript）；wasm 后端可以运行多个']);
+    const en = await runNn(['train', file, '--runs', path.join(dir, 'runs6'), '--backend', 'cpu', '--threads', '2']);
+    assert.deepEqual(en.err, ['nn train: --threads 2: the cpu backend runs one thread (plain JavaScript); the wasm backend runs several']);
+    const tf = await runNn(['train', file, '--runs', path.join(dir, 'runs6'), '--backend', 'tensorflow'], zh);
+    // tfjs-node is not installed here; where it is, the backend starts
+    if (tf.code !== 0) {
+      assert.equal(tf.code, 1);
+      assert.match(tf.err[0], /^nn train: 后端“tensorflow”不可用：/);
+      chineseOnly(tf.err, ['nn', 'train', 'tensorflow', 'tfjs-node', 'npm', 'install', 'no-save', 'libtensorflow', 'TensorFlow']);
+    }
+  });
+
   it('a sweep: its start, trial lines and summary table in Chinese', async function () {
     this.timeout(120_000);
     const file = path.join(dir, 'sweep.nn');

@@ -132,7 +132,7 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   backendTensorflow: {},
   backendWasm: { threads: rmsg('threadsBusy', { n: 1, cores: 2, busy: 2, load: '7.8' }), install: 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
   backendCpu: { asked: true, install: 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
-  threadsWhy: { n: 1, why: 'SharedArrayBuffer is not available' },
+  threadsWhy: { n: 1, why: rmsg('noSharedArrayBuffer') },
   threadsAsked: { n: 4, cores: 2 },
   threadsSmallModel: { n: 1, work: '0.1 M', min: '2.0 M' },
   threadsBusy: { n: 1, cores: 2, busy: 2, load: '7.8' },
@@ -232,12 +232,40 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   lossNotFiniteRun: {},
   prunedMedian: { epoch: '3', loss: '0.4512', median: '0.3120' },
   endedBeforeCheckpoint: {},
+  usingData: { name: 'mnist', where: '/usr/share/datasets/mnist' },
+  downloading: { url: 'https://example.com/mnist/train-images-idx3-ubyte.gz' },
+  downloadProgress: { file: 'train-images-idx3-ubyte.gz', percent: 50, total: '9.9 MB' },
+  downloadSaved: { file: '/home/u/.cache/nn/mnist/train-images-idx3-ubyte.gz', size: '9.9 MB' },
+  unpacked: { n: 8, dir: '/home/u/.cache/nn/cifar-10-batches-bin' },
+  tfjsNodeMissing: {},
+  tfjsNodeBroken: { why: 'ERR_DLOPEN_FAILED', install: 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
+  tfjsNodeOtherTfjs: { tfjs: '4.22.0', version: '4.22.0' },
+  backendFailed: { name: 'wasm' },
+  threadsRange: { threads: 9, max: 8 },
+  threadsTfjsNode: { threads: 4 },
+  tensorflowUnavailable: { problem: rmsg('tfjsNodeMissing'), install: 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
+  wasmCannotStart: { why: 'RangeError: WebAssembly.Memory(): could not allocate memory' },
+  wasmUnavailable: { problem: rmsg('wasmCannotStart', { why: 'RangeError: WebAssembly.Memory(): could not allocate memory' }) },
+  backendTried: { backend: 'tensorflow', problem: rmsg('tfjsNodeMissing') },
+  threadsCpu: { threads: 2 },
+  threadsCannot: { threads: 2, problem: rmsg('noWasmThreads', {}) },
+  wasmOneThread: { problem: rmsg('threadedFailed', { why: rmsg('workerFailed', { why: 'ERR_WORKER_INIT_FAILED' }) }) },
+  threadedFailed: { why: rmsg('threadsStartTimeout', { seconds: 30 }) },
+  workerFailed: { why: 'ERR_WORKER_INIT_FAILED' },
+  threadsStartTimeout: { seconds: 30 },
+  threadsMade: { got: 4, threads: 8 },
+  noSharedArrayBuffer: {},
+  noWasmThreads: {},
+  noWorkerThreads: {},
+  noWorkerFile: { file: 'dist/wasm-worker.cjs' },
 };
 
 /** Code a message may hold as written: settings and values of the language, formats, names in the samples. */
 const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M', 'batch_size', 'kfold',
   // run folders: the format and its null, an optimizer, a host, a command, a JSON path's keys, what tfjs said
-  'JSON', 'null', 'adam', 'box2', 'kill', 'INT', 'config', 'layers', 'Negative', 'dimension'];
+  'JSON', 'null', 'adam', 'box2', 'kill', 'INT', 'config', 'layers', 'Negative', 'dimension',
+  // the backend: a product, a Node module, and what WebAssembly said
+  'tfjs', 'worker_threads', 'ERR_DLOPEN_FAILED', 'ERR_WORKER_INIT_FAILED', 'RangeError', 'Memory', 'could', 'allocate', 'memory'];
 
 describe('data and training messages in Chinese (core/runtime-messages.ts)', () => {
   for (const id of RUNTIME_MESSAGE_IDS) {

@@ -17,7 +17,7 @@ import { overrideChange, overrideText, type OverrideProblem, type TextChange } f
 import { NodeHost } from '../node/host';
 import { loadData, alignValidation, DATA_CACHE } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
-import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
+import { selectBackend, BackendError, type BackendInfo, type BackendLog, type BackendPreference } from '../runtime/backend';
 import { WASM_MAX_THREADS } from '../runtime/wasm-threads';
 import { DataError } from '../data/errors';
 import * as fs from 'node:fs';
@@ -31,7 +31,7 @@ import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
 import { words, cliLang } from './i18n';
 import { localize } from '../core/diagnostics';
-import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
+import { renderRuntime, renderStored, type RuntimeMessage } from '../core/runtime-messages';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -264,7 +264,7 @@ export function backendPreference(args: Parsed): BackendPreference {
  * tried and why it moved on. `work`, the multiply-adds of a step's forward pass (stepWork), sets
  * the default thread count.
  */
-export function chooseBackend(args: Parsed, log?: (m: string) => void, work?: number): Promise<BackendInfo> {
+export function chooseBackend(args: Parsed, log?: BackendLog, work?: number): Promise<BackendInfo> {
   return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), work);
 }
 
@@ -284,7 +284,7 @@ export function intFlag(args: Parsed, name: string, min: number, max?: number): 
   return n;
 }
 
-export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions {
+export function loadOptions(args: Parsed, log: NonNullable<LoadOptions['log']>): LoadOptions {
   const dataPath = args.flags.get('data-path');
   const runs = args.flags.get('runs');
   return {
@@ -294,6 +294,11 @@ export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions
     // decoded image folders are cached beside the run folders (--runs), by default runs/ beside the .nn file
     ...(typeof runs === 'string' ? { dataCacheDir: path.join(path.resolve(runs), DATA_CACHE) } : {}),
   };
+}
+
+/** What loading the data says, printed by `print` in the command line's language. */
+export function loadNotes(print: (s: string) => void): NonNullable<LoadOptions['log']> {
+  return (message, msg) => print(renderStored(msg, cliLang(), message));
 }
 
 /** Load the train block's data (and its validation dataset, when it names one). */
