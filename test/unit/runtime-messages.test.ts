@@ -258,6 +258,17 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   noWasmThreads: {},
   noWorkerThreads: {},
   noWorkerFile: { file: 'dist/wasm-worker.cjs' },
+  lossNotFiniteEpoch: { loss: 'NaN', epoch: 3, advice, kept },
+  torchResumeTfjs: { run: 'runs/t/1', backend: 'wasm' },
+  torchNoLast: { run: 'runs/t/1' },
+  batchOverProcesses: { batch: 30, processes: 4 },
+  noCuda: { device: 'cuda:1', torch: '2.3.0', python: '/usr/bin/python3' },
+  torchFailed: { exit: 1, tail: 'ERR_TORCH' },
+  torchNoStart: { protocol: 7, tail: 'ERR_TORCH' },
+  validationNotLoaded: { train: 't' },
+  bestMissing: { dir: 'runs/t/1/best' },
+  noData: { train: 't' },
+  torchBackend: { version: '2.3.0', device: 'cuda:0', processes: 2, python: '/usr/bin/python3' },
 };
 
 /** Code a message may hold as written: settings and values of the language, formats, names in the samples. */
@@ -265,7 +276,7 @@ const CODE = ['CSV', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10'
   // run folders: the format and its null, an optimizer, a host, a command, a JSON path's keys, what tfjs said
   'JSON', 'null', 'adam', 'box2', 'kill', 'INT', 'config', 'layers', 'Negative', 'dimension',
   // the backend: a product, a Node module, and what WebAssembly said
-  'tfjs', 'worker_threads', 'ERR_DLOPEN_FAILED', 'ERR_WORKER_INIT_FAILED', 'RangeError', 'Memory', 'could', 'allocate', 'memory'];
+  'tfjs', 'torch', 'PyTorch', 'cuda', 'worker_threads', 'ERR_DLOPEN_FAILED', 'ERR_TORCH', 'CUDA', 'auto', 'batch_size', 'ERR_WORKER_INIT_FAILED', 'RangeError', 'Memory', 'could', 'allocate', 'memory'];
 
 describe('data and training messages in Chinese (core/runtime-messages.ts)', () => {
   for (const id of RUNTIME_MESSAGE_IDS) {

@@ -31,7 +31,7 @@ import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
 import { words, cliLang } from './i18n';
 import { localize } from '../core/diagnostics';
-import { renderRuntime, renderStored, type RuntimeMessage } from '../core/runtime-messages';
+import { renderRuntime, renderStored, rmsg, type RuntimeMessage } from '../core/runtime-messages';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -303,7 +303,7 @@ export function loadNotes(print: (s: string) => void): NonNullable<LoadOptions['
 
 /** Load the train block's data (and its validation dataset, when it names one). */
 export async function loadTrainData(cfg: TrainConfig, opts: LoadOptions): Promise<{ data: LoadedData; validation?: LoadedData }> {
-  if (!cfg.data) throw new CliError(`train '${cfg.name}' has no data`);
+  if (!cfg.data) throw new CliError(renderRuntime(rmsg('noData', { train: cfg.name }), cliLang()));
   const data = await loadData(cfg.data, opts);
   const validation = cfg.validation !== undefined && typeof cfg.validation !== 'number' ? alignValidation(data, await loadData(cfg.validation, opts)) : undefined;
   return { data, validation };

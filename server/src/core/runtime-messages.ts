@@ -235,6 +235,19 @@ const en = {
     `the validation loss became ${a.loss} at epoch ${a.epoch}; ${renderRuntime(a.advice, 'en')}. ${renderRuntime(a.kept, 'en')}`,
   weightsNotFinite: (a: { epoch: number; advice: RuntimeMessage; kept: RuntimeMessage }) =>
     `the weights stopped being finite numbers at epoch ${a.epoch}; ${renderRuntime(a.advice, 'en')}. ${renderRuntime(a.kept, 'en')}`,
+  /** the torch engine checks the loss once an epoch */
+  lossNotFiniteEpoch: (a: { loss: string; epoch: number; advice: RuntimeMessage; kept: RuntimeMessage }) => `the loss became ${a.loss} at epoch ${a.epoch}; ${renderRuntime(a.advice, 'en')}. ${renderRuntime(a.kept, 'en')}`,
+  torchResumeTfjs: (a: { run: string; backend: string }) => `${a.run} was trained on tfjs (${a.backend}), not the torch engine: resume it without --engine torch`,
+  torchNoLast: (a: { run: string }) => `${a.run} has no torch/checkpoints/last.pt to resume from`,
+  batchOverProcesses: (a: { batch: number; processes: number }) => `batch_size ${a.batch} does not split evenly over ${a.processes} processes`,
+  noCuda: (a: { device: string; torch: string; python: string }) => `--device ${a.device}: PyTorch ${a.torch} (${a.python}) sees no CUDA device here; use --device cpu or auto`,
+  /** `tail`: the last lines the processes wrote, as they wrote them */
+  torchFailed: (a: { exit: number; tail: string }) => `PyTorch training failed (exit ${a.exit}):\n${a.tail}`,
+  torchNoStart: (a: { protocol: number; tail: string }) => `train.py printed no start event that this nn reads (protocol ${a.protocol}):\n${a.tail}`,
+  validationNotLoaded: (a: { train: string }) => `train '${a.train}': the validation dataset was not loaded`,
+  bestMissing: (a: { dir: string }) => `${a.dir} is missing: the best weights were not saved`,
+  noData: (a: { train: string }) => `train '${a.train}' has no data`,
+  torchBackend: (a: { version: string; device: string; processes?: number; python: string }) => `PyTorch ${a.version} on ${a.device}${a.processes ? `, ${a.processes} processes` : ''}, ${a.python}`,
   lrTooHigh: (a: { lr: number; optimizer: string; typical: number }) => `the learning rate ${a.lr} is probably too high for ${a.optimizer}: try ${a.typical}`,
   lowerLr: (a: { lr: number }) => `lower the learning rate (now ${a.lr}), add clip_norm: 1.0, or check the data for NaN or huge values`,
   keptCheckpoints: (a: { folder: string; best?: number; last?: RuntimeMessage }) =>
@@ -566,6 +579,17 @@ const zh: Table = {
   lossNotFinite: (a) => `损失在第 ${a.epoch} 轮第 ${a.batch} 批变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
   valLossNotFinite: (a) => `验证损失在第 ${a.epoch} 轮变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
   weightsNotFinite: (a) => `权重在第 ${a.epoch} 轮不再是有限数；${zr(a.advice)}。${zr(a.kept)}`,
+  lossNotFiniteEpoch: (a) => `损失在第 ${a.epoch} 轮变成了 ${a.loss}；${zr(a.advice)}。${zr(a.kept)}`,
+  torchResumeTfjs: (a) => `${a.run} 是在 tfjs（${a.backend}）上训练的，不是 torch 引擎：继续时请去掉 --engine torch`,
+  torchNoLast: (a) => `${a.run} 没有可以继续的 torch/checkpoints/last.pt`,
+  batchOverProcesses: (a) => `batch_size ${a.batch} 无法平均分给 ${a.processes} 个进程`,
+  noCuda: (a) => `--device ${a.device}：PyTorch ${a.torch}（${a.python}）在这里看不到 CUDA 设备；请用 --device cpu 或 auto`,
+  torchFailed: (a) => `PyTorch 训练失败（退出码 ${a.exit}）：\n${a.tail}`,
+  torchNoStart: (a) => `train.py 没有输出这个 nn 能读取的开始事件（协议 ${a.protocol}）：\n${a.tail}`,
+  validationNotLoaded: (a) => `训练块“${a.train}”：验证数据集没有加载`,
+  bestMissing: (a) => `缺少 ${a.dir}：最佳权重没有保存`,
+  noData: (a) => `训练块“${a.train}”没有数据`,
+  torchBackend: (a) => `PyTorch ${a.version}，设备 ${a.device}${a.processes ? `，${a.processes} 个进程` : ''}，${a.python}`,
   lrTooHigh: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 很可能过高：请试试 ${a.typical}`,
   lowerLr: (a) => `请降低学习率（现在是 ${a.lr}）、加上 clip_norm: 1.0，或检查数据中是否有 NaN 或极大的值`,
   keptCheckpoints: (a) =>

@@ -180,7 +180,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   }
   const validated = foldData[0].val !== undefined;
   if (cfg.validation !== undefined && typeof cfg.validation !== 'number' && !opts.validationData) {
-    throw new TrainError(`train '${cfg.name}': the validation dataset was not loaded`);
+    throw new TrainError(rmsg('validationNotLoaded', { train: cfg.name }));
   }
 
   const emitted: TrainEvent[] = [];
@@ -711,7 +711,7 @@ class FoldRun {
 /** The weights a run saved in `dir` (best/), loaded as nn evaluate loads them. */
 async function loadSaved(dir: string): Promise<LayersModel> {
   const d = checkpointDir(dir);
-  if (!d) throw new TrainError(`${dir} is missing: the best weights were not saved`);
+  if (!d) throw new TrainError(rmsg('bestMissing', { dir }));
   return loadModel(d);
 }
 
