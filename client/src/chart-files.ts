@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { readRunText, CheckpointError } from '../../server/src/runtime/train/run-files';
 import { parseEventLines } from '../webview/events';
+import { rmsg, type RuntimeMessage } from '../../server/src/core/runtime-messages';
 import type { HistoryRun } from '../webview/messages';
 
 /** Earlier runs sent to the chart, newest first. */
@@ -30,7 +31,7 @@ export function isRunDirOf(runDir: string, train: string): boolean {
 export function runEvents(runDir: string, keep?: (e: TrainEvent) => boolean): TrainEvent[] {
   const file = path.join(runDir, 'metrics.jsonl');
   const text = readRunText(file);
-  if (text === undefined) throw new CheckpointError(`${file} is missing`);
+  if (text === undefined) throw new CheckpointError(rmsg('runFileMissing', { file }));
   return parseEventLines(text, keep);
 }
 
@@ -41,6 +42,32 @@ export function readRunEvents(runDir: string, keep?: (e: TrainEvent) => boolean)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The logged events of a run folder, or why it has none to show (missing, over the run-file
+ * limit, a link, a FIFO: the CheckpointError's message id, naming the file), for a view that must
+ * say so rather than show nothing.
+ */
+export function runEventsOrProblem(runDir: string, keep?: (e: TrainEvent) => boolean): { events: TrainEvent[] } | { problem: RuntimeMessage } {
+  try {
+    return { events: runEvents(runDir, keep) };
+  } catch (e) {
+    if (e instanceof CheckpointError) return { problem: e.said };
+    throw e;
+  }
+}
+
+/** The curves of the runs ticked in the compare view, and the runs whose log cannot be read, with why. */
+export function loadCurves(dirs: readonly string[], keep?: (e: TrainEvent) => boolean): { curves: { dir: string; events: TrainEvent[] }[]; unreadable: { dir: string; problem: RuntimeMessage }[] } {
+  const curves: { dir: string; events: TrainEvent[] }[] = [];
+  const unreadable: { dir: string; problem: RuntimeMessage }[] = [];
+  for (const dir of dirs) {
+    const r = runEventsOrProblem(dir, keep);
+    if ('events' in r) curves.push({ dir, events: r.events });
+    else unreadable.push({ dir, problem: r.problem });
+  }
+  return { curves, unreadable };
 }
 
 /** What the overlay needs of an earlier run: its start, folds, epochs and end. */

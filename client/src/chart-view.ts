@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { EventLog } from '../webview/events';
 import { parseFromWebview, parseState, type ToWebview, type FromWebview, type HistoryRun } from '../webview/messages';
-import { isRunDirOf, readHistory, readRunEvents } from './chart-files';
+import { isRunDirOf, readHistory, readRunEvents, runEventsOrProblem } from './chart-files';
+import { renderRuntime } from '../../server/src/core/runtime-messages';
 import { saveExport } from './webview-files';
 import { CHART_WORDS, say } from '../webview/chart-words';
 import { ScriptPanel } from './webview-panel';
@@ -58,11 +59,17 @@ export class ChartView extends ScriptPanel<ToWebview, FromWebview> {
 
   /**
    * Show a finished (or running) run from its folder: its logged events, and the other runs of its
-   * train block (a trial: the sweep's other trials) for the overlay. False when the folder has no readable metrics.jsonl.
+   * train block (a trial: the sweep's other trials) for the overlay. False when the folder has no readable metrics.jsonl (said in an error naming the file and why).
    */
   showRun(runDir: string): boolean {
-    const events = path.isAbsolute(runDir) ? readRunEvents(runDir) : undefined;
-    if (!events) return false;
+    if (!path.isAbsolute(runDir)) return false;
+    const read = runEventsOrProblem(runDir);
+    if ('problem' in read) {
+      // a run whose log cannot be read (over the run-file limit, a link, gone) is said, not opened silently empty
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open the run {0}: {1}', runDir, renderRuntime(read.problem, this.lang)));
+      return false;
+    }
+    const events = read.events;
     const start = events.find((e) => e.type === 'start');
     this.train = start?.type === 'start' ? start.train : path.basename(path.dirname(runDir));
     this.runDir = runDir;

@@ -10,10 +10,11 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findRuns, readRun, LOCK_FILE, PRUNED_FILE, type RunRow } from '../../server/src/runtime/train/run-table';
+import { findRuns, readRun, reasonText, LOCK_FILE, PRUNED_FILE, type RunRow } from '../../server/src/runtime/train/run-table';
+import { renderRuntime, type RuntimeMessage } from '../../server/src/core/runtime-messages';
 import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { COMPARE_UI, MAX_ROWS, parseFromCompareWebview, type CompareCurve, type CompareRow, type FromCompareWebview, type ToCompareWebview } from '../webview/compare-messages';
-import { readRunEvents, runRoots } from './chart-files';
+import { loadCurves, runRoots } from './chart-files';
 import { ScriptPanel } from './webview-panel';
 
 /** How long the run folders must rest before they are read again. */
@@ -51,6 +52,8 @@ export class CompareView extends ScriptPanel<ToCompareWebview, FromCompareWebvie
   private readonly cache = new Map<string, { stamp: string; row: RunRow }>();
   /** tables delivered to the webview (tests read it) */
   delivered = 0;
+  /** the runs ticked whose log could not be read, as said to the user (each said once until it changes) */
+  private readonly unreadable = new Map<string, string>();
 
   constructor(context: vscode.ExtensionContext) {
     // a reading within DEBOUNCE_MS of the first change (not of the last: a sweep writes every epoch, and would put it off forever)
@@ -91,9 +94,12 @@ export class CompareView extends ScriptPanel<ToCompareWebview, FromCompareWebvie
     const seen = new Set(dirs);
     for (const d of this.cache.keys()) if (!seen.has(d)) this.cache.delete(d);
     this.rows = dirs.map((dir) => {
-      const row = this.read(dir);
+      // the reason in VS Code's display language; its message id stays here
+      const read = this.read(dir);
+      const { reasonMsg, ...row } = read;
+      const reason = reasonMsg ? reasonText(read, this.lang) : row.reason;
       const ws = folders.find((f) => dir.startsWith(f.uri.fsPath + path.sep));
-      return { ...row, name: ws ? path.relative(ws.uri.fsPath, dir).split(path.sep).join('/') : dir };
+      return { ...row, ...(reason !== undefined ? { reason } : {}), name: ws ? path.relative(ws.uri.fsPath, dir).split(path.sep).join('/') : dir };
     });
     this.loaded = true;
     this.selected = this.selected.filter((d) => this.rows.some((r) => r.dir === d));
@@ -120,12 +126,22 @@ export class CompareView extends ScriptPanel<ToCompareWebview, FromCompareWebvie
   }
 
   private sendCurves(): void {
-    const curves: CompareCurve[] = [];
-    for (const dir of this.selected.filter((d) => this.rows.some((r) => r.dir === d))) {
-      const events = readRunEvents(dir, forCurves);
-      if (events) curves.push({ dir, events });
-    }
-    this.deliver({ type: 'curves', curves });
+    const { curves, unreadable } = loadCurves(
+      this.selected.filter((d) => this.rows.some((r) => r.dir === d)),
+      forCurves,
+    );
+    this.deliver({ type: 'curves', curves: curves satisfies CompareCurve[] });
+    // a ticked run whose log cannot be read (over the limit, a link, gone) is said, not left out silently
+    for (const c of curves) this.unreadable.delete(c.dir);
+    for (const u of unreadable) this.sayUnreadable(u.dir, u.problem);
+  }
+
+  private sayUnreadable(dir: string, problem: RuntimeMessage): void {
+    const text = renderRuntime(problem, this.lang);
+    if (this.unreadable.get(dir) === text) return;
+    this.unreadable.set(dir, text);
+    const name = this.rows.find((r) => r.dir === dir)?.name ?? dir;
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot show the curves of the run {0}: {1}', name, text));
   }
 
   /** While the panel is visible it looks again every POLL_MS. */

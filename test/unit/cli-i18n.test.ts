@@ -210,6 +210,71 @@ describe('the command line in Chinese', () => {
     assert.match(seed.err.join('\n'), /继续的运行保持它的种子（\d+）；--seed 9 会开始另一次运行$/);
   });
 
+  it('damaged run folders: nn runs gives each reason, and nn evaluate and nn train --resume say what is wrong, in Chinese (CheckpointError ids)', async function () {
+    this.timeout(60_000);
+    const file = path.join(dir, 'net.nn');
+    fs.writeFileSync(file, FILE);
+    const root = path.join(dir, 'runs5');
+    const runs: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await runNn(['train', file, '--runs', root, '--backend', 'cpu', '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      runs.push((JSON.parse(r.out[0]) as { runDir: string }).runDir);
+    }
+    const [badJson, noWeights, badField, noCheckpoint] = runs;
+    fs.writeFileSync(path.join(badJson, 'config.json'), '{"train": 5');
+    fs.rmSync(path.join(noWeights, 'best', 'weights.bin'));
+    const config = JSON.parse(fs.readFileSync(path.join(badField, 'config.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(badField, 'config.json'), JSON.stringify({ ...config, epochs: -1 }));
+    for (const f of ['report.json', 'last', 'best']) fs.rmSync(path.join(noCheckpoint, f), { recursive: true });
+    const zh = { LANG: 'zh_CN.UTF-8' };
+    const names = ['nn', 'evaluate', 'train', 'epochs', 'weights', 'bin', 'tfjs', 'best', 'last'];
+
+    const table = await runNn(['runs', root], zh);
+    assert.equal(table.code, 0, table.err.join('\n'));
+    assert.equal(table.err.length, 2, table.err.join('\n'));
+    assert.match(table.err[0], /：失败：config\.json 不是有效的 JSON$/);
+    assert.match(table.err[1], /：失败：它在第一个检查点之前就结束了（没有 report\.json，也没有 last\/）$/);
+    chineseOnly(table.err, [...names, 'JSON']);
+    // the English stays as it was
+    const en = await runNn(['runs', root]);
+    assert.match(en.err[0], /: failed: config\.json is not valid JSON$/);
+
+    const damaged = await runNn(['evaluate', badJson, '--backend', 'cpu'], zh);
+    assert.equal(damaged.code, 1);
+    assert.match(damaged.err[0], /^nn evaluate: .*config\.json 已损坏：不是有效的 JSON（在第 11 个字符处）$/);
+    const field = await runNn(['train', '--resume', badField, '--backend', 'cpu'], zh);
+    assert.equal(field.code, 1);
+    assert.match(field.err[0], /^nn train: .*config\.json 已损坏：字段 'epochs' 是 -1；它必须是不小于 1 的整数$/);
+    const weights = await runNn(['evaluate', noWeights, '--backend', 'cpu'], zh);
+    assert.equal(weights.code, 1);
+    assert.match(weights.err[0], /^nn evaluate: 无法读取 .*weights\.bin：找不到文件$/);
+    const resume = await runNn(['train', '--resume', noCheckpoint, '--backend', 'cpu'], zh);
+    assert.equal(resume.code, 1);
+    assert.match(resume.err[0], /^nn train: .* 没有可以继续的 last\/ 检查点$/);
+    chineseOnly([...damaged.err, ...field.err, ...weights.err, ...resume.err], [...names, 'JSON']);
+    const enField = await runNn(['train', '--resume', badField, '--backend', 'cpu']);
+    assert.match(enField.err[0], /config\.json is damaged: field 'epochs' is -1; it must be a whole number of at least 1$/);
+  });
+
+  it('a backend that cannot be had as asked: nn train and nn evaluate say why in Chinese (BackendError ids), English as it was', async () => {
+    const file = path.join(dir, 'net.nn');
+    fs.writeFileSync(file, FILE);
+    const zh = { LANG: 'zh_CN.UTF-8' };
+    const cpu = await runNn(['train', file, '--runs', path.join(dir, 'runs6'), '--backend', 'cpu', '--threads', '2'], zh);
+    assert.equal(cpu.code, 1);
+    assert.deepEqual(cpu.err, ['nn train: --threads 2：cpu 后端只运行一个线程（纯 JavaScript）；wasm 后端可以运行多个']);
+    const en = await runNn(['train', file, '--runs', path.join(dir, 'runs6'), '--backend', 'cpu', '--threads', '2']);
+    assert.deepEqual(en.err, ['nn train: --threads 2: the cpu backend runs one thread (plain JavaScript); the wasm backend runs several']);
+    const tf = await runNn(['train', file, '--runs', path.join(dir, 'runs6'), '--backend', 'tensorflow'], zh);
+    // tfjs-node is not installed here; where it is, the backend starts
+    if (tf.code !== 0) {
+      assert.equal(tf.code, 1);
+      assert.match(tf.err[0], /^nn train: 后端“tensorflow”不可用：/);
+      chineseOnly(tf.err, ['nn', 'train', 'tensorflow', 'tfjs-node', 'npm', 'install', 'no-save', 'libtensorflow', 'TensorFlow']);
+    }
+  });
+
   it('a sweep: its start, trial lines and summary table in Chinese', async function () {
     this.timeout(120_000);
     const file = path.join(dir, 'sweep.nn');

@@ -13,6 +13,8 @@ import { loadData } from '../../server/src/data/load';
 import { FILE_KEYS, FILE_NAMES, type FileSet, type BuiltinOverrides } from '../../server/src/data/builtin';
 import type { LoadOptions } from '../../server/src/data/types';
 import { datasetRef, writeMnistLike } from '../data-helpers';
+import { renderRuntime } from '../../server/src/core/runtime-messages';
+import { englishLeft } from '../nn-cli';
 
 const labels = (n: number) => Array.from({ length: n }, (_, i) => i % 10);
 
@@ -130,17 +132,18 @@ describe('built-in datasets: downloading', () => {
 
   let run = 0;
   /** a fresh cache for each call unless given */
-  function fetch(o: { cache?: string; mirror?: string; md5?: Partial<FileSet>; timeoutMs?: number; logs?: string[] } = {}) {
+  function fetch(o: { cache?: string; mirror?: string; md5?: Partial<FileSet>; timeoutMs?: number; logs?: string[]; zh?: string[] } = {}) {
     const cache = o.cache ?? path.join(dir, `cache${run++}`);
     const ref = datasetRef(dir, 'dataset d = fashion_mnist()\n');
-    const load = loadData(ref, { env: { NN_DATA_MIRROR: o.mirror ?? base }, cacheDir: cache, log: (m) => o.logs?.push(m) }, { systemRoot: path.join(dir, 'none'), md5: o.md5 ?? md5, timeoutMs: o.timeoutMs ?? 5000, anyContent: true });
+    const load = loadData(ref, { env: { NN_DATA_MIRROR: o.mirror ?? base }, cacheDir: cache, log: (m, msg) => (o.logs?.push(m), o.zh?.push(msg ? renderRuntime(msg, 'zh-cn') : m)) }, { systemRoot: path.join(dir, 'none'), md5: o.md5 ?? md5, timeoutMs: o.timeoutMs ?? 5000, anyContent: true });
     return { load, cache, folder: path.join(cache, 'fashion-mnist') };
   }
   const cacheFiles = (folder: string) => (fs.existsSync(folder) ? fs.readdirSync(folder).sort() : []);
 
-  it('downloads into the cache, checks the checksums, and reuses the cache without asking again', async () => {
+  it('downloads into the cache, checks the checksums, and reuses the cache without asking again; its progress lines have their Chinese', async () => {
     const logs: string[] = [];
-    const f = fetch({ logs });
+    const zh: string[] = [];
+    const f = fetch({ logs, zh });
     const d = await f.load;
     assert.equal(d.train.n, 20);
     assert.equal(d.test!.n, 4);
@@ -149,6 +152,10 @@ describe('built-in datasets: downloading', () => {
     assert.equal(requests.length, 4);
     assert.ok(logs.includes(`downloading ${base}/fashion-mnist/train-images-idx3-ubyte.gz`), logs.join('\n'));
     assert.ok(logs.some((l) => /saved .*train-images-idx3-ubyte\.gz \(\d+\.\d kB\)/.test(l)), logs.join('\n'));
+    assert.equal(zh.length, logs.length);
+    assert.ok(zh.includes(`正在下载 ${base}/fashion-mnist/train-images-idx3-ubyte.gz`), zh.join('\n'));
+    assert.ok(zh.some((l) => /^  已保存 .*train-images-idx3-ubyte\.gz（\d+\.\d kB）$/.test(l)), zh.join('\n'));
+    for (const l of zh) assert.deepEqual(englishLeft(l, ['kB', 'http']), [], l);
     requests = [];
     const again = await fetch({ cache: f.cache }).load;
     assert.equal(again.train.n, 20);

@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNn } from '../nn-cli';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { renderRuntime } from '../../server/src/core/runtime-messages';
+import { torchNote } from '../../server/src/engines/torch/engine';
 
 const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);
@@ -177,6 +179,10 @@ describe('nn train --engine torch', function () {
     assert.match(stopped[0].message, /^the loss became (NaN|-?Infinity) at epoch 1; the learning rate 1000 is probably too high for sgd: try 0\.01\. No checkpoint had been written yet, so nothing is saved\.$/);
     const errors = es.filter((e) => e.type === 'error') as Extract<TrainEvent, { type: 'error' }>[];
     assert.deepEqual(errors.map((e) => e.message), [stopped[0].message]);
+    // the message id too, so a Chinese nn says it in Chinese
+    assert.equal(stopped[0].msg?.id, 'lossNotFiniteEpoch');
+    assert.deepEqual(errors[0].msg, stopped[0].msg);
+    assert.match(renderRuntime(stopped[0].msg!, 'zh-cn'), /^损失在第 1 轮变成了 (NaN|-?Infinity)；对 sgd 来说，学习率 1000 很可能过高：请试试 0\.01。此前还没有写入任何检查点，因此没有保存任何内容。$/);
   });
 
   it('regression on one input: the fit each epoch, on the grid and points of the tfjs engine; the last one in metrics.jsonl', async () => {
@@ -235,6 +241,17 @@ describe('nn train --engine torch', function () {
     const stopped = es.find((e) => e.type === 'stopped') as Extract<TrainEvent, { type: 'stopped' }>;
     assert.equal(stopped.reason, 'requested');
     const run = path.join(runs, 'spiral_deep', fs.readdirSync(path.join(runs, 'spiral_deep'))[0]);
+    // the tfjs trainer's words and message id
+    if (stopped.msg?.id === 'stoppedInEpoch') {
+      const batch = stopped.msg.args.batch as number;
+      assert.ok(Number.isInteger(batch) && batch >= 1, String(batch));
+      assert.equal(stopped.message, `stopped at epoch ${stopped.epoch}, batch ${batch} as asked; resume with nn train --resume ${run}`);
+      assert.deepEqual(stopped.msg, { id: 'stoppedInEpoch', args: { epoch: stopped.epoch, batch, run } });
+    } else {
+      assert.equal(stopped.message, `stopped after epoch ${stopped.epoch} as asked; resume with nn train --resume ${run}`);
+      assert.equal(stopped.msg?.id, 'stoppedAfterEpoch');
+    }
+    assert.match(renderRuntime(stopped.msg!, 'zh-cn'), /^已按要求在第 \d+ 轮(第 \d+ 批)?(之后)?停止；用 nn train --resume .* 继续$/);
     assert.ok(fs.existsSync(path.join(run, 'last', 'model.json')));
     // a stop inside an epoch resumes inside it: the run continues after the last whole epoch
     const target = stopped.epoch + 1;
@@ -254,6 +271,25 @@ describe('nn train --engine torch', function () {
     );
   });
 
+  it("early stopping: the stop says what the tfjs trainer says (its monitor's best and epoch, the weights restored), with its message id", async () => {
+    const file = path.join(tmp, 'es.nn');
+    fs.writeFileSync(
+      file,
+      'model N {\n  input [2]\n  dense(32, activation: relu)\n  dense(32, activation: relu)\n  dense(2)\n}\ntrain t {\n  model: N\n  data: circle(n: 300, noise: 0.35, seed: 5)\n  validation: 0.3\n  loss: cross_entropy\n  optimizer: adam(lr: 0.05)\n  epochs: 60\n  batch_size: 16\n  seed: 7\n  early_stopping(monitor: val_loss, patience: 3, restore_best: true)\n}\n',
+    );
+    const r = await nn(['train', file, '--engine', 'torch', '--device', 'cpu', '--runs', path.join(tmp, 'es'), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const es = events(r.out);
+    const stopped = es.find((e) => e.type === 'stopped') as Extract<TrainEvent, { type: 'stopped' }>;
+    assert.equal(stopped.reason, 'early_stopping');
+    assert.equal(stopped.msg?.id, 'earlyStopped');
+    const epochs = es.filter((e) => e.type === 'epoch') as Extract<TrainEvent, { type: 'epoch' }>[];
+    const best = epochs.reduce((a, b) => (b.val!.loss < a.val!.loss ? b : a));
+    assert.equal(stopped.epoch, best.epoch + 3);
+    assert.equal(stopped.message, `val_loss has not improved for 3 epochs (best ${Number(best.val!.loss.toPrecision(4))} at epoch ${best.epoch}); the weights of epoch ${best.epoch} are restored`);
+    assert.equal(renderRuntime(stopped.msg!, 'zh-cn'), `val_loss 已经 3 轮没有改善（最佳值 ${Number(best.val!.loss.toPrecision(4))}，在第 ${best.epoch} 轮）；已恢复第 ${best.epoch} 轮的权重`);
+  });
+
   it('a finished run resumes only to more epochs; a device that is not here is refused before anything is written', async () => {
     const runs = path.join(tmp, 'finished');
     const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '2', '--runs', runs, '--json']);
@@ -261,7 +297,10 @@ describe('nn train --engine torch', function () {
     const run = endOf(events(r.out)).runDir;
     const again = await nn(['train', '--resume', run, '--json']);
     assert.equal(again.code, 1);
-    assert.match(again.out.join('\n') + again.err, /has finished its 2 epochs; give --epochs more than 2/);
+    assert.match(again.out.join('\n') + again.err, /has finished \(completed after 2 epochs\); give --epochs more than 2 to train it further, or start a new run/);
+    const zh = await nn(['train', '--resume', run], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(zh.code, 1);
+    assert.match(zh.err, /已经结束（已完成，共 2 轮）；若要继续训练，请给出大于 2 的 --epochs，或开始一次新的运行$/);
     const more = await nn(['train', '--resume', run, '--epochs', '3', '--json']);
     assert.equal(more.code, 0, more.err);
     assert.deepEqual(
@@ -327,5 +366,15 @@ describe('nn train --engine torch', function () {
     assert.match(r.err, /no Python with PyTorch/);
     assert.match(r.err, /apt install python3-torch/);
     assert.equal(fs.existsSync(runs), false);
+  });
+});
+
+describe("the torch engine's start line", () => {
+  it("has train.py's note and the Python as a message id, English as it was; another note stays as written", () => {
+    const n = torchNote('PyTorch 1.13.0 on cuda:0, 2 processes', '/usr/bin/python3');
+    assert.equal(n.backendNote, 'PyTorch 1.13.0 on cuda:0, 2 processes, /usr/bin/python3');
+    assert.equal(renderRuntime(n.backendMsg!, 'zh-cn'), 'PyTorch 1.13.0，设备 cuda:0，2 个进程，/usr/bin/python3');
+    assert.deepEqual(torchNote('PyTorch 2.3.0 on cpu', 'python3'), { backendNote: 'PyTorch 2.3.0 on cpu, python3', backendMsg: { id: 'torchBackend', args: { version: '2.3.0', device: 'cpu', python: 'python3' } } });
+    assert.deepEqual(torchNote('something else', 'python3'), { backendNote: 'something else, python3' });
   });
 });

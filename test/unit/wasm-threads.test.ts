@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { tf, type BackendWasm } from '../../server/src/runtime/tf';
 import { BackendError, selectBackend, threadsPhrase, wasmThreads } from '../../server/src/runtime/backend';
+import { renderRuntime, rmsg } from '../../server/src/core/runtime-messages';
 import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, defaultThreads, useWasmThreads, wasmThreads as registeredThreads } from '../../server/src/runtime/wasm-threads';
 import { compileModel } from '../../server/src/runtime/compile';
 import { describeModel } from '../../server/src/core/model';
@@ -72,7 +73,7 @@ describe('the wasm backend on several threads', function () {
     assert.equal(threadsPhrase({ threads: 1, auto: auto(2, 7.8) }, 2), 'one thread (2 cores, 2 busy with other work: load 7.8; --threads N to choose)');
     assert.equal(threadsPhrase({ threads: 4 }, 2), '4 threads (as asked; more than the 2 cores here)');
     assert.equal(threadsPhrase({ threads: 1 }, 2), 'one thread (as asked)');
-    assert.equal(threadsPhrase({ threads: 1, why: 'no SharedArrayBuffer', auto: auto(4, 0) }, 4), 'one thread (no SharedArrayBuffer)');
+    assert.equal(threadsPhrase({ threads: 1, why: rmsg('noSharedArrayBuffer'), auto: auto(4, 0) }, 4), 'one thread (this JavaScript runtime has no SharedArrayBuffer)');
     assert.equal(threadsPhrase({ threads: 1, auto: defaultThreads(4, 0, 7e6) }, 4), 'one thread (a small model: 7.0 M multiply-adds a step, under the 50.0 M where threads start to pay; --threads N to choose)');
   });
 
@@ -125,7 +126,7 @@ describe('the wasm backend on several threads', function () {
     });
     const logged: string[] = [];
     const started = await wasmThreads(undefined, (m) => logged.push(m), defaultThreads(4, 0));
-    assert.deepEqual(started, { threads: 1, why: problem, auto: defaultThreads(4, 0) });
+    assert.deepEqual({ ...started, why: started.why && renderRuntime(started.why, 'en') }, { threads: 1, why: problem, auto: defaultThreads(4, 0) });
     assert.deepEqual(logged, [`wasm: one thread: ${problem}`]);
     assert.equal(registeredThreads(), 1);
   }

@@ -9,7 +9,11 @@ import { parseFromCompareWebview, parseToCompareWebview, parseCompareState, pars
 import { parallelAxes, axisPosition, parallelSvg, type ParallelRun } from '../../client/webview/parallel';
 import type { Palette } from '../../client/webview/series';
 import * as os from 'node:os';
-import { runRoots, readHistory, isRunDirOf } from '../../client/src/chart-files';
+import { runRoots, readHistory, isRunDirOf, loadCurves, runEventsOrProblem } from '../../client/src/chart-files';
+import { readRun, reasonText } from '../../server/src/runtime/train/run-table';
+import { MAX_RUN_FILE_BYTES } from '../../server/src/runtime/train/run-files';
+import { renderRuntime } from '../../server/src/core/runtime-messages';
+import { englishLeft } from '../nn-cli';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -201,6 +205,44 @@ describe('compare view folders', () => {
       runRoots([j('runs', 'a', 't1', 'config.json'), j('runs', 'b', 's', 'trial-01', 'config.json'), j('sub', 'runs', 'c', 't', 'config.json'), j('elsewhere', 'x', 'config.json'), j('runs', 'config.json')]),
       [j('runs'), j('sub', 'runs')],
     );
+  });
+
+  it('a run whose metrics.jsonl is over the run-file limit: its curves are not left out silently but said, naming the run and the file, in English and Chinese', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-compare-'));
+    try {
+      const ok = path.join(tmp, 'runs', 't', '2026-01-01T10-00-00');
+      const big = path.join(tmp, 'runs', 't', '2026-01-01T11-00-00');
+      const start = { type: 'start', train: 't', file: '/w/m.nn', model: 'M', data: 'd', backend: 'cpu', runDir: ok, epochs: 2, batchSize: 8, samples: { train: 8, validation: 2, test: 0 }, params: 3, task: 'classification', metrics: ['accuracy'] };
+      for (const d of [ok, big]) {
+        fs.mkdirSync(d, { recursive: true });
+        fs.writeFileSync(path.join(d, 'config.json'), JSON.stringify({ train: 't', file: '/w/m.nn' }));
+        fs.writeFileSync(path.join(d, 'metrics.jsonl'), [start, epoch(1, 0.5)].map((e) => JSON.stringify(e)).join('\n') + '\n');
+      }
+      // a sparse file: over the limit without writing 256 MB
+      fs.truncateSync(path.join(big, 'metrics.jsonl'), MAX_RUN_FILE_BYTES + 2 ** 20);
+      const { curves, unreadable } = loadCurves([ok, big]);
+      assert.deepEqual(
+        curves.map((c) => c.dir),
+        [ok],
+      );
+      assert.equal(unreadable.length, 1);
+      assert.equal(unreadable[0].dir, big);
+      assert.equal(unreadable[0].problem.id, 'runFileTooLarge');
+      const file = path.join(big, 'metrics.jsonl');
+      assert.equal(renderRuntime(unreadable[0].problem, 'en'), `${file} is 257.0 MB, more than the 256.0 MB that nn reads of a run folder's file`);
+      const zh = renderRuntime(unreadable[0].problem, 'zh-cn');
+      assert.ok(zh.startsWith(`${file} 有 257.0 MB，`), zh);
+      assert.deepEqual(englishLeft(zh, ['nn', 'MB']), [], zh);
+      // opening its chart says the same
+      assert.deepEqual(runEventsOrProblem(big), { problem: unreadable[0].problem });
+      // and its row in the table is failed, with the reason in the view's language
+      const r = readRun(big);
+      assert.equal(r.status, 'failed');
+      assert.equal(reasonText(r, 'en'), renderRuntime(unreadable[0].problem, 'en'));
+      assert.equal(reasonText(r, 'zh-cn'), zh);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("a sweep trial's chart: its sweep folder is a run folder of the train block, and the other trials are its earlier runs", () => {

@@ -17,7 +17,7 @@ import { overrideChange, overrideText, type OverrideProblem, type TextChange } f
 import { NodeHost } from '../node/host';
 import { loadData, alignValidation, DATA_CACHE } from '../data/load';
 import type { LoadedData, LoadOptions } from '../data/types';
-import { selectBackend, BackendError, type BackendInfo, type BackendPreference } from '../runtime/backend';
+import { selectBackend, BackendError, type BackendInfo, type BackendLog, type BackendPreference } from '../runtime/backend';
 import { WASM_MAX_THREADS } from '../runtime/wasm-threads';
 import { DataError } from '../data/errors';
 import * as fs from 'node:fs';
@@ -31,7 +31,7 @@ import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
 import { words, cliLang } from './i18n';
 import { localize } from '../core/diagnostics';
-import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
+import { renderRuntime, renderStored, rmsg, type RuntimeMessage } from '../core/runtime-messages';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -264,7 +264,7 @@ export function backendPreference(args: Parsed): BackendPreference {
  * tried and why it moved on. `work`, the multiply-adds of a step's forward pass (stepWork), sets
  * the default thread count.
  */
-export function chooseBackend(args: Parsed, log?: (m: string) => void, work?: number): Promise<BackendInfo> {
+export function chooseBackend(args: Parsed, log?: BackendLog, work?: number): Promise<BackendInfo> {
   return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), work);
 }
 
@@ -284,7 +284,7 @@ export function intFlag(args: Parsed, name: string, min: number, max?: number): 
   return n;
 }
 
-export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions {
+export function loadOptions(args: Parsed, log: NonNullable<LoadOptions['log']>): LoadOptions {
   const dataPath = args.flags.get('data-path');
   const runs = args.flags.get('runs');
   return {
@@ -296,9 +296,14 @@ export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions
   };
 }
 
+/** What loading the data says, printed by `print` in the command line's language. */
+export function loadNotes(print: (s: string) => void): NonNullable<LoadOptions['log']> {
+  return (message, msg) => print(renderStored(msg, cliLang(), message));
+}
+
 /** Load the train block's data (and its validation dataset, when it names one). */
 export async function loadTrainData(cfg: TrainConfig, opts: LoadOptions): Promise<{ data: LoadedData; validation?: LoadedData }> {
-  if (!cfg.data) throw new CliError(`train '${cfg.name}' has no data`);
+  if (!cfg.data) throw new CliError(renderRuntime(rmsg('noData', { train: cfg.name }), cliLang()));
   const data = await loadData(cfg.data, opts);
   const validation = cfg.validation !== undefined && typeof cfg.validation !== 'number' ? alignValidation(data, await loadData(cfg.validation, opts)) : undefined;
   return { data, validation };
@@ -342,7 +347,7 @@ export function borderMean(x: ArrayLike<number>, h: number, w: number, c: number
 
 /** The run config of the run folder named on the command line: a path that is no run folder is a usage error. */
 export function readRunConfig(runDir: string): RunConfig {
-  return readRunFolderConfig(runDir, (m) => new UsageError(m));
+  return readRunFolderConfig(runDir, (m) => new UsageError(renderRuntime(m, cliLang())));
 }
 
 /** The folder of the weights to evaluate or predict with: best/ (of the best fold with k-fold), else last/. */

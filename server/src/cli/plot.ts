@@ -14,6 +14,7 @@ import { pictureFontFiles } from './fonts';
 import { UsageError, type Parsed } from './args';
 import { CliError, readRunConfig, userError } from './common';
 import { cliLang, words, colon } from './i18n';
+import { renderRuntime } from '../core/runtime-messages';
 import { isSweepFolder } from './sweep';
 import { findRuns, isRunFolder } from '../runtime/train/run-table';
 
@@ -51,7 +52,7 @@ export async function plotCommand(args: Parsed, out: (s: string) => void, err: (
       try {
         events = runEvents(d);
       } catch (e) {
-        if (e instanceof CheckpointError) throw new CliError(`${words().noMetrics(d)}${colon()}${e.message}`);
+        if (e instanceof CheckpointError) throw new CliError(`${words().noMetrics(d)}${colon()}${renderRuntime(e.said, cliLang())}`);
         throw e;
       }
       runs.push({ label: labels[i], run: new RunModel(events) });

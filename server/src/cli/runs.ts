@@ -5,12 +5,12 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findRuns, readRun, sortRuns, overridesText, type RunRow } from '../runtime/train/run-table';
+import { findRuns, readRun, sortRuns, overridesText, reasonText, type RunRow } from '../runtime/train/run-table';
 
 export { overridesText };
 import { UsageError, type Parsed } from './args';
 import { isSweepFolder, readSweep } from './sweep';
-import { words, colon } from './i18n';
+import { words, colon, cliLang } from './i18n';
 import { displayWidth, padEndColumns } from '../core/text';
 
 
@@ -33,7 +33,7 @@ export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: str
     return 0;
   }
   for (const line of runsTable(rows, process.cwd())) out(line);
-  for (const r of rows) if (r.reason) err(`${shown(r.dir, process.cwd())}${colon()}${words().runStatus(r.status)}${colon()}${r.reason}`);
+  for (const r of rows) if (r.reason) err(`${shown(r.dir, process.cwd())}${colon()}${words().runStatus(r.status)}${colon()}${reasonText(r, cliLang())}`);
   for (const line of sweepsNotDone(rows)) err(line);
   return 0;
 }

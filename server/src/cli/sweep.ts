@@ -28,9 +28,9 @@ import type { TrainConfig } from '../core/train';
 import { Rng } from '../data/random';
 import { parseEvent } from '../runtime/train/protocol';
 import { newRunDir, writeFileAtomic, lockRun } from '../runtime/train/runs';
-import { readRun, isRunFolder, PRUNED_FILE } from '../runtime/train/run-table';
+import { readRun, isRunFolder, reasonText, PRUNED_FILE } from '../runtime/train/run-table';
 import { checkedTrain, sourceHashes, CliError, type Overrides } from './common';
-import { words, colon } from './i18n';
+import { words, colon, cliLang } from './i18n';
 import { runsTable } from './runs';
 import { UsageError, type Parsed } from './args';
 
@@ -318,7 +318,7 @@ export async function runSweep(dir: string, plan: SweepPlan, args: Parsed, io: S
   if (!io.json) {
     io.out('');
     for (const line of runsTable(rows, dir)) io.out(line);
-    for (const r of rows) if (r.reason) io.out(`${path.basename(r.dir)}${colon()}${words().runStatus(r.status)}${colon()}${r.reason}`);
+    for (const r of rows) if (r.reason) io.out(`${path.basename(r.dir)}${colon()}${words().runStatus(r.status)}${colon()}${reasonText(r, cliLang())}`);
     io.out(`${words().sweepFolder}${colon()}${dir}`);
   }
   if (changed) {

@@ -34,7 +34,7 @@ import * as https from 'node:https';
 import * as crypto from 'node:crypto';
 import type { LoadOptions } from './types';
 import { DataError } from './errors';
-import { rmsg, type RuntimeMessage } from '../core/runtime-messages';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 
 export type BuiltinName = 'mnist' | 'fashion_mnist';
 export const FILE_KEYS = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
@@ -180,7 +180,7 @@ export async function locateBuiltin(name: BuiltinName, pathArg: string | undefin
   const log = opts.log ?? (() => {});
   const env = opts.env ?? process.env;
   const found = (files: FileSet, where: string): Located => {
-    log(`${name}: using ${where}`);
+    say(log, rmsg('usingData', { name, where }));
     return { files, source: where };
   };
 
@@ -282,8 +282,13 @@ function checkUrl(u: URL, file: string, what: 'mirror' | 'redirect' | 'download'
   throw new DataError(file, rmsg('onlyHttps', { what, url: u.href }));
 }
 
+/** A note of loading, to `log`: its English and its message id. */
+export function say(log: NonNullable<LoadOptions['log']>, m: RuntimeMessage): void {
+  log(renderRuntime(m, 'en'), m);
+}
+
 export interface DownloadContext {
-  log: (message: string) => void;
+  log: NonNullable<LoadOptions['log']>;
   timeoutMs: number;
   /** the cache folder, named in the advice when a download fails */
   cache: string;
@@ -345,7 +350,7 @@ export async function download(url: URL, dest: string, md5: string, ctx: Downloa
   const fh = await fs.promises.open(tmp, 'w');
   let closed = false;
   try {
-    ctx.log(`downloading ${url.href}`);
+    say(ctx.log, rmsg('downloading', { url: url.href }));
     const res = await request(url, ctx, url);
     const total = Number(res.headers['content-length']) || 0;
     const hash = crypto.createHash('md5');
@@ -359,7 +364,7 @@ export async function download(url: URL, dest: string, md5: string, ctx: Downloa
         const quarter = total ? Math.floor((4 * got) / total) : 0;
         if (quarter > reported && quarter < 4) {
           reported = quarter;
-          ctx.log(`  ${path.basename(dest)}: ${quarter * 25}% of ${formatSize(total)}`);
+          say(ctx.log, rmsg('downloadProgress', { file: path.basename(dest), percent: quarter * 25, total: formatSize(total) }));
         }
       }
     } catch (e) {
@@ -376,7 +381,7 @@ export async function download(url: URL, dest: string, md5: string, ctx: Downloa
     closed = true;
     await fs.promises.rename(tmp, dest);
     await syncFolder(path.dirname(dest));
-    ctx.log(`  saved ${dest} (${formatSize(got)})`);
+    say(ctx.log, rmsg('downloadSaved', { file: dest, size: formatSize(got) }));
   } finally {
     if (!closed) await fh.close();
     await fs.promises.rm(tmp, { force: true });

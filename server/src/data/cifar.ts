@@ -26,7 +26,7 @@ import type { LoadOptions } from './types';
 import type { BuiltinOverrides } from './builtin';
 import { DataError, readDataFile, atRecord } from './errors';
 import { rmsg } from '../core/runtime-messages';
-import { defaultCacheDir, download, isFile, mirrorBase, removeStaleParts, syncFolder } from './builtin';
+import { defaultCacheDir, download, isFile, mirrorBase, removeStaleParts, say, syncFolder } from './builtin';
 
 export type CifarName = 'cifar10' | 'cifar100';
 
@@ -105,7 +105,7 @@ export async function locateCifar(spec: CifarSpec, pathArg: string | undefined, 
   const log = opts.log ?? (() => {});
   const env = opts.env ?? process.env;
   const found = (dir: string) => {
-    log(`${spec.name}: using ${dir}`);
+    say(log, rmsg('usingData', { name: spec.name, where: dir }));
     return { dir, source: dir };
   };
   if (pathArg !== undefined) {
@@ -142,7 +142,7 @@ export async function locateCifar(spec: CifarSpec, pathArg: string | undefined, 
   } finally {
     fs.rmSync(archive, { force: true });
   }
-  log(`  unpacked ${fileNames(spec).length} files into ${cache}`);
+  say(log, rmsg('unpacked', { n: fileNames(spec).length, dir: cache }));
   return { dir: cache, source: `${base.href}${spec.archive} (downloaded into ${cache})` };
 }
 

@@ -13,7 +13,7 @@ import { tf, loadTfjsNode, loadWasmBackend, resolveTfjsNode } from './tf';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 import { registerGradientFixes } from './gradients';
-import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
+import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, ThreadsError, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -33,10 +33,20 @@ function info(name: BackendName, threads: number | undefined, said: RuntimeMessa
   return { name, ...(threads !== undefined ? { threads } : {}), note: renderRuntime(said, 'en'), said };
 }
 
-export class BackendError extends Error {}
+/** A backend that cannot be had as asked: `said` is why as a message id (core/runtime-messages.ts), `message` its English. */
+export class BackendError extends Error {
+  constructor(readonly said: RuntimeMessage) {
+    super(renderRuntime(said, 'en'));
+  }
+}
 
-/** Where selectBackend says what it tried and why it moved on (for a log or an output channel). */
-export type BackendLog = (message: string) => void;
+/** Where selectBackend says what it tried and why it moved on (for a log or an output channel): the English, and its message id. */
+export type BackendLog = (message: string, msg?: RuntimeMessage) => void;
+
+/** `m` to a BackendLog. */
+function tell(log: BackendLog | undefined, m: RuntimeMessage): void {
+  log?.(renderRuntime(m, 'en'), m);
+}
 
 /** The tfjs-node release that matches this project's tfjs (4.22.0): another would load a second tfjs. */
 export const TFJS_NODE_VERSION = '4.22.0';
@@ -66,22 +76,22 @@ export function polyfillNodeUtil(nodeVersion: string = process.versions.node, ut
 }
 
 /** Loads tfjs-node; undefined when it works, else why not (absent, or present but broken). */
-function startTfjsNode(): string | undefined {
-  if (!resolveTfjsNode()) return `@tensorflow/tfjs-node is not installed`;
+function startTfjsNode(): RuntimeMessage | undefined {
+  if (!resolveTfjsNode()) return rmsg('tfjsNodeMissing');
   polyfillNodeUtil();
   try {
     loadTfjsNode();
   } catch (e) {
-    return `@tensorflow/tfjs-node is installed but does not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); reinstall it with \`${TFJS_NODE_INSTALL}\``;
+    return rmsg('tfjsNodeBroken', { why: e instanceof Error ? e.message.split('\n')[0] : String(e), install: TFJS_NODE_INSTALL });
   }
   if (!tf.findBackendFactory('tensorflow')) {
-    return `@tensorflow/tfjs-node loaded a tfjs of its own (not ${tf.version.tfjs}); install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} next to @tensorflow/tfjs`;
+    return rmsg('tfjsNodeOtherTfjs', { tfjs: tf.version.tfjs, version: TFJS_NODE_VERSION });
   }
   return undefined;
 }
 
 async function use(name: BackendName): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new BackendError(`the '${name}' backend failed to start`);
+  if (!(await tf.setBackend(name))) throw new BackendError(rmsg('backendFailed', { name }));
 }
 
 /**
@@ -96,7 +106,7 @@ async function use(name: BackendName): Promise<void> {
  */
 export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog, threads?: number, work?: number): Promise<BackendInfo> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= WASM_MAX_THREADS)) {
-    throw new BackendError(`--threads ${threads}: the wasm backend runs 1 to ${WASM_MAX_THREADS} threads (${WASM_MAX_THREADS} is the most TensorFlow.js' wasm engine makes)`);
+    throw new BackendError(rmsg('threadsRange', { threads, max: WASM_MAX_THREADS }));
   }
   registerGradientFixes();
   registerCpuKernels();
@@ -104,18 +114,18 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
     const problem = startTfjsNode();
     if (problem === undefined) {
       if (threads !== undefined) {
-        throw new BackendError(`--threads ${threads} sets the wasm backend's threads, and the backend here is tfjs-node (native TensorFlow, which picks its own): add --backend wasm, or leave --threads out`);
+        throw new BackendError(rmsg('threadsTfjsNode', { threads }));
       }
       try {
         await use('tensorflow');
         return info('tensorflow', undefined, rmsg('backendTensorflow'));
       } catch (e) {
         if (pref === 'tensorflow') throw e;
-        log?.(`tensorflow: ${(e as Error).message}`);
+        tell(log, rmsg('backendTried', { backend: 'tensorflow', problem: e instanceof BackendError ? e.said : rmsg('systemText', { text: (e as Error).message }) }));
       }
     } else {
-      if (pref === 'tensorflow') throw new BackendError(`The 'tensorflow' backend is not available: ${problem}. To install it, run \`${TFJS_NODE_INSTALL}\` where nn is installed (needs internet: it downloads libtensorflow).`);
-      log?.(`tensorflow: ${problem}`);
+      if (pref === 'tensorflow') throw new BackendError(rmsg('tensorflowUnavailable', { problem, install: TFJS_NODE_INSTALL }));
+      tell(log, rmsg('backendTried', { backend: 'tensorflow', problem }));
     }
   }
   if (pref === 'wasm' || pref === 'auto') {
@@ -127,13 +137,13 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
       await use('wasm');
     } catch (e) {
       if (e instanceof BackendError) throw e;
-      const message = `the wasm backend could not start: ${e instanceof Error ? e.message : String(e)}`;
-      if (pref === 'wasm') throw new BackendError(`The 'wasm' backend is not available: ${message}`);
-      log?.(`wasm: ${message}`);
+      const problem = rmsg('wasmCannotStart', { why: e instanceof Error ? e.message : String(e) });
+      if (pref === 'wasm') throw new BackendError(rmsg('wasmUnavailable', { problem }));
+      tell(log, rmsg('backendTried', { backend: 'wasm', problem }));
     }
     if (started) return info('wasm', started.threads, rmsg('backendWasm', { threads: threadsSaid(started), install: TFJS_NODE_INSTALL }));
   }
-  if (threads !== undefined && threads > 1) throw new BackendError(`--threads ${threads}: the cpu backend runs one thread (plain JavaScript); the wasm backend runs several`);
+  if (threads !== undefined && threads > 1) throw new BackendError(rmsg('threadsCpu', { threads }));
   await use('cpu');
   return info('cpu', 1, rmsg('backendCpu', { asked: pref === 'cpu', install: TFJS_NODE_INSTALL }));
 }
@@ -142,7 +152,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
 export interface Started {
   threads: number;
   /** why one thread where more were wanted */
-  why?: string;
+  why?: RuntimeMessage;
   /** the default it came from, when --threads was not given */
   auto?: DefaultThreads;
 }
@@ -157,11 +167,11 @@ export async function wasmThreads(asked: number | undefined, log?: BackendLog, a
   if (wanted > 1) {
     const problem = threadsUnsupported() ?? (await useWasmThreads(wanted).then(
       () => undefined,
-      (e: unknown) => `the threaded engine failed to start: ${e instanceof Error ? e.message : String(e)}`,
+      (e: unknown) => rmsg('threadedFailed', { why: e instanceof ThreadsError ? e.said : rmsg('systemText', { text: e instanceof Error ? e.message : String(e) }) }),
     ));
     if (problem === undefined) return { threads: wanted, auto };
-    if (asked !== undefined) throw new BackendError(`--threads ${asked}: the wasm backend cannot run threads here: ${problem}. Use --threads 1.`);
-    log?.(`wasm: one thread: ${problem}`);
+    if (asked !== undefined) throw new BackendError(rmsg('threadsCannot', { threads: asked, problem }));
+    tell(log, rmsg('wasmOneThread', { problem }));
     await useWasmThreads(1);
     return { threads: 1, why: problem, auto };
   }

@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { tf, loadWasmBackend } from './tf';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 
 /** The most threads the engine runs (backend.cc's max_num_threads, and the workers it creates). */
 export const WASM_MAX_THREADS = 8;
@@ -81,19 +82,19 @@ export function workerFile(): string {
 }
 
 /** Why the threaded engine cannot run in this runtime, or undefined when it can. */
-export function threadsUnsupported(): string | undefined {
-  if (typeof SharedArrayBuffer !== 'function') return 'this JavaScript runtime has no SharedArrayBuffer';
+export function threadsUnsupported(): RuntimeMessage | undefined {
+  if (typeof SharedArrayBuffer !== 'function') return rmsg('noSharedArrayBuffer');
   try {
-    if (!WebAssembly.validate(ATOMICS_PROBE)) return 'this WebAssembly engine has no threads (shared memory and atomics)';
+    if (!WebAssembly.validate(ATOMICS_PROBE)) return rmsg('noWasmThreads', {});
   } catch (e) {
-    return `this WebAssembly engine has no threads (${(e as Error).message})`;
+    return rmsg('noWasmThreads', { why: (e as Error).message });
   }
   try {
     nodeRequire('node:worker_threads');
   } catch {
-    return 'this runtime has no worker_threads';
+    return rmsg('noWorkerThreads');
   }
-  if (!fs.existsSync(workerFile())) return `the wasm worker file ${workerFile()} is missing (a broken install: build or reinstall nn)`;
+  if (!fs.existsSync(workerFile())) return rmsg('noWorkerFile', { file: workerFile() });
   return undefined;
 }
 
@@ -148,9 +149,16 @@ interface ThreadedModule {
   tfjs?: Record<string, unknown>;
 }
 
+/** Why the threaded engine did not start, as a message id (the English in `message`). */
+export class ThreadsError extends Error {
+  constructor(readonly said: RuntimeMessage) {
+    super(renderRuntime(said, 'en'));
+  }
+}
+
 async function startThreaded(threads: number): Promise<tf.KernelBackend> {
   const unsupported = threadsUnsupported();
-  if (unsupported) throw new Error(unsupported);
+  if (unsupported) throw new ThreadsError(unsupported);
   const wasm = loadWasmBackend();
   const factoryPath = nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   const dir = path.dirname(factoryPath);
@@ -182,10 +190,10 @@ async function startThreaded(threads: number): Promise<tf.KernelBackend> {
     module = await Promise.race([
       pending,
       new Promise<never>((_, reject) => {
-        for (const w of workers) w.onerror = (e: unknown) => reject(new Error(`a worker failed: ${e instanceof Error ? e.message : String(e)}`));
+        for (const w of workers) w.onerror = (e: unknown) => reject(new ThreadsError(rmsg('workerFailed', { why: e instanceof Error ? e.message : String(e) })));
       }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`it took more than ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new ThreadsError(rmsg('threadsStartTimeout', { seconds: START_TIMEOUT_MS / 1000 }))), START_TIMEOUT_MS);
       }),
     ]);
   } catch (e) {
@@ -212,7 +220,7 @@ async function startThreaded(threads: number): Promise<tf.KernelBackend> {
   for (const w of module.PThread.unusedWorkers.splice(0)) void w.terminate();
   if (got !== threads) {
     backend.dispose();
-    throw new Error(`the threaded engine made ${got} threads, not the ${threads} asked for`);
+    throw new ThreadsError(rmsg('threadsMade', { got, threads }));
   }
   return backend;
 }

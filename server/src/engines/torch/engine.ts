@@ -16,12 +16,12 @@ import { describeModel, describeTrain } from '../../core/model';
 import { weightsOf } from '../../export/nn-weights';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
-import { keptNote, splitRefusal, type RunOptions } from '../../runtime/train/trainer';
+import { keptNote, noteText, said, splitRefusal, type RunOptions } from '../../runtime/train/trainer';
 import { notFiniteAdvice } from '../../runtime/train/evaluate';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import { LayerWarnings } from '../../runtime/train/layer-warnings';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
-import { bestMonitor, Monitor } from '../../runtime/train/monitor';
+import { bestMonitor, Monitor, type Mode } from '../../runtime/train/monitor';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
 import { modelFiles, writeDirAtomic, checkpointDir, loadModel } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
@@ -37,7 +37,14 @@ import { initialWeightFiles } from '../../export/pytorch/initial';
 import { rankEnv } from './launch';
 import type { PythonInfo } from './python';
 
-export class TorchEngineError extends Error {}
+/** What the torch engine refuses or fails at; `said`, when there is one, renders it in the user's locale (as TrainError). */
+export class TorchEngineError extends Error {
+  readonly said?: RuntimeMessage;
+  constructor(m: string | RuntimeMessage) {
+    super(typeof m === 'string' ? m : renderRuntime(m, 'en'));
+    if (typeof m !== 'string') this.said = m;
+  }
+}
 
 export interface TorchOptions extends RunOptions {
   python: PythonInfo;
@@ -93,6 +100,22 @@ async function predictionsOf(dir: string, data: LoadedData): Promise<TrainEvent 
   }
 }
 
+/**
+ * The start line's note: train.py's (`PyTorch 2.3.0 on cuda:0, 2 processes`, as its start event
+ * writes it) and the Python it runs on, with its message id when the note is in that form.
+ */
+export function torchNote(note: string | undefined, python: string): { backendNote: string; backendMsg?: RuntimeMessage } {
+  const m = /^PyTorch (\S+) on (\S+?)(?:, (\d+) processes)?$/.exec(note ?? '');
+  if (!m) return { backendNote: `${note ?? ''}, ${python}` };
+  const msg = rmsg('torchBackend', { version: m[1], device: m[2], ...(m[3] ? { processes: Number(m[3]) } : {}), python });
+  return { backendNote: renderRuntime(msg, 'en'), backendMsg: msg };
+}
+
+/** An epoch's loss and metrics, validation ones as val_*: what a monitor watches. */
+function epochValues(e: Extract<TrainEvent, { type: 'epoch' }>): Record<string, number> {
+  return { loss: e.loss, ...e.metrics, ...(e.val ? { val_loss: e.val.loss, ...Object.fromEntries(Object.entries(e.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}) };
+}
+
 /** The splits of the first fold (the tfjs trainer's fitPoints are of it), or the splits without k-fold. */
 function firstSplits(cfg: TrainConfig, data: LoadedData, seed: number, validation: LoadedData['train'] | undefined): { train: LoadedData['train']; validation?: LoadedData['train'] } {
   if (!cfg.kfold) return trainSplits(cfg, data, seed, validation);
@@ -102,19 +125,19 @@ function firstSplits(cfg: TrainConfig, data: LoadedData, seed: number, validatio
 
 /** What the torch engine cannot do with this block on this machine, found before anything is written. */
 export function checkTorchRun(cfg: TrainConfig, python: PythonInfo, device: string, processes: number): void {
-  if (processes < 1 || cfg.batchSize % processes !== 0) throw new TorchEngineError(`batch_size ${cfg.batchSize} does not split evenly over ${processes} processes`);
-  if (device.startsWith('cuda') && !python.cuda) throw new TorchEngineError(`--device ${device}: PyTorch ${python.torch} (${python.executable}) sees no CUDA device here; use --device cpu or auto`);
+  if (processes < 1 || cfg.batchSize % processes !== 0) throw new TorchEngineError(rmsg('batchOverProcesses', { batch: cfg.batchSize, processes }));
+  if (device.startsWith('cuda') && !python.cuda) throw new TorchEngineError(rmsg('noCuda', { device, torch: python.torch, python: python.executable }));
 }
 
 /** Train on PyTorch, holding the run folder's lock (runs.ts `lockRun`), as the tfjs trainer does. */
 export async function trainTorch(cfg: TrainConfig, data: LoadedData, opts: TorchOptions): Promise<TorchOutcome> {
-  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(`train '${cfg.name}' has errors: run nn check ${cfg.file}`);
+  if (cfg.hasErrors || !cfg.model || !cfg.loss || !cfg.optimizer) throw new TorchEngineError(rmsg('trainHasErrors', { train: cfg.name, file: cfg.file }));
   checkTorchRun(cfg, opts.python, opts.device, opts.processes);
   // too few samples for the folds or the validation split: the user's data, said before a run folder is written
   try {
     if (!opts.resume) firstSplits(cfg, data, 0, opts.validationData);
   } catch (e) {
-    if (e instanceof SplitError) throw new TorchEngineError(renderRuntime(splitRefusal(cfg.name, e), 'en'));
+    if (e instanceof SplitError) throw new TorchEngineError(splitRefusal(cfg.name, e));
     if (e instanceof RangeError) throw new TorchEngineError(`train '${cfg.name}': ${e.message}`);
     throw e;
   }
@@ -140,14 +163,13 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   let seed: number;
   if (opts.resume) {
     const was = readRunConfig(opts.runDir);
-    if (was.backend !== 'torch') throw new TorchEngineError(`${opts.runDir} was trained on tfjs (${was.backend}), not the torch engine: resume it without --engine torch`);
-    if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(`${opts.runDir} has no torch/checkpoints/last.pt to resume from`);
+    if (was.backend !== 'torch') throw new TorchEngineError(rmsg('torchResumeTfjs', { run: opts.runDir, backend: was.backend }));
+    if (!fs.existsSync(path.join(checkpoints, 'last.pt'))) throw new TorchEngineError(rmsg('torchNoLast', { run: opts.runDir }));
     // a finished run trains on only to more epochs than it did
     const done = run.finished();
     if (done && (done.outcome !== 'completed' || cfg.kfold || (opts.epochs ?? Number(was.epochs)) <= done.epochs)) {
-      throw new TorchEngineError(
-        done.outcome === 'completed' && !cfg.kfold ? `${opts.runDir} has finished its ${done.epochs} epochs; give --epochs more than ${done.epochs} to train on` : `${opts.runDir} has finished (${done.outcome}); start a new run`,
-      );
+      // the tfjs trainer's words
+      throw new TorchEngineError(rmsg('resumeFinished', { run: opts.runDir, outcome: done.outcome, epochs: done.epochs, more: done.outcome === 'completed' && !cfg.kfold }));
     }
     seed = Number(was.seed);
     run.repairLog();
@@ -216,6 +238,24 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     opts.emit(e);
     if (e.type !== 'batch') run.log(e);
   };
+  /**
+   * A stop of train.py in the tfjs trainer's message id: a stop asked for (inside an epoch or after
+   * it), early stopping (its monitor over `epochs`, the fold's), a value no longer finite (the
+   * advice and what is kept). Undefined for an event of a train.py that does not give the fields.
+   */
+  const stopSaid = (e: Extract<TrainEvent, { type: 'stopped' }>, epochs: Extract<TrainEvent, { type: 'epoch' }>[]): RuntimeMessage | undefined => {
+    if (e.reason === 'requested') return e.batch !== undefined ? rmsg('stoppedInEpoch', { epoch: e.epoch, batch: e.batch, run: opts.runDir }) : rmsg('stoppedAfterEpoch', { epoch: e.epoch, run: opts.runDir });
+    if (e.reason === 'not_finite') {
+      if (!e.value) return undefined;
+      const advice = { epoch: e.epoch, advice: notFiniteAdvice(cfg.optimizer!, lastEpoch?.lr ?? Number(cfg.optimizer!.args.lr)), kept: keptNote(opts.runDir, saved) };
+      return e.value.of === 'val_loss' ? rmsg('valLossNotFinite', { loss: e.value.is, ...advice }) : rmsg('lossNotFiniteEpoch', { loss: e.value.is, ...advice });
+    }
+    const es = cfg.earlyStopping;
+    if (!es) return undefined;
+    const early = new Monitor(es.args.monitor as string, es.args.mode as Mode, es.args.min_delta as number);
+    for (const h of epochs) early.update(epochValues(h), h.epoch);
+    return rmsg('earlyStopped', { monitor: early.name, wait: early.wait, best: early.best === null ? '-' : Number(early.best.toPrecision(4)).toString(), bestEpoch: early.bestEpoch ?? 0, restored: es.args.restore_best !== false });
+  };
   // events are handled in order: a checkpoint's conversion finishes before the next event goes out
   let chain = Promise.resolve();
   const warnings = new LayerWarnings();
@@ -223,8 +263,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     switch (e.type) {
       case 'start':
         started = true;
-        emit({ ...e, file: cfg.file, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
-        for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
+        emit({ ...e, file: cfg.file, runDir: opts.runDir, backend: 'torch', ...torchNote(e.backendNote, opts.python.executable) });
+        for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
         if (points) emit(points);
         if (fitPoints) emit(fitPoints);
         return;
@@ -247,7 +287,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       case 'checkpoint': {
         const sub = e.kind === 'best' ? foldDir() : '';
         const dir = path.join(opts.runDir, sub, e.kind);
-        const values = lastEpoch ? { loss: lastEpoch.loss, ...lastEpoch.metrics, ...(lastEpoch.val ? { val_loss: lastEpoch.val.loss, ...Object.fromEntries(Object.entries(lastEpoch.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}) } : {};
+        const values = lastEpoch ? epochValues(lastEpoch) : {};
         const monitor = best.name;
         await convertCheckpoint(exported, nnModel.of(seed), path.join(checkpoints, sub, e.kind), dir, e.kind === 'best' ? { epoch: e.epoch, monitor, value: (values as Record<string, number>)[monitor], values } : undefined);
         if (e.kind === 'best') saved.best = e.epoch;
@@ -255,16 +295,16 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         emit({ ...e, path: dir });
         return;
       }
-      case 'stopped':
+      case 'stopped': {
         flushPictures();
         outcome = e.reason === 'early_stopping' ? 'early_stopped' : e.reason === 'requested' ? 'stopped' : 'not_finite';
-        if (e.reason === 'not_finite') {
-          // the same words as the tfjs engine: what became non-finite, the advice, what is kept
-          const message = `${e.message.replace(/;.*$/, '')}; ${renderRuntime(notFiniteAdvice(cfg.optimizer!, lastEpoch?.lr ?? Number(cfg.optimizer!.args.lr)), 'en')}. ${renderRuntime(keptNote(opts.runDir, saved), 'en')}`;
-          emit({ ...e, message });
-          emit({ type: 'error', message, file: cfg.file });
-        } else emit(e);
+        // the tfjs trainer's words and message ids, from the event's fields (train.py's own text is for its own users)
+        const m = stopSaid(e, history.filter((h) => (h.fold ?? 1) - 1 === fold || !cfg.kfold));
+        const stop = { type: 'stopped' as const, reason: e.reason, epoch: e.epoch, ...(m ? said(m) : { message: e.message }) };
+        emit(stop);
+        if (e.reason === 'not_finite') emit({ type: 'error', message: stop.message, ...(m ? { msg: m } : {}), file: cfg.file });
         return;
+      }
       case 'layers':
         // the same warnings as the tfjs trainer's, from the same rule
         emit(e);
@@ -274,7 +314,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         end = { ...e, runDir: opts.runDir };
         if (cfg.kfold) {
           const promoted = run.promoteBestFold(cfg.kfold, new Monitor(best.name, best.mode, 0).max);
-          if (promoted) emit({ type: 'log', message: `the best fold's best weights are in ${promoted}` });
+          if (promoted) emit({ type: 'log', ...said(rmsg('bestFold', { dir: promoted })) });
         } else if (e.test && e.testEpoch !== undefined) {
           // image classification: the test images with what the weights the test measures predict
           const predictions = await predictionsOf(path.join(opts.runDir, e.testEpoch === e.epochs ? 'last' : 'best'), data);
@@ -336,9 +376,9 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   flushPictures();
   const failed = codes.find((c) => c !== 0 && c !== 130 && c !== 143 && !(c === 1 && outcome === 'not_finite'));
   if (failed !== undefined) {
-    throw new TorchEngineError(`PyTorch training failed (exit ${failed}):\n${tail()}`);
+    throw new TorchEngineError(rmsg('torchFailed', { exit: failed, tail: tail() }));
   }
-  if (!started) throw new TorchEngineError(`train.py printed no start event that this nn reads (protocol ${PROTOCOL_VERSION}):\n${tail()}`);
+  if (!started) throw new TorchEngineError(rmsg('torchNoStart', { protocol: PROTOCOL_VERSION, tail: tail() }));
   if (codes[0] === 130 || codes[0] === 143) outcome = 'stopped';
   if (end) {
     run.writeReport({

@@ -986,7 +986,7 @@ def run(args):
                     if rank == 0:
                         save_last(epoch - 1, b + 1, acc.state_dict())
                     outcome = "stopped"
-                    emit({"type": "stopped", "reason": "requested", "epoch": epoch, "message": f"stopped in epoch {epoch} after batch {b + 1} of {batches}; continue with --resume"})
+                    emit({"type": "stopped", "reason": "requested", "epoch": epoch, "batch": b + 1, "message": f"stopped in epoch {epoch} after batch {b + 1} of {batches}; continue with --resume"})
                     break
             if outcome == "stopped":
                 break
@@ -1030,8 +1030,9 @@ def run(args):
                     emit(weights_event(core, epoch, tag))
             if not finite_now:
                 outcome = "not_finite"
-                what = f"the loss became {spelled(acc.loss)}" if not math.isfinite(acc.loss) else f"the validation loss became {spelled(values.get('val_loss'))}"
-                emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "message": f"{what} at epoch {epoch}; lower the learning rate (now {lr}), add clip_norm: 1.0, or check the data for NaN or huge values"})
+                value = {"of": "loss", "is": spelled(acc.loss)} if not math.isfinite(acc.loss) else {"of": "val_loss", "is": spelled(values.get("val_loss"))}
+                what = f"the loss became {value['is']}" if value["of"] == "loss" else f"the validation loss became {value['is']}"
+                emit({"type": "stopped", "reason": "not_finite", "epoch": epoch, "value": value, "message": f"{what} at epoch {epoch}; lower the learning rate (now {lr}), add clip_norm: 1.0, or check the data for NaN or huge values"})
                 break
             if rank == 0 and (epoch % CONFIG["checkpoint_every"] == 0 or epoch == args.epochs or patience_over or stopped):
                 save_last(epoch, 0, None)

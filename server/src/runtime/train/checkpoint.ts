@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { tf, type LayersModel, type Tensor } from '../tf';
 // registers the custom layers (tf.serialization.registerClass) that a saved model.json may name
 import '../compile';
-import { CheckpointError, NOFOLLOW, ioProblem, kindOf, readBytes, MAX_RUN_FILE_BYTES } from './run-files';
+import { CheckpointError, NOFOLLOW, ioProblem, notAFile, damaged, cannotRead, readBytes, MAX_RUN_FILE_BYTES } from './run-files';
+import { rmsg } from '../../core/runtime-messages';
 import { SchemaError, list, object, str, int, oneOf, opt, record, refine, type Check } from './schema';
 
 /** A tensor with a name, as optimizers' getWeights and tf.io.encodeWeights use. */
@@ -83,7 +84,7 @@ export function appendLine(file: string, line: string): void {
       fs.closeSync(fd);
     }
   } catch (e) {
-    throw new CheckpointError(`cannot write ${file}: ${ioProblem(e)}`);
+    throw new CheckpointError(rmsg('cannotWriteFile', { file, why: ioProblem(e) }));
   }
 }
 
@@ -99,12 +100,12 @@ export function readJson<T>(file: string, check: Check<T>, max = MAX_RUN_FILE_BY
     value = JSON.parse(text);
   } catch (e) {
     const at = /position (\d+)/.exec((e as Error).message)?.[1];
-    throw new CheckpointError(`${file} is damaged: not valid JSON${at !== undefined ? ` (at character ${at})` : text.trim() === '' ? ' (empty)' : ''}`);
+    throw damaged(file, rmsg('notJson', at !== undefined ? { at: Number(at) } : { empty: text.trim() === '' }));
   }
   try {
     return check(value, '');
   } catch (e) {
-    if (e instanceof SchemaError) throw new CheckpointError(`${file} is damaged: ${e.message}`);
+    if (e instanceof SchemaError) throw damaged(file, e.said);
     throw e;
   }
 }
@@ -125,7 +126,7 @@ export function writeDirAtomic(dir: string, files: Files, hook?: StepHook): void
       // the message below is what matters; a read-only folder cannot hold a .tmp anyway
     }
     const kept = checkpointDir(dir);
-    throw new CheckpointError(`cannot write the checkpoint ${dir}: ${ioProblem(e)}; ${kept ? `the last good checkpoint is kept in ${kept}` : 'no earlier checkpoint of it exists'}`);
+    throw new CheckpointError(rmsg('cannotWriteCheckpoint', { dir, why: ioProblem(e), ...(kept ? { kept } : {}) }));
   }
 }
 
@@ -165,7 +166,7 @@ function lstatOf(p: string): fs.Stats | undefined {
     return fs.lstatSync(p);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw new CheckpointError(`cannot read ${p}: ${ioProblem(e)}`);
+    throw cannotRead(p, e);
   }
 }
 
@@ -175,7 +176,7 @@ function lstatOf(p: string): fs.Stats | undefined {
  */
 export function noLink(dir: string): boolean {
   const st = lstatOf(dir);
-  if (st?.isSymbolicLink()) throw new CheckpointError(`${dir} is a symbolic link; a run folder is read and written only inside itself`);
+  if (st?.isSymbolicLink()) throw new CheckpointError(rmsg('runFolderLink', { dir }));
   return st !== undefined;
 }
 
@@ -183,7 +184,7 @@ export function noLink(dir: string): boolean {
 export function checkpointDir(dir: string): string | undefined {
   for (const d of [dir, `${dir}.old`]) {
     if (!noLink(d)) continue;
-    if (!lstatOf(d)!.isDirectory()) throw new CheckpointError(`${d} is ${kindOf(lstatOf(d)!)}`);
+    if (!lstatOf(d)!.isDirectory()) throw notAFile(d, lstatOf(d)!);
     if (lstatOf(path.join(d, 'model.json'))) return d;
   }
   return undefined;
@@ -220,12 +221,12 @@ const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 export const manifestCheck: Check<tf.io.WeightsManifestEntry[]> = list(
   object<tf.io.WeightsManifestEntry>({
     name: str(),
-    shape: refine(list(int(0, 2 ** 31 - 1), 0, 8), (s) => (s.reduce((a, b) => a * b, 1) > 2 ** 31 ? { expected: 'a shape of at most 2^31 values', found: `[${s.join(', ')}]` } : undefined)),
+    shape: refine(list(int(0, 2 ** 31 - 1), 0, 8), (s) => (s.reduce((a, b) => a * b, 1) > 2 ** 31 ? { expected: rmsg('expShapeSize'), found: `[${s.join(', ')}]` } : undefined)),
     dtype: oneOf('float32', 'int32', 'bool'),
     group: opt(str()) as Check<tf.io.WeightGroup | undefined>,
     quantization: (v, at) => {
       // nn never writes quantized weights: their sizes would not be what the dtype says
-      if (v !== undefined) throw new SchemaError(at, 'absent (weights are not quantized)', v);
+      if (v !== undefined) throw new SchemaError(at, rmsg('expNotQuantized'), v);
       return undefined;
     },
   }),
@@ -249,7 +250,7 @@ function readModelJson(dir: string): { json: ModelJson; file: string; specs: tf.
 
 /** A checkpoint's weights.bin, read once its size is what the manifest says. */
 function readWeights(dir: string, specs: tf.io.WeightsManifestEntry[]): ArrayBuffer {
-  const buf = readBytes(path.join(dir, 'weights.bin'), { exact: manifestBytes(specs), of: 'the manifest in model.json' });
+  const buf = readBytes(path.join(dir, 'weights.bin'), { exact: manifestBytes(specs), manifest: 'model.json' });
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
 }
 
@@ -262,10 +263,10 @@ function checkManifestFits(model: LayersModel, specs: tf.io.WeightsManifestEntry
   for (const w of model.weights) {
     const s = byName.get(w.originalName);
     // a user's error (the model was edited since the run), not ours: a message and exit 1
-    if (!s) throw new CheckpointError(`the checkpoint has no weight '${w.originalName}': it was saved from another model (was the model changed since?)`);
-    if (s.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(`the checkpoint's '${w.originalName}' has shape [${s.shape}], the model's is [${w.shape}] (was the model changed since?)`);
+    if (!s) throw new CheckpointError(rmsg('checkpointNoWeight', { name: w.originalName }));
+    if (s.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(rmsg('checkpointShape', { name: w.originalName, shape: String(s.shape), want: String(w.shape) }));
   }
-  if (byName.size !== model.weights.length) throw new CheckpointError(`the checkpoint has ${byName.size} weights, the model ${model.weights.length}: it was saved from another model (was the model changed since?)`);
+  if (byName.size !== model.weights.length) throw new CheckpointError(rmsg('checkpointWeightCount', { n: byName.size, want: model.weights.length }));
 }
 
 /** How deep a model topology may nest (tfjs deserializes it recursively; nn's models nest a few levels). */
@@ -282,12 +283,12 @@ function checkTopology(topology: unknown, file: string): void {
   while (stack.length) {
     const { v, depth, at } = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth > MAX_TOPOLOGY_DEPTH) throw new CheckpointError(`${file} is damaged: its topology nests more than ${MAX_TOPOLOGY_DEPTH} levels deep (at ${at.slice(0, 80)}...)`);
+    if (depth > MAX_TOPOLOGY_DEPTH) throw damaged(file, rmsg('topologyDeep', { max: MAX_TOPOLOGY_DEPTH, at: at.slice(0, 80) }));
     if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, depth: depth + 1, at: `${at}[${i}]` }));
     else {
       const o = v as Record<string, unknown>;
       if ('class_name' in o && (typeof o.class_name !== 'string' || !Object.hasOwn(known, o.class_name))) {
-        throw new CheckpointError(`${file} is damaged: field '${at}.class_name' names ${typeof o.class_name === 'string' ? `'${o.class_name.slice(0, 60)}'` : 'no class'}, which is not a layer, initializer or regularizer nn can build`);
+        throw damaged(file, rmsg('topologyClass', { at, ...(typeof o.class_name === 'string' ? { name: o.class_name.slice(0, 60) } : {}) }));
       }
       for (const [k, x] of Object.entries(o)) stack.push({ v: x, depth: depth + 1, at: `${at}.${k}` });
     }
@@ -311,7 +312,7 @@ class OverBudget extends CheckpointError {}
     if (weightBudget) {
       const n = shape.reduce((a: number, b) => a * (b ?? 1), 1);
       weightBudget.left -= n;
-      if (!(weightBudget.left >= 0)) throw new OverBudget(`${weightBudget.file} is damaged: its topology makes a weight '${name}' of [${shape.join(', ')}], more values than the weights manifest holds`);
+      if (!(weightBudget.left >= 0)) throw new OverBudget(rmsg('runFileDamaged', { file: weightBudget.file, problem: rmsg('topologyOverBudget', { name, shape: shape.join(', ') }) }));
     }
     return addWeight.call(this, name, shape, ...rest);
   };
@@ -329,7 +330,7 @@ export async function loadModel(dir: string): Promise<LayersModel> {
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
     // what tfjs says of a configuration it cannot build (a negative size, a missing field): the file's fault
-    throw new CheckpointError(`${file} is damaged: its topology cannot be built (${(e as Error).message.slice(0, 200)})`);
+    throw damaged(file, rmsg('topologyBuild', { why: (e as Error).message.slice(0, 200) }));
   } finally {
     weightBudget = undefined;
   }
@@ -354,8 +355,8 @@ export function loadWeightsInto(model: LayersModel, dir: string): void {
 export function setNamedWeights(model: LayersModel, named: tf.NamedTensorMap): void {
   const values = model.weights.map((w) => {
     const t = named[w.originalName];
-    if (!t) throw new CheckpointError(`the checkpoint has no weight '${w.originalName}': it was saved from another model (was the model changed since?)`);
-    if (t.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(`the checkpoint's '${w.originalName}' has shape [${t.shape}], the model's is [${w.shape}] (was the model changed since?)`);
+    if (!t) throw new CheckpointError(rmsg('checkpointNoWeight', { name: w.originalName }));
+    if (t.shape.join(',') !== w.shape.join(',')) throw new CheckpointError(rmsg('checkpointShape', { name: w.originalName, shape: String(t.shape), want: String(w.shape) }));
     return t;
   });
   model.setWeights(values);
@@ -370,7 +371,7 @@ export async function encodeTensors(named: NamedTensor[]): Promise<{ bin: Uint8A
 
 /** The tensors of a .bin file (optimizer.bin, restore.bin), read once its size is what its manifest (`json`, checked) says. */
 export function readTensors(bin: string, specs: tf.io.WeightsManifestEntry[], json: string): NamedTensor[] {
-  const buf = readBytes(bin, { exact: manifestBytes(specs), of: `the manifest in ${path.basename(json)}` });
+  const buf = readBytes(bin, { exact: manifestBytes(specs), manifest: path.basename(json) });
   const map = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, specs);
   return specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
 }

@@ -260,6 +260,10 @@ export type TrainEvent =
       reason: 'early_stopping' | 'requested' | 'not_finite';
       epoch: number;
       message: string;
+      /** requested inside an epoch: the batches of it done (the torch engine's Python says it; the trainer says it in `msg`) */
+      batch?: number;
+      /** not_finite: which value stopped being finite, and what it became (NaN, Infinity, -Infinity), from the torch engine's Python */
+      value?: { of: 'loss' | 'val_loss'; is: string };
       /** `message` as a message id and its arguments, for a reader's locale (core/runtime-messages.ts) */
       msg?: RuntimeMessage;
     }
@@ -470,7 +474,15 @@ const checks: { [T in TrainEvent['type']]: (v: Obj) => Ev<T> | undefined } = {
     return sample(v.train, false) && sample(v.validation, true) && sample(v.test, true) ? (v as Ev<'fitPoints'>) : undefined;
   },
   checkpoint: (v) => ((v.kind === 'best' || v.kind === 'last') && isInt(v.epoch) && isStr(v.path) ? (v as Ev<'checkpoint'>) : undefined),
-  stopped: (v) => ((v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') && isInt(v.epoch) && isStr(v.message) && optMsg(v.msg) ? (v as Ev<'stopped'>) : undefined),
+  stopped: (v) =>
+    (v.reason === 'early_stopping' || v.reason === 'requested' || v.reason === 'not_finite') &&
+    isInt(v.epoch) &&
+    isStr(v.message) &&
+    optMsg(v.msg) &&
+    optInt(v.batch, 1) &&
+    (v.value === undefined || (isObj(v.value) && (v.value.of === 'loss' || v.value.of === 'val_loss') && isStr(v.value.is)))
+      ? (v as Ev<'stopped'>)
+      : undefined,
   end: (v) => {
     const test = v.test === undefined ? undefined : evaluation(v.test);
     const lastTest = v.lastTest === undefined ? undefined : evaluation(v.lastTest);

@@ -14,6 +14,7 @@ import type { TrainConfig } from '../../core/train';
 import type { LoadedData } from '../../data/types';
 import type { TextRules } from '../../data/text';
 import { readJson, CheckpointError } from './checkpoint';
+import { rmsg, type RuntimeMessage } from '../../core/runtime-messages';
 import { int, num, str, bool, oneOf, opt, list, record, object, either, refine, type Check } from './schema';
 import { isName } from '../../core/syntax/lexer';
 
@@ -139,15 +140,15 @@ const dataCheck: Check<RunConfig['data']> = refine(
   object<RunConfig['data']>({
     name: str(),
     source: str(),
-    featureShape: refine(list(int(1), 1, 8), (s) => (product(s) > 2 ** 31 ? { expected: 'a sample shape of at most 2^31 values', found: `[${s.join(', ')}]` } : undefined)),
+    featureShape: refine(list(int(1), 1, 8), (s) => (product(s) > 2 ** 31 ? { expected: rmsg('expSampleShapeSize'), found: `[${s.join(', ')}]` } : undefined)),
     task: oneOf('classification', 'regression'),
     classes: opt(int(2, 2 ** 24)),
     classNames: opt(list(str(), 2, 2 ** 24)),
     samples: object({ train: int(1), test: int(0) }),
   }),
   (d) => {
-    if (d.task === 'classification' && d.classes === undefined) return { at: 'classes', expected: 'the number of classes (the task is classification)', found: undefined };
-    if (d.classNames && d.classNames.length !== d.classes) return { at: 'classNames', expected: `a list of ${d.classes ?? 0} names, one per class`, found: d.classNames };
+    if (d.task === 'classification' && d.classes === undefined) return { at: 'classes', expected: rmsg('expClasses'), found: undefined };
+    if (d.classNames && d.classNames.length !== d.classes) return { at: 'classNames', expected: rmsg('expClassNames', { n: d.classes ?? 0 }), found: d.classNames };
     return undefined;
   },
 );
@@ -156,8 +157,8 @@ const runConfigCheck: Check<RunConfig> = refine(
   object<RunConfig>({
     // written from 1 on; a run of before has none and is in this format
     version: (v, at) => (v === undefined ? RUN_CONFIG_VERSION : int(RUN_CONFIG_VERSION, RUN_CONFIG_VERSION)(v, at)) as typeof RUN_CONFIG_VERSION,
-    train: refine(str(200), (t) => (isName(t) ? undefined : { expected: "a train block's name", found: t })),
-    file: refine(str(), (f) => (path.isAbsolute(f) ? undefined : { expected: 'the absolute path of a .nn file', found: f })),
+    train: refine(str(200), (t) => (isName(t) ? undefined : { expected: rmsg('expTrainName'), found: t })),
+    file: refine(str(), (f) => (path.isAbsolute(f) ? undefined : { expected: rmsg('expNnPath'), found: f })),
     model: str(200),
     data: dataCheck,
     loss: fn,
@@ -176,7 +177,7 @@ const runConfigCheck: Check<RunConfig> = refine(
     checkpoint: opt(fn),
     backend: str(100),
     standardize: opt(object({ mean: list(num()), std: list(num(0)) })),
-    pixelNormalize: opt(object({ mean: num(), std: refine(num(0), (s) => (s > 0 ? undefined : { expected: 'a number above 0', found: s })) })),
+    pixelNormalize: opt(object({ mean: num(), std: refine(num(0), (s) => (s > 0 ? undefined : { expected: rmsg('expPositive'), found: s })) })),
     text: opt(object<TextRules>({ tokenize: oneOf('words', 'chars'), lowercase: bool, length: int(1), vocab: list(str(), 2, 10_000_000) })),
     command: opt((v, at) => (typeof v === 'string' ? v : str()(v, at))),
     imageBackground: opt(num(0)),
@@ -187,8 +188,8 @@ const runConfigCheck: Check<RunConfig> = refine(
   }),
   (c) => {
     const features = product(c.data.featureShape);
-    if (c.standardize && c.standardize.mean.length !== features) return { at: 'standardize.mean', expected: `a list of ${features} numbers, one per feature of [${c.data.featureShape.join(', ')}]`, found: c.standardize.mean };
-    if (c.standardize && c.standardize.std.length !== features) return { at: 'standardize.std', expected: `a list of ${features} numbers, one per feature of [${c.data.featureShape.join(', ')}]`, found: c.standardize.std };
+    if (c.standardize && c.standardize.mean.length !== features) return { at: 'standardize.mean', expected: rmsg('expPerFeature', { n: features, shape: c.data.featureShape.join(', ') }), found: c.standardize.mean };
+    if (c.standardize && c.standardize.std.length !== features) return { at: 'standardize.std', expected: rmsg('expPerFeature', { n: features, shape: c.data.featureShape.join(', ') }), found: c.standardize.std };
     return undefined;
   },
 );
@@ -205,16 +206,16 @@ export function checkRunConfig(v: unknown): RunConfig {
  * no config.json, is `notARun`'s error (the command's usage); a damaged or changed config.json is
  * a CheckpointError naming it and the field.
  */
-export function readRunConfig(runDir: string, notARun: (message: string) => Error = (m) => new CheckpointError(m)): RunConfig {
+export function readRunConfig(runDir: string, notARun: (message: RuntimeMessage) => Error = (m) => new CheckpointError(m)): RunConfig {
   let st: fs.Stats | undefined;
   try {
     st = fs.statSync(runDir);
   } catch {
     st = undefined;
   }
-  if (!st?.isDirectory()) throw notARun(`'${runDir}' is not a run folder (${st ? 'not a folder' : 'not found'})`);
+  if (!st?.isDirectory()) throw notARun(rmsg('notRunFolder', { dir: runDir, why: st ? 'notFolder' : 'notFound' }));
   const file = path.join(runDir, 'config.json');
-  if (!fs.existsSync(file) && !isLink(file)) throw notARun(`'${runDir}' is not a run folder (no config.json)`);
+  if (!fs.existsSync(file) && !isLink(file)) throw notARun(rmsg('notRunFolder', { dir: runDir, why: 'noConfig' }));
   return readJson(file, checkRunConfig);
 }
 

@@ -12,12 +12,19 @@
 
 import * as fs from 'node:fs';
 import { formatMegabytes } from '../../core/format-values';
+import { renderRuntime, rmsg, type RuntimeMessage } from '../../core/runtime-messages';
 
 /**
  * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
  * folder, a damaged file): the message names the file and the problem, for the user to fix.
+ * `said` is it as a message id (core/runtime-messages.ts), rendered in the reader's locale where
+ * it is shown (nn runs, the command line, Compare Runs); `message` is the English.
  */
-export class CheckpointError extends Error {}
+export class CheckpointError extends Error {
+  constructor(readonly said: RuntimeMessage) {
+    super(renderRuntime(said, 'en'));
+  }
+}
 
 /**
  * The largest file of a run folder read whole: metrics.jsonl (a few hundred bytes an epoch, and
@@ -30,71 +37,80 @@ export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20;
 export const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 /** An I/O error in words. */
-export function ioProblem(e: unknown): string {
+export function ioProblem(e: unknown): RuntimeMessage {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOSPC':
-      return 'no space left on the device';
+      return rmsg('ioNoSpace');
     case 'EDQUOT':
-      return 'the disk quota is exhausted';
+      return rmsg('ioQuota');
     case 'EROFS':
-      return 'the file system is read-only';
+      return rmsg('ioReadOnly');
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return rmsg('permissionDenied');
     case 'ENOENT':
-      return 'file not found';
+      return rmsg('fileNotFound');
     case 'ELOOP':
-      return 'is a symbolic link; the files of a run folder are never written through one';
+      return rmsg('ioLink');
     default:
-      return (e as Error).message;
+      return rmsg('systemText', { text: (e as Error).message });
   }
 }
 
-/** What a file system entry is, in words, for one that is not a regular file. */
-export function kindOf(st: fs.Stats): string {
-  if (st.isDirectory()) return 'a folder, not a file';
-  if (st.isSymbolicLink()) return 'a symbolic link; the files of a run folder are read only from inside it';
-  return `${st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
+/** `file` is not a regular file: what it is instead, in words. */
+export function notAFile(file: string, st: fs.Stats): CheckpointError {
+  const what = st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'link' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'device';
+  return new CheckpointError(rmsg('runFileIs', { file, what: rmsg('runEntryKind', { what }) }));
 }
 
-/** The message for a file of a run folder over the limit: the file, its size and the limit. */
-export function tooLarge(file: string, size: number, max: number): string {
-  return `${file} is ${formatMegabytes(size)}, more than the ${formatMegabytes(max)} that nn reads of a run folder's file`;
+/** The error for a file of a run folder over the limit: the file, its size and the limit. */
+export function tooLarge(file: string, size: number, max: number): CheckpointError {
+  return new CheckpointError(rmsg('runFileTooLarge', { file, size: formatMegabytes(size), max: formatMegabytes(max) }));
+}
+
+/** A file of a run folder that holds something wrong: `problem` says what. */
+export function damaged(file: string, problem: RuntimeMessage): CheckpointError {
+  return new CheckpointError(rmsg('runFileDamaged', { file, problem }));
+}
+
+/** A file that cannot be read: what the system said. */
+export function cannotRead(file: string, e: unknown): CheckpointError {
+  return new CheckpointError(rmsg('cannotReadFile', { file, why: ioProblem(e) }));
 }
 
 /**
  * The bytes of a file of a run folder (see the header): at most `max` bytes, or exactly `exact`
  * (`of` says who needs that many). A problem is a CheckpointError naming it.
  */
-export function readBytes(file: string, size: { max: number } | { exact: number; of: string }): Buffer {
+export function readBytes(file: string, size: { max: number } | { exact: number; manifest: string }): Buffer {
   let fd: number;
   try {
     // lstat first for the message; O_NOFOLLOW and fstat below make the open descriptor what was checked
     const st = fs.lstatSync(file);
-    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
-    if ('max' in size && st.size > size.max) throw new CheckpointError(tooLarge(file, st.size, size.max));
+    if (!st.isFile()) throw notAFile(file, st);
+    if ('max' in size && st.size > size.max) throw tooLarge(file, st.size, size.max);
     fd = fs.openSync(file, fs.constants.O_RDONLY | NOFOLLOW | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+    throw cannotRead(file, e);
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new CheckpointError(`${file} is ${kindOf(st)}`);
-    if ('exact' in size && st.size !== size.exact) throw new CheckpointError(`${file} is damaged: ${st.size} bytes, ${size.of} needs ${size.exact}`);
-    if ('max' in size && st.size > size.max) throw new CheckpointError(tooLarge(file, st.size, size.max));
+    if (!st.isFile()) throw notAFile(file, st);
+    if ('exact' in size && st.size !== size.exact) throw damaged(file, rmsg('bytesNeeded', { size: st.size, manifest: size.manifest, exact: size.exact }));
+    if ('max' in size && st.size > size.max) throw tooLarge(file, st.size, size.max);
     const buf = Buffer.alloc(st.size);
     let at = 0;
     while (at < buf.length) {
       const n = fs.readSync(fd, buf, at, buf.length - at, at);
-      if (n === 0) throw new CheckpointError(`${file} is damaged: it ended after ${at} of its ${buf.length} bytes`);
+      if (n === 0) throw damaged(file, rmsg('endedAfter', { at, bytes: buf.length }));
       at += n;
     }
     return buf;
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+    throw cannotRead(file, e);
   } finally {
     fs.closeSync(fd);
   }
@@ -110,7 +126,7 @@ export function readRunText(file: string): string | undefined {
     fs.lstatSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw new CheckpointError(`cannot read ${file}: ${ioProblem(e)}`);
+    throw cannotRead(file, e);
   }
   return readBytes(file, { max: MAX_RUN_FILE_BYTES }).toString('utf8');
 }

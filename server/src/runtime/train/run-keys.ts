@@ -2,6 +2,8 @@
 // a metric is better, what differs from the train block as one line of text; and the row's type.
 // The run-folder reader (run-table.ts), `nn runs` and the compare webview share them.
 
+import type { RuntimeMessage } from '../../core/runtime-messages';
+
 export type RunStatus = 'done' | 'stopped' | 'failed' | 'running';
 
 export interface RunRow {
@@ -24,8 +26,10 @@ export interface RunRow {
   engine: string;
   /** seconds of training so far */
   seconds: number;
-  /** why a run failed, or what was damaged */
+  /** why a run failed, or what was damaged (English) */
   reason?: string;
+  /** `reason` as a message id, for a reader's locale (core/runtime-messages.ts); absent for an error event of an older writer */
+  reasonMsg?: RuntimeMessage;
   /** a trial of a sweep: its number */
   trial?: number;
 }

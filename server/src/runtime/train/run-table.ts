@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseEvent, type Evaluation } from './protocol';
-import { readRunText } from './run-files';
+import { readRunText, CheckpointError } from './run-files';
+import { renderRuntime, renderStored, isRuntimeMessage, rmsg, type RuntimeMessage } from '../../core/runtime-messages';
 import { sortValue, higherIsBetter, type RunRow } from './run-keys';
 
 export { sortValue, higherIsBetter, overridesText, type RunRow, type RunStatus } from './run-keys';
@@ -42,6 +43,12 @@ export function lockHeld(dir: string): boolean {
   return host !== os.hostname() || alive(Number(pid));
 }
 
+/** Why a row is what it is: English in `reason`, and the message id for a reader's locale. */
+function because(row: RunRow, m: RuntimeMessage): void {
+  row.reason = renderRuntime(m, 'en');
+  row.reasonMsg = m;
+}
+
 function readObject(file: string): Record<string, unknown> | undefined {
   const text = readRunText(file);
   if (text === undefined) return undefined;
@@ -49,9 +56,9 @@ function readObject(file: string): Record<string, unknown> | undefined {
   try {
     v = JSON.parse(text);
   } catch {
-    throw new Error(`${path.basename(file)} is not valid JSON`);
+    throw new CheckpointError(rmsg('runJsonNotJson', { file: path.basename(file) }));
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${path.basename(file)} is not a JSON object`);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CheckpointError(rmsg('runJsonNotObject', { file: path.basename(file) }));
   return v as Record<string, unknown>;
 }
 
@@ -67,6 +74,17 @@ function flat(e: Evaluation | undefined): Record<string, number> | undefined {
   return out;
 }
 
+/** A failure logged in metrics.jsonl: its English, and its message id when the writer gave one this version knows. */
+function failedWith(row: RunRow, failure: { message: string; msg?: RuntimeMessage }): void {
+  row.reason = failure.message;
+  if (failure.msg) row.reasonMsg = failure.msg;
+}
+
+/** The reason of a row in a locale: its message id rendered, else its English (an older writer's, or a bug's). */
+export function reasonText(row: RunRow, locale: 'en' | 'zh-cn'): string | undefined {
+  return row.reasonMsg ? renderStored(row.reasonMsg, locale, row.reason ?? '') : row.reason;
+}
+
 /** Whether a folder is a run folder (has a config.json). */
 export function isRunFolder(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'config.json'));
@@ -78,10 +96,10 @@ export function readRun(dir: string): RunRow {
   const running = lockHeld(dir);
   try {
     const config = readObject(path.join(dir, 'config.json'));
-    if (!config) throw new Error('config.json is missing');
+    if (!config) throw new CheckpointError(rmsg('configMissing'));
     row.file = str(config.file) ?? '';
     row.train = str(config.train) ?? '';
-    if (!row.train) throw new Error('config.json names no train block');
+    if (!row.train) throw new CheckpointError(rmsg('configNoTrain'));
     row.engine = config.backend === 'torch' ? 'torch' : 'tfjs';
     const overrides = config.overrides;
     if (overrides && typeof overrides === 'object' && !Array.isArray(overrides)) {
@@ -92,7 +110,7 @@ export function readRun(dir: string): RunRow {
     // the epochs logged: a resumed run logs again from where it went on, and the later line counts
     const log = readRunText(path.join(dir, 'metrics.jsonl')) ?? '';
     const epochs = new Map<number, { val?: Evaluation; best: boolean; seconds: number }>();
-    let failure: string | undefined;
+    let failure: { message: string; msg?: RuntimeMessage } | undefined;
     for (const line of log.split('\n')) {
       if (!line.trim()) continue;
       const e = parseEvent(line);
@@ -101,8 +119,7 @@ export function readRun(dir: string): RunRow {
       // a run resumed after an error is judged by how its last part ended
       if (e.type === 'start') failure = undefined;
       if (e.type === 'epoch' && e.fold === undefined) epochs.set(e.epoch, { val: e.val, best: e.best, seconds: e.seconds });
-      if (e.type === 'error') failure = e.message;
-      if (e.type === 'stopped' && e.reason === 'not_finite') failure = e.message;
+      if (e.type === 'error' || (e.type === 'stopped' && e.reason === 'not_finite')) failure = { message: e.message, ...(isRuntimeMessage(e.msg) ? { msg: e.msg } : {}) };
     }
     row.epochs = epochs.size ? Math.max(...epochs.keys()) : 0;
     for (const [k, e] of epochs) {
@@ -120,26 +137,28 @@ export function readRun(dir: string): RunRow {
       row.seconds = num(timings?.trainingSeconds) ?? num(timings?.seconds) ?? row.seconds;
       if (outcome === 'not_finite') {
         row.status = 'failed';
-        row.reason = failure ?? 'the loss stopped being a finite number';
+        if (failure) failedWith(row, failure);
+        else because(row, rmsg('lossNotFiniteRun'));
       } else if (outcome === 'stopped') row.status = 'stopped';
       else row.status = 'done';
     } else if (running) {
       row.status = 'running';
     } else if (failure) {
       row.status = 'failed';
-      row.reason = failure;
+      failedWith(row, failure);
     } else if (fs.existsSync(path.join(dir, 'last'))) {
       row.status = 'stopped';
       const pruned = readObject(path.join(dir, PRUNED_FILE));
-      if (pruned) row.reason = `stopped early by the median rule at epoch ${num(pruned.epoch) ?? '?'} (its best loss ${num(pruned.loss)?.toPrecision(4) ?? '?'}, the median of the other trials ${num(pruned.median)?.toPrecision(4) ?? '?'})`;
+      if (pruned) because(row, rmsg('prunedMedian', { epoch: String(num(pruned.epoch) ?? '?'), loss: num(pruned.loss)?.toPrecision(4) ?? '?', median: num(pruned.median)?.toPrecision(4) ?? '?' }));
     } else {
       row.status = 'failed';
-      row.reason = 'it ended before its first checkpoint (no report.json, no last/)';
+      because(row, rmsg('endedBeforeCheckpoint'));
     }
     if (row.bestEpoch !== undefined) row.val = flat(epochs.get(row.bestEpoch)?.val);
   } catch (e) {
     row.status = running ? 'running' : 'failed';
-    row.reason = e instanceof Error ? e.message : String(e);
+    if (e instanceof CheckpointError) because(row, e.said);
+    else row.reason = e instanceof Error ? e.message : String(e);
   }
   row.seconds = Number(row.seconds.toFixed(3));
   return row;

@@ -26,6 +26,8 @@ import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
 import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
+import { damaged } from './run-files';
+import { rmsg } from '../../core/runtime-messages';
 import { readRunConfig, type RunConfig } from './run-config';
 import { MAX_RUN_FILE_BYTES } from './run-files';
 import { LOCK_FILE, alive } from './run-table';
@@ -68,8 +70,8 @@ const evaluationCheck: Check<Evaluation> = object<Evaluation>({
 
 const resumeCheck: Check<ResumeState> = refine(
   object<ResumeState>({
-    version: (v, at) => {
-      if (v !== 1) throw new RunError(`${at || 'state.json'}: version ${String(v)}; this nn reads version 1`);
+    version: (v) => {
+      if (v !== 1) throw new StateVersion(String(v));
       return 1;
     },
     train: str(200),
@@ -99,7 +101,7 @@ const resumeCheck: Check<ResumeState> = refine(
     samples: num(0),
     seconds: num(0),
   }),
-  (s) => (s.epoch > s.epochs ? { at: 'epoch', expected: `a whole number from 0 to ${s.epochs} (its epochs)`, found: s.epoch } : undefined),
+  (s) => (s.epoch > s.epochs ? { at: 'epoch', expected: rmsg('expEpoch', { epochs: s.epochs }), found: s.epoch } : undefined),
 );
 
 /** What report.json says of the run's end (the rest of it is for people and tools). */
@@ -118,6 +120,13 @@ const optimizerJsonCheck = object<{ optimizer: string; weights: tf.io.WeightsMan
 /** A run folder that cannot be used as asked (nothing to resume, another train block's run). */
 export class RunError extends CheckpointError {}
 
+/** last/state.json of another version than this nn reads (readResume names the file). */
+class StateVersion extends Error {
+  constructor(readonly version: string) {
+    super(`version ${version}`);
+  }
+}
+
 /**
  * A new run folder under root/<train>/, created: named after the time, made unique. It is made
  * here with an exclusive mkdir, so runs started in the same second by several processes each
@@ -126,7 +135,7 @@ export class RunError extends CheckpointError {}
  * refused, so a run never writes outside root.
  */
 export function newRunDir(root: string, train: string, now = new Date()): string {
-  if (!isName(train)) throw new RunError(`'${train}' is not a train block's name: run folders are named after train blocks`);
+  if (!isName(train)) throw new RunError(rmsg('notTrainName', { train }));
   const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
   const base = path.join(root, train, stamp);
   for (let i = 1; ; i++) {
@@ -136,7 +145,7 @@ export function newRunDir(root: string, train: string, now = new Date()): string
       fs.mkdirSync(dir);
       return dir;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot create the run folder ${dir}: ${ioProblem(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(rmsg('cannotCreateRunFolder', { dir, why: ioProblem(e) }));
     }
   }
 }
@@ -156,7 +165,7 @@ export async function withRunLock<T>(runDir: string, create: boolean, f: () => P
     try {
       makeDirs(runDir);
     } catch (e) {
-      throw new CheckpointError(`cannot create the run folder ${runDir}: ${ioProblem(e)}`);
+      throw new CheckpointError(rmsg('cannotCreateRunFolder', { dir: runDir, why: ioProblem(e) }));
     }
   }
   const release = lockRun(runDir);
@@ -189,26 +198,26 @@ export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } =
         }
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RunError(`'${runDir}' is not a run folder (not found)`);
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${file}: ${ioProblem(e)}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RunError(rmsg('notRunFolder', { dir: runDir, why: 'notFound' }));
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(rmsg('cannotLock', { file, why: ioProblem(e) }));
     }
     let stale: string;
     try {
       stale = readBytes(file, { max: 4096 }).toString('utf8');
     } catch {
-      if (tries > 2) throw new RunError(`${runDir}: cannot read its lock ${file}`);
+      if (tries > 2) throw new RunError(rmsg('lockUnreadable', { dir: runDir, file }));
       continue; // released meanwhile: try again
     }
     const [pid, host] = stale.trim().split(' ');
     const n = Number(pid);
     const valid = /^[1-9]\d{0,9}$/.test(pid ?? '');
     // a lock is made empty and then written: one that has no pid yet is being taken, not left over
-    if (!valid && lockAge(file) < 10_000) throw new RunError(`${runDir} is being locked by another nn train just now; try again in a moment`);
-    if (valid && host !== undefined && host !== os.hostname()) throw new RunError(`${runDir} is being trained by process ${n} on ${host.slice(0, 100)} (${file}); if it is not, delete that file`);
+    if (!valid && lockAge(file) < 10_000) throw new RunError(rmsg('lockBeingTaken', { dir: runDir }));
+    if (valid && host !== undefined && host !== os.hostname()) throw new RunError(rmsg('lockOtherHost', { dir: runDir, pid: n, host: host.slice(0, 100), file }));
     // our own pid in a lock we did not take is left from an earlier life of this pid (a restarted
     // container's process 1): not another nn train, and not to be killed
-    if (valid && alive(n) && (n !== process.pid || HELD.has(file))) throw new RunError(`${runDir} is being trained by another nn train, process ${n}; wait for it to end or stop it (kill -INT ${n})`);
-    if (tries > 2) throw new RunError(`${runDir}: cannot take over ${file}, left by a process that has ended; another nn train may be taking it at the same time`);
+    if (valid && alive(n) && (n !== process.pid || HELD.has(file))) throw new RunError(rmsg('lockOtherProcess', { dir: runDir, pid: n }));
+    if (tries > 2) throw new RunError(rmsg('lockTakeover', { dir: runDir, file }));
     // the process that held it is gone (killed): take it over, one process at a time. Two that
     // both saw the stale lock each removed it and made their own, the later removing the earlier's
     // fresh lock: both trained the run. The takeover is itself an exclusive file, and the stale
@@ -219,7 +228,7 @@ export function lockRun(runDir: string, hooks: { beforeTakeover?: () => void } =
     try {
       tfd = fs.openSync(takeover, exclusive, 0o666);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(`cannot lock the run folder: cannot write ${takeover}: ${ioProblem(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new CheckpointError(rmsg('cannotLock', { file: takeover, why: ioProblem(e) }));
       // another process is taking it over now; one that died doing so left it long ago
       if (lockAge(takeover) > 10_000) fs.rmSync(takeover, { force: true });
       else sleep(200);
@@ -284,7 +293,7 @@ export class RunFolder {
       writeSynced(path.join(this.dir, 'summary.txt'), summary + '\n');
       writeSynced(path.join(this.dir, 'metrics.jsonl'), '');
     } catch (e) {
-      throw new CheckpointError(`cannot create the run folder ${this.dir}: ${ioProblem(e)}`);
+      throw new CheckpointError(rmsg('cannotCreateRunFolder', { dir: this.dir, why: ioProblem(e) }));
     }
   }
 
@@ -306,7 +315,7 @@ export class RunFolder {
       fs.truncateSync(file, keep);
       return text.length - keep;
     } catch (e) {
-      throw new CheckpointError(`cannot repair ${file}: ${ioProblem(e)}`);
+      throw new CheckpointError(rmsg('cannotRepair', { file, why: ioProblem(e) }));
     }
   }
 
@@ -345,7 +354,7 @@ export class RunFolder {
     try {
       writeFileAtomic(file, JSON.stringify(report, null, 2) + '\n');
     } catch (e) {
-      throw new CheckpointError(`cannot write ${file}: ${ioProblem(e)}`);
+      throw new CheckpointError(rmsg('cannotWriteFile', { file, why: ioProblem(e) }));
     }
   }
 
@@ -400,7 +409,7 @@ export class RunFolder {
 
   private lastDir(): string {
     const d = checkpointDir(path.join(this.dir, 'last'));
-    if (!d || !noLink(path.join(d, 'state.json'))) throw new RunError(`${this.dir} has no last/ checkpoint to resume from`);
+    if (!d || !noLink(path.join(d, 'state.json'))) throw new RunError(rmsg('noLastCheckpoint', { dir: this.dir }));
     return d;
   }
 
@@ -411,12 +420,12 @@ export class RunFolder {
     try {
       s = readJson(file, resumeCheck);
     } catch (e) {
-      if (e instanceof RunError) throw new RunError(`${file} has ${e.message.replace(/^.*?: /, '')}`);
+      if (e instanceof StateVersion) throw new RunError(rmsg('stateVersion', { file, version: e.version }));
       throw e;
     }
     const folds = config.kfold ?? 1;
-    if (s.fold >= folds) throw new CheckpointError(`${file} is damaged: field 'fold' is ${s.fold}; it must be a whole number from 0 to ${folds - 1} (${config.kfold ? `the run has ${folds} folds` : 'the run has no folds'})`);
-    if (s.train !== config.train || s.file !== config.file) throw new CheckpointError(`${file} is damaged: it is of '${s.train}' in ${s.file}, config.json of '${config.train}' in ${config.file}`);
+    if (s.fold >= folds) throw damaged(file, rmsg('foldOutside', { fold: s.fold, folds, kfold: Boolean(config.kfold) }));
+    if (s.train !== config.train || s.file !== config.file) throw damaged(file, rmsg('stateOfOtherRun', { train: s.train, file: s.file, configTrain: config.train, configFile: config.file }));
     return s;
   }
 
@@ -426,7 +435,7 @@ export class RunFolder {
     loadWeightsInto(model, d);
     const json = path.join(d, 'optimizer.json');
     const meta = readJson(json, optimizerJsonCheck);
-    if (meta.optimizer !== optimizer.name) throw new RunError(`${this.dir} was trained with ${meta.optimizer}, the train block now says ${optimizer.name}`);
+    if (meta.optimizer !== optimizer.name) throw new RunError(rmsg('optimizerChanged', { dir: this.dir, was: meta.optimizer, now: optimizer.name }));
     checkSlots(json, meta.weights, model.trainableWeights.map((w) => w.shape as number[]));
     const weights = readTensors(path.join(d, 'optimizer.bin'), meta.weights, json);
     if (weights.length) await optimizer.setWeights(weights);
@@ -441,7 +450,7 @@ export class RunFolder {
     // early stopping's best weights: one of each of the model's weights, of its shape
     const want = new Map(model.weights.map((w) => [w.originalName, w.shape.join(',')]));
     const bad = meta.weights.find((w) => want.get(w.name) !== w.shape.join(','));
-    if (bad || meta.weights.length !== want.size) throw new CheckpointError(`${json} is damaged: ${bad ? `its weight '${bad.name}' of [${bad.shape.join(', ')}] is not one of the model's` : `it has ${meta.weights.length} weights, the model ${want.size}`}`);
+    if (bad || meta.weights.length !== want.size) throw damaged(json, bad ? rmsg('restoreWeightForeign', { name: bad.name, shape: bad.shape.join(', ') }) : rmsg('restoreWeightCount', { n: meta.weights.length, want: want.size }));
     const tensors = readTensors(path.join(d, 'restore.bin'), meta.weights, json);
     return Object.fromEntries(tensors.map((t) => [t.name, t.tensor]));
   }
@@ -455,12 +464,12 @@ export class RunFolder {
 function checkSlots(json: string, specs: tf.io.WeightsManifestEntry[], shapes: number[][]): void {
   const slots = specs.filter((s) => s.name !== 'iter');
   const iter = specs.find((s) => s.name === 'iter');
-  if (iter && iter.shape.length !== 0) throw new CheckpointError(`${json} is damaged: its step count 'iter' has shape [${iter.shape.join(', ')}], not a single number`);
+  if (iter && iter.shape.length !== 0) throw damaged(json, rmsg('iterShape', { shape: iter.shape.join(', ') }));
   const n = shapes.length;
   const fits = (s: tf.io.WeightsManifestEntry, i: number) => (slots.length % n === 0 ? [shapes[i % n]] : shapes).some((w) => w.join(',') === s.shape.join(','));
   const bad = slots.find((s, i) => n === 0 || !fits(s, i));
-  if (bad) throw new CheckpointError(`${json} is damaged: the optimizer's '${bad.name}' of [${bad.shape.join(', ')}] fits none of the model's weights (was the model changed since?)`);
-  if (slots.length > 3 * n) throw new CheckpointError(`${json} is damaged: ${slots.length} optimizer slots for ${n} weights`);
+  if (bad) throw damaged(json, rmsg('optimizerSlot', { name: bad.name, shape: bad.shape.join(', ') }));
+  if (slots.length > 3 * n) throw damaged(json, rmsg('optimizerSlots', { slots: slots.length, n }));
 }
 
 /** One file written atomically: temp file, fsync, rename. */

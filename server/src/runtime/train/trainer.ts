@@ -54,7 +54,7 @@ export interface RunOptions {
   /** the model summary table, for summary.txt */
   summaryText?: string;
   /** notes gathered before training (loading the data, ...), sent as log events right after start */
-  notes?: string[];
+  notes?: Note[];
   /** the command line, for config.json */
   command?: string;
   /** image data: the training images' background brightness, for config.json (nn predict compares with it) */
@@ -180,7 +180,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   }
   const validated = foldData[0].val !== undefined;
   if (cfg.validation !== undefined && typeof cfg.validation !== 'number' && !opts.validationData) {
-    throw new TrainError(`train '${cfg.name}': the validation dataset was not loaded`);
+    throw new TrainError(rmsg('validationNotLoaded', { train: cfg.name }));
   }
 
   const emitted: TrainEvent[] = [];
@@ -220,7 +220,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     ...(resume ? { resumedFrom: resume.epoch } : {}),
     ...(resume && resume.batch > 0 ? { resumedBatch: resume.batch } : {}),
   });
-  for (const message of opts.notes ?? []) emit({ type: 'log', message });
+  for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
   if (cut) emit({ type: 'log', ...said(rmsg('partialLine', { bytes: cut })) });
   if (points) emit(points);
   const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
@@ -419,7 +419,7 @@ class FoldRun {
         const fresh = partial.state();
         const a = r.accumulator;
         const dims = (s: typeof a) => JSON.stringify([s.confusion?.map((row) => row.length), s.topHits.map((h) => h[0]), s.ySum.length, s.ySq.length, s.dimSq.length]);
-        if (dims(a) !== dims(fresh)) throw new RunError(`${path.join(this.opts.runDir, 'last', 'state.json')} is damaged: field 'accumulator' does not fit the metrics of this run`);
+        if (dims(a) !== dims(fresh)) throw new RunError(rmsg('runFileDamaged', { file: path.join(this.opts.runDir, 'last', 'state.json'), problem: rmsg('accumulatorMisfit') }));
         partial.restore(a);
       }
     }
@@ -429,7 +429,7 @@ class FoldRun {
     const bs = this.cfg.batchSize;
     const batches = Math.ceil(n / bs);
     // state.json says where in an epoch it stopped: never past the epoch's last batch
-    if (startBatch >= batches) throw new RunError(`${path.join(this.opts.runDir, 'last', 'state.json')} is damaged: field 'batch' is ${startBatch}; an epoch of this run has ${batches} batches`);
+    if (startBatch >= batches) throw new RunError(rmsg('runFileDamaged', { file: path.join(this.opts.runDir, 'last', 'state.json'), problem: rmsg('batchOutside', { batch: startBatch, batches }) }));
     let epochsRun = startEpoch;
     let finalVal: Evaluation | undefined;
     let outcome: Outcome = 'completed';
@@ -711,7 +711,7 @@ class FoldRun {
 /** The weights a run saved in `dir` (best/), loaded as nn evaluate loads them. */
 async function loadSaved(dir: string): Promise<LayersModel> {
   const d = checkpointDir(dir);
-  if (!d) throw new TrainError(`${dir} is missing: the best weights were not saved`);
+  if (!d) throw new TrainError(rmsg('bestMissing', { dir }));
   return loadModel(d);
 }
 
@@ -727,6 +727,14 @@ export function keptNote(folder: string, saved: { best?: number; last?: RuntimeM
 
 function where(epoch: number, batch: number): RuntimeMessage {
   return batch > 0 ? rmsg('inEpoch', { epoch: epoch + 1, batch }) : rmsg('afterEpoch', { epoch });
+}
+
+/** A note before training: English text, or English with the message id it renders from in a reader's locale. */
+export type Note = string | { message: string; msg?: RuntimeMessage };
+
+/** A note as a log event's text. */
+export function noteText(n: Note): { message: string; msg?: RuntimeMessage } {
+  return typeof n === 'string' ? { message: n } : n;
 }
 
 /** An event's text: English in `message` (run folders, --json, older readers), and `msg` for a reader's locale. */
