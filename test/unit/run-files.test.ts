@@ -66,6 +66,10 @@ describe('run files: one reader, one limit', function () {
     assert.equal(r.code, 1);
     assert.match(r.err[0], /has no readable metrics\.jsonl: .*metrics\.jsonl is 257\.0 MB, more than the 256\.0 MB/);
     assert.ok(!fs.existsSync(path.join(tmp, 'huge.svg')));
+    // a file one byte over the limit does not read as the limit itself
+    fs.truncateSync(log, MAX_RUN_FILE_BYTES + 1);
+    assert.throws(() => readRunText(log), /metrics\.jsonl is 256\.000001 MB, more than the 256\.000000 MB that nn reads/);
+    fs.truncateSync(log, MAX_RUN_FILE_BYTES + 2 ** 20);
     // and a resume of it says the same, not a crash
     const resumed = await runNn(['train', '--resume', huge, '--backend', 'cpu', '--epochs', '3']);
     assert.equal(resumed.code, 1, resumed.err.join('\n'));

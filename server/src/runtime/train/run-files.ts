@@ -66,7 +66,11 @@ export function notAFile(file: string, st: fs.Stats): CheckpointError {
 
 /** The error for a file of a run folder over the limit: the file, its size and the limit. */
 export function tooLarge(file: string, size: number, max: number): CheckpointError {
-  return new CheckpointError(rmsg('runFileTooLarge', { file, size: formatMegabytes(size), max: formatMegabytes(max) }));
+  // as many decimals as it takes for a file just over the limit not to read as the limit itself
+  let digits = 1;
+  while (digits < 6 && (size / 2 ** 20).toFixed(digits) === (max / 2 ** 20).toFixed(digits)) digits++;
+  const mb = (n: number) => (digits === 1 ? formatMegabytes(n) : `${(n / 2 ** 20).toFixed(digits)} MB`);
+  return new CheckpointError(rmsg('runFileTooLarge', { file, size: mb(size), max: mb(max) }));
 }
 
 /** A file of a run folder that holds something wrong: `problem` says what. */
