@@ -224,8 +224,11 @@ describe('image_folder', () => {
       const before = cached();
       await loadData(ref, { log: (m) => notes.push(m) });
       assert.equal(cached(), before + 1);
-      await loadData(ref, { log: (m) => notes.push(m) });
+      const ids: (string | undefined)[] = [];
+      await loadData(ref, { log: (m, msg) => (notes.push(m), ids.push(msg?.id)) });
       assert.match(notes[1], /^same: 4 images from the cache /);
+      // with the message id, so the command line says it in the user's language
+      assert.deepEqual(ids, ['imagesFromCache']);
       const blocked = sub('blocked');
       fs.writeFileSync(blocked, 'a file where the cache folder would be');
       const d = await loadData(ref, { dataCacheDir: path.join(blocked, 'x'), log: (m) => notes.push(m) });
@@ -251,5 +254,10 @@ describe('image_folder', () => {
     const p = await runNn(['predict', run, jpg]);
     assert.equal(p.code, 0, p.err.join('\n'));
     assert.match(p.out.join('\n'), /red|blue/);
+    // what loading says (the images read from the cache) in the command line's language
+    const zh = await runNn(['evaluate', run, '--lang', 'zh-cn']);
+    assert.equal(zh.code, 0, zh.err.join('\n'));
+    assert.match(zh.err.join('\n'), /^colours：从缓存 .*image_folder-[0-9a-f]+\.bin 读取了 10 张图像$/m);
+    assert.doesNotMatch(zh.err.join('\n'), /images from the cache/);
   });
 });

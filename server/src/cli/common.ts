@@ -31,7 +31,7 @@ import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
 import { words, cliLang } from './i18n';
 import { localize } from '../core/diagnostics';
-import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
+import { renderRuntime, renderStored, type RuntimeMessage } from '../core/runtime-messages';
 
 /** A failure that is the user's to fix (not a usage error): printed, exit 1. */
 export class CliError extends Error {}
@@ -284,7 +284,7 @@ export function intFlag(args: Parsed, name: string, min: number, max?: number): 
   return n;
 }
 
-export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions {
+export function loadOptions(args: Parsed, log: NonNullable<LoadOptions['log']>): LoadOptions {
   const dataPath = args.flags.get('data-path');
   const runs = args.flags.get('runs');
   return {
@@ -294,6 +294,11 @@ export function loadOptions(args: Parsed, log: (m: string) => void): LoadOptions
     // decoded image folders are cached beside the run folders (--runs), by default runs/ beside the .nn file
     ...(typeof runs === 'string' ? { dataCacheDir: path.join(path.resolve(runs), DATA_CACHE) } : {}),
   };
+}
+
+/** What loading the data says, printed by `print` in the command line's language. */
+export function loadNotes(print: (s: string) => void): NonNullable<LoadOptions['log']> {
+  return (message, msg) => print(renderStored(msg, cliLang(), message));
 }
 
 /** Load the train block's data (and its validation dataset, when it names one). */

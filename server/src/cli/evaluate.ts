@@ -6,7 +6,7 @@
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { makeTask, evaluateSplit } from '../runtime/train/evaluate';
 import { UsageError, type Parsed } from './args';
-import { checkedRun, checkDataFitsModel, chooseBackend, stepWork, loadOptions, loadTrainData, readRunConfig, weightsDir, weightsEpoch, userError, CliError, type RunConfig } from './common';
+import { checkedRun, checkDataFitsModel, chooseBackend, stepWork, loadOptions, loadNotes, loadTrainData, readRunConfig, weightsDir, weightsEpoch, userError, CliError, type RunConfig } from './common';
 import { validationSplit } from '../data/batches';
 import type { LoadedData, Split } from '../data/types';
 import { formatEvaluation, formatConfusion } from './progress';
@@ -25,7 +25,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const epoch = weightsEpoch(dir);
-    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+    const { data, validation } = await loadTrainData(cfg, loadOptions(args, loadNotes(err)));
     checkDataFitsModel(model, data, runDir);
     const split = runSplit(which, rc, runDir, data, validation);
     if (!split || split.n === 0) throw new CliError(words().noSplit(cfg.name, which));

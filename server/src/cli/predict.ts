@@ -19,7 +19,7 @@ import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
 import { words, wordsOf, cliLang, colon, type CliWords } from './i18n';
-import { borderMean, checkedRun, checkDataFitsModel, inputShape, chooseBackend, intFlag, loadOptions, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
+import { borderMean, checkedRun, checkDataFitsModel, inputShape, chooseBackend, intFlag, loadOptions, loadNotes, loadTrainData, readRunConfig, weightsDir, userError, CliError, type RunConfig } from './common';
 
 export interface Prediction {
   input: string;
@@ -50,7 +50,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(words().hasErrorsNow(rc.file));
-      const { data } = await loadTrainData(cfg, loadOptions(args, (m) => err(m)));
+      const { data } = await loadTrainData(cfg, loadOptions(args, loadNotes(err)));
       // rows of another width would be cut into the model's input size without a word
       checkDataFitsModel(model, data, runDir);
       const test = data.test;

@@ -23,7 +23,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { train, TrainError, type TrainResult, type RunOptions } from '../runtime/train/trainer';
+import { train, TrainError, type TrainResult, type RunOptions, type Note } from '../runtime/train/trainer';
 import { newRunDir, latestRun } from '../runtime/train/runs';
 import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
@@ -169,7 +169,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     // values to try: every trial is a child nn train of its own
     if (cfg.sweep && !resumeDir) return await startSweep(planSweep(file, cfg, sets, checked.sources, args.flags.get('prune')), root, args, sweepIO);
     // the watcher's first event is start: what choosing the backend and loading say goes out right after it
-    const notes: string[] = [];
+    const notes: Note[] = [];
     const others = checked.otherErrors;
     if (others) notes.push(words().otherErrors(file, others, cfg.name));
     // the engine: --engine, else the one a resumed run was trained with
@@ -194,7 +194,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const refused = memoryRefusal(file, checked, available);
       if (refused) return fail(refused, memoryRefusal(file, checked, available, cliLang()));
     }
-    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (m) => notes.push(m)));
+    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (message, msg) => notes.push(msg ? { message, msg } : message)));
     const runDir = resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? exactRunDir(args.flags.get('run-dir') as string) : newRunDir(root, cfg.name));
     if (!resumeDir) claimed = runDir;
     const run: RunOptions = {

@@ -25,7 +25,8 @@ import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
-import { rmsg, renderRuntime } from '../core/runtime-messages';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
+import type { LoadOptions } from './types';
 import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
 export interface FolderImage {
@@ -291,7 +292,7 @@ function writeCache(file: string, stamp: string, d: Omit<DecodedFolder, 'cached'
 
 /**
  * The folder's images decoded, from the cache when every file is as it was (cacheDir undefined:
- * no cache). `log` hears where they came from and any trouble with the cache.
+ * no cache). `log` hears where they came from and any trouble with the cache (English, and the message id).
  */
 export function readImageFolder(
   root: string,
@@ -299,15 +300,16 @@ export function readImageFolder(
   size: [number, number] | undefined,
   channels: 1 | 3,
   cacheDir: string | undefined,
-  log: (m: string) => void = () => {},
+  log: NonNullable<LoadOptions['log']> = () => {},
 ): DecodedFolder {
+  const say = (m: RuntimeMessage) => log(renderRuntime(m, 'en'), m);
   const list = listImageFolder(root, shownRoot);
   const file = cacheDir === undefined ? undefined : cacheFile(cacheDir, root, size, channels);
   const stamp = stampOf(list);
   if (file) {
     const hit = readCache(file, stamp);
     if (hit) {
-      log(`${shownRoot}: ${hit.n} images from the cache ${file}`);
+      say(rmsg('imagesFromCache', { folder: shownRoot, n: hit.n, file }));
       return { ...hit, cached: true };
     }
   }
@@ -315,9 +317,9 @@ export function readImageFolder(
   if (file) {
     try {
       writeCache(file, stamp, d);
-      log(`${shownRoot}: ${d.n} images decoded; cached in ${file}`);
+      say(rmsg('imagesCached', { folder: shownRoot, n: d.n, file }));
     } catch (e) {
-      log(`${shownRoot}: the decoded images could not be cached in ${file} (${renderRuntime(fileProblem(e), 'en')}); the next run decodes them again`);
+      say(rmsg('imagesNotCached', { folder: shownRoot, file, why: fileProblem(e) }));
     }
   }
   return { ...d, cached: false };

@@ -3,6 +3,7 @@
 // (never with tf.slice, which copies the whole source tensor on the wasm backend).
 
 import type { TextRules } from './text';
+import type { RuntimeMessage } from '../core/runtime-messages';
 
 export interface Split {
   /** n × product(featureShape) values, row-major; token ids are stored as whole numbers */
@@ -48,8 +49,11 @@ export interface LoadOptions {
   cacheDir?: string;
   /** allow downloading a missing built-in dataset (default true) */
   download?: boolean;
-  /** progress and notes for the user ("downloading ...", "using /usr/share/...") */
-  log?: (message: string) => void;
+  /**
+   * progress and notes for the user ("downloading ...", "using /usr/share/..."): the English text,
+   * and where there is one the message id it renders from in the user's language
+   */
+  log?: (message: string, msg?: RuntimeMessage) => void;
   /**
    * where decoded image folders are cached: by default the runs folder beside the .nn file
    * (runs/.data-cache); null: no cache

@@ -16,7 +16,7 @@ import { describeModel, describeTrain } from '../../core/model';
 import { weightsOf } from '../../export/nn-weights';
 import type { LoadedData } from '../../data/types';
 import { parseEvent, PROTOCOL_VERSION, type TrainEvent } from '../../runtime/train/protocol';
-import { keptNote, splitRefusal, type RunOptions } from '../../runtime/train/trainer';
+import { keptNote, noteText, splitRefusal, type RunOptions } from '../../runtime/train/trainer';
 import { notFiniteAdvice } from '../../runtime/train/evaluate';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import { LayerWarnings } from '../../runtime/train/layer-warnings';
@@ -224,7 +224,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       case 'start':
         started = true;
         emit({ ...e, file: cfg.file, runDir: opts.runDir, backend: 'torch', backendNote: `${e.backendNote ?? ''}, ${opts.python.executable}` });
-        for (const n of opts.notes ?? []) emit({ type: 'log', message: n });
+        for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
         if (points) emit(points);
         if (fitPoints) emit(fitPoints);
         return;

@@ -54,7 +54,7 @@ export interface RunOptions {
   /** the model summary table, for summary.txt */
   summaryText?: string;
   /** notes gathered before training (loading the data, ...), sent as log events right after start */
-  notes?: string[];
+  notes?: Note[];
   /** the command line, for config.json */
   command?: string;
   /** image data: the training images' background brightness, for config.json (nn predict compares with it) */
@@ -220,7 +220,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     ...(resume ? { resumedFrom: resume.epoch } : {}),
     ...(resume && resume.batch > 0 ? { resumedBatch: resume.batch } : {}),
   });
-  for (const message of opts.notes ?? []) emit({ type: 'log', message });
+  for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
   if (cut) emit({ type: 'log', ...said(rmsg('partialLine', { bytes: cut })) });
   if (points) emit(points);
   const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
@@ -727,6 +727,14 @@ export function keptNote(folder: string, saved: { best?: number; last?: RuntimeM
 
 function where(epoch: number, batch: number): RuntimeMessage {
   return batch > 0 ? rmsg('inEpoch', { epoch: epoch + 1, batch }) : rmsg('afterEpoch', { epoch });
+}
+
+/** A note before training: English text, or English with the message id it renders from in a reader's locale. */
+export type Note = string | { message: string; msg?: RuntimeMessage };
+
+/** A note as a log event's text. */
+export function noteText(n: Note): { message: string; msg?: RuntimeMessage } {
+  return typeof n === 'string' ? { message: n } : n;
 }
 
 /** An event's text: English in `message` (run folders, --json, older readers), and `msg` for a reader's locale. */
