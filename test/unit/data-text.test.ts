@@ -84,6 +84,30 @@ describe('text_csv', () => {
     const empty = await runNn(['predict', run, ' ']);
     assert.equal(empty.code, 1);
     assert.match(empty.err.join('\n'), /is an empty text/);
+
+    // a text with no word at all: every id padding, refused as an empty one is
+    const punctuation = await runNn(['predict', run, '!!! ?']);
+    assert.equal(punctuation.code, 1);
+    assert.match(punctuation.err.join('\n'), /'!!! \?' has no words to read \(only spaces and punctuation\)/);
+    // an image file's name is not a sentence
+    const png = path.join(dir, 'photo.png');
+    fs.writeFileSync(png, 'x');
+    const image = await runNn(['predict', run, png]);
+    assert.equal(image.code, 1);
+    assert.match(image.err.join('\n'), /photo\.png: the model reads texts, not images/);
+    // no word in the vocabulary: answered, with a warning (in the JSON too, and in Chinese)
+    const unknown = await runNn(['predict', run, '这部电影很好看', 'a great film', '--json']);
+    assert.equal(unknown.code, 0, unknown.err.join('\n'));
+    const said = (JSON.parse(unknown.out[0]) as { predictions: { warning?: string }[] }).predictions;
+    assert.match(said[0].warning ?? '', /^none of the 7 words of '这部电影很好看' that the model reads is in its vocabulary \(\d+ tokens, from its training texts\)/);
+    assert.equal(said[1].warning, undefined);
+    const zh = await runNn(['predict', run, 'xyzzy', '--lang', 'zh-cn']);
+    assert.equal(zh.code, 0, zh.err.join('\n'));
+    assert.match(zh.err.join('\n'), /^nn predict: 警告：模型读取的“xyzzy”的 1 个词都不在它的词表中/m);
+    // a long text with commas is shown as text, not as numbers
+    const long = await runNn(['predict', run, 'a great film, a great cast, a great story, a great ending, great music, and more']);
+    assert.equal(long.code, 0, long.err.join('\n'));
+    assert.match(long.out[0], /^a great film, a great cast, a great story, a great ending\.\.\.: \d (pos|neg) /);
   });
 
   it('refuses a separate validation dataset of texts (its vocabulary would differ)', async () => {
