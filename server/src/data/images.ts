@@ -49,6 +49,8 @@ const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
  */
 export function readImageHeader(head: Uint8Array, shown: string, complete: boolean): ImageHeader | undefined {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  // an empty file has no first bytes to judge: said as empty, not as another format
+  if (b.length === 0 && complete) throw new DataError(shown, rmsg('emptyFile'));
   const format = imageFormat(b);
   if (!format) throw new DataError(shown, rmsg('notAnImage'));
   if (format === 'png') {
