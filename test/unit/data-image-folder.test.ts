@@ -156,6 +156,21 @@ describe('image_folder', () => {
       assert.deepEqual(Array.from(d.train.y), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
     });
 
+    it('leaves images of other formats (GIF, WebP, ...) out with a note naming them; other files without one', async () => {
+      const root = writeImageFolder(sub('formats'), { a: [['png', 4, 4, RED]], b: [['jpeg', 4, 4, BLUE]] });
+      fs.writeFileSync(path.join(root, 'a', 'photo.webp'), 'RIFF....WEBP');
+      fs.mkdirSync(path.join(root, 'b', 'more'));
+      fs.writeFileSync(path.join(root, 'b', 'more', 'anim.GIF'), 'GIF89a');
+      fs.writeFileSync(path.join(root, 'b', 'notes.txt'), 'x');
+      const notes: { message: string; id?: string }[] = [];
+      const d = await loadData(datasetRef(dir, nn('"formats", test: 0')), { dataCacheDir: null, log: (message, msg) => notes.push({ message, id: msg?.id }) });
+      assert.equal(d.train.n, 2);
+      assert.deepEqual(notes, [{ message: 'formats: 2 images of formats nn cannot read (.webp, .gif) left out; image_folder reads PNG and JPEG: convert them to keep them', id: 'imagesSkipped' }]);
+      const quiet: string[] = [];
+      await loadData(datasetRef(dir, nn('"same", test: 0')), { dataCacheDir: null, log: (m) => quiet.push(m) });
+      assert.deepEqual(quiet, []);
+    });
+
     it('averages by area when shrinking, and makes grey with channels: 1', async () => {
       // left half black, right half white: 2 wide becomes 1 wide at 0.5
       writeImageFolder(sub('halves'), { a: [['png', 2, 4, (_y, x) => (x < 2 ? [0, 0, 0] : [255, 255, 255])]], b: [['png', 2, 4, () => [255, 0, 0]]] });

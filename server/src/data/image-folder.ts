@@ -4,8 +4,9 @@
 //   names (code point order, as Python's sorted()); class k is the k-th name. Files directly in
 //   `path` are not images of any class and are ignored, as ImageFolder does.
 // - In each class folder, the files ending .png, .jpg or .jpeg (any case; subfolders searched
-//   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored. A class
-//   with no such file is an error naming the folder (and the other files it holds, if any).
+//   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored, and
+//   images of other formats (.gif, .webp, ...) left out with a note. A class with no PNG or JPEG
+//   file is an error naming the folder (and the other files it holds, if any).
 // - Each image is decoded (PNG or JPEG by its content, whatever its extension says), resized by
 //   area to `size` (images.ts resizeArea) and reduced to `channels`; stored as bytes 0-255.
 //   Without `size`, every image must have the first image's size: another size is an error naming
@@ -27,7 +28,7 @@ import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import type { LoadOptions } from './types';
-import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
 export interface FolderImage {
   /** absolute path */
@@ -42,6 +43,8 @@ export interface FolderImage {
 export interface FolderListing {
   classNames: string[];
   images: FolderImage[];
+  /** images of other formats (GIF, WebP, ...) in the class folders, left out: how many, and their extensions */
+  skipped: { n: number; kinds: string[] };
 }
 
 /** The channels argument: 1 (grey) or 3 (RGB); the catalogue's range 1..3 lets 2 through to here. */
@@ -52,8 +55,7 @@ export function channelsOf(args: Args, shown: string): 1 | 3 {
 }
 
 function isImageName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
+  return extensionIn(name, IMAGE_EXTENSIONS) !== undefined;
 }
 
 function readDir(abs: string, shown: string): fs.Dirent[] {
@@ -109,6 +111,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
   if (classNames.length < 2) throw new DataError(shownRoot, rmsg('oneClassFolder', { name: classNames[0] }));
   const images: FolderImage[] = [];
   const seen = { entries: 0 };
+  const skipped = { n: 0, kinds: [] as string[] };
   classNames.forEach((name, label) => {
     const shownClass = `${shownRoot.replace(/[\\/]+$/, '')}/${name}`;
     const files: string[] = [];
@@ -125,7 +128,14 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
         inside(p, d, `${shownClass}/${r}`);
         if (isDir(p, d)) walk(p, r, depth + 1);
         else if (isImageName(d.name)) files.push(r);
-        else others.push(d.name);
+        else {
+          others.push(d.name);
+          const other = extensionIn(d.name, OTHER_IMAGE_EXTENSIONS);
+          if (other) {
+            skipped.n++;
+            if (!skipped.kinds.includes(other)) skipped.kinds.push(other);
+          }
+        }
       }
     };
     walk(path.join(root, name), '', 0);
@@ -146,7 +156,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
       images.push({ abs, shown: `${shownClass}/${f}`, label, size: st.size, mtimeMs: st.mtimeMs });
     }
   });
-  return { classNames, images };
+  return { classNames, images, skipped };
 }
 
 /** How much of a file the probe reads for its header. */
@@ -304,6 +314,8 @@ export function readImageFolder(
 ): DecodedFolder {
   const say = (m: RuntimeMessage) => log(renderRuntime(m, 'en'), m);
   const list = listImageFolder(root, shownRoot);
+  // torchvision would have read some of them: a folder's images are not left out without a word
+  if (list.skipped.n > 0) say(rmsg('imagesSkipped', { folder: shownRoot, n: list.skipped.n, kinds: list.skipped.kinds.join(', ') }));
   const file = cacheDir === undefined ? undefined : cacheFile(cacheDir, root, size, channels);
   const stamp = stampOf(list);
   if (file) {
