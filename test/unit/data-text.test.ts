@@ -40,7 +40,7 @@ describe('text_csv', () => {
   it('the editor knows the classes, rows and [length] token ids; bad files are named with the line', () => {
     const { refs, errors } = checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8, test: 0.25)\n');
     assert.deepEqual(errors, []);
-    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
+    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', tokens: 10000, target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
     const problems = (args: string) => checkDatasets(dir, `dataset r = text_csv(${args})\n`).dataProblems;
     assert.deepEqual(problems('"reviews.csv", text: "reveiw", label: "sentiment"'), ['reviews.csv: no column named "reveiw" (the text column) in the header (2 columns); did you mean "review"?']);
     assert.deepEqual(problems('"empty-text.csv"'), ['empty-text.csv: line 3: column "text": empty text']);
