@@ -13,6 +13,7 @@ import { probeData } from '../../server/src/data/probe';
 import { readImageHeader, decodeImage } from '../../server/src/data/images';
 import { checkDatasets, datasetRef, encodeImage, writeImageFolder } from '../data-helpers';
 import { runNn } from '../nn-cli';
+import { runsCacheOf } from '../../server/src/cli/common';
 
 const RED: [number, number, number] = [220, 30, 30];
 const BLUE: [number, number, number] = [20, 40, 230];
@@ -250,6 +251,30 @@ describe('image_folder', () => {
       assert.equal(d.train.n, 4);
       assert.match(notes[2], /could not be cached in .*; the next run decodes them again/);
     });
+  });
+
+  it('a run trained with --runs elsewhere: evaluate, predict --index and --resume use that runs folder\'s cache, and write nothing beside the .nn file', async () => {
+    const src = sub('src');
+    fs.mkdirSync(src);
+    writeImageFolder(path.join(src, 'imgs'), { a: [['png', 4, 4, RED], ['png', 4, 4, RED]], b: [['png', 4, 4, BLUE], ['png', 4, 4, BLUE]] });
+    const file = path.join(src, 'm.nn');
+    fs.writeFileSync(file, 'dataset d = image_folder("imgs", test: 0.25, seed: 1)\nmodel M { input [4, 4, 3]  flatten()  dense(2) }\ntrain t { model: M  data: d  loss: cross_entropy  epochs: 1  batch_size: 2 }\n');
+    const runs = sub('elsewhere');
+    const r = await runNn(['train', file, '--runs', runs, '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const run = (JSON.parse(r.out[0]) as { runDir: string }).runDir;
+    for (const argv of [['evaluate', run], ['predict', run, '--index', '0'], ['train', '--resume', run, '--epochs', '2']]) {
+      const c = await runNn(argv);
+      assert.equal(c.code, 0, c.err.join('\n'));
+      assert.match(c.err.join('\n') + c.out.join('\n'), /imgs: 4 images from the cache .*elsewhere\/\.data-cache\//, argv.join(' '));
+    }
+    assert.deepEqual(fs.readdirSync(src).sort(), ['imgs', 'm.nn']);
+    // a sweep's trial (runs/<train>/<time>/trial-01) uses the same runs folder's cache
+    const sweep = path.join(runs, 't', 'sweep-time');
+    fs.mkdirSync(sweep, { recursive: true });
+    fs.writeFileSync(path.join(sweep, 'sweep.json'), '{}');
+    assert.equal(runsCacheOf(path.join(sweep, 'trial-01')), path.join(runs, '.data-cache'));
+    assert.equal(runsCacheOf(run), path.join(runs, '.data-cache'));
   });
 
   it('trains a small model for an epoch, and predict names the class of a JPEG', async () => {

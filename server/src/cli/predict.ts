@@ -53,7 +53,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(words().hasErrorsNow(rc.file));
-      const { data } = await loadTrainData(cfg, loadOptions(args, loadNotes(err)));
+      const { data } = await loadTrainData(cfg, loadOptions(args, loadNotes(err), runDir));
       // rows of another width would be cut into the model's input size without a word
       checkDataFitsModel(model, data, runDir);
       const test = data.test;
