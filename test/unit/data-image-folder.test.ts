@@ -253,6 +253,26 @@ describe('image_folder', () => {
     });
   });
 
+  it('a .nn file among the class folders, image_folder("."): its runs folder is not a class, the second run trains as the first', async () => {
+    const root = writeImageFolder(sub('inroot'), { a: [['png', 4, 4, RED], ['png', 4, 4, RED]], b: [['png', 4, 4, BLUE], ['png', 4, 4, BLUE]] });
+    const file = path.join(root, 'm.nn');
+    fs.writeFileSync(file, 'dataset d = image_folder(".", test: 0.25, seed: 1)\nmodel M { input [4, 4, 3]  flatten()  dense(2) }\ntrain t { model: M  data: d  loss: cross_entropy  epochs: 1  batch_size: 2 }\n');
+    for (let i = 0; i < 2; i++) {
+      const r = await runNn(['train', file, '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+    }
+    assert.ok(fs.existsSync(path.join(root, 'runs', '.data-cache')));
+    const { refs, errors } = checkDatasets(root, 'dataset d = image_folder(".", test: 0)\n');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(refs[0].info.target, { kind: 'classes', count: 2 });
+    assert.deepEqual(listImageFolder(root, '.', 1000).classNames, ['a', 'b']);
+    // a runs folder of other data (no data cache yet) beside the .nn file is left out by the editor too
+    const other = writeImageFolder(sub('inroot2'), { a: [['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+    fs.mkdirSync(path.join(other, 'runs', 'fit', '1'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'runs', 'fit', '1', 'config.json'), '{}');
+    assert.deepEqual(checkDatasets(other, 'dataset d = image_folder(".", test: 0)\n').dataProblems, []);
+  });
+
   it('a run trained with --runs elsewhere: evaluate, predict --index and --resume use that runs folder\'s cache, and write nothing beside the .nn file', async () => {
     const src = sub('src');
     fs.mkdirSync(src);

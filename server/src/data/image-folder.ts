@@ -1,7 +1,8 @@
 // image_folder(path, size, channels): one subfolder per class, as torchvision's ImageFolder.
 //
 // - Classes are the subfolders of `path` whose names do not start with '.', sorted by their
-//   names (code point order, as Python's sorted()); class k is the k-th name. Files directly in
+//   names (code point order, as Python's sorted()); class k is the k-th name; nn's own runs folder
+//   among them (a .nn file beside the class folders) is not a class. Files directly in
 //   `path` are not images of any class and are ignored, as ImageFolder does.
 // - In each class folder, the files ending .png, .jpg or .jpeg (any case; subfolders searched
 //   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored, and
@@ -85,8 +86,35 @@ const MAX_ENTRIES = 2_000_000;
 /** A folder too large to list (the editor's probe lists fewer entries than training does). */
 export class TooManyEntries extends DataError {}
 
-/** Lists the classes and their images (with sizes and modification times); problems name the folder. */
-export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES, allowed?: (abs: string) => boolean, fence: Fence = 'workspace'): FolderListing {
+/** The folder in a runs folder that holds decoded data (image folders); not a train block's name, so never a run's. */
+export const DATA_CACHE = '.data-cache';
+
+/**
+ * nn's own runs folder inside the image folder (a .nn file written among its class folders, with
+ * image_folder(".")): one of `runs`, or a folder holding a data cache. Not a class: the second run
+ * found a class 'runs' of JSON files.
+ */
+export function isRunsFolder(abs: string, runs: readonly string[]): boolean {
+  if (runs.some((r) => path.resolve(r) === abs)) return true;
+  try {
+    return fs.statSync(path.join(abs, DATA_CACHE)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Lists the classes and their images (with sizes and modification times); problems name the
+ * folder. `runs`: the runs folders of the .nn file, left out where they lie among the class folders.
+ */
+export function listImageFolder(
+  root: string,
+  shownRoot: string,
+  maxEntries = MAX_ENTRIES,
+  allowed?: (abs: string) => boolean,
+  fence: Fence = 'workspace',
+  runs: readonly string[] = [],
+): FolderListing {
   const entries = readDir(root, shownRoot);
   // an untrusted workspace reads nothing outside its folders: a link below the root to elsewhere is refused
   const inside = (abs: string, d: fs.Dirent, shown: string) => {
@@ -101,7 +129,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
   };
   for (const d of entries) if (!d.name.startsWith('.')) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
   const classNames = entries
-    .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d))
+    .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d) && !isRunsFolder(path.join(root, d.name), runs))
     .map((d) => d.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length === 0) {
@@ -311,9 +339,10 @@ export function readImageFolder(
   channels: 1 | 3,
   cacheDir: string | undefined,
   log: NonNullable<LoadOptions['log']> = () => {},
+  runs: readonly string[] = [],
 ): DecodedFolder {
   const say = (m: RuntimeMessage) => log(renderRuntime(m, 'en'), m);
-  const list = listImageFolder(root, shownRoot);
+  const list = listImageFolder(root, shownRoot, MAX_ENTRIES, undefined, 'workspace', runs);
   // torchvision would have read some of them: a folder's images are not left out without a word
   if (list.skipped.n > 0) say(rmsg('imagesSkipped', { folder: shownRoot, n: list.skipped.n, kinds: list.skipped.kinds.join(', ') }));
   const file = cacheDir === undefined ? undefined : cacheFile(cacheDir, root, size, channels);
