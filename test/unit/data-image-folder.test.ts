@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { loadData } from '../../server/src/data/load';
 import { readImageFolder, listImageFolder } from '../../server/src/data/image-folder';
 import { probeData } from '../../server/src/data/probe';
-import { readImageHeader, decodeImage } from '../../server/src/data/images';
+import { readImageHeader, decodeImage, resizeArea } from '../../server/src/data/images';
 import { checkDatasets, datasetRef, encodeImage, writeImageFolder } from '../data-helpers';
 import { runNn } from '../nn-cli';
 import { runsCacheOf } from '../../server/src/cli/common';
@@ -71,6 +71,37 @@ describe('image_folder', () => {
       const jpg = encodeImage('jpeg', 7, 9, () => RED);
       assert.equal(readImageHeader(jpg.subarray(0, 10), 'a.jpg', false), undefined);
       assert.throws(() => readImageHeader(jpg.subarray(0, 10), 'a.jpg', true), /a\.jpg: the JPEG has no frame header/);
+    });
+
+    it('reads the forms a decoder gives beyond 8-bit RGB: CMYK, progressive and grey JPEG; palette with transparency, 16-bit RGB and grey PNG', () => {
+      // test/fixtures/images (make-images.py): 8x8, left half (200, 40, 40), right half (30, 60, 220)
+      const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'images', name);
+      const grey = (c: number[]) => Math.round(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]);
+      const cases: [file: string, channels: number, left: number[], right: number[], tolerance: number][] = [
+        ['cmyk.jpg', 4, [200, 40, 40, 255], [30, 60, 220, 255], 6],
+        ['progressive.jpg', 3, [200, 40, 40, 255], [30, 60, 220, 255], 6],
+        ['grey.jpg', 1, [88, 88, 88, 255], [69, 69, 69, 255], 3],
+        // the right half transparent: kept as stored, then counted as black when resized
+        ['palette-trns.png', 3, [200, 40, 40, 255], [30, 60, 220, 0], 0],
+        // 16 bits scaled to 8: v * 255 / 65535, rounded
+        ['rgb16.png', 3, [200, 40, 40, 255], [30, 60, 220, 255], 0],
+        ['grey16.png', 1, [128, 128, 128, 255], [255, 255, 255, 255], 0],
+      ];
+      assert.equal(grey([200, 40, 40]), 88);
+      for (const [file, channels, left, right, tol] of cases) {
+        const bytes = fs.readFileSync(fixture(file));
+        const h = readImageHeader(bytes, file, true)!;
+        assert.deepEqual([h.width, h.height, h.channels], [8, 8, channels], file);
+        const img = decodeImage(bytes, file);
+        const px = (x: number, y: number) => Array.from(img.data.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 4));
+        for (const [got, want] of [[px(1, 1), left], [px(6, 6), right]]) {
+          got.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= tol, `${file}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`));
+        }
+      }
+      const out = new Float32Array(3);
+      resizeArea(decodeImage(fs.readFileSync(fixture('palette-trns.png')), 'p.png'), 1, 1, 3, out);
+      // half the pixels transparent (black): the mean of the left half's colour and black
+      assert.deepEqual(Array.from(out, (v) => Math.round(v * 255)), [100, 20, 20]);
     });
 
     it('decodes JPEG and PNG to the same colours (JPEG within its loss)', () => {
