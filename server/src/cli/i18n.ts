@@ -57,7 +57,7 @@ const en = {
   // nn train: the progress lines
   trainingStart: (train: string, model: string, params: number, data: string) => `training '${train}': model ${model} (${n(params)} parameters) on ${data}`,
   samples: (train: number, validation: number, test: number, epochs: number, batch: number, kfold?: number) =>
-    `${train} training, ${validation} validation, ${test} test samples; ${epochs} epochs of batches of ${batch}${kfold ? `; ${kfold}-fold cross-validation` : ''}`,
+    `${train} training, ${validation} validation, ${test} test samples; ${plural(epochs, 'epoch', 'epochs')} of batches of ${batch}${kfold ? `; ${kfold}-fold cross-validation` : ''}`,
   backend: 'backend',
   runFolder: 'run folder',
   resumedInEpoch: (epoch: number, batch: number) => ` (resumed in epoch ${epoch}, after its batch ${batch})`,
@@ -71,7 +71,7 @@ const en = {
   run: 'run',
   stopped: 'stopped',
   error: 'error',
-  done: (epochs: number, time: string, rate: number, best?: number) => `done: ${epochs} epochs in ${time}, ${rate} samples/s${best !== undefined ? `; best epoch ${best}` : ''}`,
+  done: (epochs: number, time: string, rate: number, best?: number) => `done: ${plural(epochs, 'epoch', 'epochs')} in ${time}, ${rate} samples/s${best !== undefined ? `; best epoch ${best}` : ''}`,
   meanStd: 'mean ± std',
   test: (label: string) => `test (${label})`,
   testLabels: (end: { testEpoch?: number; lastTest?: unknown; epochs: number }) => testLabels(end as Parameters<typeof testLabels>[0]),
