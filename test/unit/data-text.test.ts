@@ -40,7 +40,14 @@ describe('text_csv', () => {
   it('the editor knows the classes, rows and [length] token ids; bad files are named with the line', () => {
     const { refs, errors } = checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8, test: 0.25)\n');
     assert.deepEqual(errors, []);
-    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', tokens: 10000, target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
+    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', tokens: 47, target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
+    // the ids the vocabulary can give: at most the file's 45 distinct words with <pad> and <unk>, at most vocab
+    assert.equal(checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", vocab: 20)\n').refs[0].info.tokens, 20);
+    // NN423 from the file: the default vocab (10,000) into embedding(64) is fine for 47 ids; embedding(40) is not
+    const train = (embedding: number) =>
+      checkDatasets(dir, `dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8)\nmodel M { input [8]  embedding(${embedding}, 4)  flatten()  dense(2) }\ntrain t { model: M  data: r  loss: cross_entropy }\n`).errors;
+    assert.deepEqual(train(64), []);
+    assert.deepEqual(train(40), ["embedding(40) takes token ids 0 to 39, but 'r' gives ids up to 46 (its vocab is 47): those past 39 have no vector; give the embedding the dataset's vocab, 47"]);
     const problems = (args: string) => checkDatasets(dir, `dataset r = text_csv(${args})\n`).dataProblems;
     assert.deepEqual(problems('"reviews.csv", text: "reveiw", label: "sentiment"'), ['reviews.csv: no column named "reveiw" (the text column) in the header (2 columns); did you mean "review"?']);
     assert.deepEqual(problems('"empty-text.csv"'), ['empty-text.csv: line 3: column "text": empty text']);

@@ -9,7 +9,7 @@ import { DataError, fileProblem, type Fence } from './errors';
 import { rmsg } from '../core/runtime-messages';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
-import { readTextCsv } from './text';
+import { readTextCsv, textRulesOf, tokenize } from './text';
 import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, isRunsFolder, TooManyEntries } from './image-folder';
 
 /**
@@ -270,7 +270,8 @@ function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolea
   const shown = args.path;
   const file = path.resolve(dir, shown);
   if (allowed && !allowed(file)) return notAllowed(shown, fence);
-  return cached(`text_csv:${file}:${args.text}:${args.label}`, [file], () =>
+  const rules = textRulesOf(args);
+  return cached(`text_csv:${file}:${args.text}:${args.label}:${rules.tokenize}:${rules.lowercase}`, [file], () =>
     attempt(() => {
       let size: number;
       try {
@@ -280,7 +281,10 @@ function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolea
       }
       if (size > PROBE_LIMIT) return undefined;
       const t = readTextCsv(file, shown, args.text as string, args.label as string);
-      return { target: { kind: 'classes', count: t.classNames.length }, train: t.texts.length };
+      // the distinct tokens of every text, with <pad> and <unk>: no vocabulary built from a part of them is larger
+      const distinct = new Set<string>();
+      for (const text of t.texts) for (const tok of tokenize(text, rules)) distinct.add(tok);
+      return { target: { kind: 'classes', count: t.classNames.length }, train: t.texts.length, tokens: distinct.size + 2 };
     }),
   );
 }
