@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { main } from '../../server/src/cli/main';
 import { englishLeft } from '../nn-cli';
-import { imagesIdx, labelsIdx, writeBadData, writeImageFolder } from '../data-helpers';
+import { imagesIdx, labelsIdx, writeBadData, writeImageFolder, encodeImage, cifar10Files, cifarRecords } from '../data-helpers';
 
 interface Row {
   /** the kind of bad data */
@@ -79,6 +79,17 @@ const ROWS: Row[] = [
   { kind: 'image folder: images of two sizes without size', data: 'image_folder("imgs_mixed", channels: 1)', model: 'I', says: 'imgs_mixed/c/000.png: the image is 4x5 (width x height), but imgs_mixed/a/000.png is 4x4: the images differ in size; give size: [height, width] to resize them all' },
   { kind: 'image folder: an image damaged after its header', data: 'image_folder("imgs_damaged", size: [4, 4], channels: 1)', model: 'I', says: 'imgs_damaged/c/000.png: the PNG is cut short: its IDAT chunk runs past the end of the file' },
   { kind: 'image folder: no such folder', data: 'image_folder("imgs_nowhere")', model: 'I', says: 'imgs_nowhere: folder not found' },
+  // found walking issue 21 as a learner: an empty image file was "not a PNG or JPEG image"
+  { kind: 'image folder: an empty image file', data: 'image_folder("imgs_zero", size: [4, 4], channels: 1)', model: 'I', says: 'imgs_zero/c/000.png: empty file' },
+  { kind: 'image folder: a JPEG cut short', data: 'image_folder("imgs_cutjpg", size: [4, 4], channels: 1)', model: 'I', says: 'imgs_cutjpg/c/000.jpg: the JPEG is damaged or in a form that cannot be decoded' },
+  { kind: 'predict: a JPEG cut short', predict: 'cut.jpg', says: /^nn predict: .*cut\.jpg: the JPEG is damaged or in a form that cannot be decoded/ },
+  // labelled texts (text_csv): the file and line named
+  { kind: 'text CSV: an empty text', data: 'text_csv("tx_empty.csv", length: 4, vocab: 10)', model: 'T', says: 'tx_empty.csv: line 3: column "text": empty text' },
+  { kind: 'text CSV: a row without its label', data: 'text_csv("tx_short.csv", length: 4, vocab: 10)', model: 'T', says: 'tx_short.csv: line 3: 1 value, but the header has 2' },
+  { kind: 'text CSV: no such text column', data: 'text_csv("tx_empty.csv", text: "review", length: 4, vocab: 10)', model: 'T', says: 'tx_empty.csv: no column named "review" (the text column) in the header (2 columns)' },
+  // CIFAR-10's binary files: the file and record named
+  { kind: 'CIFAR-10: a batch that is not whole records', data: 'cifar10(path: "cifar_cut")', model: 'C', says: 'cifar_cut/data_batch_1.bin: 5000 bytes is not a whole number of CIFAR-10 records (3073 bytes each' },
+  { kind: 'CIFAR-10: a label outside its 10 classes', data: 'cifar10(path: "cifar_label", limit: 2)', model: 'C', says: 'cifar_label/data_batch_1.bin: record 1: label 12 is outside 0..9 (CIFAR-10 has 10 classes)' },
 ];
 
 const MODELS = `
@@ -97,6 +108,19 @@ model I {
   flatten()
   dense(3)
 }
+
+model T {
+  input [4]
+  embedding(10, 2)
+  flatten()
+  dense(2)
+}
+
+model C {
+  input [32, 32, 3]
+  flatten()
+  dense(10)
+}
 `;
 
 function trainBlock(model: string, data: string, extra = ''): string {
@@ -109,7 +133,9 @@ function snapshot(dir: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const f of fs.readdirSync(dir, { recursive: true }).map(String).sort()) {
     const st = fs.lstatSync(path.join(dir, f));
-    m.set(f, st.isFile() ? fs.readFileSync(path.join(dir, f)).toString('base64') : st.isFIFO() ? 'fifo' : '');
+    // files over 1 MB (a CIFAR batch) by size and modification time, not read again for every row
+    const big = st.isFile() && st.size > 2 ** 20;
+    m.set(f, big ? `${st.size}:${st.mtimeMs}` : st.isFile() ? fs.readFileSync(path.join(dir, f)).toString('base64') : st.isFIFO() ? 'fifo' : '');
   }
   return m;
 }
@@ -144,6 +170,26 @@ describe('bad data through nn train and nn predict', function () {
     three('imgs_damaged', [['png', 4, 4, grey(255)]]);
     const whole = fs.readFileSync(path.join(dir, 'imgs_damaged', 'c', '000.png'));
     write('imgs_damaged/c/000.png', whole.subarray(0, whole.indexOf('IDAT') + 6));
+    three('imgs_zero', [['png', 4, 4, grey(255)]]);
+    write('imgs_zero/c/000.png', '');
+    three('imgs_cutjpg', [['jpeg', 16, 16, grey(255)]]);
+    const jpg = encodeImage('jpeg', 16, 16, (y, x) => grey((x * 16 + y * 3) % 256));
+    write('imgs_cutjpg/c/000.jpg', jpg.subarray(0, Math.floor(jpg.length * 0.8)));
+    write('cut.jpg', jpg.subarray(0, Math.floor(jpg.length * 0.8)));
+    write('tx_empty.csv', 'text,label\na fine film,pos\n  ,neg\n');
+    write('tx_short.csv', 'text,label\na fine film,pos\na dull film\n');
+    // CIFAR-10: one batch cut mid-record; one of the real size (10,000 images) with a label 12 in
+    // record 1, read up to limit: 2 (the files after it are not read)
+    const cifar = (name: string, batch1: Buffer) => {
+      fs.mkdirSync(path.join(dir, name));
+      const files = cifar10Files(0);
+      files['data_batch_1.bin'] = batch1;
+      for (const [f, b] of Object.entries(files)) write(`${name}/${f}`, b);
+    };
+    cifar('cifar_cut', cifarRecords(2).subarray(0, 5000));
+    const real = cifarRecords(10_000);
+    real[3073] = 12;
+    cifar('cifar_label', real);
     if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(dir, 'fifo.csv')]);
     const png = new PNG({ width: 4, height: 4 });
     png.data.fill(128);
@@ -222,7 +268,7 @@ describe('bad data through nn train and nn predict', function () {
 
   it('says every one of them in Chinese with --lang zh-cn: the problem rendered from its message id, no English words left (issue 23)', async function () {
     // code words a message may hold as written: formats, chunk names, settings and values of the language
-    const code = ['nn', 'train', 'predict', 'CSV', 'UTF-8', 'NUL', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'IDX', 'MNIST', 'gzip', 'image_folder', 'task', 'classification', 'regression', 'size', 'height', 'width', 'test', 'label', 'header', 'false', 'RGB', 'e38', 'float', 'check', 'imgs_nowhere', 'unexpected', 'end', 'of', 'file'];
+    const code = ['nn', 'train', 'predict', 'CSV', 'CIFAR-10', 'UTF-8', 'NUL', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'IDX', 'MNIST', 'gzip', 'image_folder', 'task', 'classification', 'regression', 'size', 'height', 'width', 'test', 'label', 'header', 'false', 'RGB', 'e38', 'float', 'check', 'imgs_nowhere', 'unexpected', 'end', 'of', 'file'];
     const failures: string[] = [];
     for (const row of ROWS) {
       if (row.kind.includes('FIFO') && process.platform === 'win32') continue;

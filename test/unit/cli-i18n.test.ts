@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cliLocale } from '../../server/src/cli/i18n';
+import { cliLocale, wordsOf } from '../../server/src/cli/i18n';
 import { USAGE } from '../../server/src/cli/main';
 import { USAGE_ZH } from '../../server/src/cli/usage-zh';
 import { runNn, englishLeft as english } from '../nn-cli';
@@ -285,5 +285,12 @@ describe('the command line in Chinese', () => {
     assert.ok(r.out.some((l) => /^试验 \d\/2 第 1\/1 轮：损失 [\d.]+$/.test(l)), r.out.join('\n'));
     assert.ok(r.out.some((l) => /^搜索文件夹：/.test(l)), r.out.join('\n'));
     chineseOnly(r.out.map((l) => l.replace(/\b(test|val)_\w+|\btrial-\d+/g, '')), ['optimizer', 'lr', 'tfjs']);
+  });
+
+  it("one epoch is 'epoch' in English (a 1-epoch run said '1 epochs')", () => {
+    const en = wordsOf('en');
+    assert.equal(en.samples(20, 0, 7, 1, 4), '20 training, 0 validation, 7 test samples; 1 epoch of batches of 4');
+    assert.equal(en.done(1, '0:01', 300, 1), 'done: 1 epoch in 0:01, 300 samples/s; best epoch 1');
+    assert.match(en.done(3, '0:01', 300), /^done: 3 epochs in/);
   });
 });

@@ -65,6 +65,25 @@ describe('cifar10 and cifar100', () => {
     await assert.rejects(loadData(ref, { ...noDownload, cacheDir: path.join(dir, 'empty-cache') }, over()), /^DataError: cifar10: CIFAR-10 not found and downloading is off; looked in .*To fix: download https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz and unpack it/);
   });
 
+  it('is found where the offline advice says to unpack the archive: the system folder or the cache, the archive\'s own folder inside them', async () => {
+    const ref = datasetRef(dir, 'dataset c = cifar10()\n');
+    const advice = await loadData(ref, { ...noDownload, cacheDir: path.join(dir, 'advice-cache') }, over()).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    assert.match(advice, /unpack it into one of those folders/);
+    // tar xzf cifar-10-binary.tar.gz, run inside the folder named: cifar-10-batches-bin/cifar-10-batches-bin/
+    const system = path.join(dir, 'system');
+    put(path.join(system, 'cifar-10-batches-bin', 'cifar-10-batches-bin'), cifar10Files(1));
+    const fromSystem = await loadData(ref, { ...noDownload, cacheDir: path.join(dir, 'advice-cache') }, over({ systemRoot: system }));
+    assert.equal(fromSystem.source, path.join(system, 'cifar-10-batches-bin', 'cifar-10-batches-bin'));
+    const cache = path.join(dir, 'unpacked-cache');
+    put(path.join(cache, 'cifar-10-batches-bin', 'cifar-10-batches-bin'), cifar10Files(1));
+    const fromCache = await loadData(ref, { ...noDownload, cacheDir: cache }, over());
+    assert.equal(fromCache.train.n, 5);
+    assert.equal(fromCache.source, path.join(cache, 'cifar-10-batches-bin', 'cifar-10-batches-bin'));
+  });
+
   it('names each bad file: not whole records, a label out of range, a names file of the wrong length, a missing file, the wrong number of images', async () => {
     const bad = (name: string, change: (files: Record<string, Buffer>) => void) => {
       const files = cifar10Files(2);

@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { loadData } from '../../server/src/data/load';
 import { readImageFolder, listImageFolder } from '../../server/src/data/image-folder';
 import { probeData } from '../../server/src/data/probe';
-import { readImageHeader, decodeImage } from '../../server/src/data/images';
+import { readImageHeader, decodeImage, resizeArea } from '../../server/src/data/images';
 import { checkDatasets, datasetRef, encodeImage, writeImageFolder } from '../data-helpers';
 import { runNn } from '../nn-cli';
+import { runsCacheOf } from '../../server/src/cli/common';
 
 const RED: [number, number, number] = [220, 30, 30];
 const BLUE: [number, number, number] = [20, 40, 230];
@@ -70,6 +71,37 @@ describe('image_folder', () => {
       const jpg = encodeImage('jpeg', 7, 9, () => RED);
       assert.equal(readImageHeader(jpg.subarray(0, 10), 'a.jpg', false), undefined);
       assert.throws(() => readImageHeader(jpg.subarray(0, 10), 'a.jpg', true), /a\.jpg: the JPEG has no frame header/);
+    });
+
+    it('reads the forms a decoder gives beyond 8-bit RGB: CMYK, progressive and grey JPEG; palette with transparency, 16-bit RGB and grey PNG', () => {
+      // test/fixtures/images (make-images.py): 8x8, left half (200, 40, 40), right half (30, 60, 220)
+      const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'images', name);
+      const grey = (c: number[]) => Math.round(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]);
+      const cases: [file: string, channels: number, left: number[], right: number[], tolerance: number][] = [
+        ['cmyk.jpg', 4, [200, 40, 40, 255], [30, 60, 220, 255], 6],
+        ['progressive.jpg', 3, [200, 40, 40, 255], [30, 60, 220, 255], 6],
+        ['grey.jpg', 1, [88, 88, 88, 255], [69, 69, 69, 255], 3],
+        // the right half transparent: kept as stored, then counted as black when resized
+        ['palette-trns.png', 3, [200, 40, 40, 255], [30, 60, 220, 0], 0],
+        // 16 bits scaled to 8: v * 255 / 65535, rounded
+        ['rgb16.png', 3, [200, 40, 40, 255], [30, 60, 220, 255], 0],
+        ['grey16.png', 1, [128, 128, 128, 255], [255, 255, 255, 255], 0],
+      ];
+      assert.equal(grey([200, 40, 40]), 88);
+      for (const [file, channels, left, right, tol] of cases) {
+        const bytes = fs.readFileSync(fixture(file));
+        const h = readImageHeader(bytes, file, true)!;
+        assert.deepEqual([h.width, h.height, h.channels], [8, 8, channels], file);
+        const img = decodeImage(bytes, file);
+        const px = (x: number, y: number) => Array.from(img.data.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 4));
+        for (const [got, want] of [[px(1, 1), left], [px(6, 6), right]]) {
+          got.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= tol, `${file}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`));
+        }
+      }
+      const out = new Float32Array(3);
+      resizeArea(decodeImage(fs.readFileSync(fixture('palette-trns.png')), 'p.png'), 1, 1, 3, out);
+      // half the pixels transparent (black): the mean of the left half's colour and black
+      assert.deepEqual(Array.from(out, (v) => Math.round(v * 255)), [100, 20, 20]);
     });
 
     it('decodes JPEG and PNG to the same colours (JPEG within its loss)', () => {
@@ -156,6 +188,21 @@ describe('image_folder', () => {
       assert.deepEqual(Array.from(d.train.y), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
     });
 
+    it('leaves images of other formats (GIF, WebP, ...) out with a note naming them; other files without one', async () => {
+      const root = writeImageFolder(sub('formats'), { a: [['png', 4, 4, RED]], b: [['jpeg', 4, 4, BLUE]] });
+      fs.writeFileSync(path.join(root, 'a', 'photo.webp'), 'RIFF....WEBP');
+      fs.mkdirSync(path.join(root, 'b', 'more'));
+      fs.writeFileSync(path.join(root, 'b', 'more', 'anim.GIF'), 'GIF89a');
+      fs.writeFileSync(path.join(root, 'b', 'notes.txt'), 'x');
+      const notes: { message: string; id?: string }[] = [];
+      const d = await loadData(datasetRef(dir, nn('"formats", test: 0')), { dataCacheDir: null, log: (message, msg) => notes.push({ message, id: msg?.id }) });
+      assert.equal(d.train.n, 2);
+      assert.deepEqual(notes, [{ message: 'formats: 2 images of formats nn cannot read (.webp, .gif) left out; image_folder reads PNG and JPEG: convert them to keep them', id: 'imagesSkipped' }]);
+      const quiet: string[] = [];
+      await loadData(datasetRef(dir, nn('"same", test: 0')), { dataCacheDir: null, log: (m) => quiet.push(m) });
+      assert.deepEqual(quiet, []);
+    });
+
     it('averages by area when shrinking, and makes grey with channels: 1', async () => {
       // left half black, right half white: 2 wide becomes 1 wide at 0.5
       writeImageFolder(sub('halves'), { a: [['png', 2, 4, (_y, x) => (x < 2 ? [0, 0, 0] : [255, 255, 255])]], b: [['png', 2, 4, () => [255, 0, 0]]] });
@@ -224,14 +271,61 @@ describe('image_folder', () => {
       const before = cached();
       await loadData(ref, { log: (m) => notes.push(m) });
       assert.equal(cached(), before + 1);
-      await loadData(ref, { log: (m) => notes.push(m) });
+      const ids: (string | undefined)[] = [];
+      await loadData(ref, { log: (m, msg) => (notes.push(m), ids.push(msg?.id)) });
       assert.match(notes[1], /^same: 4 images from the cache /);
+      // with the message id, so the command line says it in the user's language
+      assert.deepEqual(ids, ['imagesFromCache']);
       const blocked = sub('blocked');
       fs.writeFileSync(blocked, 'a file where the cache folder would be');
       const d = await loadData(ref, { dataCacheDir: path.join(blocked, 'x'), log: (m) => notes.push(m) });
       assert.equal(d.train.n, 4);
       assert.match(notes[2], /could not be cached in .*; the next run decodes them again/);
     });
+  });
+
+  it('a .nn file among the class folders, image_folder("."): its runs folder is not a class, the second run trains as the first', async () => {
+    const root = writeImageFolder(sub('inroot'), { a: [['png', 4, 4, RED], ['png', 4, 4, RED]], b: [['png', 4, 4, BLUE], ['png', 4, 4, BLUE]] });
+    const file = path.join(root, 'm.nn');
+    fs.writeFileSync(file, 'dataset d = image_folder(".", test: 0.25, seed: 1)\nmodel M { input [4, 4, 3]  flatten()  dense(2) }\ntrain t { model: M  data: d  loss: cross_entropy  epochs: 1  batch_size: 2 }\n');
+    for (let i = 0; i < 2; i++) {
+      const r = await runNn(['train', file, '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+    }
+    assert.ok(fs.existsSync(path.join(root, 'runs', '.data-cache')));
+    const { refs, errors } = checkDatasets(root, 'dataset d = image_folder(".", test: 0)\n');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(refs[0].info.target, { kind: 'classes', count: 2 });
+    assert.deepEqual(listImageFolder(root, '.', 1000).classNames, ['a', 'b']);
+    // a runs folder of other data (no data cache yet) beside the .nn file is left out by the editor too
+    const other = writeImageFolder(sub('inroot2'), { a: [['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
+    fs.mkdirSync(path.join(other, 'runs', 'fit', '1'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'runs', 'fit', '1', 'config.json'), '{}');
+    assert.deepEqual(checkDatasets(other, 'dataset d = image_folder(".", test: 0)\n').dataProblems, []);
+  });
+
+  it('a run trained with --runs elsewhere: evaluate, predict --index and --resume use that runs folder\'s cache, and write nothing beside the .nn file', async () => {
+    const src = sub('src');
+    fs.mkdirSync(src);
+    writeImageFolder(path.join(src, 'imgs'), { a: [['png', 4, 4, RED], ['png', 4, 4, RED]], b: [['png', 4, 4, BLUE], ['png', 4, 4, BLUE]] });
+    const file = path.join(src, 'm.nn');
+    fs.writeFileSync(file, 'dataset d = image_folder("imgs", test: 0.25, seed: 1)\nmodel M { input [4, 4, 3]  flatten()  dense(2) }\ntrain t { model: M  data: d  loss: cross_entropy  epochs: 1  batch_size: 2 }\n');
+    const runs = sub('elsewhere');
+    const r = await runNn(['train', file, '--runs', runs, '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const run = (JSON.parse(r.out[0]) as { runDir: string }).runDir;
+    for (const argv of [['evaluate', run], ['predict', run, '--index', '0'], ['train', '--resume', run, '--epochs', '2']]) {
+      const c = await runNn(argv);
+      assert.equal(c.code, 0, c.err.join('\n'));
+      assert.match(c.err.join('\n') + c.out.join('\n'), /imgs: 4 images from the cache .*elsewhere\/\.data-cache\//, argv.join(' '));
+    }
+    assert.deepEqual(fs.readdirSync(src).sort(), ['imgs', 'm.nn']);
+    // a sweep's trial (runs/<train>/<time>/trial-01) uses the same runs folder's cache
+    const sweep = path.join(runs, 't', 'sweep-time');
+    fs.mkdirSync(sweep, { recursive: true });
+    fs.writeFileSync(path.join(sweep, 'sweep.json'), '{}');
+    assert.equal(runsCacheOf(path.join(sweep, 'trial-01')), path.join(runs, '.data-cache'));
+    assert.equal(runsCacheOf(run), path.join(runs, '.data-cache'));
   });
 
   it('trains a small model for an epoch, and predict names the class of a JPEG', async () => {
@@ -251,5 +345,10 @@ describe('image_folder', () => {
     const p = await runNn(['predict', run, jpg]);
     assert.equal(p.code, 0, p.err.join('\n'));
     assert.match(p.out.join('\n'), /red|blue/);
+    // what loading says (the images read from the cache) in the command line's language
+    const zh = await runNn(['evaluate', run, '--lang', 'zh-cn']);
+    assert.equal(zh.code, 0, zh.err.join('\n'));
+    assert.match(zh.err.join('\n'), /^colours：从缓存 .*image_folder-[0-9a-f]+\.bin 读取了 10 张图像$/m);
+    assert.doesNotMatch(zh.err.join('\n'), /images from the cache/);
   });
 });

@@ -40,7 +40,14 @@ describe('text_csv', () => {
   it('the editor knows the classes, rows and [length] token ids; bad files are named with the line', () => {
     const { refs, errors } = checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8, test: 0.25)\n');
     assert.deepEqual(errors, []);
-    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
+    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', tokens: 47, target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
+    // the ids the vocabulary can give: at most the file's 45 distinct words with <pad> and <unk>, at most vocab
+    assert.equal(checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", vocab: 20)\n').refs[0].info.tokens, 20);
+    // NN423 from the file: the default vocab (10,000) into embedding(64) is fine for 47 ids; embedding(40) is not
+    const train = (embedding: number) =>
+      checkDatasets(dir, `dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8)\nmodel M { input [8]  embedding(${embedding}, 4)  flatten()  dense(2) }\ntrain t { model: M  data: r  loss: cross_entropy }\n`).errors;
+    assert.deepEqual(train(64), []);
+    assert.deepEqual(train(40), ["embedding(40) takes token ids 0 to 39, but 'r' gives ids up to 46 (its vocab is 47): those past 39 have no vector; give the embedding the dataset's vocab, 47"]);
     const problems = (args: string) => checkDatasets(dir, `dataset r = text_csv(${args})\n`).dataProblems;
     assert.deepEqual(problems('"reviews.csv", text: "reveiw", label: "sentiment"'), ['reviews.csv: no column named "reveiw" (the text column) in the header (2 columns); did you mean "review"?']);
     assert.deepEqual(problems('"empty-text.csv"'), ['empty-text.csv: line 3: column "text": empty text']);
@@ -84,6 +91,30 @@ describe('text_csv', () => {
     const empty = await runNn(['predict', run, ' ']);
     assert.equal(empty.code, 1);
     assert.match(empty.err.join('\n'), /is an empty text/);
+
+    // a text with no word at all: every id padding, refused as an empty one is
+    const punctuation = await runNn(['predict', run, '!!! ?']);
+    assert.equal(punctuation.code, 1);
+    assert.match(punctuation.err.join('\n'), /'!!! \?' has no words to read \(only spaces and punctuation\)/);
+    // an image file's name is not a sentence
+    const png = path.join(dir, 'photo.png');
+    fs.writeFileSync(png, 'x');
+    const image = await runNn(['predict', run, png]);
+    assert.equal(image.code, 1);
+    assert.match(image.err.join('\n'), /photo\.png: the model reads texts, not images/);
+    // no word in the vocabulary: answered, with a warning (in the JSON too, and in Chinese)
+    const unknown = await runNn(['predict', run, '这部电影很好看', 'a great film', '--json']);
+    assert.equal(unknown.code, 0, unknown.err.join('\n'));
+    const said = (JSON.parse(unknown.out[0]) as { predictions: { warning?: string }[] }).predictions;
+    assert.match(said[0].warning ?? '', /^none of the 7 words of '这部电影很好看' that the model reads is in its vocabulary \(\d+ tokens, from its training texts\)/);
+    assert.equal(said[1].warning, undefined);
+    const zh = await runNn(['predict', run, 'xyzzy', '--lang', 'zh-cn']);
+    assert.equal(zh.code, 0, zh.err.join('\n'));
+    assert.match(zh.err.join('\n'), /^nn predict: 警告：模型读取的“xyzzy”的 1 个词都不在它的词表中/m);
+    // a long text with commas is shown as text, not as numbers
+    const long = await runNn(['predict', run, 'a great film, a great cast, a great story, a great ending, great music, and more']);
+    assert.equal(long.code, 0, long.err.join('\n'));
+    assert.match(long.out[0], /^a great film, a great cast, a great story, a great ending\.\.\.: \d (pos|neg) /);
   });
 
   it('refuses a separate validation dataset of texts (its vocabulary would differ)', async () => {

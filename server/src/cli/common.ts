@@ -29,6 +29,7 @@ export type { RunConfig };
 import type { LayersModel } from '../runtime/tf';
 import { UsageError, type Parsed } from './args';
 import { shownPath } from './files';
+import { SWEEP_FILE } from './sweep';
 import { words, cliLang } from './i18n';
 import { localize } from '../core/diagnostics';
 import { renderRuntime, renderStored, rmsg, type RuntimeMessage } from '../core/runtime-messages';
@@ -284,7 +285,11 @@ export function intFlag(args: Parsed, name: string, min: number, max?: number): 
   return n;
 }
 
-export function loadOptions(args: Parsed, log: NonNullable<LoadOptions['log']>): LoadOptions {
+/**
+ * `runDir`: the run whose data is loaded (nn evaluate, nn predict, a resumed run, a sweep's trial):
+ * its runs folder's cache is used, not one made beside the .nn file where the run was not.
+ */
+export function loadOptions(args: Parsed, log: NonNullable<LoadOptions['log']>, runDir?: string): LoadOptions {
   const dataPath = args.flags.get('data-path');
   const runs = args.flags.get('runs');
   return {
@@ -292,8 +297,17 @@ export function loadOptions(args: Parsed, log: NonNullable<LoadOptions['log']>):
     download: !args.flags.has('no-download'),
     log,
     // decoded image folders are cached beside the run folders (--runs), by default runs/ beside the .nn file
-    ...(typeof runs === 'string' ? { dataCacheDir: path.join(path.resolve(runs), DATA_CACHE) } : {}),
+    ...(typeof runs === 'string' ? { dataCacheDir: path.join(path.resolve(runs), DATA_CACHE) } : runDir !== undefined ? { dataCacheDir: runsCacheOf(runDir) } : {}),
   };
+}
+
+/** The data cache of the runs folder that holds a run: runs/<train>/<time>, or a sweep's runs/<train>/<time>/trial-01. */
+export function runsCacheOf(runDir: string): string {
+  const run = path.resolve(runDir);
+  const up = fs.existsSync(path.join(path.dirname(run), SWEEP_FILE)) ? 3 : 2;
+  let runs = run;
+  for (let i = 0; i < up; i++) runs = path.dirname(runs);
+  return path.join(runs, DATA_CACHE);
 }
 
 /** What loading the data says, printed by `print` in the command line's language. */

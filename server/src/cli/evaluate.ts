@@ -25,7 +25,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
     const dir = weightsDir(runDir, checkpointDir);
     const model = await loadModel(dir);
     const epoch = weightsEpoch(dir);
-    const { data, validation } = await loadTrainData(cfg, loadOptions(args, loadNotes(err)));
+    const { data, validation } = await loadTrainData(cfg, loadOptions(args, loadNotes(err), runDir));
     checkDataFitsModel(model, data, runDir);
     const split = runSplit(which, rc, runDir, data, validation);
     if (!split || split.n === 0) throw new CliError(words().noSplit(cfg.name, which));

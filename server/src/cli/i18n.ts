@@ -57,7 +57,7 @@ const en = {
   // nn train: the progress lines
   trainingStart: (train: string, model: string, params: number, data: string) => `training '${train}': model ${model} (${n(params)} parameters) on ${data}`,
   samples: (train: number, validation: number, test: number, epochs: number, batch: number, kfold?: number) =>
-    `${train} training, ${validation} validation, ${test} test samples; ${epochs} epochs of batches of ${batch}${kfold ? `; ${kfold}-fold cross-validation` : ''}`,
+    `${train} training, ${validation} validation, ${test} test samples; ${plural(epochs, 'epoch', 'epochs')} of batches of ${batch}${kfold ? `; ${kfold}-fold cross-validation` : ''}`,
   backend: 'backend',
   runFolder: 'run folder',
   resumedInEpoch: (epoch: number, batch: number) => ` (resumed in epoch ${epoch}, after its batch ${batch})`,
@@ -71,7 +71,7 @@ const en = {
   run: 'run',
   stopped: 'stopped',
   error: 'error',
-  done: (epochs: number, time: string, rate: number, best?: number) => `done: ${epochs} epochs in ${time}, ${rate} samples/s${best !== undefined ? `; best epoch ${best}` : ''}`,
+  done: (epochs: number, time: string, rate: number, best?: number) => `done: ${plural(epochs, 'epoch', 'epochs')} in ${time}, ${rate} samples/s${best !== undefined ? `; best epoch ${best}` : ''}`,
   meanStd: 'mean ± std',
   test: (label: string) => `test (${label})`,
   testLabels: (end: { testEpoch?: number; lastTest?: unknown; epochs: number }) => testLabels(end as Parameters<typeof testLabels>[0]),
@@ -147,10 +147,14 @@ const en = {
   dataShapeChanged: (now: string, runDir: string, takes: string) => `the data now gives samples of ${now}, but the model saved in ${runDir} takes ${takes}: was the dataset changed since the run?`,
   dataOutputsChanged: (classes: number | undefined, targets: number | undefined, runDir: string, units: number) =>
     `the data now has ${classes !== undefined ? `${classes} classes` : `${targets} target values`}, but the model saved in ${runDir} gives ${plural(units, 'output', 'outputs')}: was the dataset changed since the run?`,
-  predictNeeds: (what: 'run' | 'inputs'): string => (what === 'run' ? 'nn predict needs a run folder and inputs (numbers, a PNG file, or --index N)' : 'nn predict needs inputs: comma-separated numbers, a PNG file, or --index N'),
+  predictNeeds: (what: 'run' | 'inputs'): string => (what === 'run' ? 'nn predict needs a run folder and inputs (numbers, a PNG or JPEG file, a text in quotes, or --index N)' : 'nn predict needs inputs: comma-separated numbers, a PNG or JPEG file, a text in quotes, or --index N'),
   indexOutside: (index: number, n: number) => `--index ${index}: the test split has ${n} samples`,
   invertForImages: '--invert is for images',
   emptyText: "'' is an empty text: give the text to classify in quotes, e.g. nn predict RUN \"a fine film\"",
+  textNoWords: (input: string) => `'${input}' has no words to read (only spaces and punctuation): give the text to classify in quotes, e.g. nn predict RUN "a fine film"`,
+  textModelImage: (input: string) => `${input}: the model reads texts, not images: give the text to classify in quotes, e.g. nn predict RUN "a fine film"`,
+  unknownWords: (input: string, tokens: number, chars: boolean, vocab: number) =>
+    `${tokens === 1 ? `the only ${chars ? 'character' : 'word'} of '${input}' is not in the model's` : `none of the ${tokens} ${chars ? 'characters' : 'words'} of '${input}' that the model reads is in its`} vocabulary (${vocab} tokens, from its training texts): it sees only unknown ${chars ? 'characters' : 'words'}, so its prediction says nothing about this text`,
   otherImage: (input: string, kind: string) => `${input}: nn predict reads PNG and JPEG images only (it has no decoder for ${kind}); convert the image to PNG first`,
   notImageModel: (input: string, shape: string) => `${input}: the model's input is ${shape}, not an image [height, width, channels]`,
   emptyValue: (input: string, at: number) => `'${input}' has an empty value (value ${at})`,
@@ -327,10 +331,14 @@ const zh: CliWords = {
   dataShapeChanged: (now, runDir, takes) => `数据现在给出的样本是 ${now}，但 ${runDir} 中保存的模型接受 ${takes}：运行之后数据集改过吗？`,
   dataOutputsChanged: (classes, targets, runDir, units) =>
     `数据现在有 ${classes !== undefined ? `${classes} 个类别` : `${targets} 个目标值`}，但 ${runDir} 中保存的模型给出 ${n(units)} 个输出：运行之后数据集改过吗？`,
-  predictNeeds: (what) => (what === 'run' ? 'nn predict 需要一个运行文件夹和输入（数字、PNG 文件，或 --index N）' : 'nn predict 需要输入：逗号分隔的数字、PNG 文件，或 --index N'),
+  predictNeeds: (what) => (what === 'run' ? 'nn predict 需要一个运行文件夹和输入（数字、PNG 或 JPEG 文件、引号中的文本，或 --index N）' : 'nn predict 需要输入：逗号分隔的数字、PNG 或 JPEG 文件、引号中的文本，或 --index N'),
   indexOutside: (index, count) => `--index ${index}：测试集只有 ${n(count)} 个样本`,
   invertForImages: '--invert 只用于图像',
   emptyText: '“”是空文本：请把要分类的文本放在引号中，例如 nn predict RUN "a fine film"',
+  textNoWords: (input) => `“${input}”中没有可读的词（只有空格和标点）：请把要分类的文本放在引号中，例如 nn predict RUN "a fine film"`,
+  textModelImage: (input) => `${input}：该模型读取的是文本，不是图像：请把要分类的文本放在引号中，例如 nn predict RUN "a fine film"`,
+  unknownWords: (input, tokens, chars, vocab) =>
+    `模型读取的“${input}”的 ${tokens} 个${chars ? '字符' : '词'}都不在它的词表中（${vocab} 个词元，来自训练文本）：它看到的全是未知的${chars ? '字符' : '词'}，所以预测与这段文本无关`,
   otherImage: (input, kind) => `${input}：nn predict 只读取 PNG 和 JPEG 图像（没有 ${kind} 的解码器）；请先把图像转换为 PNG`,
   notImageModel: (input, shape) => `${input}：模型的输入是 ${shape}，不是图像 [height, width, channels]`,
   emptyValue: (input, at) => `“${input}”中有一个空值（第 ${at} 个值）`,

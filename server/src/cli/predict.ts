@@ -1,20 +1,23 @@
 // nn predict RUN_DIR INPUT... [--index N] [--invert] [--json]: the run's best weights on new inputs.
 // An INPUT is comma-separated numbers (one sample of a flat model, e.g. a CSV row without its
-// label, standardized as the training data was) or a PNG image (decoded in pure JS, made grey
+// label, standardized as the training data was), a PNG or JPEG image (decoded in pure JS, made grey
 // or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
-// as the training data was). --index N predicts sample N of the data's test split instead. A token
+// as the training data was), or for a text_csv model a text (made token ids with the run's
+// vocabulary). --index N predicts sample N of the data's test split instead. A token
 // model's (one whose input an embedding reads) numbers must be token ids: whole, in [0, vocab).
-// A PNG whose background is light where the training images' is dark (or the other way) is
-// warned of; --invert reads its pixels inverted (1 - v). Other image formats (JPEG, ...) are
-// refused: no decoder for them is among nn's dependencies.
+// An image whose background is light where the training images' is dark (or the other way) is
+// warned of; --invert reads its pixels inverted (1 - v). Other image formats (GIF, WebP, ...) are
+// refused: no decoder for them is among nn's dependencies. A text none of whose words is in the
+// vocabulary is warned of (the model sees only <unk>); one with no words at all is refused.
 // Prints the 3 most probable classes with their names, or the predicted value(s); long inputs
 // are shown shortened, a test sample with its input and its true label or value.
 
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
-import { decodeImage, resizeArea } from '../data/images';
-import { encodeText } from '../data/text';
+import { decodeImage, resizeArea, extensionIn, OTHER_IMAGE_EXTENSIONS } from '../data/images';
+import { encodeText, tokenize } from '../data/text';
+import { isFile } from '../data/builtin';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
@@ -23,7 +26,7 @@ import { borderMean, checkedRun, checkDataFitsModel, inputShape, chooseBackend, 
 
 export interface Prediction {
   input: string;
-  /** a PNG that does not look like the training images (its background); English (JSON output) */
+  /** an image that does not look like the training images (its background), a text of unknown words; English (JSON output) */
   warning?: string;
   /** classification: the top classes, most probable first */
   top?: { class: number; name?: string; probability?: number; score?: number }[];
@@ -46,11 +49,11 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const shape = inputShape(model);
     const vocab = tokenVocab(model);
     checkSpacedNumbers(inputs, shape);
-    const rows: { input: string; shown: string; x: Float32Array; warning?: string; background?: Background }[] = inputs.map((i) => ({ input: i, shown: shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
+    const rows: { input: string; shown: string; x: Float32Array; background?: Background; unknown?: UnknownWords }[] = inputs.map((i) => ({ input: i, shown: rc.text ? shortText(i) : shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(words().hasErrorsNow(rc.file));
-      const { data } = await loadTrainData(cfg, loadOptions(args, loadNotes(err)));
+      const { data } = await loadTrainData(cfg, loadOptions(args, loadNotes(err), runDir));
       // rows of another width would be cut into the model's input size without a word
       checkDataFitsModel(model, data, runDir);
       const test = data.test;
@@ -61,13 +64,17 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
       const sample = (w: CliWords) => `${w.testSample(index)} ${describeSample(x, shape, data.image, rc, w)} ${trueValue(test, index, data.targetDims ?? 1, data.classNames, w)}`;
       rows.push({ input: sample(wordsOf('en')), shown: sample(words()), x });
     }
-    const preds = rows.map((r) => ({ ...predictOne(model, shape, r.input, r.x, rc), ...(r.background ? { warning: backgroundWarning(r.background, wordsOf('en')) } : {}) }));
+    const warning = (r: (typeof rows)[number], w: CliWords) => (r.background ? backgroundWarning(r.background, w) : r.unknown ? unknownWarning(r.unknown, w) : undefined);
+    const preds = rows.map((r) => {
+      const said = warning(r, wordsOf('en'));
+      return { ...predictOne(model, shape, r.input, r.x, rc), ...(said ? { warning: said } : {}) };
+    });
     model.dispose();
     if (args.flags.has('json')) out(JSON.stringify({ run: runDir, weights: dir, predictions: preds }));
     else
       preds.forEach((p, i) => {
-        const bg = rows[i].background;
-        if (bg) err(`nn predict: ${words().warningPrefix}${colon()}${backgroundWarning(bg, words())}`);
+        const said = warning(rows[i], words());
+        if (said) err(`nn predict: ${words().warningPrefix}${colon()}${said}`);
         out(formatPrediction({ ...p, input: rows[i].shown }));
       });
     return 0;
@@ -81,6 +88,12 @@ function shortInput(input: string): string {
   const cells = input.split(',');
   if (cells.length <= 8) return input;
   return `${cells.slice(0, 6).join(',')},... ${words().numbersShortened(cells.length)}`;
+}
+
+/** A text as the command line gives it: up to 60 characters as written, longer ones cut with '...' (a comma is a text's, not a separator). */
+function shortText(input: string): string {
+  const chars = [...input];
+  return chars.length <= 60 ? input : `${chars.slice(0, 57).join('')}...`;
 }
 
 /** A test sample's input, as it was before standardization: its values (shortened), or its image size. */
@@ -174,7 +187,7 @@ export function tokenVocab(model: tf.LayersModel): number | undefined {
 }
 
 /** Image files nn cannot decode: no decoder for them is among its dependencies (pngjs reads PNG, jpeg-js JPEG). */
-const OTHER_IMAGES = /\.(gif|bmp|webp|tiff?|heic|avif)$/i;
+const isOtherImage = (input: string) => extensionIn(input, OTHER_IMAGE_EXTENSIONS) !== undefined;
 const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
 
 /**
@@ -182,15 +195,23 @@ const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
  * against it; `invert`: an image's pixels are read as 1 - v. An image that does not look like
  * the training images comes with a warning.
  */
-export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; background?: Background } {
+export function readInput(input: string, shape: number[], rc: RunConfig, vocab?: number, invert = false): { x: Float32Array; background?: Background; unknown?: UnknownWords } {
   const w = shape.reduce((a, b) => a * b, 1);
   // a text model's input is a text, made token ids as its training texts were
   if (rc.text) {
     if (invert) throw new UsageError(words().invertForImages);
     if (input.trim() === '') throw new CliError(words().emptyText);
-    return { x: encodeText(input, rc.text) };
+    // an image file's name would be read as the words of a sentence
+    if ((READ_IMAGES.test(input) || isOtherImage(input)) && isFile(input)) throw new CliError(words().textModelImage(input));
+    const read = tokenize(input, rc.text).slice(0, rc.text.length);
+    // all padding: the model would answer as for an empty text
+    if (read.length === 0) throw new CliError(words().textNoWords(input));
+    const x = encodeText(input, rc.text);
+    // every id <unk>: the prediction is the model's answer to no known word at all
+    const unknown = x.subarray(0, read.length).every((id) => id === 1);
+    return { x, ...(unknown ? { unknown: { input: shortText(input), tokens: read.length, chars: rc.text.tokenize === 'chars', vocab: rc.text.vocab.length } } : {}) };
   }
-  if (OTHER_IMAGES.test(input)) {
+  if (isOtherImage(input)) {
     throw new CliError(words().otherImage(input, input.slice(input.lastIndexOf('.') + 1).toUpperCase()));
   }
   if (READ_IMAGES.test(input)) {
@@ -241,6 +262,18 @@ export function imageInput(bytes: Buffer, name: string, [h, w, c]: [number, numb
 function unlikeTraining(name: string, png: number, training: number | undefined, invert: boolean): Background | undefined {
   if (training === undefined || Math.abs(png - training) < 0.5) return undefined;
   return { name, png, training, invert };
+}
+
+/** A text none of whose words (those the model reads) is in the run's vocabulary. */
+export interface UnknownWords {
+  input: string;
+  tokens: number;
+  chars: boolean;
+  vocab: number;
+}
+
+function unknownWarning(u: UnknownWords, w: CliWords): string {
+  return w.unknownWords(u.input, u.tokens, u.chars, u.vocab);
 }
 
 /** An image whose background is of the opposite brightness to the training images'. */

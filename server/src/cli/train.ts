@@ -194,7 +194,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
       const refused = memoryRefusal(file, checked, available);
       if (refused) return fail(refused, memoryRefusal(file, checked, available, cliLang()));
     }
-    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (message, msg) => notes.push(msg ? { message, msg } : message)));
+    const { data, validation } = await loadTrainData(cfg, loadOptions(args, (message, msg) => notes.push(msg ? { message, msg } : message), resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? (args.flags.get('run-dir') as string) : undefined)));
     const runDir = resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? exactRunDir(args.flags.get('run-dir') as string) : newRunDir(root, cfg.name));
     if (!resumeDir) claimed = runDir;
     const run: RunOptions = {

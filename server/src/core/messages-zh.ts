@@ -368,6 +368,8 @@ export const zh: MessageTable = {
     `在${q(a.data)}上验证就是在训练数据本身上验证：它衡量的是模型对所学数据的拟合程度，而不是对新数据的表现；请从中留出一部分（validation: 0.1），或指定另一个数据集。`,
   testIsTrainingData: (a) =>
     `${a.param} ${q(a.file)}同时也是 ${a.of} 文件：测试集就是训练数据，测试结果衡量的是记忆，而不是对新数据的表现；请指定单独的测试文件。`,
+  embeddingVocab: (a) =>
+    `embedding(${a.vocab}) 接受的词元索引是 0 到 ${a.vocab - 1}，但${q(a.data)}给出的索引最大到 ${a.tokens - 1}（它的 vocab 是 ${a.tokens}）：大于 ${a.vocab - 1} 的索引没有向量；请把数据集的 vocab（${a.tokens}）给 embedding。`,
   tryNotHere: () => '“try”（要尝试的值）只能用于 train 块的设置值及其调用的参数，不能写在这里。',
   tryNested: () => '“try”不能写在另一个“try”或列表之内：请把要尝试的值写成一个列表。',
   badTry: () => '“try”需要一个值的列表，如 try [0.1, 0.01]，或一个范围，如 try uniform(lo, hi) 或 try log_uniform(lo, hi)。',
@@ -401,6 +403,7 @@ export const zh: MessageTable = {
   fixAdd: (a) => `添加${w(P(a.text))}`,
   fixWrite: (a) => `改写为 ${a.text}`,
   fixChangeInput: (a) => `把输入改为 ${a.shape}`,
+  fixEmbeddingVocab: (a) => `把 embedding 的 vocab 设为 ${a.vocab}`,
   fixSetUnits: (a) => `把最后一层设为 ${a.units} 个单元`,
   fixRemoveFinalActivation: (a) => `去掉 ${a.act}（损失函数会自己应用它）`,
   fixRemoveFromLogits: () => '去掉 from_logits: false（模型输出的是 logits）',

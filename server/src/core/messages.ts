@@ -226,6 +226,8 @@ export const en = {
     `validation on '${a.data}' is validation on the training data itself: it measures how well the model fits what it learns from, not new data; hold out part of it (validation: 0.1) or name another dataset`,
   testIsTrainingData: (a: { param: string; file: string; of: string }) =>
     `${a.param} '${a.file}' is the ${a.of} file too: the test split is the training data, so test results measure memorisation, not new data; name the separate test file`,
+  embeddingVocab: (a: { vocab: number; data: string; tokens: number }) =>
+    `embedding(${a.vocab}) takes token ids 0 to ${a.vocab - 1}, but '${a.data}' gives ids up to ${a.tokens - 1} (its vocab is ${a.tokens}): those past ${a.vocab - 1} have no vector; give the embedding the dataset's vocab, ${a.tokens}`,
   tryNotHere: (_: Record<string, never>) => "'try' (values to try) is only for a train block's values and the arguments of its calls, not here",
   tryNested: (_: Record<string, never>) => "a 'try' inside another 'try' or a list: write the values to try as one list",
   badTry: (_: Record<string, never>) => "'try' needs a list of values, try [0.1, 0.01], or a range, try uniform(lo, hi) or try log_uniform(lo, hi)",
@@ -259,6 +261,7 @@ export const en = {
   fixAdd: (a: { text: string }) => `Add '${a.text}'`,
   fixWrite: (a: { text: string }) => `Write ${a.text}`,
   fixChangeInput: (a: { shape: string }) => `Change the input to ${a.shape}`,
+  fixEmbeddingVocab: (a: { vocab: number }) => `Set the embedding's vocab to ${a.vocab}`,
   fixSetUnits: (a: { units: number }) => `Set the last layer to ${a.units} unit${a.units === 1 ? '' : 's'}`,
   fixRemoveFinalActivation: (a: { act: string }) => `Remove the ${a.act} (the loss applies it)`,
   fixRemoveFromLogits: (_: Record<string, never>) => 'Remove from_logits: false (the model gives logits)',

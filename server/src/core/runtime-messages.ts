@@ -65,7 +65,7 @@ const en = {
   noRows: (_: Record<string, never>) => 'empty file: no rows',
   headerOnly: (_: Record<string, never>) => 'the header has no rows under it',
   noFeatureColumn: (_: Record<string, never>) => 'needs at least one feature column besides the label',
-  rowWidth: (a: { n: number; width: number; header: boolean }) => `${a.n} values, but the ${a.header ? 'header has' : 'first row has'} ${a.width}`,
+  rowWidth: (a: { n: number; width: number; header: boolean }) => `${s(a.n, 'value', 'values')}, but the ${a.header ? 'header has' : 'first row has'} ${a.width}`,
   emptyCell: (a: { column: string }) => `column "${a.column}": empty cell`,
   notANumber: (a: { column: string }) => `column "${a.column}": the value is not a number`,
   tooLarge: (a: { column: string }) => `column "${a.column}": the value is too large for a 32-bit float (at most about 3.4e38)`,
@@ -144,6 +144,12 @@ const en = {
   noImageHeader: (a: { mb: number }) => `no image header in its first ${a.mb} MB (is it a PNG or JPEG file?)`,
   imageSizesDiffer: (a: { width: number; height: number; first: string; firstWidth: number; firstHeight: number }) =>
     `the image is ${a.width}x${a.height} (width x height), but ${a.first} is ${a.firstWidth}x${a.firstHeight}: the images differ in size; give size: [height, width] to resize them all`,
+  imagesSkipped: (a: { folder: string; n: number; kinds: string }) =>
+    `${a.folder}: ${s(a.n, 'image', 'images')} of formats nn cannot read (${a.kinds}) left out; image_folder reads PNG and JPEG: convert ${a.n === 1 ? 'it' : 'them'} to keep ${a.n === 1 ? 'it' : 'them'}`,
+  imagesFromCache: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} from the cache ${a.file}`,
+  imagesCached: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} decoded; cached in ${a.file}`,
+  imagesNotCached: (a: { folder: string; file: string; why: RuntimeMessage }) =>
+    `${a.folder}: the decoded images could not be cached in ${a.file} (${renderRuntime(a.why, 'en')}); the next run decodes them again`,
   // ---- built-in datasets, downloads (data/builtin.ts, data/cifar.ts) ----
   someFiles: (a: { title: string; missing: string; gz: boolean }) => `has some of the ${a.title} files but not ${a.missing}${a.gz ? ' (gzipped or not)' : ''}`,
   noFilesIn: (a: { title: string; dirs: string[]; expected: string; archive?: string }) =>
@@ -505,6 +511,10 @@ const zh: Table = {
   tooManyEntries: (a) => `有超过 ${a.max.toLocaleString('en')} 个文件和文件夹：这是你想要的放类别文件夹的文件夹吗？`,
   noImageHeader: (a) => `前 ${a.mb} MB 中没有图像文件头（这是 PNG 或 JPEG 文件吗？）`,
   imageSizesDiffer: (a) => `该图像是 ${a.width}x${a.height}（宽 x 高），但 ${a.first} 是 ${a.firstWidth}x${a.firstHeight}：图像大小不一；请给出 size: [height, width] 把它们都缩放到同一大小`,
+  imagesSkipped: (a) => `${a.folder}：有 ${a.n} 张图像的格式（${a.kinds}）nn 无法读取，已略过；image_folder 读取 PNG 和 JPEG：要保留它们请先转换格式`,
+  imagesFromCache: (a) => `${a.folder}：从缓存 ${a.file} 读取了 ${a.n} 张图像`,
+  imagesCached: (a) => `${a.folder}：解码了 ${a.n} 张图像；已缓存到 ${a.file}`,
+  imagesNotCached: (a) => `${a.folder}：解码后的图像无法缓存到 ${a.file}（${zr(a.why)}）；下次运行会重新解码`,
   someFiles: (a) => `有部分 ${a.title} 文件，但缺少 ${a.missing}${a.gz ? '（压缩或未压缩均可）' : ''}`,
   noFilesIn: (a) => `${a.dirs.join(' 或 ')} 中没有 ${a.title} 文件：应有 ${a.expected}${a.archive ? `（二进制版本 ${a.archive} 解压后的文件）` : '（压缩或未压缩均可）'}`,
   notFoundOffline: (a) =>

@@ -123,13 +123,17 @@ export async function locateCifar(spec: CifarSpec, pathArg: string | undefined, 
     const d = completeIn(dirs, spec);
     if (d) return found(d);
   }
+  // the advice when nothing is found is to unpack the archive into one of these folders: the archive
+  // holds its own folder (cifar-10-batches-bin/), so that folder inside them is looked in too
   const system = path.join(over.systemRoot ?? '/usr/share/datasets', spec.folder);
   looked.push(system);
-  const s = completeIn([system], spec);
+  const s = completeIn([system, path.join(system, spec.folder)], spec);
   if (s) return found(s);
   const cache = path.join(opts.cacheDir ?? defaultCacheDir(), spec.folder);
   looked.push(cache);
   if (missingIn(cache, spec).length === 0) return found(cache);
+  const unpackedInCache = path.join(cache, spec.folder);
+  if (missingIn(unpackedInCache, spec).length === 0) return found(unpackedInCache);
   if (opts.download === false) {
     throw new DataError(spec.name, rmsg('notFoundOffline', { title: spec.title, looked: looked.join(', '), url: `${spec.base}${spec.archive}` }));
   }

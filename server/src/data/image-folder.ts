@@ -1,11 +1,13 @@
 // image_folder(path, size, channels): one subfolder per class, as torchvision's ImageFolder.
 //
 // - Classes are the subfolders of `path` whose names do not start with '.', sorted by their
-//   names (code point order, as Python's sorted()); class k is the k-th name. Files directly in
+//   names (code point order, as Python's sorted()); class k is the k-th name; nn's own runs folder
+//   among them (a .nn file beside the class folders) is not a class. Files directly in
 //   `path` are not images of any class and are ignored, as ImageFolder does.
 // - In each class folder, the files ending .png, .jpg or .jpeg (any case; subfolders searched
-//   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored. A class
-//   with no such file is an error naming the folder (and the other files it holds, if any).
+//   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored, and
+//   images of other formats (.gif, .webp, ...) left out with a note. A class with no PNG or JPEG
+//   file is an error naming the folder (and the other files it holds, if any).
 // - Each image is decoded (PNG or JPEG by its content, whatever its extension says), resized by
 //   area to `size` (images.ts resizeArea) and reduced to `channels`; stored as bytes 0-255.
 //   Without `size`, every image must have the first image's size: another size is an error naming
@@ -25,8 +27,9 @@ import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
-import { rmsg, renderRuntime } from '../core/runtime-messages';
-import { IMAGE_EXTENSIONS, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
+import type { LoadOptions } from './types';
+import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 
 export interface FolderImage {
   /** absolute path */
@@ -41,6 +44,8 @@ export interface FolderImage {
 export interface FolderListing {
   classNames: string[];
   images: FolderImage[];
+  /** images of other formats (GIF, WebP, ...) in the class folders, left out: how many, and their extensions */
+  skipped: { n: number; kinds: string[] };
 }
 
 /** The channels argument: 1 (grey) or 3 (RGB); the catalogue's range 1..3 lets 2 through to here. */
@@ -51,8 +56,7 @@ export function channelsOf(args: Args, shown: string): 1 | 3 {
 }
 
 function isImageName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
+  return extensionIn(name, IMAGE_EXTENSIONS) !== undefined;
 }
 
 function readDir(abs: string, shown: string): fs.Dirent[] {
@@ -82,8 +86,35 @@ const MAX_ENTRIES = 2_000_000;
 /** A folder too large to list (the editor's probe lists fewer entries than training does). */
 export class TooManyEntries extends DataError {}
 
-/** Lists the classes and their images (with sizes and modification times); problems name the folder. */
-export function listImageFolder(root: string, shownRoot: string, maxEntries = MAX_ENTRIES, allowed?: (abs: string) => boolean, fence: Fence = 'workspace'): FolderListing {
+/** The folder in a runs folder that holds decoded data (image folders); not a train block's name, so never a run's. */
+export const DATA_CACHE = '.data-cache';
+
+/**
+ * nn's own runs folder inside the image folder (a .nn file written among its class folders, with
+ * image_folder(".")): one of `runs`, or a folder holding a data cache. Not a class: the second run
+ * found a class 'runs' of JSON files.
+ */
+export function isRunsFolder(abs: string, runs: readonly string[]): boolean {
+  if (runs.some((r) => path.resolve(r) === abs)) return true;
+  try {
+    return fs.statSync(path.join(abs, DATA_CACHE)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Lists the classes and their images (with sizes and modification times); problems name the
+ * folder. `runs`: the runs folders of the .nn file, left out where they lie among the class folders.
+ */
+export function listImageFolder(
+  root: string,
+  shownRoot: string,
+  maxEntries = MAX_ENTRIES,
+  allowed?: (abs: string) => boolean,
+  fence: Fence = 'workspace',
+  runs: readonly string[] = [],
+): FolderListing {
   const entries = readDir(root, shownRoot);
   // an untrusted workspace reads nothing outside its folders: a link below the root to elsewhere is refused
   const inside = (abs: string, d: fs.Dirent, shown: string) => {
@@ -98,7 +129,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
   };
   for (const d of entries) if (!d.name.startsWith('.')) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
   const classNames = entries
-    .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d))
+    .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d) && !isRunsFolder(path.join(root, d.name), runs))
     .map((d) => d.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length === 0) {
@@ -108,6 +139,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
   if (classNames.length < 2) throw new DataError(shownRoot, rmsg('oneClassFolder', { name: classNames[0] }));
   const images: FolderImage[] = [];
   const seen = { entries: 0 };
+  const skipped = { n: 0, kinds: [] as string[] };
   classNames.forEach((name, label) => {
     const shownClass = `${shownRoot.replace(/[\\/]+$/, '')}/${name}`;
     const files: string[] = [];
@@ -124,7 +156,14 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
         inside(p, d, `${shownClass}/${r}`);
         if (isDir(p, d)) walk(p, r, depth + 1);
         else if (isImageName(d.name)) files.push(r);
-        else others.push(d.name);
+        else {
+          others.push(d.name);
+          const other = extensionIn(d.name, OTHER_IMAGE_EXTENSIONS);
+          if (other) {
+            skipped.n++;
+            if (!skipped.kinds.includes(other)) skipped.kinds.push(other);
+          }
+        }
       }
     };
     walk(path.join(root, name), '', 0);
@@ -145,7 +184,7 @@ export function listImageFolder(root: string, shownRoot: string, maxEntries = MA
       images.push({ abs, shown: `${shownClass}/${f}`, label, size: st.size, mtimeMs: st.mtimeMs });
     }
   });
-  return { classNames, images };
+  return { classNames, images, skipped };
 }
 
 /** How much of a file the probe reads for its header. */
@@ -291,7 +330,7 @@ function writeCache(file: string, stamp: string, d: Omit<DecodedFolder, 'cached'
 
 /**
  * The folder's images decoded, from the cache when every file is as it was (cacheDir undefined:
- * no cache). `log` hears where they came from and any trouble with the cache.
+ * no cache). `log` hears where they came from and any trouble with the cache (English, and the message id).
  */
 export function readImageFolder(
   root: string,
@@ -299,15 +338,19 @@ export function readImageFolder(
   size: [number, number] | undefined,
   channels: 1 | 3,
   cacheDir: string | undefined,
-  log: (m: string) => void = () => {},
+  log: NonNullable<LoadOptions['log']> = () => {},
+  runs: readonly string[] = [],
 ): DecodedFolder {
-  const list = listImageFolder(root, shownRoot);
+  const say = (m: RuntimeMessage) => log(renderRuntime(m, 'en'), m);
+  const list = listImageFolder(root, shownRoot, MAX_ENTRIES, undefined, 'workspace', runs);
+  // torchvision would have read some of them: a folder's images are not left out without a word
+  if (list.skipped.n > 0) say(rmsg('imagesSkipped', { folder: shownRoot, n: list.skipped.n, kinds: list.skipped.kinds.join(', ') }));
   const file = cacheDir === undefined ? undefined : cacheFile(cacheDir, root, size, channels);
   const stamp = stampOf(list);
   if (file) {
     const hit = readCache(file, stamp);
     if (hit) {
-      log(`${shownRoot}: ${hit.n} images from the cache ${file}`);
+      say(rmsg('imagesFromCache', { folder: shownRoot, n: hit.n, file }));
       return { ...hit, cached: true };
     }
   }
@@ -315,9 +358,9 @@ export function readImageFolder(
   if (file) {
     try {
       writeCache(file, stamp, d);
-      log(`${shownRoot}: ${d.n} images decoded; cached in ${file}`);
+      say(rmsg('imagesCached', { folder: shownRoot, n: d.n, file }));
     } catch (e) {
-      log(`${shownRoot}: the decoded images could not be cached in ${file} (${renderRuntime(fileProblem(e), 'en')}); the next run decodes them again`);
+      say(rmsg('imagesNotCached', { folder: shownRoot, file, why: fileProblem(e) }));
     }
   }
   return { ...d, cached: false };

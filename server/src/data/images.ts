@@ -33,6 +33,15 @@ export interface ImageHeader {
 /** The file extensions read as images (lower case, with the dot). */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
 
+/** Images of formats nn has no decoder for (torchvision's ImageFolder reads some of them): named, never read. */
+export const OTHER_IMAGE_EXTENSIONS: readonly string[] = ['.gif', '.bmp', '.webp', '.tif', '.tiff', '.heic', '.avif', '.ppm', '.pgm'];
+
+/** The extension of a file name among `exts` (lower-cased, with its dot), if it has one of them. */
+export function extensionIn(name: string, exts: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  return exts.find((e) => lower.endsWith(e));
+}
+
 /** PNG or JPEG by the first bytes; undefined for anything else. */
 export function imageFormat(bytes: Uint8Array): ImageFormat | undefined {
   if (bytes.length >= 8 && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(PNG_SIGNATURE)) return 'png';
@@ -49,6 +58,8 @@ const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
  */
 export function readImageHeader(head: Uint8Array, shown: string, complete: boolean): ImageHeader | undefined {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  // an empty file has no first bytes to judge: said as empty, not as another format
+  if (b.length === 0 && complete) throw new DataError(shown, rmsg('emptyFile'));
   const format = imageFormat(b);
   if (!format) throw new DataError(shown, rmsg('notAnImage'));
   if (format === 'png') {

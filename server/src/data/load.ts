@@ -30,7 +30,7 @@ import { readIdx, imageShape, checkLabelDims, checkTestImageShape, checkImages, 
 import { locateBuiltin, BUILTINS, type BuiltinName, type BuiltinOverrides, type FileSet } from './builtin';
 import { firstRows, splitRows } from './batches';
 import { rngFor, STREAM } from './random';
-import { readImageFolder, channelsOf } from './image-folder';
+import { readImageFolder, channelsOf, DATA_CACHE } from './image-folder';
 import { readTextCsv, textRulesOf, buildVocab, vocabIndex, encodeText, type TextRules } from './text';
 import { CIFAR, locateCifar, cifarClassNames, readCifarFiles, type CifarName, type CifarRead } from './cifar';
 
@@ -387,7 +387,7 @@ function loadImageFolder(ref: DataRef, dir: string, opts: LoadOptions): LoadedDa
   const size = Array.isArray(args.size) ? (args.size as [number, number]) : undefined;
   const channels = channelsOf(args, shown);
   const cacheDir = opts.dataCacheDir === null ? undefined : (opts.dataCacheDir ?? path.join(dir, 'runs', DATA_CACHE));
-  const d = readImageFolder(root, shown, size, channels, cacheDir, opts.log);
+  const d = readImageFolder(root, shown, size, channels, cacheDir, opts.log, [path.join(dir, 'runs'), ...(cacheDir ? [path.dirname(cacheDir)] : [])]);
   const { lut, pixelNormalize } = pixelTable(args.normalize, shown);
   const split = holdOut({ x: scaled(d.pixels, lut), y: d.labels, n: d.n }, new ArgReader(ref.spec.name, args), shown);
   return {
@@ -435,8 +435,7 @@ async function loadCifar(ref: DataRef, dir: string, opts: LoadOptions, over: Bui
   };
 }
 
-/** The folder in the runs folder that holds decoded data (image folders); not a train block's name, so never a run's. */
-export const DATA_CACHE = '.data-cache';
+export { DATA_CACHE };
 
 function images(ref: DataRef, r: ReturnType<typeof readImageFiles>, source: string): LoadedData {
   return {

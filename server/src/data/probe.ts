@@ -9,8 +9,8 @@ import { DataError, fileProblem, type Fence } from './errors';
 import { rmsg } from '../core/runtime-messages';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
-import { readTextCsv } from './text';
-import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, TooManyEntries } from './image-folder';
+import { readTextCsv, textRulesOf, tokenize } from './text';
+import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, isRunsFolder, TooManyEntries } from './image-folder';
 
 /**
  * Files larger than this are not read whole while editing; their shapes stay unknown. The probe
@@ -161,7 +161,7 @@ const folderCache = new Map<string, { stamp: string; folders: string | undefined
  */
 const TOO_MANY = 'too many folders';
 
-function foldersStamp(root: string): string | undefined {
+function foldersStamp(root: string, runs: readonly string[]): string | undefined {
   const parts: string[] = [];
   let tooMany = false;
   const walk = (dir: string, depth: number): boolean => {
@@ -192,6 +192,8 @@ function foldersStamp(root: string): string | undefined {
           }
           if (!linked) continue;
         }
+        // nn's runs folder among the class folders is not listed: its runs would change the stamp at every training
+        if (depth === 0 && isRunsFolder(p, runs)) continue;
         if (!walk(p, depth + 1)) return false;
       }
     }
@@ -218,13 +220,14 @@ function probeImageFolder(args: Args, dir: string, allowed: ((abs: string) => bo
     throw e;
   }
   // the folders' modification times first: a file added, removed or renamed changes its folder's
-  const folders = foldersStamp(root);
+  const runs = [path.join(dir, 'runs')];
+  const folders = foldersStamp(root, runs);
   // more folders than the editor compares (a path such as "/"): the shape stays unknown, training lists them
   if (folders === TOO_MANY) return { ok: true, info: {} };
   try {
     const known = folderCache.get(key);
     if (folders !== undefined && known?.folders === folders) return withChannels(known.result, channels);
-    list = listImageFolder(root, shownRoot, PROBE_ENTRIES, allowed, fence);
+    list = listImageFolder(root, shownRoot, PROBE_ENTRIES, allowed, fence, runs);
   } catch (e) {
     // too many files to list on the editor's thread: the shape stays unknown, training lists them all
     const result: DataProbe | undefined = e instanceof TooManyEntries ? { ok: true, info: {} } : e instanceof DataError ? { ok: false, problem: e.said } : undefined;
@@ -267,7 +270,8 @@ function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolea
   const shown = args.path;
   const file = path.resolve(dir, shown);
   if (allowed && !allowed(file)) return notAllowed(shown, fence);
-  return cached(`text_csv:${file}:${args.text}:${args.label}`, [file], () =>
+  const rules = textRulesOf(args);
+  return cached(`text_csv:${file}:${args.text}:${args.label}:${rules.tokenize}:${rules.lowercase}`, [file], () =>
     attempt(() => {
       let size: number;
       try {
@@ -277,7 +281,10 @@ function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolea
       }
       if (size > PROBE_LIMIT) return undefined;
       const t = readTextCsv(file, shown, args.text as string, args.label as string);
-      return { target: { kind: 'classes', count: t.classNames.length }, train: t.texts.length };
+      // the distinct tokens of every text, with <pad> and <unk>: no vocabulary built from a part of them is larger
+      const distinct = new Set<string>();
+      for (const text of t.texts) for (const tok of tokenize(text, rules)) distinct.add(tok);
+      return { target: { kind: 'classes', count: t.classNames.length }, train: t.texts.length, tokens: distinct.size + 2 };
     }),
   );
 }

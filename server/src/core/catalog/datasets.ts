@@ -191,7 +191,7 @@ export const DATASETS: readonly DatasetSpec[] = [
       summary: 'Sequences of random token ids; the label is the most frequent token.',
       explain: 'Token classification for embedding + transformer_encoder: the model must compare every position with every other.',
     },
-    describe: (args) => ok({ features: [num(args.length)], featureType: 'int', target: { kind: 'classes', count: num(args.vocab) }, ...split(args, num(args.n)), image: false }),
+    describe: (args) => ok({ features: [num(args.length)], featureType: 'int', tokens: num(args.vocab), target: { kind: 'classes', count: num(args.vocab) }, ...split(args, num(args.n)), image: false }),
   },
   {
     name: 'csv',
@@ -275,7 +275,11 @@ export const DATASETS: readonly DatasetSpec[] = [
     },
     describe: (args, host, fromFile) => {
       const r = probe('text_csv', args, host, fromFile);
-      return r.ok ? { ok: true, info: { ...r.info, features: [num(args.length)], featureType: 'int', image: false } } : r;
+      if (!r.ok) return r;
+      // ids are below the vocabulary's size: vocab, or fewer where the file holds fewer distinct tokens
+      const vocab = num(args.vocab);
+      const tokens = vocab !== null && typeof r.info.tokens === 'number' ? Math.min(vocab, r.info.tokens) : vocab;
+      return { ok: true, info: { ...r.info, features: [num(args.length)], featureType: 'int', tokens, image: false } };
     },
   },
   cifar('cifar10', 'CIFAR-10: 60,000 colour images of 32x32 in 10 classes (airplane, automobile, bird, ...): 50,000 for training, 10,000 for testing.'),

@@ -155,6 +155,8 @@ export interface DataInfo {
   features: Shape | null;
   /** 'int' for token ids (embedding input) */
   featureType: 'float' | 'int';
+  /** token ids (featureType 'int'): every id is below this, the vocabulary's size; null when unknown */
+  tokens?: number | null;
   target: Target;
   train: number | null;
   test: number | null;

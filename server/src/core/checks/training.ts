@@ -270,6 +270,23 @@ export function checkConflicts(ctx: CheckContext, cfg: TrainConfig): void {
   }
 }
 
+/**
+ * An embedding that reads the data's token ids takes ids below its vocab: a dataset whose ids go
+ * further (text_csv's or majority's vocab) would look up vectors it does not have.
+ */
+export function checkEmbeddingVocab(ctx: CheckContext, cfg: TrainConfig): void {
+  const m = cfg.model;
+  const tokens = cfg.data?.info.tokens;
+  if (!m || typeof tokens !== 'number') return;
+  const inputs = new Set(m.nodes.filter((n) => n.kind === 'input').map((n) => n.id));
+  for (const node of m.nodes) {
+    const vocab = node.args.vocab;
+    if (node.kind !== 'embedding' || !node.inputs.some((i) => inputs.has(i)) || typeof vocab !== 'number' || vocab >= tokens) continue;
+    const fixes = node.sites.length ? [] : fix('fixEmbeddingVocab', { vocab: tokens }, [replaceNumber(ctx.program, node.arg('vocab')?.value, tokens)], true);
+    report(ctx.sink, where(cfg, 'data'), 'NN423', 'embeddingVocab', { vocab, data: cfg.data!.name, tokens }, { fixes });
+  }
+}
+
 /** `validation:` naming the training dataset itself (the same declaration, or the same call written twice). */
 export function checkValidationData(ctx: CheckContext, cfg: TrainConfig): void {
   const v = cfg.validation;
@@ -294,6 +311,7 @@ function sameData(a: DataRef, b: DataRef): boolean {
 
 export const TRAINING_CHECKS = [
   checkInputMatchesData,
+  checkEmbeddingVocab,
   checkValidationData,
   checkLossMatchesOutput,
   checkFinalActivation,
