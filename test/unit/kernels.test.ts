@@ -255,6 +255,50 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('FusedBatchNorm: per-channel parameters on channels in fours (the SIMD path) agree with cpu and stock wasm; other shapes stay stock', async () => {
+    const r = mulberry32(23);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    const cases: { x: number[]; params: number[] | null; eps: number }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = i < 8 ? 4 * int(1, 6) : int(1, 7);
+      const x = [...Array(int(0, 3))].map(() => int(1, 5)).concat(c);
+      cases.push({ x, params: i % 3 === 0 ? [1, 1, c].slice(3 - int(1, 3)) : [c], eps: [1e-3, 1e-5, 0.1][i % 3] });
+    }
+    // no scale and offset: stock
+    cases.push({ x: [6, 4], params: null, eps: 1e-3 });
+    const simd = (k: (typeof cases)[number]) => k.params !== null && k.x[k.x.length - 1] % 4 === 0;
+    const run = (k: (typeof cases)[number], seed: number, special: boolean) =>
+      tf.tidy(() => {
+        const rr = mulberry32(seed);
+        const p = k.params ?? [];
+        const variance = tf.abs(values(rr, p));
+        const xs = values(rr, k.x).dataSync().slice();
+        // zeros, a NaN and infinities go through as the formula takes them
+        if (special && xs.length > 3) [xs[0], xs[1], xs[2], xs[3]] = [0, NaN, Infinity, -Infinity];
+        return [tf.batchNorm(tf.tensor(xs, k.x), values(rr, p), variance, k.params ? values(rr, p) : undefined, k.params ? values(rr, p) : undefined, k.eps)];
+      });
+    for (const [i, k] of cases.entries()) {
+      if (simd(k)) await agree(`batchNorm x=${k.x}`, () => run(k, 900 + i, false));
+    }
+    await tf.setBackend('wasm');
+    const values_ = () => cases.map((k, i) => Array.from(tf.tidy(() => run(k, 900 + i, true)[0].dataSync())));
+    const mine = values_();
+    unregisterWasmKernels();
+    let stock: number[][];
+    try {
+      stock = values_();
+    } finally {
+      registerWasmKernels();
+    }
+    cases.forEach((k, i) => {
+      const what = `x ${k.x}, parameters ${k.params}`;
+      if (!simd(k)) return assert.deepEqual(mine[i], stock[i], what);
+      // the same formula in float32; stock's loop rounds some values one unit differently
+      const scale = Math.max(...stock[i].filter(Number.isFinite).map(Math.abs));
+      stock[i].forEach((v, j) => assert.ok(Object.is(v, mine[i][j]) || Math.abs(v - mine[i][j]) <= RTOL * scale + ATOL, `${what}: value ${j}: ${mine[i][j]}, stock ${v}`));
+    });
+  });
+
   it('Sum and Mean over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
     const r = mulberry32(19);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
