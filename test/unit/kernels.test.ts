@@ -14,6 +14,7 @@ import { tf } from '../../server/src/runtime/tf';
 import { registerWasmKernels, unregisterWasmKernels } from '../../server/src/runtime/kernels';
 import { setFilterGradientWay } from '../../server/src/runtime/kernels/conv2d-backprop-filter';
 import { wholeCopies } from '../../server/src/runtime/kernels/tile';
+import { columnSums } from '../../server/src/runtime/kernels/sum';
 import { mulberry32 } from '../gen/random-models';
 import { useOurKernels } from '../backend-hooks';
 
@@ -316,6 +317,25 @@ describe('wasm kernels agree with cpu on random shapes', function () {
         const rr = mulberry32(900 + c);
         return valueAndGrads((x) => tf.mean(x, axis, keepDims), [values(rr, shape)], rr);
       });
+    }
+  });
+
+  it('Sum and Mean over leading axes: the SIMD groups of eight rows give the JavaScript loop\'s float64 sums bit for bit (even widths; odd ones and fewer than eight rows in JavaScript)', async () => {
+    await tf.setBackend('wasm');
+    const r = mulberry32(29);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 24; c++) {
+      const rows = c < 4 ? int(1, 7) : int(8, 70);
+      const width = c % 5 === 4 ? 2 * int(0, 10) + 1 : 2 * int(1, 20);
+      // values of many magnitudes, so that float64 sums in another order would differ after rounding
+      const v = Float32Array.from({ length: rows * width }, () => (r() * 2 - 1) * 10 ** int(-4, 4));
+      const expected = columnSums(v, rows, width);
+      const [sum, mean] = tf.tidy(() => {
+        const x = tf.tensor(v, [rows, width]);
+        return [tf.sum(x, 0).dataSync(), tf.mean(tf.reshape(x, [1, rows, width]), [0, 1]).dataSync()];
+      });
+      assert.deepEqual(Array.from(sum), Array.from(Float32Array.from(expected)), `sum of ${rows}x${width}`);
+      assert.deepEqual(Array.from(mean), Array.from(Float32Array.from(expected, (x) => x / rows)), `mean of ${rows}x${width}`);
     }
   });
 

@@ -61,6 +61,11 @@ export const op = {
   f32Load: [0x2a, ...MEMARG] as Code,
   v128Load: simd(0x00, ...MEMARG),
   v128Store: simd(0x0b, ...MEMARG),
+  /** two float32 values (8 bytes) into the low lanes, the high lanes zero */
+  v128Load64Zero: simd(0x5d, ...MEMARG),
+  /** the low two float32 lanes as two float64 lanes (exact) */
+  f64x2PromoteLowF32x4: simd(0x5f),
+  f64x2Add: simd(0xf0),
   f32x4Splat: simd(0x13),
   f32x4Eq: simd(0x41),
   f32x4Ne: simd(0x42),
