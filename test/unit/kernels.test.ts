@@ -111,6 +111,45 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     }
   });
 
+  it("BatchMatMul by nn's product (columns in fours, one right matrix) gives XNNPACK's values bit for bit: rows and columns in blocks and tails, A read transposed", async () => {
+    await tf.setBackend('wasm');
+    const r = mulberry32(31);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    const cases = Array.from({ length: 30 }, (_, c) => ({ m: c < 3 ? c + 1 : int(1, 70), k: c === 3 ? 1 : int(1, 300), n: 4 * int(1, 24), ta: r() < 0.5, tb: r() < 0.3, batch: c % 7 === 6 ? 3 : 1 }));
+    const operands = (c: (typeof cases)[number], i: number) => {
+      const rr = mulberry32(1100 + i);
+      // values of many magnitudes: sums in another order would round differently
+      const big = (shape: number[]) => tf.mul(values(rr, shape), tf.pow(10, tf.floor(tf.mul(values(rr, shape), 3))));
+      return { a: big([c.batch, c.m, c.k]), b: big([c.k, c.n]) };
+    };
+    const mine = cases.map((c, i) =>
+      tf.tidy(() => {
+        const { a, b } = operands(c, i);
+        // the same operands, laid out as each transpose flag asks
+        const at = c.ta ? tf.transpose(a, [0, 2, 1]) : a;
+        const bt = c.tb ? tf.transpose(b) : b;
+        return Array.from(tf.matMul(c.batch === 1 ? tf.reshape(at, at.shape.slice(1)) : at, bt, c.ta, c.tb).dataSync());
+      }),
+    );
+    unregisterWasmKernels();
+    let stock: number[][];
+    try {
+      // stock wasm runs XNNPACK for plain operands with a batch of one: each matrix on its own
+      stock = cases.map((c, i) =>
+        tf.tidy(() => {
+          const { a, b } = operands(c, i);
+          return tf.unstack(a).flatMap((ai) => Array.from(tf.matMul(ai, b).dataSync()));
+        }),
+      );
+    } finally {
+      registerWasmKernels();
+    }
+    cases.forEach((c, i) => {
+      const at = mine[i].findIndex((v, j) => !Object.is(v, stock[i][j]));
+      assert.equal(at, -1, `${c.batch}x${c.m}x${c.k} · ${c.k}x${c.n} ta=${c.ta} tb=${c.tb}: value ${at} is ${mine[i][at]}, XNNPACK's ${stock[i][at]}`);
+    });
+  });
+
   it('BatchMatMul keeps a transposed right operand while it lives: reused, other shapes of its data, freed and replaced', async () => {
     await agree('the same weights transposed at every step, then new ones, then the same data as another shape', () => {
       const r = mulberry32(12);
