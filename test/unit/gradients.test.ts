@@ -1,5 +1,5 @@
 // The gradients this project registers where tfjs' own throw: dilated convolutions (conv1d, conv2d,
-// and conv2d without activation through DilatedConv2D) and recurrent layers over one time step;
+// and conv2d without activation through NnConv2D) and recurrent layers over one time step;
 // and where tfjs' own are slow: batch norm's and Mean's (checked against their formulas).
 // Checked on cpu against tfjs' own undilated gradient of the equivalent spread-out filter, which is
 // the same function of x and W: float32 results may differ by rounding only (sums in another
@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { tf } from '../../server/src/runtime/tf';
 import { registerGradientFixes } from '../../server/src/runtime/gradients';
 import { spreadFilter } from '../../server/src/runtime/gradients/conv2d';
-import { DilatedConv2D } from '../../server/src/runtime/layers/dilated-conv2d';
+import { NnConv2D } from '../../server/src/runtime/layers/conv2d';
 import { mulberry32 } from '../gen/random-models';
 
 function values(r: () => number, shape: number[]): tf.Tensor {
@@ -68,10 +68,10 @@ describe('gradient fixes', () => {
     });
   });
 
-  it('DilatedConv2D: the Conv2D layer, differentiable with dilation and no activation', () => {
+  it('NnConv2D: the Conv2D layer, differentiable with dilation and no activation', () => {
     tf.tidy(() => {
       const args = { filters: 3, kernelSize: [2, 3], dilationRate: [2, 2] as [number, number], padding: 'same' as const, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) };
-      const mine = new DilatedConv2D(args);
+      const mine = new NnConv2D(args);
       const stock = tf.layers.conv2d(args);
       const x = values(mulberry32(3), [2, 7, 8, 2]);
       const y = mine.apply(x) as tf.Tensor;
@@ -85,6 +85,35 @@ describe('gradient fixes', () => {
       for (const g of Object.values(grads)) assert.ok(g.dataSync().every(Number.isFinite));
     });
   });
+
+  for (const [padding, strides, bias] of [['valid', 1, true], ['same', 2, true], ['same', 1, false]] as const) {
+    it(`NnConv2D without activation (${padding}, stride ${strides}${bias ? '' : ', no bias'}): tfjs' Conv2D bit for bit, forward and every gradient; the input's only when asked`, async () => {
+      const args = { filters: 4, kernelSize: 3, strides, padding, useBias: bias, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.randomNormal({ seed: 3 }) };
+      const mine = new NnConv2D(args);
+      const stock = tf.layers.conv2d(args);
+      const x = values(mulberry32(6), [2, 9, 8, 3]);
+      mine.apply(x);
+      stock.apply(x);
+      stock.setWeights(mine.getWeights());
+      const xv = tf.variable(x);
+      const all = (layer: tf.layers.Layer) => [...layer.trainableWeights.map((w) => w.read() as tf.Variable), xv];
+      // a loss that weighs each output differently, so that dy is not uniform
+      const w = values(mulberry32(7), (stock.apply(x) as tf.Tensor).shape);
+      const loss = (layer: tf.layers.Layer) => () => tf.sum(tf.mul(layer.apply(xv) as tf.Tensor, w)) as tf.Scalar;
+      const got = tf.variableGrads(loss(mine), all(mine));
+      const expected = tf.variableGrads(loss(stock), all(stock));
+      assert.deepEqual(Array.from((mine.apply(x) as tf.Tensor).dataSync()), Array.from((stock.apply(x) as tf.Tensor).dataSync()), 'forward');
+      assert.deepEqual(Object.keys(got.grads).length, bias ? 3 : 2);
+      for (const [i, v] of mine.trainableWeights.entries()) {
+        assert.deepEqual(Array.from(got.grads[(v.read() as tf.Variable).name].dataSync()), Array.from(expected.grads[(stock.trainableWeights[i].read() as tf.Variable).name].dataSync()), v.name);
+      }
+      assert.deepEqual(Array.from(got.grads[xv.name].dataSync()), Array.from(expected.grads[xv.name].dataSync()), 'input');
+      // the weights' gradients alone: no transposed convolution for the input (tfjs' op makes one)
+      const backpropInputs = async (layer: tf.layers.Layer) => (await tf.profile(() => tf.variableGrads(loss(layer), layer.trainableWeights.map((v) => v.read() as tf.Variable)).grads)).kernelNames.filter((k) => k === tf.Conv2DBackpropInput).length;
+      assert.equal(await backpropInputs(stock), 1);
+      assert.equal(await backpropInputs(mine), 0);
+    });
+  }
 
   it('an RNN over one time step trains (unstack into one piece)', () => {
     tf.tidy(() => {

@@ -14,6 +14,7 @@ import { tf } from '../../server/src/runtime/tf';
 import { registerWasmKernels, unregisterWasmKernels } from '../../server/src/runtime/kernels';
 import { setFilterGradientWay } from '../../server/src/runtime/kernels/conv2d-backprop-filter';
 import { wholeCopies } from '../../server/src/runtime/kernels/tile';
+import { columnSums } from '../../server/src/runtime/kernels/sum';
 import { mulberry32 } from '../gen/random-models';
 import { useOurKernels } from '../backend-hooks';
 
@@ -108,6 +109,45 @@ describe('wasm kernels agree with cpu on random shapes', function () {
         return form === 0 ? valueAndGrads((p, q) => tf.matMul(p, q, ta, tb), [x, y], rr) : [tf.matMul(x, y, ta, tb)];
       });
     }
+  });
+
+  it("BatchMatMul by nn's product (columns in fours, one right matrix) gives XNNPACK's values bit for bit: rows and columns in blocks and tails, A read transposed", async () => {
+    await tf.setBackend('wasm');
+    const r = mulberry32(31);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    const cases = Array.from({ length: 30 }, (_, c) => ({ m: c < 3 ? c + 1 : int(1, 70), k: c === 3 ? 1 : int(1, 300), n: 4 * int(1, 24), ta: r() < 0.5, tb: r() < 0.3, batch: c % 7 === 6 ? 3 : 1 }));
+    const operands = (c: (typeof cases)[number], i: number) => {
+      const rr = mulberry32(1100 + i);
+      // values of many magnitudes: sums in another order would round differently
+      const big = (shape: number[]) => tf.mul(values(rr, shape), tf.pow(10, tf.floor(tf.mul(values(rr, shape), 3))));
+      return { a: big([c.batch, c.m, c.k]), b: big([c.k, c.n]) };
+    };
+    const mine = cases.map((c, i) =>
+      tf.tidy(() => {
+        const { a, b } = operands(c, i);
+        // the same operands, laid out as each transpose flag asks
+        const at = c.ta ? tf.transpose(a, [0, 2, 1]) : a;
+        const bt = c.tb ? tf.transpose(b) : b;
+        return Array.from(tf.matMul(c.batch === 1 ? tf.reshape(at, at.shape.slice(1)) : at, bt, c.ta, c.tb).dataSync());
+      }),
+    );
+    unregisterWasmKernels();
+    let stock: number[][];
+    try {
+      // stock wasm runs XNNPACK for plain operands with a batch of one: each matrix on its own
+      stock = cases.map((c, i) =>
+        tf.tidy(() => {
+          const { a, b } = operands(c, i);
+          return tf.unstack(a).flatMap((ai) => Array.from(tf.matMul(ai, b).dataSync()));
+        }),
+      );
+    } finally {
+      registerWasmKernels();
+    }
+    cases.forEach((c, i) => {
+      const at = mine[i].findIndex((v, j) => !Object.is(v, stock[i][j]));
+      assert.equal(at, -1, `${c.batch}x${c.m}x${c.k} · ${c.k}x${c.n} ta=${c.ta} tb=${c.tb}: value ${at} is ${mine[i][at]}, XNNPACK's ${stock[i][at]}`);
+    });
   });
 
   it('BatchMatMul keeps a transposed right operand while it lives: reused, other shapes of its data, freed and replaced', async () => {
@@ -255,6 +295,50 @@ describe('wasm kernels agree with cpu on random shapes', function () {
     assert.deepEqual(grads[0], [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('FusedBatchNorm: per-channel parameters on channels in fours (the SIMD path) agree with cpu and stock wasm; other shapes stay stock', async () => {
+    const r = mulberry32(23);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    const cases: { x: number[]; params: number[] | null; eps: number }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = i < 8 ? 4 * int(1, 6) : int(1, 7);
+      const x = [...Array(int(0, 3))].map(() => int(1, 5)).concat(c);
+      cases.push({ x, params: i % 3 === 0 ? [1, 1, c].slice(3 - int(1, 3)) : [c], eps: [1e-3, 1e-5, 0.1][i % 3] });
+    }
+    // no scale and offset: stock
+    cases.push({ x: [6, 4], params: null, eps: 1e-3 });
+    const simd = (k: (typeof cases)[number]) => k.params !== null && k.x[k.x.length - 1] % 4 === 0;
+    const run = (k: (typeof cases)[number], seed: number, special: boolean) =>
+      tf.tidy(() => {
+        const rr = mulberry32(seed);
+        const p = k.params ?? [];
+        const variance = tf.abs(values(rr, p));
+        const xs = values(rr, k.x).dataSync().slice();
+        // zeros, a NaN and infinities go through as the formula takes them
+        if (special && xs.length > 3) [xs[0], xs[1], xs[2], xs[3]] = [0, NaN, Infinity, -Infinity];
+        return [tf.batchNorm(tf.tensor(xs, k.x), values(rr, p), variance, k.params ? values(rr, p) : undefined, k.params ? values(rr, p) : undefined, k.eps)];
+      });
+    for (const [i, k] of cases.entries()) {
+      if (simd(k)) await agree(`batchNorm x=${k.x}`, () => run(k, 900 + i, false));
+    }
+    await tf.setBackend('wasm');
+    const values_ = () => cases.map((k, i) => Array.from(tf.tidy(() => run(k, 900 + i, true)[0].dataSync())));
+    const mine = values_();
+    unregisterWasmKernels();
+    let stock: number[][];
+    try {
+      stock = values_();
+    } finally {
+      registerWasmKernels();
+    }
+    cases.forEach((k, i) => {
+      const what = `x ${k.x}, parameters ${k.params}`;
+      if (!simd(k)) return assert.deepEqual(mine[i], stock[i], what);
+      // the same formula in float32; stock's loop rounds some values one unit differently
+      const scale = Math.max(...stock[i].filter(Number.isFinite).map(Math.abs));
+      stock[i].forEach((v, j) => assert.ok(Object.is(v, mine[i][j]) || Math.abs(v - mine[i][j]) <= RTOL * scale + ATOL, `${what}: value ${j}: ${mine[i][j]}, stock ${v}`));
+    });
+  });
+
   it('Sum and Mean over leading axes (and others, which stay stock), keepDims, negative axes', async () => {
     const r = mulberry32(19);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
@@ -272,6 +356,25 @@ describe('wasm kernels agree with cpu on random shapes', function () {
         const rr = mulberry32(900 + c);
         return valueAndGrads((x) => tf.mean(x, axis, keepDims), [values(rr, shape)], rr);
       });
+    }
+  });
+
+  it('Sum and Mean over leading axes: the SIMD groups of eight rows give the JavaScript loop\'s float64 sums bit for bit (even widths; odd ones and fewer than eight rows in JavaScript)', async () => {
+    await tf.setBackend('wasm');
+    const r = mulberry32(29);
+    const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    for (let c = 0; c < 24; c++) {
+      const rows = c < 4 ? int(1, 7) : int(8, 70);
+      const width = c % 5 === 4 ? 2 * int(0, 10) + 1 : 2 * int(1, 20);
+      // values of many magnitudes, so that float64 sums in another order would differ after rounding
+      const v = Float32Array.from({ length: rows * width }, () => (r() * 2 - 1) * 10 ** int(-4, 4));
+      const expected = columnSums(v, rows, width);
+      const [sum, mean] = tf.tidy(() => {
+        const x = tf.tensor(v, [rows, width]);
+        return [tf.sum(x, 0).dataSync(), tf.mean(tf.reshape(x, [1, rows, width]), [0, 1]).dataSync()];
+      });
+      assert.deepEqual(Array.from(sum), Array.from(Float32Array.from(expected)), `sum of ${rows}x${width}`);
+      assert.deepEqual(Array.from(mean), Array.from(Float32Array.from(expected, (x) => x / rows)), `mean of ${rows}x${width}`);
     }
   });
 

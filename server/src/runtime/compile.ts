@@ -12,7 +12,7 @@ import { PolyFeatures } from './layers/poly-features';
 import { resetAfterGru } from './layers/gru';
 import { SelfAttention, TransformerEncoder } from './layers/attention';
 import { PositionalEmbedding } from './layers/positional-embedding';
-import { DilatedConv2D } from './layers/dilated-conv2d';
+import { NnConv2D } from './layers/conv2d';
 import { seededInit } from './layers/seeds';
 import { DropoutNoise, SeededDropout } from './layers/dropout';
 
@@ -114,8 +114,9 @@ export const TFJS_LAYERS: Lowering<tf.layers.Layer, Ctx> = {
       activation: act(n),
       ...weightArgs(n, ctx),
     };
-    // tfjs' own Conv2D cannot differentiate a dilated convolution without activation
-    return args.dilationRate.some((d) => d !== 1) ? new DilatedConv2D(args) : tf.layers.conv2d(args);
+    // tfjs' own Conv2D cannot differentiate a dilated convolution without activation, and
+    // differentiates an undilated one into its input whether asked or not
+    return new NnConv2D(args);
   },
   max_pool: pooling,
   avg_pool: pooling,

@@ -9,6 +9,8 @@
 // products), so a transposed copy would buy nothing there.
 
 import { tf, type BackendWasm } from '../tf';
+import { wasmThreads } from '../wasm-threads';
+import { gemm, gemmFits } from './gemm';
 import { type Info, type KernelArgs, free, reshape, size, transposeLast2 } from './util';
 
 type Inputs = KernelArgs<'a' | 'b'>;
@@ -80,9 +82,35 @@ export function foldForFastPath(args: Inputs): { a: Info; b: Info; outShape: num
   return { a: a3, b: b3, outShape, temps };
 }
 
+/** On more than one thread, nn's product takes products of at most this many rows (of all of A's matrices). */
+export const SHARED_ROWS = 64;
+
+/** The product by gemm.ts, or undefined where it does not apply. */
+function ownProduct(args: Inputs): Info | undefined {
+  const { a, b } = args.inputs as { a: Info; b: Info };
+  const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+  const backend = args.backend;
+  if (a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const outerA = a.shape.slice(0, -2);
+  const [ra, ca] = a.shape.slice(-2);
+  const [rb, cb] = b.shape.slice(-2);
+  const [m, k] = transposeA ? [ca, ra] : [ra, ca];
+  const [kb, n] = transposeB ? [cb, rb] : [rb, cb];
+  // mismatched or empty operands: the stock kernel reports them as tfjs does
+  if (k !== kb || m * k * n === 0 || !gemmFits(a, b, n)) return undefined;
+  const batch = size(outerA);
+  if (wasmThreads() > 1 && batch * m > SHARED_ROWS) return undefined;
+  const bt = transposeB ? transposedCopy(backend, b) : b;
+  const out = backend.makeOutput([...tf.broadcast_util.assertAndGetBroadcastShape(outerA, b.shape.slice(0, -2)), m, n], 'float32');
+  gemm(backend, a, bt, out, { batch, m, k, n, transposeA });
+  return out;
+}
+
 export function batchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (params: Parameters<tf.KernelFunc>[0]): Info => {
     const args = params as unknown as Inputs;
+    const own = ownProduct(args);
+    if (own) return own;
     const fold = foldForFastPath(args);
     if (!fold) return stock.kernelFunc(params) as Info;
     const { backend } = args;

@@ -9,6 +9,7 @@
 import { tf } from '../tf';
 import { adamStepCpuConfig, adamStepWasmConfig } from './adam-step';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { batchNormConfig } from './batch-norm';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { samePaddingConfig } from './conv2d-same-padding';
@@ -40,6 +41,7 @@ const WASM_REPLACED: Replacement[] = [
   [tf.Conv2DBackpropInput, conv2DBackpropInputConfig],
   [tf.MaxPoolGrad, () => maxPoolGradConfig],
   [tf.ResizeNearestNeighborGrad, () => resizeNearestNeighborGradWasmConfig],
+  [tf.FusedBatchNorm, batchNormConfig],
   [tf.Sum, sumConfig],
   [tf.Mean, meanConfig],
   [tf.Tile, tileConfig],

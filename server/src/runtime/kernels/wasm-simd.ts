@@ -50,6 +50,7 @@ export const op = {
   i32Const: (n: number): Code => [0x41, ...sleb(n)],
   f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
   i32Add: [0x6a] as Code,
+  i32Mul: [0x6c] as Code,
   i32Eqz: [0x45] as Code,
   i32GeU: [0x4f] as Code,
   /** block with no result; `end` closes it */
@@ -61,6 +62,13 @@ export const op = {
   f32Load: [0x2a, ...MEMARG] as Code,
   v128Load: simd(0x00, ...MEMARG),
   v128Store: simd(0x0b, ...MEMARG),
+  /** one float32 into all four lanes */
+  v128Load32Splat: simd(0x09, ...MEMARG),
+  /** two float32 values (8 bytes) into the low lanes, the high lanes zero */
+  v128Load64Zero: simd(0x5d, ...MEMARG),
+  /** the low two float32 lanes as two float64 lanes (exact) */
+  f64x2PromoteLowF32x4: simd(0x5f),
+  f64x2Add: simd(0xf0),
   f32x4Splat: simd(0x13),
   f32x4Eq: simd(0x41),
   f32x4Ne: simd(0x42),
