@@ -9,35 +9,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
-import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { findPython } from '../../server/src/engines/torch/python';
 import { rankEnv } from '../../server/src/engines/torch/launch';
 import { freePort } from '../../server/src/node/ports';
+import { curve, events, exportTrain, firstBatchLoss, trainPy } from '../torch/train-py';
 
 const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);
 
-async function exportTrain(file: string, train: string, out: string): Promise<void> {
-  const err: string[] = [];
-  const code = await main(['export', file, '--to', 'pytorch', '--train', train, '--out', out], () => undefined, (s) => err.push(s));
-  assert.equal(code, 0, err.join('\n'));
-}
-
-function events(stdout: string): TrainEvent[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const e = parseEvent(l);
-      assert.ok(e, `not an event: ${l}`);
-      return e;
-    });
-}
-
 function train(dir: string, args: string[], env: Record<string, string> = {}): { code: number; events: TrainEvent[]; stderr: string } {
-  const r = spawnSync(findPython().python, ['train.py', '--json', '--threads', '1', ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
-  return { code: r.status ?? -1, events: events(r.stdout), stderr: r.stderr };
+  return trainPy(findPython().python, dir, args, env);
 }
 
 describe('nn export --train: train.py on PyTorch', function () {
@@ -143,11 +125,13 @@ describe('nn export --train: train.py on PyTorch', function () {
     assert.equal(same.status, 0, same.stderr);
     assert.equal(Number(same.stdout.trim()), 0, 'the ranks ended with different weights');
     // the same global batches: the two curves agree
-    const curve = (es: TrainEvent[]) => es.filter((e) => e.type === 'epoch').map((e) => (e as { loss: number }).loss);
     const c1 = curve(one.events);
     const c2 = curve(events(r0.stdout));
     assert.equal(c2.length, 8);
     c1.forEach((l, i) => assert.ok(Math.abs(l - c2[i]) <= 0.02 + 0.05 * l, `epoch ${i + 1}: one process ${l}, two ${c2[i]}`));
+    // a batch event's loss is the whole batch's, not rank 0's half of it: the first batch, from
+    // the same initial weights, has one process's loss
+    assert.ok(Math.abs(firstBatchLoss(one.events) - firstBatchLoss(events(r0.stdout))) <= 1e-6, `first batch: one process ${firstBatchLoss(one.events)}, two ${firstBatchLoss(events(r0.stdout))}`);
     const samples = (events(r0.stdout)[0] as Extract<TrainEvent, { type: 'start' }>).backendNote;
     assert.match(samples ?? '', /2 processes/);
   });
