@@ -87,7 +87,27 @@ class LastAxisBatchNorm(nn.BatchNorm1d):
     statistics are taken over every other axis. Keras' momentum m is PyTorch's 1 - m."""
 
     def forward(self, x):
-        return super().forward(x.reshape(-1, x.shape[-1])).reshape(x.shape)
+        flat = x.reshape(-1, x.shape[-1])
+        if self.training and torch.distributed.is_available() and torch.distributed.is_initialized() and torch.distributed.get_world_size() > 1:
+            return self.global_batch(flat).reshape(x.shape)
+        return super().forward(flat).reshape(x.shape)
+
+    def global_batch(self, flat):
+        """With several processes (DistributedDataParallel), each holding its share of the batch:
+        the statistics of the whole batch, as one process takes them, all-reduced with their
+        gradients. (nn.SyncBatchNorm does this on GPUs only, and normalises axis 1.)"""
+        from torch.distributed.nn.functional import all_reduce
+
+        count = all_reduce(torch.tensor(float(flat.shape[0]), device=flat.device))
+        mean = all_reduce(flat.sum(0)) / count
+        var = all_reduce(((flat - mean) ** 2).sum(0)) / count
+        if self.track_running_stats:
+            with torch.no_grad():
+                self.num_batches_tracked += 1
+                self.running_mean.mul_(1 - self.momentum).add_(mean, alpha=self.momentum)
+                self.running_var.mul_(1 - self.momentum).add_(var * (count / (count - 1).clamp(min=1)), alpha=self.momentum)
+        y = (flat - mean) / torch.sqrt(var + self.eps)
+        return y * self.weight + self.bias if self.affine else y
 `,
   poly_features: `
 @functools.lru_cache(maxsize=None)

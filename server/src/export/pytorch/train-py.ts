@@ -910,7 +910,6 @@ def run(args):
         core = core.to(device)
         net = core
         if world > 1:
-            core = nn.SyncBatchNorm.convert_sync_batchnorm(core)
             net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
         params = list(core.parameters())
         optimizer = make_optimizer(params)
