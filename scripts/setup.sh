@@ -23,6 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
+# A second PyTorch (2.x beside Debian's 1.13) where a wheel is at /opt/wheels: see the script.
+bash scripts/torch2-venv.sh
+
 # onnxruntime-node (a development dependency, the ONNX export's tests) would download GPU
 # providers in its install script: skip that, its CPU binaries are in the package.
 npm ci --no-audit --no-fund --onnxruntime-node-install=skip

@@ -66,14 +66,14 @@ describe('nn export --to pytorch', function () {
     const r = await nn(['export', '--run', run, '--to', 'pytorch', '--out', made]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(fs.readdirSync(made).sort(), ['README.md', 'model.py', 'weights.pt']);
-    assert.match(fs.readFileSync(path.join(made, 'README.md'), 'utf8'), /model\.load_state_dict\(torch\.load\("weights\.pt"\)\)/);
+    assert.match(fs.readFileSync(path.join(made, 'README.md'), 'utf8'), /model\.load_state_dict\(torch\.load\("weights\.pt", weights_only=True\)\)/);
     // the same inputs through nn's saved model and through PyTorch
     const x = Array.from({ length: 16 }, (_, i) => [Math.sin(i), Math.cos(i * 0.7)]);
     const saved = await loadModel(checkpointDir(path.join(run, 'best'))!);
     const want = (saved.predict(tf.tensor(x)) as tf.Tensor).arraySync() as number[][];
     saved.dispose();
     const got = JSON.parse(
-      python(made, ['import json, torch, model', 'm = model.Deep()', 'm.load_state_dict(torch.load("weights.pt"))', 'm.eval()', `print(json.dumps(m(torch.tensor(${JSON.stringify(x)})).tolist()))`].join('\n')),
+      python(made, ['import json, torch, model', 'm = model.Deep()', 'm.load_state_dict(torch.load("weights.pt", weights_only=True))', 'm.eval()', `print(json.dumps(m(torch.tensor(${JSON.stringify(x)})).tolist()))`].join('\n')),
     ) as number[][];
     const worst = Math.max(...want.flatMap((row, i) => row.map((v, j) => Math.abs(v - got[i][j]))));
     assert.ok(worst < 1e-5, `PyTorch differs from nn by ${worst}`);

@@ -9,112 +9,18 @@
 // NN_TORCH_SEED and NN_TORCH_COUNT change the run.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { tf, type SymbolicTensor } from '../../server/src/runtime/tf';
-import { compileModel } from '../../server/src/runtime/compile';
-import { describeModel, type ModelDesc } from '../../server/src/core/model';
-import type { ModelGraph } from '../../server/src/core/graph';
+import { tf } from '../../server/src/runtime/tf';
+import { describeModel } from '../../server/src/core/model';
 import { LAYERS } from '../../server/src/core/catalog/layers';
 import { findPython } from '../../server/src/engines/torch/python';
-import { modelPy, type ExportedModel } from '../../server/src/export/pytorch/model-py';
-import { torchWeights, weightFiles, LOAD_WEIGHTS_PY } from '../../server/src/export/pytorch/weights';
-import { ModelGenerator } from '../gen/random-models';
-import { inputFor, trainedLikeWeights, compareValues, sampleModels } from '../torch/inputs';
+import { modelPy } from '../../server/src/export/pytorch/model-py';
+import { randomFailures, sampleFailures, SEED } from '../torch/export-cases';
 import { analyzeText } from '../helpers';
 
-const SEED = Number(process.env.NN_TORCH_SEED ?? 20261206);
 const COUNT = Number(process.env.NN_TORCH_COUNT ?? 300);
-const BATCH = 2;
-const TOLERANCE = 1e-4;
-
-interface Case {
-  label: string;
-  text?: string;
-  desc: ModelDesc;
-  exported: ExportedModel;
-  dir: string;
-  /** tfjs' output of each traced layer (by trace key, '' for the model) */
-  expected: Map<string, tf.Tensor>;
-}
-
-function prepare(root: string, id: number, label: string, graph: ModelGraph, text?: string): Case {
-  const desc = describeModel(graph);
-  const { text: py, models } = modelPy([desc], `${label}.nn`, { trace: true });
-  const exported = models[0];
-  const dir = path.join(root, `m${id}`);
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'model.py'), py);
-  const compiled = compileModel(desc, { seed: 11 + id });
-  // weights from the tfjs model, batch norm statistics made non-trivial so that they matter
-  const weights = trainedLikeWeights(compiled.model);
-  const files = weightFiles(torchWeights(exported, weights));
-  fs.writeFileSync(path.join(dir, 'weights.json'), files.json);
-  fs.writeFileSync(path.join(dir, 'weights.bin'), files.bin);
-  const x = inputFor(desc, BATCH, SEED + id);
-  fs.writeFileSync(path.join(dir, 'input.bin'), Buffer.from(x.buffer));
-  // tfjs' output of every layer, and of the model
-  const traced = [...exported.traces];
-  const outputs = [...traced.map(([id]) => compiled.layers.get(id)!.output as SymbolicTensor), compiled.model.outputs[0]];
-  const unique = [...new Set(outputs)];
-  const probe = tf.model({ inputs: compiled.model.inputs, outputs: unique });
-  const ys = [probe.predict(tf.tensor(x, [BATCH, ...desc.input]))].flat() as tf.Tensor[];
-  const expected = new Map<string, tf.Tensor>();
-  traced.forEach(([, key], i) => expected.set(key, ys[unique.indexOf(outputs[i])]));
-  expected.set('', ys[unique.indexOf(outputs[outputs.length - 1])]);
-  compiled.model.dispose();
-  return { label, text, desc, exported, dir, expected };
-}
-
-/** Differences between what PyTorch wrote for a case and what nn expects. */
-function check(c: Case): string[] {
-  const out = JSON.parse(fs.readFileSync(path.join(c.dir, 'out.json'), 'utf8')) as {
-    error?: string;
-    trainable: number;
-    nonTrainable: number;
-    outputs: Record<string, { shape: number[]; offset: number }>;
-  };
-  if (out.error) return [out.error];
-  const bad: string[] = [];
-  if (out.trainable !== c.desc.trainable) bad.push(`trainable parameters: PyTorch ${out.trainable}, nn ${c.desc.trainable}`);
-  if (out.nonTrainable !== c.desc.nonTrainable) bad.push(`non-trainable parameters: PyTorch ${out.nonTrainable}, nn ${c.desc.nonTrainable}`);
-  const bin = fs.readFileSync(path.join(c.dir, 'out.bin'));
-  const values = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
-  const nodeOf = new Map([...c.exported.traces].map(([id, key]) => [key, c.desc.nodes[id]]));
-  for (const [prefix, want] of c.expected) {
-    const got = out.outputs[prefix];
-    const node = prefix === '' ? c.desc.nodes[c.desc.output] : nodeOf.get(prefix)!;
-    const what = prefix === '' ? 'the model' : `${node.name} (${prefix})`;
-    if (!got) {
-      bad.push(`${what}: no output from PyTorch`);
-      continue;
-    }
-    if (JSON.stringify(got.shape) !== JSON.stringify([BATCH, ...node.shape])) bad.push(`${what}: PyTorch shape ${JSON.stringify(got.shape.slice(1))}, nn ${JSON.stringify(node.shape)}`);
-    const w = want.dataSync();
-    if (w.length !== got.shape.reduce((a, b) => a * b, 1)) continue;
-    const v = values.subarray(got.offset, got.offset + w.length);
-    const { worst, scale, ok } = compareValues(w, v, TOLERANCE);
-    if (!ok) bad.push(`${what}: values differ by ${worst.toExponential(2)} (scale ${scale.toPrecision(3)})`);
-  }
-  return bad;
-}
-
-function runCases(root: string, cases: Case[]): void {
-  const python = findPython();
-  const manifest = cases.map((c, id) => ({
-    id,
-    dir: c.dir,
-    class: c.exported.className,
-    input_shape: [BATCH, ...c.desc.input],
-  }));
-  fs.writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
-  fs.writeFileSync(path.join(root, 'load_weights.py'), LOAD_WEIGHTS_PY);
-  const script = path.join(__dirname, '..', 'torch', 'run_exported.py');
-  const r = spawnSync(python.python, [script, path.join(root, 'manifest.json'), path.join(root, 'load_weights.py')], { encoding: 'utf8', timeout: 600_000 });
-  assert.equal(r.status, 0, `${python.python} ${script} failed:\n${r.stderr}`);
-}
 
 describe('PyTorch export: model.py equals the tfjs model', function () {
   this.timeout(900_000);
@@ -127,14 +33,7 @@ describe('PyTorch export: model.py equals the tfjs model', function () {
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('every model of every sample: parameter counts, layer shapes and outputs', () => {
-    const cases: Case[] = [];
-    for (const m of sampleModels()) cases.push(prepare(root, cases.length, m.label, m.graph));
-    assert.ok(cases.length >= 25, `only ${cases.length} sample models`);
-    runCases(root, cases);
-    const failures = cases.flatMap((c) => {
-      const bad = check(c);
-      return bad.length === 0 ? [] : [`${c.label}:\n  ${bad.join('\n  ')}\n${fs.readFileSync(path.join(c.dir, 'model.py'), 'utf8')}`];
-    });
+    const failures = sampleFailures(root, findPython().python);
     assert.deepEqual(failures, [], failures.slice(0, 3).join('\n\n'));
   });
 
@@ -162,19 +61,9 @@ describe('PyTorch export: model.py equals the tfjs model', function () {
   });
 
   it(`${COUNT} random models covering the catalogue (seed ${SEED})`, () => {
-    const gen = new ModelGenerator(SEED);
-    const cases: Case[] = [];
     const dir = path.join(root, 'random');
     fs.mkdirSync(dir);
-    for (let i = 0; i < COUNT; i++) {
-      const m = gen.model(`Random${i}`);
-      cases.push(prepare(dir, i, `random model ${i}`, m.graph, m.text));
-    }
-    runCases(dir, cases);
-    const failures = cases.flatMap((c) => {
-      const bad = check(c);
-      return bad.length === 0 ? [] : [`${c.label}:\n  ${bad.join('\n  ')}\n${c.text ?? ''}`];
-    });
+    const { gen, failures } = randomFailures(dir, findPython().python, COUNT);
     assert.deepEqual(failures, [], `${failures.length} of ${COUNT} differ:\n${failures.slice(0, 4).join('\n\n')}`);
     const missing = [
       ...LAYERS.map((l): string => l.name).filter((n) => !gen.coverage.has(n) && !['global_avg_pool', 'global_max_pool'].includes(n)),

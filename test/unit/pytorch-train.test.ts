@@ -9,35 +9,43 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
-import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import type { TrainEvent } from '../../server/src/runtime/train/protocol';
 import { findPython } from '../../server/src/engines/torch/python';
 import { rankEnv } from '../../server/src/engines/torch/launch';
 import { freePort } from '../../server/src/node/ports';
+import { curve, events, exportTrain, firstBatchLoss, trainPy } from '../torch/train-py';
 
 const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);
 
-async function exportTrain(file: string, train: string, out: string): Promise<void> {
-  const err: string[] = [];
-  const code = await main(['export', file, '--to', 'pytorch', '--train', train, '--out', out], () => undefined, (s) => err.push(s));
-  assert.equal(code, 0, err.join('\n'));
-}
-
-function events(stdout: string): TrainEvent[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const e = parseEvent(l);
-      assert.ok(e, `not an event: ${l}`);
-      return e;
-    });
-}
-
 function train(dir: string, args: string[], env: Record<string, string> = {}): { code: number; events: TrainEvent[]; stderr: string } {
-  const r = spawnSync(findPython().python, ['train.py', '--json', '--threads', '1', ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
-  return { code: r.status ?? -1, events: events(r.stdout), stderr: r.stderr };
+  return trainPy(findPython().python, dir, args, env);
+}
+
+/** Two ranks of \`python ARGS(rank)\` in dir, started as torchrun starts them (each --out made first). */
+async function twoRanks(dir: string, args: (rank: number) => string[]): Promise<{ code: number; stdout: string; stderr: string }[]> {
+  const port = await freePort();
+  return Promise.all(
+    [0, 1].map((rank) => {
+      const a = args(rank);
+      const out = a[a.indexOf('--out') + 1];
+      fs.mkdirSync(out, { recursive: true });
+      const child = spawn(findPython().python, a, { cwd: dir, env: { ...process.env, ...rankEnv(rank, 2, port) } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('exit', (c) => resolve({ code: c ?? -1, stdout, stderr })));
+    }),
+  );
+}
+
+/** The largest difference between two saved state_dicts (or checkpoints' "model"), buffers too. */
+function maxDiff(a: string, b: string): number {
+  const code = 'import sys, torch\nload = lambda p: (lambda d: d.get("model", d))(torch.load(p))\na, b = load(sys.argv[1]), load(sys.argv[2])\nprint(max(float((a[k].double() - b[k].double()).abs().max()) for k in a))';
+  const r = spawnSync(findPython().python, ['-c', code, a, b], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
 }
 
 describe('nn export --train: train.py on PyTorch', function () {
@@ -117,38 +125,54 @@ describe('nn export --train: train.py on PyTorch', function () {
     fs.writeFileSync(path.join(dir, 'keep.py'), ['import os, sys, torch, train', 'code, model = train.run(train.parse(sys.argv[2:]))', 'torch.save(model.state_dict(), sys.argv[1])', 'sys.stdout.flush()', 'os._exit(code)'].join('\n'));
     const one = train(dir, ['--epochs', '8', '--out', path.join(dir, 'one')]);
     assert.equal(one.code, 0, one.stderr);
-    const port = await freePort();
-    const ranks = [0, 1].map((rank) => {
-      const out = path.join(dir, `rank${rank}`);
-      fs.mkdirSync(out);
-      const env = { ...process.env, ...rankEnv(rank, 2, port) };
-      const child = spawn(findPython().python, ['keep.py', path.join(dir, `final${rank}.pt`), '--json', '--threads', '1', '--epochs', '8', '--out', out], { cwd: dir, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('exit', (c) => resolve({ code: c ?? -1, stdout, stderr })));
-    });
-    const [r0, r1] = await Promise.all(ranks);
+    const [r0, r1] = await twoRanks(dir, (rank) => ['keep.py', path.join(dir, `final${rank}.pt`), '--json', '--threads', '1', '--epochs', '8', '--out', path.join(dir, `rank${rank}`)]);
     assert.equal(r0.code, 0, r0.stderr);
     assert.equal(r1.code, 0, r1.stderr);
     assert.equal(r1.stdout, '', 'rank 1 printed events');
     assert.deepEqual(fs.readdirSync(path.join(dir, 'rank1')), [], 'rank 1 wrote checkpoints');
     assert.deepEqual(fs.readdirSync(path.join(dir, 'rank0')).sort(), ['best.pt', 'last.pt']);
-    const same = spawnSync(
-      findPython().python,
-      ['-c', 'import sys, torch; a, b = torch.load(sys.argv[1]), torch.load(sys.argv[2]); print(max(float((a[k].double() - b[k].double()).abs().max()) for k in a))', path.join(dir, 'final0.pt'), path.join(dir, 'final1.pt')],
-      { encoding: 'utf8' },
-    );
-    assert.equal(same.status, 0, same.stderr);
-    assert.equal(Number(same.stdout.trim()), 0, 'the ranks ended with different weights');
+    assert.equal(maxDiff(path.join(dir, 'final0.pt'), path.join(dir, 'final1.pt')), 0, 'the ranks ended with different weights');
     // the same global batches: the two curves agree
-    const curve = (es: TrainEvent[]) => es.filter((e) => e.type === 'epoch').map((e) => (e as { loss: number }).loss);
     const c1 = curve(one.events);
     const c2 = curve(events(r0.stdout));
     assert.equal(c2.length, 8);
     c1.forEach((l, i) => assert.ok(Math.abs(l - c2[i]) <= 0.02 + 0.05 * l, `epoch ${i + 1}: one process ${l}, two ${c2[i]}`));
+    // a batch event's loss is the whole batch's, not rank 0's half of it: the first batch, from
+    // the same initial weights, has one process's loss
+    assert.ok(Math.abs(firstBatchLoss(one.events) - firstBatchLoss(events(r0.stdout))) <= 1e-6, `first batch: one process ${firstBatchLoss(one.events)}, two ${firstBatchLoss(events(r0.stdout))}`);
     const samples = (events(r0.stdout)[0] as Extract<TrainEvent, { type: 'start' }>).backendNote;
     assert.match(samples ?? '', /2 processes/);
+  });
+
+  it('two processes with batch norm (gloo; nn.SyncBatchNorm is for GPUs only): the whole batch\'s statistics, so the curve, weights and running statistics of one process', async () => {
+    const dir = path.join(tmp, 'ddp-bn');
+    const file = path.join(tmp, 'bn.nn');
+    fs.writeFileSync(
+      file,
+      [
+        'model WaveBn {',
+        '  input [32, 1]',
+        '  conv1d(8, 3, activation: relu)',
+        '  batch_norm()',
+        '  flatten()',
+        '  dense(16, activation: relu)',
+        '  batch_norm(momentum: 0.9)',
+        '  dense(3)',
+        '}',
+        'train waves_bn { model: WaveBn  data: waveforms(n: 600, length: 32, noise: 0.2, seed: 4)  validation: 0.1  loss: cross_entropy  optimizer: adam(lr: 0.01)  batch_size: 40  epochs: 4  seed: 3  metrics: [accuracy] }',
+      ].join('\n'),
+    );
+    await exportTrain(file, 'waves_bn', dir);
+    const one = train(dir, ['--out', path.join(dir, 'one')]);
+    assert.equal(one.code, 0, one.stderr);
+    const [r0, r1] = await twoRanks(dir, (rank) => ['train.py', '--json', '--threads', '1', '--out', path.join(dir, `rank${rank}`)]);
+    assert.equal(r0.code, 0, r0.stderr);
+    assert.equal(r1.code, 0, r1.stderr);
+    const c1 = curve(one.events);
+    const c2 = curve(events(r0.stdout));
+    assert.equal(c2.length, 4);
+    c1.forEach((l, i) => assert.ok(Math.abs(l - c2[i]) <= 1e-4 * l, `epoch ${i + 1}: one process ${l}, two ${c2[i]}`));
+    const diff = maxDiff(path.join(dir, 'one', 'last.pt'), path.join(dir, 'rank0', 'last.pt'));
+    assert.ok(diff <= 1e-3, `one process and two end ${diff} apart (weights and running statistics)`);
   });
 });

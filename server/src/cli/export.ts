@@ -182,7 +182,7 @@ function readme(source: string, descs: readonly ModelDesc[], models: readonly Ex
     `from model import ${first.className}`,
     '',
     `model = ${first.className}()`,
-    ...(run ? ['model.load_state_dict(torch.load("weights.pt"))'] : []),
+    ...(run ? ['model.load_state_dict(torch.load("weights.pt", weights_only=True))'] : []),
     'model.eval()',
     `x = torch.rand(8, *${first.className}.input_shape)`,
     'with torch.no_grad():',

@@ -84,10 +84,38 @@ class ChannelsLastPool(nn.Module):
   batch_norm: `
 class LastAxisBatchNorm(nn.BatchNorm1d):
     """Batch normalisation of the last axis of [B, ..., C], as Keras' BatchNormalization: the
-    statistics are taken over every other axis. Keras' momentum m is PyTorch's 1 - m."""
+    statistics are taken over every other axis. Keras' momentum m is PyTorch's 1 - m. In training,
+    the running variance is updated with the batch's own (biased) variance, as Keras does;
+    PyTorch's BatchNorm would use the unbiased one (batch/(batch - 1) times larger)."""
 
     def forward(self, x):
-        return super().forward(x.reshape(-1, x.shape[-1])).reshape(x.shape)
+        flat = x.reshape(-1, x.shape[-1])
+        if not self.training or not self.track_running_stats:
+            return super().forward(flat).reshape(x.shape)
+        if torch.distributed.is_available() and torch.distributed.is_initialized() and torch.distributed.get_world_size() > 1:
+            y, mean, var = self.global_batch(flat)
+        else:
+            y = F.batch_norm(flat, None, None, self.weight, self.bias, True, 0.0, self.eps)
+            with torch.no_grad():
+                mean = flat.mean(0)
+                var = ((flat - mean) ** 2).mean(0)
+        with torch.no_grad():
+            self.num_batches_tracked += 1
+            self.running_mean.mul_(1 - self.momentum).add_(mean.detach(), alpha=self.momentum)
+            self.running_var.mul_(1 - self.momentum).add_(var.detach(), alpha=self.momentum)
+        return y.reshape(x.shape)
+
+    def global_batch(self, flat):
+        """With several processes (DistributedDataParallel), each holding its share of the batch:
+        the statistics of the whole batch, as one process takes them, all-reduced with their
+        gradients. (nn.SyncBatchNorm does this on GPUs only, and normalises axis 1.)"""
+        from torch.distributed.nn.functional import all_reduce
+
+        count = all_reduce(torch.tensor(float(flat.shape[0]), device=flat.device))
+        mean = all_reduce(flat.sum(0)) / count
+        var = all_reduce(((flat - mean) ** 2).sum(0)) / count
+        y = (flat - mean) / torch.sqrt(var + self.eps)
+        return (y * self.weight + self.bias if self.affine else y), mean, var
 `,
   poly_features: `
 @functools.lru_cache(maxsize=None)

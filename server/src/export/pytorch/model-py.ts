@@ -51,7 +51,7 @@ const MODULE_NAMES = new Set(
     'torch nn F math json np os sys time signal argparse threading dist',
     'keras_init hard_sigmoid ChannelsLastConv ChannelsLastPool LastAxisBatchNorm poly_features sinusoid PositionalEmbedding SimpleRNN LSTM GRU Bidirectional SelfAttention TransformerEncoder',
     'HERE CONFIG METRICS Metrics Monitor Events NnRandom ReduceOnPlateau KerasRMSprop KerasAdagrad',
-    'loss_fn penalty make_optimizer lr_at clip_by_global_norm load_converted load_data evaluate save save_plain sub_seed epoch_order pick_device exit_with_parent parse run main',
+    'loss_fn penalty make_optimizer lr_at clip_by_global_norm load_converted load_data evaluate save save_plain load_checkpoint sub_seed epoch_order pick_device exit_with_parent parse run main',
     'rng_for STREAM_GENERATE STREAM_SPLIT STREAM_SHUFFLE STREAM_VALIDATION STREAM_KFOLD STREAM_AUGMENT',
     'base64 BOUNDARY_SIZE MAX_WEIGHT_IMAGES kfold_indices round_half_up moved rotated augment plane_grid fit_grid fit_event boundary_event weights_event fold_summary',
   ]

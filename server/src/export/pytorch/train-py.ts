@@ -682,6 +682,14 @@ def save(path, payload):
     os.replace(tmp, path)
 
 
+def load_checkpoint(path, device):
+    """A checkpoint save() wrote. Only tensors and plain values are read (weights_only) where
+    PyTorch can: 2.6 made that the default and 2.4-2.5 warn without it; 1.13's reader lacks
+    pickle's floats, which the checkpoints hold, so it reads them as it always did."""
+    safe = {"weights_only": True} if int(torch.__version__.split(".")[0]) >= 2 else {}
+    return torch.load(path, map_location=device, **safe)
+
+
 def save_plain(path, state):
     """A state_dict as float32 values (path + ".bin") and their keys and shapes (path + ".json"),
     for readers without PyTorch: nn turns them into its own checkpoint format."""
@@ -819,7 +827,7 @@ def run(args):
         if not os.path.exists(last_path):
             print(f"train.py: nothing to resume: {last_path} does not exist", file=sys.stderr)
             return 2, None
-        resumed = torch.load(last_path, map_location=device)
+        resumed = load_checkpoint(last_path, device)
     # with k-fold: the fold training is in, and the validation results of the folds before it
     first_fold = resumed.get("fold", 0) if resumed else 0
     fold_results = list(resumed.get("fold_results", [])) if resumed else []
@@ -864,6 +872,16 @@ def run(args):
             dist.broadcast(t, 0)
         return [bool(v) for v in t.tolist()]
 
+    def shared_step(stopping, loss, rows):
+        """Once a batch with several processes, in the one collective a batch already needed for
+        rank 0's stop decision: that decision, and the whole batch's loss (each process's mean
+        loss times its rows, summed, over the rows), not rank 0's share of it."""
+        flag = torch.tensor([1.0 if rank == 0 and stopping else 0.0, float(rows)], dtype=torch.float64, device=loss.device)
+        t = torch.cat([flag, (loss.detach().double() * rows).reshape(1)])
+        dist.all_reduce(t)
+        stop_flag, total_rows, total_loss = t.tolist()
+        return stop_flag > 0, total_loss / total_rows
+
     began = time.time()
     seen = 0
     outcome, epoch, core, last_test = "completed", 0, None, None
@@ -892,7 +910,6 @@ def run(args):
         core = core.to(device)
         net = core
         if world > 1:
-            core = nn.SyncBatchNorm.convert_sync_batchnorm(core)
             net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
         params = list(core.parameters())
         optimizer = make_optimizer(params)
@@ -976,10 +993,14 @@ def run(args):
                 acc.add(out, yb, loss)
                 if measure:
                     emit({**stats.event(epoch, b, batches), **tag})
+                if world > 1:
+                    stopped, batch_loss = shared_step(stop["signal"] is not None, loss, yb.shape[0])
+                else:
+                    stopped, batch_loss = stop["signal"] is not None, None
                 if rank == 0 and time.time() - sent["batch"] >= 0.1:
                     sent["batch"] = time.time()
-                    emit({"type": "batch", "epoch": epoch, "batch": b + 1, "batches": batches, "loss": finite(float(loss)), "lr": lr, **tag})
-                (stopped,) = decide(stop["signal"] is not None) if world > 1 else (stop["signal"] is not None,)
+                    batch_loss = loss.detach().item() if batch_loss is None else batch_loss
+                    emit({"type": "batch", "epoch": epoch, "batch": b + 1, "batches": batches, "loss": finite(batch_loss), "lr": lr, **tag})
                 if stopped and b + 1 < batches:
                     # inside the epoch: keep where it is, and the epoch's sums, for --resume
                     acc.reduce()
@@ -1065,7 +1086,7 @@ def run(args):
             # the saved weights' result (best.pt, what a user keeps), and the last epoch's when they differ
             if os.path.exists(best_path) and best.best_epoch is not None and best.best_epoch != epoch:
                 saved = %MODEL%().to(device)
-                saved.load_state_dict(torch.load(best_path, map_location=device)["model"])
+                saved.load_state_dict(load_checkpoint(best_path, device)["model"])
                 end["test"], end["testEpoch"], end["lastTest"] = evaluate(saved, splits["test"], device, batch), best.best_epoch, last_test
             else:
                 end["test"], end["testEpoch"] = last_test, epoch
