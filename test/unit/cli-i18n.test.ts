@@ -242,7 +242,7 @@ describe('the command line in Chinese', () => {
 
     const damaged = await runNn(['evaluate', badJson, '--backend', 'cpu'], zh);
     assert.equal(damaged.code, 1);
-    assert.match(damaged.err[0], /^nn evaluate: .*config\.json 已损坏：不是有效的 JSON（在第 11 个字符处）$/);
+    assert.match(damaged.err[0], /^nn evaluate: .*config\.json 已损坏：不是有效的 JSON（内容提前结束）$/);
     const field = await runNn(['train', '--resume', badField, '--backend', 'cpu'], zh);
     assert.equal(field.code, 1);
     assert.match(field.err[0], /^nn train: .*config\.json 已损坏：字段 'epochs' 是 -1；它必须是不小于 1 的整数$/);

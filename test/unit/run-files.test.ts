@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNn } from '../nn-cli';
 import { readRunText, MAX_RUN_FILE_BYTES, CheckpointError } from '../../server/src/runtime/train/run-files';
+import { readJson } from '../../server/src/runtime/train/checkpoint';
+import { object, str } from '../../server/src/runtime/train/schema';
 import { readRun } from '../../server/src/runtime/train/run-table';
 import { readRunEvents, runEvents, isRunDirOf } from '../../client/src/chart-files';
 
@@ -92,5 +94,14 @@ describe('run files: one reader, one limit', function () {
     assert.equal(isRunDirOf(path.join(sweep, 'best'), 'lr_sweep'), false);
     assert.equal(isRunDirOf(path.join(tmp, 'runs', 'other', '2026', 'trial-01'), 'lr_sweep'), false);
     assert.equal(isRunDirOf(path.join('runs', 'lr_sweep', 'x', 'trial-01'), 'lr_sweep'), false);
+  });
+
+  it('a damaged JSON file is placed by the character a person counts (from 1), or said to end too soon', () => {
+    const file = path.join(tmp, 'bad.json');
+    const check = object({ train: str() });
+    fs.writeFileSync(file, '{bad');
+    assert.throws(() => readJson(file, check), /bad\.json is damaged: not valid JSON \(at character 2\)$/);
+    fs.writeFileSync(file, '{"train": 5');
+    assert.throws(() => readJson(file, check), /bad\.json is damaged: not valid JSON \(it ends too soon\)$/);
   });
 });

@@ -292,7 +292,7 @@ const en = {
   runFolderLink: (a: { dir: string }) => `${a.dir} is a symbolic link; a run folder is read and written only inside itself`,
   /** a file of a run folder whole: `problem` says what is wrong in it */
   runFileDamaged: (a: { file: string; problem: RuntimeMessage }) => `${a.file} is damaged: ${renderRuntime(a.problem, 'en')}`,
-  notJson: (a: { at?: number; empty?: boolean }) => `not valid JSON${a.at !== undefined ? ` (at character ${a.at})` : a.empty ? ' (empty)' : ''}`,
+  notJson: (a: { at?: number; empty?: boolean; cut?: boolean }) => `not valid JSON${a.at !== undefined ? ` (at character ${a.at})` : a.cut ? ' (it ends too soon)' : a.empty ? ' (empty)' : ''}`,
   /** a field of a JSON file (schema.ts): what it holds and what it must be */
   schemaField: (a: { at: string; found?: Found; expected: RuntimeMessage }) =>
     `${a.at ? `field '${a.at}'` : 'the file'} ${a.found === undefined ? 'is missing' : `is ${foundEn(a.found)}`}; it must be ${renderRuntime(a.expected, 'en')}`,
@@ -633,7 +633,7 @@ const zh: Table = {
   cannotLock: (a) => `无法锁定运行文件夹：无法写入 ${a.file}：${zr(a.why)}`,
   runFolderLink: (a) => `${a.dir} 是符号链接；运行文件夹只在其内部读写`,
   runFileDamaged: (a) => `${a.file} 已损坏：${zr(a.problem)}`,
-  notJson: (a) => `不是有效的 JSON${a.at !== undefined ? `（在第 ${a.at} 个字符处）` : a.empty ? '（内容为空）' : ''}`,
+  notJson: (a) => `不是有效的 JSON${a.at !== undefined ? `（在第 ${a.at} 个字符处）` : a.cut ? '（内容提前结束）' : a.empty ? '（内容为空）' : ''}`,
   schemaField: (a) => `${a.at ? `字段 '${a.at}' ` : '该文件'}${a.found === undefined ? '缺失' : `是${foundZh(a.found)}`}；它必须是${zr(a.expected)}`,
   expWhole: (a) => (a.max !== undefined ? ` ${a.min} 到 ${a.max} 之间的整数` : a.min !== undefined ? `不小于 ${a.min} 的整数` : '整数'),
   expNumber: (a) => (a.min !== undefined ? `不小于 ${a.min} 的数` : '数'),

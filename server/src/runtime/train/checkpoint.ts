@@ -99,8 +99,10 @@ export function readJson<T>(file: string, check: Check<T>, max = MAX_RUN_FILE_BY
   try {
     value = JSON.parse(text);
   } catch (e) {
+    // JSON.parse counts from 0; people count characters from 1
     const at = /position (\d+)/.exec((e as Error).message)?.[1];
-    throw damaged(file, rmsg('notJson', at !== undefined ? { at: Number(at) } : { empty: text.trim() === '' }));
+    const problem = at === undefined ? { empty: text.trim() === '' } : Number(at) >= text.length ? { cut: true } : { at: Number(at) + 1 };
+    throw damaged(file, rmsg('notJson', problem));
   }
   try {
     return check(value, '');
