@@ -37,17 +37,23 @@ describe('text_csv', () => {
     assert.deepEqual(Array.from(encodeText('a a a a a a a', { ...rules, length: 3, vocab })), [3, 3, 3]);
   });
 
-  it('the editor knows the classes, rows and [length] token ids; bad files are named with the line', () => {
-    const { refs, errors } = checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8, test: 0.25)\n');
+  it('the editor knows the classes, rows and [length] token ids; bad files are named with the line', async () => {
+    const decl = 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8, test: 0.25)\n';
+    const { refs, errors } = checkDatasets(dir, decl);
     assert.deepEqual(errors, []);
-    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', tokens: 47, target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
-    // the ids the vocabulary can give: at most the file's 45 distinct words with <pad> and <unk>, at most vocab
+    // the ids the vocabulary gives: the training split's distinct words (the file has 45; 10 numbers are only in test rows) with <pad> and <unk>
+    assert.deepEqual(refs[0].info, { features: [8], featureType: 'int', tokens: 37, target: { kind: 'classes', count: 2 }, train: 30, test: 10, image: false });
+    assert.equal((await loadData(datasetRef(dir, decl))).text!.vocab.length, 37);
+    // and with limit: only the training rows it keeps (the first 5, with 5 numbers and the shared words)
+    const limited = 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8, test: 0.25, limit: 5)\n';
+    assert.equal(checkDatasets(dir, limited).refs[0].info.tokens, (await loadData(datasetRef(dir, limited))).text!.vocab.length);
+    // at most vocab
     assert.equal(checkDatasets(dir, 'dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", vocab: 20)\n').refs[0].info.tokens, 20);
-    // NN423 from the file: the default vocab (10,000) into embedding(64) is fine for 47 ids; embedding(40) is not
+    // NN423 from the file: the default vocab (10,000) and test (0.2) give 39 ids: embedding(39) is fine, embedding(38) is not
     const train = (embedding: number) =>
       checkDatasets(dir, `dataset r = text_csv("reviews.csv", text: "review", label: "sentiment", length: 8)\nmodel M { input [8]  embedding(${embedding}, 4)  flatten()  dense(2) }\ntrain t { model: M  data: r  loss: cross_entropy }\n`).errors;
-    assert.deepEqual(train(64), []);
-    assert.deepEqual(train(40), ["embedding(40) takes token ids 0 to 39, but 'r' gives ids up to 46 (its vocab is 47): those past 39 have no vector; give the embedding the dataset's vocab, 47"]);
+    assert.deepEqual(train(39), []);
+    assert.deepEqual(train(38), ["embedding(38) takes token ids 0 to 37, but 'r' gives ids up to 38 (its vocab is 39): those past 37 have no vector; give the embedding the dataset's vocab, 39"]);
     const problems = (args: string) => checkDatasets(dir, `dataset r = text_csv(${args})\n`).dataProblems;
     assert.deepEqual(problems('"reviews.csv", text: "reveiw", label: "sentiment"'), ['reviews.csv: no column named "reveiw" (the text column) in the header (2 columns); did you mean "review"?']);
     assert.deepEqual(problems('"empty-text.csv"'), ['empty-text.csv: line 3: column "text": empty text']);
@@ -110,7 +116,7 @@ describe('text_csv', () => {
     assert.equal(said[1].warning, undefined);
     const zh = await runNn(['predict', run, 'xyzzy', '--lang', 'zh-cn']);
     assert.equal(zh.code, 0, zh.err.join('\n'));
-    assert.match(zh.err.join('\n'), /^nn predict: 警告：模型读取的“xyzzy”的 1 个词都不在它的词表中/m);
+    assert.match(zh.err.join('\n'), /^nn predict: 警告：“xyzzy”唯一的词不在模型的词表中（/m);
     // a long text with commas is shown as text, not as numbers
     const long = await runNn(['predict', run, 'a great film, a great cast, a great story, a great ending, great music, and more']);
     assert.equal(long.code, 0, long.err.join('\n'));

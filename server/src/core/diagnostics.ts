@@ -105,7 +105,7 @@ export const CODES = {
   NN423: {
     slug: 'embedding-vocab-too-small',
     severity: 'error',
-    doc: "An embedding reading the data's token ids with a vocab smaller than the ids the data gives (majority's vocab; text_csv's vocab, or fewer where its file holds fewer distinct tokens): the larger ids have no vector (training failed inside tfjs, or read another token's).",
+    doc: "An embedding reading the data's token ids with a vocab smaller than the ids the data gives (majority's vocab; text_csv's vocab, or fewer where its training texts hold fewer distinct tokens): the larger ids have no vector (training failed inside tfjs, or read another token's).",
   },
   NN440: { slug: 'try-not-here', severity: 'error', doc: '`try` (values to try, a sweep) written outside a train block\'s values: in a model, a block, a constant, a dataset declaration, a list, or inside another `try`.' },
   NN441: { slug: 'bad-try', severity: 'error', doc: '`try` needs a list of values, `try [0.1, 0.01]`, or a range of numbers, `try uniform(lo, hi)` or `try log_uniform(lo, hi)` with lo below hi (and above 0 for log_uniform).' },

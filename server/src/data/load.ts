@@ -123,6 +123,17 @@ function loadCsv(ref: DataRef, dir: string): LoadedData {
 }
 
 /**
+ * A text CSV's row numbers split as its texts are: the test fraction held out by the seed, the
+ * training split cut to `limit`. The vocabulary is built from the training rows; the editor's
+ * probe counts their tokens through this too, so the two agree.
+ */
+export function textSplits(n: number, labels: Split['y'], args: Args, shown: string): { train: Split; test?: Split } {
+  const rows: Split = { x: Float32Array.from({ length: n }, (_, i) => i), y: labels, n };
+  const split = holdOut(rows, new ArgReader('text_csv', args), shown);
+  return { train: limited(split.train, limitOf(args)), ...(split.test ? { test: split.test } : {}) };
+}
+
+/**
  * Labelled texts (text.ts): the rows split by the seed, the training split cut to `limit`, the
  * vocabulary built from the training texts only, every text made `length` token ids.
  */
@@ -132,9 +143,8 @@ function loadTextCsv(ref: DataRef, dir: string): LoadedData {
   const file = path.resolve(dir, shown);
   const t = readTextCsv(file, shown, args.text as string, args.label as string);
   // split row numbers, then make each split's texts ids
-  const rows: Split = { x: Float32Array.from(t.texts, (_, i) => i), y: t.labels, n: t.texts.length };
-  const split = holdOut(rows, new ArgReader(ref.spec.name, args), shown);
-  const trainRows = limited(split.train, limitOf(args));
+  const split = textSplits(t.texts.length, t.labels, args, shown);
+  const trainRows = split.train;
   const base = textRulesOf(args);
   const rules: TextRules = { ...base, vocab: buildVocab(Array.from(trainRows.x, (i) => t.texts[i]), base, args.vocab as number) };
   const index = vocabIndex(rules.vocab);

@@ -10,6 +10,7 @@ import { rmsg } from '../core/runtime-messages';
 import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, checkTestImageShape, checkImages, checkHeld, labelMax, classesOfLabels } from './idx';
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readTextCsv, textRulesOf, tokenize } from './text';
+import { textSplits } from './load';
 import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, isRunsFolder, TooManyEntries } from './image-folder';
 
 /**
@@ -271,7 +272,7 @@ function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolea
   const file = path.resolve(dir, shown);
   if (allowed && !allowed(file)) return notAllowed(shown, fence);
   const rules = textRulesOf(args);
-  return cached(`text_csv:${file}:${args.text}:${args.label}:${rules.tokenize}:${rules.lowercase}`, [file], () =>
+  return cached(`text_csv:${file}:${args.text}:${args.label}:${rules.tokenize}:${rules.lowercase}:${args.test}:${args.seed}:${args.limit}`, [file], () =>
     attempt(() => {
       let size: number;
       try {
@@ -281,9 +282,10 @@ function probeTextCsv(args: Args, dir: string, allowed: ((abs: string) => boolea
       }
       if (size > PROBE_LIMIT) return undefined;
       const t = readTextCsv(file, shown, args.text as string, args.label as string);
-      // the distinct tokens of every text, with <pad> and <unk>: no vocabulary built from a part of them is larger
+      // the distinct tokens of the training texts (those the vocabulary is built from), with <pad> and <unk>
       const distinct = new Set<string>();
-      for (const text of t.texts) for (const tok of tokenize(text, rules)) distinct.add(tok);
+      const train = textSplits(t.texts.length, t.labels, args, shown).train;
+      for (let r = 0; r < train.n; r++) for (const tok of tokenize(t.texts[train.x[r]], rules)) distinct.add(tok);
       return { target: { kind: 'classes', count: t.classNames.length }, train: t.texts.length, tokens: distinct.size + 2 };
     }),
   );

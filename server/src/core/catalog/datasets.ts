@@ -276,7 +276,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     describe: (args, host, fromFile) => {
       const r = probe('text_csv', args, host, fromFile);
       if (!r.ok) return r;
-      // ids are below the vocabulary's size: vocab, or fewer where the file holds fewer distinct tokens
+      // ids are below the vocabulary's size: vocab, or fewer where the training texts hold fewer distinct tokens
       const vocab = num(args.vocab);
       const tokens = vocab !== null && typeof r.info.tokens === 'number' ? Math.min(vocab, r.info.tokens) : vocab;
       return { ok: true, info: { ...r.info, features: [num(args.length)], featureType: 'int', tokens, image: false } };
