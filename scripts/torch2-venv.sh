@@ -7,7 +7,7 @@ set -euo pipefail
 # wheel's version (NumPy from there). No wheel, or no such Python: said, and the set-up goes on;
 # that test then says it skipped. NN_TORCH2_VENV moves the venv (the test reads the same variable).
 torch2_venv="${NN_TORCH2_VENV:-$HOME/.cache/nn/torch2-venv}"
-wheel=$(ls "${NN_TORCH_WHEELS:-/opt/wheels}"/torch-2.*-linux*.whl "${NN_TORCH_WHEELS:-/opt/wheels}"/torch-2.*-manylinux*.whl 2>/dev/null | sort | tail -n 1 || true)
+wheel=$(ls "${NN_TORCH_WHEELS:-/opt/wheels}"/torch-2.*-linux*.whl "${NN_TORCH_WHEELS:-/opt/wheels}"/torch-2.*-manylinux*.whl 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$wheel" ]; then
   echo "no PyTorch 2.x wheel in ${NN_TORCH_WHEELS:-/opt/wheels}: the second-PyTorch tests will be skipped"
 elif "$torch2_venv/bin/python3" -c "import torch, sys; sys.exit(torch.__version__ != sys.argv[1])" "$(basename "$wheel" | cut -d- -f2)" 2>/dev/null; then

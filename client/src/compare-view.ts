@@ -132,6 +132,8 @@ export class CompareView extends ScriptPanel<ToCompareWebview, FromCompareWebvie
     );
     this.deliver({ type: 'curves', curves: curves satisfies CompareCurve[] });
     // a ticked run whose log cannot be read (over the limit, a link, gone) is said, not left out silently
+    // said once while it stays ticked (the view polls); unticked and ticked again, it is said again
+    for (const d of [...this.unreadable.keys()]) if (!this.selected.includes(d)) this.unreadable.delete(d);
     for (const c of curves) this.unreadable.delete(c.dir);
     for (const u of unreadable) this.sayUnreadable(u.dir, u.problem);
   }

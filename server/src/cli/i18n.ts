@@ -338,7 +338,7 @@ const zh: CliWords = {
   textNoWords: (input) => `“${input}”中没有可读的词（只有空格和标点）：请把要分类的文本放在引号中，例如 nn predict RUN "a fine film"`,
   textModelImage: (input) => `${input}：该模型读取的是文本，不是图像：请把要分类的文本放在引号中，例如 nn predict RUN "a fine film"`,
   unknownWords: (input, tokens, chars, vocab) =>
-    `模型读取的“${input}”的 ${tokens} 个${chars ? '字符' : '词'}都不在它的词表中（${vocab} 个词元，来自训练文本）：它看到的全是未知的${chars ? '字符' : '词'}，所以预测与这段文本无关`,
+    `${tokens === 1 ? `“${input}”唯一的${chars ? '字符' : '词'}不在模型的词表中` : `模型读取的“${input}”的 ${tokens} 个${chars ? '字符' : '词'}都不在它的词表中`}（${vocab} 个词元，来自训练文本）：它看到的全是未知的${chars ? '字符' : '词'}，所以预测与这段文本无关`,
   otherImage: (input, kind) => `${input}：nn predict 只读取 PNG 和 JPEG 图像（没有 ${kind} 的解码器）；请先把图像转换为 PNG`,
   notImageModel: (input, shape) => `${input}：模型的输入是 ${shape}，不是图像 [height, width, channels]`,
   emptyValue: (input, at) => `“${input}”中有一个空值（第 ${at} 个值）`,
