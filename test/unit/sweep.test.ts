@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { runNn } from '../nn-cli';
 import { Program } from '../../server/src/core/program';
 import { analyzeFiles } from '../../server/src/core/analyze';
@@ -355,6 +355,20 @@ describe('running a sweep', function () {
     assert.match(again.out, /trial 1\/3: done already/);
     const rows = JSON.parse((await runNn(['runs', sweep, '--json'])).out[0]).runs;
     assert.deepEqual(rows.map((x: { status: string }) => x.status), ['done', 'done', 'done']);
+    // a damaged plan is said in the reader's language; a FIFO in its place is refused, not waited on
+    // (the table is still shown: only the trials not started go unknown)
+    const planFile = path.join(sweep, 'sweep.json');
+    fs.writeFileSync(planFile, '{"version": 1, "tri');
+    const damaged = await runNn(['runs', sweep]);
+    assert.equal(damaged.code, 0);
+    assert.match(damaged.err.join('\n'), /sweep\.json is not a sweep's plan \(damaged or edited\)$/m);
+    const zh = await runNn(['runs', sweep], { LANG: 'zh_CN.UTF-8' });
+    assert.match(zh.err.join('\n'), /sweep\.json 不是超参数搜索的计划（已损坏或被修改）$/m);
+    fs.rmSync(planFile);
+    execFileSync('mkfifo', [planFile]);
+    const fifo = await runNn(['runs', sweep], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(fifo.code, 0);
+    assert.match(fifo.err.join('\n'), /sweep\.json.*命名管道/);
   });
 
   it('Ctrl+C stops every trial with its checkpoint; --resume skips finished trials and resumes stopped ones', async () => {

@@ -29,7 +29,9 @@ import { Rng } from '../data/random';
 import { parseEvent } from '../runtime/train/protocol';
 import { newRunDir, writeFileAtomic, lockRun } from '../runtime/train/runs';
 import { readRun, isRunFolder, reasonText, PRUNED_FILE } from '../runtime/train/run-table';
-import { checkedTrain, sourceHashes, CliError, type Overrides } from './common';
+import { checkedTrain, sourceHashes, errorText, CliError, type Overrides } from './common';
+import { readRunText } from '../runtime/train/run-files';
+import { rmsg, renderRuntime } from '../core/runtime-messages';
 import { words, colon, cliLang } from './i18n';
 import { runsTable } from './runs';
 import { UsageError, type Parsed } from './args';
@@ -125,11 +127,19 @@ export async function startSweep(plan: SweepPlan, root: string, args: Parsed, io
 /** The plan of a sweep folder (sweep.json), checked; a damaged one is a CliError naming it. */
 export function readSweep(dir: string): SweepPlan {
   const file = path.join(dir, SWEEP_FILE);
+  // read as every run file is (a regular file, not a link or a FIFO, under the size limit), said in the command's language
+  let text: string | undefined;
+  try {
+    text = readRunText(file);
+  } catch (e) {
+    throw new CliError(errorText(e as Error));
+  }
+  if (text === undefined) throw new CliError(words().planUnreadable(file, renderRuntime(rmsg('fileNotFound'), cliLang())));
   let v: SweepPlan;
   try {
-    v = JSON.parse(fs.readFileSync(file, 'utf8')) as SweepPlan;
-  } catch (e) {
-    throw new CliError(words().planUnreadable(file, (e as Error).message));
+    v = JSON.parse(text) as SweepPlan;
+  } catch {
+    throw new CliError(words().planDamaged(file));
   }
   const ok =
     v &&
