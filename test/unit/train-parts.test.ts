@@ -11,7 +11,7 @@ import { TrainOptimizer, clipByGlobalNorm } from '../../server/src/runtime/train
 import { Schedule, rateAt } from '../../server/src/runtime/train/schedules';
 import { MetricsAccumulator } from '../../server/src/runtime/train/metrics';
 import { Monitor, overfitting } from '../../server/src/runtime/train/monitor';
-import { writeDirAtomic, checkpointDir, loadModel, CheckpointError } from '../../server/src/runtime/train/checkpoint';
+import { writeDirAtomic, checkpointDir, loadModel, modelFiles, CheckpointError } from '../../server/src/runtime/train/checkpoint';
 import { LOSSES, OPTIMIZERS, SCHEDULES, METRICS } from '../../server/src/core/catalog/training';
 import type { BoundFn, FnSpec } from '../../server/src/core/catalog/types';
 import type { LoadedData } from '../../server/src/data/types';
@@ -255,6 +255,29 @@ describe('train: atomic checkpoint folders', () => {
     await assert.rejects(loadModel(short), (e: Error) => e instanceof CheckpointError && e.message === `${path.join(short, 'weights.bin')} is damaged: 20 bytes, the manifest in model.json needs 24`);
     const noShape = save([{ name: 'w', dtype: 'float32' }], 24);
     await assert.rejects(loadModel(noShape), (e: Error) => e instanceof CheckpointError && e.message === `${path.join(noShape, 'model.json')} is damaged: field 'weightsManifest[0].weights[0].shape' is missing; it must be a list of 0 to 8`);
+  });
+
+  it('a saved LSTM loads with its own weights, drawing no initial ones (tfjs warned of its slow Orthogonal initializer)', async () => {
+    const model = tf.sequential({ layers: [tf.layers.lstm({ units: 64, inputShape: [5, 8] }), tf.layers.dense({ units: 2 })] });
+    const d = path.join(dir, 'lstm');
+    writeDirAtomic(d, await modelFiles(model));
+    const warned: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...a: unknown[]) => void warned.push(a);
+    let loaded: tf.LayersModel;
+    try {
+      loaded = await loadModel(d);
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warned, []);
+    const [want, got] = [model.getWeights(), loaded.getWeights()];
+    assert.equal(got.length, want.length);
+    want.forEach((w, i) => assert.deepEqual(Array.from(got[i].dataSync()), Array.from(w.dataSync()), model.weights[i].name));
+    // the file keeps its initializers: only the copy built from was changed
+    assert.match(fs.readFileSync(path.join(d, 'model.json'), 'utf8'), /"recurrent_initializer":\{"class_name":"Orthogonal"/);
+    model.dispose();
+    loaded.dispose();
   });
 });
 

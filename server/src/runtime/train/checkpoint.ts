@@ -320,6 +320,18 @@ class OverBudget extends CheckpointError {}
   };
 }
 
+/**
+ * A checked topology whose every weight is about to be set from the checkpoint: its initializers
+ * made zeros, so building it draws nothing (tfjs' Orthogonal initializer of a recurrent kernel is
+ * slow, and printed its English warning in every nn evaluate and nn predict of an LSTM run).
+ * A copy: the file's topology is not changed.
+ */
+function withoutInitializers(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutInitializers);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k.endsWith('_initializer') && x !== null && typeof x === 'object' ? { class_name: 'Zeros', config: {} } : withoutInitializers(x)]));
+}
+
 /** Load a saved model: its topology built (checked first), then its weights, each checked against the other. */
 export async function loadModel(dir: string): Promise<LayersModel> {
   const { json, file, specs } = readModelJson(dir);
@@ -328,7 +340,7 @@ export async function loadModel(dir: string): Promise<LayersModel> {
   let model: LayersModel;
   weightBudget = { left: specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0), file };
   try {
-    model = await tf.models.modelFromJSON({ modelTopology: json.modelTopology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+    model = await tf.models.modelFromJSON({ modelTopology: withoutInitializers(json.modelTopology) } as Parameters<typeof tf.models.modelFromJSON>[0]);
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
     // what tfjs says of a configuration it cannot build (a negative size, a missing field): the file's fault
