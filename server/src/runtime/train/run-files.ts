@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import { formatMegabytes } from '../../core/format-values';
 import { renderRuntime, rmsg, type RuntimeMessage } from '../../core/runtime-messages';
+import { notRegularKind } from '../../data/errors';
 
 /**
  * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
@@ -60,7 +61,7 @@ export function ioProblem(e: unknown): RuntimeMessage {
 
 /** `file` is not a regular file: what it is instead, in words. */
 export function notAFile(file: string, st: fs.Stats): CheckpointError {
-  const what = st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'link' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'device';
+  const what = st.isSymbolicLink() ? 'link' : (notRegularKind(st) ?? 'device');
   return new CheckpointError(rmsg('runFileIs', { file, what: rmsg('runEntryKind', { what }) }));
 }
 
