@@ -80,6 +80,27 @@ describe('augmentations', () => {
     assert.deepEqual(still, src);
   });
 
+  it('shift, crop and rotate move in black as the images store it: (0 - mean) / std with normalize: [mean, std], as torchvision pads before Normalize', () => {
+    const scale = { mean: 0.5, std: 0.25 };
+    const black = Math.fround((0 - scale.mean) / scale.std);
+    assert.equal(black, -2);
+    // an image of white pixels (1 before normalizing): what is not white was moved in
+    const white = (1 - scale.mean) / scale.std;
+    for (const a of [{ kind: 'shift', fraction: 0.3 }, { kind: 'crop', padding: 2 }, { kind: 'rotate', degrees: 45 }] as const) {
+      const out = new Float32Array(20 * 6 * 6 * 3).fill(white);
+      new Augmenter([a], [6, 6, 3], true, 9, scale).apply(out, 20);
+      const moved = Array.from(out).filter((v) => v !== white);
+      assert.ok(moved.length > 100, `${a.kind}: ${moved.length} values moved in`);
+      // whole pixels are black; rotate's blends lie between black and white
+      if (a.kind === 'rotate') assert.ok(moved.some((v) => v === black) && moved.every((v) => v >= black - 1e-6 && v <= white + 1e-6), a.kind);
+      else assert.ok(moved.every((v) => v === black), `${a.kind}: ${[...new Set(moved)].slice(0, 3)}`);
+      // without normalize, black is 0
+      const plain = new Float32Array(20 * 6 * 6 * 3).fill(1);
+      new Augmenter([a], [6, 6, 3], true, 9).apply(plain, 20);
+      assert.ok(Array.from(plain).some((v) => v === 0) && Array.from(plain).every((v) => v >= 0 && v <= 1), a.kind);
+    }
+  });
+
   it('rotate: 0 degrees is the identity, 90 degrees turns the pixel grid', () => {
     const src = batch(...dims);
     const zero = src.slice();

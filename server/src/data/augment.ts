@@ -6,14 +6,14 @@
 // - flip(horizontal, vertical): each image is mirrored left-right with probability ½ (when
 //   horizontal), and independently top-bottom with probability ½ (when vertical).
 // - shift(fraction): each image moves by whole pixels dy, dx, each uniform in
-//   -round(fraction · size) .. +round(fraction · size); pixels moved in from outside are 0.
+//   -round(fraction · size) .. +round(fraction · size); pixels moved in from outside are black.
 // - rotate(degrees): each image turns by θ uniform in [-degrees, degrees] about its center
 //   ((width - 1) / 2, (height - 1) / 2); each output pixel samples the input at the point that
-//   the rotation by -θ takes it to, bilinearly, with 0 outside the image.
+//   the rotation by -θ takes it to, bilinearly, black outside the image.
 // - noise(std): every value gets std · N(0, 1) added; also for features that are not images.
-// - crop(padding): as torchvision's RandomCrop(size, padding) on an image padded with zeros by
+// - crop(padding): as torchvision's RandomCrop(size, padding) on an image padded with black by
 //   `padding` pixels on each side: the image moves by whole pixels dy, dx, each uniform in
-//   -padding .. +padding, zeros moved in (the CIFAR recipes' crop(4) on 32x32 images).
+//   -padding .. +padding, black moved in (the CIFAR recipes' crop(4) on 32x32 images).
 // - brightness(delta): as torchvision's ColorJitter(brightness): each image's pixels times a
 //   factor uniform in [max(0, 1 - delta), 1 + delta], clipped to [0, 1].
 // - contrast(delta): as ColorJitter(contrast): each image blended with its mean grey level
@@ -21,6 +21,10 @@
 //   f · x + (1 - f) · mean, clipped to [0, 1].
 // Brightness and contrast work on the pixels in [0, 1]: images normalized with
 // normalize: [mean, std] are taken back to [0, 1], changed, and normalized again.
+// Black is pixel 0 as the images are stored: 0, or (0 - mean) / std with normalize: [mean, std],
+// as torchvision pads before its Normalize (RandomCrop(padding) then ToTensor, Normalize). Filling
+// with 0 after normalizing would move in grey (pixel 0.5 with normalize: [0.5, 0.5]), a frame
+// that no real image has.
 
 import type { BoundFn } from '../core/catalog/types';
 import { Rng, rngFor, STREAM } from './random';
@@ -95,22 +99,23 @@ export function flip(src: Float32Array, dims: ImageDims, horizontal: boolean, ve
   });
 }
 
-export function shift(src: Float32Array, dims: ImageDims, fraction: number, rng: Rng, out: Float32Array = src): void {
-  shiftBy(src, dims, Math.round(fraction * dims[1]), Math.round(fraction * dims[2]), rng, out);
+/** `black`: the value of a black pixel (blackOf). */
+export function shift(src: Float32Array, dims: ImageDims, fraction: number, rng: Rng, out: Float32Array = src, black = 0): void {
+  shiftBy(src, dims, Math.round(fraction * dims[1]), Math.round(fraction * dims[2]), rng, out, black);
 }
 
-/** A random crop of the image padded by `padding` zeros: a whole-pixel move of up to `padding` each way. */
-export function crop(src: Float32Array, dims: ImageDims, padding: number, rng: Rng, out: Float32Array = src): void {
-  shiftBy(src, dims, padding, padding, rng, out);
+/** A random crop of the image padded by `padding` black pixels: a whole-pixel move of up to `padding` each way. */
+export function crop(src: Float32Array, dims: ImageDims, padding: number, rng: Rng, out: Float32Array = src, black = 0): void {
+  shiftBy(src, dims, padding, padding, rng, out, black);
 }
 
-/** Moves each image by dy in -my..my and dx in -mx..mx (uniform whole pixels), zeros moved in. */
-function shiftBy(src: Float32Array, dims: ImageDims, my: number, mx: number, rng: Rng, out: Float32Array): void {
+/** Moves each image by dy in -my..my and dx in -mx..mx (uniform whole pixels), `black` moved in. */
+function shiftBy(src: Float32Array, dims: ImageDims, my: number, mx: number, rng: Rng, out: Float32Array, black: number): void {
   const [, h, w, c] = dims;
   eachImage(src, out, dims, (img, dst) => {
     const dy = rng.int(2 * my + 1) - my;
     const dx = rng.int(2 * mx + 1) - mx;
-    dst.fill(0);
+    dst.fill(black);
     const len = (w - Math.abs(dx)) * c;
     if (len <= 0) return;
     for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
@@ -124,6 +129,11 @@ function shiftBy(src: Float32Array, dims: ImageDims, my: number, mx: number, rng
 export interface PixelScale {
   mean: number;
   std: number;
+}
+
+/** The value of a black pixel (0 before normalizing) in images stored with `scale`. */
+export function blackOf(scale: PixelScale | undefined): number {
+  return scale ? (0 - scale.mean) / scale.std : 0;
 }
 
 /** A factor uniform in [max(0, 1 - delta), 1 + delta], as ColorJitter draws it. */
@@ -158,13 +168,13 @@ export function contrast(src: Float32Array, dims: ImageDims, delta: number, rng:
   });
 }
 
-/** One image [h, w, c] turned by `radians` about its center into `dst` (bilinear, 0 outside). */
-export function rotateImage(img: Float32Array, dst: Float32Array, h: number, w: number, c: number, radians: number): void {
+/** One image [h, w, c] turned by `radians` about its center into `dst` (bilinear, `black` outside). */
+export function rotateImage(img: Float32Array, dst: Float32Array, h: number, w: number, c: number, radians: number, black = 0): void {
   const cos = Math.cos(radians);
   const sin = Math.sin(radians);
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
-  const at = (x: number, y: number, k: number) => (x >= 0 && x < w && y >= 0 && y < h ? img[(y * w + x) * c + k] : 0);
+  const at = (x: number, y: number, k: number) => (x >= 0 && x < w && y >= 0 && y < h ? img[(y * w + x) * c + k] : black);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       // the point of the input that rotating by θ brings here: rotate back by -θ
@@ -184,9 +194,9 @@ export function rotateImage(img: Float32Array, dst: Float32Array, h: number, w: 
   }
 }
 
-export function rotate(src: Float32Array, dims: ImageDims, degrees: number, rng: Rng, out: Float32Array = src): void {
+export function rotate(src: Float32Array, dims: ImageDims, degrees: number, rng: Rng, out: Float32Array = src, black = 0): void {
   const [, h, w, c] = dims;
-  eachImage(src, out, dims, (img, dst) => rotateImage(img, dst, h, w, c, (rng.uniform(-degrees, degrees) * Math.PI) / 180));
+  eachImage(src, out, dims, (img, dst) => rotateImage(img, dst, h, w, c, (rng.uniform(-degrees, degrees) * Math.PI) / 180, black));
 }
 
 /** Adds std · N(0, 1) to the first `count` values. */
@@ -205,7 +215,7 @@ export class Augmenter {
     readonly featureShape: readonly number[],
     image: boolean,
     seed: number,
-    /** the images' normalize: [mean, std], which brightness and contrast undo and redo */
+    /** the images' normalize: [mean, std], which brightness and contrast undo and redo, and black's value */
     private readonly pixelScale?: PixelScale,
   ) {
     this.rng = rngFor(seed, STREAM.augment);
@@ -220,22 +230,23 @@ export class Augmenter {
   apply(batch: Float32Array, rows: number, out: Float32Array = batch): void {
     let src = batch;
     const dims = [rows, ...this.featureShape] as unknown as ImageDims;
+    const black = blackOf(this.pixelScale);
     for (const a of this.augmentations) {
       switch (a.kind) {
         case 'flip':
           flip(src, dims, a.horizontal, a.vertical, this.rng, out);
           break;
         case 'shift':
-          shift(src, dims, a.fraction, this.rng, out);
+          shift(src, dims, a.fraction, this.rng, out, black);
           break;
         case 'rotate':
-          rotate(src, dims, a.degrees, this.rng, out);
+          rotate(src, dims, a.degrees, this.rng, out, black);
           break;
         case 'noise':
           noise(src, rows * this.rowSize, a.std, this.rng, out);
           break;
         case 'crop':
-          crop(src, dims, a.padding, this.rng, out);
+          crop(src, dims, a.padding, this.rng, out, black);
           break;
         case 'brightness':
           brightness(src, dims, a.delta, this.rng, this.pixelScale, out);

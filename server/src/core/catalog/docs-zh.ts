@@ -595,7 +595,7 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: { horizontal: '以 ½ 的概率左右翻转', vertical: '以 ½ 的概率上下翻转' },
   },
   'augmentation:shift': {
-    summary: '数据增广：随机平移训练图像，空出的部分用 0 填充。',
+    summary: '数据增广：随机平移训练图像，空出的部分用黑色填充（像素值 0，与图像一样归一化）。',
     params: { fraction: '最大平移量，占高和宽的比例' },
   },
   'augmentation:rotate': {
@@ -607,8 +607,8 @@ export const DOCS_ZH: Record<string, ZhDoc> = {
     params: { std: '高斯噪声的标准差' },
   },
   'augmentation:crop': {
-    summary: '数据增广：在补零后的图像中随机裁剪出原大小，与 CIFAR 的训练配方相同（32x32 图像上的 crop(4)）。',
-    params: { padding: '随机裁剪出原大小之前在每一边补上的零的像素数' },
+    summary: '数据增广：在四周补黑色像素后的图像中随机裁剪出原大小，与 CIFAR 的训练配方相同（32x32 图像上的 crop(4)）。',
+    params: { padding: '随机裁剪出原大小之前在每一边补上的黑色像素数' },
   },
   'augmentation:brightness': {
     summary: '数据增广：随机调亮或调暗每张训练图像。',

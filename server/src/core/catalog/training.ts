@@ -314,7 +314,7 @@ export const AUGMENTATIONS: readonly AugmentationSpec[] = [
     category: 'augmentation',
     imagesOnly: true,
     params: [{ name: 'fraction', type: { t: 'float', min: 0, max: 0.5 }, default: 0.1, doc: 'largest shift as a fraction of height and width' }],
-    doc: { summary: 'Randomly shifts training images, filling with zeros.' },
+    doc: { summary: 'Randomly shifts training images, filling with black (pixel 0, normalized as the images are).' },
   },
   {
     name: 'rotate',
@@ -334,8 +334,8 @@ export const AUGMENTATIONS: readonly AugmentationSpec[] = [
     name: 'crop',
     category: 'augmentation',
     imagesOnly: true,
-    params: [{ name: 'padding', type: { t: 'int', min: 0, max: 64 }, default: 4, doc: 'zeros added on each side before a crop of the original size is taken at random' }],
-    doc: { summary: 'Random crop of the zero-padded image, as in the CIFAR recipes (crop(4) on 32x32).', equivalent: 'torchvision.transforms.RandomCrop(size, padding)' },
+    params: [{ name: 'padding', type: { t: 'int', min: 0, max: 64 }, default: 4, doc: 'black pixels added on each side before a crop of the original size is taken at random' }],
+    doc: { summary: 'Random crop of the image padded with black, as in the CIFAR recipes (crop(4) on 32x32).', equivalent: 'torchvision.transforms.RandomCrop(size, padding)' },
   },
   {
     name: 'brightness',

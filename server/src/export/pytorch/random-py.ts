@@ -131,18 +131,18 @@ def kfold_indices(n, k, seed):
 
 /** augment(x, seed, ops, pixel) and what it needs: one batch [B, *sample shape], changed as nn changes it. */
 export const AUGMENT_PY = `
-def moved(x, dy, dx):
-    """Each image [B, H, W, C] moved by whole pixels dy, dx (one of each per image), zeros moved in."""
+def moved(x, dy, dx, black):
+    """Each image [B, H, W, C] moved by whole pixels dy, dx (one of each per image), black moved in."""
     b, h, w, _ = x.shape
     ys = torch.arange(h, device=x.device)[None, :] - dy[:, None]
     xs = torch.arange(w, device=x.device)[None, :] - dx[:, None]
     inside = (((ys >= 0) & (ys < h))[:, :, None] & ((xs >= 0) & (xs < w))[:, None, :])[..., None]
     out = x[torch.arange(b, device=x.device)[:, None, None], ys.clamp(0, h - 1)[:, :, None], xs.clamp(0, w - 1)[:, None, :]]
-    return torch.where(inside, out, torch.zeros_like(out))
+    return torch.where(inside, out, torch.full_like(out, black))
 
 
-def rotated(x, radians):
-    """Each image turned by its angle about its center, bilinearly, 0 outside (augment.ts rotateImage)."""
+def rotated(x, radians, black):
+    """Each image turned by its angle about its center, bilinearly, black outside (augment.ts rotateImage)."""
     b, h, w, _ = x.shape
     dev, img = x.device, x.double()
     cos, sin = (torch.from_numpy(f(radians)).to(dev)[:, None, None] for f in (np.cos, np.sin))
@@ -159,7 +159,7 @@ def rotated(x, radians):
     def pixel(xx, yy):
         ok = ((xx >= 0) & (xx < w) & (yy >= 0) & (yy < h))[..., None]
         v = img[at, yy.clamp(0, h - 1), xx.clamp(0, w - 1)]
-        return torch.where(ok, v, torch.zeros_like(v))
+        return torch.where(ok, v, torch.full_like(v, black))
 
     a00, a10, a01, a11 = pixel(x0, y0), pixel(x0 + 1, y0), pixel(x0, y0 + 1), pixel(x0 + 1, y0 + 1)
     return ((1 - ay) * ((1 - ax) * a00 + ax * a10) + ay * ((1 - ax) * a01 + ax * a11)).float()
@@ -168,9 +168,11 @@ def rotated(x, radians):
 def augment(x, seed, ops, pixel=None):
     """nn's augmentations (data/augment.ts) of a training batch, in order, from nn's generator
     for this batch: the same seed changes the same samples in the same way as nn does. \`pixel\`:
-    the images' normalize: [mean, std], which brightness and contrast undo and redo."""
+    the images' normalize: [mean, std], which brightness and contrast undo and redo; shift, crop
+    and rotate move in black (pixel 0 before normalizing), as torchvision pads before Normalize."""
     rng = rng_for(seed, STREAM_AUGMENT)
     mean, std = pixel or (0.0, 1.0)
+    black = (0.0 - mean) / std
     b, dev = x.shape[0], x.device
     for a in ops:
         kind = a["kind"]
@@ -189,10 +191,10 @@ def augment(x, seed, ops, pixel=None):
             d = rng.uniforms(2 * b).reshape(b, 2)
             dy = torch.from_numpy(np.floor(d[:, 0] * (2 * my + 1)) - my).long().to(dev)
             dx = torch.from_numpy(np.floor(d[:, 1] * (2 * mx + 1)) - mx).long().to(dev)
-            x = moved(x, dy, dx)
+            x = moved(x, dy, dx, black)
         elif kind == "rotate":
             deg = a["degrees"]
-            x = rotated(x, ((-deg + (deg - -deg) * rng.uniforms(b)) * math.pi) / 180)
+            x = rotated(x, ((-deg + (deg - -deg) * rng.uniforms(b)) * math.pi) / 180, black)
         elif kind in ("brightness", "contrast"):
             lo, hi = max(0, 1 - a["delta"]), 1 + a["delta"]
             f = torch.from_numpy(lo + (hi - lo) * rng.uniforms(b)).to(dev)[:, None, None, None]
