@@ -147,6 +147,30 @@ describe('bind', () => {
     assert.deepEqual(fixes.map((e) => [e.file, a.slice(e.start, e.end), e.newText]), [['/w/a.nn', 'adamm', 'adam']]);
   });
 
+  it("an imported model's errors are reported in its own file, however the files are analysed", () => {
+    // before, a train block's model from another file was built with the train block's file: when
+    // that file was analysed first, the model's errors landed there at the model file's offsets
+    const m = 'model Net {\n  input [2]\n  dense(8, activation: rleu)\n  dense(2)\n}\n';
+    const t = 'import "m.nn"\n\ntrain t {\n  model: Net\n  data: circle(n: 40)\n  loss: cross_entropy\n}\n';
+    for (const order of [['/w/t.nn', '/w/m.nn'], ['/w/m.nn', '/w/t.nn'], ['/w/t.nn']]) {
+      const host = new MemoryHost(new Map([['/w/m.nn', m], ['/w/t.nn', t]]));
+      const results = analyzeFiles(new Program(host), order);
+      const byFile = (f: string) => results.find((r) => r.path === f)?.diagnostics ?? [];
+      assert.deepEqual(byFile('/w/t.nn').map((d) => d.code), [], order.join(' '));
+      assert.deepEqual(byFile('/w/m.nn').map((d) => `${d.code} ${m.slice(d.start, d.end)}`), ['NN207 rleu'], order.join(' '));
+      assert.equal(results.find((r) => r.path === '/w/t.nn')!.trains[0].model!.file, '/w/m.nn');
+    }
+    // the same for a dataset: its errors in its file, and its relative paths from its folder
+    const d = '# data\n\ndataset pts = circle(n: 40, nosie: 0.1)\ndataset table = csv("p.csv", label: "y")\n';
+    const u = 'import "sub/d.nn"\nmodel Net {\n  input [2]\n  dense(2)\n}\ntrain a {\n  model: Net\n  data: pts\n  loss: cross_entropy\n}\ntrain b {\n  model: Net\n  data: table\n  loss: cross_entropy\n}\n';
+    const host = new MemoryHost(new Map([['/w/sub/d.nn', d], ['/w/u.nn', u]]));
+    const results = analyzeFiles(new Program(host), ['/w/u.nn']);
+    const [ru] = results;
+    assert.deepEqual(ru.diagnostics.map((x) => x.code), []);
+    assert.deepEqual(results.find((r) => r.path === '/w/sub/d.nn')!.diagnostics.map((x) => `${x.code} ${d.slice(x.start, x.end)}`), ['NN201 nosie']);
+    assert.deepEqual(ru.trains.map((t) => t.data!.file), ['/w/sub/d.nn', '/w/sub/d.nn']);
+  });
+
   it("a layer's weights asked again keep an argument that was written but is unknown", () => {
     // key_dim written with an unknown value: the weights' sizes are unknown, not dim / heads
     const r = analyzeText('model M {\n  input [10, 16]\n  self_attention(heads: 2, key_dim: nope)\n  self_attention(heads: 2)\n}\n');

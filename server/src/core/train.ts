@@ -202,7 +202,7 @@ export function resolveTrain(ctx: TrainContext, decl: A.TrainDecl, file: string,
   };
 
   const modelRef = values[I.model] as (Value & { k: 'ref' }) | undefined;
-  const model = modelRef && modelRef.decl.kind === 'Model' ? ctx.model(modelRef.decl, modelRef.file) : undefined;
+  const model = modelRef && modelRef.decl.kind === 'Model' ? ctx.model(modelRef.decl, modelRef.declFile) : undefined;
   const data = toData(values[I.data], ctx, program, s, file);
   const validation = typeof values[I.validation] === 'number' ? (values[I.validation] as number) : toData(values[I.validation], ctx, program, s, file);
   const sweep = sweepOf(ctx, decl, file, values[I.trials] as number | undefined, values[I.seed], written[I.trials], s);
@@ -297,7 +297,7 @@ function toData(v: unknown, ctx: TrainContext, program: Program, sink: Sink, fil
   if (v === undefined) return undefined;
   const asRef = v as Value;
   if (typeof v === 'object' && v !== null && 'k' in v && asRef.k === 'ref') {
-    return asRef.decl.kind === 'Dataset' ? ctx.dataset(asRef.decl, asRef.file) : undefined;
+    return asRef.decl.kind === 'Dataset' ? ctx.dataset(asRef.decl, asRef.declFile) : undefined;
   }
   const fn = v as Bound;
   return describeData(fn, inlineName(fn), file, program, sink);
