@@ -258,6 +258,38 @@ describe('nn summary', () => {
     }
   });
 
+  it('a file of train blocks that imports its models: summary, graph and export work on the models it trains; a file of blocks says it has no model', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-imported-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'models.nn'), 'block widen(n) {\n  dense(n, activation: relu)\n}\n\nmodel Net {\n  input [2]\n  widen(8)\n  dense(2)\n}\n\nmodel Unused {\n  input [3]\n  dense(1)\n}\n');
+      const file = path.join(dir, 'train.nn');
+      fs.writeFileSync(file, 'import "models.nn"\n\ntrain t {\n  model: Net\n  data: circle(n: 40)\n  loss: cross_entropy\n  epochs: 1\n}\n');
+      const r = await run('summary', file);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /Model: Net/);
+      // shown where it is declared, in models.nn, not in train.nn
+      assert.match(r.out, /models\.nn:5/);
+      assert.doesNotMatch(r.out, /Unused/);
+      assert.equal((await run('summary', file, '--model', 'Net', '--json')).code, 0);
+      const svg = path.join(dir, 'net.svg');
+      const g = await run('graph', file, '--out', svg);
+      assert.equal(g.code, 0, g.err);
+      assert.match(fs.readFileSync(svg, 'utf8'), /dense/);
+      const e = await run('export', file, '--to', 'pytorch', '--train', 't', '--out', path.join(dir, 'py'));
+      assert.equal(e.code, 0, e.err);
+      assert.match(fs.readFileSync(path.join(dir, 'py', 'model.py'), 'utf8'), /class Net\(nn\.Module\)/);
+      assert.equal((await run('export', file, '--to', 'onnx', '--out', path.join(dir, 'onnx'))).code, 0);
+      // the library itself: its own models; a file of blocks only has none to summarize
+      fs.writeFileSync(path.join(dir, 'blocks.nn'), 'block widen(n) {\n  dense(n)\n}\n');
+      const b = await run('summary', path.join(dir, 'blocks.nn'));
+      assert.equal(b.code, 1);
+      assert.equal(b.out, '');
+      assert.match(b.err, /blocks\.nn: no model to summarize/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the models there are when --model matches none', async () => {
     const r = await run('summary', sample('mlp.nn'), '--model', 'Nope');
     assert.equal(r.code, 1);

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Program } from '../core/program';
-import { analyzeFiles } from '../core/analyze';
+import { analyzeFiles, modelsOfFile } from '../core/analyze';
 import { describeModel, type ModelDesc } from '../core/model';
 import type { ModelGraph } from '../core/graph';
 import { formatShape, formatNumber } from '../core/format-values';
@@ -109,10 +109,11 @@ function choose(args: Parsed, err: (s: string) => void): Chosen {
   const results = analyzeFiles(program, [path.resolve(file)]);
   const r = results[0];
   if (!r.source) throw new UsageError(words().cannotReadQuoted(file));
-  let graphs = r.models;
+  const inView = modelsOfFile(r);
+  let graphs = inView;
   if (typeof modelName === 'string') {
     graphs = graphs.filter((m) => m.name === modelName);
-    if (graphs.length === 0) throw new UsageError(words().noModelInFile(file, modelName, r.models.map((m) => m.name)));
+    if (graphs.length === 0) throw new UsageError(words().noModelInFile(file, modelName, inView.map((m) => m.name)));
   }
   if (graphs.length === 0) throw new CliError(words().noModelToExport(file));
   const broken = graphs.filter((g) => g.hasErrors);

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Program } from '../core/program';
-import { analyzeFiles } from '../core/analyze';
+import { analyzeFiles, modelsOfFile } from '../core/analyze';
 import { describeDiagram } from '../core/diagram';
 import { layoutDiagram } from '../picture/layout';
 import { pictureSvg, LIGHT } from '../picture/svg';
@@ -48,15 +48,16 @@ export async function graphCommand(args: Parsed, out: (s: string) => void, err: 
     return 1;
   }
   const wanted = args.flags.get('model');
-  let model = r.models[0];
+  const models = modelsOfFile(r);
+  let model = models[0];
   if (typeof wanted === 'string') {
-    model = r.models.find((m) => m.name === wanted)!;
+    model = models.find((m) => m.name === wanted)!;
     if (!model) {
-      err(words().noModelNamed(shown, wanted, r.models.map((m) => m.name)));
+      err(words().noModelNamed(shown, wanted, models.map((m) => m.name)));
       return 1;
     }
-  } else if (r.models.length > 1) {
-    err(words().graphSeveral(shown, r.models.length, r.models.map((m) => (cliLang() === 'en' ? `'${m.name}'` : `“${m.name}”`)).join(cliLang() === 'en' ? ', ' : '、')));
+  } else if (models.length > 1) {
+    err(words().graphSeveral(shown, models.length, models.map((m) => (cliLang() === 'en' ? `'${m.name}'` : `“${m.name}”`)).join(cliLang() === 'en' ? ', ' : '、')));
     return 1;
   }
   if (!model) {

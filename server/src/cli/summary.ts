@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import { Program } from '../core/program';
-import { analyzeFiles, importedSyntaxErrors } from '../core/analyze';
+import { analyzeFiles, importedSyntaxErrors, modelsOfFile } from '../core/analyze';
 import { declarationsUsedBy, inDeclarations } from '../core/names';
 import { summarize, formatSummary, type ModelSummary } from '../core/summary';
 import { NodeHost } from '../node/host';
@@ -49,13 +49,18 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
     return 1;
   }
   const wanted = args.flags.get('model');
-  let models = r.models;
+  const inView = modelsOfFile(r);
+  let models = inView;
   if (typeof wanted === 'string') {
     models = models.filter((m) => m.name === wanted);
     if (!models.length) {
-      err(words().noModelNamed(shown, wanted, r.models.map((m) => m.name)));
+      err(words().noModelNamed(shown, wanted, inView.map((m) => m.name)));
       return 1;
     }
+  }
+  if (!models.length) {
+    err(words().summaryNoModels(shown));
+    return 1;
   }
   // a model has errors when its own analysis found some, or when any error (a syntax error
   // too) is written in it or in what it uses: its table then shows what could be inferred
@@ -71,7 +76,8 @@ export function summary(args: Parsed, out: (s: string) => void, err: (s: string)
   if (args.flags.has('json')) {
     out(JSON.stringify({ models: summaries.map(summaryJson) }, null, 2));
   } else {
-    out(summaries.map((s) => formatSummary(s, `${shown}:${s.line}`, cliLang())).join('\n\n'));
+    // a model another file declares (trained by this file's train block) is shown at its place there
+    out(summaries.map((s, i) => formatSummary(s, `${models[i].file === file ? shown : shownPath(models[i].file, shown)}:${s.line}`, cliLang())).join('\n\n'));
   }
   // the file's errors, and those checking it found in the files it uses; exit 1 when they touch a model shown
   const n = errors.length;

@@ -298,6 +298,17 @@ function capped(path: string, sorted: Diagnostic[]): Diagnostic[] {
 }
 
 /**
+ * The models a command on one file works on (nn summary, graph, export): those the file declares,
+ * then those its train blocks train that another file declares (a file of train blocks that
+ * imports its models), each once, in the order the train blocks name them.
+ */
+export function modelsOfFile(r: FileAnalysis): ModelGraph[] {
+  const models = [...r.models];
+  for (const t of r.trains) if (t.model && !models.some((m) => m.decl === t.model!.decl)) models.push(t.model);
+  return models;
+}
+
+/**
  * Analyze files from scratch: the entry point for the CLI and tests. One result per path, then
  * one for each other file the analysis reported problems in (a used block's or constant's file),
  * with those diagnostics only: what checking these files found, wherever it is written.
