@@ -15,7 +15,7 @@
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
-import { decodeImage, resizeArea, extensionIn, OTHER_IMAGE_EXTENSIONS } from '../data/images';
+import { decodeImage, resizeArea, extensionIn, isImageName, OTHER_IMAGE_EXTENSIONS } from '../data/images';
 import { encodeText, tokenize } from '../data/text';
 import { isFile } from '../data/builtin';
 import { tf, type Tensor } from '../runtime/tf';
@@ -188,7 +188,6 @@ export function tokenVocab(model: tf.LayersModel): number | undefined {
 
 /** Image files nn cannot decode: no decoder for them is among its dependencies (pngjs reads PNG, jpeg-js JPEG). */
 const isOtherImage = (input: string) => extensionIn(input, OTHER_IMAGE_EXTENSIONS) !== undefined;
-const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
 
 /**
  * One input argument as the model's input values; `vocab`: a token model's, its ids are checked
@@ -202,7 +201,7 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
     if (invert) throw new UsageError(words().invertForImages);
     if (input.trim() === '') throw new CliError(words().emptyText);
     // an image file's name would be read as the words of a sentence
-    if ((READ_IMAGES.test(input) || isOtherImage(input)) && isFile(input)) throw new CliError(words().textModelImage(input));
+    if ((isImageName(input) || isOtherImage(input)) && isFile(input)) throw new CliError(words().textModelImage(input));
     const read = tokenize(input, rc.text).slice(0, rc.text.length);
     // all padding: the model would answer as for an empty text
     if (read.length === 0) throw new CliError(words().textNoWords(input));
@@ -214,7 +213,7 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
   if (isOtherImage(input)) {
     throw new CliError(words().otherImage(input, input.slice(input.lastIndexOf('.') + 1).toUpperCase()));
   }
-  if (READ_IMAGES.test(input)) {
+  if (isImageName(input)) {
     if (shape.length !== 3) throw new CliError(words().notImageModel(input, `[${shape.join(', ')}]`));
     return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc, invert);
   }

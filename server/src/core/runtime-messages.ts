@@ -138,14 +138,18 @@ const en = {
     `no class folders: image_folder needs one subfolder per class (cat/, dog/), each holding that class's images${a.images ? `; its ${s(a.images, 'image', 'images')} must be put in subfolders named after their classes` : ''}`,
   oneClassFolder: (a: { name: string }) => `has one class folder (${a.name}/); classification needs at least 2 classes`,
   nestedTooDeep: (a: { depth: number }) => `folders nested more than ${a.depth} deep (a link that loops?): image_folder reads class folders of images`,
-  classWithoutImages: (a: { name: string; others: number; kinds: string }) =>
-    `the class '${a.name}' has no images${a.others ? ` (it holds ${s(a.others, 'other file', 'other files')}: ${a.kinds})` : ''}; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)`,
+  classWithoutImages: (a: { name: string; others: number; kinds: string; exts?: string }) =>
+    `the class '${a.name}' has no images${a.others ? ` (it holds ${s(a.others, 'other file', 'other files')}: ${a.kinds})` : ''}; image_folder reads PNG and JPEG files (${a.exts ?? '.png, .jpg, .jpeg'})`,
   tooManyEntries: (a: { max: number }) => `holds more than ${a.max.toLocaleString('en')} files and folders: is it the folder of class folders you meant?`,
   noImageHeader: (a: { mb: number }) => `no image header in its first ${a.mb} MB (is it a PNG or JPEG file?)`,
   imageSizesDiffer: (a: { width: number; height: number; first: string; firstWidth: number; firstHeight: number }) =>
     `the image is ${a.width}x${a.height} (width x height), but ${a.first} is ${a.firstWidth}x${a.firstHeight}: the images differ in size; give size: [height, width] to resize them all`,
   imagesSkipped: (a: { folder: string; n: number; kinds: string }) =>
     `${a.folder}: ${s(a.n, 'image', 'images')} of formats nn cannot read (${a.kinds}) left out; image_folder reads PNG and JPEG: convert ${a.n === 1 ? 'it' : 'them'} to keep ${a.n === 1 ? 'it' : 'them'}`,
+  foldersLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
+    `${a.folder}: ${s(a.n, 'folder', 'folders')} left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): a folder whose name starts with '.' is hidden (.git, .ipynb_checkpoints), and __MACOSX holds what macOS's zip adds; neither is a class or holds images`,
+  hiddenImagesLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
+    `${a.folder}: ${s(a.n, 'file', 'files')} whose names start with '.' left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
   imagesFromCache: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} from the cache ${a.file}`,
   imagesCached: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} decoded; cached in ${a.file}`,
   imagesNotCached: (a: { folder: string; file: string; why: RuntimeMessage }) =>
@@ -507,11 +511,15 @@ const zh: Table = {
   noClassFolders: (a) => `没有类别文件夹：image_folder 需要每个类别一个子文件夹（cat/、dog/），各放该类别的图像${a.images ? `；其中的 ${a.images} 张图像必须放进以类别命名的子文件夹` : ''}`,
   oneClassFolder: (a) => `只有一个类别文件夹（${a.name}/）；分类至少需要 2 个类别`,
   nestedTooDeep: (a) => `文件夹嵌套超过 ${a.depth} 层（链接构成了循环？）：image_folder 读取的是放图像的类别文件夹`,
-  classWithoutImages: (a) => `类别${zq(a.name)}没有图像${a.others ? `（其中有 ${a.others} 个其他文件：${a.kinds}）` : ''}；image_folder 读取 PNG 和 JPEG 文件（.png、.jpg、.jpeg）`,
+  classWithoutImages: (a) => `类别${zq(a.name)}没有图像${a.others ? `（其中有 ${a.others} 个其他文件：${a.kinds}）` : ''}；image_folder 读取 PNG 和 JPEG 文件（${(a.exts ?? '.png, .jpg, .jpeg').split(', ').join('、')}）`,
   tooManyEntries: (a) => `有超过 ${a.max.toLocaleString('en')} 个文件和文件夹：这是你想要的放类别文件夹的文件夹吗？`,
   noImageHeader: (a) => `前 ${a.mb} MB 中没有图像文件头（这是 PNG 或 JPEG 文件吗？）`,
   imageSizesDiffer: (a) => `该图像是 ${a.width}x${a.height}（宽 x 高），但 ${a.first} 是 ${a.firstWidth}x${a.firstHeight}：图像大小不一；请给出 size: [height, width] 把它们都缩放到同一大小`,
   imagesSkipped: (a) => `${a.folder}：有 ${a.n} 张图像的格式（${a.kinds}）nn 无法读取，已略过；image_folder 读取 PNG 和 JPEG：要保留它们请先转换格式`,
+  foldersLeftOut: (a) =>
+    `${a.folder}：略过了 ${a.n} 个文件夹（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：名称以 . 开头的文件夹是隐藏文件夹（.git、.ipynb_checkpoints），__MACOSX 里是 macOS 压缩时附加的内容；它们都不是类别，也不放图像`,
+  hiddenImagesLeftOut: (a) =>
+    `${a.folder}：略过了 ${a.n} 个名称以 . 开头的文件（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：macOS 把文件复制进 zip 或 U 盘时，会在每个文件旁写一个 ._ 文件（AppleDouble 元数据，不是图像）`,
   imagesFromCache: (a) => `${a.folder}：从缓存 ${a.file} 读取了 ${a.n} 张图像`,
   imagesCached: (a) => `${a.folder}：解码了 ${a.n} 张图像；已缓存到 ${a.file}`,
   imagesNotCached: (a) => `${a.folder}：解码后的图像无法缓存到 ${a.file}（${zr(a.why)}）；下次运行会重新解码`,
