@@ -256,6 +256,12 @@ const en = {
   torchNoStart: (a: { protocol: number; tail: string }) => `train.py printed no start event that this nn reads (protocol ${a.protocol}):\n${a.tail}`,
   validationNotLoaded: (a: { train: string }) => `train '${a.train}': the validation dataset was not loaded`,
   bestMissing: (a: { dir: string }) => `${a.dir} is missing: the best weights were not saved`,
+  bestGoneOnResume: (a: { missing: string; epoch: number; monitor: string; value: string; from?: number }) =>
+    `${a.missing} is missing: the best weights so far (epoch ${a.epoch}, ${a.monitor} ${a.value}) are gone, so the best is chosen again from ${a.from !== undefined ? `epoch ${a.from}` : 'the next epoch'} on and best/ holds it; training goes on from last/`,
+  bestRebuilt: (a: { missing: string; from: string; epoch: number }) =>
+    `${a.missing} was missing: made again from ${a.from}, the torch engine's copy of the best weights so far (epoch ${a.epoch})`,
+  bestUnreadableOnResume: (a: { dir: string; problem: RuntimeMessage }) =>
+    `cannot resume: the best weights so far in ${a.dir} cannot be read (${renderRuntime(a.problem, 'en')}); delete ${a.dir} to resume without them (the best is then chosen again from the next epoch)`,
   noData: (a: { train: string }) => `train '${a.train}' has no data`,
   torchBackend: (a: { version: string; device: string; processes?: number; python: string }) => `PyTorch ${a.version} on ${a.device}${a.processes ? `, ${a.processes} processes` : ''}, ${a.python}`,
   lrTooHigh: (a: { lr: number; optimizer: string; typical: number }) => `the learning rate ${a.lr} is probably too high for ${a.optimizer}: try ${a.typical}`,
@@ -606,6 +612,9 @@ const zh: Table = {
   torchNoStart: (a) => `train.py 没有输出这个 nn 能读取的开始事件（协议 ${a.protocol}）：\n${a.tail}`,
   validationNotLoaded: (a) => `训练块“${a.train}”：验证数据集没有加载`,
   bestMissing: (a) => `缺少 ${a.dir}：最佳权重没有保存`,
+  bestGoneOnResume: (a) => `缺少 ${a.missing}：迄今最佳的权重（第 ${a.epoch} 轮，${a.monitor} ${a.value}）已不在，因此从${a.from !== undefined ? `第 ${a.from} 轮` : '下一轮'}起重新选出最佳并保存到 best/；训练从 last/ 继续`,
+  bestRebuilt: (a) => `缺少 ${a.missing}：已根据 ${a.from}（torch 引擎保存的迄今最佳权重副本，第 ${a.epoch} 轮）重新生成`,
+  bestUnreadableOnResume: (a) => `无法继续训练：${a.dir} 中迄今最佳的权重无法读取（${zr(a.problem)}）；删除 ${a.dir} 即可不带它们继续（最佳会从下一轮起重新选出）`,
   noData: (a) => `训练块“${a.train}”没有数据`,
   torchBackend: (a) => `PyTorch ${a.version}，设备 ${a.device}${a.processes ? `，${a.processes} 个进程` : ''}，${a.python}`,
   lrTooHigh: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 很可能过高：请试试 ${a.typical}`,

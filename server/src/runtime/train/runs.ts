@@ -25,7 +25,7 @@ import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
-import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
+import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, checkWeightFiles, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
 import { damaged } from './run-files';
 import { rmsg } from '../../core/runtime-messages';
 import { readRunConfig, type RunConfig } from './run-config';
@@ -386,6 +386,28 @@ export class RunFolder {
     const dir = path.join(this.dir, 'last');
     writeDirAtomic(dir, files, this.hook);
     return dir;
+  }
+
+  /**
+   * best/ of a fold (`sub`; the run's own without k-fold) when a run is resumed: undefined when
+   * its files can be read; else what is missing, best/ itself or its weights file (deleted to
+   * save space, or lost). A best/ that is there but cannot be read (cut short) is refused before
+   * any training: the run ended on it after all its epochs, and whether to lose it is the user's
+   * choice.
+   */
+  missingBest(sub: string): string | undefined {
+    const dir = path.join(this.inside(sub), 'best');
+    const d = checkpointDir(dir);
+    if (!d) return dir;
+    const weights = path.join(d, 'weights.bin');
+    if (!noLink(weights)) return weights;
+    try {
+      checkWeightFiles(d);
+    } catch (e) {
+      if (e instanceof CheckpointError) throw new RunError(rmsg('bestUnreadableOnResume', { dir: d, problem: e.said }));
+      throw e;
+    }
+    return undefined;
   }
 
   /** k-fold: copy the best of the folds' best/ checkpoints to the run's best/ (for evaluate and predict). */
