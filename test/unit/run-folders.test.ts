@@ -232,6 +232,33 @@ describe('run folders: tampered, linked, locked', function () {
     }
   });
 
+  it("a train block's runs folder spelled in NFD (made on a Mac, copied): --resume last finds its runs, a new run goes into it, and nn runs finds it by its name in NFC; nothing is renamed", async () => {
+    const mac = path.join(dir, 'mac');
+    fs.mkdirSync(mac);
+    const nnFile = path.join(mac, 'r.nn');
+    fs.writeFileSync(nnFile, NN.replace('train t {', 'train caf\u00e9 {'));
+    const nfd = 'cafe\u0301';
+    const first = await nn(['train', nnFile, '--train', 'caf\u00e9', '--backend', 'cpu', '--json']);
+    assert.equal(first.code, 0, first.err.join('\n'));
+    fs.renameSync(path.join(mac, 'runs', 'caf\u00e9'), path.join(mac, 'runs', nfd));
+    const [run] = fs.readdirSync(path.join(mac, 'runs', nfd));
+    const resumed = await nn(['train', nnFile, '--train', 'caf\u00e9', '--resume', 'last', '--epochs', '3', '--backend', 'cpu', '--json']);
+    assert.equal(resumed.code, 0, resumed.err.join('\n'));
+    const start = parseEvent(resumed.out[0]);
+    assert.ok(start?.type === 'start' && start.runDir === path.join(mac, 'runs', nfd, run) && start.resumedFrom === 2, resumed.out[0]);
+    const again = await nn(['train', nnFile, '--train', 'caf\u00e9', '--backend', 'cpu', '--json']);
+    assert.equal(again.code, 0, again.err.join('\n'));
+    assert.deepEqual(fs.readdirSync(path.join(mac, 'runs')), [nfd], 'the new run is in the same folder, not a second one spelled in NFC');
+    assert.equal(fs.readdirSync(path.join(mac, 'runs', nfd)).length, 2);
+    for (const argv of [[path.join(mac, 'runs', 'caf\u00e9')], [path.join(mac, 'runs'), '--train', 'cafe\u0301']]) {
+      const listed = await nn(['runs', ...argv, '--json']);
+      assert.equal(listed.code, 0, listed.err.join('\n'));
+      assert.deepEqual((JSON.parse(listed.out[0]) as { runs: { epochs: number }[] }).runs.map((r) => r.epochs).sort(), [2, 3], argv.join(' '));
+    }
+    const byPath = await nn(['train', '--resume', path.join(mac, 'runs', 'caf\u00e9', run), '--epochs', '4', '--backend', 'cpu', '--json']);
+    assert.equal(byPath.code, 0, byPath.err.join('\n'));
+  });
+
   it('the run config is one contract: what the trainer wrote passes its check, and config.json records its version', () => {
     const written = json(path.join(base, 'config.json'));
     assert.equal(written.version, 1);
