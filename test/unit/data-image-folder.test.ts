@@ -225,7 +225,7 @@ describe('image_folder', () => {
       assert.equal(d.train.n, 4);
       assert.deepEqual(notes, [
         {
-          message: "zipped: 3 folders left out (.ipynb_checkpoints, __MACOSX, cat/__MACOSX): a folder whose name starts with '.' is hidden (.git, .ipynb_checkpoints), and __MACOSX holds what macOS's zip adds; neither is a class or holds images",
+          message: "zipped: 3 folders left out (.ipynb_checkpoints, __MACOSX, cat/__MACOSX): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read",
           id: 'foldersLeftOut',
         },
         {

@@ -3,7 +3,9 @@
 // label, standardized as the training data was), a PNG or JPEG image (decoded in pure JS, made grey
 // or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
 // as the training data was), or for a text_csv model a text (made token ids with the run's
-// vocabulary). --index N predicts sample N of the data's test split instead. A token
+// vocabulary); a folder is each image under it, in path order, leaving out what image_folder leaves
+// out (data/images.ts leftOutName: hidden files and folders, macOS's __MACOSX/ and ._ files), with
+// the same notes. --index N predicts sample N of the data's test split instead. A token
 // model's (one whose input an embedding reads) numbers must be token ids: whole, in [0, vocab).
 // An image whose background is light where the training images' is dark (or the other way) is
 // warned of; --invert reads its pixels inverted (1 - v). Other image formats (GIF, WebP, ...) are
@@ -15,7 +17,11 @@
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
-import { decodeImage, resizeArea, extensionIn, isImageName, OTHER_IMAGE_EXTENSIONS } from '../data/images';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeImage, resizeArea, extensionIn, isImageName, leftOutName, OTHER_IMAGE_EXTENSIONS } from '../data/images';
+import { imagesIn, leftOutNotes } from '../data/image-folder';
+import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { encodeText, tokenize } from '../data/text';
 import { isFile } from '../data/builtin';
 import { tf, type Tensor } from '../runtime/tf';
@@ -49,7 +55,8 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const shape = inputShape(model);
     const vocab = tokenVocab(model);
     checkSpacedNumbers(inputs, shape);
-    const rows: { input: string; shown: string; x: Float32Array; background?: Background; unknown?: UnknownWords }[] = inputs.map((i) => ({ input: i, shown: rc.text ? shortText(i) : shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
+    const given = rc.text ? inputs : imageInputs(inputs, err);
+    const rows: { input: string; shown: string; x: Float32Array; background?: Background; unknown?: UnknownWords }[] = given.map((i) => ({ input: i, shown: rc.text ? shortText(i) : shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(words().hasErrorsNow(rc.file));
@@ -80,6 +87,42 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     return 0;
   } catch (e) {
     return userError('predict', e, err);
+  }
+}
+
+/**
+ * The inputs with each folder made its images (image-folder.ts imagesIn: every image under it,
+ * in path order), leaving out what image_folder leaves out (data/images.ts leftOutName), with
+ * its notes: a folder named so (`__MACOSX` from `nn predict RUN photos/*`) is left out whole.
+ */
+function imageInputs(inputs: readonly string[], err: (s: string) => void): string[] {
+  const note = loadNotes(err);
+  const say = (m: RuntimeMessage) => note(renderRuntime(m, 'en'), m);
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (!isFolder(input)) {
+      out.push(input);
+      continue;
+    }
+    const name = path.basename(input);
+    if (name !== '.' && name !== '..' && leftOutName(name)) {
+      for (const m of leftOutNotes(path.dirname(input), { folders: [name], files: [] })) say(m);
+      continue;
+    }
+    const { images, leftOut } = imagesIn(input, input);
+    for (const m of leftOutNotes(input.replace(/[\\/]+$/, ''), leftOut)) say(m);
+    out.push(...images.map((im) => im.shown));
+  }
+  // every input left out: nothing to predict (--index alone gives none)
+  if (inputs.length && !out.length) throw new UsageError(words().predictNeeds('inputs'));
+  return out;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

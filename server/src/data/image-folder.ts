@@ -199,6 +199,39 @@ export function listImageFolder(
   return { classNames, images, skipped, leftOut };
 }
 
+/**
+ * The images of a folder given to nn predict: every file under it named as an image (images.ts
+ * isImageName), in sorted path order, each shown as `shown/path`; what leftOutName leaves out is
+ * left out as image_folder leaves it (leftOutNotes says what). A folder with no image is an error
+ * naming it.
+ */
+export function imagesIn(root: string, shown: string, maxEntries = MAX_ENTRIES): { images: { abs: string; shown: string }[]; leftOut: { folders: string[]; files: string[] } } {
+  const base = shown.replace(/[\\/]+$/, '');
+  const found: string[] = [];
+  const leftOut = { folders: [] as string[], files: [] as string[] };
+  let seen = 0;
+  const walk = (abs: string, rel: string, depth: number) => {
+    const shownHere = rel ? `${base}/${rel}` : shown;
+    if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
+    for (const d of readDir(abs, shownHere)) {
+      if (++seen > maxEntries) throw new TooManyEntries(shown, rmsg('tooManyEntries', { max: maxEntries }));
+      const p = path.join(abs, d.name);
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if (leftOutName(d.name)) {
+        if (isDir(p, d)) leftOut.folders.push(r);
+        else if (isImageName(d.name)) leftOut.files.push(r);
+      } else if (isDir(p, d)) walk(p, r, depth + 1);
+      else if (isImageName(d.name)) found.push(r);
+    }
+  };
+  walk(root, '', 0);
+  if (found.length === 0) throw new DataError(shown, rmsg('folderWithoutImages', { exts: IMAGE_EXTENSIONS.join(', '), others: leftOut.files.length }));
+  found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  leftOut.folders.sort();
+  leftOut.files.sort();
+  return { images: found.map((r) => ({ abs: path.join(root, r), shown: `${base}/${r}` })), leftOut };
+}
+
 /** The most names a note lists (then how many more). */
 const NAMES_SHOWN = 3;
 
