@@ -130,7 +130,7 @@ describe('nn predict: what a learner gives it', function () {
     const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
     assert.match(await said('photo.jpg', jpeg), /photo\.jpg: the JPEG has no frame header \(SOF marker\) before its image data: the file is damaged or cut short$/);
     assert.match(await said('photo.gif', 'GIF89a'), /photo\.gif: nn predict reads PNG and JPEG images only \(it has no decoder for GIF\); convert the image to PNG first$/);
-    // JPEG's other names are images, as image_folder reads them (data/images.ts IMAGE_EXTENSIONS)
+    // JPEG's other names are images, as image_folder reads them (data/image-names.ts IMAGE_EXTENSIONS)
     assert.match(await said('photo.jpe', jpeg), /photo\.jpe: the JPEG has no frame header/);
     assert.match(await said('photo.JFIF', jpeg), /photo\.JFIF: the JPEG has no frame header/);
     // read by content, not by name: a JPEG named .png is read as a JPEG

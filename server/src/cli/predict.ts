@@ -4,7 +4,7 @@
 // or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
 // as the training data was), or for a text_csv model a text (made token ids with the run's
 // vocabulary); a folder is each image under it, in path order, leaving out what image_folder leaves
-// out (data/images.ts leftOutName: hidden files and folders, macOS's __MACOSX/ and ._ files), with
+// out (data/image-names.ts leftOutName: hidden files and folders, macOS's __MACOSX/ and ._ files), with
 // the same notes. --index N predicts sample N of the data's test split instead. A token
 // model's (one whose input an embedding reads) numbers must be token ids: whole, in [0, vocab).
 // An image whose background is light where the training images' is dark (or the other way) is
@@ -19,7 +19,8 @@ import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeImage, resizeArea, extensionIn, isImageName, leftOutName, OTHER_IMAGE_EXTENSIONS } from '../data/images';
+import { decodeImage, resizeArea } from '../data/images';
+import { extensionIn, isImageName, leftOutName, OTHER_IMAGE_EXTENSIONS } from '../data/image-names';
 import { imagesIn, leftOutNotes } from '../data/image-folder';
 import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { encodeText, tokenize } from '../data/text';
@@ -92,7 +93,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
 
 /**
  * The inputs with each folder made its images (image-folder.ts imagesIn: every image under it,
- * in path order), leaving out what image_folder leaves out (data/images.ts leftOutName), with
+ * in path order), leaving out what image_folder leaves out (data/image-names.ts leftOutName), with
  * its notes: a folder named so (`__MACOSX` from `nn predict RUN photos/*`) is left out whole.
  */
 function imageInputs(inputs: readonly string[], err: (s: string) => void): string[] {

@@ -2,10 +2,10 @@
 //
 // - Classes are the subfolders of `path`, sorted by their names (code point order, as Python's
 //   sorted()); class k is the k-th name. Not classes: folders whose names start with '.' (.git,
-//   .ipynb_checkpoints) and macOS's __MACOSX (images.ts leftOutName, the rule nn predict follows
+//   .ipynb_checkpoints) and macOS's __MACOSX (image-names.ts leftOutName, the rule nn predict follows
 //   too), named in a note; nn's own runs folder among them (a .nn file beside the class folders).
 //   Files directly in `path` are not images of any class and are ignored, as ImageFolder does.
-// - In each class folder, the files ending as images.ts IMAGE_EXTENSIONS says (.png, .jpg, .jpeg,
+// - In each class folder, the files ending as image-names.ts IMAGE_EXTENSIONS says (.png, .jpg, .jpeg,
 //   .jfif, .jpe, any case; subfolders searched too) are its images, in sorted path order; other
 //   files (.txt) are ignored, images of other formats (.gif, .webp, ...) left out with a note, and
 //   so are the folders and files leftOutName leaves out (the AppleDouble `._cat.png` is macOS's
@@ -32,7 +32,8 @@ import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import type { LoadOptions } from './types';
-import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, isImageName, leftOutName, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+import { decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, isImageName, leftOutName } from './image-names';
 
 export interface FolderImage {
   /** absolute path */
@@ -200,7 +201,7 @@ export function listImageFolder(
 }
 
 /**
- * The images of a folder given to nn predict: every file under it named as an image (images.ts
+ * The images of a folder given to nn predict: every file under it named as an image (image-names.ts
  * isImageName), in sorted path order, each shown as `shown/path`; what leftOutName leaves out is
  * left out as image_folder leaves it (leftOutNotes says what). A folder with no image is an error
  * naming it.

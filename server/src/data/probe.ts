@@ -11,7 +11,7 @@ import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, chec
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readTextCsv, textRulesOf, tokenize } from './text';
 import { textSplits } from './load';
-import { leftOutName } from './images';
+import { leftOutName } from './image-names';
 import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, isRunsFolder, TooManyEntries } from './image-folder';
 
 /**
