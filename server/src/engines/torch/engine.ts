@@ -198,8 +198,9 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       throw new TorchEngineError(rmsg('resumeFinished', { run: opts.runDir, outcome: done.outcome, epochs: done.epochs, more: done.outcome === 'completed' && !cfg.kfold }));
     }
     seed = Number(was.seed);
-    run.repairLog();
+    // before anything is written: a damaged best/ is refused with the run as it was
     if (!cfg.kfold) await bestOnResume();
+    run.repairLog();
   } else {
     seed = opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
     const epochs = opts.epochs ?? cfg.epochs;
