@@ -232,6 +232,33 @@ describe('run folders: tampered, linked, locked', function () {
     }
   });
 
+  it("k-fold: an earlier fold's best/weights.bin deleted: --resume says so and promotes another fold's best/ (it promoted a best/ without weights)", async () => {
+    const kdir = path.join(dir, 'kfold');
+    fs.mkdirSync(kdir);
+    const nnFile = path.join(kdir, 'k.nn');
+    fs.writeFileSync(nnFile, NN.replace('train t {', 'train k {\n  kfold: 2'));
+    const first = await nn(['train', nnFile, '--train', 'k', '--backend', 'cpu', '--json']);
+    assert.equal(first.code, 0, first.err.join('\n'));
+    const [name] = fs.readdirSync(path.join(kdir, 'runs', 'k'));
+    const d = path.join(kdir, 'runs', 'k', name);
+    // as if stopped after fold 2's first epoch: no report, last/ in fold 2
+    fs.rmSync(path.join(d, 'report.json'));
+    edit(path.join(d, 'last', 'state.json'), (v) => {
+      assert.equal(v.fold, 1);
+      v.epoch = 1;
+    });
+    // fold 1's best so far unbeatable, and its weights deleted
+    edit(path.join(d, 'fold-1', 'best', 'meta.json'), (v) => (v.value = 1e-9));
+    fs.rmSync(path.join(d, 'fold-1', 'best', 'weights.bin'));
+    const r = await nn(['train', '--resume', d, '--backend', 'cpu', '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const events = r.out.map((l) => parseEvent(l)!);
+    const note = events.find((e) => e.type === 'log' && e.msg?.id === 'foldBestGone');
+    assert.equal(note?.type === 'log' && note.message, `${path.join(d, 'fold-1', 'best', 'weights.bin')} is missing: fold 1's best weights are gone, so it is no candidate for the run's best/`);
+    assert.ok(fs.existsSync(path.join(d, 'best', 'weights.bin')), 'best/ is a whole checkpoint');
+    assert.equal((await nn(evaluate(d))).code, 0);
+  });
+
   it("a train block's runs folder spelled in NFD (made on a Mac, copied): --resume last finds its runs, a new run goes into it, and nn runs finds it by its name in NFC; nothing is renamed", async () => {
     const mac = path.join(dir, 'mac');
     fs.mkdirSync(mac);

@@ -276,6 +276,7 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   bestMissing: { dir: 'runs/t/1/best' },
   bestGoneOnResume: { missing: 'runs/t/1/best/weights.bin', epoch: 3, monitor: 'val_loss', value: '0.4123', from: 9 },
   bestUnreadableOnResume: { dir: 'runs/t/1/best', problem: rmsg('permissionDenied') },
+  foldBestGone: { missing: 'runs/t/1/fold-1/best/weights.bin', fold: 1 },
   bestRebuilt: { missing: 'runs/t/1/best', from: 'runs/t/1/torch/checkpoints/best.pt', epoch: 3 },
   noData: { train: 't' },
   torchBackend: { version: '2.3.0', device: 'cuda:0', processes: 2, python: '/usr/bin/python3' },

@@ -260,6 +260,7 @@ const en = {
   bestMissing: (a: { dir: string }) => `${a.dir} is missing: the best weights were not saved`,
   bestGoneOnResume: (a: { missing: string; epoch: number; monitor: string; value: string; from?: number }) =>
     `${a.missing} is missing: the best weights so far (epoch ${a.epoch}, ${a.monitor} ${a.value}) are gone, so the best is chosen again from ${a.from !== undefined ? `epoch ${a.from}` : 'the next epoch'} on and best/ holds it; training goes on from last/`,
+  foldBestGone: (a: { missing: string; fold: number }) => `${a.missing} is missing: fold ${a.fold}'s best weights are gone, so it is no candidate for the run's best/`,
   bestRebuilt: (a: { missing: string; from: string; epoch: number }) =>
     `${a.missing} was missing: made again from ${a.from}, the torch engine's copy of the best weights so far (epoch ${a.epoch})`,
   bestUnreadableOnResume: (a: { dir: string; problem: RuntimeMessage }) =>
@@ -616,6 +617,7 @@ const zh: Table = {
   validationNotLoaded: (a) => `训练块“${a.train}”：验证数据集没有加载`,
   bestMissing: (a) => `缺少 ${a.dir}：最佳权重没有保存`,
   bestGoneOnResume: (a) => `缺少 ${a.missing}：迄今最佳的权重（第 ${a.epoch} 轮，${a.monitor} ${a.value}）已不在，因此从${a.from !== undefined ? `第 ${a.from} 轮` : '下一轮'}起重新选出最佳并保存到 best/；训练从 last/ 继续`,
+  foldBestGone: (a) => `缺少 ${a.missing}：第 ${a.fold} 折的最佳权重已不在，因此它不参与运行的 best/ 的选择`,
   bestRebuilt: (a) => `缺少 ${a.missing}：已根据 ${a.from}（torch 引擎保存的迄今最佳权重副本，第 ${a.epoch} 轮）重新生成`,
   bestUnreadableOnResume: (a) => `无法继续训练：${a.dir} 中迄今最佳的权重无法读取（${zr(a.problem)}）；删除 ${a.dir} 即可不带它们继续（最佳会从下一轮起重新选出）`,
   noData: (a) => `训练块“${a.train}”没有数据`,

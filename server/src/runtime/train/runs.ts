@@ -436,7 +436,8 @@ export class RunFolder {
     let chosen: { dir: string; value: number } | undefined;
     for (let k = 1; k <= folds; k++) {
       const d = checkpointDir(path.join(this.inside(`fold-${k}`), 'best'));
-      if (!d) continue;
+      // a fold's best/ whose weights are gone (deleted) is no candidate: best/ would have none
+      if (!d || !noLink(path.join(d, 'weights.bin'))) continue;
       const value = readJson(path.join(d, 'meta.json'), metaCheck, 2 ** 20).value;
       // a fold whose best value was not finite is not the best
       if (value === null) continue;
