@@ -10,7 +10,7 @@ import { main } from '../server/src/cli/main';
 export function englishLeft(line: string, names: readonly string[]): string[] {
   const bare = line
     .replace(/(?:\/|\b[\w.-]+\/)[\w./-]*/g, ' ')
-    .replace(/[\w-]*(\.(nn|csv|png|jpe?g|gif|idx|gz|bin|tar|svg|onnx|json|jsonl|txt|py|pt))+\b(:\d+)*/g, ' ')
+    .replace(/[\w-]*(\.(nn|csv|png|jpe?g|jpe|jfif|gif|idx|gz|bin|tar|svg|onnx|json|jsonl|txt|py|pt))+\b(:\d+)*/g, ' ')
     .replace(/\b\d+(x\d+)+\b|\d(\.\d+)?e[+-]?\d+/g, ' ')
     .replace(/“[^”]*”|'[^']*'|"[^"]*"/g, ' ')
     .replace(/\bNN\d{3}\b/g, ' ')

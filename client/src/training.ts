@@ -17,6 +17,7 @@ import { TrainBlocksRequest, type TrainBlock, type TrainBlocksResult } from '../
 import { ChartView } from './chart-view';
 import { TrainingStatus } from './training-status';
 import { onLines } from '../../server/src/node/lines';
+import { IMAGE_EXTENSIONS } from '../../server/src/data/image-names';
 
 export const TASK_TYPE = 'nn';
 
@@ -280,7 +281,7 @@ async function predict(context: vscode.ExtensionContext): Promise<void> {
     if (!v) return;
     args.push(v);
   } else {
-    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg'] }, openLabel: vscode.l10n.t('Predict') });
+    const f = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS.map((e) => e.slice(1)) }, openLabel: vscode.l10n.t('Predict') });
     if (!f?.length) return;
     args.push(f[0].fsPath);
   }

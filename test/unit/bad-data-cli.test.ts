@@ -74,7 +74,7 @@ const ROWS: Row[] = [
   { kind: 'IDX with no images', data: 'idx("none.idx", "nolab.idx")', model: 'I', says: 'none.idx: no images: the header says 0 records' },
   { kind: 'IDX labels of one class', data: 'idx("img.idx", "zeros.idx")', model: 'I', says: 'zeros.idx: every label is 0: classification needs at least 2 classes' },
   // image folders (issue 21): the folder, class or image named
-  { kind: 'image folder: a class with no images', data: 'image_folder("imgs_empty", size: [4, 4], channels: 1)', model: 'I', says: "imgs_empty/c/: the class 'c' has no images (it holds 1 other file: .txt); image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)" },
+  { kind: 'image folder: a class with no images', data: 'image_folder("imgs_empty", size: [4, 4], channels: 1)', model: 'I', says: "imgs_empty/c/: the class 'c' has no images (it holds 1 other file: .txt); image_folder reads PNG and JPEG files (.png, .jpg, .jpeg, .jpe, .jfif)" },
   { kind: 'image folder: a file that is not an image', data: 'image_folder("imgs_text", size: [4, 4], channels: 1)', model: 'I', says: "imgs_text/c/001.jpg: not a PNG or JPEG image (its first bytes are neither format's signature)" },
   { kind: 'image folder: images of two sizes without size', data: 'image_folder("imgs_mixed", channels: 1)', model: 'I', says: 'imgs_mixed/c/000.png: the image is 4x5 (width x height), but imgs_mixed/a/000.png is 4x4: the images differ in size; give size: [height, width] to resize them all' },
   { kind: 'image folder: an image damaged after its header', data: 'image_folder("imgs_damaged", size: [4, 4], channels: 1)', model: 'I', says: 'imgs_damaged/c/000.png: the PNG is cut short: its IDAT chunk runs past the end of the file' },

@@ -143,14 +143,14 @@ describe('image_folder', () => {
       fs.writeFileSync(path.join(root, 'b', 'new.png'), encodeImage('png', 4, 4, () => BLUE));
       assert.equal(info().refs[0].info.train, 3);
       fs.rmSync(path.join(root, 'a', '000.png'));
-      assert.deepEqual(info().dataProblems, ["growing/a/: the class 'a' has no images; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)"]);
+      assert.deepEqual(info().dataProblems, ["growing/a/: the class 'a' has no images; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg, .jpe, .jfif)"]);
     });
 
     it('names an empty class folder, an unreadable image, mixed sizes without size, a missing folder, a folder without classes', () => {
       writeImageFolder(sub('empty'), { a: [['png', 4, 4, RED]] });
       fs.mkdirSync(path.join(sub('empty'), 'b'));
       fs.writeFileSync(path.join(sub('empty'), 'b', 'notes.txt'), 'x');
-      assert.deepEqual(problems('"empty"'), ["empty/b/: the class 'b' has no images (it holds 1 other file: .txt); image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)"]);
+      assert.deepEqual(problems('"empty"'), ["empty/b/: the class 'b' has no images (it holds 1 other file: .txt); image_folder reads PNG and JPEG files (.png, .jpg, .jpeg, .jpe, .jfif)"]);
 
       writeImageFolder(sub('unreadable'), { a: [['png', 4, 4, RED]], b: [['png', 4, 4, BLUE]] });
       fs.writeFileSync(path.join(sub('unreadable'), 'b', 'z.jpg'), 'this is text');
@@ -201,6 +201,41 @@ describe('image_folder', () => {
       const quiet: string[] = [];
       await loadData(datasetRef(dir, nn('"same", test: 0')), { dataCacheDir: null, log: (m) => quiet.push(m) });
       assert.deepEqual(quiet, []);
+    });
+
+    it("leaves out macOS's __MACOSX/ and ._ files and hidden folders, saying so; reads .jfif and .jpe as JPEG", async () => {
+      // what unzipping a folder zipped on macOS gives, with a notebook's checkpoints and a git folder
+      const root = writeImageFolder(sub('zipped'), { cat: [['png', 4, 4, RED], ['jpeg', 4, 4, RED]], dog: [['jpeg', 4, 4, BLUE], ['png', 4, 4, BLUE]] });
+      fs.renameSync(path.join(root, 'cat', '001.jpg'), path.join(root, 'cat', '001.jfif'));
+      fs.renameSync(path.join(root, 'dog', '000.jpg'), path.join(root, 'dog', '000.JPE'));
+      const appleDouble = Buffer.from('\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ', 'latin1');
+      for (const c of ['cat', 'dog']) {
+        fs.mkdirSync(path.join(root, '__MACOSX', c), { recursive: true });
+        fs.writeFileSync(path.join(root, '__MACOSX', c, '._000.png'), appleDouble);
+        fs.writeFileSync(path.join(root, c, '._000.png'), appleDouble);
+      }
+      fs.mkdirSync(path.join(root, '.ipynb_checkpoints'));
+      fs.writeFileSync(path.join(root, '.ipynb_checkpoints', 'x.png'), appleDouble);
+      fs.mkdirSync(path.join(root, 'cat', '__MACOSX'));
+      fs.writeFileSync(path.join(root, 'cat', '__MACOSX', '._001.jfif'), appleDouble);
+      fs.writeFileSync(path.join(root, 'dog', '.DS_Store'), 'x');
+      const notes: { message: string; id?: string }[] = [];
+      const d = await loadData(datasetRef(dir, nn('"zipped", test: 0')), { dataCacheDir: null, log: (message, msg) => notes.push({ message, id: msg?.id }) });
+      assert.deepEqual(d.classNames, ['cat', 'dog']);
+      assert.equal(d.train.n, 4);
+      assert.deepEqual(notes, [
+        {
+          message: "zipped: 3 folders left out (.ipynb_checkpoints, __MACOSX, cat/__MACOSX): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read",
+          id: 'foldersLeftOut',
+        },
+        {
+          message: "zipped: 2 files whose names start with '.' left out (cat/._000.png, dog/._000.png): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk",
+          id: 'hiddenImagesLeftOut',
+        },
+      ]);
+      // the editor sees the same classes and count
+      const probe = probeData('image_folder', { path: 'zipped' }, dir);
+      assert.ok(probe?.ok && probe.info.train === 4 && probe.info.target?.kind === 'classes' && probe.info.target.count === 2, JSON.stringify(probe));
     });
 
     it('averages by area when shrinking, and makes grey with channels: 1', async () => {

@@ -130,6 +130,9 @@ describe('nn predict: what a learner gives it', function () {
     const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
     assert.match(await said('photo.jpg', jpeg), /photo\.jpg: the JPEG has no frame header \(SOF marker\) before its image data: the file is damaged or cut short$/);
     assert.match(await said('photo.gif', 'GIF89a'), /photo\.gif: nn predict reads PNG and JPEG images only \(it has no decoder for GIF\); convert the image to PNG first$/);
+    // JPEG's other names are images, as image_folder reads them (data/image-names.ts IMAGE_EXTENSIONS)
+    assert.match(await said('photo.jpe', jpeg), /photo\.jpe: the JPEG has no frame header/);
+    assert.match(await said('photo.JFIF', jpeg), /photo\.JFIF: the JPEG has no frame header/);
     // read by content, not by name: a JPEG named .png is read as a JPEG
     assert.match(await said('renamed.png', jpeg), /renamed\.png: the JPEG has no frame header/);
     assert.match(await said('text.png', 'hello\n'), /text\.png: not a PNG or JPEG image \(its first bytes are neither format's signature\)$/);
@@ -143,6 +146,39 @@ describe('nn predict: what a learner gives it', function () {
     const msg = await said('broken.png', broken);
     assert.match(msg, /broken\.png: the PNG is damaged: its pixel data cannot be decoded$/);
     assert.doesNotMatch(msg, /unrecogni|zlib|invalid|stream/i);
+  });
+
+  it("a folder: each image under it in path order, leaving out what image_folder leaves out (macOS's __MACOSX/ and ._ files), with its notes", async () => {
+    const photos = path.join(dir, 'photos');
+    fs.mkdirSync(path.join(photos, '__MACOSX'), { recursive: true });
+    fs.mkdirSync(path.join(photos, 'more'));
+    const appleDouble = Buffer.from('\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ', 'latin1');
+    fs.writeFileSync(path.join(photos, 'b.png'), png(digit(1)));
+    fs.writeFileSync(path.join(photos, 'a.png'), png(digit(0)));
+    fs.writeFileSync(path.join(photos, 'more', 'c.png'), png(digit(2)));
+    fs.writeFileSync(path.join(photos, 'notes.txt'), 'not an image');
+    for (const f of ['._a.png', path.join('__MACOSX', '._a.png'), path.join('__MACOSX', '._b.png')]) fs.writeFileSync(path.join(photos, f), appleDouble);
+    const r = await nn(['predict', imgRun, photos, '--backend', 'cpu']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    assert.deepEqual(r.out.map((l) => l.slice(0, l.indexOf(': '))), ['a.png', 'b.png', 'more/c.png'].map((f) => `${photos}/${f}`));
+    assert.deepEqual(r.err, [
+      `${photos}: 1 folder left out (__MACOSX): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read`,
+      `${photos}: 1 file whose name starts with '.' left out (._a.png): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
+    ]);
+    // as a shell's photos/* gives them: the __MACOSX folder among the images is left out with a note
+    const globbed = await nn(['predict', imgRun, ...['__MACOSX', 'a.png', 'b.png'].map((f) => path.join(photos, f)), '--json', '--backend', 'cpu']);
+    assert.equal(globbed.code, 0, globbed.err.join('\n'));
+    assert.equal((JSON.parse(globbed.out[0]) as { predictions: unknown[] }).predictions.length, 2);
+    assert.match(globbed.err.join('\n'), /1 folder left out \(__MACOSX\)/);
+    // given alone, it leaves nothing to predict
+    assert.equal((await nn(['predict', imgRun, path.join(photos, '__MACOSX'), '--backend', 'cpu'])).code, 2);
+    // a folder of macOS's metadata files alone holds no image
+    const meta = path.join(dir, 'meta-only');
+    fs.mkdirSync(meta);
+    for (const f of ['._a.png', '._b.jpg']) fs.writeFileSync(path.join(meta, f), appleDouble);
+    const none = await nn(['predict', imgRun, meta, '--backend', 'cpu']);
+    assert.equal(none.code, 1, none.err.join('\n'));
+    assert.match(none.err.at(-1)!, /meta-only: a folder with no images in it or below it \(nn predict reads the \.png, \.jpg, \.jpeg, \.jpe, \.jfif files of a folder; the 2 files whose names start with '\.' are macOS's metadata, not images\)$/);
   });
 
   it('numbers: a long input is shortened, not echoed whole; numbers separated by spaces are said to need commas', async () => {

@@ -161,6 +161,8 @@ describe('run folders: tampered, linked, locked', function () {
     { name: 'state.json: batch 1e12 (a NaN epoch)', tamper: (d) => edit(path.join(d, 'last', 'state.json'), (v) => ((v.epoch = 1), (v.batch = 1e12))), argv: resume, says: /last\/state\.json is damaged: field 'batch' is 1000000000000; it must be a whole number from 0 to 2147483648/ },
     { name: 'state.json: a batch past the epoch', tamper: (d) => edit(path.join(d, 'last', 'state.json'), (v) => ((v.epoch = 1), (v.batch = 999))), argv: resume, says: /last\/state\.json is damaged: field 'batch' is 999; an epoch of this run has \d+ batches/ },
     { name: 'state.json: epoch "past its epochs"', tamper: (d) => edit(path.join(d, 'last', 'state.json'), (v) => (v.epoch = 9)), argv: resume, says: /last\/state\.json is damaged: field 'epoch' is 9; it must be a whole number from 0 to 2 \(its epochs\)/ },
+    // refused before training: it trained every epoch and then failed on best/ at the end
+    { name: 'best/weights.bin cut short, resumed', tamper: (d) => fs.truncateSync(path.join(d, 'best', 'weights.bin'), 10), argv: resume, says: /cannot resume: the best weights so far in .*best cannot be read \(.*best\/weights\.bin is damaged: 10 bytes, the manifest in model\.json needs \d+\); delete .*best to resume without them/ },
     { name: 'optimizer.bin cut short', tamper: (d) => fs.truncateSync(path.join(d, 'last', 'optimizer.bin'), 100), argv: resume, says: /last\/optimizer\.bin is damaged: 100 bytes, the manifest in optimizer\.json needs \d+/ },
     { name: "optimizer.json: a slot that fits none of the model's weights", tamper: (d) => edit(path.join(d, 'last', 'optimizer.json'), (v) => ((v.weights as { name: string; shape: number[] }[]).find((w) => w.name !== 'iter')!.shape = [3])), argv: resume, says: /last\/optimizer\.json is damaged: the optimizer's '.*' of \[3\] fits none of the model's weights/ },
     { name: 'report.json: an outcome nn never writes', tamper: (d) => edit(path.join(d, 'report.json'), (v) => (v.outcome = 'won')), argv: resume, says: /report\.json is damaged: field 'outcome' is "won"; it must be one of "completed", "early_stopped"/ },
@@ -208,6 +210,80 @@ describe('run folders: tampered, linked, locked', function () {
       const r = await nn(argv(d));
       assert.equal(r.code, 0, r.err.join('\n'));
     }
+  });
+
+  it('best/ deleted, or its weights.bin: --resume goes on from last/, says the best so far is gone, and chooses the best again from the next epoch (it trained every epoch, then failed on the missing best/)', async () => {
+    for (const gone of ['best', path.join('best', 'weights.bin')]) {
+      const d = path.join(dir, 'copies', `best-gone-${gone.length}`);
+      fs.cpSync(base, d, { recursive: true });
+      fs.rmSync(path.join(d, gone), { recursive: true });
+      // a best so far that no later epoch beats (as when a run has begun to over-fit)
+      edit(path.join(d, 'last', 'state.json'), (v) => ((v.best as { best: number }).best = 1e-9));
+      const r = await nn(['train', '--resume', d, '--epochs', '4', '--backend', 'cpu', '--json']);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      const events = r.out.map((l) => parseEvent(l)!);
+      const note = events.find((e) => e.type === 'log' && e.msg?.id === 'bestGoneOnResume');
+      assert.ok(note?.type === 'log', r.out.join('\n'));
+      assert.equal(note.message, `${path.join(d, gone)} is missing: the best weights so far (epoch 2, loss 1e-9) are gone, so the best is chosen again from epoch 3 on and best/ holds it; training goes on from last/`);
+      assert.equal(json(path.join(d, 'best', 'meta.json')).epoch, events.some((e) => e.type === 'epoch' && e.epoch === 4 && e.best) ? 4 : 3);
+      const end = events.find((e) => e.type === 'end');
+      assert.ok(end?.type === 'end' && end.bestEpoch !== undefined && end.bestEpoch >= 3, JSON.stringify(end));
+      assert.equal((await nn(evaluate(d))).code, 0);
+    }
+  });
+
+  it("k-fold: an earlier fold's best/weights.bin deleted: --resume says so and promotes another fold's best/ (it promoted a best/ without weights)", async () => {
+    const kdir = path.join(dir, 'kfold');
+    fs.mkdirSync(kdir);
+    const nnFile = path.join(kdir, 'k.nn');
+    fs.writeFileSync(nnFile, NN.replace('train t {', 'train k {\n  kfold: 2'));
+    const first = await nn(['train', nnFile, '--train', 'k', '--backend', 'cpu', '--json']);
+    assert.equal(first.code, 0, first.err.join('\n'));
+    const [name] = fs.readdirSync(path.join(kdir, 'runs', 'k'));
+    const d = path.join(kdir, 'runs', 'k', name);
+    // as if stopped after fold 2's first epoch: no report, last/ in fold 2
+    fs.rmSync(path.join(d, 'report.json'));
+    edit(path.join(d, 'last', 'state.json'), (v) => {
+      assert.equal(v.fold, 1);
+      v.epoch = 1;
+    });
+    // fold 1's best so far unbeatable, and its weights deleted
+    edit(path.join(d, 'fold-1', 'best', 'meta.json'), (v) => (v.value = 1e-9));
+    fs.rmSync(path.join(d, 'fold-1', 'best', 'weights.bin'));
+    const r = await nn(['train', '--resume', d, '--backend', 'cpu', '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const events = r.out.map((l) => parseEvent(l)!);
+    const note = events.find((e) => e.type === 'log' && e.msg?.id === 'foldBestGone');
+    assert.equal(note?.type === 'log' && note.message, `${path.join(d, 'fold-1', 'best', 'weights.bin')} is missing: fold 1's best weights are gone, so it is no candidate for the run's best/`);
+    assert.ok(fs.existsSync(path.join(d, 'best', 'weights.bin')), 'best/ is a whole checkpoint');
+    assert.equal((await nn(evaluate(d))).code, 0);
+  });
+
+  it("a train block's runs folder spelled in NFD (made on a Mac, copied): --resume last finds its runs, a new run goes into it, and nn runs finds it by its name in NFC; nothing is renamed", async () => {
+    const mac = path.join(dir, 'mac');
+    fs.mkdirSync(mac);
+    const nnFile = path.join(mac, 'r.nn');
+    fs.writeFileSync(nnFile, NN.replace('train t {', 'train caf\u00e9 {'));
+    const nfd = 'cafe\u0301';
+    const first = await nn(['train', nnFile, '--train', 'caf\u00e9', '--backend', 'cpu', '--json']);
+    assert.equal(first.code, 0, first.err.join('\n'));
+    fs.renameSync(path.join(mac, 'runs', 'caf\u00e9'), path.join(mac, 'runs', nfd));
+    const [run] = fs.readdirSync(path.join(mac, 'runs', nfd));
+    const resumed = await nn(['train', nnFile, '--train', 'caf\u00e9', '--resume', 'last', '--epochs', '3', '--backend', 'cpu', '--json']);
+    assert.equal(resumed.code, 0, resumed.err.join('\n'));
+    const start = parseEvent(resumed.out[0]);
+    assert.ok(start?.type === 'start' && start.runDir === path.join(mac, 'runs', nfd, run) && start.resumedFrom === 2, resumed.out[0]);
+    const again = await nn(['train', nnFile, '--train', 'caf\u00e9', '--backend', 'cpu', '--json']);
+    assert.equal(again.code, 0, again.err.join('\n'));
+    assert.deepEqual(fs.readdirSync(path.join(mac, 'runs')), [nfd], 'the new run is in the same folder, not a second one spelled in NFC');
+    assert.equal(fs.readdirSync(path.join(mac, 'runs', nfd)).length, 2);
+    for (const argv of [[path.join(mac, 'runs', 'caf\u00e9')], [path.join(mac, 'runs'), '--train', 'cafe\u0301']]) {
+      const listed = await nn(['runs', ...argv, '--json']);
+      assert.equal(listed.code, 0, listed.err.join('\n'));
+      assert.deepEqual((JSON.parse(listed.out[0]) as { runs: { epochs: number }[] }).runs.map((r) => r.epochs).sort(), [2, 3], argv.join(' '));
+    }
+    const byPath = await nn(['train', '--resume', path.join(mac, 'runs', 'caf\u00e9', run), '--epochs', '4', '--backend', 'cpu', '--json']);
+    assert.equal(byPath.code, 0, byPath.err.join('\n'));
   });
 
   it('the run config is one contract: what the trainer wrote passes its check, and config.json records its version', () => {

@@ -110,6 +110,9 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   noImageHeader: { mb: 1 },
   imageSizesDiffer: { width: 4, height: 5, first: 'imgs/a/000.png', firstWidth: 4, firstHeight: 4 },
   imagesSkipped: { folder: 'data/shapes', n: 3, kinds: '.webp, .gif' },
+  folderWithoutImages: { exts: '.png, .jpg, .jpeg, .jpe, .jfif', others: 2 },
+  foldersLeftOut: { folder: 'data/shapes', n: 5, names: '.git, __MACOSX, circle/.ipynb_checkpoints', more: 2 },
+  hiddenImagesLeftOut: { folder: 'data/shapes', n: 4, names: 'circle/._000.png, circle/._001.png, square/._000.png', more: 1 },
   imagesFromCache: { folder: 'data/shapes', n: 60, file: 'runs/.data-cache/image_folder-a2b8.bin' },
   imagesCached: { folder: 'data/shapes', n: 60, file: 'runs/.data-cache/image_folder-a2b8.bin' },
   imagesNotCached: { folder: 'data/shapes', file: 'runs/.data-cache/image_folder-a2b8.bin', why: rmsg('permissionDenied') },
@@ -271,12 +274,18 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   torchNoStart: { protocol: 7, tail: 'ERR_TORCH' },
   validationNotLoaded: { train: 't' },
   bestMissing: { dir: 'runs/t/1/best' },
+  bestGoneOnResume: { missing: 'runs/t/1/best/weights.bin', epoch: 3, monitor: 'val_loss', value: '0.4123', from: 9 },
+  bestUnreadableOnResume: { dir: 'runs/t/1/best', problem: rmsg('permissionDenied') },
+  foldBestGone: { missing: 'runs/t/1/fold-1/best/weights.bin', fold: 1 },
+  bestRebuilt: { missing: 'runs/t/1/best', from: 'runs/t/1/torch/checkpoints/best.pt', epoch: 3 },
   noData: { train: 't' },
   torchBackend: { version: '2.3.0', device: 'cuda:0', processes: 2, python: '/usr/bin/python3' },
 };
 
 /** Code a message may hold as written: settings and values of the language, formats, names in the samples. */
 const CODE = ['CSV', 'webp', 'UTF-8', 'NUL', 'IDX', 'MNIST', 'Fashion-MNIST', 'CIFAR-10', 'PNG', 'JPEG', 'IHDR', 'IDAT', 'IEND', 'SOF', 'RGB', 'SHA-256', 'MD5', 'HTTP', 'URL', 'https', 'http', 'localhost', 'gzip', 'Debian', 'NN_DATA', 'NN_DATA_MIRROR', 'nn', 'data', 'path', 'task', 'classification', 'regression', 'label', 'header', 'false', 'true', 'one_hot', 'normalize', 'validation', 'test', 'test_images', 'test_labels', 'image_folder', 'size', 'height', 'width', 'channels', 'count', 'features', 'coefficients', 'degree', 'float', 'train', 'resume', 'sgd', 'clip_norm', 'NaN', 'Infinity', 'val_loss', 'reduce_on_plateau', 'metrics', 'early_stopping', 'monitor', 'patience', 'restore_best', 'dropout', 'kernel_regularizer', 'l2', 'augment', 'shift', 'rotate', 'dense', 'best', 'last', 'abc123', 'def456', 'mnist', 'socket', 'hang', 'up', 'EIO', 'error', 'zlib', 'unexpected', 'end', 'of', 'file', 'incorrect', 'header', 'check', 'Not', 'Found', 'example', 'com', 'not', 'url', 'w', 'c0', 'c1', 'MB', 'b', 't10k-labels-idx1-ubyte', 'tensorflow', 'tfjs-node', 'TensorFlow', 'CPU', 'wasm', 'WebAssembly', 'SIMD', 'cpu', 'JavaScript', 'npm', 'install', 'no-save', 'tensorflow', 'libtensorflow', 'SharedArrayBuffer', 'is', 'available', 'TensorFlow', 'js', 'threads', 'M', 'batch_size', 'kfold',
+  // an operating system, its archive format and its metadata files' name
+  'macOS', 'zip', 'AppleDouble', 'git', 'ipynb_checkpoints', 'MACOSX', 'predict',
   // run folders: the format and its null, an optimizer, a host, a command, a JSON path's keys, what tfjs said
   'JSON', 'null', 'adam', 'box2', 'kill', 'INT', 'config', 'layers', 'Negative', 'dimension',
   // the backend: a product, a Node module, and what WebAssembly said

@@ -314,6 +314,36 @@ describe('nn train --engine torch', function () {
     assert.equal(fs.existsSync(none), false);
   });
 
+  it("best/ deleted: --resume makes it again from PyTorch's copy (best.pt); with that gone too, the best is chosen again from the next epoch, as the tfjs engine does", async () => {
+    const file = path.join(tmp, 'best-gone.nn');
+    // a learning rate too small to change a float32 weight: no epoch after the first is better
+    fs.writeFileSync(file, 'model M {\n  input [2]\n  dense(4, activation: tanh)\n  dense(2)\n}\ntrain still {\n  model: M\n  data: circle(n: 100)\n  loss: cross_entropy\n  optimizer: sgd(lr: 1e-12)\n  validation: 0.2\n  epochs: 2\n  seed: 1\n}\n');
+    const r = await nn(['train', file, '--engine', 'torch', '--runs', path.join(tmp, 'best-gone'), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const run = endOf(events(r.out)).runDir;
+    const meta = () => JSON.parse(fs.readFileSync(path.join(run, 'best', 'meta.json'), 'utf8')) as { epoch: number };
+    assert.equal(meta().epoch, 1);
+    const note = (es: TrainEvent[], id: string) => es.find((e) => e.type === 'log' && e.msg?.id === id);
+    fs.rmSync(path.join(run, 'best'), { recursive: true });
+    const rebuilt = await nn(['train', '--resume', run, '--epochs', '3', '--json']);
+    assert.equal(rebuilt.code, 0, rebuilt.err);
+    const said = note(events(rebuilt.out), 'bestRebuilt');
+    assert.ok(said?.type === 'log', rebuilt.out.join('\n'));
+    assert.equal(said.message, `${path.join(run, 'best')} was missing: made again from ${path.join(run, 'torch', 'checkpoints', 'best.pt')}, the torch engine's copy of the best weights so far (epoch 1)`);
+    assert.equal(meta().epoch, 1);
+    assert.equal((await nn(['evaluate', run])).code, 0);
+    // both copies gone: nothing to make it from
+    fs.rmSync(path.join(run, 'best'), { recursive: true });
+    for (const f of ['best.pt', 'best.json', 'best.bin']) fs.rmSync(path.join(run, 'torch', 'checkpoints', f));
+    const gone = await nn(['train', '--resume', run, '--epochs', '4', '--json']);
+    assert.equal(gone.code, 0, gone.err);
+    const es = events(gone.out);
+    assert.match((note(es, 'bestGoneOnResume') as { message: string } | undefined)?.message ?? gone.out.join('\n'), /best is missing: the best weights so far \(epoch 1, val_loss [\d.]+\) are gone, so the best is chosen again from the next epoch on/);
+    assert.deepEqual(es.filter((e) => e.type === 'epoch').map((e) => (e as { best: boolean }).best), [true]);
+    assert.equal(meta().epoch, 4);
+    assert.equal(endOf(es).bestEpoch, 4);
+  });
+
   it('--processes 2 trains with two processes', async () => {
     const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--processes', '2', '--epochs', '3', '--runs', path.join(tmp, 'two'), '--json']);
     assert.equal(r.code, 0, r.err);

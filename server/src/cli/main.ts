@@ -30,7 +30,8 @@ usage:
                                               (train/validation: as the run split them): metrics, confusion matrix
   nn predict RUN_FOLDER INPUT... [--index N]   classify or predict: INPUT is comma-separated numbers
                                               (token ids in [0, vocab) for a model with an embedding)
-                                              or a PNG file (--invert: dark and light swapped);
+                                              or a PNG or JPEG file, or a folder of them
+                                              (--invert: dark and light swapped);
                                               --index N takes test sample N
   nn export FILE --to pytorch --out DIR [--model NAME]  PyTorch modules (model.py) with nn's semantics
   nn export FILE --to pytorch --out DIR --train NAME    also train.py, data.py and data/: the train block on PyTorch

@@ -3,7 +3,9 @@
 // label, standardized as the training data was), a PNG or JPEG image (decoded in pure JS, made grey
 // or RGB as the model's input wants, resized by area averaging, scaled to [0, 1] and normalized
 // as the training data was), or for a text_csv model a text (made token ids with the run's
-// vocabulary). --index N predicts sample N of the data's test split instead. A token
+// vocabulary); a folder is each image under it, in path order, leaving out what image_folder leaves
+// out (data/image-names.ts leftOutName: hidden files and folders, macOS's __MACOSX/ and ._ files), with
+// the same notes. --index N predicts sample N of the data's test split instead. A token
 // model's (one whose input an embedding reads) numbers must be token ids: whole, in [0, vocab).
 // An image whose background is light where the training images' is dark (or the other way) is
 // warned of; --invert reads its pixels inverted (1 - v). Other image formats (GIF, WebP, ...) are
@@ -15,7 +17,12 @@
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
-import { decodeImage, resizeArea, extensionIn, OTHER_IMAGE_EXTENSIONS } from '../data/images';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeImage, resizeArea } from '../data/images';
+import { extensionIn, isImageName, leftOutName, OTHER_IMAGE_EXTENSIONS } from '../data/image-names';
+import { imagesIn, leftOutNotes } from '../data/image-folder';
+import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { encodeText, tokenize } from '../data/text';
 import { isFile } from '../data/builtin';
 import { tf, type Tensor } from '../runtime/tf';
@@ -49,7 +56,8 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     const shape = inputShape(model);
     const vocab = tokenVocab(model);
     checkSpacedNumbers(inputs, shape);
-    const rows: { input: string; shown: string; x: Float32Array; background?: Background; unknown?: UnknownWords }[] = inputs.map((i) => ({ input: i, shown: rc.text ? shortText(i) : shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
+    const given = rc.text ? inputs : imageInputs(inputs, err);
+    const rows: { input: string; shown: string; x: Float32Array; background?: Background; unknown?: UnknownWords }[] = given.map((i) => ({ input: i, shown: rc.text ? shortText(i) : shortInput(i), ...readInput(i, shape, rc, vocab, invert) }));
     if (index !== undefined) {
       const { cfg, errors } = checkedRun(rc, runDir);
       if (errors > 0) throw new CliError(words().hasErrorsNow(rc.file));
@@ -80,6 +88,42 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
     return 0;
   } catch (e) {
     return userError('predict', e, err);
+  }
+}
+
+/**
+ * The inputs with each folder made its images (image-folder.ts imagesIn: every image under it,
+ * in path order), leaving out what image_folder leaves out (data/image-names.ts leftOutName), with
+ * its notes: a folder named so (`__MACOSX` from `nn predict RUN photos/*`) is left out whole.
+ */
+function imageInputs(inputs: readonly string[], err: (s: string) => void): string[] {
+  const note = loadNotes(err);
+  const say = (m: RuntimeMessage) => note(renderRuntime(m, 'en'), m);
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (!isFolder(input)) {
+      out.push(input);
+      continue;
+    }
+    const name = path.basename(input);
+    if (name !== '.' && name !== '..' && leftOutName(name)) {
+      for (const m of leftOutNotes(path.dirname(input), { folders: [name], files: [] })) say(m);
+      continue;
+    }
+    const { images, leftOut } = imagesIn(input, input);
+    for (const m of leftOutNotes(input.replace(/[\\/]+$/, ''), leftOut)) say(m);
+    out.push(...images.map((im) => im.shown));
+  }
+  // every input left out: nothing to predict (--index alone gives none)
+  if (inputs.length && !out.length) throw new UsageError(words().predictNeeds('inputs'));
+  return out;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -188,7 +232,6 @@ export function tokenVocab(model: tf.LayersModel): number | undefined {
 
 /** Image files nn cannot decode: no decoder for them is among its dependencies (pngjs reads PNG, jpeg-js JPEG). */
 const isOtherImage = (input: string) => extensionIn(input, OTHER_IMAGE_EXTENSIONS) !== undefined;
-const READ_IMAGES = /\.(png|jpe?g|jfif)$/i;
 
 /**
  * One input argument as the model's input values; `vocab`: a token model's, its ids are checked
@@ -202,7 +245,7 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
     if (invert) throw new UsageError(words().invertForImages);
     if (input.trim() === '') throw new CliError(words().emptyText);
     // an image file's name would be read as the words of a sentence
-    if ((READ_IMAGES.test(input) || isOtherImage(input)) && isFile(input)) throw new CliError(words().textModelImage(input));
+    if ((isImageName(input) || isOtherImage(input)) && isFile(input)) throw new CliError(words().textModelImage(input));
     const read = tokenize(input, rc.text).slice(0, rc.text.length);
     // all padding: the model would answer as for an empty text
     if (read.length === 0) throw new CliError(words().textNoWords(input));
@@ -214,7 +257,7 @@ export function readInput(input: string, shape: number[], rc: RunConfig, vocab?:
   if (isOtherImage(input)) {
     throw new CliError(words().otherImage(input, input.slice(input.lastIndexOf('.') + 1).toUpperCase()));
   }
-  if (READ_IMAGES.test(input)) {
+  if (isImageName(input)) {
     if (shape.length !== 3) throw new CliError(words().notImageModel(input, `[${shape.join(', ')}]`));
     return imageInput(readDataFile(input, input), input, shape as [number, number, number], rc, invert);
   }

@@ -12,17 +12,20 @@ import { UsageError, type Parsed } from './args';
 import { isSweepFolder, readSweep } from './sweep';
 import { words, colon, cliLang } from './i18n';
 import { displayWidth, padEndColumns } from '../core/text';
+import { nameKey } from '../core/syntax/lexer';
+import { existingPath } from '../node/unicode-paths';
 
 
 export function runsCommand(args: Parsed, out: (s: string) => void, err: (s: string) => void): number {
-  const folders = args.positionals.length ? args.positionals : ['runs'];
+  // a folder typed in NFC finds its NFD spelling (a runs folder copied from a Mac)
+  const folders = (args.positionals.length ? args.positionals : ['runs']).map(existingPath);
   for (const f of folders) if (!fs.existsSync(f)) throw new UsageError(words().noRunsFolder(f));
   const train = args.flags.get('train');
   if (train === true) throw new UsageError(words().flagNeeds('train', 'trainName'));
   const sort = args.flags.get('sort');
   if (sort === true) throw new UsageError(words().flagNeeds('sort', 'metric'));
   let rows = findRuns(folders).map(readRun);
-  if (train !== undefined) rows = rows.filter((r) => r.train === train);
+  if (train !== undefined) rows = rows.filter((r) => nameKey(r.train) === train);
   if (sort !== undefined) rows = sortRuns(rows, sort);
   if (args.flags.has('json')) {
     out(JSON.stringify({ runs: rows.map(jsonRow) }));

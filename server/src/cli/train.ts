@@ -25,6 +25,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { train, TrainError, noteText, type TrainResult, type RunOptions, type Note } from '../runtime/train/trainer';
 import { newRunDir, latestRun } from '../runtime/train/runs';
+import { existingPath } from '../node/unicode-paths';
 import { CheckpointError, type StepHook } from '../runtime/train/checkpoint';
 import { parseControl, type TrainEvent } from '../runtime/train/protocol';
 import { onLines } from '../node/lines';
@@ -66,9 +67,11 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
   /** the run's record, when the file to train comes from it (--resume RUN without a file) */
   let fromRun: RunConfig | undefined;
   // --resume of a sweep's folder: its trials go on
-  const sweepResume = typeof resumeFlag === 'string' && resumeFlag !== 'last' && isSweepFolder(resumeFlag) ? path.resolve(resumeFlag) : undefined;
-  if (typeof resumeFlag === 'string' && resumeFlag !== 'last' && !sweepResume) {
-    resumeDir = path.resolve(resumeFlag);
+  // a run folder typed in NFC finds its NFD spelling (a run copied from a Mac)
+  const resumePath = typeof resumeFlag === 'string' && resumeFlag !== 'last' ? existingPath(resumeFlag) : undefined;
+  const sweepResume = resumePath !== undefined && isSweepFolder(resumePath) ? path.resolve(resumePath) : undefined;
+  if (resumePath !== undefined && !sweepResume) {
+    resumeDir = path.resolve(resumePath);
     const rc = readRunConfig(resumeDir);
     if (file === undefined) fromRun = rc;
     file ??= rc.file;

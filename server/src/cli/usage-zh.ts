@@ -18,7 +18,8 @@ export const USAGE_ZH = `nn ${VERSION}：检查、汇总和训练用 .nn 文件�
                                               （train/validation：按运行当时的划分）：指标、混淆矩阵
   nn predict RUN_FOLDER INPUT... [--index N]   分类或预测：INPUT 是逗号分隔的数字
                                               （有 embedding 的模型：[0, vocab) 中的词元索引）
-                                              或 PNG 文件（--invert：深浅颠倒）；
+                                              或 PNG、JPEG 文件，或放它们的文件夹
+                                              （--invert：深浅颠倒）；
                                               --index N 取第 N 个测试样本
   nn export FILE --to pytorch --out DIR [--model NAME]  具有 nn 语义的 PyTorch 模块（model.py）
   nn export FILE --to pytorch --out DIR --train NAME    另加 train.py、data.py 和 data/：在 PyTorch 上运行该训练块

@@ -138,14 +138,20 @@ const en = {
     `no class folders: image_folder needs one subfolder per class (cat/, dog/), each holding that class's images${a.images ? `; its ${s(a.images, 'image', 'images')} must be put in subfolders named after their classes` : ''}`,
   oneClassFolder: (a: { name: string }) => `has one class folder (${a.name}/); classification needs at least 2 classes`,
   nestedTooDeep: (a: { depth: number }) => `folders nested more than ${a.depth} deep (a link that loops?): image_folder reads class folders of images`,
-  classWithoutImages: (a: { name: string; others: number; kinds: string }) =>
-    `the class '${a.name}' has no images${a.others ? ` (it holds ${s(a.others, 'other file', 'other files')}: ${a.kinds})` : ''}; image_folder reads PNG and JPEG files (.png, .jpg, .jpeg)`,
+  classWithoutImages: (a: { name: string; others: number; kinds: string; exts?: string }) =>
+    `the class '${a.name}' has no images${a.others ? ` (it holds ${s(a.others, 'other file', 'other files')}: ${a.kinds})` : ''}; image_folder reads PNG and JPEG files (${a.exts ?? '.png, .jpg, .jpeg'})`,
   tooManyEntries: (a: { max: number }) => `holds more than ${a.max.toLocaleString('en')} files and folders: is it the folder of class folders you meant?`,
   noImageHeader: (a: { mb: number }) => `no image header in its first ${a.mb} MB (is it a PNG or JPEG file?)`,
   imageSizesDiffer: (a: { width: number; height: number; first: string; firstWidth: number; firstHeight: number }) =>
     `the image is ${a.width}x${a.height} (width x height), but ${a.first} is ${a.firstWidth}x${a.firstHeight}: the images differ in size; give size: [height, width] to resize them all`,
   imagesSkipped: (a: { folder: string; n: number; kinds: string }) =>
     `${a.folder}: ${s(a.n, 'image', 'images')} of formats nn cannot read (${a.kinds}) left out; image_folder reads PNG and JPEG: convert ${a.n === 1 ? 'it' : 'them'} to keep ${a.n === 1 ? 'it' : 'them'}`,
+  folderWithoutImages: (a: { exts: string; others: number }) =>
+    `a folder with no images in it or below it (nn predict reads the ${a.exts} files of a folder${a.others ? `; the ${s(a.others, 'file', 'files')} whose names start with '.' are macOS's metadata, not images` : ''})`,
+  foldersLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
+    `${a.folder}: ${s(a.n, 'folder', 'folders')} left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read`,
+  hiddenImagesLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
+    `${a.folder}: ${s(a.n, 'file', 'files')} whose ${a.n === 1 ? 'name starts' : 'names start'} with '.' left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
   imagesFromCache: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} from the cache ${a.file}`,
   imagesCached: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} decoded; cached in ${a.file}`,
   imagesNotCached: (a: { folder: string; file: string; why: RuntimeMessage }) =>
@@ -252,6 +258,13 @@ const en = {
   torchNoStart: (a: { protocol: number; tail: string }) => `train.py printed no start event that this nn reads (protocol ${a.protocol}):\n${a.tail}`,
   validationNotLoaded: (a: { train: string }) => `train '${a.train}': the validation dataset was not loaded`,
   bestMissing: (a: { dir: string }) => `${a.dir} is missing: the best weights were not saved`,
+  bestGoneOnResume: (a: { missing: string; epoch: number; monitor: string; value: string; from?: number }) =>
+    `${a.missing} is missing: the best weights so far (epoch ${a.epoch}, ${a.monitor} ${a.value}) are gone, so the best is chosen again from ${a.from !== undefined ? `epoch ${a.from}` : 'the next epoch'} on and best/ holds it; training goes on from last/`,
+  foldBestGone: (a: { missing: string; fold: number }) => `${a.missing} is missing: fold ${a.fold}'s best weights are gone, so it is no candidate for the run's best/`,
+  bestRebuilt: (a: { missing: string; from: string; epoch: number }) =>
+    `${a.missing} was missing: made again from ${a.from}, the torch engine's copy of the best weights so far (epoch ${a.epoch})`,
+  bestUnreadableOnResume: (a: { dir: string; problem: RuntimeMessage }) =>
+    `cannot resume: the best weights so far in ${a.dir} cannot be read (${renderRuntime(a.problem, 'en')}); delete ${a.dir} to resume without them (the best is then chosen again from the next epoch)`,
   noData: (a: { train: string }) => `train '${a.train}' has no data`,
   torchBackend: (a: { version: string; device: string; processes?: number; python: string }) => `PyTorch ${a.version} on ${a.device}${a.processes ? `, ${a.processes} processes` : ''}, ${a.python}`,
   lrTooHigh: (a: { lr: number; optimizer: string; typical: number }) => `the learning rate ${a.lr} is probably too high for ${a.optimizer}: try ${a.typical}`,
@@ -507,11 +520,16 @@ const zh: Table = {
   noClassFolders: (a) => `没有类别文件夹：image_folder 需要每个类别一个子文件夹（cat/、dog/），各放该类别的图像${a.images ? `；其中的 ${a.images} 张图像必须放进以类别命名的子文件夹` : ''}`,
   oneClassFolder: (a) => `只有一个类别文件夹（${a.name}/）；分类至少需要 2 个类别`,
   nestedTooDeep: (a) => `文件夹嵌套超过 ${a.depth} 层（链接构成了循环？）：image_folder 读取的是放图像的类别文件夹`,
-  classWithoutImages: (a) => `类别${zq(a.name)}没有图像${a.others ? `（其中有 ${a.others} 个其他文件：${a.kinds}）` : ''}；image_folder 读取 PNG 和 JPEG 文件（.png、.jpg、.jpeg）`,
+  classWithoutImages: (a) => `类别${zq(a.name)}没有图像${a.others ? `（其中有 ${a.others} 个其他文件：${a.kinds}）` : ''}；image_folder 读取 PNG 和 JPEG 文件（${(a.exts ?? '.png, .jpg, .jpeg').split(', ').join('、')}）`,
   tooManyEntries: (a) => `有超过 ${a.max.toLocaleString('en')} 个文件和文件夹：这是你想要的放类别文件夹的文件夹吗？`,
   noImageHeader: (a) => `前 ${a.mb} MB 中没有图像文件头（这是 PNG 或 JPEG 文件吗？）`,
   imageSizesDiffer: (a) => `该图像是 ${a.width}x${a.height}（宽 x 高），但 ${a.first} 是 ${a.firstWidth}x${a.firstHeight}：图像大小不一；请给出 size: [height, width] 把它们都缩放到同一大小`,
   imagesSkipped: (a) => `${a.folder}：有 ${a.n} 张图像的格式（${a.kinds}）nn 无法读取，已略过；image_folder 读取 PNG 和 JPEG：要保留它们请先转换格式`,
+  folderWithoutImages: (a) => `文件夹中及其子文件夹中没有图像（nn predict 读取文件夹中的 ${a.exts.split(', ').join('、')} 文件${a.others ? `；其中 ${a.others} 个名称以 . 开头的文件是 macOS 的元数据，不是图像` : ''}）`,
+  foldersLeftOut: (a) =>
+    `${a.folder}：略过了 ${a.n} 个文件夹（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：隐藏文件夹（名称以 . 开头：.git、.ipynb_checkpoints）和 macOS 压缩时存放元数据的 __MACOSX 里没有要读取的图像`,
+  hiddenImagesLeftOut: (a) =>
+    `${a.folder}：略过了 ${a.n} 个名称以 . 开头的文件（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：macOS 把文件复制进 zip 或 U 盘时，会在每个文件旁写一个 ._ 文件（AppleDouble 元数据，不是图像）`,
   imagesFromCache: (a) => `${a.folder}：从缓存 ${a.file} 读取了 ${a.n} 张图像`,
   imagesCached: (a) => `${a.folder}：解码了 ${a.n} 张图像；已缓存到 ${a.file}`,
   imagesNotCached: (a) => `${a.folder}：解码后的图像无法缓存到 ${a.file}（${zr(a.why)}）；下次运行会重新解码`,
@@ -598,6 +616,10 @@ const zh: Table = {
   torchNoStart: (a) => `train.py 没有输出这个 nn 能读取的开始事件（协议 ${a.protocol}）：\n${a.tail}`,
   validationNotLoaded: (a) => `训练块“${a.train}”：验证数据集没有加载`,
   bestMissing: (a) => `缺少 ${a.dir}：最佳权重没有保存`,
+  bestGoneOnResume: (a) => `缺少 ${a.missing}：迄今最佳的权重（第 ${a.epoch} 轮，${a.monitor} ${a.value}）已不在，因此从${a.from !== undefined ? `第 ${a.from} 轮` : '下一轮'}起重新选出最佳并保存到 best/；训练从 last/ 继续`,
+  foldBestGone: (a) => `缺少 ${a.missing}：第 ${a.fold} 折的最佳权重已不在，因此它不参与运行的 best/ 的选择`,
+  bestRebuilt: (a) => `缺少 ${a.missing}：已根据 ${a.from}（torch 引擎保存的迄今最佳权重副本，第 ${a.epoch} 轮）重新生成`,
+  bestUnreadableOnResume: (a) => `无法继续训练：${a.dir} 中迄今最佳的权重无法读取（${zr(a.problem)}）；删除 ${a.dir} 即可不带它们继续（最佳会从下一轮起重新选出）`,
   noData: (a) => `训练块“${a.train}”没有数据`,
   torchBackend: (a) => `PyTorch ${a.version}，设备 ${a.device}${a.processes ? `，${a.processes} 个进程` : ''}，${a.python}`,
   lrTooHigh: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 很可能过高：请试试 ${a.typical}`,

@@ -1,13 +1,16 @@
 // image_folder(path, size, channels): one subfolder per class, as torchvision's ImageFolder.
 //
-// - Classes are the subfolders of `path` whose names do not start with '.', sorted by their
-//   names (code point order, as Python's sorted()); class k is the k-th name; nn's own runs folder
-//   among them (a .nn file beside the class folders) is not a class. Files directly in
-//   `path` are not images of any class and are ignored, as ImageFolder does.
-// - In each class folder, the files ending .png, .jpg or .jpeg (any case; subfolders searched
-//   too) are its images, in sorted path order; other files (.txt, .DS_Store) are ignored, and
-//   images of other formats (.gif, .webp, ...) left out with a note. A class with no PNG or JPEG
-//   file is an error naming the folder (and the other files it holds, if any).
+// - Classes are the subfolders of `path`, sorted by their names (code point order, as Python's
+//   sorted()); class k is the k-th name. Not classes: folders whose names start with '.' (.git,
+//   .ipynb_checkpoints) and macOS's __MACOSX (image-names.ts leftOutName, the rule nn predict follows
+//   too), named in a note; nn's own runs folder among them (a .nn file beside the class folders).
+//   Files directly in `path` are not images of any class and are ignored, as ImageFolder does.
+// - In each class folder, the files ending as image-names.ts IMAGE_EXTENSIONS says (.png, .jpg, .jpeg,
+//   .jfif, .jpe, any case; subfolders searched too) are its images, in sorted path order; other
+//   files (.txt) are ignored, images of other formats (.gif, .webp, ...) left out with a note, and
+//   so are the folders and files leftOutName leaves out (the AppleDouble `._cat.png` is macOS's
+//   metadata, not an image). A class with no image is an error naming the folder (and the other
+//   files it holds, if any).
 // - Each image is decoded (PNG or JPEG by its content, whatever its extension says), resized by
 //   area to `size` (images.ts resizeArea) and reduced to `channels`; stored as bytes 0-255.
 //   Without `size`, every image must have the first image's size: another size is an error naming
@@ -29,7 +32,8 @@ import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import type { LoadOptions } from './types';
-import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+import { decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
+import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, isImageName, leftOutName } from './image-names';
 
 export interface FolderImage {
   /** absolute path */
@@ -46,6 +50,11 @@ export interface FolderListing {
   images: FolderImage[];
   /** images of other formats (GIF, WebP, ...) in the class folders, left out: how many, and their extensions */
   skipped: { n: number; kinds: string[] };
+  /**
+   * What leftOutName left out, as shown under the folder (`__MACOSX`, `cat/.ipynb_checkpoints`):
+   * the folders, and the files named as images (`cat/._001.png`; a .DS_Store is no image and not named)
+   */
+  leftOut: { folders: string[]; files: string[] };
 }
 
 /** The channels argument: 1 (grey) or 3 (RGB); the catalogue's range 1..3 lets 2 through to here. */
@@ -53,10 +62,6 @@ export function channelsOf(args: Args, shown: string): 1 | 3 {
   const c = args.channels ?? 3;
   if (c !== 1 && c !== 3) throw new DataError(shown, rmsg('channels', { channels: String(c) }));
   return c;
-}
-
-function isImageName(name: string): boolean {
-  return extensionIn(name, IMAGE_EXTENSIONS) !== undefined;
 }
 
 function readDir(abs: string, shown: string): fs.Dirent[] {
@@ -127,9 +132,11 @@ export function listImageFolder(
     }
     if (!allowed(real)) throw new DataError(shown, rmsg(fence === 'check' ? 'linkOutsideChecked' : 'linkOutsideWorkspace'));
   };
-  for (const d of entries) if (!d.name.startsWith('.')) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
+  for (const d of entries) if (!leftOutName(d.name)) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
+  const leftOut = { folders: [] as string[], files: [] as string[] };
+  for (const d of entries) if (leftOutName(d.name) && isDir(path.join(root, d.name), d)) leftOut.folders.push(d.name);
   const classNames = entries
-    .filter((d) => !d.name.startsWith('.') && isDir(path.join(root, d.name), d) && !isRunsFolder(path.join(root, d.name), runs))
+    .filter((d) => !leftOutName(d.name) && isDir(path.join(root, d.name), d) && !isRunsFolder(path.join(root, d.name), runs))
     .map((d) => d.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length === 0) {
@@ -150,9 +157,13 @@ export function listImageFolder(
       if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
       for (const d of readDir(abs, shownHere)) {
         if (++seen.entries > maxEntries) throw new TooManyEntries(shownRoot, rmsg('tooManyEntries', { max: maxEntries }));
-        if (d.name.startsWith('.')) continue;
         const p = path.join(abs, d.name);
         const r = rel ? `${rel}/${d.name}` : d.name;
+        if (leftOutName(d.name)) {
+          if (isDir(p, d)) leftOut.folders.push(`${name}/${r}`);
+          else if (isImageName(d.name)) leftOut.files.push(`${name}/${r}`);
+          continue;
+        }
         inside(p, d, `${shownClass}/${r}`);
         if (isDir(p, d)) walk(p, r, depth + 1);
         else if (isImageName(d.name)) files.push(r);
@@ -169,7 +180,7 @@ export function listImageFolder(
     walk(path.join(root, name), '', 0);
     if (files.length === 0) {
       const exts = [...new Set(others.map((o) => (o.includes('.') ? o.slice(o.lastIndexOf('.')).toLowerCase() : o)))].slice(0, 5);
-      throw new DataError(`${shownClass}/`, rmsg('classWithoutImages', { name, others: others.length, kinds: exts.join(', ') }));
+      throw new DataError(`${shownClass}/`, rmsg('classWithoutImages', { name, others: others.length, kinds: exts.join(', '), exts: IMAGE_EXTENSIONS.join(', ') }));
     }
     files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const f of files) {
@@ -184,7 +195,57 @@ export function listImageFolder(
       images.push({ abs, shown: `${shownClass}/${f}`, label, size: st.size, mtimeMs: st.mtimeMs });
     }
   });
-  return { classNames, images, skipped };
+  leftOut.folders.sort();
+  leftOut.files.sort();
+  return { classNames, images, skipped, leftOut };
+}
+
+/**
+ * The images of a folder given to nn predict: every file under it named as an image (image-names.ts
+ * isImageName), in sorted path order, each shown as `shown/path`; what leftOutName leaves out is
+ * left out as image_folder leaves it (leftOutNotes says what). A folder with no image is an error
+ * naming it.
+ */
+export function imagesIn(root: string, shown: string, maxEntries = MAX_ENTRIES): { images: { abs: string; shown: string }[]; leftOut: { folders: string[]; files: string[] } } {
+  const base = shown.replace(/[\\/]+$/, '');
+  const found: string[] = [];
+  const leftOut = { folders: [] as string[], files: [] as string[] };
+  let seen = 0;
+  const walk = (abs: string, rel: string, depth: number) => {
+    const shownHere = rel ? `${base}/${rel}` : shown;
+    if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
+    for (const d of readDir(abs, shownHere)) {
+      if (++seen > maxEntries) throw new TooManyEntries(shown, rmsg('tooManyEntries', { max: maxEntries }));
+      const p = path.join(abs, d.name);
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if (leftOutName(d.name)) {
+        if (isDir(p, d)) leftOut.folders.push(r);
+        else if (isImageName(d.name)) leftOut.files.push(r);
+      } else if (isDir(p, d)) walk(p, r, depth + 1);
+      else if (isImageName(d.name)) found.push(r);
+    }
+  };
+  walk(root, '', 0);
+  if (found.length === 0) throw new DataError(shown, rmsg('folderWithoutImages', { exts: IMAGE_EXTENSIONS.join(', '), others: leftOut.files.length }));
+  found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  leftOut.folders.sort();
+  leftOut.files.sort();
+  return { images: found.map((r) => ({ abs: path.join(root, r), shown: `${base}/${r}` })), leftOut };
+}
+
+/** The most names a note lists (then how many more). */
+const NAMES_SHOWN = 3;
+
+function someNames(names: readonly string[]): { names: string; more: number } {
+  return { names: names.slice(0, NAMES_SHOWN).join(', '), more: Math.max(0, names.length - NAMES_SHOWN) };
+}
+
+/** The notes that say what leftOutName left out of a folder of images (none when nothing was). */
+export function leftOutNotes(folder: string, leftOut: { folders: readonly string[]; files: readonly string[] }): RuntimeMessage[] {
+  const out: RuntimeMessage[] = [];
+  if (leftOut.folders.length) out.push(rmsg('foldersLeftOut', { folder, n: leftOut.folders.length, ...someNames(leftOut.folders) }));
+  if (leftOut.files.length) out.push(rmsg('hiddenImagesLeftOut', { folder, n: leftOut.files.length, ...someNames(leftOut.files) }));
+  return out;
 }
 
 /** How much of a file the probe reads for its header. */
@@ -345,6 +406,7 @@ export function readImageFolder(
   const list = listImageFolder(root, shownRoot, MAX_ENTRIES, undefined, 'workspace', runs);
   // torchvision would have read some of them: a folder's images are not left out without a word
   if (list.skipped.n > 0) say(rmsg('imagesSkipped', { folder: shownRoot, n: list.skipped.n, kinds: list.skipped.kinds.join(', ') }));
+  for (const m of leftOutNotes(shownRoot, list.leftOut)) say(m);
   const file = cacheDir === undefined ? undefined : cacheFile(cacheDir, root, size, channels);
   const stamp = stampOf(list);
   if (file) {

@@ -30,18 +30,6 @@ export interface ImageHeader {
   channels: number;
 }
 
-/** The file extensions read as images (lower case, with the dot). */
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
-
-/** Images of formats nn has no decoder for (torchvision's ImageFolder reads some of them): named, never read. */
-export const OTHER_IMAGE_EXTENSIONS: readonly string[] = ['.gif', '.bmp', '.webp', '.tif', '.tiff', '.heic', '.avif', '.ppm', '.pgm'];
-
-/** The extension of a file name among `exts` (lower-cased, with its dot), if it has one of them. */
-export function extensionIn(name: string, exts: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  return exts.find((e) => lower.endsWith(e));
-}
-
 /** PNG or JPEG by the first bytes; undefined for anything else. */
 export function imageFormat(bytes: Uint8Array): ImageFormat | undefined {
   if (bytes.length >= 8 && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(PNG_SIGNATURE)) return 'png';

@@ -11,6 +11,7 @@ import { readIdxHeader, readIdx, promisedBytes, imageShape, checkLabelDims, chec
 import { readCsvFile, csvOptionsOf } from './csv';
 import { readTextCsv, textRulesOf, tokenize } from './text';
 import { textSplits } from './load';
+import { leftOutName } from './image-names';
 import { listImageFolder, imageHeaderOf, sameSize, stampOf, channelsOf, isRunsFolder, TooManyEntries } from './image-folder';
 
 /**
@@ -181,7 +182,7 @@ function foldersStamp(root: string, runs: readonly string[]): string | undefined
     }
     if (depth > 16) return true;
     for (const d of entries) {
-      if (d.name.startsWith('.')) continue;
+      if (leftOutName(d.name)) continue;
       if (d.isDirectory() || d.isSymbolicLink()) {
         const p = path.join(dir, d.name);
         if (d.isSymbolicLink()) {

@@ -161,6 +161,32 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   // validation data is there when the block asks for it, and in every fold of k-fold
   const best = bestMonitor(cfg, cfg.validation !== undefined || cfg.kfold !== undefined);
   let seed: number;
+  /** what resuming found and did (best/ rebuilt, or gone), said after the start line */
+  const resumeNotes: RuntimeMessage[] = [];
+  /** nn's best/ and PyTorch's best.pt both gone: train.py chooses the best again (NN_FORGET_BEST) */
+  let forgetBest = false;
+  /**
+   * nn's best/ gone (deleted, lost) when a run without folds is resumed: made again from PyTorch's
+   * copy of the same weights (torch/checkpoints/best.json and .bin, written with best.pt) when that
+   * is there, so nothing is lost; else, as the tfjs trainer does, the best so far is forgotten and
+   * chosen again from the next epoch (a train.py of an older nn ignores that, and nothing is said).
+   * A best/ that cannot be read is refused (runs.ts missingBest).
+   */
+  const bestOnResume = async () => {
+    const gone = run.missingBest('');
+    if (!gone) return;
+    const before = run.epochsBefore(0, Number.MAX_SAFE_INTEGER).filter((h) => h.best).pop();
+    if (!before) return;
+    const values = epochValues(before);
+    const source = path.join(checkpoints, 'best');
+    if (fs.existsSync(`${source}.json`) && fs.existsSync(`${source}.bin`) && fs.existsSync(`${source}.pt`)) {
+      await convertCheckpoint(exported, nnModel.of(seed), source, path.join(opts.runDir, 'best'), { epoch: before.epoch, monitor: best.name, value: values[best.name], values });
+      resumeNotes.push(rmsg('bestRebuilt', { missing: gone, from: `${source}.pt`, epoch: before.epoch }));
+    } else if (fs.readFileSync(path.join(torchDir, 'train.py'), 'utf8').includes('NN_FORGET_BEST')) {
+      forgetBest = true;
+      resumeNotes.push(rmsg('bestGoneOnResume', { missing: gone, epoch: before.epoch, monitor: best.name, value: Number((values[best.name] ?? NaN).toPrecision(4)).toString() }));
+    }
+  };
   if (opts.resume) {
     const was = readRunConfig(opts.runDir);
     if (was.backend !== 'torch') throw new TorchEngineError(rmsg('torchResumeTfjs', { run: opts.runDir, backend: was.backend }));
@@ -172,6 +198,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       throw new TorchEngineError(rmsg('resumeFinished', { run: opts.runDir, outcome: done.outcome, epochs: done.epochs, more: done.outcome === 'completed' && !cfg.kfold }));
     }
     seed = Number(was.seed);
+    // before anything is written: a damaged best/ is refused with the run as it was
+    if (!cfg.kfold) await bestOnResume();
     run.repairLog();
   } else {
     seed = opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -216,7 +244,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   const tail = () => stderr.join('').trim().split('\n').slice(-12).join('\n');
   for (let rank = 0; rank < world; rank++) {
     // NN_PARENT_PID: the processes end with nn, even when nn is killed (train.py's exit_with_parent)
-    const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid) };
+    const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid), ...(forgetBest ? { NN_FORGET_BEST: '1' } : {}) };
     const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (d: Buffer) => {
       stderr.push(d.toString());
@@ -265,6 +293,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
         started = true;
         emit({ ...e, file: cfg.file, runDir: opts.runDir, backend: 'torch', ...torchNote(e.backendNote, opts.python.executable) });
         for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
+        for (const m of resumeNotes) emit({ type: 'log', ...said(m) });
         if (points) emit(points);
         if (fitPoints) emit(fitPoints);
         return;

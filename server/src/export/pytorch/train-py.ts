@@ -929,7 +929,9 @@ def run(args):
         if resumed and fold == first_fold:
             core.load_state_dict(resumed["model"])
             optimizer.load_state_dict(resumed["optimizer"])
-            best.load_state_dict(resumed["best"])
+            # nn's best/ and best.pt both gone (nn's engine says so): the best is chosen again from here
+            if not os.environ.get("NN_FORGET_BEST"):
+                best.load_state_dict(resumed["best"])
             if stopper:
                 stopper.load_state_dict(resumed["early"])
                 if resumed.get("restore") is not None:

@@ -250,6 +250,11 @@ function readModelJson(dir: string): { json: ModelJson; file: string; specs: tf.
   return { json, file, specs: json.weightsManifest[0].weights };
 }
 
+/** Whether a checkpoint folder's model.json and weights.bin can be read (the weights' size is the manifest's); a CheckpointError names the file when not. */
+export function checkWeightFiles(dir: string): void {
+  readWeights(dir, readModelJson(dir).specs);
+}
+
 /** A checkpoint's weights.bin, read once its size is what the manifest says. */
 function readWeights(dir: string, specs: tf.io.WeightsManifestEntry[]): ArrayBuffer {
   const buf = readBytes(path.join(dir, 'weights.bin'), { exact: manifestBytes(specs), manifest: 'model.json' });

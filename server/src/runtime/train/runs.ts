@@ -25,7 +25,7 @@ import type { TrainOptimizer } from './optimizers';
 import type { ScheduleState } from './schedules';
 import type { MonitorState } from './monitor';
 import type { AccumulatorState } from './metrics';
-import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
+import { writeDirAtomic, writeSynced, makeDirs, appendLine, readJson, readBytes, readTensors, ioProblem, noLink, manifestCheck, CheckpointError, checkpointDir, checkWeightFiles, modelFiles, loadWeightsInto, encodeTensors, type Files, type StepHook } from './checkpoint';
 import { damaged } from './run-files';
 import { rmsg } from '../../core/runtime-messages';
 import { readRunConfig, type RunConfig } from './run-config';
@@ -35,6 +35,7 @@ import { LOCK_FILE, alive } from './run-table';
 export { LOCK_FILE };
 import { int, num, measured, str, oneOf, opt, list, record, object, refine, either, type Check } from './schema';
 import { isName } from '../../core/syntax/lexer';
+import { entriesNamed } from '../../node/unicode-paths';
 
 export interface ResumeState {
   version: 1;
@@ -137,7 +138,8 @@ class StateVersion extends Error {
 export function newRunDir(root: string, train: string, now = new Date()): string {
   if (!isName(train)) throw new RunError(rmsg('notTrainName', { train }));
   const stamp = now.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, '');
-  const base = path.join(root, train, stamp);
+  // the train block's folder as it is spelled on disk (a Mac's NFD), not a second one beside it
+  const base = path.join(root, trainFolders(root, train)[0] ?? train, stamp);
   for (let i = 1; ; i++) {
     const dir = i === 1 ? base : `${base}-${i}`;
     try {
@@ -266,18 +268,37 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * The folders of root that hold the runs of `train`: its name as the language writes it (NFC), and
+ * any spelled in another Unicode normal form (made on macOS, which stores names decomposed, then
+ * copied), its own spelling first. Compared in NFC, never renamed.
+ */
+export function trainFolders(root: string, train: string): string[] {
+  return entriesNamed(root, train)
+    .filter((e) => {
+      try {
+        return fs.statSync(path.join(root, e.name)).isDirectory();
+      } catch {
+        return false;
+      }
+    })
+    .map((e) => e.name);
+}
+
 /** The most recent run of `train` under root that can be resumed (has last/). */
 export function latestRun(root: string, train: string): string | undefined {
-  const dir = path.join(root, train);
-  if (!fs.existsSync(dir)) return undefined;
   // only the folders themselves: a run that is a symbolic link (to anywhere) is not one of these runs,
   // and resuming it wrote outside the runs folder
-  const runs = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !/\.(tmp|old)$/.test(d.name) && checkpointDir(path.join(dir, d.name, 'last')))
-    .map((d) => d.name)
-    .sort((a, b) => fs.statSync(path.join(dir, a)).mtimeMs - fs.statSync(path.join(dir, b)).mtimeMs || a.localeCompare(b));
-  return runs.length ? path.join(dir, runs[runs.length - 1]) : undefined;
+  const runs = trainFolders(root, train)
+    .map((name) => path.join(root, name))
+    .flatMap((dir) =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !/\.(tmp|old)$/.test(d.name) && checkpointDir(path.join(dir, d.name, 'last')))
+        .map((d) => path.join(dir, d.name)),
+    )
+    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs || path.basename(a).localeCompare(path.basename(b)));
+  return runs[runs.length - 1];
 }
 
 export class RunFolder {
@@ -388,12 +409,35 @@ export class RunFolder {
     return dir;
   }
 
+  /**
+   * best/ of a fold (`sub`; the run's own without k-fold) when a run is resumed: undefined when
+   * its files can be read; else what is missing, best/ itself or its weights file (deleted to
+   * save space, or lost). A best/ that is there but cannot be read (cut short) is refused before
+   * any training: the run ended on it after all its epochs, and whether to lose it is the user's
+   * choice.
+   */
+  missingBest(sub: string): string | undefined {
+    const dir = path.join(this.inside(sub), 'best');
+    const d = checkpointDir(dir);
+    if (!d) return dir;
+    const weights = path.join(d, 'weights.bin');
+    if (!noLink(weights)) return weights;
+    try {
+      checkWeightFiles(d);
+    } catch (e) {
+      if (e instanceof CheckpointError) throw new RunError(rmsg('bestUnreadableOnResume', { dir: d, problem: e.said }));
+      throw e;
+    }
+    return undefined;
+  }
+
   /** k-fold: copy the best of the folds' best/ checkpoints to the run's best/ (for evaluate and predict). */
   promoteBestFold(folds: number, higherIsBetter: boolean): string | undefined {
     let chosen: { dir: string; value: number } | undefined;
     for (let k = 1; k <= folds; k++) {
       const d = checkpointDir(path.join(this.inside(`fold-${k}`), 'best'));
-      if (!d) continue;
+      // a fold's best/ whose weights are gone (deleted) is no candidate: best/ would have none
+      if (!d || !noLink(path.join(d, 'weights.bin'))) continue;
       const value = readJson(path.join(d, 'meta.json'), metaCheck, 2 ** 20).value;
       // a fold whose best value was not finite is not the best
       if (value === null) continue;

@@ -179,6 +179,14 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
     foldData.push({ train: data.train, val: opts.validationData });
   }
   const validated = foldData[0].val !== undefined;
+  // best/ gone (deleted, lost): the best so far is forgotten and chosen again from the next epoch,
+  // which best/ then holds. Kept, it waited for an epoch to beat weights no longer there, and the
+  // run failed at its end on the missing best/. A best/ that cannot be read is refused here.
+  const bestGone = resume && resume.best.bestEpoch !== null ? run.missingBest(folds ? `fold-${resume.fold + 1}` : '') : undefined;
+  const goneNote = bestGone && resume ? rmsg('bestGoneOnResume', { missing: bestGone, epoch: resume.best.bestEpoch!, monitor: bestMonitor(cfg, validated).name, value: fmt(resume.best.best), from: resume.epoch + 1 }) : undefined;
+  if (bestGone && resume) resume.best = { best: null, bestEpoch: null, wait: 0 };
+  // k-fold: an earlier fold whose best/ is gone is no candidate for the run's best/ (promoteBestFold passes over it)
+  const foldsGone = resume && folds ? Array.from({ length: resume.fold }, (_, k) => ({ fold: k + 1, missing: run.missingBest(`fold-${k + 1}`) })).filter((g) => g.missing !== undefined) : [];
   if (cfg.validation !== undefined && typeof cfg.validation !== 'number' && !opts.validationData) {
     throw new TrainError(rmsg('validationNotLoaded', { train: cfg.name }));
   }
@@ -222,6 +230,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   });
   for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
   if (cut) emit({ type: 'log', ...said(rmsg('partialLine', { bytes: cut })) });
+  if (goneNote) emit({ type: 'log', ...said(goneNote) });
+  for (const g of foldsGone) emit({ type: 'log', ...said(rmsg('foldBestGone', { missing: g.missing!, fold: g.fold })) });
   if (points) emit(points);
   const fitPoints = fitPointsEvent(data, foldData[0].train, foldData[0].val);
   if (fitPoints) emit(fitPoints);
