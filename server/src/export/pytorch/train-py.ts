@@ -244,6 +244,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -910,6 +911,12 @@ def run(args):
         core = core.to(device)
         net = core
         if world > 1:
+            # nn's images are channels-last, so a convolution of one input channel (MNIST's) gets
+            # its weight's gradient with strides that differ from the weight's on that axis of
+            # size 1 only: the same bytes. Autograd's layout contract ignores axes of size 1 (any
+            # other difference it copies away before DDP sees the gradient); DDP's check does not,
+            # and PyTorch 2.x warned of it on every such run
+            warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
             net = nn.parallel.DistributedDataParallel(core, device_ids=[device.index] if device.type == "cuda" else None)
         params = list(core.parameters())
         optimizer = make_optimizer(params)
