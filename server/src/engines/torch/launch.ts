@@ -21,3 +21,15 @@ export function allocatorEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.MALLOC_TRIM_THRESHOLD_ !== undefined || env.GLIBC_TUNABLES?.includes('glibc.malloc.')) return {};
   return { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(64 << 20) };
 }
+
+/**
+ * OpenBLAS' threads for a process of `threads` PyTorch threads (0: PyTorch's default, left to
+ * OpenBLAS too), unless the environment sets them. torch.set_num_threads sets OpenMP's and MKL's
+ * threads, not OpenBLAS' (Debian's PyTorch): its matrix products kept a thread per core, whose
+ * waiting took the second core at --threads 1 (60,000 sched_yield calls an epoch of bench/train.nn's
+ * MLP, none with this), and with the cores busy with other work an epoch took 2.2 to 3.4 s instead
+ * of 0.8 s.
+ */
+export function blasEnv(env: NodeJS.ProcessEnv, threads: number): Record<string, string> {
+  return threads > 0 && env.OPENBLAS_NUM_THREADS === undefined ? { OPENBLAS_NUM_THREADS: String(threads) } : {};
+}
