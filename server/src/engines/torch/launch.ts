@@ -33,3 +33,15 @@ export function allocatorEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 export function blasEnv(env: NodeJS.ProcessEnv, threads: number): Record<string, string> {
   return threads > 0 && env.OPENBLAS_NUM_THREADS === undefined ? { OPENBLAS_NUM_THREADS: String(threads) } : {};
 }
+
+/**
+ * OpenMP's waiting for a process that may run several PyTorch threads (`threads` other than 1; 0:
+ * PyTorch's default, a thread per core), unless the environment sets it: passive, its threads
+ * sleep between operations instead of spinning, which took the cores from the thread doing the
+ * work. On 2 cores busy with other work (load 3 to 5), at --threads 2: bench/train.nn's MLP 1.0 to
+ * 1.7 s an epoch instead of 5 to 26 s, the convnet 3,000 to 3,300 samples/s instead of 740 to 880
+ * (3,300 to 3,500 on one thread).
+ */
+export function openmpEnv(env: NodeJS.ProcessEnv, threads: number): Record<string, string> {
+  return threads !== 1 && env.OMP_WAIT_POLICY === undefined ? { OMP_WAIT_POLICY: 'passive' } : {};
+}
