@@ -12,6 +12,8 @@ import { runNn } from '../nn-cli';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
 import { renderRuntime } from '../../server/src/core/runtime-messages';
 import { torchNote } from '../../server/src/engines/torch/engine';
+import { allocatorEnv, blasEnv, openmpEnv } from '../../server/src/engines/torch/launch';
+import { findPython } from '../../server/src/engines/torch/python';
 
 const root = path.join(__dirname, '..', '..');
 const sample = (f: string) => path.join(root, 'samples', f);
@@ -389,6 +391,22 @@ describe('nn train --engine torch', function () {
     assert.deepEqual(fs.existsSync(path.join(runs, 't')) ? fs.readdirSync(path.join(runs, 't')) : [], []);
   });
 
+  it("train.py runs with glibc's malloc thresholds fixed, OpenBLAS on --threads' threads and OpenMP's threads waiting passively, or with the user's own settings", async () => {
+    // a Python that logs the settings it was started with, then runs the real one
+    const log = path.join(tmp, 'malloc.log');
+    const logging = path.join(tmp, 'logging-python');
+    fs.writeFileSync(logging, `#!/bin/sh\necho "$1 $MALLOC_MMAP_THRESHOLD_ $MALLOC_TRIM_THRESHOLD_ $OPENBLAS_NUM_THREADS $OMP_WAIT_POLICY" >> '${log}'\nexec '${findPython().executable}' "$@"\n`, { mode: 0o755 });
+    const train = async (env: Record<string, string>, flags: string[] = []) => {
+      fs.rmSync(log, { force: true });
+      const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--device', 'cpu', '--epochs', '1', '--runs', path.join(tmp, 'malloc'), ...flags], { NN_PYTHON: logging, ...env });
+      assert.equal(r.code, 0, r.err);
+      return fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('train.py'));
+    };
+    assert.deepEqual(await train({}), ['train.py 33554432 67108864  passive']);
+    assert.deepEqual(await train({ MALLOC_TRIM_THRESHOLD_: '1000000' }, ['--threads', '1']), ['train.py  1000000 1 ']);
+    assert.deepEqual(await train({ OPENBLAS_NUM_THREADS: '2', OMP_WAIT_POLICY: 'active' }, ['--threads', '2']), ['train.py 33554432 67108864 2 active']);
+  });
+
   it('no Python with PyTorch: says what to install, exit 1, no run folder', async () => {
     const runs = path.join(tmp, 'none');
     const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--runs', runs], { NN_PYTHON: path.join(tmp, 'no-python') });
@@ -406,5 +424,29 @@ describe("the torch engine's start line", () => {
     assert.equal(renderRuntime(n.backendMsg!, 'zh-cn'), 'PyTorch 1.13.0，设备 cuda:0，2 个进程，/usr/bin/python3');
     assert.deepEqual(torchNote('PyTorch 2.3.0 on cpu', 'python3'), { backendNote: 'PyTorch 2.3.0 on cpu, python3', backendMsg: { id: 'torchBackend', args: { version: '2.3.0', device: 'cpu', python: 'python3' } } });
     assert.deepEqual(torchNote('something else', 'python3'), { backendNote: 'something else, python3' });
+  });
+});
+
+describe("the torch engine's allocator, BLAS and OpenMP settings", () => {
+  it("fix glibc's malloc thresholds unless the environment sets either, or glibc's malloc tunables", () => {
+    assert.deepEqual(allocatorEnv({ PATH: '/usr/bin' }), { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '67108864' });
+    assert.deepEqual(allocatorEnv({ MALLOC_MMAP_THRESHOLD_: '131072' }), {});
+    assert.deepEqual(allocatorEnv({ MALLOC_TRIM_THRESHOLD_: '0' }), {});
+    assert.deepEqual(allocatorEnv({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=0' }), {});
+    assert.deepEqual(allocatorEnv({ GLIBC_TUNABLES: 'glibc.cpu.hwcaps=-AVX512F' }), { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '67108864' });
+  });
+
+  it("give OpenBLAS the process's PyTorch threads when they are chosen, unless the environment sets its own", () => {
+    assert.deepEqual(blasEnv({}, 1), { OPENBLAS_NUM_THREADS: '1' });
+    assert.deepEqual(blasEnv({}, 3), { OPENBLAS_NUM_THREADS: '3' });
+    assert.deepEqual(blasEnv({}, 0), {});
+    assert.deepEqual(blasEnv({ OPENBLAS_NUM_THREADS: '4' }, 1), {});
+  });
+
+  it("let OpenMP's threads sleep between operations where there may be several, unless the environment says how they wait", () => {
+    assert.deepEqual(openmpEnv({}, 0), { OMP_WAIT_POLICY: 'passive' });
+    assert.deepEqual(openmpEnv({}, 2), { OMP_WAIT_POLICY: 'passive' });
+    assert.deepEqual(openmpEnv({}, 1), {});
+    assert.deepEqual(openmpEnv({ OMP_WAIT_POLICY: 'active' }, 2), {});
   });
 });

@@ -34,7 +34,7 @@ import { fitInputs, fitPointsEvent, pointsEvent, predictionsEvent } from '../../
 import { kfold, takeRows, SplitError } from '../../data/batches';
 import { nnWeightsFrom, readPlainState } from '../../export/pytorch/weights';
 import { initialWeightFiles } from '../../export/pytorch/initial';
-import { rankEnv } from './launch';
+import { allocatorEnv, blasEnv, openmpEnv, rankEnv } from './launch';
 import type { PythonInfo } from './python';
 
 /** What the torch engine refuses or fails at; `said`, when there is one, renders it in the user's locale (as TrainError). */
@@ -244,7 +244,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   const tail = () => stderr.join('').trim().split('\n').slice(-12).join('\n');
   for (let rank = 0; rank < world; rank++) {
     // NN_PARENT_PID: the processes end with nn, even when nn is killed (train.py's exit_with_parent)
-    const env = { ...process.env, ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid), ...(forgetBest ? { NN_FORGET_BEST: '1' } : {}) };
+    const env = { ...process.env, ...allocatorEnv(process.env), ...blasEnv(process.env, threads), ...openmpEnv(process.env, threads), ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid), ...(forgetBest ? { NN_FORGET_BEST: '1' } : {}) };
     const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (d: Buffer) => {
       stderr.push(d.toString());

@@ -291,7 +291,7 @@ class Metrics:
 
     def add(self, output, target, loss):
         self.n += output.shape[0]
-        self.pending.append((output.detach(), target, loss.detach() if torch.is_tensor(loss) else loss, output.shape[0]))
+        self.pending.append((output.detach(), target, loss.detach(), output.shape[0]))
         if len(self.pending) >= self.FLUSH:
             self.flush()
 
@@ -300,7 +300,7 @@ class Metrics:
         if not self.pending:
             return
         output, target = torch.cat([p[0] for p in self.pending]), torch.cat([p[1] for p in self.pending])
-        losses = torch.stack([torch.as_tensor(p[2], dtype=torch.float64, device=output.device).reshape(()) for p in self.pending])
+        losses = torch.stack([p[2] for p in self.pending]).double().reshape(-1)
         rows = torch.tensor([float(p[3]) for p in self.pending], dtype=torch.float64, device=output.device)
         self.pending = []
         self.sum(output, target, (losses * rows).sum())
