@@ -203,7 +203,7 @@ describe('image_folder', () => {
       assert.deepEqual(quiet, []);
     });
 
-    it("leaves out macOS's __MACOSX/ and ._ files and hidden folders, saying so; reads .jfif and .jpe as JPEG", async () => {
+    it("leaves out macOS's __MACOSX/ and ._ files, saying so, and hidden folders without a word; reads .jfif and .jpe as JPEG", async () => {
       // what unzipping a folder zipped on macOS gives, with a notebook's checkpoints and a git folder
       const root = writeImageFolder(sub('zipped'), { cat: [['png', 4, 4, RED], ['jpeg', 4, 4, RED]], dog: [['jpeg', 4, 4, BLUE], ['png', 4, 4, BLUE]] });
       fs.renameSync(path.join(root, 'cat', '001.jpg'), path.join(root, 'cat', '001.jfif'));
@@ -225,11 +225,11 @@ describe('image_folder', () => {
       assert.equal(d.train.n, 4);
       assert.deepEqual(notes, [
         {
-          message: "zipped: 3 folders left out (.ipynb_checkpoints, __MACOSX, cat/__MACOSX): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read",
+          message: "zipped: 2 folders left out (__MACOSX, cat/__MACOSX): __MACOSX is where macOS's zip puts its metadata, not images (hidden folders, whose names start with '.', are left out too)",
           id: 'foldersLeftOut',
         },
         {
-          message: "zipped: 2 files whose names start with '.' left out (cat/._000.png, dog/._000.png): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk",
+          message: "zipped: 2 files whose names start with '._' left out (cat/._000.png, dog/._000.png): macOS writes such a file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk",
           id: 'hiddenImagesLeftOut',
         },
       ]);

@@ -162,8 +162,8 @@ describe('nn predict: what a learner gives it', function () {
     assert.equal(r.code, 0, r.err.join('\n'));
     assert.deepEqual(r.out.map((l) => l.slice(0, l.indexOf(': '))), ['a.png', 'b.png', 'more/c.png'].map((f) => `${photos}/${f}`));
     assert.deepEqual(r.err, [
-      `${photos}: 1 folder left out (__MACOSX): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read`,
-      `${photos}: 1 file whose name starts with '.' left out (._a.png): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
+      `${photos}: 1 folder left out (__MACOSX): __MACOSX is where macOS's zip puts its metadata, not images (hidden folders, whose names start with '.', are left out too)`,
+      `${photos}: 1 file whose name starts with '._' left out (._a.png): macOS writes such a file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
     ]);
     // as a shell's photos/* gives them: the __MACOSX folder among the images is left out with a note
     const globbed = await nn(['predict', imgRun, ...['__MACOSX', 'a.png', 'b.png'].map((f) => path.join(photos, f)), '--json', '--backend', 'cpu']);
@@ -172,13 +172,20 @@ describe('nn predict: what a learner gives it', function () {
     assert.match(globbed.err.join('\n'), /1 folder left out \(__MACOSX\)/);
     // given alone, it leaves nothing to predict
     assert.equal((await nn(['predict', imgRun, path.join(photos, '__MACOSX'), '--backend', 'cpu'])).code, 2);
+    // a hidden folder the user names is read as asked, silently: only __MACOSX is left out by name
+    const hidden = path.join(dir, '.samples');
+    fs.mkdirSync(hidden);
+    fs.writeFileSync(path.join(hidden, 'a.png'), png(digit(0)));
+    const named = await nn(['predict', imgRun, hidden, '--backend', 'cpu']);
+    assert.equal(named.code, 0, named.err.join('\n'));
+    assert.deepEqual([named.out.length, named.err], [1, []]);
     // a folder of macOS's metadata files alone holds no image
     const meta = path.join(dir, 'meta-only');
     fs.mkdirSync(meta);
     for (const f of ['._a.png', '._b.jpg']) fs.writeFileSync(path.join(meta, f), appleDouble);
     const none = await nn(['predict', imgRun, meta, '--backend', 'cpu']);
     assert.equal(none.code, 1, none.err.join('\n'));
-    assert.match(none.err.at(-1)!, /meta-only: a folder with no images in it or below it \(nn predict reads the \.png, \.jpg, \.jpeg, \.jpe, \.jfif files of a folder; the 2 files whose names start with '\.' are macOS's metadata, not images\)$/);
+    assert.match(none.err.at(-1)!, /meta-only: a folder with no images in it or below it \(nn predict reads the \.png, \.jpg, \.jpeg, \.jpe, \.jfif files of a folder; the 2 files whose names start with '\._' are macOS's metadata, not images\)$/);
   });
 
   it('numbers: a long input is shortened, not echoed whole; numbers separated by spaces are said to need commas', async () => {

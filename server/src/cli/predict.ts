@@ -20,7 +20,7 @@ import { thresholdFor } from '../runtime/train/losses';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeImage, resizeArea } from '../data/images';
-import { extensionIn, isImageName, leftOutName, OTHER_IMAGE_EXTENSIONS } from '../data/image-names';
+import { extensionIn, isImageName, namedWhenLeftOut, OTHER_IMAGE_EXTENSIONS } from '../data/image-names';
 import { imagesIn, leftOutNotes } from '../data/image-folder';
 import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { encodeText, tokenize } from '../data/text';
@@ -94,7 +94,7 @@ export async function predictCommand(args: Parsed, out: (s: string) => void, err
 /**
  * The inputs with each folder made its images (image-folder.ts imagesIn: every image under it,
  * in path order), leaving out what image_folder leaves out (data/image-names.ts leftOutName), with
- * its notes: a folder named so (`__MACOSX` from `nn predict RUN photos/*`) is left out whole.
+ * its notes: a `__MACOSX` folder among the inputs (from `nn predict RUN photos/*`) is left out whole.
  */
 function imageInputs(inputs: readonly string[], err: (s: string) => void): string[] {
   const note = loadNotes(err);
@@ -105,8 +105,10 @@ function imageInputs(inputs: readonly string[], err: (s: string) => void): strin
       out.push(input);
       continue;
     }
+    // only macOS's __MACOSX, which `photos/*` expands to: a hidden folder the user names (.samples,
+    // ~/x/.cache) is read as asked (a shell's * never expands to a name starting with '.')
     const name = path.basename(input);
-    if (name !== '.' && name !== '..' && leftOutName(name)) {
+    if (namedWhenLeftOut(name)) {
       for (const m of leftOutNotes(path.dirname(input), { folders: [name], files: [] })) say(m);
       continue;
     }

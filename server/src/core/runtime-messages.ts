@@ -147,11 +147,11 @@ const en = {
   imagesSkipped: (a: { folder: string; n: number; kinds: string }) =>
     `${a.folder}: ${s(a.n, 'image', 'images')} of formats nn cannot read (${a.kinds}) left out; image_folder reads PNG and JPEG: convert ${a.n === 1 ? 'it' : 'them'} to keep ${a.n === 1 ? 'it' : 'them'}`,
   folderWithoutImages: (a: { exts: string; others: number }) =>
-    `a folder with no images in it or below it (nn predict reads the ${a.exts} files of a folder${a.others ? `; the ${s(a.others, 'file', 'files')} whose names start with '.' are macOS's metadata, not images` : ''})`,
+    `a folder with no images in it or below it (nn predict reads the ${a.exts} files of a folder${a.others ? `; the ${s(a.others, 'file', 'files')} whose names start with '._' are macOS's metadata, not images` : ''})`,
   foldersLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
-    `${a.folder}: ${s(a.n, 'folder', 'folders')} left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): hidden folders (names starting with '.': .git, .ipynb_checkpoints) and __MACOSX, where macOS's zip puts its metadata, hold no images to read`,
+    `${a.folder}: ${s(a.n, 'folder', 'folders')} left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): __MACOSX is where macOS's zip puts its metadata, not images (hidden folders, whose names start with '.', are left out too)`,
   hiddenImagesLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
-    `${a.folder}: ${s(a.n, 'file', 'files')} whose ${a.n === 1 ? 'name starts' : 'names start'} with '.' left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): macOS writes a ._ file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
+    `${a.folder}: ${s(a.n, 'file', 'files')} whose ${a.n === 1 ? 'name starts' : 'names start'} with '._' left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): macOS writes such a file (AppleDouble metadata, not an image) beside each file it copies into a zip or onto a USB disk`,
   imagesFromCache: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} from the cache ${a.file}`,
   imagesCached: (a: { folder: string; n: number; file: string }) => `${a.folder}: ${s(a.n, 'image', 'images')} decoded; cached in ${a.file}`,
   imagesNotCached: (a: { folder: string; file: string; why: RuntimeMessage }) =>
@@ -525,11 +525,11 @@ const zh: Table = {
   noImageHeader: (a) => `前 ${a.mb} MB 中没有图像文件头（这是 PNG 或 JPEG 文件吗？）`,
   imageSizesDiffer: (a) => `该图像是 ${a.width}x${a.height}（宽 x 高），但 ${a.first} 是 ${a.firstWidth}x${a.firstHeight}：图像大小不一；请给出 size: [height, width] 把它们都缩放到同一大小`,
   imagesSkipped: (a) => `${a.folder}：有 ${a.n} 张图像的格式（${a.kinds}）nn 无法读取，已略过；image_folder 读取 PNG 和 JPEG：要保留它们请先转换格式`,
-  folderWithoutImages: (a) => `文件夹中及其子文件夹中没有图像（nn predict 读取文件夹中的 ${a.exts.split(', ').join('、')} 文件${a.others ? `；其中 ${a.others} 个名称以 . 开头的文件是 macOS 的元数据，不是图像` : ''}）`,
+  folderWithoutImages: (a) => `文件夹中及其子文件夹中没有图像（nn predict 读取文件夹中的 ${a.exts.split(', ').join('、')} 文件${a.others ? `；其中 ${a.others} 个名称以 ._ 开头的文件是 macOS 的元数据，不是图像` : ''}）`,
   foldersLeftOut: (a) =>
-    `${a.folder}：略过了 ${a.n} 个文件夹（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：隐藏文件夹（名称以 . 开头：.git、.ipynb_checkpoints）和 macOS 压缩时存放元数据的 __MACOSX 里没有要读取的图像`,
+    `${a.folder}：略过了 ${a.n} 个文件夹（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：__MACOSX 是 macOS 压缩时存放元数据的文件夹，里面没有图像（名称以 . 开头的隐藏文件夹也会略过）`,
   hiddenImagesLeftOut: (a) =>
-    `${a.folder}：略过了 ${a.n} 个名称以 . 开头的文件（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：macOS 把文件复制进 zip 或 U 盘时，会在每个文件旁写一个 ._ 文件（AppleDouble 元数据，不是图像）`,
+    `${a.folder}：略过了 ${a.n} 个名称以 ._ 开头的文件（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：macOS 把文件复制进 zip 或 U 盘时，会在每个文件旁写一个这样的文件（AppleDouble 元数据，不是图像）`,
   imagesFromCache: (a) => `${a.folder}：从缓存 ${a.file} 读取了 ${a.n} 张图像`,
   imagesCached: (a) => `${a.folder}：解码了 ${a.n} 张图像；已缓存到 ${a.file}`,
   imagesNotCached: (a) => `${a.folder}：解码后的图像无法缓存到 ${a.file}（${zr(a.why)}）；下次运行会重新解码`,

@@ -33,7 +33,7 @@ import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from '
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import type { LoadOptions } from './types';
 import { decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
-import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, isImageName, leftOutName } from './image-names';
+import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, isImageName, leftOutName, namedWhenLeftOut } from './image-names';
 
 export interface FolderImage {
   /** absolute path */
@@ -134,7 +134,7 @@ export function listImageFolder(
   };
   for (const d of entries) if (!leftOutName(d.name)) inside(path.join(root, d.name), d, `${shownRoot.replace(/[\\/]+$/, '')}/${d.name}`);
   const leftOut = { folders: [] as string[], files: [] as string[] };
-  for (const d of entries) if (leftOutName(d.name) && isDir(path.join(root, d.name), d)) leftOut.folders.push(d.name);
+  for (const d of entries) if (namedWhenLeftOut(d.name) && isDir(path.join(root, d.name), d)) leftOut.folders.push(d.name);
   const classNames = entries
     .filter((d) => !leftOutName(d.name) && isDir(path.join(root, d.name), d) && !isRunsFolder(path.join(root, d.name), runs))
     .map((d) => d.name)
@@ -160,6 +160,7 @@ export function listImageFolder(
         const p = path.join(abs, d.name);
         const r = rel ? `${rel}/${d.name}` : d.name;
         if (leftOutName(d.name)) {
+          if (!namedWhenLeftOut(d.name)) continue;
           if (isDir(p, d)) leftOut.folders.push(`${name}/${r}`);
           else if (isImageName(d.name)) leftOut.files.push(`${name}/${r}`);
           continue;
@@ -219,6 +220,7 @@ export function imagesIn(root: string, shown: string, maxEntries = MAX_ENTRIES):
       const p = path.join(abs, d.name);
       const r = rel ? `${rel}/${d.name}` : d.name;
       if (leftOutName(d.name)) {
+        if (!namedWhenLeftOut(d.name)) continue;
         if (isDir(p, d)) leftOut.folders.push(r);
         else if (isImageName(d.name)) leftOut.files.push(r);
       } else if (isDir(p, d)) walk(p, r, depth + 1);

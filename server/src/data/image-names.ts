@@ -26,6 +26,16 @@ export function leftOutName(name: string): boolean {
   return name.startsWith('.') || name === '__MACOSX';
 }
 
+/**
+ * Of the names leftOutName leaves out, those a note names: macOS's `__MACOSX` folder and its `._`
+ * files, which a user who unzipped an archive did not put there. A hidden folder or file of the
+ * user's own (.git, .vscode, .ipynb_checkpoints) is left out without a word, as Keras leaves it:
+ * a note on every run of image_folder(".") would say nothing new.
+ */
+export function namedWhenLeftOut(name: string): boolean {
+  return name === '__MACOSX' || name.startsWith('._');
+}
+
 /** A file name that says it is an image of a format nn reads (.png, .jpg, ...). */
 export function isImageName(name: string): boolean {
   return extensionIn(name, IMAGE_EXTENSIONS) !== undefined;
