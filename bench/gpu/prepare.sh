@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 idx="${1:-${NN_BENCH_IDX:-/usr/share/datasets/fashion-mnist}}"
 out=bench/gpu/out
-[ -f dist/cli.js ] || npm run build --silent
+# always: an old dist/ would export an old train.py
+npm run build --silent
 rm -rf "$out"
 mkdir -p "$out/fashion-mnist"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do

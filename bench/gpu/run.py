@@ -87,35 +87,48 @@ def main():
     print(json.dumps(info), flush=True)
     procs = 2 if o.cpu else gpus
     results = {"machine": info, "runs": {}}
+    if procs == 1:
+        results["note"] = "one GPU: torchrun runs one process, so DistributedDataParallel's NCCL path is not exercised"
+        print(results["note"], flush=True)
     runs_dir = os.path.join(HERE, "runs")
     shutil.rmtree(runs_dir, ignore_errors=True)
+    dest = os.path.join(os.environ.get("OUT") or HERE, "results.json")
+
+    def save():
+        # after every run: a check cut short by the machine's time limit keeps what it measured
+        with open(dest, "w") as f:
+            json.dump(results, f, indent=1)
+
     for m in o.only.split(","):
         epochs = max(1, round(MODELS[m] * o.epochs_scale))
         plain = train(m, epochs, device, os.path.join(runs_dir, f"{m}-plain"))
         print(f"{m}: python3 train.py --device {device}: {json.dumps(plain)}", flush=True)
+        results["runs"][m] = {"epochs": epochs, "plain": plain, "processes": procs}
+        save()
         launcher = torchrun() + ["--standalone", f"--nproc_per_node={procs}"]
         dist = train(m, epochs, device, os.path.join(runs_dir, f"{m}-torchrun"), launcher)
         print(f"{m}: torchrun --nproc_per_node={procs}: {json.dumps(dist)}", flush=True)
-        results["runs"][m] = {"epochs": epochs, "plain": plain, "torchrun": dist, "processes": procs}
+        results["runs"][m]["torchrun"] = dist
+        save()
         if m == "mlp" and not o.cpu:
             cpu = train(m, 1, "cpu", os.path.join(runs_dir, "mlp-cpu"))
             results["runs"][m]["cpu_first_epoch"] = cpu
             if cpu["ok"] and plain["ok"]:
                 results["runs"][m]["first_epoch_loss_cpu_vs_cuda"] = [cpu["losses"][0], plain["losses"][0]]
+            save()
     print()
     print(f"| model | epochs | {device} samples/s (each epoch) | test acc | torchrun x{procs} samples/s | test acc |")
     print("|---|---|---|---|---|---|")
     for m, r in results["runs"].items():
-        cell = lambda x: (", ".join(f"{v:,}" for v in x["samples_per_s"]), f"{x['test_accuracy']:.4f}") if x["ok"] else ("failed: " + x["error"][:200].replace("\n", " "), "")
+        acc = lambda x: "-" if x.get("test_accuracy") is None else f"{x['test_accuracy']:.4f}"
+        cell = lambda x: (", ".join(f"{v:,}" for v in x["samples_per_s"]), acc(x)) if x["ok"] else ("failed: " + x["error"][:200].replace("\n", " "), "")
         p, d = cell(r["plain"]), cell(r["torchrun"])
         print(f"| {m} | {r['epochs']} | {p[0]} | {p[1]} | {d[0]} | {d[1]} |")
     if "first_epoch_loss_cpu_vs_cuda" in results["runs"].get("mlp", {}):
         c, g = results["runs"]["mlp"]["first_epoch_loss_cpu_vs_cuda"]
         print(f"mlp first epoch loss: cpu {c:.6f}, cuda {g:.6f} (relative difference {abs(c - g) / abs(c):.2e})")
-    dest = os.environ.get("OUT") or HERE
-    with open(os.path.join(dest, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    print(f"written: {os.path.join(dest, 'results.json')}")
+    save()
+    print(f"written: {dest}")
     failed = [m for m, r in results["runs"].items() if not (r["plain"]["ok"] and r["torchrun"]["ok"])]
     sys.exit(1 if failed else 0)
 
