@@ -59,7 +59,7 @@ describe('nn graph', () => {
     r = await runNn(['graph', two, '--out', out]);
     assert.deepEqual([r.code, r.err], [1, [`${two} has 2 models: 'A', 'B'; pick one with --model NAME`]]);
     r = await runNn(['graph', 'samples/blocks.nn', '--out', out]);
-    assert.deepEqual([r.code, r.err], [1, ['samples/blocks.nn: no model to draw (the file declares none)']]);
+    assert.deepEqual([r.code, r.err], [1, ['samples/blocks.nn: no model to draw (the file declares none, and its train blocks train none)']]);
     r = await runNn(['graph', path.join(dir, 'missing.nn'), '--out', out]);
     assert.equal(r.code, 1);
     assert.match(r.err[0], /cannot read the file/);

@@ -188,7 +188,7 @@ const en = {
   runsHead: { run: 'run', train: 'train', status: 'status', overrides: 'overrides', epochs: 'epochs', best: 'best', engine: 'engine', seconds: 'seconds' } as Record<'run' | 'train' | 'status' | 'overrides' | 'epochs' | 'best' | 'engine' | 'seconds', string>,
   runStatus: (s: string) => s,
   // ---- nn graph, nn plot, nn export ----
-  graphNoModels: (file: string) => `${file}: no model to draw (the file declares none)`,
+  graphNoModels: (file: string) => `${file}: no model to draw (the file declares none, and its train blocks train none)`,
   summaryNoModels: (file: string) => `${file}: no model to summarize (the file declares none, and its train blocks train none)`,
   graphSeveral: (file: string, n: number, names: string) => `${file} has ${n} models: ${names}; pick one with --model NAME`,
   graphEmpty: (file: string, model: string) => `${file}: model '${model}' has nothing to draw (no input and no layers); run nn check ${file}`,
@@ -371,7 +371,7 @@ const zh: CliWords = {
   noRuns: (folders, train) => `${folders} 下没有${train === undefined ? '' : `训练块“${train}”的`}运行文件夹`,
   runsHead: { run: '运行', train: '训练块', status: '状态', overrides: '改动', epochs: '轮数', best: '最佳轮', engine: '引擎', seconds: '秒' },
   runStatus: (s) => ({ done: '完成', stopped: '已停止', failed: '失败', running: '运行中' })[s] ?? s,
-  graphNoModels: (file) => `${file}：没有可画的模型（文件中没有声明模型）`,
+  graphNoModels: (file) => `${file}：没有可画的模型（文件中没有声明模型，其训练块也没有训练模型）`,
   summaryNoModels: (file) => `${file}：没有可概括的模型（文件中没有声明模型，其训练块也没有训练模型）`,
   graphSeveral: (file, count, names) => `${file} 有 ${n(count)} 个模型：${names}；请用 --model NAME 选择一个`,
   graphEmpty: (file, model) => `${file}：模型“${model}”没有可画的内容（没有输入，也没有层）；请运行 nn check ${file}`,

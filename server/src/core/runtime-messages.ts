@@ -263,8 +263,8 @@ const en = {
   foldBestGone: (a: { missing: string; fold: number }) => `${a.missing} is missing: fold ${a.fold}'s best weights are gone, so it is no candidate for the run's best/`,
   bestRebuilt: (a: { missing: string; from: string; epoch: number }) =>
     `${a.missing} was missing: made again from ${a.from}, the torch engine's copy of the best weights so far (epoch ${a.epoch})`,
-  bestUnreadableOnResume: (a: { dir: string; problem: RuntimeMessage }) =>
-    `cannot resume: the best weights so far in ${a.dir} cannot be read (${renderRuntime(a.problem, 'en')}); delete ${a.dir} to resume without them (the best is then chosen again from the next epoch)`,
+  bestUnreadableOnResume: (a: { dir: string; problem: RuntimeMessage; fold?: number }) =>
+    `cannot resume: the best weights so far in ${a.dir} cannot be read (${renderRuntime(a.problem, 'en')}); delete ${a.dir} to resume without them (${a.fold !== undefined ? `fold ${a.fold}, done, is then no candidate for the run's best/` : 'the best is then chosen again from the next epoch'})`,
   noData: (a: { train: string }) => `train '${a.train}' has no data`,
   torchBackend: (a: { version: string; device: string; processes?: number; python: string }) => `PyTorch ${a.version} on ${a.device}${a.processes ? `, ${a.processes} processes` : ''}, ${a.python}`,
   lrTooHigh: (a: { lr: number; optimizer: string; typical: number }) => `the learning rate ${a.lr} is probably too high for ${a.optimizer}: try ${a.typical}`,
@@ -619,7 +619,7 @@ const zh: Table = {
   bestGoneOnResume: (a) => `缺少 ${a.missing}：迄今最佳的权重（第 ${a.epoch} 轮，${a.monitor} ${a.value}）已不在，因此从${a.from !== undefined ? `第 ${a.from} 轮` : '下一轮'}起重新选出最佳并保存到 best/；训练从 last/ 继续`,
   foldBestGone: (a) => `缺少 ${a.missing}：第 ${a.fold} 折的最佳权重已不在，因此它不参与运行的 best/ 的选择`,
   bestRebuilt: (a) => `缺少 ${a.missing}：已根据 ${a.from}（torch 引擎保存的迄今最佳权重副本，第 ${a.epoch} 轮）重新生成`,
-  bestUnreadableOnResume: (a) => `无法继续训练：${a.dir} 中迄今最佳的权重无法读取（${zr(a.problem)}）；删除 ${a.dir} 即可不带它们继续（最佳会从下一轮起重新选出）`,
+  bestUnreadableOnResume: (a) => `无法继续训练：${a.dir} 中迄今最佳的权重无法读取（${zr(a.problem)}）；删除 ${a.dir} 即可不带它们继续（${a.fold !== undefined ? `已训练完的第 ${a.fold} 折便不参与运行的 best/ 的选择` : '最佳会从下一轮起重新选出'}）`,
   noData: (a) => `训练块“${a.train}”没有数据`,
   torchBackend: (a) => `PyTorch ${a.version}，设备 ${a.device}${a.processes ? `，${a.processes} 个进程` : ''}，${a.python}`,
   lrTooHigh: (a) => `对 ${a.optimizer} 来说，学习率 ${a.lr} 很可能过高：请试试 ${a.typical}`,

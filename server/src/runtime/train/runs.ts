@@ -414,9 +414,9 @@ export class RunFolder {
    * its files can be read; else what is missing, best/ itself or its weights file (deleted to
    * save space, or lost). A best/ that is there but cannot be read (cut short) is refused before
    * any training: the run ended on it after all its epochs, and whether to lose it is the user's
-   * choice.
+   * choice. `doneFold`: the number of an earlier fold, which trains no more (the refusal says so).
    */
-  missingBest(sub: string): string | undefined {
+  missingBest(sub: string, doneFold?: number): string | undefined {
     const dir = path.join(this.inside(sub), 'best');
     const d = checkpointDir(dir);
     if (!d) return dir;
@@ -425,7 +425,7 @@ export class RunFolder {
     try {
       checkWeightFiles(d);
     } catch (e) {
-      if (e instanceof CheckpointError) throw new RunError(rmsg('bestUnreadableOnResume', { dir: d, problem: e.said }));
+      if (e instanceof CheckpointError) throw new RunError(rmsg('bestUnreadableOnResume', { dir: d, problem: e.said, ...(doneFold !== undefined ? { fold: doneFold } : {}) }));
       throw e;
     }
     return undefined;

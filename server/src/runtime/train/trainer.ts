@@ -186,7 +186,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   const goneNote = bestGone && resume ? rmsg('bestGoneOnResume', { missing: bestGone, epoch: resume.best.bestEpoch!, monitor: bestMonitor(cfg, validated).name, value: fmt(resume.best.best), from: resume.epoch + 1 }) : undefined;
   if (bestGone && resume) resume.best = { best: null, bestEpoch: null, wait: 0 };
   // k-fold: an earlier fold whose best/ is gone is no candidate for the run's best/ (promoteBestFold passes over it)
-  const foldsGone = resume && folds ? Array.from({ length: resume.fold }, (_, k) => ({ fold: k + 1, missing: run.missingBest(`fold-${k + 1}`) })).filter((g) => g.missing !== undefined) : [];
+  const foldsGone = resume && folds ? Array.from({ length: resume.fold }, (_, k) => ({ fold: k + 1, missing: run.missingBest(`fold-${k + 1}`, k + 1) })).filter((g) => g.missing !== undefined) : [];
   if (cfg.validation !== undefined && typeof cfg.validation !== 'number' && !opts.validationData) {
     throw new TrainError(rmsg('validationNotLoaded', { train: cfg.name }));
   }
