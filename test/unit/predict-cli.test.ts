@@ -179,6 +179,18 @@ describe('nn predict: what a learner gives it', function () {
     const named = await nn(['predict', imgRun, hidden, '--backend', 'cpu']);
     assert.equal(named.code, 0, named.err.join('\n'));
     assert.deepEqual([named.out.length, named.err], [1, []]);
+    // images of formats nn has no decoder for are named, as image_folder names them
+    const formats = path.join(dir, 'formats');
+    fs.mkdirSync(formats);
+    fs.writeFileSync(path.join(formats, 'a.png'), png(digit(0)));
+    fs.writeFileSync(path.join(formats, 'b.webp'), 'RIFF');
+    const mixed = await nn(['predict', imgRun, formats, '--backend', 'cpu']);
+    assert.equal(mixed.code, 0, mixed.err.join('\n'));
+    assert.deepEqual([mixed.out.length, mixed.err], [1, [`${formats}: 1 image of formats nn cannot read (.webp) left out; nn reads PNG and JPEG: convert it to keep it`]]);
+    fs.rmSync(path.join(formats, 'a.png'));
+    const onlyWebp = await nn(['predict', imgRun, formats, '--backend', 'cpu']);
+    assert.equal(onlyWebp.code, 1);
+    assert.match(onlyWebp.err.at(-1)!, /formats: a folder with no images in it or below it \(.*; 1 image of formats nn cannot read \(\.webp\): convert it to PNG or JPEG\)$/);
     // a folder of macOS's metadata files alone holds no image
     const meta = path.join(dir, 'meta-only');
     fs.mkdirSync(meta);

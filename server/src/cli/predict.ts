@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { decodeImage, resizeArea } from '../data/images';
 import { extensionIn, isImageName, namedWhenLeftOut, OTHER_IMAGE_EXTENSIONS } from '../data/image-names';
 import { imagesIn, leftOutNotes } from '../data/image-folder';
-import { renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
+import { renderRuntime, rmsg, type RuntimeMessage } from '../core/runtime-messages';
 import { encodeText, tokenize } from '../data/text';
 import { isFile } from '../data/builtin';
 import { tf, type Tensor } from '../runtime/tf';
@@ -112,8 +112,10 @@ function imageInputs(inputs: readonly string[], err: (s: string) => void): strin
       for (const m of leftOutNotes(path.dirname(input), { folders: [name], files: [] })) say(m);
       continue;
     }
-    const { images, leftOut } = imagesIn(input, input);
-    for (const m of leftOutNotes(input.replace(/[\\/]+$/, ''), leftOut)) say(m);
+    const { images, leftOut, skipped } = imagesIn(input, input);
+    const shown = input.replace(/[\\/]+$/, '');
+    for (const m of leftOutNotes(shown, leftOut)) say(m);
+    if (skipped.n) say(rmsg('imagesSkipped', { folder: shown, n: skipped.n, kinds: skipped.kinds.join(', ') }));
     out.push(...images.map((im) => im.shown));
   }
   // every input left out: nothing to predict (--index alone gives none)

@@ -145,9 +145,9 @@ const en = {
   imageSizesDiffer: (a: { width: number; height: number; first: string; firstWidth: number; firstHeight: number }) =>
     `the image is ${a.width}x${a.height} (width x height), but ${a.first} is ${a.firstWidth}x${a.firstHeight}: the images differ in size; give size: [height, width] to resize them all`,
   imagesSkipped: (a: { folder: string; n: number; kinds: string }) =>
-    `${a.folder}: ${s(a.n, 'image', 'images')} of formats nn cannot read (${a.kinds}) left out; image_folder reads PNG and JPEG: convert ${a.n === 1 ? 'it' : 'them'} to keep ${a.n === 1 ? 'it' : 'them'}`,
-  folderWithoutImages: (a: { exts: string; others: number }) =>
-    `a folder with no images in it or below it (nn predict reads the ${a.exts} files of a folder${a.others ? `; the ${s(a.others, 'file', 'files')} whose names start with '._' are macOS's metadata, not images` : ''})`,
+    `${a.folder}: ${s(a.n, 'image', 'images')} of formats nn cannot read (${a.kinds}) left out; nn reads PNG and JPEG: convert ${a.n === 1 ? 'it' : 'them'} to keep ${a.n === 1 ? 'it' : 'them'}`,
+  folderWithoutImages: (a: { exts: string; others: number; unread?: number; kinds?: string }) =>
+    `a folder with no images in it or below it (nn predict reads the ${a.exts} files of a folder${a.unread ? `; ${s(a.unread, 'image', 'images')} of formats nn cannot read (${a.kinds}): convert ${a.unread === 1 ? 'it' : 'them'} to PNG or JPEG` : ''}${a.others ? `; the ${s(a.others, 'file', 'files')} whose names start with '._' are macOS's metadata, not images` : ''})`,
   foldersLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
     `${a.folder}: ${s(a.n, 'folder', 'folders')} left out (${a.names}${a.more ? ` and ${a.more} more` : ''}): __MACOSX is where macOS's zip puts its metadata, not images (hidden folders, whose names start with '.', are left out too)`,
   hiddenImagesLeftOut: (a: { folder: string; n: number; names: string; more: number }) =>
@@ -524,8 +524,9 @@ const zh: Table = {
   tooManyEntries: (a) => `有超过 ${a.max.toLocaleString('en')} 个文件和文件夹：这是你想要的放类别文件夹的文件夹吗？`,
   noImageHeader: (a) => `前 ${a.mb} MB 中没有图像文件头（这是 PNG 或 JPEG 文件吗？）`,
   imageSizesDiffer: (a) => `该图像是 ${a.width}x${a.height}（宽 x 高），但 ${a.first} 是 ${a.firstWidth}x${a.firstHeight}：图像大小不一；请给出 size: [height, width] 把它们都缩放到同一大小`,
-  imagesSkipped: (a) => `${a.folder}：有 ${a.n} 张图像的格式（${a.kinds}）nn 无法读取，已略过；image_folder 读取 PNG 和 JPEG：要保留它们请先转换格式`,
-  folderWithoutImages: (a) => `文件夹中及其子文件夹中没有图像（nn predict 读取文件夹中的 ${a.exts.split(', ').join('、')} 文件${a.others ? `；其中 ${a.others} 个名称以 ._ 开头的文件是 macOS 的元数据，不是图像` : ''}）`,
+  imagesSkipped: (a) => `${a.folder}：有 ${a.n} 张图像的格式（${a.kinds}）nn 无法读取，已略过；nn 读取 PNG 和 JPEG：要保留它们请先转换格式`,
+  folderWithoutImages: (a) =>
+    `文件夹中及其子文件夹中没有图像（nn predict 读取文件夹中的 ${a.exts.split(', ').join('、')} 文件${a.unread ? `；有 ${a.unread} 张图像的格式（${a.kinds}）nn 无法读取：请转换为 PNG 或 JPEG` : ''}${a.others ? `；其中 ${a.others} 个名称以 ._ 开头的文件是 macOS 的元数据，不是图像` : ''}）`,
   foldersLeftOut: (a) =>
     `${a.folder}：略过了 ${a.n} 个文件夹（${a.names.split(', ').join('、')}${a.more ? ` 等，另有 ${a.more} 个` : ''}）：__MACOSX 是 macOS 压缩时存放元数据的文件夹，里面没有图像（名称以 . 开头的隐藏文件夹也会略过）`,
   hiddenImagesLeftOut: (a) =>

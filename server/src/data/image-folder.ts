@@ -170,11 +170,7 @@ export function listImageFolder(
         else if (isImageName(d.name)) files.push(r);
         else {
           others.push(d.name);
-          const other = extensionIn(d.name, OTHER_IMAGE_EXTENSIONS);
-          if (other) {
-            skipped.n++;
-            if (!skipped.kinds.includes(other)) skipped.kinds.push(other);
-          }
+          countOtherFormat(d.name, skipped);
         }
       }
     };
@@ -207,10 +203,15 @@ export function listImageFolder(
  * left out as image_folder leaves it (leftOutNotes says what). A folder with no image is an error
  * naming it.
  */
-export function imagesIn(root: string, shown: string, maxEntries = MAX_ENTRIES): { images: { abs: string; shown: string }[]; leftOut: { folders: string[]; files: string[] } } {
+export function imagesIn(
+  root: string,
+  shown: string,
+  maxEntries = MAX_ENTRIES,
+): { images: { abs: string; shown: string }[]; leftOut: { folders: string[]; files: string[] }; skipped: { n: number; kinds: string[] } } {
   const base = shown.replace(/[\\/]+$/, '');
   const found: string[] = [];
   const leftOut = { folders: [] as string[], files: [] as string[] };
+  const skipped = { n: 0, kinds: [] as string[] };
   let seen = 0;
   const walk = (abs: string, rel: string, depth: number) => {
     const shownHere = rel ? `${base}/${rel}` : shown;
@@ -225,14 +226,17 @@ export function imagesIn(root: string, shown: string, maxEntries = MAX_ENTRIES):
         else if (isImageName(d.name)) leftOut.files.push(r);
       } else if (isDir(p, d)) walk(p, r, depth + 1);
       else if (isImageName(d.name)) found.push(r);
+      else countOtherFormat(d.name, skipped);
     }
   };
   walk(root, '', 0);
-  if (found.length === 0) throw new DataError(shown, rmsg('folderWithoutImages', { exts: IMAGE_EXTENSIONS.join(', '), others: leftOut.files.length }));
+  if (found.length === 0) {
+    throw new DataError(shown, rmsg('folderWithoutImages', { exts: IMAGE_EXTENSIONS.join(', '), others: leftOut.files.length, ...(skipped.n ? { unread: skipped.n, kinds: skipped.kinds.join(', ') } : {}) }));
+  }
   found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   leftOut.folders.sort();
   leftOut.files.sort();
-  return { images: found.map((r) => ({ abs: path.join(root, r), shown: `${base}/${r}` })), leftOut };
+  return { images: found.map((r) => ({ abs: path.join(root, r), shown: `${base}/${r}` })), leftOut, skipped };
 }
 
 /** The most names a note lists (then how many more). */
@@ -240,6 +244,14 @@ const NAMES_SHOWN = 3;
 
 function someNames(names: readonly string[]): { names: string; more: number } {
   return { names: names.slice(0, NAMES_SHOWN).join(', '), more: Math.max(0, names.length - NAMES_SHOWN) };
+}
+
+/** Counts `name` in `skipped` when it is an image of a format nn has no decoder for (.gif, .webp, ...). */
+function countOtherFormat(name: string, skipped: { n: number; kinds: string[] }): void {
+  const other = extensionIn(name, OTHER_IMAGE_EXTENSIONS);
+  if (!other) return;
+  skipped.n++;
+  if (!skipped.kinds.includes(other)) skipped.kinds.push(other);
 }
 
 /** The notes that say what leftOutName left out of a folder of images (none when nothing was). */
