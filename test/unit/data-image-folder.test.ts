@@ -197,7 +197,7 @@ describe('image_folder', () => {
       const notes: { message: string; id?: string }[] = [];
       const d = await loadData(datasetRef(dir, nn('"formats", test: 0')), { dataCacheDir: null, log: (message, msg) => notes.push({ message, id: msg?.id }) });
       assert.equal(d.train.n, 2);
-      assert.deepEqual(notes, [{ message: 'formats: 2 images of formats nn cannot read (.webp, .gif) left out; image_folder reads PNG and JPEG: convert them to keep them', id: 'imagesSkipped' }]);
+      assert.deepEqual(notes, [{ message: 'formats: 2 images of formats nn cannot read (.webp, .gif) left out; nn reads PNG and JPEG: convert them to keep them', id: 'imagesSkipped' }]);
       const quiet: string[] = [];
       await loadData(datasetRef(dir, nn('"same", test: 0')), { dataCacheDir: null, log: (m) => quiet.push(m) });
       assert.deepEqual(quiet, []);
