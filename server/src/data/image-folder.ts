@@ -145,36 +145,11 @@ export function listImageFolder(
   }
   if (classNames.length < 2) throw new DataError(shownRoot, rmsg('oneClassFolder', { name: classNames[0] }));
   const images: FolderImage[] = [];
-  const seen = { entries: 0 };
+  const seen = { entries: 0, max: maxEntries, shown: shownRoot };
   const skipped = { n: 0, kinds: [] as string[] };
   classNames.forEach((name, label) => {
     const shownClass = `${shownRoot.replace(/[\\/]+$/, '')}/${name}`;
-    const files: string[] = [];
-    const others: string[] = [];
-    const walk = (abs: string, rel: string, depth: number) => {
-      const shownHere = rel ? `${shownClass}/${rel}` : shownClass;
-      // a link to a folder above (a loop), or a path such as "/" that holds a whole disk
-      if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
-      for (const d of readDir(abs, shownHere)) {
-        if (++seen.entries > maxEntries) throw new TooManyEntries(shownRoot, rmsg('tooManyEntries', { max: maxEntries }));
-        const p = path.join(abs, d.name);
-        const r = rel ? `${rel}/${d.name}` : d.name;
-        if (leftOutName(d.name)) {
-          if (!namedWhenLeftOut(d.name)) continue;
-          if (isDir(p, d)) leftOut.folders.push(`${name}/${r}`);
-          else if (isImageName(d.name)) leftOut.files.push(`${name}/${r}`);
-          continue;
-        }
-        inside(p, d, `${shownClass}/${r}`);
-        if (isDir(p, d)) walk(p, r, depth + 1);
-        else if (isImageName(d.name)) files.push(r);
-        else {
-          others.push(d.name);
-          countOtherFormat(d.name, skipped);
-        }
-      }
-    };
-    walk(path.join(root, name), '', 0);
+    const { files, others } = walkImages(path.join(root, name), shownClass, seen, { folders: leftOut.folders, files: leftOut.files, prefix: `${name}/` }, skipped, (p, d, r) => inside(p, d, `${shownClass}/${r}`));
     if (files.length === 0) {
       const exts = [...new Set(others.map((o) => (o.includes('.') ? o.slice(o.lastIndexOf('.')).toLowerCase() : o)))].slice(0, 5);
       throw new DataError(`${shownClass}/`, rmsg('classWithoutImages', { name, others: others.length, kinds: exts.join(', '), exts: IMAGE_EXTENSIONS.join(', ') }));
@@ -209,27 +184,9 @@ export function imagesIn(
   maxEntries = MAX_ENTRIES,
 ): { images: { abs: string; shown: string }[]; leftOut: { folders: string[]; files: string[] }; skipped: { n: number; kinds: string[] } } {
   const base = shown.replace(/[\\/]+$/, '');
-  const found: string[] = [];
   const leftOut = { folders: [] as string[], files: [] as string[] };
   const skipped = { n: 0, kinds: [] as string[] };
-  let seen = 0;
-  const walk = (abs: string, rel: string, depth: number) => {
-    const shownHere = rel ? `${base}/${rel}` : shown;
-    if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
-    for (const d of readDir(abs, shownHere)) {
-      if (++seen > maxEntries) throw new TooManyEntries(shown, rmsg('tooManyEntries', { max: maxEntries }));
-      const p = path.join(abs, d.name);
-      const r = rel ? `${rel}/${d.name}` : d.name;
-      if (leftOutName(d.name)) {
-        if (!namedWhenLeftOut(d.name)) continue;
-        if (isDir(p, d)) leftOut.folders.push(r);
-        else if (isImageName(d.name)) leftOut.files.push(r);
-      } else if (isDir(p, d)) walk(p, r, depth + 1);
-      else if (isImageName(d.name)) found.push(r);
-      else countOtherFormat(d.name, skipped);
-    }
-  };
-  walk(root, '', 0);
+  const found = walkImages(root, base, { entries: 0, max: maxEntries, shown }, { ...leftOut, prefix: '' }, skipped).files;
   if (found.length === 0) {
     throw new DataError(shown, rmsg('folderWithoutImages', { exts: IMAGE_EXTENSIONS.join(', '), others: leftOut.files.length, ...(skipped.n ? { unread: skipped.n, kinds: skipped.kinds.join(', ') } : {}) }));
   }
@@ -237,6 +194,50 @@ export function imagesIn(
   leftOut.folders.sort();
   leftOut.files.sort();
   return { images: found.map((r) => ({ abs: path.join(root, r), shown: `${base}/${r}` })), leftOut, skipped };
+}
+
+/**
+ * The images under a folder (`shownBase` as its name is shown), in the order read: their paths
+ * below it, and the other files' names; on the way, what leftOutName leaves out and a note names
+ * goes to `leftOut` (its paths after `prefix`), images of other formats are counted in `skipped`,
+ * and `visit` sees every entry that is read (image_folder's check of links). Entries are counted
+ * in `seen` against its most, and folders are followed MAX_DEPTH deep at most: a link to a folder
+ * above (a loop), or a path such as "/" that holds a whole disk.
+ */
+function walkImages(
+  root: string,
+  shownBase: string,
+  seen: { entries: number; max: number; shown: string },
+  leftOut: { folders: string[]; files: string[]; prefix: string },
+  skipped: { n: number; kinds: string[] },
+  visit: (abs: string, d: fs.Dirent, rel: string) => void = () => {},
+): { files: string[]; others: string[] } {
+  const files: string[] = [];
+  const others: string[] = [];
+  const walk = (abs: string, rel: string, depth: number) => {
+    const shownHere = rel ? `${shownBase}/${rel}` : shownBase;
+    if (depth > MAX_DEPTH) throw new DataError(shownHere, rmsg('nestedTooDeep', { depth: MAX_DEPTH }));
+    for (const d of readDir(abs, shownHere)) {
+      if (++seen.entries > seen.max) throw new TooManyEntries(seen.shown, rmsg('tooManyEntries', { max: seen.max }));
+      const p = path.join(abs, d.name);
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if (leftOutName(d.name)) {
+        if (!namedWhenLeftOut(d.name)) continue;
+        if (isDir(p, d)) leftOut.folders.push(`${leftOut.prefix}${r}`);
+        else if (isImageName(d.name)) leftOut.files.push(`${leftOut.prefix}${r}`);
+        continue;
+      }
+      visit(p, d, r);
+      if (isDir(p, d)) walk(p, r, depth + 1);
+      else if (isImageName(d.name)) files.push(r);
+      else {
+        others.push(d.name);
+        countOtherFormat(d.name, skipped);
+      }
+    }
+  };
+  walk(root, '', 0);
+  return { files, others };
 }
 
 /** The most names a note lists (then how many more). */
