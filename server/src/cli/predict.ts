@@ -17,14 +17,13 @@
 import { readDataFile } from '../data/errors';
 import { isNumber } from '../data/csv';
 import { thresholdFor } from '../runtime/train/losses';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeImage, resizeArea } from '../data/images';
 import { extensionIn, isImageName, namedWhenLeftOut, OTHER_IMAGE_EXTENSIONS } from '../data/image-names';
 import { imagesIn, leftOutNotes } from '../data/image-folder';
 import { renderRuntime, rmsg, type RuntimeMessage } from '../core/runtime-messages';
 import { encodeText, tokenize } from '../data/text';
-import { isFile } from '../data/builtin';
+import { isFile, isFolder } from '../data/builtin';
 import { tf, type Tensor } from '../runtime/tf';
 import { loadModel, checkpointDir } from '../runtime/train/checkpoint';
 import { UsageError, type Parsed } from './args';
@@ -121,14 +120,6 @@ function imageInputs(inputs: readonly string[], err: (s: string) => void): strin
   // every input left out: nothing to predict (--index alone gives none)
   if (inputs.length && !out.length) throw new UsageError(words().predictNeeds('inputs'));
   return out;
-}
-
-function isFolder(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Numbers as the command line gives them: up to 8 as written, more as the first 6 and how many. */

@@ -142,6 +142,15 @@ export function isFile(p: string): boolean {
   }
 }
 
+/** A folder, or a link to one. */
+export function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The files of a dataset present in `dir` (gzipped preferred), by key. */
 function filesIn(dir: string): Partial<FileSet> {
   const found: Partial<FileSet> = {};

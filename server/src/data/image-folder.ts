@@ -32,6 +32,7 @@ import type { Args } from '../core/catalog/types';
 import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import type { LoadOptions } from './types';
+import { isFolder } from './builtin';
 import { decodeImage, readImageHeader, resizeArea, type ImageHeader } from './images';
 import { IMAGE_EXTENSIONS, OTHER_IMAGE_EXTENSIONS, extensionIn, isImageName, leftOutName, namedWhenLeftOut } from './image-names';
 
@@ -100,12 +101,7 @@ export const DATA_CACHE = '.data-cache';
  * found a class 'runs' of JSON files.
  */
 export function isRunsFolder(abs: string, runs: readonly string[]): boolean {
-  if (runs.some((r) => path.resolve(r) === abs)) return true;
-  try {
-    return fs.statSync(path.join(abs, DATA_CACHE)).isDirectory();
-  } catch {
-    return false;
-  }
+  return runs.some((r) => path.resolve(r) === abs) || isFolder(path.join(abs, DATA_CACHE));
 }
 
 /**

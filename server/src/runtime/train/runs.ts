@@ -36,6 +36,7 @@ export { LOCK_FILE };
 import { int, num, measured, str, oneOf, opt, list, record, object, refine, either, type Check } from './schema';
 import { isName } from '../../core/syntax/lexer';
 import { entriesNamed } from '../../node/unicode-paths';
+import { isFolder } from '../../data/builtin';
 
 export interface ResumeState {
   version: 1;
@@ -275,13 +276,7 @@ function sleep(ms: number): void {
  */
 export function trainFolders(root: string, train: string): string[] {
   return entriesNamed(root, train)
-    .filter((e) => {
-      try {
-        return fs.statSync(path.join(root, e.name)).isDirectory();
-      } catch {
-        return false;
-      }
-    })
+    .filter((e) => isFolder(path.join(root, e.name)))
     .map((e) => e.name);
 }
 
