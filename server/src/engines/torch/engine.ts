@@ -21,7 +21,7 @@ import { notFiniteAdvice } from '../../runtime/train/evaluate';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import { LayerWarnings } from '../../runtime/train/layer-warnings';
 import { RunFolder, withRunLock } from '../../runtime/train/runs';
-import { bestMonitor, Monitor, type Mode } from '../../runtime/train/monitor';
+import { bestMonitor, formatMonitored, Monitor, type Mode } from '../../runtime/train/monitor';
 import { runConfigOf, readRunConfig } from '../../runtime/train/run-config';
 import { modelFiles, writeDirAtomic, checkpointDir, loadModel } from '../../runtime/train/checkpoint';
 import { compileModel } from '../../runtime/compile';
@@ -184,7 +184,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
       resumeNotes.push(rmsg('bestRebuilt', { missing: gone, from: `${source}.pt`, epoch: before.epoch }));
     } else if (fs.readFileSync(path.join(torchDir, 'train.py'), 'utf8').includes('NN_FORGET_BEST')) {
       forgetBest = true;
-      resumeNotes.push(rmsg('bestGoneOnResume', { missing: gone, epoch: before.epoch, monitor: best.name, value: Number((values[best.name] ?? NaN).toPrecision(4)).toString() }));
+      resumeNotes.push(rmsg('bestGoneOnResume', { missing: gone, epoch: before.epoch, monitor: best.name, value: formatMonitored(values[best.name] ?? NaN) }));
     }
   };
   if (opts.resume) {
@@ -282,7 +282,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     if (!es) return undefined;
     const early = new Monitor(es.args.monitor as string, es.args.mode as Mode, es.args.min_delta as number);
     for (const h of epochs) early.update(epochValues(h), h.epoch);
-    return rmsg('earlyStopped', { monitor: early.name, wait: early.wait, best: early.best === null ? '-' : Number(early.best.toPrecision(4)).toString(), bestEpoch: early.bestEpoch ?? 0, restored: es.args.restore_best !== false });
+    return rmsg('earlyStopped', { monitor: early.name, wait: early.wait, best: formatMonitored(early.best), bestEpoch: early.bestEpoch ?? 0, restored: es.args.restore_best !== false });
   };
   // events are handled in order: a checkpoint's conversion finishes before the next event goes out
   let chain = Promise.resolve();

@@ -14,6 +14,11 @@ export interface MonitorState {
 export type Mode = 'auto' | 'min' | 'max';
 
 /** Whether higher is better for a monitored name (val_ prefix ignored): the metric's own mode. */
+/** A monitored value as the messages show it: 4 significant digits, '-' for none. */
+export function formatMonitored(v: number | null): string {
+  return v === null ? '-' : Number(v.toPrecision(4)).toString();
+}
+
 export function higherIsBetter(monitor: string): boolean {
   const bare = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
   return METRICS.find((m) => m.name === bare)?.mode === 'max';

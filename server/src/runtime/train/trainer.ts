@@ -25,7 +25,7 @@ import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
 import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers';
 import { Schedule } from './schedules';
-import { Monitor, overfitting, bestMonitor, type Mode } from './monitor';
+import { Monitor, overfitting, bestMonitor, formatMonitored, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
 import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
@@ -183,7 +183,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   // which best/ then holds. Kept, it waited for an epoch to beat weights no longer there, and the
   // run failed at its end on the missing best/. A best/ that cannot be read is refused here.
   const bestGone = resume && resume.best.bestEpoch !== null ? run.missingBest(folds ? `fold-${resume.fold + 1}` : '') : undefined;
-  const goneNote = bestGone && resume ? rmsg('bestGoneOnResume', { missing: bestGone, epoch: resume.best.bestEpoch!, monitor: bestMonitor(cfg, validated).name, value: fmt(resume.best.best), from: resume.epoch + 1 }) : undefined;
+  const goneNote = bestGone && resume ? rmsg('bestGoneOnResume', { missing: bestGone, epoch: resume.best.bestEpoch!, monitor: bestMonitor(cfg, validated).name, value: formatMonitored(resume.best.best), from: resume.epoch + 1 }) : undefined;
   if (bestGone && resume) resume.best = { best: null, bestEpoch: null, wait: 0 };
   // k-fold: an earlier fold whose best/ is gone is no candidate for the run's best/ (promoteBestFold passes over it)
   const foldsGone = resume && folds ? Array.from({ length: resume.fold }, (_, k) => ({ fold: k + 1, missing: run.missingBest(`fold-${k + 1}`, k + 1) })).filter((g) => g.missing !== undefined) : [];
@@ -557,7 +557,7 @@ class FoldRun {
           type: 'stopped',
           reason: 'early_stopping',
           epoch: e + 1,
-          ...said(rmsg('earlyStopped', { monitor: this.early!.name, wait: this.early!.wait, best: fmt(this.early!.best), bestEpoch: bestE ?? 0, restored: es!.args.restore_best === true })),
+          ...said(rmsg('earlyStopped', { monitor: this.early!.name, wait: this.early!.wait, best: formatMonitored(this.early!.best), bestEpoch: bestE ?? 0, restored: es!.args.restore_best === true })),
         });
         break;
       }
@@ -797,9 +797,5 @@ function changedSinceRun(saved: RunConfig, cfg: TrainConfig, data: LoadedData): 
   compare('validation', saved.validation, typeof cfg.validation === 'number' ? cfg.validation : cfg.validation?.name);
   compare('kfold', saved.kfold, cfg.kfold);
   return out;
-}
-
-function fmt(v: number | null): string {
-  return v === null ? '-' : Number(v.toPrecision(4)).toString();
 }
 
