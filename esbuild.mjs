@@ -22,6 +22,8 @@ const node = {
 
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // a helper thread of training on several threads (server/src/runtime/train/replicas.ts), found next to cli.js
+  { entryPoints: ['server/src/runtime/train/replica-worker.ts'], outfile: 'dist/replica-worker.js' },
   { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
   // the chart webview runs in a browser context

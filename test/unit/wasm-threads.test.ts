@@ -241,6 +241,30 @@ describe('the wasm backend on several threads', function () {
   });
 });
 
+/** A model with batch statistics: a batch cannot be split among threads, which share each operation instead. */
+const BN_MODEL = `model WaveBn {
+  input [32, 1]
+  conv1d(8, 3)
+  batch_norm()
+  relu()
+  max_pool(2)
+  flatten()
+  dropout(0.3)
+  dense(3)
+}
+
+train waves_bn {
+  model: WaveBn
+  data: waveforms(n: 600)
+  loss: cross_entropy
+  optimizer: adam(lr: 0.01)
+  epochs: 3
+  batch_size: 32
+  metrics: [accuracy]
+  seed: 7
+}
+`;
+
 describe('nn train on several threads', function () {
   this.timeout(300_000);
   let dir: string;
@@ -271,6 +295,7 @@ train waves {
   metrics: [accuracy]
   seed: 7
 }
+
 `,
     );
   });
@@ -280,10 +305,10 @@ train waves {
     await tf.setBackend('cpu');
   });
 
-  async function train(threads?: number): Promise<TrainEvent[]> {
+  async function train(threads?: number, f = file): Promise<TrainEvent[]> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['train', file, '--json', '--runs', path.join(dir, 'runs'), '--backend', 'wasm', ...(threads ? ['--threads', String(threads)] : [])], (s) => out.push(s), (s) => err.push(s));
+    const code = await main(['train', f, '--json', '--runs', path.join(dir, 'runs'), '--backend', 'wasm', ...(threads ? ['--threads', String(threads)] : [])], (s) => out.push(s), (s) => err.push(s));
     assert.equal(code, 0, err.join('\n'));
     return out.map((l) => parseEvent(l)!);
   }
@@ -291,16 +316,39 @@ train waves {
   /** Every epoch's loss and metrics, with validation's and the test's (batch events are sent by time, so fewer or more). */
   const losses = (evs: TrainEvent[]): unknown[] => evs.flatMap((e): unknown[] => (e.type === 'epoch' ? [e.loss, ...Object.values(e.metrics), e.val?.loss, ...Object.values(e.val?.metrics ?? {})] : e.type === 'end' ? [JSON.stringify(e.test ?? null)] : []));
 
-  it('the same seed and thread count repeat a run, and 1 thread gives the same numbers as 2', async () => {
+  /** The numbers of `losses`, the test's JSON read back. */
+  const numbers = (evs: TrainEvent[]): number[] =>
+    losses(evs).flatMap(function flat(v: unknown): number[] {
+      if (typeof v === 'number') return [v];
+      if (typeof v === 'string') return v.startsWith('{') ? flat(JSON.parse(v)) : [];
+      if (Array.isArray(v)) return v.flatMap(flat);
+      return v && typeof v === 'object' ? Object.values(v).flatMap(flat) : [];
+    });
+
+  it('threads that split the batch: the same seed and thread count repeat a run, and 2 threads give the numbers of 1 to rounding', async () => {
     const a = await train(2);
     const start = a[0] as Extract<TrainEvent, { type: 'start' }>;
     assert.equal(start.type, 'start');
-    assert.ok(start.backendNote?.includes('on 2 threads (as asked)'), start.backendNote);
+    assert.ok(start.backendNote?.includes('on 2 threads (as asked), each training a copy of the model on its part of every batch'), start.backendNote);
     const b = await train(2);
     const one = await train(1);
     assert.ok(losses(a).length >= 7);
     assert.deepEqual(losses(b), losses(a));
-    assert.deepEqual(losses(one), losses(a));
+    // the gradient of the batch is the shards' average: the same to float rounding, not the same bits
+    const [x, y] = [numbers(one), numbers(a)];
+    assert.equal(x.length, y.length);
+    x.forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-5 * Math.max(1, Math.abs(v)), `value ${i}: ${v} on 1 thread, ${y[i]} on 2`));
+    assert.notDeepEqual(losses(one), losses(a), 'the two runs summed alike: this test no longer sees the split');
+  });
+
+  it('a model with batch_norm shares each operation among the threads instead: the same bits as on one thread', async () => {
+    const bnFile = path.join(dir, 'waves-bn.nn');
+    fs.writeFileSync(bnFile, BN_MODEL);
+    const a = await train(2, bnFile);
+    const start = a[0] as Extract<TrainEvent, { type: 'start' }>;
+    assert.ok(start.backendNote?.includes('on 2 threads (as asked);'), start.backendNote);
+    assert.deepEqual(losses(await train(2, bnFile)), losses(a));
+    assert.deepEqual(losses(await train(1, bnFile)), losses(a));
   });
 
   it('by default a model this small trains on one thread, and the start line says why', async () => {

@@ -1,6 +1,8 @@
 // What nn train, evaluate and predict share: finding a train block in a checked file, choosing
 // the backend, loading data, and reading a run folder back.
 
+import { replicable } from '../runtime/train/replicas';
+import { describeModel } from '../core/model';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -226,11 +228,12 @@ export function availableMemory(backend: string): { bytes: number; limit: 'free'
 
 /**
  * NN420 as a line (`file:line:col: error NN420: ...` at the train block's model) when training
- * `checked` would need more memory than `available` bytes; undefined when it fits or is not known.
+ * `checked` would need more memory than `available` bytes (on `threads` threads that split the batch:
+ * BackendInfo.replicas); undefined when it fits or is not known.
  */
-export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'container' | 'wasm' }, locale: Locale = 'en'): string | undefined {
+export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'container' | 'wasm' }, locale: Locale = 'en', threads = 1): string | undefined {
   const cfg = checked.cfg;
-  const m = trainingMemory(cfg);
+  const m = trainingMemory(cfg, threads);
   if (!m || m.total <= available.bytes) return undefined;
   const message = render(
     {
@@ -243,6 +246,7 @@ export function memoryRefusal(file: string, checked: Checked, available: { bytes
         activations: formatBytes(m.activations),
         batch: m.batch,
         data: formatBytes(m.data),
+        ...(m.copies > 0 ? { copies: formatBytes(m.copies), threads: m.threads } : {}),
         available: formatBytes(available.bytes),
         limit: available.limit,
       },
@@ -263,10 +267,15 @@ export function backendPreference(args: Parsed): BackendPreference {
 /**
  * The backend asked for (--backend, default auto) with --threads if given; `log` hears what auto
  * tried and why it moved on. `work`, the multiply-adds of a step's forward pass (stepWork), sets
- * the default thread count.
+ * the default thread count; `split`, that training may split batches among the threads (splitsBatches).
  */
-export function chooseBackend(args: Parsed, log?: BackendLog, work?: number): Promise<BackendInfo> {
-  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), work);
+export function chooseBackend(args: Parsed, log?: BackendLog, work?: number, split = false): Promise<BackendInfo> {
+  return selectBackend(backendPreference(args), log, intFlag(args, 'threads', 1, WASM_MAX_THREADS), work, split);
+}
+
+/** Training `cfg` on several threads may split its batches (runtime/train/replicas.ts): its model has no batch statistics. */
+export function splitsBatches(cfg: TrainConfig): boolean {
+  return cfg.model !== undefined && !cfg.hasErrors && replicable(describeModel(cfg.model));
 }
 
 /** The multiply-adds of a training step's forward pass (a batch through the model), when known. */

@@ -32,7 +32,7 @@ import { onLines } from '../node/lines';
 import { DataError } from '../data/errors';
 import { BackendError, TFJS_NODE_INSTALL, type BackendInfo } from '../runtime/backend';
 import { UsageError, type Parsed } from './args';
-import { imageBackground, checkedRun, checkedTrain, chooseBackend, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, recordedOverrides, errorText, CliError, type RunConfig } from './common';
+import { imageBackground, checkedRun, checkedTrain, chooseBackend, splitsBatches, stepWork, intFlag, loadOptions, loadTrainData, readRunConfig, availableMemory, memoryRefusal, recordedOverrides, errorText, CliError, type RunConfig } from './common';
 import { Progress, type Screen } from './progress';
 import { words, cliLang } from './i18n';
 import { findPython, NoTorchError, type PythonInfo } from '../engines/torch/python';
@@ -190,12 +190,12 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     } else {
       if (args.flags.has('device') || args.flags.has('processes')) throw new UsageError(words().deviceNeedsTorch);
       const said: Note[] = [];
-      backend = await chooseBackend(args, (message, msg) => said.push(msg ? { message, msg } : message), stepWork(cfg));
+      backend = await chooseBackend(args, (message, msg) => said.push(msg ? { message, msg } : message), stepWork(cfg), splitsBatches(cfg));
       notes.push(...said.filter((m) => !inNote(noteText(m).message, backend!.note)));
       // a model the machine cannot hold is refused with the estimate, before the data is loaded
       const available = availableMemory(backend.name);
-      const refused = memoryRefusal(file, checked, available);
-      if (refused) return fail(refused, memoryRefusal(file, checked, available, cliLang()));
+      const refused = memoryRefusal(file, checked, available, 'en', backend.replicas);
+      if (refused) return fail(refused, memoryRefusal(file, checked, available, cliLang(), backend.replicas));
     }
     const { data, validation } = await loadTrainData(cfg, loadOptions(args, (message, msg) => notes.push(msg ? { message, msg } : message), resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? (args.flags.get('run-dir') as string) : undefined)));
     const runDir = resumeDir ?? (typeof args.flags.get('run-dir') === 'string' ? exactRunDir(args.flags.get('run-dir') as string) : newRunDir(root, cfg.name));

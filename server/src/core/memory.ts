@@ -6,6 +6,9 @@
 //   activations every layer's output for one sample, times ACTIVATION_FACTOR (kept for the
 //               backward pass, its gradient, and a temporary of the op), times the batch size
 //   data        the training samples' features, held in memory by the loader
+//   copies      on N threads that split the batch (runtime/train/replicas.ts), each of the N-1
+//               helper threads' copy of the weights and gradients, and the shared buffers they
+//               pass through; the activations are the batch's either way, split among threads
 // It is an estimate of the order of magnitude: tfjs adds its own temporaries, and the backend's
 // allocator its overhead.
 
@@ -26,11 +29,15 @@ export interface MemoryEstimate {
   batch: number;
   /** the training features in memory, in bytes (0 when the data's size is not known) */
   data: number;
+  /** the helper threads' copies of the model (0 on one thread), in bytes */
+  copies: number;
+  /** the threads that split the batch */
+  threads: number;
   total: number;
 }
 
-/** The estimate for a train block, or undefined when its model's size is not known. */
-export function trainingMemory(cfg: TrainConfig): MemoryEstimate | undefined {
+/** The estimate for a train block on `threads` threads that split the batch, or undefined when its model's size is not known. */
+export function trainingMemory(cfg: TrainConfig, threads = 1): MemoryEstimate | undefined {
   const t = cfg.model?.totals;
   if (!t || t.trainable === null || t.nonTrainable === null || t.activations === null) return undefined;
   const spec = cfg.optimizer?.spec as OptimizerSpec | undefined;
@@ -41,5 +48,7 @@ export function trainingMemory(cfg: TrainConfig): MemoryEstimate | undefined {
   const features = info?.features;
   const n = (info?.train ?? 0) + (info?.test ?? 0);
   const data = features && features.every((d) => d !== null) ? FLOAT * n * features.reduce<number>((a, b) => a * (b as number), 1) : 0;
-  return { weights, slots, activations, batch: cfg.batchSize, data, total: weights + activations + data };
+  // each helper: its weights and gradients on its heap, and the same again in the shared buffers
+  const copies = (threads - 1) * FLOAT * 2 * (t.trainable * 2 + t.nonTrainable);
+  return { weights, slots, activations, batch: cfg.batchSize, data, copies, threads, total: weights + activations + data + copies };
 }

@@ -13,6 +13,7 @@ import { tf, loadTfjsNode, loadWasmBackend, resolveTfjsNode } from './tf';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import { registerCpuKernels, registerWasmKernels } from './kernels';
 import { registerGradientFixes } from './gradients';
+import { replicasUnsupported } from './train/replicas';
 import { THREADS_MIN_MULT_ADDS, WASM_MAX_THREADS, ThreadsError, coreCount, defaultThreads, threadsUnsupported, useWasmThreads, type DefaultThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -22,6 +23,12 @@ export interface BackendInfo {
   name: BackendName;
   /** the threads it computes on: wasm's pool, cpu's one; undefined for tensorflow (TensorFlow's own choice) */
   threads?: number;
+  /**
+   * wasm on several threads that split the batch: this many copies of the model, each training on
+   * its part of a batch on its own thread (runtime/train/replicas.ts), this thread's engine
+   * single-threaded. Absent: the threads share each operation (runtime/wasm-threads.ts).
+   */
+  replicas?: number;
   /** one line for the user: why this one, and how to get a faster one (English) */
   note: string;
   /** the note as a message id and its arguments, for the user's locale */
@@ -29,8 +36,8 @@ export interface BackendInfo {
 }
 
 /** A backend's info with its note said in English and kept as a message. */
-function info(name: BackendName, threads: number | undefined, said: RuntimeMessage): BackendInfo {
-  return { name, ...(threads !== undefined ? { threads } : {}), note: renderRuntime(said, 'en'), said };
+function info(name: BackendName, threads: number | undefined, said: RuntimeMessage, replicas?: number): BackendInfo {
+  return { name, ...(threads !== undefined ? { threads } : {}), ...(replicas !== undefined ? { replicas } : {}), note: renderRuntime(said, 'en'), said };
 }
 
 /** A backend that cannot be had as asked: `said` is why as a message id (core/runtime-messages.ts), `message` its English. */
@@ -102,9 +109,12 @@ async function use(name: BackendName): Promise<void> {
  * other work leaves idle (at most WASM_MAX_THREADS), one for a small model (`work`: the
  * multiply-adds of a training step's forward pass, when known), or one thread where threads cannot
  * run, which the note and the log say.
+ * `split`: the caller trains a model that can be trained on parts of a batch (replicas.ts
+ * `replicable`): several threads then each train a copy of it on their part (BackendInfo.replicas),
+ * which pays for smaller models than sharing each operation does.
  * Also registers this project's gradient fixes, which every backend needs, and its cpu kernel fixes.
  */
-export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog, threads?: number, work?: number): Promise<BackendInfo> {
+export async function selectBackend(pref: BackendPreference = 'auto', log?: BackendLog, threads?: number, work?: number, split = false): Promise<BackendInfo> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= WASM_MAX_THREADS)) {
     throw new BackendError(rmsg('threadsRange', { threads, max: WASM_MAX_THREADS }));
   }
@@ -133,7 +143,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
     try {
       loadWasmBackend();
       registerWasmKernels();
-      started = await wasmThreads(threads, log, threads === undefined ? defaultThreads(undefined, undefined, work) : undefined);
+      started = await wasmThreads(threads, log, threads === undefined ? defaultThreads(undefined, undefined, work) : undefined, split);
       await use('wasm');
     } catch (e) {
       if (e instanceof BackendError) throw e;
@@ -141,7 +151,7 @@ export async function selectBackend(pref: BackendPreference = 'auto', log?: Back
       if (pref === 'wasm') throw new BackendError(rmsg('wasmUnavailable', { problem }));
       tell(log, rmsg('backendTried', { backend: 'wasm', problem }));
     }
-    if (started) return info('wasm', started.threads, rmsg('backendWasm', { threads: threadsSaid(started), install: TFJS_NODE_INSTALL }));
+    if (started) return info('wasm', started.threads, rmsg('backendWasm', { threads: threadsSaid(started), install: TFJS_NODE_INSTALL }), started.split ? started.threads : undefined);
   }
   if (threads !== undefined && threads > 1) throw new BackendError(rmsg('threadsCpu', { threads }));
   await use('cpu');
@@ -155,6 +165,8 @@ export interface Started {
   why?: RuntimeMessage;
   /** the default it came from, when --threads was not given */
   auto?: DefaultThreads;
+  /** the threads split the batch (replicas.ts): this thread's engine is single-threaded */
+  split?: boolean;
 }
 
 /**
@@ -162,8 +174,19 @@ export interface Started {
  * default, `auto`'s (every idle core); where threads cannot run (or the threaded engine fails),
  * the default is one thread, and `why` says why.
  */
-export async function wasmThreads(asked: number | undefined, log?: BackendLog, auto: DefaultThreads | undefined = asked === undefined ? defaultThreads() : undefined): Promise<Started> {
+export async function wasmThreads(asked: number | undefined, log?: BackendLog, auto: DefaultThreads | undefined = asked === undefined ? defaultThreads() : undefined, split = false): Promise<Started> {
   const wanted = asked ?? auto!.threads;
+  if (wanted > 1 && split) {
+    const problem = replicasUnsupported();
+    if (problem === undefined) {
+      await useWasmThreads(1);
+      return { threads: wanted, auto, split: true };
+    }
+    if (asked !== undefined) throw new BackendError(rmsg('threadsCannot', { threads: asked, problem }));
+    tell(log, rmsg('wasmOneThread', { problem }));
+    await useWasmThreads(1);
+    return { threads: 1, why: problem, auto };
+  }
   if (wanted > 1) {
     const problem = threadsUnsupported() ?? (await useWasmThreads(wanted).then(
       () => undefined,
@@ -186,6 +209,11 @@ export function threadsPhrase(started: Started, cores: number = coreCount()): st
 
 /** threadsPhrase as a message id and its arguments. */
 export function threadsSaid(started: Started, cores: number = coreCount()): RuntimeMessage {
+  const said = threadsCountSaid(started, cores);
+  return started.split ? rmsg('threadsSplitBatch', { threads: said }) : said;
+}
+
+function threadsCountSaid(started: Started, cores: number): RuntimeMessage {
   const n = started.threads;
   if (started.why) return rmsg('threadsWhy', { n, why: started.why });
   const auto = started.auto;

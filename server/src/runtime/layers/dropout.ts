@@ -8,6 +8,11 @@
 // step (a model used after training, or outside the trainer), masks come from tfjs' unseeded
 // generator.
 //
+// A step of several replicas (runtime/train/replicas.ts: each thread trains a copy of the model on
+// rows [offset, offset + rows) of the batch) gives `step` the shard: each mask is then drawn for
+// the whole batch, as one thread draws it, and the shard's rows are cut from it, so every replica
+// drops what the one-thread run drops in the same rows.
+//
 // tfjs' own Dropout layer takes one fixed seed, which would draw the same mask at every step,
 // so the `dropout` layer is `SeededDropout`. It saves as tfjs' `Dropout` (the same class name
 // and configuration, and it is not registered), so a saved model.json loads in any tfjs program
@@ -16,18 +21,30 @@
 import { tf } from '../tf';
 import { subSeed } from '../../data/random';
 
+/** The rows of the batch that one replica trains on (runtime/train/replicas.ts). */
+export interface Shard {
+  offset: number;
+  rows: number;
+  /** the whole batch's rows */
+  total: number;
+}
+
 export class DropoutNoise {
   private stepSeed: number | undefined;
   private draws = 0;
+  /** the rows of the batch this step runs on, when a replica runs part of it */
+  shard: Shard | undefined;
 
   /** Runs `f` (one training step) with masks that are a function of `seed` and their order in it. */
-  step<T>(seed: number, f: () => T): T {
+  step<T>(seed: number, f: () => T, shard?: Shard): T {
     this.stepSeed = seed;
     this.draws = 0;
+    this.shard = shard;
     try {
       return f();
     } finally {
       this.stepSeed = undefined;
+      this.shard = undefined;
     }
   }
 
@@ -39,7 +56,16 @@ export class DropoutNoise {
 
 /** `x` with a fraction `rate` of its values dropped and the rest scaled by 1 / (1 - rate), in training. */
 export function dropout(x: tf.Tensor, rate: number, training: boolean, noise: DropoutNoise | undefined): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate, undefined, noise?.next()) : x;
+  if (!training || rate <= 0) return x;
+  const shard = noise?.shard;
+  if (!shard) return tf.dropout(x, rate, undefined, noise?.next());
+  // tf.dropout's own formula on the whole batch's shape, then this shard's rows. The first axis
+  // may hold several entries per row, row-major (attention's [B·heads, T, T])
+  const per = x.shape[0] / shard.rows;
+  const keep = 1 - rate;
+  const whole = tf.randomUniform([shard.total * per, ...x.shape.slice(1)], 0, 1, 'float32', noise!.next());
+  const multiplier = tf.div(tf.floor(tf.add(whole, keep)), keep);
+  return tf.mul(x, tf.slice(multiplier, shard.offset * per, x.shape[0]));
 }
 
 export class SeededDropout extends tf.layers.Layer {

@@ -35,6 +35,7 @@ import { checkpointDir, loadModel, type StepHook } from './checkpoint';
 import { LayerProbe, type WeightMeasure } from './layer-stats';
 import { LayerWarnings } from './layer-warnings';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
+import { Replicas, ReplicaError, replicable } from './replicas';
 
 /** What training needs besides the block and its data, on any engine. */
 export interface RunOptions {
@@ -240,14 +241,20 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   let stats = { samples: resume?.samples ?? 0, seconds: resume?.seconds ?? 0 };
   const foldResults: Evaluation[] = resume?.foldResults ?? [];
   let last: FoldOutcome | undefined;
-  for (let f = resume?.fold ?? 0; f < foldData.length; f++) {
-    if (folds) emit({ type: 'fold', fold: f + 1, folds });
-    if (last) last.model.dispose();
-    const r = new FoldRun(cfg, data, opts, run, emit, seed, epochs, f, folds, foldData[f], validated, stats, foldResults, resume && resume.fold === f ? resume : undefined);
-    last = await r.run();
-    stats = last.stats;
-    if (last.outcome === 'not_finite' || last.outcome === 'stopped') break;
-    if (folds && last.finalVal) foldResults.push(last.finalVal);
+  // several threads on a model that can be split: helper threads, started with the first fold, for every fold
+  const threads: Threads = { count: opts.backend.replicas ?? 1 };
+  try {
+    for (let f = resume?.fold ?? 0; f < foldData.length; f++) {
+      if (folds) emit({ type: 'fold', fold: f + 1, folds });
+      if (last) last.model.dispose();
+      const r = new FoldRun(cfg, data, opts, run, emit, seed, epochs, f, folds, foldData[f], validated, stats, foldResults, resume && resume.fold === f ? resume : undefined, threads);
+      last = await r.run();
+      stats = last.stats;
+      if (last.outcome === 'not_finite' || last.outcome === 'stopped') break;
+      if (folds && last.finalVal) foldResults.push(last.finalVal);
+    }
+  } finally {
+    threads.replicas?.dispose();
   }
   const outcome = last!.outcome;
   if (outcome === 'not_finite') {
@@ -320,6 +327,12 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
   return { outcome, runDir: opts.runDir, end, model };
 }
 
+/** The threads a run trains on: `count` replicas of the model (runtime/train/replicas.ts) when above 1, started by the first fold. */
+interface Threads {
+  count: number;
+  replicas?: Replicas;
+}
+
 interface FoldOutcome {
   outcome: Outcome;
   model: LayersModel;
@@ -347,8 +360,6 @@ class FoldRun {
   private readonly early?: Monitor;
   private restoreWeights: Tensor[] | undefined;
   private readonly variables: tf.Variable[];
-  private readonly xBuf: Float32Array;
-  private readonly yBuf: Int32Array | Float32Array;
   private lastBatchEvent = 0;
   private lastBoundary = 0;
   private lastWeights = -Infinity;
@@ -363,6 +374,11 @@ class FoldRun {
   private readonly saved: { best?: number; last?: RuntimeMessage } = {};
   /** layer_stats: the probe of the layers and the warnings drawn from it (absent when off) */
   private readonly inside?: { probe: LayerProbe; warnings: LayerWarnings; every: 'epoch' | number };
+  private readonly desc: ReturnType<typeof describeModel>;
+  /** the helper threads that train on parts of each batch, when the run has several threads */
+  private replicas: Replicas | undefined;
+  private xBuf: Float32Array;
+  private yBuf: Int32Array | Float32Array;
 
   constructor(
     private readonly cfg: TrainConfig,
@@ -379,8 +395,10 @@ class FoldRun {
     private stats: { samples: number; seconds: number },
     private readonly foldResults: Evaluation[],
     private readonly resume: ResumeState | undefined,
+    private readonly threads: Threads,
   ) {
     const desc = describeModel(cfg.model!);
+    this.desc = desc;
     const compiled = compileModel(desc, { seed });
     this.model = compiled.model;
     this.noise = compiled.noise;
@@ -409,6 +427,7 @@ class FoldRun {
   }
 
   async run(): Promise<FoldOutcome> {
+    await this.startReplicas();
     let startEpoch = 0;
     let startBatch = 0;
     let partial: MetricsAccumulator | undefined;
@@ -464,7 +483,18 @@ class FoldRun {
         const inside = this.inside;
         const measure = inside !== undefined && (inside.every === 'epoch' ? b === batches - 1 : (e * batches + b + 1) % inside.every === 0);
         let measured: (WeightMeasure | undefined)[] | undefined;
-        const loss = this.noise.step(subSeed(this.seed, STREAM.dropout, this.fold, e, b), () => this.step(rows, acc, measure ? (m) => (measured = m) : undefined));
+        const stepSeed = subSeed(this.seed, STREAM.dropout, this.fold, e, b);
+        const measuring = measure ? (m: (WeightMeasure | undefined)[]) => (measured = m) : undefined;
+        let loss: number;
+        try {
+          loss = this.replicas ? await this.stepReplicated(rows, acc, stepSeed, measuring) : this.noise.step(stepSeed, () => this.step(rows, acc, measuring));
+        } catch (err) {
+          if (!(err instanceof ReplicaError)) throw err;
+          // the batch was not applied: last/ resumes at it
+          this.stats.seconds += trainMs / 1000;
+          await this.saveLast(e, b, acc);
+          throw new TrainError(rmsg('replicaStopped', { why: err.said, run: this.opts.runDir }));
+        }
         trainMs += performance.now() - s0;
         if (!Number.isFinite(loss)) {
           const m = said(rmsg('lossNotFinite', { loss: String(loss), epoch: e + 1, batch: b + 1, advice: notFiniteAdvice(this.cfg.optimizer!, lr), kept: this.keptNote() }));
@@ -625,6 +655,89 @@ class FoldRun {
       if (measured) measured(this.inside!.probe.measureStep(ordered, this.variables, update));
       else update();
       acc.add(out!, this.yBuf, rows, loss);
+      return loss;
+    });
+  }
+
+  /** With several threads: the helpers (replicas.ts) for this fold's model, started by the run's first fold. */
+  private async startReplicas(): Promise<void> {
+    const t = this.threads;
+    if (t.count < 2 || !replicable(this.desc)) return;
+    if (!t.replicas) {
+      const loss = this.cfg.loss!;
+      t.replicas = await Replicas.start(t.count, {
+        desc: this.desc,
+        seed: this.seed,
+        loss: { name: loss.spec.name, args: JSON.parse(JSON.stringify(loss.args)) as Record<string, unknown> },
+        classification: this.task.classification,
+        ...(this.data.classes !== undefined ? { classes: this.data.classes } : {}),
+        units: this.task.units,
+        featureShape: this.task.featureShape,
+        xw: this.task.xw,
+        yw: this.task.yw,
+        batchSize: this.cfg.batchSize,
+      }, this.model).catch((e: unknown) => {
+        throw e instanceof ReplicaError ? new TrainError(e.said) : e;
+      });
+    }
+    this.replicas = t.replicas;
+    this.xBuf = t.replicas.x;
+    this.yBuf = t.replicas.y;
+  }
+
+  /**
+   * `step` on several threads: this thread trains on the first shard of the batch while the
+   * helpers train on theirs; the gradients are averaged by rows, then clipped and applied here.
+   */
+  private async stepReplicated(rows: number, acc: MetricsAccumulator, seed: number, measured?: (m: (WeightMeasure | undefined)[]) => void): Promise<number> {
+    const rep = this.replicas!;
+    const own = rep.begin(this.model, rows, seed);
+    const mine = this.noise.step(
+      seed,
+      () =>
+        tf.tidy(() => {
+          const { xs, ys } = batchTensors(this.task, this.xBuf, this.yBuf, own.rows);
+          const { value, grads } = tf.variableGrads(() => {
+            const p = this.model.apply(xs, { training: true }) as Tensor;
+            rep.views.out.set(p.dataSync() as Float32Array, 0);
+            const l = this.task.lossFn(ys, p);
+            const pen = penalty(this.model);
+            return pen ? tf.add(l, pen) : l;
+          }, this.variables);
+          return { value, grads };
+        }),
+      own,
+    );
+    let helpers;
+    try {
+      helpers = await rep.end();
+    } catch (e) {
+      tf.dispose([mine.value, ...Object.values(mine.grads)]);
+      throw e;
+    }
+    return tf.tidy(() => {
+      let sum = mine.value.dataSync()[0]! * own.rows;
+      helpers.shard.forEach((s, h) => (sum += s.rows > 0 ? helpers.loss[h]! * s.rows : 0));
+      const loss = sum / rows;
+      const present = this.variables.filter((v) => mine.grads[v.name]);
+      const combined = rep.combine(
+        present.map((v) => mine.grads[v.name]!),
+        present.map((v) => this.variables.indexOf(v)),
+        own.rows,
+        helpers,
+        rows,
+      );
+      tf.dispose([mine.value, ...Object.values(mine.grads)]);
+      if (!Number.isFinite(loss)) return loss;
+      let ordered: NamedGrads = {};
+      present.forEach((v, i) => (ordered[v.name] = combined[i]!));
+      const update = () => {
+        if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
+        this.optimizer.apply(ordered, this.variables);
+      };
+      if (measured) measured(this.inside!.probe.measureStep(ordered, this.variables, update));
+      else update();
+      acc.add(rep.views.out.subarray(0, rows * rep.outWidth), this.yBuf, rows, loss);
       return loss;
     });
   }

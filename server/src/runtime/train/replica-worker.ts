@@ -1,0 +1,92 @@
+// One helper of a replica set (replicas.ts): a worker_thread with its own single-threaded wasm
+// engine and its own copy of the model. It waits for a step in shared memory, takes the weights
+// this step starts from, computes the gradients of its shard's mean loss, and writes them, its
+// loss and its outputs back. Bundled as dist/replica-worker.js (esbuild.mjs).
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { tf, type Tensor } from '../tf';
+import { selectBackend } from '../backend';
+import { compileModel } from '../compile';
+import { makeLoss } from './losses';
+import { penalty } from './evaluate';
+import { ReplicaViews, CMD_QUIT, type ReplicaInit } from './replicas';
+import type { BoundFn } from '../../core/catalog/types';
+
+async function main(): Promise<void> {
+  const init = workerData as ReplicaInit;
+  const { spec, helper } = init;
+  const views = new ReplicaViews(init);
+  await selectBackend('wasm', undefined, 1);
+  const { model, noise } = compileModel(spec.desc, { seed: spec.seed });
+  const lossFn = makeLoss({ spec: { name: spec.loss.name }, args: spec.loss.args } as unknown as BoundFn, spec.units, spec.classes);
+  const weights = model.weights;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const grads = views.gradsOf(helper);
+  parentPort!.postMessage({ ready: true });
+
+  // tests only: NN_TEST_REPLICA_FAULT=throw:N or exit:N fails this helper's N-th step
+  const fault = /^(throw|exit):(\d+)$/.exec(process.env.NN_TEST_REPLICA_FAULT ?? '');
+  let steps = 0;
+  let seen = 0;
+  for (;;) {
+    const { seq, cmd } = views.nextCommand(seen);
+    seen = seq;
+    if (cmd === CMD_QUIT) return;
+    let loss = NaN;
+    try {
+      if (fault && ++steps === Number(fault[2])) {
+        if (fault[1] === 'exit') process.exit(3);
+        throw new Error('a fault the test asked for');
+      }
+      const shard = views.shardOf(helper);
+      if (shard.rows > 0) {
+        // the weights this step starts from, as new tensors: XNNPACK keeps its packed copy of
+        // a weight by its tensor, so data written over in place would not be seen
+        tf.tidy(() => {
+          let at = 0;
+          weights.forEach((w, i) => {
+            const n = init.weightSizes[i]!;
+            w.write(tf.tensor(views.weights.subarray(at, at + n), w.shape as number[], 'float32'));
+            at += n;
+          });
+        });
+        loss = noise.step(
+          views.seed(),
+          () =>
+            tf.tidy(() => {
+              const { offset, rows } = shard;
+              const xs = tf.tensor(views.x.subarray(offset * spec.xw, (offset + rows) * spec.xw), [rows, ...spec.featureShape], 'float32');
+              const ys = spec.classification ? tf.tensor1d(views.y.subarray(offset, offset + rows) as Int32Array, 'int32') : tf.tensor2d(views.y.subarray(offset * spec.yw, (offset + rows) * spec.yw) as Float32Array, [rows, spec.yw], 'float32');
+              const { value, grads: g } = tf.variableGrads(() => {
+                const p = model.apply(xs, { training: true }) as Tensor;
+                views.out.set(p.dataSync() as Float32Array, offset * init.outWidth);
+                const l = lossFn(ys, p);
+                const pen = penalty(model);
+                return pen ? tf.add(l, pen) : l;
+              }, variables);
+              let at = 0;
+              variables.forEach((v, j) => {
+                const n = init.gradSizes[j]!;
+                const gj = g[v.name];
+                if (gj) grads.set(gj.dataSync() as Float32Array, at);
+                else grads.fill(0, at, at + n);
+                at += n;
+              });
+              return value.dataSync()[0]!;
+            }),
+          shard,
+        );
+      }
+      views.finish(helper, seq, loss);
+    } catch (e) {
+      views.finish(helper, seq, NaN, e instanceof Error ? e.message : String(e));
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  },
+);

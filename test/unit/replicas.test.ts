@@ -1,0 +1,186 @@
+// Training on threads that split the batch (server/src/runtime/train/replicas.ts): the shards
+// cover the batch; a replica's dropout masks are the rows of the masks one thread draws; a helper
+// that fails or dies stops the run with its reason (never a hang), keeps last/ before the batch,
+// and the resumed run ends with the numbers of an uninterrupted one; k-fold and layer statistics run
+// on the helpers; the memory estimate counts the copies. 1 thread against 2 and the start line:
+// wasm-threads.test.ts.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { tf } from '../../server/src/runtime/tf';
+import { shards, replicable } from '../../server/src/runtime/train/replicas';
+import { dropout, DropoutNoise } from '../../server/src/runtime/layers/dropout';
+import { useWasmThreads } from '../../server/src/runtime/wasm-threads';
+import { selectBackend } from '../../server/src/runtime/backend';
+import { main } from '../../server/src/cli/main';
+import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { trainingMemory } from '../../server/src/core/memory';
+import { describeModel } from '../../server/src/core/model';
+import { analyzeText } from '../helpers';
+
+const WAVES = `model Wave {
+  input [32, 1]
+  conv1d(8, 3, activation: relu)
+  max_pool(2)
+  flatten()
+  dropout(0.3)
+  dense(16, activation: relu)
+  dense(3)
+}
+
+train waves {
+  model: Wave
+  data: waveforms(n: 600)
+  loss: cross_entropy
+  optimizer: adam(lr: 0.01)
+  epochs: 3
+  batch_size: 32
+  metrics: [accuracy]
+  seed: 7
+}
+`;
+
+describe('threads that split the batch', function () {
+  this.timeout(300_000);
+
+  it('the shards cover the batch in order, the first the largest, empty ones only past the rows', () => {
+    for (let rows = 0; rows <= 40; rows++) {
+      for (let count = 1; count <= 8; count++) {
+        const s = shards(rows, count);
+        assert.equal(s.length, count);
+        let at = 0;
+        for (const p of s) {
+          assert.equal(p.offset, at);
+          at += p.rows;
+        }
+        assert.equal(at, rows);
+        const sizes = s.map((p) => p.rows);
+        assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1 && sizes[0] === Math.max(...sizes), `${rows} rows on ${count}: ${sizes}`);
+      }
+    }
+  });
+
+  it("a replica's dropout masks are the rows of the whole batch's, also where the first axis holds several entries per row", async () => {
+    await selectBackend('wasm', undefined, 1);
+    try {
+      for (const [shape, per] of [
+        [[10, 6], 1],
+        [[10, 4, 3], 1],
+        [[30, 5, 5], 3], // attention's [B·heads, T, T] with 3 heads
+      ] as [number[], number][]) {
+        const x = tf.randomNormal(shape, 0, 1, 'float32', 3);
+        const noise = new DropoutNoise();
+        const whole = noise.step(99, () => dropout(x, 0.4, true, noise));
+        const rows = shape[0]! / per;
+        for (const [offset, n] of [
+          [0, 4],
+          [4, 3],
+          [7, 3],
+        ]) {
+          const part = tf.slice(x, offset * per, n * per);
+          const got = noise.step(99, () => dropout(part, 0.4, true, noise), { offset, rows: n, total: rows });
+          assert.deepEqual(Array.from(got.dataSync()), Array.from(tf.slice(whole, offset * per, n * per).dataSync()), `${shape} rows ${offset}+${n}`);
+        }
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it('a model with batch_norm is not split; the memory estimate counts the helpers\' copies', () => {
+    const cfg = analyzeText(WAVES).trains.find((t) => t.name === 'waves')!;
+    assert.equal(replicable(describeModel(cfg.model!)), true);
+    const one = trainingMemory(cfg)!;
+    const four = trainingMemory(cfg, 4)!;
+    assert.equal(one.copies, 0);
+    const params = cfg.model!.totals.trainable as number;
+    assert.equal(four.copies, 3 * 4 * 2 * (params * 2));
+    assert.equal(four.total, one.total + four.copies);
+    const bn = analyzeText(`model Bn {
+  input [4]
+  dense(8)
+  batch_norm()
+  dense(2)
+}
+`).models[0]!;
+    assert.equal(replicable(describeModel(bn)), false);
+  });
+
+  describe('nn train --threads 2', () => {
+    let dir: string;
+    let file: string;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-replicas-'));
+      file = path.join(dir, 'waves.nn');
+      fs.writeFileSync(file, WAVES);
+    });
+    after(async () => {
+      delete process.env.NN_TEST_REPLICA_FAULT;
+      fs.rmSync(dir, { recursive: true, force: true });
+      await useWasmThreads(1);
+      await tf.setBackend('cpu');
+    });
+
+    async function train(args: string[], fault?: string): Promise<{ code: number; events: TrainEvent[]; err: string }> {
+      const out: string[] = [];
+      const err: string[] = [];
+      if (fault) process.env.NN_TEST_REPLICA_FAULT = fault;
+      try {
+        const code = await main(['train', ...args, '--json', '--backend', 'wasm', '--threads', '2'], (s) => out.push(s), (s) => err.push(s));
+        return { code, events: out.map((l) => parseEvent(l)!), err: err.join('\n') };
+      } finally {
+        delete process.env.NN_TEST_REPLICA_FAULT;
+      }
+    }
+
+    /** Every epoch's number, loss and metrics and the test's, in order. */
+    const numbers = (evs: TrainEvent[]): number[] =>
+      evs.flatMap((e): unknown[] => (e.type === 'epoch' ? [e.epoch, e.loss, e.metrics] : e.type === 'end' ? [e.test] : [])).flatMap(function flat(v: unknown): number[] {
+        if (typeof v === 'number') return [v];
+        if (Array.isArray(v)) return v.flatMap(flat);
+        return v && typeof v === 'object' ? Object.values(v).flatMap(flat) : [];
+      });
+
+    /** The same numbers to float rounding (a resumed run reads its weights back, as on one thread: train-loop.test.ts). */
+    function close(got: number[], want: number[]): void {
+      assert.equal(got.length, want.length);
+      want.forEach((w, i) => assert.ok(Math.abs(w - got[i]!) <= 1e-5 * Math.max(1, Math.abs(w)), `value ${i}: ${got[i]} vs ${w}`));
+    }
+
+    for (const [how, fault, why] of [
+      ['throws', 'throw:20', 'training thread 2 of 2 failed: a fault the test asked for'],
+      ['dies', 'exit:20', 'training thread 2 of 2 failed: it ended with exit code 3'],
+    ] as const) {
+      it(`a helper that ${how} stops the run with why; last/ is before the batch, and the resumed run ends as an uninterrupted one does`, async () => {
+        const whole = await train([file, '--runs', path.join(dir, `whole-${how}`)]);
+        assert.equal(whole.code, 0, whole.err);
+        const broken = await train([file, '--runs', path.join(dir, `broken-${how}`)], fault);
+        assert.equal(broken.code, 1);
+        const said = [broken.err, ...broken.events.flatMap((e) => (e.type === 'error' ? [e.message] : []))].join('\n');
+        assert.ok(said.includes(why), said);
+        const start = broken.events[0] as Extract<TrainEvent, { type: 'start' }>;
+        assert.ok(said.includes(`The run is saved before this batch; resume with nn train --resume ${start.runDir}`), said);
+        // 480 training rows: 15 batches an epoch; the helper's 20th step is epoch 2's 5th batch
+        const state = JSON.parse(fs.readFileSync(path.join(start.runDir, 'last', 'state.json'), 'utf8')) as { epoch: number; batch: number };
+        assert.deepEqual([state.epoch, state.batch], [1, 4]);
+        const resumed = await train(['--resume', start.runDir]);
+        assert.equal(resumed.code, 0, resumed.err);
+        close(numbers([...broken.events, ...resumed.events]), numbers(whole.events));
+      });
+    }
+
+    it('k-fold and layer statistics run on the helpers, repeatably', async () => {
+      const kfold = path.join(dir, 'kfold.nn');
+      fs.writeFileSync(kfold, WAVES.replace('  seed: 7\n', '  seed: 7\n  kfold: 2\n  layer_stats: 5\n').replace('epochs: 3', 'epochs: 2'));
+      const a = await train([kfold, '--runs', path.join(dir, 'kf')]);
+      assert.equal(a.code, 0, a.err);
+      assert.equal(a.events.filter((e) => e.type === 'fold').length, 2);
+      assert.ok(a.events.some((e) => e.type === 'layers'));
+      const b = await train([kfold, '--runs', path.join(dir, 'kf')]);
+      const folds = (evs: TrainEvent[]): unknown[] => evs.flatMap((e): unknown[] => (e.type === 'epoch' ? [e.fold, e.loss] : e.type === 'end' ? [e.folds] : []));
+      assert.deepEqual(folds(b.events), folds(a.events));
+    });
+  });
+});
