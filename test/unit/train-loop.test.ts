@@ -189,7 +189,7 @@ describe('train: the loop', function () {
     assert.ok(epochs[2].val!.loss < epochs[0].val!.loss, 'the later epochs were better, so restoring is visible');
     const model = result.model!;
     const val = validationSplit(data.train, 0.25, 4).val;
-    const ev = evaluateSplit(model, makeTask(model, data, cfg.loss!, cfg.metrics), val);
+    const ev = await evaluateSplit(model, makeTask(model, data, cfg.loss!, cfg.metrics), val);
     assert.ok(Math.abs(ev.loss - epochs[0].val!.loss) < 1e-6, `restored val loss ${ev.loss}, best epoch's ${epochs[0].val!.loss}`);
     model.dispose();
   });

@@ -29,7 +29,7 @@ export async function evaluateCommand(args: Parsed, out: (s: string) => void, er
     checkDataFitsModel(model, data, runDir);
     const split = runSplit(which, rc, runDir, data, validation);
     if (!split || split.n === 0) throw new CliError(words().noSplit(cfg.name, which));
-    const ev = evaluateSplit(model, makeTask(model, data, cfg.loss, cfg.metrics), split);
+    const ev = await evaluateSplit(model, makeTask(model, data, cfg.loss, cfg.metrics), split);
     model.dispose();
     if (args.flags.has('json')) {
       out(JSON.stringify({ run: runDir, weights: dir, epoch, split: which, samples: split.n, backend: backend.name, ...ev }));

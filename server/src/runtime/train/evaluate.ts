@@ -11,6 +11,7 @@ import { OVERFITTING_EPOCHS, type Overfitting } from './monitor';
 import { rmsg, type Offer, type RuntimeMessage } from '../../core/runtime-messages';
 import { makeLoss, binaryThreshold, type LossFn } from './losses';
 import { MetricsAccumulator, type MetricsSetup } from './metrics';
+import type { Replicas } from './replicas';
 
 /** Everything about a training task that does not change during training. */
 export interface Task {
@@ -60,23 +61,41 @@ export function penalty(model: LayersModel): tf.Scalar | undefined {
   return losses.length ? (tf.addN(losses) as tf.Scalar) : undefined;
 }
 
-/** Evaluate on a whole split in inference mode: loss (with the penalties), metrics, confusion matrix. */
-export function evaluateSplit(model: LayersModel, task: Task, split: Split, batchSize = 256): Evaluation {
+/**
+ * Evaluate on a whole split in inference mode: loss (with the penalties), metrics, confusion
+ * matrix. With `replicas` (training on threads that split the batch), each batch is split among
+ * the threads too.
+ */
+export async function evaluateSplit(model: LayersModel, task: Task, split: Split, batchSize = 256, replicas?: Replicas): Promise<Evaluation> {
   const acc = new MetricsAccumulator(task.metrics);
   const pen = tf.tidy(() => penalty(model)?.dataSync()[0] ?? 0);
+  if (replicas) batchSize = Math.min(batchSize, replicas.capacity);
   for (let from = 0; from < split.n; from += batchSize) {
     const b = Math.min(batchSize, split.n - from);
-    const x = split.x.subarray(from * task.xw, (from + b) * task.xw);
+    const x = split.x.subarray(from * task.xw, (from + b) * task.xw) as Float32Array;
     const y = split.y.subarray(from * task.yw, (from + b) * task.yw);
     // read out through variables, not tidy's result: tidy walks a returned typed array index by index
     let loss = 0;
     let out: Float32Array = new Float32Array(0);
-    tf.tidy(() => {
-      const { xs, ys } = batchTensors(task, x as Float32Array, y, b);
-      const p = model.apply(xs, { training: false }) as Tensor;
-      loss = task.lossFn(ys, p).dataSync()[0];
-      out = p.dataSync() as Float32Array;
-    });
+    const forward = (bx: Float32Array, by: Int32Array | Float32Array, rows: number) =>
+      tf.tidy(() => {
+        const { xs, ys } = batchTensors(task, bx, by, rows);
+        const p = model.apply(xs, { training: false }) as Tensor;
+        out = p.dataSync() as Float32Array;
+        return task.lossFn(ys, p).dataSync()[0]!;
+      });
+    if (replicas) {
+      replicas.x.set(x);
+      replicas.y.set(y);
+      // this thread's shard is the batch's first rows
+      ({ loss, out } = await replicas.evaluate(model, b, (own) => {
+        const l = forward(replicas.x, replicas.y, own.rows);
+        replicas.out.set(out);
+        return l;
+      }));
+    } else {
+      loss = forward(x, y, b);
+    }
     acc.add(out, y, b, loss + pen);
   }
   const ev: Evaluation = { loss: acc.loss, metrics: acc.values() };

@@ -1,7 +1,7 @@
 // One helper of a replica set (replicas.ts): a worker_thread with its own single-threaded wasm
-// engine and its own copy of the model. It waits for a step in shared memory, takes the weights
-// this step starts from, computes the gradients of its shard's mean loss, and writes them, its
-// loss and its outputs back. Bundled as dist/replica-worker.js (esbuild.mjs).
+// engine and its own copy of the model. It waits for a command in shared memory, takes the weights
+// it starts from, and for a training step computes the gradients of its shard's mean loss and
+// writes them, its loss and its outputs back; for an evaluation batch, its outputs and loss. Bundled as dist/replica-worker.js (esbuild.mjs).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { tf, type Tensor } from '../tf';
@@ -9,7 +9,7 @@ import { selectBackend } from '../backend';
 import { compileModel } from '../compile';
 import { makeLoss } from './losses';
 import { penalty } from './evaluate';
-import { ReplicaViews, CMD_QUIT, type ReplicaInit } from './replicas';
+import { ReplicaViews, CMD_EVAL, CMD_QUIT, type ReplicaInit } from './replicas';
 import type { BoundFn } from '../../core/catalog/types';
 
 async function main(): Promise<void> {
@@ -50,32 +50,45 @@ async function main(): Promise<void> {
             at += n;
           });
         });
-        loss = noise.step(
-          views.seed(),
-          () =>
-            tf.tidy(() => {
-              const { offset, rows } = shard;
-              const xs = tf.tensor(views.x.subarray(offset * spec.xw, (offset + rows) * spec.xw), [rows, ...spec.featureShape], 'float32');
-              const ys = spec.classification ? tf.tensor1d(views.y.subarray(offset, offset + rows) as Int32Array, 'int32') : tf.tensor2d(views.y.subarray(offset * spec.yw, (offset + rows) * spec.yw) as Float32Array, [rows, spec.yw], 'float32');
-              const { value, grads: g } = tf.variableGrads(() => {
-                const p = model.apply(xs, { training: true }) as Tensor;
-                views.out.set(p.dataSync() as Float32Array, offset * init.outWidth);
-                const l = lossFn(ys, p);
-                const pen = penalty(model);
-                return pen ? tf.add(l, pen) : l;
-              }, variables);
-              let at = 0;
-              variables.forEach((v, j) => {
-                const n = init.gradSizes[j]!;
-                const gj = g[v.name];
-                if (gj) grads.set(gj.dataSync() as Float32Array, at);
-                else grads.fill(0, at, at + n);
-                at += n;
-              });
-              return value.dataSync()[0]!;
-            }),
-          shard,
-        );
+        const { offset, rows } = shard;
+        const batch = () => ({
+          xs: tf.tensor(views.x.subarray(offset * spec.xw, (offset + rows) * spec.xw), [rows, ...spec.featureShape], 'float32'),
+          ys: spec.classification ? tf.tensor1d(views.y.subarray(offset, offset + rows) as Int32Array, 'int32') : tf.tensor2d(views.y.subarray(offset * spec.yw, (offset + rows) * spec.yw) as Float32Array, [rows, spec.yw], 'float32'),
+        });
+        if (cmd === CMD_EVAL) {
+          // an evaluation batch: outputs and the mean loss without penalties, in inference mode
+          loss = tf.tidy(() => {
+            const { xs, ys } = batch();
+            const p = model.apply(xs, { training: false }) as Tensor;
+            views.out.set(p.dataSync() as Float32Array, offset * init.outWidth);
+            return lossFn(ys, p).dataSync()[0]!;
+          });
+        } else {
+          loss = noise.step(
+            views.seed(),
+            () =>
+              tf.tidy(() => {
+                const { xs, ys } = batch();
+                const { value, grads: g } = tf.variableGrads(() => {
+                  const p = model.apply(xs, { training: true }) as Tensor;
+                  views.out.set(p.dataSync() as Float32Array, offset * init.outWidth);
+                  const l = lossFn(ys, p);
+                  const pen = penalty(model);
+                  return pen ? tf.add(l, pen) : l;
+                }, variables);
+                let at = 0;
+                variables.forEach((v, j) => {
+                  const n = init.gradSizes[j]!;
+                  const gj = g[v.name];
+                  if (gj) grads.set(gj.dataSync() as Float32Array, at);
+                  else grads.fill(0, at, at + n);
+                  at += n;
+                });
+                return value.dataSync()[0]!;
+              }),
+            shard,
+          );
+        }
       }
       views.finish(helper, seq, loss);
     } catch (e) {

@@ -63,6 +63,11 @@ const H_WORDS = 8;
 
 export const CMD_STEP = 1;
 export const CMD_QUIT = 2;
+/** the helpers' part of an evaluation batch: outputs and mean loss in inference mode */
+export const CMD_EVAL = 3;
+
+/** The most rows an evaluation batch gives the replicas (evaluate.ts' batches are cut to it). */
+export const EVAL_ROWS = 256;
 export const STATUS_OK = 0;
 export const STATUS_FAILED = 1;
 
@@ -264,6 +269,8 @@ export class Replicas {
     private readonly workers: Worker[],
     private readonly weightSizes: number[],
     readonly gradSizes: number[],
+    /** the rows the shared batch holds */
+    readonly capacity: number,
   ) {
     this.deaths = new Promise<never>((_, reject) => {
       workers.forEach((w, h) => {
@@ -287,6 +294,11 @@ export class Replicas {
     return this.views.y;
   }
 
+  /** the outputs of the batch's rows */
+  get out(): Float32Array {
+    return this.views.out;
+  }
+
   get outWidth(): number {
     return this.views.init.outWidth;
   }
@@ -294,6 +306,8 @@ export class Replicas {
   /** Starts `count - 1` helpers for `model` (this thread's copy: the layout of weights and outputs). */
   static async start(count: number, spec: ReplicaSpec, model: tf.LayersModel): Promise<Replicas> {
     const helpers = count - 1;
+    // the shared batch holds a training batch or an evaluation batch
+    const rows = Math.max(spec.batchSize, EVAL_ROWS);
     const weightSizes = model.weights.map((w) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1));
     const gradSizes = model.trainableWeights.map((w) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1));
     const outShape = model.outputs[0]!.shape.slice(1);
@@ -305,9 +319,9 @@ export class Replicas {
       losses: shared(8 * helpers),
       weights: shared(4 * sum(weightSizes)),
       grads: shared(4 * helpers * sum(gradSizes)),
-      out: shared(4 * spec.batchSize * outWidth),
-      x: shared(4 * spec.batchSize * spec.xw),
-      y: shared(4 * spec.batchSize * spec.yw),
+      out: shared(4 * rows * outWidth),
+      x: shared(4 * rows * spec.xw),
+      y: shared(4 * rows * spec.yw),
       errors: shared(ERROR_BYTES * helpers),
     };
     const base = { spec, helpers, buffers, weightSizes, gradSizes, outWidth };
@@ -349,19 +363,24 @@ export class Replicas {
       // a helper blocked in Atomics.wait must not keep the process alive after the run
       w.unref();
     }
-    return new Replicas(count, views, workers, weightSizes, gradSizes);
+    return new Replicas(count, views, workers, weightSizes, gradSizes, rows);
   }
 
   /**
-   * Starts step `rows` (the batch is in `x` and `y`): publishes `model`'s weights (every step:
-   * the last step, a resume or a restore changed them) and wakes the helpers on their shards.
-   * Returns this thread's shard.
+   * Starts a training step (CMD_STEP) or an evaluation batch (CMD_EVAL) of `rows` (the batch is
+   * in `x` and `y`): publishes `model`'s weights (every time: the last step, a resume or a
+   * restore changed them; an evaluation may be of other weights of the same model, best/'s) and
+   * wakes the helpers on their shards. Returns this thread's shard.
    */
-  begin(model: tf.LayersModel, rows: number, seed: number): Shard {
+  begin(model: tf.LayersModel, rows: number, seed: number, cmd: typeof CMD_STEP | typeof CMD_EVAL = CMD_STEP): Shard {
     if (this.dead) throw this.dead;
     const c = this.views.control;
+    const weights = model.weights;
+    if (weights.length !== this.weightSizes.length || weights.some((w, i) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1) !== this.weightSizes[i])) {
+      throw new Error(`replicas: model '${model.name}' is not the model the helpers were started for`);
+    }
     let at = 0;
-    model.weights.forEach((w, i) => {
+    weights.forEach((w, i) => {
       this.views.weights.set(w.read().dataSync() as Float32Array, at);
       at += this.weightSizes[i]!;
     });
@@ -372,10 +391,31 @@ export class Replicas {
     }
     c[C_TOTAL] = rows;
     c[C_SEED] = seed | 0;
-    Atomics.store(c, C_CMD, CMD_STEP);
+    Atomics.store(c, C_CMD, cmd);
     Atomics.store(c, C_SEQ, ++this.seq);
     Atomics.notify(c, C_SEQ);
     return { ...parts[0]!, total: rows };
+  }
+
+  /**
+   * The mean loss and the outputs of one evaluation batch of `rows` (in `x` and `y`), on
+   * `model`'s weights in inference mode: this thread's shard by `forward`, the others' by the
+   * helpers. The outputs are in `out`.
+   */
+  async evaluate(model: tf.LayersModel, rows: number, forward: (shard: Shard) => number): Promise<{ loss: number; out: Float32Array }> {
+    const own = this.begin(model, rows, 0, CMD_EVAL);
+    let sum = 0;
+    let failed: { error: unknown } | undefined;
+    try {
+      sum = forward(own) * own.rows;
+    } catch (error) {
+      failed = { error };
+    }
+    // the helpers' part is waited for even when this thread's failed: the buffers are theirs until then
+    const helpers = await this.end();
+    if (failed) throw failed.error;
+    helpers.shard.forEach((s, h) => (sum += s.rows > 0 ? helpers.loss[h]! * s.rows : 0));
+    return { loss: sum / rows, out: this.views.out.subarray(0, rows * this.outWidth) };
   }
 
   /** Waits for the helpers' part of the step begun last; throws a ReplicaError when one failed or died. */

@@ -253,78 +253,79 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
       if (last.outcome === 'not_finite' || last.outcome === 'stopped') break;
       if (folds && last.finalVal) foldResults.push(last.finalVal);
     }
+    const outcome = last!.outcome;
+    if (outcome === 'not_finite') {
+      last!.model.dispose();
+      return { outcome, runDir: opts.runDir, message: last!.message };
+    }
+    // a requested stop ends with `stopped` (last/ is saved); `end` and the report belong to a finished run
+    if (outcome === 'stopped') return { outcome, runDir: opts.runDir, model: last!.model };
+
+    const seconds = (Date.now() - started) / 1000;
+    const end: Extract<TrainEvent, { type: 'end' }> = {
+      type: 'end',
+      epochs: last!.epochsRun,
+      seconds,
+      samplesPerSecond: stats.seconds > 0 ? stats.samples / stats.seconds : 0,
+      runDir: opts.runDir,
+    };
+    if (last!.bestEpoch !== undefined) end.bestEpoch = last!.bestEpoch;
+    const model = last!.model;
+    if (folds) {
+      end.folds = summarizeFolds(foldResults);
+      const bm = bestMonitor(cfg, validated);
+      const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
+      if (best) emit({ type: 'log', ...said(rmsg('bestFold', { dir: best })) });
+    } else if (data.test && data.test.n > 0) {
+      // the test result is that of the saved weights (best/), which nn evaluate and nn predict use,
+      // labelled with their epoch; the last epoch's weights are measured too when they differ
+      const saved = last!.savedEpoch;
+      const lastTest = last!.lastTest ?? (await evaluateSplit(model, last!.task, data.test, undefined, threads.replicas));
+      if (saved !== undefined && saved !== last!.epochsRun) {
+        const best = await loadSaved(path.join(opts.runDir, 'best'));
+        try {
+          end.test = await evaluateSplit(best, makeTask(best, data, cfg.loss, cfg.metrics), data.test, undefined, threads.replicas);
+          end.testEpoch = saved;
+          end.lastTest = lastTest;
+          const predictions = predictionsEvent(best, data);
+          if (predictions) emit(predictions);
+        } finally {
+          best.dispose();
+        }
+      } else {
+        end.test = lastTest;
+        end.testEpoch = last!.epochsRun;
+        const predictions = predictionsEvent(model, data);
+        if (predictions) emit(predictions);
+      }
+    }
+    const weights = weightsEvent(model, data, last!.epochsRun, folds);
+    if (weights) emit(weights);
+    // the whole run's epochs (a resumed run's begin before it stopped): one model's, not k folds'
+    const history = [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')];
+    const over = folds ? undefined : overfitting(history);
+    if (over) emit({ type: 'log', ...said(overfittingAdvice(cfg, data.image, over)) });
+    emit(end);
+    run.writeReport({
+      train: cfg.name,
+      outcome,
+      test: end.test,
+      testEpoch: end.testEpoch,
+      lastTest: end.lastTest,
+      folds: end.folds,
+      bestEpoch: end.bestEpoch,
+      bestMonitor: bestMonitor(cfg, validated).name,
+      epochs: end.epochs,
+      timings: { seconds, trainingSeconds: stats.seconds, samples: stats.samples, samplesPerSecond: end.samplesPerSecond },
+      backend: opts.backend.name,
+      // a resumed run's history begins with the epochs logged before it stopped
+      history,
+    });
+    return { outcome, runDir: opts.runDir, end, model };
   } finally {
+    // the helper threads end with the run, however it ends (the test is evaluated on them)
     threads.replicas?.dispose();
   }
-  const outcome = last!.outcome;
-  if (outcome === 'not_finite') {
-    last!.model.dispose();
-    return { outcome, runDir: opts.runDir, message: last!.message };
-  }
-  // a requested stop ends with `stopped` (last/ is saved); `end` and the report belong to a finished run
-  if (outcome === 'stopped') return { outcome, runDir: opts.runDir, model: last!.model };
-
-  const seconds = (Date.now() - started) / 1000;
-  const end: Extract<TrainEvent, { type: 'end' }> = {
-    type: 'end',
-    epochs: last!.epochsRun,
-    seconds,
-    samplesPerSecond: stats.seconds > 0 ? stats.samples / stats.seconds : 0,
-    runDir: opts.runDir,
-  };
-  if (last!.bestEpoch !== undefined) end.bestEpoch = last!.bestEpoch;
-  const model = last!.model;
-  if (folds) {
-    end.folds = summarizeFolds(foldResults);
-    const bm = bestMonitor(cfg, validated);
-    const best = run.promoteBestFold(folds, new Monitor(bm.name, bm.mode, 0).max);
-    if (best) emit({ type: 'log', ...said(rmsg('bestFold', { dir: best })) });
-  } else if (data.test && data.test.n > 0) {
-    // the test result is that of the saved weights (best/), which nn evaluate and nn predict use,
-    // labelled with their epoch; the last epoch's weights are measured too when they differ
-    const saved = last!.savedEpoch;
-    const lastTest = last!.lastTest ?? evaluateSplit(model, last!.task, data.test);
-    if (saved !== undefined && saved !== last!.epochsRun) {
-      const best = await loadSaved(path.join(opts.runDir, 'best'));
-      try {
-        end.test = evaluateSplit(best, makeTask(best, data, cfg.loss, cfg.metrics), data.test);
-        end.testEpoch = saved;
-        end.lastTest = lastTest;
-        const predictions = predictionsEvent(best, data);
-        if (predictions) emit(predictions);
-      } finally {
-        best.dispose();
-      }
-    } else {
-      end.test = lastTest;
-      end.testEpoch = last!.epochsRun;
-      const predictions = predictionsEvent(model, data);
-      if (predictions) emit(predictions);
-    }
-  }
-  const weights = weightsEvent(model, data, last!.epochsRun, folds);
-  if (weights) emit(weights);
-  // the whole run's epochs (a resumed run's begin before it stopped): one model's, not k folds'
-  const history = [...(resume ? run.epochsBefore(resume.fold, resume.epoch) : []), ...emitted.filter((e) => e.type === 'epoch')];
-  const over = folds ? undefined : overfitting(history);
-  if (over) emit({ type: 'log', ...said(overfittingAdvice(cfg, data.image, over)) });
-  emit(end);
-  run.writeReport({
-    train: cfg.name,
-    outcome,
-    test: end.test,
-    testEpoch: end.testEpoch,
-    lastTest: end.lastTest,
-    folds: end.folds,
-    bestEpoch: end.bestEpoch,
-    bestMonitor: bestMonitor(cfg, validated).name,
-    epochs: end.epochs,
-    timings: { seconds, trainingSeconds: stats.seconds, samples: stats.samples, samplesPerSecond: end.samplesPerSecond },
-    backend: opts.backend.name,
-    // a resumed run's history begins with the epochs logged before it stopped
-    history,
-  });
-  return { outcome, runDir: opts.runDir, end, model };
 }
 
 /** The threads a run trains on: `count` replicas of the model (runtime/train/replicas.ts) when above 1, started by the first fold. */
@@ -532,7 +533,7 @@ class FoldRun {
       const values: Record<string, number> = { loss: acc.loss, ...acc.values() };
       let val: Evaluation | undefined;
       if (this.split.val) {
-        val = evaluateSplit(this.model, this.task, this.split.val);
+        val = await evaluateSplit(this.model, this.task, this.split.val, undefined, this.replicas);
         values.val_loss = val.loss;
         for (const [k, v] of Object.entries(val.metrics)) values[`val_${k}`] = v;
       }
@@ -599,10 +600,10 @@ class FoldRun {
     }
     // the last epoch's weights on the test split, before early stopping puts others in their place
     const test = this.data.test;
-    const lastTest = !this.folds && test && test.n > 0 && this.restoreWeights ? evaluateSplit(this.model, this.task, test) : undefined;
+    const lastTest = !this.folds && test && test.n > 0 && this.restoreWeights ? await evaluateSplit(this.model, this.task, test, undefined, this.replicas) : undefined;
     if (this.restoreWeights) this.model.setWeights(this.restoreWeights);
     // restored weights, or a fold resumed after its last epoch: measure what the fold ends with
-    if (this.split.val && (this.restoreWeights || !finalVal)) finalVal = evaluateSplit(this.model, this.task, this.split.val);
+    if (this.split.val && (this.restoreWeights || !finalVal)) finalVal = await evaluateSplit(this.model, this.task, this.split.val, undefined, this.replicas);
     return { ...this.outcome(outcome, epochsRun, finalVal), lastTest };
   }
 
