@@ -171,6 +171,47 @@ describe('threads that split the batch', function () {
       });
     }
 
+    // models of every kind the trainer meets, each trained on 1 thread and on 2: regression with a
+    // penalty, clipping and momentum; a recurrent layer; tokens through attention with dropout and
+    // label smoothing; images with augmentation; validation with early stopping restoring the best
+    // (evaluation split too). Odd batches split unevenly, and the last batch of each epoch is short.
+    const KINDS: Record<string, string> = {
+      regression: `model Reg { input [3]  dense(16, activation: tanh, kernel_regularizer: l2(0.01))  dense(1) }
+train t { model: Reg  data: linear(n: 300, features: 3, noise: 0.1)  loss: mse  optimizer: sgd(lr: 0.05, momentum: 0.9)  clip_norm: 1.0  batch_size: 33  epochs: 2  seed: 3 }`,
+      recurrent: `model Rnn { input [20, 1]  gru(8)  dense(1) }
+train t { model: Rnn  data: sine(n: 200)  loss: huber  optimizer: adam(lr: 0.01)  batch_size: 31  epochs: 2  seed: 3 }`,
+      attention: `model Att { input [16]  embedding(8, 8)  self_attention(heads: 2, dropout: 0.2)  flatten()  dense(8) }
+train t { model: Att  data: majority(n: 300)  loss: cross_entropy(label_smoothing: 0.1)  optimizer: adam(lr: 0.01)  batch_size: 25  epochs: 2  metrics: [accuracy]  seed: 3 }`,
+      validation: `model Mlp { input [2]  dense(16, activation: relu)  dropout(0.2)  dense(2) }
+train t { model: Mlp  data: spiral(n: 300)  validation: 0.25  loss: cross_entropy  optimizer: adam(lr: 0.05)  batch_size: 17  epochs: 4  metrics: [accuracy]  seed: 3
+  early_stopping(monitor: val_loss, patience: 1, restore_best: true) }`,
+    };
+    if (fs.existsSync('/usr/share/datasets/fashion-mnist')) {
+      KINDS.images = `model Cnn { input [28, 28, 1]  conv2d(4, 3, activation: relu)  max_pool(2)  flatten()  dense(10) }
+train t { model: Cnn  data: fashion_mnist(limit: 200)  augment: [flip(), shift(0.1)]  loss: cross_entropy  optimizer: adam(lr: 0.01)  batch_size: 50  epochs: 1  metrics: [accuracy]  seed: 3 }`;
+    }
+    for (const [kind, text] of Object.entries(KINDS)) {
+      it(`${kind}: 2 threads train what 1 does, to rounding`, async () => {
+        const f = path.join(dir, `${kind}.nn`);
+        fs.writeFileSync(f, text);
+        const one = await main(['train', f, '--json', '--backend', 'wasm', '--threads', '1', '--runs', path.join(dir, `${kind}-1`)], (l) => void ones.push(l), (l) => void errs.push(l));
+        assert.equal(one, 0, errs.join('\n'));
+        const two = await train([f, '--runs', path.join(dir, `${kind}-2`)]);
+        assert.equal(two.code, 0, two.err);
+        const start = two.events[0] as Extract<TrainEvent, { type: 'start' }>;
+        assert.ok(start.backendNote?.includes('each training a copy of the model on its part of every batch'), start.backendNote);
+        const want = numbers(ones.map((l) => parseEvent(l)!));
+        const got = numbers(two.events);
+        assert.ok(want.length >= 4, `${want.length} numbers`);
+        assert.equal(got.length, want.length);
+        want.forEach((w, i) => assert.ok(Math.abs(w - got[i]!) <= 1e-4 * Math.max(1, Math.abs(w)), `${kind}, value ${i}: ${got[i]} on 2 threads, ${w} on 1`));
+        ones.length = 0;
+        errs.length = 0;
+      });
+    }
+    const ones: string[] = [];
+    const errs: string[] = [];
+
     it('k-fold and layer statistics run on the helpers, repeatably', async () => {
       const kfold = path.join(dir, 'kfold.nn');
       fs.writeFileSync(kfold, WAVES.replace('  seed: 7\n', '  seed: 7\n  kfold: 2\n  layer_stats: 5\n').replace('epochs: 3', 'epochs: 2'));

@@ -3,7 +3,9 @@
 // product's output among threads, never a sum, so each value is computed in the same order); nn's
 // kernels, the SIMD ones on the shared memory included, pass their suites on the threaded build;
 // `nn train --threads N` trains, repeats itself with the same seed, and exits when done (the pool's
-// workers do not keep the process alive); threads that cannot run are an error when asked for and
+// workers do not keep the process alive); a model without batch_norm trains on threads that split
+// the batch (runtime/train/replicas.ts: the numbers of one thread to rounding; replicas.test.ts),
+// one with it on the pool (the same bits); threads that cannot run are an error when asked for and
 // a stated single thread by default.
 
 import { strict as assert } from 'node:assert';

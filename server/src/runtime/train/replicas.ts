@@ -20,9 +20,12 @@
 // sums are fixed). Batch normalization is the exception: its statistics are the batch's, so a
 // model with batch_norm is not split (`replicable`) and runs on the threaded engine instead.
 //
-// All communication is through SharedArrayBuffers and Atomics: a helper blocks in Atomics.wait
-// between steps and never needs its event loop; its error is written to shared memory, and a
-// helper that dies is noticed through its 'exit' event while this thread waits.
+// Evaluation batches (validation, test) are split the same way, in inference mode (CMD_EVAL).
+//
+// All communication is through SharedArrayBuffers and Atomics: between steps a helper spins
+// briefly, then blocks in Atomics.wait, and never needs its event loop; its error is written to
+// shared memory, and a helper that dies is noticed through its 'exit' event while this thread
+// waits.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -50,7 +53,7 @@ const ERROR_BYTES = 4096;
 
 // the control words (Int32Array over shared memory)
 const C_SEQ = 0; // the command's number, raised by this thread for each command
-const C_CMD = 1; // STEP or QUIT
+const C_CMD = 1; // CMD_STEP, CMD_EVAL or CMD_QUIT
 const C_TOTAL = 2; // the batch's rows
 const C_SEED = 3; // the step's dropout seed (uint32 bits)
 const C_HELPERS = 8; // then per helper: its first row, its rows, the command it finished, its status, its error's length
@@ -61,15 +64,16 @@ const H_STATUS = 3;
 const H_ERROR_LENGTH = 4;
 const H_WORDS = 8;
 
+/** a training step: gradients, loss and outputs of a shard */
 export const CMD_STEP = 1;
 export const CMD_QUIT = 2;
-/** the helpers' part of an evaluation batch: outputs and mean loss in inference mode */
+/** an evaluation batch: outputs and mean loss of a shard in inference mode */
 export const CMD_EVAL = 3;
+export const STATUS_OK = 0;
+export const STATUS_FAILED = 1;
 
 /** The most rows an evaluation batch gives the replicas (evaluate.ts' batches are cut to it). */
 export const EVAL_ROWS = 256;
-export const STATUS_OK = 0;
-export const STATUS_FAILED = 1;
 
 /** True when training the model on parts of a batch computes what training it on the whole does: no batch_norm. */
 export function replicable(desc: ModelDesc): boolean {
@@ -246,7 +250,7 @@ function startWorker(init: ReplicaInit): Worker {
   return new Worker(code, { eval: true, workerData: init });
 }
 
-/** A step's results from the helpers: their loss and gradients (views of shared memory, valid until the next step). */
+/** A step's results from the helpers: their shards and mean losses (their gradients and outputs are in the shared buffers until the next command). */
 export interface HelperResults {
   shard: { offset: number; rows: number }[];
   loss: number[];
