@@ -32,7 +32,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { tf, type Tensor } from '../tf';
-import type { ModelDesc } from '../../core/model';
+import { isLayerNode, type ModelDesc } from '../../core/model';
+import type { LayerKind } from '../../core/catalog/layers';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import type { Shard } from '../layers/dropout';
 
@@ -75,9 +76,46 @@ export const STATUS_FAILED = 1;
 /** The most rows an evaluation batch gives the replicas (evaluate.ts' batches are cut to it). */
 export const EVAL_ROWS = 256;
 
-/** True when training the model on parts of a batch computes what training it on the whole does: no batch_norm. */
+/**
+ * Whether a layer's output in training reads other rows of the batch (batch statistics): such a
+ * layer computes something else on a part of the batch. Every layer of the catalogue has its
+ * entry: a new one without is a type error, so its author decides.
+ */
+const READS_THE_BATCH: Record<LayerKind, boolean> = {
+  dense: false,
+  flatten: false,
+  reshape: false,
+  dropout: false, // its masks are cut from the whole batch's (layers/dropout.ts)
+  poly_features: false,
+  relu: false,
+  leaky_relu: false,
+  elu: false,
+  gelu: false,
+  sigmoid: false,
+  tanh: false,
+  softmax: false,
+  batch_norm: true,
+  layer_norm: false, // over each sample's own features
+  conv1d: false,
+  conv2d: false,
+  max_pool: false,
+  avg_pool: false,
+  global_avg_pool: false,
+  global_max_pool: false,
+  upsampling: false,
+  simple_rnn: false,
+  lstm: false,
+  gru: false,
+  bidirectional: false,
+  embedding: false,
+  positional_embedding: false,
+  self_attention: false, // attends within a sample; its dropout as dropout's
+  transformer_encoder: false,
+};
+
+/** True when training the model on parts of a batch computes what training it on the whole does: no layer reads the batch (batch_norm). */
 export function replicable(desc: ModelDesc): boolean {
-  return !desc.nodes.some((n) => n.kind === 'batch_norm');
+  return !desc.nodes.some((n) => isLayerNode(n) && READS_THE_BATCH[n.kind]);
 }
 
 /** The rows each of `count` replicas trains on, of a batch of `rows`: nearly equal parts in order, the first the largest; empty parts for a batch smaller than `count`. */
