@@ -359,10 +359,10 @@ train waves {
   });
 
   /** Runs the built CLI; resolves with its exit code, or null when it had to be killed. */
-  function runCli(nodeArgs: string[], args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function runCli(nodeArgs: string[], args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     assert.ok(fs.existsSync(cli), 'npm test builds dist/cli.js first');
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -383,6 +383,13 @@ train waves {
     const start = evs[0] as Extract<TrainEvent, { type: 'start' }>;
     assert.ok(start.backendNote?.includes('on 2 threads (as asked)'), start.backendNote);
     assert.equal(evs[evs.length - 1].type, 'end');
+  });
+
+  it('the built nn train hears a helper thread that dies: exit 1 with why, not a silent exit 0', async () => {
+    // the main thread then waits with Atomics.waitAsync, which alone keeps no process alive
+    const r = await runCli([], ['train', file, '--runs', path.join(dir, 'runs'), '--threads', '2'], { NN_TEST_REPLICA_FAULT: 'exit:5' });
+    assert.equal(r.code, 1, `exit ${r.code}\n${r.stderr}`);
+    assert.ok(r.stderr.includes('training thread 2 of 2 failed: it ended with exit code 3. The run is saved before this batch'), r.stderr);
   });
 
   it('where threads cannot run, --threads 2 is an error (exit 1) and --threads 1 trains', async () => {

@@ -473,11 +473,20 @@ export class Replicas {
         Atomics.wait(c, at, done, BLOCK_MS);
         done = Atomics.load(c, at);
       }
-      while (done !== this.seq) {
-        const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync(c, at, done, 1000);
-        if (w.async) await Promise.race([w.value, this.deaths]);
-        if (this.dead) throw this.dead;
-        done = Atomics.load(c, at);
+      if (done !== this.seq) {
+        // Atomics.waitAsync holds nothing open in Node 20, and the helpers are unreferenced: without
+        // a referenced handle the process would end here, before the helper's 'exit' could be heard
+        const open = setInterval(() => undefined, 60_000);
+        try {
+          while (done !== this.seq) {
+            const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync(c, at, done, 1000);
+            if (w.async) await Promise.race([w.value, this.deaths]);
+            if (this.dead) throw this.dead;
+            done = Atomics.load(c, at);
+          }
+        } finally {
+          clearInterval(open);
+        }
       }
       if (Atomics.load(c, this.views.word(h, H_STATUS)) !== STATUS_OK) {
         this.dead = new ReplicaError(rmsg('replicaFailed', { thread: h + 2, threads: this.count, why: systemText(this.views.errorOf(h)) }));
