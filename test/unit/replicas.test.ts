@@ -171,6 +171,27 @@ describe('threads that split the batch', function () {
       });
     }
 
+    it('a helper that fails while evaluating (validation, the test) stops the run with what is kept, and --resume finishes it', async () => {
+      // 480 training rows: 15 steps an epoch and 3 epochs, then the test's one batch (the 46th command)
+      const atTest = await train([file, '--runs', path.join(dir, 'eval-test')], 'throw:46');
+      assert.equal(atTest.code, 1);
+      const said = [atTest.err, ...atTest.events.flatMap((e) => (e.type === 'error' ? [e.message] : []))].join('\n');
+      assert.ok(said.includes('training thread 2 of 2 failed: a fault the test asked for. The checkpoints written before it are kept in'), said);
+      const start = atTest.events[0] as Extract<TrainEvent, { type: 'start' }>;
+      const resumed = await train(['--resume', start.runDir]);
+      assert.equal(resumed.code, 0, resumed.err);
+      const whole = await train([file, '--runs', path.join(dir, 'eval-whole')]);
+      const test = (evs: TrainEvent[]) => evs.flatMap((e) => (e.type === 'end' ? [e.test] : []));
+      assert.deepEqual(test(resumed.events), test(whole.events));
+      // with validation: 384 training rows, 12 steps, then epoch 1's validation batch (the 13th)
+      const valFile = path.join(dir, 'val.nn');
+      fs.writeFileSync(valFile, WAVES.replace('  seed: 7\n', '  seed: 7\n  validation: 0.2\n'));
+      const atVal = await train([valFile, '--runs', path.join(dir, 'eval-val')], 'throw:13');
+      assert.equal(atVal.code, 1);
+      const saidVal = [atVal.err, ...atVal.events.flatMap((e) => (e.type === 'error' ? [e.message] : []))].join('\n');
+      assert.ok(saidVal.includes('training thread 2 of 2 failed: a fault the test asked for. No checkpoint had been written yet'), saidVal);
+    });
+
     // models of every kind the trainer meets, each trained on 1 thread and on 2: regression with a
     // penalty, clipping and momentum; a recurrent layer; tokens through attention with dropout and
     // label smoothing; images with augmentation; validation with early stopping restoring the best

@@ -262,6 +262,8 @@ const SAMPLES: { [K in RuntimeMessageId]: RuntimeArgs<K> } = {
   workerFailed: { why: 'ERR_WORKER_INIT_FAILED' },
   replicaFailed: { thread: 2, threads: 2, why: rmsg('threadExited', { code: 3 }) },
   threadExited: { code: 3 },
+  replicaStoppedKept: { why: rmsg('replicaFailed', { thread: 2, threads: 2, why: rmsg('threadExited', { code: 3 }) }), kept: rmsg('noCheckpoints'), run: 'runs/a' },
+  replicasNotStarted: { why: rmsg('threadsStartTimeout', { seconds: 60 }) },
   replicaStopped: { why: rmsg('replicaFailed', { thread: 2, threads: 2, why: rmsg('threadExited', { code: 3 }) }), run: 'runs/a' },
   threadsStartTimeout: { seconds: 30 },
   threadsMade: { got: 4, threads: 8 },

@@ -322,6 +322,13 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TrainOption
       history,
     });
     return { outcome, runDir: opts.runDir, end, model };
+  } catch (e) {
+    // a helper thread that fails while the finished run is measured on the test split: its checkpoints are written
+    if (e instanceof ReplicaError && last) {
+      const kept = keptNote(opts.runDir, { ...(last.savedEpoch !== undefined ? { best: last.savedEpoch } : {}), last: where(last.epochsRun, 0) });
+      throw new TrainError(rmsg('replicaStoppedKept', { why: e.said, kept, run: opts.runDir }));
+    }
+    throw e;
   } finally {
     // the helper threads end with the run, however it ends (the test is evaluated on them)
     threads.replicas?.dispose();
@@ -429,6 +436,17 @@ class FoldRun {
 
   async run(): Promise<FoldOutcome> {
     await this.startReplicas();
+    try {
+      return await this.trainEpochs();
+    } catch (e) {
+      // a helper thread that fails outside a step (evaluating): a step's failure is said where it saves last/
+      if (e instanceof ReplicaError) throw new TrainError(rmsg('replicaStoppedKept', { why: e.said, kept: this.keptNote(), run: this.opts.runDir }));
+      throw e;
+    }
+  }
+
+  /** The fold's epochs, from where a resumed run stopped, then its last measurements. */
+  private async trainEpochs(): Promise<FoldOutcome> {
     let startEpoch = 0;
     let startBatch = 0;
     let partial: MetricsAccumulator | undefined;
@@ -678,7 +696,7 @@ class FoldRun {
         yw: this.task.yw,
         batchSize: this.cfg.batchSize,
       }, this.model).catch((e: unknown) => {
-        throw e instanceof ReplicaError ? new TrainError(e.said) : e;
+        throw e instanceof ReplicaError ? new TrainError(rmsg('replicasNotStarted', { why: e.said })) : e;
       });
     }
     this.replicas = t.replicas;
