@@ -16,7 +16,8 @@ import { useWasmThreads } from '../../server/src/runtime/wasm-threads';
 import { selectBackend } from '../../server/src/runtime/backend';
 import { main } from '../../server/src/cli/main';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
-import { trainingMemory } from '../../server/src/core/memory';
+import { trainingMemory, HELPER_BASE } from '../../server/src/core/memory';
+import { availableMemory, checkedTrain, memoryRefusal } from '../../server/src/cli/common';
 import { describeModel } from '../../server/src/core/model';
 import { analyzeText } from '../helpers';
 
@@ -89,15 +90,18 @@ describe('threads that split the batch', function () {
     }
   });
 
-  it('a model with batch_norm is not split; the memory estimate counts the helpers\' copies', () => {
+  it('a model with batch_norm is not split; the memory estimate counts the helpers\' copies against the machine, not wasm\'s 4 GiB', () => {
     const cfg = analyzeText(WAVES).trains.find((t) => t.name === 'waves')!;
     assert.equal(replicable(describeModel(cfg.model!)), true);
-    const one = trainingMemory(cfg)!;
-    const four = trainingMemory(cfg, 4)!;
+    const [one, three, four] = [1, 3, 4].map((t) => trainingMemory(cfg, t)!);
     assert.equal(one.copies, 0);
+    assert.equal(one.total, one.heap);
+    // each thread more: its engine, its weights and gradients, its shared gradients
     const params = cfg.model!.totals.trainable as number;
-    assert.equal(four.copies, 3 * 4 * 2 * (params * 2));
-    assert.equal(four.total, one.total + four.copies);
+    assert.equal(four.copies - three.copies, HELPER_BASE + 4 * (params + 2 * params));
+    assert.ok(three.copies > 2 * (HELPER_BASE + 4 * 3 * params), 'and what all share: the weights, the batch');
+    assert.equal(four.heap, one.heap);
+    assert.equal(four.total, four.heap + four.copies);
     const bn = analyzeText(`model Bn {
   input [4]
   dense(8)
@@ -106,6 +110,27 @@ describe('threads that split the batch', function () {
 }
 `).models[0]!;
     assert.equal(replicable(describeModel(bn)), false);
+  });
+
+  it('NN420: a run that fits on one thread but not with the copies says so, and that --threads 1 fits', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-replicas-mem-'));
+    try {
+      const file = path.join(dir, 'w.nn');
+      fs.writeFileSync(file, WAVES);
+      const checked = checkedTrain(file, 'waves');
+      const m = trainingMemory(checked.cfg, 8)!;
+      // wasm's 4 GiB is this thread's; the machine has room for this thread's part and not for the copies
+      const free = availableMemory('machine');
+      const available = { bytes: m.heap + 1, limit: 'free' as const };
+      assert.equal(memoryRefusal(file, checked, available, 'en', 1), undefined);
+      const said = memoryRefusal(file, checked, available, 'en', 8)!;
+      assert.match(said, /error NN420: .* for the model's copies on 7 more threads and what they share\), but only .*: use a smaller model or batch_size, or fewer threads \(--threads 1\)$/);
+      assert.ok(memoryRefusal(file, checked, available, 'zh-cn', 8)!.includes('或减少线程（--threads 1）'));
+      // on wasm the copies count against the machine, not the 4 GiB of this thread's engine
+      if (free.bytes > m.total) assert.equal(memoryRefusal(file, checked, { bytes: m.heap + 1, limit: 'wasm' }, 'en', 8), undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('nn train --threads 2', () => {

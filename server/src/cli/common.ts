@@ -234,21 +234,27 @@ export function availableMemory(backend: string): { bytes: number; limit: 'free'
 export function memoryRefusal(file: string, checked: Checked, available: { bytes: number; limit: 'free' | 'container' | 'wasm' }, locale: Locale = 'en', threads = 1): string | undefined {
   const cfg = checked.cfg;
   const m = trainingMemory(cfg, threads);
-  if (!m || m.total <= available.bytes) return undefined;
+  if (!m) return undefined;
+  // the helpers' copies are on their own heaps: they count against the machine, not wasm's 4 GiB
+  const machine = threads > 1 && available.limit === 'wasm' ? availableMemory('machine') : available;
+  if (m.heap <= available.bytes && m.total <= machine.bytes) return undefined;
+  // what does not fit: this thread's engine (its 4 GiB), or everything with the copies (the machine)
+  const heapShort = m.heap > available.bytes;
+  const short = heapShort ? available : machine;
   const message = render(
     {
       id: 'notEnoughMemory',
       args: {
         train: cfg.name,
-        need: formatBytes(m.total),
+        need: formatBytes(heapShort ? m.heap : m.total),
         weights: formatBytes(m.weights),
         optimizer: cfg.optimizer?.spec.name ?? 'adam',
         activations: formatBytes(m.activations),
         batch: m.batch,
         data: formatBytes(m.data),
-        ...(m.copies > 0 ? { copies: formatBytes(m.copies), threads: m.threads } : {}),
-        available: formatBytes(available.bytes),
-        limit: available.limit,
+        ...(m.copies > 0 && !heapShort ? { copies: formatBytes(m.copies), others: m.threads - 1 } : {}),
+        available: formatBytes(short.bytes),
+        limit: short.limit,
       },
     },
     locale,

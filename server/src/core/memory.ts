@@ -6,9 +6,12 @@
 //   activations every layer's output for one sample, times ACTIVATION_FACTOR (kept for the
 //               backward pass, its gradient, and a temporary of the op), times the batch size
 //   data        the training samples' features, held in memory by the loader
-//   copies      on N threads that split the batch (runtime/train/replicas.ts), each of the N-1
-//               helper threads' copy of the weights and gradients, and the shared buffers they
-//               pass through; the activations are the batch's either way, split among threads
+//   copies      on N threads that split the batch (runtime/train/replicas.ts): each of the N-1
+//               helper threads' own engine (HELPER_BASE) and heap with its copy of the weights and
+//               its gradients, which also pass through shared buffers, and the shared batch (at
+//               least EVAL_ROWS rows); the activations are the batch's either way, split among
+//               threads. The copies are on the helpers' heaps, not this thread's: they count
+//               against the machine's memory, not wasm's 4 GiB (`heap` is this thread's part)
 // It is an estimate of the order of magnitude: tfjs adds its own temporaries, and the backend's
 // allocator its overhead.
 
@@ -18,6 +21,12 @@ import type { OptimizerSpec } from './catalog/types';
 /** Copies of each layer output a training step holds: the output, its gradient, a temporary. */
 export const ACTIVATION_FACTOR = 3;
 const FLOAT = 4;
+
+/** A helper thread's own engine: a worker with tfjs and its wasm module (measured: 42 MB of peak RSS). */
+export const HELPER_BASE = 48 * 2 ** 20;
+
+/** The rows of the batch that threads share for evaluation (runtime/train/replicas.ts EVAL_ROWS). */
+const SHARED_ROWS = 256;
 
 export interface MemoryEstimate {
   /** weights, their gradients and the optimizer's state, in bytes */
@@ -29,10 +38,12 @@ export interface MemoryEstimate {
   batch: number;
   /** the training features in memory, in bytes (0 when the data's size is not known) */
   data: number;
-  /** the helper threads' copies of the model (0 on one thread), in bytes */
+  /** the helper threads' copies of the model and what they share (0 on one thread), in bytes */
   copies: number;
   /** the threads that split the batch */
   threads: number;
+  /** what this thread's engine holds: the total less the copies */
+  heap: number;
   total: number;
 }
 
@@ -48,7 +59,11 @@ export function trainingMemory(cfg: TrainConfig, threads = 1): MemoryEstimate | 
   const features = info?.features;
   const n = (info?.train ?? 0) + (info?.test ?? 0);
   const data = features && features.every((d) => d !== null) ? FLOAT * n * features.reduce<number>((a, b) => a * (b as number), 1) : 0;
-  // each helper: its weights and gradients on its heap, and the same again in the shared buffers
-  const copies = (threads - 1) * FLOAT * 2 * (t.trainable * 2 + t.nonTrainable);
-  return { weights, slots, activations, batch: cfg.batchSize, data, copies, threads, total: weights + activations + data + copies };
+  const all = t.trainable + t.nonTrainable;
+  const sampleFloats = features && features.every((d) => d !== null) ? features.reduce<number>((a, b) => a * (b as number), 1) : 0;
+  // each helper: its engine, its weights and gradients on its heap and its gradients shared; one
+  // shared copy of the weights and the shared batch
+  const copies = threads > 1 ? (threads - 1) * (HELPER_BASE + FLOAT * (all + 2 * t.trainable)) + FLOAT * all + FLOAT * Math.max(cfg.batchSize, SHARED_ROWS) * sampleFloats : 0;
+  const heap = weights + activations + data;
+  return { weights, slots, activations, batch: cfg.batchSize, data, copies, threads, heap, total: heap + copies };
 }

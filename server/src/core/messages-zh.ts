@@ -361,8 +361,8 @@ export const zh: MessageTable = {
   conflictingSettings: (a) => `${q(a.a)}和${q(a.b)}不能同时使用：${P(a.why)}。`,
   dataProblem: (a) => `数据无法加载：${renderRuntime(a.problem, 'zh-cn')}`,
   notEnoughMemory: (a) =>
-    `训练${q(a.train)}大约需要 ${a.need} 内存（权重、梯度和 ${a.optimizer} 的状态 ${a.weights}；批量 ${num(a.batch)} 的激活值 ${a.activations}；数据 ${a.data}${a.copies !== undefined ? `；${a.threads} 个线程上的模型副本 ${a.copies}` : ''}），` +
-    `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : a.limit === 'container' ? '本容器的内存上限' : '本机的空闲内存'}）：请使用更小的模型或 batch_size。`,
+    `训练${q(a.train)}大约需要 ${a.need} 内存（权重、梯度和 ${a.optimizer} 的状态 ${a.weights}；批量 ${num(a.batch)} 的激活值 ${a.activations}；数据 ${a.data}${a.copies !== undefined ? `；另外 ${a.others} 个线程上的模型副本及其共享的数据 ${a.copies}` : ''}），` +
+    `但只有 ${a.available} 可用（${a.limit === 'wasm' ? 'wasm 后端的内存上限为 4 GB' : a.limit === 'container' ? '本容器的内存上限' : '本机的空闲内存'}）：请使用更小的模型或 batch_size${a.copies !== undefined ? '，或减少线程（--threads 1）' : ''}。`,
   augmentationNeedsImages: (a) => `${a.aug} 数据增广只适用于图像 [H, W, C]，但数据的形状是 ${shape(a.features)}。`,
   validationIsTrainingData: (a) =>
     `在${q(a.data)}上验证就是在训练数据本身上验证：它衡量的是模型对所学数据的拟合程度，而不是对新数据的表现；请从中留出一部分（validation: 0.1），或指定另一个数据集。`,

@@ -217,9 +217,9 @@ export const en = {
     `batch_size ${num(a.batch)} is larger than the ${num(a.n)} training samples of '${a.data}', so each epoch is a single batch of ${num(a.n)}`,
   conflictingSettings: (a: { a: string; b: string; why: string }) => `'${a.a}' and '${a.b}' cannot be used together: ${a.why}`,
   dataProblem: (a: { problem: RuntimeMessage }) => renderRuntime(a.problem, 'en'),
-  notEnoughMemory: (a: { train: string; need: string; weights: string; optimizer: string; activations: string; batch: number; data: string; copies?: string; threads?: number; available: string; limit: 'free' | 'container' | 'wasm' }) =>
-    `training '${a.train}' needs about ${a.need} of memory (${a.weights} for the weights, their gradients and ${a.optimizer}'s state; ${a.activations} for the activations of a batch of ${num(a.batch)}; ${a.data} for the data${a.copies !== undefined ? `; ${a.copies} for the copies of the model on ${a.threads} threads` : ''}), ` +
-    `but only ${a.available} can be had (${a.limit === 'wasm' ? "the wasm backend's memory ends at 4 GB" : a.limit === 'container' ? 'the memory limit of this container' : 'the free memory of this machine'}): use a smaller model or batch_size`,
+  notEnoughMemory: (a: { train: string; need: string; weights: string; optimizer: string; activations: string; batch: number; data: string; copies?: string; others?: number; available: string; limit: 'free' | 'container' | 'wasm' }) =>
+    `training '${a.train}' needs about ${a.need} of memory (${a.weights} for the weights, their gradients and ${a.optimizer}'s state; ${a.activations} for the activations of a batch of ${num(a.batch)}; ${a.data} for the data${a.copies !== undefined ? `; ${a.copies} for the model's copies on ${a.others} more ${a.others === 1 ? 'thread' : 'threads'} and what they share` : ''}), ` +
+    `but only ${a.available} can be had (${a.limit === 'wasm' ? "the wasm backend's memory ends at 4 GB" : a.limit === 'container' ? 'the memory limit of this container' : 'the free memory of this machine'}): use a smaller model or batch_size${a.copies !== undefined ? ', or fewer threads (--threads 1)' : ''}`,
   augmentationNeedsImages: (a: { aug: string; features: unknown }) =>
     `${a.aug} augmentation works on images [H, W, C], but the data is ${shape(a.features)}`,
   validationIsTrainingData: (a: { data: string }) =>
