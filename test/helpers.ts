@@ -219,3 +219,29 @@ export function namesListed(parsed: ParsedFile): boolean {
   const tree = namesInTree(parsed);
   return tree.length === parsed.names.length && tree.every((n, i) => n === parsed.names[i]);
 }
+
+/**
+ * A small model of a convolution, pooling, dropout and Adam on generated sequences (waveforms):
+ * nn's kernels and seeded dropout masks in a few seconds of training, for the tests of threads.
+ */
+export const WAVES_NN = `model Wave {
+  input [32, 1]
+  conv1d(8, 3, activation: relu)
+  max_pool(2)
+  flatten()
+  dropout(0.3)
+  dense(16, activation: relu)
+  dense(3)
+}
+
+train waves {
+  model: Wave
+  data: waveforms(n: 600)
+  loss: cross_entropy
+  optimizer: adam(lr: 0.01)
+  epochs: 3
+  batch_size: 32
+  metrics: [accuracy]
+  seed: 7
+}
+`;

@@ -19,29 +19,9 @@ import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/prot
 import { trainingMemory, HELPER_BASE } from '../../server/src/core/memory';
 import { availableMemory, checkedTrain, memoryRefusal } from '../../server/src/cli/common';
 import { describeModel } from '../../server/src/core/model';
-import { analyzeText } from '../helpers';
+import { analyzeText, WAVES_NN } from '../helpers';
 
-const WAVES = `model Wave {
-  input [32, 1]
-  conv1d(8, 3, activation: relu)
-  max_pool(2)
-  flatten()
-  dropout(0.3)
-  dense(16, activation: relu)
-  dense(3)
-}
 
-train waves {
-  model: Wave
-  data: waveforms(n: 600)
-  loss: cross_entropy
-  optimizer: adam(lr: 0.01)
-  epochs: 3
-  batch_size: 32
-  metrics: [accuracy]
-  seed: 7
-}
-`;
 
 describe('threads that split the batch', function () {
   this.timeout(300_000);
@@ -91,7 +71,7 @@ describe('threads that split the batch', function () {
   });
 
   it('a model with batch_norm is not split; the memory estimate counts the helpers\' copies against the machine, not wasm\'s 4 GiB', () => {
-    const cfg = analyzeText(WAVES).trains.find((t) => t.name === 'waves')!;
+    const cfg = analyzeText(WAVES_NN).trains.find((t) => t.name === 'waves')!;
     assert.equal(replicable(describeModel(cfg.model!)), true);
     const [one, three, four] = [1, 3, 4].map((t) => trainingMemory(cfg, t)!);
     assert.equal(one.copies, 0);
@@ -116,7 +96,7 @@ describe('threads that split the batch', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-replicas-mem-'));
     try {
       const file = path.join(dir, 'w.nn');
-      fs.writeFileSync(file, WAVES);
+      fs.writeFileSync(file, WAVES_NN);
       const checked = checkedTrain(file, 'waves');
       const m = trainingMemory(checked.cfg, 8)!;
       // wasm's 4 GiB is this thread's; the machine has room for this thread's part and not for the copies
@@ -139,7 +119,7 @@ describe('threads that split the batch', function () {
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-replicas-'));
       file = path.join(dir, 'waves.nn');
-      fs.writeFileSync(file, WAVES);
+      fs.writeFileSync(file, WAVES_NN);
     });
     after(async () => {
       delete process.env.NN_TEST_REPLICA_FAULT;
@@ -210,7 +190,7 @@ describe('threads that split the batch', function () {
       assert.deepEqual(test(resumed.events), test(whole.events));
       // with validation: 384 training rows, 12 steps, then epoch 1's validation batch (the 13th)
       const valFile = path.join(dir, 'val.nn');
-      fs.writeFileSync(valFile, WAVES.replace('  seed: 7\n', '  seed: 7\n  validation: 0.2\n'));
+      fs.writeFileSync(valFile, WAVES_NN.replace('  seed: 7\n', '  seed: 7\n  validation: 0.2\n'));
       const atVal = await train([valFile, '--runs', path.join(dir, 'eval-val')], 'throw:13');
       assert.equal(atVal.code, 1);
       const saidVal = [atVal.err, ...atVal.events.flatMap((e) => (e.type === 'error' ? [e.message] : []))].join('\n');
@@ -260,7 +240,7 @@ train t { model: Cnn  data: fashion_mnist(limit: 200)  augment: [flip(), shift(0
 
     it('k-fold and layer statistics run on the helpers, repeatably', async () => {
       const kfold = path.join(dir, 'kfold.nn');
-      fs.writeFileSync(kfold, WAVES.replace('  seed: 7\n', '  seed: 7\n  kfold: 2\n  layer_stats: 5\n').replace('epochs: 3', 'epochs: 2'));
+      fs.writeFileSync(kfold, WAVES_NN.replace('  seed: 7\n', '  seed: 7\n  kfold: 2\n  layer_stats: 5\n').replace('epochs: 3', 'epochs: 2'));
       const a = await train([kfold, '--runs', path.join(dir, 'kf')]);
       assert.equal(a.code, 0, a.err);
       assert.equal(a.events.filter((e) => e.type === 'fold').length, 2);

@@ -27,6 +27,7 @@ import { NodeHost } from '../../server/src/node/host';
 import { ModelGenerator, mulberry32 } from '../gen/random-models';
 import { main } from '../../server/src/cli/main';
 import { parseEvent, type TrainEvent } from '../../server/src/runtime/train/protocol';
+import { WAVES_NN } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -275,31 +276,7 @@ describe('nn train on several threads', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-threads-'));
     file = path.join(dir, 'waves.nn');
     // a convolution, pooling, dropout and Adam: nn's kernels and seeded dropout masks
-    fs.writeFileSync(
-      file,
-      `model Wave {
-  input [32, 1]
-  conv1d(8, 3, activation: relu)
-  max_pool(2)
-  flatten()
-  dropout(0.3)
-  dense(16, activation: relu)
-  dense(3)
-}
-
-train waves {
-  model: Wave
-  data: waveforms(n: 600)
-  loss: cross_entropy
-  optimizer: adam(lr: 0.01)
-  epochs: 3
-  batch_size: 32
-  metrics: [accuracy]
-  seed: 7
-}
-
-`,
-    );
+    fs.writeFileSync(file, WAVES_NN);
   });
   after(async () => {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -86,18 +86,30 @@ export function workerFile(): string {
 
 /** Why the threaded engine cannot run in this runtime, or undefined when it can. */
 export function threadsUnsupported(): RuntimeMessage | undefined {
+  return workersUnsupported(workerFile(), true);
+}
+
+/**
+ * Why worker threads on shared memory cannot run the worker `file` here (no SharedArrayBuffer,
+ * with `wasmAtomics` no WebAssembly threads, no worker_threads, the file missing from the
+ * install), or undefined when they can: for this engine's pool and for threads that split the
+ * batch (runtime/train/replicas.ts).
+ */
+export function workersUnsupported(file: string, wasmAtomics = false): RuntimeMessage | undefined {
   if (typeof SharedArrayBuffer !== 'function') return rmsg('noSharedArrayBuffer');
-  try {
-    if (!WebAssembly.validate(ATOMICS_PROBE)) return rmsg('noWasmThreads', {});
-  } catch (e) {
-    return rmsg('noWasmThreads', { why: (e as Error).message });
+  if (wasmAtomics) {
+    try {
+      if (!WebAssembly.validate(ATOMICS_PROBE)) return rmsg('noWasmThreads', {});
+    } catch (e) {
+      return rmsg('noWasmThreads', { why: (e as Error).message });
+    }
   }
   try {
     nodeRequire('node:worker_threads');
   } catch {
     return rmsg('noWorkerThreads');
   }
-  if (!fs.existsSync(workerFile())) return rmsg('noWorkerFile', { file: workerFile() });
+  if (!fs.existsSync(file)) return rmsg('noWorkerFile', { file });
   return undefined;
 }
 

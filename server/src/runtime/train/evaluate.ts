@@ -88,11 +88,17 @@ export async function evaluateSplit(model: LayersModel, task: Task, split: Split
       replicas.x.set(x);
       replicas.y.set(y);
       // this thread's shard is the batch's first rows
-      ({ loss, out } = await replicas.evaluate(model, b, (own) => {
-        const l = forward(replicas.x, replicas.y, own.rows);
-        replicas.out.set(out);
-        return l;
-      }));
+      // the weights go to the helpers with the first batch
+      ({ loss, out } = await replicas.evaluate(
+        model,
+        b,
+        (own) => {
+          const l = forward(replicas.x, replicas.y, own.rows);
+          replicas.out.set(out);
+          return l;
+        },
+        from === 0,
+      ));
     } else {
       loss = forward(x, y, b);
     }

@@ -39,9 +39,10 @@ async function main(): Promise<void> {
         throw new Error('a fault the test asked for');
       }
       const shard = views.shardOf(helper);
-      if (shard.rows > 0) {
-        // the weights this step starts from, as new tensors: XNNPACK keeps its packed copy of
-        // a weight by its tensor, so data written over in place would not be seen
+      // the weights this command runs on (even with no rows of this batch: later commands may
+      // not publish them again), as new tensors: XNNPACK keeps its packed copy of a weight by its
+      // tensor, so data written over in place would not be seen
+      if (views.published()) {
         tf.tidy(() => {
           let at = 0;
           weights.forEach((w, i) => {
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
             at += n;
           });
         });
+      }
+      if (shard.rows > 0) {
         const { offset, rows } = shard;
         const batch = () => ({
           xs: tf.tensor(views.x.subarray(offset * spec.xw, (offset + rows) * spec.xw), [rows, ...spec.featureShape], 'float32'),

@@ -27,7 +27,6 @@
 // shared memory, and a helper that dies is noticed through its 'exit' event while this thread
 // waits.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -36,6 +35,7 @@ import { isLayerNode, type ModelDesc } from '../../core/model';
 import type { LayerKind } from '../../core/catalog/layers';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import type { Shard } from '../layers/dropout';
+import { workersUnsupported } from '../wasm-threads';
 
 /** How long the helpers may take to start (each loads tfjs and compiles the model). */
 const START_TIMEOUT_MS = 60_000;
@@ -57,6 +57,7 @@ const C_SEQ = 0; // the command's number, raised by this thread for each command
 const C_CMD = 1; // CMD_STEP, CMD_EVAL or CMD_QUIT
 const C_TOTAL = 2; // the batch's rows
 const C_SEED = 3; // the step's dropout seed (uint32 bits)
+const C_PUBLISHED = 4; // 1: the command's weights are in the shared buffer (0: the helpers hold them from the last command)
 const C_HELPERS = 8; // then per helper: its first row, its rows, the command it finished, its status, its error's length
 const H_OFFSET = 0;
 const H_ROWS = 1;
@@ -221,6 +222,11 @@ export class ReplicaViews {
     return this.control[C_SEED]! >>> 0;
   }
 
+  /** Whether this command's weights were published (else the helper keeps the last command's). */
+  published(): boolean {
+    return this.control[C_PUBLISHED] === 1;
+  }
+
   /** Helper h's side: the command after `seen` (blocks until there is one). */
   nextCommand(seen: number): { seq: number; cmd: number } {
     const spinUntil = performance.now() + SPIN_MS;
@@ -263,6 +269,11 @@ function systemText(e: unknown): RuntimeMessage {
   return rmsg('systemText', { text: e instanceof Error ? e.message : String(e ?? 'no reason given') });
 }
 
+/** A model's weights in order, by name and shape: a model published to the helpers must have their layout. */
+function layoutOf(model: tf.LayersModel): string {
+  return JSON.stringify(model.weights.map((w) => [w.originalName, w.shape]));
+}
+
 /** The helper's script: the bundle's (dist/replica-worker.js, next to cli.js) or, run from the sources, the TypeScript. */
 export function replicaWorkerFile(): string {
   return path.join(__dirname, __filename.endsWith('.ts') ? 'replica-worker.ts' : 'replica-worker.js');
@@ -270,14 +281,7 @@ export function replicaWorkerFile(): string {
 
 /** Why threads that split the batch cannot run here, or undefined when they can. */
 export function replicasUnsupported(): RuntimeMessage | undefined {
-  if (typeof SharedArrayBuffer !== 'function') return rmsg('noSharedArrayBuffer');
-  try {
-    nodeRequire('node:worker_threads');
-  } catch {
-    return rmsg('noWorkerThreads');
-  }
-  if (!fs.existsSync(replicaWorkerFile())) return rmsg('noWorkerFile', { file: replicaWorkerFile() });
-  return undefined;
+  return workersUnsupported(replicaWorkerFile());
 }
 
 /** Starts a helper: the bundle's script, or the TypeScript through tsx (tests and benches run the sources). */
@@ -313,6 +317,8 @@ export class Replicas {
     readonly gradSizes: number[],
     /** the rows the shared batch holds */
     readonly capacity: number,
+    /** the weights' names and shapes in order (layoutOf), which every model published must have */
+    private readonly layout: string,
   ) {
     this.deaths = new Promise<never>((_, reject) => {
       workers.forEach((w, h) => {
@@ -350,10 +356,10 @@ export class Replicas {
     const helpers = count - 1;
     // the shared batch holds a training batch or an evaluation batch
     const rows = Math.max(spec.batchSize, EVAL_ROWS);
-    const weightSizes = model.weights.map((w) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1));
-    const gradSizes = model.trainableWeights.map((w) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1));
-    const outShape = model.outputs[0]!.shape.slice(1);
-    const outWidth = outShape.reduce((a: number, b) => a * (b ?? 1), 1);
+    const size = (shape: (number | null)[]) => tf.util.sizeFromShape(shape.map((d) => d ?? 1));
+    const weightSizes = model.weights.map((w) => size(w.shape));
+    const gradSizes = model.trainableWeights.map((w) => size(w.shape));
+    const outWidth = size(model.outputs[0]!.shape.slice(1));
     const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
     const shared = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
     const buffers: ReplicaBuffers = {
@@ -405,27 +411,28 @@ export class Replicas {
       // a helper blocked in Atomics.wait must not keep the process alive after the run
       w.unref();
     }
-    return new Replicas(count, views, workers, weightSizes, gradSizes, rows);
+    return new Replicas(count, views, workers, weightSizes, gradSizes, rows, layoutOf(model));
   }
 
   /**
    * Starts a training step (CMD_STEP) or an evaluation batch (CMD_EVAL) of `rows` (the batch is
-   * in `x` and `y`): publishes `model`'s weights (every time: the last step, a resume or a
-   * restore changed them; an evaluation may be of other weights of the same model, best/'s) and
-   * wakes the helpers on their shards. Returns this thread's shard.
+   * in `x` and `y`): publishes `model`'s weights (every step: the last step, a resume or a restore
+   * changed them; an evaluation may be of other weights of the same model, best/'s; `publish`
+   * false: the weights of the last command, an evaluation's later batches) and wakes the helpers
+   * on their shards. Returns this thread's shard.
    */
-  begin(model: tf.LayersModel, rows: number, seed: number, cmd: typeof CMD_STEP | typeof CMD_EVAL = CMD_STEP): Shard {
+  begin(model: tf.LayersModel, rows: number, seed: number, cmd: typeof CMD_STEP | typeof CMD_EVAL = CMD_STEP, publish = true): Shard {
     if (this.dead) throw this.dead;
     const c = this.views.control;
-    const weights = model.weights;
-    if (weights.length !== this.weightSizes.length || weights.some((w, i) => w.shape.reduce((a: number, b) => a * (b ?? 1), 1) !== this.weightSizes[i])) {
-      throw new Error(`replicas: model '${model.name}' is not the model the helpers were started for`);
+    if (publish) {
+      if (layoutOf(model) !== this.layout) throw new Error(`replicas: model '${model.name}' is not the model the helpers were started for`);
+      let at = 0;
+      model.weights.forEach((w, i) => {
+        this.views.weights.set(w.read().dataSync() as Float32Array, at);
+        at += this.weightSizes[i]!;
+      });
     }
-    let at = 0;
-    weights.forEach((w, i) => {
-      this.views.weights.set(w.read().dataSync() as Float32Array, at);
-      at += this.weightSizes[i]!;
-    });
+    c[C_PUBLISHED] = publish ? 1 : 0;
     const parts = shards(rows, this.count);
     for (let h = 0; h < this.count - 1; h++) {
       c[this.views.word(h, H_OFFSET)] = parts[h + 1]!.offset;
@@ -444,8 +451,8 @@ export class Replicas {
    * `model`'s weights in inference mode: this thread's shard by `forward`, the others' by the
    * helpers. The outputs are in `out`.
    */
-  async evaluate(model: tf.LayersModel, rows: number, forward: (shard: Shard) => number): Promise<{ loss: number; out: Float32Array }> {
-    const own = this.begin(model, rows, 0, CMD_EVAL);
+  async evaluate(model: tf.LayersModel, rows: number, forward: (shard: Shard) => number, publish = true): Promise<{ loss: number; out: Float32Array }> {
+    const own = this.begin(model, rows, 0, CMD_EVAL, publish);
     let sum = 0;
     let failed: { error: unknown } | undefined;
     try {

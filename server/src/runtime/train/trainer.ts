@@ -665,17 +665,26 @@ class FoldRun {
       const loss = value.dataSync()[0];
       if (!Number.isFinite(loss)) return loss;
       // the optimizers match their slots to variables by position: keep the variables' order
-      let ordered: NamedGrads = {};
+      const ordered: NamedGrads = {};
       for (const v of this.variables) if (grads[v.name]) ordered[v.name] = grads[v.name];
-      const update = () => {
-        if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
-        this.optimizer.apply(ordered, this.variables);
-      };
-      if (measured) measured(this.inside!.probe.measureStep(ordered, this.variables, update));
-      else update();
+      this.update(ordered, measured);
       acc.add(out!, this.yBuf, rows, loss);
       return loss;
     });
+  }
+
+  /**
+   * The step's update from the batch's gradients (in the variables' order): clipped (clip_norm),
+   * then the optimizer's; with `measured`, the layers' gradients and update are measured around
+   * it (layer_stats) and handed to it.
+   */
+  private update(ordered: NamedGrads, measured?: (m: (WeightMeasure | undefined)[]) => void): void {
+    const update = () => {
+      if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
+      this.optimizer.apply(ordered, this.variables);
+    };
+    if (measured) measured(this.inside!.probe.measureStep(ordered, this.variables, update));
+    else update();
   }
 
   /** With several threads: the helpers (replicas.ts) for this fold's model, started by the run's first fold. */
@@ -689,7 +698,8 @@ class FoldRun {
         seed: this.seed,
         loss: { name: loss.spec.name, args: JSON.parse(JSON.stringify(loss.args)) as Record<string, unknown> },
         classification: this.task.classification,
-        ...(this.data.classes !== undefined ? { classes: this.data.classes } : {}),
+        // as makeTask gives its loss: the classes of classification data only
+        ...(this.task.classification && this.data.classes !== undefined ? { classes: this.data.classes } : {}),
         units: this.task.units,
         featureShape: this.task.featureShape,
         xw: this.task.xw,
@@ -748,14 +758,9 @@ class FoldRun {
       );
       tf.dispose([mine.value, ...Object.values(mine.grads)]);
       if (!Number.isFinite(loss)) return loss;
-      let ordered: NamedGrads = {};
+      const ordered: NamedGrads = {};
       present.forEach((v, i) => (ordered[v.name] = combined[i]!));
-      const update = () => {
-        if (this.cfg.clipNorm !== undefined) ordered = clipByGlobalNorm(ordered, this.cfg.clipNorm);
-        this.optimizer.apply(ordered, this.variables);
-      };
-      if (measured) measured(this.inside!.probe.measureStep(ordered, this.variables, update));
-      else update();
+      this.update(ordered, measured);
       acc.add(rep.views.out.subarray(0, rows * rep.outWidth), this.yBuf, rows, loss);
       return loss;
     });
