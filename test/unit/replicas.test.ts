@@ -21,8 +21,6 @@ import { availableMemory, checkedTrain, memoryRefusal } from '../../server/src/c
 import { describeModel } from '../../server/src/core/model';
 import { analyzeText, WAVES_NN } from '../helpers';
 
-
-
 describe('threads that split the batch', function () {
   this.timeout(300_000);
 
