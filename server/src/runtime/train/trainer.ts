@@ -19,7 +19,7 @@ import { epochOrder, gatherBatch, validationSplit, validationSplitInPlace, kfold
 import { Augmenter, augmentationsOf, type Augmentation } from '../../data/augment';
 import type { BackendInfo } from '../backend';
 import { compileModel } from '../compile';
-import { describeModel } from '../../core/model';
+import { describeModel, type ModelDesc } from '../../core/model';
 import type { DropoutNoise } from '../layers/dropout';
 import { subSeed, STREAM } from '../../data/random';
 import type { TrainEvent, Evaluation, MetricValues } from './protocol';
@@ -382,7 +382,7 @@ class FoldRun {
   private readonly saved: { best?: number; last?: RuntimeMessage } = {};
   /** layer_stats: the probe of the layers and the warnings drawn from it (absent when off) */
   private readonly inside?: { probe: LayerProbe; warnings: LayerWarnings; every: 'epoch' | number };
-  private readonly desc: ReturnType<typeof describeModel>;
+  private readonly desc: ModelDesc;
   /** the helper threads that train on parts of each batch, when the run has several threads */
   private replicas: Replicas | undefined;
   private xBuf: Float32Array;
