@@ -444,6 +444,33 @@ describe('run folders: tampered, linked, locked', function () {
     }
   });
 
+  it('the progress socket: a peer that does not read does not keep nn train at its end (it waited for it forever)', async () => {
+    const sock = path.join(dir, 'unread.sock');
+    const peers: net.Socket[] = [];
+    // connected, never reading: the layer statistics of every batch (about 4 MB) fill the socket
+    const server = net.createServer((c) => {
+      peers.push(c);
+      c.pause();
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    const saved = process.env.NN_PROGRESS_SOCKET;
+    process.env.NN_PROGRESS_SOCKET = sock;
+    try {
+      const err: string[] = [];
+      const run = main(['train', file, '--train', 'long', '--epochs', '1', '--layer-stats', '1', '--backend', 'cpu', '--runs', path.join(dir, 'unread-runs'), '--json'], () => undefined, (s) => err.push(s));
+      const code = await Promise.race([run, new Promise<string>((r) => setTimeout(() => r('still waiting after 60 s'), 60_000))]);
+      assert.equal(code, 0, err.join('\n'));
+      assert.equal(err.length, 1, err.join('\n'));
+      assert.match(err[0], /^nn train: the progress socket's peer did not read the last \d+ bytes of events in 5 s; the socket is closed without them$/);
+    } finally {
+      if (saved === undefined) delete process.env.NN_PROGRESS_SOCKET;
+      else process.env.NN_PROGRESS_SOCKET = saved;
+      for (const c of peers) c.destroy();
+      server.close();
+    }
+  });
+
   it('control characters in class names and file names are escaped when printed', async () => {
     const r = await nn(['train', file, '--train', 'named', '--backend', 'cpu', '--runs', path.join(dir, 'named-runs')]);
     assert.equal(r.code, 0, r.err.join('\n'));
