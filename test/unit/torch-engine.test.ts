@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNn } from '../nn-cli';
@@ -220,6 +221,45 @@ describe('nn train --engine torch', function () {
     const trainPy = fs.readFileSync(path.join(run, 'torch', 'train.py'), 'utf8');
     assert.match(trainPy, /"file": "rnn\.nn",/);
     assert.ok(!trainPy.includes(tmp), 'train.py holds a folder of this machine');
+  });
+
+  it("a stop before train.py has started (in Python's import torch) stops the run after its first batch: over the progress socket, and a Ctrl+C to the terminal's process group (it failed with a KeyboardInterrupt traceback, exit 1)", async () => {
+    const stoppedIn = (out: string[], runs: string) => {
+      const stopped = events(out).find((e) => e.type === 'stopped') as Extract<TrainEvent, { type: 'stopped' }> | undefined;
+      assert.equal(stopped?.msg?.id, 'stoppedInEpoch', out.join('\n'));
+      const run = path.join(runs, 'spiral_deep', fs.readdirSync(path.join(runs, 'spiral_deep'))[0]);
+      assert.ok(fs.existsSync(path.join(run, 'last', 'model.json')), 'no last/');
+    };
+    // the socket's peer sends the stop as soon as nn train connects, before Python is started
+    const runs = path.join(tmp, 'early-socket');
+    const sock = path.join(tmp, 'early.sock');
+    const server = net.createServer((c) => {
+      c.write('{"type":"stop"}\n');
+      c.resume();
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', runs, '--json'], { NN_PROGRESS_SOCKET: sock });
+      assert.equal(r.code, 130, r.err + r.out.join('\n'));
+      stoppedIn(r.out, runs);
+    } finally {
+      server.close();
+    }
+    // Ctrl+C: SIGINT to nn's process group (as a terminal sends it) while Python imports torch
+    const ctrlc = path.join(tmp, 'early-ctrlc');
+    const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', ctrlc, '--json'], { detached: true });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    // train.py's process, not the probe of Python's version before it (ps exits 1 while there is none)
+    const python = () => spawnSync('ps', ['-o', 'args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.includes('train.py'));
+    for (let i = 0; i < 400 && !python() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(python(), `train.py was not started: ${out}`);
+    process.kill(-child.pid!, 'SIGINT');
+    assert.equal(await exited, 130, out);
+    stoppedIn(out.split('\n'), ctrlc);
   });
 
   it('Ctrl+C saves last/ and exits 130; --resume continues the run', async () => {

@@ -258,7 +258,10 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   for (let rank = 0; rank < world; rank++) {
     // NN_PARENT_PID: the processes end with nn, even when nn is killed (train.py's exit_with_parent)
     const env = { ...process.env, ...allocatorEnv(process.env), ...blasEnv(process.env, threads), ...openmpEnv(process.env, threads), ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid), ...(forgetBest ? { NN_FORGET_BEST: '1' } : {}) };
-    const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // a process group of its own: a Ctrl+C in the terminal reaches nn alone, which asks train.py
+    // to stop once it can (below); sent to the whole group, it reached Python in `import torch`,
+    // before train.py's handler, and the run failed with a KeyboardInterrupt traceback (exit 1)
+    const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stderr!.on('data', (d: Buffer) => {
       stderr.push(d.toString());
       if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
@@ -383,7 +386,9 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   });
   let stopping = false;
   const poll = setInterval(() => {
-    if (!stopping && opts.stopRequested?.()) {
+    // once train.py has started (its start event comes after its SIGINT handler is set): a stop
+    // asked for before then waits for it, and train.py stops after its first batch with last/ saved
+    if (!stopping && started && opts.stopRequested?.()) {
       stopping = true;
       for (const c of children) c.kill('SIGINT');
     }
