@@ -7,10 +7,41 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { loadData } from '../../server/src/data/load';
-import { DataError } from '../../server/src/data/errors';
+import { DataError, fileProblem, ioProblem } from '../../server/src/data/errors';
+import { ioProblem as runFileProblem } from '../../server/src/runtime/train/run-files';
+import { renderRuntime } from '../../server/src/core/runtime-messages';
 import { checkDatasets, imagesIdx, writeBadData, writeMnistLike } from '../data-helpers';
 import { encodeIdx } from '../../server/src/data/idx';
 import { spawnSync } from 'node:child_process';
+
+describe('an I/O error in words: one map for data files, the image cache and run folders', () => {
+  const err = (code: string) => Object.assign(new Error(`${code}: what Node says`), { code });
+  const en = (m: Parameters<typeof renderRuntime>[0]) => renderRuntime(m, 'en');
+  it('the same words for the same code, whoever reads or writes (the two maps had drifted)', () => {
+    for (const [code, words] of [
+      ['ENOENT', 'file not found'],
+      ['EISDIR', 'is a folder, not a file'],
+      ['EACCES', 'permission denied'],
+      ['EPERM', 'permission denied'],
+      ['ENOSPC', 'no space left on the device'],
+      ['EDQUOT', 'the disk quota is exhausted'],
+      ['EROFS', 'the file system is read-only'],
+    ]) {
+      assert.equal(en(fileProblem(err(code))), words, code);
+      assert.equal(en(ioProblem(err(code))), words, code);
+      assert.equal(en(runFileProblem(err(code))), words, code);
+    }
+  });
+  it('ELOOP: a loop of links where links are followed; a link, where a run folder never follows one', () => {
+    assert.equal(en(fileProblem(err('ELOOP'))), 'a loop of symbolic links');
+    assert.equal(en(runFileProblem(err('ELOOP'))), 'is a symbolic link; the files of a run folder are never written through one');
+  });
+  it('another code: the system\'s text, after "cannot read" for a data file', () => {
+    assert.equal(en(fileProblem(err('EIO'))), 'cannot read: EIO: what Node says');
+    assert.equal(en(ioProblem(err('EIO'))), 'EIO: what Node says');
+    assert.equal(en(runFileProblem(err('EIO'))), 'EIO: what Node says');
+  });
+});
 
 describe('bad data', () => {
   let dir: string;

@@ -316,6 +316,9 @@ describe('image_folder', () => {
       const d = await loadData(ref, { dataCacheDir: path.join(blocked, 'x'), log: (m) => notes.push(m) });
       assert.equal(d.train.n, 4);
       assert.match(notes[2], /could not be cached in .*; the next run decodes them again/);
+      // a write that failed: the system's words (it said "cannot read: ENOTDIR: ...")
+      assert.match(notes[2], /\(ENOTDIR: not a directory, mkdir '[^']*'\)/);
+      assert.doesNotMatch(notes[2], /cannot read/);
     });
   });
 

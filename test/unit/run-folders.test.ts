@@ -413,6 +413,9 @@ describe('run folders: tampered, linked, locked', function () {
       for (let i = 0; i < 8; i++) c.write(junk);
       c.write('\n{"type":"stop"}\n');
       c.on('error', () => undefined);
+      // the events nn train sends are read (and dropped): unread, they would fill the socket and
+      // nn train would wait at its end to send them
+      c.resume();
     });
     await new Promise<void>((r) => server.listen(sock, r));
     try {
@@ -420,9 +423,15 @@ describe('run folders: tampered, linked, locked', function () {
       const saved = process.env.NN_PROGRESS_SOCKET;
       process.env.NN_PROGRESS_SOCKET = sock;
       let code: number;
+      // Run until stopped: the 8 MB reach nn train only as fast as it yields to the event loop
+      // (every 50 ms), about 4 s, while 3 epochs of 'long' took 3.5 s once the process was warm,
+      // so the run could end before the stop arrived (exit 0, 1 run in 3 under load). A stop that
+      // is never heard ends the run with a SIGTERM a minute on: exit 143, not a hang.
+      const guard = setTimeout(() => process.emit('SIGTERM'), 60_000);
       try {
-        code = await main(['train', file, '--train', 'long', '--backend', 'cpu', '--runs', path.join(dir, 'socket-runs'), '--json'], () => undefined, (s) => err.push(s));
+        code = await main(['train', file, '--train', 'long', '--epochs', '1000', '--backend', 'cpu', '--runs', path.join(dir, 'socket-runs'), '--json'], () => undefined, (s) => err.push(s));
       } finally {
+        clearTimeout(guard);
         if (saved === undefined) delete process.env.NN_PROGRESS_SOCKET;
         else process.env.NN_PROGRESS_SOCKET = saved;
       }
@@ -430,6 +439,33 @@ describe('run folders: tampered, linked, locked', function () {
       assert.deepEqual(err, ['nn train: ignored a control message of more than 4096 characters from the socket']);
     } finally {
       // the peer's side too: an open connection would keep the test process alive
+      for (const c of peers) c.destroy();
+      server.close();
+    }
+  });
+
+  it('the progress socket: a peer that does not read does not keep nn train at its end (it waited for it forever)', async () => {
+    const sock = path.join(dir, 'unread.sock');
+    const peers: net.Socket[] = [];
+    // connected, never reading: the layer statistics of every batch (about 4 MB) fill the socket
+    const server = net.createServer((c) => {
+      peers.push(c);
+      c.pause();
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    const saved = process.env.NN_PROGRESS_SOCKET;
+    process.env.NN_PROGRESS_SOCKET = sock;
+    try {
+      const err: string[] = [];
+      const run = main(['train', file, '--train', 'long', '--epochs', '1', '--layer-stats', '1', '--backend', 'cpu', '--runs', path.join(dir, 'unread-runs'), '--json'], () => undefined, (s) => err.push(s));
+      const code = await Promise.race([run, new Promise<string>((r) => setTimeout(() => r('still waiting after 60 s'), 60_000))]);
+      assert.equal(code, 0, err.join('\n'));
+      assert.equal(err.length, 1, err.join('\n'));
+      assert.match(err[0], /^nn train: the progress socket's peer did not read the last \d+ bytes of events in 5 s; the socket is closed without them$/);
+    } finally {
+      if (saved === undefined) delete process.env.NN_PROGRESS_SOCKET;
+      else process.env.NN_PROGRESS_SOCKET = saved;
       for (const c of peers) c.destroy();
       server.close();
     }

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNn } from '../nn-cli';
@@ -222,6 +223,45 @@ describe('nn train --engine torch', function () {
     assert.ok(!trainPy.includes(tmp), 'train.py holds a folder of this machine');
   });
 
+  it("a stop before train.py has started (in Python's import torch) stops the run after its first batch: over the progress socket, and a Ctrl+C to the terminal's process group (it failed with a KeyboardInterrupt traceback, exit 1)", async () => {
+    const stoppedIn = (out: string[], runs: string) => {
+      const stopped = events(out).find((e) => e.type === 'stopped') as Extract<TrainEvent, { type: 'stopped' }> | undefined;
+      assert.equal(stopped?.msg?.id, 'stoppedInEpoch', out.join('\n'));
+      const run = path.join(runs, 'spiral_deep', fs.readdirSync(path.join(runs, 'spiral_deep'))[0]);
+      assert.ok(fs.existsSync(path.join(run, 'last', 'model.json')), 'no last/');
+    };
+    // the socket's peer sends the stop as soon as nn train connects, before Python is started
+    const runs = path.join(tmp, 'early-socket');
+    const sock = path.join(tmp, 'early.sock');
+    const server = net.createServer((c) => {
+      c.write('{"type":"stop"}\n');
+      c.resume();
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const r = await nn(['train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', runs, '--json'], { NN_PROGRESS_SOCKET: sock });
+      assert.equal(r.code, 130, r.err + r.out.join('\n'));
+      stoppedIn(r.out, runs);
+    } finally {
+      server.close();
+    }
+    // Ctrl+C: SIGINT to nn's process group (as a terminal sends it) while Python imports torch
+    const ctrlc = path.join(tmp, 'early-ctrlc');
+    const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', ctrlc, '--json'], { detached: true });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    // train.py's process, not the probe of Python's version before it (ps exits 1 while there is none)
+    const python = () => spawnSync('ps', ['-o', 'args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.includes('train.py'));
+    for (let i = 0; i < 400 && !python() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(python(), `train.py was not started: ${out}`);
+    process.kill(-child.pid!, 'SIGINT');
+    assert.equal(await exited, 130, out);
+    stoppedIn(out.split('\n'), ctrlc);
+  });
+
   it('Ctrl+C saves last/ and exits 130; --resume continues the run', async () => {
     const runs = path.join(tmp, 'stop');
     const child = spawn(process.execPath, [cli, 'train', sample('playground.nn'), '--train', 'spiral_deep', '--engine', 'torch', '--epochs', '300', '--runs', runs, '--json']);
@@ -344,6 +384,58 @@ describe('nn train --engine torch', function () {
     assert.deepEqual(es.filter((e) => e.type === 'epoch').map((e) => (e as { best: boolean }).best), [true]);
     assert.equal(meta().epoch, 4);
     assert.equal(endOf(es).bestEpoch, 4);
+  });
+
+  it("k-fold resumed in fold 2: its best/ deleted is chosen again from the next epoch, fold 1's gone is no candidate for best/, and both are said, as the tfjs engine does; with PyTorch's copy, best/ is made again", async () => {
+    const file = path.join(tmp, 'kfold-gone.nn');
+    // a learning rate too small to change a float32 weight: no epoch after a fold's first is better
+    fs.writeFileSync(file, 'model M {\n  input [2]\n  dense(4, activation: tanh)\n  dense(2)\n}\ntrain still {\n  model: M\n  data: circle(n: 60)\n  loss: cross_entropy\n  optimizer: sgd(lr: 1e-12)\n  kfold: 2\n  epochs: 2\n  seed: 1\n}\n');
+    const r = await nn(['train', file, '--engine', 'torch', '--runs', path.join(tmp, 'kfold-gone'), '--json']);
+    assert.equal(r.code, 0, r.err);
+    const run = endOf(events(r.out)).runDir;
+    const checkpoints = path.join(run, 'torch', 'checkpoints');
+    const meta = (sub: string) => JSON.parse(fs.readFileSync(path.join(run, sub, 'best', 'meta.json'), 'utf8')) as { epoch: number };
+    assert.deepEqual([meta('fold-1').epoch, meta('fold-2').epoch, meta('').epoch], [1, 1, 1]);
+    // as if stopped after fold 2's first epoch: no report, and last.pt in fold 2 after its epoch 1
+    const asStopped = () => {
+      fs.rmSync(path.join(run, 'report.json'));
+      const edit = 'import sys, torch\ns = torch.load(sys.argv[1])\nassert s["fold"] == 1\ns["epoch"] = 1\ns["batch"] = 0\ntorch.save(s, sys.argv[1])\n';
+      execFileSync(findPython().python, ['-c', edit, path.join(checkpoints, 'last.pt')]);
+    };
+    const said = (es: TrainEvent[], id: string) => es.filter((e) => e.type === 'log' && e.msg?.id === id).map((e) => (e as { message: string }).message);
+    const foldOneGone = `${path.join(run, 'fold-1', 'best', 'weights.bin')} is missing: fold 1's best weights are gone, so it is no candidate for the run's best/`;
+    asStopped();
+    // fold 1's weights and PyTorch's copy of them gone; fold 2's best/ and its copy gone
+    fs.rmSync(path.join(run, 'fold-1', 'best', 'weights.bin'));
+    fs.rmSync(path.join(run, 'fold-2', 'best'), { recursive: true });
+    for (const f of ['fold-1', 'fold-2']) for (const e of ['pt', 'json', 'bin']) fs.rmSync(path.join(checkpoints, f, `best.${e}`));
+    const gone = await nn(['train', '--resume', run, '--json']);
+    assert.equal(gone.code, 0, gone.err);
+    const es = events(gone.out);
+    const goneSaid = said(es, 'bestGoneOnResume');
+    assert.equal(goneSaid.length, 1, gone.out.join('\n'));
+    assert.ok(goneSaid[0].startsWith(`${path.join(run, 'fold-2', 'best')} is missing: `), goneSaid[0]);
+    assert.match(goneSaid[0], /the best weights so far \(epoch 1, val_loss [\d.]+\) are gone, so the best is chosen again from the next epoch on/);
+    assert.deepEqual(said(es, 'foldBestGone'), [foldOneGone]);
+    // fold 2's epoch 2 is its best again; the run's best/ is fold 2's, fold 1 passed over
+    assert.deepEqual(es.filter((e) => e.type === 'epoch').map((e) => [(e as { fold: number }).fold, (e as { best: boolean }).best]), [[2, true]]);
+    assert.equal(meta('fold-2').epoch, 2);
+    assert.deepEqual(said(es, 'bestFold'), [`the best fold's best weights are in ${path.join(run, 'best')}`]);
+    assert.equal(meta('').epoch, 2);
+    // the report's history has every fold's epochs (it had fold 1's and what the resumed run trained)
+    const history = (JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8')) as { history: { fold: number; epoch: number }[] }).history;
+    assert.deepEqual(history.map((h) => [h.fold, h.epoch]), [[1, 1], [1, 2], [2, 1], [2, 2]]);
+    // again, fold 2's best/ deleted while PyTorch's copy is there: made again from it
+    asStopped();
+    fs.rmSync(path.join(run, 'fold-2', 'best'), { recursive: true });
+    const rebuilt = await nn(['train', '--resume', run, '--json']);
+    assert.equal(rebuilt.code, 0, rebuilt.err);
+    const rs = events(rebuilt.out);
+    assert.deepEqual(said(rs, 'bestRebuilt'), [`${path.join(run, 'fold-2', 'best')} was missing: made again from ${path.join(checkpoints, 'fold-2', 'best.pt')}, the torch engine's copy of the best weights so far (epoch 2)`]);
+    assert.deepEqual(said(rs, 'bestGoneOnResume'), []);
+    assert.deepEqual(said(rs, 'foldBestGone'), [foldOneGone]);
+    assert.equal(meta('fold-2').epoch, 2);
+    assert.equal((await nn(['evaluate', run])).code, 0);
   });
 
   it('--processes 2 trains with two processes', async () => {

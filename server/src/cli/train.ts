@@ -43,6 +43,12 @@ import { isSweepFolder, readSweep, runSweep, startSweep, planSweep, checkTrialSo
 
 /** The longest control message read from the progress socket (a stop is 15 characters). */
 const MAX_CONTROL_LINE = 4096;
+/**
+ * How long nn train waits at its end for the progress socket's peer to take the events still
+ * queued: a peer that does not read (hung, or never meant to) is not waited for, where nn train
+ * waited for it forever once its events filled the socket.
+ */
+const SOCKET_DRAIN_MS = 5000;
 
 export interface TrainIO {
   out: (s: string) => void;
@@ -242,8 +248,25 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
     if (claimed && fs.existsSync(claimed) && fs.readdirSync(claimed).length === 0) fs.rmdirSync(claimed);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
-    if (socket) await new Promise<void>((r) => socket!.end(() => r()));
+    if (socket) await closeSocket(socket, io.err);
   }
+}
+
+/** The progress socket ended once its events are sent, or, after SOCKET_DRAIN_MS, closed without the rest, which is said. */
+function closeSocket(s: net.Socket, err: (line: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      err(`nn train: the progress socket's peer did not read the last ${s.writableLength} bytes of events in ${SOCKET_DRAIN_MS / 1000} s; the socket is closed without them`);
+      s.destroy();
+    }, SOCKET_DRAIN_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    // finished: every event is with the system, for the peer to read; closed: the peer went away
+    s.once('close', done);
+    s.end(done);
+  });
 }
 
 function connect(p: string): Promise<net.Socket> {

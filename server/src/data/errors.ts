@@ -37,14 +37,44 @@ export function unknownArgument(fn: string, arg: string): Error {
   return new Error(`${fn}: argument '${arg}' is not known (fix the problems the checker reports first)`);
 }
 
-/** What went wrong reading a file, in words: "file not found", "is a folder, not a file", ... */
+/**
+ * THE words for Node's error codes on a file that nn reads or writes: data files, the image
+ * cache, a run folder's files (runs.ts, checkpoint.ts, through run-files.ts ioProblem). There were
+ * two maps, and they had drifted: a full disk while caching decoded images said "cannot read:
+ * ENOSPC: ...", and a folder where a run file is written gave Node's EISDIR text. Undefined for a
+ * code without words of its own. `noFollow`: the file was opened without following a symbolic link
+ * at its name (a run folder's files), where ELOOP means the name is a link, not a loop of links.
+ */
+function errnoWords(e: unknown, noFollow: boolean): RuntimeMessage | undefined {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return rmsg('fileNotFound');
+    case 'EISDIR':
+      return rmsg('isFolder');
+    case 'EACCES':
+    case 'EPERM':
+      return rmsg('permissionDenied');
+    case 'ELOOP':
+      return noFollow ? rmsg('ioLink') : rmsg('linkLoop');
+    case 'ENOSPC':
+      return rmsg('ioNoSpace');
+    case 'EDQUOT':
+      return rmsg('ioQuota');
+    case 'EROFS':
+      return rmsg('ioReadOnly');
+    default:
+      return undefined;
+  }
+}
+
+/** What went wrong reading a data file, in words: "file not found", "is a folder, not a file", ..., else "cannot read: " and the system's text. */
 export function fileProblem(e: unknown): RuntimeMessage {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return rmsg('fileNotFound');
-  if (code === 'EISDIR') return rmsg('isFolder');
-  if (code === 'EACCES' || code === 'EPERM') return rmsg('permissionDenied');
-  if (code === 'ELOOP') return rmsg('linkLoop');
-  return rmsg('cannotRead', { why: (e as Error).message });
+  return errnoWords(e, false) ?? rmsg('cannotRead', { why: (e as Error).message });
+}
+
+/** An I/O error in words, for a message that says itself what was read or written: the system's text for a code without words. */
+export function ioProblem(e: unknown, opts: { noFollow?: boolean } = {}): RuntimeMessage {
+  return errnoWords(e, opts.noFollow === true) ?? rmsg('systemText', { text: (e as Error).message });
 }
 
 /**

@@ -29,7 +29,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { Args } from '../core/catalog/types';
-import { DataError, fileProblem, openDataFile, readDataFile, type Fence } from './errors';
+import { DataError, fileProblem, ioProblem, openDataFile, readDataFile, type Fence } from './errors';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../core/runtime-messages';
 import type { LoadOptions } from './types';
 import { isFolder } from './builtin';
@@ -433,7 +433,7 @@ export function readImageFolder(
       writeCache(file, stamp, d);
       say(rmsg('imagesCached', { folder: shownRoot, n: d.n, file }));
     } catch (e) {
-      say(rmsg('imagesNotCached', { folder: shownRoot, file, why: fileProblem(e) }));
+      say(rmsg('imagesNotCached', { folder: shownRoot, file, why: ioProblem(e) }));
     }
   }
   return { ...d, cached: false };

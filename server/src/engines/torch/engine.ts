@@ -163,28 +163,41 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   let seed: number;
   /** what resuming found and did (best/ rebuilt, or gone), said after the start line */
   const resumeNotes: RuntimeMessage[] = [];
+  /** the fold (1-based) a resumed k-fold run goes on in: the one its last.pt was saved in */
+  const resumedFold = opts.resume && cfg.kfold ? run.foldOfLast() : 1;
   /** nn's best/ and PyTorch's best.pt both gone: train.py chooses the best again (NN_FORGET_BEST) */
   let forgetBest = false;
   /**
-   * nn's best/ gone (deleted, lost) when a run without folds is resumed: made again from PyTorch's
-   * copy of the same weights (torch/checkpoints/best.json and .bin, written with best.pt) when that
-   * is there, so nothing is lost; else, as the tfjs trainer does, the best so far is forgotten and
-   * chosen again from the next epoch (a train.py of an older nn ignores that, and nothing is said).
-   * A best/ that cannot be read is refused (runs.ts missingBest).
+   * nn's best/ gone (deleted, lost) when a run is resumed, the run's or a fold's: made again from
+   * PyTorch's copy of the same weights (torch/checkpoints/[fold-N/]best.json and .bin, written with
+   * best.pt) when that is there, so nothing is lost. Else, as the tfjs trainer does: the best so
+   * far of the fold that goes on (the run's, without k-fold) is forgotten and chosen again from
+   * the next epoch (a train.py of an older nn ignores that, and nothing is said); an earlier fold's
+   * is no candidate for the run's best/ (promoteBestFold passes over it). Both are said. A best/
+   * that cannot be read is refused (runs.ts missingBest).
    */
   const bestOnResume = async () => {
-    const gone = run.missingBest('');
-    if (!gone) return;
-    const before = run.epochsBefore(0, Number.MAX_SAFE_INTEGER).filter((h) => h.best).pop();
-    if (!before) return;
-    const values = epochValues(before);
-    const source = path.join(checkpoints, 'best');
-    if (fs.existsSync(`${source}.json`) && fs.existsSync(`${source}.bin`) && fs.existsSync(`${source}.pt`)) {
-      await convertCheckpoint(exported, nnModel.of(seed), source, path.join(opts.runDir, 'best'), { epoch: before.epoch, monitor: best.name, value: values[best.name], values });
-      resumeNotes.push(rmsg('bestRebuilt', { missing: gone, from: `${source}.pt`, epoch: before.epoch }));
-    } else if (fs.readFileSync(path.join(torchDir, 'train.py'), 'utf8').includes('NN_FORGET_BEST')) {
-      forgetBest = true;
-      resumeNotes.push(rmsg('bestGoneOnResume', { missing: gone, epoch: before.epoch, monitor: best.name, value: formatMonitored(values[best.name] ?? NaN) }));
+    const current = resumedFold;
+    const logged = run.epochsBefore(current - 1, Number.MAX_SAFE_INTEGER);
+    // the fold that goes on first, then the earlier ones: the tfjs trainer's order
+    for (const k of [current, ...Array.from({ length: current - 1 }, (_, i) => i + 1)]) {
+      const sub = cfg.kfold ? `fold-${k}` : '';
+      const before = logged.filter((h) => (h.fold ?? 1) === k && h.best).pop();
+      // an earlier fold has trained all its epochs: its best/ is always looked at
+      const gone = before || k < current ? run.missingBest(sub, k < current ? k : undefined) : undefined;
+      if (!gone) continue;
+      const source = path.join(checkpoints, sub, 'best');
+      if (before && fs.existsSync(`${source}.json`) && fs.existsSync(`${source}.bin`) && fs.existsSync(`${source}.pt`)) {
+        const values = epochValues(before);
+        await convertCheckpoint(exported, nnModel.of(seed), source, path.join(opts.runDir, sub, 'best'), { epoch: before.epoch, monitor: best.name, value: values[best.name], values });
+        resumeNotes.push(rmsg('bestRebuilt', { missing: gone, from: `${source}.pt`, epoch: before.epoch }));
+      } else if (k < current) {
+        resumeNotes.push(rmsg('foldBestGone', { missing: gone, fold: k }));
+      } else if (before && fs.readFileSync(path.join(torchDir, 'train.py'), 'utf8').includes('NN_FORGET_BEST')) {
+        forgetBest = true;
+        const values = epochValues(before);
+        resumeNotes.push(rmsg('bestGoneOnResume', { missing: gone, epoch: before.epoch, monitor: best.name, value: formatMonitored(values[best.name] ?? NaN) }));
+      }
     }
   };
   if (opts.resume) {
@@ -199,7 +212,7 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     }
     seed = Number(was.seed);
     // before anything is written: a damaged best/ is refused with the run as it was
-    if (!cfg.kfold) await bestOnResume();
+    await bestOnResume();
     run.repairLog();
   } else {
     seed = opts.seed ?? cfg.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -245,14 +258,18 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   for (let rank = 0; rank < world; rank++) {
     // NN_PARENT_PID: the processes end with nn, even when nn is killed (train.py's exit_with_parent)
     const env = { ...process.env, ...allocatorEnv(process.env), ...blasEnv(process.env, threads), ...openmpEnv(process.env, threads), ...(world > 1 ? rankEnv(rank, world, port) : {}), PYTHONUNBUFFERED: '1', NN_PARENT_PID: String(process.pid), ...(forgetBest ? { NN_FORGET_BEST: '1' } : {}) };
-    const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // a process group of its own: a Ctrl+C in the terminal reaches nn alone, which asks train.py
+    // to stop once it can (below); sent to the whole group, it reached Python in `import torch`,
+    // before train.py's handler, and the run failed with a KeyboardInterrupt traceback (exit 1)
+    const child = spawn(opts.python.python, args, { cwd: torchDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stderr!.on('data', (d: Buffer) => {
       stderr.push(d.toString());
       if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
     });
     children.push(child);
   }
-  const history: Extract<TrainEvent, { type: 'epoch' }>[] = opts.resume ? run.epochsBefore(0, Number.MAX_SAFE_INTEGER) : [];
+  // every fold's epochs up to the one that goes on (fold 0's alone left out the other folds' of a k-fold run)
+  const history: Extract<TrainEvent, { type: 'epoch' }>[] = opts.resume ? run.epochsBefore(resumedFold - 1, Number.MAX_SAFE_INTEGER) : [];
   let outcome: TorchOutcome = 'completed';
   let started = false;
   let end: Extract<TrainEvent, { type: 'end' }> | undefined;
@@ -291,6 +308,8 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
     switch (e.type) {
       case 'start':
         started = true;
+        // epochs the log kept past last.pt (logged before a kill) are trained again: the report has them once
+        if (e.resumedFrom !== undefined) history.splice(0, history.length, ...history.filter((h) => (h.fold ?? 1) < resumedFold || h.epoch <= e.resumedFrom!));
         emit({ ...e, file: cfg.file, runDir: opts.runDir, backend: 'torch', ...torchNote(e.backendNote, opts.python.executable) });
         for (const n of opts.notes ?? []) emit({ type: 'log', ...noteText(n) });
         for (const m of resumeNotes) emit({ type: 'log', ...said(m) });
@@ -367,7 +386,9 @@ async function trainLocked(cfg: TrainConfig, data: LoadedData, opts: TorchOption
   });
   let stopping = false;
   const poll = setInterval(() => {
-    if (!stopping && opts.stopRequested?.()) {
+    // once train.py has started (its start event comes after its SIGINT handler is set): a stop
+    // asked for before then waits for it, and train.py stops after its first batch with last/ saved
+    if (!stopping && started && opts.stopRequested?.()) {
       stopping = true;
       for (const c of children) c.kill('SIGINT');
     }

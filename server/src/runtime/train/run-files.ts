@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import { formatMegabytes } from '../../core/format-values';
 import { renderRuntime, rmsg, type RuntimeMessage } from '../../core/runtime-messages';
-import { notRegularKind } from '../../data/errors';
+import { notRegularKind, ioProblem as errnoProblem } from '../../data/errors';
 
 /**
  * A run folder or checkpoint that cannot be written or read back (a full disk, a read-only
@@ -37,26 +37,9 @@ export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20;
 /** Files in run folders are opened without following a symbolic link at their name. */
 export const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
-/** An I/O error in words. */
+/** An I/O error on a run folder's file in words (data/errors.ts): its files are opened without following a link, so ELOOP says the name is one. */
 export function ioProblem(e: unknown): RuntimeMessage {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOSPC':
-      return rmsg('ioNoSpace');
-    case 'EDQUOT':
-      return rmsg('ioQuota');
-    case 'EROFS':
-      return rmsg('ioReadOnly');
-    case 'EACCES':
-    case 'EPERM':
-      return rmsg('permissionDenied');
-    case 'ENOENT':
-      return rmsg('fileNotFound');
-    case 'ELOOP':
-      return rmsg('ioLink');
-    default:
-      return rmsg('systemText', { text: (e as Error).message });
-  }
+  return errnoProblem(e, { noFollow: true });
 }
 
 /** `file` is not a regular file: what it is instead, in words. */

@@ -348,17 +348,40 @@ export class RunFolder {
    * epochs a killed run trained past its last checkpoint; those are trained again and left out.
    */
   epochsBefore(fold: number, epoch: number): Extract<TrainEvent, { type: 'epoch' }>[] {
-    const file = path.join(this.dir, 'metrics.jsonl');
-    if (!noLink(file)) return [];
     // a run resumed before may have logged an epoch twice: the last one logged is the one kept
     const kept = new Map<string, Extract<TrainEvent, { type: 'epoch' }>>();
-    for (const line of readBytes(file, { max: MAX_RUN_FILE_BYTES }).toString('utf8').split('\n')) {
-      const e = parseEvent(line);
-      if (e?.type !== 'epoch' || !Number.isInteger(e.epoch) || !(e.fold === undefined || Number.isInteger(e.fold))) continue;
+    for (const e of this.logged()) {
+      if (e.type !== 'epoch' || !Number.isInteger(e.epoch) || !(e.fold === undefined || Number.isInteger(e.fold))) continue;
       const f = (e.fold ?? 1) - 1;
       if (f < fold || (f === fold && e.epoch <= epoch)) kept.set(`${f}:${e.epoch}`, e);
     }
     return [...kept.values()];
+  }
+
+  /**
+   * k-fold: the fold (1-based) that last/ was last saved in, as the log says: the fold event
+   * before the last checkpoint event of last/ (1 when there is none). For the torch engine, whose
+   * last/ holds weights only (its state is in PyTorch's last.pt).
+   */
+  foldOfLast(): number {
+    let fold = 1;
+    let saved = 1;
+    for (const e of this.logged()) {
+      if (e.type === 'fold' && Number.isInteger(e.fold)) fold = e.fold;
+      else if (e.type === 'checkpoint' && e.kind === 'last') saved = fold;
+    }
+    return saved;
+  }
+
+  /** The events of metrics.jsonl, in order; a line that is not one (cut short by a kill) is passed over. */
+  private logged(): TrainEvent[] {
+    const file = path.join(this.dir, 'metrics.jsonl');
+    if (!noLink(file)) return [];
+    return readBytes(file, { max: MAX_RUN_FILE_BYTES })
+      .toString('utf8')
+      .split('\n')
+      .map((line) => parseEvent(line))
+      .filter((e): e is TrainEvent => e !== undefined);
   }
 
   log(e: TrainEvent): void {
