@@ -256,7 +256,7 @@ export async function trainCommand(args: Parsed, io: TrainIO): Promise<number> {
 function closeSocket(s: net.Socket, err: (line: string) => void): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      err(`nn train: the progress socket's peer did not read the last ${s.writableLength} bytes of events in ${SOCKET_DRAIN_MS / 1000} s; the socket is closed without them`);
+      err(`nn train: ${words().socketNotRead(s.writableLength, SOCKET_DRAIN_MS / 1000)}`);
       s.destroy();
     }, SOCKET_DRAIN_MS);
     const done = () => {
