@@ -245,28 +245,7 @@ describe('the wasm backend on several threads', function () {
 });
 
 /** A model with batch statistics: a batch cannot be split among threads, which share each operation instead. */
-const BN_MODEL = `model WaveBn {
-  input [32, 1]
-  conv1d(8, 3)
-  batch_norm()
-  relu()
-  max_pool(2)
-  flatten()
-  dropout(0.3)
-  dense(3)
-}
-
-train waves_bn {
-  model: WaveBn
-  data: waveforms(n: 600)
-  loss: cross_entropy
-  optimizer: adam(lr: 0.01)
-  epochs: 3
-  batch_size: 32
-  metrics: [accuracy]
-  seed: 7
-}
-`;
+const BN_MODEL = WAVES_NN.replace('  conv1d(8, 3, activation: relu)\n', '  conv1d(8, 3)\n  batch_norm()\n  relu()\n');
 
 describe('nn train on several threads', function () {
   this.timeout(300_000);
@@ -322,6 +301,7 @@ describe('nn train on several threads', function () {
 
   it('a model with batch_norm shares each operation among the threads instead: the same bits as on one thread', async () => {
     const bnFile = path.join(dir, 'waves-bn.nn');
+    assert.notEqual(BN_MODEL, WAVES_NN);
     fs.writeFileSync(bnFile, BN_MODEL);
     const a = await train(2, bnFile);
     const start = a[0] as Extract<TrainEvent, { type: 'start' }>;
