@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '../../server/src/runtime/tf';
 import { compileModel } from '../../server/src/runtime/compile';
+import { registerGradientFixes } from '../../server/src/runtime/gradients';
 import { describeModel, describeTrain } from '../../server/src/core/model';
 import { LOSSES, OPTIMIZERS, SCHEDULES, REGULARIZERS, METRICS } from '../../server/src/core/catalog/training';
 import { MetricsAccumulator } from '../../server/src/runtime/train/metrics';
@@ -154,6 +155,8 @@ describe('PyTorch training core equals the tfjs trainer', function () {
   this.timeout(300_000);
   let root: string;
   before(async () => {
+    // nn's gradients (FusedConv2D's among them), which selectBackend registers in a run: this file alone too
+    registerGradientFixes();
     await tf.setBackend('cpu');
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-torch-train-'));
   });

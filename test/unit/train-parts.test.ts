@@ -61,6 +61,29 @@ describe('train: losses', () => {
     close(lossOf('cross_entropy', { from_logits: false }, y, [[0.5, 0.25, 0.25], [0.2, 0.2, 0.6]], 3), (-Math.log(0.5) - Math.log(0.6)) / 2);
   });
 
+  it('cross_entropy from logits: its written-out gradient, (softmax - target) / rows, is the derived one, smoothed and over sequences too', () => {
+    const derived = (y: tf.Tensor, z: tf.Tensor, smoothing: number) => {
+      const k = z.shape[z.shape.length - 1]!;
+      let t = tf.oneHot(y, k).toFloat();
+      if (smoothing > 0) t = tf.add(tf.mul(t, 1 - smoothing), smoothing / k);
+      return tf.neg(tf.mean(tf.sum(tf.mul(t, tf.logSoftmax(z)), -1))) as tf.Scalar;
+    };
+    for (const [shape, smoothing] of [
+      [[5, 4], 0],
+      [[5, 4], 0.2],
+      [[3, 6, 4], 0.1],
+    ] as [number[], number][]) {
+      const z = tf.randomNormal(shape, 0, 2, 'float32', 11);
+      const y = tf.randomUniform(shape.slice(0, -1), 0, shape.at(-1)!, 'int32', 12);
+      const loss = makeLoss({ spec: { name: 'cross_entropy' } as FnSpec, args: { label_smoothing: smoothing }, given: {} }, shape.at(-1)!, shape.at(-1)!);
+      const ours = tf.valueAndGrad((x: tf.Tensor) => loss(y, x))(z);
+      const theirs = tf.valueAndGrad((x: tf.Tensor) => derived(y, x, smoothing))(z);
+      close(ours.value.dataSync()[0]!, theirs.value.dataSync()[0]!);
+      const [a, b] = [ours.grad.dataSync(), theirs.grad.dataSync()];
+      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-6, `${shape}, smoothing ${smoothing}, gradient ${i}: ${v} vs ${b[i]}`));
+    }
+  });
+
   it('binary_cross_entropy on logits and probabilities', () => {
     const y = tf.tensor1d([1, 0], 'int32');
     const sig = (z: number) => 1 / (1 + Math.exp(-z));
