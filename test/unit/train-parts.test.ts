@@ -75,7 +75,7 @@ describe('train: losses', () => {
     ] as [number[], number][]) {
       const z = tf.randomNormal(shape, 0, 2, 'float32', 11);
       const y = tf.randomUniform(shape.slice(0, -1), 0, shape.at(-1)!, 'int32', 12);
-      const loss = makeLoss({ spec: { name: 'cross_entropy' } as FnSpec, args: { label_smoothing: smoothing }, given: {} }, shape.at(-1)!, shape.at(-1)!);
+      const loss = makeLoss({ spec: { name: 'cross_entropy' }, args: { label_smoothing: smoothing } }, shape.at(-1)!, shape.at(-1)!);
       const ours = tf.valueAndGrad((x: tf.Tensor) => loss(y, x))(z);
       const theirs = tf.valueAndGrad((x: tf.Tensor) => derived(y, x, smoothing))(z);
       close(ours.value.dataSync()[0]!, theirs.value.dataSync()[0]!);

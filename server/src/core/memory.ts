@@ -25,8 +25,8 @@ const FLOAT = 4;
 /** A helper thread's own engine: a worker with tfjs and its wasm module (measured: 42 MB of peak RSS). */
 export const HELPER_BASE = 48 * 2 ** 20;
 
-/** The rows of the batch that threads share for evaluation (runtime/train/replicas.ts EVAL_ROWS). */
-const SHARED_ROWS = 256;
+/** The most rows an evaluation batch gives threads that split the batch: their shared batch holds at least this many (runtime/train/replicas.ts). */
+export const EVAL_ROWS = 256;
 
 export interface MemoryEstimate {
   /** weights, their gradients and the optimizer's state, in bytes */
@@ -63,7 +63,7 @@ export function trainingMemory(cfg: TrainConfig, threads = 1): MemoryEstimate | 
   const sampleFloats = features && features.every((d) => d !== null) ? features.reduce<number>((a, b) => a * (b as number), 1) : 0;
   // each helper: its engine, its weights and gradients on its heap and its gradients shared; one
   // shared copy of the weights and the shared batch
-  const copies = threads > 1 ? (threads - 1) * (HELPER_BASE + FLOAT * (all + 2 * t.trainable)) + FLOAT * all + FLOAT * Math.max(cfg.batchSize, SHARED_ROWS) * sampleFloats : 0;
+  const copies = threads > 1 ? (threads - 1) * (HELPER_BASE + FLOAT * (all + 2 * t.trainable)) + FLOAT * all + FLOAT * Math.max(cfg.batchSize, EVAL_ROWS) * sampleFloats : 0;
   const heap = weights + activations + data;
   return { weights, slots, activations, batch: cfg.batchSize, data, copies, threads, heap, total: heap + copies };
 }

@@ -48,11 +48,38 @@ export function makeTask(model: LayersModel, data: LoadedData, loss: BoundFn, me
   };
 }
 
+/** What a batch's tensors are made from, of a task: a helper thread (replica-worker.ts) has this much of one. */
+export type BatchLayout = Pick<Task, 'featureShape' | 'xw' | 'yw' | 'classification'>;
+
 /** The batch tensors of the first `b` rows of reusable buffers (no copy on the cpu backend). */
-export function batchTensors(task: Task, x: Float32Array, y: Int32Array | Float32Array, b: number): { xs: Tensor; ys: Tensor } {
+export function batchTensors(task: BatchLayout, x: Float32Array, y: Int32Array | Float32Array, b: number): { xs: Tensor; ys: Tensor } {
   const xs = tf.tensor(x.subarray(0, b * task.xw), [b, ...task.featureShape], 'float32');
   const ys = task.classification ? tf.tensor1d(y.subarray(0, b) as Int32Array, 'int32') : tf.tensor2d(y.subarray(0, b * task.yw) as Float32Array, [b, task.yw], 'float32');
   return { xs, ys };
+}
+
+/**
+ * The gradients of a batch's mean loss plus the layers' penalties, the model in training mode
+ * (dropout on, batch statistics); `out` receives the model's outputs. The trainer's step, on the
+ * whole batch or on this thread's shard, and a helper thread's (replica-worker.ts).
+ */
+export function trainingGrads(model: LayersModel, lossFn: LossFn, xs: Tensor, ys: Tensor, variables: tf.Variable[], out: (outputs: Float32Array) => void): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  return tf.variableGrads(() => {
+    const p = model.apply(xs, { training: true }) as Tensor;
+    out(p.dataSync() as Float32Array);
+    const l = lossFn(ys, p);
+    const pen = penalty(model);
+    return pen ? tf.add(l, pen) : l;
+  }, variables);
+}
+
+/** A batch's mean loss without the penalties, the model in inference mode; `out` receives its outputs. */
+export function inferenceLoss(model: LayersModel, lossFn: LossFn, xs: Tensor, ys: Tensor, out: (outputs: Float32Array) => void): number {
+  return tf.tidy(() => {
+    const p = model.apply(xs, { training: false }) as Tensor;
+    out(p.dataSync() as Float32Array);
+    return lossFn(ys, p).dataSync()[0]!;
+  });
 }
 
 /** The sum of the layers' regularization penalties (l1/l2 on kernels and biases), or undefined. */
@@ -80,9 +107,7 @@ export async function evaluateSplit(model: LayersModel, task: Task, split: Split
     const forward = (bx: Float32Array, by: Int32Array | Float32Array, rows: number) =>
       tf.tidy(() => {
         const { xs, ys } = batchTensors(task, bx, by, rows);
-        const p = model.apply(xs, { training: false }) as Tensor;
-        out = p.dataSync() as Float32Array;
-        return task.lossFn(ys, p).dataSync()[0]!;
+        return inferenceLoss(model, task.lossFn, xs, ys, (o) => (out = o));
       });
     if (replicas) {
       replicas.x.set(x);

@@ -105,7 +105,8 @@ const TFJS_LOSSES: Record<LossName, (a: LossArgs, units: number, classes: number
 };
 
 /** The tfjs loss for a bound loss; `units` is the model's output width, `classes` the data's. */
-export function makeLoss(loss: BoundFn, units: number, classes: number | undefined): LossFn {
+/** A loss's tfjs function from its name and arguments (a bound call of the catalogue, or a helper thread's copy of one). */
+export function makeLoss(loss: { spec: { name: string }; args: LossArgs }, units: number, classes: number | undefined): LossFn {
   const make = TFJS_LOSSES[loss.spec.name as LossName];
   if (!make) throw new LossError(`no implementation of the loss '${loss.spec.name}'`);
   return make(loss.args, units, classes);

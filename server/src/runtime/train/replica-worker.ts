@@ -4,13 +4,12 @@
 // writes them, its loss and its outputs back; for an evaluation batch, its outputs and loss. Bundled as dist/replica-worker.js (esbuild.mjs).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { tf, type Tensor } from '../tf';
+import { tf } from '../tf';
 import { selectBackend } from '../backend';
 import { compileModel } from '../compile';
 import { makeLoss } from './losses';
-import { penalty } from './evaluate';
+import { batchTensors, inferenceLoss, trainingGrads } from './evaluate';
 import { ReplicaViews, CMD_EVAL, CMD_QUIT, type ReplicaInit } from './replicas';
-import type { BoundFn } from '../../core/catalog/types';
 
 async function main(): Promise<void> {
   const init = workerData as ReplicaInit;
@@ -18,7 +17,7 @@ async function main(): Promise<void> {
   const views = new ReplicaViews(init);
   await selectBackend('wasm', undefined, 1);
   const { model, noise } = compileModel(spec.desc, { seed: spec.seed });
-  const lossFn = makeLoss({ spec: { name: spec.loss.name }, args: spec.loss.args } as unknown as BoundFn, spec.units, spec.classes);
+  const lossFn = makeLoss({ spec: { name: spec.loss.name }, args: spec.loss.args }, spec.units, spec.classes);
   const weights = model.weights;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const grads = views.gradsOf(helper);
@@ -54,17 +53,13 @@ async function main(): Promise<void> {
       }
       if (shard.rows > 0) {
         const { offset, rows } = shard;
-        const batch = () => ({
-          xs: tf.tensor(views.x.subarray(offset * spec.xw, (offset + rows) * spec.xw), [rows, ...spec.featureShape], 'float32'),
-          ys: spec.classification ? tf.tensor1d(views.y.subarray(offset, offset + rows) as Int32Array, 'int32') : tf.tensor2d(views.y.subarray(offset * spec.yw, (offset + rows) * spec.yw) as Float32Array, [rows, spec.yw], 'float32'),
-        });
+        // the shard's rows of the shared batch
+        const batch = () => batchTensors(spec, views.x.subarray(offset * spec.xw), views.y.subarray(offset * spec.yw), rows);
+        const out = (o: Float32Array) => views.out.set(o, offset * init.outWidth);
         if (cmd === CMD_EVAL) {
-          // an evaluation batch: outputs and the mean loss without penalties, in inference mode
           loss = tf.tidy(() => {
             const { xs, ys } = batch();
-            const p = model.apply(xs, { training: false }) as Tensor;
-            views.out.set(p.dataSync() as Float32Array, offset * init.outWidth);
-            return lossFn(ys, p).dataSync()[0]!;
+            return inferenceLoss(model, lossFn, xs, ys, out);
           });
         } else {
           loss = noise.step(
@@ -72,13 +67,7 @@ async function main(): Promise<void> {
             () =>
               tf.tidy(() => {
                 const { xs, ys } = batch();
-                const { value, grads: g } = tf.variableGrads(() => {
-                  const p = model.apply(xs, { training: true }) as Tensor;
-                  views.out.set(p.dataSync() as Float32Array, offset * init.outWidth);
-                  const l = lossFn(ys, p);
-                  const pen = penalty(model);
-                  return pen ? tf.add(l, pen) : l;
-                }, variables);
+                const { value, grads: g } = trainingGrads(model, lossFn, xs, ys, variables, out);
                 let at = 0;
                 variables.forEach((v, j) => {
                   const n = init.gradSizes[j]!;

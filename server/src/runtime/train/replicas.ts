@@ -32,6 +32,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { tf, type Tensor } from '../tf';
 import { isLayerNode, type ModelDesc } from '../../core/model';
+import { EVAL_ROWS } from '../../core/memory';
 import type { LayerKind } from '../../core/catalog/layers';
 import { rmsg, renderRuntime, type RuntimeMessage } from '../../core/runtime-messages';
 import type { Shard } from '../layers/dropout';
@@ -74,8 +75,6 @@ export const CMD_EVAL = 3;
 export const STATUS_OK = 0;
 export const STATUS_FAILED = 1;
 
-/** The most rows an evaluation batch gives the replicas (evaluate.ts' batches are cut to it). */
-export const EVAL_ROWS = 256;
 
 /**
  * Whether a layer's output in training reads other rows of the batch (batch statistics): such a

@@ -27,7 +27,7 @@ import { TrainOptimizer, clipByGlobalNorm, type NamedGrads } from './optimizers'
 import { Schedule } from './schedules';
 import { Monitor, overfitting, bestMonitor, formatMonitored, type Mode } from './monitor';
 import { MetricsAccumulator } from './metrics';
-import { makeTask, batchTensors, penalty, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
+import { makeTask, batchTensors, trainingGrads, evaluateSplit, predictRows, notFiniteAdvice, overfittingAdvice, type Task } from './evaluate';
 import { RunFolder, RunError, withRunLock, type ResumeState } from './runs';
 import { runConfigOf, type RunConfig } from './run-config';
 import { pointsEvent, predictionsEvent, weightsEvent, fitPointsEvent, fitGrid, fitEvent, planeGrid, BOUNDARY_SIZE, type FitGrid } from './visuals';
@@ -655,13 +655,7 @@ class FoldRun {
     return tf.tidy(() => {
       const { xs, ys } = batchTensors(this.task, this.xBuf, this.yBuf, rows);
       let out: Float32Array | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const p = this.model.apply(xs, { training: true }) as Tensor;
-        out = p.dataSync() as Float32Array;
-        const l = this.task.lossFn(ys, p);
-        const pen = penalty(this.model);
-        return pen ? tf.add(l, pen) : l;
-      }, this.variables);
+      const { value, grads } = trainingGrads(this.model, this.task.lossFn, xs, ys, this.variables, (o) => (out = o));
       const loss = value.dataSync()[0];
       if (!Number.isFinite(loss)) return loss;
       // the optimizers match their slots to variables by position: keep the variables' order
@@ -726,14 +720,7 @@ class FoldRun {
       () =>
         tf.tidy(() => {
           const { xs, ys } = batchTensors(this.task, this.xBuf, this.yBuf, own.rows);
-          const { value, grads } = tf.variableGrads(() => {
-            const p = this.model.apply(xs, { training: true }) as Tensor;
-            rep.views.out.set(p.dataSync() as Float32Array, 0);
-            const l = this.task.lossFn(ys, p);
-            const pen = penalty(this.model);
-            return pen ? tf.add(l, pen) : l;
-          }, this.variables);
-          return { value, grads };
+          return trainingGrads(this.model, this.task.lossFn, xs, ys, this.variables, (o) => rep.out.set(o, 0));
         }),
       own,
     );
@@ -761,7 +748,7 @@ class FoldRun {
       const ordered: NamedGrads = {};
       present.forEach((v, i) => (ordered[v.name] = combined[i]!));
       this.update(ordered, measured);
-      acc.add(rep.views.out.subarray(0, rows * rep.outWidth), this.yBuf, rows, loss);
+      acc.add(rep.out.subarray(0, rows * rep.outWidth), this.yBuf, rows, loss);
       return loss;
     });
   }
